@@ -1,0 +1,216 @@
+"""Entry point of extraction: one PDF in, one `DocumentResult` out.
+
+Bad input never raises: it comes back as a result with status "error" and a one-line reason
+in French, so that a batch goes on with its other documents.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfparser import PDFSyntaxError
+from pdfplumber.utils.exceptions import PdfminerException
+
+from atelier.extract.grid import Grid, aligned_grid, column_starts, ruled_grids
+from atelier.extract.layout import Line, Word, group_lines, page_words, prose_size, words_inside
+from atelier.extract.records import Contribution, DocumentResult
+from atelier.extract.settings import ExtractionSettings
+from atelier.extract.tables import Draft, TableReader, header_roles
+from atelier.extract.text import fold
+
+
+class UnreadableDocument(Exception):
+    """A document that cannot be read; the message is the French reason shown to the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class _PageLayout:
+    number: int
+    width: float
+    words: tuple[Word, ...]
+    grids: tuple[Grid, ...]
+    free_lines: tuple[Line, ...]
+
+
+def extract_document(path: Path, settings: ExtractionSettings | None = None) -> DocumentResult:
+    """Read one report. Never raises for bad input: see `DocumentResult.status` and `.error`."""
+    settings = settings or ExtractionSettings()
+    try:
+        data = read_document_bytes(path, settings)
+    except UnreadableDocument as error:
+        return DocumentResult(document=path.name, path=str(path), sha256="", status="error", error=str(error))
+    return extract_pdf_bytes(data, path.name, str(path), settings)
+
+
+def read_document_bytes(path: Path, settings: ExtractionSettings) -> bytes:
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise UnreadableDocument(f"fichier illisible ({error.strerror or error})") from error
+    if size == 0:
+        raise UnreadableDocument("fichier vide (0 octet)")
+    if size > settings.max_bytes:
+        raise UnreadableDocument(f"fichier trop gros ({size // (1024 * 1024)} Mo, limite {settings.max_bytes // (1024 * 1024)} Mo)")
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise UnreadableDocument(f"fichier illisible ({error.strerror or error})") from error
+
+
+def extract_pdf_bytes(data: bytes, name: str, path: str, settings: ExtractionSettings) -> DocumentResult:
+    sha256 = hashlib.sha256(data).hexdigest()
+    base = {"document": name, "path": path, "sha256": sha256}
+    if not data.lstrip()[:5].startswith(b"%PDF"):
+        return DocumentResult(**base, status="error", error="ce n'est pas un PDF (en-tête %PDF absent)")
+    try:
+        layouts = _read_layouts(data, settings)
+    except UnreadableDocument as error:
+        return DocumentResult(**base, status="error", error=str(error))
+    drafts, statistics = read_structure(layouts, settings)
+    contributions = tuple(_to_contribution(d, i, name, sha256) for i, d in enumerate(drafts, start=1))
+    statistics = {"pages": len(layouts), **statistics}
+    return DocumentResult(
+        **base, status="ok", pages=len(layouts), contributions=contributions, statistics=statistics
+    )
+
+
+def _read_layouts(data: bytes, settings: ExtractionSettings) -> list[_PageLayout]:
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            page_count = len(pdf.pages)
+            if page_count == 0:
+                raise UnreadableDocument("PDF sans aucune page")
+            if page_count > settings.max_pages:
+                raise UnreadableDocument(f"trop de pages ({page_count}, limite {settings.max_pages})")
+            return [_page_layout(page, number, settings) for number, page in enumerate(pdf.pages, start=1)]
+    except UnreadableDocument:
+        raise
+    except (PDFPasswordIncorrect, PDFEncryptionError) as error:
+        raise UnreadableDocument("PDF chiffré ou protégé par mot de passe") from error
+    except PdfminerException as error:
+        cause = error.args[0] if error.args else error
+        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
+            raise UnreadableDocument("PDF chiffré ou protégé par mot de passe") from error
+        raise UnreadableDocument(f"PDF endommagé ou tronqué ({type(cause).__name__})") from error
+    except (PDFSyntaxError, ValueError, KeyError, TypeError, AttributeError, IndexError) as error:
+        raise UnreadableDocument(f"PDF endommagé ou tronqué ({type(error).__name__})") from error
+
+
+def _page_layout(page: object, number: int, settings: ExtractionSettings) -> _PageLayout:
+    words = page_words(page, settings)
+    grids = ruled_grids(page, words, number, settings)
+    in_grids: set[Word] = set()
+    for grid in grids:
+        in_grids.update(words_inside(words, grid.bbox))
+    free = group_lines([w for w in words if w not in in_grids], settings)
+    return _PageLayout(number, float(page.width), tuple(words), tuple(grids), tuple(free))  # type: ignore[attr-defined]
+
+
+def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings) -> tuple[list[Draft], dict[str, int]]:
+    """Walk the pages in reading order: headings, prose, and tables ruled or aligned."""
+    all_free = [line for layout in layouts for line in layout.free_lines]
+    text_width = max((line.x1 for line in all_free), default=0.0) - min((line.x0 for line in all_free), default=0.0)
+    body_size = prose_size(all_free, text_width, settings)
+    if body_size is None and all_free:
+        # No running prose: the commonest size is the tables' own.
+        body_size = Counter(line.size for line in all_free).most_common(1)[0][0] + settings.table_font_delta
+    reader = TableReader(settings)
+    for layout in layouts:
+        elements: list[tuple[float, str, object]] = [(grid.bbox.top, "grid", grid) for grid in layout.grids]
+        region: list[Line] = []
+
+        def close_region() -> None:
+            if region:
+                elements.append((region[0].top, "region", list(region)))
+                region.clear()
+
+        for line in layout.free_lines:
+            kind = _line_kind(line, body_size, settings)
+            if kind == "table":
+                region.append(line)
+                continue
+            close_region()
+            elements.append((line.top, kind, line))
+        close_region()
+        elements.sort(key=lambda element: element[0])
+        heading_lines: list[Line] = []
+        for _, kind, element in elements:
+            if kind == "heading":
+                assert isinstance(element, Line)
+                if heading_lines and element.top - heading_lines[-1].bottom <= element.size:
+                    heading_lines.append(element)
+                else:
+                    heading_lines = [element]
+                reader.heading(" ".join(line.text for line in heading_lines))
+            elif kind == "prose":
+                heading_lines = []
+                reader.prose()
+            elif kind == "grid":
+                heading_lines = []
+                assert isinstance(element, Grid)
+                reader.grid(element)
+            else:
+                heading_lines = []
+                assert isinstance(element, list)
+                columns = _region_columns(element, reader.open_columns(), settings)
+                if len(columns) >= 2:
+                    reader.grid(aligned_grid(element, columns, layout.number, settings), columns)
+                else:
+                    reader.prose()
+    return reader.drafts, reader.statistics
+
+
+def _line_kind(line: Line, body_size: float | None, settings: ExtractionSettings) -> str:
+    if body_size is None or line.size <= body_size - settings.table_font_delta:
+        return "table"
+    return "heading" if line.bold else "prose"
+
+
+def _region_columns(lines: list[Line], open_columns: tuple[float, ...], settings: ExtractionSettings) -> tuple[float, ...]:
+    """Column starts of an aligned table: from its header row, the table it continues, or shared left edges."""
+    first_top = min(line.top for line in lines)
+    first_row = sorted((ln for ln in lines if abs(ln.top - first_top) <= settings.line_tolerance), key=lambda ln: ln.x0)
+    known = {name for name, _ in settings.header_roles}
+    if len(first_row) >= 2 and all(fold(line.text) in known for line in first_row):
+        return tuple(line.x0 for line in first_row)
+    if open_columns:
+        return open_columns
+    starts = column_starts(lines, settings)
+
+    def column_of(line: Line) -> int:
+        return max((i for i, x in enumerate(starts) if x <= line.x0 + settings.column_snap), default=0)
+
+    # A left edge is a column when some printed row also has text in another column.
+    rows: dict[float, set[int]] = {}
+    for line in lines:
+        row = next((top for top in rows if abs(top - line.top) <= settings.line_tolerance), line.top)
+        rows.setdefault(row, set()).add(column_of(line))
+    shared = {column for columns in rows.values() if len(columns) >= 2 for column in columns}
+    return tuple(x for i, x in enumerate(starts) if i in shared)
+
+
+def _to_contribution(draft: Draft, index: int, document: str, sha256: str) -> Contribution:
+    return Contribution(
+        idea_id=f"{sha256[:12]}-{index:04d}",
+        document=document,
+        document_sha256=sha256,
+        page=draft.page,
+        kind=draft.kind,
+        text=draft.text,
+        category=draft.category,
+        theme=draft.theme,
+        objective=draft.objective,
+        bbox=draft.bbox,
+        stated_axis=draft.stated_axis,
+        details=tuple(draft.details),
+    )
+
+
+__all__ = ["UnreadableDocument", "extract_document", "extract_pdf_bytes", "header_roles"]

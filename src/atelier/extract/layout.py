@@ -1,0 +1,145 @@
+"""From a pdfplumber page to our own typed words and lines.
+
+This is the boundary with pdfplumber: its dicts are read here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from atelier.extract.records import BBox
+from atelier.extract.settings import ExtractionSettings
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    bold: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """Words on one baseline that belong together (one column's share of a printed line)."""
+
+    words: tuple[Word, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(word.text for word in self.words)
+
+    @property
+    def x0(self) -> float:
+        return self.words[0].x0
+
+    @property
+    def x1(self) -> float:
+        return max(word.x1 for word in self.words)
+
+    @property
+    def top(self) -> float:
+        return min(word.top for word in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(word.bottom for word in self.words)
+
+    @property
+    def size(self) -> float:
+        return Counter(round(word.size, 1) for word in self.words).most_common(1)[0][0]
+
+    @property
+    def bold(self) -> bool:
+        return all(word.bold for word in self.words)
+
+    @property
+    def bbox(self) -> BBox:
+        return BBox(self.x0, self.top, self.x1, self.bottom)
+
+
+def is_bold(fontname: str) -> bool:
+    name = fontname.lower()
+    return "bold" in name or "black" in name or "heavy" in name
+
+
+def page_words(page: object, settings: ExtractionSettings) -> list[Word]:
+    """The words of a pdfplumber page, without running headers, footers, footnotes and fine print."""
+    height = float(page.height)  # type: ignore[attr-defined]
+    top_limit = height * settings.header_band_ratio
+    bottom_limit = height * (1.0 - settings.footer_band_ratio)
+
+    def keep(obj: dict) -> bool:
+        if obj.get("object_type") != "char":
+            return True
+        return (
+            float(obj.get("size", 0.0)) >= settings.min_char_size
+            and float(obj["top"]) >= top_limit
+            and float(obj["bottom"]) <= bottom_limit
+        )
+
+    body = page.filter(keep)  # type: ignore[attr-defined]
+    raw_words = body.extract_words(
+        x_tolerance=1.5,
+        y_tolerance=settings.line_tolerance,
+        keep_blank_chars=False,
+        use_text_flow=False,
+        extra_attrs=["fontname", "size"],
+    )
+    return [
+        Word(
+            text=raw["text"],
+            x0=float(raw["x0"]),
+            x1=float(raw["x1"]),
+            top=float(raw["top"]),
+            bottom=float(raw["bottom"]),
+            size=float(raw["size"]),
+            bold=is_bold(str(raw["fontname"])),
+        )
+        for raw in raw_words
+    ]
+
+
+def group_lines(words: Iterable[Word], settings: ExtractionSettings) -> list[Line]:
+    """Words grouped into lines, each printed line split where a gap separates columns."""
+    ordered = sorted(words, key=lambda w: (w.top, w.x0))
+    rows: list[list[Word]] = []
+    for word in ordered:
+        if rows and abs(word.top - rows[-1][0].top) <= settings.line_tolerance:
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+    lines: list[Line] = []
+    for row in rows:
+        row.sort(key=lambda w: w.x0)
+        current = [row[0]]
+        for word in row[1:]:
+            if word.x0 - current[-1].x1 > settings.column_gap:
+                lines.append(Line(tuple(current)))
+                current = [word]
+            else:
+                current.append(word)
+        lines.append(Line(tuple(current)))
+    return lines
+
+
+def words_inside(words: Sequence[Word], box: BBox) -> list[Word]:
+    """The words whose centre lies inside `box`."""
+    return [
+        w
+        for w in words
+        if box.x0 <= (w.x0 + w.x1) / 2 <= box.x1 and box.top <= (w.top + w.bottom) / 2 <= box.bottom
+    ]
+
+
+def prose_size(lines: Sequence[Line], text_width: float, settings: ExtractionSettings) -> float | None:
+    """The font size of the report's running prose: the commonest size of its widest lines."""
+    wide = [line.size for line in lines if (line.x1 - line.x0) >= settings.prose_width_ratio * text_width]
+    if not wide:
+        return None
+    return Counter(wide).most_common(1)[0][0]

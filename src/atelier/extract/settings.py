@@ -1,0 +1,106 @@
+"""Settings of extraction: one validated dataclass with named defaults.
+
+Distances are in PDF points unless the name says `_ratio` (then a fraction of the font size
+or of the page size).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DEFAULT_DETAIL_LABELS: tuple[str, ...] = (
+    "Risque",
+    "Risques",
+    "Frein",
+    "Freins",
+    "Freins éventuels",
+    "Facteur de réussite",
+    "Facteurs de réussite",
+    "Facteurs exogènes et volontaires de réussite",
+    "Action",
+    "Actions",
+    "Actions modalités",
+    "Modalités",
+    "Partenaires",
+    "Partenariat",
+    "Calendrier",
+    "Critère d'évaluation",
+    "Critères d'évaluation",
+    "Priorité",
+    "Porteur",
+    "Porteurs",
+    "Cible",
+    "Cibles",
+    "Explication",
+    "Éléments à approfondir",
+    "Opportunité",
+    "Acteurs",
+    "Financeurs",
+    "Objectifs rattachés",
+)
+
+# Header cell texts (compared accent- and case-insensitively) and the role of their column.
+DEFAULT_HEADER_ROLES: tuple[tuple[str, str], ...] = (
+    ("thematiques", "theme"),
+    ("thematique", "theme"),
+    ("objectifs", "objective"),
+    ("objectif", "objective"),
+    ("actions", "action"),
+    ("piste d'action", "action"),
+    ("pistes d'action", "action"),
+    ("freins / modalites", "details"),
+    ("freins/modalites", "details"),
+    ("freins et modalites", "details"),
+    ("freins", "details"),
+    ("modalites", "details"),
+)
+
+
+@dataclass(frozen=True)
+class ExtractionSettings:
+    """How `extract_document` reads a report. Every threshold of extraction lives here."""
+
+    max_bytes: int = 200 * 1024 * 1024
+    max_pages: int = 1000
+    # Characters smaller than this are footnotes, footnote markers or fine print.
+    min_char_size: float = 7.5
+    # Bands at the top and bottom of each page that hold running headers and footers.
+    header_band_ratio: float = 0.075
+    footer_band_ratio: float = 0.075
+    # Two words on one line further apart than this belong to different columns.
+    column_gap: float = 6.0
+    # Words whose tops differ by less than this sit on the same line.
+    line_tolerance: float = 2.0
+    # Inside a cell, a vertical gap larger than this ratio of the font size starts a new paragraph.
+    paragraph_gap_ratio: float = 0.45
+    # Without ruling lines, a vertical gap larger than this ratio of the font size ends a cell.
+    row_gap_ratio: float = 0.95
+    # Table text is at least this much smaller than the prose of the report.
+    table_font_delta: float = 0.5
+    # Lines wider than this fraction of the text width count as prose when measuring its size.
+    prose_width_ratio: float = 0.75
+    # Two column starts closer than this are one column (tables without ruling lines).
+    column_snap: float = 3.0
+    # pdfplumber table finder settings for ruled tables.
+    ruled_snap_tolerance: float = 3.0
+    ruled_edge_min_length: float = 12.0
+    detail_labels: tuple[str, ...] = DEFAULT_DETAIL_LABELS
+    header_roles: tuple[tuple[str, str], ...] = DEFAULT_HEADER_ROLES
+    # Headings whose tables are not contributions (compared accent- and case-insensitively).
+    skipped_sections: tuple[str, ...] = ("liste des participants", "participants")
+    # A heading naming an axis: "AXE 2", "Axe 2 :", "AXE N°2".
+    axis_heading_pattern: str = r"^\s*axe\s*(?:n\s*°\s*)?(\d+)\b"
+    unlabelled_detail_field: str = "Modalités"
+
+    def __post_init__(self) -> None:
+        if self.max_bytes <= 0 or self.max_pages <= 0:
+            raise ValueError("max_bytes and max_pages must be positive")
+        for name in ("header_band_ratio", "footer_band_ratio", "prose_width_ratio"):
+            value = getattr(self, name)
+            if not 0.0 <= value < 1.0:
+                raise ValueError(f"{name} must be in [0, 1), got {value}")
+        for name in ("column_gap", "line_tolerance", "paragraph_gap_ratio", "row_gap_ratio", "column_snap"):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"{name} must be positive")
+        if self.paragraph_gap_ratio >= self.row_gap_ratio:
+            raise ValueError("paragraph_gap_ratio must be smaller than row_gap_ratio")

@@ -1,0 +1,242 @@
+"""Reading grids into contributions: what each column means, spans carried down, labels split off.
+
+A `TableReader` is fed the elements of a report in reading order (headings, prose, grids) and
+keeps what spans them: the current heading and the axis it states, and the open table whose
+spanned objective or theme carries over a page break.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from atelier.extract.grid import Cell, Grid
+from atelier.extract.records import BBox, Detail, Kind
+from atelier.extract.settings import ExtractionSettings
+from atelier.extract.text import compile_label_pattern, fold, split_label, strip_list_marker
+
+Role = str  # "theme", "objective", "action", "details", "postit"
+
+
+@dataclass(slots=True)
+class Draft:
+    """A contribution before it has its document and id."""
+
+    page: int
+    kind: Kind
+    text: str
+    bbox: BBox
+    category: str = ""
+    theme: str = ""
+    objective: str = ""
+    stated_axis: str | None = None
+    details: list[Detail] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _OpenTable:
+    roles: tuple[Role, ...]
+    category: str = ""
+    carried: dict[Role, str] = field(default_factory=dict)
+    last_actions: list[Draft] = field(default_factory=list)
+    columns: tuple[float, ...] = ()
+
+
+def header_roles(cells: tuple[Cell | None, ...], settings: ExtractionSettings) -> tuple[Role, ...] | None:
+    """The roles of a header row ("OBJECTIFS | ACTIONS | FREINS / MODALITES"), or None."""
+    known = dict(settings.header_roles)
+    roles = []
+    for cell in cells:
+        if cell is None or cell.is_empty:
+            return None
+        role = known.get(fold(cell.text))
+        if role is None:
+            return None
+        roles.append(role)
+    return tuple(roles) if len(roles) >= 2 else None
+
+
+def default_roles(column_count: int, has_axis: bool) -> tuple[Role, ...] | None:
+    if column_count == 2:
+        return ("objective", "action") if has_axis else ("theme", "postit")
+    if column_count == 3:
+        return ("objective", "action", "details")
+    if column_count == 4:
+        return ("theme", "objective", "action", "details")
+    return None
+
+
+class TableReader:
+    """Turns headings and grids, in reading order, into drafts of contributions."""
+
+    def __init__(self, settings: ExtractionSettings) -> None:
+        self.settings = settings
+        self.drafts: list[Draft] = []
+        self.statistics: dict[str, int] = {"tables": 0, "tables_skipped": 0, "participants_listed": 0}
+        self._labels = compile_label_pattern(settings.detail_labels)
+        self._axis_pattern = re.compile(settings.axis_heading_pattern, re.IGNORECASE)
+        self._heading = ""
+        self._axis: str | None = None
+        self._skipping = False
+        self._table: _OpenTable | None = None
+        self._interrupted = True
+
+    # Elements -----------------------------------------------------------------------------
+
+    def heading(self, text: str) -> None:
+        self._heading = text
+        match = self._axis_pattern.match(fold(text))
+        self._axis = match.group(1) if match else None
+        folded = fold(text)
+        self._skipping = any(fold(name) in folded for name in self.settings.skipped_sections)
+        self._interrupted = True
+
+    def prose(self) -> None:
+        self._interrupted = True
+
+    def open_columns(self) -> tuple[float, ...]:
+        """Column starts of the table a page-top grid without ruling lines may continue."""
+        if self._table is None or self._interrupted:
+            return ()
+        return self._table.columns
+
+    def grid(self, grid: Grid, columns: tuple[float, ...] = ()) -> None:
+        if self._skipping:
+            self.statistics["tables_skipped"] += 1
+            self.statistics["participants_listed"] += sum(
+                1 for row in grid.rows if row and row[0] is not None and not row[0].is_empty
+            )
+            self._interrupted = False
+            return
+        rows = list(grid.rows)
+        roles = header_roles(rows[0], self.settings) if rows else None
+        if roles is not None:
+            rows = rows[1:]
+        continuing = (
+            self._table is not None
+            and not self._interrupted
+            and len(self._table.roles) == grid.column_count
+            and (roles is None or roles == self._table.roles)
+        )
+        if not continuing:
+            roles = roles or default_roles(grid.column_count, self._axis is not None)
+            if roles is None:
+                self.statistics["tables_skipped"] += 1
+                self._interrupted = False
+                return
+            self._table = _OpenTable(roles=roles)
+            self.statistics["tables"] += 1
+        assert self._table is not None
+        if columns:
+            self._table.columns = columns
+        for row in rows:
+            self._read_row(grid.page, row)
+        self._interrupted = False
+
+    # Rows ---------------------------------------------------------------------------------
+
+    def _read_row(self, page: int, row: tuple[Cell | None, ...]) -> None:
+        table = self._table
+        assert table is not None
+        cells = list(row) + [None] * (len(table.roles) - len(row))
+        filled = [c for c in cells if c is not None and not c.is_empty]
+        if not filled:
+            return
+        first = cells[0]
+        if first is not None and first.bold and len(filled) == 1 and filled[0] is first:
+            table.category = first.text
+            table.carried.clear()
+            return
+        if table.roles == ("theme", "postit") and self._is_lone_postit(cells):
+            assert first is not None
+            self._add(page, "postit", first.text, first.bbox, theme="")
+            return
+
+        for role, cell in zip(table.roles, cells):
+            if role in ("theme", "objective") and cell is not None and not cell.is_empty:
+                if role == "objective" and cell.text != table.carried.get("objective"):
+                    table.carried["objective"] = cell.text
+                    self._add(page, "objective", cell.text, cell.bbox, theme=table.carried.get("theme", ""))
+                elif role == "theme":
+                    if cell.text != table.carried.get("theme"):
+                        table.carried.pop("objective", None)
+                    table.carried["theme"] = cell.text
+
+        row_actions: list[Draft] = []
+        for role, cell in zip(table.roles, cells):
+            if cell is None or cell.is_empty:
+                continue
+            if role == "postit":
+                self._add(page, "postit", cell.text, cell.bbox, theme=table.carried.get("theme", ""))
+            elif role == "action":
+                row_actions.extend(self._read_actions(page, cell))
+        if row_actions:
+            table.last_actions = row_actions
+        for role, cell in zip(table.roles, cells):
+            if role == "details" and cell is not None and not cell.is_empty:
+                details = self._read_details(cell)
+                for action in row_actions or table.last_actions:
+                    action.details.extend(details)
+
+    def _is_lone_postit(self, cells: list[Cell | None]) -> bool:
+        theme, postit = cells[0], cells[1]
+        return (
+            theme is not None
+            and not theme.is_empty
+            and not theme.bold
+            and postit is not None
+            and postit.is_empty
+        )
+
+    def _read_actions(self, page: int, cell: Cell) -> list[Draft]:
+        table = self._table
+        assert table is not None
+        actions: list[Draft] = []
+        for paragraph in cell.paragraphs:
+            labelled = split_label(paragraph.text, self._labels)
+            if labelled is not None and (actions or table.last_actions):
+                field_name, value = labelled
+                if value:
+                    (actions or table.last_actions)[-1].details.append(Detail(field_name, value))
+                continue
+            text = strip_list_marker(paragraph.text)
+            if not text:
+                continue
+            actions.append(
+                self._add(
+                    page,
+                    "action",
+                    text,
+                    paragraph.bbox,
+                    theme=table.carried.get("theme", ""),
+                    objective=table.carried.get("objective", ""),
+                )
+            )
+        return actions
+
+    def _read_details(self, cell: Cell) -> list[Detail]:
+        details = []
+        for paragraph in cell.paragraphs:
+            labelled = split_label(paragraph.text, self._labels)
+            if labelled is None:
+                labelled = (self.settings.unlabelled_detail_field, strip_list_marker(paragraph.text))
+            if labelled[1]:
+                details.append(Detail(*labelled))
+        return details
+
+    def _add(self, page: int, kind: Kind, text: str, bbox: BBox, theme: str = "", objective: str = "") -> Draft:
+        table = self._table
+        assert table is not None
+        in_postit_table = "postit" in table.roles
+        draft = Draft(
+            page=page,
+            kind=kind,
+            text=text,
+            bbox=bbox,
+            category=table.category if in_postit_table else self._heading,
+            theme=theme,
+            objective=objective,
+            stated_axis=None if in_postit_table else self._axis,
+        )
+        self.drafts.append(draft)
+        return draft

@@ -1,0 +1,77 @@
+"""Pure text functions of extraction: repairing whitespace and line breaks, list markers, labels."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+_LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2007\u2009]+")
+# A list marker, then a space, at the start of a paragraph: "1)", "(8)", "2.", "-", "–", "•", "o".
+# A dash glued to its word ("-nombre de terrains") is not a marker: such items continue a labelled sub-field.
+_LIST_MARKER = re.compile(r"^\s*(?:\(?\d{1,2}[).]|[-–•▪●◦]|o)(?=\s)\s*")
+_ENDS_WITH_HYPHEN = re.compile(r"[a-zà-öø-ÿ]-$")
+_STARTS_LOWER = re.compile(r"^[a-zà-öø-ÿ]")
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form of a text, for comparisons only."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _SPACES.sub(" ", stripped.replace("’", "'")).strip()
+
+
+def clean_text(text: str) -> str:
+    """Ligatures expanded, every run of spaces (non-breaking included) made one space."""
+    return _SPACES.sub(" ", text.translate(_LIGATURES)).strip()
+
+
+def join_lines(lines: Iterable[str]) -> str:
+    """Join the lines of one paragraph, repairing hyphenation at line ends.
+
+    "dévelop-" + "pement" becomes "développement"; a hyphen kept by the word itself before a
+    capital or a digit ("Saint-" + "Orens") stays.
+    """
+    text = ""
+    for raw in lines:
+        line = clean_text(raw)
+        if not line:
+            continue
+        if text and _ENDS_WITH_HYPHEN.search(text) and _STARTS_LOWER.match(line):
+            text = text[:-1] + line
+        elif text:
+            text = f"{text} {line}"
+        else:
+            text = line
+    return text
+
+
+def starts_list_item(text: str) -> bool:
+    return bool(_LIST_MARKER.match(text))
+
+
+def strip_list_marker(text: str) -> str:
+    return _LIST_MARKER.sub("", text, count=1).strip()
+
+
+def compile_label_pattern(labels: Iterable[str]) -> re.Pattern[str]:
+    """A pattern matching "Label :" at the start of a folded paragraph, longest label first."""
+    alternatives = sorted({re.escape(fold(label)) for label in labels}, key=len, reverse=True)
+    return re.compile(r"^(" + "|".join(alternatives) + r")\s*:\s*")
+
+
+def split_label(text: str, label_pattern: re.Pattern[str]) -> tuple[str, str] | None:
+    """("Freins", "budget") for "Freins : budget"; None when the text opens with no known label.
+
+    The label is returned as the document writes it.
+    """
+    folded = fold(text)
+    match = label_pattern.match(folded)
+    if match is None:
+        return None
+    label_length = len(match.group(1))
+    colon = text.find(":", label_length - 1)
+    if colon < 0:
+        return None
+    return text[:colon].strip(), text[colon + 1 :].strip()

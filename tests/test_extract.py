@@ -1,0 +1,140 @@
+"""Extraction against real PDFs: the committed sample reports and small ones rendered here."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+from atelier.extract.document import extract_document
+from atelier.extract.settings import ExtractionSettings
+from samples.render import EXPECTED_DIR, OUTPUTS, VARIANTS, render_document
+
+
+def _key(kind, text, category, theme, objective, axis, details):
+    return (kind, text, category, theme, objective, axis, tuple(details))
+
+
+def _extracted(result):
+    return [
+        _key(c.kind, c.text, c.category, c.theme, c.objective, c.stated_axis, [(d.field, d.text) for d in c.details])
+        for c in result.contributions
+    ]
+
+
+def _expected(expected):
+    return [
+        _key(i["kind"], i["text"], i["category"], i["theme"], i["objective"], i["axis"], [(d["field"], d["text"]) for d in i["details"]])
+        for i in expected["items"]
+    ]
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_sample_report_is_extracted_exactly(variant):
+    pdf = OUTPUTS[variant]
+    expected = json.loads((EXPECTED_DIR / f"{pdf.stem}.json").read_text(encoding="utf-8"))
+    result = extract_document(pdf)
+    assert result.status == "ok", result.error
+    assert _extracted(result) == _expected(expected)
+    assert result.statistics["participants_listed"] == expected["participants"]["listed"]
+    pages = [c.page for c in result.contributions]
+    assert pages == sorted(pages) and pages[0] >= 2 and pages[-1] == result.pages - 2
+
+
+def test_ids_are_stable_and_provenance_is_set():
+    first = extract_document(OUTPUTS["ruled"])
+    second = extract_document(OUTPUTS["ruled"])
+    assert [c.idea_id for c in first.contributions] == [c.idea_id for c in second.contributions]
+    assert len({c.idea_id for c in first.contributions}) == len(first.contributions)
+    for c in first.contributions:
+        assert c.document == OUTPUTS["ruled"].name and c.document_sha256 == first.sha256
+        assert c.bbox is not None and 0 < c.bbox.x0 < c.bbox.x1 < 595 and 0 < c.bbox.top < c.bbox.bottom < 842
+
+
+def test_footnote_marker_and_page_furniture_stay_out_of_the_text():
+    result = extract_document(OUTPUTS["ruled"])
+    texts = [c.text for c in result.contributions] + [d.text for c in result.contributions for d in c.details]
+    assert any(t.endswith("réduire la consommation de 7% en 2009") for t in texts)
+    assert not any("20091" in t or "lesequestre" in t or "PCET & Agenda 21" in t for t in texts)
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_line_break_hyphenation_is_repaired(variant):
+    result = extract_document(OUTPUTS[variant])
+    assert any("concertation/expérimentation inter-acteurs" in c.text for c in result.contributions)
+
+
+SPAN = {
+    "blocks": [
+        {"h2": "AXE 4 : En quoi le PCET peut-il contribuer à réduire les inégalités?"},
+        {"details": {"columns": 3, "objectives": [{
+            "objective": "Lutter contre la précarité énergétique",
+            "entries": [
+                {"actions": [{"marker": f"{i})", "text": f"Action numéro {i} contre la précarité énergétique des ménages"}],
+                 "freins": [["Acteurs", f"communes, bailleurs, points info énergie ({i})"]]}
+                for i in range(1, 60)
+            ],
+        }]}},
+    ],
+}
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_objective_spanning_a_page_break_is_carried_to_every_action(tmp_path, variant):
+    pdf = tmp_path / "span.pdf"
+    expected = render_document(SPAN, pdf, variant)
+    result = extract_document(pdf)
+    assert result.pages >= 2
+    assert _extracted(result) == _expected(expected)
+    actions = [c for c in result.contributions if c.kind == "action"]
+    assert len(actions) == 59 and {c.objective for c in actions} == {"Lutter contre la précarité énergétique"}
+    assert actions[-1].page > actions[0].page
+    assert [c.kind for c in result.contributions].count("objective") == 1
+
+
+def _pdf_with_pages(path: Path, pages: int, **kwargs) -> Path:
+    page = canvas.Canvas(str(path), pagesize=A4, invariant=1, **kwargs)
+    for number in range(pages):
+        page.drawString(72, 700, f"Page {number + 1}")
+        page.showPage()
+    page.save()
+    return path
+
+
+def test_bad_inputs_give_one_line_french_reasons(tmp_path):
+    empty = tmp_path / "vide.pdf"
+    empty.write_bytes(b"")
+    text = tmp_path / "notes.pdf"
+    text.write_text("ceci n'est pas un PDF", encoding="utf-8")
+    whole = _pdf_with_pages(tmp_path / "entier.pdf", 2).read_bytes()
+    truncated = tmp_path / "tronque.pdf"
+    truncated.write_bytes(whole[: len(whole) // 3])
+    encrypted = _pdf_with_pages(tmp_path / "chiffre.pdf", 1, encrypt="secret")
+    reasons = {}
+    for path in (empty, text, truncated, encrypted, tmp_path / "absent.pdf"):
+        result = extract_document(path)
+        assert result.status == "error" and result.contributions == ()
+        assert "\n" not in result.error
+        reasons[path.name] = result.error
+    assert "vide" in reasons["vide.pdf"]
+    assert "pas un PDF" in reasons["notes.pdf"]
+    assert "endommagé" in reasons["tronque.pdf"]
+    assert "chiffré" in reasons["chiffre.pdf"]
+    assert "illisible" in reasons["absent.pdf"]
+
+
+def test_page_limit_is_enforced(tmp_path):
+    pdf = _pdf_with_pages(tmp_path / "long.pdf", 5)
+    result = extract_document(pdf, ExtractionSettings(max_pages=4))
+    assert result.status == "error" and "trop de pages (5, limite 4)" in result.error
+    assert extract_document(pdf, ExtractionSettings(max_pages=5)).status == "ok"
+
+
+def test_report_without_tables_gives_no_contributions(tmp_path):
+    result = extract_document(_pdf_with_pages(tmp_path / "texte.pdf", 2))
+    assert result.status == "ok" and result.pages == 2 and result.contributions == ()
+    assert Counter(result.statistics)["tables"] == 0

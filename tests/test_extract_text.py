@@ -1,0 +1,49 @@
+from atelier.extract.settings import DEFAULT_DETAIL_LABELS, ExtractionSettings
+from atelier.extract.text import clean_text, compile_label_pattern, fold, join_lines, split_label, strip_list_marker
+
+import pytest
+
+LABELS = compile_label_pattern(DEFAULT_DETAIL_LABELS)
+
+
+def test_join_lines_repairs_hyphenation_but_keeps_compound_words():
+    assert join_lines(["Favoriser le dévelop-", "pement durable"]) == "Favoriser le développement durable"
+    assert join_lines(["mairie de Saint-", "Orens"]) == "mairie de Saint- Orens"
+    assert join_lines(["Lutter  contre\u00a0les", " inégalités "]) == "Lutter contre les inégalités"
+
+
+def test_clean_text_expands_ligatures_and_spaces():
+    assert clean_text("eﬃcace\u202fet  ﬁable") == "efficace et fiable"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("1) Animer des groupes d'habitants", "Animer des groupes d'habitants"),
+        ("(8) Consolider les dispositifs", "Consolider les dispositifs"),
+        ("- Valoriser les initiatives", "Valoriser les initiatives"),
+        ("Organiser des rencontres", "Organiser des rencontres"),
+        ("10M€ pour le fonds", "10M€ pour le fonds"),
+    ],
+)
+def test_strip_list_marker(raw, expected):
+    assert strip_list_marker(raw) == expected
+
+
+def test_split_label_keeps_the_document_spelling():
+    assert split_label("Facteurs de réussite : communiquer", LABELS) == ("Facteurs de réussite", "communiquer")
+    assert split_label("Critère d’évaluation : -nombre de terrains", LABELS) == ("Critère d’évaluation", "-nombre de terrains")
+    assert split_label("ELEMENTS A APPROFONDIR: quid des entreprises ?", LABELS) == ("ELEMENTS A APPROFONDIR", "quid des entreprises ?")
+    assert split_label("Organiser des rencontres adaptées : constater", LABELS) is None
+    assert split_label("Freinsx : rien", LABELS) is None
+
+
+def test_fold_is_case_and_accent_insensitive():
+    assert fold("Thématiques") == fold("THEMATIQUES") == "thematiques"
+
+
+def test_settings_are_validated():
+    with pytest.raises(ValueError):
+        ExtractionSettings(paragraph_gap_ratio=2.0, row_gap_ratio=1.0)
+    with pytest.raises(ValueError):
+        ExtractionSettings(max_pages=0)
