@@ -18,7 +18,7 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
 
-from atelier.extract.grid import Grid, aligned_grid, column_starts, ruled_grids
+from atelier.extract.grid import Grid, aligned_columns, aligned_grid, ruled_grids
 from atelier.extract.layout import Line, Word, group_lines, page_words, prose_size, words_inside
 from atelier.extract.records import Contribution, DocumentResult
 from atelier.extract.settings import ExtractionSettings
@@ -49,6 +49,13 @@ def extract_document(path: Path, settings: ExtractionSettings | None = None) -> 
     return extract_pdf_bytes(data, path.name, str(path), settings)
 
 
+def extract_tables(path: Path, settings: ExtractionSettings | None = None) -> list[Grid]:
+    """Every table of a PDF as a grid, ruled or aligned, in reading order (raises UnreadableDocument)."""
+    settings = settings or ExtractionSettings()
+    data = read_document_bytes(path, settings)
+    return read_structure(_read_layouts(data, settings), settings).grids
+
+
 def read_document_bytes(path: Path, settings: ExtractionSettings) -> bytes:
     try:
         size = path.stat().st_size
@@ -73,9 +80,9 @@ def extract_pdf_bytes(data: bytes, name: str, path: str, settings: ExtractionSet
         layouts = _read_layouts(data, settings)
     except UnreadableDocument as error:
         return DocumentResult(**base, status="error", error=str(error))
-    drafts, statistics = read_structure(layouts, settings)
-    contributions = tuple(_to_contribution(d, i, name, sha256) for i, d in enumerate(drafts, start=1))
-    statistics = {"pages": len(layouts), **statistics}
+    reader = read_structure(layouts, settings)
+    contributions = tuple(_to_contribution(d, i, name, sha256) for i, d in enumerate(reader.drafts, start=1))
+    statistics = {"pages": len(layouts), **reader.statistics}
     return DocumentResult(
         **base, status="ok", pages=len(layouts), contributions=contributions, statistics=statistics
     )
@@ -113,7 +120,7 @@ def _page_layout(page: object, number: int, settings: ExtractionSettings) -> _Pa
     return _PageLayout(number, float(page.width), tuple(words), tuple(grids), tuple(free))  # type: ignore[attr-defined]
 
 
-def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings) -> tuple[list[Draft], dict[str, int]]:
+def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings) -> TableReader:
     """Walk the pages in reading order: headings, prose, and tables ruled or aligned."""
     all_free = [line for layout in layouts for line in layout.free_lines]
     text_width = max((line.x1 for line in all_free), default=0.0) - min((line.x0 for line in all_free), default=0.0)
@@ -164,7 +171,7 @@ def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings)
                     reader.grid(aligned_grid(element, columns, layout.number, settings), columns)
                 else:
                     reader.prose()
-    return reader.drafts, reader.statistics
+    return reader
 
 
 def _line_kind(line: Line, body_size: float | None, settings: ExtractionSettings) -> str:
@@ -182,18 +189,7 @@ def _region_columns(lines: list[Line], open_columns: tuple[float, ...], settings
         return tuple(line.x0 for line in first_row)
     if open_columns:
         return open_columns
-    starts = column_starts(lines, settings)
-
-    def column_of(line: Line) -> int:
-        return max((i for i, x in enumerate(starts) if x <= line.x0 + settings.column_snap), default=0)
-
-    # A left edge is a column when some printed row also has text in another column.
-    rows: dict[float, set[int]] = {}
-    for line in lines:
-        row = next((top for top in rows if abs(top - line.top) <= settings.line_tolerance), line.top)
-        rows.setdefault(row, set()).add(column_of(line))
-    shared = {column for columns in rows.values() if len(columns) >= 2 for column in columns}
-    return tuple(x for i, x in enumerate(starts) if i in shared)
+    return aligned_columns(lines, settings)
 
 
 def _to_contribution(draft: Draft, index: int, document: str, sha256: str) -> Contribution:
@@ -213,4 +209,4 @@ def _to_contribution(draft: Draft, index: int, document: str, sha256: str) -> Co
     )
 
 
-__all__ = ["UnreadableDocument", "extract_document", "extract_pdf_bytes", "header_roles"]
+__all__ = ["UnreadableDocument", "extract_document", "extract_pdf_bytes", "extract_tables"]

@@ -108,16 +108,34 @@ def ruled_grids(page: object, words: Sequence[Word], page_number: int, settings:
     return grids
 
 
-def column_starts(lines: Sequence[Line], settings: ExtractionSettings) -> list[float]:
-    """Left edges shared by the lines of a table without ruling lines."""
-    starts = sorted(line.x0 for line in lines)
-    clusters: list[list[float]] = []
-    for x in starts:
-        if clusters and x - clusters[-1][-1] <= settings.column_snap:
-            clusters[-1].append(x)
+def printed_rows(lines: Sequence[Line], settings: ExtractionSettings) -> list[list[Line]]:
+    """Lines grouped by the printed row they sit on, top to bottom."""
+    rows: list[list[Line]] = []
+    for line in sorted(lines, key=lambda ln: (ln.top, ln.x0)):
+        if rows and abs(line.top - rows[-1][0].top) <= settings.line_tolerance:
+            rows[-1].append(line)
         else:
-            clusters.append([x])
-    return [min(cluster) for cluster in clusters]
+            rows.append([line])
+    return rows
+
+
+def aligned_columns(lines: Sequence[Line], settings: ExtractionSettings) -> tuple[float, ...]:
+    """Column starts of a table without ruling lines.
+
+    Only printed rows with text in several places say where columns are: the horizontal
+    extents of their lines, merged where they overlap, are the columns. Left-, right- and
+    centre-aligned columns are all found this way.
+    """
+    spans = sorted(
+        (line.x0, line.x1) for row in printed_rows(lines, settings) if len(row) >= 2 for line in row
+    )
+    columns: list[list[float]] = []
+    for x0, x1 in spans:
+        if columns and x0 <= columns[-1][1] + settings.column_snap:
+            columns[-1][1] = max(columns[-1][1], x1)
+        else:
+            columns.append([x0, x1])
+    return tuple(start for start, _ in columns)
 
 
 def aligned_grid(
@@ -135,14 +153,41 @@ def aligned_grid(
         index = max((i for i, x in enumerate(columns) if x <= line.x0 + snap), default=0)
         per_column[index].append(line)
 
+    all_lines = [line for column_lines in per_column for line in column_lines]
+    table_box = all_lines[0].bbox
+    for line in all_lines[1:]:
+        table_box = table_box.union(line.bbox)
+    rights = [x - settings.column_snap for x in columns[1:]] + [table_box.x1]
+
+    ordered = [sorted(column_lines, key=lambda ln: ln.top) for column_lines in per_column]
+    verdicts = [
+        [
+            _line_break(pair[0], pair[1], rights[col], _tops_except(ordered, col), settings)
+            for pair in zip(lines_, lines_[1:])
+        ]
+        for col, lines_ in enumerate(ordered)
+    ]
+    # A break proven in one column (a line ending early) is a row break for the lines that sit
+    # on the same two printed rows in the other columns (right-aligned prices, short labels).
+    proven = [
+        (a.top, b.top)
+        for lines_, column_verdicts in zip(ordered, verdicts)
+        for (a, b), verdict in zip(zip(lines_, lines_[1:]), column_verdicts)
+        if verdict == "break"
+    ]
     blocks: list[list[list[Line]]] = []
-    for column_lines in per_column:
-        column_blocks: list[list[Line]] = []
-        for line in sorted(column_lines, key=lambda ln: ln.top):
-            if column_blocks and line.top - column_blocks[-1][-1].bottom <= settings.row_gap_ratio * line.size:
-                column_blocks[-1].append(line)
+    for lines_, column_verdicts in zip(ordered, verdicts):
+        column_blocks: list[list[Line]] = [[lines_[0]]] if lines_ else []
+        for (a, b), verdict in zip(zip(lines_, lines_[1:]), column_verdicts):
+            if verdict == "tight" and any(
+                abs(a.top - top_a) <= settings.line_tolerance and abs(b.top - top_b) <= settings.line_tolerance
+                for top_a, top_b in proven
+            ):
+                verdict = "break"
+            if verdict == "break":
+                column_blocks.append([b])
             else:
-                column_blocks.append([line])
+                column_blocks[-1].append(b)
         blocks.append(column_blocks)
 
     tops: list[float] = []
@@ -152,11 +197,6 @@ def aligned_grid(
             if not any(abs(top - t) <= settings.line_tolerance for t in tops):
                 tops.append(top)
     tops.sort()
-
-    all_lines = [line for column_lines in per_column for line in column_lines]
-    table_box = all_lines[0].bbox
-    for line in all_lines[1:]:
-        table_box = table_box.union(line.bbox)
 
     rows: list[list[Cell | None]] = [[None] * len(columns) for _ in tops]
     for col, column_blocks in enumerate(blocks):
@@ -177,3 +217,54 @@ def aligned_grid(
                 x1 = columns[col + 1] if col + 1 < len(columns) else table_box.x1
                 rows[row_index][col] = Cell(paragraphs=(), bbox=BBox(columns[col], tops[row_index], x1, tops[row_index]))
     return Grid(page=page_number, bbox=table_box, rows=tuple(tuple(r) for r in rows), ruled=False)
+
+
+def _tops_except(ordered: Sequence[Sequence[Line]], column: int) -> list[float]:
+    return [line.top for other, lines_ in enumerate(ordered) if other != column for line in lines_]
+
+
+def _line_break(previous: Line, line: Line, right: float, other_tops: Sequence[float], settings: ExtractionSettings) -> str:
+    """How `line` follows the line above it in its column: "break" (new cell), "same" or "tight".
+
+    "tight" lines are set at ordinary line spacing with nothing proving a break: one cell,
+    unless another column proves a break between the same two printed rows.
+    """
+    gap = line.top - previous.bottom
+    if gap > settings.row_gap_ratio * line.size:
+        return "break"
+    if gap > settings.paragraph_gap_ratio * line.size:
+        return "same"
+    first_word = line.words[0]
+    # Text wraps only when the next word does not fit: if it would have, the break was meant.
+    room_for_next_word = right - previous.x1 - settings.column_gap_ratio * line.size
+    ended_early = first_word.x1 - first_word.x0 < room_for_next_word
+    beside_other_text = any(
+        abs(top - previous.top) <= settings.line_tolerance or abs(top - line.top) <= settings.line_tolerance
+        for top in other_tops
+    )
+    return "break" if ended_early and beside_other_text else "tight"
+
+
+def cell_texts(grid: Grid, carry_down: bool = False, tolerance: float = 2.0) -> list[list[str]]:
+    """The grid as rows of strings. Covered cells are "" or, with `carry_down`, the text of the
+    cell spanning down over them (camelot's `copy_text="v"`); a cell covered from the left stays ""."""
+    values: list[list[str]] = []
+    for index, row in enumerate(grid.rows):
+        row_top = min((cell.bbox.top for cell in row if cell is not None), default=None)
+        texts = []
+        for column, cell in enumerate(row):
+            if cell is not None:
+                texts.append(cell.text)
+                continue
+            above = _cell_above(grid, index, column) if carry_down else None
+            spans_here = above is not None and (row_top is None or above.bbox.bottom > row_top + tolerance)
+            texts.append(above.text if spans_here and above is not None else "")
+        values.append(texts)
+    return values
+
+
+def _cell_above(grid: Grid, row_index: int, column: int) -> Cell | None:
+    for row in reversed(grid.rows[:row_index]):
+        if column < len(row) and row[column] is not None:
+            return row[column]
+    return None

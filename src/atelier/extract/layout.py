@@ -29,10 +29,16 @@ class Line:
     """Words on one baseline that belong together (one column's share of a printed line)."""
 
     words: tuple[Word, ...]
+    word_space: float = 1.0
 
     @property
     def text(self) -> str:
-        return " ".join(word.text for word in self.words)
+        parts = [self.words[0].text]
+        for previous, word in zip(self.words, self.words[1:]):
+            if word.x0 - previous.x1 > self.word_space:
+                parts.append(" ")
+            parts.append(word.text)
+        return "".join(parts)
 
     @property
     def x0(self) -> float:
@@ -74,11 +80,15 @@ def page_words(page: object, settings: ExtractionSettings) -> list[Word]:
     top_limit = height * settings.header_band_ratio
     bottom_limit = height * (1.0 - settings.footer_band_ratio)
 
+    sizes = Counter(round(float(char.get("size", 0.0)), 1) for char in page.chars)  # type: ignore[attr-defined]
+    common_size = sizes.most_common(1)[0][0] if sizes else 0.0
+    min_size = settings.fine_print_ratio * common_size
+
     def keep(obj: dict) -> bool:
         if obj.get("object_type") != "char":
             return True
         return (
-            float(obj.get("size", 0.0)) >= settings.min_char_size
+            float(obj.get("size", 0.0)) >= min_size
             and float(obj["top"]) >= top_limit
             and float(obj["bottom"]) <= bottom_limit
         )
@@ -119,13 +129,17 @@ def group_lines(words: Iterable[Word], settings: ExtractionSettings) -> list[Lin
         row.sort(key=lambda w: w.x0)
         current = [row[0]]
         for word in row[1:]:
-            if word.x0 - current[-1].x1 > settings.column_gap:
-                lines.append(Line(tuple(current)))
+            if word.x0 - current[-1].x1 > settings.column_gap_ratio * max(word.size, current[-1].size):
+                lines.append(_line(current, settings))
                 current = [word]
             else:
                 current.append(word)
-        lines.append(Line(tuple(current)))
+        lines.append(_line(current, settings))
     return lines
+
+
+def _line(words: list[Word], settings: ExtractionSettings) -> Line:
+    return Line(tuple(words), word_space=settings.word_space_ratio * max(word.size for word in words))
 
 
 def words_inside(words: Sequence[Word], box: BBox) -> list[Word]:

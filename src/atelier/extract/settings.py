@@ -62,13 +62,17 @@ class ExtractionSettings:
 
     max_bytes: int = 200 * 1024 * 1024
     max_pages: int = 1000
-    # Characters smaller than this are footnotes, footnote markers or fine print.
-    min_char_size: float = 7.5
+    # Characters smaller than this ratio of the page's commonest size are footnotes, footnote
+    # markers or fine print.
+    fine_print_ratio: float = 0.8
+    # Two words of one line closer than this ratio of the font size are one run of text (a change
+    # of font inside a word, "(≥" then "18"); further apart, a space separates them.
+    word_space_ratio: float = 0.12
     # Bands at the top and bottom of each page that hold running headers and footers.
     header_band_ratio: float = 0.075
     footer_band_ratio: float = 0.075
-    # Two words on one line further apart than this belong to different columns.
-    column_gap: float = 6.0
+    # Two words on one line further apart than this ratio of the font size belong to different columns.
+    column_gap_ratio: float = 0.85
     # Words whose tops differ by less than this sit on the same line.
     line_tolerance: float = 2.0
     # Inside a cell, a vertical gap larger than this ratio of the font size starts a new paragraph.
@@ -95,11 +99,11 @@ class ExtractionSettings:
     def __post_init__(self) -> None:
         if self.max_bytes <= 0 or self.max_pages <= 0:
             raise ValueError("max_bytes and max_pages must be positive")
-        for name in ("header_band_ratio", "footer_band_ratio", "prose_width_ratio"):
+        for name in ("header_band_ratio", "footer_band_ratio", "prose_width_ratio", "fine_print_ratio"):
             value = getattr(self, name)
             if not 0.0 <= value < 1.0:
                 raise ValueError(f"{name} must be in [0, 1), got {value}")
-        for name in ("column_gap", "line_tolerance", "paragraph_gap_ratio", "row_gap_ratio", "column_snap"):
+        for name in ("column_gap_ratio", "line_tolerance", "paragraph_gap_ratio", "row_gap_ratio", "column_snap"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be positive")
         if self.paragraph_gap_ratio >= self.row_gap_ratio:

@@ -72,6 +72,7 @@ class TableReader:
     def __init__(self, settings: ExtractionSettings) -> None:
         self.settings = settings
         self.drafts: list[Draft] = []
+        self.grids: list[Grid] = []
         self.statistics: dict[str, int] = {"tables": 0, "tables_skipped": 0, "participants_listed": 0}
         self._labels = compile_label_pattern(settings.detail_labels)
         self._axis_pattern = re.compile(settings.axis_heading_pattern, re.IGNORECASE)
@@ -101,6 +102,7 @@ class TableReader:
         return self._table.columns
 
     def grid(self, grid: Grid, columns: tuple[float, ...] = ()) -> None:
+        self.grids.append(grid)
         if self._skipping:
             self.statistics["tables_skipped"] += 1
             self.statistics["participants_listed"] += sum(

@@ -1,0 +1,222 @@
+"""A workshop's taxonomy of axes, read from YAML (bundled in `atelier/workshops/` or written by the user).
+
+    workshop = load_workshop(None)            # the bundled default, Atelier 6
+    workshop = load_workshop("atelier6")      # a bundled id
+    workshop = load_workshop("mon_atelier.yaml")
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rapidfuzz import fuzz, process
+
+from atelier.nlp.language import normalize_for_match
+
+DEFAULT_WORKSHOP = "atelier6"
+SUPPORTED_LANGUAGES: tuple[str, ...] = ("fr",)
+MIN_AXES = 2
+YAML_SUFFIXES: tuple[str, ...] = (".yaml", ".yml")
+# Default of the `settings:` block of a workshop file.
+DEFAULT_ABSTAIN_THRESHOLD = 0.0
+KNOWN_SETTINGS: tuple[str, ...] = ("abstain_threshold",)
+# A heading naming its axis by number: "AXE 2", "Axe 2 :", "AXE N°2" (after normalize_for_match).
+AXIS_NUMBER_PATTERN = re.compile(r"^\s*axe\s*(?:n\s*[°o]?\s*)?(\d+)\b\s*[:.\-–]?\s*")
+# Minimum rapidfuzz score (0–100) for a heading to name an axis by its label.
+HEADING_MATCH_MIN_SCORE = 85.0
+
+
+class WorkshopError(ValueError):
+    """A workshop configuration cannot be used (message meant for the command-line user)."""
+
+
+@dataclass(frozen=True)
+class Axis:
+    id: str
+    label: str
+    description: str
+    keywords: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Workshop:
+    id: str
+    title: str
+    language: str
+    axes: tuple[Axis, ...]
+    abstain_threshold: float = DEFAULT_ABSTAIN_THRESHOLD
+    source: str = ""
+
+    @property
+    def axis_ids(self) -> tuple[str, ...]:
+        return tuple(axis.id for axis in self.axes)
+
+    def axis(self, axis_id: str) -> Axis:
+        for axis in self.axes:
+            if axis.id == str(axis_id):
+                return axis
+        raise WorkshopError(
+            f"Axe « {axis_id} » inconnu dans l'atelier « {self.id} » "
+            f"(axes disponibles : {', '.join(self.axis_ids)})."
+        )
+
+    def axis_label(self, axis_id: str) -> str:
+        return self.axis(axis_id).label
+
+
+def bundled_workshops() -> list[str]:
+    """Ids of the workshop configurations shipped with the package."""
+    directory = resources.files("atelier").joinpath("workshops")
+    return sorted(
+        entry.name.rsplit(".", 1)[0]
+        for entry in directory.iterdir()
+        if entry.is_file() and entry.name.endswith(YAML_SUFFIXES)
+    )
+
+
+def load_workshop(reference: str | Path | None = None) -> Workshop:
+    """Read and validate a workshop: None → the default, a bundled id, or the path of a YAML file."""
+    if reference is None:
+        reference = DEFAULT_WORKSHOP
+    path = Path(reference)
+    looks_like_path = isinstance(reference, Path) or path.suffix.lower() in YAML_SUFFIXES or len(path.parts) > 1
+    if looks_like_path or path.is_file():
+        if not path.is_file():
+            raise WorkshopError(f"Fichier de configuration d'atelier introuvable : {path}")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise WorkshopError(f"{path} : lecture impossible ({error}).") from error
+        return parse_workshop(text, source=str(path))
+    resource = resources.files("atelier").joinpath("workshops", f"{reference}.yaml")
+    if not resource.is_file():
+        available = ", ".join(bundled_workshops()) or "aucun"
+        raise WorkshopError(
+            f"Atelier « {reference} » inconnu : ce n'est ni un atelier fourni ({available}) "
+            "ni le chemin d'un fichier YAML."
+        )
+    return parse_workshop(resource.read_text(encoding="utf-8"), source=f"atelier/workshops/{reference}.yaml")
+
+
+def parse_workshop(text: str, source: str = "<texte>") -> Workshop:
+    """Validate the YAML text of a workshop; every error names `source`."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        where = ""
+        mark = getattr(error, "problem_mark", None)
+        if mark is not None:
+            where = f" (ligne {mark.line + 1}, colonne {mark.column + 1})"
+        raise WorkshopError(f"{source} : syntaxe YAML invalide{where}.") from error
+    if not isinstance(data, dict):
+        raise WorkshopError(f"{source} : le fichier doit décrire un atelier (clés id, title, axes).")
+
+    workshop_id = _required_text(data, "id", source, "l'atelier")
+    language = str(data.get("language", "fr")).strip().lower()
+    if language not in SUPPORTED_LANGUAGES:
+        raise WorkshopError(f"{source} : langue « {language} » non prise en charge (seulement : fr).")
+    raw_axes = data.get("axes")
+    if not isinstance(raw_axes, list):
+        raise WorkshopError(f"{source} : la clé « axes » doit être une liste d'axes.")
+    axes = tuple(_parse_axis(raw, position, source) for position, raw in enumerate(raw_axes, start=1))
+    if len(axes) < MIN_AXES:
+        raise WorkshopError(f"{source} : il faut au moins {MIN_AXES} axes, le fichier en décrit {len(axes)}.")
+    seen: set[str] = set()
+    for axis in axes:
+        if axis.id in seen:
+            raise WorkshopError(f"{source} : l'identifiant d'axe « {axis.id} » apparaît plusieurs fois.")
+        seen.add(axis.id)
+    return Workshop(
+        id=workshop_id,
+        title=str(data.get("title") or workshop_id).strip(),
+        language=language,
+        axes=axes,
+        abstain_threshold=_parse_settings(data.get("settings"), source),
+        source=source,
+    )
+
+
+def _required_text(data: dict[str, Any], key: str, source: str, owner: str) -> str:
+    value = data.get(key)
+    if value is None or isinstance(value, (dict, list)) or not str(value).strip():
+        raise WorkshopError(f"{source} : {owner} n'a pas de « {key} ».")
+    return str(value).strip()
+
+
+def _text_list(value: Any, key: str, source: str, owner: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or any(isinstance(item, (dict, list)) or item is None for item in value):
+        raise WorkshopError(f"{source} : « {key} » de {owner} doit être une liste de textes.")
+    return tuple(text for text in (str(item).strip() for item in value) if text)
+
+
+def _parse_axis(raw: Any, position: int, source: str) -> Axis:
+    if not isinstance(raw, dict):
+        raise WorkshopError(f"{source} : l'axe n°{position} doit être un dictionnaire (id, label, description…).")
+    owner = f"l'axe n°{position}"
+    axis_id = _required_text(raw, "id", source, owner)
+    owner = f"l'axe « {axis_id} »"
+    return Axis(
+        id=axis_id,
+        label=_required_text(raw, "label", source, owner),
+        description=" ".join(_required_text(raw, "description", source, owner).split()),
+        keywords=_text_list(raw.get("keywords"), "keywords", source, owner),
+        examples=_text_list(raw.get("examples"), "examples", source, owner),
+    )
+
+
+def _parse_settings(raw: Any, source: str) -> float:
+    if raw is None:
+        return DEFAULT_ABSTAIN_THRESHOLD
+    if not isinstance(raw, dict):
+        raise WorkshopError(f"{source} : « settings » doit être un dictionnaire.")
+    unknown = sorted(set(map(str, raw)) - set(KNOWN_SETTINGS))
+    if unknown:
+        raise WorkshopError(
+            f"{source} : réglage inconnu dans « settings » : {', '.join(unknown)} "
+            f"(réglages possibles : {', '.join(KNOWN_SETTINGS)})."
+        )
+    value = raw.get("abstain_threshold", DEFAULT_ABSTAIN_THRESHOLD)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value <= 1.0:
+        raise WorkshopError(f"{source} : « abstain_threshold » doit être un nombre entre 0 et 1.")
+    return float(value)
+
+
+def match_axis(workshop: Workshop, heading: str, *, min_score: float = HEADING_MATCH_MIN_SCORE) -> str | None:
+    """The axis a heading names: by its number ("AXE 2 : …" → "2") or by a label it resembles."""
+    normalized = normalize_for_match(heading)
+    number = AXIS_NUMBER_PATTERN.match(normalized)
+    if number:
+        axis_id = str(int(number.group(1)))
+        if axis_id in workshop.axis_ids:
+            return axis_id
+        normalized = normalized[number.end() :]
+    labels = {axis.id: normalize_for_match(axis.label) for axis in workshop.axes}
+    # The whole heading, then each part of "title : subtitle" on its own.
+    candidates = [normalized, *(part for part in normalized.split(":") if part.strip())]
+    best_id, best_score = None, min_score
+    for candidate in candidates:
+        if not _words_only(candidate):
+            continue
+        found = process.extractOne(
+            candidate, labels, scorer=_heading_score, processor=_words_only, score_cutoff=best_score
+        )
+        if found is not None and (best_id is None or found[1] > best_score):
+            best_id, best_score = found[2], found[1]
+    return best_id
+
+
+def _words_only(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text))
+
+
+def _heading_score(first: str, second: str, *, score_cutoff: float | None = None, **_: Any) -> float:
+    """Character similarity that tolerates reordered words but not a label lost in a longer heading."""
+    return max(fuzz.ratio(first, second), fuzz.token_sort_ratio(first, second))

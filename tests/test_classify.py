@@ -1,0 +1,360 @@
+from __future__ import annotations
+
+import dataclasses
+import json
+import pickle
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from atelier.extract.records import Contribution
+from atelier.nlp.classify import (
+    AxisModel,
+    AxisModelError,
+    AxisPrediction,
+    ClassifierSettings,
+    classify_contributions,
+    cross_validate,
+    load_axis_model,
+    predict_axes,
+    pseudo_examples,
+    save_axis_model,
+    train_axis_model,
+    training_set,
+)
+from atelier.nlp.language import LanguageModelError, lemmatize, load_french
+from atelier.nlp.workshop import load_workshop
+
+# Ideas the seed report places in an axis (AXE 1–5 summaries and tables). None of them is
+# written in the atelier6 YAML, which only paraphrases the report.
+SEED_IDEAS = [
+    ("Construction d'un Référentiel (une grille d'analyse) sur la base de l'approche d'Aurélien Buteaud", "1"),
+    ("Création d'une « université populaire de l'action publique »", "1"),
+    ("Approche de type Commission Consultative des Services Publics", "1"),
+    ("Constitution d'une stratégie visant à inclure les Analyses de Besoins Sociaux dans les A21 des territoires", "1"),
+    ("Place des commissions DD pour coordonner les acteurs politiques en associant les conseils de développement locaux", "1"),
+    ("La CUGT doit communiquer/aider à la communication sur le développement de la RSE sur le territoire", "2"),
+    ("Valoriser le succès de l'entreprise par sa gouvernance autant que par son succès technique", "2"),
+    ("Réfléchir sur les incitations/sanctions que la CUGT peut utiliser en terme de développement économique et d'emploi", "2"),
+    ("Favoriser l'éco-rénovation tout en accompagnant les jeunes vers ces nouveaux métiers", "2"),
+    ("Inciter au respect des critères sociaux dans les appels d'offres qu'elle émet", "2"),
+    ("Réaliser un répertoire des entreprises et des structures", "2"),
+    ("Promouvoir le statut SCIC comme outil de gouvernance innovant", "2"),
+    ("Organiser des rencontres adaptées autour de la gestion publique et des projets", "3"),
+    ("Organiser l'appropriation collective de terrain en friches", "3"),
+    ("Gestion de projets par le Fonds d'initiative et de participation des habitants", "3"),
+    ("Former les acteurs-relais (sociaux, agents, ...) à la démarche", "3"),
+    ("Faire participer les écoles", "3"),
+    ("Organiser des conseils municipaux de jeunes", "3"),
+    ("Associer les usagers à l'évolution participative des politiques publiques", "3"),
+    ("Mener une démarche efficace écosolidaire (DEES) auprès des bénéficiaires du FSL", "4"),
+    ("Actualiser les données FILOCOM pour calibrer les PP (logements indignes)", "4"),
+    ("Utiliser le diagnostic thermique aérien", "4"),
+    ("Sensibiliser les intervenants à domicile sur le repérage des problèmes de précarité énergétique", "4"),
+    ("Réaliser un annuaire des relais et développer une meilleure lisibilité des dispositifs", "4"),
+    ("Formation des acteurs sociaux au levier de maîtrise des dépenses énergétique", "4"),
+    ("Adhésion de la CUGT au réseau « Ville santé OMS »", "5"),
+    ("Modulation de la facturation d'eau par une indexation à la consommation", "5"),
+    ("Maillage du territoire par une offre diversifiée de Transport en Commun de proximité (métro, bus)", "5"),
+    ("Installation de panneaux dans la CU indiquant la comparaison des modes de déplacement (doux, TC, voiture)", "5"),
+    ("Développer des structures permettant aux personnes défavorisées de confectionner des repas équilibrés", "5"),
+    ("Développer des jardins familiaux", "5"),
+]
+
+# Ideas that are in no report: written for these tests, one obvious axis each.
+NEW_IDEAS = [
+    ("Mieux coordonner les politiques sociales et environnementales entre les communes de l'agglomération", "1"),
+    ("Mettre en place un comité de pilotage commun aux services sociaux et environnement", "1"),
+    ("Accompagner les entreprises locales vers l'embauche de personnes en insertion", "2"),
+    ("Soutenir la création de coopératives d'activité et d'emploi", "2"),
+    ("Créer un conseil de quartier ouvert à tous les habitants", "3"),
+    ("Consulter les citoyens avant chaque grand projet d'aménagement", "3"),
+    ("Aider les familles à faibles revenus à payer leurs factures de chauffage", "4"),
+    ("Isoler en priorité les logements des ménages modestes", "4"),
+    ("Lutter contre l'obésité des enfants par une alimentation équilibrée à la cantine", "5"),
+    ("Réduire la pollution de l'air près des écoles pour protéger la santé des enfants", "5"),
+]
+
+MOBILITY_YAML = """\
+id: mobilite
+title: "Atelier mobilité"
+axes:
+  - id: tc
+    label: "Transports en commun"
+    description: "Bus, tramway et métro : lignes, fréquences, horaires et tarifs."
+    keywords: ["bus", "tramway", "métro", "ligne", "abonnement"]
+  - id: actifs
+    label: "Vélo et marche"
+    description: "Se déplacer à pied ou à vélo en sécurité : pistes cyclables, trottoirs, stationnement vélo."
+    keywords: ["vélo", "piste cyclable", "piéton", "trottoir"]
+  - id: voiture
+    label: "Voiture partagée"
+    description: "Moins de voitures avec une seule personne : covoiturage, autopartage, parkings relais."
+    keywords: ["covoiturage", "autopartage", "parking relais"]
+"""
+
+
+@pytest.fixture(scope="module")
+def atelier6():
+    return load_workshop(None)
+
+
+@pytest.fixture(scope="module")
+def yaml_only_model(atelier6, french_nlp):
+    """Trained on the atelier6 YAML alone: no labelled idea at all."""
+    texts, labels = training_set(atelier6, [])
+    return train_axis_model(atelier6, texts, labels, french_nlp)
+
+
+def contribution(index: int, text: str, stated_axis: str | None = None, **fields) -> Contribution:
+    return Contribution(
+        idea_id=f"i{index:03d}",
+        document="000_09626ff8a2f230d8.pdf",
+        document_sha256="0" * 64,
+        page=1,
+        kind=fields.pop("kind", "action"),
+        text=text,
+        stated_axis=stated_axis,
+        **fields,
+    )
+
+
+def accuracy(predictions: list[AxisPrediction], expected: list[str]) -> float:
+    return sum(p.axis == e for p, e in zip(predictions, expected, strict=True)) / len(expected)
+
+
+def test_load_french_pipeline(french_nlp):
+    assert "parser" not in french_nlp.pipe_names and "ner" not in french_nlp.pipe_names
+    assert "lemmatizer" in french_nlp.pipe_names
+
+
+def test_missing_spacy_model_gives_a_french_error():
+    with pytest.raises(LanguageModelError, match="introuvable.*pip install fr-core-news-absent"):
+        load_french("fr_core_news_absent")
+
+
+def test_lemmatize_keeps_content_words_and_accents(french_nlp):
+    lemmas = lemmatize(
+        french_nlp,
+        [
+            "Lutter contre les inégalités sociales et leurs conséquences",
+            "Cartographier les dispositifs A21 de la CUGT",
+            "",
+            "Favoriser l'éco-rénovation",
+        ],
+        batch_size=2,
+    )
+    assert lemmas[0].split() == ["lutter", "contre", "inégalité", "social", "conséquence"]
+    assert lemmas[1].split() == ["cartographier", "dispositif", "a21", "cugt"]
+    assert lemmas[2] == ""
+    assert "éco-rénovation" in lemmas[3].split() and "le" not in lemmas[3].split()
+
+
+def test_training_set_uses_stated_axes_and_pseudo_examples(atelier6):
+    contributions = [
+        contribution(1, "Faire participer les écoles", stated_axis="3"),
+        contribution(2, "Une idée sans axe"),
+        contribution(3, "Un axe que l'atelier n'a pas", stated_axis="9"),
+    ]
+    texts, labels = training_set(atelier6, contributions)
+    assert (texts[0], labels[0]) == ("Faire participer les écoles", "3")
+    assert "Une idée sans axe" not in texts and "Un axe que l'atelier n'a pas" not in texts
+    pseudo_texts, pseudo_labels = pseudo_examples(atelier6)
+    assert texts[1:] == pseudo_texts and labels[1:] == pseudo_labels
+    for axis in atelier6.axes:
+        own = {text for text, label in zip(texts, labels, strict=True) if label == axis.id}
+        assert {axis.label, axis.description, *axis.keywords, *axis.examples} <= own
+
+
+def test_test_ideas_are_not_copied_in_the_yaml(atelier6):
+    written = {text.casefold() for text in pseudo_examples(atelier6)[0]}
+    for text, _ in SEED_IDEAS + NEW_IDEAS:
+        assert text.casefold() not in written
+
+
+def test_yaml_only_model_places_seed_ideas(yaml_only_model, french_nlp):
+    predictions = predict_axes(
+        yaml_only_model,
+        ["Organiser des conseils municipaux de jeunes", "Adhésion de la CUGT au réseau « Ville santé OMS »"],
+        french_nlp,
+    )
+    assert [p.axis for p in predictions] == ["3", "5"]
+    everything = predict_axes(yaml_only_model, [text for text, _ in SEED_IDEAS], french_nlp)
+    assert accuracy(everything, [axis for _, axis in SEED_IDEAS]) >= 0.8
+
+
+def test_yaml_only_model_places_new_ideas(yaml_only_model, french_nlp):
+    predictions = predict_axes(yaml_only_model, [text for text, _ in NEW_IDEAS], french_nlp)
+    assert accuracy(predictions, [axis for _, axis in NEW_IDEAS]) >= 0.9
+    for prediction in predictions:
+        assert 1 / 5 < prediction.confidence <= 1.0
+
+
+def test_model_card(yaml_only_model, atelier6):
+    card = yaml_only_model.card
+    assert yaml_only_model.classes_ == ("1", "2", "3", "4", "5")
+    assert card["workshop_id"] == "atelier6"
+    assert len(card["training_data_sha256"]) == 64
+    assert set(card["n_examples_per_class"]) == set(atelier6.axis_ids)
+    assert sum(card["n_examples_per_class"].values()) == card["n_examples"]
+    assert card["model_version"].startswith("atelier6-")
+    assert card["sklearn_version"] and card["spacy_version"] and card["created_at"]
+    assert card["spacy_model"].startswith("fr_core_news_md")
+    json.dumps(card)  # serialisable as is
+
+
+def test_training_hash_ignores_order_but_not_content(atelier6, french_nlp):
+    texts, labels = training_set(atelier6, [])
+    first = train_axis_model(atelier6, texts, labels, french_nlp)
+    second = train_axis_model(atelier6, texts[::-1], labels[::-1], french_nlp)
+    third = train_axis_model(atelier6, [*texts, "Faire participer les écoles"], [*labels, "3"], french_nlp)
+    assert first.card["training_data_sha256"] == second.card["training_data_sha256"]
+    assert first.card["training_data_sha256"] != third.card["training_data_sha256"]
+
+
+def test_user_workshop_without_labelled_data(tmp_path, french_nlp):
+    path = tmp_path / "mobilite.yaml"
+    path.write_text(MOBILITY_YAML, encoding="utf-8")
+    workshop = load_workshop(path)
+    texts, labels = training_set(workshop, [])
+    model = train_axis_model(workshop, texts, labels, french_nlp)
+    assert set(model.classes_) == {"tc", "actifs", "voiture"}
+    ideas = {
+        "Augmenter la fréquence des bus le dimanche": "tc",
+        "Prolonger la ligne de tramway jusqu'à l'aéroport": "tc",
+        "Créer des pistes cyclables sécurisées vers les collèges": "actifs",
+        "Élargir les trottoirs pour les piétons": "actifs",
+        "Une application de covoiturage pour les salariés de la zone industrielle": "voiture",
+        "Développer l'autopartage dans les quartiers": "voiture",
+    }
+    predictions = predict_axes(model, list(ideas), french_nlp)
+    assert [p.axis for p in predictions] == list(ideas.values())
+    classified = classify_contributions([contribution(1, "Plus de bus la nuit")], workshop, model, french_nlp)
+    assert classified[0].axis == "tc" and classified[0].axis_label == "Transports en commun"
+
+
+def test_classify_contributions(yaml_only_model, atelier6, french_nlp):
+    items = [
+        contribution(1, "Développer des jardins familiaux"),
+        contribution(2, "Un texte que le rapport place lui-même", stated_axis="2"),
+        contribution(3, "Faire participer les écoles"),
+        contribution(4, "Un axe que l'atelier n'a pas", stated_axis="9"),
+    ]
+    result = classify_contributions(items, atelier6, yaml_only_model, french_nlp)
+    assert [c.idea_id for c in result] == ["i001", "i002", "i003", "i004"]
+    assert (result[1].axis, result[1].axis_source, result[1].axis_confidence) == ("2", "document", 1.0)
+    assert result[1].axis_label == "Emploi, économie et entreprise"
+    assert (result[0].axis, result[0].axis_source) == ("5", "model")
+    assert result[0].axis_label == "Améliorer la santé publique"
+    assert (result[2].axis, result[2].axis_source) == ("3", "model")
+    assert result[3].axis_source == "model" and result[3].axis in atelier6.axis_ids
+    for item in result:
+        assert 0.0 < item.axis_confidence <= 1.0
+    assert items[0].axis is None  # inputs untouched
+    assert classify_contributions([], atelier6, yaml_only_model, french_nlp) == []
+
+
+def test_abstain_threshold_leaves_doubtful_ideas_without_axis(yaml_only_model, atelier6, french_nlp):
+    strict = dataclasses.replace(atelier6, abstain_threshold=0.999)
+    items = [contribution(1, "Organiser des conseils municipaux de jeunes"), contribution(2, "x", stated_axis="1")]
+    result = classify_contributions(items, strict, yaml_only_model, french_nlp)
+    assert result[0].axis is None and result[0].axis_label == "" and result[0].axis_source == "model"
+    assert result[0].axis_confidence < 0.999
+    assert result[1].axis == "1" and result[1].axis_source == "document"
+
+
+def test_model_of_another_workshop_is_refused(tmp_path, yaml_only_model, french_nlp):
+    path = tmp_path / "mobilite.yaml"
+    path.write_text(MOBILITY_YAML, encoding="utf-8")
+    with pytest.raises(AxisModelError, match="ne correspond pas"):
+        classify_contributions([contribution(1, "Plus de bus")], load_workshop(path), yaml_only_model, french_nlp)
+
+
+def test_training_refuses_unknown_labels_and_empty_axes(atelier6, french_nlp):
+    with pytest.raises(AxisModelError, match="inconnues.*9"):
+        train_axis_model(atelier6, ["a", "b"], ["1", "9"], french_nlp)
+    with pytest.raises(AxisModelError, match="Pas assez d'exemples"):
+        train_axis_model(atelier6, ["Faire participer les écoles"], ["3"], french_nlp)
+
+
+def test_settings_are_validated():
+    with pytest.raises(ValueError):
+        ClassifierSettings(C=0)
+    with pytest.raises(ValueError):
+        ClassifierSettings(char_ngram_range=(5, 2))
+
+
+def test_save_load_round_trip(tmp_path, yaml_only_model, french_nlp):
+    directory = save_axis_model(yaml_only_model, tmp_path / "models" / "atelier6")
+    assert (directory / "model.skops").is_file() and (directory / "card.json").is_file()
+    loaded = load_axis_model(directory)
+    assert isinstance(loaded, AxisModel)
+    assert loaded.card == json.loads(json.dumps(yaml_only_model.card))
+    texts = [text for text, _ in SEED_IDEAS + NEW_IDEAS]
+    assert predict_axes(loaded, texts, french_nlp) == predict_axes(yaml_only_model, texts, french_nlp)
+    lemmas = lemmatize(french_nlp, texts)
+    np.testing.assert_array_equal(loaded.pipeline.predict_proba(lemmas), yaml_only_model.pipeline.predict_proba(lemmas))
+
+
+def test_calibrated_model_round_trip(tmp_path, atelier6, french_nlp):
+    texts, labels = training_set(atelier6, [])
+    settings = ClassifierSettings(min_examples_for_calibration=10, calibration_folds=3)
+    model = train_axis_model(atelier6, texts, labels, french_nlp, settings)
+    assert model.card["calibrated"] is True
+    loaded = load_axis_model(save_axis_model(model, tmp_path))
+    sample = [text for text, _ in NEW_IDEAS]
+    assert predict_axes(loaded, sample, french_nlp) == predict_axes(model, sample, french_nlp)
+    assert accuracy(predict_axes(model, sample, french_nlp), [axis for _, axis in NEW_IDEAS]) >= 0.8
+
+
+def test_missing_model_gives_a_french_error(tmp_path):
+    with pytest.raises(AxisModelError, match="Modèle introuvable"):
+        load_axis_model(tmp_path / "nothing")
+
+
+def test_pickle_renamed_skops_is_refused(tmp_path, yaml_only_model):
+    directory = save_axis_model(yaml_only_model, tmp_path)
+    (directory / "model.skops").write_bytes(pickle.dumps(yaml_only_model.pipeline))
+    with pytest.raises(AxisModelError, match="corrompu ou d'un autre format"):
+        load_axis_model(directory)
+
+
+def test_skops_file_with_untrusted_types_is_refused(tmp_path, yaml_only_model):
+    import skops.io
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    directory = save_axis_model(yaml_only_model, tmp_path)
+    # numpy.load rebuilt from a crafted file could read a pickle: "numpy.*" must not be trusted wholesale.
+    tampered = Pipeline([("f", FunctionTransformer(np.load)), ("model", yaml_only_model.pipeline)])
+    skops.io.dump(tampered, directory / "model.skops")
+    with pytest.raises(AxisModelError, match=r"types non autorisés \(numpy\.load\)"):
+        load_axis_model(directory)
+
+
+def test_corrupt_card_is_refused(tmp_path, yaml_only_model):
+    directory = save_axis_model(yaml_only_model, tmp_path)
+    (directory / "card.json").write_text("{pas du json", encoding="utf-8")
+    with pytest.raises(AxisModelError, match="Fiche du modèle illisible"):
+        load_axis_model(directory)
+
+
+def test_cross_validate_on_seed_ideas(atelier6, french_nlp):
+    contributions = [contribution(i, text, stated_axis=axis) for i, (text, axis) in enumerate(SEED_IDEAS)]
+    texts, labels = training_set(atelier6, contributions)
+    report = cross_validate(atelier6, texts, labels, french_nlp, folds=5)
+    assert report["n_examples"] == len(SEED_IDEAS)  # pseudo-examples are trained on, not scored
+    assert report["folds"] == 5
+    assert set(report["per_axis"]) == set(atelier6.axis_ids)
+    assert sum(axis["support"] for axis in report["per_axis"].values()) == len(SEED_IDEAS)
+    assert 0.7 <= report["macro_f1"] <= 1.0
+    assert 0.7 <= report["accuracy"] <= 1.0
+    matrix = np.array(report["confusion_matrix"]["matrix"])
+    assert matrix.sum() == len(SEED_IDEAS)
+
+
+def test_cross_validate_needs_labelled_ideas(atelier6, french_nlp):
+    texts, labels = training_set(atelier6, [])
+    with pytest.raises(AxisModelError, match="validation croisée"):
+        cross_validate(atelier6, texts, labels, french_nlp)

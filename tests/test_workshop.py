@@ -1,0 +1,169 @@
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from atelier.nlp.workshop import Workshop, WorkshopError, bundled_workshops, load_workshop, match_axis
+
+ATELIER6_LABELS = {
+    "1": "Articuler les politiques publiques",
+    "2": "Emploi, économie et entreprise",
+    "3": "Comment faire participer les citoyens ?",
+    "4": "En quoi le PCET peut-il contribuer à réduire les inégalités ?",
+    "5": "Améliorer la santé publique",
+}
+
+MOBILITY_YAML = """\
+id: mobilite
+title: "Atelier mobilité"
+language: fr
+axes:
+  - id: tc
+    label: "Transports en commun"
+    description: "Bus, tramway et métro : lignes, fréquences, tarifs."
+    keywords: ["bus", "tramway", "métro"]
+  - id: actifs
+    label: "Vélo et marche"
+    description: "Se déplacer à pied ou à vélo en sécurité."
+  - id: voiture
+    label: "Voiture partagée"
+    description: "Covoiturage et autopartage."
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "atelier.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_default_workshop_is_atelier6_with_five_axes():
+    workshop = load_workshop(None)
+    assert workshop.id == "atelier6"
+    assert workshop.language == "fr"
+    assert workshop.title.startswith("Atelier n°6")
+    assert {axis.id: axis.label for axis in workshop.axes} == ATELIER6_LABELS
+    assert workshop.axis_ids == ("1", "2", "3", "4", "5")
+    for axis in workshop.axes:
+        assert len(axis.description.split()) >= 15
+        assert 10 <= len(axis.keywords) <= 20, axis.id
+        assert 3 <= len(axis.examples) <= 4, axis.id
+    assert workshop.abstain_threshold == 0.0
+
+
+def test_bundled_id_and_path_give_the_same_workshop():
+    bundled = load_workshop("atelier6")
+    assert "atelier6" in bundled_workshops()
+    path = Path(__file__).parents[1] / "src" / "atelier" / "workshops" / "atelier6.yaml"
+    from_path = load_workshop(path)
+    assert bundled.axes == from_path.axes == load_workshop(None).axes
+    assert from_path.source == str(path)
+
+
+def test_axis_label_and_unknown_axis():
+    workshop = load_workshop(None)
+    assert workshop.axis_label("3") == "Comment faire participer les citoyens ?"
+    with pytest.raises(WorkshopError, match="Axe « 9 » inconnu"):
+        workshop.axis_label("9")
+
+
+def test_workshop_is_frozen():
+    workshop = load_workshop(None)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        workshop.id = "other"  # type: ignore[misc]
+    assert isinstance(workshop.axes, tuple) and isinstance(workshop.axes[0].keywords, tuple)
+
+
+def test_user_yaml_for_a_new_workshop(tmp_path):
+    path = write(tmp_path, MOBILITY_YAML)
+    for reference in (path, str(path)):
+        workshop = load_workshop(reference)
+        assert isinstance(workshop, Workshop)
+        assert workshop.id == "mobilite"
+        assert workshop.axis_ids == ("tc", "actifs", "voiture")
+        assert workshop.axes[0].keywords == ("bus", "tramway", "métro")
+        assert workshop.axes[1].keywords == () and workshop.axes[1].examples == ()
+
+
+def test_missing_file_is_named(tmp_path):
+    missing = tmp_path / "absent.yaml"
+    with pytest.raises(WorkshopError, match="introuvable") as error:
+        load_workshop(missing)
+    assert str(missing) in str(error.value)
+
+
+def test_unknown_bundled_id():
+    with pytest.raises(WorkshopError, match="inconnu") as error:
+        load_workshop("atelier99")
+    assert "atelier6" in str(error.value)
+
+
+def test_yaml_syntax_error_names_the_file(tmp_path):
+    path = write(tmp_path, "id: x\naxes:\n  - id: '1'\n    label: [non fermé\n")
+    with pytest.raises(WorkshopError, match="syntaxe YAML") as error:
+        load_workshop(path)
+    assert str(path) in str(error.value)
+    assert "ligne" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (MOBILITY_YAML.replace('    label: "Vélo et marche"\n', ""), "« actifs » n'a pas de « label »"),
+        (MOBILITY_YAML.replace('    description: "Covoiturage et autopartage."\n', ""), "« voiture » n'a pas de « description »"),
+        (MOBILITY_YAML.replace("  - id: actifs\n", "  - nom: actifs\n"), "l'axe n°2 n'a pas de « id »"),
+        (MOBILITY_YAML.replace("id: voiture", "id: tc"), "« tc » apparaît plusieurs fois"),
+        (MOBILITY_YAML.split("  - id: actifs")[0], "au moins 2 axes"),
+        (MOBILITY_YAML.replace("id: mobilite\n", ""), "l'atelier n'a pas de « id »"),
+        (MOBILITY_YAML.replace("language: fr", "language: en"), "langue « en »"),
+        (MOBILITY_YAML + "settings:\n  abstain_treshold: 0.3\n", "réglage inconnu"),
+        (MOBILITY_YAML + "settings:\n  abstain_threshold: 2\n", "entre 0 et 1"),
+        (MOBILITY_YAML.replace('keywords: ["bus", "tramway", "métro"]', "keywords: bus"), "liste de textes"),
+        ("- juste une liste\n", "doit décrire un atelier"),
+    ],
+)
+def test_invalid_workshops_are_refused_in_french(tmp_path, text, message):
+    path = write(tmp_path, text)
+    with pytest.raises(WorkshopError, match=message) as error:
+        load_workshop(path)
+    assert str(path) in str(error.value)
+
+
+def test_settings_block(tmp_path):
+    workshop = load_workshop(write(tmp_path, MOBILITY_YAML + "settings:\n  abstain_threshold: 0.4\n"))
+    assert workshop.abstain_threshold == 0.4
+
+
+@pytest.mark.parametrize(
+    ("heading", "expected"),
+    [
+        ("AXE 3 : Comment faire participer les citoyens ?", "3"),
+        ("AXE 1: Articuler les politiques publiques", "1"),
+        ("Axe n°5", "5"),
+        ("AXE 2", "2"),
+        # Headings of the seed report's second session, without numbers.
+        ("Comment articuler les politiques publiques ?", "1"),
+        ("Economie, entreprises et emploi : quels rôles jouer dans la cohésion sociale ?", "2"),
+        ("Comment faire participer le citoyen ?", "3"),
+        ("En quoi le PCET peut-il contribuer à réduire les inégalités ?", "4"),
+        ("Améliorer la santé publique", "5"),
+        # An unknown number falls back on the label.
+        ("AXE 9 : Améliorer la santé publique", "5"),
+        ("SYNTHESE DES TRAVAUX DES GROUPES", None),
+        ("Santé", None),
+        ("Axe 7", None),
+        ("", None),
+    ],
+)
+def test_match_axis(heading, expected):
+    assert match_axis(load_workshop(None), heading) == expected
+
+
+def test_match_axis_on_a_user_workshop(tmp_path):
+    workshop = load_workshop(write(tmp_path, MOBILITY_YAML))
+    assert match_axis(workshop, "Axe B : Vélo et marche") == "actifs"
+    assert match_axis(workshop, "Vélo et marche à pied, trottinettes et rollers") is None
+    assert match_axis(workshop, "Transport en commun") == "tc"
+    assert match_axis(workshop, "AXE 1") is None  # ids are not numbers here
