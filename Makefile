@@ -7,7 +7,7 @@ OUT ?= data/processed
 
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 
-.PHONY: install demo test samples bench clean
+.PHONY: install tesseract demo test samples bench clean
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,7 +15,22 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(INSTALLED)
 
-install: $(INSTALLED)
+install: tesseract $(INSTALLED)
+
+# OCR of scanned PDFs: Tesseract and its French data, from apt on Debian when `tesseract` is missing.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+tesseract:
+	@if ! command -v tesseract >/dev/null 2>&1; then \
+		if command -v apt-get >/dev/null 2>&1; then \
+			echo "Installation de Tesseract (OCR, français) avec apt-get..."; \
+			$(SUDO) apt-get update -qq >/dev/null && \
+			DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq tesseract-ocr tesseract-ocr-fra >/dev/null; \
+		else \
+			echo "Tesseract absent et apt-get indisponible : installer tesseract et sa langue fra à la main (pages numérisées non lues)."; \
+		fi; \
+	elif ! tesseract --list-langs 2>/dev/null | grep -qx fra; then \
+		echo "Tesseract sans la langue fra : installer tesseract-ocr-fra (pages numérisées non lues)."; \
+	fi
 
 demo: install
 	$(BIN)/atelier run data/raw --out $(OUT)

@@ -138,3 +138,27 @@ def test_report_without_tables_gives_no_contributions(tmp_path):
     result = extract_document(_pdf_with_pages(tmp_path / "texte.pdf", 2))
     assert result.status == "ok" and result.pages == 2 and result.contributions == ()
     assert Counter(result.statistics)["tables"] == 0
+
+
+def test_page_number_caught_inside_a_cell_is_dropped(tmp_path):
+    # The seed report has a bare "5" inside an action cell of the AXE 1 table.
+    from reportlab.lib.enums import TA_CENTER
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11, spaceAfter=4)
+    centred = ParagraphStyle("centred", parent=cell, alignment=TA_CENTER)
+    heading = ParagraphStyle("h2", fontName="Helvetica-Bold", fontSize=10.5, leading=13, spaceAfter=6)
+    action = "Constitution d'une stratégie visant à inclure les Analyses de Besoins Sociaux dans les A21 des territoires"
+    rows = [
+        [Paragraph("OBJECTIFS", cell), Paragraph("ACTIONS", cell), Paragraph("FREINS / MODALITES", cell)],
+        [Paragraph("Question des compétences", cell), [Paragraph(action, cell), Paragraph("5", centred)], Paragraph("Risque : incompréhension", cell)],
+    ]
+    table = Table(rows, style=TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    pdf = tmp_path / "numero.pdf"
+    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([Paragraph("AXE 1 : Articuler les politiques publiques", heading), table])
+    result = extract_document(pdf)
+    actions = [c for c in result.contributions if c.kind == "action"]
+    assert [c.text for c in actions] == [action]
+    assert [(d.field, d.text) for d in actions[0].details] == [("Risque", "incompréhension")]
+    assert result.statistics["page_numbers_in_cells"] == 1

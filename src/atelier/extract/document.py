@@ -1,4 +1,4 @@
-"""Entry point of extraction: one PDF in, one `DocumentResult` out.
+"""Entry point of extraction: one PDF or DOCX in, one `DocumentResult` out.
 
 Bad input never raises: it comes back as a result with status "error" and a one-line reason
 in French, so that a batch goes on with its other documents.
@@ -9,17 +9,20 @@ from __future__ import annotations
 import hashlib
 import io
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from statistics import fmean
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
 
+from atelier.extract.docx import UnreadableDocx, read_docx
 from atelier.extract.grid import Grid, aligned_columns, aligned_grid, ruled_grids
 from atelier.extract.layout import Line, Word, group_lines, page_words, prose_size, words_inside
+from atelier.extract.ocr import OcrUnavailable, needs_ocr, ocr_page, unavailable_reason
 from atelier.extract.records import Contribution, DocumentResult
 from atelier.extract.settings import ExtractionSettings
 from atelier.extract.tables import Draft, TableReader, header_roles
@@ -37,6 +40,9 @@ class _PageLayout:
     words: tuple[Word, ...]
     grids: tuple[Grid, ...]
     free_lines: tuple[Line, ...]
+    # A scanned page: Tesseract's confidence 0–1 of each of `words`, or why it could not be read.
+    confidences: tuple[float, ...] = ()
+    unread: str = ""
 
 
 def extract_document(path: Path, settings: ExtractionSettings | None = None) -> DocumentResult:
@@ -46,7 +52,30 @@ def extract_document(path: Path, settings: ExtractionSettings | None = None) -> 
         data = read_document_bytes(path, settings)
     except UnreadableDocument as error:
         return DocumentResult(document=path.name, path=str(path), sha256="", status="error", error=str(error))
-    return extract_pdf_bytes(data, path.name, str(path), settings)
+    return extract_bytes(data, path.name, str(path), settings)
+
+
+def extract_bytes(data: bytes, name: str, path: str, settings: ExtractionSettings) -> DocumentResult:
+    """A PDF or a DOCX (by its name or its ZIP signature) read from its bytes."""
+    if name.lower().endswith(".docx") or data.startswith(b"PK\x03\x04"):
+        return extract_docx_bytes(data, name, path, settings)
+    return extract_pdf_bytes(data, name, path, settings)
+
+
+def extract_docx_bytes(data: bytes, name: str, path: str, settings: ExtractionSettings) -> DocumentResult:
+    """A Word transcript: no pages and no positions, so every item is on page 1 with no box."""
+    sha256 = hashlib.sha256(data).hexdigest()
+    base = {"document": name, "path": path, "sha256": sha256}
+    try:
+        reader = read_docx(data, settings)
+    except UnreadableDocx as error:
+        return DocumentResult(**base, status="error", error=str(error))
+    contributions = tuple(
+        _to_contribution(d, i, name, sha256, located=False) for i, d in enumerate(reader.drafts, start=1)
+    )
+    return DocumentResult(
+        **base, status="ok", pages=1, contributions=contributions, statistics={"pages": 1, **reader.statistics}
+    )
 
 
 def extract_tables(path: Path, settings: ExtractionSettings | None = None) -> list[Grid]:
@@ -81,10 +110,22 @@ def extract_pdf_bytes(data: bytes, name: str, path: str, settings: ExtractionSet
     except UnreadableDocument as error:
         return DocumentResult(**base, status="error", error=str(error))
     reader = read_structure(layouts, settings)
+    _set_ocr_confidence(reader.drafts, layouts)
     contributions = tuple(_to_contribution(d, i, name, sha256) for i, d in enumerate(reader.drafts, start=1))
-    statistics = {"pages": len(layouts), **reader.statistics}
+    scanned = [layout for layout in layouts if layout.confidences or layout.unread]
+    statistics = {
+        "pages": len(layouts),
+        **reader.statistics,
+        "ocr_pages": sum(1 for layout in scanned if not layout.unread),
+        "ocr_unavailable": sum(1 for layout in scanned if layout.unread),
+    }
     return DocumentResult(
-        **base, status="ok", pages=len(layouts), contributions=contributions, statistics=statistics
+        **base,
+        status="ok",
+        pages=len(layouts),
+        contributions=contributions,
+        statistics=statistics,
+        warnings=unread_warnings(layouts),
     )
 
 
@@ -96,7 +137,7 @@ def _read_layouts(data: bytes, settings: ExtractionSettings) -> list[_PageLayout
                 raise UnreadableDocument("PDF sans aucune page")
             if page_count > settings.max_pages:
                 raise UnreadableDocument(f"trop de pages ({page_count}, limite {settings.max_pages})")
-            return [_page_layout(page, number, settings) for number, page in enumerate(pdf.pages, start=1)]
+            return _page_layouts(pdf.pages, settings)
     except UnreadableDocument:
         raise
     except (PDFPasswordIncorrect, PDFEncryptionError) as error:
@@ -110,14 +151,83 @@ def _read_layouts(data: bytes, settings: ExtractionSettings) -> list[_PageLayout
         raise UnreadableDocument(f"PDF endommagé ou tronqué ({type(error).__name__})") from error
 
 
+def _page_layouts(pages: Sequence[object], settings: ExtractionSettings) -> list[_PageLayout]:
+    """Every page's layout: from its text layer, or from OCR within `ocr_max_pages` when it is a scan."""
+    layouts = []
+    scanned = 0
+    ocr_missing: str | None = None
+    for number, page in enumerate(pages, start=1):
+        if not needs_ocr(page, settings):
+            layouts.append(_page_layout(page, number, settings))
+            continue
+        scanned += 1
+        if scanned > settings.ocr_max_pages:
+            reason: str | None = f"limite de pages lues par OCR atteinte ({settings.ocr_max_pages})"
+        else:
+            if scanned == 1:
+                ocr_missing = unavailable_reason(settings)
+            reason = ocr_missing
+        layouts.append(_scanned_page_layout(page, number, settings, reason))
+    return layouts
+
+
 def _page_layout(page: object, number: int, settings: ExtractionSettings) -> _PageLayout:
     words = page_words(page, settings)
-    grids = ruled_grids(page, words, number, settings)
+    return _assemble(page, number, words, ruled_grids(page, words, number, settings), settings)
+
+
+def _scanned_page_layout(page: object, number: int, settings: ExtractionSettings, reason: str | None) -> _PageLayout:
+    """A page without text layer read by OCR, its tables found from the ruling lines seen on the image."""
+    if reason is None:
+        try:
+            scan = ocr_page(page, settings)
+        except OcrUnavailable as error:
+            reason = str(error)
+    if reason is not None:
+        return _PageLayout(number, float(page.width), (), (), (), unread=reason)  # type: ignore[attr-defined]
+    grids = ruled_grids(page, scan.words, number, settings, rulings=scan.rulings)
+    return _assemble(page, number, scan.words, grids, settings, scan.confidences)
+
+
+def _assemble(
+    page: object,
+    number: int,
+    words: Sequence[Word],
+    grids: Sequence[Grid],
+    settings: ExtractionSettings,
+    confidences: tuple[float, ...] = (),
+) -> _PageLayout:
     in_grids: set[Word] = set()
     for grid in grids:
         in_grids.update(words_inside(words, grid.bbox))
     free = group_lines([w for w in words if w not in in_grids], settings)
-    return _PageLayout(number, float(page.width), tuple(words), tuple(grids), tuple(free))  # type: ignore[attr-defined]
+    width = float(page.width)  # type: ignore[attr-defined]
+    return _PageLayout(number, width, tuple(words), tuple(grids), tuple(free), confidences)
+
+
+def _set_ocr_confidence(drafts: Iterable[Draft], layouts: Sequence[_PageLayout]) -> None:
+    """Each draft read by OCR gets the mean confidence of the words inside its box."""
+    scanned = {layout.number: layout for layout in layouts if layout.confidences}
+    confidences = {number: dict(zip(layout.words, layout.confidences)) for number, layout in scanned.items()}
+    for draft in drafts:
+        layout = scanned.get(draft.page)
+        if layout is None:
+            continue
+        inside = [confidences[draft.page][word] for word in words_inside(layout.words, draft.bbox)]
+        draft.ocr_confidence = fmean(inside) if inside else 0.0
+
+
+def unread_warnings(layouts: Sequence[_PageLayout]) -> tuple[str, ...]:
+    """One French line per reason why scanned pages were left unread."""
+    pages_by_reason: dict[str, list[int]] = {}
+    for layout in layouts:
+        if layout.unread:
+            pages_by_reason.setdefault(layout.unread, []).append(layout.number)
+    return tuple(
+        f"{'pages numérisées non lues' if len(pages) > 1 else 'page numérisée non lue'}"
+        f" (p. {', '.join(map(str, pages))}) : {reason}"
+        for reason, pages in pages_by_reason.items()
+    )
 
 
 def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings) -> TableReader:
@@ -192,7 +302,7 @@ def _region_columns(lines: list[Line], open_columns: tuple[float, ...], settings
     return aligned_columns(lines, settings)
 
 
-def _to_contribution(draft: Draft, index: int, document: str, sha256: str) -> Contribution:
+def _to_contribution(draft: Draft, index: int, document: str, sha256: str, located: bool = True) -> Contribution:
     return Contribution(
         idea_id=f"{sha256[:12]}-{index:04d}",
         document=document,
@@ -203,10 +313,18 @@ def _to_contribution(draft: Draft, index: int, document: str, sha256: str) -> Co
         category=draft.category,
         theme=draft.theme,
         objective=draft.objective,
-        bbox=draft.bbox,
+        bbox=draft.bbox if located else None,
         stated_axis=draft.stated_axis,
         details=tuple(draft.details),
+        ocr_confidence=draft.ocr_confidence,
     )
 
 
-__all__ = ["UnreadableDocument", "extract_document", "extract_pdf_bytes", "extract_tables"]
+__all__ = [
+    "UnreadableDocument",
+    "extract_bytes",
+    "extract_docx_bytes",
+    "extract_document",
+    "extract_pdf_bytes",
+    "extract_tables",
+]

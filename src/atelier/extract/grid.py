@@ -81,16 +81,35 @@ def cell_from_words(words: Sequence[Word], box: BBox, settings: ExtractionSettin
     return Cell(paragraphs=paragraphs_of(group_lines(words, settings), settings), bbox=box)
 
 
-def ruled_grids(page: object, words: Sequence[Word], page_number: int, settings: ExtractionSettings) -> list[Grid]:
-    """Tables drawn with ruling lines, found by pdfplumber's line strategy."""
-    found = page.find_tables(  # type: ignore[attr-defined]
-        table_settings={
-            "vertical_strategy": "lines",
-            "horizontal_strategy": "lines",
-            "snap_tolerance": settings.ruled_snap_tolerance,
-            "edge_min_length": settings.ruled_edge_min_length,
-        }
-    )
+def ruled_grids(
+    page: object,
+    words: Sequence[Word],
+    page_number: int,
+    settings: ExtractionSettings,
+    rulings: Sequence[BBox] | None = None,
+) -> list[Grid]:
+    """Tables drawn with ruling lines, found by pdfplumber's line strategy.
+
+    `rulings` (segments of zero width or height) stand for the page's own lines: those seen on a scan.
+    """
+    table_settings: dict[str, object] = {
+        "vertical_strategy": "lines",
+        "horizontal_strategy": "lines",
+        "snap_tolerance": settings.ruled_snap_tolerance,
+        "edge_min_length": settings.ruled_edge_min_length,
+    }
+    if rulings is not None:
+        vertical = [_explicit_line(r) for r in rulings if r.x0 == r.x1]
+        horizontal = [_explicit_line(r) for r in rulings if r.top == r.bottom]
+        if len(vertical) < 2 or len(horizontal) < 2:
+            return []
+        table_settings.update(
+            vertical_strategy="explicit",
+            horizontal_strategy="explicit",
+            explicit_vertical_lines=vertical,
+            explicit_horizontal_lines=horizontal,
+        )
+    found = page.find_tables(table_settings=table_settings)  # type: ignore[attr-defined]
     grids = []
     for table in found:
         rows: list[tuple[Cell | None, ...]] = []
@@ -106,6 +125,19 @@ def ruled_grids(page: object, words: Sequence[Word], page_number: int, settings:
         if len(rows) and max(len(r) for r in rows) >= 2:
             grids.append(Grid(page=page_number, bbox=BBox(*(float(v) for v in table.bbox)), rows=tuple(rows), ruled=True))
     return grids
+
+
+def _explicit_line(segment: BBox) -> dict[str, object]:
+    """A segment as the line object of pdfplumber's explicit table strategy."""
+    return {
+        "object_type": "line",
+        "x0": segment.x0,
+        "x1": segment.x1,
+        "top": segment.top,
+        "bottom": segment.bottom,
+        "width": segment.x1 - segment.x0,
+        "height": segment.bottom - segment.top,
+    }
 
 
 def printed_rows(lines: Sequence[Line], settings: ExtractionSettings) -> list[list[Line]]:

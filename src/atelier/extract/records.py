@@ -61,6 +61,8 @@ class Contribution:
     bbox: BBox | None = None
     stated_axis: str | None = None
     details: tuple[Detail, ...] = ()
+    # None when the text comes from a text layer; for a scanned page, Tesseract's mean word confidence 0–1.
+    ocr_confidence: float | None = None
     axis: str | None = None
     axis_label: str = ""
     axis_source: AxisSource | None = None
@@ -81,3 +83,5 @@ class DocumentResult:
     contributions: tuple[Contribution, ...] = ()
     error: str = ""
     statistics: dict[str, int] = field(default_factory=dict)
+    # French notes on what was read only partly (scanned pages left unread, …) while status is "ok".
+    warnings: tuple[str, ...] = ()

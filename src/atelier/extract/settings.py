@@ -95,6 +95,27 @@ class ExtractionSettings:
     # A heading naming an axis: "AXE 2", "Axe 2 :", "AXE N°2".
     axis_heading_pattern: str = r"^\s*axe\s*(?:n\s*°\s*)?(\d+)\b"
     unlabelled_detail_field: str = "Modalités"
+    # Word paragraph styles whose names start with one of these (accent- and case-insensitively) are headings.
+    docx_heading_styles: tuple[str, ...] = ("heading", "titre", "title", "subtitle", "sous-titre")
+    # Scanned pages: a page with fewer characters than this and an image is read with Tesseract.
+    ocr_min_chars: int = 10
+    # At most this many pages of a document are read with OCR (0: never); the others are skipped.
+    ocr_max_pages: int = 50
+    ocr_language: str = "fra"
+    # Dots per inch at which a scanned page is rendered for Tesseract.
+    ocr_resolution: int = 200
+    # Seconds Tesseract may spend on one page.
+    ocr_timeout: float = 60.0
+    # Tesseract's OpenMP threads, unless OMP_THREAD_LIMIT is set: more is slower on small machines.
+    ocr_threads: int = 1
+    # Characters Tesseract may not read: in reports, braces are parentheses misread.
+    ocr_char_blacklist: str = "{}"
+    # Grey level (0–255) below which a pixel of a scanned page is ink.
+    ocr_ink_threshold: int = 128
+    # A scanned line is bold when its stems are at least this ratio of its font size wide.
+    ocr_bold_stroke_ratio: float = 0.15
+    # Height of a text line's ink (ascenders to descenders) as a ratio of its font size.
+    ocr_line_height_ratio: float = 0.93
 
     def __post_init__(self) -> None:
         if self.max_bytes <= 0 or self.max_pages <= 0:
@@ -106,5 +127,12 @@ class ExtractionSettings:
         for name in ("column_gap_ratio", "line_tolerance", "paragraph_gap_ratio", "row_gap_ratio", "column_snap"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be positive")
+        if self.ocr_max_pages < 0 or self.ocr_min_chars < 0:
+            raise ValueError("ocr_max_pages and ocr_min_chars must not be negative")
+        for name in ("ocr_resolution", "ocr_timeout", "ocr_threads", "ocr_bold_stroke_ratio", "ocr_line_height_ratio"):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"{name} must be positive")
+        if not 0 < self.ocr_ink_threshold < 256:
+            raise ValueError(f"ocr_ink_threshold must be in (0, 256), got {self.ocr_ink_threshold}")
         if self.paragraph_gap_ratio >= self.row_gap_ratio:
             raise ValueError("paragraph_gap_ratio must be smaller than row_gap_ratio")

@@ -16,6 +16,7 @@ from atelier.extract.settings import ExtractionSettings
 from atelier.extract.text import compile_label_pattern, fold, split_label, strip_list_marker
 
 Role = str  # "theme", "objective", "action", "details", "postit"
+_PAGE_NUMBER = re.compile(r"^[-–—]?\s*\d{1,4}\s*[-–—]?$")
 
 
 @dataclass(slots=True)
@@ -31,6 +32,7 @@ class Draft:
     objective: str = ""
     stated_axis: str | None = None
     details: list[Detail] = field(default_factory=list)
+    ocr_confidence: float | None = None
 
 
 @dataclass(slots=True)
@@ -73,7 +75,12 @@ class TableReader:
         self.settings = settings
         self.drafts: list[Draft] = []
         self.grids: list[Grid] = []
-        self.statistics: dict[str, int] = {"tables": 0, "tables_skipped": 0, "participants_listed": 0}
+        self.statistics: dict[str, int] = {
+            "tables": 0,
+            "tables_skipped": 0,
+            "participants_listed": 0,
+            "page_numbers_in_cells": 0,
+        }
         self._labels = compile_label_pattern(settings.detail_labels)
         self._axis_pattern = re.compile(settings.axis_heading_pattern, re.IGNORECASE)
         self._heading = ""
@@ -140,7 +147,7 @@ class TableReader:
     def _read_row(self, page: int, row: tuple[Cell | None, ...]) -> None:
         table = self._table
         assert table is not None
-        cells = list(row) + [None] * (len(table.roles) - len(row))
+        cells = [self._without_page_numbers(cell) for cell in row] + [None] * (len(table.roles) - len(row))
         filled = [c for c in cells if c is not None and not c.is_empty]
         if not filled:
             return
@@ -179,6 +186,16 @@ class TableReader:
                 details = self._read_details(cell)
                 for action in row_actions or table.last_actions:
                     action.details.extend(details)
+
+    def _without_page_numbers(self, cell: Cell | None) -> Cell | None:
+        """The cell without paragraphs that are a bare page number caught inside it ("5", "– 5 –")."""
+        if cell is None:
+            return None
+        kept = tuple(p for p in cell.paragraphs if not _PAGE_NUMBER.match(p.text))
+        if len(kept) == len(cell.paragraphs):
+            return cell
+        self.statistics["page_numbers_in_cells"] += len(cell.paragraphs) - len(kept)
+        return Cell(paragraphs=kept, bbox=cell.bbox)
 
     def _is_lone_postit(self, cells: list[Cell | None]) -> bool:
         theme, postit = cells[0], cells[1]

@@ -1,0 +1,1 @@
+"""Wiring: Prefect flows, reading inputs, writing outputs, and the `atelier` command line."""

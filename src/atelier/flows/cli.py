@@ -1,0 +1,450 @@
+"""The `atelier` command line (DESIGN.md, "The command line": names and options are a contract).
+
+    atelier run [INPUT ...] [--workshop ID] [--out DIR]
+    atelier classify IN.csv --out OUT.csv [--text-column text] [--workshop ID]
+    atelier dedup IN.csv --out OUT.csv [--text-column text]
+    atelier train [--workshop ID]        atelier evaluate [--workshop ID]
+
+Messages are in French. Exit status: 0 on success (even when some inputs of a batch failed),
+1 when nothing could be done (missing input, bad CSV, unknown workshop), 2 for usage errors.
+Only `run` starts Prefect (imported on demand); the other commands call the functions directly.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import spacy
+
+    from atelier.extract.records import Contribution, DocumentResult
+    from atelier.nlp.workshop import Workshop
+
+DEFAULT_INPUT = Path("data/raw")
+DEFAULT_OUT = Path("data/processed")
+DEFAULT_MODELS = Path("models")
+DEFAULT_TEXT_COLUMN = "text"
+CSV_DELIMITERS = ",;\t"
+KIND_NAMES = {"postit": "post-it", "objective": "objectif(s)", "action": "action(s)"}
+
+app = typer.Typer(
+    name="atelier",
+    help="Extraction, classement par axe et dédoublonnage des contributions d'ateliers participatifs.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+WorkshopOption = Annotated[
+    str | None,
+    typer.Option(
+        "--workshop",
+        "-w",
+        help="Identifiant d'un atelier fourni (ex. atelier6) ou chemin d'un fichier YAML. Par défaut : atelier6.",
+    ),
+]
+ModelsOption = Annotated[
+    Path,
+    typer.Option("--models", help="Dossier des modèles entraînés (un sous-dossier par atelier)."),
+]
+TextColumnOption = Annotated[
+    str, typer.Option("--text-column", help="Nom de la colonne qui contient le texte des idées.")
+]
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"Erreur : {message}", err=True)
+    raise typer.Exit(code=1)
+
+
+def _say(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+@app.callback()
+def main(
+    context: typer.Context,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Affiche aussi les journaux détaillés de Prefect.")
+    ] = False,
+) -> None:
+    """Extraction, classement par axe et dédoublonnage des contributions d'ateliers participatifs."""
+    # Before Prefect is imported (only `run` imports it): no analytics, and no Prefect noise
+    # hiding our French progress lines unless asked for.
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_LOGGING_LOG_PRINTS", "false")
+    context.obj = {"verbose": verbose}
+
+
+# ---------------------------------------------------------------- shared helpers
+
+
+def _load_workshop(reference: str | None) -> Workshop:
+    from atelier.nlp.workshop import WorkshopError, load_workshop
+
+    try:
+        return load_workshop(reference)
+    except WorkshopError as error:
+        _fail(str(error))
+
+
+def _load_language() -> spacy.Language:
+    from atelier.flows.modeling import french
+    from atelier.nlp.language import LanguageModelError
+
+    try:
+        return french()
+    except LanguageModelError as error:
+        _fail(str(error))
+
+
+def _sniff_delimiter(path: Path) -> str:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        first_line = handle.readline()
+    try:
+        return csv.Sniffer().sniff(first_line, delimiters=CSV_DELIMITERS).delimiter
+    except csv.Error:
+        return ","
+
+
+def _read_table(path: Path, text_column: str) -> pd.DataFrame:
+    """The rows of an input CSV (every cell as text), or a one-line French error."""
+    import pandas as pd
+
+    if not path.exists():
+        _fail(f"{path} : fichier introuvable.")
+    if not path.is_file():
+        _fail(f"{path} : ce n'est pas un fichier.")
+    try:
+        frame = pd.read_csv(
+            path,
+            sep=_sniff_delimiter(path),
+            dtype=str,
+            keep_default_na=False,
+            encoding="utf-8-sig",
+        )
+    except UnicodeDecodeError:
+        _fail(f"{path} : le fichier n'est pas encodé en UTF-8.")
+    except pd.errors.EmptyDataError:
+        _fail(f"{path} : fichier vide.")
+    except (pd.errors.ParserError, OSError) as error:
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        _fail(f"{path} : CSV illisible ({first_line}).")
+    if text_column not in frame.columns:
+        columns = ", ".join(map(str, frame.columns)) or "aucune"
+        _fail(f"{path} : colonne « {text_column} » absente (colonnes présentes : {columns}). Voir --text-column.")
+    if frame.empty:
+        _fail(f"{path} : aucune ligne à traiter.")
+    return frame
+
+
+def _as_contributions(frame: pd.DataFrame, text_column: str, source: Path) -> tuple[list[int], list[Contribution]]:
+    """The non-blank rows of a CSV as records, so that the pipeline's own rules apply to them."""
+    from atelier.extract.records import Contribution
+
+    rows, records = [], []
+    for position, text in enumerate(frame[text_column].tolist()):
+        text = str(text).strip()
+        if not text:
+            continue
+        rows.append(position)
+        records.append(
+            Contribution(
+                idea_id=f"ligne-{position + 2}",
+                document=source.name,
+                document_sha256="",
+                page=0,
+                kind="postit",
+                text=text,
+            )
+        )
+    return rows, records
+
+
+def _write_table(frame: pd.DataFrame, path: Path) -> None:
+    from atelier.flows.outputs import write_csv
+
+    try:
+        write_csv(frame, path)
+    except OSError as error:
+        _fail(f"{path} : écriture impossible ({error.strerror or error}).")
+
+
+def _with_columns(frame: pd.DataFrame, columns: dict[str, list[object]]) -> pd.DataFrame:
+    """Input rows plus `columns` at the end (replacing input columns of the same name)."""
+    result = frame.drop(columns=[name for name in columns if name in frame.columns])
+    for name, values in columns.items():
+        result[name] = values
+    return result
+
+
+def _extract_training_documents(inputs: Sequence[Path]) -> list[DocumentResult]:
+    from atelier.flows.inputs import InputError, collect_inputs, extract_files
+
+    try:
+        paths = collect_inputs(inputs)
+    except InputError as error:
+        _fail(str(error))
+    results = extract_files(paths)
+    for result in results:
+        if result.status == "ok":
+            _say(f"{result.document} : {len(result.contributions)} contribution(s), "
+                 f"{sum(1 for c in result.contributions if c.stated_axis)} placée(s) par le document")
+        else:
+            _say(f"{result.document} : erreur — {result.error}")
+    return results
+
+
+def _training_data(workshop: Workshop, inputs: Sequence[Path]) -> tuple[list[str], list[str]]:
+    from atelier.nlp.classify import training_set
+
+    documents = _extract_training_documents(inputs)
+    contributions = [c for d in documents if d.status == "ok" for c in d.contributions]
+    return training_set(workshop, contributions)
+
+
+@contextmanager
+def _progress_to_stderr(verbose: bool) -> Iterator[None]:
+    """Show the flow's French progress lines on stderr, once: with --verbose Prefect's run
+    logger already shows them."""
+    from atelier.flows.pipeline import PROGRESS_LOGGER
+
+    logger = logging.getLogger(PROGRESS_LOGGER)
+    handler: logging.Handler
+    if verbose:
+        handler = logging.NullHandler()
+    else:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+    previous = (logger.level, logger.propagate)
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous[0])
+        logger.propagate = previous[1]
+
+
+def _format_counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{n} {KIND_NAMES.get(kind, kind)}" for kind, n in counts.items())
+
+
+# ---------------------------------------------------------------- commands
+
+
+@app.command()
+def run(
+    context: typer.Context,
+    inputs: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            metavar="INPUT", help="Fichiers PDF (ou DOCX) ou dossiers qui en contiennent. Par défaut : data/raw."
+        ),
+    ] = None,
+    workshop: WorkshopOption = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Dossier des résultats.")] = DEFAULT_OUT,
+    models: ModelsOption = DEFAULT_MODELS,
+) -> None:
+    """Chaîne complète : extraction, classement par axe, dédoublonnage, jeu de données et synthèse."""
+    from atelier.flows.inputs import InputError, collect_inputs
+
+    given = list(inputs) if inputs else [DEFAULT_INPUT]
+    _load_workshop(workshop)  # a bad --workshop fails here, before Prefect starts
+    try:
+        paths = collect_inputs(given)
+    except InputError as error:
+        _fail(str(error))
+    if not paths:
+        _fail(f"aucun fichier PDF ou DOCX trouvé dans {', '.join(map(str, given))}.")
+
+    from atelier.flows.pipeline import run_pipeline
+    from atelier.nlp.classify import AxisModelError
+    from atelier.nlp.language import LanguageModelError
+    from atelier.nlp.workshop import WorkshopError
+
+    try:
+        with _progress_to_stderr(bool((context.obj or {}).get("verbose"))):
+            summary = run_pipeline(
+                inputs=given,
+                out=out,
+                workshop=workshop,
+                models_dir=models,
+            )
+    except (AxisModelError, LanguageModelError, WorkshopError, InputError) as error:
+        _fail(str(error))
+    except OSError as error:
+        _fail(f"{getattr(error, 'filename', None) or out} : {error.strerror or error}")
+
+    typer.echo(f"Résultats écrits dans {summary.out} :")
+    for file in summary.files:
+        typer.echo(f"  {file}")
+    typer.echo(
+        f"Documents : {summary.documents_ok} lu(s), {summary.documents_error} en erreur"
+        + (" (détail ci-dessus et dans manifest.json)." if summary.documents_error else ".")
+    )
+    if summary.ideas:
+        typer.echo(f"Contributions : {summary.ideas} ({_format_counts(summary.ideas_per_kind)})")
+        per_axis = ", ".join(f"axe {axis} : {n}" for axis, n in summary.ideas_per_axis.items())
+        typer.echo(f"Par axe : {per_axis}")
+        typer.echo(f"Idées distinctes : {summary.clusters}")
+        origin = "enregistré" if summary.model_origin == "saved" else "entraîné à la volée"
+        typer.echo(f"Modèle d'axes ({origin}) : {summary.model_version}")
+    if summary.documents_ok == 0:
+        _fail("aucun document n'a pu être lu.")
+
+
+@app.command()
+def classify(
+    input_csv: Annotated[Path, typer.Argument(metavar="IN.csv", help="CSV d'idées à classer.")],
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="OUT.csv", help="CSV écrit : lignes d'entrée + axe.")],
+    text_column: TextColumnOption = DEFAULT_TEXT_COLUMN,
+    workshop: WorkshopOption = None,
+    models: ModelsOption = DEFAULT_MODELS,
+) -> None:
+    """Classe chaque ligne d'un CSV dans un axe de l'atelier (colonnes axis, axis_label, axis_confidence)."""
+    from atelier.flows.modeling import load_saved_model, train_model
+    from atelier.nlp.classify import AxisModelError, classify_contributions
+
+    config = _load_workshop(workshop)
+    frame = _read_table(input_csv, text_column)
+    rows, records = _as_contributions(frame, text_column, input_csv)
+    nlp = _load_language()
+    try:
+        model, note = load_saved_model(config, models)
+        if note:
+            _say(note)
+        if model is None:
+            _say(f"Aucun modèle enregistré pour « {config.id} » : entraînement sur la configuration de l'atelier.")
+            model = train_model(config, [], nlp)
+        classified = classify_contributions(records, config, model, nlp)
+    except AxisModelError as error:
+        _fail(str(error))
+
+    axis: list[object] = [""] * len(frame)
+    label: list[object] = [""] * len(frame)
+    confidence: list[object] = [None] * len(frame)
+    for row, record in zip(rows, classified, strict=True):
+        axis[row] = record.axis or ""
+        label[row] = record.axis_label
+        confidence[row] = record.axis_confidence
+    result = _with_columns(frame, {"axis": axis, "axis_label": label, "axis_confidence": confidence})
+    _write_table(result, out)
+    counts: dict[str, int] = {}
+    for value in axis:
+        if value:
+            counts[str(value)] = counts.get(str(value), 0) + 1
+    per_axis = ", ".join(f"axe {a} : {counts.get(a, 0)}" for a in config.axis_ids)
+    typer.echo(f"{len(classified)} ligne(s) classée(s) avec le modèle {model.version} → {out}")
+    typer.echo(f"Par axe : {per_axis}")
+
+
+@app.command()
+def dedup(
+    input_csv: Annotated[Path, typer.Argument(metavar="IN.csv", help="CSV d'idées à dédoublonner.")],
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="OUT.csv", help="CSV écrit : lignes d'entrée + groupe.")],
+    text_column: TextColumnOption = DEFAULT_TEXT_COLUMN,
+) -> None:
+    """Regroupe les idées en double d'un CSV (colonnes cluster_id, canonical)."""
+    from atelier.nlp.dedup import DedupSettings, deduplicate_contributions
+
+    frame = _read_table(input_csv, text_column)
+    rows, records = _as_contributions(frame, text_column, input_csv)
+    deduplicated = deduplicate_contributions(records, DedupSettings())
+    cluster: list[object] = [""] * len(frame)
+    canonical: list[object] = [None] * len(frame)
+    for row, record in zip(rows, deduplicated, strict=True):
+        cluster[row] = record.cluster_id
+        canonical[row] = record.canonical
+    result = _with_columns(frame, {"cluster_id": cluster, "canonical": canonical})
+    result["canonical"] = result["canonical"].astype("boolean")
+    _write_table(result, out)
+    distinct = len({record.cluster_id for record in deduplicated})
+    typer.echo(f"{len(deduplicated)} ligne(s), {distinct} idée(s) distincte(s) → {out}")
+
+
+@app.command()
+def train(
+    workshop: WorkshopOption = None,
+    input_paths: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--input",
+            "-i",
+            help="Rapports (PDF ou dossiers) dont les idées placées dans un axe servent d'exemples. Par défaut : data/raw.",
+        ),
+    ] = None,
+    models: ModelsOption = DEFAULT_MODELS,
+) -> None:
+    """Entraîne le classifieur d'axes de l'atelier et l'enregistre dans models/<atelier>/."""
+    from atelier.flows.modeling import model_directory
+    from atelier.nlp.classify import AxisModelError, save_axis_model, train_axis_model
+
+    config = _load_workshop(workshop)
+    texts, labels = _training_data(config, input_paths or [DEFAULT_INPUT])
+    nlp = _load_language()
+    try:
+        model = train_axis_model(config, texts, labels, nlp)
+    except AxisModelError as error:
+        _fail(str(error))
+    directory = model_directory(config, models)
+    try:
+        save_axis_model(model, directory)
+    except OSError as error:
+        _fail(f"{directory} : écriture impossible ({error.strerror or error}).")
+    card = model.card
+    typer.echo(f"Modèle {model.version} enregistré dans {directory}")
+    typer.echo(f"Atelier : {config.id} – {config.title}")
+    typer.echo(f"Exemples : {card.get('n_examples', len(labels))} (calibré : {'oui' if card.get('calibrated') else 'non'})")
+    for axis_id, count in dict(card.get("n_examples_per_class", {})).items():
+        typer.echo(f"  axe {axis_id} – {config.axis_label(axis_id)} : {count}")
+
+
+@app.command()
+def evaluate(
+    workshop: WorkshopOption = None,
+    input_paths: Annotated[
+        list[Path] | None,
+        typer.Option("--input", "-i", help="Rapports dont les idées placées dans un axe sont évaluées. Par défaut : data/raw."),
+    ] = None,
+    folds: Annotated[int, typer.Option("--folds", min=2, help="Nombre de plis de la validation croisée.")] = 5,
+) -> None:
+    """Validation croisée du classifieur : F1 macro, précision et rappel par axe."""
+    from atelier.nlp.classify import AxisModelError, cross_validate
+
+    config = _load_workshop(workshop)
+    texts, labels = _training_data(config, input_paths or [DEFAULT_INPUT])
+    nlp = _load_language()
+    try:
+        report = cross_validate(config, texts, labels, nlp, folds=folds)
+    except AxisModelError as error:
+        _fail(str(error))
+    typer.echo(
+        f"Validation croisée ({report['folds']} plis, {report['n_examples']} idées placées par les documents) "
+        f"– atelier {config.id}"
+    )
+    typer.echo(f"F1 macro : {report['macro_f1']:.3f}   exactitude : {report['accuracy']:.3f}")
+    typer.echo(f"{'axe':<5} {'précision':>9} {'rappel':>7} {'F1':>6} {'effectif':>8}  libellé")
+    for axis_id, scores in report["per_axis"].items():
+        typer.echo(
+            f"{axis_id:<5} {scores['precision']:>9.3f} {scores['recall']:>7.3f} {scores['f1']:>6.3f} "
+            f"{scores['support']:>8}  {scores['label']}"
+        )
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

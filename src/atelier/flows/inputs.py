@@ -1,0 +1,140 @@
+"""Input files of a run: which files, their bytes, and what extraction makes of them.
+
+Plain functions (no Prefect): the flow wraps them in tasks, `atelier train`/`evaluate` call them
+directly. A bad document never raises here: it becomes a `DocumentResult` with status "error"
+and a one-line French reason. The only exceptions are `InputError` (an input path that does not
+exist: the user's mistake, reported before anything runs) and `TransientReadError` (an I/O
+error worth retrying).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from atelier.extract.document import UnreadableDocument, extract_bytes, read_document_bytes
+from atelier.extract.records import DocumentResult
+from atelier.extract.settings import ExtractionSettings
+
+PDF_SUFFIX = ".pdf"
+DOCX_SUFFIX = ".docx"
+SUPPORTED_SUFFIXES: tuple[str, ...] = (PDF_SUFFIX, DOCX_SUFFIX)
+# OS errors that will not go away by trying again.
+_PERMANENT_OS_ERRORS = (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError)
+
+
+class InputError(Exception):
+    """An input path given by the user that cannot be used at all; the message is French."""
+
+
+class TransientReadError(Exception):
+    """Reading a file failed in a way that may succeed on a second try (I/O error)."""
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    """The bytes of one input file, or the reason they could not be read."""
+
+    path: Path
+    data: bytes | None
+    sha256: str = ""
+    error: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def collect_inputs(inputs: Iterable[Path]) -> list[Path]:
+    """The files to read: each input is a file, or a folder whose *.pdf and *.docx files are taken.
+
+    Folders are not searched recursively; hidden files are skipped; a file is listed once.
+    Raises `InputError` if an input does not exist.
+    """
+    files: list[Path] = []
+    seen: set[Path] = set()
+    for given in inputs:
+        path = Path(given)
+        if not path.exists():
+            raise InputError(f"{path} : chemin introuvable")
+        if path.is_dir():
+            found = sorted(
+                (
+                    child
+                    for child in path.iterdir()
+                    if child.is_file()
+                    and not child.name.startswith(".")
+                    and child.suffix.lower() in SUPPORTED_SUFFIXES
+                ),
+                key=lambda child: child.name,
+            )
+        else:
+            found = [path]
+        for file in found:
+            key = file.resolve()
+            if key not in seen:
+                seen.add(key)
+                files.append(file)
+    return files
+
+
+def read_input(path: Path, settings: ExtractionSettings | None = None) -> InputFile:
+    """Read and hash one file. Raises `TransientReadError` only for errors worth a retry."""
+    settings = settings or ExtractionSettings()
+    try:
+        data = read_document_bytes(path, settings)
+    except UnreadableDocument as error:
+        cause = error.__cause__
+        if isinstance(cause, OSError) and not isinstance(cause, _PERMANENT_OS_ERRORS):
+            raise TransientReadError(f"{path.name} : {error}") from error
+        return InputFile(path=path, data=None, error=str(error))
+    return InputFile(path=path, data=data, sha256=hashlib.sha256(data).hexdigest())
+
+
+def unreadable(path: Path, reason: str, sha256: str = "") -> DocumentResult:
+    return DocumentResult(document=path.name, path=str(path), sha256=sha256, status="error", error=reason)
+
+
+def extract_input(
+    input_file: InputFile,
+    settings: ExtractionSettings | None = None,
+    duplicate_of: str | None = None,
+) -> DocumentResult:
+    """Extract the contributions of one read file; every failure becomes an error result.
+
+    `duplicate_of` names a file of the batch with the same bytes, read earlier: this copy is
+    reported instead of giving the same ideas (and the same idea ids) twice.
+    """
+    settings = settings or ExtractionSettings()
+    path = input_file.path
+    if input_file.data is None:
+        return unreadable(path, input_file.error or "fichier illisible")
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        return unreadable(
+            path, f"format non pris en charge ({suffix or 'sans extension'}) : seuls les PDF et DOCX sont lus", input_file.sha256
+        )
+    if duplicate_of is not None:
+        return unreadable(path, f"contenu identique à {duplicate_of}, déjà lu", input_file.sha256)
+    try:
+        return extract_bytes(input_file.data, path.name, str(path), settings)
+    except Exception as error:  # noqa: BLE001 - one bad document must never stop the batch
+        return unreadable(path, f"erreur inattendue pendant l'extraction ({type(error).__name__})", input_file.sha256)
+
+
+def extract_files(paths: Sequence[Path], settings: ExtractionSettings | None = None) -> list[DocumentResult]:
+    """Read and extract files one after the other, without Prefect (for `train` and `evaluate`)."""
+    first_reader: dict[str, str] = {}
+    results = []
+    for path in paths:
+        try:
+            input_file = read_input(path, settings)
+        except TransientReadError as error:
+            input_file = InputFile(path=path, data=None, error=str(error.__cause__ or error))
+        result = extract_input(input_file, settings, first_reader.get(input_file.sha256))
+        if result.status == "ok":
+            first_reader.setdefault(input_file.sha256, path.name)
+        results.append(result)
+    return results

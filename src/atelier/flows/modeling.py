@@ -1,0 +1,101 @@
+"""Which axis model a command uses: the one saved in `models/<workshop id>/`, or one trained now.
+
+Plain functions calling `atelier.nlp.classify`; the flow wraps them in tasks and the command
+line calls them directly.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from atelier.extract.records import Contribution
+from atelier.nlp.classify import (
+    AxisModel,
+    AxisModelError,
+    load_axis_model,
+    train_axis_model,
+    training_set,
+)
+from atelier.nlp.language import load_french
+from atelier.nlp.workshop import Workshop
+
+if TYPE_CHECKING:
+    import spacy
+
+# Relative to the current directory, like `data/raw` and `data/processed`.
+DEFAULT_MODELS_DIR = Path("models")
+
+ModelOrigin = Literal["saved", "trained"]
+
+
+@dataclass(frozen=True)
+class ModelChoice:
+    """The model a run uses, where it comes from, and why a saved one was not used (French)."""
+
+    model: AxisModel
+    origin: ModelOrigin
+    directory: Path | None = None
+    note: str = ""
+
+    def describe(self) -> dict[str, Any]:
+        """What the manifest says of the model."""
+        return {
+            "version": self.model.version,
+            "origin": self.origin,
+            "directory": str(self.directory) if self.directory else None,
+            "note": self.note,
+            "card": dict(self.model.card),
+        }
+
+
+@functools.cache
+def french() -> spacy.Language:
+    """The French spaCy pipeline, loaded on first use and then shared by everything in this
+    process (a command and the flow it runs; the commands of a test session)."""
+    return load_french()
+
+
+def model_directory(workshop: Workshop, models_dir: Path | None = None) -> Path:
+    return Path(models_dir if models_dir is not None else DEFAULT_MODELS_DIR) / workshop.id
+
+
+def load_saved_model(workshop: Workshop, models_dir: Path | None = None) -> tuple[AxisModel | None, str]:
+    """The saved model of this workshop if there is one that fits it, else (None, French reason or "")."""
+    directory = model_directory(workshop, models_dir)
+    if not directory.is_dir():
+        return None, ""
+    try:
+        model = load_axis_model(directory)
+    except AxisModelError as error:
+        return None, f"{error} Modèle entraîné à la volée à la place."
+    labels = {axis.id: axis.label for axis in workshop.axes}
+    card_labels = model.card.get("axis_labels")
+    if set(model.classes_) != set(workshop.axis_ids) or (card_labels is not None and card_labels != labels):
+        return None, (
+            f"Le modèle enregistré dans {directory} ne correspond pas aux axes de l'atelier « {workshop.id} » : "
+            "modèle entraîné à la volée à la place (relancez « atelier train »)."
+        )
+    return model, ""
+
+
+def train_model(workshop: Workshop, contributions: Sequence[Contribution], nlp: spacy.Language) -> AxisModel:
+    """Train on the ideas the documents place in an axis plus the workshop's pseudo-examples."""
+    texts, labels = training_set(workshop, contributions)
+    return train_axis_model(workshop, texts, labels, nlp)
+
+
+def choose_model(
+    workshop: Workshop,
+    contributions: Sequence[Contribution],
+    nlp: spacy.Language,
+    models_dir: Path | None = None,
+) -> ModelChoice:
+    """The saved model of the workshop if usable, else one trained now on `contributions`."""
+    model, note = load_saved_model(workshop, models_dir)
+    if model is not None:
+        return ModelChoice(model=model, origin="saved", directory=model_directory(workshop, models_dir))
+    return ModelChoice(model=train_model(workshop, contributions, nlp), origin="trained", note=note)

@@ -1,0 +1,274 @@
+"""Writers of the files of a run: plain functions, no Prefect, testable on hand-built records.
+
+Column names and their order are a contract (docs: DESIGN.md, "Outputs of `atelier run`").
+Every file is written atomically: to a temporary file in the same folder, then renamed,
+so that a crash never leaves half a file behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from atelier.extract.records import KINDS, Contribution, DocumentResult
+from atelier.nlp.dedup import ClusterSummary
+
+IDEA_COLUMNS: tuple[str, ...] = (
+    "idea_id",
+    "document",
+    "document_sha256",
+    "page",
+    "kind",
+    "category",
+    "theme",
+    "objective",
+    "text",
+    "axis",
+    "axis_label",
+    "axis_source",
+    "axis_confidence",
+    "cluster_id",
+    "canonical",
+)
+# Extra columns after the contract ones: the axis the report states, where the text sits, and
+# for a scanned page the OCR confidence of its words.
+IDEA_EXTRA_COLUMNS: tuple[str, ...] = ("stated_axis", "x0", "top", "x1", "bottom", "ocr_confidence")
+DETAIL_COLUMNS: tuple[str, ...] = ("idea_id", "field", "text")
+CLUSTER_COLUMNS: tuple[str, ...] = (
+    "cluster_id",
+    "canonical_text",
+    "size",
+    "axis",
+    "axis_label",
+    "documents",
+    "kinds",
+)
+LIST_SEPARATOR = ";"
+
+IDEAS_PARQUET = "ideas.parquet"
+IDEAS_CSV = "ideas.csv"
+DETAILS_CSV = "details.csv"
+CLUSTERS_CSV = "clusters.csv"
+MANIFEST_JSON = "manifest.json"
+SYNTHESIS_HTML = "synthesis.html"
+OUTPUT_FILES: tuple[str, ...] = (IDEAS_PARQUET, IDEAS_CSV, DETAILS_CSV, CLUSTERS_CSV, MANIFEST_JSON, SYNTHESIS_HTML)
+
+_STRING_COLUMNS = (
+    "idea_id",
+    "document",
+    "document_sha256",
+    "kind",
+    "category",
+    "theme",
+    "objective",
+    "text",
+    "axis",
+    "axis_label",
+    "axis_source",
+    "cluster_id",
+    "stated_axis",
+)
+_FLOAT_COLUMNS = ("axis_confidence", "x0", "top", "x1", "bottom", "ocr_confidence")
+
+
+# ---------------------------------------------------------------- frames
+
+
+def ideas_frame(contributions: Iterable[Contribution]) -> pd.DataFrame:
+    """One row per contribution, contract columns first and in order, then the extra ones."""
+    rows = []
+    for c in contributions:
+        box = c.bbox
+        rows.append(
+            {
+                "idea_id": c.idea_id,
+                "document": c.document,
+                "document_sha256": c.document_sha256,
+                "page": c.page,
+                "kind": c.kind,
+                "category": c.category,
+                "theme": c.theme,
+                "objective": c.objective,
+                "text": c.text,
+                "axis": c.axis,
+                "axis_label": c.axis_label if c.axis is not None else None,
+                "axis_source": c.axis_source,
+                "axis_confidence": c.axis_confidence,
+                "cluster_id": c.cluster_id,
+                "canonical": c.canonical,
+                "stated_axis": c.stated_axis,
+                "x0": box.x0 if box else None,
+                "top": box.top if box else None,
+                "x1": box.x1 if box else None,
+                "bottom": box.bottom if box else None,
+                "ocr_confidence": c.ocr_confidence,
+            }
+        )
+    columns = IDEA_COLUMNS + IDEA_EXTRA_COLUMNS
+    frame = pd.DataFrame(rows, columns=list(columns))
+    for name in _STRING_COLUMNS:
+        frame[name] = frame[name].astype("str")
+    for name in _FLOAT_COLUMNS:
+        frame[name] = frame[name].astype("float64")
+    frame["page"] = frame["page"].astype("int64")
+    frame["canonical"] = frame["canonical"].astype("boolean")
+    return frame
+
+
+def details_frame(contributions: Iterable[Contribution]) -> pd.DataFrame:
+    """One row per labelled sub-field (`Detail`) of every contribution."""
+    rows = [(c.idea_id, d.field, d.text) for c in contributions for d in c.details]
+    frame = pd.DataFrame(rows, columns=list(DETAIL_COLUMNS))
+    return frame.astype("str")
+
+
+def clusters_frame(summaries: Iterable[ClusterSummary]) -> pd.DataFrame:
+    """One row per cluster; `documents` and `kinds` are joined with ";"."""
+    rows = [
+        {
+            "cluster_id": s.cluster_id,
+            "canonical_text": s.canonical_text,
+            "size": s.size,
+            "axis": s.axis,
+            "axis_label": s.axis_label if s.axis is not None else None,
+            "documents": LIST_SEPARATOR.join(s.documents),
+            "kinds": LIST_SEPARATOR.join(s.kinds),
+        }
+        for s in summaries
+    ]
+    frame = pd.DataFrame(rows, columns=list(CLUSTER_COLUMNS))
+    for name in CLUSTER_COLUMNS:
+        frame[name] = frame[name].astype("int64" if name == "size" else "str")
+    return frame
+
+
+# ---------------------------------------------------------------- atomic writing
+
+
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """Yield a temporary path next to `path`; rename it onto `path` only if the block succeeds."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        yield temporary
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def write_text_atomic(path: Path, text: str) -> Path:
+    with atomic_path(path) as temporary:
+        temporary.write_text(text, encoding="utf-8")
+    return path
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> Path:
+    """UTF-8, comma-separated, no index."""
+    with atomic_path(path) as temporary:
+        frame.to_csv(temporary, index=False, encoding="utf-8", lineterminator="\n")
+    return path
+
+
+def write_parquet(frame: pd.DataFrame, path: Path) -> Path:
+    with atomic_path(path) as temporary:
+        frame.to_parquet(temporary, index=False, engine="pyarrow")
+    return path
+
+
+def write_json(data: Mapping[str, Any], path: Path) -> Path:
+    return write_text_atomic(path, json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+# ---------------------------------------------------------------- the files of a run
+
+
+def write_ideas(contributions: Sequence[Contribution], out: Path) -> tuple[Path, Path]:
+    frame = ideas_frame(contributions)
+    return write_parquet(frame, Path(out) / IDEAS_PARQUET), write_csv(frame, Path(out) / IDEAS_CSV)
+
+
+def write_details(contributions: Sequence[Contribution], out: Path) -> Path:
+    return write_csv(details_frame(contributions), Path(out) / DETAILS_CSV)
+
+
+def write_clusters(summaries: Sequence[ClusterSummary], out: Path) -> Path:
+    return write_csv(clusters_frame(summaries), Path(out) / CLUSTERS_CSV)
+
+
+def write_manifest(manifest: Mapping[str, Any], out: Path) -> Path:
+    return write_json(manifest, Path(out) / MANIFEST_JSON)
+
+
+def write_synthesis(html: str, out: Path) -> Path:
+    return write_text_atomic(Path(out) / SYNTHESIS_HTML, html)
+
+
+# ---------------------------------------------------------------- manifest
+
+
+def _count(values: Iterable[str | None], keys: Iterable[str] = ()) -> dict[str, int]:
+    counts = {key: 0 for key in keys}
+    for value in values:
+        key = value if value is not None else "aucun"
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def document_entry(result: DocumentResult) -> dict[str, Any]:
+    """The manifest's description of one input document."""
+    return {
+        "name": result.document,
+        "path": result.path,
+        "sha256": result.sha256,
+        "status": result.status,
+        "pages": result.pages,
+        "ideas": len(result.contributions),
+        "error": result.error,
+        "warnings": list(result.warnings),
+        "statistics": dict(result.statistics),
+    }
+
+
+def build_manifest(
+    *,
+    version: str,
+    workshop_id: str,
+    workshop_title: str,
+    axis_ids: Sequence[str],
+    model: Mapping[str, Any],
+    started_at: datetime,
+    finished_at: datetime,
+    timings: Mapping[str, float],
+    documents: Sequence[DocumentResult],
+    contributions: Sequence[Contribution],
+    clusters: int,
+) -> dict[str, Any]:
+    """What a run read, with which model, how long each stage took, and what it found."""
+    return {
+        "atelier_version": version,
+        "workshop": {"id": workshop_id, "title": workshop_title},
+        "model": dict(model),
+        "started_at": started_at.isoformat(timespec="seconds"),
+        "finished_at": finished_at.isoformat(timespec="seconds"),
+        "timings_seconds": {stage: round(seconds, 3) for stage, seconds in timings.items()},
+        "counts": {
+            "documents": len(documents),
+            "documents_ok": sum(1 for d in documents if d.status == "ok"),
+            "documents_error": sum(1 for d in documents if d.status != "ok"),
+            "ideas": len(contributions),
+            "ideas_per_kind": _count((c.kind for c in contributions), KINDS),
+            "ideas_per_axis": _count((c.axis for c in contributions), axis_ids),
+            "clusters": clusters,
+        },
+        "documents": [document_entry(d) for d in documents],
+    }

@@ -1,0 +1,296 @@
+"""The whole pipeline as a Prefect 3 flow: reports in, dataset and synthesis out.
+
+Thin wiring: every task calls a plain function of `extract/`, `nlp/` or of this package.
+Inputs are read at the start, outputs written at the end; only reading input bytes is retried.
+A bad document never stops the others: it is reported with status "error" and a French reason.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+import atelier
+from atelier.extract.records import Contribution, DocumentResult
+from atelier.flows import outputs
+from atelier.flows.inputs import InputFile, TransientReadError, collect_inputs, extract_input, read_input
+from atelier.flows.modeling import ModelChoice, choose_model, french
+from atelier.flows.synthesis import render_synthesis
+from atelier.nlp.classify import classify_contributions
+from atelier.nlp.dedup import ClusterSummary, DedupSettings, deduplicate_contributions, summarize_clusters
+from atelier.nlp.workshop import Workshop, load_workshop
+
+if TYPE_CHECKING:
+    import spacy
+
+# French progress lines for the command line (which attaches a handler); Prefect's run logger
+# gets the same lines for its UI.
+PROGRESS_LOGGER = "atelier.progress"
+READ_RETRIES = 2
+READ_RETRY_DELAYS = [1, 4]
+
+
+@dataclass(frozen=True)
+class DocumentStatus:
+    """What the command line prints of one input."""
+
+    name: str
+    path: str
+    status: str
+    pages: int
+    ideas: int
+    error: str
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """The result of a run: where the outputs are and what they hold."""
+
+    out: Path
+    files: tuple[Path, ...]
+    workshop_id: str
+    model_version: str
+    model_origin: str
+    documents: tuple[DocumentStatus, ...]
+    ideas: int
+    clusters: int
+    ideas_per_kind: dict[str, int] = field(default_factory=dict)
+    ideas_per_axis: dict[str, int] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+    @property
+    def documents_ok(self) -> int:
+        return sum(1 for d in self.documents if d.status == "ok")
+
+    @property
+    def documents_error(self) -> int:
+        return len(self.documents) - self.documents_ok
+
+
+def _say(message: str, level: int = logging.INFO) -> None:
+    """A progress line: to our logger at `level`, to Prefect's run logger at INFO (so that a
+    failed document is not printed twice by Prefect's console handler, set to WARNING)."""
+    logging.getLogger(PROGRESS_LOGGER).log(level, message)
+    try:
+        get_run_logger().info(message)
+    except Exception:  # noqa: BLE001 - outside a run (task `.fn` in tests) there is no run logger
+        pass
+
+
+# ---------------------------------------------------------------- tasks
+
+
+@task(name="lire le fichier", retries=READ_RETRIES, retry_delay_seconds=READ_RETRY_DELAYS, cache_policy=NO_CACHE)
+def read_input_task(path: Path) -> InputFile:
+    """Read and hash the bytes of one input (I/O: retried)."""
+    return read_input(path)
+
+
+@task(name="extraire", cache_policy=NO_CACHE)
+def extract_task(input_file: InputFile, duplicate_of: str | None = None) -> DocumentResult:
+    return extract_input(input_file, duplicate_of=duplicate_of)
+
+
+@task(name="charger le modèle de langue", cache_policy=NO_CACHE)
+def load_language_task() -> spacy.Language:
+    return french()
+
+
+@task(name="choisir le modèle d'axes", cache_policy=NO_CACHE)
+def choose_model_task(
+    workshop: Workshop, contributions: list[Contribution], nlp: spacy.Language, models_dir: Path | None
+) -> ModelChoice:
+    return choose_model(workshop, contributions, nlp, models_dir)
+
+
+@task(name="classer", cache_policy=NO_CACHE)
+def classify_task(
+    contributions: list[Contribution], workshop: Workshop, choice: ModelChoice, nlp: spacy.Language
+) -> list[Contribution]:
+    return classify_contributions(contributions, workshop, choice.model, nlp)
+
+
+@task(name="dédoublonner", cache_policy=NO_CACHE)
+def deduplicate_task(contributions: list[Contribution]) -> tuple[list[Contribution], list[ClusterSummary]]:
+    deduplicated = deduplicate_contributions(contributions, DedupSettings())
+    return deduplicated, summarize_clusters(deduplicated)
+
+
+@task(name="écrire les résultats", cache_policy=NO_CACHE)
+def write_outputs_task(
+    out: Path,
+    workshop: Workshop,
+    documents: list[DocumentResult],
+    contributions: list[Contribution],
+    clusters: list[ClusterSummary],
+    generated_at: datetime,
+) -> list[Path]:
+    return write_run_outputs(out, workshop, documents, contributions, clusters, generated_at)
+
+
+@task(name="écrire le manifeste", cache_policy=NO_CACHE)
+def write_manifest_task(out: Path, manifest: dict[str, Any]) -> Path:
+    return outputs.write_manifest(manifest, out)
+
+
+def write_run_outputs(
+    out: Path,
+    workshop: Workshop,
+    documents: Sequence[DocumentResult],
+    contributions: Sequence[Contribution],
+    clusters: Sequence[ClusterSummary],
+    generated_at: datetime,
+) -> list[Path]:
+    """The dataset files and the synthesis of a run, each written atomically (the manifest comes after)."""
+    html = render_synthesis(
+        workshop=workshop,
+        contributions=contributions,
+        clusters=clusters,
+        documents=documents,
+        generated_at=generated_at,
+    )
+    return [
+        *outputs.write_ideas(contributions, out),
+        outputs.write_details(contributions, out),
+        outputs.write_clusters(clusters, out),
+        outputs.write_synthesis(html, out),
+    ]
+
+
+# ---------------------------------------------------------------- the flow
+
+
+class _Stopwatch:
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
+
+
+def _read(path: Path) -> InputFile:
+    """Read one input through its task; after the last retry the I/O error becomes a reason."""
+    state = read_input_task(path, return_state=True)
+    if state.is_completed():
+        return state.result()
+    error = state.result(raise_on_failure=False)
+    if isinstance(error, TransientReadError) and error.__cause__ is not None:
+        reason = str(error.__cause__)
+    else:
+        reason = f"lecture impossible ({type(error).__name__})"
+    return InputFile(path=path, data=None, error=reason)
+
+
+def _document_line(result: DocumentResult) -> str:
+    if result.status == "ok":
+        line = f"{result.document} : {len(result.contributions)} contribution(s) sur {result.pages} page(s)"
+        return line + "".join(f" ; attention : {warning}" for warning in result.warnings)
+    return f"{result.document} : erreur — {result.error}"
+
+
+@flow(name="atelier-run", log_prints=False, validate_parameters=True)
+def run_pipeline(
+    inputs: list[Path],
+    out: Path,
+    workshop: str | None = None,
+    models_dir: Path | None = None,
+) -> RunSummary:
+    """Extract, classify and deduplicate the contributions of the input reports; write the outputs.
+
+    `inputs`: PDF or DOCX files, or folders of them.
+    `workshop`: a bundled workshop id or the path of a YAML file (default: Atelier 6).
+    `models_dir`: folder of saved models (`<models_dir>/<workshop id>/`), default `models`.
+    """
+    started_at = datetime.now().astimezone()
+    watch = _Stopwatch()
+
+    with watch.stage("workshop"):
+        config = load_workshop(workshop)
+    with watch.stage("collect"):
+        paths = collect_inputs(inputs)
+    _say(f"Atelier « {config.id} » : {len(paths)} fichier(s) à lire.")
+
+    documents: list[DocumentResult] = []
+    first_reader: dict[str, str] = {}
+    for number, path in enumerate(paths, start=1):
+        with watch.stage("read"):
+            input_file = _read(path)
+        with watch.stage("extract"):
+            result = extract_task(input_file, first_reader.get(input_file.sha256))
+        if result.status == "ok":
+            first_reader.setdefault(result.sha256, result.document)
+        documents.append(result)
+        _say(f"[{number}/{len(paths)}] {_document_line(result)}", logging.INFO if result.status == "ok" else logging.WARNING)
+
+    contributions = [c for d in documents if d.status == "ok" for c in d.contributions]
+    model_info: dict[str, Any] = {"version": None, "origin": None, "note": "aucune contribution à classer"}
+    notes: list[str] = []
+    clusters: list[ClusterSummary] = []
+    choice: ModelChoice | None = None
+    if contributions:
+        with watch.stage("language"):
+            nlp = load_language_task()
+        with watch.stage("model"):
+            choice = choose_model_task(config, contributions, nlp, models_dir)
+        if choice.note:
+            notes.append(choice.note)
+            _say(choice.note, logging.WARNING)
+        model_info = choice.describe()
+        where = f"enregistré ({choice.directory})" if choice.origin == "saved" else "entraîné à la volée"
+        _say(f"Modèle d'axes {where} : {choice.model.version}")
+        with watch.stage("classify"):
+            contributions = classify_task(contributions, config, choice, nlp)
+        with watch.stage("deduplicate"):
+            contributions, clusters = deduplicate_task(contributions)
+        _say(f"{len(contributions)} contribution(s) classée(s), {len(clusters)} idée(s) distincte(s).")
+
+    with watch.stage("write"):
+        files = write_outputs_task(Path(out), config, documents, contributions, clusters, started_at)
+    finished_at = datetime.now().astimezone()
+    manifest = outputs.build_manifest(
+        version=atelier.__version__,
+        workshop_id=config.id,
+        workshop_title=config.title,
+        axis_ids=config.axis_ids,
+        model=model_info,
+        started_at=started_at,
+        finished_at=finished_at,
+        timings=watch.timings,
+        documents=documents,
+        contributions=contributions,
+        clusters=len(clusters),
+    )
+    files.append(write_manifest_task(Path(out), manifest))
+    _say(f"Résultats écrits dans {out}")
+    counts = manifest["counts"]
+    return RunSummary(
+        out=Path(out),
+        files=tuple(files),
+        workshop_id=config.id,
+        model_version=choice.model.version if choice else "",
+        model_origin=choice.origin if choice else "",
+        documents=tuple(
+            DocumentStatus(d.document, d.path, d.status, d.pages, len(d.contributions), d.error, d.warnings)
+            for d in documents
+        ),
+        ideas=len(contributions),
+        clusters=len(clusters),
+        ideas_per_kind=counts["ideas_per_kind"],
+        ideas_per_axis=counts["ideas_per_axis"],
+        notes=tuple(notes),
+    )

@@ -1,0 +1,198 @@
+"""The human-readable synthesis of a run: one self-contained French HTML page.
+
+`synthesis_context` turns records into plain numbers and strings; the Jinja2 template
+(`templates/synthesis.html`, autoescape on: post-its are untrusted input) lays them out.
+No external asset, no JavaScript: bars are inline SVG drawn from numbers computed here.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import jinja2
+
+from atelier.extract.records import KINDS, Contribution, DocumentResult
+from atelier.nlp.dedup import ClusterSummary
+from atelier.nlp.workshop import Workshop
+
+KIND_LABELS: dict[str, str] = {"postit": "post-it", "objective": "objectif", "action": "action"}
+KIND_LABELS_PLURAL: dict[str, str] = {"postit": "post-it", "objective": "objectifs", "action": "actions"}
+# Ideas the model placed with a confidence below this are listed for a human look.
+DEFAULT_ATTENTION_THRESHOLD = 0.5
+TEMPLATE_NAME = "synthesis.html"
+
+# Geometry of the bar chart (SVG user units).
+_CHART_WIDTH = 720
+_BAR_MAX = 560
+_BAR_HEIGHT = 16
+_ROW_HEIGHT = 64
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("atelier.flows", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _french_number(value: float, digits: int = 0) -> str:
+    text = f"{value:,.{digits}f}".replace(",", "\u202f").replace(".", ",")
+    return text
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{_french_number(100 * value)} %"
+
+
+def _kinds_label(kinds: Sequence[str]) -> str:
+    return ", ".join(KIND_LABELS.get(kind, kind) for kind in kinds)
+
+
+def synthesis_context(
+    *,
+    workshop: Workshop,
+    contributions: Sequence[Contribution],
+    clusters: Sequence[ClusterSummary],
+    documents: Sequence[DocumentResult],
+    generated_at: datetime,
+    attention_threshold: float = DEFAULT_ATTENTION_THRESHOLD,
+) -> dict[str, Any]:
+    """Everything the template shows, as plain values."""
+    axes = [(axis.id, axis.label) for axis in workshop.axes]
+    kind_of_idea = Counter((c.axis, c.kind) for c in contributions)
+    ideas_per_axis = Counter(c.axis for c in contributions)
+    clusters_per_axis = Counter(s.axis for s in clusters)
+    largest = max([*ideas_per_axis.values(), 1])
+
+    axis_rows: list[dict[str, Any]] = []
+    known = {axis_id for axis_id, _ in axes}
+    listed = list(axes)
+    if any(c.axis is None or c.axis not in known for c in contributions):
+        listed.append((None, "Sans axe"))
+    for index, (axis_id, label) in enumerate(listed):
+        members = [s for s in clusters if s.axis == axis_id]
+        members.sort(key=lambda s: (-int(s.size), s.canonical_text.casefold()))
+        ideas = ideas_per_axis.get(axis_id, 0) if axis_id is not None else sum(
+            1 for c in contributions if c.axis is None or c.axis not in known
+        )
+        distinct = clusters_per_axis.get(axis_id, 0) if axis_id is not None else len(members)
+        # Stacked segments of the ideas bar, one per kind.
+        segments, x = [], 0.0
+        for kind in KINDS:
+            n = kind_of_idea.get((axis_id, kind), 0)
+            width = _BAR_MAX * n / largest
+            if n:
+                segments.append({"kind": kind, "label": KIND_LABELS_PLURAL[kind], "x": round(x, 1), "width": round(width, 1), "count": n})
+            x += width
+        axis_rows.append(
+            {
+                "id": axis_id,
+                "label": label,
+                "title": f"Axe {axis_id} – {label}" if axis_id is not None else label,
+                "ideas": ideas,
+                "distinct": distinct,
+                "per_kind": {kind: kind_of_idea.get((axis_id, kind), 0) for kind in KINDS},
+                "y": index * _ROW_HEIGHT,
+                "segments": segments,
+                "ideas_width": round(_BAR_MAX * ideas / largest, 1),
+                "distinct_width": round(_BAR_MAX * distinct / largest, 1),
+                "clusters": [
+                    {
+                        "text": s.canonical_text,
+                        "size": int(s.size),
+                        "kinds": _kinds_label(s.kinds),
+                        "documents": len(s.documents),
+                    }
+                    for s in members
+                ],
+            }
+        )
+
+    # Ideas to check, least confident first; a repeated idea (same cluster) is listed once.
+    doubtful = sorted(
+        (
+            c
+            for c in contributions
+            if c.axis is None
+            or (c.axis_source == "model" and c.axis_confidence is not None and c.axis_confidence < attention_threshold)
+        ),
+        key=lambda c: (c.axis_confidence if c.axis_confidence is not None else -1.0, c.document, c.page),
+    )
+    repeats = Counter(c.cluster_id or c.idea_id for c in doubtful)
+    attention: list[Contribution] = []
+    listed_clusters: set[str] = set()
+    for c in doubtful:
+        key = c.cluster_id or c.idea_id
+        if key not in listed_clusters:
+            listed_clusters.add(key)
+            attention.append(c)
+    labels = dict(axes)
+    ok = [d for d in documents if d.status == "ok"]
+    return {
+        "workshop_id": workshop.id,
+        "title": workshop.title,
+        "generated_at": generated_at.strftime("%d/%m/%Y à %H:%M"),
+        "documents": [
+            {
+                "name": d.document,
+                "status": d.status,
+                "pages": d.pages,
+                "ideas": len(d.contributions),
+                "error": d.error,
+                "warnings": list(d.warnings),
+                "sha256": d.sha256[:12],
+            }
+            for d in documents
+        ],
+        "documents_ok": len(ok),
+        "documents_error": len(documents) - len(ok),
+        "ideas": len(contributions),
+        "distinct": len(clusters),
+        "per_kind": [
+            {"kind": kind, "label": KIND_LABELS_PLURAL[kind], "count": sum(1 for c in contributions if c.kind == kind)}
+            for kind in KINDS
+        ],
+        "kinds": [{"kind": kind, "label": KIND_LABELS_PLURAL[kind]} for kind in KINDS],
+        "axes": axis_rows,
+        "chart": {"width": _CHART_WIDTH, "height": len(axis_rows) * _ROW_HEIGHT, "bar_height": _BAR_HEIGHT},
+        "attention": [
+            {
+                "text": c.text,
+                "kind": KIND_LABELS.get(c.kind, c.kind),
+                "document": c.document,
+                "page": c.page,
+                "axis": f"{c.axis} – {labels.get(c.axis, c.axis_label)}" if c.axis is not None else "aucun",
+                "confidence": _percent(c.axis_confidence),
+                "times": repeats[c.cluster_id or c.idea_id],
+            }
+            for c in attention
+        ],
+        "attention_threshold": _percent(attention_threshold),
+    }
+
+
+def render_synthesis(
+    *,
+    workshop: Workshop,
+    contributions: Sequence[Contribution],
+    clusters: Sequence[ClusterSummary],
+    documents: Sequence[DocumentResult],
+    generated_at: datetime,
+    attention_threshold: float = DEFAULT_ATTENTION_THRESHOLD,
+) -> str:
+    """The synthesis page as one self-contained HTML string."""
+    context = synthesis_context(
+        workshop=workshop,
+        contributions=contributions,
+        clusters=clusters,
+        documents=documents,
+        generated_at=generated_at,
+        attention_threshold=attention_threshold,
+    )
+    return _environment().get_template(TEMPLATE_NAME).render(**context)

@@ -1,0 +1,242 @@
+"""The `atelier` command line, run in-process with typer's CliRunner on real French ideas.
+
+Every command runs in `tmp_path` (`monkeypatch.chdir`), so the defaults `data/raw`, `models`
+and `data/processed` never touch the repository.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from atelier.flows.cli import app
+from atelier.nlp.classify import load_axis_model
+
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "raw"
+# Prefect settings the command line sets if unset: restored after each invocation.
+PREFECT_ENV = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+    "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
+    "PREFECT_LOGGING_LOG_PRINTS": "false",
+}
+
+IDEAS = [
+    ("1", "Ouvrir une maison de santé avec des médecins dans chaque quartier", "5"),
+    ("2", "Accompagner les jeunes sans diplôme vers un emploi dans les entreprises locales", "2"),
+    ("3", "Créer un conseil citoyen où les habitants donnent leur avis sur les projets", "3"),
+    ("4", "Mettre en cohérence les Agendas 21 des communes et de la communauté urbaine", "1"),
+    ("5", "Lutter contre la précarité énergétique des ménages pauvres", "4"),
+]
+
+USER_WORKSHOP = """\
+id: mobilites
+title: "Atelier mobilités du quotidien"
+language: fr
+axes:
+  - id: velo
+    label: "Développer le vélo"
+    description: "Pistes cyclables, stationnement des vélos, location de vélos, sécurité des cyclistes."
+    keywords: ["piste cyclable", "vélo", "cycliste", "arceaux"]
+  - id: bus
+    label: "Renforcer les transports en commun"
+    description: "Lignes de bus, tramway et métro : fréquence, horaires, tarifs et abonnements."
+    keywords: ["bus", "tramway", "métro", "abonnement"]
+"""
+
+
+@pytest.fixture
+def runner(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    return CliRunner(env=PREFECT_ENV)
+
+
+@pytest.fixture
+def ideas_csv(tmp_path):
+    path = tmp_path / "idees.csv"
+    frame = pd.DataFrame(
+        [(number, text, "atelier 2024") for number, text, _ in IDEAS] + [("6", "  ", "ligne vide")],
+        columns=["numero", "text", "source"],
+    )
+    frame.to_csv(path, index=False)
+    return path
+
+
+def read(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def test_classify_adds_axis_columns_to_the_input_rows(runner, ideas_csv, tmp_path):
+    result = runner.invoke(app, ["classify", str(ideas_csv), "--out", "sorties/classees.csv"])
+    assert result.exit_code == 0, result.output
+    frame = read(tmp_path / "sorties" / "classees.csv")
+    assert list(frame.columns) == ["numero", "text", "source", "axis", "axis_label", "axis_confidence"]
+    assert frame["numero"].tolist() == ["1", "2", "3", "4", "5", "6"]
+    assert frame["source"].tolist() == ["atelier 2024"] * 5 + ["ligne vide"]
+    assert frame["axis"].tolist()[:5] == [axis for _, _, axis in IDEAS]
+    assert frame.loc[0, "axis_label"] == "Améliorer la santé publique"
+    assert frame.loc[2, "axis_label"] == "Comment faire participer les citoyens ?"
+    confidences = frame["axis_confidence"].tolist()
+    assert all(0.2 < float(value) <= 1.0 for value in confidences[:5])
+    # a blank idea is not classified
+    assert (frame.loc[5, "axis"], frame.loc[5, "axis_label"], frame.loc[5, "axis_confidence"]) == ("", "", "")
+    assert "5 ligne(s) classée(s)" in result.stdout
+    assert "Aucun modèle enregistré" in result.stderr
+
+
+def test_classify_with_a_user_workshop_file(runner, tmp_path):
+    (tmp_path / "mobilites.yaml").write_text(USER_WORKSHOP, encoding="utf-8")
+    source = tmp_path / "mobilite.csv"
+    source.write_text(
+        "idee;auteur\n"
+        "Construire des pistes cyclables sécurisées le long des boulevards;Nadia\n"
+        "Augmenter la fréquence des bus le soir et le dimanche;Paul\n"
+        "Installer des arceaux pour garer les vélos devant les écoles;Léa\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(
+        app, ["classify", "mobilite.csv", "--out", "classe.csv", "--text-column", "idee", "--workshop", "mobilites.yaml"]
+    )
+    assert result.exit_code == 0, result.output
+    frame = read(tmp_path / "classe.csv")
+    assert list(frame.columns) == ["idee", "auteur", "axis", "axis_label", "axis_confidence"]
+    assert frame["axis"].tolist() == ["velo", "bus", "velo"]
+    assert frame["axis_label"].tolist() == [
+        "Développer le vélo",
+        "Renforcer les transports en commun",
+        "Développer le vélo",
+    ]
+    assert "axe velo : 2, axe bus : 1" in result.stdout
+
+
+def test_dedup_groups_rewordings(runner, tmp_path):
+    source = tmp_path / "postits.csv"
+    pd.DataFrame(
+        {
+            "id": ["a", "b", "c", "d", "e"],
+            "contenu": [
+                "Créer une maison de santé pluridisciplinaire dans les quartiers",
+                "Lutter contre l'isolement des personnes âgées",
+                "Créer une maison de santé pluri-disciplinaire dans les quartiers",
+                "Créer des maisons de santé pluridisciplinaires dans les quartiers",
+                "Développer l'apprentissage dans les entreprises du territoire",
+            ],
+        }
+    ).to_csv(source, index=False)
+    result = runner.invoke(app, ["dedup", "postits.csv", "--out", "dedoublonne.csv", "--text-column", "contenu"])
+    assert result.exit_code == 0, result.output
+    frame = read(tmp_path / "dedoublonne.csv")
+    assert list(frame.columns) == ["id", "contenu", "cluster_id", "canonical"]
+    clusters = frame["cluster_id"].tolist()
+    assert clusters[0] == clusters[2] == clusters[3]
+    assert len({clusters[0], clusters[1], clusters[4]}) == 3
+    assert all(c.startswith("c-") for c in clusters)
+    # one canonical wording per cluster
+    canonical = frame[frame["canonical"] == "True"]
+    assert sorted(canonical["cluster_id"]) == sorted(set(clusters))
+    assert frame.loc[1, "canonical"] == "True" and frame.loc[4, "canonical"] == "True"
+    assert "5 ligne(s), 3 idée(s) distincte(s)" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["classify", "idees.csv", "--out", "o.csv", "--text-column", "texte"], "colonne « texte » absente"),
+        (["dedup", "idees.csv", "--out", "o.csv", "--text-column", "texte"], "colonne « texte » absente"),
+        (["classify", "absent.csv", "--out", "o.csv"], "absent.csv : fichier introuvable"),
+        (["dedup", "absent.csv", "--out", "o.csv"], "absent.csv : fichier introuvable"),
+        (["dedup", "entete.csv", "--out", "o.csv"], "aucune ligne à traiter"),
+        (["dedup", "vide.csv", "--out", "o.csv"], "vide.csv : fichier vide"),
+        (["classify", "idees.csv", "--out", "o.csv", "--workshop", "ateliers/absent.yaml"], "introuvable"),
+        (["classify", "idees.csv", "--out", "o.csv", "--workshop", "atelier99"], "Atelier « atelier99 » inconnu"),
+        (["classify", "idees.csv", "--out", "o.csv", "--workshop", "casse.yaml"], "casse.yaml"),
+        (["run", "rapports_absents", "--out", "sortie"], "rapports_absents : chemin introuvable"),
+        (["run", "dossier_vide", "--out", "sortie"], "aucun fichier PDF ou DOCX trouvé"),
+        (["run", "dossier_vide", "--workshop", "atelier99"], "Atelier « atelier99 » inconnu"),
+        (["train", "--workshop", "atelier99"], "Atelier « atelier99 » inconnu"),
+        (["evaluate", "--input", "rapports_absents"], "rapports_absents : chemin introuvable"),
+    ],
+)
+def test_bad_input_is_one_french_line_and_exit_1(runner, ideas_csv, tmp_path, arguments, message):
+    (tmp_path / "entete.csv").write_text("id,text\n", encoding="utf-8")
+    (tmp_path / "vide.csv").write_text("", encoding="utf-8")
+    (tmp_path / "casse.yaml").write_text("id: x\naxes: [\n", encoding="utf-8")
+    (tmp_path / "dossier_vide").mkdir()
+    result = runner.invoke(app, arguments)
+    assert result.exit_code == 1, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Erreur : ")
+    assert message in lines[0]
+    assert not (tmp_path / "o.csv").exists() and not (tmp_path / "sortie").exists()
+
+
+def test_usage_error_exits_2(runner, ideas_csv):
+    assert runner.invoke(app, ["classify", str(ideas_csv)]).exit_code == 2  # no --out
+    assert runner.invoke(app, ["run", "--unknown-option"]).exit_code == 2
+    assert runner.invoke(app, ["review"]).exit_code == 2  # not in this version
+
+
+def test_train_saves_a_model_that_classify_then_uses(runner, ideas_csv, tmp_path):
+    (tmp_path / "data" / "raw").mkdir(parents=True)  # no report: the workshop's own examples only
+    result = runner.invoke(app, ["train", "--models", "modeles"])
+    assert result.exit_code == 0, result.output
+    directory = tmp_path / "modeles" / "atelier6"
+    model = load_axis_model(directory)
+    card = json.loads((directory / "card.json").read_text(encoding="utf-8"))
+    assert card["model_version"] == model.version
+    assert f"Modèle {model.version} enregistré dans modeles/atelier6" in result.stdout
+    assert "axe 5 – Améliorer la santé publique" in result.stdout
+
+    result = runner.invoke(app, ["classify", "idees.csv", "--out", "o.csv", "--models", "modeles"])
+    assert result.exit_code == 0, result.output
+    assert f"avec le modèle {model.version}" in result.stdout
+    assert "Aucun modèle enregistré" not in result.stderr
+    assert read(tmp_path / "o.csv")["axis"].tolist()[:5] == [axis for _, _, axis in IDEAS]
+
+
+def test_evaluate_needs_ideas_placed_by_a_report(runner, tmp_path):
+    (tmp_path / "data" / "raw").mkdir(parents=True)
+    result = runner.invoke(app, ["evaluate"])
+    assert result.exit_code == 1
+    assert "Pas assez d'idées étiquetées" in result.stderr
+
+
+@pytest.mark.skipif(not any(SAMPLES.glob("*.pdf")), reason="sample reports not generated yet")
+def test_run_on_a_batch_with_a_bad_file(runner, tmp_path, prefect_harness):
+    reports = tmp_path / "rapports"
+    reports.mkdir()
+    sample = sorted(SAMPLES.glob("*.pdf"))[0]
+    shutil.copy(sample, reports / sample.name)
+    (reports / "tronque.pdf").write_bytes(sample.read_bytes()[:2000])
+    result = runner.invoke(app, ["run", "rapports", "--out", "resultats"])
+    assert result.exit_code == 0, result.output
+    assert "tronque.pdf : erreur — " in result.stderr
+    assert f"{sample.name} : " in result.stderr
+    assert "Documents : 1 lu(s), 1 en erreur" in result.stdout
+    manifest = json.loads((tmp_path / "resultats" / "manifest.json").read_text(encoding="utf-8"))
+    assert [(d["name"], d["status"]) for d in manifest["documents"]] == [
+        (sample.name, "ok"),
+        ("tronque.pdf", "error"),
+    ]
+    ideas = read(tmp_path / "resultats" / "ideas.csv")
+    assert f"Contributions : {len(ideas)} (" in result.stdout
+    assert set(ideas["document"]) == {sample.name}
+
+
+def test_run_exits_1_when_no_document_could_be_read(runner, tmp_path, prefect_harness):
+    reports = tmp_path / "rapports"
+    reports.mkdir()
+    (reports / "vide.pdf").write_bytes(b"")
+    (reports / "note.pdf").write_text("Compte-rendu en texte brut", encoding="utf-8")
+    result = runner.invoke(app, ["run", "rapports", "--out", "resultats"])
+    assert result.exit_code == 1
+    assert "note.pdf : erreur — ce n'est pas un PDF" in result.stderr
+    assert "vide.pdf : erreur — fichier vide" in result.stderr
+    assert "Erreur : aucun document n'a pu être lu." in result.stderr
+    # the outputs are written all the same: the manifest says what went wrong
+    assert (tmp_path / "resultats" / "manifest.json").is_file()

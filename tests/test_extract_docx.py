@@ -1,0 +1,160 @@
+"""Extraction of Word transcripts (.docx): the sample report rendered as DOCX, small documents built here."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import docx
+from docx.enum.style import WD_STYLE_TYPE
+
+from atelier.extract.document import extract_document
+from samples.render import load_content
+from samples.render_docx import render_docx
+
+
+def _key(kind, text, category, theme, objective, axis, details):
+    return (kind, text, category, theme, objective, axis, tuple(details))
+
+
+def _extracted(result):
+    return [
+        _key(c.kind, c.text, c.category, c.theme, c.objective, c.stated_axis, [(d.field, d.text) for d in c.details])
+        for c in result.contributions
+    ]
+
+
+def _expected(expected):
+    return [
+        _key(i["kind"], i["text"], i["category"], i["theme"], i["objective"], i["axis"], [(d["field"], d["text"]) for d in i["details"]])
+        for i in expected["items"]
+    ]
+
+
+def test_sample_report_as_docx_is_extracted_exactly(tmp_path):
+    path = tmp_path / "atelier6.docx"
+    expected = render_docx(load_content(), path)
+    result = extract_document(path)
+    assert result.status == "ok", result.error
+    assert _extracted(result) == _expected(expected)
+    assert result.statistics["participants_listed"] == expected["participants"]["listed"] == 61
+    assert result.pages == 1
+    assert {c.page for c in result.contributions} == {1}
+    assert all(c.bbox is None and c.ocr_confidence is None for c in result.contributions)
+    assert len({c.idea_id for c in result.contributions}) == len(result.contributions)
+
+
+def _merged_objective_document(path: Path, heading_style: str | None) -> Path:
+    """AXE 4 table: one objective cell merged down over three action rows; numbered actions."""
+    document = docx.Document()
+    heading = "AXE 4 : En quoi le PCET peut-il contribuer à réduire les inégalités?"
+    if heading_style is None:
+        document.add_paragraph().add_run(heading).bold = True
+    else:
+        document.styles.add_style(heading_style, WD_STYLE_TYPE.PARAGRAPH)
+        document.add_paragraph(heading, style=heading_style)
+    document.add_paragraph("Les propositions du groupe sont reprises ci-dessous.")
+    table = document.add_table(rows=4, cols=3)
+    for column, header in enumerate(("OBJECTIFS", "ACTIONS", "FREINS / MODALITES")):
+        table.cell(0, column).paragraphs[0].add_run(header).bold = True
+    objective = table.cell(1, 0).merge(table.cell(3, 0))
+    objective.paragraphs[0].add_run("Lutter contre la précarité énergétique")
+    for row, (action, frein) in enumerate(
+        [
+            ("Aider les propriétaires occupants les plus modestes", "Partenaires : ANAH, communes"),
+            ("Mener une démarche efficace écosolidaire (DEES)", "Calendrier : 2011"),
+            ("Former les travailleurs sociaux aux économies d'énergie", "manque de moyens"),
+        ],
+        start=1,
+    ):
+        table.cell(row, 1).paragraphs[0].add_run(action)
+        table.cell(row, 1).paragraphs[0].style = "List Number"
+        table.cell(row, 2).paragraphs[0].add_run(frein)
+    document.save(str(path))
+    return path
+
+
+def test_objective_merged_down_over_three_actions(tmp_path):
+    path = _merged_objective_document(tmp_path / "fusion.docx", heading_style="Titre 2")
+    with zipfile.ZipFile(path) as archive:
+        assert archive.read("word/document.xml").count(b"w:vMerge") == 3  # the span is real
+    result = extract_document(path)
+    assert result.status == "ok", result.error
+    objective = "Lutter contre la précarité énergétique"
+    category = "AXE 4 : En quoi le PCET peut-il contribuer à réduire les inégalités?"
+    assert [(c.kind, c.text, c.objective) for c in result.contributions] == [
+        ("objective", objective, ""),
+        ("action", "Aider les propriétaires occupants les plus modestes", objective),
+        ("action", "Mener une démarche efficace écosolidaire (DEES)", objective),
+        ("action", "Former les travailleurs sociaux aux économies d'énergie", objective),
+    ]
+    assert {(c.category, c.stated_axis) for c in result.contributions} == {(category, "4")}
+    assert [[(d.field, d.text) for d in c.details] for c in result.contributions[1:]] == [
+        [("Partenaires", "ANAH, communes")],
+        [("Calendrier", "2011")],
+        [("Modalités", "manque de moyens")],
+    ]
+
+
+def test_paragraph_in_bold_throughout_is_a_heading(tmp_path):
+    result = extract_document(_merged_objective_document(tmp_path / "gras.docx", heading_style=None))
+    assert result.status == "ok", result.error
+    assert {c.stated_axis for c in result.contributions} == {"4"} and len(result.contributions) == 4
+
+
+def test_docx_is_recognised_by_its_content(tmp_path):
+    source = _merged_objective_document(tmp_path / "fusion.docx", heading_style=None)
+    renamed = tmp_path / "transcription"
+    renamed.write_bytes(source.read_bytes())
+    result = extract_document(renamed)
+    assert result.status == "ok" and len(result.contributions) == 4
+
+
+def test_bad_docx_gives_one_line_french_reasons(tmp_path):
+    whole = _merged_objective_document(tmp_path / "entier.docx", heading_style=None).read_bytes()
+    truncated = tmp_path / "tronque.docx"
+    truncated.write_bytes(whole[: len(whole) // 2])
+    other_zip = tmp_path / "archive.docx"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("notes.txt", "pas un document Word")
+    other_zip.write_bytes(buffer.getvalue())
+    not_zip = tmp_path / "texte.docx"
+    not_zip.write_text("ceci n'est pas un document Word", encoding="utf-8")
+    reasons = {}
+    for path in (truncated, other_zip, not_zip):
+        result = extract_document(path)
+        assert result.status == "error" and result.contributions == ()
+        assert result.error and "\n" not in result.error
+        reasons[path.name] = result.error
+    assert "tronqué" in reasons["tronque.docx"]
+    assert "pas un document Word" in reasons["archive.docx"]
+    assert "pas un document Word" in reasons["texte.docx"]
+
+
+def test_line_breaks_split_typed_list_items_but_not_numbered_paragraphs(tmp_path):
+    document = docx.Document()
+    document.add_heading("AXE 3 : Comment faire participer les citoyens?", level=2)
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).paragraphs[0].add_run("Gestion quotidienne")
+    typed = table.cell(0, 1).paragraphs[0]
+    typed.add_run("1) Animer des groupes d'habitants")
+    typed.add_run().add_break()
+    typed.add_run("2) Modulation de la facturation")
+    table.cell(1, 0).paragraphs[0].add_run("Information")
+    numbered = table.cell(1, 1).paragraphs[0]
+    numbered.style = "List Number"
+    numbered.add_run("Créer une maison du citoyen qui permette de bénéficier d'infor-")
+    numbered.add_run().add_break()
+    numbered.add_run("mations sur le territoire")
+    path = tmp_path / "listes.docx"
+    document.save(str(path))
+    result = extract_document(path)
+    assert [(c.kind, c.text) for c in result.contributions] == [
+        ("objective", "Gestion quotidienne"),
+        ("action", "Animer des groupes d'habitants"),
+        ("action", "Modulation de la facturation"),
+        ("objective", "Information"),
+        ("action", "Créer une maison du citoyen qui permette de bénéficier d'informations sur le territoire"),
+    ]

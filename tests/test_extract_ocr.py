@@ -1,0 +1,127 @@
+"""Extraction of scanned PDFs with Tesseract: pages of the ruled sample report turned into images.
+
+Needs `tesseract` and its French data on the machine (`make install` puts them there on Debian).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from rapidfuzz import fuzz
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+from atelier.extract.document import extract_document
+from atelier.extract.settings import ExtractionSettings
+from samples.render import EXPECTED_DIR, OUTPUTS
+
+SCAN_DPI = 200
+RECOVERED = 0.90
+
+
+def _scan(source: Path, pages: list[int], target: Path) -> Path:
+    """An image-only PDF of some pages of `source`, as a scanner at SCAN_DPI would make it."""
+    with pdfplumber.open(source) as pdf:
+        images = [pdf.pages[n - 1].to_image(resolution=SCAN_DPI).original.convert("RGB") for n in pages]
+    images[0].save(target, save_all=True, append_images=images[1:], resolution=SCAN_DPI)
+    return target
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _best_similarity(expected: str, texts: list[str]) -> float:
+    return max((fuzz.ratio(_norm(expected), _norm(text)) / 100 for text in texts), default=0.0)
+
+
+@pytest.fixture(scope="module")
+def postit_pages():
+    """The two pages of the ruled sample with the most post-its, and the expected post-its on them."""
+    assert shutil.which("tesseract"), "Tesseract absent : lancer `make install`"
+    source = OUTPUTS["ruled"]
+    expected = json.loads((EXPECTED_DIR / f"{source.stem}.json").read_text(encoding="utf-8"))
+    from_text_layer = [c for c in extract_document(source).contributions if c.kind == "postit"]
+    counts: dict[int, int] = {}
+    for contribution in from_text_layer:
+        counts[contribution.page] = counts.get(contribution.page, 0) + 1
+    pages = sorted(sorted(counts, key=lambda page: -counts[page])[:2])
+    on_pages = {c.text for c in from_text_layer if c.page in pages}
+    postits = [item["text"] for item in expected["items"] if item["kind"] == "postit" and item["text"] in on_pages]
+    assert len(postits) >= 40
+    return source, pages, postits
+
+
+@pytest.fixture(scope="module")
+def scanned(postit_pages, tmp_path_factory):
+    source, pages, postits = postit_pages
+    scan = _scan(source, pages, tmp_path_factory.mktemp("scan") / "scan.pdf")
+    return scan, extract_document(scan), postits
+
+
+def test_scan_has_no_text_layer(scanned):
+    scan, _, _ = scanned
+    with pdfplumber.open(scan) as pdf:
+        assert all(not page.chars and page.images for page in pdf.pages)
+
+
+def test_postits_of_a_scan_are_recovered(scanned):
+    _, result, postits = scanned
+    assert result.status == "ok", result.error
+    assert result.statistics["ocr_pages"] == 2 and result.statistics["ocr_unavailable"] == 0
+    assert result.warnings == ()
+    texts = [c.text for c in result.contributions]
+    similarities = [_best_similarity(postit, texts) for postit in postits]
+    recall = sum(s >= RECOVERED for s in similarities) / len(postits)
+    accuracy = sum(similarities) / len(similarities)
+    assert recall >= 0.9, f"rappel {recall:.3f}"
+    assert accuracy >= 0.9, f"exactitude {accuracy:.3f}"
+
+
+def test_items_of_a_scan_carry_their_ocr_confidence_and_position(scanned):
+    _, result, _ = scanned
+    assert result.contributions
+    for contribution in result.contributions:
+        assert contribution.ocr_confidence is not None and 0.5 < contribution.ocr_confidence <= 1.0
+        assert contribution.bbox is not None and 0 < contribution.bbox.x0 < contribution.bbox.x1 < 596
+
+
+def test_categories_and_themes_of_a_scan_are_read(scanned):
+    _, result, _ = scanned
+    postits = [c for c in result.contributions if c.kind == "postit"]
+    assert {c.kind for c in result.contributions} == {"postit"}
+    assert sum(1 for c in postits if c.category) >= 0.9 * len(postits)
+    assert sum(1 for c in postits if c.theme) >= 0.8 * len(postits)
+
+
+def test_text_layer_items_have_no_ocr_confidence(tmp_path):
+    pdf = tmp_path / "texte.pdf"
+    page = canvas.Canvas(str(pdf), pagesize=A4, invariant=1)
+    page.drawString(72, 700, "Compte-rendu de l'atelier")
+    page.showPage()
+    page.save()
+    result = extract_document(pdf)
+    assert result.status == "ok" and result.statistics["ocr_pages"] == 0 and result.warnings == ()
+
+
+def test_missing_language_leaves_scanned_pages_unread_with_a_warning(postit_pages, tmp_path):
+    source, pages, _ = postit_pages
+    scan = _scan(source, pages[:1], tmp_path / "scan.pdf")
+    result = extract_document(scan, ExtractionSettings(ocr_language="zzz"))
+    assert result.status == "ok" and result.contributions == ()
+    assert result.statistics["ocr_unavailable"] == 1 and result.statistics["ocr_pages"] == 0
+    assert result.warnings == ("page numérisée non lue (p. 1) : la langue « zzz » de Tesseract n'est pas installée",)
+
+
+def test_ocr_page_limit(postit_pages, tmp_path):
+    source, pages, _ = postit_pages
+    scan = _scan(source, [pages[0], pages[0]], tmp_path / "scan.pdf")
+    result = extract_document(scan, ExtractionSettings(ocr_max_pages=1))
+    assert result.status == "ok"
+    assert result.statistics["ocr_pages"] == 1 and result.statistics["ocr_unavailable"] == 1
+    assert len(result.warnings) == 1 and "(p. 2)" in result.warnings[0] and "limite de pages lues par OCR atteinte (1)" in result.warnings[0]
+    assert {c.page for c in result.contributions} == {1}

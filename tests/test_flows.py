@@ -1,0 +1,286 @@
+"""The Prefect flow `run_pipeline` (under `prefect_test_harness`) and its tasks (through `.fn`)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from atelier.extract.records import Contribution
+from atelier.flows import outputs
+from atelier.flows.inputs import InputError, InputFile, collect_inputs
+from atelier.flows.modeling import choose_model, french, model_directory
+from atelier.flows.pipeline import (
+    RunSummary,
+    deduplicate_task,
+    extract_task,
+    read_input_task,
+    run_pipeline,
+)
+from atelier.nlp.classify import save_axis_model, train_axis_model, training_set
+from atelier.nlp.workshop import load_workshop
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = sorted((ROOT / "data" / "raw").glob("*.pdf"))
+EXPECTED = ROOT / "tests" / "expected"
+needs_samples = pytest.mark.skipif(not SAMPLES, reason="sample reports not generated yet (make samples)")
+
+
+@pytest.fixture(scope="session")
+def saved_models(tmp_path_factory):
+    """A models folder holding an Atelier 6 model trained on the workshop YAML alone (fast)."""
+    workshop = load_workshop("atelier6")
+    texts, labels = training_set(workshop, [])
+    model = train_axis_model(workshop, texts, labels, french())
+    root = tmp_path_factory.mktemp("models")
+    save_axis_model(model, model_directory(workshop, root))
+    return root, model.version
+
+
+DOCX_OBJECTIVE = "Associer les habitants aux décisions"
+DOCX_ACTION = "Organiser des conseils de quartier ouverts à tous"
+
+
+def write_transcript(path: Path) -> None:
+    """A small Word transcript: an axis heading and an objectives/actions table."""
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.add_heading("AXE 3 : Comment faire participer les citoyens ?", level=1)
+    table = document.add_table(rows=2, cols=2)
+    for column, (header, text) in enumerate((("Objectifs", DOCX_OBJECTIVE), ("Actions", DOCX_ACTION))):
+        table.cell(0, column).text = header
+        table.cell(1, column).text = text
+    document.save(path)
+
+
+@pytest.fixture(scope="session")
+def sample_run(tmp_path_factory, prefect_harness, saved_models):
+    """One run of the flow over copies of the sample reports, a Word transcript and a truncated PDF."""
+    if not SAMPLES:
+        pytest.skip("sample reports not generated yet (make samples)")
+    reports = tmp_path_factory.mktemp("rapports")
+    for sample in SAMPLES:
+        shutil.copy(sample, reports / sample.name)
+    write_transcript(reports / "transcription.docx")
+    (reports / "zz_tronque.pdf").write_bytes(SAMPLES[0].read_bytes()[:3000])
+    out = tmp_path_factory.mktemp("resultats")
+    summary = run_pipeline(inputs=[reports], out=out, workshop="atelier6", models_dir=saved_models[0])
+    return summary, out
+
+
+# ---------------------------------------------------------------- plain functions and tasks
+
+
+def test_collect_inputs_takes_pdf_and_docx_of_a_folder(tmp_path):
+    for name in ("b.pdf", "a.PDF", "c.docx", "notes.txt", ".~lock.a.pdf"):
+        (tmp_path / name).write_bytes(b"x")
+    (tmp_path / "sous-dossier").mkdir()
+    (tmp_path / "sous-dossier" / "d.pdf").write_bytes(b"x")
+    single = tmp_path / "notes.txt"
+    found = collect_inputs([tmp_path, single, tmp_path / "b.pdf"])
+    assert [p.name for p in found] == ["a.PDF", "b.pdf", "c.docx", "notes.txt"]
+
+
+def test_collect_inputs_refuses_a_missing_path(tmp_path):
+    with pytest.raises(InputError, match="absent.pdf : chemin introuvable"):
+        collect_inputs([tmp_path / "absent.pdf"])
+
+
+def test_read_task_hashes_the_bytes(tmp_path):
+    path = tmp_path / "rapport.pdf"
+    path.write_bytes(b"%PDF-1.4 contenu")
+    read = read_input_task.fn(path)
+    assert read.data == b"%PDF-1.4 contenu"
+    assert read.sha256 == hashlib.sha256(b"%PDF-1.4 contenu").hexdigest()
+    empty = tmp_path / "vide.pdf"
+    empty.write_bytes(b"")
+    assert read_input_task.fn(empty).data is None
+    assert "vide" in read_input_task.fn(empty).error
+
+
+def test_only_reading_is_retried():
+    assert read_input_task.retries == 2
+    assert extract_task.retries == 0 and deduplicate_task.retries == 0
+
+
+def test_extract_task_turns_bad_files_into_error_results(tmp_path):
+    docx = InputFile(path=tmp_path / "compte-rendu.docx", data=b"PK\x03\x04", sha256="f" * 64)
+    result = extract_task.fn(docx)
+    assert (result.status, result.document) == ("error", "compte-rendu.docx")
+    assert "Word" in result.error
+    text = InputFile(path=tmp_path / "notes.txt", data=b"Notes", sha256="c" * 64)
+    result = extract_task.fn(text)
+    assert (result.status, result.sha256) == ("error", "c" * 64)
+    assert "format non pris en charge (.txt)" in result.error
+    not_pdf = InputFile(path=tmp_path / "note.pdf", data=b"Simple texte", sha256="e" * 64)
+    assert "pas un PDF" in extract_task.fn(not_pdf).error
+    copy = InputFile(path=tmp_path / "copie.pdf", data=b"%PDF-1.4", sha256="d" * 64)
+    result = extract_task.fn(copy, duplicate_of="original.pdf")
+    assert result.status == "error" and "original.pdf" in result.error
+
+
+@needs_samples
+def test_extract_task_on_a_sample_report():
+    sample = SAMPLES[0]
+    result = extract_task.fn(read_input_task.fn(sample))
+    assert result.status == "ok", result.error
+    assert result.sha256 == hashlib.sha256(sample.read_bytes()).hexdigest()
+    assert result.contributions and all(c.document == sample.name for c in result.contributions)
+
+
+def test_deduplicate_task_clusters_and_summarises():
+    texts = [
+        "Créer une maison de santé pluridisciplinaire",
+        "Créer une maison de santé pluri-disciplinaire",
+        "Développer l'apprentissage",
+    ]
+    records = [
+        Contribution(idea_id=f"i{n}", document="r.pdf", document_sha256="0" * 64, page=1, kind="postit", text=t)
+        for n, t in enumerate(texts)
+    ]
+    deduplicated, clusters = deduplicate_task.fn(records)
+    assert deduplicated[0].cluster_id == deduplicated[1].cluster_id != deduplicated[2].cluster_id
+    assert [c.size for c in clusters] == [2, 1]
+
+
+def test_a_saved_model_for_other_axes_is_not_used(tmp_path, saved_models):
+    """A user workshop that reuses the id `atelier6` with other axes gets a model of its own."""
+    root, version = saved_models
+    other = tmp_path / "atelier6.yaml"
+    other.write_text(
+        "id: atelier6\ntitle: Autre\naxes:\n"
+        "  - {id: a, label: Vélo, description: Pistes cyclables et stationnement des vélos}\n"
+        "  - {id: b, label: Bus, description: Lignes de bus et fréquence des passages}\n",
+        encoding="utf-8",
+    )
+    workshop = load_workshop(other)
+    choice = choose_model(workshop, [], french(), root)
+    assert choice.origin == "trained" and choice.model.version != version
+    assert "ne correspond pas aux axes" in choice.note
+    same = choose_model(load_workshop("atelier6"), [], french(), root)
+    assert (same.origin, same.model.version) == ("saved", version)
+
+
+# ---------------------------------------------------------------- the flow
+
+
+def test_flow_reports_bad_documents_and_still_writes_every_output(tmp_path, prefect_harness):
+    reports = tmp_path / "rapports"
+    reports.mkdir()
+    (reports / "vide.pdf").write_bytes(b"")
+    (reports / "texte.pdf").write_text("Compte-rendu de l'atelier, en texte brut.", encoding="utf-8")
+    (reports / "session2.docx").write_bytes(b"PK\x03\x04 pas vraiment un docx")
+    (tmp_path / "notes.txt").write_text("Notes de séance", encoding="utf-8")
+    out = tmp_path / "resultats"
+    summary = run_pipeline(
+        inputs=[reports, tmp_path / "notes.txt"], out=out, workshop=None, models_dir=tmp_path / "models"
+    )
+    assert isinstance(summary, RunSummary)
+    assert (summary.documents_ok, summary.documents_error, summary.ideas) == (0, 4, 0)
+    assert sorted(p.name for p in out.iterdir()) == sorted(outputs.OUTPUT_FILES)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    entries = {d["name"]: d for d in manifest["documents"]}
+    assert {name: d["status"] for name, d in entries.items()} == {
+        "session2.docx": "error",
+        "texte.pdf": "error",
+        "vide.pdf": "error",
+        "notes.txt": "error",
+    }
+    assert "fichier vide" in entries["vide.pdf"]["error"]
+    assert "pas un PDF" in entries["texte.pdf"]["error"]
+    assert "Word" in entries["session2.docx"]["error"]
+    assert "format non pris en charge" in entries["notes.txt"]["error"]
+    assert entries["texte.pdf"]["sha256"] == hashlib.sha256((reports / "texte.pdf").read_bytes()).hexdigest()
+    assert manifest["counts"]["documents_error"] == 4 and manifest["counts"]["ideas"] == 0
+    assert manifest["workshop"]["id"] == "atelier6"
+    assert {"read", "extract", "write"} <= set(manifest["timings_seconds"])
+    ideas = pd.read_csv(out / "ideas.csv")
+    assert ideas.empty and list(ideas.columns[:15]) == list(outputs.IDEA_COLUMNS)
+    html = (out / "synthesis.html").read_text(encoding="utf-8")
+    assert "vide.pdf" in html and "fichier vide" in html
+
+
+@needs_samples
+def test_flow_on_the_sample_reports(sample_run, saved_models):
+    summary, out = sample_run
+    names = [s.name for s in SAMPLES] + ["transcription.docx"]
+    assert [(d.name, d.status) for d in summary.documents] == [(n, "ok") for n in names] + [("zz_tronque.pdf", "error")]
+    assert summary.model_origin == "saved" and summary.model_version == saved_models[1]
+
+    ideas = pd.read_parquet(out / "ideas.parquet")
+    from_csv = pd.read_csv(out / "ideas.csv", dtype=str, keep_default_na=False)
+    assert list(from_csv.columns[:15]) == list(outputs.IDEA_COLUMNS)
+    assert len(ideas) == len(from_csv) == summary.ideas > 0
+    assert ideas["idea_id"].is_unique
+    assert set(ideas["document"]) == set(names)
+    for sample in SAMPLES:  # the copies hash like the originals
+        digest = hashlib.sha256(sample.read_bytes()).hexdigest()
+        assert set(ideas.loc[ideas["document"] == sample.name, "document_sha256"]) == {digest}
+    assert set(ideas["kind"]) <= {"postit", "objective", "action"}
+
+    # the report's own axis wins; the model places the rest
+    stated = ideas[ideas["stated_axis"].notna()]
+    assert len(stated) > 0
+    assert (stated["axis"] == stated["stated_axis"]).all()
+    assert (stated["axis_source"] == "document").all() and (stated["axis_confidence"] == 1.0).all()
+    modelled = ideas[ideas["stated_axis"].isna()]
+    assert (modelled["axis_source"] == "model").all()
+    assert set(modelled["axis"]) <= {"1", "2", "3", "4", "5"}
+    assert modelled["axis_confidence"].between(0, 1).all()
+    workshop = load_workshop("atelier6")
+    assert all(row.axis_label == workshop.axis_label(row.axis) for row in ideas.itertuples())
+
+    # one canonical idea per cluster, and clusters.csv agrees with ideas
+    assert (ideas.groupby("cluster_id")["canonical"].sum() == 1).all()
+    clusters = pd.read_csv(out / "clusters.csv", dtype={"size": int, "axis": str})
+    assert len(clusters) == ideas["cluster_id"].nunique() == summary.clusters
+    assert clusters["size"].sum() == len(ideas)
+    canonical_texts = dict(zip(ideas.loc[ideas["canonical"], "cluster_id"], ideas.loc[ideas["canonical"], "text"]))
+    assert all(canonical_texts[row.cluster_id] == row.canonical_text for row in clusters.itertuples())
+
+    details = pd.read_csv(out / "details.csv", dtype=str)
+    assert len(details) > 0 and set(details["idea_id"]) <= set(ideas["idea_id"])
+
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["model"]["version"] == saved_models[1] and manifest["model"]["origin"] == "saved"
+    assert manifest["counts"]["ideas"] == len(ideas)
+    assert manifest["counts"]["ideas_per_kind"] == ideas["kind"].value_counts().reindex(
+        ["postit", "objective", "action"], fill_value=0
+    ).to_dict()
+    assert manifest["counts"]["documents_ok"] == len(SAMPLES) + 1 and manifest["counts"]["documents_error"] == 1
+    truncated = manifest["documents"][-1]
+    assert truncated["name"] == "zz_tronque.pdf" and truncated["error"]
+
+    html = (out / "synthesis.html").read_text(encoding="utf-8")
+    assert all(axis.label.replace("'", "&#39;") in html for axis in workshop.axes)
+    assert f"<strong>{summary.ideas}</strong>contribution" in html
+
+
+@needs_samples
+def test_flow_reads_a_word_transcript_next_to_the_pdfs(sample_run):
+    _, out = sample_run
+    ideas = pd.read_csv(out / "ideas.csv", dtype=str, keep_default_na=False)
+    transcript = ideas[ideas["document"] == "transcription.docx"]
+    assert transcript[["kind", "text", "objective", "axis", "axis_source"]].values.tolist() == [
+        ["objective", DOCX_OBJECTIVE, "", "3", "document"],
+        ["action", DOCX_ACTION, DOCX_OBJECTIVE, "3", "document"],
+    ]
+
+
+@needs_samples
+def test_flow_finds_the_first_post_it_of_the_expected_report(sample_run):
+    """End to end on known content: the generator's expected JSON names the first post-it."""
+    _, out = sample_run
+    expected_file = EXPECTED / f"{SAMPLES[0].stem}.json"
+    if not expected_file.is_file():
+        pytest.skip(f"{expected_file.name} absent")
+    first = json.loads(expected_file.read_text(encoding="utf-8"))["items"][0]
+    ideas = pd.read_csv(out / "ideas.csv", dtype=str, keep_default_na=False)
+    found = ideas[(ideas["document"] == SAMPLES[0].name) & (ideas["text"] == first["text"])]
+    assert len(found) == 1
+    assert found.iloc[0]["kind"] == first["kind"]
+    assert found.iloc[0]["category"] == first["category"]

@@ -1,0 +1,308 @@
+"""Writers of the files of a run, on a few hand-built records (no Prefect, no spaCy)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import datetime
+
+import pandas as pd
+import pytest
+
+from atelier.extract.records import BBox, Contribution, Detail, DocumentResult
+from atelier.flows import outputs
+from atelier.flows.pipeline import write_run_outputs
+from atelier.flows.synthesis import render_synthesis, synthesis_context
+from atelier.nlp.dedup import summarize_clusters
+from atelier.nlp.workshop import load_workshop
+
+SHA = "ab" * 32
+CONTRACT_COLUMNS = [
+    "idea_id", "document", "document_sha256", "page", "kind", "category", "theme", "objective", "text",
+    "axis", "axis_label", "axis_source", "axis_confidence", "cluster_id", "canonical",
+]  # fmt: skip
+SCRIPT_POSTIT = "<script>alert('post-it')</script> & « guillemets »"
+
+
+@pytest.fixture(scope="module")
+def workshop():
+    return load_workshop("atelier6")
+
+
+@pytest.fixture(scope="module")
+def records(workshop):
+    """Three ideas of one report: two wordings of one post-it (one cluster), one action with details."""
+    label = workshop.axis_label
+    return [
+        Contribution(
+            idea_id="abababababab-0001",
+            document="rapport.pdf",
+            document_sha256=SHA,
+            page=2,
+            kind="postit",
+            text="Créer une maison de santé dans les quartiers",
+            category="Santé",
+            theme="Accès aux soins",
+            bbox=BBox(10.0, 20.5, 300.0, 40.0),
+            axis="5",
+            axis_label=label("5"),
+            axis_source="model",
+            axis_confidence=0.42,
+            cluster_id="c-0000000001",
+            canonical=True,
+        ),
+        Contribution(
+            idea_id="abababababab-0002",
+            document="rapport.pdf",
+            document_sha256=SHA,
+            page=3,
+            kind="postit",
+            text="Créer une maison de santé dans les quartiers.",
+            axis="5",
+            axis_label=label("5"),
+            axis_source="model",
+            axis_confidence=0.91,
+            cluster_id="c-0000000001",
+            canonical=False,
+        ),
+        Contribution(
+            idea_id="abababababab-0003",
+            document="rapport.pdf",
+            document_sha256=SHA,
+            page=4,
+            kind="action",
+            text=SCRIPT_POSTIT,
+            category="AXE 2",
+            objective="Favoriser l'emploi des jeunes",
+            stated_axis="2",
+            details=(
+                Detail("Freins", "Manque de financement"),
+                Detail("Partenaires", "Mission locale, Pôle emploi"),
+            ),
+            axis="2",
+            axis_label=label("2"),
+            axis_source="document",
+            axis_confidence=1.0,
+            cluster_id="c-0000000002",
+            canonical=True,
+        ),
+    ]
+
+
+@pytest.fixture(scope="module")
+def documents(records):
+    return [
+        DocumentResult(
+            document="rapport.pdf", path="data/raw/rapport.pdf", sha256=SHA, status="ok", pages=4,
+            contributions=tuple(records), statistics={"participants_listed": 12},
+            warnings=("page 4 scannée non lue (OCR indisponible)",),
+        ),
+        DocumentResult(
+            document="vide.pdf", path="data/raw/vide.pdf", sha256="", status="error",
+            error="fichier vide (0 octet)",
+        ),
+    ]  # fmt: skip
+
+
+def test_ideas_csv_has_the_contract_columns_in_order(records, tmp_path):
+    parquet, csv_path = outputs.write_ideas(records, tmp_path)
+    with csv_path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    header = rows[0]
+    assert header[: len(CONTRACT_COLUMNS)] == CONTRACT_COLUMNS
+    assert header[len(CONTRACT_COLUMNS) :] == ["stated_axis", "x0", "top", "x1", "bottom", "ocr_confidence"]
+    first = dict(zip(header, rows[1], strict=True))
+    assert first["idea_id"] == "abababababab-0001"
+    assert first["page"] == "2"
+    assert first["axis_label"] == "Améliorer la santé publique"
+    assert first["axis_source"] == "model"
+    assert float(first["axis_confidence"]) == pytest.approx(0.42)
+    assert first["canonical"] == "True"
+    assert float(first["top"]) == pytest.approx(20.5)
+    third = dict(zip(header, rows[3], strict=True))
+    assert third["text"] == SCRIPT_POSTIT  # stored as is, nothing escaped in the data
+    assert third["objective"] == "Favoriser l'emploi des jeunes"
+    assert third["stated_axis"] == "2"
+    assert third["x0"] == ""  # no bounding box
+    assert len(rows) == 4
+
+
+def test_ideas_parquet_round_trip(records, tmp_path):
+    parquet, _ = outputs.write_ideas(records, tmp_path)
+    frame = pd.read_parquet(parquet)
+    assert list(frame.columns[: len(CONTRACT_COLUMNS)]) == CONTRACT_COLUMNS
+    assert frame["idea_id"].tolist() == [r.idea_id for r in records]
+    assert frame["text"].tolist() == [r.text for r in records]
+    assert frame["page"].tolist() == [2, 3, 4]
+    assert frame["canonical"].tolist() == [True, False, True]
+    assert frame["axis_confidence"].tolist() == pytest.approx([0.42, 0.91, 1.0])
+    assert frame["cluster_id"].nunique() == 2
+    assert pd.isna(frame.loc[0, "objective"]) is False and frame.loc[0, "objective"] == ""
+    assert pd.isna(frame.loc[2, "x0"])
+
+
+def test_an_empty_run_still_has_the_columns(tmp_path):
+    _, csv_path = outputs.write_ideas([], tmp_path)
+    extra = ["stated_axis", "x0", "top", "x1", "bottom", "ocr_confidence"]
+    assert csv_path.read_text(encoding="utf-8").splitlines() == [",".join(CONTRACT_COLUMNS + extra)]
+    assert list(pd.read_parquet(tmp_path / outputs.IDEAS_PARQUET).columns[:15]) == CONTRACT_COLUMNS
+    details = outputs.write_details([], tmp_path)
+    assert details.read_text(encoding="utf-8").strip() == "idea_id,field,text"
+
+
+def test_details_csv_one_row_per_detail(records, tmp_path):
+    path = outputs.write_details(records, tmp_path)
+    frame = pd.read_csv(path, dtype=str)
+    assert list(frame.columns) == ["idea_id", "field", "text"]
+    assert frame.values.tolist() == [
+        ["abababababab-0003", "Freins", "Manque de financement"],
+        ["abababababab-0003", "Partenaires", "Mission locale, Pôle emploi"],
+    ]
+
+
+def test_clusters_csv(records, tmp_path):
+    path = outputs.write_clusters(summarize_clusters(records), tmp_path)
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert list(frame.columns) == ["cluster_id", "canonical_text", "size", "axis", "axis_label", "documents", "kinds"]
+    first = frame.iloc[0].to_dict()
+    assert first == {
+        "cluster_id": "c-0000000001",
+        "canonical_text": "Créer une maison de santé dans les quartiers",
+        "size": "2",
+        "axis": "5",
+        "axis_label": "Améliorer la santé publique",
+        "documents": "rapport.pdf",
+        "kinds": "postit",
+    }
+    assert frame.iloc[1]["canonical_text"] == SCRIPT_POSTIT
+
+
+def test_manifest_counts_and_documents(records, documents, workshop, tmp_path):
+    started = datetime(2024, 5, 1, 9, 0, 0)
+    manifest = outputs.build_manifest(
+        version="0.1.0",
+        workshop_id=workshop.id,
+        workshop_title=workshop.title,
+        axis_ids=workshop.axis_ids,
+        model={"version": "atelier6-test", "origin": "trained"},
+        started_at=started,
+        finished_at=datetime(2024, 5, 1, 9, 0, 3),
+        timings={"extract": 1.23456, "classify": 0.5},
+        documents=documents,
+        contributions=records,
+        clusters=2,
+    )
+    path = outputs.write_manifest(manifest, tmp_path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["workshop"]["id"] == "atelier6"
+    assert data["model"]["version"] == "atelier6-test"
+    assert data["timings_seconds"] == {"extract": 1.235, "classify": 0.5}
+    counts = data["counts"]
+    assert counts["documents_ok"] == 1 and counts["documents_error"] == 1
+    assert counts["ideas_per_kind"] == {"postit": 2, "objective": 0, "action": 1}
+    assert counts["ideas_per_axis"] == {"1": 0, "2": 1, "3": 0, "4": 0, "5": 2}
+    assert counts["clusters"] == 2
+    bad = data["documents"][1]
+    assert bad == {
+        "name": "vide.pdf", "path": "data/raw/vide.pdf", "sha256": "", "status": "error", "pages": 0,
+        "ideas": 0, "error": "fichier vide (0 octet)", "warnings": [], "statistics": {},
+    }  # fmt: skip
+    assert data["documents"][0]["statistics"] == {"participants_listed": 12}
+    assert data["documents"][0]["warnings"] == ["page 4 scannée non lue (OCR indisponible)"]
+
+
+def test_atomic_write_leaves_the_old_file_when_writing_fails(tmp_path):
+    target = tmp_path / "ideas.csv"
+    target.write_text("ancien contenu\n", encoding="utf-8")
+    with pytest.raises(RuntimeError):
+        with outputs.atomic_path(target) as temporary:
+            temporary.write_text("moitié d'un fich", encoding="utf-8")
+            raise RuntimeError("panne au milieu de l'écriture")
+    assert target.read_text(encoding="utf-8") == "ancien contenu\n"
+    assert list(tmp_path.iterdir()) == [target]  # no temporary file left behind
+
+
+def test_synthesis_escapes_untrusted_text(records, documents, workshop):
+    html = render_synthesis(
+        workshop=workshop,
+        contributions=records,
+        clusters=summarize_clusters(records),
+        documents=documents,
+        generated_at=datetime(2024, 5, 1, 9, 30),
+    )
+    assert "<script" not in html
+    assert "&lt;script&gt;alert(&#39;post-it&#39;)&lt;/script&gt; &amp; « guillemets »" in html
+    assert "Atelier n°6 – Cohésion sociale, emploi et solidarités" in html
+    assert "01/05/2024 à 09:30" in html
+    assert "attention : page 4 scannée non lue (OCR indisponible)" in html
+    assert "non lu : fichier vide (0 octet)" in html
+    # self-contained: no external asset of any kind
+    assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert "https://" not in html and "<link" not in html and "src=" not in html
+
+
+def test_synthesis_orders_ideas_by_weight_and_flags_low_confidence(records, documents, workshop):
+    context = synthesis_context(
+        workshop=workshop,
+        contributions=records,
+        clusters=summarize_clusters(records),
+        documents=documents,
+        generated_at=datetime(2024, 5, 1),
+    )
+    axes = {axis["id"]: axis for axis in context["axes"]}
+    assert [a["id"] for a in context["axes"]] == ["1", "2", "3", "4", "5"]
+    assert axes["5"]["ideas"] == 2 and axes["5"]["distinct"] == 1
+    assert axes["5"]["clusters"] == [
+        {"text": "Créer une maison de santé dans les quartiers", "size": 2, "kinds": "post-it", "documents": 1}
+    ]
+    assert axes["5"]["per_kind"] == {"postit": 2, "objective": 0, "action": 0}
+    assert axes["2"]["clusters"][0]["kinds"] == "action"
+    # the widest bar is the axis with most ideas
+    assert axes["5"]["ideas_width"] > axes["2"]["ideas_width"] > axes["1"]["ideas_width"] == 0
+    # only the model's idea below 50 % needs a look; the document's own placement does not
+    assert [(a["text"], a["confidence"], a["times"]) for a in context["attention"]] == [
+        ("Créer une maison de santé dans les quartiers", "42 %", 1)
+    ]
+    assert context["documents_ok"] == 1 and context["documents_error"] == 1
+
+
+def test_unclassified_ideas_get_their_own_section(documents, workshop):
+    abstained = [
+        Contribution(
+            idea_id=f"x-{n}", document="rapport.pdf", document_sha256=SHA, page=n, kind="objective",
+            text="Idée sans axe", axis=None, axis_source="model", axis_confidence=confidence,
+            cluster_id="c-9", canonical=n == 1,
+        )
+        for n, confidence in ((1, 0.1), (2, 0.2))
+    ]  # fmt: skip
+    context = synthesis_context(
+        workshop=workshop,
+        contributions=abstained,
+        clusters=summarize_clusters(abstained),
+        documents=documents,
+        generated_at=datetime(2024, 5, 1),
+    )
+    assert context["axes"][-1]["title"] == "Sans axe" and context["axes"][-1]["ideas"] == 2
+    # the idea is listed once among ideas to check, with how often it came up
+    assert [(a["text"], a["times"], a["axis"]) for a in context["attention"]] == [("Idée sans axe", 2, "aucun")]
+    html = render_synthesis(
+        workshop=workshop,
+        contributions=abstained,
+        clusters=summarize_clusters(abstained),
+        documents=documents,
+        generated_at=datetime(2024, 5, 1),
+    )
+    assert "Sans axe" in html and "(2 fois)" in html
+    assert html.count("Idée sans axe") == 2  # under "Sans axe" and among ideas to check
+
+
+def test_write_run_outputs_writes_every_file_but_the_manifest(records, documents, workshop, tmp_path):
+    out = tmp_path / "sortie"
+    written = write_run_outputs(
+        out, workshop, documents, records, summarize_clusters(records), datetime(2024, 5, 1)
+    )
+    names = sorted(path.name for path in written)
+    assert names == sorted(set(outputs.OUTPUT_FILES) - {outputs.MANIFEST_JSON})
+    assert sorted(p.name for p in out.iterdir()) == names
+    html = (out / outputs.SYNTHESIS_HTML).read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and 'lang="fr"' in html
