@@ -40,7 +40,12 @@ def test_sample_report_is_extracted_exactly(variant):
     result = extract_document(pdf)
     assert result.status == "ok", result.error
     assert _extracted(result) == _expected(expected)
-    assert result.statistics["participants_listed"] == expected["participants"]["listed"]
+    participants = expected["participants"]
+    assert result.statistics["participants_listed"] == participants["listed"]
+    assert result.statistics["participants_stated"] == participants["stated_total"]
+    assert result.statistics["participants_returning"] == participants["returning"]
+    sessions = [result.statistics[f"participants_session_{n}"] for n in range(1, len(participants["sessions"]) + 1)]
+    assert sessions == participants["sessions"]
     pages = [c.page for c in result.contributions]
     assert pages == sorted(pages) and pages[0] >= 2 and pages[-1] == result.pages - 2
 

@@ -74,7 +74,7 @@ def extract_docx_bytes(data: bytes, name: str, path: str, settings: ExtractionSe
         _to_contribution(d, i, name, sha256, located=False) for i, d in enumerate(reader.drafts, start=1)
     )
     return DocumentResult(
-        **base, status="ok", pages=1, contributions=contributions, statistics={"pages": 1, **reader.statistics}
+        **base, status="ok", pages=1, contributions=contributions, statistics={"pages": 1, **reader.document_statistics()}
     )
 
 
@@ -115,7 +115,7 @@ def extract_pdf_bytes(data: bytes, name: str, path: str, settings: ExtractionSet
     scanned = [layout for layout in layouts if layout.confidences or layout.unread]
     statistics = {
         "pages": len(layouts),
-        **reader.statistics,
+        **reader.document_statistics(),
         "ocr_pages": sum(1 for layout in scanned if not layout.unread),
         "ocr_unavailable": sum(1 for layout in scanned if layout.unread),
     }
@@ -268,7 +268,8 @@ def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings)
                 reader.heading(" ".join(line.text for line in heading_lines))
             elif kind == "prose":
                 heading_lines = []
-                reader.prose()
+                assert isinstance(element, Line)
+                reader.prose(element.text)
             elif kind == "grid":
                 heading_lines = []
                 assert isinstance(element, Grid)
@@ -280,7 +281,8 @@ def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings)
                 if len(columns) >= 2:
                     reader.grid(aligned_grid(element, columns, layout.number, settings), columns)
                 else:
-                    reader.prose()
+                    for line in element:
+                        reader.prose(line.text)
     return reader
 
 

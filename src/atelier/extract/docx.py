@@ -74,7 +74,7 @@ def _read_paragraph(paragraph: DocxParagraph, reader: TableReader, settings: Ext
     if is_heading(paragraph, settings):
         reader.heading(text)
     else:
-        reader.prose()
+        reader.prose(text)
 
 
 def is_heading(paragraph: DocxParagraph, settings: ExtractionSettings) -> bool:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from atelier.extract.grid import Cell, Grid
 from atelier.extract.records import BBox, Detail, Kind
+from atelier.extract.participation import participation_statistics
 from atelier.extract.settings import ExtractionSettings
 from atelier.extract.text import compile_label_pattern, fold, split_label, strip_list_marker
 
@@ -88,6 +89,8 @@ class TableReader:
         self._skipping = False
         self._table: _OpenTable | None = None
         self._interrupted = True
+        self._prose_runs: list[list[str]] = []
+        self._in_prose = False
 
     # Elements -----------------------------------------------------------------------------
 
@@ -98,9 +101,19 @@ class TableReader:
         folded = fold(text)
         self._skipping = any(fold(name) in folded for name in self.settings.skipped_sections)
         self._interrupted = True
+        self._in_prose = False
 
-    def prose(self) -> None:
+    def prose(self, text: str) -> None:
+        """A line of running text: it ends any open table and may state participation figures."""
+        if not self._in_prose:
+            self._prose_runs.append([])
+        self._prose_runs[-1].append(text)
+        self._in_prose = True
         self._interrupted = True
+
+    def document_statistics(self) -> dict[str, int]:
+        """Counts of tables read and skipped, and participation figures stated in the prose."""
+        return {**self.statistics, **participation_statistics(" ".join(run) for run in self._prose_runs)}
 
     def open_columns(self) -> tuple[float, ...]:
         """Column starts of the table a page-top grid without ruling lines may continue."""
@@ -110,6 +123,7 @@ class TableReader:
 
     def grid(self, grid: Grid, columns: tuple[float, ...] = ()) -> None:
         self.grids.append(grid)
+        self._in_prose = False
         if self._skipping:
             self.statistics["tables_skipped"] += 1
             self.statistics["participants_listed"] += sum(

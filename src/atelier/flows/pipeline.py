@@ -276,7 +276,7 @@ def run_pipeline(
         clusters=len(clusters),
     )
     files.append(write_manifest_task(Path(out), manifest))
-    _say(f"Résultats écrits dans {out}")
+    _say(f"Écriture terminée : {len(files)} fichier(s) dans {out}")
     counts = manifest["counts"]
     return RunSummary(
         out=Path(out),
