@@ -1,4 +1,4 @@
-"""Render the Atelier 6 sample report as PDFs (two layout variants) plus expected JSON.
+"""Render the Atelier 6 sample report as PDFs (three layout variants) plus expected JSON.
 
     python -m samples.render            # from the repository root
 
@@ -6,6 +6,7 @@ Reads ``samples/atelier6.yaml`` and writes
 
 * ``data/raw/atelier6_cohesion_sociale.pdf``               (variant "ruled": 0.5 pt grids)
 * ``data/raw/atelier6_cohesion_sociale_sans_filets.pdf``   (variant "unruled": no table lines)
+* ``data/raw/atelier6_cohesion_sociale_listes.pdf``        (variant "lists": post-its as bulleted lists)
 * ``tests/expected/<pdf stem>.json`` for each PDF.
 
 ``render_document(content, pdf_path, variant)`` renders any content dict with the same schema
@@ -44,9 +45,12 @@ CONTENT_PATH = Path(__file__).resolve().parent / "atelier6.yaml"
 OUTPUTS = {
     "ruled": ROOT / "data" / "raw" / "atelier6_cohesion_sociale.pdf",
     "unruled": ROOT / "data" / "raw" / "atelier6_cohesion_sociale_sans_filets.pdf",
+    "lists": ROOT / "data" / "raw" / "atelier6_cohesion_sociale_listes.pdf",
 }
 EXPECTED_DIR = ROOT / "tests" / "expected"
-VARIANTS = ("ruled", "unruled")
+VARIANTS = ("ruled", "unruled", "lists")
+# Variants whose post-its are tables ("lists" prints them as bulleted lists under headings).
+TABLE_VARIANTS = ("ruled", "unruled")
 
 PAGE_W, PAGE_H = A4
 MARGIN_LR = 2 * cm
@@ -66,6 +70,22 @@ STYLES = {
     "bullet": ParagraphStyle(
         "bullet", fontName="Helvetica", fontSize=10, leading=12.5, spaceAfter=3,
         leftIndent=22, bulletIndent=10, bulletFontName="Helvetica", bulletFontSize=10,
+    ),
+    "list_category": ParagraphStyle(
+        "list_category", fontName="Helvetica-Bold", fontSize=10, leading=12.5, spaceBefore=6, spaceAfter=3,
+        keepWithNext=1,
+    ),
+    "list_theme": ParagraphStyle(
+        "list_theme", fontName="Helvetica-Bold", fontSize=10, leading=12.5, spaceBefore=2, spaceAfter=2,
+        leftIndent=12, keepWithNext=1,
+    ),
+    "list_lone": ParagraphStyle(
+        "list_lone", fontName="Helvetica", fontSize=10, leading=12.5, spaceAfter=2,
+        leftIndent=22, bulletIndent=10, bulletFontName="Helvetica", bulletFontSize=10,
+    ),
+    "list_postit": ParagraphStyle(
+        "list_postit", fontName="Helvetica", fontSize=10, leading=12.5, spaceAfter=2,
+        leftIndent=34, bulletIndent=22, bulletFontName="Helvetica", bulletFontSize=10,
     ),
     "bullet2": ParagraphStyle(
         "bullet2", fontName="Helvetica", fontSize=10, leading=12.5, spaceAfter=3,
@@ -206,7 +226,7 @@ class _Renderer:
             raise ValueError(f"unknown variant {variant!r}; expected one of {VARIANTS}")
         self.content = content
         self.variant = variant
-        self.ruled = variant == "ruled"
+        self.ruled = variant != "unruled"
         self.story: list = []
         self.items: list[dict] = []
         self.listed = 0
@@ -310,6 +330,9 @@ class _Renderer:
         self.story.append(Spacer(1, 4))
 
     def b_postits(self, categories):
+        if self.variant == "lists":
+            self.postit_lists(categories)
+            return
         for cat in categories:
             rows, spans = [], []
             category = norm(cat.get("category", ""))
@@ -331,6 +354,27 @@ class _Renderer:
                 if len(postits) > 1:
                     spans.append(("SPAN", (0, start), (0, len(rows) - 1)))
             self.add_table(rows, [0.35, 0.65], spans)
+
+    def postit_lists(self, categories):
+        """Post-its as bulleted lists: category and theme as bold lines, a theme indented under
+        its category and its post-its indented under it; a lone post-it hangs from the category."""
+        for cat in categories:
+            category = norm(cat.get("category", ""))
+            if category:
+                self.story.append(Paragraph(esc(category), STYLES["list_category"]))
+            for row in cat.get("rows", []):
+                if "lone" in row:
+                    self.story.append(Paragraph(esc(row["lone"]), STYLES["list_lone"], bulletText="-"))
+                    self.item("postit", row["lone"], category=category)
+                    continue
+                theme = norm(row.get("theme", ""))
+                if theme:
+                    self.story.append(Paragraph(esc(theme), STYLES["list_theme"]))
+                style = STYLES["list_postit"] if theme else STYLES["list_lone"]
+                for postit in row.get("postits", []):
+                    self.story.append(Paragraph(esc(postit), style, bulletText="-"))
+                    self.item("postit", postit, category=category, theme=theme)
+        self.story.append(Spacer(1, 6))
 
     def b_synthesis(self, rows_in):
         rows = []

@@ -9,7 +9,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from samples.render import EXPECTED_DIR, OUTPUTS, VARIANTS, load_content, render_document
+from samples.render import EXPECTED_DIR, OUTPUTS, TABLE_VARIANTS, VARIANTS, load_content, render_document
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -109,7 +109,7 @@ def test_details_table_items_and_label_styling(tmp_path, variant):
         assert "1) Animer des groupes" in text and "Porteur : CUGT" in text and "Porteurs :" not in text
         label = [w for w in page.extract_words(extra_attrs=["fontname"]) if w["text"] == "Risque"]
         assert len(label) == 1
-        if variant == "ruled":
+        if variant != "unruled":
             assert label[0]["fontname"] == "Helvetica"
             assert any(abs(ln["top"] - label[0]["bottom"]) < 3 and ln["x0"] <= label[0]["x0"] + 1
                        for ln in page.lines)  # underlined
@@ -120,7 +120,7 @@ def test_details_table_items_and_label_styling(tmp_path, variant):
             assert not page.lines and not page.rects
 
 
-@pytest.mark.parametrize("variant", VARIANTS)
+@pytest.mark.parametrize("variant", TABLE_VARIANTS)
 def test_span_split_over_pages_repeats_theme_once_per_page(tmp_path, variant):
     postits = [f"Post-it numéro {i} sur la mobilité des personnes isolées" for i in range(90)]
     content = {"blocks": [{"postits": [{"category": "Longue catégorie", "rows": [
@@ -191,3 +191,16 @@ def test_atelier6_pdf_layout(variant):
                 assert len(page.lines) == (1 if footnote_pages[-1:] == [n] else 0)
         assert len(footnote_pages) == 1
         assert len(pages) > 12
+
+
+def test_lists_variant_prints_postits_as_bullets_under_bold_headings(tmp_path):
+    pdf = tmp_path / "listes.pdf"
+    expected = render_document(TINY, pdf, "lists")
+    assert [it["theme"] for it in expected["items"]] == ["Habitat", "Habitat", ""]
+    with pdfplumber.open(pdf) as doc:
+        page = doc.pages[0]
+        assert not page.rects and not page.lines
+        words = page.extract_words(extra_attrs=["fontname"])
+        bold = {w["text"] for w in words if w["fontname"] == "Helvetica-Bold"}
+        assert {"Habitat", "thématiques"} <= bold
+        assert sum(1 for w in words if w["text"] == "-") == 3

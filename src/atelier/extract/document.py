@@ -26,7 +26,7 @@ from atelier.extract.ocr import OcrUnavailable, needs_ocr, ocr_page, unavailable
 from atelier.extract.records import Contribution, DocumentResult
 from atelier.extract.settings import ExtractionSettings
 from atelier.extract.tables import Draft, TableReader, header_roles
-from atelier.extract.text import fold
+from atelier.extract.text import fold, starts_list_item
 
 
 class UnreadableDocument(Exception):
@@ -261,15 +261,15 @@ def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings)
         for _, kind, element in elements:
             if kind == "heading":
                 assert isinstance(element, Line)
-                if heading_lines and element.top - heading_lines[-1].bottom <= element.size:
+                if heading_lines and _continues_heading(heading_lines[-1], element, settings):
                     heading_lines.append(element)
                 else:
                     heading_lines = [element]
-                reader.heading(" ".join(line.text for line in heading_lines))
+                reader.heading(" ".join(line.text for line in heading_lines), element.size, heading_lines[0].x0)
             elif kind == "prose":
                 heading_lines = []
                 assert isinstance(element, Line)
-                reader.prose(element.text)
+                reader.prose(element.text, layout.number, element.bbox, starts_list_item(element.text))
             elif kind == "grid":
                 heading_lines = []
                 assert isinstance(element, Grid)
@@ -282,8 +282,17 @@ def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings)
                     reader.grid(aligned_grid(element, columns, layout.number, settings), columns)
                 else:
                     for line in element:
-                        reader.prose(line.text)
+                        reader.prose(line.text, layout.number, line.bbox, starts_list_item(line.text))
     return reader
+
+
+def _continues_heading(previous: Line, line: Line, settings: ExtractionSettings) -> bool:
+    """A heading wrapped over two lines: same size, same indentation, close below."""
+    return (
+        abs(line.size - previous.size) < 0.1
+        and abs(line.x0 - previous.x0) <= settings.indent_tolerance
+        and line.top - previous.bottom <= line.size
+    )
 
 
 def _line_kind(line: Line, body_size: float | None, settings: ExtractionSettings) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from atelier.extract.records import BBox
 from atelier.extract.settings import ExtractionSettings
+from atelier.extract.text import is_list_marker
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +130,10 @@ def group_lines(words: Iterable[Word], settings: ExtractionSettings) -> list[Lin
         row.sort(key=lambda w: w.x0)
         current = [row[0]]
         for word in row[1:]:
-            if word.x0 - current[-1].x1 > settings.column_gap_ratio * max(word.size, current[-1].size):
+            gap = word.x0 - current[-1].x1
+            size = max(word.size, current[-1].size)
+            after_marker = len(current) == 1 and is_list_marker(current[0].text) and gap <= settings.marker_gap_ratio * size
+            if gap > settings.column_gap_ratio * size and not after_marker:
                 lines.append(_line(current, settings))
                 current = [word]
             else:

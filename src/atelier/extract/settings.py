@@ -73,6 +73,8 @@ class ExtractionSettings:
     footer_band_ratio: float = 0.075
     # Two words on one line further apart than this ratio of the font size belong to different columns.
     column_gap_ratio: float = 0.85
+    # A list marker ("-", "1)") and its text may stand this far apart (ratio of the font size).
+    marker_gap_ratio: float = 2.5
     # Words whose tops differ by less than this sit on the same line.
     line_tolerance: float = 2.0
     # Inside a cell, a vertical gap larger than this ratio of the font size starts a new paragraph.
@@ -90,6 +92,10 @@ class ExtractionSettings:
     ruled_edge_min_length: float = 12.0
     detail_labels: tuple[str, ...] = DEFAULT_DETAIL_LABELS
     header_roles: tuple[tuple[str, str], ...] = DEFAULT_HEADER_ROLES
+    # A heading over post-its, whether they are printed as a table or as bulleted lists.
+    postit_section_pattern: str = r"post-?its?\b"
+    # Outline indentation (points) that makes a heading or a bullet deeper than another.
+    indent_tolerance: float = 3.0
     # Headings whose tables are not contributions (compared accent- and case-insensitively).
     skipped_sections: tuple[str, ...] = ("liste des participants", "participants")
     # A heading naming an axis: "AXE 2", "Axe 2 :", "AXE N°2".

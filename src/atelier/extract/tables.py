@@ -14,7 +14,7 @@ from atelier.extract.grid import Cell, Grid
 from atelier.extract.records import BBox, Detail, Kind
 from atelier.extract.participation import participation_statistics
 from atelier.extract.settings import ExtractionSettings
-from atelier.extract.text import compile_label_pattern, fold, split_label, strip_list_marker
+from atelier.extract.text import compile_label_pattern, fold, join_lines, split_label, strip_list_marker
 
 Role = str  # "theme", "objective", "action", "details", "postit"
 _PAGE_NUMBER = re.compile(r"^[-–—]?\s*\d{1,4}\s*[-–—]?$")
@@ -43,6 +43,18 @@ class _OpenTable:
     carried: dict[Role, str] = field(default_factory=dict)
     last_actions: list[Draft] = field(default_factory=list)
     columns: tuple[float, ...] = ()
+
+
+@dataclass(slots=True)
+class _PostitOutline:
+    """A post-it section printed as bulleted lists: its heading's size and indentation, and where we are in it."""
+
+    size: float
+    x0: float
+    category: str = ""
+    theme: str = ""
+    theme_x0: float | None = None
+    last: Draft | None = None
 
 
 def header_roles(cells: tuple[Cell | None, ...], settings: ExtractionSettings) -> tuple[Role, ...] | None:
@@ -91,20 +103,51 @@ class TableReader:
         self._interrupted = True
         self._prose_runs: list[list[str]] = []
         self._in_prose = False
+        self._postit_pattern = re.compile(settings.postit_section_pattern)
+        self._postit_list: _PostitOutline | None = None
 
     # Elements -----------------------------------------------------------------------------
 
-    def heading(self, text: str) -> None:
-        self._heading = text
-        match = self._axis_pattern.match(fold(text))
-        self._axis = match.group(1) if match else None
-        folded = fold(text)
-        self._skipping = any(fold(name) in folded for name in self.settings.skipped_sections)
-        self._interrupted = True
+    def heading(self, text: str, size: float | None = None, x0: float | None = None) -> None:
+        """A heading; with its size and indentation, it can also be a level of a post-it list."""
         self._in_prose = False
+        self._interrupted = True
+        outline = self._postit_list
+        if outline is not None and size is not None and x0 is not None and size < outline.size - 0.1:
+            if x0 > outline.x0 + self.settings.indent_tolerance:
+                outline.theme, outline.theme_x0 = text, x0
+            else:
+                outline.category, outline.theme, outline.theme_x0 = text, "", None
+            outline.last = None
+            return
+        self._heading = text
+        folded = fold(text)
+        match = self._axis_pattern.match(folded)
+        self._axis = match.group(1) if match else None
+        self._skipping = any(fold(name) in folded for name in self.settings.skipped_sections)
+        opens_list = size is not None and x0 is not None and self._postit_pattern.search(folded)
+        self._postit_list = _PostitOutline(size=size, x0=x0) if opens_list else None
 
-    def prose(self, text: str) -> None:
-        """A line of running text: it ends any open table and may state participation figures."""
+    def prose(self, text: str, page: int = 1, bbox: BBox | None = None, starts_item: bool = False) -> None:
+        """A line of running text: it ends any open table and may state participation figures.
+
+        Under a post-it heading, a bulleted line is a post-it and the lines indented under it
+        continue it; the category and theme are the list's headings above it.
+        """
+        outline = self._postit_list
+        if outline is not None and bbox is not None:
+            if starts_item:
+                theme = outline.theme if outline.theme_x0 is not None and bbox.x0 > outline.theme_x0 + self.settings.indent_tolerance else ""
+                outline.last = Draft(
+                    page=page, kind="postit", text=strip_list_marker(text), bbox=bbox, category=outline.category, theme=theme
+                )
+                self.drafts.append(outline.last)
+                self._interrupted = True
+                return
+            if outline.last is not None and bbox.x0 > outline.last.bbox.x0 + self.settings.indent_tolerance:
+                outline.last.text = join_lines([outline.last.text, text])
+                outline.last.bbox = outline.last.bbox.union(bbox)
+                return
         if not self._in_prose:
             self._prose_runs.append([])
         self._prose_runs[-1].append(text)

@@ -47,6 +47,14 @@ def join_lines(lines: Iterable[str]) -> str:
     return text
 
 
+_LONE_MARKER = re.compile(r"^(?:\(?\d{1,2}[).]|[-–•▪●◦*o])$")
+
+
+def is_list_marker(text: str) -> bool:
+    """A list marker standing alone ("-", "•", "3)"), set apart from the text it introduces."""
+    return bool(_LONE_MARKER.match(text.strip()))
+
+
 def starts_list_item(text: str) -> bool:
     return bool(_LIST_MARKER.match(text))
 
