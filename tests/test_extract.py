@@ -132,6 +132,12 @@ def test_bad_inputs_give_one_line_french_reasons(tmp_path):
     assert "illisible" in reasons["absent.pdf"]
 
 
+def test_two_thousand_page_file_is_refused_quickly_by_the_default_limit(tmp_path):
+    result = extract_document(_pdf_with_pages(tmp_path / "enorme.pdf", 2000))
+    assert result.status == "error"
+    assert result.error == "trop de pages (2000, limite 1000)"
+
+
 def test_page_limit_is_enforced(tmp_path):
     pdf = _pdf_with_pages(tmp_path / "long.pdf", 5)
     result = extract_document(pdf, ExtractionSettings(max_pages=4))
