@@ -173,3 +173,37 @@ def test_page_number_caught_inside_a_cell_is_dropped(tmp_path):
     assert [c.text for c in actions] == [action]
     assert [(d.field, d.text) for d in actions[0].details] == [("Risque", "incompréhension")]
     assert result.statistics["page_numbers_in_cells"] == 1
+
+
+ORDER = {
+    "blocks": [
+        {"h1": "SYNTHESE DES TRAVAUX DES GROUPES"},
+        {"h2": "AXE 1 : Articuler les politiques publiques"},
+        {"synthesis": [{"objective": "Question des compétences", "actions": ["Cartographier les dispositifs A21"]}]},
+        {"h2": "AXE 2 : Emploi, économie et entreprise"},
+        {"synthesis": [{"objective": "Cohérence public/privé", "actions": ["Demander l'exemplarité des pouvoirs publics"]}]},
+        # As in the seed report: the detailed tables follow, one after the other, with no heading.
+        {"details": {"columns": 3, "objectives": [{"objective": "Question des compétences, leur articulation",
+            "entries": [{"actions": ["Cartographier les dispositifs A21 et Analyse des Besoins Sociaux"], "freins": []}]}]}},
+        {"details": {"columns": 3, "objectives": [{"objective": "Cohérence public/privé",
+            "entries": [{"actions": ["Demander l'exemplarité des pouvoirs publics"], "freins": []}]}]}},
+    ],
+}
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_detailed_tables_printed_one_after_another_take_the_axes_in_order(tmp_path, variant):
+    pdf = tmp_path / "ordre.pdf"
+    render_document(ORDER, pdf, variant)
+    result = extract_document(pdf)
+    placed = [(c.kind, c.text[:20], c.stated_axis, c.category[:5]) for c in result.contributions]
+    assert placed == [
+        ("objective", "Question des compéte", "1", "AXE 1"),
+        ("action", "Cartographier les di", "1", "AXE 1"),
+        ("objective", "Cohérence public/pri", "2", "AXE 2"),
+        ("action", "Demander l'exemplari", "2", "AXE 2"),
+        ("objective", "Question des compéte", "1", "AXE 1"),
+        ("action", "Cartographier les di", "1", "AXE 1"),
+        ("objective", "Cohérence public/pri", "2", "AXE 2"),
+        ("action", "Demander l'exemplari", "2", "AXE 2"),
+    ]

@@ -71,7 +71,7 @@ def extract_docx_bytes(data: bytes, name: str, path: str, settings: ExtractionSe
     except UnreadableDocx as error:
         return DocumentResult(**base, status="error", error=str(error))
     contributions = tuple(
-        _to_contribution(d, i, name, sha256, located=False) for i, d in enumerate(reader.drafts, start=1)
+        _to_contribution(d, i, name, sha256, located=False) for i, d in enumerate(reader.finish(), start=1)
     )
     return DocumentResult(
         **base, status="ok", pages=1, contributions=contributions, statistics={"pages": 1, **reader.document_statistics()}
@@ -110,8 +110,9 @@ def extract_pdf_bytes(data: bytes, name: str, path: str, settings: ExtractionSet
     except UnreadableDocument as error:
         return DocumentResult(**base, status="error", error=str(error))
     reader = read_structure(layouts, settings)
-    _set_ocr_confidence(reader.drafts, layouts)
-    contributions = tuple(_to_contribution(d, i, name, sha256) for i, d in enumerate(reader.drafts, start=1))
+    drafts = reader.finish()
+    _set_ocr_confidence(drafts, layouts)
+    contributions = tuple(_to_contribution(d, i, name, sha256) for i, d in enumerate(drafts, start=1))
     scanned = [layout for layout in layouts if layout.confidences or layout.unread]
     statistics = {
         "pages": len(layouts),
@@ -248,9 +249,12 @@ def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings)
                 elements.append((region[0].top, "region", list(region)))
                 region.clear()
 
+        header_tops = _header_row_tops(layout.free_lines, settings)
         for line in layout.free_lines:
             kind = _line_kind(line, body_size, settings)
             if kind == "table":
+                if region and line.top in header_tops and line.top > region[-1].top + settings.line_tolerance:
+                    close_region()  # a header row starts another table
                 region.append(line)
                 continue
             close_region()
@@ -284,6 +288,21 @@ def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings)
                     for line in element:
                         reader.prose(line.text, layout.number, line.bbox, starts_list_item(line.text))
     return reader
+
+
+def _header_row_tops(lines: Sequence[Line], settings: ExtractionSettings) -> set[float]:
+    """Tops of the printed rows made only of table header names ("OBJECTIFS", "ACTIONS", …)."""
+    known = {name for name, _ in settings.header_roles}
+    rows: dict[float, list[Line]] = {}
+    for line in lines:
+        top = next((t for t in rows if abs(t - line.top) <= settings.line_tolerance), line.top)
+        rows.setdefault(top, []).append(line)
+    return {
+        line.top
+        for row in rows.values()
+        if len(row) >= 2 and all(fold(line.text) in known for line in row)
+        for line in row
+    }
 
 
 def _continues_heading(previous: Line, line: Line, settings: ExtractionSettings) -> bool:

@@ -34,11 +34,17 @@ class Draft:
     stated_axis: str | None = None
     details: list[Detail] = field(default_factory=list)
     ocr_confidence: float | None = None
+    table: int = 0
 
 
 @dataclass(slots=True)
 class _OpenTable:
     roles: tuple[Role, ...]
+    number: int = 0
+    heading_serial: int = 0
+    has_header: bool = False
+    last_page: int = 0
+    axes_stated_before: int = 0
     category: str = ""
     carried: dict[Role, str] = field(default_factory=dict)
     last_actions: list[Draft] = field(default_factory=list)
@@ -105,6 +111,9 @@ class TableReader:
         self._in_prose = False
         self._postit_pattern = re.compile(settings.postit_section_pattern)
         self._postit_list: _PostitOutline | None = None
+        self._heading_serial = 0
+        self._stated_axes: list[tuple[str, str]] = []
+        self._header_tables: list[_OpenTable] = []
 
     # Elements -----------------------------------------------------------------------------
 
@@ -121,9 +130,12 @@ class TableReader:
             outline.last = None
             return
         self._heading = text
+        self._heading_serial += 1
         folded = fold(text)
         match = self._axis_pattern.match(folded)
         self._axis = match.group(1) if match else None
+        if self._axis is not None and self._axis not in (axis for axis, _ in self._stated_axes):
+            self._stated_axes.append((self._axis, text))
         self._skipping = any(fold(name) in folded for name in self.settings.skipped_sections)
         opens_list = size is not None and x0 is not None and self._postit_pattern.search(folded)
         self._postit_list = _PostitOutline(size=size, x0=x0) if opens_list else None
@@ -178,11 +190,13 @@ class TableReader:
         roles = header_roles(rows[0], self.settings) if rows else None
         if roles is not None:
             rows = rows[1:]
+        # A table goes on over a page break, its header repeated or not; on the same page, a
+        # header row starts another table.
         continuing = (
             self._table is not None
             and not self._interrupted
             and len(self._table.roles) == grid.column_count
-            and (roles is None or roles == self._table.roles)
+            and (roles is None or (roles == self._table.roles and grid.page > self._table.last_page))
         )
         if not continuing:
             roles = roles or default_roles(grid.column_count, self._axis is not None)
@@ -190,14 +204,48 @@ class TableReader:
                 self.statistics["tables_skipped"] += 1
                 self._interrupted = False
                 return
-            self._table = _OpenTable(roles=roles)
-            self.statistics["tables"] += 1
+            self._start_table(roles, has_header=header_roles(grid.rows[0], self.settings) is not None)
         assert self._table is not None
         if columns:
             self._table.columns = columns
         for row in rows:
+            if header_roles(row, self.settings) == self._table.roles:
+                self._start_table(self._table.roles, has_header=True)
+                continue
             self._read_row(grid.page, row)
+        self._table.last_page = grid.page
         self._interrupted = False
+
+    def _start_table(self, roles: tuple[Role, ...], has_header: bool) -> None:
+        self.statistics["tables"] += 1
+        self._table = _OpenTable(
+            roles=roles,
+            number=self.statistics["tables"],
+            heading_serial=self._heading_serial,
+            has_header=has_header,
+            axes_stated_before=len(self._stated_axes),
+        )
+        if has_header:
+            self._header_tables.append(self._table)
+
+    def finish(self) -> list[Draft]:
+        """The drafts, once tables are placed by the document's order where no heading places them.
+
+        A report may print its detailed tables one after another under a single heading, after
+        "AXE 1" … "AXE k" headings earlier on (the seed report does): k such tables with header
+        rows, under one heading, are the axes 1 … k in order.
+        """
+        runs: dict[int, list[_OpenTable]] = {}
+        for table in self._header_tables:
+            runs.setdefault(table.heading_serial, []).append(table)
+        for tables in runs.values():
+            if len(tables) < 2 or len(tables) != tables[0].axes_stated_before:
+                continue
+            placement = dict(zip((table.number for table in tables), self._stated_axes))
+            for draft in self.drafts:
+                if draft.table in placement:
+                    draft.stated_axis, draft.category = placement[draft.table]
+        return self.drafts
 
     # Rows ---------------------------------------------------------------------------------
 
@@ -313,6 +361,7 @@ class TableReader:
             theme=theme,
             objective=objective,
             stated_axis=None if in_postit_table else self._axis,
+            table=table.number,
         )
         self.drafts.append(draft)
         return draft
