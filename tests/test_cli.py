@@ -26,6 +26,7 @@ PREFECT_ENV = {
     "PREFECT_LOGGING_LOG_PRINTS": "false",
 }
 
+REVIEW_COLUMNS = ["needs_review", "axis_2", "axis_2_confidence", "axis_evidence"]
 IDEAS = [
     ("1", "Ouvrir une maison de santé avec des médecins dans chaque quartier", "5"),
     ("2", "Accompagner les jeunes sans diplôme vers un emploi dans les entreprises locales", "2"),
@@ -75,7 +76,7 @@ def test_classify_adds_axis_columns_to_the_input_rows(runner, ideas_csv, tmp_pat
     result = runner.invoke(app, ["classify", str(ideas_csv), "--out", "sorties/classees.csv"])
     assert result.exit_code == 0, result.output
     frame = read(tmp_path / "sorties" / "classees.csv")
-    assert list(frame.columns) == ["numero", "text", "source", "axis", "axis_label", "axis_confidence"]
+    assert list(frame.columns) == ["numero", "text", "source", "axis", "axis_label", "axis_confidence", *REVIEW_COLUMNS]
     assert frame["numero"].tolist() == ["1", "2", "3", "4", "5", "6"]
     assert frame["source"].tolist() == ["atelier 2024"] * 5 + ["ligne vide"]
     assert frame["axis"].tolist()[:5] == [axis for _, _, axis in IDEAS]
@@ -85,6 +86,17 @@ def test_classify_adds_axis_columns_to_the_input_rows(runner, ideas_csv, tmp_pat
     assert all(0.2 < float(value) <= 1.0 for value in confidences[:5])
     # a blank idea is not classified
     assert (frame.loc[5, "axis"], frame.loc[5, "axis_label"], frame.loc[5, "axis_confidence"]) == ("", "", "")
+    assert frame.loc[5, REVIEW_COLUMNS].tolist() == ["", "", "", ""]
+    assert set(frame["needs_review"].tolist()[:5]) <= {"True", "False"}
+    for row in range(5):
+        review = frame.loc[row, "needs_review"] == "True"
+        assert review == (float(confidences[row]) < 0.5)  # atelier6's abstain_threshold
+        assert frame.loc[row, "axis_evidence"] and frame.loc[row, "axis_2"] != frame.loc[row, "axis"]
+        assert set(frame.loc[row, "axis_evidence"].split("; ")) <= set(frame.loc[row, "text"].lower().replace("'", " ").split()) | {
+            "santé", "quartier", "médecin", "jeune", "diplôme", "emploi", "entreprise", "local", "conseil", "citoyen",
+            "habitant", "avis", "projet", "agenda", "commune", "cohérence", "communauté", "urbain", "précarité",
+            "énergétique", "ménage", "pauvre", "donner", "accompagner", "créer", "lutter", "ouvrir", "mettre", "maison",
+        }  # fmt: skip
     assert "5 ligne(s) classée(s)" in result.stdout
     assert "Aucun modèle enregistré" in result.stderr
 
@@ -104,7 +116,7 @@ def test_classify_with_a_user_workshop_file(runner, tmp_path):
     )
     assert result.exit_code == 0, result.output
     frame = read(tmp_path / "classe.csv")
-    assert list(frame.columns) == ["idee", "auteur", "axis", "axis_label", "axis_confidence"]
+    assert list(frame.columns) == ["idee", "auteur", "axis", "axis_label", "axis_confidence", *REVIEW_COLUMNS]
     assert frame["axis"].tolist() == ["velo", "bus", "velo"]
     assert frame["axis_label"].tolist() == [
         "Développer le vélo",
@@ -197,6 +209,51 @@ def test_train_saves_a_model_that_classify_then_uses(runner, ideas_csv, tmp_path
     assert f"avec le modèle {model.version}" in result.stdout
     assert "Aucun modèle enregistré" not in result.stderr
     assert read(tmp_path / "o.csv")["axis"].tolist()[:5] == [axis for _, _, axis in IDEAS]
+
+    # evaluate on a labelled CSV: the saved model, scores printed and written to its card
+    labels = tmp_path / "etiquettes.csv"
+    pd.DataFrame({"text": [t for _, t, _ in IDEAS] + ["Hors sujet"], "axis": [a for _, _, a in IDEAS] + ["0"]}).to_csv(
+        labels, index=False
+    )
+    result = runner.invoke(app, ["evaluate", "--labels", "etiquettes.csv", "--models", "modeles"])
+    assert result.exit_code == 0, result.output
+    assert "5 lignes, 1 hors des axes de l'atelier ignorées" in result.stdout
+    assert "F1 macro : 1.000" in result.stdout and "Matrice de confusion" in result.stdout
+    card = json.loads((directory / "card.json").read_text(encoding="utf-8"))
+    assert card["evaluation:etiquettes.csv"]["macro_f1"] == 1.0
+    assert set(card["evaluation:etiquettes.csv"]["per_axis"]) == {"1", "2", "3", "4", "5"}
+
+
+@pytest.mark.skipif(not any(SAMPLES.glob("*.pdf")), reason="sample reports not generated yet")
+def test_train_then_evaluate_write_grouped_cross_validation_to_the_card(runner, tmp_path):
+    raw = tmp_path / "data" / "raw"
+    raw.mkdir(parents=True)
+    sample = sorted(SAMPLES.glob("*.pdf"))[0]
+    shutil.copy(sample, raw / sample.name)
+    result = runner.invoke(app, ["train", "--models", "modeles", "--folds", "3"])
+    assert result.exit_code == 0, result.output
+    card = json.loads((tmp_path / "modeles" / "atelier6" / "card.json").read_text(encoding="utf-8"))
+    cv = card["cross_validation"]
+    assert cv["folds"] == 3 and cv["n_groups"] < cv["n_examples"]  # the report repeats its actions
+    assert cv["training_data_sha256"] == card["training_data_sha256"]
+    assert 0.7 <= cv["macro_f1"] < 1.0 and card["calibration"]["method"] == "temperature"
+    assert card["n_training_texts"]["self_training"] > 0  # the post-its of the report
+    assert "Validation croisée (3 plis groupés" in result.stdout and "F1 macro : " in result.stdout
+
+    result = runner.invoke(app, ["evaluate", "--models", "modeles", "--folds", "3"])
+    assert result.exit_code == 0, result.output
+    assert "groupés par texte quasi identique" in result.stdout and "Matrice de confusion" in result.stdout
+    assert "Calibration : erreur" in result.stdout
+    assert "Résultats écrits dans la fiche" in result.stdout
+
+
+def test_evaluate_labels_needs_text_and_axis_columns(runner, tmp_path):
+    (tmp_path / "etiquettes.csv").write_text("text,axe\nUne idée,1\n", encoding="utf-8")
+    result = runner.invoke(app, ["evaluate", "--labels", "etiquettes.csv"])
+    assert result.exit_code == 1 and "colonne « axis » absente" in result.stderr
+    (tmp_path / "etiquettes.csv").write_text("text,axis\nUne idée,9\n", encoding="utf-8")
+    result = runner.invoke(app, ["evaluate", "--labels", "etiquettes.csv"])
+    assert result.exit_code == 1 and "aucune ligne n'a un axe de l'atelier" in result.stderr
 
 
 def test_evaluate_needs_ideas_placed_by_a_report(runner, tmp_path):

@@ -21,6 +21,7 @@ CONTRACT_COLUMNS = [
     "idea_id", "document", "document_sha256", "page", "kind", "category", "theme", "objective", "text",
     "axis", "axis_label", "axis_source", "axis_confidence", "cluster_id", "canonical",
 ]  # fmt: skip
+REVIEW_COLUMNS = ["needs_review", "axis_2", "axis_2_confidence", "axis_evidence"]
 SCRIPT_POSTIT = "<script>alert('post-it')</script> & « guillemets »"
 
 
@@ -110,7 +111,7 @@ def test_ideas_csv_has_the_contract_columns_in_order(records, tmp_path):
         rows = list(csv.reader(handle))
     header = rows[0]
     assert header[: len(CONTRACT_COLUMNS)] == CONTRACT_COLUMNS
-    assert header[len(CONTRACT_COLUMNS) :] == ["stated_axis", "x0", "top", "x1", "bottom", "ocr_confidence"]
+    assert header[len(CONTRACT_COLUMNS) :] == ["stated_axis", "x0", "top", "x1", "bottom", "ocr_confidence", *REVIEW_COLUMNS]
     first = dict(zip(header, rows[1], strict=True))
     assert first["idea_id"] == "abababababab-0001"
     assert first["page"] == "2"
@@ -143,11 +144,68 @@ def test_ideas_parquet_round_trip(records, tmp_path):
 
 def test_an_empty_run_still_has_the_columns(tmp_path):
     _, csv_path = outputs.write_ideas([], tmp_path)
-    extra = ["stated_axis", "x0", "top", "x1", "bottom", "ocr_confidence"]
+    extra = ["stated_axis", "x0", "top", "x1", "bottom", "ocr_confidence", *REVIEW_COLUMNS]
     assert csv_path.read_text(encoding="utf-8").splitlines() == [",".join(CONTRACT_COLUMNS + extra)]
     assert list(pd.read_parquet(tmp_path / outputs.IDEAS_PARQUET).columns[:15]) == CONTRACT_COLUMNS
     details = outputs.write_details([], tmp_path)
     assert details.read_text(encoding="utf-8").strip() == "idea_id,field,text"
+
+
+@pytest.fixture(scope="module")
+def reviews():
+    """What the classifier says of the first two (model) ideas; the third is placed by the document."""
+    from atelier.nlp.classify import AxisReview
+
+    return {
+        "abababababab-0001": AxisReview(needs_review=True, axis_2="4", axis_2_confidence=0.38, evidence=("santé", "quartier")),
+        "abababababab-0002": AxisReview(needs_review=False, evidence=("santé",)),
+        "abababababab-0003": AxisReview(),
+    }
+
+
+def test_review_columns_follow_the_contract_ones(records, reviews, tmp_path):
+    parquet, csv_path = outputs.write_ideas(records, tmp_path, reviews)
+    frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
+    assert list(frame.columns[: len(CONTRACT_COLUMNS)]) == CONTRACT_COLUMNS
+    assert list(frame.columns[-4:]) == REVIEW_COLUMNS
+    assert frame["needs_review"].tolist() == ["True", "False", "False"]
+    assert frame["axis_2"].tolist() == ["4", "", ""]
+    assert frame["axis_2_confidence"].tolist()[1:] == ["", ""] and float(frame.loc[0, "axis_2_confidence"]) == 0.38
+    assert frame["axis_evidence"].tolist() == ["santé; quartier", "santé", ""]
+    table = pd.read_parquet(parquet)
+    assert str(table["needs_review"].dtype) == "boolean" and table["needs_review"].tolist() == [True, False, False]
+    assert table["axis_2_confidence"].dtype == "float64"
+    # without classification, the review columns are empty
+    frame = pd.read_csv(outputs.write_ideas(records, tmp_path / "sans")[1], dtype=str, keep_default_na=False)
+    assert frame["needs_review"].tolist() == ["", "", ""] and frame["axis_evidence"].tolist() == ["", "", ""]
+
+
+def test_synthesis_lists_the_ideas_flagged_for_review(records, reviews, documents, workshop):
+    context = synthesis_context(
+        workshop=workshop,
+        contributions=records,
+        clusters=summarize_clusters(records),
+        documents=documents,
+        generated_at=datetime(2024, 5, 1),
+        reviews=reviews,
+    )
+    assert [(a["text"], a["axis_2"], a["evidence"]) for a in context["attention"]] == [
+        (
+            "Créer une maison de santé dans les quartiers",
+            "4 – En quoi le PCET peut-il contribuer à réduire les inégalités ? (38 %)",
+            "santé; quartier",
+        )
+    ]
+    assert context["multi_axis"] == 1
+    html = render_synthesis(
+        workshop=workshop,
+        contributions=records,
+        clusters=summarize_clusters(records),
+        documents=documents,
+        generated_at=datetime(2024, 5, 1),
+        reviews=reviews,
+    )
+    assert "santé; quartier" in html and "needs_review" in html and "second axe proche" in html
 
 
 def test_details_csv_one_row_per_detail(records, tmp_path):

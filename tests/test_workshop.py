@@ -5,7 +5,14 @@ from pathlib import Path
 
 import pytest
 
-from atelier.nlp.workshop import Workshop, WorkshopError, bundled_workshops, load_workshop, match_axis
+from atelier.nlp.workshop import (
+    Workshop,
+    WorkshopError,
+    WorkshopSettings,
+    bundled_workshops,
+    load_workshop,
+    match_axis,
+)
 
 ATELIER6_LABELS = {
     "1": "Articuler les politiques publiques",
@@ -50,7 +57,21 @@ def test_default_workshop_is_atelier6_with_five_axes():
         assert len(axis.description.split()) >= 15
         assert 10 <= len(axis.keywords) <= 20, axis.id
         assert 3 <= len(axis.examples) <= 4, axis.id
-    assert workshop.abstain_threshold == 0.0
+        assert axis.out_of_scope is False
+    assert workshop.out_of_scope_axis is None
+    assert workshop.settings == WorkshopSettings(
+        abstain_threshold=0.5, second_axis_margin=0.25, second_axis_min_confidence=0.2, evidence_lemmas=3
+    )
+    assert workshop.abstain_threshold == 0.5
+
+
+def test_bundled_cold_start_workshop():
+    """The unseen workshop of the cold-start benchmark: six axes, three examples each."""
+    workshop = load_workshop("alimentation_rennes")
+    assert "alimentation_rennes" in bundled_workshops()
+    assert len(workshop.axes) == 6
+    assert all(len(axis.examples) == 3 and axis.keywords for axis in workshop.axes)
+    assert workshop.settings == WorkshopSettings()  # defaults when there is no settings block
 
 
 def test_bundled_id_and_path_give_the_same_workshop():
@@ -120,6 +141,17 @@ def test_yaml_syntax_error_names_the_file(tmp_path):
         (MOBILITY_YAML.replace("language: fr", "language: en"), "langue « en »"),
         (MOBILITY_YAML + "settings:\n  abstain_treshold: 0.3\n", "réglage inconnu"),
         (MOBILITY_YAML + "settings:\n  abstain_threshold: 2\n", "entre 0 et 1"),
+        (MOBILITY_YAML + "settings:\n  second_axis_margin: -0.1\n", "second_axis_margin.*entre 0 et 1"),
+        (MOBILITY_YAML + "settings:\n  evidence_lemmas: 2.5\n", "evidence_lemmas.*entier"),
+        (MOBILITY_YAML + "settings: 0.5\n", "doit être un dictionnaire"),
+        (MOBILITY_YAML.replace("  - id: voiture\n", "  - id: voiture\n    out_of_scope: oui\n"), "true ou false"),
+        (
+            MOBILITY_YAML.replace("  - id: voiture\n", "  - id: voiture\n    out_of_scope: true\n").replace(
+                "  - id: actifs\n", "  - id: actifs\n    out_of_scope: true\n"
+            ),
+            "un seul axe",
+        ),
+        (MOBILITY_YAML.split("  - id: voiture")[0].replace("  - id: actifs\n", "  - id: actifs\n    out_of_scope: true\n"), "en plus"),
         (MOBILITY_YAML.replace('keywords: ["bus", "tramway", "métro"]', "keywords: bus"), "liste de textes"),
         ("- juste une liste\n", "doit décrire un atelier"),
     ],
@@ -134,6 +166,21 @@ def test_invalid_workshops_are_refused_in_french(tmp_path, text, message):
 def test_settings_block(tmp_path):
     workshop = load_workshop(write(tmp_path, MOBILITY_YAML + "settings:\n  abstain_threshold: 0.4\n"))
     assert workshop.abstain_threshold == 0.4
+    assert workshop.settings.second_axis_margin == WorkshopSettings().second_axis_margin  # default kept
+    text = MOBILITY_YAML + "settings:\n  abstain_threshold: 1\n  second_axis_margin: 0.1\n  evidence_lemmas: 5\n"
+    settings = load_workshop(write(tmp_path, text, "autre.yaml")).settings
+    assert (settings.abstain_threshold, settings.second_axis_margin, settings.evidence_lemmas) == (1.0, 0.1, 5)
+
+
+def test_out_of_scope_axis(tmp_path):
+    text = MOBILITY_YAML + (
+        '  - id: "0"\n    label: "Hors axes"\n    out_of_scope: true\n'
+        '    description: "Remarques sur la réunion elle-même."\n'
+    )
+    workshop = load_workshop(write(tmp_path, text))
+    assert workshop.axis_ids == ("tc", "actifs", "voiture", "0")
+    assert workshop.out_of_scope_axis == "0" and workshop.axis("0").out_of_scope
+    assert workshop.axis_label("0") == "Hors axes"
 
 
 @pytest.mark.parametrize(

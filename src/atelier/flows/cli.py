@@ -3,7 +3,7 @@
     atelier run [INPUT ...] [--workshop ID] [--out DIR]
     atelier classify IN.csv --out OUT.csv [--text-column text] [--workshop ID]
     atelier dedup IN.csv --out OUT.csv [--text-column text]
-    atelier train [--workshop ID]        atelier evaluate [--workshop ID]
+    atelier train [--workshop ID]        atelier evaluate [--workshop ID] [--labels CSV]
 
 Messages are in French. Exit status: 0 on success (even when some inputs of a batch failed),
 1 when nothing could be done (missing input, bad CSV, unknown workshop), 2 for usage errors.
@@ -207,12 +207,75 @@ def _extract_training_documents(inputs: Sequence[Path]) -> list[DocumentResult]:
     return results
 
 
-def _training_data(workshop: Workshop, inputs: Sequence[Path]) -> tuple[list[str], list[str]]:
-    from atelier.nlp.classify import training_set
+def _training_data(workshop: Workshop, inputs: Sequence[Path]) -> tuple[list[str], list[str], list[str]]:
+    """Labelled pairs (document-stated axes + the YAML's pseudo-examples) and the unlabelled
+    ideas of the training documents (for self-training)."""
+    from atelier.nlp.classify import training_set, unlabelled_texts
 
     documents = _extract_training_documents(inputs)
     contributions = [c for d in documents if d.status == "ok" for c in d.contributions]
-    return training_set(workshop, contributions)
+    texts, labels = training_set(workshop, contributions)
+    return texts, labels, unlabelled_texts(workshop, contributions)
+
+
+def _read_labels(path: Path, workshop: Workshop) -> tuple[list[str], list[str]]:
+    """The `text` and `axis` columns of a labelled CSV."""
+    frame = _read_table(path, "text")
+    if "axis" not in frame.columns:
+        columns = ", ".join(map(str, frame.columns))
+        _fail(f"{path} : colonne « axis » absente (colonnes présentes : {columns}).")
+    pairs = [(str(t).strip(), str(a).strip()) for t, a in zip(frame["text"], frame["axis"], strict=True) if str(t).strip()]
+    if not any(axis in workshop.axis_ids for _, axis in pairs):
+        _fail(f"{path} : aucune ligne n'a un axe de l'atelier « {workshop.id} » ({', '.join(workshop.axis_ids)}).")
+    return [t for t, _ in pairs], [a for _, a in pairs]
+
+
+def _print_scores(report: dict, workshop: Workshop) -> None:
+    typer.echo(f"F1 macro : {report['macro_f1']:.3f}   exactitude : {report['accuracy']:.3f}")
+    typer.echo(f"{'axe':<5} {'précision':>9} {'rappel':>7} {'F1':>6} {'effectif':>8}  libellé")
+    for axis_id, scores in report["per_axis"].items():
+        typer.echo(
+            f"{axis_id:<5} {scores['precision']:>9.3f} {scores['recall']:>7.3f} {scores['f1']:>6.3f} "
+            f"{scores['support']:>8}  {scores['label']}"
+        )
+    matrix = report["confusion_matrix"]
+    if matrix["matrix"]:
+        width = max(5, *(len(label) + 1 for label in matrix["labels"]))
+        typer.echo("Matrice de confusion (lignes : axe attendu, colonnes : axe prédit)")
+        typer.echo(" " * width + "".join(f"{label:>{width}}" for label in matrix["labels"]))
+        for label, row in zip(matrix["labels"], matrix["matrix"], strict=False):
+            typer.echo(f"{label:<{width}}" + "".join(f"{value:>{width}}" for value in row))
+    calibration = report.get("calibration")
+    if calibration:
+        typer.echo(
+            f"Calibration : erreur {calibration['expected_calibration_error']:.3f} ; "
+            f"à revoir (confiance < {calibration['abstain_threshold']:.2f}) : "
+            f"{100 * calibration['needs_review_share']:.0f} % des idées"
+            + (
+                f", exactitude des autres : {calibration['accuracy_without_review']:.3f}"
+                if calibration["accuracy_without_review"] is not None
+                else ""
+            )
+        )
+
+
+def _update_card(directory: Path, key: str, value: object) -> bool:
+    """Add `value` under `key` in the card of the model saved in `directory`, if there is one."""
+    from atelier.nlp.classify import CARD_FILE, write_card
+
+    path = directory / CARD_FILE
+    if not path.is_file():
+        return False
+    try:
+        import json
+
+        card = json.loads(path.read_text(encoding="utf-8"))
+        card[key] = value
+        write_card(card, directory)
+    except (OSError, ValueError) as error:
+        _say(f"{path} : fiche non mise à jour ({error}).")
+        return False
+    return True
 
 
 @contextmanager
@@ -316,9 +379,10 @@ def classify(
     workshop: WorkshopOption = None,
     models: ModelsOption = DEFAULT_MODELS,
 ) -> None:
-    """Classe chaque ligne d'un CSV dans un axe de l'atelier (colonnes axis, axis_label, axis_confidence)."""
+    """Classe chaque ligne d'un CSV dans un axe de l'atelier (colonnes axis, axis_label,
+    axis_confidence, needs_review, axis_2, axis_2_confidence, axis_evidence)."""
     from atelier.flows.modeling import load_saved_model, train_model
-    from atelier.nlp.classify import AxisModelError, classify_contributions
+    from atelier.nlp.classify import AxisModelError, classify_ideas
 
     config = _load_workshop(workshop)
     frame = _read_table(input_csv, text_column)
@@ -330,27 +394,42 @@ def classify(
             _say(note)
         if model is None:
             _say(f"Aucun modèle enregistré pour « {config.id} » : entraînement sur la configuration de l'atelier.")
-            model = train_model(config, [], nlp)
-        classified = classify_contributions(records, config, model, nlp)
+            model = train_model(config, records, nlp)
+        classification = classify_ideas(records, config, model, nlp)
     except AxisModelError as error:
         _fail(str(error))
 
-    axis: list[object] = [""] * len(frame)
-    label: list[object] = [""] * len(frame)
-    confidence: list[object] = [None] * len(frame)
-    for row, record in zip(rows, classified, strict=True):
-        axis[row] = record.axis or ""
-        label[row] = record.axis_label
-        confidence[row] = record.axis_confidence
-    result = _with_columns(frame, {"axis": axis, "axis_label": label, "axis_confidence": confidence})
+    size = len(frame)
+    columns: dict[str, list[object]] = {
+        "axis": [""] * size,
+        "axis_label": [""] * size,
+        "axis_confidence": [None] * size,
+        "needs_review": [None] * size,
+        "axis_2": [""] * size,
+        "axis_2_confidence": [None] * size,
+        "axis_evidence": [""] * size,
+    }
+    for row, record in zip(rows, classification.contributions, strict=True):
+        review = classification.reviews[record.idea_id]
+        columns["axis"][row] = record.axis or ""
+        columns["axis_label"][row] = record.axis_label
+        columns["axis_confidence"][row] = record.axis_confidence
+        columns["needs_review"][row] = review.needs_review
+        columns["axis_2"][row] = review.axis_2 or ""
+        columns["axis_2_confidence"][row] = review.axis_2_confidence
+        columns["axis_evidence"][row] = review.evidence_text
+    result = _with_columns(frame, columns)
+    result["needs_review"] = result["needs_review"].astype("boolean")
     _write_table(result, out)
     counts: dict[str, int] = {}
-    for value in axis:
+    for value in columns["axis"]:
         if value:
             counts[str(value)] = counts.get(str(value), 0) + 1
     per_axis = ", ".join(f"axe {a} : {counts.get(a, 0)}" for a in config.axis_ids)
-    typer.echo(f"{len(classified)} ligne(s) classée(s) avec le modèle {model.version} → {out}")
+    flagged = sum(1 for value in columns["needs_review"] if value)
+    typer.echo(f"{len(classification.contributions)} ligne(s) classée(s) avec le modèle {model.version} → {out}")
     typer.echo(f"Par axe : {per_axis}")
+    typer.echo(f"À revoir (confiance < {config.settings.abstain_threshold:.2f}) : {flagged}")
 
 
 @app.command()
@@ -389,29 +468,49 @@ def train(
         ),
     ] = None,
     models: ModelsOption = DEFAULT_MODELS,
+    cross_validation: Annotated[
+        bool, typer.Option("--cv/--no-cv", help="Mesure aussi le modèle par validation croisée (écrite dans la fiche).")
+    ] = True,
+    folds: Annotated[int, typer.Option("--folds", min=2, help="Nombre de plis de la validation croisée.")] = 5,
 ) -> None:
     """Entraîne le classifieur d'axes de l'atelier et l'enregistre dans models/<atelier>/."""
     from atelier.flows.modeling import model_directory
-    from atelier.nlp.classify import AxisModelError, save_axis_model, train_axis_model
+    from atelier.nlp.classify import AxisModelError, cross_validate, save_axis_model, train_axis_model
 
     config = _load_workshop(workshop)
-    texts, labels = _training_data(config, input_paths or [DEFAULT_INPUT])
+    texts, labels, unlabelled = _training_data(config, input_paths or [DEFAULT_INPUT])
     nlp = _load_language()
     try:
-        model = train_axis_model(config, texts, labels, nlp)
+        model = train_axis_model(config, texts, labels, nlp, unlabelled=unlabelled)
     except AxisModelError as error:
         _fail(str(error))
+    report = None
+    if cross_validation:
+        try:
+            report = cross_validate(config, texts, labels, nlp, folds=folds, unlabelled=unlabelled)
+        except AxisModelError as error:
+            _say(f"Validation croisée impossible : {error}")
+    card = dict(model.card)
+    if report is not None:
+        card["cross_validation"] = report
     directory = model_directory(config, models)
     try:
-        save_axis_model(model, directory)
+        save_axis_model(type(model)(pipeline=model.pipeline, card=card), directory)
     except OSError as error:
         _fail(f"{directory} : écriture impossible ({error.strerror or error}).")
-    card = model.card
     typer.echo(f"Modèle {model.version} enregistré dans {directory}")
     typer.echo(f"Atelier : {config.id} – {config.title}")
-    typer.echo(f"Exemples : {card.get('n_examples', len(labels))} (calibré : {'oui' if card.get('calibrated') else 'non'})")
+    counts = card.get("n_training_texts", {})
+    typer.echo(
+        f"Exemples : {card.get('n_examples', len(labels))} ({counts.get('labelled', 0)} idées étiquetées, "
+        f"{counts.get('workshop', 0)} textes du YAML, {counts.get('self_training', 0)} par auto-apprentissage) ; "
+        f"calibré : {'oui' if card.get('calibrated') else 'non'} ; {card.get('training_seconds', 0):.1f} s"
+    )
     for axis_id, count in dict(card.get("n_examples_per_class", {})).items():
         typer.echo(f"  axe {axis_id} – {config.axis_label(axis_id)} : {count}")
+    if report is not None:
+        typer.echo(f"Validation croisée ({report['folds']} plis groupés, {report['n_examples']} idées) :")
+        _print_scores(report, config)
 
 
 @app.command()
@@ -421,29 +520,73 @@ def evaluate(
         list[Path] | None,
         typer.Option("--input", "-i", help="Rapports dont les idées placées dans un axe sont évaluées. Par défaut : data/raw."),
     ] = None,
+    labels_csv: Annotated[
+        Path | None,
+        typer.Option(
+            "--labels",
+            metavar="CSV",
+            help="CSV étiqueté (colonnes text, axis) : évalue le modèle enregistré (ou entraîné à la volée) sur ces lignes.",
+        ),
+    ] = None,
     folds: Annotated[int, typer.Option("--folds", min=2, help="Nombre de plis de la validation croisée.")] = 5,
+    models: ModelsOption = DEFAULT_MODELS,
 ) -> None:
-    """Validation croisée du classifieur : F1 macro, précision et rappel par axe."""
-    from atelier.nlp.classify import AxisModelError, cross_validate
+    """Évalue le classifieur : validation croisée groupée, ou un CSV étiqueté. Affiche le F1
+    macro, la précision et le rappel par axe et la matrice de confusion ; les écrit dans la
+    fiche du modèle enregistré."""
+    from atelier.flows.modeling import load_saved_model, model_directory
+    from atelier.nlp.classify import AxisModelError, cross_validate, evaluate_model, train_axis_model
 
     config = _load_workshop(workshop)
-    texts, labels = _training_data(config, input_paths or [DEFAULT_INPUT])
-    nlp = _load_language()
-    try:
-        report = cross_validate(config, texts, labels, nlp, folds=folds)
-    except AxisModelError as error:
-        _fail(str(error))
-    typer.echo(
-        f"Validation croisée ({report['folds']} plis, {report['n_examples']} idées placées par les documents) "
-        f"– atelier {config.id}"
-    )
-    typer.echo(f"F1 macro : {report['macro_f1']:.3f}   exactitude : {report['accuracy']:.3f}")
-    typer.echo(f"{'axe':<5} {'précision':>9} {'rappel':>7} {'F1':>6} {'effectif':>8}  libellé")
-    for axis_id, scores in report["per_axis"].items():
+    directory = model_directory(config, models)
+    if labels_csv is None:
+        texts, labels, unlabelled = _training_data(config, input_paths or [DEFAULT_INPUT])
+        nlp = _load_language()
+        try:
+            report = cross_validate(config, texts, labels, nlp, folds=folds, unlabelled=unlabelled)
+        except AxisModelError as error:
+            _fail(str(error))
         typer.echo(
-            f"{axis_id:<5} {scores['precision']:>9.3f} {scores['recall']:>7.3f} {scores['f1']:>6.3f} "
-            f"{scores['support']:>8}  {scores['label']}"
+            f"Validation croisée ({report['folds']} plis, groupés par texte quasi identique : {report['n_examples']} idées "
+            f"placées par les documents, {report['n_groups']} groupes) – atelier {config.id}"
         )
+        _print_scores(report, config)
+        key = "cross_validation"
+    else:
+        test_texts, test_labels = _read_labels(labels_csv, config)
+        nlp = _load_language()
+        model, note = load_saved_model(config, models)
+        if note:
+            _say(note)
+        saved = model is not None
+        try:
+            if model is None:
+                _say(f"Aucun modèle enregistré pour « {config.id} » : entraînement à la volée.")
+                texts, labels, unlabelled = _training_data(config, input_paths or [DEFAULT_INPUT])
+                model = train_axis_model(config, texts, labels, nlp, unlabelled=[*unlabelled, *test_texts])
+            report = evaluate_model(model, config, test_texts, test_labels, nlp)
+        except AxisModelError as error:
+            _fail(str(error))
+        report["labels_file"] = labels_csv.name
+        typer.echo(
+            f"Évaluation sur {labels_csv} ({report['n_examples']} lignes"
+            + (f", {report['skipped_rows']} hors des axes de l'atelier ignorées" if report["skipped_rows"] else "")
+            + f") – modèle {model.version}"
+        )
+        _print_scores(report, config)
+        typer.echo(
+            f"À revoir (confiance < {config.settings.abstain_threshold:.2f}) : {report['needs_review']} ligne(s)"
+            + (
+                f" ; exactitude des autres : {report['accuracy_without_review']:.3f}"
+                if report["accuracy_without_review"] is not None
+                else ""
+            )
+        )
+        key = f"evaluation:{labels_csv.name}"
+        if not saved:
+            return
+    if _update_card(directory, key, report):
+        typer.echo(f"Résultats écrits dans la fiche {directory / 'card.json'}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -19,6 +19,7 @@ from atelier.nlp.classify import (
     load_axis_model,
     train_axis_model,
     training_set,
+    unlabelled_texts,
 )
 from atelier.nlp.language import load_french
 from atelier.nlp.workshop import Workshop
@@ -82,10 +83,16 @@ def load_saved_model(workshop: Workshop, models_dir: Path | None = None) -> tupl
     return model, ""
 
 
-def train_model(workshop: Workshop, contributions: Sequence[Contribution], nlp: spacy.Language) -> AxisModel:
-    """Train on the ideas the documents place in an axis plus the workshop's pseudo-examples."""
-    texts, labels = training_set(workshop, contributions)
-    return train_axis_model(workshop, texts, labels, nlp)
+def train_model(
+    workshop: Workshop,
+    contributions: Sequence[Contribution],
+    nlp: spacy.Language,
+    extra: Sequence[tuple[str, str]] = (),
+) -> AxisModel:
+    """Train on the ideas the documents place in an axis, `extra` (text, axis) pairs and the
+    workshop's pseudo-examples; the other ideas of the batch are used by self-training."""
+    texts, labels = training_set(workshop, contributions, extra)
+    return train_axis_model(workshop, texts, labels, nlp, unlabelled=unlabelled_texts(workshop, contributions))
 
 
 def choose_model(

@@ -14,12 +14,15 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from atelier.extract.records import KINDS, Contribution, DocumentResult
 from atelier.nlp.dedup import ClusterSummary
+
+if TYPE_CHECKING:
+    from atelier.nlp.classify import AxisReview
 
 IDEA_COLUMNS: tuple[str, ...] = (
     "idea_id",
@@ -41,6 +44,10 @@ IDEA_COLUMNS: tuple[str, ...] = (
 # Extra columns after the contract ones: the axis the report states, where the text sits, and
 # for a scanned page the OCR confidence of its words.
 IDEA_EXTRA_COLUMNS: tuple[str, ...] = ("stated_axis", "x0", "top", "x1", "bottom", "ocr_confidence")
+# Then what the classifier says to the analyst: is the axis to be checked, the runner-up axis
+# when close, and the lemmas that weighed most (joined with "; ").
+IDEA_REVIEW_COLUMNS: tuple[str, ...] = ("needs_review", "axis_2", "axis_2_confidence", "axis_evidence")
+EVIDENCE_SEPARATOR = "; "
 DETAIL_COLUMNS: tuple[str, ...] = ("idea_id", "field", "text")
 CLUSTER_COLUMNS: tuple[str, ...] = (
     "cluster_id",
@@ -75,18 +82,26 @@ _STRING_COLUMNS = (
     "axis_source",
     "cluster_id",
     "stated_axis",
+    "axis_2",
+    "axis_evidence",
 )
-_FLOAT_COLUMNS = ("axis_confidence", "x0", "top", "x1", "bottom", "ocr_confidence")
+_FLOAT_COLUMNS = ("axis_confidence", "x0", "top", "x1", "bottom", "ocr_confidence", "axis_2_confidence")
 
 
 # ---------------------------------------------------------------- frames
 
 
-def ideas_frame(contributions: Iterable[Contribution]) -> pd.DataFrame:
-    """One row per contribution, contract columns first and in order, then the extra ones."""
+def ideas_frame(contributions: Iterable[Contribution], reviews: Mapping[str, AxisReview] | None = None) -> pd.DataFrame:
+    """One row per contribution, contract columns first and in order, then the extra ones.
+
+    `reviews`: the classifier's review columns by idea id; an idea without one (no
+    classification ran) has `needs_review` empty.
+    """
+    reviews = reviews or {}
     rows = []
     for c in contributions:
         box = c.bbox
+        review = reviews.get(c.idea_id)
         rows.append(
             {
                 "idea_id": c.idea_id,
@@ -110,9 +125,13 @@ def ideas_frame(contributions: Iterable[Contribution]) -> pd.DataFrame:
                 "x1": box.x1 if box else None,
                 "bottom": box.bottom if box else None,
                 "ocr_confidence": c.ocr_confidence,
+                "needs_review": review.needs_review if review is not None else None,
+                "axis_2": (review.axis_2 or "") if review is not None else "",
+                "axis_2_confidence": review.axis_2_confidence if review is not None else None,
+                "axis_evidence": EVIDENCE_SEPARATOR.join(review.evidence) if review is not None else "",
             }
         )
-    columns = IDEA_COLUMNS + IDEA_EXTRA_COLUMNS
+    columns = IDEA_COLUMNS + IDEA_EXTRA_COLUMNS + IDEA_REVIEW_COLUMNS
     frame = pd.DataFrame(rows, columns=list(columns))
     for name in _STRING_COLUMNS:
         frame[name] = frame[name].astype("str")
@@ -120,6 +139,7 @@ def ideas_frame(contributions: Iterable[Contribution]) -> pd.DataFrame:
         frame[name] = frame[name].astype("float64")
     frame["page"] = frame["page"].astype("int64")
     frame["canonical"] = frame["canonical"].astype("boolean")
+    frame["needs_review"] = frame["needs_review"].astype("boolean")
     return frame
 
 
@@ -192,8 +212,10 @@ def write_json(data: Mapping[str, Any], path: Path) -> Path:
 # ---------------------------------------------------------------- the files of a run
 
 
-def write_ideas(contributions: Sequence[Contribution], out: Path) -> tuple[Path, Path]:
-    frame = ideas_frame(contributions)
+def write_ideas(
+    contributions: Sequence[Contribution], out: Path, reviews: Mapping[str, AxisReview] | None = None
+) -> tuple[Path, Path]:
+    frame = ideas_frame(contributions, reviews)
     return write_parquet(frame, Path(out) / IDEAS_PARQUET), write_csv(frame, Path(out) / IDEAS_CSV)
 
 

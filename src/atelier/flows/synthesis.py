@@ -8,9 +8,9 @@ No external asset, no JavaScript: bars are inline SVG drawn from numbers compute
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
@@ -18,9 +18,13 @@ from atelier.extract.records import KINDS, Contribution, DocumentResult
 from atelier.nlp.dedup import ClusterSummary
 from atelier.nlp.workshop import Workshop
 
+if TYPE_CHECKING:
+    from atelier.nlp.classify import AxisReview
+
 KIND_LABELS: dict[str, str] = {"postit": "post-it", "objective": "objectif", "action": "action"}
 KIND_LABELS_PLURAL: dict[str, str] = {"postit": "post-it", "objective": "objectifs", "action": "actions"}
-# Ideas the model placed with a confidence below this are listed for a human look.
+# Without the classifier's review columns, ideas the model placed with a confidence below this
+# (default: the workshop's abstain_threshold) are listed for a human look.
 DEFAULT_ATTENTION_THRESHOLD = 0.5
 TEMPLATE_NAME = "synthesis.html"
 
@@ -61,9 +65,17 @@ def synthesis_context(
     clusters: Sequence[ClusterSummary],
     documents: Sequence[DocumentResult],
     generated_at: datetime,
-    attention_threshold: float = DEFAULT_ATTENTION_THRESHOLD,
+    attention_threshold: float | None = None,
+    reviews: Mapping[str, AxisReview] | None = None,
 ) -> dict[str, Any]:
-    """Everything the template shows, as plain values."""
+    """Everything the template shows, as plain values.
+
+    Ideas to review: those the classifier flagged `needs_review` (`reviews`, by idea id), and
+    any idea without axis; without `reviews`, the model's ideas below `attention_threshold`.
+    """
+    if attention_threshold is None:
+        attention_threshold = workshop.settings.abstain_threshold
+    reviews = reviews or {}
     axes = [(axis.id, axis.label) for axis in workshop.axes]
     kind_of_idea = Counter((c.axis, c.kind) for c in contributions)
     ideas_per_axis = Counter(c.axis for c in contributions)
@@ -115,13 +127,16 @@ def synthesis_context(
         )
 
     # Ideas to check, least confident first; a repeated idea (same cluster) is listed once.
+    def to_review(c: Contribution) -> bool:
+        if c.axis is None:
+            return True
+        review = reviews.get(c.idea_id)
+        if review is not None:
+            return review.needs_review
+        return c.axis_source == "model" and c.axis_confidence is not None and c.axis_confidence < attention_threshold
+
     doubtful = sorted(
-        (
-            c
-            for c in contributions
-            if c.axis is None
-            or (c.axis_source == "model" and c.axis_confidence is not None and c.axis_confidence < attention_threshold)
-        ),
+        (c for c in contributions if to_review(c)),
         key=lambda c: (c.axis_confidence if c.axis_confidence is not None else -1.0, c.document, c.page),
     )
     repeats = Counter(c.cluster_id or c.idea_id for c in doubtful)
@@ -170,11 +185,20 @@ def synthesis_context(
                 "axis": f"{c.axis} – {labels.get(c.axis, c.axis_label)}" if c.axis is not None else "aucun",
                 "confidence": _percent(c.axis_confidence),
                 "times": repeats[c.cluster_id or c.idea_id],
+                "axis_2": _second_axis(reviews.get(c.idea_id), labels),
+                "evidence": "; ".join(reviews[c.idea_id].evidence) if c.idea_id in reviews else "",
             }
             for c in attention
         ],
         "attention_threshold": _percent(attention_threshold),
+        "multi_axis": sum(1 for r in reviews.values() if r.axis_2),
     }
+
+
+def _second_axis(review: AxisReview | None, labels: Mapping[str | None, str]) -> str:
+    if review is None or not review.axis_2:
+        return ""
+    return f"{review.axis_2} – {labels.get(review.axis_2, review.axis_2)} ({_percent(review.axis_2_confidence)})"
 
 
 def render_synthesis(
@@ -184,7 +208,8 @@ def render_synthesis(
     clusters: Sequence[ClusterSummary],
     documents: Sequence[DocumentResult],
     generated_at: datetime,
-    attention_threshold: float = DEFAULT_ATTENTION_THRESHOLD,
+    attention_threshold: float | None = None,
+    reviews: Mapping[str, AxisReview] | None = None,
 ) -> str:
     """The synthesis page as one self-contained HTML string."""
     context = synthesis_context(
@@ -194,5 +219,6 @@ def render_synthesis(
         documents=documents,
         generated_at=generated_at,
         attention_threshold=attention_threshold,
+        reviews=reviews,
     )
     return _environment().get_template(TEMPLATE_NAME).render(**context)

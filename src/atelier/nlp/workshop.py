@@ -3,12 +3,16 @@
     workshop = load_workshop(None)            # the bundled default, Atelier 6
     workshop = load_workshop("atelier6")      # a bundled id
     workshop = load_workshop("mon_atelier.yaml")
+
+An axis flagged `out_of_scope: true` is the optional "hors axes" class: ideas that belong to no
+axis of the workshop are classified there (its `id` goes to the `axis` column like any other).
+The `settings:` block holds the thresholds of classification (`WorkshopSettings`).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -22,9 +26,6 @@ DEFAULT_WORKSHOP = "atelier6"
 SUPPORTED_LANGUAGES: tuple[str, ...] = ("fr",)
 MIN_AXES = 2
 YAML_SUFFIXES: tuple[str, ...] = (".yaml", ".yml")
-# Default of the `settings:` block of a workshop file.
-DEFAULT_ABSTAIN_THRESHOLD = 0.0
-KNOWN_SETTINGS: tuple[str, ...] = ("abstain_threshold",)
 # A heading naming its axis by number: "AXE 2", "Axe 2 :", "AXE N°2" (after normalize_for_match).
 AXIS_NUMBER_PATTERN = re.compile(r"^\s*axe\s*(?:n\s*[°o]?\s*)?(\d+)\b\s*[:.\-–]?\s*")
 # Minimum rapidfuzz score (0–100) for a heading to name an axis by its label.
@@ -36,12 +37,45 @@ class WorkshopError(ValueError):
 
 
 @dataclass(frozen=True)
+class WorkshopSettings:
+    """The `settings:` block of a workshop file: how classification decides, per workshop.
+
+    abstain_threshold: below this probability of its best axis, a model's idea is flagged
+        `needs_review` (it keeps its best axis in `axis`, so the analyst sees the proposal).
+    second_axis_margin: the runner-up axis is reported (`axis_2`) when its probability is
+        within this margin of the best one...
+    second_axis_min_confidence: ...and at least this probability.
+    evidence_lemmas: how many lemmas `axis_evidence` lists.
+    """
+
+    abstain_threshold: float = 0.5
+    second_axis_margin: float = 0.25
+    second_axis_min_confidence: float = 0.2
+    evidence_lemmas: int = 3
+
+    def __post_init__(self) -> None:
+        for name in ("abstain_threshold", "second_axis_margin", "second_axis_min_confidence"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value <= 1.0:
+                raise ValueError(f"« {name} » doit être un nombre entre 0 et 1.")
+        value = self.evidence_lemmas
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 20:
+            raise ValueError("« evidence_lemmas » doit être un entier entre 0 et 20.")
+
+
+KNOWN_SETTINGS: tuple[str, ...] = tuple(f.name for f in fields(WorkshopSettings))
+DEFAULT_ABSTAIN_THRESHOLD = WorkshopSettings.abstain_threshold
+
+
+@dataclass(frozen=True)
 class Axis:
     id: str
     label: str
     description: str
     keywords: tuple[str, ...] = ()
     examples: tuple[str, ...] = ()
+    # The "hors axes" class: ideas that fit none of the workshop's axes.
+    out_of_scope: bool = False
 
 
 @dataclass(frozen=True)
@@ -50,12 +84,21 @@ class Workshop:
     title: str
     language: str
     axes: tuple[Axis, ...]
-    abstain_threshold: float = DEFAULT_ABSTAIN_THRESHOLD
+    settings: WorkshopSettings = field(default_factory=WorkshopSettings)
     source: str = ""
 
     @property
     def axis_ids(self) -> tuple[str, ...]:
         return tuple(axis.id for axis in self.axes)
+
+    @property
+    def abstain_threshold(self) -> float:
+        return self.settings.abstain_threshold
+
+    @property
+    def out_of_scope_axis(self) -> str | None:
+        """The id of the "hors axes" axis, if the workshop has one."""
+        return next((axis.id for axis in self.axes if axis.out_of_scope), None)
 
     def axis(self, axis_id: str) -> Axis:
         for axis in self.axes:
@@ -132,12 +175,16 @@ def parse_workshop(text: str, source: str = "<texte>") -> Workshop:
         if axis.id in seen:
             raise WorkshopError(f"{source} : l'identifiant d'axe « {axis.id} » apparaît plusieurs fois.")
         seen.add(axis.id)
+    if sum(axis.out_of_scope for axis in axes) > 1:
+        raise WorkshopError(f"{source} : un seul axe peut être marqué « out_of_scope » (hors axes).")
+    if len(axes) - sum(axis.out_of_scope for axis in axes) < MIN_AXES:
+        raise WorkshopError(f"{source} : il faut au moins {MIN_AXES} axes en plus de l'axe « hors axes ».")
     return Workshop(
         id=workshop_id,
         title=str(data.get("title") or workshop_id).strip(),
         language=language,
         axes=axes,
-        abstain_threshold=_parse_settings(data.get("settings"), source),
+        settings=_parse_settings(data.get("settings"), source),
         source=source,
     )
 
@@ -163,18 +210,22 @@ def _parse_axis(raw: Any, position: int, source: str) -> Axis:
     owner = f"l'axe n°{position}"
     axis_id = _required_text(raw, "id", source, owner)
     owner = f"l'axe « {axis_id} »"
+    out_of_scope = raw.get("out_of_scope", False)
+    if not isinstance(out_of_scope, bool):
+        raise WorkshopError(f"{source} : « out_of_scope » de {owner} doit valoir true ou false.")
     return Axis(
         id=axis_id,
         label=_required_text(raw, "label", source, owner),
         description=" ".join(_required_text(raw, "description", source, owner).split()),
         keywords=_text_list(raw.get("keywords"), "keywords", source, owner),
         examples=_text_list(raw.get("examples"), "examples", source, owner),
+        out_of_scope=out_of_scope,
     )
 
 
-def _parse_settings(raw: Any, source: str) -> float:
+def _parse_settings(raw: Any, source: str) -> WorkshopSettings:
     if raw is None:
-        return DEFAULT_ABSTAIN_THRESHOLD
+        return WorkshopSettings()
     if not isinstance(raw, dict):
         raise WorkshopError(f"{source} : « settings » doit être un dictionnaire.")
     unknown = sorted(set(map(str, raw)) - set(KNOWN_SETTINGS))
@@ -183,10 +234,14 @@ def _parse_settings(raw: Any, source: str) -> float:
             f"{source} : réglage inconnu dans « settings » : {', '.join(unknown)} "
             f"(réglages possibles : {', '.join(KNOWN_SETTINGS)})."
         )
-    value = raw.get("abstain_threshold", DEFAULT_ABSTAIN_THRESHOLD)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value <= 1.0:
-        raise WorkshopError(f"{source} : « abstain_threshold » doit être un nombre entre 0 et 1.")
-    return float(value)
+    values = {str(key): value for key, value in raw.items()}
+    for name in ("abstain_threshold", "second_axis_margin", "second_axis_min_confidence"):
+        if name in values and isinstance(values[name], int) and not isinstance(values[name], bool):
+            values[name] = float(values[name])
+    try:
+        return WorkshopSettings(**values)
+    except ValueError as error:
+        raise WorkshopError(f"{source} : {error}") from error
 
 
 def match_axis(workshop: Workshop, heading: str, *, min_score: float = HEADING_MATCH_MIN_SCORE) -> str | None:

