@@ -211,9 +211,11 @@ def _training_data(workshop: Workshop, inputs: Sequence[Path]) -> tuple[list[str
     """Labelled pairs (document-stated axes + the YAML's pseudo-examples) and the unlabelled
     ideas of the training documents (for self-training)."""
     from atelier.nlp.classify import training_set, unlabelled_texts
+    from atelier.nlp.placement import place_by_headings
 
     documents = _extract_training_documents(inputs)
     contributions = [c for d in documents if d.status == "ok" for c in d.contributions]
+    contributions = place_by_headings(contributions, workshop)
     texts, labels = training_set(workshop, contributions)
     return texts, labels, unlabelled_texts(workshop, contributions)
 

@@ -27,6 +27,7 @@ from atelier.flows.modeling import ModelChoice, choose_model, french
 from atelier.flows.synthesis import render_synthesis
 from atelier.nlp.classify import AxisReview, classify_ideas
 from atelier.nlp.dedup import ClusterSummary, DedupSettings, deduplicate_contributions, summarize_clusters
+from atelier.nlp.placement import place_by_headings
 from atelier.nlp.workshop import Workshop, load_workshop
 
 if TYPE_CHECKING:
@@ -245,6 +246,8 @@ def run_pipeline(
         _say(f"[{number}/{len(paths)}] {_document_line(result)}", logging.INFO if result.status == "ok" else logging.WARNING)
 
     contributions = [c for d in documents if d.status == "ok" for c in d.contributions]
+    with watch.stage("place"):
+        contributions = place_by_headings(contributions, config)
     model_info: dict[str, Any] = {"version": None, "origin": None, "note": "aucune contribution à classer"}
     notes: list[str] = []
     clusters: list[ClusterSummary] = []
