@@ -129,7 +129,7 @@ def main() -> None:
         report = C.evaluate_model(model, atelier6, [t for t, _ in scored], [a for _, a in scored], nlp)
         print(line(title, report))
         production = model
-    flagged = [C.review_of(p, atelier6).needs_review for p in C.predict_axes(production, off_axis, nlp)]
+    flagged = [C.needs_review(p, atelier6) for p in C.predict_axes(production, off_axis, nlp)]
     report = C.evaluate_model(production, atelier6, [t for t, _ in scored], [a for _, a in scored], nlp)
     print(f"    needs_review (confidence < {atelier6.settings.abstain_threshold:.2f}): "
           f"{report['needs_review']}/{len(scored)} scored post-its (accuracy of the others "

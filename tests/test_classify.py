@@ -16,14 +16,13 @@ from atelier.nlp.classify import (
     AxisPrediction,
     ClassifierSettings,
     classify_contributions,
-    classify_ideas,
     cross_validate,
     evaluate_model,
     load_axis_model,
     near_duplicate_groups,
+    placed_by_model,
     predict_axes,
     pseudo_examples,
-    review_of,
     save_axis_model,
     train_axis_model,
     training_set,
@@ -385,31 +384,32 @@ def test_classify_contributions(yaml_only_model, atelier6, french_nlp):
     assert classify_contributions([], atelier6, yaml_only_model, french_nlp) == []
 
 
-def test_classify_ideas_gives_review_columns(yaml_only_model, atelier6, french_nlp):
+def test_classify_contributions_sets_the_review_fields(yaml_only_model, atelier6, french_nlp):
     items = [
         contribution(1, "Développer des jardins familiaux"),
         contribution(2, "Un texte que le rapport place lui-même", stated_axis="2"),
         contribution(3, "Une question sur la cohésion sociale et l'emploi"),
     ]
-    classification = classify_ideas(items, atelier6, yaml_only_model, french_nlp)
-    reviews = classification.reviews
-    assert set(reviews) == {"i001", "i002", "i003"}
-    assert reviews["i002"].needs_review is False and reviews["i002"].axis_2 is None and reviews["i002"].evidence == ()
-    first = classification.contributions[0]
-    assert reviews["i001"].needs_review == (first.axis_confidence < atelier6.settings.abstain_threshold)
-    assert "jardin" in reviews["i001"].evidence or "familial" in reviews["i001"].evidence
-    assert reviews["i001"].evidence_text == "; ".join(reviews["i001"].evidence)
+    assert all(item.needs_review is None for item in items)
+    result = classify_contributions(items, atelier6, yaml_only_model, french_nlp)
+    assert [c.idea_id for c in result] == ["i001", "i002", "i003"]
+    assert all(c.needs_review is not None for c in result)
+    second = result[1]
+    assert second.needs_review is False and second.axis_2 is None and second.axis_evidence == ()
+    first = result[0]
+    assert first.needs_review == (first.axis_confidence < atelier6.settings.abstain_threshold)
+    assert "jardin" in first.axis_evidence or "familial" in first.axis_evidence
+    assert isinstance(first.axis_evidence, tuple) and all(isinstance(lemma, str) for lemma in first.axis_evidence)
 
 
 def test_abstaining_flags_the_idea_and_keeps_the_best_axis(yaml_only_model, atelier6, french_nlp):
     strict = dataclasses.replace(atelier6, settings=WorkshopSettings(abstain_threshold=0.999))
     items = [contribution(1, "Organiser des conseils municipaux de jeunes"), contribution(2, "x", stated_axis="1")]
-    classification = classify_ideas(items, strict, yaml_only_model, french_nlp)
-    first, second = classification.contributions
+    first, second = classify_contributions(items, strict, yaml_only_model, french_nlp)
     assert (first.axis, first.axis_label, first.axis_source) == ("3", "Comment faire participer les citoyens ?", "model")
-    assert first.axis_confidence < 0.999 and classification.reviews["i001"].needs_review is True
+    assert first.axis_confidence < 0.999 and first.needs_review is True
     assert second.axis == "1" and second.axis_source == "document"
-    assert classification.reviews["i002"].needs_review is False
+    assert second.needs_review is False
 
 
 def test_second_axis_only_when_close():
@@ -418,12 +418,17 @@ def test_second_axis_only_when_close():
     close = AxisPrediction("4", 0.45, "5", 0.40, ("précarité", "énergétique", "logement"))
     far = AxisPrediction("4", 0.80, "5", 0.10, ())
     weak = AxisPrediction("4", 0.30, "5", 0.20, ())
-    assert review_of(close, workshop) == review_of(close, workshop)
-    assert (review_of(close, workshop).axis_2, review_of(close, workshop).axis_2_confidence) == ("5", 0.40)
-    assert review_of(close, workshop).evidence == ("précarité", "énergétique")
-    assert review_of(close, workshop).needs_review is True  # 0.45 < default 0.5
-    assert review_of(far, workshop).axis_2 is None and review_of(far, workshop).needs_review is False
-    assert review_of(weak, workshop).axis_2 is None  # runner-up below the minimum
+    item = contribution(1, "Lutter contre la précarité énergétique des logements")
+    placed = placed_by_model(item, close, workshop)
+    assert placed == placed_by_model(item, close, workshop)
+    assert (placed.axis, placed.axis_source, placed.axis_confidence) == ("4", "model", 0.45)
+    assert placed.axis_label == workshop.axis_label("4")
+    assert (placed.axis_2, placed.axis_2_confidence) == ("5", 0.40)
+    assert placed.axis_evidence == ("précarité", "énergétique")
+    assert placed.needs_review is True  # 0.45 < default 0.5
+    assert placed_by_model(item, far, workshop).axis_2 is None and placed_by_model(item, far, workshop).needs_review is False
+    assert placed_by_model(item, weak, workshop).axis_2 is None  # runner-up below the minimum
+    assert item.axis is None and item.needs_review is None  # input untouched
 
 
 def test_model_of_another_workshop_is_refused(tmp_path, yaml_only_model, french_nlp):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 from datetime import datetime
 
@@ -152,19 +153,18 @@ def test_an_empty_run_still_has_the_columns(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def reviews():
-    """What the classifier says of the first two (model) ideas; the third is placed by the document."""
-    from atelier.nlp.classify import AxisReview
+def reviewed(records):
+    """The records with what the classifier says of the first two (model) ideas; the third is placed by the document."""
+    first, second, third = records
+    return [
+        dataclasses.replace(first, needs_review=True, axis_2="4", axis_2_confidence=0.38, axis_evidence=("santé", "quartier")),
+        dataclasses.replace(second, needs_review=False, axis_evidence=("santé",)),
+        dataclasses.replace(third, needs_review=False),
+    ]
 
-    return {
-        "abababababab-0001": AxisReview(needs_review=True, axis_2="4", axis_2_confidence=0.38, evidence=("santé", "quartier")),
-        "abababababab-0002": AxisReview(needs_review=False, evidence=("santé",)),
-        "abababababab-0003": AxisReview(),
-    }
 
-
-def test_review_columns_follow_the_contract_ones(records, reviews, tmp_path):
-    parquet, csv_path = outputs.write_ideas(records, tmp_path, reviews)
+def test_review_columns_follow_the_contract_ones(records, reviewed, tmp_path):
+    parquet, csv_path = outputs.write_ideas(reviewed, tmp_path)
     frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
     assert list(frame.columns[: len(CONTRACT_COLUMNS)]) == CONTRACT_COLUMNS
     assert list(frame.columns[-4:]) == REVIEW_COLUMNS
@@ -180,14 +180,13 @@ def test_review_columns_follow_the_contract_ones(records, reviews, tmp_path):
     assert frame["needs_review"].tolist() == ["", "", ""] and frame["axis_evidence"].tolist() == ["", "", ""]
 
 
-def test_synthesis_lists_the_ideas_flagged_for_review(records, reviews, documents, workshop):
+def test_synthesis_lists_the_ideas_flagged_for_review(reviewed, documents, workshop):
     context = synthesis_context(
         workshop=workshop,
-        contributions=records,
-        clusters=summarize_clusters(records),
+        contributions=reviewed,
+        clusters=summarize_clusters(reviewed),
         documents=documents,
         generated_at=datetime(2024, 5, 1),
-        reviews=reviews,
     )
     assert [(a["text"], a["axis_2"], a["evidence"]) for a in context["attention"]] == [
         (
@@ -199,11 +198,10 @@ def test_synthesis_lists_the_ideas_flagged_for_review(records, reviews, document
     assert context["multi_axis"] == 1
     html = render_synthesis(
         workshop=workshop,
-        contributions=records,
-        clusters=summarize_clusters(records),
+        contributions=reviewed,
+        clusters=summarize_clusters(reviewed),
         documents=documents,
         generated_at=datetime(2024, 5, 1),
-        reviews=reviews,
     )
     assert "santé; quartier" in html and "needs_review" in html and "second axe proche" in html
 

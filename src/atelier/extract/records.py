@@ -45,8 +45,8 @@ class Detail:
 class Contribution:
     """One idea of a workshop: a post-it, an objective or an action.
 
-    The first group of fields is set by extraction; `axis*` by classification,
-    `cluster_id`/`canonical` by deduplication.
+    The first group of fields is set by extraction; `axis*`, `needs_review` and `axis_2*` by
+    classification, `cluster_id`/`canonical` by deduplication.
     """
 
     idea_id: str
@@ -67,6 +67,12 @@ class Contribution:
     axis_label: str = ""
     axis_source: AxisSource | None = None
     axis_confidence: float | None = None
+    # Set by classification too: is the axis to be checked by an analyst (None: not classified),
+    # the runner-up axis when close, and the lemmas that weighed most towards the axis.
+    needs_review: bool | None = None
+    axis_2: str | None = None
+    axis_2_confidence: float | None = None
+    axis_evidence: tuple[str, ...] = ()
     cluster_id: str | None = None
     canonical: bool | None = None
 

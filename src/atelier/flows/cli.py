@@ -384,7 +384,8 @@ def classify(
     """Classe chaque ligne d'un CSV dans un axe de l'atelier (colonnes axis, axis_label,
     axis_confidence, needs_review, axis_2, axis_2_confidence, axis_evidence)."""
     from atelier.flows.modeling import load_saved_model, train_model
-    from atelier.nlp.classify import AxisModelError, classify_ideas
+    from atelier.flows.outputs import EVIDENCE_SEPARATOR
+    from atelier.nlp.classify import AxisModelError, classify_contributions
 
     config = _load_workshop(workshop)
     frame = _read_table(input_csv, text_column)
@@ -397,7 +398,7 @@ def classify(
         if model is None:
             _say(f"Aucun modèle enregistré pour « {config.id} » : entraînement sur la configuration de l'atelier.")
             model = train_model(config, records, nlp)
-        classification = classify_ideas(records, config, model, nlp)
+        classified = classify_contributions(records, config, model, nlp)
     except AxisModelError as error:
         _fail(str(error))
 
@@ -411,15 +412,14 @@ def classify(
         "axis_2_confidence": [None] * size,
         "axis_evidence": [""] * size,
     }
-    for row, record in zip(rows, classification.contributions, strict=True):
-        review = classification.reviews[record.idea_id]
+    for row, record in zip(rows, classified, strict=True):
         columns["axis"][row] = record.axis or ""
         columns["axis_label"][row] = record.axis_label
         columns["axis_confidence"][row] = record.axis_confidence
-        columns["needs_review"][row] = review.needs_review
-        columns["axis_2"][row] = review.axis_2 or ""
-        columns["axis_2_confidence"][row] = review.axis_2_confidence
-        columns["axis_evidence"][row] = review.evidence_text
+        columns["needs_review"][row] = record.needs_review
+        columns["axis_2"][row] = record.axis_2 or ""
+        columns["axis_2_confidence"][row] = record.axis_2_confidence
+        columns["axis_evidence"][row] = EVIDENCE_SEPARATOR.join(record.axis_evidence)
     result = _with_columns(frame, columns)
     result["needs_review"] = result["needs_review"].astype("boolean")
     _write_table(result, out)
@@ -429,7 +429,7 @@ def classify(
             counts[str(value)] = counts.get(str(value), 0) + 1
     per_axis = ", ".join(f"axe {a} : {counts.get(a, 0)}" for a in config.axis_ids)
     flagged = sum(1 for value in columns["needs_review"] if value)
-    typer.echo(f"{len(classification.contributions)} ligne(s) classée(s) avec le modèle {model.version} → {out}")
+    typer.echo(f"{len(classified)} ligne(s) classée(s) avec le modèle {model.version} → {out}")
     typer.echo(f"Par axe : {per_axis}")
     typer.echo(f"À revoir (confiance < {config.settings.abstain_threshold:.2f}) : {flagged}")
 

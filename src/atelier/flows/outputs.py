@@ -14,15 +14,12 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
 from atelier.extract.records import KINDS, Contribution, DocumentResult
 from atelier.nlp.dedup import ClusterSummary
-
-if TYPE_CHECKING:
-    from atelier.nlp.classify import AxisReview
 
 IDEA_COLUMNS: tuple[str, ...] = (
     "idea_id",
@@ -91,17 +88,14 @@ _FLOAT_COLUMNS = ("axis_confidence", "x0", "top", "x1", "bottom", "ocr_confidenc
 # ---------------------------------------------------------------- frames
 
 
-def ideas_frame(contributions: Iterable[Contribution], reviews: Mapping[str, AxisReview] | None = None) -> pd.DataFrame:
+def ideas_frame(contributions: Iterable[Contribution]) -> pd.DataFrame:
     """One row per contribution, contract columns first and in order, then the extra ones.
 
-    `reviews`: the classifier's review columns by idea id; an idea without one (no
-    classification ran) has `needs_review` empty.
+    An idea no classification ran on has `needs_review` empty.
     """
-    reviews = reviews or {}
     rows = []
     for c in contributions:
         box = c.bbox
-        review = reviews.get(c.idea_id)
         rows.append(
             {
                 "idea_id": c.idea_id,
@@ -125,10 +119,10 @@ def ideas_frame(contributions: Iterable[Contribution], reviews: Mapping[str, Axi
                 "x1": box.x1 if box else None,
                 "bottom": box.bottom if box else None,
                 "ocr_confidence": c.ocr_confidence,
-                "needs_review": review.needs_review if review is not None else None,
-                "axis_2": (review.axis_2 or "") if review is not None else "",
-                "axis_2_confidence": review.axis_2_confidence if review is not None else None,
-                "axis_evidence": EVIDENCE_SEPARATOR.join(review.evidence) if review is not None else "",
+                "needs_review": c.needs_review,
+                "axis_2": c.axis_2 or "",
+                "axis_2_confidence": c.axis_2_confidence,
+                "axis_evidence": EVIDENCE_SEPARATOR.join(c.axis_evidence),
             }
         )
     columns = IDEA_COLUMNS + IDEA_EXTRA_COLUMNS + IDEA_REVIEW_COLUMNS
@@ -212,10 +206,8 @@ def write_json(data: Mapping[str, Any], path: Path) -> Path:
 # ---------------------------------------------------------------- the files of a run
 
 
-def write_ideas(
-    contributions: Sequence[Contribution], out: Path, reviews: Mapping[str, AxisReview] | None = None
-) -> tuple[Path, Path]:
-    frame = ideas_frame(contributions, reviews)
+def write_ideas(contributions: Sequence[Contribution], out: Path) -> tuple[Path, Path]:
+    frame = ideas_frame(contributions)
     return write_parquet(frame, Path(out) / IDEAS_PARQUET), write_csv(frame, Path(out) / IDEAS_CSV)
 
 

@@ -25,7 +25,7 @@ from atelier.flows import outputs
 from atelier.flows.inputs import InputFile, TransientReadError, collect_inputs, extract_input, read_input
 from atelier.flows.modeling import ModelChoice, choose_model, french
 from atelier.flows.synthesis import render_synthesis
-from atelier.nlp.classify import AxisReview, classify_ideas
+from atelier.nlp.classify import classify_contributions
 from atelier.nlp.dedup import ClusterSummary, DedupSettings, deduplicate_contributions, summarize_clusters
 from atelier.nlp.placement import place_by_headings
 from atelier.nlp.workshop import Workshop, load_workshop
@@ -117,9 +117,8 @@ def choose_model_task(
 @task(name="classer", cache_policy=NO_CACHE)
 def classify_task(
     contributions: list[Contribution], workshop: Workshop, choice: ModelChoice, nlp: spacy.Language
-) -> tuple[list[Contribution], dict[str, AxisReview]]:
-    classification = classify_ideas(contributions, workshop, choice.model, nlp)
-    return classification.contributions, classification.reviews
+) -> list[Contribution]:
+    return classify_contributions(contributions, workshop, choice.model, nlp)
 
 
 @task(name="dédoublonner", cache_policy=NO_CACHE)
@@ -136,9 +135,8 @@ def write_outputs_task(
     contributions: list[Contribution],
     clusters: list[ClusterSummary],
     generated_at: datetime,
-    reviews: dict[str, AxisReview] | None = None,
 ) -> list[Path]:
-    return write_run_outputs(out, workshop, documents, contributions, clusters, generated_at, reviews)
+    return write_run_outputs(out, workshop, documents, contributions, clusters, generated_at)
 
 
 @task(name="écrire le manifeste", cache_policy=NO_CACHE)
@@ -153,22 +151,17 @@ def write_run_outputs(
     contributions: Sequence[Contribution],
     clusters: Sequence[ClusterSummary],
     generated_at: datetime,
-    reviews: dict[str, AxisReview] | None = None,
 ) -> list[Path]:
-    """The dataset files and the synthesis of a run, each written atomically (the manifest comes after).
-
-    `reviews`: the classifier's review columns by idea id (needs_review, axis_2, evidence).
-    """
+    """The dataset files and the synthesis of a run, each written atomically (the manifest comes after)."""
     html = render_synthesis(
         workshop=workshop,
         contributions=contributions,
         clusters=clusters,
         documents=documents,
         generated_at=generated_at,
-        reviews=reviews,
     )
     return [
-        *outputs.write_ideas(contributions, out, reviews),
+        *outputs.write_ideas(contributions, out),
         outputs.write_details(contributions, out),
         outputs.write_clusters(clusters, out),
         outputs.write_synthesis(html, out),
@@ -251,7 +244,6 @@ def run_pipeline(
     model_info: dict[str, Any] = {"version": None, "origin": None, "note": "aucune contribution à classer"}
     notes: list[str] = []
     clusters: list[ClusterSummary] = []
-    reviews: dict[str, AxisReview] = {}
     choice: ModelChoice | None = None
     if contributions:
         with watch.stage("language"):
@@ -265,13 +257,13 @@ def run_pipeline(
         where = f"enregistré ({choice.directory})" if choice.origin == "saved" else "entraîné à la volée"
         _say(f"Modèle d'axes {where} : {choice.model.version}")
         with watch.stage("classify"):
-            contributions, reviews = classify_task(contributions, config, choice, nlp)
+            contributions = classify_task(contributions, config, choice, nlp)
         with watch.stage("deduplicate"):
             contributions, clusters = deduplicate_task(contributions)
         _say(f"{len(contributions)} contribution(s) classée(s), {len(clusters)} idée(s) distincte(s).")
 
     with watch.stage("write"):
-        files = write_outputs_task(Path(out), config, documents, contributions, clusters, started_at, reviews)
+        files = write_outputs_task(Path(out), config, documents, contributions, clusters, started_at)
     finished_at = datetime.now().astimezone()
     manifest = outputs.build_manifest(
         version=atelier.__version__,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import jinja2
 
@@ -18,12 +18,9 @@ from atelier.extract.records import KINDS, Contribution, DocumentResult
 from atelier.nlp.dedup import ClusterSummary
 from atelier.nlp.workshop import Workshop
 
-if TYPE_CHECKING:
-    from atelier.nlp.classify import AxisReview
-
 KIND_LABELS: dict[str, str] = {"postit": "post-it", "objective": "objectif", "action": "action"}
 KIND_LABELS_PLURAL: dict[str, str] = {"postit": "post-it", "objective": "objectifs", "action": "actions"}
-# Without the classifier's review columns, ideas the model placed with a confidence below this
+# Without the classifier's `needs_review`, ideas the model placed with a confidence below this
 # (default: the workshop's abstain_threshold) are listed for a human look.
 DEFAULT_ATTENTION_THRESHOLD = 0.5
 TEMPLATE_NAME = "synthesis.html"
@@ -66,16 +63,14 @@ def synthesis_context(
     documents: Sequence[DocumentResult],
     generated_at: datetime,
     attention_threshold: float | None = None,
-    reviews: Mapping[str, AxisReview] | None = None,
 ) -> dict[str, Any]:
     """Everything the template shows, as plain values.
 
-    Ideas to review: those the classifier flagged `needs_review` (`reviews`, by idea id), and
-    any idea without axis; without `reviews`, the model's ideas below `attention_threshold`.
+    Ideas to review: those the classifier flagged `needs_review`, and any idea without axis;
+    an idea whose `needs_review` is unset is listed if the model placed it below `attention_threshold`.
     """
     if attention_threshold is None:
         attention_threshold = workshop.settings.abstain_threshold
-    reviews = reviews or {}
     axes = [(axis.id, axis.label) for axis in workshop.axes]
     kind_of_idea = Counter((c.axis, c.kind) for c in contributions)
     ideas_per_axis = Counter(c.axis for c in contributions)
@@ -130,9 +125,8 @@ def synthesis_context(
     def to_review(c: Contribution) -> bool:
         if c.axis is None:
             return True
-        review = reviews.get(c.idea_id)
-        if review is not None:
-            return review.needs_review
+        if c.needs_review is not None:
+            return c.needs_review
         return c.axis_source == "model" and c.axis_confidence is not None and c.axis_confidence < attention_threshold
 
     doubtful = sorted(
@@ -185,20 +179,20 @@ def synthesis_context(
                 "axis": f"{c.axis} – {labels.get(c.axis, c.axis_label)}" if c.axis is not None else "aucun",
                 "confidence": _percent(c.axis_confidence),
                 "times": repeats[c.cluster_id or c.idea_id],
-                "axis_2": _second_axis(reviews.get(c.idea_id), labels),
-                "evidence": "; ".join(reviews[c.idea_id].evidence) if c.idea_id in reviews else "",
+                "axis_2": _second_axis(c, labels),
+                "evidence": "; ".join(c.axis_evidence),
             }
             for c in attention
         ],
         "attention_threshold": _percent(attention_threshold),
-        "multi_axis": sum(1 for r in reviews.values() if r.axis_2),
+        "multi_axis": sum(1 for c in contributions if c.axis_2),
     }
 
 
-def _second_axis(review: AxisReview | None, labels: Mapping[str | None, str]) -> str:
-    if review is None or not review.axis_2:
+def _second_axis(c: Contribution, labels: Mapping[str | None, str]) -> str:
+    if not c.axis_2:
         return ""
-    return f"{review.axis_2} – {labels.get(review.axis_2, review.axis_2)} ({_percent(review.axis_2_confidence)})"
+    return f"{c.axis_2} – {labels.get(c.axis_2, c.axis_2)} ({_percent(c.axis_2_confidence)})"
 
 
 def render_synthesis(
@@ -209,7 +203,6 @@ def render_synthesis(
     documents: Sequence[DocumentResult],
     generated_at: datetime,
     attention_threshold: float | None = None,
-    reviews: Mapping[str, AxisReview] | None = None,
 ) -> str:
     """The synthesis page as one self-contained HTML string."""
     context = synthesis_context(
@@ -219,6 +212,5 @@ def render_synthesis(
         documents=documents,
         generated_at=generated_at,
         attention_threshold=attention_threshold,
-        reviews=reviews,
     )
     return _environment().get_template(TEMPLATE_NAME).render(**context)

@@ -35,7 +35,7 @@ import re
 import time
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -158,28 +158,6 @@ class AxisPrediction:
     second_axis: str | None = None
     second_confidence: float | None = None
     evidence: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class AxisReview:
-    """What an analyst needs next to a model's axis: the columns added after the contract ones."""
-
-    needs_review: bool = False
-    axis_2: str | None = None
-    axis_2_confidence: float | None = None
-    evidence: tuple[str, ...] = ()
-
-    @property
-    def evidence_text(self) -> str:
-        return "; ".join(self.evidence)
-
-
-@dataclass(frozen=True)
-class Classification:
-    """Classified copies of the contributions (same order) and, by idea id, their review columns."""
-
-    contributions: list[Contribution]
-    reviews: dict[str, AxisReview] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -950,8 +928,14 @@ def predict_axes(
     return _predict_analysis(model.pipeline, analysis, evidence)
 
 
-def review_of(prediction: AxisPrediction, workshop: Workshop) -> AxisReview:
-    """The review columns of a model's prediction under the workshop's settings."""
+def needs_review(prediction: AxisPrediction, workshop: Workshop) -> bool:
+    """Whether a model's axis is too unsure to be kept without an analyst's look."""
+    return prediction.confidence < workshop.settings.abstain_threshold
+
+
+def placed_by_model(item: Contribution, prediction: AxisPrediction, workshop: Workshop) -> Contribution:
+    """A copy of `item` with the model's best axis and, under the workshop's settings, the
+    review fields: `needs_review`, the runner-up axis when close, the evidence lemmas."""
     settings = workshop.settings
     close = (
         prediction.second_axis is not None
@@ -959,18 +943,39 @@ def review_of(prediction: AxisPrediction, workshop: Workshop) -> AxisReview:
         and prediction.second_confidence >= settings.second_axis_min_confidence
         and prediction.confidence - prediction.second_confidence <= settings.second_axis_margin
     )
-    return AxisReview(
-        needs_review=prediction.confidence < settings.abstain_threshold,
+    return dataclasses.replace(
+        item,
+        axis=prediction.axis,
+        axis_label=workshop.axis_label(prediction.axis),
+        axis_source="model",
+        axis_confidence=prediction.confidence,
+        needs_review=needs_review(prediction, workshop),
         axis_2=prediction.second_axis if close else None,
         axis_2_confidence=prediction.second_confidence if close else None,
-        evidence=prediction.evidence[: settings.evidence_lemmas],
+        axis_evidence=prediction.evidence[: settings.evidence_lemmas],
     )
 
 
-def classify_ideas(
+def placed_by_document(item: Contribution, workshop: Workshop) -> Contribution:
+    """A copy of `item` in the axis its report states (confidence 1, nothing to review)."""
+    axis_id = str(item.stated_axis)
+    return dataclasses.replace(
+        item,
+        axis=axis_id,
+        axis_label=workshop.axis_label(axis_id),
+        axis_source="document",
+        axis_confidence=1.0,
+        needs_review=False,
+        axis_2=None,
+        axis_2_confidence=None,
+        axis_evidence=(),
+    )
+
+
+def classify_contributions(
     contributions: Sequence[Contribution], workshop: Workshop, model: AxisModel, nlp: spacy.Language
-) -> Classification:
-    """Copies with `axis*` filled in (same order), and the review columns of each idea.
+) -> list[Contribution]:
+    """Copies with the axis fields filled in (same order): `axis*`, `needs_review`, `axis_2*`.
 
     The report's own placement wins (`document`, confidence 1). Other ideas get the model's
     best axis (`model`) even when unsure: below the workshop's `abstain_threshold` they are
@@ -988,37 +993,10 @@ def classify_ideas(
         model, [contributions[i].text for i in to_predict], nlp, evidence=workshop.settings.evidence_lemmas
     )
     predictions = dict(zip(to_predict, predicted, strict=True))
-    result: list[Contribution] = []
-    reviews: dict[str, AxisReview] = {}
-    for index, item in enumerate(contributions):
-        if index not in predictions:
-            axis_id = str(item.stated_axis)
-            result.append(
-                dataclasses.replace(
-                    item, axis=axis_id, axis_label=workshop.axis_label(axis_id), axis_source="document", axis_confidence=1.0
-                )
-            )
-            reviews[item.idea_id] = AxisReview()
-            continue
-        prediction = predictions[index]
-        result.append(
-            dataclasses.replace(
-                item,
-                axis=prediction.axis,
-                axis_label=workshop.axis_label(prediction.axis),
-                axis_source="model",
-                axis_confidence=prediction.confidence,
-            )
-        )
-        reviews[item.idea_id] = review_of(prediction, workshop)
-    return Classification(contributions=result, reviews=reviews)
-
-
-def classify_contributions(
-    contributions: Sequence[Contribution], workshop: Workshop, model: AxisModel, nlp: spacy.Language
-) -> list[Contribution]:
-    """`classify_ideas` without the review columns."""
-    return classify_ideas(contributions, workshop, model, nlp).contributions
+    return [
+        placed_by_model(item, predictions[index], workshop) if index in predictions else placed_by_document(item, workshop)
+        for index, item in enumerate(contributions)
+    ]
 
 
 # ---------------------------------------------------------------- saving and loading
@@ -1227,7 +1205,7 @@ def evaluate_model(
     skipped = len(texts) - len(pairs)
     predictions = predict_axes(model, [text for text, _ in pairs], nlp, evidence=0)
     report = scores_report(workshop, [label for _, label in pairs], [p.axis for p in predictions])
-    review = [review_of(p, workshop).needs_review for p in predictions]
+    review = [needs_review(p, workshop) for p in predictions]
     kept = [p.axis == label for p, (_, label), flagged in zip(predictions, pairs, review, strict=True) if not flagged]
     return {
         "workshop_id": workshop.id,
