@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass, field
 
 from atelier.extract.grid import Cell, Grid
-from atelier.extract.records import BBox, Detail, Kind
 from atelier.extract.participation import participation_statistics
+from atelier.extract.records import BBox, Detail, Kind
 from atelier.extract.settings import ExtractionSettings
 from atelier.extract.text import compile_label_pattern, fold, join_lines, split_label, strip_list_marker
 
