@@ -6,7 +6,11 @@
    sample reports state), folds grouped by near-duplicate text (StratifiedGroupKFold).
 2. Transfer to post-its: trained on actions and objectives, scored on the post-its labelled by
    hand in tests/labels/atelier6_postits.csv (axis "0" = fits none of the five axes: not scored,
-   but we report how many of those the model flags `needs_review`).
+   but we report how many of those the model flags `needs_review`). First on the text alone
+   (as before ideas were read with their theme), then with context: each idea read as
+   `classify.idea_text` (its text + the theme cell it sits under in the report), the labelled
+   post-its joined to their theme by text from tests/expected/atelier6_cohesion_sociale.json
+   (first occurrence).
 3. Cold start on an unseen workshop (src/atelier/workshops/alimentation_rennes.yaml): zero-shot
    (descriptions and keywords only) and few-shot (three examples per axis), scored on the 66
    ideas of tests/labels/alimentation_rennes_items.csv.
@@ -31,6 +35,7 @@ except (AttributeError, OSError):  # not Linux
 import csv
 import dataclasses
 import io
+import json
 import sys
 import tempfile
 import time
@@ -42,6 +47,7 @@ RESULTS = ROOT / "bench" / "results" / "classify.txt"
 POSTIT_LABELS = ROOT / "tests" / "labels" / "atelier6_postits.csv"
 COLD_WORKSHOP = ROOT / "src" / "atelier" / "workshops" / "alimentation_rennes.yaml"
 COLD_ITEMS = ROOT / "tests" / "labels" / "alimentation_rennes_items.csv"
+POSTIT_CONTEXT = ROOT / "tests" / "expected" / "atelier6_cohesion_sociale.json"
 SPEED_IDEAS = 10_000
 
 
@@ -49,6 +55,14 @@ def read_labels(path: Path) -> tuple[list[str], list[str]]:
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     return [row["text"] for row in rows], [row["axis"] for row in rows]
+
+
+def themes_by_text(path: Path) -> dict[str, str]:
+    """Text → theme of its first occurrence among the expected items of the Atelier 6 report."""
+    themes: dict[str, str] = {}
+    for item in json.loads(path.read_text(encoding="utf-8"))["items"]:
+        themes.setdefault(item["text"], item.get("theme") or "")
+    return themes
 
 
 def labels_only(workshop):
@@ -83,29 +97,34 @@ def main() -> None:
     documents = [d for d in extract_files(collect_inputs([ROOT / "data" / "raw"])) if d.status == "ok"]
     contributions = [c for d in documents for c in d.contributions]
     stated = [c for c in contributions if c.stated_axis in atelier6.axis_ids]
-    postits_batch = C.unlabelled_texts(atelier6, contributions)
+    postits_batch = C.unlabelled_texts(atelier6, contributions, context=False)
+    postits_batch_context = C.unlabelled_texts(atelier6, contributions)
     print(f"Sample reports: {len(documents)}, {len(contributions)} items, {len(stated)} with an axis stated by the document "
           f"({len({' '.join(c.text.lower().split()) for c in stated})} distinct texts), {len(postits_batch)} without.")
 
     predicted = C.ClassifierSettings(self_training_balance="predicted")  # the first, pre-registered setting
     # 1. Cross-validation on actions and objectives.
-    texts, labels = C.training_set(atelier6, contributions)
-    cv = C.cross_validate(atelier6, texts, labels, nlp, folds=5, unlabelled=postits_batch)
+    texts, labels = C.training_set(atelier6, contributions)  # with context (theme), as in production
+    cv = C.cross_validate(atelier6, texts, labels, nlp, folds=5, unlabelled=postits_batch_context)
     print("\n== 1. Atelier 6 actions and objectives, 5-fold StratifiedGroupKFold (groups: near-identical texts)")
-    print(line(f"YAML + self-training, default ({cv['n_groups']} groups)", cv))
+    print(line(f"YAML + self-training, with theme: default ({cv['n_groups']} groups)", cv))
     calibration = cv["calibration"]
     print(f"    calibration: ECE {calibration['expected_calibration_error']:.3f}, needs_review at "
           f"{calibration['abstain_threshold']:.2f}: {100 * calibration['needs_review_share']:.1f} % of ideas, "
           f"accuracy of the others {calibration['accuracy_without_review']}")
+    plain_texts, plain_labels = C.training_set(atelier6, contributions, context=False)
+    cv_text = C.cross_validate(atelier6, plain_texts, plain_labels, nlp, folds=5, unlabelled=postits_batch)
+    print(line(f"YAML + self-training, text alone ({cv_text['n_groups']} groups)", cv_text))
     cv_predicted = C.cross_validate(
-        atelier6, texts, labels, nlp, folds=5, unlabelled=postits_batch, calibrate=False, settings=predicted
+        atelier6, plain_texts, plain_labels, nlp, folds=5, unlabelled=postits_batch, calibrate=False, settings=predicted
     )
-    print(line("YAML + self-training (predicted share)", cv_predicted))
+    print(line("YAML + self-training (predicted share), text alone", cv_predicted))
     cv_plain = C.cross_validate(
-        labels_only(atelier6), *C.training_set(labels_only(atelier6), contributions), nlp, folds=5, calibrate=False,
+        labels_only(atelier6), *C.training_set(labels_only(atelier6), contributions, context=False), nlp, folds=5,
+        calibrate=False,
         settings=C.ClassifierSettings(self_training_rounds=0),
     )
-    print(line("no YAML text, no self-training", cv_plain))
+    print(line("no YAML text, no self-training, text alone", cv_plain))
 
     # 2. Transfer to post-its.
     postit_texts, postit_labels = read_labels(POSTIT_LABELS)
@@ -122,18 +141,39 @@ def main() -> None:
         ("actions+objectives + YAML, self-training (predicted share)", atelier6, predicted),
         ("actions+objectives + YAML, self-training (balanced): default", atelier6, C.ClassifierSettings()),
     ]
-    production = None
-    for title, workshop, settings in variants:
-        train_texts, train_labels = C.training_set(workshop, [c for c in stated if c.kind in ("action", "objective")])
-        model = C.train_axis_model(workshop, train_texts, train_labels, nlp, settings, unlabelled=pool)
+    actions_objectives = [c for c in stated if c.kind in ("action", "objective")]
+
+    def transfer(variants, context, pool, scored, off_axis) -> None:
+        model = None
+        for title, workshop, settings in variants:
+            train_texts, train_labels = C.training_set(workshop, actions_objectives, context=context)
+            model = C.train_axis_model(workshop, train_texts, train_labels, nlp, settings, unlabelled=pool)
+            report = C.evaluate_model(model, atelier6, [t for t, _ in scored], [a for _, a in scored], nlp)
+            print(line(title, report))
+        flagged = [C.needs_review(p, atelier6) for p in C.predict_axes(model, off_axis, nlp)]
         report = C.evaluate_model(model, atelier6, [t for t, _ in scored], [a for _, a in scored], nlp)
-        print(line(title, report))
-        production = model
-    flagged = [C.needs_review(p, atelier6) for p in C.predict_axes(production, off_axis, nlp)]
-    report = C.evaluate_model(production, atelier6, [t for t, _ in scored], [a for _, a in scored], nlp)
-    print(f"    needs_review (confidence < {atelier6.settings.abstain_threshold:.2f}): "
-          f"{report['needs_review']}/{len(scored)} scored post-its (accuracy of the others "
-          f"{report['accuracy_without_review']:.3f}); {sum(flagged)}/{len(off_axis)} hors-axes post-its")
+        print(f"    needs_review (confidence < {atelier6.settings.abstain_threshold:.2f}): "
+              f"{report['needs_review']}/{len(scored)} scored post-its (accuracy of the others "
+              f"{report['accuracy_without_review']:.3f}); {sum(flagged)}/{len(off_axis)} hors-axes post-its")
+
+    print("-- text alone")
+    transfer(variants, False, pool, scored, off_axis)
+    # The same post-its read with the theme cell they sit under (first occurrence of the text).
+    themes = themes_by_text(POSTIT_CONTEXT)
+    missing = [t for t in postit_texts if t not in themes]
+    if missing:
+        raise SystemExit(f"{len(missing)} labelled post-its not found in {POSTIT_CONTEXT.name}: {missing[:3]}")
+    scored_context = [(C.with_context(t, themes[t]), a) for t, a in scored]
+    off_axis_context = [C.with_context(t, themes[t]) for t in off_axis]
+    pool_context = list(dict.fromkeys([*postits_batch_context, *(C.with_context(t, themes[t]) for t in postit_texts)]))
+    print("-- with context: text + theme, in training, self-training and prediction")
+    transfer(
+        [
+            ("actions+objectives only, self-training (balanced), theme", labels_only(atelier6), C.ClassifierSettings()),
+            ("actions+objectives + YAML, self-training (balanced), theme: default", atelier6, C.ClassifierSettings()),
+        ],
+        True, pool_context, scored_context, off_axis_context,
+    )
 
     # 3. Cold start.
     cold = load_workshop(COLD_WORKSHOP)
@@ -158,7 +198,7 @@ def main() -> None:
     print(f"spaCy fr_core_news_md load: {spacy_seconds:.2f} s")
     train_texts, train_labels = C.training_set(atelier6, contributions)
     started = time.perf_counter()
-    model = C.train_axis_model(atelier6, train_texts, train_labels, nlp, unlabelled=postits_batch)
+    model = C.train_axis_model(atelier6, train_texts, train_labels, nlp, unlabelled=postits_batch_context)
     print(f"training on the fly (Atelier 6: {len(train_texts)} labelled texts + {len(postits_batch)} unlabelled, "
           f"self-training + calibration): {time.perf_counter() - started:.2f} s")
     started = time.perf_counter()

@@ -384,6 +384,25 @@ def test_classify_contributions(yaml_only_model, atelier6, french_nlp):
     assert classify_contributions([], atelier6, yaml_only_model, french_nlp) == []
 
 
+def test_ambiguous_post_it_is_placed_by_its_theme(yaml_only_model, atelier6, french_nlp):
+    """"Faire évoluer les mentalités" says no axis by itself; the theme cell it sits under in
+    the report does, and `classify_contributions` reads it (as training and self-training do)."""
+    text = "Faire évoluer les mentalités"
+    alone = predict_axes(yaml_only_model, [text], french_nlp)[0]  # plain text still works, unsure
+    assert alone.confidence < atelier6.settings.abstain_threshold
+    items = [
+        contribution(1, text, kind="postit", category="Des thématiques à travailler ?", theme="Santé"),
+        contribution(2, text, kind="postit", category="Des thématiques à travailler ?", theme="Emploi / Economie / Entreprises"),
+    ]
+    health, economy = classify_contributions(items, atelier6, yaml_only_model, french_nlp)
+    assert (health.axis, economy.axis) == ("5", "2")
+    assert not health.needs_review and not economy.needs_review
+    assert health.text == text  # the record keeps its own text
+    labelled = contribution(3, "Agir en amont", stated_axis="5", theme="Prévention")
+    assert training_set(atelier6, [labelled])[0][0] == "Agir en amont Prévention"
+    assert unlabelled_texts(atelier6, items) == [f"{text} Santé", f"{text} Emploi / Economie / Entreprises"]
+
+
 def test_classify_contributions_sets_the_review_fields(yaml_only_model, atelier6, french_nlp):
     items = [
         contribution(1, "Développer des jardins familiaux"),

@@ -63,6 +63,8 @@ CARD_SCHEMA = 2
 # Descriptions are enumerations; they are also learnt clause by clause.
 DESCRIPTION_SEPARATORS = re.compile(r"[.;:,()]\s|[.;:()]$|\s[–—-]\s")
 MIN_CLAUSE_WORDS = 2
+# A text that starts with another of at least this many words is a near-duplicate of it.
+MIN_PREFIX_WORDS = 3
 # Types that skops does not trust by default but that our pipelines legitimately contain.
 # Exact names only: a module-wide prefix ("numpy.") would also admit callables such as
 # numpy.load, which a crafted file could invoke while being rebuilt.
@@ -202,13 +204,37 @@ def pseudo_examples(workshop: Workshop) -> tuple[list[str], list[str]]:
     return texts, labels
 
 
+def with_context(text: str, theme: str = "") -> str:
+    """The text the classifier reads for an idea: its own words followed by the theme the report
+    files it under ("Santé", "Participation citoyenne", …), unless the theme is empty or already
+    in the text. A post-it such as "Reconnaissance" or "Anticipation" says little by itself; the
+    theme cell of its table says what it is about.
+
+    The category is left out: for actions and objectives it is the axis heading itself
+    ("AXE 3 : Comment faire participer les citoyens?"), which would teach the model the heading
+    rather than the idea, and for post-its it is a section title that names no axis."""
+    text, theme = text.strip(), " ".join(theme.split())
+    if not theme or normalize_for_match(theme) in normalize_for_match(text):
+        return text
+    return f"{text} {theme}"
+
+
+def idea_text(contribution: Contribution, *, context: bool = True) -> str:
+    """What the classifier reads for `contribution`: `with_context(text, theme)` (the text alone
+    when `context` is false). Used alike for training, self-training and prediction."""
+    return with_context(contribution.text, contribution.theme) if context else contribution.text
+
+
 def training_set(
     workshop: Workshop,
     contributions: Iterable[Contribution],
     extra: Iterable[tuple[str, str]] = (),
+    *,
+    context: bool = True,
 ) -> tuple[list[str], list[str]]:
-    """Labelled (text, axis) pairs: ideas the document places in an axis of this workshop, then
-    `extra` pairs (analysts' decisions, a labelled file), then the workshop's pseudo-examples.
+    """Labelled (text, axis) pairs: ideas the document places in an axis of this workshop (read
+    with their theme, see `idea_text`), then `extra` pairs (analysts' decisions, a labelled file),
+    then the workshop's pseudo-examples.
 
     A stated axis the workshop does not know (a report with more axes than the configuration)
     is not a label; such contributions are left out, and so are extra pairs with an unknown axis.
@@ -218,7 +244,7 @@ def training_set(
     labels: list[str] = []
     for contribution in contributions:
         if contribution.stated_axis in known and contribution.text.strip():
-            texts.append(contribution.text)
+            texts.append(idea_text(contribution, context=context))
             labels.append(str(contribution.stated_axis))
     for text, label in extra:
         if str(label) in known and str(text).strip():
@@ -228,10 +254,12 @@ def training_set(
     return texts + extra_texts, labels + extra_labels
 
 
-def unlabelled_texts(workshop: Workshop, contributions: Iterable[Contribution]) -> list[str]:
-    """The ideas of a batch that no label places: what self-training learns from."""
+def unlabelled_texts(
+    workshop: Workshop, contributions: Iterable[Contribution], *, context: bool = True
+) -> list[str]:
+    """The ideas of a batch that no label places, read as `idea_text`: what self-training learns from."""
     known = set(workshop.axis_ids)
-    return [c.text for c in contributions if c.stated_axis not in known and c.text.strip()]
+    return [idea_text(c, context=context) for c in contributions if c.stated_axis not in known and c.text.strip()]
 
 
 def training_data_sha256(texts: Sequence[str], labels: Sequence[str]) -> str:
@@ -244,7 +272,8 @@ def near_duplicate_groups(texts: Sequence[str], min_similarity: float = Classifi
     """One group number per text; texts whose folded forms are near-identical share it.
 
     The seed report repeats its actions between the summary and the detailed tables, with small
-    rewordings ("Construction d'un Référentiel … Buteaud" / "Construire un Référentiel … Bouteaud"):
+    rewordings ("Construction d'un Référentiel … Buteaud" / "Construire un Référentiel … Bouteaud")
+    or with a theme appended (`with_context`, a prefix of at least `MIN_PREFIX_WORDS` words):
     cross-validation folds must keep such texts together.
     """
     from rapidfuzz import fuzz, process
@@ -264,6 +293,14 @@ def near_duplicate_groups(texts: Sequence[str], min_similarity: float = Classifi
             parent[root(index)] = root(exact[text])
         else:
             exact[text] = index
+    # An idea read with its theme (`with_context`) is the idea plus appended words: the same
+    # text without a theme elsewhere in the report (summary vs detailed table) is its duplicate.
+    for text, index in exact.items():
+        words = text.split()
+        for cut in range(MIN_PREFIX_WORDS, len(words)):
+            shorter = exact.get(" ".join(words[:cut]))
+            if shorter is not None:
+                parent[root(index)] = root(shorter)
     if len(texts) > 1:
         scores = process.cdist(folded, folded, scorer=fuzz.ratio, score_cutoff=min_similarity, workers=1)
         rows, columns = np.nonzero(scores)
@@ -977,9 +1014,10 @@ def classify_contributions(
 ) -> list[Contribution]:
     """Copies with the axis fields filled in (same order): `axis*`, `needs_review`, `axis_2*`.
 
-    The report's own placement wins (`document`, confidence 1). Other ideas get the model's
-    best axis (`model`) even when unsure: below the workshop's `abstain_threshold` they are
-    flagged `needs_review`, so the analyst sees a proposal instead of a blank.
+    The report's own placement wins (`document`, confidence 1). Other ideas, read with their
+    theme (`idea_text`, as in training), get the model's best axis (`model`) even when unsure:
+    below the workshop's `abstain_threshold` they are flagged `needs_review`, so the analyst
+    sees a proposal instead of a blank.
     """
     unknown = sorted(set(model.classes_) - set(workshop.axis_ids))
     if unknown:
@@ -990,7 +1028,7 @@ def classify_contributions(
     known = set(workshop.axis_ids)
     to_predict = [index for index, item in enumerate(contributions) if item.stated_axis not in known]
     predicted = predict_axes(
-        model, [contributions[i].text for i in to_predict], nlp, evidence=workshop.settings.evidence_lemmas
+        model, [idea_text(contributions[i]) for i in to_predict], nlp, evidence=workshop.settings.evidence_lemmas
     )
     predictions = dict(zip(to_predict, predicted, strict=True))
     return [
