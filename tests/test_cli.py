@@ -157,6 +157,31 @@ def test_dedup_groups_rewordings(runner, tmp_path):
     assert "5 ligne(s), 3 idée(s) distincte(s)" in result.stdout
 
 
+def test_dedup_reads_kind_and_objective_and_finds_paraphrases(runner, tmp_path):
+    objective = "Lutter contre la précarité énergétique"
+    pd.DataFrame(
+        {
+            "kind": ["objective", "action", "action", "postit"],
+            "objective": ["", objective, objective, ""],
+            "text": [
+                objective,
+                "Sensibiliser les intervenants à domicile sur le repérage des problèmes de précarité énergétique",
+                "Sensibiliser les aides à domicile sur le repérage des problèmes énergétiques",
+                "Lutter contre la précarité énergétique",
+            ],
+        }
+    ).to_csv(tmp_path / "idees.csv", index=False)
+    result = runner.invoke(app, ["dedup", "idees.csv", "--out", "groupes.csv"])
+    assert result.exit_code == 0, result.output
+    clusters = read(tmp_path / "groupes.csv")["cluster_id"].tolist()
+    assert clusters[1] == clusters[2]  # summary and detailed wording of one action (paraphrase level)
+    assert clusters[0] == clusters[3] != clusters[1]  # the objective is not merged with its own actions
+    result = runner.invoke(app, ["dedup", "idees.csv", "--out", "exacts.csv", "--no-paraphrase"])
+    assert result.exit_code == 0, result.output
+    clusters = read(tmp_path / "exacts.csv")["cluster_id"].tolist()
+    assert clusters[1] != clusters[2] and clusters[0] == clusters[3]
+
+
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [

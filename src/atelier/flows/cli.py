@@ -439,13 +439,38 @@ def dedup(
     input_csv: Annotated[Path, typer.Argument(metavar="IN.csv", help="CSV d'idées à dédoublonner.")],
     out: Annotated[Path, typer.Option("--out", "-o", metavar="OUT.csv", help="CSV écrit : lignes d'entrée + groupe.")],
     text_column: TextColumnOption = DEFAULT_TEXT_COLUMN,
+    no_paraphrase: Annotated[
+        bool,
+        typer.Option(
+            "--no-paraphrase",
+            help="Sans le modèle de langue : doublons exacts et quasi identiques seulement (plus rapide).",
+        ),
+    ] = False,
 ) -> None:
-    """Regroupe les idées en double d'un CSV (colonnes cluster_id, canonical)."""
+    """Regroupe les idées en double d'un CSV (colonnes cluster_id, canonical).
+
+    Les colonnes kind et objective, si le CSV les a (ideas.csv d'`atelier run`), sont prises en
+    compte : un objectif n'est jamais regroupé avec l'une de ses propres actions.
+    """
+    import dataclasses
+
     from atelier.nlp.dedup import DedupSettings, deduplicate_contributions
 
     frame = _read_table(input_csv, text_column)
     rows, records = _as_contributions(frame, text_column, input_csv)
-    deduplicated = deduplicate_contributions(records, DedupSettings())
+    if "objective" in frame.columns or "kind" in frame.columns:
+        kinds = frame["kind"].tolist() if "kind" in frame.columns else [None] * len(frame)
+        objectives = frame["objective"].tolist() if "objective" in frame.columns else [None] * len(frame)
+        records = [
+            dataclasses.replace(
+                record,
+                kind=kinds[row] if kinds[row] in ("postit", "objective", "action") else record.kind,
+                objective=str(objectives[row]).strip() if isinstance(objectives[row], str) else "",
+            )
+            for row, record in zip(rows, records, strict=True)
+        ]
+    nlp = None if no_paraphrase else _load_language()
+    deduplicated = deduplicate_contributions(records, DedupSettings(), nlp)
     cluster: list[object] = [""] * len(frame)
     canonical: list[object] = [None] * len(frame)
     for row, record in zip(rows, deduplicated, strict=True):

@@ -122,8 +122,11 @@ def classify_task(
 
 
 @task(name="dédoublonner", cache_policy=NO_CACHE)
-def deduplicate_task(contributions: list[Contribution]) -> tuple[list[Contribution], list[ClusterSummary]]:
-    deduplicated = deduplicate_contributions(contributions, DedupSettings())
+def deduplicate_task(
+    contributions: list[Contribution], nlp: spacy.Language | None = None
+) -> tuple[list[Contribution], list[ClusterSummary]]:
+    """Clusters (all three levels when `nlp` is given: exact, near-identical, paraphrase)."""
+    deduplicated = deduplicate_contributions(contributions, DedupSettings(), nlp)
     return deduplicated, summarize_clusters(deduplicated)
 
 
@@ -259,7 +262,7 @@ def run_pipeline(
         with watch.stage("classify"):
             contributions = classify_task(contributions, config, choice, nlp)
         with watch.stage("deduplicate"):
-            contributions, clusters = deduplicate_task(contributions)
+            contributions, clusters = deduplicate_task(contributions, nlp)
         _say(f"{len(contributions)} contribution(s) classée(s), {len(clusters)} idée(s) distincte(s).")
 
     with watch.stage("write"):
