@@ -219,8 +219,13 @@ def test_details_csv_one_row_per_detail(records, tmp_path):
 def test_clusters_csv(records, tmp_path):
     path = outputs.write_clusters(summarize_clusters(records), tmp_path)
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    assert list(frame.columns) == ["cluster_id", "canonical_text", "size", "axis", "axis_label", "documents", "kinds"]
+    assert list(frame.columns) == [
+        "cluster_id", "canonical_text", "size", "axis", "axis_label", "documents", "kinds", "idea_ids", "pages",
+    ]
     first = frame.iloc[0].to_dict()
+    members = [c for c in records if c.cluster_id == first["cluster_id"]]
+    assert first.pop("idea_ids") == ";".join(c.idea_id for c in members)
+    assert first.pop("pages") == ";".join(f"{c.document} p. {c.page}" for c in members)
     assert first == {
         "cluster_id": "c-0000000001",
         "canonical_text": "Créer une maison de santé dans les quartiers",

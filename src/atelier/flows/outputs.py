@@ -54,6 +54,8 @@ CLUSTER_COLUMNS: tuple[str, ...] = (
     "axis_label",
     "documents",
     "kinds",
+    "idea_ids",
+    "pages",
 )
 LIST_SEPARATOR = ";"
 
@@ -145,7 +147,8 @@ def details_frame(contributions: Iterable[Contribution]) -> pd.DataFrame:
 
 
 def clusters_frame(summaries: Iterable[ClusterSummary]) -> pd.DataFrame:
-    """One row per cluster; `documents` and `kinds` are joined with ";"."""
+    """One row per cluster; `documents`, `kinds`, its members' `idea_ids` and where they are
+    (`pages`: "document p. N") are joined with ";"."""
     rows = [
         {
             "cluster_id": s.cluster_id,
@@ -155,6 +158,8 @@ def clusters_frame(summaries: Iterable[ClusterSummary]) -> pd.DataFrame:
             "axis_label": s.axis_label if s.axis is not None else None,
             "documents": LIST_SEPARATOR.join(s.documents),
             "kinds": LIST_SEPARATOR.join(s.kinds),
+            "idea_ids": LIST_SEPARATOR.join(s.idea_ids),
+            "pages": LIST_SEPARATOR.join(f"{m.document} p. {m.page}" for m in s.members),
         }
         for s in summaries
     ]
