@@ -13,24 +13,8 @@ from reportlab.pdfgen import canvas
 from atelier.extract.document import extract_document
 from atelier.extract.settings import ExtractionSettings
 from samples.render import EXPECTED_DIR, OUTPUTS, VARIANTS, render_document
-
-
-def _key(kind, text, category, theme, objective, axis, details):
-    return (kind, text, category, theme, objective, axis, tuple(details))
-
-
-def _extracted(result):
-    return [
-        _key(c.kind, c.text, c.category, c.theme, c.objective, c.stated_axis, [(d.field, d.text) for d in c.details])
-        for c in result.contributions
-    ]
-
-
-def _expected(expected):
-    return [
-        _key(i["kind"], i["text"], i["category"], i["theme"], i["objective"], i["axis"], [(d["field"], d["text"]) for d in i["details"]])
-        for i in expected["items"]
-    ]
+from tests.expected_items import expected as expected_items
+from tests.expected_items import extracted
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
@@ -39,7 +23,7 @@ def test_sample_report_is_extracted_exactly(variant):
     expected = json.loads((EXPECTED_DIR / f"{pdf.stem}.json").read_text(encoding="utf-8"))
     result = extract_document(pdf)
     assert result.status == "ok", result.error
-    assert _extracted(result) == _expected(expected)
+    assert extracted(result) == expected_items(expected)
     participants = expected["participants"]
     assert result.statistics["participants_listed"] == participants["listed"]
     assert result.statistics["participants_stated"] == participants["stated_total"]
@@ -94,7 +78,7 @@ def test_objective_spanning_a_page_break_is_carried_to_every_action(tmp_path, va
     expected = render_document(SPAN, pdf, variant)
     result = extract_document(pdf)
     assert result.pages >= 2
-    assert _extracted(result) == _expected(expected)
+    assert extracted(result) == expected_items(expected)
     actions = [c for c in result.contributions if c.kind == "action"]
     assert len(actions) == 59 and {c.objective for c in actions} == {"Lutter contre la précarité énergétique"}
     assert actions[-1].page > actions[0].page

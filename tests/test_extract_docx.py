@@ -12,24 +12,8 @@ from docx.enum.style import WD_STYLE_TYPE
 from atelier.extract.document import extract_document
 from samples.render import load_content
 from samples.render_docx import render_docx
-
-
-def _key(kind, text, category, theme, objective, axis, details):
-    return (kind, text, category, theme, objective, axis, tuple(details))
-
-
-def _extracted(result):
-    return [
-        _key(c.kind, c.text, c.category, c.theme, c.objective, c.stated_axis, [(d.field, d.text) for d in c.details])
-        for c in result.contributions
-    ]
-
-
-def _expected(expected):
-    return [
-        _key(i["kind"], i["text"], i["category"], i["theme"], i["objective"], i["axis"], [(d["field"], d["text"]) for d in i["details"]])
-        for i in expected["items"]
-    ]
+from tests.expected_items import expected as expected_items
+from tests.expected_items import extracted
 
 
 def test_sample_report_as_docx_is_extracted_exactly(tmp_path):
@@ -37,7 +21,7 @@ def test_sample_report_as_docx_is_extracted_exactly(tmp_path):
     expected = render_docx(load_content(), path)
     result = extract_document(path)
     assert result.status == "ok", result.error
-    assert _extracted(result) == _expected(expected)
+    assert extracted(result) == expected_items(expected)
     assert result.statistics["participants_listed"] == expected["participants"]["listed"] == 61
     assert result.pages == 1
     assert {c.page for c in result.contributions} == {1}
