@@ -7,10 +7,10 @@ import pytest
 
 @pytest.fixture(scope="session")
 def french_nlp():
-    """The French spaCy pipeline, loaded once per test session (a few seconds)."""
-    from atelier.nlp.language import load_french
+    """The French spaCy pipeline, loaded once per process and shared with the commands under test."""
+    from atelier.flows.modeling import french
 
-    return load_french()
+    return french()
 
 
 # ---------------------------------------------------------------- flows (Prefect)

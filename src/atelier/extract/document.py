@@ -20,7 +20,7 @@ from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
 
 from atelier.extract.docx import UnreadableDocx, read_docx
-from atelier.extract.grid import Grid, aligned_columns, aligned_grid, ruled_grids
+from atelier.extract.grid import Grid, aligned_columns, aligned_grid, printed_rows, ruled_grids
 from atelier.extract.layout import Line, Word, group_lines, page_words, prose_size, words_inside
 from atelier.extract.ocr import OcrUnavailable, needs_ocr, ocr_page, unavailable_reason
 from atelier.extract.records import Contribution, DocumentResult
@@ -290,19 +290,15 @@ def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings)
     return reader
 
 
-def _header_row_tops(lines: Sequence[Line], settings: ExtractionSettings) -> set[float]:
-    """Tops of the printed rows made only of table header names ("OBJECTIFS", "ACTIONS", …)."""
+def _is_header_row(row: Sequence[Line], settings: ExtractionSettings) -> bool:
+    """A printed row made only of table header names ("OBJECTIFS", "ACTIONS", …)."""
     known = {name for name, _ in settings.header_roles}
-    rows: dict[float, list[Line]] = {}
-    for line in lines:
-        top = next((t for t in rows if abs(t - line.top) <= settings.line_tolerance), line.top)
-        rows.setdefault(top, []).append(line)
-    return {
-        line.top
-        for row in rows.values()
-        if len(row) >= 2 and all(fold(line.text) in known for line in row)
-        for line in row
-    }
+    return len(row) >= 2 and all(fold(line.text) in known for line in row)
+
+
+def _header_row_tops(lines: Sequence[Line], settings: ExtractionSettings) -> set[float]:
+    """Tops of the lines of every header row."""
+    return {line.top for row in printed_rows(lines, settings) if _is_header_row(row, settings) for line in row}
 
 
 def _continues_heading(previous: Line, line: Line, settings: ExtractionSettings) -> bool:
@@ -322,10 +318,8 @@ def _line_kind(line: Line, body_size: float | None, settings: ExtractionSettings
 
 def _region_columns(lines: list[Line], open_columns: tuple[float, ...], settings: ExtractionSettings) -> tuple[float, ...]:
     """Column starts of an aligned table: from its header row, the table it continues, or shared left edges."""
-    first_top = min(line.top for line in lines)
-    first_row = sorted((ln for ln in lines if abs(ln.top - first_top) <= settings.line_tolerance), key=lambda ln: ln.x0)
-    known = {name for name, _ in settings.header_roles}
-    if len(first_row) >= 2 and all(fold(line.text) in known for line in first_row):
+    first_row = sorted(printed_rows(lines, settings)[0], key=lambda line: line.x0)
+    if _is_header_row(first_row, settings):
         return tuple(line.x0 for line in first_row)
     if open_columns:
         return open_columns
