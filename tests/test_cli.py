@@ -16,7 +16,8 @@ from typer.testing import CliRunner
 
 from atelier.flows.cli import app
 from atelier.flows.modeling import french
-from atelier.nlp.classify import ClassifierSettings, load_axis_model
+from atelier.nlp.axis_model import load_axis_model
+from atelier.nlp.axis_settings import ClassifierSettings
 from atelier.nlp.language import analyse
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "raw"

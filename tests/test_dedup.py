@@ -15,15 +15,15 @@ from atelier.extract.records import Contribution
 from atelier.nlp.dedup import (
     ClusterMember,
     ClusterSummary,
-    DedupSettings,
-    _prepare,
     cluster_texts,
     compare_texts,
     deduplicate_contributions,
     pairwise_counts,
+    prepare_comparisons,
     similar_pairs,
     summarize_clusters,
 )
+from atelier.nlp.dedup_settings import DedupSettings
 from atelier.nlp.language import normalize_for_match
 
 PAIRS = Path(__file__).parent / "labels" / "dedup_pairs.csv"
@@ -399,8 +399,8 @@ def test_blocking_finds_every_pair_that_verifying_all_pairs_finds():
     texts = sorted({t for r in load_pairs() for t in (r["text_a"], r["text_b"])})
     variants = _variants(texts, seed=5)
     settings = DedupSettings()
-    blocked = _prepare(variants, settings, None)
-    exhaustive = _prepare(variants, settings, None, exhaustive=True)
+    blocked = prepare_comparisons(variants, settings, None)
+    exhaustive = prepare_comparisons(variants, settings, None, exhaustive=True)
     assert len(blocked.units) > 250
     assert blocked.candidates < len(blocked.units) * 2
     assert blocked.neighbours == exhaustive.neighbours
@@ -410,8 +410,8 @@ def test_blocking_with_spacy_loses_nothing_either(french_nlp):
     texts = sorted({t for r in load_pairs() for t in (r["text_a"], r["text_b"])})[:150]
     variants = _variants(texts, seed=9)
     settings = DedupSettings()
-    blocked = _prepare(variants, settings, french_nlp)
-    exhaustive = _prepare(variants, settings, french_nlp, exhaustive=True)
+    blocked = prepare_comparisons(variants, settings, french_nlp)
+    exhaustive = prepare_comparisons(variants, settings, french_nlp, exhaustive=True)
     assert blocked.neighbours == exhaustive.neighbours
 
 

@@ -21,7 +21,9 @@ from atelier.flows.pipeline import (
     read_input_task,
     run_pipeline,
 )
-from atelier.nlp.classify import save_axis_model, train_axis_model, training_set
+from atelier.nlp.axis_data import training_set
+from atelier.nlp.axis_model import save_axis_model
+from atelier.nlp.axis_training import train_axis_model
 from atelier.nlp.workshop import load_workshop
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -25,7 +25,7 @@ from atelier.extract.layout import Line, Word, group_lines, page_words, prose_si
 from atelier.extract.ocr import OcrUnavailable, needs_ocr, ocr_page, unavailable_reason
 from atelier.extract.records import Contribution, DocumentResult
 from atelier.extract.settings import ExtractionSettings
-from atelier.extract.tables import Draft, TableReader, header_roles
+from atelier.extract.tables import Draft, TableReader
 from atelier.extract.text import fold, starts_list_item
 
 

@@ -210,7 +210,7 @@ def _extract_training_documents(inputs: Sequence[Path]) -> list[DocumentResult]:
 def _training_data(workshop: Workshop, inputs: Sequence[Path]) -> tuple[list[str], list[str], list[str]]:
     """Labelled pairs (document-stated axes + the YAML's pseudo-examples) and the unlabelled
     ideas of the training documents (for self-training)."""
-    from atelier.nlp.classify import training_set, unlabelled_texts
+    from atelier.nlp.axis_data import training_set, unlabelled_texts
     from atelier.nlp.placement import place_by_headings
 
     documents = _extract_training_documents(inputs)
@@ -263,7 +263,7 @@ def _print_scores(report: dict, workshop: Workshop) -> None:
 
 def _update_card(directory: Path, key: str, value: object) -> bool:
     """Add `value` under `key` in the card of the model saved in `directory`, if there is one."""
-    from atelier.nlp.classify import CARD_FILE, write_card
+    from atelier.nlp.axis_model import CARD_FILE, write_card
 
     path = directory / CARD_FILE
     if not path.is_file():
@@ -338,7 +338,7 @@ def run(
         _fail(f"aucun fichier PDF ou DOCX trouvé dans {', '.join(map(str, given))}.")
 
     from atelier.flows.pipeline import run_pipeline
-    from atelier.nlp.classify import AxisModelError
+    from atelier.nlp.axis_model import AxisModelError
     from atelier.nlp.language import LanguageModelError
     from atelier.nlp.workshop import WorkshopError
 
@@ -385,7 +385,8 @@ def classify(
     axis_confidence, needs_review, axis_2, axis_2_confidence, axis_evidence)."""
     from atelier.flows.modeling import load_saved_model, train_model
     from atelier.flows.outputs import EVIDENCE_SEPARATOR
-    from atelier.nlp.classify import AxisModelError, classify_contributions
+    from atelier.nlp.axis_model import AxisModelError
+    from atelier.nlp.classify import classify_contributions
 
     config = _load_workshop(workshop)
     frame = _read_table(input_csv, text_column)
@@ -454,7 +455,8 @@ def dedup(
     """
     import dataclasses
 
-    from atelier.nlp.dedup import DedupSettings, deduplicate_contributions
+    from atelier.nlp.dedup import deduplicate_contributions
+    from atelier.nlp.dedup_settings import DedupSettings
 
     frame = _read_table(input_csv, text_column)
     rows, records = _as_contributions(frame, text_column, input_csv)
@@ -502,7 +504,9 @@ def train(
 ) -> None:
     """Entraîne le classifieur d'axes de l'atelier et l'enregistre dans models/<atelier>/."""
     from atelier.flows.modeling import model_directory
-    from atelier.nlp.classify import AxisModelError, cross_validate, save_axis_model, train_axis_model
+    from atelier.nlp.axis_evaluation import cross_validate
+    from atelier.nlp.axis_model import AxisModelError, save_axis_model
+    from atelier.nlp.axis_training import train_axis_model
 
     config = _load_workshop(workshop)
     texts, labels, unlabelled = _training_data(config, input_paths or [DEFAULT_INPUT])
@@ -562,7 +566,9 @@ def evaluate(
     macro, la précision et le rappel par axe et la matrice de confusion ; les écrit dans la
     fiche du modèle enregistré."""
     from atelier.flows.modeling import load_saved_model, model_directory
-    from atelier.nlp.classify import AxisModelError, cross_validate, evaluate_model, train_axis_model
+    from atelier.nlp.axis_evaluation import cross_validate, evaluate_model
+    from atelier.nlp.axis_model import AxisModelError
+    from atelier.nlp.axis_training import train_axis_model
 
     config = _load_workshop(workshop)
     directory = model_directory(config, models)

@@ -1,6 +1,6 @@
 """Which axis model a command uses: the one saved in `models/<workshop id>/`, or one trained now.
 
-Plain functions calling `atelier.nlp.classify`; the flow wraps them in tasks and the command
+Plain functions calling the axis classifier (`atelier.nlp.axis_training`, `axis_model`); the flow wraps them in tasks and the command
 line calls them directly.
 """
 
@@ -13,14 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from atelier.extract.records import Contribution
-from atelier.nlp.classify import (
-    AxisModel,
-    AxisModelError,
-    load_axis_model,
-    train_axis_model,
-    training_set,
-    unlabelled_texts,
-)
+from atelier.nlp.axis_data import training_set, unlabelled_texts
+from atelier.nlp.axis_model import AxisModel, AxisModelError, load_axis_model
+from atelier.nlp.axis_training import train_axis_model
 from atelier.nlp.language import load_french
 from atelier.nlp.workshop import Workshop
 

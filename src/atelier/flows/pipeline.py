@@ -26,7 +26,8 @@ from atelier.flows.inputs import InputFile, TransientReadError, collect_inputs, 
 from atelier.flows.modeling import ModelChoice, choose_model, french
 from atelier.flows.synthesis import render_synthesis
 from atelier.nlp.classify import classify_contributions
-from atelier.nlp.dedup import ClusterSummary, DedupSettings, deduplicate_contributions, summarize_clusters
+from atelier.nlp.dedup import ClusterSummary, deduplicate_contributions, summarize_clusters
+from atelier.nlp.dedup_settings import DedupSettings
 from atelier.nlp.placement import place_by_headings
 from atelier.nlp.workshop import Workshop, load_workshop
 

@@ -1,0 +1,190 @@
+"""Evaluation of axis classification: scores against labelled ideas (`scores_report`),
+cross-validation as in production (`cross_validate`, folds grouped by near-duplicate text),
+calibration of the probabilities (`calibration_report`) and a saved model's scores on a
+labelled file (`evaluate_model`)."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from sklearn.metrics import (
+    accuracy_score,
+    confusion_matrix,
+    precision_recall_fscore_support,
+)
+from sklearn.model_selection import StratifiedGroupKFold
+
+from atelier.nlp.axis_data import training_data_sha256
+from atelier.nlp.axis_features import axis_terms
+from atelier.nlp.axis_model import AxisModel, AxisModelError
+from atelier.nlp.axis_settings import ClassifierSettings
+from atelier.nlp.axis_training import (
+    SOURCE_LABELLED,
+    calibrate_pipeline,
+    check_training_data,
+    prepare_training_data,
+    self_train,
+    unfitted_pipeline,
+)
+from atelier.nlp.classify import needs_review, predict_analysis, predict_axes
+from atelier.nlp.language import Analysis, analyse
+from atelier.nlp.workshop import Workshop
+
+if TYPE_CHECKING:
+    import spacy
+
+
+def scores_report(workshop: Workshop, expected: Sequence[str], predicted: Sequence[str]) -> dict[str, Any]:
+    """Macro-F1, accuracy, per-axis precision/recall/F1 and the confusion matrix, over the axes
+    present in `expected`."""
+    expected = [str(label) for label in expected]
+    predicted = [str(label) for label in predicted]
+    present = set(expected)
+    evaluated = [axis_id for axis_id in workshop.axis_ids if axis_id in present]
+    precision, recall, f1, support = precision_recall_fscore_support(
+        expected, predicted, labels=evaluated, zero_division=0
+    )
+    columns = evaluated + sorted({p for p in predicted if p not in present}, key=workshop.axis_ids.index)
+    return {
+        "n_examples": len(expected),
+        "accuracy": float(accuracy_score(expected, predicted)) if expected else 0.0,
+        "macro_f1": float(np.mean(f1)) if len(f1) else 0.0,
+        "per_axis": {
+            axis_id: {
+                "label": workshop.axis_label(axis_id),
+                "precision": float(p),
+                "recall": float(r),
+                "f1": float(f),
+                "support": int(s),
+            }
+            for axis_id, p, r, f, s in zip(evaluated, precision, recall, f1, support, strict=True)
+        },
+        "confusion_matrix": {
+            "labels": columns,
+            "matrix": confusion_matrix(expected, predicted, labels=columns).tolist() if expected else [],
+        },
+    }
+
+
+def cross_validate(
+    workshop: Workshop,
+    texts: Sequence[str],
+    labels: Sequence[str],
+    nlp: spacy.Language,
+    settings: ClassifierSettings | None = None,
+    folds: int = 5,
+    *,
+    unlabelled: Sequence[str] = (),
+    calibrate: bool = True,
+) -> dict[str, Any]:
+    """Stratified k-fold evaluation on labelled ideas, folds grouped by near-duplicate text.
+
+    The workshop's pseudo-examples are added to the training side of every fold, as in
+    production (except any that is a near-duplicate of a text being tested), and never
+    scored: pairs equal to a pseudo-example are dropped from the evaluation set, so the output
+    of `training_set` can be passed as is. Each fold self-trains on the texts it tests (their
+    labels unseen) and on `unlabelled`, as `atelier run` does on its batch. The number of folds
+    is lowered to the number of groups of the smallest axis if needed. With `calibrate`, each
+    fold's model is calibrated as in production and the report says how well (`calibration`).
+    """
+    settings = settings or ClassifierSettings()
+    labels = [str(label) for label in labels]
+    check_training_data(workshop, labels, settings)
+    data = prepare_training_data(workshop, texts, labels, nlp, settings)
+    evaluated_rows = np.flatnonzero(data.sources == SOURCE_LABELLED)
+    # Groups over every text, YAML included: an example copied from a tested idea leaves its fold.
+    groups = data.groups
+    y = data.labels[evaluated_rows]
+    group_counts = Counter()
+    for label in set(y.tolist()):
+        group_counts[label] = len(set(groups[evaluated_rows][y == label].tolist()))
+    n_splits = min(folds, min(group_counts.values(), default=0))
+    if n_splits < 2:
+        raise AxisModelError(
+            "Pas assez d'idées étiquetées pour une validation croisée : il en faut au moins 2 différentes par axe représenté."
+        )
+    terms = axis_terms(workshop, nlp, settings)
+    template = unfitted_pipeline(workshop, terms, settings)
+    extra_pool = analyse(nlp, list(unlabelled), mode=settings.lemma_mode) if unlabelled else None
+    predicted = np.empty(len(evaluated_rows), dtype=object)
+    confidence = np.zeros(len(evaluated_rows))
+    splitter = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=settings.random_state)
+    started = time.perf_counter()
+    for train_part, test_part in splitter.split(evaluated_rows, y, groups[evaluated_rows]):
+        test_rows = evaluated_rows[test_part]
+        test_groups = set(groups[test_rows].tolist())
+        keep = [i for i in range(len(data.labels)) if groups[i] not in test_groups]
+        test_analysis = data.analysis.subset(test_rows)
+        pool = test_analysis if extra_pool is None else Analysis.concatenate([test_analysis, extra_pool])
+        pipeline, combined = self_train(template, data.subset(keep), pool, settings)
+        if calibrate:
+            calibrate_pipeline(template, pipeline, combined, settings)
+        fold_predictions = predict_analysis(pipeline, test_analysis, evidence=0)
+        predicted[test_part] = [p.axis for p in fold_predictions]
+        confidence[test_part] = [p.confidence for p in fold_predictions]
+    report = scores_report(workshop, list(y), list(predicted.astype(str)))
+    result = {
+        "workshop_id": workshop.id,
+        "method": "StratifiedGroupKFold (groupes de textes quasi identiques)",
+        "training_data_sha256": training_data_sha256(texts, labels),
+        "folds": n_splits,
+        "n_groups": int(len(set(groups[evaluated_rows].tolist()))),
+        "seconds": round(time.perf_counter() - started, 2),
+        **report,
+    }
+    if calibrate:
+        result["calibration"] = calibration_report(workshop, confidence, predicted.astype(str) == y.astype(str))
+    return result
+
+
+def calibration_report(workshop: Workshop, confidence: np.ndarray, correct: np.ndarray, bins: int = 5) -> dict[str, Any]:
+    """Expected calibration error of the best axis's probability, and what the workshop's
+    abstain threshold does: share of ideas flagged, accuracy of the others."""
+    confidence = np.asarray(confidence, dtype=float)
+    correct = np.asarray(correct, dtype=bool)
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    error, table = 0.0, []
+    for low, high in zip(edges[:-1], edges[1:], strict=True):
+        inside = (confidence > low) & (confidence <= high) if low > 0 else (confidence <= high)
+        if inside.any():
+            gap = abs(float(confidence[inside].mean()) - float(correct[inside].mean()))
+            error += inside.mean() * gap
+            table.append(
+                {"bin": f"{low:.1f}–{high:.1f}", "n": int(inside.sum()), "confidence": round(float(confidence[inside].mean()), 3),
+                 "accuracy": round(float(correct[inside].mean()), 3)}
+            )
+    flagged = confidence < workshop.settings.abstain_threshold
+    return {
+        "expected_calibration_error": round(float(error), 4),
+        "bins": table,
+        "abstain_threshold": workshop.settings.abstain_threshold,
+        "needs_review_share": round(float(flagged.mean()), 4) if len(flagged) else 0.0,
+        "accuracy_without_review": round(float(correct[~flagged].mean()), 4) if (~flagged).any() else None,
+        "accuracy_of_review": round(float(correct[flagged].mean()), 4) if flagged.any() else None,
+    }
+
+
+def evaluate_model(
+    model: AxisModel, workshop: Workshop, texts: Sequence[str], labels: Sequence[str], nlp: spacy.Language
+) -> dict[str, Any]:
+    """Scores of `model` on labelled texts (a CSV of `text`, `axis`). Rows whose axis is not one of
+    the workshop's are left out and counted."""
+    known = set(workshop.axis_ids)
+    pairs = [(text, str(label)) for text, label in zip(texts, labels, strict=True) if str(label) in known and text.strip()]
+    skipped = len(texts) - len(pairs)
+    predictions = predict_axes(model, [text for text, _ in pairs], nlp, evidence=0)
+    report = scores_report(workshop, [label for _, label in pairs], [p.axis for p in predictions])
+    review = [needs_review(p, workshop) for p in predictions]
+    kept = [p.axis == label for p, (_, label), flagged in zip(predictions, pairs, review, strict=True) if not flagged]
+    return {
+        "workshop_id": workshop.id,
+        "model_version": model.version,
+        "skipped_rows": skipped,
+        "needs_review": int(sum(review)),
+        "accuracy_without_review": float(np.mean(kept)) if kept else None,
+        **report,
+    }

@@ -1,0 +1,73 @@
+"""Settings of axis classification: every knob of the features, the classifier, self-training,
+calibration and cross-validation, with its default (`ClassifierSettings`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ClassifierSettings:
+    """Every knob of axis classification, with its default (tuned by cross-validation on the
+    Atelier 6 actions and objectives, and on Atelier 6 with its YAML alone)."""
+
+    word_ngram_range: tuple[int, int] = (1, 2)
+    char_ngram_range: tuple[int, int] = (2, 5)
+    sublinear_tf: bool = True
+    # Inverse regularisation strength of the logistic regression.
+    C: float = 10.0
+    class_weight: str | None = "balanced"
+    max_iter: int = 3000
+    # `language.analyse` mode: "lookup" (tokenizer + lemma table, fast) or "rule" (morphologizer).
+    lemma_mode: str = "lookup"
+    # Weights of the dense feature blocks next to the two unit-norm TF-IDF blocks.
+    vector_weight: float = 1.0
+    prototype_weight: float = 1.0
+    lexicon_weight: float = 1.0
+    # Cosine between two word vectors below which a word is no synonym of an axis term.
+    lexicon_floor: float = 0.4
+    # Weights of the axis terms by where they come from in the YAML.
+    label_term_weight: float = 1.0
+    keyword_term_weight: float = 1.0
+    description_term_weight: float = 0.6
+    example_term_weight: float = 0.6
+    # Sample weight of the YAML pseudo-examples and of the self-trained ideas (labelled: 1).
+    workshop_weight: float = 1.0
+    self_training_rounds: int = 2
+    # Share of the batch's ideas, per predicted axis and by decreasing margin, added at the last round.
+    self_training_fraction: float = 0.6
+    self_training_weight: float = 0.5
+    # "balanced": the same number of ideas per axis (those it ranks highest), so the majority
+    # axis of the labelled data does not snowball; "predicted": a share of each predicted axis.
+    self_training_balance: str = "balanced"
+    # Temperature scaling: folds of the cross-validated scores it is fitted on (at least 10
+    # labelled ideas); without them, this prior temperature.
+    calibration_folds: int = 5
+    cold_start_temperature: float = 1.25
+    # Texts whose folded forms are at least this similar (rapidfuzz, 0–100) are one group:
+    # never on both sides of a fold.
+    group_similarity: float = 88.0
+    # Every axis needs this many training texts (label + description already make 2).
+    min_examples_per_axis: int = 2
+    batch_size: int = 512
+    random_state: int = 0
+
+    def __post_init__(self) -> None:
+        for name in ("word_ngram_range", "char_ngram_range"):
+            low, high = getattr(self, name)
+            if not 1 <= low <= high:
+                raise ValueError(f"{name} must satisfy 1 <= low <= high, got {(low, high)}")
+        if self.C <= 0:
+            raise ValueError("C must be positive")
+        if self.calibration_folds < 2:
+            raise ValueError("calibration_folds must be at least 2")
+        if self.min_examples_per_axis < 1 or self.batch_size < 1 or self.max_iter < 1:
+            raise ValueError("min_examples_per_axis, batch_size and max_iter must be positive")
+        if self.lemma_mode not in ("lookup", "rule"):
+            raise ValueError("lemma_mode must be 'lookup' or 'rule'")
+        if self.self_training_rounds < 0 or not 0.0 <= self.self_training_fraction <= 1.0:
+            raise ValueError("self_training_rounds must be >= 0 and self_training_fraction in [0, 1]")
+        if self.self_training_balance not in ("predicted", "balanced"):
+            raise ValueError("self_training_balance must be 'predicted' or 'balanced'")
+        if not 0.0 <= self.lexicon_floor < 1.0:
+            raise ValueError("lexicon_floor must be in [0, 1)")

@@ -1,0 +1,169 @@
+"""Candidate generation for deduplication: which pairs of texts are worth verifying, without
+comparing all pairs.
+
+Words are first grouped with their typo and derivation variants (vocabulary-wide), then ranked
+rarest first; a pair is compared only if it shares two of the rarest words that make up more
+than 1 − `blocking_share` of the lighter text's weight, plus one word (prefix filtering: a pair
+sharing less than `blocking_share` of the lighter text cannot pass any level). The shared weight
+of those pairs is computed with sparse matrices, and only the pairs sharing at least
+`blocking_share` are verified one by one.
+
+Candidate generation and verification are exact about what they compare; blocking can miss a
+pair only through words grouped with different variants (measured: bench/dedup.py, and
+tests/test_dedup.py compares blocked and all-pairs verification).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+
+from atelier.nlp.dedup_settings import DedupSettings
+from atelier.nlp.dedup_text import TextUnit, is_derived, is_typo
+
+
+def _word_groups(stems: Sequence[str], surfaces: Mapping[str, Iterable[str]]) -> list[int]:
+    """A group number per stem, for candidate blocking: a stem joins the group of the first
+    more frequent stem (`stems` come most frequent first) that pair verification would match
+    with it (`dedup_pairs._matched`) — a typo of it or of the word it comes from, or the same
+    family — or founds its own. A pair of variants that each join a different group is missed
+    by blocking (measured in bench/dedup.py against verifying all pairs)."""
+    group = [0] * len(stems)
+    buckets: dict[str, list[int]] = defaultdict(list)
+
+    def keys(word: str) -> list[str]:
+        if not word.isalpha():
+            return []
+        result = []
+        if len(word) >= 7:
+            result.append("\x00" + word[:7])
+        if len(word) >= 5:
+            result.append(word)
+            result.extend(word[:position] + word[position + 1 :] for position in range(len(word)))
+        return result
+
+    groups = 0
+    for index, stem in enumerate(stems):
+        words = [stem, *surfaces.get(stem, ())]
+        own_keys = {key for word in words for key in keys(word)}
+        chosen = None
+        for other_index in sorted({other for key in own_keys for other in buckets.get(key, ())}):
+            other = stems[other_index]
+            if is_derived(stem, other) or any(is_typo(a, b) for a in words for b in [other, *surfaces.get(other, ())]):
+                chosen = group[other_index]
+                break
+        if chosen is None:
+            chosen, groups = groups, groups + 1
+        group[index] = chosen
+        for key in own_keys:
+            buckets[key].append(index)
+    return group
+
+
+def candidate_pairs(units: Sequence[TextUnit], settings: DedupSettings, paraphrase: bool = True) -> np.ndarray:
+    """(i, j) unit pairs, i < j, sharing at least `blocking_share` of the lighter one's weight
+    once words are grouped with their variants, with the same numbers and negation, and not
+    replacing a word of a short text by another."""
+    n = len(units)
+    frequency: Counter[str] = Counter()
+    surfaces: dict[str, set[str]] = defaultdict(set)
+    for unit in units:
+        frequency.update(unit.weights)
+        for stem in unit.weights:
+            surfaces[stem].add(unit.surfaces[stem])
+    if not frequency or n < 2:
+        return np.empty((0, 2), dtype=np.int64)
+    ordered = sorted(frequency, key=lambda stem: (-frequency[stem], stem))
+    vocabulary = {stem: index for index, stem in enumerate(ordered)}
+    group_of = np.asarray(_word_groups(ordered, surfaces), dtype=np.int64)
+    groups = int(group_of.max()) + 1
+    rows: list[int] = []
+    columns: list[int] = []
+    values: list[float] = []
+    for row, unit in enumerate(units):
+        # Asides count only where the other text says the same outside an aside: left out here.
+        core = [stem for stem in unit.weights if stem not in unit.aside] or list(unit.weights)
+        for stem in core:
+            weight = unit.weights[stem]
+            rows.append(row)
+            columns.append(int(group_of[vocabulary[stem]]))
+            values.append(weight)
+    shape = (n, groups)
+    weighted = sparse.csr_matrix(
+        (np.asarray(values), (np.asarray(rows, dtype=np.int64), np.asarray(columns, dtype=np.int64))), shape=shape
+    )
+    weighted.sum_duplicates()
+    weighted.data = np.minimum(weighted.data, 1.0)  # two variants of one word in a text count once
+    present = weighted.copy()
+    present.data[:] = 1.0
+    totals = np.asarray(weighted.sum(axis=1)).ravel()
+    words = np.diff(present.indptr)
+    # Pairs whose numbers (when required equal) or negation differ can pass no level.
+    signatures: dict[tuple[Any, ...], int] = {}
+    signature = np.asarray(
+        [
+            signatures.setdefault(
+                (unit.numbers if settings.require_same_numbers else (), unit.negated), len(signatures)
+            )
+            for unit in units
+        ],
+        dtype=np.int64,
+    )
+
+    coo = weighted.tocoo()
+    row_array, column_array, value_array = coo.row.astype(np.int64), coo.col.astype(np.int64), coo.data
+    # Prefix of each unit: its rarest word groups (document frequency, then group number) until
+    # they weigh more than (1 - share) of the unit plus one word. A pair sharing `share` of the
+    # lighter unit i then shares more than one word's weight, so at least two groups, of i's
+    # prefix (each group weighs at most 1); a unit whose prefix is all of it needs only one.
+    share = settings.blocking_share
+    document_frequency = np.bincount(column_array, minlength=groups)
+    rank = np.empty(groups, dtype=np.int64)
+    rank[np.lexsort((np.arange(groups), document_frequency))] = np.arange(groups)
+    order = np.lexsort((rank[column_array], row_array))
+    sorted_rows, sorted_columns, sorted_values = row_array[order], column_array[order], value_array[order]
+    cumulative = np.cumsum(sorted_values)
+    row_start = np.searchsorted(sorted_rows, np.arange(n))
+    before = np.where(row_start > 0, cumulative[np.maximum(row_start - 1, 0)], 0.0)
+    within = cumulative - before[sorted_rows]
+    keep = (within - sorted_values) <= (1.0 - share) * totals[sorted_rows] + 1.0 + 1e-9
+    prefix = sparse.csr_matrix(
+        (np.ones(int(keep.sum())), (sorted_rows[keep], sorted_columns[keep])), shape=shape
+    )
+    prefix_weight = np.bincount(sorted_rows[keep], weights=sorted_values[keep], minlength=n)
+    needed = np.where(prefix_weight - (1.0 - share) * totals > 1.0 + 1e-9, 2, 1)
+    present_t = present.T.tocsr()
+
+    found: list[np.ndarray] = []
+    for start in range(0, n, settings.block_size):
+        stop = min(start + settings.block_size, n)
+        hits = (prefix[start:stop] @ present_t).tocoo()
+        first = hits.row.astype(np.int64) + start
+        second = hits.col.astype(np.int64)
+        mask = (first != second) & (hits.data >= needed[first]) & (signature[first] == signature[second])
+        first, second = first[mask], second[mask]
+        for chunk in range(0, len(first), 1 << 20):
+            a, b = first[chunk : chunk + (1 << 20)], second[chunk : chunk + (1 << 20)]
+            shared = np.asarray(weighted[a].minimum(weighted[b]).sum(axis=1)).ravel()
+            lighter = np.minimum(totals[a], totals[b])
+            ok = shared >= share * lighter - 1e-9
+            # A word of each text missing from the other, in a text too short for a replacement:
+            # no level can pass (near needs one text inside the other).
+            common = np.asarray(present[a].multiply(present[b]).sum(axis=1)).ravel()
+            replaced = (words[a] > common) & (words[b] > common)
+            lighter_words = np.where(totals[a] <= totals[b], words[a], words[b])
+            ok &= ~replaced | ((lighter_words >= settings.min_words_for_replacement) & paraphrase)
+            found.append(np.minimum(a[ok], b[ok]) * n + np.maximum(a[ok], b[ok]))
+    if not found:
+        return np.empty((0, 2), dtype=np.int64)
+    codes = np.unique(np.concatenate(found))
+    return np.stack([codes // n, codes % n], axis=1)
+
+
+def all_pairs(n: int) -> np.ndarray:
+    first, second = np.triu_indices(n, k=1)
+    return np.stack([first, second], axis=1).astype(np.int64)

@@ -1,0 +1,186 @@
+"""Pair verification for deduplication: whether two texts (`TextUnit`s) say the same idea.
+
+Three levels decide:
+
+1. **exact** — the same words once folded (`normalize_for_match`, punctuation dropped);
+2. **near-identical** — the same content words up to inflection, typos and abbreviations
+   ("conséquence"/"conséquences", "Buteaud"/"Bouteaud", "DD"/"développement durable",
+   "10M€"/"10 millions d'euros"): the rapidfuzz ratio of the two content keys reaches
+   `near_threshold` and every content word of one text is found in the other (a text may add
+   words to the other, it may not replace one: "des bus"/"des bâtiments" stay apart);
+3. **paraphrase** — only when a spaCy `nlp` is given (its lemma table and word vectors, looked
+   up word by word, without running the pipeline): the shorter text's content is found in the
+   longer one (lemma overlap ≥ `containment_threshold`, at most one word in five left out, and
+   never a name, an acronym or a number), the longer one adds little (`coverage_threshold`) or
+   what they share is substantial (`min_shared_weight`), and their mean word vectors are close
+   (`vector_threshold`).
+
+Whatever the level, texts with different numbers ("25 %"/"15 %") or with a negation on one side
+only are different ideas. `members_compatible` says whether two texts not verified similar may
+still stand in one cluster.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from atelier.nlp.dedup_settings import DedupSettings
+from atelier.nlp.dedup_text import TextUnit, is_derived, is_typo
+
+
+@dataclass(frozen=True)
+class PairScore:
+    """What the levels look at for one pair of distinct units. "Shorter" is the text of lower
+    content weight."""
+
+    shorter_share: float  # weight of the shorter text's content found in the other / its weight
+    longer_share: float  # the same for the longer text
+    shared: float  # weight of the shorter text's content found in the other
+    shorter_weight: float
+    shorter_words: int  # content words of the shorter text
+    left_out: int  # of them, not found in the other
+    longer_left_out: int  # words of the longer text not found in the shorter
+    replaced: bool  # both texts have words the other lacks
+    replaced_name: bool  # … and a name, an acronym or a number is among them
+    contained: bool  # every content word of one of the texts is found in the other
+    ratio: float  # rapidfuzz ratio of the content keys
+    cosine: float | None  # mean word vectors (None without nlp)
+
+
+def _matched(first: TextUnit, second: TextUnit) -> dict[str, str]:
+    """Each stem of `first` found in `second`, with the stem it matches there: the same stem, a
+    typo, or the same word family."""
+    common = first.weights.keys() & second.weights.keys()
+    pairs = {stem: stem for stem in common}
+    if len(common) == len(first.weights) or len(common) == len(second.weights):
+        return pairs
+    right = [s for s in second.weights if s not in common]
+    taken: set[str] = set()
+    for stem in first.weights:
+        if stem in common:
+            continue
+        for other in right:
+            if other in taken:
+                continue
+            if (
+                is_derived(stem, other)
+                or is_typo(stem, other)
+                or is_typo(first.surfaces[stem], second.surfaces[other])
+            ):
+                pairs[stem] = other
+                taken.add(other)
+                break
+    return pairs
+
+
+def _score(first: TextUnit, second: TextUnit) -> PairScore:
+    pairs = _matched(first, second)
+    if first.total > second.total or (first.total == second.total and first.key > second.key):
+        first, second = second, first
+        pairs = {other: stem for stem, other in pairs.items()}
+    back = {other: stem for stem, other in pairs.items()}
+    # An aside counts where the other text says it in its main part, and is ignored elsewhere.
+    counted_first = [s for s in first.weights if s not in first.aside or (s in pairs and pairs[s] not in second.aside)]
+    counted_second = [s for s in second.weights if s not in second.aside or (s in back and back[s] not in first.aside)]
+    total_first = sum(first.weights[s] for s in counted_first)
+    total_second = sum(second.weights[s] for s in counted_second)
+    if not total_first or not total_second:
+        counted_first, counted_second = list(first.weights), list(second.weights)
+        total_first, total_second = first.total, second.total
+    missing_first = [s for s in counted_first if s not in pairs]
+    missing_second = [s for s in counted_second if s not in back]
+    shared = total_first - sum(first.weights[s] for s in missing_first)
+    replaced = bool(missing_first) and bool(missing_second)
+    # A replaced name: among the shorter text's missing words, or among the longer's when it
+    # does not merely elaborate (it lacks hardly more words than the shorter).
+    replaced_name = replaced and (
+        any(s in first.names for s in missing_first)
+        or (len(missing_second) <= len(missing_first) + 1 and any(s in second.names for s in missing_second))
+    )
+    ratio = fuzz.ratio(first.content_key, second.content_key)
+    if first.core_key != first.content_key or second.core_key != second.content_key:
+        ratio = max(ratio, fuzz.ratio(first.core_key, second.core_key))
+    cosine = None
+    if first.vector is not None and second.vector is not None:
+        cosine = float(first.vector @ second.vector)
+    return PairScore(
+        shorter_share=shared / total_first,
+        longer_share=(total_second - sum(second.weights[s] for s in missing_second)) / total_second,
+        shared=shared,
+        shorter_weight=total_first,
+        shorter_words=len(counted_first),
+        left_out=len(missing_first),
+        longer_left_out=len(missing_second),
+        replaced=replaced,
+        replaced_name=replaced_name,
+        contained=not missing_first or not missing_second,
+        ratio=ratio,
+        cosine=cosine,
+    )
+
+
+def pair_level(
+    first: TextUnit, second: TextUnit, settings: DedupSettings, paraphrase: bool
+) -> tuple[str | None, PairScore | None]:
+    """("exact" | "near" | "paraphrase" | None, score) for two units."""
+    if first.key == second.key:
+        return "exact", None
+    if settings.require_same_numbers and first.numbers != second.numbers:
+        return None, None
+    if first.negated != second.negated:
+        return None, None
+    if not first.total or not second.total:
+        return None, None
+    score = _score(first, second)
+    if (
+        min(first.length, second.length) >= settings.min_fuzzy_length
+        and score.contained
+        and score.ratio >= settings.near_threshold
+    ):
+        return "near", score
+    if paraphrase and _is_paraphrase(score, settings):
+        return "paraphrase", score
+    return None, score
+
+
+def _replacement_allowed(score: PairScore, settings: DedupSettings) -> bool:
+    """A word of the shorter text replaced by another: never a name, an acronym or a number;
+    from `min_words_for_replacement` words when the longer text also elaborates (it lacks more
+    words than the shorter one), and for a plain one-for-one swap — the mark of two parallel,
+    different ideas — only from `min_words_for_swap` words."""
+    if score.replaced_name:
+        return False
+    if score.longer_left_out > score.left_out:
+        return score.shorter_words >= settings.min_words_for_replacement
+    return score.shorter_words >= settings.min_words_for_swap
+
+
+def _is_paraphrase(score: PairScore, settings: DedupSettings) -> bool:
+    allowed = math.floor((1.0 - settings.containment_threshold) * score.shorter_words + 1e-9)
+    if score.replaced and not _replacement_allowed(score, settings):
+        return False
+    return (
+        score.shorter_weight >= settings.min_paraphrase_weight
+        and score.shorter_share >= settings.containment_threshold - 1e-9
+        and score.left_out <= allowed
+        and (score.longer_share >= settings.coverage_threshold or score.shared >= settings.min_shared_weight)
+        and score.cosine is not None
+        and score.cosine >= settings.vector_threshold
+    )
+
+
+def members_compatible(first: TextUnit, second: TextUnit, settings: DedupSettings, paraphrase: bool) -> bool:
+    """May two members of one cluster stand together (checked for every pair of members, against
+    chaining)? Yes if verified similar; otherwise they must share `member_overlap` of the
+    lighter one's content and not replace a word of a short text (or a name) by another."""
+    level, score = pair_level(first, second, settings, paraphrase)
+    if level is not None:
+        return True
+    if score is None:  # numbers or negation differ, or no content
+        return False
+    if score.replaced and not _replacement_allowed(score, settings):
+        return False
+    return score.shorter_share >= settings.member_overlap

@@ -1,0 +1,101 @@
+"""Settings of deduplication: every knob with its default (`DedupSettings`) and the default
+abbreviations of French public-policy reports."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+# Abbreviations of French public-policy reports. Both forms become the abbreviation.
+DEFAULT_ABBREVIATIONS: tuple[tuple[str, str], ...] = (
+    ("DD", "développement durable"),
+    ("CU", "communauté urbaine"),
+    ("CUGT", "communauté urbaine du Grand Toulouse"),
+    ("A21", "Agenda 21"),
+    ("PCET", "plan climat énergie territorial"),
+    ("TC", "transports en commun"),
+    ("TAD", "transport à la demande"),
+    ("ESS", "économie sociale et solidaire"),
+    ("RSE", "responsabilité sociétale des entreprises"),
+    ("RSE", "responsabilité sociétale"),
+    ("ABS", "analyse des besoins sociaux"),
+    ("IDH", "indice de développement humain"),
+    ("PLH", "programme local de l'habitat"),
+    ("PDE", "plan de déplacements d'entreprise"),
+    ("asso", "association"),
+    ("CCAS", "centre communal d'action sociale"),
+    ("CAF", "caisse d'allocations familiales"),
+    ("BBC", "bâtiment basse consommation"),
+    ("SCIC", "société coopérative d'intérêt collectif"),
+    ("SCOP", "société coopérative et participative"),
+)
+
+
+@dataclass(frozen=True)
+class DedupSettings:
+    """Every knob of deduplication, with its default (chosen on the dev half of
+    tests/labels/dedup_pairs.csv, checked on the synthetic benchmark: bench/dedup.py)."""
+
+    # Near-identical level: rapidfuzz score (0–100) of the two content keys.
+    near_threshold: float = 90.0
+    # Folded texts shorter than this merge only when identical (one letter is too much of them).
+    min_fuzzy_length: int = 20
+    # Texts whose numbers differ ("25 %" / "15 %", "phase 1" / "phase 2") are never one idea.
+    require_same_numbers: bool = True
+    # Paraphrase level (with nlp): share of the shorter text's content weight found in the other;
+    # the words left out may be at most (1 - containment) of its words, rounded down.
+    containment_threshold: float = 0.8
+    # … and share of the longer one's found in the shorter, unless they share min_shared_weight.
+    coverage_threshold: float = 0.5
+    min_shared_weight: float = 4.0
+    # … the shorter text must weigh at least this much (two content words).
+    min_paraphrase_weight: float = 2.0
+    # … and the cosine of their mean word vectors must reach this.
+    vector_threshold: float = 0.8
+    # A word of the shorter text replaced by another (both texts lacking a word of the other) is
+    # allowed only from this many content words on when the longer text also adds words, from
+    # min_words_for_swap for a plain one-for-one swap, never for a name, acronym or number.
+    min_words_for_replacement: int = 6
+    min_words_for_swap: int = 10
+    # Against chaining: a newcomer shares at least this much of the lighter content with every member.
+    member_overlap: float = 0.5
+    # Weight of generic words ("développer", "favoriser", …); content words weigh 1.
+    weak_word_weight: float = 0.5
+    # Run the paraphrase level when an nlp is given.
+    paraphrase: bool = True
+    abbreviations: tuple[tuple[str, str], ...] = DEFAULT_ABBREVIATIONS
+    # Candidate blocking: pairs sharing less than this share of the lighter text (after grouping
+    # typo variants) are never verified. Must stay below containment_threshold.
+    blocking_share: float = 0.7
+    # Rows of the sparse candidate product per block (memory ∝ block_size × postings).
+    block_size: int = 2048
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.near_threshold <= 100.0:
+            raise ValueError("near_threshold must be in (0, 100]")
+        shares = ("containment_threshold", "coverage_threshold", "member_overlap", "vector_threshold", "blocking_share")
+        for name in shares:
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise ValueError(f"{name} must be in [0, 1]")
+        if self.blocking_share > self.containment_threshold:
+            raise ValueError("blocking_share must not exceed containment_threshold")
+        if self.min_fuzzy_length < 1 or self.block_size < 1:
+            raise ValueError("min_fuzzy_length and block_size must be positive")
+        if not 0.0 < self.weak_word_weight <= 1.0:
+            raise ValueError("weak_word_weight must be in (0, 1]")
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any]) -> DedupSettings:
+        """Settings from a configuration mapping (a YAML section); unknown keys are an error."""
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise ValueError(f"unknown dedup setting(s): {', '.join(unknown)}")
+        values = dict(values)
+        if isinstance(values.get("abbreviations"), Mapping):
+            values["abbreviations"] = tuple(values["abbreviations"].items())
+        elif "abbreviations" in values:
+            values["abbreviations"] = tuple(tuple(pair) for pair in values["abbreviations"])
+        return cls(**values)
