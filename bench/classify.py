@@ -10,7 +10,10 @@
    (as before ideas were read with their theme), then with context: each idea read as
    `axis_data.idea_text` (its text + the theme cell it sits under in the report), the labelled
    post-its joined to their theme by text from tests/expected/atelier6_cohesion_sociale.json
-   (first occurrence).
+   (first occurrence). Last, as `atelier run` places them: every post-it of the ruled sample
+   report through `classify_contributions`, also read with the other post-its of its theme cell
+   (`theme_context_weight`: 0, 0.25, the default 0.5 — set before this measurement as the
+   middle value, not tuned — and 0.75).
 3. Cold start on an unseen workshop (src/atelier/workshops/alimentation_rennes.yaml): zero-shot
    (descriptions and keywords only) and few-shot (three examples per axis), scored on the 66
    ideas of tests/labels/alimentation_rennes_items.csv.
@@ -48,6 +51,7 @@ POSTIT_LABELS = ROOT / "tests" / "labels" / "atelier6_postits.csv"
 COLD_WORKSHOP = ROOT / "src" / "atelier" / "workshops" / "alimentation_rennes.yaml"
 COLD_ITEMS = ROOT / "tests" / "labels" / "alimentation_rennes_items.csv"
 POSTIT_CONTEXT = ROOT / "tests" / "expected" / "atelier6_cohesion_sociale.json"
+REPORT = "atelier6_cohesion_sociale.pdf"  # the ruled sample: the report the post-its are labelled from
 SPEED_IDEAS = 10_000
 
 
@@ -87,11 +91,11 @@ def line(title: str, report: dict) -> str:
 def main() -> None:
     from atelier.flows.inputs import collect_inputs, extract_files
     from atelier.nlp.axis_data import training_set, unlabelled_texts, with_context
-    from atelier.nlp.axis_evaluation import cross_validate, evaluate_model
+    from atelier.nlp.axis_evaluation import cross_validate, evaluate_model, scores_report
     from atelier.nlp.axis_model import MODEL_FILE, load_axis_model, save_axis_model
     from atelier.nlp.axis_settings import ClassifierSettings
     from atelier.nlp.axis_training import train_axis_model
-    from atelier.nlp.classify import needs_review, predict_axes
+    from atelier.nlp.classify import classify_contributions, needs_review, predict_axes
     from atelier.nlp.language import load_french
     from atelier.nlp.workshop import load_workshop
 
@@ -175,10 +179,42 @@ def main() -> None:
     transfer(
         [
             ("actions+objectives only, self-training (balanced), theme", labels_only(atelier6), ClassifierSettings()),
-            ("actions+objectives + YAML, self-training (balanced), theme: default", atelier6, ClassifierSettings()),
+            ("actions+objectives + YAML, self-training (balanced), theme", atelier6, ClassifierSettings()),
         ],
         True, pool_context, scored_context, off_axis_context,
     )
+    # As `atelier run` places them: every post-it of the ruled report through
+    # `classify_contributions`, each read with its theme and with the other post-its of its
+    # theme cell (`theme_context_weight` of the workshop YAML; 0 = each post-it alone).
+    # The labelled post-its are scored at their first occurrence in that report.
+    print("-- with the other post-its of the theme cell (classify_contributions, the ruled report)")
+    model = train_axis_model(
+        atelier6, *training_set(atelier6, actions_objectives), nlp, ClassifierSettings(), unlabelled=pool_context
+    )
+    report_postits = [c for c in contributions if c.document == REPORT and c.kind == "postit"]
+    default_weight = atelier6.settings.theme_context_weight
+    for weight in sorted({0.0, 0.25, default_weight, 0.75}):
+        workshop = dataclasses.replace(
+            atelier6, settings=dataclasses.replace(atelier6.settings, theme_context_weight=weight)
+        )
+        placed = {}
+        for item in classify_contributions(report_postits, workshop, model, nlp):
+            placed.setdefault(item.text, item)
+        missing = [t for t in postit_texts if t not in placed]
+        if missing:
+            raise SystemExit(f"{len(missing)} labelled post-its not found in {REPORT}: {missing[:3]}")
+        expected = [axis for _, axis in scored]
+        predicted_axes = [placed[text].axis for text, _ in scored]
+        report = scores_report(atelier6, expected, predicted_axes)
+        title = f"theme context weight {weight:.2f}" + (": default" if weight == default_weight else "")
+        print(line(title, report))
+        if weight == default_weight:
+            flagged = [placed[text] for text, _ in scored if placed[text].needs_review]
+            kept = [placed[text].axis == axis for text, axis in scored if not placed[text].needs_review]
+            off = sum(placed[text].needs_review for text in off_axis)
+            print(f"    needs_review: {len(flagged)}/{len(scored)} scored post-its (accuracy of the others "
+                  f"{sum(kept) / len(kept):.3f}); {off}/{len(off_axis)} hors-axes post-its "
+                  f"({len(report_postits)} post-its in the report)")
 
     # 3. Cold start.
     cold = load_workshop(COLD_WORKSHOP)

@@ -30,6 +30,7 @@ from atelier.nlp.classify import (
     classify_contributions,
     placed_by_model,
     predict_axes,
+    with_theme_context,
 )
 from atelier.nlp.language import LanguageModelError, analyse, lemmatize, load_french
 from atelier.nlp.workshop import WorkshopSettings, load_workshop
@@ -135,7 +136,7 @@ def seed_model(atelier6, french_nlp):
 def contribution(index: int, text: str, stated_axis: str | None = None, **fields) -> Contribution:
     return Contribution(
         idea_id=f"i{index:03d}",
-        document="000_09626ff8a2f230d8.pdf",
+        document=fields.pop("document", "000_09626ff8a2f230d8.pdf"),
         document_sha256="0" * 64,
         page=1,
         kind=fields.pop("kind", "action"),
@@ -403,6 +404,51 @@ def test_ambiguous_post_it_is_placed_by_its_theme(yaml_only_model, atelier6, fre
     labelled = contribution(3, "Agir en amont", stated_axis="5", theme="Prévention")
     assert training_set(atelier6, [labelled])[0][0] == "Agir en amont Prévention"
     assert unlabelled_texts(atelier6, items) == [f"{text} Santé", f"{text} Emploi / Economie / Entreprises"]
+
+
+def test_theme_context_mixes_each_row_with_the_others_of_its_group():
+    probabilities = np.array([[1.0, 0.0], [0.0, 1.0], [0.2, 0.8], [0.9, 0.1], [0.6, 0.4]])
+    groups = ["a", "a", "a", None, "b"]
+    mixed = with_theme_context(probabilities, groups, 0.5)
+    assert np.allclose(mixed[0], [0.55, 0.45])  # 0.5 × (1, 0) + 0.5 × mean of (0, 1) and (0.2, 0.8)
+    assert np.allclose(mixed[1], [0.3, 0.7])
+    assert np.allclose(mixed[3:], probabilities[3:])  # no group; alone in its group
+    assert np.allclose(mixed.sum(axis=1), 1.0)
+    assert np.array_equal(with_theme_context(probabilities, groups, 0.0), probabilities)
+    assert probabilities[0, 0] == 1.0  # input untouched
+    with pytest.raises(ValueError):
+        with_theme_context(probabilities, groups[:2], 0.5)
+
+
+def test_post_it_leans_towards_the_axis_of_its_neighbours(yaml_only_model, atelier6, french_nlp):
+    """A post-it that says little is read with the other post-its of its theme cell, in its
+    report only: the same words land in health next to health ideas, in employment next to
+    employment ideas; without context (weight 0) both get the same axis."""
+    vague = "Faire évoluer les mentalités"
+    theme = "Ce que l'on associe à la cohésion sociale"
+    neighbours = {
+        "health.pdf": [
+            "Développer les jardins partagés",
+            "Servir des produits bio dans les cantines",
+            "Lutter contre l'isolement des personnes âgées",
+        ],
+        "economy.pdf": [
+            "Encourager la RSE dans les entreprises",
+            "Favoriser la création de SCIC",
+            "Former les salariés aux nouveaux métiers",
+        ],
+    }
+    items = [
+        contribution(number, text, kind="postit", document=document, theme=theme)
+        for document, texts in neighbours.items()
+        for number, text in enumerate([vague, *texts], start=10 * len(document))
+    ]
+    placed = classify_contributions(items, atelier6, yaml_only_model, french_nlp)
+    in_health, in_economy = (item for item in placed if item.text == vague)
+    assert (in_health.axis, in_economy.axis) == ("5", "2")
+    alone = dataclasses.replace(atelier6, settings=WorkshopSettings(theme_context_weight=0.0))
+    without_context = [item for item in classify_contributions(items, alone, yaml_only_model, french_nlp) if item.text == vague]
+    assert without_context[0].axis == without_context[1].axis
 
 
 def test_classify_contributions_sets_the_review_fields(yaml_only_model, atelier6, french_nlp):

@@ -7,6 +7,7 @@ and `data/processed` never touch the repository.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -325,3 +326,18 @@ def test_run_exits_1_when_no_document_could_be_read(runner, tmp_path, prefect_ha
     assert "Erreur : aucun document n'a pu être lu." in result.stderr
     # the outputs are written all the same: the manifest says what went wrong
     assert (tmp_path / "resultats" / "manifest.json").is_file()
+
+
+def test_evaluate_aligns_long_axis_ids(runner, tmp_path):
+    """Axis ids longer than the "axe" column (alimentation_rennes: "agriculture") keep the
+    figures under their headers."""
+    (tmp_path / "data" / "raw").mkdir(parents=True)
+    labels = Path(__file__).parent / "labels" / "alimentation_rennes_items.csv"
+    result = runner.invoke(app, ["evaluate", "--workshop", "alimentation_rennes", "--labels", str(labels)])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    start = next(i for i, text in enumerate(lines) if text.startswith("axe "))
+    header, rows = lines[start], lines[start + 1 : start + 7]
+    assert [row.split()[0] for row in rows] == ["agriculture", "restauration", "acces", "gaspillage", "education", "circuits"]
+    precision_end = header.index("précision") + len("précision")
+    assert [re.search(r"\d\.\d{3}", row).end() for row in rows] == [precision_end] * len(rows), "\n".join([header, *rows])

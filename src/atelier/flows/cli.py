@@ -234,10 +234,11 @@ def _read_labels(path: Path, workshop: Workshop) -> tuple[list[str], list[str]]:
 
 def _print_scores(report: dict, workshop: Workshop) -> None:
     typer.echo(f"F1 macro : {report['macro_f1']:.3f}   exactitude : {report['accuracy']:.3f}")
-    typer.echo(f"{'axe':<5} {'précision':>9} {'rappel':>7} {'F1':>6} {'effectif':>8}  libellé")
+    id_width = max(5, *(len(axis_id) for axis_id in report["per_axis"]))
+    typer.echo(f"{'axe':<{id_width}} {'précision':>9} {'rappel':>7} {'F1':>6} {'effectif':>8}  libellé")
     for axis_id, scores in report["per_axis"].items():
         typer.echo(
-            f"{axis_id:<5} {scores['precision']:>9.3f} {scores['recall']:>7.3f} {scores['f1']:>6.3f} "
+            f"{axis_id:<{id_width}} {scores['precision']:>9.3f} {scores['recall']:>7.3f} {scores['f1']:>6.3f} "
             f"{scores['support']:>8}  {scores['label']}"
         )
     matrix = report["confusion_matrix"]

@@ -14,6 +14,11 @@ and places contributions; the rest of axis classification lives next to it:
 - `axis_model`: `AxisModel`, saved with skops (never pickle) next to a `card.json`;
 - `axis_evaluation`: cross-validation, calibration and scores on labelled ideas.
 
+Ideas filed under one theme of a report (the post-its of a "Santé" or "Habitat" cell) tend to
+share an axis: `with_theme_context` mixes each idea's probabilities with its neighbours'
+(`theme_context_weight` in the workshop YAML), so a post-it that says little by itself
+("Reconnaissance") leans towards the axis of the ideas around it.
+
 `axis_evidence`: the lemmas that pushed the idea towards its axis, from the exact
 contributions of each word to the linear score (all feature blocks are linear in the words).
 """
@@ -21,7 +26,7 @@ contributions of each word to the linear score (all feature blocks are linear in
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -51,13 +56,48 @@ class AxisPrediction:
     evidence: tuple[str, ...] = ()
 
 
-def predict_analysis(pipeline: Pipeline, analysis: Analysis, evidence: int = 3) -> list[AxisPrediction]:
+def with_theme_context(
+    probabilities: np.ndarray, groups: Sequence[Hashable | None], weight: float
+) -> np.ndarray:
+    """Each row mixed with the mean of the other rows of its group: (1 − weight) × own +
+    weight × mean of the others. Rows whose group is None, or alone in their group, are kept."""
+    if len(groups) != len(probabilities):
+        raise ValueError("one group per row is needed")
+    mixed = probabilities.copy()
+    if weight <= 0:
+        return mixed
+    members: dict[Hashable, list[int]] = {}
+    for row, group in enumerate(groups):
+        if group is not None:
+            members.setdefault(group, []).append(row)
+    for rows in members.values():
+        if len(rows) < 2:
+            continue
+        own = probabilities[rows]
+        others = (own.sum(axis=0) - own) / (len(rows) - 1)
+        mixed[rows] = (1.0 - weight) * own + weight * others
+    return mixed
+
+
+def predict_analysis(
+    pipeline: Pipeline,
+    analysis: Analysis,
+    evidence: int = 3,
+    *,
+    groups: Sequence[Hashable | None] | None = None,
+    context_weight: float = 0.0,
+) -> list[AxisPrediction]:
+    """Predictions for analysed ideas; with `groups`, each idea's probabilities are mixed with
+    those of its group (`with_theme_context`) before the best axis is taken. The evidence is
+    the idea's own lemmas towards that axis."""
     if not len(analysis):
         return []
     features: IdeaFeatures = pipeline.named_steps["features"]
     classifier: CalibratedLinearClassifier = pipeline.named_steps["classifier"]
     rows = features.transform(analysis)
     probabilities = classifier.predict_proba(rows)
+    if groups is not None:
+        probabilities = with_theme_context(probabilities, groups, context_weight)
     classes = classifier.classes_
     order = np.argsort(-probabilities, axis=1, kind="stable")
     evidences: list[tuple[str, ...]] = [() for _ in range(len(analysis))]
@@ -98,10 +138,19 @@ def predict_axes(
     *,
     batch_size: int | None = None,
     evidence: int = 3,
+    groups: Sequence[Hashable | None] | None = None,
+    context_weight: float = 0.0,
 ) -> list[AxisPrediction]:
-    """The most probable axis of each text, its probability, the runner-up and the evidence."""
+    """The most probable axis of each text, its probability, the runner-up and the evidence;
+    with `groups` (one per text, None for none), read in the context of its group."""
     analysis = analyse(nlp, texts, mode=model.lemma_mode, batch_size=batch_size)
-    return predict_analysis(model.pipeline, analysis, evidence)
+    return predict_analysis(model.pipeline, analysis, evidence, groups=groups, context_weight=context_weight)
+
+
+def theme_group(contribution: Contribution) -> tuple[str, str, str] | None:
+    """The ideas an idea is read with: those under the same theme and category of its report."""
+    theme = " ".join(contribution.theme.split())
+    return (contribution.document, " ".join(contribution.category.split()), theme) if theme else None
 
 
 def needs_review(prediction: AxisPrediction, workshop: Workshop) -> bool:
@@ -154,9 +203,10 @@ def classify_contributions(
     """Copies with the axis fields filled in (same order): `axis*`, `needs_review`, `axis_2*`.
 
     The report's own placement wins (`document`, confidence 1). Other ideas, read with their
-    theme (`idea_text`, as in training), get the model's best axis (`model`) even when unsure:
-    below the workshop's `abstain_threshold` they are flagged `needs_review`, so the analyst
-    sees a proposal instead of a blank.
+    theme (`idea_text`, as in training) and in the context of the other ideas under that theme
+    (`with_theme_context`), get the model's best axis (`model`) even when unsure: below the
+    workshop's `abstain_threshold` they are flagged `needs_review`, so the analyst sees a
+    proposal instead of a blank.
     """
     unknown = sorted(set(model.classes_) - set(workshop.axis_ids))
     if unknown:
@@ -167,7 +217,12 @@ def classify_contributions(
     known = set(workshop.axis_ids)
     to_predict = [index for index, item in enumerate(contributions) if item.stated_axis not in known]
     predicted = predict_axes(
-        model, [idea_text(contributions[i]) for i in to_predict], nlp, evidence=workshop.settings.evidence_lemmas
+        model,
+        [idea_text(contributions[i]) for i in to_predict],
+        nlp,
+        evidence=workshop.settings.evidence_lemmas,
+        groups=[theme_group(contributions[i]) for i in to_predict],
+        context_weight=workshop.settings.theme_context_weight,
     )
     predictions = dict(zip(to_predict, predicted, strict=True))
     return [

@@ -46,15 +46,20 @@ class WorkshopSettings:
         within this margin of the best one...
     second_axis_min_confidence: ...and at least this probability.
     evidence_lemmas: how many lemmas `axis_evidence` lists.
+    theme_context_weight: weight of the other ideas filed under the same theme of the same
+        report (a post-it table's theme cell) in an idea's probabilities: each idea's
+        probabilities become (1 − w) × its own + w × the mean of its neighbours'. 0: each idea
+        alone.
     """
 
     abstain_threshold: float = 0.5
     second_axis_margin: float = 0.25
     second_axis_min_confidence: float = 0.2
     evidence_lemmas: int = 3
+    theme_context_weight: float = 0.5
 
     def __post_init__(self) -> None:
-        for name in ("abstain_threshold", "second_axis_margin", "second_axis_min_confidence"):
+        for name in ("abstain_threshold", "second_axis_margin", "second_axis_min_confidence", "theme_context_weight"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value <= 1.0:
                 raise ValueError(f"« {name} » doit être un nombre entre 0 et 1.")
