@@ -178,12 +178,14 @@ def candidate_pairs(units: Sequence[TextUnit], settings: DedupSettings, paraphra
         first, second = first[mask], second[mask]
         for chunk in range(0, len(first), 1 << 20):
             a, b = first[chunk : chunk + (1 << 20)], second[chunk : chunk + (1 << 20)]
-            shared = np.asarray(weighted[a].minimum(weighted[b]).sum(axis=1)).ravel()
+            both = weighted[a].minimum(weighted[b])  # the groups of both texts (weights are positive)
+            both.eliminate_zeros()
+            shared = np.asarray(both.sum(axis=1)).ravel()
             lighter = np.minimum(totals[a], totals[b])
             ok = shared >= share * lighter - 1e-9
             # A word of each text missing from the other, in a text too short for a replacement:
             # no level can pass (near needs one text inside the other).
-            common = np.asarray(present[a].multiply(present[b]).sum(axis=1)).ravel()
+            common = np.diff(both.indptr)
             replaced = (words[a] > common) & (words[b] > common)
             lighter_words = np.where(totals[a] <= totals[b], words[a], words[b])
             ok &= ~replaced | ((lighter_words >= settings.min_words_for_replacement) & paraphrase)
