@@ -162,7 +162,9 @@ def candidate_pairs(units: Sequence[TextUnit], settings: DedupSettings, paraphra
     present_t = sparse.csr_matrix(
         (np.ones(len(present_rows)), (compound[: len(present_rows)], present_rows)), shape=(width, n)
     )
-    prefix = sparse.csr_matrix((np.ones(len(probe_rows)), (probe_rows, compound[len(present_rows) :])), shape=(n, width))
+    prefix = sparse.csr_matrix(
+        (np.ones(len(probe_rows)), (probe_rows, compound[len(present_rows) :])), shape=(n, width)
+    )
 
     found: list[np.ndarray] = []
     for start in range(0, n, settings.block_size):

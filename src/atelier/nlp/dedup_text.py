@@ -57,7 +57,6 @@ _PREFIX_HYPHEN = re.compile(
     re.IGNORECASE,
 )
 _INNER_CAPITAL = _CAPITAL = re.compile(r"[A-ZÀ-ÖØ-ÞŒ]")
-_LETTER = re.compile(r"[^\W\d_]")
 _DIGIT = re.compile(r"\d")
 _SENTENCE_END = ".:!?;–—-=>"
 
@@ -254,9 +253,8 @@ class TextAnalyzer:
         name_stems = {info.stem for info in content if info.name}
         if names is not None:
             name_stems.update([info.stem for info, name in zip(infos, names) if name and info.stem is not None])
-        inside = insides is not None and any(insides)
-        core_stems = [info.stem for info, aside in zip(infos, insides) if not aside and info.stem is not None] if inside else stems
-        outside = [info for info, aside in zip(infos, insides) if not aside] if inside else infos
+        outside = [info for info, aside in zip(infos, insides) if not aside] if insides and any(insides) else infos
+        core_stems = [info.stem for info in outside if info.stem is not None] if outside is not infos else stems
         numbers = [digit for info in outside if info.digits for digit in info.digits]
         unit = TextUnit(
             key=key,
@@ -277,7 +275,7 @@ class TextAnalyzer:
         """Two facts about each word that need its position: a capital inside a sentence (a
         name) and being inside a parenthesised aside."""
         parts = _WORD_SPLIT.split(surface)  # text before the first word, word, text between, …
-        letters = sum(map(len, raws)) - len(_DIGIT.findall(surface))
+        letters = sum(map(len, raws)) - len(_DIGIT.findall(surface))  # word characters but digits
         shouting = letters > 0 and len(_CAPITAL.findall(surface)) > 0.6 * letters
         names = [False] * len(raws)
         if not shouting:
