@@ -90,18 +90,8 @@ def prepare_comparisons(
     *,
     exhaustive: bool = False,
 ) -> _Prepared:
-    analyzer = TextAnalyzer(settings, nlp)
     paraphrase = nlp is not None and settings.paraphrase
-    unit_index: dict[str, int] = {}
-    units: list[TextUnit] = []
-    unit_of: list[int] = []
-    for text in texts:
-        key = analyzer.key(text)
-        position = unit_index.get(key)
-        if position is None:
-            position = unit_index[key] = len(units)
-            units.append(analyzer.unit(text, key))
-        unit_of.append(position)
+    units, unit_of = TextAnalyzer(settings, nlp).units(texts)
     pairs = all_pairs(len(units)) if exhaustive else candidate_pairs(units, settings, paraphrase)
     neighbours: dict[int, dict[int, str]] = defaultdict(dict)
     for first, second in pairs.tolist():
@@ -131,9 +121,7 @@ def star_clusters(
     for item, unit in enumerate(unit_of):
         members_of[unit].append(item)
 
-    def priority(item: int) -> tuple[int, str, int]:
-        unit = units[unit_of[item]]
-        return (-unit.length, unit.key, item)
+    priority = [(-units[unit].length, units[unit].key, item) for item, unit in enumerate(unit_of)]
 
     compatible_cache: dict[tuple[int, int], bool] = {}
 
@@ -150,12 +138,16 @@ def star_clusters(
 
     assigned = [False] * len(unit_of)
     clusters: list[tuple[int, list[int]]] = []
-    for leader in sorted(range(len(unit_of)), key=priority):
+    for leader in sorted(range(len(unit_of)), key=priority.__getitem__):
         if assigned[leader]:
             continue
         home = unit_of[leader]
+        if len(members_of[home]) == 1 and home not in prepared.neighbours:  # alone: nothing to check
+            assigned[leader] = True
+            clusters.append((leader, [leader]))
+            continue
         candidates = list(members_of[home])
-        neighbour_units = sorted(prepared.neighbours.get(home, {}), key=lambda u: priority(members_of[u][0]))
+        neighbour_units = sorted(prepared.neighbours.get(home, {}), key=lambda u: priority[members_of[u][0]])
         for other in neighbour_units:
             candidates.extend(members_of[other])
         objective_texts_inside: set[str] = set()  # texts of the objectives in the cluster

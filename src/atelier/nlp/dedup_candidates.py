@@ -15,7 +15,7 @@ tests/test_dedup.py compares blocked and all-pairs verification).
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -69,29 +69,33 @@ def candidate_pairs(units: Sequence[TextUnit], settings: DedupSettings, paraphra
     once words are grouped with their variants, with the same numbers and negation, and not
     replacing a word of a short text by another."""
     n = len(units)
-    frequency: Counter[str] = Counter()
-    surfaces: dict[str, set[str]] = defaultdict(set)
-    for unit in units:
-        frequency.update(unit.weights)
-        for stem in unit.weights:
-            surfaces[stem].add(unit.surfaces[stem])
-    if not frequency or n < 2:
+    stems = [stem for unit in units for stem in unit.weights]
+    if not stems or n < 2:
         return np.empty((0, 2), dtype=np.int64)
-    ordered = sorted(frequency, key=lambda stem: (-frequency[stem], stem))
-    vocabulary = {stem: index for index, stem in enumerate(ordered)}
-    group_of = np.asarray(_word_groups(ordered, surfaces), dtype=np.int64)
+    vocabulary: dict[str, int] = {}
+    stem_ids = np.fromiter([vocabulary.setdefault(stem, len(vocabulary)) for stem in stems], np.int64, len(stems))
+    values = np.fromiter([weight for unit in units for weight in unit.weights.values()], np.float64, len(stems))
+    frequency = np.bincount(stem_ids, weights=values, minlength=len(vocabulary)).tolist()  # summed in unit order
+    surfaces: dict[str, set[str]] = defaultdict(set)
+    for stem, surface in {(stem, unit.surfaces[stem]) for unit in units for stem in unit.weights}:
+        surfaces[stem].add(surface)
+    ordered = sorted(vocabulary, key=lambda stem: (-frequency[vocabulary[stem]], stem))
+    group_of_rank = np.asarray(_word_groups(ordered, surfaces), dtype=np.int64)
+    group_of = np.empty(len(vocabulary), dtype=np.int64)
+    group_of[[vocabulary[stem] for stem in ordered]] = group_of_rank
     groups = int(group_of.max()) + 1
-    rows: list[int] = []
-    columns: list[int] = []
-    values: list[float] = []
-    for row, unit in enumerate(units):
-        # Asides count only where the other text says the same outside an aside: left out here.
-        core = [stem for stem in unit.weights if stem not in unit.aside] or list(unit.weights)
-        for stem in core:
-            weight = unit.weights[stem]
-            rows.append(row)
-            columns.append(int(group_of[vocabulary[stem]]))
-            values.append(weight)
+    sizes = [len(unit.weights) for unit in units]
+    rows = np.repeat(np.arange(n, dtype=np.int64), sizes)
+    columns = group_of[stem_ids]
+    # Asides count only where the other text says the same outside an aside: left out here.
+    aside = [stem in unit.aside for unit in units if unit.aside for stem in unit.weights]
+    if any(aside):
+        with_aside = np.repeat(np.fromiter([bool(unit.aside) for unit in units], bool, n), sizes)
+        left_out = np.zeros(len(stems), dtype=bool)
+        left_out[with_aside] = aside
+        everything_aside = np.bincount(rows[left_out], minlength=n) == sizes  # then the aside counts
+        keep = ~left_out | everything_aside[rows]
+        rows, columns, values = rows[keep], columns[keep], values[keep]
     shape = (n, groups)
     weighted = sparse.csr_matrix(
         (np.asarray(values), (np.asarray(rows, dtype=np.int64), np.asarray(columns, dtype=np.int64))), shape=shape
@@ -131,12 +135,36 @@ def candidate_pairs(units: Sequence[TextUnit], settings: DedupSettings, paraphra
     before = np.where(row_start > 0, cumulative[np.maximum(row_start - 1, 0)], 0.0)
     within = cumulative - before[sorted_rows]
     keep = (within - sorted_values) <= (1.0 - share) * totals[sorted_rows] + 1.0 + 1e-9
-    prefix = sparse.csr_matrix(
-        (np.ones(int(keep.sum())), (sorted_rows[keep], sorted_columns[keep])), shape=shape
-    )
-    prefix_weight = np.bincount(sorted_rows[keep], weights=sorted_values[keep], minlength=n)
+    prefix_rows, prefix_columns = sorted_rows[keep], sorted_columns[keep]
+    prefix_weight = np.bincount(prefix_rows, weights=sorted_values[keep], minlength=n)
     needed = np.where(prefix_weight - (1.0 - share) * totals > 1.0 + 1e-9, 2, 1)
-    present_t = present.T.tocsr()
+    # Sharing two groups of a prefix is sharing one besides its last (most frequent) group: the
+    # product below looks for that one, and the last group is looked up pair by pair.
+    last = np.append(prefix_rows[1:] != prefix_rows[:-1], True)
+    last_group = np.full(n, -1, dtype=np.int64)
+    last_group[prefix_rows[last]] = prefix_columns[last]
+    probe = ~last | (needed[prefix_rows] == 1)
+    probe_rows, probe_columns = prefix_rows[probe], prefix_columns[probe]
+    present_rows = np.repeat(np.arange(n, dtype=np.int64), words)
+    present_groups = present.indices.astype(np.int64)
+    present_codes = np.sort(present_rows * groups + present_groups)
+    signs = np.zeros(n, dtype=np.uint64)  # one bit per group modulo 64: a quick first check
+    np.bitwise_or.at(signs, present_rows, np.left_shift(np.uint64(1), (present_groups % 64).astype(np.uint64)))
+    # The product counts only the groups shared by texts of one signature: a column per group
+    # and signature.
+    signature_count = int(signature.max()) + 1
+    _, compound = np.unique(
+        np.concatenate([present_groups, probe_columns]) * signature_count
+        + signature[np.concatenate([present_rows, probe_rows])],
+        return_inverse=True,
+    )
+    width = int(compound.max()) + 1
+    present_t = sparse.csr_matrix(
+        (np.ones(len(present_rows)), (compound[: len(present_rows)], present_rows)), shape=(width, n)
+    )
+    prefix = sparse.csr_matrix(
+        (np.ones(len(probe_rows)), (probe_rows, compound[len(present_rows) :])), shape=(n, width)
+    )
 
     found: list[np.ndarray] = []
     for start in range(0, n, settings.block_size):
@@ -144,16 +172,22 @@ def candidate_pairs(units: Sequence[TextUnit], settings: DedupSettings, paraphra
         hits = (prefix[start:stop] @ present_t).tocoo()
         first = hits.row.astype(np.int64) + start
         second = hits.col.astype(np.int64)
-        mask = (first != second) & (hits.data >= needed[first]) & (signature[first] == signature[second])
+        mask = first != second
+        first, second, counts = first[mask], second[mask], hits.data[mask]
+        unsure = (counts < needed[first]) & _has_bit(signs[second], last_group[first] % 64)
+        counts[unsure] += _contains(present_codes, second[unsure] * groups + last_group[first[unsure]])
+        mask = counts >= needed[first]
         first, second = first[mask], second[mask]
         for chunk in range(0, len(first), 1 << 20):
             a, b = first[chunk : chunk + (1 << 20)], second[chunk : chunk + (1 << 20)]
-            shared = np.asarray(weighted[a].minimum(weighted[b]).sum(axis=1)).ravel()
+            both = weighted[a].minimum(weighted[b])  # the groups of both texts (weights are positive)
+            both.eliminate_zeros()
+            shared = np.asarray(both.sum(axis=1)).ravel()
             lighter = np.minimum(totals[a], totals[b])
             ok = shared >= share * lighter - 1e-9
             # A word of each text missing from the other, in a text too short for a replacement:
             # no level can pass (near needs one text inside the other).
-            common = np.asarray(present[a].multiply(present[b]).sum(axis=1)).ravel()
+            common = np.diff(both.indptr)
             replaced = (words[a] > common) & (words[b] > common)
             lighter_words = np.where(totals[a] <= totals[b], words[a], words[b])
             ok &= ~replaced | ((lighter_words >= settings.min_words_for_replacement) & paraphrase)
@@ -162,6 +196,15 @@ def candidate_pairs(units: Sequence[TextUnit], settings: DedupSettings, paraphra
         return np.empty((0, 2), dtype=np.int64)
     codes = np.unique(np.concatenate(found))
     return np.stack([codes // n, codes % n], axis=1)
+
+
+def _has_bit(signs: np.ndarray, bits: np.ndarray) -> np.ndarray:
+    return (np.right_shift(signs, bits.astype(np.uint64)) & np.uint64(1)).astype(bool)
+
+
+def _contains(sorted_codes: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    position = np.minimum(np.searchsorted(sorted_codes, codes), len(sorted_codes) - 1)
+    return sorted_codes[position] == codes
 
 
 def all_pairs(n: int) -> np.ndarray:

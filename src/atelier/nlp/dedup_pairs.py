@@ -82,11 +82,8 @@ def _score(first: TextUnit, second: TextUnit) -> PairScore:
         first, second = second, first
         pairs = {other: stem for stem, other in pairs.items()}
     back = {other: stem for stem, other in pairs.items()}
-    # An aside counts where the other text says it in its main part, and is ignored elsewhere.
-    counted_first = [s for s in first.weights if s not in first.aside or (s in pairs and pairs[s] not in second.aside)]
-    counted_second = [s for s in second.weights if s not in second.aside or (s in back and back[s] not in first.aside)]
-    total_first = sum(first.weights[s] for s in counted_first)
-    total_second = sum(second.weights[s] for s in counted_second)
+    counted_first, total_first = _counted(first, second, pairs)
+    counted_second, total_second = _counted(second, first, back)
     if not total_first or not total_second:
         counted_first, counted_second = list(first.weights), list(second.weights)
         total_first, total_second = first.total, second.total
@@ -120,6 +117,15 @@ def _score(first: TextUnit, second: TextUnit) -> PairScore:
         ratio=ratio,
         cosine=cosine,
     )
+
+
+def _counted(unit: TextUnit, other: TextUnit, pairs: dict[str, str]) -> tuple[list[str], float]:
+    """The stems of `unit` that count against `other`, and their weight: an aside counts where
+    the other text says it in its main part, and is ignored elsewhere."""
+    if not unit.aside:
+        return list(unit.weights), unit.total
+    counted = [s for s in unit.weights if s not in unit.aside or (s in pairs and pairs[s] not in other.aside)]
+    return counted, sum(unit.weights[s] for s in counted)
 
 
 def pair_level(

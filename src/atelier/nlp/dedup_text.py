@@ -18,14 +18,17 @@ says the same outside an aside; numbers inside asides ("session 2") are not the 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from itertools import accumulate, chain
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 from rapidfuzz.distance import OSA, Levenshtein
+from scipy import sparse
 
 from atelier.nlp.dedup_settings import DedupSettings
 from atelier.nlp.language import normalize_for_match
@@ -34,6 +37,7 @@ if TYPE_CHECKING:
     import spacy
 
 WORD_PATTERN = re.compile(r"[^\W_]+")
+_WORD_SPLIT = re.compile(r"([^\W_]+)")
 _DIGITS = re.compile(r"\d+")
 _THOUSANDS = re.compile(r"(?<=\d)[ \u00a0\u202f](?=\d{3}\b)")
 _MONEY = re.compile(
@@ -53,7 +57,6 @@ _PREFIX_HYPHEN = re.compile(
     re.IGNORECASE,
 )
 _INNER_CAPITAL = _CAPITAL = re.compile(r"[A-ZÀ-ÖØ-ÞŒ]")
-_LETTER = re.compile(r"[^\W\d_]")
 _DIGIT = re.compile(r"\d")
 _SENTENCE_END = ".:!?;–—-=>"
 
@@ -94,7 +97,7 @@ _IRREGULAR_STEMS = {
 }  # fmt: skip
 
 
-@dataclass
+@dataclass(slots=True)
 class TextUnit:
     """One distinct folded wording and what the comparisons need of it. A parenthesised aside
     counts only where the other text says it outside an aside (see `dedup_pairs`)."""
@@ -111,6 +114,24 @@ class TextUnit:
     numbers: tuple[str, ...]  # outside the asides
     negated: bool
     vector: np.ndarray | None = None
+
+
+class _Word(NamedTuple):
+    """What the analysis needs of one word as written (cached per word)."""
+
+    lower: str
+    folded: str
+    stem: str | None  # content stem; None for function, framing and negation words
+    plain: str  # stem of any word, for spotting spelt-out abbreviations
+    digits: tuple[str, ...]
+    negation: bool
+    name: bool  # a content word that counts as a name: digits, an abbreviation, unknown to the vectors
+    abbreviation: bool  # may start a spelt-out abbreviation, or is one
+    weight: float
+    vector: int  # row in `_WordVectors`, -1 if none (or no nlp)
+
+
+_NO_WORDS: frozenset[str] = frozenset()
 
 
 class TextAnalyzer:
@@ -131,141 +152,168 @@ class TextAnalyzer:
         for options in self.contractions.values():
             options.sort(key=lambda option: -len(option[0]))
         self.lemmas = _lemma_lookup(nlp) if nlp is not None else None
+        self.vectors = _WordVectors(nlp.vocab) if nlp is not None else None
         self.weak = frozenset(_stem(word) for word in WEAK_WORDS)
-        self._word_cache: dict[str, tuple[str, str, str | None, str, tuple[str, ...], bool, bool, bool]] = {}
+        self._word_cache: dict[str, _Word] = {}
+        self._folded: dict[str, str] = {}  # word as written -> folded, for keys
         self._stem_cache: dict[str, str] = {}
-        self._vector_cache: dict[str, np.ndarray | None] = {}
 
-    def word(self, raw: str) -> tuple[str, str, str | None, str, tuple[str, ...], bool, bool, bool]:
-        """(lower-cased, folded, content stem or None, plain stem, digits, negation, unknown word,
-        part of an abbreviation) of one word as written, cached."""
+    def word(self, raw: str) -> _Word:
+        """What the analysis needs of one word as written, cached."""
         info = self._word_cache.get(raw)
         if info is None:
-            lower = raw.casefold()
-            folded = normalize_for_match(lower)
-            digits = tuple(_DIGITS.findall(folded))
-            negation = folded in _NEGATIONS
-            content = (
-                not negation
-                and folded not in STOP_WORDS
-                and folded not in FRAME_WORDS
-                and (len(folded) > 1 or bool(digits))
-            )
-            stem = self.stem(lower, folded) if content else None
-            unknown = (
-                content
-                and self.nlp is not None
-                and not digits
-                and folded not in self.abbreviations
-                and self.word_vector(lower) is None
-            )
-            plain = _stem(folded)
-            abbreviation = plain in self.contractions or folded in self.abbreviations
-            info = (lower, folded, stem, plain, digits, negation, unknown, abbreviation)
-            self._word_cache[raw] = info
+            info = self._word_cache[raw] = self._analyse_word(raw)
+            self._folded[raw] = info.folded
         return info
 
-    def key(self, text: str) -> str:
-        return " ".join([self.word(raw)[1] for raw in WORD_PATTERN.findall(text)])
+    def _analyse_word(self, raw: str) -> _Word:
+        lower = raw.casefold()
+        folded = normalize_for_match(lower)
+        digits = tuple(_DIGITS.findall(folded))
+        negation = folded in _NEGATIONS
+        content = (
+            not negation
+            and folded not in STOP_WORDS
+            and folded not in FRAME_WORDS
+            and (len(folded) > 1 or bool(digits))
+        )
+        stem = self.stem(lower, folded) if content else None
+        vector = self.vectors.row(lower) if content and self.vectors is not None else -1
+        unknown = self.nlp is not None and not digits and folded not in self.abbreviations and vector < 0
+        plain = _stem(folded)
+        return _Word(
+            lower=lower,
+            folded=folded,
+            stem=stem,
+            plain=plain,
+            digits=digits,
+            negation=negation,
+            name=content and (bool(digits) or unknown or folded in self.abbreviations),
+            abbreviation=plain in self.contractions or folded in self.abbreviations,
+            weight=self.settings.weak_word_weight if stem in self.weak else 1.0,
+            vector=vector,
+        )
 
-    def unit(self, text: str, key: str | None = None) -> TextUnit:
-        key = self.key(text) if key is None else key
+    def key(self, text: str) -> str:
+        return self._key(WORD_PATTERN.findall(text))
+
+    def _key(self, raws: list[str]) -> str:
+        try:
+            return " ".join([self._folded[raw] for raw in raws])
+        except KeyError:
+            return " ".join([self.word(raw).folded for raw in raws])
+
+    def unit(self, text: str) -> TextUnit:
+        return self.units([text])[0][0]
+
+    def units(self, texts: Iterable[str]) -> tuple[list[TextUnit], list[int]]:
+        """One unit per distinct key (first text with it), and the unit of each text. Text
+        vectors are computed for all units at once."""
+        index: dict[str, int] = {}
+        units: list[TextUnit] = []
+        unit_of: list[int] = []
+        contents: list[list[_Word]] = []
+        for text in texts:
+            raws = WORD_PATTERN.findall(text)
+            key = self._key(raws)
+            position = index.get(key)
+            if position is None:
+                position = index[key] = len(units)
+                unit, content = self._unit(text, key, raws)
+                units.append(unit)
+                contents.append(content)
+            unit_of.append(position)
+        if self.vectors is not None:
+            for unit, vector in zip(units, self.vectors.text_vectors(contents), strict=True):
+                unit.vector = vector
+        return units, unit_of
+
+    def _unit(self, text: str, key: str, raws: list[str]) -> tuple[TextUnit, list[_Word]]:
+        """The unit of a text (without its vector) and its content words."""
         surface = text
         if _DIGIT.search(surface):
             surface = _MONEY.sub(_money, _THOUSANDS.sub("", surface))
         if "-" in surface:
             surface = _PREFIX_HYPHEN.sub(r"\1", surface)
-        # (word as written, looks like a name, inside an aside)
-        words: list[tuple[str, bool, bool]]
-        if "(" not in surface and not _INNER_CAPITAL.search(surface, 1):
-            words = [(raw, False, False) for raw in WORD_PATTERN.findall(surface)]
-        else:
-            words = self._positioned(surface)
-        infos = [self.word(raw) for raw, _, _ in words]
-        if self.contractions and any([info[7] for info in infos]):
-            words = self._contract(words)
-            infos = [self.word(raw) for raw, _, _ in words]
-        stems: list[str] = []
-        core_stems: list[str] = []
-        content_surfaces: list[str] = []
-        surfaces: dict[str, str] = {}
-        names: set[str] = set()
-        numbers: list[str] = []
-        negated = False
-        for (_, name, inside), (lower, folded, stem, _, digits, negation, unknown, abbreviation) in zip(words, infos):
-            if digits and not inside:
-                numbers.extend(digits)
-            if negation:
-                negated = negated or not inside
-                continue
-            if stem is None:
-                continue
-            stems.append(stem)
-            if not inside:
-                core_stems.append(stem)
-            if stem not in surfaces:
-                surfaces[stem] = folded
-            if name or digits or unknown or (abbreviation and folded in self.abbreviations):
-                names.add(stem)
-            content_surfaces.append(lower)
-        weak = self.settings.weak_word_weight
-        weights = {s: (weak if s in self.weak else 1.0) for s in stems}
+        if surface != text:
+            raws = WORD_PATTERN.findall(surface)
+        cache = self._word_cache
+        infos = [cache.get(raw) or self.word(raw) for raw in raws]
+        # Looking like a name and being inside an aside need the words' positions.
+        names: list[bool] | None = None
+        insides: list[bool] | None = None
+        if "(" in surface or _INNER_CAPITAL.search(surface, 1):
+            names, insides = self._positioned(surface, raws)
+        if self.contractions and any([info.abbreviation for info in infos]):
+            raws, names, insides = self._contract(raws, names, insides)
+            infos = [self.word(raw) for raw in raws]
+        content = [info for info in infos if info.stem is not None]
+        stems = [info.stem for info in content]
+        weights = {info.stem: info.weight for info in content}
+        name_stems = {info.stem for info in content if info.name}
+        if names is not None:
+            name_stems.update([info.stem for info, name in zip(infos, names) if name and info.stem is not None])
+        outside = [info for info, aside in zip(infos, insides) if not aside] if insides and any(insides) else infos
+        core_stems = [info.stem for info in outside if info.stem is not None] if outside is not infos else stems
+        numbers = [digit for info in outside if info.digits for digit in info.digits]
         unit = TextUnit(
             key=key,
             length=len(key),
             weights=weights,
-            surfaces=surfaces,
-            names=frozenset(names),
-            aside=frozenset(weights.keys() - set(core_stems)) if len(core_stems) < len(stems) else frozenset(),
+            surfaces={info.stem: info.folded for info in reversed(content)},  # the first of each stem
+            names=frozenset(name_stems) if name_stems else _NO_WORDS,
+            aside=frozenset(weights.keys() - set(core_stems)) if len(core_stems) < len(stems) else _NO_WORDS,
             total=float(sum(weights.values())),
             content_key=" ".join(stems),
             core_key=" ".join(core_stems),
-            numbers=tuple(sorted(numbers)),
-            negated=negated,
+            numbers=tuple(sorted(numbers)) if numbers else (),
+            negated=any([info.negation for info in outside]),
         )
-        if self.nlp is not None:
-            unit.vector = self.text_vector(content_surfaces, stems, weights)
-        return unit
+        return unit, content
 
-    def _positioned(self, surface: str) -> list[tuple[str, bool, bool]]:
-        """Words with the two facts that need their position: a capital inside a sentence
-        (a name) and being inside a parenthesised aside."""
-        asides = [match.span() for match in _ASIDE.finditer(surface)] if "(" in surface else []
-        letters = len(_LETTER.findall(surface))
+    def _positioned(self, surface: str, raws: list[str]) -> tuple[list[bool], list[bool]]:
+        """Two facts about each word that need its position: a capital inside a sentence (a
+        name) and being inside a parenthesised aside."""
+        parts = _WORD_SPLIT.split(surface)  # text before the first word, word, text between, …
+        letters = sum(map(len, raws)) - len(_DIGIT.findall(surface))  # word characters but digits
         shouting = letters > 0 and len(_CAPITAL.findall(surface)) > 0.6 * letters
-        words: list[tuple[str, bool, bool]] = []
-        previous_end = 0
-        for match in WORD_PATTERN.finditer(surface):
-            raw = match.group()
-            name = False
-            if not shouting and raw[0].isupper():
-                between = surface[previous_end : match.start()].strip()
-                starts_sentence = not words or (bool(between) and between[-1] in _SENTENCE_END)
-                name = (len(raw) > 1 and raw.isupper()) or not starts_sentence
-            previous_end = match.end()
-            inside = bool(asides) and any(start <= match.start() < stop for start, stop in asides)
-            words.append((raw, name, inside))
-        if words and all(inside for _, _, inside in words):  # nothing but asides: they are the text
-            words = [(raw, name, False) for raw, name, _ in words]
-        return words
+        names = [False] * len(raws)
+        if not shouting:
+            for index, raw in enumerate(raws):
+                if raw[0].isupper():
+                    between = parts[2 * index].strip()
+                    starts_sentence = index == 0 or (bool(between) and between[-1] in _SENTENCE_END)
+                    names[index] = (len(raw) > 1 and raw.isupper()) or not starts_sentence
+        insides = [False] * len(raws)
+        if "(" in surface:
+            starts = list(accumulate(map(len, parts[:-1])))[::2]  # where each word starts
+            for match in _ASIDE.finditer(surface):
+                for index in range(bisect_left(starts, match.start()), bisect_left(starts, match.end())):
+                    insides[index] = True
+            if all(insides):  # nothing but asides: they are the text
+                insides = [False] * len(raws)
+        return names, insides
 
-    def _contract(self, words: list[tuple[str, bool, bool]]) -> list[tuple[str, bool, bool]]:
+    def _contract(
+        self, raws: list[str], names: list[bool] | None, insides: list[bool] | None
+    ) -> tuple[list[str], list[bool], list[bool]]:
         """Replace each spelt-out abbreviation ("développement durable") by the abbreviation."""
-        stems = [self.word(raw)[3] for raw, _, _ in words]
-        result: list[tuple[str, bool, bool]] = []
+        names = names or [False] * len(raws)
+        insides = insides or [False] * len(raws)
+        stems = [self.word(raw).plain for raw in raws]
+        result: tuple[list[str], list[bool], list[bool]] = ([], [], [])
         position = 0
-        while position < len(words):
-            replaced = False
+        while position < len(raws):
             for option, short in self.contractions.get(stems[position], ()):
                 if tuple(stems[position : position + len(option)]) == option:
-                    result.append((short, True, words[position][2]))
+                    word = (short, True, insides[position])
                     position += len(option)
-                    replaced = True
                     break
-            if not replaced:
-                raw, name, inside = words[position]
-                result.append((raw, name, inside))
+            else:
+                word = (raws[position], names[position], insides[position])
                 position += 1
+            for column, value in zip(result, word, strict=True):
+                column.append(value)
         return result
 
     def stem(self, lower: str, folded: str) -> str:
@@ -279,32 +327,63 @@ class TextAnalyzer:
             cached = self._stem_cache[lower] = _stem(base)
         return cached
 
-    def text_vector(
-        self, surfaces: Sequence[str], stems: Sequence[str], weights: Mapping[str, float]
-    ) -> np.ndarray | None:
-        """Weighted mean of the unit word vectors of the content words, normalised (None if none)."""
-        total: np.ndarray | None = None
-        for surface, stem in zip(surfaces, stems, strict=True):
-            vector = self.word_vector(surface)
-            if vector is None:
-                continue
-            total = vector * weights[stem] if total is None else total + vector * weights[stem]
-        if total is None:
-            return None
-        norm = float(np.linalg.norm(total))
-        return total / norm if norm else None
 
-    def word_vector(self, surface: str) -> np.ndarray | None:
-        if surface not in self._vector_cache:
-            assert self.nlp is not None
-            vocab = self.nlp.vocab
-            vector = None
-            if vocab.has_vector(surface):
-                raw = np.asarray(vocab.get_vector(surface), dtype=np.float32)
-                norm = float(np.linalg.norm(raw))
-                vector = raw / norm if norm else None
-            self._vector_cache[surface] = vector
-        return self._vector_cache[surface]
+class _WordVectors:
+    """The word vectors of a spaCy vocabulary, looked up word by word (without creating lexemes
+    when the table is keyed by the word itself, as in the French models)."""
+
+    def __init__(self, vocab: spacy.vocab.Vocab) -> None:
+        from spacy.attrs import ORTH
+        from spacy.strings import get_string_id
+
+        self.vocab = vocab
+        self.string_id = get_string_id
+        table = vocab.vectors
+        self.direct = table.mode == "default" and table.attr == ORTH and isinstance(table.data, np.ndarray)
+        self.rows: dict[str, int] = {}
+        self.found: list[np.ndarray] = []  # the vectors found, when not direct
+        if self.direct:
+            self.key2row = table.key2row
+            self.table = table.data
+            self.nonzero = np.einsum("ij,ij->i", self.table, self.table) > 0
+
+    def row(self, word: str) -> int:
+        """The row of a word's vector, -1 if it has none (or a null one)."""
+        row = self.rows.get(word)
+        if row is None:
+            row = self.rows[word] = self._find(word)
+        return row
+
+    def _find(self, word: str) -> int:
+        if self.direct:
+            row = self.key2row.get(self.string_id(word), -1)
+            return row if row >= 0 and self.nonzero[row] else -1
+        if not self.vocab.has_vector(word):
+            return -1
+        vector = np.asarray(self.vocab.get_vector(word), dtype=np.float32)
+        if not vector.any():
+            return -1
+        self.found.append(vector)
+        return len(self.found) - 1
+
+    def text_vectors(self, texts: Sequence[Sequence[_Word]]) -> list[np.ndarray | None]:
+        """Per text, the weighted sum of the unit vectors of its content words, normalised (None
+        for a text without any)."""
+        with_vector = [[word for word in words if word.vector >= 0] for words in texts]
+        sizes = np.fromiter(map(len, with_vector), dtype=np.int64, count=len(texts))
+        words = list(chain.from_iterable(with_vector))
+        rows = np.fromiter([word.vector for word in words], dtype=np.int64, count=len(words))
+        weights = np.fromiter([word.weight for word in words], dtype=np.float32, count=len(words))
+        used, columns = np.unique(rows, return_inverse=True)
+        vectors = (self.table if self.direct else np.stack(self.found or [np.zeros(1, np.float32)]))[used]
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        indptr = np.concatenate([[0], np.cumsum(sizes)])
+        weighted = sparse.csr_matrix((weights, columns, indptr), shape=(len(texts), len(used)))
+        sums = weighted @ vectors  # in each row, the words added in text order
+        norms = np.linalg.norm(sums, axis=1, keepdims=True)
+        found = (sizes > 0) & (norms[:, 0] > 0)
+        np.divide(sums, norms, out=sums, where=found[:, None])
+        return [row if ok else None for row, ok in zip(sums, found.tolist(), strict=True)]
 
 
 def _money(match: re.Match[str]) -> str:
