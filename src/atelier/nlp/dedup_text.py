@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -111,6 +111,8 @@ class TextUnit:
     numbers: tuple[str, ...]  # outside the asides
     negated: bool
     vector: np.ndarray | None = None
+    # abbreviation stem -> the content stems it spells out, for the abbreviations of the text
+    spelled: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 class TextAnalyzer:
@@ -135,6 +137,15 @@ class TextAnalyzer:
         self._word_cache: dict[str, tuple[str, str, str | None, str, tuple[str, ...], bool, bool, bool]] = {}
         self._stem_cache: dict[str, str] = {}
         self._vector_cache: dict[str, np.ndarray | None] = {}
+        # The content stems each abbreviation spells out, proper names aside ("RSE": responsabilité,
+        # sociétale, entreprises; "CUGT": communauté, urbaine).
+        spelled: dict[str, set[str]] = defaultdict(set)
+        for abbreviation, full in settings.abbreviations:
+            for raw in WORD_PATTERN.findall(full):
+                stem = self.word(raw)[2]
+                if stem is not None and raw[0].islower():
+                    spelled[normalize_for_match(abbreviation)].add(stem)
+        self.spelled: dict[str, frozenset[str]] = {short: frozenset(stems) for short, stems in spelled.items()}
 
     def word(self, raw: str) -> tuple[str, str, str | None, str, tuple[str, ...], bool, bool, bool]:
         """(lower-cased, folded, content stem or None, plain stem, digits, negation, unknown word,
@@ -223,6 +234,8 @@ class TextAnalyzer:
             numbers=tuple(sorted(numbers)),
             negated=negated,
         )
+        if self.spelled:
+            unit.spelled = {stem: self.spelled[surfaces[stem]] for stem in names if surfaces[stem] in self.spelled}
         if self.nlp is not None:
             unit.vector = self.text_vector(content_surfaces, stems, weights)
         return unit
