@@ -146,6 +146,7 @@ SWEEP: dict[str, tuple] = {
     "min_words_for_replacement": (5, 6, 7),
     "min_words_for_swap": (8, 10, 12),
     "member_overlap": (0.4, 0.5, 0.6),
+    "max_generic_words_added": (0, 1, 2, 3, 6),
 }
 
 

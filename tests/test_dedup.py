@@ -24,6 +24,7 @@ from atelier.nlp.dedup import (
     summarize_clusters,
 )
 from atelier.nlp.dedup_settings import DedupSettings
+from atelier.nlp.dedup_text import TextAnalyzer
 from atelier.nlp.language import normalize_for_match
 
 PAIRS = Path(__file__).parent / "labels" / "dedup_pairs.csv"
@@ -207,6 +208,41 @@ def test_paraphrase_level_needs_spacy(french_nlp):
     assert compare_texts(summary, detail, DedupSettings(paraphrase=False), french_nlp)[0] is None
 
 
+def test_a_heading_and_the_action_that_spells_it_out(french_nlp):
+    """One text is the other plus at most two generic words, in any order (paraphrase level)."""
+    assert compare_texts("Mobilité", "Favoriser la mobilité")[0] is None  # without spaCy: exact and near only
+    assert compare_texts("Mobilité", "Favoriser la mobilité", nlp=french_nlp)[0] == "paraphrase"
+    # A misspelt word has no vector: the same words in another order are still the same idea.
+    reordered = ("Cartographier l'habitat d'ici 2020", "D'ici 2020, cartograhpier l'habitat")
+    assert compare_texts(*reordered, nlp=french_nlp)[0] == "paraphrase"
+    # An abbreviation with a partial expansion, and the action saying a word the abbreviation spells out.
+    heading, action = "RSE - Responsabilité sociétale", "Encourager le développement de la RSE dans les entreprises"
+    assert compare_texts(heading, action, nlp=french_nlp)[0] == "paraphrase"
+    assert compare_texts(heading, action, DedupSettings(max_generic_words_added=1), french_nlp)[0] is None
+    labels = cluster_texts([heading, action], nlp=french_nlp)
+    assert labels[0] == labels[1]
+    # Not when the action adds a word that is not generic (a hard negative of the dev half), more
+    # than two generic words, or finds a word only as another of its family.
+    assert compare_texts(
+        "Planification de la cohésion sociale", "Faire un rappel sur la notion de cohésion sociale", nlp=french_nlp
+    )[0] is None
+    assert compare_texts("Développer la mobilité", "Développer la mobilité durable", nlp=french_nlp)[0] is None
+    assert compare_texts("Mobilité", "Favoriser la mise en place de la mobilité", nlp=french_nlp)[0] is None
+    assert compare_texts("Informatique", "Développer l'information", nlp=french_nlp)[0] is None
+
+
+def test_a_word_that_an_abbreviation_of_both_texts_spells_out(french_nlp):
+    assert compare_texts("Développer la RSE", "Développer la RSE dans les entreprises", nlp=french_nlp)[0] == "paraphrase"
+    # Only when both texts hold the abbreviation.
+    assert compare_texts("Encourager la RSE", "Encourager les entreprises", nlp=french_nlp)[0] is None
+    # The words of a proper name in the expansion ("Grand Toulouse") are not spelt out by it.
+    unit = TextAnalyzer(DedupSettings(), None).unit("La CUGT et la RSE")
+    assert unit.spelled == {
+        "cugt": frozenset({"communaut", "urbain"}),
+        "rse": frozenset({"responsabilit", "societal", "entrepris"}),
+    }
+
+
 def test_seed_postits():
     labels = cluster_texts(SEED_POSTITS)
     assert labels[0] == labels[5]  # conséquence / conséquences
@@ -355,7 +391,7 @@ def test_labelled_pairs_precision_and_recall(french_nlp):
     together = predicted_together(rows, french_nlp)
     precision, recall = precision_recall(rows, together)
     assert precision >= 0.95
-    assert recall >= 0.88  # measured 0.889 (dev 0.902, test 0.875): see bench/results/dedup.txt
+    assert recall >= 0.90  # measured 0.901 (dev 0.927, test 0.875): bench/dedup.py pairs
     dev = [(r, t) for r, t in zip(rows, together, strict=True) if r["split"] == "dev"]
     assert precision_recall([r for r, _ in dev], [t for _, t in dev])[1] >= 0.90
     # Every objective/own-action pair stays apart.

@@ -13,7 +13,12 @@ Three levels decide:
    longer one (lemma overlap ≥ `containment_threshold`, at most one word in five left out, and
    never a name, an acronym or a number), the longer one adds little (`coverage_threshold`) or
    what they share is substantial (`min_shared_weight`), and their mean word vectors are close
-   (`vector_threshold`).
+   (`vector_threshold`); or one text is the other plus at most `max_generic_words_added` generic
+   words, in any order — a heading and the action that spells it out ("RSE" / "Encourager le
+   développement de la RSE").
+
+A word that an abbreviation of both texts spells out is found in both ("la RSE dans les
+entreprises" / "RSE - Responsabilité sociétale").
 
 Whatever the level, texts with different numbers ("25 %"/"15 %") or with a negation on one side
 only are different ideas. `members_compatible` says whether two texts not verified similar may
@@ -46,6 +51,10 @@ class PairScore:
     replaced: bool  # both texts have words the other lacks
     replaced_name: bool  # … and a name, an acronym or a number is among them
     contained: bool  # every content word of one of the texts is found in the other
+    added_strong: int  # when contained: words of the containing text, not generic, found nowhere in the other
+    added_weak: int  # … and generic words ("développer", "favoriser") it adds
+    inner_strong: bool  # … and the contained text has a word that is not generic
+    derived: int  # words matched with another of their family ("participation"/"participatif"), not a typo
     ratio: float  # rapidfuzz ratio of the content keys
     cosine: float | None  # mean word vectors (None without nlp)
 
@@ -87,8 +96,13 @@ def _score(first: TextUnit, second: TextUnit) -> PairScore:
     if not total_first or not total_second:
         counted_first, counted_second = list(first.weights), list(second.weights)
         total_first, total_second = first.total, second.total
-    missing_first = [s for s in counted_first if s not in pairs]
-    missing_second = [s for s in counted_second if s not in back]
+    # A word that an abbreviation of both texts spells out is said by it ("la RSE dans les
+    # entreprises" / "RSE - Responsabilité sociétale").
+    spelled: set[str] = set()
+    for abbreviation in first.spelled.keys() & second.spelled.keys():
+        spelled |= first.spelled[abbreviation]
+    missing_first = [s for s in counted_first if s not in pairs and s not in spelled]
+    missing_second = [s for s in counted_second if s not in back and s not in spelled]
     shared = total_first - sum(first.weights[s] for s in missing_first)
     replaced = bool(missing_first) and bool(missing_second)
     # A replaced name: among the shorter text's missing words, or among the longer's when it
@@ -96,6 +110,18 @@ def _score(first: TextUnit, second: TextUnit) -> PairScore:
     replaced_name = replaced and (
         any(s in first.names for s in missing_first)
         or (len(missing_second) <= len(missing_first) + 1 and any(s in second.names for s in missing_second))
+    )
+    # What the containing text adds to the contained one: generic words only ("Encourager le
+    # développement de la RSE" / "RSE"), or not.
+    added, inner, inner_unit, outer_unit = (missing_second, counted_first, first, second) if not missing_first else (
+        missing_first, counted_second, second, first
+    )
+    added_strong = sum(1 for s in added if outer_unit.weights[s] >= 1.0)
+    inner_strong = any(inner_unit.weights[s] >= 1.0 for s in inner)
+    derived = sum(
+        1
+        for stem, other in pairs.items()
+        if stem != other and not (is_typo(stem, other) or is_typo(first.surfaces[stem], second.surfaces[other]))
     )
     ratio = fuzz.ratio(first.content_key, second.content_key)
     if first.core_key != first.content_key or second.core_key != second.content_key:
@@ -114,6 +140,10 @@ def _score(first: TextUnit, second: TextUnit) -> PairScore:
         replaced=replaced,
         replaced_name=replaced_name,
         contained=not missing_first or not missing_second,
+        added_strong=added_strong,
+        added_weak=len(added) - added_strong,
+        inner_strong=inner_strong,
+        derived=derived,
         ratio=ratio,
         cosine=cosine,
     )
@@ -147,9 +177,26 @@ def pair_level(
         and score.ratio >= settings.near_threshold
     ):
         return "near", score
-    if paraphrase and _is_paraphrase(score, settings):
+    if paraphrase and (_is_paraphrase(score, settings) or _adds_generic_words_only(score, settings)):
         return "paraphrase", score
     return None, score
+
+
+def _adds_generic_words_only(score: PairScore, settings: DedupSettings) -> bool:
+    """A heading and the action that spells it out: one text is the other, in any order, plus at
+    most `max_generic_words_added` generic words — the verbs and nominalisations that turn a topic
+    into an action ("RSE" / "Encourager le développement de la RSE"). Every content word being
+    found, neither the weight nor the word vectors (blind to a misspelt word) need to be checked.
+    The contained text must have a word that is not generic, and its words must be found as they
+    are (up to a typo), not as another word of their family ("l'informatique" / "développer
+    l'information")."""
+    return (
+        score.contained
+        and score.inner_strong
+        and score.derived == 0
+        and score.added_strong == 0
+        and score.added_weak <= settings.max_generic_words_added
+    )
 
 
 def _replacement_allowed(score: PairScore, settings: DedupSettings) -> bool:

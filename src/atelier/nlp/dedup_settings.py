@@ -59,6 +59,10 @@ class DedupSettings:
     # min_words_for_swap for a plain one-for-one swap, never for a name, acronym or number.
     min_words_for_replacement: int = 6
     min_words_for_swap: int = 10
+    # Paraphrase level: a text holding every content word of the other, in any order, and adding
+    # at most this many generic words says the same idea ("RSE" / "Encourager le développement de
+    # la RSE": 2, the smallest value that merges it on the dev half; no other dev pair moves up to 6).
+    max_generic_words_added: int = 2
     # Against chaining: a newcomer shares at least this much of the lighter content with every member.
     member_overlap: float = 0.5
     # Weight of generic words ("développer", "favoriser", …); content words weigh 1.
@@ -81,6 +85,8 @@ class DedupSettings:
                 raise ValueError(f"{name} must be in [0, 1]")
         if self.blocking_share > self.containment_threshold:
             raise ValueError("blocking_share must not exceed containment_threshold")
+        if self.max_generic_words_added < 0:
+            raise ValueError("max_generic_words_added must not be negative")
         if self.min_fuzzy_length < 1 or self.block_size < 1:
             raise ValueError("min_fuzzy_length and block_size must be positive")
         if not 0.0 < self.weak_word_weight <= 1.0:

@@ -21,7 +21,7 @@ import re
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, chain
 from typing import TYPE_CHECKING, NamedTuple
@@ -114,6 +114,8 @@ class TextUnit:
     numbers: tuple[str, ...]  # outside the asides
     negated: bool
     vector: np.ndarray | None = None
+    # abbreviation stem -> the content stems it spells out, for the abbreviations of the text
+    spelled: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 class _Word(NamedTuple):
@@ -157,6 +159,15 @@ class TextAnalyzer:
         self._word_cache: dict[str, _Word] = {}
         self._folded: dict[str, str] = {}  # word as written -> folded, for keys
         self._stem_cache: dict[str, str] = {}
+        # The content stems each abbreviation spells out, proper names aside ("RSE": responsabilité,
+        # sociétale, entreprises; "CUGT": communauté, urbaine).
+        spelled: dict[str, set[str]] = defaultdict(set)
+        for abbreviation, full in settings.abbreviations:
+            for raw in WORD_PATTERN.findall(full):
+                stem = self.word(raw).stem
+                if stem is not None and raw[0].islower():
+                    spelled[normalize_for_match(abbreviation)].add(stem)
+        self.spelled: dict[str, frozenset[str]] = {short: frozenset(stems) for short, stems in spelled.items()}
 
     def word(self, raw: str) -> _Word:
         """What the analysis needs of one word as written, cached."""
@@ -269,6 +280,10 @@ class TextAnalyzer:
             numbers=tuple(sorted(numbers)) if numbers else (),
             negated=any([info.negation for info in outside]),
         )
+        if self.spelled and name_stems:
+            unit.spelled = {
+                stem: self.spelled[unit.surfaces[stem]] for stem in name_stems if unit.surfaces[stem] in self.spelled
+            }
         return unit, content
 
     def _positioned(self, surface: str, raws: list[str]) -> tuple[list[bool], list[bool]]:
