@@ -105,6 +105,37 @@ def test_classify_adds_axis_columns_to_the_input_rows(runner, ideas_csv, tmp_pat
     assert "Aucun modèle enregistré" in result.stderr
 
 
+def test_classify_reads_ideas_with_their_theme_columns(runner, tmp_path):
+    """A CSV with `document` and `theme` columns (as ideas.csv has) is read like a report: the
+    same vague post-it leans towards the health ideas of its theme in one file (health first or
+    runner-up), goes with the employment ideas in the other. Read alone, both get one axis."""
+    vague = "Faire évoluer les mentalités"
+    rows = [
+        ("rapport-a.pdf", "Ce que l'on associe à la cohésion sociale", text)
+        for text in (
+            vague,
+            "Développer les jardins partagés",
+            "Servir des produits bio dans les cantines",
+            "Lutter contre l'isolement des personnes âgées",
+        )
+    ] + [
+        ("rapport-b.pdf", "Ce que l'on associe à la cohésion sociale", text)
+        for text in (
+            vague,
+            "Encourager la RSE dans les entreprises",
+            "Favoriser la création de SCIC",
+            "Former les salariés aux nouveaux métiers",
+        )
+    ]
+    pd.DataFrame(rows, columns=["document", "theme", "text"]).to_csv(tmp_path / "idees.csv", index=False)
+    result = runner.invoke(app, ["classify", "idees.csv", "--out", "o.csv"])
+    assert result.exit_code == 0, result.output
+    frame = read(tmp_path / "o.csv")
+    assert frame["document"].tolist() == ["rapport-a.pdf"] * 4 + ["rapport-b.pdf"] * 4  # the input rows, unchanged
+    assert frame.loc[4, "axis"] == "2" and frame.loc[0, "axis"] != "2"
+    assert "5" in (frame.loc[0, "axis"], frame.loc[0, "axis_2"])
+
+
 def test_classify_with_a_user_workshop_file(runner, tmp_path):
     (tmp_path / "mobilites.yaml").write_text(USER_WORKSHOP, encoding="utf-8")
     source = tmp_path / "mobilite.csv"

@@ -151,9 +151,19 @@ def _read_table(path: Path, text_column: str) -> pd.DataFrame:
 
 
 def _as_contributions(frame: pd.DataFrame, text_column: str, source: Path) -> tuple[list[int], list[Contribution]]:
-    """The non-blank rows of a CSV as records, so that the pipeline's own rules apply to them."""
+    """The non-blank rows of a CSV as records, so that the pipeline's own rules apply to them.
+    The `document`, `category` and `theme` columns, when the file has them (as `ideas.csv`
+    does), are kept: an idea is then read with its theme and its theme's other ideas."""
+    import pandas as pd
+
     from atelier.extract.records import Contribution
 
+    def column(name: str) -> list[str]:
+        if name not in frame.columns or name == text_column:
+            return [""] * len(frame)
+        return ["" if pd.isna(value) else str(value).strip() for value in frame[name].tolist()]
+
+    documents, categories, themes = column("document"), column("category"), column("theme")
     rows, records = [], []
     for position, text in enumerate(frame[text_column].tolist()):
         text = str(text).strip()
@@ -163,11 +173,13 @@ def _as_contributions(frame: pd.DataFrame, text_column: str, source: Path) -> tu
         records.append(
             Contribution(
                 idea_id=f"ligne-{position + 2}",
-                document=source.name,
+                document=documents[position] or source.name,
                 document_sha256="",
                 page=0,
                 kind="postit",
                 text=text,
+                category=categories[position],
+                theme=themes[position],
             )
         )
     return rows, records
