@@ -11,8 +11,8 @@
    `axis_data.idea_text` (its text + the theme cell it sits under in the report), the labelled
    post-its joined to their theme by text from tests/expected/atelier6_cohesion_sociale.json
    (first occurrence). Last, as `atelier run` places them: every post-it of the ruled sample
-   report through `classify_contributions`, also read with the other post-its of its theme cell
-   (`theme_context_weight`: 0, 0.25, the default 0.5 and 0.75). The default is the middle
+   report through `classify_contributions`, also read with the other post-its of its theme cell,
+   in self-training and in placement (`theme_context_weight`: 0, 0.25, the default 0.5 and 0.75). The default is the middle
    value, not the best on these labels (0.75 scores a little higher here): the post-its are
    the test set, not a tuning set.
 3. Cold start on an unseen workshop (src/atelier/workshops/alimentation_rennes.yaml): zero-shot
@@ -91,7 +91,7 @@ def line(title: str, report: dict) -> str:
 
 def main() -> None:
     from atelier.flows.inputs import collect_inputs, extract_files
-    from atelier.nlp.axis_data import training_set, unlabelled_texts, with_context
+    from atelier.nlp.axis_data import training_set, unlabelled_texts, unlabelled_theme_groups, with_context
     from atelier.nlp.axis_evaluation import cross_validate, evaluate_model, scores_report
     from atelier.nlp.axis_model import MODEL_FILE, load_axis_model, save_axis_model
     from atelier.nlp.axis_settings import ClassifierSettings
@@ -189,14 +189,19 @@ def main() -> None:
     # theme cell (`theme_context_weight` of the workshop YAML; 0 = each post-it alone).
     # The labelled post-its are scored at their first occurrence in that report.
     print("-- with the other post-its of the theme cell (classify_contributions, the ruled report)")
-    model = train_axis_model(
-        atelier6, *training_set(atelier6, actions_objectives), nlp, ClassifierSettings(), unlabelled=pool_context
-    )
     report_postits = [c for c in contributions if c.document == REPORT and c.kind == "postit"]
     default_weight = atelier6.settings.theme_context_weight
     for weight in sorted({0.0, 0.25, default_weight, 0.75}):
         workshop = dataclasses.replace(
             atelier6, settings=dataclasses.replace(atelier6.settings, theme_context_weight=weight)
+        )
+        model = train_axis_model(
+            workshop,
+            *training_set(workshop, actions_objectives),
+            nlp,
+            ClassifierSettings(),
+            unlabelled=unlabelled_texts(workshop, contributions),
+            unlabelled_groups=unlabelled_theme_groups(workshop, contributions),
         )
         placed = {}
         for item in classify_contributions(report_postits, workshop, model, nlp):

@@ -451,6 +451,30 @@ def test_post_it_leans_towards_the_axis_of_its_neighbours(yaml_only_model, ateli
     assert without_context[0].axis == without_context[1].axis
 
 
+def test_self_training_reads_the_batch_with_its_theme_groups(atelier6, french_nlp):
+    """Self-training labels the batch as placing will: a vague idea among health ideas is not
+    taught to the model as its own best guess (participation) when its theme group pulls it
+    elsewhere."""
+    vague = "Faire évoluer les mentalités"
+    pool = [
+        vague,
+        "Développer les jardins partagés",
+        "Servir des produits bio dans les cantines",
+        "Lutter contre l'isolement des personnes âgées",
+        "Promouvoir l'activité physique",
+    ]
+    texts, labels = training_set(atelier6, [])
+    alone = train_axis_model(atelier6, texts, labels, french_nlp, unlabelled=pool)
+    grouped = train_axis_model(
+        atelier6, texts, labels, french_nlp, unlabelled=pool, unlabelled_groups=[("a.pdf", "", "Santé ?")] * len(pool)
+    )
+    before, after = (predict_axes(model, [vague], french_nlp)[0] for model in (alone, grouped))
+    assert before.axis == "3" and before.confidence > 0.6
+    assert after.confidence < before.confidence - 0.2
+    with pytest.raises(ValueError):
+        train_axis_model(atelier6, texts, labels, french_nlp, unlabelled=pool, unlabelled_groups=[None])
+
+
 def test_classify_contributions_sets_the_review_fields(yaml_only_model, atelier6, french_nlp):
     items = [
         contribution(1, "Développer des jardins familiaux"),

@@ -19,7 +19,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NamedTuple, NoReturn
 
 import typer
 
@@ -219,17 +219,26 @@ def _extract_training_documents(inputs: Sequence[Path]) -> list[DocumentResult]:
     return results
 
 
-def _training_data(workshop: Workshop, inputs: Sequence[Path]) -> tuple[list[str], list[str], list[str]]:
+class _TrainingTexts(NamedTuple):
+    texts: list[str]
+    labels: list[str]
+    unlabelled: list[str]
+    unlabelled_groups: list[tuple[str, str, str] | None]
+
+
+def _training_data(workshop: Workshop, inputs: Sequence[Path]) -> _TrainingTexts:
     """Labelled pairs (document-stated axes + the YAML's pseudo-examples) and the unlabelled
-    ideas of the training documents (for self-training)."""
-    from atelier.nlp.axis_data import training_set, unlabelled_texts
+    ideas of the training documents with their theme groups (for self-training)."""
+    from atelier.nlp.axis_data import training_set, unlabelled_texts, unlabelled_theme_groups
     from atelier.nlp.placement import place_by_headings
 
     documents = _extract_training_documents(inputs)
     contributions = [c for d in documents if d.status == "ok" for c in d.contributions]
     contributions = place_by_headings(contributions, workshop)
     texts, labels = training_set(workshop, contributions)
-    return texts, labels, unlabelled_texts(workshop, contributions)
+    return _TrainingTexts(
+        texts, labels, unlabelled_texts(workshop, contributions), unlabelled_theme_groups(workshop, contributions)
+    )
 
 
 def _read_labels(path: Path, workshop: Workshop) -> tuple[list[str], list[str]]:
@@ -522,10 +531,10 @@ def train(
     from atelier.nlp.axis_training import train_axis_model
 
     config = _load_workshop(workshop)
-    texts, labels, unlabelled = _training_data(config, input_paths or [DEFAULT_INPUT])
+    texts, labels, unlabelled, groups = _training_data(config, input_paths or [DEFAULT_INPUT])
     nlp = _load_language()
     try:
-        model = train_axis_model(config, texts, labels, nlp, unlabelled=unlabelled)
+        model = train_axis_model(config, texts, labels, nlp, unlabelled=unlabelled, unlabelled_groups=groups)
     except AxisModelError as error:
         _fail(str(error))
     report = None
@@ -586,7 +595,7 @@ def evaluate(
     config = _load_workshop(workshop)
     directory = model_directory(config, models)
     if labels_csv is None:
-        texts, labels, unlabelled = _training_data(config, input_paths or [DEFAULT_INPUT])
+        texts, labels, unlabelled, _ = _training_data(config, input_paths or [DEFAULT_INPUT])
         nlp = _load_language()
         try:
             report = cross_validate(config, texts, labels, nlp, folds=folds, unlabelled=unlabelled)
@@ -608,8 +617,15 @@ def evaluate(
         try:
             if model is None:
                 _say(f"Aucun modèle enregistré pour « {config.id} » : entraînement à la volée.")
-                texts, labels, unlabelled = _training_data(config, input_paths or [DEFAULT_INPUT])
-                model = train_axis_model(config, texts, labels, nlp, unlabelled=[*unlabelled, *test_texts])
+                texts, labels, unlabelled, groups = _training_data(config, input_paths or [DEFAULT_INPUT])
+                model = train_axis_model(
+                    config,
+                    texts,
+                    labels,
+                    nlp,
+                    unlabelled=[*unlabelled, *test_texts],
+                    unlabelled_groups=[*groups, *([None] * len(test_texts))],
+                )
             report = evaluate_model(model, config, test_texts, test_labels, nlp)
         except AxisModelError as error:
             _fail(str(error))

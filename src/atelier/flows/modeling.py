@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from atelier.extract.records import Contribution
-from atelier.nlp.axis_data import training_set, unlabelled_texts
+from atelier.nlp.axis_data import training_set, unlabelled_texts, unlabelled_theme_groups
 from atelier.nlp.axis_model import AxisModel, AxisModelError, load_axis_model
 from atelier.nlp.axis_training import train_axis_model
 from atelier.nlp.language import load_french
@@ -87,7 +87,14 @@ def train_model(
     """Train on the ideas the documents place in an axis, `extra` (text, axis) pairs and the
     workshop's pseudo-examples; the other ideas of the batch are used by self-training."""
     texts, labels = training_set(workshop, contributions, extra)
-    return train_axis_model(workshop, texts, labels, nlp, unlabelled=unlabelled_texts(workshop, contributions))
+    return train_axis_model(
+        workshop,
+        texts,
+        labels,
+        nlp,
+        unlabelled=unlabelled_texts(workshop, contributions),
+        unlabelled_groups=unlabelled_theme_groups(workshop, contributions),
+    )
 
 
 def choose_model(

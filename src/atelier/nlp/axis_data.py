@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 
 import numpy as np
 
@@ -69,6 +69,35 @@ def idea_text(contribution: Contribution, *, context: bool = True) -> str:
     return with_context(contribution.text, contribution.theme) if context else contribution.text
 
 
+def theme_group(contribution: Contribution) -> tuple[str, str, str] | None:
+    """The ideas an idea is read with: those under the same theme and category of its report."""
+    theme = " ".join(contribution.theme.split())
+    return (contribution.document, " ".join(contribution.category.split()), theme) if theme else None
+
+
+def with_theme_context(
+    probabilities: np.ndarray, groups: Sequence[Hashable | None], weight: float
+) -> np.ndarray:
+    """Each row mixed with the mean of the other rows of its group: (1 − weight) × own +
+    weight × mean of the others. Rows whose group is None, or alone in their group, are kept."""
+    if len(groups) != len(probabilities):
+        raise ValueError("one group per row is needed")
+    mixed = probabilities.copy()
+    if weight <= 0:
+        return mixed
+    members: dict[Hashable, list[int]] = {}
+    for row, group in enumerate(groups):
+        if group is not None:
+            members.setdefault(group, []).append(row)
+    for rows in members.values():
+        if len(rows) < 2:
+            continue
+        own = probabilities[rows]
+        others = (own.sum(axis=0) - own) / (len(rows) - 1)
+        mixed[rows] = (1.0 - weight) * own + weight * others
+    return mixed
+
+
 def training_set(
     workshop: Workshop,
     contributions: Iterable[Contribution],
@@ -102,8 +131,19 @@ def unlabelled_texts(
     workshop: Workshop, contributions: Iterable[Contribution], *, context: bool = True
 ) -> list[str]:
     """The ideas of a batch that no label places, read as `idea_text`: what self-training learns from."""
+    return [idea_text(c, context=context) for c in _unlabelled(workshop, contributions)]
+
+
+def unlabelled_theme_groups(
+    workshop: Workshop, contributions: Iterable[Contribution]
+) -> list[tuple[str, str, str] | None]:
+    """The `theme_group` of each of `unlabelled_texts`' ideas, in the same order."""
+    return [theme_group(c) for c in _unlabelled(workshop, contributions)]
+
+
+def _unlabelled(workshop: Workshop, contributions: Iterable[Contribution]) -> list[Contribution]:
     known = set(workshop.axis_ids)
-    return [idea_text(c, context=context) for c in contributions if c.stated_axis not in known and c.text.strip()]
+    return [c for c in contributions if c.stated_axis not in known and c.text.strip()]
 
 
 def training_data_sha256(texts: Sequence[str], labels: Sequence[str]) -> str:

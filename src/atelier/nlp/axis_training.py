@@ -15,7 +15,7 @@ import dataclasses
 import math
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -29,6 +29,7 @@ from atelier.nlp.axis_data import (
     near_duplicate_groups,
     pseudo_examples,
     training_data_sha256,
+    with_theme_context,
 )
 from atelier.nlp.axis_estimator import CalibratedLinearClassifier
 from atelier.nlp.axis_features import AxisTerms, IdeaFeatures, axis_terms
@@ -98,15 +99,21 @@ def self_train(
     data: _TrainingData,
     pool: Analysis | None,
     settings: ClassifierSettings,
+    pool_groups: Sequence[Hashable | None] | None = None,
+    context_weight: float = 0.0,
 ) -> tuple[Pipeline, _TrainingData]:
     """Fit on `data`; then, round after round, add the most confident ideas of `pool` (by
-    predicted axis, a growing share by decreasing margin) with their predicted axis."""
+    predicted axis, a growing share by decreasing margin) with their predicted axis. With
+    `pool_groups`, the pool is predicted as it will be placed: each idea with its theme's
+    other ideas (`with_theme_context`)."""
     pipeline = fit_pipeline(template, data.analysis, data.labels, data.weights)
     if pool is None or not len(pool) or settings.self_training_rounds == 0:
         return pipeline, data
     combined = data
     for round_number in range(1, settings.self_training_rounds + 1):
         probabilities = pipeline.predict_proba(pool)
+        if pool_groups is not None:
+            probabilities = with_theme_context(probabilities, pool_groups, context_weight)
         order = np.argsort(-probabilities, axis=1)
         best = probabilities[np.arange(len(pool)), order[:, 0]]
         second = probabilities[np.arange(len(pool)), order[:, 1]] if probabilities.shape[1] > 1 else 0.0
@@ -260,9 +267,12 @@ def train_axis_model(
     settings: ClassifierSettings | None = None,
     *,
     unlabelled: Sequence[str] = (),
+    unlabelled_groups: Sequence[Hashable | None] | None = None,
 ) -> AxisModel:
     """Fit a model on labelled pairs (usually `training_set`'s) and, by self-training, on the
-    `unlabelled` ideas of the batch; every axis of the workshop must have examples."""
+    `unlabelled` ideas of the batch; every axis of the workshop must have examples.
+    `unlabelled_groups` (one per unlabelled idea, as `unlabelled_theme_groups` gives) lets
+    self-training read each idea with its theme's other ideas, as placing them does."""
     import sklearn
     import spacy
 
@@ -276,9 +286,22 @@ def train_axis_model(
     terms = axis_terms(workshop, nlp, settings)
     template = unfitted_pipeline(workshop, terms, settings)
     labelled_keys = {" ".join(normalize_for_match(t).split()) for t in data.texts}
-    pool_texts = list(dict.fromkeys(t for t in unlabelled if t.strip() and " ".join(normalize_for_match(t).split()) not in labelled_keys))
+    if unlabelled_groups is not None and len(unlabelled_groups) != len(unlabelled):
+        raise ValueError(f"{len(unlabelled)} unlabelled ideas but {len(unlabelled_groups)} groups")
+    groups_of: dict[str, Hashable | None] = {}  # pool text -> group of its first occurrence
+    for position, text in enumerate(unlabelled):
+        if text.strip() and " ".join(normalize_for_match(text).split()) not in labelled_keys:
+            groups_of.setdefault(text, unlabelled_groups[position] if unlabelled_groups is not None else None)
+    pool_texts = list(groups_of)
     pool = analyse(nlp, pool_texts, mode=settings.lemma_mode, batch_size=settings.batch_size) if pool_texts else None
-    pipeline, combined = self_train(template, data, pool, settings)
+    pipeline, combined = self_train(
+        template,
+        data,
+        pool,
+        settings,
+        pool_groups=list(groups_of.values()) if unlabelled_groups is not None else None,
+        context_weight=workshop.settings.theme_context_weight,
+    )
     calibration = calibrate_pipeline(template, pipeline, combined, settings)
     created = datetime.now(UTC)
     digest = training_data_sha256(texts, labels)

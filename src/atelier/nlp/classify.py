@@ -34,7 +34,7 @@ import numpy as np
 from sklearn.pipeline import Pipeline
 
 from atelier.extract.records import Contribution
-from atelier.nlp.axis_data import idea_text
+from atelier.nlp.axis_data import idea_text, theme_group, with_theme_context
 from atelier.nlp.axis_estimator import CalibratedLinearClassifier
 from atelier.nlp.axis_features import IdeaFeatures
 from atelier.nlp.axis_model import AxisModel, AxisModelError
@@ -54,29 +54,6 @@ class AxisPrediction:
     second_axis: str | None = None
     second_confidence: float | None = None
     evidence: tuple[str, ...] = ()
-
-
-def with_theme_context(
-    probabilities: np.ndarray, groups: Sequence[Hashable | None], weight: float
-) -> np.ndarray:
-    """Each row mixed with the mean of the other rows of its group: (1 − weight) × own +
-    weight × mean of the others. Rows whose group is None, or alone in their group, are kept."""
-    if len(groups) != len(probabilities):
-        raise ValueError("one group per row is needed")
-    mixed = probabilities.copy()
-    if weight <= 0:
-        return mixed
-    members: dict[Hashable, list[int]] = {}
-    for row, group in enumerate(groups):
-        if group is not None:
-            members.setdefault(group, []).append(row)
-    for rows in members.values():
-        if len(rows) < 2:
-            continue
-        own = probabilities[rows]
-        others = (own.sum(axis=0) - own) / (len(rows) - 1)
-        mixed[rows] = (1.0 - weight) * own + weight * others
-    return mixed
 
 
 def predict_analysis(
@@ -145,12 +122,6 @@ def predict_axes(
     with `groups` (one per text, None for none), read in the context of its group."""
     analysis = analyse(nlp, texts, mode=model.lemma_mode, batch_size=batch_size)
     return predict_analysis(model.pipeline, analysis, evidence, groups=groups, context_weight=context_weight)
-
-
-def theme_group(contribution: Contribution) -> tuple[str, str, str] | None:
-    """The ideas an idea is read with: those under the same theme and category of its report."""
-    theme = " ".join(contribution.theme.split())
-    return (contribution.document, " ".join(contribution.category.split()), theme) if theme else None
 
 
 def needs_review(prediction: AxisPrediction, workshop: Workshop) -> bool:
