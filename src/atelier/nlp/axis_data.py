@@ -4,8 +4,9 @@ Labelled pairs: ideas the report itself places in an axis, analysts' decisions (
 and the workshop YAML (label, description and its clauses, keywords, examples) as
 pseudo-examples — so a workshop with no labelled idea at all still gets a model (zero-shot).
 The unlabelled ideas of the batch are kept for self-training (`axis_training`). Every idea is
-read with the theme the report files it under (`idea_text`), in training and prediction alike.
-Near-duplicate texts share a group, so that cross-validation folds never split them.
+read with the theme the report files it under (`idea_text`), in training and prediction alike,
+and, in self-training and placement, with the other ideas of that theme (`theme_group`,
+`with_theme_context`). Near-duplicate texts share a group, so that cross-validation folds never split them.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ and places contributions; the rest of axis classification lives next to it:
 - `axis_evaluation`: cross-validation, calibration and scores on labelled ideas.
 
 Ideas filed under one theme of a report (the post-its of a "Santé" or "Habitat" cell) tend to
-share an axis: `with_theme_context` mixes each idea's probabilities with its neighbours'
+share an axis: `axis_data.with_theme_context` mixes each idea's probabilities with its neighbours'
 (`theme_context_weight` in the workshop YAML), so a post-it that says little by itself
 ("Reconnaissance") leans towards the axis of the ideas around it.
 
