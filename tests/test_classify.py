@@ -468,6 +468,8 @@ def test_self_training_reads_the_batch_with_its_theme_groups(atelier6, french_nl
     grouped = train_axis_model(
         atelier6, texts, labels, french_nlp, unlabelled=pool, unlabelled_groups=[("a.pdf", "", "Santé ?")] * len(pool)
     )
+    assert alone.card["self_training_theme_context_weight"] is None
+    assert grouped.card["self_training_theme_context_weight"] == atelier6.settings.theme_context_weight
     before, after = (predict_axes(model, [vague], french_nlp)[0] for model in (alone, grouped))
     assert before.axis == "3" and before.confidence > 0.6
     assert after.confidence < before.confidence - 0.2

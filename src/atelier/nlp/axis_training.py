@@ -322,6 +322,10 @@ def train_axis_model(
             "self_training": int((combined.sources == SOURCE_SELF).sum()),
             "unlabelled_pool": len(pool_texts),
         },
+        # Weight of the theme context in self-training (None: the pool read idea by idea).
+        "self_training_theme_context_weight": (
+            workshop.settings.theme_context_weight if unlabelled_groups is not None else None
+        ),
         "axis_terms": len(terms.lemmas),
         "calibrated": calibration["method"] != "none",
         "calibration": calibration,
