@@ -150,52 +150,60 @@ SWEEP: dict[str, tuple] = {
 }
 
 
+def swept_settings():
+    """(setting name, value, settings with that value and the others at default, mark "*" for
+    the default) for every value of SWEEP."""
+    import dataclasses
+
+    from atelier.nlp.dedup_settings import DedupSettings
+
+    default = DedupSettings()
+    for name, values in SWEEP.items():
+        for value in values:
+            if name == "containment_threshold" and value < default.blocking_share:
+                settings = dataclasses.replace(default, containment_threshold=value, blocking_share=value)
+            else:
+                settings = dataclasses.replace(default, **{name: value})
+            yield name, value, settings, "*" if getattr(default, name) == value else " "
+
+
+def sweep_lines(measure):
+    """One line per setting of SWEEP, as soon as it is measured: `measure(settings)` →
+    (precision, recall) for each of its values."""
+    from itertools import groupby
+
+    for name, runs in groupby(swept_settings(), key=lambda run: run[0]):
+        cells = []
+        for _, value, settings, mark in runs:
+            p, r = measure(settings)
+            cells.append(f"{value:g}{mark} P {p:.3f} R {r:.3f}")
+        yield f"    {name:26s} " + " | ".join(cells)
+
+
 def sweep_dev(rows: Sequence[dict[str, str]], nlp) -> list[str]:
     """Precision/recall on the dev half when one setting moves (the others at their default):
     how the defaults were chosen. The test half is not looked at here."""
-    import dataclasses
-
-    from atelier.nlp.dedup_settings import DedupSettings
-
     dev = [r for r in rows if r["split"] == "dev"]
-    lines = ["  Settings on the dev half (one moved at a time, others at default; * = default):"]
-    default = DedupSettings()
-    for name, values in SWEEP.items():
-        cells = []
-        for value in values:
-            if name == "containment_threshold" and value < default.blocking_share:
-                settings = dataclasses.replace(default, containment_threshold=value, blocking_share=value)
-            else:
-                settings = dataclasses.replace(default, **{name: value})
-            p, r, *_ = precision_recall(dev, predict_pairs(dev, settings, nlp))
-            mark = "*" if getattr(default, name) == value else " "
-            cells.append(f"{value:g}{mark} P {p:.3f} R {r:.3f}")
-        lines.append(f"    {name:26s} " + " | ".join(cells))
-    return lines
+    return [
+        "  Settings on the dev half (one moved at a time, others at default; * = default):",
+        *sweep_lines(lambda settings: precision_recall(dev, predict_pairs(dev, settings, nlp))[:2]),
+    ]
 
 
-def sweep_synthetic(generator: Generator, nlp, size: int = 10_000) -> list[str]:
+def sweep_synthetic(nlp, size: int = 10_000) -> list[str]:
     """Pairwise precision/recall on 10,000 synthetic ideas when one setting moves."""
-    import dataclasses
-
     from atelier.nlp.dedup import cluster_texts, pairwise_counts
-    from atelier.nlp.dedup_settings import DedupSettings
 
     texts, truth = Generator(nlp).dataset(size)  # the same ideas as the n=10,000 runs below
-    default = DedupSettings()
+
+    def measure(settings) -> tuple[float, float]:
+        both, predicted, true = pairwise_counts(cluster_texts(texts, settings, nlp), truth)
+        return both / predicted, both / true
+
     lines = [f"  Settings on {size:,} synthetic ideas, with spaCy (one moved at a time; * = default):"]
-    for name, values in SWEEP.items():
-        cells = []
-        for value in values:
-            if name == "containment_threshold" and value < default.blocking_share:
-                settings = dataclasses.replace(default, containment_threshold=value, blocking_share=value)
-            else:
-                settings = dataclasses.replace(default, **{name: value})
-            both, predicted, true = pairwise_counts(cluster_texts(texts, settings, nlp), truth)
-            mark = "*" if getattr(default, name) == value else " "
-            cells.append(f"{value:g}{mark} P {both / predicted:.3f} R {both / true:.3f}")
-        lines.append(f"    {name:26s} " + " | ".join(cells))
-        print(lines[-1], flush=True)
+    for line in sweep_lines(measure):
+        print(line, flush=True)
+        lines.append(line)
     return lines
 
 
@@ -625,7 +633,7 @@ def report_scale(sizes: Sequence[int], baseline: bool) -> list[str]:
         "memory of the process before the call (spaCy model and texts) and its peak during the call (VmHWM reset);",
         "pairwise precision/recall/F1 against the generation's truth.",
     ]
-    lines += sweep_synthetic(generator, nlp)
+    lines += sweep_synthetic(nlp)
     results = []
     for size in sizes:
         runs = [("ours", "none"), ("ours", "spacy")]

@@ -59,34 +59,34 @@ class PairScore:
     cosine: float | None  # mean word vectors (None without nlp)
 
 
-def _matched(first: TextUnit, second: TextUnit) -> dict[str, str]:
+def _matched(first: TextUnit, second: TextUnit) -> tuple[dict[str, str], int]:
     """Each stem of `first` found in `second`, with the stem it matches there: the same stem, a
-    typo, or the same word family."""
+    typo, or the same word family; and how many were matched through their family only (not
+    as a typo)."""
     common = first.weights.keys() & second.weights.keys()
     pairs = {stem: stem for stem in common}
     if len(common) == len(first.weights) or len(common) == len(second.weights):
-        return pairs
+        return pairs, 0
     right = [s for s in second.weights if s not in common]
     taken: set[str] = set()
+    family_only = 0
     for stem in first.weights:
         if stem in common:
             continue
         for other in right:
             if other in taken:
                 continue
-            if (
-                is_derived(stem, other)
-                or is_typo(stem, other)
-                or is_typo(first.surfaces[stem], second.surfaces[other])
-            ):
+            typo = is_typo(stem, other) or is_typo(first.surfaces[stem], second.surfaces[other])
+            if typo or is_derived(stem, other):
                 pairs[stem] = other
                 taken.add(other)
+                family_only += not typo
                 break
-    return pairs
+    return pairs, family_only
 
 
 def _score(first: TextUnit, second: TextUnit) -> PairScore:
-    pairs = _matched(first, second)
+    pairs, derived = _matched(first, second)
     if first.total > second.total or (first.total == second.total and first.key > second.key):
         first, second = second, first
         pairs = {other: stem for stem, other in pairs.items()}
@@ -118,11 +118,6 @@ def _score(first: TextUnit, second: TextUnit) -> PairScore:
     )
     added_strong = sum(1 for s in added if outer_unit.weights[s] >= 1.0)
     inner_strong = any(inner_unit.weights[s] >= 1.0 for s in inner)
-    derived = sum(
-        1
-        for stem, other in pairs.items()
-        if stem != other and not (is_typo(stem, other) or is_typo(first.surfaces[stem], second.surfaces[other]))
-    )
     ratio = fuzz.ratio(first.content_key, second.content_key)
     if first.core_key != first.content_key or second.core_key != second.content_key:
         ratio = max(ratio, fuzz.ratio(first.core_key, second.core_key))

@@ -205,9 +205,6 @@ class TextAnalyzer:
             vector=vector,
         )
 
-    def key(self, text: str) -> str:
-        return self._key(WORD_PATTERN.findall(text))
-
     def _key(self, raws: list[str]) -> str:
         try:
             return " ".join([self._folded[raw] for raw in raws])
