@@ -190,6 +190,27 @@ def test_dedup_groups_rewordings(runner, tmp_path):
     assert "5 ligne(s), 3 idée(s) distincte(s)" in result.stdout
 
 
+def test_dedup_reads_an_excel_export_in_windows_1252(runner, tmp_path):
+    # French Excel writes « CSV (séparateur : point-virgule) » in Windows-1252.
+    rows = "id;texte\n1;Créer une maison de santé\n2;Créer des maisons de santé\n3;Réduire l'âge d'accès\n"
+    (tmp_path / "export.csv").write_bytes(rows.encode("cp1252"))
+    result = runner.invoke(app, ["dedup", "export.csv", "--out", "groupes.csv", "--text-column", "texte"])
+    assert result.exit_code == 0, result.output
+    assert "lu comme un export Excel (Windows-1252)" in result.stderr
+    frame = read(tmp_path / "groupes.csv")
+    assert frame["texte"].tolist() == ["Créer une maison de santé", "Créer des maisons de santé", "Réduire l'âge d'accès"]
+    clusters = frame["cluster_id"].tolist()
+    assert clusters[0] == clusters[1] != clusters[2]
+
+
+def test_a_csv_in_neither_utf8_nor_windows_1252_is_refused(runner, tmp_path):
+    (tmp_path / "binaire.csv").write_bytes(b"text\n\x81\x8d\xff\n")  # bytes Windows-1252 leaves undefined
+    result = runner.invoke(app, ["dedup", "binaire.csv", "--out", "o.csv"])
+    assert result.exit_code == 1
+    assert "ni en UTF-8 ni en Windows-1252" in result.stderr
+    assert not (tmp_path / "o.csv").exists()
+
+
 def test_dedup_reads_kind_and_objective_and_finds_paraphrases(runner, tmp_path):
     objective = "Lutter contre la précarité énergétique"
     pd.DataFrame(

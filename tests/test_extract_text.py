@@ -1,7 +1,7 @@
+import pytest
+
 from atelier.extract.settings import DEFAULT_DETAIL_LABELS, ExtractionSettings
 from atelier.extract.text import clean_text, compile_label_pattern, fold, join_lines, split_label, strip_list_marker
-
-import pytest
 
 LABELS = compile_label_pattern(DEFAULT_DETAIL_LABELS)
 

@@ -13,6 +13,7 @@ Only `run` starts Prefect (imported on demand); the other commands call the func
 from __future__ import annotations
 
 import csv
+import io
 import logging
 import os
 import sys
@@ -110,9 +111,27 @@ def _load_language() -> spacy.Language:
         _fail(str(error))
 
 
-def _sniff_delimiter(path: Path) -> str:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        first_line = handle.readline()
+def _decoded_text(path: Path) -> str:
+    """The text of an input CSV: UTF-8 (with or without BOM) or, failing that, Windows-1252 —
+    what Excel writes for « CSV (séparateur : point-virgule) » — said on stderr."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        _fail(f"{path} : lecture impossible ({error.strerror or error}).")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        _fail(f"{path} : le fichier n'est encodé ni en UTF-8 ni en Windows-1252.")
+    typer.echo(f"Avertissement : {path} n'est pas en UTF-8 ; lu comme un export Excel (Windows-1252).", err=True)
+    return text
+
+
+def _sniff_delimiter(text: str) -> str:
+    first_line = text.split("\n", 1)[0]
     try:
         return csv.Sniffer().sniff(first_line, delimiters=CSV_DELIMITERS).delimiter
     except csv.Error:
@@ -127,16 +146,9 @@ def _read_table(path: Path, text_column: str) -> pd.DataFrame:
         _fail(f"{path} : fichier introuvable.")
     if not path.is_file():
         _fail(f"{path} : ce n'est pas un fichier.")
+    text = _decoded_text(path)
     try:
-        frame = pd.read_csv(
-            path,
-            sep=_sniff_delimiter(path),
-            dtype=str,
-            keep_default_na=False,
-            encoding="utf-8-sig",
-        )
-    except UnicodeDecodeError:
-        _fail(f"{path} : le fichier n'est pas encodé en UTF-8.")
+        frame = pd.read_csv(io.StringIO(text), sep=_sniff_delimiter(text), dtype=str, keep_default_na=False)
     except pd.errors.EmptyDataError:
         _fail(f"{path} : fichier vide.")
     except (pd.errors.ParserError, OSError) as error:
