@@ -274,6 +274,39 @@ def test_usage_error_exits_2(runner, ideas_csv):
     assert runner.invoke(app, ["review"]).exit_code == 2  # not in this version
 
 
+def test_train_learns_analysts_decisions(runner, tmp_path):
+    (tmp_path / "data" / "raw").mkdir(parents=True)  # no report: the YAML and the decisions only
+    decided = {"Organiser une fête des voisins dans chaque quartier": "5", "Installer des bancs le long des trottoirs": "3"}
+    pd.DataFrame({"text": [*decided, "Hors sujet"], "axis": [*decided.values(), "0"]}).to_csv(
+        tmp_path / "decisions.csv", index=False
+    )
+    pd.DataFrame({"text": list(decided)}).to_csv(tmp_path / "idees.csv", index=False)
+    for models, extra in (("sans", []), ("avec", ["--labels", "decisions.csv"])):
+        result = runner.invoke(app, ["train", "--models", models, "--no-cv", *extra])
+        assert result.exit_code == 0, result.output
+        result = runner.invoke(app, ["classify", "idees.csv", "--out", f"{models}.csv", "--models", models])
+        assert result.exit_code == 0, result.output
+    # The YAML alone places both ideas elsewhere (3 and 5); the decisions stick.
+    assert read(tmp_path / "sans.csv")["axis"].tolist() != list(decided.values())
+    assert read(tmp_path / "avec.csv")["axis"].tolist() == list(decided.values())
+    card = json.loads((tmp_path / "avec" / "atelier6" / "card.json").read_text(encoding="utf-8"))
+    assert card["n_training_texts"]["labelled"] == 2
+
+
+def test_train_reports_the_decisions_it_uses(runner, tmp_path):
+    (tmp_path / "data" / "raw").mkdir(parents=True)
+    pd.DataFrame({"text": ["Installer des bancs", "Hors sujet"], "axis": ["3", "0"]}).to_csv(
+        tmp_path / "decisions.csv", index=False
+    )
+    result = runner.invoke(app, ["train", "--models", "m", "--no-cv", "--labels", "decisions.csv"])
+    assert result.exit_code == 0, result.output
+    assert "Décisions d'analystes : 1 ligne(s) de decisions.csv avec un axe de l'atelier (1 ignorée(s))" in result.stdout
+    pd.DataFrame({"text": ["Installer des bancs"], "axe": ["3"]}).to_csv(tmp_path / "mauvais.csv", index=False)
+    result = runner.invoke(app, ["train", "--models", "m", "--no-cv", "--labels", "mauvais.csv"])
+    assert result.exit_code == 1
+    assert "colonne « axis » absente" in result.stderr
+
+
 def test_train_saves_a_model_that_classify_then_uses(runner, ideas_csv, tmp_path):
     (tmp_path / "data" / "raw").mkdir(parents=True)  # no report: the workshop's own examples only
     result = runner.invoke(app, ["train", "--models", "modeles"])

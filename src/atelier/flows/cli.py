@@ -238,28 +238,36 @@ class _TrainingTexts(NamedTuple):
     unlabelled_groups: list[tuple[str, str, str] | None]
 
 
-def _training_data(workshop: Workshop, inputs: Sequence[Path]) -> _TrainingTexts:
-    """Labelled pairs (document-stated axes + the YAML's pseudo-examples) and the unlabelled
-    ideas of the training documents with their theme groups (for self-training)."""
+def _training_data(workshop: Workshop, inputs: Sequence[Path], decisions: Sequence[tuple[str, str]] = ()) -> _TrainingTexts:
+    """Labelled pairs (document-stated axes, analysts' `decisions`, the YAML's pseudo-examples)
+    and the unlabelled ideas of the training documents with their theme groups (for self-training)."""
     from atelier.nlp.axis_data import training_set, unlabelled_texts, unlabelled_theme_groups
     from atelier.nlp.placement import place_by_headings
 
     documents = _extract_training_documents(inputs)
     contributions = [c for d in documents if d.status == "ok" for c in d.contributions]
     contributions = place_by_headings(contributions, workshop)
-    texts, labels = training_set(workshop, contributions)
+    texts, labels = training_set(workshop, contributions, decisions)
     return _TrainingTexts(
         texts, labels, unlabelled_texts(workshop, contributions), unlabelled_theme_groups(workshop, contributions)
     )
 
 
 def _read_labels(path: Path, workshop: Workshop) -> tuple[list[str], list[str]]:
-    """The `text` and `axis` columns of a labelled CSV."""
+    """The `text` and `axis` columns of a labelled CSV; with a `theme` column (as `ideas.csv`),
+    each text is read with its theme, as the pipeline reads ideas (`with_context`)."""
+    from atelier.nlp.axis_data import with_context
+
     frame = _read_table(path, "text")
     if "axis" not in frame.columns:
         columns = ", ".join(map(str, frame.columns))
         _fail(f"{path} : colonne « axis » absente (colonnes présentes : {columns}).")
-    pairs = [(str(t).strip(), str(a).strip()) for t, a in zip(frame["text"], frame["axis"], strict=True) if str(t).strip()]
+    themes = frame["theme"] if "theme" in frame.columns else [""] * len(frame)
+    pairs = [
+        (with_context(str(text).strip(), str(theme)), str(axis).strip())
+        for text, axis, theme in zip(frame["text"], frame["axis"], themes, strict=True)
+        if str(text).strip()
+    ]
     if not any(axis in workshop.axis_ids for _, axis in pairs):
         _fail(f"{path} : aucune ligne n'a un axe de l'atelier « {workshop.id} » ({', '.join(workshop.axis_ids)}).")
     return [t for t, _ in pairs], [a for _, a in pairs]
@@ -535,6 +543,15 @@ def train(
         bool, typer.Option("--cv/--no-cv", help="Mesure aussi le modèle par validation croisée (écrite dans la fiche).")
     ] = True,
     folds: Annotated[int, typer.Option("--folds", min=2, help="Nombre de plis de la validation croisée.")] = 5,
+    decisions_csv: Annotated[
+        Path | None,
+        typer.Option(
+            "--labels",
+            metavar="CSV",
+            help="Décisions d'analystes (colonnes text, axis ; theme si présente) ajoutées aux exemples. "
+            "Chaque ligne compte comme une décision : ne donnez que des lignes relues.",
+        ),
+    ] = None,
 ) -> None:
     """Entraîne le classifieur d'axes de l'atelier et l'enregistre dans models/<atelier>/."""
     from atelier.flows.modeling import model_directory
@@ -543,7 +560,13 @@ def train(
     from atelier.nlp.axis_training import train_axis_model
 
     config = _load_workshop(workshop)
-    texts, labels, unlabelled, groups = _training_data(config, input_paths or [DEFAULT_INPUT])
+    decisions: list[tuple[str, str]] = []
+    if decisions_csv is not None:
+        decisions = list(zip(*_read_labels(decisions_csv, config), strict=True))
+        used = sum(axis in config.axis_ids for _, axis in decisions)
+        typer.echo(f"Décisions d'analystes : {used} ligne(s) de {decisions_csv} avec un axe de l'atelier "
+             f"({len(decisions) - used} ignorée(s)).")
+    texts, labels, unlabelled, groups = _training_data(config, input_paths or [DEFAULT_INPUT], decisions)
     nlp = _load_language()
     try:
         model = train_axis_model(config, texts, labels, nlp, unlabelled=unlabelled, unlabelled_groups=groups)
