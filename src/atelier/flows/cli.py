@@ -238,7 +238,9 @@ class _TrainingTexts(NamedTuple):
     unlabelled_groups: list[tuple[str, str, str] | None]
 
 
-def _training_data(workshop: Workshop, inputs: Sequence[Path], decisions: Sequence[tuple[str, str]] = ()) -> _TrainingTexts:
+def _training_data(
+    workshop: Workshop, inputs: Sequence[Path], decisions: Sequence[tuple[str, str]] = ()
+) -> _TrainingTexts:
     """Labelled pairs (document-stated axes, analysts' `decisions`, the YAML's pseudo-examples)
     and the unlabelled ideas of the training documents with their theme groups (for self-training)."""
     from atelier.nlp.axis_data import training_set, unlabelled_texts, unlabelled_theme_groups
@@ -564,8 +566,10 @@ def train(
     if decisions_csv is not None:
         decisions = list(zip(*_read_labels(decisions_csv, config), strict=True))
         used = sum(axis in config.axis_ids for _, axis in decisions)
-        typer.echo(f"Décisions d'analystes : {used} ligne(s) de {decisions_csv} avec un axe de l'atelier "
-             f"({len(decisions) - used} ignorée(s)).")
+        typer.echo(
+            f"Décisions d'analystes : {used} ligne(s) de {decisions_csv} avec un axe de l'atelier "
+            f"({len(decisions) - used} ignorée(s))."
+        )
     texts, labels, unlabelled, groups = _training_data(config, input_paths or [DEFAULT_INPUT], decisions)
     nlp = _load_language()
     try:
