@@ -15,8 +15,9 @@ tests/test_dedup.py compares blocked and all-pairs verification).
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -32,28 +33,20 @@ def _word_groups(stems: Sequence[str], surfaces: Mapping[str, Iterable[str]]) ->
     with it (`dedup_pairs._matched`) — a typo of it or of the word it comes from, or the same
     family — or founds its own. A pair of variants that each join a different group is missed
     by blocking (measured in bench/dedup.py against verifying all pairs)."""
+    variants = [list(dict.fromkeys([stem, *surfaces.get(stem, ())])) for stem in stems]  # itself and its words
+    keys_of = [_variant_keys(stem, words) for stem, words in zip(stems, variants)]
+    # A key of a single stem brings no candidate: only the shared ones are looked at.
+    shared = {key for key, count in Counter(chain.from_iterable(keys_of)).items() if count > 1}
+    buckets: dict[str, list[int]] = defaultdict(list)  # shared key -> the stems having it, so far
     group = [0] * len(stems)
-    buckets: dict[str, list[int]] = defaultdict(list)
-
-    def keys(word: str) -> list[str]:
-        if not word.isalpha():
-            return []
-        result = []
-        if len(word) >= 7:
-            result.append("\x00" + word[:7])
-        if len(word) >= 5:
-            result.append(word)
-            result.extend(word[:position] + word[position + 1 :] for position in range(len(word)))
-        return result
-
     groups = 0
     for index, stem in enumerate(stems):
-        words = [stem, *surfaces.get(stem, ())]
-        own_keys = {key for word in words for key in keys(word)}
+        own_keys = keys_of[index] & shared
         chosen = None
         for other_index in sorted({other for key in own_keys for other in buckets.get(key, ())}):
-            other = stems[other_index]
-            if is_derived(stem, other) or any(is_typo(a, b) for a in words for b in [other, *surfaces.get(other, ())]):
+            if is_derived(stem, stems[other_index]) or any(
+                is_typo(word, other) for word in variants[index] for other in variants[other_index]
+            ):
                 chosen = group[other_index]
                 break
         if chosen is None:
@@ -62,6 +55,23 @@ def _word_groups(stems: Sequence[str], surfaces: Mapping[str, Iterable[str]]) ->
         for key in own_keys:
             buckets[key].append(index)
     return group
+
+
+def _variant_keys(stem: str, words: Iterable[str]) -> set[str]:
+    """Keys that a stem shares with any stem that `is_derived` or `is_typo` would match with it:
+    the family prefix of the stem, and for each of its words the word itself and each of its
+    one-letter deletions (two words a typo apart share one)."""
+    keys = {key for word in words for key in _typo_keys(word)}
+    if len(stem) >= 7 and stem.isalpha():
+        keys.add("\x00" + stem[:7])
+    return keys
+
+
+def _typo_keys(word: str) -> list[str]:
+    """The word and each of its one-letter deletions: two words a typo apart (`is_typo`) share one."""
+    if len(word) < 5 or not word.isalpha():
+        return []
+    return [word, *[word[:position] + word[position + 1 :] for position in range(len(word))]]
 
 
 def candidate_pairs(units: Sequence[TextUnit], settings: DedupSettings, paraphrase: bool = True) -> np.ndarray:
