@@ -158,6 +158,8 @@ class TextAnalyzer:
         self.weak = frozenset(_stem(word) for word in WEAK_WORDS)
         self._word_cache: dict[str, _Word] = {}
         self._folded: dict[str, str] = {}  # word as written -> folded, for keys
+        self._numeric: set[str] = set()  # words as written holding a digit
+        self._abbreviating: set[str] = set()  # words as written that are or may start an abbreviation
         self._stem_cache: dict[str, str] = {}
         # The content stems each abbreviation spells out, proper names aside ("RSE": responsabilité,
         # sociétale, entreprises; "CUGT": communauté, urbaine).
@@ -175,6 +177,10 @@ class TextAnalyzer:
         if info is None:
             info = self._word_cache[raw] = self._analyse_word(raw)
             self._folded[raw] = info.folded
+            if _DIGIT.search(raw):
+                self._numeric.add(raw)
+            if info.abbreviation:
+                self._abbreviating.add(raw)
         return info
 
     def _analyse_word(self, raw: str) -> _Word:
@@ -239,7 +245,7 @@ class TextAnalyzer:
     def _unit(self, text: str, key: str, raws: list[str]) -> tuple[TextUnit, list[_Word]]:
         """The unit of a text (without its vector) and its content words."""
         surface = text
-        if _DIGIT.search(surface):
+        if not self._numeric.isdisjoint(raws):  # the digits of a text are in its words
             surface = _MONEY.sub(_money, _THOUSANDS.sub("", surface))
         if "-" in surface:
             surface = _PREFIX_HYPHEN.sub(r"\1", surface)
@@ -252,7 +258,7 @@ class TextAnalyzer:
         insides: list[bool] | None = None
         if "(" in surface or _INNER_CAPITAL.search(surface, 1):
             names, insides = self._positioned(surface, raws)
-        if self.contractions and any([info.abbreviation for info in infos]):
+        if self.contractions and not self._abbreviating.isdisjoint(raws):
             raws, names, insides = self._contract(raws, names, insides)
             infos = [self.word(raw) for raw in raws]
         content = [info for info in infos if info.stem is not None]
