@@ -60,14 +60,14 @@ class PairScore(NamedTuple):
     cosine: float | None  # mean word vectors (None without nlp)
 
 
-def _matched(first: TextUnit, second: TextUnit) -> tuple[dict[str, str], int]:
+def _matched(first: TextUnit, second: TextUnit) -> tuple[dict[str, str], int, bool]:
     """Each stem of `first` found in `second`, with the stem it matches there: the same stem, a
-    typo, or the same word family; and how many were matched through their family only (not
-    as a typo)."""
+    typo, or the same word family; how many were matched through their family only (not as a
+    typo); and whether any was matched with another stem than itself."""
     common = first.weights.keys() & second.weights.keys()
     pairs = dict(zip(common, common))
     if len(common) == len(first.weights) or len(common) == len(second.weights):
-        return pairs, 0
+        return pairs, 0, False
     right = [s for s in second.weights if s not in common]
     taken: set[str] = set()
     family_only = 0
@@ -83,16 +83,14 @@ def _matched(first: TextUnit, second: TextUnit) -> tuple[dict[str, str], int]:
                 taken.add(other)
                 family_only += not typo
                 break
-    return pairs, family_only
+    return pairs, family_only, len(pairs) > len(common)
 
 
 def _score(first: TextUnit, second: TextUnit) -> PairScore:
-    pairs, derived = _matched(first, second)
+    pairs, derived, renamed = _matched(first, second)
+    back = {other: stem for stem, other in pairs.items()} if renamed else pairs  # stems of `second` -> `first`
     if first.total > second.total or (first.total == second.total and first.key > second.key):
-        first, second = second, first
-        pairs, back = {other: stem for stem, other in pairs.items()}, pairs
-    else:
-        back = {other: stem for stem, other in pairs.items()}
+        first, second, pairs, back = second, first, back, pairs
     counted_first, total_first = _counted(first, second, pairs)
     counted_second, total_second = _counted(second, first, back)
     if not total_first or not total_second:
@@ -128,7 +126,7 @@ def _score(first: TextUnit, second: TextUnit) -> PairScore:
         ratio = max(ratio, fuzz.ratio(first.core_key, second.core_key))
     cosine = None
     if first.vector is not None and second.vector is not None:
-        cosine = float(first.vector @ second.vector)
+        cosine = float(first.vector.dot(second.vector))
     return PairScore(
         shorter_share=shared / total_first,
         longer_share=(total_second - sum([second.weights[s] for s in missing_second])) / total_second,
