@@ -134,6 +134,7 @@ class _Word(NamedTuple):
 
 
 _NO_WORDS: frozenset[str] = frozenset()
+_VECTOR_BLOCK = 1024  # texts whose vectors are computed together
 
 
 class TextAnalyzer:
@@ -386,7 +387,8 @@ class _WordVectors:
 
     def text_vectors(self, texts: Sequence[Sequence[_Word]]) -> list[np.ndarray | None]:
         """Per text, the weighted sum of the unit vectors of its content words, normalised (None
-        for a text without any)."""
+        for a text without any). Computed for `_VECTOR_BLOCK` texts at a time: arrays of a few
+        MB, which numpy allocates without asking for huge pages (slow to fault in)."""
         with_vector = [[word for word in words if word.vector >= 0] for words in texts]
         sizes = np.fromiter(map(len, with_vector), dtype=np.int64, count=len(texts))
         words = list(chain.from_iterable(with_vector))
@@ -397,11 +399,14 @@ class _WordVectors:
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
         indptr = np.concatenate([[0], np.cumsum(sizes)])
         weighted = sparse.csr_matrix((weights, columns, indptr), shape=(len(texts), len(used)))
-        sums = weighted @ vectors  # in each row, the words added in text order
-        norms = np.linalg.norm(sums, axis=1, keepdims=True)
-        found = (sizes > 0) & (norms[:, 0] > 0)
-        np.divide(sums, norms, out=sums, where=found[:, None])
-        return [row if ok else None for row, ok in zip(sums, found.tolist(), strict=True)]
+        result: list[np.ndarray | None] = []
+        for start in range(0, len(texts), _VECTOR_BLOCK):
+            sums = weighted[start : start + _VECTOR_BLOCK] @ vectors  # in each row, the words added in text order
+            norms = np.linalg.norm(sums, axis=1, keepdims=True)
+            found = (sizes[start : start + _VECTOR_BLOCK] > 0) & (norms[:, 0] > 0)
+            np.divide(sums, norms, out=sums, where=found[:, None])
+            result += [row if ok else None for row, ok in zip(sums, found.tolist(), strict=True)]
+        return result
 
 
 def _money(match: re.Match[str]) -> str:
