@@ -23,8 +23,9 @@ from atelier.nlp.dedup import (
     similar_pairs,
     summarize_clusters,
 )
+from atelier.nlp.dedup_candidates import _word_groups
 from atelier.nlp.dedup_settings import DedupSettings
-from atelier.nlp.dedup_text import TextAnalyzer
+from atelier.nlp.dedup_text import TextAnalyzer, is_derived, is_typo
 from atelier.nlp.language import normalize_for_match
 
 PAIRS = Path(__file__).parent / "labels" / "dedup_pairs.csv"
@@ -449,6 +450,36 @@ def test_blocking_with_spacy_loses_nothing_either(french_nlp):
     blocked = prepare_comparisons(variants, settings, french_nlp)
     exhaustive = prepare_comparisons(variants, settings, french_nlp, exhaustive=True)
     assert blocked.neighbours == exhaustive.neighbours
+
+
+def test_word_groups_join_the_first_matching_stem_as_comparing_all_stems_does():
+    rnd = random.Random(3)
+    base = "participation participatif habitant habitants logement logements mobilite mobilites quartier".split()
+    base += "former fermer forme formation energie energies transport transports solidarite".split()
+    words = set(base)
+    for word in base:  # typos: a letter missing, added, replaced or two swapped
+        for _ in range(3):
+            position = rnd.randrange(len(word) - 1)
+            words.add(word[:position] + word[position + 1 :])
+            words.add(word[:position] + "x" + word[position:])
+            words.add(word[:position] + "y" + word[position + 1 :])
+            words.add(word[:position] + word[position + 1] + word[position] + word[position + 2 :])
+    stems = sorted(words, key=lambda word: (rnd.random(), word))
+    surfaces = {stem: {stem + "s"} for stem in stems[::3]}
+
+    def variants(stem: str) -> list[str]:
+        return [stem, *surfaces.get(stem, ())]
+
+    expected: list[int] = []
+    for index, stem in enumerate(stems):
+        matches = (
+            expected[other_index]
+            for other_index, other in enumerate(stems[:index])
+            if is_derived(stem, other) or any(is_typo(a, b) for a in variants(stem) for b in variants(other))
+        )
+        expected.append(next(matches, max(expected, default=-1) + 1))
+    assert _word_groups(stems, surfaces) == expected
+    assert len(set(expected)) < len(stems) / 2
 
 
 def test_thousands_of_texts_are_fast():

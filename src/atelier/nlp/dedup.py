@@ -116,12 +116,16 @@ def star_clusters(
     of kind "objective", or any item when kinds are not given) never shares a cluster with an
     item whose `objective` is its text: one of its own actions.
     """
-    units, unit_of = prepared.units, prepared.unit_of
-    members_of: dict[int, list[int]] = defaultdict(list)
+    units, unit_of, neighbours = prepared.units, prepared.unit_of, prepared.neighbours
+    members_of: list[list[int]] = [[] for _ in units]
     for item, unit in enumerate(unit_of):
         members_of[unit].append(item)
-
-    priority = [(-units[unit].length, units[unit].key, item) for item, unit in enumerate(unit_of)]
+    # Units have distinct keys, so ordering units by (-length, key) and each unit's items by input
+    # order is ordering the items by (-length, key, item).
+    unit_order = sorted(range(len(units)), key=lambda unit: (-units[unit].length, units[unit].key))
+    rank = [0] * len(units)
+    for position, unit in enumerate(unit_order):
+        rank[unit] = position
 
     compatible_cache: dict[tuple[int, int], bool] = {}
 
@@ -130,7 +134,7 @@ def star_clusters(
             return True
         pair = (min(first, second), max(first, second))
         if pair not in compatible_cache:
-            if second in prepared.neighbours.get(first, {}):
+            if second in neighbours.get(first, {}):
                 compatible_cache[pair] = True
             else:
                 compatible_cache[pair] = members_compatible(units[first], units[second], settings, paraphrase)
@@ -138,42 +142,42 @@ def star_clusters(
 
     assigned = [False] * len(unit_of)
     clusters: list[tuple[int, list[int]]] = []
-    for leader in sorted(range(len(unit_of)), key=priority.__getitem__):
-        if assigned[leader]:
-            continue
-        home = unit_of[leader]
-        if len(members_of[home]) == 1 and home not in prepared.neighbours:  # alone: nothing to check
-            assigned[leader] = True
-            clusters.append((leader, [leader]))
-            continue
-        candidates = list(members_of[home])
-        neighbour_units = sorted(prepared.neighbours.get(home, {}), key=lambda u: priority[members_of[u][0]])
-        for other in neighbour_units:
-            candidates.extend(members_of[other])
-        objective_texts_inside: set[str] = set()  # texts of the objectives in the cluster
-        objectives_inside: set[str] = set()  # objectives of the actions in the cluster
-        units_inside: list[int] = []
-        members: list[int] = []
-        for item in [leader, *(c for c in candidates if c != leader)]:
-            if assigned[item]:
+    for home in unit_order:
+        for leader in members_of[home]:
+            if assigned[leader]:
                 continue
-            text = units[unit_of[item]].key
-            is_objective = kinds is None or kinds[item] == "objective"
-            if (objectives[item] and objectives[item] in objective_texts_inside) or (
-                is_objective and text in objectives_inside
-            ):
+            if len(members_of[home]) == 1 and home not in neighbours:  # alone: nothing to check
+                assigned[leader] = True
+                clusters.append((leader, [leader]))
                 continue
-            if unit_of[item] not in units_inside and not all(compatible(unit_of[item], u) for u in units_inside):
-                continue
-            assigned[item] = True
-            members.append(item)
-            if is_objective:
-                objective_texts_inside.add(text)
-            if unit_of[item] not in units_inside:
-                units_inside.append(unit_of[item])
-            if objectives[item]:
-                objectives_inside.add(objectives[item])
-        clusters.append((leader, sorted(members)))
+            candidates = list(members_of[home])
+            for other in sorted(neighbours.get(home, {}), key=rank.__getitem__):
+                candidates.extend(members_of[other])
+            objective_texts_inside: set[str] = set()  # texts of the objectives in the cluster
+            objectives_inside: set[str] = set()  # objectives of the actions in the cluster
+            units_inside: list[int] = []
+            members: list[int] = []
+            for item in [leader, *(c for c in candidates if c != leader)]:
+                if assigned[item]:
+                    continue
+                unit = unit_of[item]
+                text = units[unit].key
+                is_objective = kinds is None or kinds[item] == "objective"
+                if (objectives[item] and objectives[item] in objective_texts_inside) or (
+                    is_objective and text in objectives_inside
+                ):
+                    continue
+                if unit not in units_inside and not all(compatible(unit, u) for u in units_inside):
+                    continue
+                assigned[item] = True
+                members.append(item)
+                if is_objective:
+                    objective_texts_inside.add(text)
+                if unit not in units_inside:
+                    units_inside.append(unit)
+                if objectives[item]:
+                    objectives_inside.add(objectives[item])
+            clusters.append((leader, sorted(members)))
     return clusters
 
 

@@ -15,8 +15,9 @@ tests/test_dedup.py compares blocked and all-pairs verification).
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -32,28 +33,20 @@ def _word_groups(stems: Sequence[str], surfaces: Mapping[str, Iterable[str]]) ->
     with it (`dedup_pairs._matched`) — a typo of it or of the word it comes from, or the same
     family — or founds its own. A pair of variants that each join a different group is missed
     by blocking (measured in bench/dedup.py against verifying all pairs)."""
+    variants = [list(dict.fromkeys([stem, *surfaces.get(stem, ())])) for stem in stems]  # itself and its words
+    keys_of = [_variant_keys(stem, words) for stem, words in zip(stems, variants)]
+    # A key of a single stem brings no candidate: only the shared ones are looked at.
+    shared = {key for key, count in Counter(chain.from_iterable(keys_of)).items() if count > 1}
+    buckets: dict[str, list[int]] = defaultdict(list)  # shared key -> the stems having it, so far
     group = [0] * len(stems)
-    buckets: dict[str, list[int]] = defaultdict(list)
-
-    def keys(word: str) -> list[str]:
-        if not word.isalpha():
-            return []
-        result = []
-        if len(word) >= 7:
-            result.append("\x00" + word[:7])
-        if len(word) >= 5:
-            result.append(word)
-            result.extend(word[:position] + word[position + 1 :] for position in range(len(word)))
-        return result
-
     groups = 0
     for index, stem in enumerate(stems):
-        words = [stem, *surfaces.get(stem, ())]
-        own_keys = {key for word in words for key in keys(word)}
+        own_keys = keys_of[index] & shared
         chosen = None
         for other_index in sorted({other for key in own_keys for other in buckets.get(key, ())}):
-            other = stems[other_index]
-            if is_derived(stem, other) or any(is_typo(a, b) for a in words for b in [other, *surfaces.get(other, ())]):
+            if is_derived(stem, stems[other_index]) or any(
+                is_typo(word, other) for word in variants[index] for other in variants[other_index]
+            ):
                 chosen = group[other_index]
                 break
         if chosen is None:
@@ -64,20 +57,39 @@ def _word_groups(stems: Sequence[str], surfaces: Mapping[str, Iterable[str]]) ->
     return group
 
 
+def _variant_keys(stem: str, words: Iterable[str]) -> set[str]:
+    """Keys that a stem shares with any stem that `is_derived` or `is_typo` would match with it:
+    the family prefix of the stem, and for each of its words the word itself and each of its
+    one-letter deletions (two words a typo apart share one)."""
+    keys = {key for word in words for key in _typo_keys(word)}
+    if len(stem) >= 7 and stem.isalpha():
+        keys.add("\x00" + stem[:7])
+    return keys
+
+
+def _typo_keys(word: str) -> list[str]:
+    """The word and each of its one-letter deletions: two words a typo apart (`is_typo`) share one."""
+    if len(word) < 5 or not word.isalpha():
+        return []
+    return [word, *[word[:position] + word[position + 1 :] for position in range(len(word))]]
+
+
 def candidate_pairs(units: Sequence[TextUnit], settings: DedupSettings, paraphrase: bool = True) -> np.ndarray:
     """(i, j) unit pairs, i < j, sharing at least `blocking_share` of the lighter one's weight
     once words are grouped with their variants, with the same numbers and negation, and not
     replacing a word of a short text by another."""
     n = len(units)
-    stems = [stem for unit in units for stem in unit.weights]
+    stems = list(chain.from_iterable(unit.weights for unit in units))
     if not stems or n < 2:
         return np.empty((0, 2), dtype=np.int64)
-    vocabulary: dict[str, int] = {}
-    stem_ids = np.fromiter([vocabulary.setdefault(stem, len(vocabulary)) for stem in stems], np.int64, len(stems))
-    values = np.fromiter([weight for unit in units for weight in unit.weights.values()], np.float64, len(stems))
+    vocabulary: dict[str, int] = dict.fromkeys(stems)  # in order of first appearance
+    for number, stem in enumerate(vocabulary):
+        vocabulary[stem] = number
+    stem_ids = np.fromiter(map(vocabulary.__getitem__, stems), np.int64, len(stems))
+    values = np.fromiter(chain.from_iterable(unit.weights.values() for unit in units), np.float64, len(stems))
     frequency = np.bincount(stem_ids, weights=values, minlength=len(vocabulary)).tolist()  # summed in unit order
     surfaces: dict[str, set[str]] = defaultdict(set)
-    for stem, surface in {(stem, unit.surfaces[stem]) for unit in units for stem in unit.weights}:
+    for stem, surface in set(chain.from_iterable(unit.surfaces.items() for unit in units)):  # the same stems
         surfaces[stem].add(surface)
     ordered = sorted(vocabulary, key=lambda stem: (-frequency[vocabulary[stem]], stem))
     group_of_rank = np.asarray(_word_groups(ordered, surfaces), dtype=np.int64)
@@ -147,7 +159,6 @@ def candidate_pairs(units: Sequence[TextUnit], settings: DedupSettings, paraphra
     probe_rows, probe_columns = prefix_rows[probe], prefix_columns[probe]
     present_rows = np.repeat(np.arange(n, dtype=np.int64), words)
     present_groups = present.indices.astype(np.int64)
-    present_codes = np.sort(present_rows * groups + present_groups)
     signs = np.zeros(n, dtype=np.uint64)  # one bit per group modulo 64: a quick first check
     np.bitwise_or.at(signs, present_rows, np.left_shift(np.uint64(1), (present_groups % 64).astype(np.uint64)))
     # The product counts only the groups shared by texts of one signature: a column per group
@@ -160,24 +171,24 @@ def candidate_pairs(units: Sequence[TextUnit], settings: DedupSettings, paraphra
     )
     width = int(compound.max()) + 1
     present_t = sparse.csr_matrix(
-        (np.ones(len(present_rows)), (compound[: len(present_rows)], present_rows)), shape=(width, n)
+        (np.ones(len(present_rows), np.int32), (compound[: len(present_rows)], present_rows)), shape=(width, n)
     )
     prefix = sparse.csr_matrix(
-        (np.ones(len(probe_rows)), (probe_rows, compound[len(present_rows) :])), shape=(n, width)
+        (np.ones(len(probe_rows), np.int32), (probe_rows, compound[len(present_rows) :])), shape=(n, width)
     )
 
     found: list[np.ndarray] = []
     for start in range(0, n, settings.block_size):
         stop = min(start + settings.block_size, n)
-        hits = (prefix[start:stop] @ present_t).tocoo()
-        first = hits.row.astype(np.int64) + start
-        second = hits.col.astype(np.int64)
-        mask = first != second
-        first, second, counts = first[mask], second[mask], hits.data[mask]
-        unsure = (counts < needed[first]) & _has_bit(signs[second], last_group[first] % 64)
-        counts[unsure] += _contains(present_codes, second[unsure] * groups + last_group[first[unsure]])
-        mask = counts >= needed[first]
-        first, second = first[mask], second[mask]
+        hits = prefix[start:stop] @ present_t  # CSR, so its rows need not be listed; counts in int32
+        first = np.repeat(np.arange(start, stop, dtype=np.int32), np.diff(hits.indptr))
+        second = hits.indices
+        counts, needed_first = hits.data, needed[first]
+        short = np.flatnonzero(counts < needed_first)  # one group short: the last one, if shared
+        short = short[_has_bit(signs[second[short]], last_group[first[short]] % 64)]
+        counts[short] += _stored(present, second[short], last_group[first[short]])
+        mask = (counts >= needed_first) & (first != second)
+        first, second = first[mask].astype(np.int64), second[mask].astype(np.int64)
         for chunk in range(0, len(first), 1 << 20):
             a, b = first[chunk : chunk + (1 << 20)], second[chunk : chunk + (1 << 20)]
             both = weighted[a].minimum(weighted[b])  # the groups of both texts (weights are positive)
@@ -202,9 +213,11 @@ def _has_bit(signs: np.ndarray, bits: np.ndarray) -> np.ndarray:
     return (np.right_shift(signs, bits.astype(np.uint64)) & np.uint64(1)).astype(bool)
 
 
-def _contains(sorted_codes: np.ndarray, codes: np.ndarray) -> np.ndarray:
-    position = np.minimum(np.searchsorted(sorted_codes, codes), len(sorted_codes) - 1)
-    return sorted_codes[position] == codes
+def _stored(matrix: sparse.csr_matrix, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """Whether each (row, column) holds a nonzero value (looked up in its row)."""
+    if not len(rows):  # scipy answers an empty selection with a sparse matrix
+        return np.zeros(0, dtype=bool)
+    return np.asarray(matrix[rows, columns]).ravel() != 0
 
 
 def all_pairs(n: int) -> np.ndarray:

@@ -28,7 +28,8 @@ still stand in one cluster.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Collection
+from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
@@ -36,10 +37,10 @@ from atelier.nlp.dedup_settings import DedupSettings
 from atelier.nlp.dedup_text import TextUnit, is_derived, is_typo
 
 
-@dataclass(frozen=True)
-class PairScore:
+class PairScore(NamedTuple):
     """What the levels look at for one pair of distinct units. "Shorter" is the text of lower
-    content weight."""
+    content weight. (A named tuple: one is built per compared pair, and it is cheaper to build
+    than a frozen dataclass.)"""
 
     shorter_share: float  # weight of the shorter text's content found in the other / its weight
     longer_share: float  # the same for the longer text
@@ -59,14 +60,14 @@ class PairScore:
     cosine: float | None  # mean word vectors (None without nlp)
 
 
-def _matched(first: TextUnit, second: TextUnit) -> tuple[dict[str, str], int]:
+def _matched(first: TextUnit, second: TextUnit) -> tuple[dict[str, str], int, bool]:
     """Each stem of `first` found in `second`, with the stem it matches there: the same stem, a
-    typo, or the same word family; and how many were matched through their family only (not
-    as a typo)."""
+    typo, or the same word family; how many were matched through their family only (not as a
+    typo); and whether any was matched with another stem than itself."""
     common = first.weights.keys() & second.weights.keys()
-    pairs = {stem: stem for stem in common}
+    pairs = dict(zip(common, common))
     if len(common) == len(first.weights) or len(common) == len(second.weights):
-        return pairs, 0
+        return pairs, 0, False
     right = [s for s in second.weights if s not in common]
     taken: set[str] = set()
     family_only = 0
@@ -82,51 +83,53 @@ def _matched(first: TextUnit, second: TextUnit) -> tuple[dict[str, str], int]:
                 taken.add(other)
                 family_only += not typo
                 break
-    return pairs, family_only
+    return pairs, family_only, len(pairs) > len(common)
 
 
 def _score(first: TextUnit, second: TextUnit) -> PairScore:
-    pairs, derived = _matched(first, second)
+    pairs, derived, renamed = _matched(first, second)
+    back = {other: stem for stem, other in pairs.items()} if renamed else pairs  # stems of `second` -> `first`
     if first.total > second.total or (first.total == second.total and first.key > second.key):
-        first, second = second, first
-        pairs = {other: stem for stem, other in pairs.items()}
-    back = {other: stem for stem, other in pairs.items()}
+        first, second, pairs, back = second, first, back, pairs
     counted_first, total_first = _counted(first, second, pairs)
     counted_second, total_second = _counted(second, first, back)
     if not total_first or not total_second:
-        counted_first, counted_second = list(first.weights), list(second.weights)
+        counted_first, counted_second = first.weights.keys(), second.weights.keys()
         total_first, total_second = first.total, second.total
-    # A word that an abbreviation of both texts spells out is said by it ("la RSE dans les
-    # entreprises" / "RSE - Responsabilité sociétale").
-    spelled: set[str] = set()
-    for abbreviation in first.spelled.keys() & second.spelled.keys():
-        spelled |= first.spelled[abbreviation]
-    missing_first = [s for s in counted_first if s not in pairs and s not in spelled]
-    missing_second = [s for s in counted_second if s not in back and s not in spelled]
-    shared = total_first - sum(first.weights[s] for s in missing_first)
+    missing_first = [s for s in counted_first if s not in pairs]
+    missing_second = [s for s in counted_second if s not in back]
+    if first.spelled and second.spelled:
+        # A word that an abbreviation of both texts spells out is said by it ("la RSE dans les
+        # entreprises" / "RSE - Responsabilité sociétale").
+        spelled: set[str] = set()
+        for abbreviation in first.spelled.keys() & second.spelled.keys():
+            spelled |= first.spelled[abbreviation]
+        missing_first = [s for s in missing_first if s not in spelled]
+        missing_second = [s for s in missing_second if s not in spelled]
+    shared = total_first - sum([first.weights[s] for s in missing_first])
     replaced = bool(missing_first) and bool(missing_second)
     # A replaced name: among the shorter text's missing words, or among the longer's when it
     # does not merely elaborate (it lacks hardly more words than the shorter).
     replaced_name = replaced and (
-        any(s in first.names for s in missing_first)
-        or (len(missing_second) <= len(missing_first) + 1 and any(s in second.names for s in missing_second))
+        any([s in first.names for s in missing_first])
+        or (len(missing_second) <= len(missing_first) + 1 and any([s in second.names for s in missing_second]))
     )
     # What the containing text adds to the contained one: generic words only ("Encourager le
     # développement de la RSE" / "RSE"), or not.
     added, inner, inner_unit, outer_unit = (missing_second, counted_first, first, second) if not missing_first else (
         missing_first, counted_second, second, first
     )
-    added_strong = sum(1 for s in added if outer_unit.weights[s] >= 1.0)
-    inner_strong = any(inner_unit.weights[s] >= 1.0 for s in inner)
+    added_strong = sum([outer_unit.weights[s] >= 1.0 for s in added])
+    inner_strong = any([inner_unit.weights[s] >= 1.0 for s in inner])
     ratio = fuzz.ratio(first.content_key, second.content_key)
     if first.core_key != first.content_key or second.core_key != second.content_key:
         ratio = max(ratio, fuzz.ratio(first.core_key, second.core_key))
     cosine = None
     if first.vector is not None and second.vector is not None:
-        cosine = float(first.vector @ second.vector)
+        cosine = float(first.vector.dot(second.vector))
     return PairScore(
         shorter_share=shared / total_first,
-        longer_share=(total_second - sum(second.weights[s] for s in missing_second)) / total_second,
+        longer_share=(total_second - sum([second.weights[s] for s in missing_second])) / total_second,
         shared=shared,
         shorter_weight=total_first,
         shorter_words=len(counted_first),
@@ -144,13 +147,13 @@ def _score(first: TextUnit, second: TextUnit) -> PairScore:
     )
 
 
-def _counted(unit: TextUnit, other: TextUnit, pairs: dict[str, str]) -> tuple[list[str], float]:
+def _counted(unit: TextUnit, other: TextUnit, pairs: dict[str, str]) -> tuple[Collection[str], float]:
     """The stems of `unit` that count against `other`, and their weight: an aside counts where
     the other text says it in its main part, and is ignored elsewhere."""
     if not unit.aside:
-        return list(unit.weights), unit.total
+        return unit.weights.keys(), unit.total
     counted = [s for s in unit.weights if s not in unit.aside or (s in pairs and pairs[s] not in other.aside)]
-    return counted, sum(unit.weights[s] for s in counted)
+    return counted, sum([unit.weights[s] for s in counted])
 
 
 def pair_level(

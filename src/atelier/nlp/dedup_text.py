@@ -134,6 +134,7 @@ class _Word(NamedTuple):
 
 
 _NO_WORDS: frozenset[str] = frozenset()
+_VECTOR_BLOCK = 1024  # texts whose vectors are computed together
 
 
 class TextAnalyzer:
@@ -158,6 +159,8 @@ class TextAnalyzer:
         self.weak = frozenset(_stem(word) for word in WEAK_WORDS)
         self._word_cache: dict[str, _Word] = {}
         self._folded: dict[str, str] = {}  # word as written -> folded, for keys
+        self._numeric: set[str] = set()  # words as written holding a digit
+        self._abbreviating: set[str] = set()  # words as written that are or may start an abbreviation
         self._stem_cache: dict[str, str] = {}
         # The content stems each abbreviation spells out, proper names aside ("RSE": responsabilité,
         # sociétale, entreprises; "CUGT": communauté, urbaine).
@@ -175,6 +178,10 @@ class TextAnalyzer:
         if info is None:
             info = self._word_cache[raw] = self._analyse_word(raw)
             self._folded[raw] = info.folded
+            if _DIGIT.search(raw):
+                self._numeric.add(raw)
+            if info.abbreviation:
+                self._abbreviating.add(raw)
         return info
 
     def _analyse_word(self, raw: str) -> _Word:
@@ -239,7 +246,7 @@ class TextAnalyzer:
     def _unit(self, text: str, key: str, raws: list[str]) -> tuple[TextUnit, list[_Word]]:
         """The unit of a text (without its vector) and its content words."""
         surface = text
-        if _DIGIT.search(surface):
+        if not self._numeric.isdisjoint(raws):  # the digits of a text are in its words
             surface = _MONEY.sub(_money, _THOUSANDS.sub("", surface))
         if "-" in surface:
             surface = _PREFIX_HYPHEN.sub(r"\1", surface)
@@ -252,7 +259,7 @@ class TextAnalyzer:
         insides: list[bool] | None = None
         if "(" in surface or _INNER_CAPITAL.search(surface, 1):
             names, insides = self._positioned(surface, raws)
-        if self.contractions and any([info.abbreviation for info in infos]):
+        if self.contractions and not self._abbreviating.isdisjoint(raws):
             raws, names, insides = self._contract(raws, names, insides)
             infos = [self.word(raw) for raw in raws]
         content = [info for info in infos if info.stem is not None]
@@ -380,7 +387,8 @@ class _WordVectors:
 
     def text_vectors(self, texts: Sequence[Sequence[_Word]]) -> list[np.ndarray | None]:
         """Per text, the weighted sum of the unit vectors of its content words, normalised (None
-        for a text without any)."""
+        for a text without any). Computed for `_VECTOR_BLOCK` texts at a time: arrays of a few
+        MB, which numpy allocates without asking for huge pages (slow to fault in)."""
         with_vector = [[word for word in words if word.vector >= 0] for words in texts]
         sizes = np.fromiter(map(len, with_vector), dtype=np.int64, count=len(texts))
         words = list(chain.from_iterable(with_vector))
@@ -391,11 +399,14 @@ class _WordVectors:
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
         indptr = np.concatenate([[0], np.cumsum(sizes)])
         weighted = sparse.csr_matrix((weights, columns, indptr), shape=(len(texts), len(used)))
-        sums = weighted @ vectors  # in each row, the words added in text order
-        norms = np.linalg.norm(sums, axis=1, keepdims=True)
-        found = (sizes > 0) & (norms[:, 0] > 0)
-        np.divide(sums, norms, out=sums, where=found[:, None])
-        return [row if ok else None for row, ok in zip(sums, found.tolist(), strict=True)]
+        result: list[np.ndarray | None] = []
+        for start in range(0, len(texts), _VECTOR_BLOCK):
+            sums = weighted[start : start + _VECTOR_BLOCK] @ vectors  # in each row, the words added in text order
+            norms = np.linalg.norm(sums, axis=1, keepdims=True)
+            found = (sizes[start : start + _VECTOR_BLOCK] > 0) & (norms[:, 0] > 0)
+            np.divide(sums, norms, out=sums, where=found[:, None])
+            result += [row if ok else None for row, ok in zip(sums, found.tolist(), strict=True)]
+        return result
 
 
 def _money(match: re.Match[str]) -> str:
