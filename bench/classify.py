@@ -195,14 +195,12 @@ def main() -> None:
     # The labelled post-its are scored at their first occurrence in that report.
     print("-- with the other post-its of the theme cell (classify_contributions, the ruled report)")
     report_postits = [c for c in contributions if c.document == REPORT and c.kind == "postit"]
-    default_weight = atelier6.settings.theme_context_weight
-    for weight in sorted({0.0, 0.25, default_weight, 0.75}):
-        workshop = dataclasses.replace(
-            atelier6, settings=dataclasses.replace(atelier6.settings, theme_context_weight=weight)
-        )
+    def placed_postits(workshop, decisions=()) -> dict:
+        """Trained on the actions and objectives (+ `decisions`), self-trained on the batch: the
+        report's post-its as `atelier run` places them, by text (first occurrence)."""
         model = train_axis_model(
             workshop,
-            *training_set(workshop, actions_objectives),
+            *training_set(workshop, actions_objectives, decisions),
             nlp,
             ClassifierSettings(),
             unlabelled=unlabelled_texts(workshop, contributions),
@@ -214,6 +212,14 @@ def main() -> None:
         missing = [t for t in postit_texts if t not in placed]
         if missing:
             raise SystemExit(f"{len(missing)} labelled post-its not found in {REPORT}: {missing[:3]}")
+        return placed
+
+    default_weight = atelier6.settings.theme_context_weight
+    for weight in sorted({0.0, 0.25, default_weight, 0.75}):
+        workshop = dataclasses.replace(
+            atelier6, settings=dataclasses.replace(atelier6.settings, theme_context_weight=weight)
+        )
+        placed = placed_postits(workshop)
         expected = [axis for _, axis in scored]
         predicted_axes = [placed[text].axis for text, _ in scored]
         report = scores_report(atelier6, expected, predicted_axes)
@@ -237,17 +243,7 @@ def main() -> None:
             rng = random.Random(draw)
             decided = set(rng.sample(decidable, round(share * len(decidable))))
             decisions = [(with_context(t, themes[t]), rows_by_text.get(t, "0")) for t in sorted(decided)]
-            model = train_axis_model(
-                atelier6,
-                *training_set(atelier6, actions_objectives, decisions),
-                nlp,
-                ClassifierSettings(),
-                unlabelled=unlabelled_texts(atelier6, contributions),
-                unlabelled_groups=unlabelled_theme_groups(atelier6, contributions),
-            )
-            placed = {}
-            for item in classify_contributions(report_postits, atelier6, model, nlp):
-                placed.setdefault(item.text, item)
+            placed = placed_postits(atelier6, decisions)
             held = [(text, axis) for text, axis in scored if text not in decided]
             report = scores_report(atelier6, [a for _, a in held], [placed[t].axis for t, _ in held])
             results.append((report["macro_f1"], report["accuracy"], len(held)))
