@@ -234,7 +234,7 @@ def main() -> None:
                   f"({len(report_postits)} post-its in the report)")
 
     # Analysts' decisions on part of the post-its: how well are the others placed?
-    rows_by_text = {text: axis for text, axis in scored}
+    axis_of = dict(scored)
     decidable = [text for text, _ in scored] + off_axis  # "0" rows are decisions too (ignored: no such axis)
     print("-- with analysts' decisions on part of the post-its (atelier train --labels), the others scored")
     for share in (0.25, 0.5):
@@ -242,7 +242,7 @@ def main() -> None:
         for draw in range(5):
             rng = random.Random(draw)
             decided = set(rng.sample(decidable, round(share * len(decidable))))
-            decisions = [(with_context(t, themes[t]), rows_by_text.get(t, "0")) for t in sorted(decided)]
+            decisions = [(with_context(t, themes[t]), axis_of.get(t, "0")) for t in sorted(decided)]
             placed = placed_postits(atelier6, decisions)
             held = [(text, axis) for text, axis in scored if text not in decided]
             report = scores_report(atelier6, [a for _, a in held], [placed[t].axis for t, _ in held])
