@@ -39,7 +39,8 @@ if TYPE_CHECKING:
 WORD_PATTERN = re.compile(r"[^\W_]+")
 _WORD_SPLIT = re.compile(r"([^\W_]+)")
 _DIGITS = re.compile(r"\d+")
-_THOUSANDS = re.compile(r"(?<=\d)[ \u00a0\u202f](?=\d{3}\b)")
+# A space between digits (looked for first, then behind it: the same matches, found faster).
+_THOUSANDS = re.compile(r"[ \u00a0\u202f](?<=\d[ \u00a0\u202f])(?=\d{3}\b)")
 _MONEY = re.compile(
     r"(\d+(?:[.,]\d+)?)\s*(k|m|md|mds|mrd|mrds|milliers?|millions?|milliards?)?\s*(?:d['’]\s*)?(€|euros?\b|eur\b)",
     re.IGNORECASE,
@@ -161,6 +162,12 @@ class TextAnalyzer:
         self._folded: dict[str, str] = {}  # word as written -> folded, for keys
         self._numeric: set[str] = set()  # words as written holding a digit
         self._abbreviating: set[str] = set()  # words as written that are or may start an abbreviation
+        # Content words as written, not names by themselves, that a capital makes a name where it
+        # is not a sentence's first word (all of `_upper` also where it is: "BUDGET").
+        self._capitalised: set[str] = set()
+        self._digited: set[str] = set()  # words as written whose folding holds digits
+        self._negating: set[str] = set()  # negations as written
+        self._upper: set[str] = set()
         self._stem_cache: dict[str, str] = {}
         # The content stems each abbreviation spells out, proper names aside ("RSE": responsabilité,
         # sociétale, entreprises; "CUGT": communauté, urbaine).
@@ -182,11 +189,19 @@ class TextAnalyzer:
                 self._numeric.add(raw)
             if info.abbreviation:
                 self._abbreviating.add(raw)
+            if info.digits:
+                self._digited.add(raw)
+            if info.negation:
+                self._negating.add(raw)
+            if raw[0].isupper() and info.stem is not None and not info.name:
+                self._capitalised.add(raw)
+                if len(raw) > 1 and raw.isupper():
+                    self._upper.add(raw)
         return info
 
     def _analyse_word(self, raw: str) -> _Word:
         lower = raw.casefold()
-        folded = normalize_for_match(lower)
+        folded = _fold(lower)
         digits = tuple(_DIGITS.findall(folded))
         negation = folded in _NEGATIONS
         content = (
@@ -212,12 +227,6 @@ class TextAnalyzer:
             vector=vector,
         )
 
-    def _key(self, raws: list[str]) -> str:
-        try:
-            return " ".join([self._folded[raw] for raw in raws])
-        except KeyError:
-            return " ".join([self.word(raw).folded for raw in raws])
-
     def unit(self, text: str) -> TextUnit:
         return self.units([text])[0][0]
 
@@ -228,9 +237,13 @@ class TextAnalyzer:
         units: list[TextUnit] = []
         unit_of: list[int] = []
         contents: list[list[_Word]] = []
+        findall, folded = WORD_PATTERN.findall, self._folded.__getitem__
         for text in texts:
-            raws = WORD_PATTERN.findall(text)
-            key = self._key(raws)
+            raws = findall(text)
+            try:
+                key = " ".join(map(folded, raws))
+            except KeyError:  # a word not seen yet
+                key = " ".join([self.word(raw).folded for raw in raws])
             position = index.get(key)
             if position is None:
                 position = index[key] = len(units)
@@ -252,16 +265,27 @@ class TextAnalyzer:
             surface = _PREFIX_HYPHEN.sub(r"\1", surface)
         if surface != text:
             raws = WORD_PATTERN.findall(surface)
-        cache = self._word_cache
-        infos = [cache.get(raw) or self.word(raw) for raw in raws]
-        # Looking like a name and being inside an aside need the words' positions.
+        try:
+            infos = list(map(self._word_cache.__getitem__, raws))
+        except KeyError:  # words made by the changes above
+            infos = [self.word(raw) for raw in raws]
+        # Looking like a name and being inside an aside need the words' positions: looked at only
+        # where they can change something (the names, for about a third of the texts).
         names: list[bool] | None = None
         insides: list[bool] | None = None
-        if "(" in surface or _INNER_CAPITAL.search(surface, 1):
-            names, insides = self._positioned(surface, raws)
+        if "(" in surface:
+            insides = self._insides(surface, raws)
+        if (
+            raws
+            and (raws[0] in self._upper or not self._capitalised.isdisjoint(raws[1:]))
+            and ("(" in surface or _INNER_CAPITAL.search(surface, 1))
+        ):
+            names = self._names(surface, raws)
         if self.contractions and not self._abbreviating.isdisjoint(raws):
-            raws, names, insides = self._contract(raws, names, insides)
-            infos = [self.word(raw) for raw in raws]
+            contracted = self._contract(raws, names, insides)
+            if contracted is not None:
+                raws, names, insides = contracted
+                infos = [self.word(raw) for raw in raws]
         content = [info for info in infos if info.stem is not None]
         stems = [info.stem for info in content]
         weights = {info.stem: info.weight for info in content}
@@ -270,7 +294,9 @@ class TextAnalyzer:
             name_stems.update([info.stem for info, name in zip(infos, names) if name and info.stem is not None])
         outside = [info for info, aside in zip(infos, insides) if not aside] if insides and any(insides) else infos
         core_stems = [info.stem for info in outside if info.stem is not None] if outside is not infos else stems
-        numbers = [digit for info in outside if info.digits for digit in info.digits]
+        # (Most texts hold neither digits nor a negation: the sets of words tell without a loop.)
+        content_key = " ".join(stems)
+        numbers = [] if self._digited.isdisjoint(raws) else [d for info in outside if info.digits for d in info.digits]
         unit = TextUnit(
             key=key,
             length=len(key),
@@ -279,47 +305,61 @@ class TextAnalyzer:
             names=frozenset(name_stems) if name_stems else _NO_WORDS,
             aside=frozenset(weights.keys() - set(core_stems)) if len(core_stems) < len(stems) else _NO_WORDS,
             total=float(sum(weights.values())),
-            content_key=" ".join(stems),
-            core_key=" ".join(core_stems),
+            content_key=content_key,
+            core_key=" ".join(core_stems) if core_stems is not stems else content_key,
             numbers=tuple(sorted(numbers)) if numbers else (),
-            negated=any([info.negation for info in outside]),
+            negated=not self._negating.isdisjoint(raws) and any([info.negation for info in outside]),
         )
-        if self.spelled and name_stems:
+        if self.spelled and name_stems and not self._abbreviating.isdisjoint(raws):  # (the spelling ones are among them)
             unit.spelled = {
                 stem: self.spelled[unit.surfaces[stem]] for stem in name_stems if unit.surfaces[stem] in self.spelled
             }
         return unit, content
 
-    def _positioned(self, surface: str, raws: list[str]) -> tuple[list[bool], list[bool]]:
-        """Two facts about each word that need its position: a capital inside a sentence (a
-        name) and being inside a parenthesised aside."""
-        parts = _WORD_SPLIT.split(surface)  # text before the first word, word, text between, …
-        letters = sum(map(len, raws)) - len(_DIGIT.findall(surface))  # word characters but digits
-        shouting = letters > 0 and len(_CAPITAL.findall(surface)) > 0.6 * letters
+    def _names(self, surface: str, raws: list[str]) -> list[bool]:
+        """Whether each word looks like a name: a capital inside a sentence, or an acronym (unless
+        the whole text is in capitals)."""
         names = [False] * len(raws)
-        if not shouting:
-            for index, raw in enumerate(raws):
-                if raw[0].isupper():
-                    between = parts[2 * index].strip()
-                    starts_sentence = index == 0 or (bool(between) and between[-1] in _SENTENCE_END)
-                    names[index] = (len(raw) > 1 and raw.isupper()) or not starts_sentence
+        parts = _WORD_SPLIT.split(surface)  # text before the first word, word, text between, …
+        for index, raw in enumerate(raws):
+            if raw[0].isupper():
+                between = parts[2 * index].strip()
+                starts_sentence = index == 0 or (bool(between) and between[-1] in _SENTENCE_END)
+                names[index] = (len(raw) > 1 and raw.isupper()) or not starts_sentence
+        if True in names:
+            letters = sum(map(len, raws)) - len(_DIGIT.findall(surface))  # word characters but digits
+            if letters > 0 and len(_CAPITAL.findall(surface)) > 0.6 * letters:  # shouting: no names
+                return [False] * len(raws)
+        return names
+
+    def _insides(self, surface: str, raws: list[str]) -> list[bool]:
+        """Whether each word is inside a parenthesised aside (none when all of them are)."""
+        parts = _WORD_SPLIT.split(surface)
+        starts = list(accumulate(map(len, parts[:-1])))[::2]  # where each word starts
         insides = [False] * len(raws)
-        if "(" in surface:
-            starts = list(accumulate(map(len, parts[:-1])))[::2]  # where each word starts
-            for match in _ASIDE.finditer(surface):
-                for index in range(bisect_left(starts, match.start()), bisect_left(starts, match.end())):
-                    insides[index] = True
-            if all(insides):  # nothing but asides: they are the text
-                insides = [False] * len(raws)
-        return names, insides
+        for match in _ASIDE.finditer(surface):
+            for index in range(bisect_left(starts, match.start()), bisect_left(starts, match.end())):
+                insides[index] = True
+        if all(insides):  # nothing but asides: they are the text
+            insides = [False] * len(raws)
+        return insides
 
     def _contract(
         self, raws: list[str], names: list[bool] | None, insides: list[bool] | None
-    ) -> tuple[list[str], list[bool], list[bool]]:
-        """Replace each spelt-out abbreviation ("développement durable") by the abbreviation."""
+    ) -> tuple[list[str], list[bool], list[bool]] | None:
+        """Replace each spelt-out abbreviation ("développement durable") by the abbreviation; None
+        if the text spells out none (most texts that get here only start like one: "développer")."""
+        stems = [self.word(raw).plain for raw in raws]
+        contractions = self.contractions
+        if not any(
+            tuple(stems[start : start + len(option)]) == option
+            for start, stem in enumerate(stems)
+            if stem in contractions
+            for option, _ in contractions[stem]
+        ):
+            return None
         names = names or [False] * len(raws)
         insides = insides or [False] * len(raws)
-        stems = [self.word(raw).plain for raw in raws]
         result: tuple[list[str], list[bool], list[bool]] = ([], [], [])
         position = 0
         while position < len(raws):
@@ -342,7 +382,7 @@ class TextAnalyzer:
             if self.lemmas is not None and folded not in self.abbreviations and folded not in _IRREGULAR_STEMS:
                 lemma = self.lemmas(lower)
                 if lemma:
-                    base = normalize_for_match(lemma)
+                    base = _fold(lemma)
             cached = self._stem_cache[lower] = _stem(base)
         return cached
 
@@ -407,6 +447,14 @@ class _WordVectors:
             np.divide(sums, norms, out=sums, where=found[:, None])
             result += [row if ok else None for row, ok in zip(sums, found.tolist(), strict=True)]
         return result
+
+
+def _fold(word: str) -> str:
+    """`normalize_for_match` of a word, lemma or abbreviation; a plain ASCII one (most) is only
+    lowercased, which is all that `normalize_for_match` would do to it, but ten times faster."""
+    if word.isascii() and word.isalnum():
+        return word.lower()
+    return normalize_for_match(word)
 
 
 def _money(match: re.Match[str]) -> str:
