@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from atelier.extract.records import Contribution
 from atelier.nlp.dedup_candidates import all_pairs, candidate_pairs
-from atelier.nlp.dedup_pairs import PairScore, members_compatible, pair_level
+from atelier.nlp.dedup_pairs import PairScore, members_compatible, pair_level, verified_level
 from atelier.nlp.dedup_settings import DedupSettings
 from atelier.nlp.dedup_text import WORD_PATTERN, TextAnalyzer, TextUnit
 from atelier.nlp.language import normalize_for_match
@@ -95,7 +95,7 @@ def prepare_comparisons(
     pairs = all_pairs(len(units)) if exhaustive else candidate_pairs(units, settings, paraphrase)
     neighbours: dict[int, dict[int, str]] = defaultdict(dict)
     for first, second in pairs.tolist():
-        level, _ = pair_level(units[first], units[second], settings, paraphrase)
+        level = verified_level(units[first], units[second], settings, paraphrase)
         if level is not None:
             neighbours[first][second] = level
             neighbours[second][first] = level
