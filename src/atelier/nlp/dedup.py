@@ -122,7 +122,10 @@ def star_clusters(
         members_of[unit].append(item)
     # Units have distinct keys, so ordering units by (-length, key) and each unit's items by input
     # order is ordering the items by (-length, key, item).
-    unit_order = sorted(range(len(units)), key=lambda unit: (-units[unit].length, units[unit].key))
+    # (Sorted by key, then stably by decreasing length: two sorts on plain values, faster than one
+    # on tuples.)
+    unit_order = sorted(range(len(units)), key=[unit.key for unit in units].__getitem__)
+    unit_order.sort(key=[unit.length for unit in units].__getitem__, reverse=True)
     rank = [0] * len(units)
     for position, unit in enumerate(unit_order):
         rank[unit] = position
@@ -143,16 +146,21 @@ def star_clusters(
     assigned = [False] * len(unit_of)
     clusters: list[tuple[int, list[int]]] = []
     for home in unit_order:
-        for leader in members_of[home]:
-            if assigned[leader]:
-                continue
-            if len(members_of[home]) == 1 and home not in neighbours:  # alone: nothing to check
+        home_members = members_of[home]
+        if len(home_members) == 1 and home not in neighbours:  # alone: nothing to check
+            leader = home_members[0]
+            if not assigned[leader]:
                 assigned[leader] = True
                 clusters.append((leader, [leader]))
+            continue
+        candidates: list[int] = []
+        for leader in home_members:
+            if assigned[leader]:
                 continue
-            candidates = list(members_of[home])
-            for other in sorted(neighbours.get(home, {}), key=rank.__getitem__):
-                candidates.extend(members_of[other])
+            if not candidates:
+                candidates = list(home_members)
+                for other in sorted(neighbours.get(home, {}), key=rank.__getitem__):
+                    candidates.extend(members_of[other])
             objective_texts_inside: set[str] = set()  # texts of the objectives in the cluster
             objectives_inside: set[str] = set()  # objectives of the actions in the cluster
             units_inside: list[int] = []
@@ -167,8 +175,10 @@ def star_clusters(
                     is_objective and text in objectives_inside
                 ):
                     continue
-                if unit not in units_inside and not all(compatible(unit, u) for u in units_inside):
-                    continue
+                if unit not in units_inside:
+                    linked = neighbours.get(unit, {})  # (verified similar: compatible, no call needed)
+                    if not all(u in linked or compatible(unit, u) for u in units_inside):
+                        continue
                 assigned[item] = True
                 members.append(item)
                 if is_objective:
