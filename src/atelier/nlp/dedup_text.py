@@ -18,12 +18,11 @@ says the same outside an aside; numbers inside asides ("session 2") are not the 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate, chain
+from itertools import chain
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -52,11 +51,14 @@ _MONEY_UNITS = {
 }  # fmt: skip
 _ASIDE = re.compile(r"\([^()]*\)")
 # "pluri-disciplinaire", "éco-rénovation", "socio-économique": one word, as when written joined.
-_PREFIX_HYPHEN = re.compile(
-    r"\b(pluri|multi|inter|intra|co|[eé]co|auto|anti|socio|bio|micro|macro|n[eé]o|semi|trans|extra|ultra|"
-    r"p[eé]ri|post|pr[eé]|super|hyper|mini)-(?=[^\W\d_])",
+_PREFIX = re.compile(
+    r"pluri|multi|inter|intra|co|[eé]co|auto|anti|socio|bio|micro|macro|n[eé]o|semi|trans|extra|ultra|"
+    r"p[eé]ri|post|pr[eé]|super|hyper|mini",
     re.IGNORECASE,
 )
+# A whole word before a hyphen and a letter, kept whole by `\w++` (it is a prefix when all of it
+# is one: faster than trying every prefix at every word).
+_HYPHENATED = re.compile(r"\b(\w++)-(?=[^\W\d_])")
 _INNER_CAPITAL = _CAPITAL = re.compile(r"[A-ZÀ-ÖØ-ÞŒ]")
 _DIGIT = re.compile(r"\d")
 _SENTENCE_END = ".:!?;–—-=>"
@@ -262,7 +264,7 @@ class TextAnalyzer:
         if not self._numeric.isdisjoint(raws):  # the digits of a text are in its words
             surface = _MONEY.sub(_money, _THOUSANDS.sub("", surface))
         if "-" in surface:
-            surface = _PREFIX_HYPHEN.sub(r"\1", surface)
+            surface = _HYPHENATED.sub(_join_prefix, surface)
         if surface != text:
             raws = WORD_PATTERN.findall(surface)
         try:
@@ -334,12 +336,14 @@ class TextAnalyzer:
 
     def _insides(self, surface: str, raws: list[str]) -> list[bool]:
         """Whether each word is inside a parenthesised aside (none when all of them are)."""
-        parts = _WORD_SPLIT.split(surface)
-        starts = list(accumulate(map(len, parts[:-1])))[::2]  # where each word starts
-        insides = [False] * len(raws)
-        for match in _ASIDE.finditer(surface):
-            for index in range(bisect_left(starts, match.start()), bisect_left(starts, match.end())):
-                insides[index] = True
+        insides: list[bool] = []
+        end = 0
+        for match in _ASIDE.finditer(surface):  # (no word runs across a parenthesis)
+            start, stop = match.span()
+            insides += [False] * len(WORD_PATTERN.findall(surface, end, start))
+            insides += [True] * len(WORD_PATTERN.findall(surface, start, stop))
+            end = stop
+        insides += [False] * (len(raws) - len(insides))
         if all(insides):  # nothing but asides: they are the text
             insides = [False] * len(raws)
         return insides
@@ -429,13 +433,19 @@ class _WordVectors:
         """Per text, the weighted sum of the unit vectors of its content words, normalised (None
         for a text without any). Computed for `_VECTOR_BLOCK` texts at a time: arrays of a few
         MB, which numpy allocates without asking for huge pages (slow to fault in)."""
-        with_vector = [[word for word in words if word.vector >= 0] for words in texts]
-        sizes = np.fromiter(map(len, with_vector), dtype=np.int64, count=len(texts))
-        words = list(chain.from_iterable(with_vector))
+        words = list(chain.from_iterable(texts))
         rows = np.fromiter([word.vector for word in words], dtype=np.int64, count=len(words))
         weights = np.fromiter([word.weight for word in words], dtype=np.float32, count=len(words))
-        used, columns = np.unique(rows, return_inverse=True)
-        vectors = (self.table if self.direct else np.stack(self.found or [np.zeros(1, np.float32)]))[used]
+        text_of = np.repeat(np.arange(len(texts)), np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
+        with_vector = rows >= 0
+        rows, weights = rows[with_vector], weights[with_vector]
+        sizes = np.bincount(text_of[with_vector], minlength=len(texts))  # words with a vector per text
+        table = self.table if self.direct else np.stack(self.found or [np.zeros(1, np.float32)])
+        mark = np.zeros(len(table), dtype=bool)  # the rows used (as np.unique, without sorting)
+        mark[rows] = True
+        used = np.flatnonzero(mark)
+        columns = (np.cumsum(mark) - 1)[rows]
+        vectors = table[used]
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
         indptr = np.concatenate([[0], np.cumsum(sizes)])
         weighted = sparse.csr_matrix((weights, columns, indptr), shape=(len(texts), len(used)))
@@ -455,6 +465,12 @@ def _fold(word: str) -> str:
     if word.isascii() and word.isalnum():
         return word.lower()
     return normalize_for_match(word)
+
+
+def _join_prefix(match: re.Match[str]) -> str:
+    """"éco-rénovation" -> "écorénovation"; other hyphens stay."""
+    word = match.group(1)
+    return word if _PREFIX.fullmatch(word) else match.group()
 
 
 def _money(match: re.Match[str]) -> str:
