@@ -145,6 +145,7 @@ def star_clusters(
 
     assigned = [False] * len(unit_of)
     clusters: list[tuple[int, list[int]]] = []
+    with_objectives = any(objectives)  # else the objective rule excludes nothing: skipped
     for home in unit_order:
         home_members = members_of[home]
         if len(home_members) == 1 and home not in neighbours:  # alone: nothing to check
@@ -169,24 +170,26 @@ def star_clusters(
                 if assigned[item]:
                     continue
                 unit = unit_of[item]
-                text = units[unit].key
-                is_objective = kinds is None or kinds[item] == "objective"
-                if (objectives[item] and objectives[item] in objective_texts_inside) or (
-                    is_objective and text in objectives_inside
-                ):
-                    continue
-                if unit not in units_inside:
+                if with_objectives:
+                    text = units[unit].key
+                    is_objective = kinds is None or kinds[item] == "objective"
+                    if (objectives[item] and objectives[item] in objective_texts_inside) or (
+                        is_objective and text in objectives_inside
+                    ):
+                        continue
+                new_unit = unit not in units_inside
+                if new_unit:
                     linked = neighbours.get(unit, {})  # (verified similar: compatible, no call needed)
                     if not all(u in linked or compatible(unit, u) for u in units_inside):
                         continue
+                    units_inside.append(unit)
                 assigned[item] = True
                 members.append(item)
-                if is_objective:
-                    objective_texts_inside.add(text)
-                if unit not in units_inside:
-                    units_inside.append(unit)
-                if objectives[item]:
-                    objectives_inside.add(objectives[item])
+                if with_objectives:
+                    if is_objective:
+                        objective_texts_inside.add(text)
+                    if objectives[item]:
+                        objectives_inside.add(objectives[item])
             clusters.append((leader, sorted(members)))
     return clusters
 
