@@ -243,8 +243,12 @@ def candidate_pairs(units: Sequence[TextUnit], settings: DedupSettings, paraphra
         stop = min(start + settings.block_size, n)
         hits = prefix[start:stop] @ present_t  # CSR, so its rows need not be listed; counts in int32
         first = np.repeat(np.arange(start, stop, dtype=np.int32), np.diff(hits.indptr))
-        second = hits.indices
-        counts, needed_first = hits.data, needed[first]
+        second, counts = hits.indices, hits.data
+        # A pair is looked at from its lighter text only (from both when they weigh the same): the
+        # prefix argument above is about the lighter one, the other direction would add nothing.
+        lighter_first = totals[first] <= totals[second]
+        first, second, counts = first[lighter_first], second[lighter_first], counts[lighter_first]
+        needed_first = needed[first]
         short = np.flatnonzero(counts < needed_first)  # one group short: the last one, if shared
         short = short[_has_bit(signs[second[short]], last_group[first[short]] % 64)]
         counts[short] += _stored(present, second[short], last_group[first[short]])
