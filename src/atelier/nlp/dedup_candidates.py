@@ -15,7 +15,7 @@ tests/test_dedup.py compares blocked and all-pairs verification).
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain
 from typing import Any
@@ -121,7 +121,8 @@ def _prefix_hashes(words: Sequence[str], length: int) -> np.ndarray:
 def _variant_keys(stem: str, words: Iterable[str]) -> set[str]:
     """Keys that a stem shares with any stem that `is_derived` or `is_typo` would match with it:
     the family prefix of the stem, and for each of its words the word itself and each of its
-    one-letter deletions (two words a typo apart share one)."""
+    one-letter deletions (two words a typo apart share one). The definition of what
+    `_sharing_key` compares as hashes (tests/test_dedup.py checks it against this)."""
     keys = {key for word in words for key in _typo_keys(word)}
     if len(stem) >= 7 and stem.isalpha():
         keys.add("\x00" + stem[:7])

@@ -167,9 +167,9 @@ class TextAnalyzer:
         # Content words as written, not names by themselves, that a capital makes a name where it
         # is not a sentence's first word (all of `_upper` also where it is: "BUDGET").
         self._capitalised: set[str] = set()
+        self._upper: set[str] = set()
         self._digited: set[str] = set()  # words as written whose folding holds digits
         self._negating: set[str] = set()  # negations as written
-        self._upper: set[str] = set()
         self._stem_cache: dict[str, str] = {}
         # The content stems each abbreviation spells out, proper names aside ("RSE": responsabilité,
         # sociétale, entreprises; "CUGT": communauté, urbaine).
@@ -296,8 +296,8 @@ class TextAnalyzer:
             name_stems.update([info.stem for info, name in zip(infos, names) if name and info.stem is not None])
         outside = [info for info, aside in zip(infos, insides) if not aside] if insides and any(insides) else infos
         core_stems = [info.stem for info in outside if info.stem is not None] if outside is not infos else stems
-        # (Most texts hold neither digits nor a negation: the sets of words tell without a loop.)
         content_key = " ".join(stems)
+        # (Most texts hold neither digits nor a negation: the sets of words tell without a loop.)
         numbers = [] if self._digited.isdisjoint(raws) else [d for info in outside if info.digits for d in info.digits]
         unit = TextUnit(
             key=key,
@@ -312,7 +312,8 @@ class TextAnalyzer:
             numbers=tuple(sorted(numbers)) if numbers else (),
             negated=not self._negating.isdisjoint(raws) and any([info.negation for info in outside]),
         )
-        if self.spelled and name_stems and not self._abbreviating.isdisjoint(raws):  # (the spelling ones are among them)
+        # (An abbreviation that spells words out is among the abbreviating words.)
+        if self.spelled and name_stems and not self._abbreviating.isdisjoint(raws):
             unit.spelled = {
                 stem: self.spelled[unit.surfaces[stem]] for stem in name_stems if unit.surfaces[stem] in self.spelled
             }
