@@ -244,8 +244,11 @@ class TextAnalyzer:
             raws = findall(text)
             try:
                 key = " ".join(map(folded, raws))
-            except KeyError:  # a word not seen yet
-                key = " ".join([self.word(raw).folded for raw in raws])
+            except KeyError:  # words not seen yet: analysed, then the key
+                for raw in raws:
+                    if raw not in self._folded:
+                        self.word(raw)
+                key = " ".join(map(folded, raws))
             position = index.get(key)
             if position is None:
                 position = index[key] = len(units)
@@ -267,10 +270,11 @@ class TextAnalyzer:
             surface = _HYPHENATED.sub(_join_prefix, surface)
         if surface != text:
             raws = WORD_PATTERN.findall(surface)
+        cache = self._word_cache
         try:
-            infos = list(map(self._word_cache.__getitem__, raws))
+            infos = list(map(cache.__getitem__, raws))
         except KeyError:  # words made by the changes above
-            infos = [self.word(raw) for raw in raws]
+            infos = [cache.get(raw) or self.word(raw) for raw in raws]
         # Looking like a name and being inside an aside need the words' positions: looked at only
         # where they can change something (the names, for about a third of the texts).
         names: list[bool] | None = None
@@ -287,7 +291,7 @@ class TextAnalyzer:
             contracted = self._contract(raws, names, insides)
             if contracted is not None:
                 raws, names, insides = contracted
-                infos = [self.word(raw) for raw in raws]
+                infos = [cache.get(raw) or self.word(raw) for raw in raws]
         content = [info for info in infos if info.stem is not None]
         stems = [info.stem for info in content]
         weights = {info.stem: info.weight for info in content}
