@@ -23,7 +23,8 @@ from atelier.nlp.dedup import (
     similar_pairs,
     summarize_clusters,
 )
-from atelier.nlp.dedup_candidates import _word_groups
+from atelier.nlp.dedup_candidates import _sharing_key, _variant_keys, _word_groups
+from atelier.nlp.dedup_pairs import pair_level, verified_level
 from atelier.nlp.dedup_settings import DedupSettings
 from atelier.nlp.dedup_text import TextAnalyzer, is_derived, is_typo
 from atelier.nlp.language import normalize_for_match
@@ -452,6 +453,21 @@ def test_blocking_with_spacy_loses_nothing_either(french_nlp):
     assert blocked.neighbours == exhaustive.neighbours
 
 
+@pytest.mark.parametrize("with_spacy", [False, True])
+def test_verified_level_is_the_level_of_pair_level(with_spacy, request):
+    nlp = request.getfixturevalue("french_nlp") if with_spacy else None
+    texts = sorted({t for r in load_pairs() for t in (r["text_a"], r["text_b"])})[:120]
+    units, _ = TextAnalyzer(DedupSettings(), nlp).units(_variants(texts, seed=4))
+    settings = DedupSettings()
+    levels = []
+    for first in range(len(units)):
+        for second in range(first + 1, len(units)):
+            level = pair_level(units[first], units[second], settings, with_spacy)[0]
+            assert verified_level(units[first], units[second], settings, with_spacy) == level
+            levels.append(level)
+    assert {"near", "paraphrase" if with_spacy else None, None} <= set(levels)
+
+
 def test_word_groups_join_the_first_matching_stem_as_comparing_all_stems_does():
     rnd = random.Random(3)
     base = "participation participatif habitant habitants logement logements mobilite mobilites quartier".split()
@@ -480,6 +496,28 @@ def test_word_groups_join_the_first_matching_stem_as_comparing_all_stems_does():
         expected.append(next(matches, max(expected, default=-1) + 1))
     assert _word_groups(stems, surfaces) == expected
     assert len(set(expected)) < len(stems) / 2
+
+
+def test_stems_sharing_a_variant_key_are_found_through_its_hash():
+    rnd = random.Random(5)
+    letters = "abcdeéèfghijklmnopqrstuvwxyzœ1"
+    for _ in range(50):
+        base = ["".join(rnd.choice(letters[: rnd.choice((5, 30))]) for _ in range(rnd.randint(3, 12))) for _ in range(40)]
+        words = set(base)
+        for word in base:  # a letter missing, added, replaced or two swapped
+            position = rnd.randrange(len(word) - 1)
+            words.add(word[:position] + word[position + 1 :])
+            words.add(word[:position] + "x" + word[position:])
+            words.add(word[:position] + "y" + word[position + 1 :])
+            words.add(word[:position] + word[position + 1] + word[position] + word[position + 2 :])
+        stems = sorted(words)
+        variants = [[stem, *([stem + "s"] if rnd.random() < 0.3 else [])] for stem in stems]
+        keys = [_variant_keys(stem, words) for stem, words in zip(stems, variants, strict=True)]
+        found = _sharing_key(stems, variants)
+        for index in range(len(stems)):
+            sharing = [other for other in range(index) if keys[index] & keys[other]]
+            assert set(sharing) <= set(found.get(index, ()))  # a chance collision may add one
+            assert found.get(index, []) == sorted(found.get(index, []))
 
 
 def test_thousands_of_texts_are_fast():

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from atelier.extract.records import Contribution
 from atelier.nlp.dedup_candidates import all_pairs, candidate_pairs
-from atelier.nlp.dedup_pairs import PairScore, members_compatible, pair_level
+from atelier.nlp.dedup_pairs import PairScore, members_compatible, pair_level, verified_level
 from atelier.nlp.dedup_settings import DedupSettings
 from atelier.nlp.dedup_text import WORD_PATTERN, TextAnalyzer, TextUnit
 from atelier.nlp.language import normalize_for_match
@@ -95,7 +95,7 @@ def prepare_comparisons(
     pairs = all_pairs(len(units)) if exhaustive else candidate_pairs(units, settings, paraphrase)
     neighbours: dict[int, dict[int, str]] = defaultdict(dict)
     for first, second in pairs.tolist():
-        level, _ = pair_level(units[first], units[second], settings, paraphrase)
+        level = verified_level(units[first], units[second], settings, paraphrase)
         if level is not None:
             neighbours[first][second] = level
             neighbours[second][first] = level
@@ -122,7 +122,10 @@ def star_clusters(
         members_of[unit].append(item)
     # Units have distinct keys, so ordering units by (-length, key) and each unit's items by input
     # order is ordering the items by (-length, key, item).
-    unit_order = sorted(range(len(units)), key=lambda unit: (-units[unit].length, units[unit].key))
+    # (Sorted by key, then stably by decreasing length: two sorts on plain values, faster than one
+    # on tuples.)
+    unit_order = sorted(range(len(units)), key=[unit.key for unit in units].__getitem__)
+    unit_order.sort(key=[unit.length for unit in units].__getitem__, reverse=True)
     rank = [0] * len(units)
     for position, unit in enumerate(unit_order):
         rank[unit] = position
@@ -142,17 +145,23 @@ def star_clusters(
 
     assigned = [False] * len(unit_of)
     clusters: list[tuple[int, list[int]]] = []
+    with_objectives = any(objectives)  # else the objective rule excludes nothing: skipped
     for home in unit_order:
-        for leader in members_of[home]:
-            if assigned[leader]:
-                continue
-            if len(members_of[home]) == 1 and home not in neighbours:  # alone: nothing to check
+        home_members = members_of[home]
+        if len(home_members) == 1 and home not in neighbours:  # alone: nothing to check
+            leader = home_members[0]
+            if not assigned[leader]:
                 assigned[leader] = True
                 clusters.append((leader, [leader]))
+            continue
+        candidates: list[int] = []
+        for leader in home_members:
+            if assigned[leader]:
                 continue
-            candidates = list(members_of[home])
-            for other in sorted(neighbours.get(home, {}), key=rank.__getitem__):
-                candidates.extend(members_of[other])
+            if not candidates:
+                candidates = list(home_members)
+                for other in sorted(neighbours.get(home, {}), key=rank.__getitem__):
+                    candidates.extend(members_of[other])
             objective_texts_inside: set[str] = set()  # texts of the objectives in the cluster
             objectives_inside: set[str] = set()  # objectives of the actions in the cluster
             units_inside: list[int] = []
@@ -161,22 +170,26 @@ def star_clusters(
                 if assigned[item]:
                     continue
                 unit = unit_of[item]
-                text = units[unit].key
-                is_objective = kinds is None or kinds[item] == "objective"
-                if (objectives[item] and objectives[item] in objective_texts_inside) or (
-                    is_objective and text in objectives_inside
-                ):
-                    continue
-                if unit not in units_inside and not all(compatible(unit, u) for u in units_inside):
-                    continue
+                if with_objectives:
+                    text = units[unit].key
+                    is_objective = kinds is None or kinds[item] == "objective"
+                    if (objectives[item] and objectives[item] in objective_texts_inside) or (
+                        is_objective and text in objectives_inside
+                    ):
+                        continue
+                new_unit = unit not in units_inside
+                if new_unit:
+                    linked = neighbours.get(unit, {})  # (verified similar: compatible, no call needed)
+                    if not all(u in linked or compatible(unit, u) for u in units_inside):
+                        continue
+                    units_inside.append(unit)
                 assigned[item] = True
                 members.append(item)
-                if is_objective:
-                    objective_texts_inside.add(text)
-                if unit not in units_inside:
-                    units_inside.append(unit)
-                if objectives[item]:
-                    objectives_inside.add(objectives[item])
+                if with_objectives:
+                    if is_objective:
+                        objective_texts_inside.add(text)
+                    if objectives[item]:
+                        objectives_inside.add(objectives[item])
             clusters.append((leader, sorted(members)))
     return clusters
 

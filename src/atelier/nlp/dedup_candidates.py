@@ -15,7 +15,7 @@ tests/test_dedup.py compares blocked and all-pairs verification).
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain
 from typing import Any
@@ -32,18 +32,17 @@ def _word_groups(stems: Sequence[str], surfaces: Mapping[str, Iterable[str]]) ->
     more frequent stem (`stems` come most frequent first) that pair verification would match
     with it (`dedup_pairs._matched`) — a typo of it or of the word it comes from, or the same
     family — or founds its own. A pair of variants that each join a different group is missed
-    by blocking (measured in bench/dedup.py against verifying all pairs)."""
+    by blocking (measured in bench/dedup.py against verifying all pairs).
+
+    Only stems sharing a key (`_variant_keys`) can match; the keys are compared as hashes, so
+    that two stems may share a key by chance too: that only adds a comparison."""
     variants = [list(dict.fromkeys([stem, *surfaces.get(stem, ())])) for stem in stems]  # itself and its words
-    keys_of = [_variant_keys(stem, words) for stem, words in zip(stems, variants)]
-    # A key of a single stem brings no candidate: only the shared ones are looked at.
-    shared = {key for key, count in Counter(chain.from_iterable(keys_of)).items() if count > 1}
-    buckets: dict[str, list[int]] = defaultdict(list)  # shared key -> the stems having it, so far
+    earlier = _sharing_key(stems, variants)
     group = [0] * len(stems)
     groups = 0
     for index, stem in enumerate(stems):
-        own_keys = keys_of[index] & shared
         chosen = None
-        for other_index in sorted({other for key in own_keys for other in buckets.get(key, ())}):
+        for other_index in earlier.get(index, ()):
             if is_derived(stem, stems[other_index]) or any(
                 is_typo(word, other) for word in variants[index] for other in variants[other_index]
             ):
@@ -52,15 +51,78 @@ def _word_groups(stems: Sequence[str], surfaces: Mapping[str, Iterable[str]]) ->
         if chosen is None:
             chosen, groups = groups, groups + 1
         group[index] = chosen
-        for key in own_keys:
-            buckets[key].append(index)
     return group
+
+
+# Keys are compared as polynomial hashes modulo 2**64 (numpy's uint64 arithmetic wraps): the
+# base is odd, hence invertible, so that the hash of a word without one of its letters is a few
+# operations on the hashes of its prefixes.
+_BASE = 1_000_003
+_BASE_INVERSE = np.uint64(pow(_BASE, -1, 2**64))
+_FAMILY = 1 << 20  # the "length" of family keys, apart from every word's
+
+
+def _length_tag(length: int) -> np.uint64:
+    """Mixed into a key's hash: keys of different lengths (or kinds) never compare equal."""
+    return np.uint64(length * 0x9E3779B97F4A7C15 % 2**64)
+
+
+def _sharing_key(stems: Sequence[str], variants: Sequence[Sequence[str]]) -> dict[int, list[int]]:
+    """For each stem, the stems before it with which it shares a key of `_variant_keys`, in
+    increasing order (compared as hashes: a few more by chance)."""
+    by_length: dict[int, list[tuple[str, int]]] = defaultdict(list)  # words of 5+ letters, with their stem
+    for owner, words in enumerate(variants):
+        for word in words:
+            if len(word) >= 5 and word.isalpha():
+                by_length[len(word)].append((word, owner))
+    keys: list[np.ndarray] = []
+    owners: list[np.ndarray] = []
+    for length, rows in by_length.items():
+        of = np.fromiter([owner for _, owner in rows], np.int64, len(rows))
+        through = _prefix_hashes([word for word, _ in rows], length)
+        whole = through[:, -1]
+        # Without letter p: the letters before it, plus those after it one power down.
+        before = np.concatenate([np.zeros((len(rows), 1), np.uint64), through[:, :-1]], axis=1)
+        deleted = before + (whole[:, None] - through) * _BASE_INVERSE
+        keys += [whole ^ _length_tag(length), deleted.ravel() ^ _length_tag(length - 1)]
+        owners += [of, np.repeat(of, length)]
+    families = [index for index, stem in enumerate(stems) if len(stem) >= 7 and stem.isalpha()]
+    if families:
+        keys.append(_prefix_hashes([stems[index][:7] for index in families], 7)[:, -1] ^ _length_tag(_FAMILY))
+        owners.append(np.asarray(families, dtype=np.int64))
+    if not keys:
+        return {}
+    key, owner = np.concatenate(keys), np.concatenate(owners)
+    # Each (key, stem) once, sorted by key then stem: each entry pairs with the earlier ones of its run.
+    order = np.lexsort((owner, key))
+    key, owner = key[order], owner[order]
+    distinct = np.ones(len(key), dtype=bool)
+    distinct[1:] = (key[1:] != key[:-1]) | (owner[1:] != owner[:-1])
+    key, owner = key[distinct], owner[distinct]
+    run_start = np.flatnonzero(np.append(True, key[1:] != key[:-1]))
+    start_of = np.repeat(run_start, np.diff(np.append(run_start, len(key))))
+    earlier = np.arange(len(key)) - start_of  # entries of the run before each entry
+    later = np.repeat(np.arange(len(key)), earlier)
+    first = np.repeat(start_of, earlier) + np.arange(len(later)) - np.repeat(np.cumsum(earlier) - earlier, earlier)
+    codes = np.unique(owner[later] * len(stems) + owner[first])  # owner[later] > owner[first]
+    result: dict[int, list[int]] = defaultdict(list)
+    for index, other in zip((codes // len(stems)).tolist(), (codes % len(stems)).tolist(), strict=True):
+        result[index].append(other)
+    return result
+
+
+def _prefix_hashes(words: Sequence[str], length: int) -> np.ndarray:
+    """(word, k) -> hash of the word's first k + 1 letters, for words of `length` letters."""
+    letters = np.array(words, dtype=f"<U{length}").view(np.uint32).reshape(len(words), length).astype(np.uint64)
+    powers = np.cumprod(np.append(np.uint64(1), np.full(length - 1, _BASE, dtype=np.uint64)), dtype=np.uint64)
+    return np.cumsum(letters * powers, axis=1, dtype=np.uint64)
 
 
 def _variant_keys(stem: str, words: Iterable[str]) -> set[str]:
     """Keys that a stem shares with any stem that `is_derived` or `is_typo` would match with it:
     the family prefix of the stem, and for each of its words the word itself and each of its
-    one-letter deletions (two words a typo apart share one)."""
+    one-letter deletions (two words a typo apart share one). The definition of what
+    `_sharing_key` compares as hashes (tests/test_dedup.py checks it against this)."""
     keys = {key for word in words for key in _typo_keys(word)}
     if len(stem) >= 7 and stem.isalpha():
         keys.add("\x00" + stem[:7])
@@ -182,8 +244,12 @@ def candidate_pairs(units: Sequence[TextUnit], settings: DedupSettings, paraphra
         stop = min(start + settings.block_size, n)
         hits = prefix[start:stop] @ present_t  # CSR, so its rows need not be listed; counts in int32
         first = np.repeat(np.arange(start, stop, dtype=np.int32), np.diff(hits.indptr))
-        second = hits.indices
-        counts, needed_first = hits.data, needed[first]
+        second, counts = hits.indices, hits.data
+        # A pair is looked at from its lighter text only (from both when they weigh the same): the
+        # prefix argument above is about the lighter one, the other direction would add nothing.
+        lighter_first = totals[first] <= totals[second]
+        first, second, counts = first[lighter_first], second[lighter_first], counts[lighter_first]
+        needed_first = needed[first]
         short = np.flatnonzero(counts < needed_first)  # one group short: the last one, if shared
         short = short[_has_bit(signs[second[short]], last_group[first[short]] % 64)]
         counts[short] += _stored(present, second[short], last_group[first[short]])

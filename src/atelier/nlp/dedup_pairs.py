@@ -86,7 +86,22 @@ def _matched(first: TextUnit, second: TextUnit) -> tuple[dict[str, str], int, bo
     return pairs, family_only, len(pairs) > len(common)
 
 
-def _score(first: TextUnit, second: TextUnit) -> PairScore:
+class _Comparison(NamedTuple):
+    """The words of each text found in the other, from which `PairScore` is computed; the texts
+    ordered as in it, shorter (lighter) first."""
+
+    shorter: TextUnit
+    longer: TextUnit
+    counted_shorter: Collection[str]  # the stems that count (see `_counted`)
+    counted_longer: Collection[str]
+    total_shorter: float  # their weight
+    total_longer: float
+    missing_shorter: list[str]  # counted stems not found in the other text
+    missing_longer: list[str]
+    derived: int  # see PairScore
+
+
+def _compare(first: TextUnit, second: TextUnit) -> _Comparison:
     pairs, derived, renamed = _matched(first, second)
     back = {other: stem for stem, other in pairs.items()} if renamed else pairs  # stems of `second` -> `first`
     if first.total > second.total or (first.total == second.total and first.key > second.key):
@@ -106,6 +121,37 @@ def _score(first: TextUnit, second: TextUnit) -> PairScore:
             spelled |= first.spelled[abbreviation]
         missing_first = [s for s in missing_first if s not in spelled]
         missing_second = [s for s in missing_second if s not in spelled]
+    return _Comparison(
+        first, second, counted_first, counted_second, total_first, total_second, missing_first, missing_second, derived
+    )
+
+
+def _ratio(comparison: _Comparison) -> float:
+    """The rapidfuzz ratio of the content keys (the better of it and that of the keys without the
+    asides)."""
+    first, second = comparison.shorter, comparison.longer
+    ratio = fuzz.ratio(first.content_key, second.content_key)
+    if first.core_key != first.content_key or second.core_key != second.content_key:
+        ratio = max(ratio, fuzz.ratio(first.core_key, second.core_key))
+    return ratio
+
+
+def _cosine(comparison: _Comparison) -> float | None:
+    first, second = comparison.shorter, comparison.longer
+    if first.vector is None or second.vector is None:
+        return None
+    return float(first.vector.dot(second.vector))
+
+
+def _score(first: TextUnit, second: TextUnit) -> PairScore:
+    comparison = _compare(first, second)
+    return _scored(comparison, _ratio(comparison), _cosine(comparison))
+
+
+def _scored(comparison: _Comparison, ratio: float, cosine: float | None) -> PairScore:
+    first, second, counted_first, counted_second, total_first, total_second, missing_first, missing_second, derived = (
+        comparison
+    )
     shared = total_first - sum([first.weights[s] for s in missing_first])
     replaced = bool(missing_first) and bool(missing_second)
     # A replaced name: among the shorter text's missing words, or among the longer's when it
@@ -121,12 +167,6 @@ def _score(first: TextUnit, second: TextUnit) -> PairScore:
     )
     added_strong = sum([outer_unit.weights[s] >= 1.0 for s in added])
     inner_strong = any([inner_unit.weights[s] >= 1.0 for s in inner])
-    ratio = fuzz.ratio(first.content_key, second.content_key)
-    if first.core_key != first.content_key or second.core_key != second.content_key:
-        ratio = max(ratio, fuzz.ratio(first.core_key, second.core_key))
-    cosine = None
-    if first.vector is not None and second.vector is not None:
-        cosine = float(first.vector.dot(second.vector))
     return PairScore(
         shorter_share=shared / total_first,
         longer_share=(total_second - sum([second.weights[s] for s in missing_second])) / total_second,
@@ -156,17 +196,24 @@ def _counted(unit: TextUnit, other: TextUnit, pairs: dict[str, str]) -> tuple[Co
     return counted, sum([unit.weights[s] for s in counted])
 
 
+def _apart(first: TextUnit, second: TextUnit, settings: DedupSettings) -> bool:
+    """Whether no level can pass: numbers (when required equal) or negation differ, or a text has
+    no content."""
+    return (
+        (settings.require_same_numbers and first.numbers != second.numbers)
+        or first.negated != second.negated
+        or not first.total
+        or not second.total
+    )
+
+
 def pair_level(
     first: TextUnit, second: TextUnit, settings: DedupSettings, paraphrase: bool
 ) -> tuple[str | None, PairScore | None]:
     """("exact" | "near" | "paraphrase" | None, score) for two units."""
     if first.key == second.key:
         return "exact", None
-    if settings.require_same_numbers and first.numbers != second.numbers:
-        return None, None
-    if first.negated != second.negated:
-        return None, None
-    if not first.total or not second.total:
+    if _apart(first, second, settings):
         return None, None
     score = _score(first, second)
     if (
@@ -178,6 +225,33 @@ def pair_level(
     if paraphrase and (_is_paraphrase(score, settings) or _adds_generic_words_only(score, settings)):
         return "paraphrase", score
     return None, score
+
+
+def verified_level(first: TextUnit, second: TextUnit, settings: DedupSettings, paraphrase: bool) -> str | None:
+    """The level of `pair_level` without its score, for verifying many pairs: each part of the
+    score is computed only once a test needs it — the ratio only for a text inside the other,
+    the rest of the score only when the pair is not near-identical, the cosine last."""
+    if first.key == second.key:
+        return "exact"
+    if _apart(first, second, settings):
+        return None
+    comparison = _compare(first, second)
+    contained = not comparison.missing_shorter or not comparison.missing_longer
+    ratio = None
+    if contained and min(first.length, second.length) >= settings.min_fuzzy_length:
+        ratio = _ratio(comparison)
+        if ratio >= settings.near_threshold:
+            return "near"
+    if not paraphrase:
+        return None
+    score = _scored(comparison, _ratio(comparison) if ratio is None else ratio, None)
+    if _adds_generic_words_only(score, settings):
+        return "paraphrase"
+    if _paraphrase_but_vectors(score, settings):
+        cosine = _cosine(comparison)
+        if cosine is not None and cosine >= settings.vector_threshold:
+            return "paraphrase"
+    return None
 
 
 def _adds_generic_words_only(score: PairScore, settings: DedupSettings) -> bool:
@@ -210,6 +284,15 @@ def _replacement_allowed(score: PairScore, settings: DedupSettings) -> bool:
 
 
 def _is_paraphrase(score: PairScore, settings: DedupSettings) -> bool:
+    return (
+        _paraphrase_but_vectors(score, settings)
+        and score.cosine is not None
+        and score.cosine >= settings.vector_threshold
+    )
+
+
+def _paraphrase_but_vectors(score: PairScore, settings: DedupSettings) -> bool:
+    """Every condition of the paraphrase level but the word vectors'."""
     allowed = math.floor((1.0 - settings.containment_threshold) * score.shorter_words + 1e-9)
     if score.replaced and not _replacement_allowed(score, settings):
         return False
@@ -218,8 +301,6 @@ def _is_paraphrase(score: PairScore, settings: DedupSettings) -> bool:
         and score.shorter_share >= settings.containment_threshold - 1e-9
         and score.left_out <= allowed
         and (score.longer_share >= settings.coverage_threshold or score.shared >= settings.min_shared_weight)
-        and score.cosine is not None
-        and score.cosine >= settings.vector_threshold
     )
 
 

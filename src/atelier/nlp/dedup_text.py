@@ -18,12 +18,11 @@ says the same outside an aside; numbers inside asides ("session 2") are not the 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate, chain
+from itertools import chain
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -39,7 +38,8 @@ if TYPE_CHECKING:
 WORD_PATTERN = re.compile(r"[^\W_]+")
 _WORD_SPLIT = re.compile(r"([^\W_]+)")
 _DIGITS = re.compile(r"\d+")
-_THOUSANDS = re.compile(r"(?<=\d)[ \u00a0\u202f](?=\d{3}\b)")
+# A space between digits (looked for first, then behind it: the same matches, found faster).
+_THOUSANDS = re.compile(r"[ \u00a0\u202f](?<=\d[ \u00a0\u202f])(?=\d{3}\b)")
 _MONEY = re.compile(
     r"(\d+(?:[.,]\d+)?)\s*(k|m|md|mds|mrd|mrds|milliers?|millions?|milliards?)?\s*(?:d['’]\s*)?(€|euros?\b|eur\b)",
     re.IGNORECASE,
@@ -51,11 +51,14 @@ _MONEY_UNITS = {
 }  # fmt: skip
 _ASIDE = re.compile(r"\([^()]*\)")
 # "pluri-disciplinaire", "éco-rénovation", "socio-économique": one word, as when written joined.
-_PREFIX_HYPHEN = re.compile(
-    r"\b(pluri|multi|inter|intra|co|[eé]co|auto|anti|socio|bio|micro|macro|n[eé]o|semi|trans|extra|ultra|"
-    r"p[eé]ri|post|pr[eé]|super|hyper|mini)-(?=[^\W\d_])",
+_PREFIX = re.compile(
+    r"pluri|multi|inter|intra|co|[eé]co|auto|anti|socio|bio|micro|macro|n[eé]o|semi|trans|extra|ultra|"
+    r"p[eé]ri|post|pr[eé]|super|hyper|mini",
     re.IGNORECASE,
 )
+# A whole word before a hyphen and a letter, kept whole by `\w++` (it is a prefix when all of it
+# is one: faster than trying every prefix at every word).
+_HYPHENATED = re.compile(r"\b(\w++)-(?=[^\W\d_])")
 _INNER_CAPITAL = _CAPITAL = re.compile(r"[A-ZÀ-ÖØ-ÞŒ]")
 _DIGIT = re.compile(r"\d")
 _SENTENCE_END = ".:!?;–—-=>"
@@ -161,6 +164,12 @@ class TextAnalyzer:
         self._folded: dict[str, str] = {}  # word as written -> folded, for keys
         self._numeric: set[str] = set()  # words as written holding a digit
         self._abbreviating: set[str] = set()  # words as written that are or may start an abbreviation
+        # Content words as written, not names by themselves, that a capital makes a name where it
+        # is not a sentence's first word (all of `_upper` also where it is: "BUDGET").
+        self._capitalised: set[str] = set()
+        self._upper: set[str] = set()
+        self._digited: set[str] = set()  # words as written whose folding holds digits
+        self._negating: set[str] = set()  # negations as written
         self._stem_cache: dict[str, str] = {}
         # The content stems each abbreviation spells out, proper names aside ("RSE": responsabilité,
         # sociétale, entreprises; "CUGT": communauté, urbaine).
@@ -182,11 +191,19 @@ class TextAnalyzer:
                 self._numeric.add(raw)
             if info.abbreviation:
                 self._abbreviating.add(raw)
+            if info.digits:
+                self._digited.add(raw)
+            if info.negation:
+                self._negating.add(raw)
+            if raw[0].isupper() and info.stem is not None and not info.name:
+                self._capitalised.add(raw)
+                if len(raw) > 1 and raw.isupper():
+                    self._upper.add(raw)
         return info
 
     def _analyse_word(self, raw: str) -> _Word:
         lower = raw.casefold()
-        folded = normalize_for_match(lower)
+        folded = _fold(lower)
         digits = tuple(_DIGITS.findall(folded))
         negation = folded in _NEGATIONS
         content = (
@@ -212,12 +229,6 @@ class TextAnalyzer:
             vector=vector,
         )
 
-    def _key(self, raws: list[str]) -> str:
-        try:
-            return " ".join([self._folded[raw] for raw in raws])
-        except KeyError:
-            return " ".join([self.word(raw).folded for raw in raws])
-
     def unit(self, text: str) -> TextUnit:
         return self.units([text])[0][0]
 
@@ -228,9 +239,16 @@ class TextAnalyzer:
         units: list[TextUnit] = []
         unit_of: list[int] = []
         contents: list[list[_Word]] = []
+        findall, folded = WORD_PATTERN.findall, self._folded.__getitem__
         for text in texts:
-            raws = WORD_PATTERN.findall(text)
-            key = self._key(raws)
+            raws = findall(text)
+            try:
+                key = " ".join(map(folded, raws))
+            except KeyError:  # words not seen yet: analysed, then the key
+                for raw in raws:
+                    if raw not in self._folded:
+                        self.word(raw)
+                key = " ".join(map(folded, raws))
             position = index.get(key)
             if position is None:
                 position = index[key] = len(units)
@@ -249,19 +267,31 @@ class TextAnalyzer:
         if not self._numeric.isdisjoint(raws):  # the digits of a text are in its words
             surface = _MONEY.sub(_money, _THOUSANDS.sub("", surface))
         if "-" in surface:
-            surface = _PREFIX_HYPHEN.sub(r"\1", surface)
+            surface = _HYPHENATED.sub(_join_prefix, surface)
         if surface != text:
             raws = WORD_PATTERN.findall(surface)
         cache = self._word_cache
-        infos = [cache.get(raw) or self.word(raw) for raw in raws]
-        # Looking like a name and being inside an aside need the words' positions.
+        try:
+            infos = list(map(cache.__getitem__, raws))
+        except KeyError:  # words made by the changes above
+            infos = [cache.get(raw) or self.word(raw) for raw in raws]
+        # Looking like a name and being inside an aside need the words' positions: looked at only
+        # where they can change something (the names, for about a third of the texts).
         names: list[bool] | None = None
         insides: list[bool] | None = None
-        if "(" in surface or _INNER_CAPITAL.search(surface, 1):
-            names, insides = self._positioned(surface, raws)
+        if "(" in surface:
+            insides = self._insides(surface, raws)
+        if (
+            raws
+            and (raws[0] in self._upper or not self._capitalised.isdisjoint(raws[1:]))
+            and ("(" in surface or _INNER_CAPITAL.search(surface, 1))
+        ):
+            names = self._names(surface, raws)
         if self.contractions and not self._abbreviating.isdisjoint(raws):
-            raws, names, insides = self._contract(raws, names, insides)
-            infos = [self.word(raw) for raw in raws]
+            contracted = self._contract(raws, names, insides)
+            if contracted is not None:
+                raws, names, insides = contracted
+                infos = [cache.get(raw) or self.word(raw) for raw in raws]
         content = [info for info in infos if info.stem is not None]
         stems = [info.stem for info in content]
         weights = {info.stem: info.weight for info in content}
@@ -270,7 +300,9 @@ class TextAnalyzer:
             name_stems.update([info.stem for info, name in zip(infos, names) if name and info.stem is not None])
         outside = [info for info, aside in zip(infos, insides) if not aside] if insides and any(insides) else infos
         core_stems = [info.stem for info in outside if info.stem is not None] if outside is not infos else stems
-        numbers = [digit for info in outside if info.digits for digit in info.digits]
+        content_key = " ".join(stems)
+        # (Most texts hold neither digits nor a negation: the sets of words tell without a loop.)
+        numbers = [] if self._digited.isdisjoint(raws) else [d for info in outside if info.digits for d in info.digits]
         unit = TextUnit(
             key=key,
             length=len(key),
@@ -279,47 +311,64 @@ class TextAnalyzer:
             names=frozenset(name_stems) if name_stems else _NO_WORDS,
             aside=frozenset(weights.keys() - set(core_stems)) if len(core_stems) < len(stems) else _NO_WORDS,
             total=float(sum(weights.values())),
-            content_key=" ".join(stems),
-            core_key=" ".join(core_stems),
+            content_key=content_key,
+            core_key=" ".join(core_stems) if core_stems is not stems else content_key,
             numbers=tuple(sorted(numbers)) if numbers else (),
-            negated=any([info.negation for info in outside]),
+            negated=not self._negating.isdisjoint(raws) and any([info.negation for info in outside]),
         )
-        if self.spelled and name_stems:
+        # (An abbreviation that spells words out is among the abbreviating words.)
+        if self.spelled and name_stems and not self._abbreviating.isdisjoint(raws):
             unit.spelled = {
                 stem: self.spelled[unit.surfaces[stem]] for stem in name_stems if unit.surfaces[stem] in self.spelled
             }
         return unit, content
 
-    def _positioned(self, surface: str, raws: list[str]) -> tuple[list[bool], list[bool]]:
-        """Two facts about each word that need its position: a capital inside a sentence (a
-        name) and being inside a parenthesised aside."""
-        parts = _WORD_SPLIT.split(surface)  # text before the first word, word, text between, …
-        letters = sum(map(len, raws)) - len(_DIGIT.findall(surface))  # word characters but digits
-        shouting = letters > 0 and len(_CAPITAL.findall(surface)) > 0.6 * letters
+    def _names(self, surface: str, raws: list[str]) -> list[bool]:
+        """Whether each word looks like a name: a capital inside a sentence, or an acronym (unless
+        the whole text is in capitals)."""
         names = [False] * len(raws)
-        if not shouting:
-            for index, raw in enumerate(raws):
-                if raw[0].isupper():
-                    between = parts[2 * index].strip()
-                    starts_sentence = index == 0 or (bool(between) and between[-1] in _SENTENCE_END)
-                    names[index] = (len(raw) > 1 and raw.isupper()) or not starts_sentence
-        insides = [False] * len(raws)
-        if "(" in surface:
-            starts = list(accumulate(map(len, parts[:-1])))[::2]  # where each word starts
-            for match in _ASIDE.finditer(surface):
-                for index in range(bisect_left(starts, match.start()), bisect_left(starts, match.end())):
-                    insides[index] = True
-            if all(insides):  # nothing but asides: they are the text
-                insides = [False] * len(raws)
-        return names, insides
+        parts = _WORD_SPLIT.split(surface)  # text before the first word, word, text between, …
+        for index, raw in enumerate(raws):
+            if raw[0].isupper():
+                between = parts[2 * index].strip()
+                starts_sentence = index == 0 or (bool(between) and between[-1] in _SENTENCE_END)
+                names[index] = (len(raw) > 1 and raw.isupper()) or not starts_sentence
+        if True in names:
+            letters = sum(map(len, raws)) - len(_DIGIT.findall(surface))  # word characters but digits
+            if letters > 0 and len(_CAPITAL.findall(surface)) > 0.6 * letters:  # shouting: no names
+                return [False] * len(raws)
+        return names
+
+    def _insides(self, surface: str, raws: list[str]) -> list[bool]:
+        """Whether each word is inside a parenthesised aside (none when all of them are)."""
+        insides: list[bool] = []
+        end = 0
+        for match in _ASIDE.finditer(surface):  # (no word runs across a parenthesis)
+            start, stop = match.span()
+            insides += [False] * len(WORD_PATTERN.findall(surface, end, start))
+            insides += [True] * len(WORD_PATTERN.findall(surface, start, stop))
+            end = stop
+        insides += [False] * (len(raws) - len(insides))
+        if all(insides):  # nothing but asides: they are the text
+            insides = [False] * len(raws)
+        return insides
 
     def _contract(
         self, raws: list[str], names: list[bool] | None, insides: list[bool] | None
-    ) -> tuple[list[str], list[bool], list[bool]]:
-        """Replace each spelt-out abbreviation ("développement durable") by the abbreviation."""
+    ) -> tuple[list[str], list[bool], list[bool]] | None:
+        """Replace each spelt-out abbreviation ("développement durable") by the abbreviation; None
+        if the text spells out none (most texts that get here only start like one: "développer")."""
+        stems = [self.word(raw).plain for raw in raws]
+        contractions = self.contractions
+        if not any(
+            tuple(stems[start : start + len(option)]) == option
+            for start, stem in enumerate(stems)
+            if stem in contractions
+            for option, _ in contractions[stem]
+        ):
+            return None
         names = names or [False] * len(raws)
         insides = insides or [False] * len(raws)
-        stems = [self.word(raw).plain for raw in raws]
         result: tuple[list[str], list[bool], list[bool]] = ([], [], [])
         position = 0
         while position < len(raws):
@@ -342,7 +391,7 @@ class TextAnalyzer:
             if self.lemmas is not None and folded not in self.abbreviations and folded not in _IRREGULAR_STEMS:
                 lemma = self.lemmas(lower)
                 if lemma:
-                    base = normalize_for_match(lemma)
+                    base = _fold(lemma)
             cached = self._stem_cache[lower] = _stem(base)
         return cached
 
@@ -389,13 +438,19 @@ class _WordVectors:
         """Per text, the weighted sum of the unit vectors of its content words, normalised (None
         for a text without any). Computed for `_VECTOR_BLOCK` texts at a time: arrays of a few
         MB, which numpy allocates without asking for huge pages (slow to fault in)."""
-        with_vector = [[word for word in words if word.vector >= 0] for words in texts]
-        sizes = np.fromiter(map(len, with_vector), dtype=np.int64, count=len(texts))
-        words = list(chain.from_iterable(with_vector))
+        words = list(chain.from_iterable(texts))
         rows = np.fromiter([word.vector for word in words], dtype=np.int64, count=len(words))
         weights = np.fromiter([word.weight for word in words], dtype=np.float32, count=len(words))
-        used, columns = np.unique(rows, return_inverse=True)
-        vectors = (self.table if self.direct else np.stack(self.found or [np.zeros(1, np.float32)]))[used]
+        text_of = np.repeat(np.arange(len(texts)), np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
+        with_vector = rows >= 0
+        rows, weights = rows[with_vector], weights[with_vector]
+        sizes = np.bincount(text_of[with_vector], minlength=len(texts))  # words with a vector per text
+        table = self.table if self.direct else np.stack(self.found or [np.zeros(1, np.float32)])
+        mark = np.zeros(len(table), dtype=bool)  # the rows used (as np.unique, without sorting)
+        mark[rows] = True
+        used = np.flatnonzero(mark)
+        columns = (np.cumsum(mark) - 1)[rows]
+        vectors = table[used]
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
         indptr = np.concatenate([[0], np.cumsum(sizes)])
         weighted = sparse.csr_matrix((weights, columns, indptr), shape=(len(texts), len(used)))
@@ -407,6 +462,20 @@ class _WordVectors:
             np.divide(sums, norms, out=sums, where=found[:, None])
             result += [row if ok else None for row, ok in zip(sums, found.tolist(), strict=True)]
         return result
+
+
+def _fold(word: str) -> str:
+    """`normalize_for_match` of a word, lemma or abbreviation; a plain ASCII one (most) is only
+    lowercased, which is all that `normalize_for_match` would do to it, but ten times faster."""
+    if word.isascii() and word.isalnum():
+        return word.lower()
+    return normalize_for_match(word)
+
+
+def _join_prefix(match: re.Match[str]) -> str:
+    """"éco-rénovation" -> "écorénovation"; other hyphens stay."""
+    word = match.group(1)
+    return word if _PREFIX.fullmatch(word) else match.group()
 
 
 def _money(match: re.Match[str]) -> str:
