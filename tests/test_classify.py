@@ -242,6 +242,21 @@ def test_labelled_post_its_are_not_in_the_yaml(atelier6):
         assert max(fuzz.ratio(row["text"].casefold(), text) for text in written) < 80, row["text"]
 
 
+def test_second_annotation_labels_the_same_post_its(atelier6):
+    """bench/classify.py compares the two annotations post-it by post-it: same texts, same order,
+    an axis of the workshop or "0" each."""
+    import csv
+
+    def rows(name: str) -> list[dict[str, str]]:
+        with (Path(__file__).parent / "labels" / name).open(encoding="utf-8", newline="") as handle:
+            return list(csv.DictReader(handle))
+
+    first, second = rows("atelier6_postits.csv"), rows("atelier6_postits_second.csv")
+    assert [row["text"] for row in second] == [row["text"] for row in first]
+    assert {row["axis"] for row in second} <= {*atelier6.axis_ids, "0"}
+    assert all(row["why"].strip() for row in second)
+
+
 def test_near_duplicate_groups_keep_rewordings_together():
     groups = near_duplicate_groups(
         [
