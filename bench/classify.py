@@ -101,23 +101,26 @@ def line(title: str, report: dict) -> str:
     return f"{title:<58} macro-F1 {report['macro_f1']:.3f}  accuracy {report['accuracy']:.3f}  (n={report['n_examples']})\n    {per_axis}"
 
 
-def bootstrap_interval(expected: list[str], predicted: list[str], labels: list[str]) -> tuple[float, float]:
-    """95 % percentile interval of the macro-F1 over the items resampled with replacement."""
+def bootstrap_interval(workshop, expected: list[str], predicted: list[str]) -> tuple[float, float]:
+    """95 % percentile interval of the macro-F1 (`scores_report`'s) over the items resampled with
+    replacement."""
     import numpy as np
-    from sklearn.metrics import f1_score
+
+    from atelier.nlp.axis_evaluation import scores_report
 
     rng = np.random.default_rng(0)
-    truth, guess = np.asarray(expected), np.asarray(predicted)
     values = []
     for _ in range(BOOTSTRAP_DRAWS):
-        chosen = rng.integers(0, len(truth), len(truth))
-        values.append(f1_score(truth[chosen], guess[chosen], labels=labels, average="macro", zero_division=0))
+        chosen = rng.integers(0, len(expected), len(expected)).tolist()
+        values.append(scores_report(workshop, [expected[i] for i in chosen], [predicted[i] for i in chosen])["macro_f1"])
     low, high = np.percentile(values, [2.5, 97.5])
     return float(low), float(high)
 
 
 def annotator_agreement(first: list[str], second: list[str], axis_ids: list[str]) -> str:
-    """How the second annotator's labels compare with the first's (the test labels)."""
+    """How the second annotator's labels compare with the first's (the test labels). Not through
+    `scores_report`, which knows only the workshop's axes: the second annotator may say "0" where
+    the first gave an axis."""
     from sklearn.metrics import cohen_kappa_score, f1_score
 
     same = sum(a == b for a, b in zip(first, second, strict=True))
@@ -230,6 +233,7 @@ def main() -> None:
     # The labelled post-its are scored at their first occurrence in that report.
     print("-- with the other post-its of the theme cell (classify_contributions, the ruled report)")
     report_postits = [c for c in contributions if c.document == REPORT and c.kind == "postit"]
+
     def placed_postits(workshop, decisions=()) -> dict:
         """Trained on the actions and objectives (+ `decisions`), self-trained on the batch: the
         report's post-its as `atelier run` places them, by text (first occurrence)."""
@@ -249,6 +253,29 @@ def main() -> None:
             raise SystemExit(f"{len(missing)} labelled post-its not found in {REPORT}: {missing[:3]}")
         return placed
 
+    def print_default_details(placed: dict) -> None:
+        """For the default placement: its uncertainty, the two annotators' agreement and the
+        model against the second, and what `needs_review` catches."""
+        expected = [axis for _, axis in scored]
+        predicted_axes = [placed[text].axis for text, _ in scored]
+        low, high = bootstrap_interval(atelier6, expected, predicted_axes)
+        print(f"    95 % bootstrap interval of the macro-F1: {low:.3f}–{high:.3f} ({BOOTSTRAP_DRAWS} draws)")
+        second_texts, second_labels = read_labels(SECOND_ANNOTATOR)
+        if second_texts != postit_texts:
+            raise SystemExit(f"{SECOND_ANNOTATOR.name} does not list the post-its of {POSTIT_LABELS.name}")
+        print(annotator_agreement(postit_labels, second_labels, list(atelier6.axis_ids)))
+        second_of = dict(zip(second_texts, second_labels, strict=True))
+        by_second = [(second_of[text], placed[text].axis) for text, _ in scored if second_of[text] in atelier6.axis_ids]
+        report_second = scores_report(atelier6, [a for a, _ in by_second], [p for _, p in by_second])
+        print(f"    the model against the second annotator ({len(by_second)} post-its in an axis for both): "
+              f"macro-F1 {report_second['macro_f1']:.3f}")
+        flagged = [placed[text] for text, _ in scored if placed[text].needs_review]
+        kept = [placed[text].axis == axis for text, axis in scored if not placed[text].needs_review]
+        off = sum(placed[text].needs_review for text in off_axis)
+        print(f"    needs_review: {len(flagged)}/{len(scored)} scored post-its (accuracy of the others "
+              f"{sum(kept) / len(kept):.3f}); {off}/{len(off_axis)} hors-axes post-its "
+              f"({len(report_postits)} post-its in the report)")
+
     default_weight = atelier6.settings.theme_context_weight
     for weight in sorted({0.0, 0.25, default_weight, 0.75}):
         workshop = dataclasses.replace(
@@ -261,23 +288,7 @@ def main() -> None:
         title = f"theme context weight {weight:.2f}" + (": default" if weight == default_weight else "")
         print(line(title, report))
         if weight == default_weight:
-            low, high = bootstrap_interval(expected, predicted_axes, list(atelier6.axis_ids))
-            print(f"    95 % bootstrap interval of the macro-F1: {low:.3f}–{high:.3f} ({BOOTSTRAP_DRAWS} draws)")
-            second_texts, second_labels = read_labels(SECOND_ANNOTATOR)
-            if second_texts != postit_texts:
-                raise SystemExit(f"{SECOND_ANNOTATOR.name} does not list the post-its of {POSTIT_LABELS.name}")
-            print(annotator_agreement(postit_labels, second_labels, list(atelier6.axis_ids)))
-            second_of = dict(zip(second_texts, second_labels, strict=True))
-            by_second = [(second_of[text], placed[text].axis) for text, _ in scored if second_of[text] in atelier6.axis_ids]
-            report_second = scores_report(atelier6, [a for a, _ in by_second], [p for _, p in by_second])
-            print(f"    the model against the second annotator ({len(by_second)} post-its in an axis for both): "
-                  f"macro-F1 {report_second['macro_f1']:.3f}")
-            flagged = [placed[text] for text, _ in scored if placed[text].needs_review]
-            kept = [placed[text].axis == axis for text, axis in scored if not placed[text].needs_review]
-            off = sum(placed[text].needs_review for text in off_axis)
-            print(f"    needs_review: {len(flagged)}/{len(scored)} scored post-its (accuracy of the others "
-                  f"{sum(kept) / len(kept):.3f}); {off}/{len(off_axis)} hors-axes post-its "
-                  f"({len(report_postits)} post-its in the report)")
+            print_default_details(placed)
 
     # Analysts' decisions on part of the post-its: how well are the others placed?
     axis_of = dict(scored)
