@@ -103,6 +103,10 @@ def test_classify_adds_axis_columns_to_the_input_rows(runner, ideas_csv, tmp_pat
         assert set(evidence) <= set(lemmas[row].split()), (evidence, lemmas[row])
     assert "5 ligne(s) classée(s)" in result.stdout
     assert "Aucun modèle enregistré" in result.stderr
+    # what it is doing, on stderr (stdout keeps the summary alone)
+    assert "Chargement du modèle de langue français…" in result.stderr
+    assert "Classement de 5 idée(s)…" in result.stderr
+    assert "Chargement" not in result.stdout and "Classement de" not in result.stdout
 
 
 def test_classify_reads_ideas_with_their_theme_columns(runner, tmp_path):
@@ -188,6 +192,9 @@ def test_dedup_groups_rewordings(runner, tmp_path):
     assert sorted(canonical["cluster_id"]) == sorted(set(clusters))
     assert frame.loc[1, "canonical"] == "True" and frame.loc[4, "canonical"] == "True"
     assert "5 ligne(s), 3 idée(s) distincte(s)" in result.stdout
+    assert "Chargement du modèle de langue français…" in result.stderr
+    assert "Regroupement des doublons parmi 5 idée(s)…" in result.stderr
+    assert "Regroupement" not in result.stdout
 
 
 def test_dedup_reads_an_excel_export_in_windows_1252(runner, tmp_path):
@@ -234,6 +241,7 @@ def test_dedup_reads_kind_and_objective_and_finds_paraphrases(runner, tmp_path):
     assert result.exit_code == 0, result.output
     clusters = read(tmp_path / "exacts.csv")["cluster_id"].tolist()
     assert clusters[1] != clusters[2] and clusters[0] == clusters[3]
+    assert "Chargement du modèle de langue" not in result.stderr  # not needed without paraphrases
 
 
 @pytest.mark.parametrize(

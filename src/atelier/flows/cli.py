@@ -105,6 +105,7 @@ def _load_language() -> spacy.Language:
     from atelier.flows.modeling import french
     from atelier.nlp.language import LanguageModelError
 
+    _say("Chargement du modèle de langue français…")
     try:
         return french()
     except LanguageModelError as error:
@@ -443,6 +444,7 @@ def classify(
         if model is None:
             _say(f"Aucun modèle enregistré pour « {config.id} » : entraînement sur la configuration de l'atelier.")
             model = train_model(config, records, nlp)
+        _say(f"Classement de {len(records)} idée(s)…")
         classified = classify_contributions(records, config, model, nlp)
     except AxisModelError as error:
         _fail(str(error))
@@ -516,6 +518,7 @@ def dedup(
             for row, record in zip(rows, records, strict=True)
         ]
     nlp = None if no_paraphrase else _load_language()
+    _say(f"Regroupement des doublons parmi {len(records)} idée(s)…")
     deduplicated = deduplicate_contributions(records, DedupSettings(), nlp)
     cluster: list[object] = [""] * len(frame)
     canonical: list[object] = [None] * len(frame)
