@@ -71,10 +71,10 @@ def _sharing_key(stems: Sequence[str], variants: Sequence[Sequence[str]]) -> dic
     """For each stem, the stems before it with which it shares a key of `_variant_keys`, in
     increasing order (compared as hashes: a few more by chance)."""
     by_length: dict[int, list[tuple[str, int]]] = defaultdict(list)  # words of 5+ letters, with their stem
-    for owner, words in enumerate(variants):
+    for stem_index, words in enumerate(variants):
         for word in words:
             if len(word) >= 5 and word.isalpha():
-                by_length[len(word)].append((word, owner))
+                by_length[len(word)].append((word, stem_index))
     keys: list[np.ndarray] = []
     owners: list[np.ndarray] = []
     for length, rows in by_length.items():
