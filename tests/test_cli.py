@@ -6,6 +6,7 @@ and `data/processed` never touch the repository.
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 import shutil
@@ -208,6 +209,27 @@ def test_dedup_reads_an_excel_export_in_windows_1252(runner, tmp_path):
     assert frame["texte"].tolist() == ["Créer une maison de santé", "Créer des maisons de santé", "Réduire l'âge d'accès"]
     clusters = frame["cluster_id"].tolist()
     assert clusters[0] == clusters[1] != clusters[2]
+
+
+def test_dedup_reads_an_excel_unicode_text_export(runner, tmp_path):
+    # Excel's « Texte Unicode (*.txt) »: UTF-16 little-endian with its BOM, tabs, CRLF.
+    rows = "id\ttexte\r\n1\tCréer une maison de santé\r\n2\tCréer des maisons de santé\r\n3\tRéduire l'âge d'accès\r\n"
+    (tmp_path / "export.txt").write_bytes(codecs.BOM_UTF16_LE + rows.encode("utf-16-le"))
+    result = runner.invoke(app, ["dedup", "export.txt", "--out", "groupes.csv", "--text-column", "texte"])
+    assert result.exit_code == 0, result.output
+    assert "Windows-1252" not in result.stderr
+    frame = read(tmp_path / "groupes.csv")
+    assert frame["texte"].tolist() == ["Créer une maison de santé", "Créer des maisons de santé", "Réduire l'âge d'accès"]
+    clusters = frame["cluster_id"].tolist()
+    assert clusters[0] == clusters[1] != clusters[2]
+
+
+def test_a_csv_with_a_utf16_bom_that_does_not_decode_is_refused(runner, tmp_path):
+    (tmp_path / "tronque.csv").write_bytes(codecs.BOM_UTF16_LE + "text\n".encode("utf-16-le") + b"\x00\xd8")  # lone surrogate
+    result = runner.invoke(app, ["dedup", "tronque.csv", "--out", "o.csv"])
+    assert result.exit_code == 1
+    assert "ne se décode pas en UTF-16" in result.stderr
+    assert not (tmp_path / "o.csv").exists()
 
 
 def test_a_csv_in_neither_utf8_nor_windows_1252_is_refused(runner, tmp_path):

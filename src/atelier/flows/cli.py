@@ -12,6 +12,7 @@ Only `run` starts Prefect (imported on demand); the other commands call the func
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import logging
@@ -113,12 +114,18 @@ def _load_language() -> spacy.Language:
 
 
 def _decoded_text(path: Path) -> str:
-    """The text of an input CSV: UTF-8 (with or without BOM) or, failing that, Windows-1252 —
-    what Excel writes for « CSV (séparateur : point-virgule) » — said on stderr."""
+    """The text of an input CSV: UTF-16 with its BOM (Excel's « Texte Unicode », tab-separated),
+    UTF-8 (with or without BOM) or, failing both, Windows-1252 — what Excel writes for « CSV
+    (séparateur : point-virgule) » — said on stderr."""
     try:
         data = path.read_bytes()
     except OSError as error:
         _fail(f"{path} : lecture impossible ({error.strerror or error}).")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            _fail(f"{path} : le fichier commence comme de l'UTF-16 mais ne se décode pas en UTF-16.")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
