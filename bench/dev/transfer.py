@@ -100,6 +100,17 @@ def variants():
         ("self_training_weight 1", {"self_training_weight": 1.0}, {}),
         ("self_training_weight 0.25", {"self_training_weight": 0.25}, {}),
         ("self_training_balance predicted", {"self_training_balance": "predicted"}, {}),
+        ("lemma_mode rule", {"lemma_mode": "rule"}, {}),
+        ("word_ngram_range (1, 1)", {"word_ngram_range": (1, 1)}, {}),
+        ("char_ngram_range (3, 5)", {"char_ngram_range": (3, 5)}, {}),
+        ("char_ngram_range (2, 4)", {"char_ngram_range": (2, 4)}, {}),
+        ("description_term_weight 1", {"description_term_weight": 1.0}, {}),
+        ("example_term_weight 1", {"example_term_weight": 1.0}, {}),
+        ("keyword_term_weight 2", {"keyword_term_weight": 2.0}, {}),
+        ("lexicon_floor 0.3", {"lexicon_floor": 0.3}, {}),
+        ("lexicon_floor 0.5", {"lexicon_floor": 0.5}, {}),
+        ("sublinear_tf off", {"sublinear_tf": False}, {}),
+        ("class_weight none", {"class_weight": None}, {}),
     ]
 
 
