@@ -198,26 +198,25 @@ def test_dedup_groups_rewordings(runner, tmp_path):
     assert "Regroupement" not in result.stdout
 
 
-def test_dedup_reads_an_excel_export_in_windows_1252(runner, tmp_path):
-    # French Excel writes « CSV (séparateur : point-virgule) » in Windows-1252.
-    rows = "id;texte\n1;Créer une maison de santé\n2;Créer des maisons de santé\n3;Réduire l'âge d'accès\n"
-    (tmp_path / "export.csv").write_bytes(rows.encode("cp1252"))
-    result = runner.invoke(app, ["dedup", "export.csv", "--out", "groupes.csv", "--text-column", "texte"])
+@pytest.mark.parametrize(
+    ("name", "encoded", "warning"),
+    [
+        # « CSV (séparateur : point-virgule) » of French Excel: Windows-1252, said on stderr.
+        ("export.csv", lambda rows: rows.replace("\t", ";").encode("cp1252"), "lu comme un export Excel (Windows-1252)"),
+        # « Texte Unicode (*.txt) »: UTF-16 little-endian with its BOM, tabs, CRLF; nothing to say.
+        ("export.txt", lambda rows: codecs.BOM_UTF16_LE + rows.replace("\n", "\r\n").encode("utf-16-le"), None),
+    ],
+    ids=["windows-1252", "utf-16"],
+)
+def test_dedup_reads_excel_exports(runner, tmp_path, name, encoded, warning):
+    rows = "id\ttexte\n1\tCréer une maison de santé\n2\tCréer des maisons de santé\n3\tRéduire l'âge d'accès\n"
+    (tmp_path / name).write_bytes(encoded(rows))
+    result = runner.invoke(app, ["dedup", name, "--out", "groupes.csv", "--text-column", "texte"])
     assert result.exit_code == 0, result.output
-    assert "lu comme un export Excel (Windows-1252)" in result.stderr
-    frame = read(tmp_path / "groupes.csv")
-    assert frame["texte"].tolist() == ["Créer une maison de santé", "Créer des maisons de santé", "Réduire l'âge d'accès"]
-    clusters = frame["cluster_id"].tolist()
-    assert clusters[0] == clusters[1] != clusters[2]
-
-
-def test_dedup_reads_an_excel_unicode_text_export(runner, tmp_path):
-    # Excel's « Texte Unicode (*.txt) »: UTF-16 little-endian with its BOM, tabs, CRLF.
-    rows = "id\ttexte\r\n1\tCréer une maison de santé\r\n2\tCréer des maisons de santé\r\n3\tRéduire l'âge d'accès\r\n"
-    (tmp_path / "export.txt").write_bytes(codecs.BOM_UTF16_LE + rows.encode("utf-16-le"))
-    result = runner.invoke(app, ["dedup", "export.txt", "--out", "groupes.csv", "--text-column", "texte"])
-    assert result.exit_code == 0, result.output
-    assert "Windows-1252" not in result.stderr
+    if warning:
+        assert warning in result.stderr
+    else:
+        assert "Avertissement" not in result.stderr
     frame = read(tmp_path / "groupes.csv")
     assert frame["texte"].tolist() == ["Créer une maison de santé", "Créer des maisons de santé", "Réduire l'âge d'accès"]
     clusters = frame["cluster_id"].tolist()
