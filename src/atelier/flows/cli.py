@@ -206,10 +206,16 @@ def _as_contributions(frame: pd.DataFrame, text_column: str, source: Path) -> tu
 
 
 def _write_table(frame: pd.DataFrame, path: Path) -> None:
-    from atelier.flows.outputs import write_csv
+    """A CSV file, or an Excel workbook of one sheet when `path` ends with .xlsx."""
+    from atelier.flows.outputs import IDEAS_SHEET, WorkbookTooLarge, write_csv, write_workbook
 
     try:
-        write_csv(frame, path)
+        if path.suffix.lower() == ".xlsx":
+            write_workbook({IDEAS_SHEET: frame}, path)
+        else:
+            write_csv(frame, path)
+    except WorkbookTooLarge as error:
+        _fail(f"{path} : {error} ; écrivez un CSV à la place.")
     except OSError as error:
         _fail(f"{path} : écriture impossible ({error.strerror or error}).")
 
@@ -428,7 +434,12 @@ def run(
 @app.command()
 def classify(
     input_csv: Annotated[Path, typer.Argument(metavar="IN.csv", help="CSV d'idées à classer.")],
-    out: Annotated[Path, typer.Option("--out", "-o", metavar="OUT.csv", help="CSV écrit : lignes d'entrée + axe.")],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", "-o", metavar="OUT.csv", help="CSV écrit : lignes d'entrée + axe (classeur Excel si .xlsx)."
+        ),
+    ],
     text_column: TextColumnOption = DEFAULT_TEXT_COLUMN,
     workshop: WorkshopOption = None,
     models: ModelsOption = DEFAULT_MODELS,
@@ -491,7 +502,12 @@ def classify(
 @app.command()
 def dedup(
     input_csv: Annotated[Path, typer.Argument(metavar="IN.csv", help="CSV d'idées à dédoublonner.")],
-    out: Annotated[Path, typer.Option("--out", "-o", metavar="OUT.csv", help="CSV écrit : lignes d'entrée + groupe.")],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", "-o", metavar="OUT.csv", help="CSV écrit : lignes d'entrée + groupe (classeur Excel si .xlsx)."
+        ),
+    ],
     text_column: TextColumnOption = DEFAULT_TEXT_COLUMN,
     no_paraphrase: Annotated[
         bool,

@@ -2,12 +2,14 @@
 
 Column names and their order are a contract (docs: DESIGN.md, "Outputs of `atelier run`").
 Every file is written atomically: to a temporary file in the same folder, then renamed,
-so that a crash never leaves half a file behind.
+so that a crash never leaves half a file behind. `ideas.xlsx` holds the same tables for the
+analysts, who open them in Excel.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -65,7 +67,16 @@ DETAILS_CSV = "details.csv"
 CLUSTERS_CSV = "clusters.csv"
 MANIFEST_JSON = "manifest.json"
 SYNTHESIS_HTML = "synthesis.html"
-OUTPUT_FILES: tuple[str, ...] = (IDEAS_PARQUET, IDEAS_CSV, DETAILS_CSV, CLUSTERS_CSV, MANIFEST_JSON, SYNTHESIS_HTML)
+IDEAS_XLSX = "ideas.xlsx"
+OUTPUT_FILES: tuple[str, ...] = (
+    IDEAS_PARQUET, IDEAS_CSV, DETAILS_CSV, CLUSTERS_CSV, IDEAS_XLSX, MANIFEST_JSON, SYNTHESIS_HTML
+)
+# The sheets of `ideas.xlsx`: the tables of ideas.csv, clusters.csv and details.csv.
+IDEAS_SHEET, CLUSTERS_SHEET, DETAILS_SHEET = "Idées", "Groupes", "Détails"
+# What an Excel sheet holds (header row included) and what one of its cells does.
+EXCEL_MAX_ROWS = 1_048_576
+EXCEL_MAX_CELL_CHARACTERS = 32_767
+_WIDE_COLUMNS = frozenset({"category", "theme", "objective", "text", "canonical_text", "axis_label"})
 
 _STRING_COLUMNS = (
     "idea_id",
@@ -208,6 +219,55 @@ def write_json(data: Mapping[str, Any], path: Path) -> Path:
     return write_text_atomic(path, json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
+class WorkbookTooLarge(ValueError):
+    """A table has more rows than an Excel sheet holds."""
+
+
+def write_workbook(sheets: Mapping[str, pd.DataFrame], path: Path, max_rows: int = EXCEL_MAX_ROWS) -> Path:
+    """An Excel workbook, one sheet per table, header row frozen and filterable. Every text stays
+    text: nothing in it is read as a formula, a link or a number (a post-it opening with "=" or
+    "-" shows as written, and cannot run a formula in the analyst's Excel). A text longer than a
+    cell holds is cut and ends with "…" (the CSV and Parquet files keep it whole)."""
+    import xlsxwriter
+
+    for name, frame in sheets.items():
+        if len(frame) + 1 > max_rows:
+            raise WorkbookTooLarge(f"{len(frame)} lignes dans « {name} », plus qu'une feuille Excel n'en contient")
+    options = {
+        "constant_memory": True,  # rows streamed to disk: a large table does not sit in memory twice
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+        "strings_to_numbers": False,
+    }
+    with atomic_path(path) as temporary:
+        workbook = xlsxwriter.Workbook(str(temporary), options)
+        try:
+            header = workbook.add_format({"bold": True})
+            for name, frame in sheets.items():
+                sheet = workbook.add_worksheet(name)
+                for number, column in enumerate(frame.columns):
+                    sheet.set_column(number, number, 60 if column in _WIDE_COLUMNS else 14)
+                sheet.write_row(0, 0, list(frame.columns), header)
+                for row_number, row in enumerate(frame.itertuples(index=False, name=None), start=1):
+                    sheet.write_row(row_number, 0, [_cell(value) for value in row])
+                sheet.freeze_panes(1, 0)
+                sheet.autofilter(0, 0, len(frame), max(len(frame.columns) - 1, 0))
+        finally:
+            workbook.close()
+    return path
+
+
+def _cell(value: Any) -> Any:
+    """A table value as xlsxwriter writes it: Python scalars, None for a missing value."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, str):
+        if len(value) > EXCEL_MAX_CELL_CHARACTERS:
+            return value[: EXCEL_MAX_CELL_CHARACTERS - 1] + "…"
+        return value
+    return value.item() if hasattr(value, "item") else value
+
+
 # ---------------------------------------------------------------- the files of a run
 
 
@@ -230,6 +290,16 @@ def write_manifest(manifest: Mapping[str, Any], out: Path) -> Path:
 
 def write_synthesis(html: str, out: Path) -> Path:
     return write_text_atomic(Path(out) / SYNTHESIS_HTML, html)
+
+
+def write_run_workbook(contributions: Sequence[Contribution], summaries: Sequence[ClusterSummary], out: Path) -> Path:
+    """`ideas.xlsx`: the ideas, their clusters and the sub-fields of the actions, one sheet each."""
+    sheets = {
+        IDEAS_SHEET: ideas_frame(contributions),
+        CLUSTERS_SHEET: clusters_frame(summaries),
+        DETAILS_SHEET: details_frame(contributions),
+    }
+    return write_workbook(sheets, Path(out) / IDEAS_XLSX)
 
 
 # ---------------------------------------------------------------- manifest

@@ -164,12 +164,18 @@ def write_run_outputs(
         documents=documents,
         generated_at=generated_at,
     )
-    return [
+    files = [
         *outputs.write_ideas(contributions, out),
         outputs.write_details(contributions, out),
         outputs.write_clusters(clusters, out),
-        outputs.write_synthesis(html, out),
     ]
+    try:
+        files.append(outputs.write_run_workbook(contributions, clusters, out))
+    except outputs.WorkbookTooLarge as error:
+        (Path(out) / outputs.IDEAS_XLSX).unlink(missing_ok=True)  # not a previous run's
+        _say(f"{outputs.IDEAS_XLSX} non écrit : {error} (les fichiers CSV et Parquet sont complets).", logging.WARNING)
+    files.append(outputs.write_synthesis(html, out))
+    return files
 
 
 # ---------------------------------------------------------------- the flow
