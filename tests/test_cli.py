@@ -10,6 +10,7 @@ import codecs
 import json
 import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -17,8 +18,10 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from atelier.flows import cli
 from atelier.flows.cli import app
 from atelier.flows.modeling import french
+from atelier.flows.outputs import write_workbook
 from atelier.nlp.axis_model import load_axis_model
 from atelier.nlp.axis_settings import ClassifierSettings
 from atelier.nlp.language import analyse
@@ -239,6 +242,40 @@ def test_dedup_reads_excel_exports(runner, tmp_path, name, encoded, warning):
     assert frame["texte"].tolist() == ["Créer une maison de santé", "Créer des maisons de santé", "Réduire l'âge d'accès"]
     clusters = frame["cluster_id"].tolist()
     assert clusters[0] == clusters[1] != clusters[2]
+
+
+def test_dedup_reads_an_excel_workbook(runner, tmp_path):
+    # The first sheet, every cell as text: "0031" keeps its zeros, a number is read as written.
+    texts = ["Créer une maison de santé", "Créer des maisons de santé", "= Réduire l'âge d'accès"]
+    frame = pd.DataFrame({"numero": ["0031", "0032", "0033"], "texte": texts})
+    write_workbook({"Post-it": frame, "Autre": frame.iloc[:0]}, tmp_path / "postits.xlsx")
+    result = runner.invoke(app, ["dedup", "postits.xlsx", "--out", "groupes.csv", "--text-column", "texte"])
+    assert result.exit_code == 0, result.output
+    out = read(tmp_path / "groupes.csv")
+    assert out[["numero", "texte"]].values.tolist() == frame.values.tolist()
+    clusters = out["cluster_id"].tolist()
+    assert clusters[0] == clusters[1] != clusters[2]
+
+
+def test_workbooks_that_are_not_or_too_big_are_refused(runner, tmp_path, monkeypatch):
+    (tmp_path / "faux.xlsx").write_text("text\nun CSV renommé\n", encoding="utf-8")
+    with zipfile.ZipFile(tmp_path / "casse.xlsx", "w") as archive:
+        archive.writestr("xl/workbook.xml", "<pas du tout")
+    write_workbook({"Idées": pd.DataFrame({"text": ["Créer un jardin"]})}, tmp_path / "petit.xlsx")
+    write_workbook({"Idées": pd.DataFrame({"text": ["Créer un jardin " * 500]})}, tmp_path / "gros.xlsx")
+    with zipfile.ZipFile(tmp_path / "petit.xlsx") as archive:
+        small = sum(member.file_size for member in archive.infolist())
+    monkeypatch.setattr(cli, "MAX_WORKBOOK_UNPACKED_BYTES", small + 1000)  # gros.xlsx: 8,000 letters more
+    assert runner.invoke(app, ["dedup", "petit.xlsx", "--out", "petit.csv"]).exit_code == 0
+    for name, message in [
+        ("faux.xlsx", "ce n'est pas un classeur Excel (.xlsx) lisible"),
+        ("casse.xlsx", "classeur Excel illisible"),
+        ("gros.xlsx", "classeur trop gros une fois décompressé"),
+    ]:
+        result = runner.invoke(app, ["dedup", name, "--out", "o.csv"])
+        assert result.exit_code == 1, name
+        assert message in result.stderr, (name, result.stderr)
+    assert not (tmp_path / "o.csv").exists()
 
 
 def test_a_csv_with_a_utf16_bom_that_does_not_decode_is_refused(runner, tmp_path):

@@ -37,6 +37,8 @@ DEFAULT_OUT = Path("data/processed")
 DEFAULT_MODELS = Path("models")
 DEFAULT_TEXT_COLUMN = "text"
 CSV_DELIMITERS = ",;\t"
+# An input workbook (.xlsx, a zip archive) is refused above this size once unpacked.
+MAX_WORKBOOK_UNPACKED_BYTES = 256 * 1024 * 1024
 KIND_NAMES = {"postit": "post-it", "objective": "objectif(s)", "action": "action(s)"}
 
 app = typer.Typer(
@@ -154,20 +156,45 @@ def _read_table(path: Path, text_column: str) -> pd.DataFrame:
         _fail(f"{path} : fichier introuvable.")
     if not path.is_file():
         _fail(f"{path} : ce n'est pas un fichier.")
-    text = _decoded_text(path)
-    try:
-        frame = pd.read_csv(io.StringIO(text), sep=_sniff_delimiter(text), dtype=str, keep_default_na=False)
-    except pd.errors.EmptyDataError:
-        _fail(f"{path} : fichier vide.")
-    except (pd.errors.ParserError, OSError) as error:
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        _fail(f"{path} : CSV illisible ({first_line}).")
+    if path.suffix.lower() == ".xlsx":
+        frame = _read_workbook(path)
+    else:
+        text = _decoded_text(path)
+        try:
+            frame = pd.read_csv(io.StringIO(text), sep=_sniff_delimiter(text), dtype=str, keep_default_na=False)
+        except pd.errors.EmptyDataError:
+            _fail(f"{path} : fichier vide.")
+        except (pd.errors.ParserError, OSError) as error:
+            first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            _fail(f"{path} : CSV illisible ({first_line}).")
     if text_column not in frame.columns:
         columns = ", ".join(map(str, frame.columns)) or "aucune"
         _fail(f"{path} : colonne « {text_column} » absente (colonnes présentes : {columns}). Voir --text-column.")
     if frame.empty:
         _fail(f"{path} : aucune ligne à traiter.")
     return frame
+
+
+def _read_workbook(path: Path) -> pd.DataFrame:
+    """The first sheet of an Excel workbook, every cell as text, as a CSV is read. Its size once
+    unpacked is bounded first (a small .xlsx can unpack into gigabytes); openpyxl parses its XML
+    through defusedxml."""
+    import zipfile
+
+    import pandas as pd
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        _fail(f"{path} : ce n'est pas un classeur Excel (.xlsx) lisible.")
+    if unpacked > MAX_WORKBOOK_UNPACKED_BYTES:
+        limit = MAX_WORKBOOK_UNPACKED_BYTES // (1024 * 1024)
+        _fail(f"{path} : classeur trop gros une fois décompressé ({unpacked // (1024 * 1024)} Mo, limite {limit} Mo).")
+    try:
+        return pd.read_excel(path, sheet_name=0, dtype=str, keep_default_na=False, engine="openpyxl")
+    except Exception as error:  # noqa: BLE001 - a malformed workbook fails in openpyxl in many ways
+        _fail(f"{path} : classeur Excel illisible ({type(error).__name__}).")
 
 
 def _as_contributions(frame: pd.DataFrame, text_column: str, source: Path) -> tuple[list[int], list[Contribution]]:
@@ -433,7 +460,7 @@ def run(
 
 @app.command()
 def classify(
-    input_csv: Annotated[Path, typer.Argument(metavar="IN.csv", help="CSV d'idées à classer.")],
+    input_csv: Annotated[Path, typer.Argument(metavar="IN.csv", help="CSV (ou classeur .xlsx) d'idées à classer.")],
     out: Annotated[
         Path,
         typer.Option(
@@ -501,7 +528,7 @@ def classify(
 
 @app.command()
 def dedup(
-    input_csv: Annotated[Path, typer.Argument(metavar="IN.csv", help="CSV d'idées à dédoublonner.")],
+    input_csv: Annotated[Path, typer.Argument(metavar="IN.csv", help="CSV (ou classeur .xlsx) d'idées à dédoublonner.")],
     out: Annotated[
         Path,
         typer.Option(
@@ -576,8 +603,8 @@ def train(
         typer.Option(
             "--labels",
             metavar="CSV",
-            help="Décisions d'analystes (colonnes text, axis ; theme si présente) ajoutées aux exemples. "
-            "Chaque ligne compte comme une décision : ne donnez que des lignes relues.",
+            help="Décisions d'analystes, CSV ou classeur .xlsx (colonnes text, axis ; theme si présente), "
+            "ajoutées aux exemples. Chaque ligne compte comme une décision : ne donnez que des lignes relues.",
         ),
     ] = None,
 ) -> None:
@@ -643,7 +670,8 @@ def evaluate(
         typer.Option(
             "--labels",
             metavar="CSV",
-            help="CSV étiqueté (colonnes text, axis) : évalue le modèle enregistré (ou entraîné à la volée) sur ces lignes.",
+            help="CSV ou classeur .xlsx étiqueté (colonnes text, axis) : évalue le modèle enregistré "
+            "(ou entraîné à la volée) sur ces lignes.",
         ),
     ] = None,
     folds: Annotated[int, typer.Option("--folds", min=2, help="Nombre de plis de la validation croisée.")] = 5,
