@@ -32,7 +32,7 @@ from atelier.nlp.classify import (
     predict_axes,
     with_theme_context,
 )
-from atelier.nlp.language import LanguageModelError, analyse, lemmatize, load_french
+from atelier.nlp.language import LanguageModelError, analyse, lemmatize, load_french, normalize_for_match
 from atelier.nlp.workshop import WorkshopSettings, load_workshop
 
 # Ideas the seed report places in an axis (AXE 1–5 summaries and tables). None of them is
@@ -313,6 +313,17 @@ def test_evidence_names_words_of_the_idea(seed_model, french_nlp):
     assert set(prediction.evidence) <= lemmas
     assert {"précarité", "énergétique", "modeste"} & set(prediction.evidence)
     assert predict_axes(seed_model, [text], french_nlp, evidence=0)[0].evidence == ()
+
+
+def test_evidence_names_a_word_once_whatever_its_accents(seed_model, french_nlp):
+    # A capital written without its accent ("Egalité", as in the seed's theme column) and the
+    # same word written with it are one word for the analyst: one slot of the evidence, not two.
+    text = "Egalité des chances : l'égalité des droits face à la précarité énergétique"
+    lemmas = analyse(french_nlp, [text]).lemmas[0].split()
+    assert {"egalité", "égalité"} <= set(lemmas)
+    evidence = predict_axes(seed_model, [text], french_nlp, evidence=len(lemmas))[0].evidence
+    folded = [normalize_for_match(lemma) for lemma in evidence]
+    assert "egalite" in folded and len(folded) == len(set(folded)), evidence
 
 
 def test_model_card(yaml_only_model, atelier6):

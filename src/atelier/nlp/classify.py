@@ -38,7 +38,7 @@ from atelier.nlp.axis_data import idea_text, theme_group, with_theme_context
 from atelier.nlp.axis_estimator import CalibratedLinearClassifier
 from atelier.nlp.axis_features import IdeaFeatures
 from atelier.nlp.axis_model import AxisModel, AxisModelError
-from atelier.nlp.language import Analysis, analyse
+from atelier.nlp.language import Analysis, analyse, normalize_for_match
 from atelier.nlp.workshop import Workshop
 
 if TYPE_CHECKING:
@@ -87,10 +87,7 @@ def predict_analysis(
         for i in range(len(analysis)):
             start, end = contributions.indptr[i], contributions.indptr[i + 1]
             values, columns = contributions.data[start:end], contributions.indices[start:end]
-            positive = values > 0
-            values, columns = values[positive], columns[positive]
-            ranked = sorted(zip((-values).tolist(), (names[c] for c in columns.tolist()), strict=True))
-            evidences[i] = tuple(lemma for _, lemma in ranked[:evidence])
+            evidences[i] = _strongest_words(values.tolist(), [names[c] for c in columns.tolist()], evidence)
     best = order[:, 0]
     best_confidence = probabilities[np.arange(len(analysis)), best]
     if probabilities.shape[1] > 1:
@@ -106,6 +103,20 @@ def predict_analysis(
         )
         for i in range(len(analysis))
     ]
+
+
+def _strongest_words(values: Sequence[float], lemmas: Sequence[str], count: int) -> tuple[str, ...]:
+    """The `count` lemmas that pushed most towards the axis. Lemmas that differ only by accents
+    or case ("Egalité" in a heading, "égalité" in the text) are one word: their pushes add up,
+    and the form that pushed most is shown."""
+    totals: dict[str, float] = {}
+    shown: dict[str, tuple[float, str]] = {}
+    for value, lemma in zip(values, lemmas, strict=True):
+        word = normalize_for_match(lemma)
+        totals[word] = totals.get(word, 0.0) + value
+        shown[word] = max(shown.get(word, (value, lemma)), (value, lemma))
+    ranked = sorted((-total, shown[word][1]) for word, total in totals.items() if total > 0)
+    return tuple(lemma for _, lemma in ranked[:count])
 
 
 def predict_axes(
