@@ -14,7 +14,7 @@ import pytest
 from atelier.extract.records import BBox, Contribution, Detail, DocumentResult
 from atelier.flows import outputs
 from atelier.flows.pipeline import write_run_outputs
-from atelier.flows.synthesis import render_synthesis, synthesis_context
+from atelier.flows.synthesis import action_plans, render_synthesis, synthesis_context
 from atelier.nlp.dedup import summarize_clusters
 from atelier.nlp.workshop import load_workshop
 
@@ -207,6 +207,69 @@ def test_synthesis_lists_the_ideas_flagged_for_review(reviewed, documents, works
     assert "santé; quartier" in html and "needs_review" in html and "second axe proche" in html
 
 
+def test_synthesis_consolidates_objectives_actions_and_their_sub_fields(workshop, documents):
+    """Two documents state one objective with one action each time (worded a little apart, hence
+    one cluster each); the second adds a field; an action has no objective, another names an
+    objective that no item carries."""
+    objective = "Lutter contre la précarité énergétique"
+
+    def item(number, kind, text, cluster, axis, canonical=False, **fields):
+        return Contribution(
+            idea_id=f"abababababab-{number:04d}", document=f"rapport{1 + number % 2}.pdf", document_sha256=SHA,
+            page=number, kind=kind, text=text, axis=axis, axis_label=workshop.axis_label(axis),
+            axis_source="document", axis_confidence=1.0, cluster_id=cluster, canonical=canonical, **fields,
+        )  # fmt: skip
+
+    items = [
+        item(1, "objective", objective, "c-o", "4", canonical=True),
+        item(2, "objective", objective + ".", "c-o", "4"),
+        item(3, "action", "Repérer les ménages modestes", "c-a1", "4", canonical=True, objective=objective,
+             details=(Detail("Freins", "Manque de <b>moyens</b>"),)),
+        item(4, "action", "Repérer les ménages modestes.", "c-a1", "4", objective=objective + ".",
+             details=(Detail("Freins", "manque de <b>moyens</b>"), Detail("Partenaires", "CCAS"))),
+        item(5, "action", "Former les travailleurs sociaux", "c-a2", "4", canonical=True, objective=objective),
+        item(6, "postit", "Isoler les logements", "c-p", "4", canonical=True),
+        item(7, "action", "Demander l'exemplarité des pouvoirs publics", "c-a3", "2", canonical=True),
+        item(8, "action", "Créer une SCIC", "c-a4", "2", canonical=True, objective="Favoriser l'emploi"),
+    ]  # fmt: skip
+    plans = action_plans(items, summarize_clusters(items))
+    assert plans == {
+        "4": [
+            {
+                "objective": objective,
+                "times": 2,
+                "actions": [
+                    {
+                        "text": "Repérer les ménages modestes",
+                        "times": 2,
+                        "fields": [
+                            {"field": "Freins", "texts": ["Manque de <b>moyens</b>"]},
+                            {"field": "Partenaires", "texts": ["CCAS"]},
+                        ],
+                    },
+                    {"text": "Former les travailleurs sociaux", "times": 1, "fields": []},
+                ],
+            }
+        ],
+        "2": [
+            {"objective": None, "times": 0, "actions": [
+                {"text": "Demander l'exemplarité des pouvoirs publics", "times": 1, "fields": []}]},
+            {"objective": "Favoriser l'emploi", "times": 0, "actions": [
+                {"text": "Créer une SCIC", "times": 1, "fields": []}]},
+        ],
+    }  # fmt: skip
+    html = render_synthesis(
+        workshop=workshop, contributions=items, clusters=summarize_clusters(items), documents=documents,
+        generated_at=datetime(2024, 5, 1),
+    )  # fmt: skip
+    plan = html[html.index("Objectifs, actions et freins") : html.index("Idées à vérifier")]
+    without, named = plan.index("Actions sans objectif"), plan.index("Objectif : Favoriser l&#39;emploi")
+    assert plan.index("Axe 2 –") < without < named < plan.index("Axe 4 –") < plan.index(f"Objectif : {objective}")
+    assert plan.index(f"Objectif : {objective}") < plan.index("Repérer les ménages modestes")
+    assert "<dd>Manque de &lt;b&gt;moyens&lt;/b&gt;</dd>" in plan and "<b>" not in plan
+    assert plan.count("moyens") == 1 and "<dd>CCAS</dd>" in plan and "Isoler les logements" not in plan
+
+
 def test_details_csv_one_row_per_detail(records, tmp_path):
     path = outputs.write_details(records, tmp_path)
     frame = pd.read_csv(path, dtype=str)
@@ -355,7 +418,9 @@ def test_unclassified_ideas_get_their_own_section(documents, workshop):
         generated_at=datetime(2024, 5, 1),
     )
     assert "Sans axe" in html and "(2 fois)" in html
-    assert html.count("Idée sans axe") == 2  # under "Sans axe" and among ideas to check
+    # under "Sans axe" among the ideas and among the objectives of the tables, and among ideas to check
+    assert html.count("Idée sans axe") == 3
+    assert "Objectif : Idée sans axe" in html
 
 
 def test_workbook_keeps_every_text_as_text(records, tmp_path):

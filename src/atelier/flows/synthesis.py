@@ -7,7 +7,7 @@ No external asset, no JavaScript: bars are inline SVG drawn from numbers compute
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -16,6 +16,7 @@ import jinja2
 
 from atelier.extract.records import KINDS, Contribution, DocumentResult
 from atelier.nlp.dedup import ClusterSummary
+from atelier.nlp.language import normalize_for_match
 from atelier.nlp.workshop import Workshop
 
 KIND_LABELS: dict[str, str] = {"postit": "post-it", "objective": "objectif", "action": "action"}
@@ -55,6 +56,75 @@ def _kinds_label(kinds: Sequence[str]) -> str:
     return ", ".join(KIND_LABELS.get(kind, kind) for kind in kinds)
 
 
+def action_plans(
+    contributions: Sequence[Contribution], clusters: Sequence[ClusterSummary]
+) -> dict[str | None, list[dict[str, Any]]]:
+    """Per axis, the report's tables consolidated: each objective once (its cluster), with the
+    actions listed under it in any document, each action once (its cluster), and their
+    sub-fields ("Freins", "Partenaires", …), each field's texts once whatever the document.
+    In the order of the report; an action under no objective comes under `objective` None.
+
+    An objective goes to its own axis; an action that no objective item carries is grouped under
+    the text of the objective it names, in the action's axis."""
+    summary_of = {s.cluster_id: s for s in clusters}
+    objective_cluster = {c.text: c.cluster_id for c in contributions if c.kind == "objective" and c.cluster_id}
+    # An objective is its cluster, or for an action naming an objective that no item carries, that name.
+    plans: dict[str | None, dict[tuple[str, str], dict[str, Any]]] = defaultdict(dict)
+    for c in contributions:
+        if c.kind == "objective" and c.cluster_id:
+            cluster: str | None = c.cluster_id
+        elif c.kind == "action":
+            cluster = objective_cluster.get(c.objective or "")
+        else:
+            continue
+        key = ("cluster", cluster) if cluster else ("name", normalize_for_match(c.objective or ""))
+        summary = summary_of.get(cluster) if cluster else None
+        axis = summary.axis if summary is not None else c.axis
+        plan = plans[axis].setdefault(
+            key,
+            {
+                "objective": summary.canonical_text if summary is not None else (c.objective or None),
+                "times": int(summary.size) if summary is not None else 0,
+                "actions": {},
+            },
+        )
+        if c.kind != "action":
+            continue
+        action_key = c.cluster_id or c.idea_id
+        action_summary = summary_of.get(action_key)
+        action = plan["actions"].setdefault(
+            action_key,
+            {
+                "text": action_summary.canonical_text if action_summary is not None else c.text,
+                "times": 0,
+                "fields": defaultdict(dict),
+            },
+        )
+        action["times"] += 1
+        for detail in c.details:
+            action["fields"][detail.field].setdefault(normalize_for_match(detail.text), detail.text)
+    return {
+        axis: [
+            {
+                "objective": plan["objective"],
+                "times": plan["times"],
+                "actions": [
+                    {
+                        "text": action["text"],
+                        "times": action["times"],
+                        "fields": [
+                            {"field": field, "texts": list(texts.values())} for field, texts in action["fields"].items()
+                        ],
+                    }
+                    for action in plan["actions"].values()
+                ],
+            }
+            for plan in by_objective.values()
+        ]
+        for axis, by_objective in plans.items()
+    }
+
+
 def synthesis_context(
     *,
     workshop: Workshop,
@@ -77,6 +147,7 @@ def synthesis_context(
     clusters_per_axis = Counter(s.axis for s in clusters)
     largest = max([*ideas_per_axis.values(), 1])
 
+    plans = action_plans(contributions, clusters)
     axis_rows: list[dict[str, Any]] = []
     known = {axis_id for axis_id, _ in axes}
     listed = list(axes)
@@ -109,6 +180,9 @@ def synthesis_context(
                 "segments": segments,
                 "ideas_width": round(_BAR_MAX * ideas / largest, 1),
                 "distinct_width": round(_BAR_MAX * distinct / largest, 1),
+                "plans": plans.get(axis_id, []) if axis_id is not None else [
+                    plan for other, axis_plans in plans.items() if other not in known for plan in axis_plans
+                ],
                 "clusters": [
                     {
                         "text": s.canonical_text,
