@@ -226,7 +226,8 @@ def test_synthesis_consolidates_objectives_actions_and_their_sub_fields(workshop
         item(3, "action", "Repérer les ménages modestes", "c-a1", "4", canonical=True, objective=objective,
              details=(Detail("Freins", "Manque de <b>moyens</b>"),)),
         item(4, "action", "Repérer les ménages modestes.", "c-a1", "4", objective=objective + ".",
-             details=(Detail("Freins", "manque de <b>moyens</b>"), Detail("Partenaires", "CCAS"))),
+             details=(Detail("Frein", "manque de <b>moyens</b>"), Detail("Partenaires", "CCAS"),
+                      Detail("freins", "Délais"))),
         item(5, "action", "Former les travailleurs sociaux", "c-a2", "4", canonical=True, objective=objective),
         item(6, "postit", "Isoler les logements", "c-p", "4", canonical=True),
         item(7, "action", "Demander l'exemplarité des pouvoirs publics", "c-a3", "2", canonical=True),
@@ -243,7 +244,7 @@ def test_synthesis_consolidates_objectives_actions_and_their_sub_fields(workshop
                         "text": "Repérer les ménages modestes",
                         "times": 2,
                         "fields": [
-                            {"field": "Freins", "texts": ["Manque de <b>moyens</b>"]},
+                            {"field": "Freins", "texts": ["Manque de <b>moyens</b>", "Délais"]},
                             {"field": "Partenaires", "texts": ["CCAS"]},
                         ],
                     },

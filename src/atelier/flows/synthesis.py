@@ -97,12 +97,14 @@ def action_plans(
             {
                 "text": action_summary.canonical_text if action_summary is not None else c.text,
                 "times": 0,
-                "fields": defaultdict(dict),
+                "fields": {},
             },
         )
         action["times"] += 1
         for detail in c.details:
-            action["fields"][detail.field].setdefault(normalize_for_match(detail.text), detail.text)
+            # "Risque" and "Risques" head one field, named as first written.
+            field = action["fields"].setdefault(_field_key(detail.field), {"field": detail.field, "texts": {}})
+            field["texts"].setdefault(normalize_for_match(detail.text), detail.text)
     return {
         axis: [
             {
@@ -113,7 +115,8 @@ def action_plans(
                         "text": action["text"],
                         "times": action["times"],
                         "fields": [
-                            {"field": field, "texts": list(texts.values())} for field, texts in action["fields"].items()
+                            {"field": field["field"], "texts": list(field["texts"].values())}
+                            for field in action["fields"].values()
                         ],
                     }
                     for action in plan["actions"].values()
@@ -123,6 +126,12 @@ def action_plans(
         ]
         for axis, by_objective in plans.items()
     }
+
+
+def _field_key(label: str) -> str:
+    """A sub-field's label without accents, case or plural mark."""
+    folded = normalize_for_match(label)
+    return folded[:-1] if folded.endswith("s") else folded
 
 
 def synthesis_context(
