@@ -7,6 +7,7 @@ import dataclasses
 import json
 from datetime import datetime
 
+import docx
 import openpyxl
 import pandas as pd
 import pytest
@@ -15,6 +16,7 @@ from atelier.extract.records import BBox, Contribution, Detail, DocumentResult
 from atelier.flows import outputs
 from atelier.flows.pipeline import write_run_outputs
 from atelier.flows.synthesis import action_plans, render_synthesis, synthesis_context
+from atelier.flows.synthesis_docx import synthesis_document
 from atelier.nlp.dedup import summarize_clusters
 from atelier.nlp.workshop import load_workshop
 
@@ -271,6 +273,37 @@ def test_synthesis_consolidates_objectives_actions_and_their_sub_fields(workshop
     assert plan.count("moyens") == 1 and "<dd>CCAS</dd>" in plan and "Isoler les logements" not in plan
 
 
+def test_synthesis_docx_holds_what_the_page_shows(records, documents, workshop, tmp_path):
+    damaged = dataclasses.replace(records[1], idea_id="abababababab-0009", text="Texte\x01 abîmé", cluster_id="c-9")
+    items = [*records, damaged]
+    context = synthesis_context(
+        workshop=workshop, contributions=items, clusters=summarize_clusters(items), documents=documents,
+        generated_at=datetime(2024, 5, 1),
+    )  # fmt: skip
+    path = outputs.write_synthesis_docx(synthesis_document(context), tmp_path)
+    assert path == tmp_path / "synthesis.docx"
+    document = docx.Document(str(path))
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings == [
+        "En chiffres", "Répartition par axe", "Les idées, axe par axe", "Objectifs, actions et freins, axe par axe",
+        "Idées à vérifier", "Sources",
+    ]  # fmt: skip
+    texts = [p.text for p in document.paragraphs]
+    assert texts[0] == workshop.title and "01/05/2024" in texts[1]
+    assert "2 documents lus" not in texts[3] and texts[3].startswith("1 document lu ; 4 contributions ; 3 idées")
+    # Post-its are plain text in Word: the script tag is shown as written, the control character dropped.
+    assert any(t.startswith(SCRIPT_POSTIT) for t in texts) and "Texte abîmé (post-it ; 1 fois)" in texts
+    assert "Objectif : Favoriser l'emploi des jeunes" in texts
+    assert "Freins : Manque de financement" in texts and "Partenaires : Mission locale, Pôle emploi" in texts
+    by_axis, _, sources = ([[cell.text for cell in row.cells] for row in table.rows] for table in document.tables)
+    assert by_axis[0] == ["Axe", "post-it", "objectifs", "actions", "contributions", "idées distinctes"]
+    assert by_axis[5] == ["Axe 5 – Améliorer la santé publique", "3", "0", "0", "3", "2"]
+    assert sources[1:] == [
+        ["rapport.pdf (abababababab)", "4", "3", "lu\nattention : page 4 scannée non lue (OCR indisponible)"],
+        ["vide.pdf", "0", "0", "non lu : fichier vide (0 octet)"],
+    ]
+
+
 def test_details_csv_one_row_per_detail(records, tmp_path):
     path = outputs.write_details(records, tmp_path)
     frame = pd.read_csv(path, dtype=str)
@@ -490,3 +523,4 @@ def test_write_run_outputs_writes_every_file_but_the_manifest(records, documents
     assert sorted(p.name for p in out.iterdir()) == names
     html = (out / outputs.SYNTHESIS_HTML).read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and 'lang="fr"' in html
+    assert "<td>vide.pdf</td>" in html  # a document never read has no hash to show, not "()"

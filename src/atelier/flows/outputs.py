@@ -16,12 +16,15 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from atelier.extract.records import KINDS, Contribution, DocumentResult
 from atelier.nlp.dedup import ClusterSummary
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
 
 IDEA_COLUMNS: tuple[str, ...] = (
     "idea_id",
@@ -67,9 +70,10 @@ DETAILS_CSV = "details.csv"
 CLUSTERS_CSV = "clusters.csv"
 MANIFEST_JSON = "manifest.json"
 SYNTHESIS_HTML = "synthesis.html"
+SYNTHESIS_DOCX = "synthesis.docx"
 IDEAS_XLSX = "ideas.xlsx"
 OUTPUT_FILES: tuple[str, ...] = (
-    IDEAS_PARQUET, IDEAS_CSV, DETAILS_CSV, CLUSTERS_CSV, IDEAS_XLSX, MANIFEST_JSON, SYNTHESIS_HTML
+    IDEAS_PARQUET, IDEAS_CSV, DETAILS_CSV, CLUSTERS_CSV, IDEAS_XLSX, MANIFEST_JSON, SYNTHESIS_HTML, SYNTHESIS_DOCX
 )
 # The sheets of `ideas.xlsx`: the tables of ideas.csv, clusters.csv and details.csv.
 IDEAS_SHEET, CLUSTERS_SHEET, DETAILS_SHEET = "Idées", "Groupes", "Détails"
@@ -290,6 +294,13 @@ def write_manifest(manifest: Mapping[str, Any], out: Path) -> Path:
 
 def write_synthesis(html: str, out: Path) -> Path:
     return write_text_atomic(Path(out) / SYNTHESIS_HTML, html)
+
+
+def write_synthesis_docx(document: DocxDocument, out: Path) -> Path:
+    path = Path(out) / SYNTHESIS_DOCX
+    with atomic_path(path) as temporary:
+        document.save(str(temporary))
+    return path
 
 
 def write_run_workbook(contributions: Sequence[Contribution], summaries: Sequence[ClusterSummary], out: Path) -> Path:

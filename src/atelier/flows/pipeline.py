@@ -24,7 +24,8 @@ from atelier.extract.records import Contribution, DocumentResult
 from atelier.flows import outputs
 from atelier.flows.inputs import InputFile, TransientReadError, collect_inputs, extract_input, read_input
 from atelier.flows.modeling import ModelChoice, choose_model, french
-from atelier.flows.synthesis import render_synthesis
+from atelier.flows.synthesis import synthesis_context, synthesis_html
+from atelier.flows.synthesis_docx import synthesis_document
 from atelier.nlp.classify import classify_contributions
 from atelier.nlp.dedup import ClusterSummary, deduplicate_contributions, summarize_clusters
 from atelier.nlp.dedup_settings import DedupSettings
@@ -157,7 +158,7 @@ def write_run_outputs(
     generated_at: datetime,
 ) -> list[Path]:
     """The dataset files and the synthesis of a run, each written atomically (the manifest comes after)."""
-    html = render_synthesis(
+    context = synthesis_context(
         workshop=workshop,
         contributions=contributions,
         clusters=clusters,
@@ -174,7 +175,8 @@ def write_run_outputs(
     except outputs.WorkbookTooLarge as error:
         (Path(out) / outputs.IDEAS_XLSX).unlink(missing_ok=True)  # not a previous run's
         _say(f"{outputs.IDEAS_XLSX} non écrit : {error} (les fichiers CSV et Parquet sont complets).", logging.WARNING)
-    files.append(outputs.write_synthesis(html, out))
+    files.append(outputs.write_synthesis(synthesis_html(context), out))
+    files.append(outputs.write_synthesis_docx(synthesis_document(context), out))
     return files
 
 

@@ -296,4 +296,9 @@ def render_synthesis(
         generated_at=generated_at,
         attention_threshold=attention_threshold,
     )
+    return synthesis_html(context)
+
+
+def synthesis_html(context: Mapping[str, Any]) -> str:
+    """The synthesis page of a context (`synthesis_context`)."""
     return _environment().get_template(TEMPLATE_NAME).render(**context)

@@ -1,0 +1,156 @@
+"""The synthesis of a run as a Word document: the draft a consultant edits into the report.
+
+Built from the same plain values as the HTML page (`synthesis.synthesis_context`), with Word's
+own styles (headings, lists, tables), so that the consultant restyles it with their template.
+Texts from the reports are written as plain text runs; the characters XML cannot hold (control
+characters of a damaged PDF) are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import docx
+from docx.document import Document
+
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+TABLE_STYLE = "Table Grid"
+
+
+def _text(value: object) -> str:
+    return _NOT_IN_XML.sub("", str(value))
+
+
+def _plural(count: int, singular: str, plural: str) -> str:
+    return f"{count} {singular if count <= 1 else plural}"
+
+
+def _table(document: Document, header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = TABLE_STYLE
+    for cell, title in zip(table.rows[0].cells, header, strict=True):
+        cell.text = ""
+        cell.paragraphs[0].add_run(_text(title)).bold = True
+    for row in rows:
+        for cell, value in zip(table.add_row().cells, row, strict=True):
+            cell.text = _text(value)
+
+
+def _weight(times: int, documents: int = 0) -> str:
+    said = f"revient {times} fois" if times > 1 else "1 fois"
+    return said + (f", dans {documents} documents" if documents > 1 else "")
+
+
+def synthesis_document(context: Mapping[str, Any]) -> Document:
+    """The Word document of a synthesis context (`synthesis.synthesis_context`)."""
+    document = docx.Document()
+    document.core_properties.title = _text(f"Synthèse – {context['title']}")
+    document.core_properties.language = "fr-FR"
+    document.add_heading(_text(context["title"]), level=0)
+    document.add_paragraph(
+        _text(
+            f"Synthèse générée automatiquement le {context['generated_at']} (atelier « {context['workshop_id']} »). "
+            "Les axes attribués par le modèle sont à relire."
+        )
+    ).runs[0].italic = True
+
+    document.add_heading("En chiffres", level=1)
+    figures = [
+        _plural(context["documents_ok"], "document lu", "documents lus"),
+        _plural(context["ideas"], "contribution", "contributions"),
+        _plural(context["distinct"], "idée distincte", "idées distinctes"),
+        *(f"{kind['count']} {kind['label']}" for kind in context["per_kind"]),
+    ]
+    document.add_paragraph(" ; ".join(figures) + ".")
+
+    document.add_heading("Répartition par axe", level=1)
+    _table(
+        document,
+        ["Axe", *(kind["label"] for kind in context["kinds"]), "contributions", "idées distinctes"],
+        [
+            [axis["title"], *(axis["per_kind"][kind["kind"]] for kind in context["kinds"]), axis["ideas"], axis["distinct"]]
+            for axis in context["axes"]
+        ],
+    )
+
+    document.add_heading("Les idées, axe par axe", level=1)
+    for axis in context["axes"]:
+        document.add_heading(_text(axis["title"]), level=2)
+        if not axis["clusters"]:
+            document.add_paragraph("Aucune idée.")
+        for idea in axis["clusters"]:
+            paragraph = document.add_paragraph(_text(idea["text"]) + " ", style="List Bullet")
+            paragraph.add_run(_text(f"({idea['kinds']} ; {_weight(idea['size'], idea['documents'])})")).italic = True
+
+    document.add_heading("Objectifs, actions et freins, axe par axe", level=1)
+    for axis in context["axes"]:
+        if not axis["plans"]:
+            continue
+        document.add_heading(_text(axis["title"]), level=2)
+        for plan in axis["plans"]:
+            title = f"Objectif : {plan['objective']}" if plan["objective"] else "Actions sans objectif"
+            if plan["times"] > 1:
+                title += f" ({_weight(plan['times'])})"
+            document.add_heading(_text(title), level=3)
+            if not plan["actions"]:
+                document.add_paragraph("Aucune action sous cet objectif.")
+            for action in plan["actions"]:
+                paragraph = document.add_paragraph(_text(action["text"]), style="List Bullet")
+                if action["times"] > 1:
+                    paragraph.add_run(_text(f" ({_weight(action['times'])})")).italic = True
+                for field in action["fields"]:
+                    for text in field["texts"]:
+                        detail = document.add_paragraph(style="List Bullet 2")
+                        detail.add_run(_text(f"{field['field']} : ")).bold = True
+                        detail.add_run(_text(text))
+
+    document.add_heading("Idées à vérifier", level=1)
+    if context["attention"]:
+        document.add_paragraph(
+            _text(
+                f"Contributions sans axe, ou placées par le modèle avec une confiance inférieure à "
+                f"{context['attention_threshold']} : l'axe proposé est le plus probable, le second axe est indiqué "
+                "quand il est proche, les mots indiquent ce qui a pesé."
+            )
+        )
+        _table(
+            document,
+            ["Contribution", "Type", "Source", "Axe proposé", "Confiance", "Second axe", "Mots décisifs"],
+            [
+                [
+                    idea["text"] + (f" ({idea['times']} fois)" if idea["times"] > 1 else ""),
+                    idea["kind"],
+                    f"{idea['document']}, p. {idea['page']}",
+                    idea["axis"],
+                    idea["confidence"],
+                    idea["axis_2"],
+                    idea["evidence"],
+                ]
+                for idea in context["attention"]
+            ],
+        )
+    else:
+        document.add_paragraph(
+            _text(f"Aucune : toutes les contributions ont un axe attribué avec une confiance d'au moins "
+                  f"{context['attention_threshold']}.")
+        )
+
+    document.add_heading("Sources", level=1)
+    _table(
+        document,
+        ["Document", "Pages", "Contributions", "État"],
+        [
+            [
+                f"{source['name']} ({source['sha256']})" if source["sha256"] else source["name"],
+                source["pages"],
+                source["ideas"],
+                "\n".join(["lu", *(f"attention : {warning}" for warning in source["warnings"])])
+                if source["status"] == "ok"
+                else f"non lu : {source['error']}",
+            ]
+            for source in context["documents"]
+        ],
+    )
+    return document
