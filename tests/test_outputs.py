@@ -295,7 +295,17 @@ def test_synthesis_docx_holds_what_the_page_shows(records, documents, workshop, 
     assert any(t.startswith(SCRIPT_POSTIT) for t in texts) and "Texte abîmé (post-it ; 1 fois)" in texts
     assert "Objectif : Favoriser l'emploi des jeunes" in texts
     assert "Freins : Manque de financement" in texts and "Partenaires : Mission locale, Pôle emploi" in texts
-    by_axis, _, sources = ([[cell.text for cell in row.cells] for row in table.rows] for table in document.tables)
+    tables = [[[cell.text for cell in row.cells] for row in table.rows] for table in document.tables]
+    by_axis, attention, sources = tables
+    assert attention[0] == ["Contribution", "Axe proposé", "Second axe", "Mots décisifs"]
+    assert attention[1:] == [  # the one idea placed below the abstain threshold
+        [
+            "Créer une maison de santé dans les quartiers\npost-it, rapport.pdf, p. 2",
+            "5 – Améliorer la santé publique (42 %)",
+            "",
+            "",
+        ],
+    ]  # fmt: skip
     assert by_axis[0] == ["Axe", "post-it", "objectifs", "actions", "contributions", "idées distinctes"]
     assert by_axis[5] == ["Axe 5 – Améliorer la santé publique", "3", "0", "0", "3", "2"]
     assert sources[1:] == [

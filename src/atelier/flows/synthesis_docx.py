@@ -17,6 +17,7 @@ from docx.document import Document
 
 _NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 TABLE_STYLE = "Table Grid"
+FIRST_COLUMN_SHARE = 0.4
 
 
 def _text(value: object) -> str:
@@ -28,14 +29,24 @@ def _plural(count: int, singular: str, plural: str) -> str:
 
 
 def _table(document: Document, header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+    """A table whose first column, the text one, takes `FIRST_COLUMN_SHARE` of the page's width."""
     table = document.add_table(rows=1, cols=len(header))
     table.style = TABLE_STYLE
+    table.autofit = False
+    section = document.sections[-1]
+    width = section.page_width - section.left_margin - section.right_margin
+    first = int(width * FIRST_COLUMN_SHARE) if len(header) > 1 else width
+    widths = [first, *[(width - first) // (len(header) - 1)] * (len(header) - 1)]
     for cell, title in zip(table.rows[0].cells, header, strict=True):
         cell.text = ""
         cell.paragraphs[0].add_run(_text(title)).bold = True
     for row in rows:
         for cell, value in zip(table.add_row().cells, row, strict=True):
             cell.text = _text(value)
+    for column, column_width in zip(table.columns, widths, strict=True):
+        column.width = column_width  # the grid, which LibreOffice follows; Word follows the cells
+        for cell in column.cells:
+            cell.width = column_width
 
 
 def _weight(times: int, documents: int = 0) -> str:
@@ -117,14 +128,13 @@ def synthesis_document(context: Mapping[str, Any]) -> Document:
         )
         _table(
             document,
-            ["Contribution", "Type", "Source", "Axe proposé", "Confiance", "Second axe", "Mots décisifs"],
+            ["Contribution", "Axe proposé", "Second axe", "Mots décisifs"],
             [
                 [
-                    idea["text"] + (f" ({idea['times']} fois)" if idea["times"] > 1 else ""),
-                    idea["kind"],
-                    f"{idea['document']}, p. {idea['page']}",
-                    idea["axis"],
-                    idea["confidence"],
+                    idea["text"]
+                    + (f" ({idea['times']} fois)" if idea["times"] > 1 else "")
+                    + f"\n{idea['kind']}, {idea['document']}, p. {idea['page']}",
+                    f"{idea['axis']} ({idea['confidence']})",
                     idea["axis_2"],
                     idea["evidence"],
                 ]
