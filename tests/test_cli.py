@@ -247,12 +247,13 @@ def test_dedup_reads_excel_exports(runner, tmp_path, name, encoded, warning):
 def test_dedup_reads_an_excel_workbook(runner, tmp_path):
     # The first sheet, every cell as text: "0031" keeps its zeros, a number is read as written.
     texts = ["Créer une maison de santé", "Créer des maisons de santé", "= Réduire l'âge d'accès"]
-    frame = pd.DataFrame({"numero": ["0031", "0032", "0033"], "texte": texts})
+    frame = pd.DataFrame({"numero": ["0031", "0032", "0033"], "texte": texts, "votes": [3, 1, 12]})
     write_workbook({"Post-it": frame, "Autre": frame.iloc[:0]}, tmp_path / "postits.xlsx")
     result = runner.invoke(app, ["dedup", "postits.xlsx", "--out", "groupes.csv", "--text-column", "texte"])
     assert result.exit_code == 0, result.output
     out = read(tmp_path / "groupes.csv")
-    assert out[["numero", "texte"]].values.tolist() == frame.values.tolist()
+    assert out[["numero", "texte"]].values.tolist() == frame[["numero", "texte"]].values.tolist()
+    assert out["votes"].tolist() == ["3", "1", "12"]
     clusters = out["cluster_id"].tolist()
     assert clusters[0] == clusters[1] != clusters[2]
 
