@@ -33,14 +33,22 @@ _BAR_HEIGHT = 16
 _ROW_HEIGHT = 64
 
 
+def weight_phrase(times: int, documents: int = 0) -> str:
+    """How often an idea came up, as both renderings say it: "revient 6 fois, dans 3 documents"."""
+    said = f"revient {times} fois" if times > 1 else "1 fois"
+    return said + (f", dans {documents} documents" if documents > 1 else "")
+
+
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.PackageLoader("atelier.flows", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    environment.filters["weight"] = weight_phrase
+    return environment
 
 
 def _french_number(value: float, digits: int = 0) -> str:
@@ -227,9 +235,7 @@ def synthesis_context(
     labels = dict(axes)
     ok = [d for d in documents if d.status == "ok"]
     return {
-        "workshop_id": workshop.id,
         "title": workshop.title,
-        "generated_at": generated_at.strftime("%d/%m/%Y à %H:%M"),
         "documents": [
             {
                 "name": d.document,
@@ -268,6 +274,14 @@ def synthesis_context(
             for c in attention
         ],
         "attention_threshold": _percent(attention_threshold),
+        "notice": (
+            f"Synthèse générée automatiquement le {generated_at.strftime('%d/%m/%Y à %H:%M')} "
+            f"(atelier « {workshop.id} »). Les axes attribués par le modèle sont à relire."
+        ),
+        "nothing_to_check": (
+            "Aucune : toutes les contributions ont un axe attribué avec une confiance d'au moins "
+            f"{_percent(attention_threshold)}."
+        ),
         "multi_axis": sum(1 for c in contributions if c.axis_2),
     }
 

@@ -15,6 +15,8 @@ from typing import Any
 import docx
 from docx.document import Document
 
+from atelier.flows.synthesis import weight_phrase
+
 _NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 TABLE_STYLE = "Table Grid"
 FIRST_COLUMN_SHARE = 0.4
@@ -49,23 +51,13 @@ def _table(document: Document, header: Sequence[str], rows: Sequence[Sequence[ob
             cell.width = column_width
 
 
-def _weight(times: int, documents: int = 0) -> str:
-    said = f"revient {times} fois" if times > 1 else "1 fois"
-    return said + (f", dans {documents} documents" if documents > 1 else "")
-
-
 def synthesis_document(context: Mapping[str, Any]) -> Document:
     """The Word document of a synthesis context (`synthesis.synthesis_context`)."""
     document = docx.Document()
     document.core_properties.title = _text(f"Synthèse – {context['title']}")
     document.core_properties.language = "fr-FR"
     document.add_heading(_text(context["title"]), level=0)
-    document.add_paragraph(
-        _text(
-            f"Synthèse générée automatiquement le {context['generated_at']} (atelier « {context['workshop_id']} »). "
-            "Les axes attribués par le modèle sont à relire."
-        )
-    ).runs[0].italic = True
+    document.add_paragraph(_text(context["notice"])).runs[0].italic = True
 
     document.add_heading("En chiffres", level=1)
     figures = [
@@ -81,7 +73,7 @@ def synthesis_document(context: Mapping[str, Any]) -> Document:
         document,
         ["Axe", *(kind["label"] for kind in context["kinds"]), "contributions", "idées distinctes"],
         [
-            [axis["title"], *(axis["per_kind"][kind["kind"]] for kind in context["kinds"]), axis["ideas"], axis["distinct"]]
+            [axis["title"], *(axis["per_kind"][k["kind"]] for k in context["kinds"]), axis["ideas"], axis["distinct"]]
             for axis in context["axes"]
         ],
     )
@@ -93,7 +85,8 @@ def synthesis_document(context: Mapping[str, Any]) -> Document:
             document.add_paragraph("Aucune idée.")
         for idea in axis["clusters"]:
             paragraph = document.add_paragraph(_text(idea["text"]) + " ", style="List Bullet")
-            paragraph.add_run(_text(f"({idea['kinds']} ; {_weight(idea['size'], idea['documents'])})")).italic = True
+            weight = weight_phrase(idea["size"], idea["documents"])
+            paragraph.add_run(_text(f"({idea['kinds']} ; {weight})")).italic = True
 
     document.add_heading("Objectifs, actions et freins, axe par axe", level=1)
     for axis in context["axes"]:
@@ -103,14 +96,14 @@ def synthesis_document(context: Mapping[str, Any]) -> Document:
         for plan in axis["plans"]:
             title = f"Objectif : {plan['objective']}" if plan["objective"] else "Actions sans objectif"
             if plan["times"] > 1:
-                title += f" ({_weight(plan['times'])})"
+                title += f" ({weight_phrase(plan['times'])})"
             document.add_heading(_text(title), level=3)
             if not plan["actions"]:
                 document.add_paragraph("Aucune action sous cet objectif.")
             for action in plan["actions"]:
                 paragraph = document.add_paragraph(_text(action["text"]), style="List Bullet")
                 if action["times"] > 1:
-                    paragraph.add_run(_text(f" ({_weight(action['times'])})")).italic = True
+                    paragraph.add_run(_text(f" ({weight_phrase(action['times'])})")).italic = True
                 for field in action["fields"]:
                     for text in field["texts"]:
                         detail = document.add_paragraph(style="List Bullet 2")
@@ -142,10 +135,7 @@ def synthesis_document(context: Mapping[str, Any]) -> Document:
             ],
         )
     else:
-        document.add_paragraph(
-            _text(f"Aucune : toutes les contributions ont un axe attribué avec une confiance d'au moins "
-                  f"{context['attention_threshold']}.")
-        )
+        document.add_paragraph(_text(context["nothing_to_check"]))
 
     document.add_heading("Sources", level=1)
     _table(
