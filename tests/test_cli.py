@@ -392,6 +392,23 @@ def test_train_reports_the_decisions_it_uses(runner, tmp_path):
     assert "colonne « axis » absente" in result.stderr
 
 
+def test_train_and_evaluate_need_no_reports_folder(runner, ideas_csv, tmp_path):
+    """A consultant with a new workshop file and nothing else, in a folder of their own."""
+    (tmp_path / "mobilites.yaml").write_text(USER_WORKSHOP, encoding="utf-8")
+    labelled = {"Ajouter des arceaux à vélos devant la gare": "velo", "Un bus toutes les dix minutes": "bus"}
+    pd.DataFrame({"text": list(labelled), "axis": list(labelled.values())}).to_csv("etiquettes.csv", index=False)
+    # (evaluate finds no saved model in its folder: it trains one, as train did)
+    for command in (["train", "--no-cv", "--models", "m"], ["evaluate", "--labels", "etiquettes.csv", "--models", "n"]):
+        result = runner.invoke(app, [*command, "--workshop", "mobilites.yaml"])
+        assert result.exit_code == 0, result.output
+        assert "Pas de dossier data/raw ni d'option --input : apprentissage sur le fichier de l'atelier seul." in (
+            result.stderr
+        )
+    assert "F1 macro : 1.000" in result.stdout
+    result = runner.invoke(app, ["train", "--input", "rapports"])
+    assert result.exit_code == 1 and "rapports : chemin introuvable" in result.stderr
+
+
 def test_train_saves_a_model_that_classify_then_uses(runner, ideas_csv, tmp_path):
     (tmp_path / "data" / "raw").mkdir(parents=True)  # no report: the workshop's own examples only
     result = runner.invoke(app, ["train", "--models", "modeles"])
@@ -460,6 +477,24 @@ def test_evaluate_needs_ideas_placed_by_a_report(runner, tmp_path):
     result = runner.invoke(app, ["evaluate"])
     assert result.exit_code == 1
     assert "Pas assez d'idées étiquetées" in result.stderr
+
+
+@pytest.mark.skipif(not any(SAMPLES.glob("*.pdf")), reason="sample reports not generated yet")
+def test_train_does_not_learn_another_workshops_report_by_its_axis_numbers(runner, tmp_path):
+    raw = tmp_path / "data" / "raw"
+    raw.mkdir(parents=True)
+    sample = sorted(SAMPLES.glob("*.pdf"))[0]
+    shutil.copy(sample, raw / sample.name)
+    # Axes numbered 1 to 3 like the report's, about mobility: "AXE 2 : Emploi, économie et
+    # entreprise" is not this workshop's axis 2.
+    (tmp_path / "mobilite.yaml").write_text(
+        USER_WORKSHOP.replace("id: velo", 'id: "1"').replace("id: bus", 'id: "2"'), encoding="utf-8"
+    )
+    result = runner.invoke(app, ["train", "--workshop", "mobilite.yaml", "--models", "m", "--no-cv"])
+    assert result.exit_code == 0, result.output
+    assert "(0 idées étiquetées," in result.stdout
+    assert f"Avertissement : {sample.name} : aucun de ses titres d'axes" in result.stderr
+    assert "« AXE 2 : Emploi, économie et entreprise »" in result.stderr
 
 
 @pytest.mark.skipif(not any(SAMPLES.glob("*.pdf")), reason="sample reports not generated yet")

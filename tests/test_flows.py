@@ -206,6 +206,30 @@ def test_flow_reports_bad_documents_and_still_writes_every_output(tmp_path, pref
     assert "vide.pdf" in html and "fichier vide" in html
 
 
+def test_flow_does_not_place_ideas_by_the_axis_numbers_of_another_workshops_report(tmp_path, prefect_harness):
+    reports = tmp_path / "rapports"
+    reports.mkdir()
+    write_transcript(reports / "transcription.docx")  # "AXE 3 : Comment faire participer les citoyens ?"
+    workshop = tmp_path / "mobilite.yaml"
+    workshop.write_text(
+        "id: mobilite\ntitle: Atelier mobilité\naxes:\n"
+        + "".join(
+            f'  - id: "{number}"\n    label: "{label}"\n    description: "{label}, à Toulouse."\n'
+            for number, label in enumerate(["Transports en commun", "Vélo et marche", "Voiture partagée"], start=1)
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "resultats"
+    summary = run_pipeline(inputs=[reports], out=out, workshop=str(workshop), models_dir=tmp_path / "models")
+    ideas = pd.read_csv(out / "ideas.csv", dtype=str, keep_default_na=False)
+    assert set(ideas["text"]) == {DOCX_OBJECTIVE, DOCX_ACTION}
+    assert "document" not in set(ideas["axis_source"]) and set(ideas["stated_axis"]) == {""}
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    (warning,) = manifest["documents"][0]["warnings"]
+    assert warning.startswith("transcription.docx : aucun de ses titres d'axes (« AXE 3 : Comment faire participer")
+    assert summary.notes == (warning,)
+
+
 @needs_samples
 def test_flow_on_the_sample_reports(sample_run, saved_models):
     summary, out = sample_run

@@ -279,6 +279,17 @@ class _TrainingTexts(NamedTuple):
     unlabelled_groups: list[tuple[str, str, str] | None]
 
 
+def _training_inputs(given: Sequence[Path] | None) -> list[Path]:
+    """The reports whose placed ideas a model learns from: those given, else data/raw if it exists
+    (a workshop file alone is enough to train: cold start)."""
+    if given:
+        return list(given)
+    if DEFAULT_INPUT.is_dir():
+        return [DEFAULT_INPUT]
+    _say(f"Pas de dossier {DEFAULT_INPUT} ni d'option --input : apprentissage sur le fichier de l'atelier seul.")
+    return []
+
+
 def _training_data(
     workshop: Workshop, inputs: Sequence[Path], decisions: Sequence[tuple[str, str]] = ()
 ) -> _TrainingTexts:
@@ -289,7 +300,10 @@ def _training_data(
 
     documents = _extract_training_documents(inputs)
     contributions = [c for d in documents if d.status == "ok" for c in d.contributions]
-    contributions = place_by_headings(contributions, workshop)
+    placement = place_by_headings(contributions, workshop)
+    for note in placement.notes.values():
+        _say(f"Avertissement : {note}")
+    contributions = placement.contributions
     texts, labels = training_set(workshop, contributions, decisions)
     return _TrainingTexts(
         texts, labels, unlabelled_texts(workshop, contributions), unlabelled_theme_groups(workshop, contributions)
@@ -590,7 +604,8 @@ def train(
         typer.Option(
             "--input",
             "-i",
-            help="Rapports (PDF ou dossiers) dont les idées placées dans un axe servent d'exemples. Par défaut : data/raw.",
+            help="Rapports (PDF ou dossiers) dont les idées placées dans un axe servent d'exemples. "
+            "Par défaut : data/raw s'il existe.",
         ),
     ] = None,
     models: ModelsOption = DEFAULT_MODELS,
@@ -623,7 +638,7 @@ def train(
             f"Décisions d'analystes : {used} ligne(s) de {decisions_csv} avec un axe de l'atelier "
             f"({len(decisions) - used} ignorée(s))."
         )
-    texts, labels, unlabelled, groups = _training_data(config, input_paths or [DEFAULT_INPUT], decisions)
+    texts, labels, unlabelled, groups = _training_data(config, _training_inputs(input_paths), decisions)
     nlp = _load_language()
     try:
         model = train_axis_model(config, texts, labels, nlp, unlabelled=unlabelled, unlabelled_groups=groups)
@@ -663,7 +678,11 @@ def evaluate(
     workshop: WorkshopOption = None,
     input_paths: Annotated[
         list[Path] | None,
-        typer.Option("--input", "-i", help="Rapports dont les idées placées dans un axe sont évaluées. Par défaut : data/raw."),
+        typer.Option(
+            "--input",
+            "-i",
+            help="Rapports dont les idées placées dans un axe sont évaluées. Par défaut : data/raw s'il existe.",
+        ),
     ] = None,
     labels_csv: Annotated[
         Path | None,
@@ -688,7 +707,7 @@ def evaluate(
     config = _load_workshop(workshop)
     directory = model_directory(config, models)
     if labels_csv is None:
-        texts, labels, unlabelled, _ = _training_data(config, input_paths or [DEFAULT_INPUT])
+        texts, labels, unlabelled, _ = _training_data(config, _training_inputs(input_paths))
         nlp = _load_language()
         try:
             report = cross_validate(config, texts, labels, nlp, folds=folds, unlabelled=unlabelled)
@@ -710,7 +729,7 @@ def evaluate(
         try:
             if model is None:
                 _say(f"Aucun modèle enregistré pour « {config.id} » : entraînement à la volée.")
-                texts, labels, unlabelled, groups = _training_data(config, input_paths or [DEFAULT_INPUT])
+                texts, labels, unlabelled, groups = _training_data(config, _training_inputs(input_paths))
                 model = train_axis_model(
                     config,
                     texts,

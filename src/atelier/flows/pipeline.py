@@ -11,7 +11,7 @@ import logging
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -252,9 +252,16 @@ def run_pipeline(
 
     contributions = [c for d in documents if d.status == "ok" for c in d.contributions]
     with watch.stage("place"):
-        contributions = place_by_headings(contributions, config)
+        placement = place_by_headings(contributions, config)
+    contributions = placement.contributions
+    notes: list[str] = list(placement.notes.values())
+    for note in notes:
+        _say(note, logging.WARNING)
+    documents = [
+        replace(d, warnings=(*d.warnings, placement.notes[d.document])) if d.document in placement.notes else d
+        for d in documents
+    ]
     model_info: dict[str, Any] = {"version": None, "origin": None, "note": "aucune contribution à classer"}
-    notes: list[str] = []
     clusters: list[ClusterSummary] = []
     choice: ModelChoice | None = None
     if contributions:

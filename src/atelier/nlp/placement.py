@@ -1,35 +1,102 @@
 """Where the report itself places an idea: a heading that names an axis of the workshop.
 
-Extraction records the "AXE n" number a heading states (`stated_axis`); a heading that gives an
-axis's label without its number ("Emploi, économie et entreprise") is matched here, since
-extraction knows nothing of a workshop's axes.
+Extraction records the number an "AXE n" heading gives (`stated_axis`) and knows nothing of a
+workshop's axes; the headings are read against the workshop here:
+
+- a heading that gives an axis's label without its number ("Emploi, économie et entreprise")
+  places its objectives and actions in that axis;
+- a numbered heading whose words name another axis of the workshop ("AXE 1 : Améliorer la santé
+  publique", where the workshop's axis 1 is another one) places them by its words: the report
+  numbers its axes otherwise;
+- a report with numbered headings none of which names an axis of the workshop by its words places
+  nothing: it is the report of another workshop (or the workshop was mistaken), and its numbers
+  would put its ideas in this workshop's axes of the same numbers. Its ideas are classified by
+  the model like any other.
+
+A numbered heading whose words name no axis, in a report where others do, keeps its number (the
+workshop file words that axis otherwise). Each report placed otherwise than by its numbers gets a
+note (French, for the user). Post-its are left alone: their category row is a theme of
+discussion, not a placement.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections import defaultdict
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import NamedTuple
 
 from atelier.extract.records import Contribution
-from atelier.nlp.workshop import Workshop, match_axis
+from atelier.nlp.workshop import Workshop, match_axis, match_axis_label, split_axis_heading
 
 
-def place_by_headings(contributions: Sequence[Contribution], workshop: Workshop) -> list[Contribution]:
-    """Copies in which objectives and actions under a heading naming an axis have that axis as `stated_axis`.
+class Placement(NamedTuple):
+    contributions: list[Contribution]  # copies, in input order, with the workshop axis the report states
+    notes: dict[str, str]  # document -> why its numbered headings were not followed (French)
 
-    Post-its are left alone: their category row is a theme of discussion, not a placement.
-    """
+
+def place_by_headings(contributions: Sequence[Contribution], workshop: Workshop) -> Placement:
+    """Copies whose `stated_axis` is the axis of `workshop` their report places them in (None if none)."""
 
     @lru_cache(maxsize=None)
     def axis_of(heading: str) -> str | None:
         return match_axis(workshop, heading) if heading.strip() else None
 
+    @lru_cache(maxsize=None)
+    def axis_named_by(heading: str) -> str | None:
+        """The axis a heading's words name, whatever number it gives."""
+        return match_axis_label(workshop, split_axis_heading(heading)[1])
+
+    headings: dict[str, dict[str, str]] = defaultdict(dict)  # document -> numbered heading -> its number
+    for contribution in contributions:
+        if contribution.stated_axis is not None and contribution.kind != "postit":
+            number, words = split_axis_heading(contribution.category)
+            if number == contribution.stated_axis and words.strip():
+                headings[contribution.document][contribution.category] = number
+    foreign: set[str] = set()
+    renumbered: dict[tuple[str, str], str] = {}  # (document, heading) -> the axis its words name
+    notes: dict[str, str] = {}
+    for document, numbered in headings.items():
+        named = {heading: axis_named_by(heading) for heading in numbered}
+        if not any(named.values()):
+            foreign.add(document)
+            notes[document] = _foreign_note(document, sorted(numbered), workshop)
+            continue
+        moved = {heading: axis for heading, axis in named.items() if axis is not None and axis != numbered[heading]}
+        if moved:
+            renumbered.update({(document, heading): axis for heading, axis in moved.items()})
+            notes[document] = _renumbered_note(document, moved, workshop)
+
     placed = []
     for contribution in contributions:
-        if contribution.stated_axis is None and contribution.kind != "postit":
-            axis = axis_of(contribution.category)
-            if axis is not None:
+        if contribution.kind != "postit":
+            if contribution.document in foreign:
+                axis = axis_named_by(contribution.category)
+            elif (contribution.document, contribution.category) in renumbered:
+                axis = renumbered[contribution.document, contribution.category]
+            elif contribution.stated_axis is None:
+                axis = axis_of(contribution.category)
+            else:
+                axis = contribution.stated_axis
+            if axis != contribution.stated_axis:
                 contribution = dataclasses.replace(contribution, stated_axis=axis)
         placed.append(contribution)
-    return placed
+    return Placement(placed, notes)
+
+
+def _foreign_note(document: str, headings: Sequence[str], workshop: Workshop) -> str:
+    shown = " ; ".join(f"« {heading} »" for heading in headings[:3]) + (" ; …" if len(headings) > 3 else "")
+    return (
+        f"{document} : aucun de ses titres d'axes ({shown}) ne nomme un axe de l'atelier « {workshop.id} » ; "
+        "ses numéros d'axes ne sont pas suivis et ses idées sont classées par le modèle. Si ce rapport est bien "
+        "celui de l'atelier, reprenez les intitulés de ses axes dans le fichier de l'atelier."
+    )
+
+
+def _renumbered_note(document: str, moved: dict[str, str], workshop: Workshop) -> str:
+    shown = " ; ".join(f"« {heading} » → axe {axis}" for heading, axis in sorted(moved.items()))
+    return (
+        f"{document} : ses titres d'axes nomment des axes de l'atelier « {workshop.id} » sous d'autres numéros ; "
+        f"ses idées sont placées d'après les intitulés ({shown})."
+    )

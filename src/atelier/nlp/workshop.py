@@ -251,13 +251,25 @@ def _parse_settings(raw: Any, source: str) -> WorkshopSettings:
 
 def match_axis(workshop: Workshop, heading: str, *, min_score: float = HEADING_MATCH_MIN_SCORE) -> str | None:
     """The axis a heading names: by its number ("AXE 2 : …" → "2") or by a label it resembles."""
+    number, rest = split_axis_heading(heading)
+    if number in workshop.axis_ids:
+        return number
+    return match_axis_label(workshop, rest, min_score=min_score)
+
+
+def split_axis_heading(heading: str) -> tuple[str | None, str]:
+    """("2", "emploi, economie et entreprise") for "AXE 2 : Emploi, économie et entreprise":
+    the number a heading gives (None if none) and the rest of it, normalised."""
     normalized = normalize_for_match(heading)
     number = AXIS_NUMBER_PATTERN.match(normalized)
-    if number:
-        axis_id = str(int(number.group(1)))
-        if axis_id in workshop.axis_ids:
-            return axis_id
-        normalized = normalized[number.end() :]
+    if number is None:
+        return None, normalized
+    return str(int(number.group(1))), normalized[number.end() :]
+
+
+def match_axis_label(workshop: Workshop, text: str, *, min_score: float = HEADING_MATCH_MIN_SCORE) -> str | None:
+    """The axis whose label `text` resembles (whole, or one part of "title : subtitle"); numbers play no part."""
+    normalized = normalize_for_match(text)
     labels = {axis.id: normalize_for_match(axis.label) for axis in workshop.axes}
     # The whole heading, then each part of "title : subtitle" on its own.
     candidates = [normalized, *(part for part in normalized.split(":") if part.strip())]
