@@ -77,6 +77,14 @@ def ideas_csv(tmp_path):
     return path
 
 
+def copy_a_sample(folder: Path) -> Path:
+    """The first sample report, copied into `folder` (made if need be)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    sample = sorted(SAMPLES.glob("*.pdf"))[0]
+    shutil.copy(sample, folder / sample.name)
+    return sample
+
+
 def read(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
@@ -442,10 +450,7 @@ def test_train_saves_a_model_that_classify_then_uses(runner, ideas_csv, tmp_path
 
 @pytest.mark.skipif(not any(SAMPLES.glob("*.pdf")), reason="sample reports not generated yet")
 def test_train_then_evaluate_write_grouped_cross_validation_to_the_card(runner, tmp_path):
-    raw = tmp_path / "data" / "raw"
-    raw.mkdir(parents=True)
-    sample = sorted(SAMPLES.glob("*.pdf"))[0]
-    shutil.copy(sample, raw / sample.name)
+    copy_a_sample(tmp_path / "data" / "raw")
     result = runner.invoke(app, ["train", "--models", "modeles", "--folds", "3"])
     assert result.exit_code == 0, result.output
     card = json.loads((tmp_path / "modeles" / "atelier6" / "card.json").read_text(encoding="utf-8"))
@@ -481,10 +486,7 @@ def test_evaluate_needs_ideas_placed_by_a_report(runner, tmp_path):
 
 @pytest.mark.skipif(not any(SAMPLES.glob("*.pdf")), reason="sample reports not generated yet")
 def test_train_does_not_learn_another_workshops_report_by_its_axis_numbers(runner, tmp_path):
-    raw = tmp_path / "data" / "raw"
-    raw.mkdir(parents=True)
-    sample = sorted(SAMPLES.glob("*.pdf"))[0]
-    shutil.copy(sample, raw / sample.name)
+    sample = copy_a_sample(tmp_path / "data" / "raw")
     # Axes numbered 1 to 3 like the report's, about mobility: "AXE 2 : Emploi, économie et
     # entreprise" is not this workshop's axis 2.
     (tmp_path / "mobilite.yaml").write_text(
@@ -500,9 +502,7 @@ def test_train_does_not_learn_another_workshops_report_by_its_axis_numbers(runne
 @pytest.mark.skipif(not any(SAMPLES.glob("*.pdf")), reason="sample reports not generated yet")
 def test_run_on_a_batch_with_a_bad_file(runner, tmp_path, prefect_harness):
     reports = tmp_path / "rapports"
-    reports.mkdir()
-    sample = sorted(SAMPLES.glob("*.pdf"))[0]
-    shutil.copy(sample, reports / sample.name)
+    sample = copy_a_sample(reports)
     (reports / "tronque.pdf").write_bytes(sample.read_bytes()[:2000])
     result = runner.invoke(app, ["run", "rapports", "--out", "resultats"])
     assert result.exit_code == 0, result.output
