@@ -500,6 +500,20 @@ def test_train_does_not_learn_another_workshops_report_by_its_axis_numbers(runne
 
 
 @pytest.mark.skipif(not any(SAMPLES.glob("*.pdf")), reason="sample reports not generated yet")
+@pytest.mark.parametrize(
+    "out, reason",
+    [("resultats", "resultats : c'est un fichier, pas un dossier."),
+     ("resultats/2024", "resultats/2024 : resultats est un fichier, pas un dossier.")],
+)
+def test_run_refuses_an_output_folder_it_cannot_write_before_reading_anything(runner, tmp_path, out, reason):
+    copy_a_sample(tmp_path / "rapports")
+    (tmp_path / "resultats").write_text("un fichier, pas un dossier", encoding="utf-8")
+    result = runner.invoke(app, ["run", "rapports", "--out", out])
+    assert result.exit_code == 1
+    assert result.stderr == f"Erreur : {reason}\n"  # one line, before any report is read
+
+
+@pytest.mark.skipif(not any(SAMPLES.glob("*.pdf")), reason="sample reports not generated yet")
 def test_run_on_a_batch_with_a_bad_file(runner, tmp_path, prefect_harness):
     reports = tmp_path / "rapports"
     sample = copy_a_sample(reports)

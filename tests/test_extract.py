@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 from collections import Counter
 from pathlib import Path
@@ -12,6 +13,7 @@ from reportlab.pdfgen import canvas
 
 from atelier.extract.document import extract_document
 from atelier.extract.settings import ExtractionSettings
+from atelier.extract.system import os_error_reason
 from samples.render import EXPECTED_DIR, OUTPUTS, VARIANTS, render_document
 from tests.expected_items import expected as expected_items
 from tests.expected_items import extracted
@@ -113,7 +115,15 @@ def test_bad_inputs_give_one_line_french_reasons(tmp_path):
     assert "pas un PDF" in reasons["notes.pdf"]
     assert "endommagé" in reasons["tronque.pdf"]
     assert "chiffré" in reasons["chiffre.pdf"]
-    assert "illisible" in reasons["absent.pdf"]
+    assert reasons["absent.pdf"] == "fichier illisible (chemin introuvable)"
+
+
+def test_os_errors_are_said_in_french_and_others_in_the_systems_words(tmp_path):
+    with pytest.raises(IsADirectoryError) as raised:
+        tmp_path.read_bytes()
+    assert os_error_reason(raised.value) == "c'est un dossier"
+    assert os_error_reason(OSError(errno.ETIMEDOUT, "Connection timed out")) == "Connection timed out"
+    assert os_error_reason(OSError("sans numéro")) == "sans numéro"
 
 
 def test_two_thousand_page_file_is_refused_quickly_by_the_default_limit(tmp_path):

@@ -25,6 +25,7 @@ from atelier.extract.layout import Line, Word, group_lines, page_words, prose_si
 from atelier.extract.ocr import OcrUnavailable, needs_ocr, ocr_page, unavailable_reason
 from atelier.extract.records import Contribution, DocumentResult
 from atelier.extract.settings import ExtractionSettings
+from atelier.extract.system import os_error_reason
 from atelier.extract.tables import Draft, TableReader
 from atelier.extract.text import fold, starts_list_item
 
@@ -89,7 +90,7 @@ def read_document_bytes(path: Path, settings: ExtractionSettings) -> bytes:
     try:
         size = path.stat().st_size
     except OSError as error:
-        raise UnreadableDocument(f"fichier illisible ({error.strerror or error})") from error
+        raise UnreadableDocument(f"fichier illisible ({os_error_reason(error)})") from error
     if size == 0:
         raise UnreadableDocument("fichier vide (0 octet)")
     if size > settings.max_bytes:
@@ -97,7 +98,7 @@ def read_document_bytes(path: Path, settings: ExtractionSettings) -> bytes:
     try:
         return path.read_bytes()
     except OSError as error:
-        raise UnreadableDocument(f"fichier illisible ({error.strerror or error})") from error
+        raise UnreadableDocument(f"fichier illisible ({os_error_reason(error)})") from error
 
 
 def extract_pdf_bytes(data: bytes, name: str, path: str, settings: ExtractionSettings) -> DocumentResult:

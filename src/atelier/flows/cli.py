@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Annotated, NamedTuple, NoReturn
 
 import typer
 
+from atelier.extract.system import os_error_reason
+
 if TYPE_CHECKING:
     import pandas as pd
     import spacy
@@ -122,7 +124,7 @@ def _decoded_text(path: Path) -> str:
     try:
         data = path.read_bytes()
     except OSError as error:
-        _fail(f"{path} : lecture impossible ({error.strerror or error}).")
+        _fail(f"{path} : lecture impossible ({os_error_reason(error)}).")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16")
@@ -244,7 +246,7 @@ def _write_table(frame: pd.DataFrame, path: Path) -> None:
     except WorkbookTooLarge as error:
         _fail(f"{path} : {error} ; écrivez un CSV à la place.")
     except OSError as error:
-        _fail(f"{path} : écriture impossible ({error.strerror or error}).")
+        _fail(f"{path} : écriture impossible ({os_error_reason(error)}).")
 
 
 def _with_columns(frame: pd.DataFrame, columns: dict[str, list[object]]) -> pd.DataFrame:
@@ -426,12 +428,14 @@ def run(
 ) -> None:
     """Chaîne complète : extraction, classement par axe, dédoublonnage, jeu de données et synthèse."""
     from atelier.flows.inputs import InputError, collect_inputs
+    from atelier.flows.outputs import OutputError, check_output_directory
 
     given = list(inputs) if inputs else [DEFAULT_INPUT]
-    _load_workshop(workshop)  # a bad --workshop fails here, before Prefect starts
+    _load_workshop(workshop)  # a bad --workshop or --out fails here, before Prefect starts
     try:
+        check_output_directory(out)
         paths = collect_inputs(given)
-    except InputError as error:
+    except (InputError, OutputError) as error:
         _fail(str(error))
     if not paths:
         _fail(f"aucun fichier PDF ou DOCX trouvé dans {', '.join(map(str, given))}.")
@@ -449,10 +453,10 @@ def run(
                 workshop=workshop,
                 models_dir=models,
             )
-    except (AxisModelError, LanguageModelError, WorkshopError, InputError) as error:
+    except (AxisModelError, LanguageModelError, WorkshopError, InputError, OutputError) as error:
         _fail(str(error))
     except OSError as error:
-        _fail(f"{getattr(error, 'filename', None) or out} : {error.strerror or error}")
+        _fail(f"{getattr(error, 'filename', None) or out} : {os_error_reason(error)}")
 
     typer.echo(f"Résultats écrits dans {summary.out} :")
     for file in summary.files:
@@ -657,7 +661,7 @@ def train(
     try:
         save_axis_model(type(model)(pipeline=model.pipeline, card=card), directory)
     except OSError as error:
-        _fail(f"{directory} : écriture impossible ({error.strerror or error}).")
+        _fail(f"{directory} : écriture impossible ({os_error_reason(error)}).")
     typer.echo(f"Modèle {model.version} enregistré dans {directory}")
     typer.echo(f"Atelier : {config.id} – {config.title}")
     counts = card.get("n_training_texts", {})

@@ -187,6 +187,23 @@ def clusters_frame(summaries: Iterable[ClusterSummary]) -> pd.DataFrame:
 # ---------------------------------------------------------------- atomic writing
 
 
+class OutputError(Exception):
+    """The output folder of a run cannot be written; the message is French."""
+
+
+def check_output_directory(out: Path) -> None:
+    """Raise `OutputError` unless `out` is a folder that can be written, or can be made in one:
+    checked before a run, so that it does not end, after all its work, on a folder it cannot write."""
+    out = Path(out)
+    existing = next((path for path in (out, *out.parents) if path.exists()), Path("."))
+    if existing == out and not out.is_dir():
+        raise OutputError(f"{out} : c'est un fichier, pas un dossier.")
+    if not existing.is_dir():
+        raise OutputError(f"{out} : {existing} est un fichier, pas un dossier.")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise OutputError(f"{out} : écriture impossible dans {existing} (permission refusée).")
+
+
 @contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
     """Yield a temporary path next to `path`; rename it onto `path` only if the block succeeds."""

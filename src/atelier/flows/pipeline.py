@@ -235,6 +235,7 @@ def run_pipeline(
     with watch.stage("workshop"):
         config = load_workshop(workshop)
     with watch.stage("collect"):
+        outputs.check_output_directory(out)
         paths = collect_inputs(inputs)
     _say(f"Atelier « {config.id} » : {len(paths)} fichier(s) à lire.")
 
