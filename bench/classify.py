@@ -134,9 +134,9 @@ def annotator_agreement(first: list[str], second: list[str], axis_ids: list[str]
 
 def main() -> None:
     from atelier.flows.inputs import collect_inputs, extract_files
+    from atelier.flows.modeling import MODEL_FILE, load_axis_model, save_axis_model
     from atelier.nlp.axis_data import training_set, unlabelled_texts, unlabelled_theme_groups, with_context
     from atelier.nlp.axis_evaluation import cross_validate, evaluate_model, scores_report
-    from atelier.nlp.axis_model import MODEL_FILE, load_axis_model, save_axis_model
     from atelier.nlp.axis_settings import ClassifierSettings
     from atelier.nlp.axis_training import train_axis_model
     from atelier.nlp.classify import classify_contributions, needs_review, predict_axes

@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 
 from atelier.extract.records import Contribution
+from atelier.flows import modeling
+from atelier.flows.modeling import load_axis_model, save_axis_model
 from atelier.nlp.axis_data import (
     near_duplicate_groups,
     pseudo_examples,
@@ -16,13 +18,7 @@ from atelier.nlp.axis_data import (
     unlabelled_texts,
 )
 from atelier.nlp.axis_evaluation import cross_validate, evaluate_model
-from atelier.nlp.axis_model import (
-    ALLOWED_UNTRUSTED_TYPES,
-    AxisModel,
-    AxisModelError,
-    load_axis_model,
-    save_axis_model,
-)
+from atelier.nlp.axis_model import ALLOWED_UNTRUSTED_TYPES, AxisModel, AxisModelError
 from atelier.nlp.axis_settings import ClassifierSettings
 from atelier.nlp.axis_training import train_axis_model
 from atelier.nlp.classify import (
@@ -630,6 +626,13 @@ def test_model_of_an_older_version_is_refused(tmp_path, yaml_only_model):
     card["schema"] = 1
     (directory / "card.json").write_text(json.dumps(card), encoding="utf-8")
     with pytest.raises(AxisModelError, match="Réentraînez"):
+        load_axis_model(directory)
+
+
+def test_a_model_file_past_the_size_limit_is_refused_unread(tmp_path, yaml_only_model, monkeypatch):
+    directory = save_axis_model(yaml_only_model, tmp_path)
+    monkeypatch.setattr(modeling, "MAX_MODEL_BYTES", (directory / "model.skops").stat().st_size - 1)
+    with pytest.raises(AxisModelError, match="Modèle refusé : .*model.skops dépasse"):
         load_axis_model(directory)
 
 

@@ -20,9 +20,8 @@ from typer.testing import CliRunner
 
 from atelier.flows import cli
 from atelier.flows.cli import app
-from atelier.flows.modeling import french
+from atelier.flows.modeling import french, load_axis_model
 from atelier.flows.outputs import write_workbook
-from atelier.nlp.axis_model import load_axis_model
 from atelier.nlp.axis_settings import ClassifierSettings
 from atelier.nlp.language import analyse
 

@@ -13,7 +13,7 @@ import pytest
 from atelier.extract.records import Contribution
 from atelier.flows import outputs
 from atelier.flows.inputs import InputError, InputFile, collect_inputs
-from atelier.flows.modeling import choose_model, french, model_directory
+from atelier.flows.modeling import choose_model, french, model_directory, save_axis_model
 from atelier.flows.pipeline import (
     RunSummary,
     deduplicate_task,
@@ -22,7 +22,6 @@ from atelier.flows.pipeline import (
     run_pipeline,
 )
 from atelier.nlp.axis_data import training_set
-from atelier.nlp.axis_model import save_axis_model
 from atelier.nlp.axis_training import train_axis_model
 from atelier.nlp.workshop import load_workshop
 

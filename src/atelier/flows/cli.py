@@ -364,7 +364,7 @@ def _print_scores(report: dict, workshop: Workshop) -> None:
 
 def _update_card(directory: Path, key: str, value: object) -> bool:
     """Add `value` under `key` in the card of the model saved in `directory`, if there is one."""
-    from atelier.nlp.axis_model import CARD_FILE, write_card
+    from atelier.flows.modeling import CARD_FILE, write_card
 
     path = directory / CARD_FILE
     if not path.is_file():
@@ -628,9 +628,9 @@ def train(
     ] = None,
 ) -> None:
     """Entraîne le classifieur d'axes de l'atelier et l'enregistre dans models/<atelier>/."""
-    from atelier.flows.modeling import model_directory
+    from atelier.flows.modeling import model_directory, save_axis_model
     from atelier.nlp.axis_evaluation import cross_validate
-    from atelier.nlp.axis_model import AxisModelError, save_axis_model
+    from atelier.nlp.axis_model import AxisModelError
     from atelier.nlp.axis_training import train_axis_model
 
     config = _load_workshop(workshop)
@@ -703,7 +703,7 @@ def evaluate(
     """Évalue le classifieur : validation croisée groupée, ou un CSV étiqueté. Affiche le F1
     macro, la précision et le rappel par axe et la matrice de confusion ; les écrit dans la
     fiche du modèle enregistré."""
-    from atelier.flows.modeling import load_saved_model, model_directory
+    from atelier.flows.modeling import CARD_FILE, load_saved_model, model_directory
     from atelier.nlp.axis_evaluation import cross_validate, evaluate_model
     from atelier.nlp.axis_model import AxisModelError
     from atelier.nlp.axis_training import train_axis_model
@@ -764,7 +764,7 @@ def evaluate(
         if not saved:
             return
     if _update_card(directory, key, report):
-        typer.echo(f"Résultats écrits dans la fiche {directory / 'card.json'}")
+        typer.echo(f"Résultats écrits dans la fiche {directory / CARD_FILE}")
 
 
 if __name__ == "__main__":  # pragma: no cover

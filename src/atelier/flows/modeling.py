@@ -1,7 +1,8 @@
-"""Which axis model a command uses: the one saved in `models/<workshop id>/`, or one trained now.
+"""Which axis model a command uses: the one saved in `models/<workshop id>/`, or one trained now;
+and the files of a saved model (`model.skops` and its `card.json`, each written atomically).
 
-Plain functions calling the axis classifier (`atelier.nlp.axis_training`, `axis_model`); the flow wraps them in tasks and the command
-line calls them directly.
+Plain functions calling the axis classifier (`atelier.nlp.axis_training`, `axis_model`); the flow
+wraps them in tasks and the command line calls them directly.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from atelier.extract.records import Contribution
+from atelier.extract.system import os_error_reason
+from atelier.flows.outputs import atomic_path
 from atelier.nlp.axis_data import training_set, unlabelled_texts, unlabelled_theme_groups
-from atelier.nlp.axis_model import AxisModel, AxisModelError, load_axis_model
+from atelier.nlp.axis_model import AxisModel, AxisModelError, axis_model_bytes, axis_model_from_bytes, card_text
 from atelier.nlp.axis_training import train_axis_model
 from atelier.nlp.language import load_french
 from atelier.nlp.workshop import Workshop
@@ -24,6 +27,10 @@ if TYPE_CHECKING:
 
 # Relative to the current directory, like `data/raw` and `data/processed`.
 DEFAULT_MODELS_DIR = Path("models")
+MODEL_FILE = "model.skops"
+CARD_FILE = "card.json"
+# A saved model larger than this is refused before it is read (ours weigh a few MB).
+MAX_MODEL_BYTES = 512 * 1024 * 1024
 
 ModelOrigin = Literal["saved", "trained"]
 
@@ -57,6 +64,44 @@ def french() -> spacy.Language:
 
 def model_directory(workshop: Workshop, models_dir: Path | None = None) -> Path:
     return Path(models_dir if models_dir is not None else DEFAULT_MODELS_DIR) / workshop.id
+
+
+def save_axis_model(model: AxisModel, directory: str | Path) -> Path:
+    """Write `model.skops` and `card.json` into `directory` (created if needed); returns the directory."""
+    target = Path(directory)
+    model_data, card = axis_model_bytes(model)
+    with atomic_path(target / MODEL_FILE) as temporary:
+        temporary.write_bytes(model_data)
+    with atomic_path(target / CARD_FILE) as temporary:
+        temporary.write_text(card, encoding="utf-8")
+    return target
+
+
+def write_card(card: dict[str, Any], directory: str | Path) -> Path:
+    with atomic_path(Path(directory) / CARD_FILE) as temporary:
+        temporary.write_text(card_text(card), encoding="utf-8")
+    return Path(directory) / CARD_FILE
+
+
+def load_axis_model(directory: str | Path) -> AxisModel:
+    """Read a model saved by `save_axis_model` (`axis_model_from_bytes` says what is refused)."""
+    source = Path(directory)
+    model_path, card_path = source / MODEL_FILE, source / CARD_FILE
+    for path in (model_path, card_path):
+        if not path.is_file():
+            raise AxisModelError(f"Modèle introuvable : {path} n'existe pas. Lancez d'abord « atelier train ».")
+    try:
+        card = card_path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = os_error_reason(error) if isinstance(error, OSError) else "pas de l'UTF-8"
+        raise AxisModelError(f"Fiche du modèle illisible : {card_path} ({reason}).") from error
+    try:
+        if model_path.stat().st_size > MAX_MODEL_BYTES:
+            raise AxisModelError(f"Modèle refusé : {model_path} dépasse {MAX_MODEL_BYTES // (1024 * 1024)} Mo.")
+        model_data = model_path.read_bytes()
+    except OSError as error:
+        raise AxisModelError(f"Fichier de modèle illisible : {model_path} ({os_error_reason(error)}).") from error
+    return axis_model_from_bytes(model_data, card, model_name=str(model_path), card_name=str(card_path))
 
 
 def load_saved_model(workshop: Workshop, models_dir: Path | None = None) -> tuple[AxisModel | None, str]:

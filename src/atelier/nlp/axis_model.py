@@ -1,13 +1,12 @@
-"""A fitted axis model and its files: `AxisModel` (the pipeline and its card), saved with
-skops (never pickle) as `model.skops` next to a `card.json`, and loaded only if every type it
-holds is on an explicit allow-list and its card is of this version's schema."""
+"""A fitted axis model: `AxisModel` (the pipeline and its card), as bytes with skops (never
+pickle) and its card as JSON, read back only if every type it holds is on an explicit allow-list
+and its card is of this version's schema. The files are `flows.modeling`'s."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from sklearn.pipeline import Pipeline
@@ -15,8 +14,6 @@ from sklearn.pipeline import Pipeline
 from atelier.nlp.axis_features import IdeaFeatures
 from atelier.nlp.axis_settings import ClassifierSettings
 
-MODEL_FILE = "model.skops"
-CARD_FILE = "card.json"
 # 3: the estimators moved from `atelier.nlp.classify` to `axis_features` and `axis_estimator`.
 CARD_SCHEMA = 3
 # Types that skops does not trust by default but that our pipelines legitimately contain.
@@ -54,67 +51,59 @@ class AxisModel:
         return str(self.card.get("lemma_mode", ClassifierSettings.lemma_mode))
 
 
-def save_axis_model(model: AxisModel, directory: str | Path) -> Path:
-    """Write `model.skops` and `card.json` into `directory` (created if needed); returns the directory."""
+def axis_model_bytes(model: AxisModel) -> tuple[bytes, str]:
+    """The model as skops bytes (never pickle) and its card as JSON text: what `flows.modeling`
+    writes as `model.skops` and `card.json`."""
     import skops.io
 
-    target = Path(directory)
-    target.mkdir(parents=True, exist_ok=True)
-    skops.io.dump(model.pipeline, target / MODEL_FILE)
-    write_card(model.card, target)
-    return target
+    return skops.io.dumps(model.pipeline), card_text(model.card)
 
 
-def write_card(card: Mapping[str, Any], directory: str | Path) -> Path:
-    path = Path(directory) / CARD_FILE
-    path.write_text(json.dumps(dict(card), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return path
+def card_text(card: Mapping[str, Any]) -> str:
+    return json.dumps(dict(card), ensure_ascii=False, indent=2) + "\n"
 
 
-def load_axis_model(directory: str | Path) -> AxisModel:
-    """Read a model saved by `save_axis_model`, refusing any type outside the allow-list."""
+def axis_model_from_bytes(model_data: bytes, card_json: str, *, model_name: str, card_name: str) -> AxisModel:
+    """The model of `axis_model_bytes`, refusing any type outside the allow-list, a card of another
+    schema and a pipeline that is not an axis classifier. The names say where the bytes come from,
+    in the messages."""
     import skops.io
 
-    source = Path(directory)
-    model_path, card_path = source / MODEL_FILE, source / CARD_FILE
-    for path in (model_path, card_path):
-        if not path.is_file():
-            raise AxisModelError(f"Modèle introuvable : {path} n'existe pas. Lancez d'abord « atelier train ».")
     try:
-        card = json.loads(card_path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise AxisModelError(f"Fiche du modèle illisible : {card_path} ({error}).") from error
+        card = json.loads(card_json)
+    except json.JSONDecodeError as error:
+        raise AxisModelError(f"Fiche du modèle illisible : {card_name} ({error}).") from error
     if not isinstance(card, dict):
-        raise AxisModelError(f"Fiche du modèle illisible : {card_path}.")
+        raise AxisModelError(f"Fiche du modèle illisible : {card_name}.")
     # Before the allow-list: a model of an older layout names types this version does not have.
     if int(card.get("schema", 0)) != CARD_SCHEMA:
-        raise _not_this_version(model_path)
+        raise _not_this_version(model_name)
     try:
-        untrusted = skops.io.get_untrusted_types(file=model_path)
+        untrusted = skops.io.get_untrusted_types(data=model_data)
     except Exception as error:  # skops raises zipfile, json or key errors on foreign files
         raise AxisModelError(
-            f"Fichier de modèle corrompu ou d'un autre format (pickle ?) : {model_path}. Réentraînez le modèle."
+            f"Fichier de modèle corrompu ou d'un autre format (pickle ?) : {model_name}. Réentraînez le modèle."
         ) from error
     refused = sorted(set(untrusted) - ALLOWED_UNTRUSTED_TYPES)
     if refused:
-        raise AxisModelError(f"Modèle refusé : {model_path} contient des types non autorisés ({', '.join(refused)}).")
+        raise AxisModelError(f"Modèle refusé : {model_name} contient des types non autorisés ({', '.join(refused)}).")
     try:
-        pipeline = skops.io.load(model_path, trusted=list(untrusted))
+        pipeline = skops.io.loads(model_data, trusted=list(untrusted))
     except Exception as error:
-        raise AxisModelError(f"Fichier de modèle corrompu : {model_path} ({type(error).__name__}).") from error
+        raise AxisModelError(f"Fichier de modèle corrompu : {model_name} ({type(error).__name__}).") from error
     if (
         not isinstance(pipeline, Pipeline)
         or not hasattr(pipeline, "classes_")
         or not isinstance(pipeline.steps[0][1], IdeaFeatures)
     ):
-        raise _not_this_version(model_path)
+        raise _not_this_version(model_name)
     if card.get("classes") is not None and [str(c) for c in pipeline.classes_] != list(map(str, card["classes"])):
-        raise AxisModelError(f"{model_path} ne correspond pas à sa fiche {card_path} (axes différents).")
+        raise AxisModelError(f"{model_name} ne correspond pas à sa fiche {card_name} (axes différents).")
     return AxisModel(pipeline=pipeline, card=card)
 
 
-def _not_this_version(model_path: Path) -> AxisModelError:
+def _not_this_version(model_name: str) -> AxisModelError:
     return AxisModelError(
-        f"{model_path} ne contient pas un classifieur d'axes de cette version d'atelier. "
+        f"{model_name} ne contient pas un classifieur d'axes de cette version d'atelier. "
         "Réentraînez-le avec « atelier train »."
     )

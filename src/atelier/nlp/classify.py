@@ -11,7 +11,7 @@ and places contributions; the rest of axis classification lives next to it:
 - `axis_features`: `IdeaFeatures`, the features of an idea, and the axis terms it is compared with;
 - `axis_estimator`: `CalibratedLinearClassifier`, the temperature-calibrated logistic regression;
 - `axis_training`: `train_axis_model`, with self-training and calibration;
-- `axis_model`: `AxisModel`, saved with skops (never pickle) next to a `card.json`;
+- `axis_model`: `AxisModel` and its skops bytes (never pickle) with its card (files: `flows.modeling`);
 - `axis_evaluation`: cross-validation, calibration and scores on labelled ideas.
 
 Ideas filed under one theme of a report (the post-its of a "Santé" or "Habitat" cell) tend to
