@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from atelier.extract.records import Contribution
+from atelier.extract.settings import ExtractionSettings
 from atelier.flows import outputs
 from atelier.flows.inputs import InputError, InputFile, collect_inputs
 from atelier.flows.modeling import choose_model, french, model_directory, save_axis_model
@@ -169,34 +170,41 @@ def test_a_saved_model_for_other_axes_is_not_used(tmp_path, saved_models):
 # ---------------------------------------------------------------- the flow
 
 
-def test_flow_reports_bad_documents_and_still_writes_every_output(tmp_path, prefect_harness):
+def test_flow_reports_bad_documents_and_still_writes_every_output(tmp_path, prefect_harness, bomb_pdf):
     reports = tmp_path / "rapports"
     reports.mkdir()
     (reports / "vide.pdf").write_bytes(b"")
     (reports / "texte.pdf").write_text("Compte-rendu de l'atelier, en texte brut.", encoding="utf-8")
     (reports / "session2.docx").write_bytes(b"PK\x03\x04 pas vraiment un docx")
+    shutil.copy(bomb_pdf, reports / bomb_pdf.name)
     (tmp_path / "notes.txt").write_text("Notes de séance", encoding="utf-8")
     out = tmp_path / "resultats"
     summary = run_pipeline(
-        inputs=[reports, tmp_path / "notes.txt"], out=out, workshop=None, models_dir=tmp_path / "models"
+        inputs=[reports, tmp_path / "notes.txt"],
+        out=out,
+        workshop=None,
+        models_dir=tmp_path / "models",
+        extraction=ExtractionSettings(max_memory_bytes=256 * 1024 * 1024),
     )
     assert isinstance(summary, RunSummary)
-    assert (summary.documents_ok, summary.documents_error, summary.ideas) == (0, 4, 0)
+    assert (summary.documents_ok, summary.documents_error, summary.ideas) == (0, 5, 0)
     assert sorted(p.name for p in out.iterdir()) == sorted(outputs.OUTPUT_FILES)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     entries = {d["name"]: d for d in manifest["documents"]}
     assert {name: d["status"] for name, d in entries.items()} == {
+        "bombe.pdf": "error",
         "session2.docx": "error",
         "texte.pdf": "error",
         "vide.pdf": "error",
         "notes.txt": "error",
     }
+    assert entries["bombe.pdf"]["error"] == "document trop lourd à lire (plus de 0,25 Go de mémoire)"
     assert "fichier vide" in entries["vide.pdf"]["error"]
     assert "pas un PDF" in entries["texte.pdf"]["error"]
     assert "Word" in entries["session2.docx"]["error"]
     assert "format non pris en charge" in entries["notes.txt"]["error"]
     assert entries["texte.pdf"]["sha256"] == hashlib.sha256((reports / "texte.pdf").read_bytes()).hexdigest()
-    assert manifest["counts"]["documents_error"] == 4 and manifest["counts"]["ideas"] == 0
+    assert manifest["counts"]["documents_error"] == 5 and manifest["counts"]["ideas"] == 0
     assert manifest["workshop"]["id"] == "atelier6"
     assert {"read", "extract", "write"} <= set(manifest["timings_seconds"])
     ideas = pd.read_csv(out / "ideas.csv")

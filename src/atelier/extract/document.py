@@ -146,6 +146,8 @@ def _read_layouts(data: bytes, settings: ExtractionSettings) -> list[_PageLayout
         raise UnreadableDocument("PDF chiffré ou protégé par mot de passe") from error
     except PdfminerException as error:
         cause = error.args[0] if error.args else error
+        if isinstance(cause, MemoryError):  # not a damaged file: one too heavy for the memory it may take
+            raise cause from error
         if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
             raise UnreadableDocument("PDF chiffré ou protégé par mot de passe") from error
         raise UnreadableDocument(f"PDF endommagé ou tronqué ({type(cause).__name__})") from error

@@ -62,6 +62,11 @@ class ExtractionSettings:
 
     max_bytes: int = 200 * 1024 * 1024
     max_pages: int = 1000
+    # A document is read in a process of its own (`flows.reader`), which may take this much memory
+    # above what it starts with (a small PDF can hold compressed streams of many GB; a 19-page
+    # report takes about 120 MB) and this many seconds (OCR of `ocr_max_pages` pages included).
+    max_memory_bytes: int = 4 * 1024**3
+    document_timeout: float = 900.0
     # Characters smaller than this ratio of the page's commonest size are footnotes, footnote
     # markers or fine print.
     fine_print_ratio: float = 0.8
@@ -126,6 +131,8 @@ class ExtractionSettings:
     def __post_init__(self) -> None:
         if self.max_bytes <= 0 or self.max_pages <= 0:
             raise ValueError("max_bytes and max_pages must be positive")
+        if self.max_memory_bytes <= 0 or self.document_timeout <= 0:
+            raise ValueError("max_memory_bytes and document_timeout must be positive")
         for name in ("header_band_ratio", "footer_band_ratio", "prose_width_ratio", "fine_print_ratio"):
             value = getattr(self, name)
             if not 0.0 <= value < 1.0:

@@ -17,6 +17,7 @@ from pathlib import Path
 from atelier.extract.document import UnreadableDocument, extract_bytes, read_document_bytes
 from atelier.extract.records import DocumentResult
 from atelier.extract.settings import ExtractionSettings
+from atelier.flows.reader import DocumentReader
 
 PDF_SUFFIX = ".pdf"
 DOCX_SUFFIX = ".docx"
@@ -101,11 +102,14 @@ def extract_input(
     input_file: InputFile,
     settings: ExtractionSettings | None = None,
     duplicate_of: str | None = None,
+    reader: DocumentReader | None = None,
 ) -> DocumentResult:
     """Extract the contributions of one read file; every failure becomes an error result.
 
     `duplicate_of` names a file of the batch with the same bytes, read earlier: this copy is
-    reported instead of giving the same ideas (and the same idea ids) twice.
+    reported instead of giving the same ideas (and the same idea ids) twice. With a `reader`, the
+    document is read in its worker process, bounded in memory and time (what runs do); without,
+    in this process.
     """
     settings = settings or ExtractionSettings()
     path = input_file.path
@@ -118,6 +122,8 @@ def extract_input(
         )
     if duplicate_of is not None:
         return unreadable(path, f"contenu identique à {duplicate_of}, déjà lu", input_file.sha256)
+    if reader is not None:
+        return reader.extract(input_file.data, path.name, str(path))
     try:
         return extract_bytes(input_file.data, path.name, str(path), settings)
     except Exception as error:  # noqa: BLE001 - one bad document must never stop the batch
@@ -125,16 +131,18 @@ def extract_input(
 
 
 def extract_files(paths: Sequence[Path], settings: ExtractionSettings | None = None) -> list[DocumentResult]:
-    """Read and extract files one after the other, without Prefect (for `train` and `evaluate`)."""
+    """Read and extract files one after the other, each in a bounded worker process (`DocumentReader`),
+    without Prefect (for `train` and `evaluate`)."""
     first_reader: dict[str, str] = {}
     results = []
-    for path in paths:
-        try:
-            input_file = read_input(path, settings)
-        except TransientReadError as error:
-            input_file = InputFile(path=path, data=None, error=str(error.__cause__ or error))
-        result = extract_input(input_file, settings, first_reader.get(input_file.sha256))
-        if result.status == "ok":
-            first_reader.setdefault(input_file.sha256, path.name)
-        results.append(result)
+    with DocumentReader(settings) as reader:
+        for path in paths:
+            try:
+                input_file = read_input(path, settings)
+            except TransientReadError as error:
+                input_file = InputFile(path=path, data=None, error=str(error.__cause__ or error))
+            result = extract_input(input_file, settings, first_reader.get(input_file.sha256), reader)
+            if result.status == "ok":
+                first_reader.setdefault(input_file.sha256, path.name)
+            results.append(result)
     return results

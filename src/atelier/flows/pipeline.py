@@ -21,9 +21,11 @@ from prefect.cache_policies import NO_CACHE
 
 import atelier
 from atelier.extract.records import Contribution, DocumentResult
+from atelier.extract.settings import ExtractionSettings
 from atelier.flows import outputs
 from atelier.flows.inputs import InputFile, TransientReadError, collect_inputs, extract_input, read_input
 from atelier.flows.modeling import ModelChoice, choose_model, french
+from atelier.flows.reader import DocumentReader
 from atelier.flows.synthesis import synthesis_context, synthesis_html
 from atelier.flows.synthesis_docx import synthesis_document
 from atelier.nlp.classify import classify_contributions
@@ -94,14 +96,16 @@ def _say(message: str, level: int = logging.INFO) -> None:
 
 
 @task(name="lire le fichier", retries=READ_RETRIES, retry_delay_seconds=READ_RETRY_DELAYS, cache_policy=NO_CACHE)
-def read_input_task(path: Path) -> InputFile:
+def read_input_task(path: Path, settings: ExtractionSettings | None = None) -> InputFile:
     """Read and hash the bytes of one input (I/O: retried)."""
-    return read_input(path)
+    return read_input(path, settings)
 
 
 @task(name="extraire", cache_policy=NO_CACHE)
-def extract_task(input_file: InputFile, duplicate_of: str | None = None) -> DocumentResult:
-    return extract_input(input_file, duplicate_of=duplicate_of)
+def extract_task(
+    input_file: InputFile, duplicate_of: str | None = None, reader: DocumentReader | None = None
+) -> DocumentResult:
+    return extract_input(input_file, duplicate_of=duplicate_of, reader=reader)
 
 
 @task(name="charger le modèle de langue", cache_policy=NO_CACHE)
@@ -196,9 +200,9 @@ class _Stopwatch:
             self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
 
 
-def _read(path: Path) -> InputFile:
+def _read(path: Path, settings: ExtractionSettings | None) -> InputFile:
     """Read one input through its task; after the last retry the I/O error becomes a reason."""
-    state = read_input_task(path, return_state=True)
+    state = read_input_task(path, settings, return_state=True)
     if state.is_completed():
         return state.result()
     error = state.result(raise_on_failure=False)
@@ -222,12 +226,14 @@ def run_pipeline(
     out: Path,
     workshop: str | None = None,
     models_dir: Path | None = None,
+    extraction: ExtractionSettings | None = None,
 ) -> RunSummary:
     """Extract, classify and deduplicate the contributions of the input reports; write the outputs.
 
     `inputs`: PDF or DOCX files, or folders of them.
     `workshop`: a bundled workshop id or the path of a YAML file (default: Atelier 6).
     `models_dir`: folder of saved models (`<models_dir>/<workshop id>/`), default `models`.
+    `extraction`: how documents are read, and the bounds of each one's reading (default settings).
     """
     started_at = datetime.now().astimezone()
     watch = _Stopwatch()
@@ -241,15 +247,17 @@ def run_pipeline(
 
     documents: list[DocumentResult] = []
     first_reader: dict[str, str] = {}
-    for number, path in enumerate(paths, start=1):
-        with watch.stage("read"):
-            input_file = _read(path)
-        with watch.stage("extract"):
-            result = extract_task(input_file, first_reader.get(input_file.sha256))
-        if result.status == "ok":
-            first_reader.setdefault(result.sha256, result.document)
-        documents.append(result)
-        _say(f"[{number}/{len(paths)}] {_document_line(result)}", logging.INFO if result.status == "ok" else logging.WARNING)
+    with DocumentReader(extraction) as reader:  # each document in a worker process, bounded in memory and time
+        for number, path in enumerate(paths, start=1):
+            with watch.stage("read"):
+                input_file = _read(path, extraction)
+            with watch.stage("extract"):
+                result = extract_task(input_file, first_reader.get(input_file.sha256), reader)
+            if result.status == "ok":
+                first_reader.setdefault(result.sha256, result.document)
+            documents.append(result)
+            level = logging.INFO if result.status == "ok" else logging.WARNING
+            _say(f"[{number}/{len(paths)}] {_document_line(result)}", level)
 
     contributions = [c for d in documents if d.status == "ok" for c in d.contributions]
     with watch.stage("place"):

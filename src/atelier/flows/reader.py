@@ -1,0 +1,137 @@
+"""Reading untrusted documents in a process of their own, bounded in memory and in time.
+
+A PDF of a few MB can hold compressed streams of many GB (a 2 MB one made pdfplumber take 4.1 GB
+and 20 s; twelve MB would take the machine's 24 GB), and a damaged file can keep a parser busy
+for ever: read in the run's own process, one such file would end or stall the whole batch.
+`DocumentReader` keeps one worker process, started with "spawn" (a fresh interpreter that
+inherits none of Prefect's threads), whose address space may grow by `max_memory_bytes` at most,
+and gives it `document_timeout` seconds per document. A document that goes past either, or that
+kills the worker, becomes an error result with its reason, and a new worker reads the next one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+
+from atelier.extract.records import DocumentResult
+from atelier.extract.settings import ExtractionSettings
+
+_CONTEXT = multiprocessing.get_context("spawn")
+_STOP_SECONDS = 5.0  # given to a worker to leave on its own before it is killed
+
+
+class DocumentReader:
+    """Extracts documents (`extract_bytes`) one at a time in a worker process. A context manager:
+    the worker starts with the first document and stops on exit."""
+
+    def __init__(self, settings: ExtractionSettings | None = None) -> None:
+        self.settings = settings or ExtractionSettings()
+        self._worker: BaseProcess | None = None
+        self._connection: Connection | None = None
+
+    def __enter__(self) -> DocumentReader:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def extract(self, data: bytes, name: str, path: str) -> DocumentResult:
+        """The document's result, or an error result saying which bound it went past."""
+        connection = self._running()
+        try:
+            connection.send((data, name, path))
+            done = connection.poll(self.settings.document_timeout)
+            outcome, value = connection.recv() if done else ("timeout", None)
+        except (EOFError, OSError):  # the worker died: killed by the system, or crashed
+            outcome, value = "died", None
+        if outcome == "ok":
+            return value
+        code = None if outcome == "error" else self._stop(kill=outcome == "timeout")
+        if outcome == "timeout":
+            seconds = f"{self.settings.document_timeout:g}".replace(".", ",")
+            reason = f"lecture interrompue après {seconds} s (document trop long à lire)"
+        elif outcome == "memory":
+            reason = f"document trop lourd à lire (plus de {_gigabytes(self.settings.max_memory_bytes)} de mémoire)"
+        elif outcome == "error":
+            reason = f"erreur inattendue pendant l'extraction ({value})"
+        else:
+            reason = f"la lecture de ce document s'est arrêtée net (code {code})"
+        return DocumentResult(
+            document=name, path=path, sha256=hashlib.sha256(data).hexdigest(), status="error", error=reason
+        )
+
+    def close(self) -> None:
+        if self._worker is not None and self._connection is not None:
+            try:
+                self._connection.send(None)
+            except OSError:
+                pass
+        self._stop()
+
+    def _running(self) -> Connection:
+        if self._worker is None or self._connection is None or not self._worker.is_alive():
+            self._stop()
+            ours, theirs = _CONTEXT.Pipe()
+            worker = _CONTEXT.Process(target=_serve, args=(theirs, self.settings), daemon=True)
+            try:
+                worker.start()
+            finally:
+                theirs.close()
+            self._worker, self._connection = worker, ours
+        return self._connection
+
+    def _stop(self, kill: bool = False) -> int | None:
+        """Stop the worker, at once if `kill`, else when it leaves (killed if not in time); its exit code."""
+        worker, self._worker = self._worker, None
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+        if worker is None:
+            return None
+        if not kill:
+            worker.join(_STOP_SECONDS)
+        if worker.is_alive():
+            worker.kill()
+        worker.join()
+        return worker.exitcode
+
+
+def _serve(connection: Connection, settings: ExtractionSettings) -> None:
+    """The worker: extract each document it is sent, until it is sent None."""
+    from atelier.extract.document import extract_bytes  # before the bound: imports are not the document's
+
+    _bound_memory(settings.max_memory_bytes)
+    try:
+        while (message := connection.recv()) is not None:
+            data, name, path = message
+            try:
+                answer: tuple[str, object] = ("ok", extract_bytes(data, name, path, settings))
+            except MemoryError:
+                connection.send(("memory", None))
+                return  # memory may be left in pieces: the next document gets a new worker
+            except Exception as error:  # noqa: BLE001 - reported as the document's error
+                answer = ("error", type(error).__name__)
+            connection.send(answer)
+    except (EOFError, OSError):  # the run has gone, or has given up on this document
+        return
+
+
+def _bound_memory(budget: int) -> None:
+    """Let this process's address space grow by `budget` bytes at most (Linux; elsewhere, time is the only bound)."""
+    try:
+        import resource
+
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            size = int(statm.read().split()[0]) * resource.getpagesize()
+    except (ImportError, OSError, ValueError, IndexError):
+        return
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = size + budget if hard == resource.RLIM_INFINITY else min(size + budget, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _gigabytes(size: int) -> str:
+    return f"{size / 1024**3:.3g} Go".replace(".", ",")
