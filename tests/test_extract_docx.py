@@ -10,6 +10,7 @@ import docx
 from docx.enum.style import WD_STYLE_TYPE
 
 from atelier.extract.document import extract_document
+from atelier.extract.settings import ExtractionSettings
 from samples.render import load_content
 from samples.render_docx import render_docx
 from tests.expected_items import expected as expected_items
@@ -115,6 +116,20 @@ def test_bad_docx_gives_one_line_french_reasons(tmp_path):
     assert "tronqué" in reasons["tronque.docx"]
     assert "pas un document Word" in reasons["archive.docx"]
     assert "pas un document Word" in reasons["texte.docx"]
+
+
+def test_docx_past_the_unpacked_size_is_refused_before_it_is_unpacked(tmp_path):
+    """A Word file is a ZIP archive: a few KB can unpack into GB (here 3 MB of spaces in a member)."""
+    source = _merged_objective_document(tmp_path / "fusion.docx", heading_style=None)
+    padded = tmp_path / "gonfle.docx"
+    padded.write_bytes(source.read_bytes())
+    with zipfile.ZipFile(padded, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/media/vide.bin", b" " * (3 * 1024 * 1024))
+    assert padded.stat().st_size < 100_000
+    settings = ExtractionSettings(max_unpacked_bytes=2 * 1024 * 1024)
+    assert extract_document(source, settings).status == "ok"
+    result = extract_document(padded, settings)
+    assert (result.status, result.error) == ("error", "document Word trop gros une fois décompressé (3 Mo, limite 2 Mo)")
 
 
 def test_line_breaks_split_typed_list_items_but_not_numbered_paragraphs(tmp_path):

@@ -39,7 +39,7 @@ class UnreadableDocx(Exception):
 
 def read_docx(data: bytes, settings: ExtractionSettings) -> TableReader:
     """The drafts of a Word transcript, read in body order. Raises `UnreadableDocx`."""
-    document = _open(data)
+    document = _open(data, settings.max_unpacked_bytes)
     reader = TableReader(settings)
     try:
         for block in document.iter_inner_content():
@@ -52,10 +52,17 @@ def read_docx(data: bytes, settings: ExtractionSettings) -> TableReader:
     return reader
 
 
-def _open(data: bytes) -> DocxDocument:
+def _open(data: bytes, max_unpacked_bytes: int) -> DocxDocument:
     if not data.startswith(_ZIP_SIGNATURE):
         raise UnreadableDocx("ce n'est pas un document Word .docx (archive ZIP attendue)")
     try:
+        # The sizes the archive declares: zipfile reads no member past its own.
+        unpacked = sum(member.file_size for member in zipfile.ZipFile(io.BytesIO(data)).infolist())
+        if unpacked > max_unpacked_bytes:
+            raise UnreadableDocx(
+                f"document Word trop gros une fois décompressé ({unpacked // 1024**2} Mo, "
+                f"limite {max_unpacked_bytes // 1024**2} Mo)"
+            )
         return docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, zlib.error, EOFError) as error:
         raise UnreadableDocx("document Word endommagé ou tronqué (archive ZIP illisible)") from error
