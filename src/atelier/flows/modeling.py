@@ -8,6 +8,7 @@ wraps them in tasks and the command line calls them directly.
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,10 +56,19 @@ class ModelChoice:
         }
 
 
-@functools.cache
+_FRENCH_LOADING = threading.Lock()
+
+
 def french() -> spacy.Language:
     """The French spaCy pipeline, loaded on first use and then shared by everything in this
-    process (a command and the flow it runs; the commands of a test session)."""
+    process (a command and the flow it runs; the commands of a test session). A call made while
+    another thread loads it waits for that load (a run starts it while its documents are read)."""
+    with _FRENCH_LOADING:
+        return _french_once()
+
+
+@functools.cache
+def _french_once() -> spacy.Language:
     return load_french()
 
 

@@ -8,6 +8,7 @@ A bad document never stops the others: it is reported with status "error" and a 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -200,6 +201,14 @@ class _Stopwatch:
             self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
 
 
+def _load_french_quietly() -> None:
+    """Load spaCy ahead of its stage; a failure is left for the stage to meet and report."""
+    try:
+        french()
+    except Exception:  # noqa: BLE001 - raised again, and reported, by load_language_task
+        pass
+
+
 def _read(path: Path, settings: ExtractionSettings | None) -> InputFile:
     """Read one input through its task; after the last retry the I/O error becomes a reason."""
     state = read_input_task(path, settings, return_state=True)
@@ -245,6 +254,8 @@ def run_pipeline(
         paths = collect_inputs(inputs)
     _say(f"Atelier « {config.id} » : {len(paths)} fichier(s) à lire.")
 
+    # Documents are read in a worker process: meanwhile, this one loads spaCy (`french` waits for it).
+    threading.Thread(target=_load_french_quietly, name="atelier-spacy", daemon=True).start()
     documents: list[DocumentResult] = []
     first_reader: dict[str, str] = {}
     with DocumentReader(extraction) as reader:  # each document in a worker process, bounded in memory and time
