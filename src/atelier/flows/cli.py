@@ -376,7 +376,7 @@ def _update_card(directory: Path, key: str, value: object) -> bool:
         card[key] = value
         write_card(card, directory)
     except (OSError, ValueError) as error:
-        _say(f"{path} : fiche non mise à jour ({error}).")
+        _say(f"{path} : fiche non mise à jour ({os_error_reason(error) if isinstance(error, OSError) else error}).")
         return False
     return True
 
