@@ -7,13 +7,14 @@ import json
 import shutil
 from pathlib import Path
 
+import docx
 import pandas as pd
 import pytest
 
 from atelier.extract.records import Contribution
 from atelier.extract.settings import ExtractionSettings
 from atelier.flows import outputs
-from atelier.flows.inputs import InputError, InputFile, collect_inputs
+from atelier.flows.inputs import InputError, InputFile, collect_inputs, document_names
 from atelier.flows.modeling import choose_model, french, model_directory, save_axis_model
 from atelier.flows.pipeline import (
     RunSummary,
@@ -85,6 +86,34 @@ def test_collect_inputs_takes_pdf_and_docx_of_a_folder(tmp_path):
     single = tmp_path / "notes.txt"
     found = collect_inputs([tmp_path, single, tmp_path / "b.pdf"])
     assert [p.name for p in found] == ["a.PDF", "b.pdf", "c.docx", "notes.txt"]
+
+
+def test_inputs_sharing_a_file_name_go_by_the_end_of_their_path():
+    paths = [Path(p) for p in ("s1/compte-rendu.pdf", "s2/compte-rendu.pdf", "s2/autre.pdf", "/a/x/r.pdf", "/b/x/r.pdf")]
+    assert document_names(paths) == ["s1/compte-rendu.pdf", "s2/compte-rendu.pdf", "autre.pdf", "a/x/r.pdf", "b/x/r.pdf"]
+
+
+def test_flow_tells_apart_two_reports_of_the_same_file_name(tmp_path, prefect_harness, saved_models):
+    for session in ("session1", "session2"):
+        (tmp_path / session).mkdir()
+        write_transcript(tmp_path / session / "compte-rendu.docx")
+    second = docx.Document(tmp_path / "session2" / "compte-rendu.docx")
+    second.tables[0].cell(1, 1).text = "Ouvrir les conseils de quartier aux jeunes"
+    second.save(tmp_path / "session2" / "compte-rendu.docx")
+    out = tmp_path / "resultats"
+    run_pipeline(
+        inputs=[tmp_path / "session1", tmp_path / "session2"], out=out, workshop="atelier6", models_dir=saved_models[0]
+    )
+    ideas = pd.read_csv(out / "ideas.csv", dtype=str, keep_default_na=False)
+    assert sorted(set(zip(ideas["document"], ideas["text"]))) == [
+        ("session1/compte-rendu.docx", DOCX_OBJECTIVE),
+        ("session1/compte-rendu.docx", DOCX_ACTION),
+        ("session2/compte-rendu.docx", DOCX_OBJECTIVE),
+        ("session2/compte-rendu.docx", "Ouvrir les conseils de quartier aux jeunes"),
+    ]
+    clusters = pd.read_csv(out / "clusters.csv", dtype=str, keep_default_na=False)
+    (both,) = clusters.loc[clusters["canonical_text"] == DOCX_OBJECTIVE, "documents"]
+    assert both == "session1/compte-rendu.docx;session2/compte-rendu.docx"
 
 
 def test_collect_inputs_refuses_a_missing_path(tmp_path):

@@ -36,16 +36,18 @@ class TransientReadError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class InputFile:
-    """The bytes of one input file, or the reason they could not be read."""
+    """The bytes of one input file, or the reason they could not be read; `document` is the name
+    the outputs give it (see `document_names`)."""
 
     path: Path
     data: bytes | None
     sha256: str = ""
     error: str = ""
+    document: str = ""
 
     @property
     def name(self) -> str:
-        return self.path.name
+        return self.document or self.path.name
 
 
 def collect_inputs(inputs: Iterable[Path]) -> list[Path]:
@@ -81,21 +83,39 @@ def collect_inputs(inputs: Iterable[Path]) -> list[Path]:
     return files
 
 
-def read_input(path: Path, settings: ExtractionSettings | None = None) -> InputFile:
-    """Read and hash one file. Raises `TransientReadError` only for errors worth a retry."""
+def document_names(paths: Sequence[Path]) -> list[str]:
+    """The name each input goes by in the outputs: its file name, or, when several inputs share
+    it ("session1/compte-rendu.pdf", "session2/compte-rendu.pdf"), the end of its path that tells
+    it from the others."""
+    parts = [Path(path).parts for path in paths]
+    names = []
+    for own in parts:
+        depth = 1
+        while depth < len(own) and sum(other[-depth:] == own[-depth:] for other in parts) > 1:
+            depth += 1
+        names.append("/".join(own[-depth:]))
+    return names
+
+
+def read_input(path: Path, settings: ExtractionSettings | None = None, document: str = "") -> InputFile:
+    """Read and hash one file (`document`: its name in the outputs, its file name by default).
+    Raises `TransientReadError` only for errors worth a retry."""
     settings = settings or ExtractionSettings()
+    document = document or path.name
     try:
         data = read_document_bytes(path, settings)
     except UnreadableDocument as error:
         cause = error.__cause__
         if isinstance(cause, OSError) and not isinstance(cause, _PERMANENT_OS_ERRORS):
-            raise TransientReadError(f"{path.name} : {error}") from error
-        return InputFile(path=path, data=None, error=str(error))
-    return InputFile(path=path, data=data, sha256=hashlib.sha256(data).hexdigest())
+            raise TransientReadError(f"{document} : {error}") from error
+        return InputFile(path=path, data=None, error=str(error), document=document)
+    return InputFile(path=path, data=data, sha256=hashlib.sha256(data).hexdigest(), document=document)
 
 
-def unreadable(path: Path, reason: str, sha256: str = "") -> DocumentResult:
-    return DocumentResult(document=path.name, path=str(path), sha256=sha256, status="error", error=reason)
+def unreadable(input_file: InputFile, reason: str) -> DocumentResult:
+    return DocumentResult(
+        document=input_file.name, path=str(input_file.path), sha256=input_file.sha256, status="error", error=reason
+    )
 
 
 def extract_input(
@@ -112,22 +132,22 @@ def extract_input(
     in this process.
     """
     settings = settings or ExtractionSettings()
-    path = input_file.path
+    path, name = input_file.path, input_file.name
     if input_file.data is None:
-        return unreadable(path, input_file.error or "fichier illisible")
+        return unreadable(input_file, input_file.error or "fichier illisible")
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         return unreadable(
-            path, f"format non pris en charge ({suffix or 'sans extension'}) : seuls les PDF et DOCX sont lus", input_file.sha256
+            input_file, f"format non pris en charge ({suffix or 'sans extension'}) : seuls les PDF et DOCX sont lus"
         )
     if duplicate_of is not None:
-        return unreadable(path, f"contenu identique à {duplicate_of}, déjà lu", input_file.sha256)
+        return unreadable(input_file, f"contenu identique à {duplicate_of}, déjà lu")
     if reader is not None:
-        return reader.extract(input_file.data, path.name, str(path))
+        return reader.extract(input_file.data, name, str(path))
     try:
-        return extract_bytes(input_file.data, path.name, str(path), settings)
+        return extract_bytes(input_file.data, name, str(path), settings)
     except Exception as error:  # noqa: BLE001 - one bad document must never stop the batch
-        return unreadable(path, f"erreur inattendue pendant l'extraction ({type(error).__name__})", input_file.sha256)
+        return unreadable(input_file, f"erreur inattendue pendant l'extraction ({type(error).__name__})")
 
 
 def extract_files(paths: Sequence[Path], settings: ExtractionSettings | None = None) -> list[DocumentResult]:
@@ -136,13 +156,13 @@ def extract_files(paths: Sequence[Path], settings: ExtractionSettings | None = N
     first_reader: dict[str, str] = {}
     results = []
     with DocumentReader(settings) as reader:
-        for path in paths:
+        for path, document in zip(paths, document_names(paths), strict=True):
             try:
-                input_file = read_input(path, settings)
+                input_file = read_input(path, settings, document)
             except TransientReadError as error:
-                input_file = InputFile(path=path, data=None, error=str(error.__cause__ or error))
+                input_file = InputFile(path=path, data=None, error=str(error.__cause__ or error), document=document)
             result = extract_input(input_file, settings, first_reader.get(input_file.sha256), reader)
             if result.status == "ok":
-                first_reader.setdefault(input_file.sha256, path.name)
+                first_reader.setdefault(input_file.sha256, document)
             results.append(result)
     return results

@@ -24,7 +24,14 @@ import atelier
 from atelier.extract.records import Contribution, DocumentResult
 from atelier.extract.settings import ExtractionSettings
 from atelier.flows import outputs
-from atelier.flows.inputs import InputFile, TransientReadError, collect_inputs, extract_input, read_input
+from atelier.flows.inputs import (
+    InputFile,
+    TransientReadError,
+    collect_inputs,
+    document_names,
+    extract_input,
+    read_input,
+)
 from atelier.flows.modeling import ModelChoice, choose_model, french
 from atelier.flows.reader import DocumentReader
 from atelier.flows.synthesis import synthesis_context, synthesis_html
@@ -97,9 +104,9 @@ def _say(message: str, level: int = logging.INFO) -> None:
 
 
 @task(name="lire le fichier", retries=READ_RETRIES, retry_delay_seconds=READ_RETRY_DELAYS, cache_policy=NO_CACHE)
-def read_input_task(path: Path, settings: ExtractionSettings | None = None) -> InputFile:
+def read_input_task(path: Path, settings: ExtractionSettings | None = None, document: str = "") -> InputFile:
     """Read and hash the bytes of one input (I/O: retried)."""
-    return read_input(path, settings)
+    return read_input(path, settings, document)
 
 
 @task(name="extraire", cache_policy=NO_CACHE)
@@ -209,9 +216,9 @@ def _load_french_quietly() -> None:
         pass
 
 
-def _read(path: Path, settings: ExtractionSettings | None) -> InputFile:
+def _read(path: Path, settings: ExtractionSettings | None, document: str) -> InputFile:
     """Read one input through its task; after the last retry the I/O error becomes a reason."""
-    state = read_input_task(path, settings, return_state=True)
+    state = read_input_task(path, settings, document, return_state=True)
     if state.is_completed():
         return state.result()
     error = state.result(raise_on_failure=False)
@@ -219,7 +226,7 @@ def _read(path: Path, settings: ExtractionSettings | None) -> InputFile:
         reason = str(error.__cause__)
     else:
         reason = f"lecture impossible ({type(error).__name__})"
-    return InputFile(path=path, data=None, error=reason)
+    return InputFile(path=path, data=None, error=reason, document=document)
 
 
 def _document_line(result: DocumentResult) -> str:
@@ -259,9 +266,9 @@ def run_pipeline(
     documents: list[DocumentResult] = []
     first_reader: dict[str, str] = {}
     with DocumentReader(extraction) as reader:  # each document in a worker process, bounded in memory and time
-        for number, path in enumerate(paths, start=1):
+        for number, (path, document) in enumerate(zip(paths, document_names(paths), strict=True), start=1):
             with watch.stage("read"):
-                input_file = _read(path, extraction)
+                input_file = _read(path, extraction, document)
             with watch.stage("extract"):
                 result = extract_task(input_file, first_reader.get(input_file.sha256), reader)
             if result.status == "ok":
