@@ -116,6 +116,21 @@ def test_flow_tells_apart_two_reports_of_the_same_file_name(tmp_path, prefect_ha
     assert both == "session1/compte-rendu.docx;session2/compte-rendu.docx"
 
 
+def test_flow_reads_a_copy_once_and_says_so(tmp_path, prefect_harness, saved_models):
+    reports = tmp_path / "rapports"
+    reports.mkdir()
+    write_transcript(reports / "transcription.docx")
+    shutil.copy(reports / "transcription.docx", reports / "copie.docx")
+    out = tmp_path / "resultats"
+    summary = run_pipeline(inputs=[reports], out=out, workshop="atelier6", models_dir=saved_models[0])
+    assert [(d.name, d.status, d.error) for d in summary.documents] == [
+        ("copie.docx", "ok", ""),
+        ("transcription.docx", "error", "contenu identique à copie.docx, déjà lu"),
+    ]
+    ideas = pd.read_csv(out / "ideas.csv", dtype=str, keep_default_na=False)
+    assert sorted(ideas["text"]) == sorted([DOCX_OBJECTIVE, DOCX_ACTION])
+
+
 def test_collect_inputs_refuses_a_missing_path(tmp_path):
     with pytest.raises(InputError, match="absent.pdf : chemin introuvable"):
         collect_inputs([tmp_path / "absent.pdf"])

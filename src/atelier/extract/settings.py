@@ -67,6 +67,8 @@ class ExtractionSettings:
     # report takes about 120 MB) and this many seconds (OCR of `ocr_max_pages` pages included).
     max_memory_bytes: int = 4 * 1024**3
     document_timeout: float = 900.0
+    # Documents of a run read at once, each in its own worker process (and memory bound).
+    parallel_documents: int = 2
     # A Word file (a ZIP archive) larger than this once unpacked is refused before it is unpacked.
     max_unpacked_bytes: int = 512 * 1024**2
     # Characters smaller than this ratio of the page's commonest size are footnotes, footnote
@@ -135,6 +137,8 @@ class ExtractionSettings:
             raise ValueError("max_bytes and max_pages must be positive")
         if self.max_memory_bytes <= 0 or self.document_timeout <= 0 or self.max_unpacked_bytes <= 0:
             raise ValueError("max_memory_bytes, document_timeout and max_unpacked_bytes must be positive")
+        if self.parallel_documents < 1:
+            raise ValueError("parallel_documents must be at least 1")
         for name in ("header_band_ratio", "footer_band_ratio", "prose_width_ratio", "fine_print_ratio"):
             value = getattr(self, name)
             if not 0.0 <= value < 1.0:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import deque
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture
 
 import atelier
 from atelier.extract.records import Contribution, DocumentResult
@@ -264,18 +266,31 @@ def run_pipeline(
     # Documents are read in a worker process: meanwhile, this one loads spaCy (`french` waits for it).
     threading.Thread(target=_load_french_quietly, name="atelier-spacy", daemon=True).start()
     documents: list[DocumentResult] = []
-    first_reader: dict[str, str] = {}
-    with DocumentReader(extraction) as reader:  # each document in a worker process, bounded in memory and time
-        for number, (path, document) in enumerate(zip(paths, document_names(paths), strict=True), start=1):
+    first_seen: dict[str, str] = {}  # the bytes' hash -> the first input holding them
+    # Each document in a worker process, bounded in memory and time; `parallel` of them at once,
+    # and no more read ahead: a batch's bytes are never all in memory.
+    parallel = (extraction or ExtractionSettings()).parallel_documents
+    pending: deque[PrefectFuture[DocumentResult]] = deque()
+
+    def report_oldest() -> None:
+        with watch.stage("extract"):
+            result = pending.popleft().result()
+        documents.append(result)
+        level = logging.INFO if result.status == "ok" else logging.WARNING
+        _say(f"[{len(documents)}/{len(paths)}] {_document_line(result)}", level)
+
+    with DocumentReader(extraction, parallel) as reader:
+        for path, document in zip(paths, document_names(paths), strict=True):
             with watch.stage("read"):
                 input_file = _read(path, extraction, document)
-            with watch.stage("extract"):
-                result = extract_task(input_file, first_reader.get(input_file.sha256), reader)
-            if result.status == "ok":
-                first_reader.setdefault(result.sha256, result.document)
-            documents.append(result)
-            level = logging.INFO if result.status == "ok" else logging.WARNING
-            _say(f"[{number}/{len(paths)}] {_document_line(result)}", level)
+            duplicate_of = first_seen.get(input_file.sha256) if input_file.data is not None else None
+            if input_file.data is not None:
+                first_seen.setdefault(input_file.sha256, document)
+            pending.append(extract_task.submit(input_file, duplicate_of, reader))
+            if len(pending) >= parallel:
+                report_oldest()
+        while pending:
+            report_oldest()
 
     contributions = [c for d in documents if d.status == "ok" for c in d.contributions]
     with watch.stage("place"):

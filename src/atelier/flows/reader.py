@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import queue
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
@@ -24,13 +25,16 @@ _STOP_SECONDS = 5.0  # given to a worker to leave on its own before it is killed
 
 
 class DocumentReader:
-    """Extracts documents (`extract_bytes`) one at a time in a worker process. A context manager:
-    the worker starts with the first document and stops on exit."""
+    """Extracts documents (`extract_bytes`) in `workers` worker processes, one document each at a
+    time; `extract` may be called from several threads at once. A context manager: each worker
+    starts with its first document and all stop on exit."""
 
-    def __init__(self, settings: ExtractionSettings | None = None) -> None:
+    def __init__(self, settings: ExtractionSettings | None = None, workers: int = 1) -> None:
         self.settings = settings or ExtractionSettings()
-        self._worker: BaseProcess | None = None
-        self._connection: Connection | None = None
+        self._workers = [_Worker(self.settings) for _ in range(max(1, workers))]
+        self._free: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
+        for worker in self._workers:
+            self._free.put(worker)
 
     def __enter__(self) -> DocumentReader:
         return self
@@ -40,6 +44,26 @@ class DocumentReader:
 
     def extract(self, data: bytes, name: str, path: str) -> DocumentResult:
         """The document's result, or an error result saying which bound it went past."""
+        worker = self._free.get()
+        try:
+            return worker.extract(data, name, path)
+        finally:
+            self._free.put(worker)
+
+    def close(self) -> None:
+        for worker in self._workers:
+            worker.close()
+
+
+class _Worker:
+    """One worker process, started with the first document it is given."""
+
+    def __init__(self, settings: ExtractionSettings) -> None:
+        self.settings = settings
+        self._process: BaseProcess | None = None
+        self._connection: Connection | None = None
+
+    def extract(self, data: bytes, name: str, path: str) -> DocumentResult:
         connection = self._running()
         try:
             connection.send((data, name, path))
@@ -64,7 +88,7 @@ class DocumentReader:
         )
 
     def close(self) -> None:
-        if self._worker is not None and self._connection is not None:
+        if self._process is not None and self._connection is not None:
             try:
                 self._connection.send(None)
             except OSError:
@@ -72,31 +96,31 @@ class DocumentReader:
         self._stop()
 
     def _running(self) -> Connection:
-        if self._worker is None or self._connection is None or not self._worker.is_alive():
+        if self._process is None or self._connection is None or not self._process.is_alive():
             self._stop()
             ours, theirs = _CONTEXT.Pipe()
-            worker = _CONTEXT.Process(target=_serve, args=(theirs, self.settings), daemon=True)
+            process = _CONTEXT.Process(target=_serve, args=(theirs, self.settings), daemon=True)
             try:
-                worker.start()
+                process.start()
             finally:
                 theirs.close()
-            self._worker, self._connection = worker, ours
+            self._process, self._connection = process, ours
         return self._connection
 
     def _stop(self, kill: bool = False) -> int | None:
         """Stop the worker, at once if `kill`, else when it leaves (killed if not in time); its exit code."""
-        worker, self._worker = self._worker, None
+        process, self._process = self._process, None
         if self._connection is not None:
             self._connection.close()
             self._connection = None
-        if worker is None:
+        if process is None:
             return None
         if not kill:
-            worker.join(_STOP_SECONDS)
-        if worker.is_alive():
-            worker.kill()
-        worker.join()
-        return worker.exitcode
+            process.join(_STOP_SECONDS)
+        if process.is_alive():
+            process.kill()
+        process.join()
+        return process.exitcode
 
 
 def _serve(connection: Connection, settings: ExtractionSettings) -> None:
