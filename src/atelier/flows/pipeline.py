@@ -218,6 +218,39 @@ def _load_french_quietly() -> None:
         pass
 
 
+def _read_documents(
+    paths: Sequence[Path], extraction: ExtractionSettings | None, watch: _Stopwatch
+) -> list[DocumentResult]:
+    """Each document read in a worker process, bounded in memory and time, `parallel_documents`
+    at once and no more read ahead (a batch's bytes are never all in memory); results in input
+    order, each said as it comes. A copy of an input read earlier is reported, not read."""
+    documents: list[DocumentResult] = []
+    first_seen: dict[str, str] = {}  # the bytes' hash -> the first input holding them
+    parallel = (extraction or ExtractionSettings()).parallel_documents
+    pending: deque[PrefectFuture[DocumentResult]] = deque()
+
+    def report_oldest() -> None:
+        with watch.stage("extract"):
+            result = pending.popleft().result()
+        documents.append(result)
+        level = logging.INFO if result.status == "ok" else logging.WARNING
+        _say(f"[{len(documents)}/{len(paths)}] {_document_line(result)}", level)
+
+    with DocumentReader(extraction, parallel) as reader:
+        for path, document in zip(paths, document_names(paths), strict=True):
+            with watch.stage("read"):
+                input_file = _read(path, extraction, document)
+            duplicate_of = first_seen.get(input_file.sha256) if input_file.data is not None else None
+            if input_file.data is not None:
+                first_seen.setdefault(input_file.sha256, document)
+            pending.append(extract_task.submit(input_file, duplicate_of, reader))
+            if len(pending) >= parallel:
+                report_oldest()
+        while pending:
+            report_oldest()
+    return documents
+
+
 def _read(path: Path, settings: ExtractionSettings | None, document: str) -> InputFile:
     """Read one input through its task; after the last retry the I/O error becomes a reason."""
     state = read_input_task(path, settings, document, return_state=True)
@@ -263,34 +296,9 @@ def run_pipeline(
         paths = collect_inputs(inputs)
     _say(f"Atelier « {config.id} » : {len(paths)} fichier(s) à lire.")
 
-    # Documents are read in a worker process: meanwhile, this one loads spaCy (`french` waits for it).
+    # Documents are read in worker processes: meanwhile, this one loads spaCy (`french` waits for it).
     threading.Thread(target=_load_french_quietly, name="atelier-spacy", daemon=True).start()
-    documents: list[DocumentResult] = []
-    first_seen: dict[str, str] = {}  # the bytes' hash -> the first input holding them
-    # Each document in a worker process, bounded in memory and time; `parallel` of them at once,
-    # and no more read ahead: a batch's bytes are never all in memory.
-    parallel = (extraction or ExtractionSettings()).parallel_documents
-    pending: deque[PrefectFuture[DocumentResult]] = deque()
-
-    def report_oldest() -> None:
-        with watch.stage("extract"):
-            result = pending.popleft().result()
-        documents.append(result)
-        level = logging.INFO if result.status == "ok" else logging.WARNING
-        _say(f"[{len(documents)}/{len(paths)}] {_document_line(result)}", level)
-
-    with DocumentReader(extraction, parallel) as reader:
-        for path, document in zip(paths, document_names(paths), strict=True):
-            with watch.stage("read"):
-                input_file = _read(path, extraction, document)
-            duplicate_of = first_seen.get(input_file.sha256) if input_file.data is not None else None
-            if input_file.data is not None:
-                first_seen.setdefault(input_file.sha256, document)
-            pending.append(extract_task.submit(input_file, duplicate_of, reader))
-            if len(pending) >= parallel:
-                report_oldest()
-        while pending:
-            report_oldest()
+    documents = _read_documents(paths, extraction, watch)
 
     contributions = [c for d in documents if d.status == "ok" for c in d.contributions]
     with watch.stage("place"):
