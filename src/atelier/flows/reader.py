@@ -3,10 +3,10 @@
 A PDF of a few MB can hold compressed streams of many GB (a 2 MB one made pdfplumber take 4.1 GB
 and 20 s; twelve MB would take the machine's 24 GB), and a damaged file can keep a parser busy
 for ever: read in the run's own process, one such file would end or stall the whole batch.
-`DocumentReader` keeps one worker process, started with "spawn" (a fresh interpreter that
-inherits none of Prefect's threads), whose address space may grow by `max_memory_bytes` at most,
-and gives it `document_timeout` seconds per document. A document that goes past either, or that
-kills the worker, becomes an error result with its reason, and a new worker reads the next one.
+`DocumentReader` keeps worker processes, started with "spawn" (fresh interpreters that inherit
+none of Prefect's threads), whose address space may each grow by `max_memory_bytes` at most, and
+gives each document `document_timeout` seconds. A document that goes past either, or that kills
+its worker, becomes an error result with its reason, and a new worker reads the next one.
 """
 
 from __future__ import annotations
