@@ -64,7 +64,8 @@ class ExtractionSettings:
     max_pages: int = 1000
     # A document is read in a process of its own (`flows.reader`), which may take this much memory
     # above what it starts with (a small PDF can hold compressed streams of many GB; a 19-page
-    # report takes about 120 MB) and this many seconds (OCR of `ocr_max_pages` pages included).
+    # report takes about 120 MB) and this many seconds (a 19-page report: 1.5 s; scanned, 1.4 s a
+    # page of OCR, so 70 s for `ocr_max_pages`: bench/extract_ocr.py).
     max_memory_bytes: int = 4 * 1024**3
     document_timeout: float = 900.0
     # Documents of a run read at once, each in its own worker process (and memory bound).
