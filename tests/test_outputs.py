@@ -12,6 +12,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from atelier.extract.document import extract_document
 from atelier.extract.records import BBox, Contribution, Detail, DocumentResult
 from atelier.flows import outputs
 from atelier.flows.pipeline import write_run_outputs
@@ -271,6 +272,17 @@ def test_synthesis_consolidates_objectives_actions_and_their_sub_fields(workshop
     assert plan.index(f"Objectif : {objective}") < plan.index("Repérer les ménages modestes")
     assert "<dd>Manque de &lt;b&gt;moyens&lt;/b&gt;</dd>" in plan and "<b>" not in plan
     assert plan.count("moyens") == 1 and "<dd>CCAS</dd>" in plan and "Isoler les logements" not in plan
+
+
+def test_a_run_never_reads_its_own_synthesis_back_as_a_report(records, documents, workshop, tmp_path):
+    """A run writing next to its reports (--out = the reports' folder) finds synthesis.docx there
+    on its next run: read as a transcript, its tables gave 57 bogus objectives and actions."""
+    context = synthesis_context(
+        workshop=workshop, contributions=records, clusters=summarize_clusters(records), documents=documents,
+        generated_at=datetime(2024, 5, 1),
+    )  # fmt: skip
+    result = extract_document(outputs.write_synthesis_docx(synthesis_document(context), tmp_path))
+    assert (result.status, result.error) == ("error", "synthèse écrite par atelier, pas un compte-rendu : non relue")
 
 
 def test_synthesis_docx_holds_what_the_page_shows(records, documents, workshop, tmp_path):

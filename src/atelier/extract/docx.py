@@ -30,6 +30,9 @@ from atelier.extract.tables import TableReader
 from atelier.extract.text import fold, join_lines, starts_list_item
 
 _ZIP_SIGNATURE = b"PK\x03\x04"
+# The identifier atelier gives the Word documents it writes (the synthesis): not a report to read
+# back, or a run writing next to its reports would read its own synthesis as a transcript.
+GENERATED_IDENTIFIER = "atelier:synthese"
 _DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, XMLSyntaxError, KeyError, ValueError, IndexError)
 
 
@@ -40,6 +43,8 @@ class UnreadableDocx(Exception):
 def read_docx(data: bytes, settings: ExtractionSettings) -> TableReader:
     """The drafts of a Word transcript, read in body order. Raises `UnreadableDocx`."""
     document = _open(data, settings.max_unpacked_bytes)
+    if document.core_properties.identifier == GENERATED_IDENTIFIER:
+        raise UnreadableDocx("synthèse écrite par atelier, pas un compte-rendu : non relue")
     reader = TableReader(settings)
     try:
         for block in document.iter_inner_content():

@@ -15,6 +15,7 @@ from typing import Any
 import docx
 from docx.document import Document
 
+from atelier.extract.docx import GENERATED_IDENTIFIER
 from atelier.flows.synthesis import weight_phrase
 
 _NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -56,6 +57,7 @@ def synthesis_document(context: Mapping[str, Any]) -> Document:
     document = docx.Document()
     document.core_properties.title = _text(f"Synthèse – {context['title']}")
     document.core_properties.language = "fr-FR"
+    document.core_properties.identifier = GENERATED_IDENTIFIER  # never read back as a report
     document.add_heading(_text(context["title"]), level=0)
     document.add_paragraph(_text(context["notice"])).runs[0].italic = True
 
