@@ -67,6 +67,20 @@ def test_the_axis_numbers_of_another_workshops_report_are_not_followed(tmp_path)
     assert "atelier « mobilite »" in notes["cohesion.pdf"]
 
 
+def test_a_reports_numbers_stand_when_its_headings_speak_of_the_axes_in_other_words(tmp_path):
+    """The workshop file words its axes otherwise than the report's headings, which still share
+    words with them ("tramway", "sécurité"): the report is the workshop's, its numbers stand."""
+    path = tmp_path / "mobilite.yaml"
+    path.write_text(MOBILITY_YAML, encoding="utf-8")
+    items = [
+        _item("action", "AXE 1 : Un réseau de tramway plus dense", "1"),
+        _item("action", "AXE 2 : Marcher et pédaler en sécurité", "2"),
+    ]
+    placed, notes = place_by_headings(items, load_workshop(path))
+    assert [c.stated_axis for c in placed] == ["1", "2"]
+    assert notes == {}
+
+
 def test_a_report_numbering_the_workshops_axes_otherwise_is_placed_by_their_labels():
     items = [
         _item("action", "AXE 1 : Améliorer la santé publique", "1"),

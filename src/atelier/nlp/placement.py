@@ -8,10 +8,12 @@ workshop's axes; the headings are read against the workshop here:
 - a numbered heading whose words name another axis of the workshop ("AXE 1 : Améliorer la santé
   publique", where the workshop's axis 1 is another one) places them by its words: the report
   numbers its axes otherwise;
-- a report with numbered headings none of which names an axis of the workshop by its words places
-  nothing: it is the report of another workshop (or the workshop was mistaken), and its numbers
-  would put its ideas in this workshop's axes of the same numbers. Its ideas are classified by
-  the model like any other.
+- a report with numbered headings none of which names an axis of the workshop by its words, and
+  most of which share no content word with the axis of their number (its label, description and
+  keywords), places nothing: it is the report of another workshop (or the workshop was mistaken),
+  and its numbers would put its ideas in this workshop's axes of the same numbers. Its ideas are
+  classified by the model like any other. (Atelier 6's headings share two to four words each with
+  their axes; against the two development workshops of bench/dev, none shares one.)
 
 A numbered heading whose words name no axis, in a report where others do, keeps its number (the
 workshop file words that axis otherwise). Each report placed otherwise than by its numbers gets a
@@ -28,7 +30,14 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from atelier.extract.records import Contribution
+from atelier.nlp.dedup_text import FRAME_WORDS, STOP_WORDS, WEAK_WORDS, WORD_PATTERN
+from atelier.nlp.language import normalize_for_match
 from atelier.nlp.workshop import Workshop, match_axis, match_axis_label, split_axis_heading
+
+# A report whose numbered headings name no axis of the workshop is still taken as the workshop's
+# when at least this share of them have a content word of the axis of their number.
+AGREEING_HEADINGS_SHARE = 0.5
+_NO_WORDS: frozenset[str] = frozenset()
 
 
 class Placement(NamedTuple):
@@ -48,6 +57,9 @@ def place_by_headings(contributions: Sequence[Contribution], workshop: Workshop)
         """The axis a heading's words name, whatever number it gives."""
         return match_axis_label(workshop, split_axis_heading(heading)[1])
 
+    vocabulary = {
+        axis.id: _content_words(" ".join([axis.label, axis.description, *axis.keywords])) for axis in workshop.axes
+    }
     headings: dict[str, dict[str, str]] = defaultdict(dict)  # document -> numbered heading -> its number
     for contribution in contributions:
         if contribution.stated_axis is not None and contribution.kind != "postit":
@@ -59,7 +71,8 @@ def place_by_headings(contributions: Sequence[Contribution], workshop: Workshop)
     notes: dict[str, str] = {}
     for document, numbered in headings.items():
         named = {heading: axis_named_by(heading) for heading in numbered}
-        if not any(named.values()):
+        agreeing = sum(_shares_words(heading, vocabulary.get(axis, _NO_WORDS)) for heading, axis in numbered.items())
+        if not any(named.values()) and agreeing < AGREEING_HEADINGS_SHARE * len(numbered):
             foreign.add(document)
             notes[document] = _foreign_note(document, sorted(numbered), workshop)
             continue
@@ -83,6 +96,19 @@ def place_by_headings(contributions: Sequence[Contribution], workshop: Workshop)
                 contribution = dataclasses.replace(contribution, stated_axis=axis)
         placed.append(contribution)
     return Placement(placed, notes)
+
+
+def _content_words(text: str) -> frozenset[str]:
+    """Folded words of four letters or more, neither function nor generic words, without a final s or x."""
+    return frozenset(
+        word.rstrip("sx")
+        for word in WORD_PATTERN.findall(normalize_for_match(text))
+        if len(word) > 3 and word not in STOP_WORDS and word not in WEAK_WORDS and word not in FRAME_WORDS
+    )
+
+
+def _shares_words(heading: str, vocabulary: frozenset[str]) -> bool:
+    return not _content_words(split_axis_heading(heading)[1]).isdisjoint(vocabulary)
 
 
 def _foreign_note(document: str, headings: Sequence[str], workshop: Workshop) -> str:
