@@ -7,6 +7,8 @@ for ever: read in the run's own process, one such file would end or stall the wh
 none of Prefect's threads), whose address space may each grow by `max_memory_bytes` at most, and
 gives each document `document_timeout` seconds. A document that goes past either, or that kills
 its worker, becomes an error result with its reason, and a new worker reads the next one.
+A script of one's own that runs a flow needs Python's `if __name__ == "__main__":` guard: a
+spawned worker imports the main module again (the `atelier` command has it).
 """
 
 from __future__ import annotations
