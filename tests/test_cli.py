@@ -399,7 +399,7 @@ def test_train_reports_the_decisions_it_uses(runner, tmp_path):
     assert "colonne « axis » absente" in result.stderr
 
 
-def test_train_and_evaluate_need_no_reports_folder(runner, ideas_csv, tmp_path):
+def test_train_and_evaluate_need_no_reports_folder(runner, tmp_path):
     """A consultant with a new workshop file and nothing else, in a folder of their own."""
     (tmp_path / "mobilites.yaml").write_text(USER_WORKSHOP, encoding="utf-8")
     labelled = {"Ajouter des arceaux à vélos devant la gare": "velo", "Un bus toutes les dix minutes": "bus"}
