@@ -112,6 +112,21 @@ def read_input(path: Path, settings: ExtractionSettings | None = None, document:
     return InputFile(path=path, data=data, sha256=hashlib.sha256(data).hexdigest(), document=document)
 
 
+class Copies:
+    """Which input of a batch first held each content: a later input with the same bytes is a copy,
+    reported as such rather than read again (the same ideas, with the same ids, twice)."""
+
+    def __init__(self) -> None:
+        self._first: dict[str, str] = {}  # the bytes' hash -> the name of the first input holding them
+
+    def original_of(self, input_file: InputFile) -> str | None:
+        """The earlier input `input_file` copies, if any; records it otherwise."""
+        if input_file.data is None:
+            return None
+        first = self._first.setdefault(input_file.sha256, input_file.name)
+        return None if first == input_file.name else first
+
+
 def unreadable(input_file: InputFile, reason: str) -> DocumentResult:
     return DocumentResult(
         document=input_file.name, path=str(input_file.path), sha256=input_file.sha256, status="error", error=reason
@@ -153,7 +168,7 @@ def extract_input(
 def extract_files(paths: Sequence[Path], settings: ExtractionSettings | None = None) -> list[DocumentResult]:
     """Read and extract files one after the other, each in a bounded worker process (`DocumentReader`),
     without Prefect (for `train` and `evaluate`)."""
-    first_reader: dict[str, str] = {}
+    copies = Copies()
     results = []
     with DocumentReader(settings) as reader:
         for path, document in zip(paths, document_names(paths), strict=True):
@@ -161,8 +176,5 @@ def extract_files(paths: Sequence[Path], settings: ExtractionSettings | None = N
                 input_file = read_input(path, settings, document)
             except TransientReadError as error:
                 input_file = InputFile(path=path, data=None, error=str(error.__cause__ or error), document=document)
-            result = extract_input(input_file, settings, first_reader.get(input_file.sha256), reader)
-            if result.status == "ok":
-                first_reader.setdefault(input_file.sha256, document)
-            results.append(result)
+            results.append(extract_input(input_file, settings, copies.original_of(input_file), reader))
     return results

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -79,15 +79,13 @@ def model_directory(workshop: Workshop, models_dir: Path | None = None) -> Path:
 def save_axis_model(model: AxisModel, directory: str | Path) -> Path:
     """Write `model.skops` and `card.json` into `directory` (created if needed); returns the directory."""
     target = Path(directory)
-    model_data, card = axis_model_bytes(model)
     with atomic_path(target / MODEL_FILE) as temporary:
-        temporary.write_bytes(model_data)
-    with atomic_path(target / CARD_FILE) as temporary:
-        temporary.write_text(card, encoding="utf-8")
+        temporary.write_bytes(axis_model_bytes(model))
+    write_card(model.card, target)
     return target
 
 
-def write_card(card: dict[str, Any], directory: str | Path) -> Path:
+def write_card(card: Mapping[str, Any], directory: str | Path) -> Path:
     with atomic_path(Path(directory) / CARD_FILE) as temporary:
         temporary.write_text(card_text(card), encoding="utf-8")
     return Path(directory) / CARD_FILE

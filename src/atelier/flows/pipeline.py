@@ -27,6 +27,7 @@ from atelier.extract.records import Contribution, DocumentResult
 from atelier.extract.settings import ExtractionSettings
 from atelier.flows import outputs
 from atelier.flows.inputs import (
+    Copies,
     InputFile,
     TransientReadError,
     collect_inputs,
@@ -225,8 +226,7 @@ def _read_documents(
     at once and no more read ahead (a batch's bytes are never all in memory); results in input
     order, each said as it comes. A copy of an input read earlier is reported, not read."""
     documents: list[DocumentResult] = []
-    first_seen: dict[str, str] = {}  # the bytes' hash -> the first input holding them
-    parallel = (extraction or ExtractionSettings()).parallel_documents
+    copies = Copies()
     pending: deque[PrefectFuture[DocumentResult]] = deque()
 
     def report_oldest() -> None:
@@ -236,15 +236,12 @@ def _read_documents(
         level = logging.INFO if result.status == "ok" else logging.WARNING
         _say(f"[{len(documents)}/{len(paths)}] {_document_line(result)}", level)
 
-    with DocumentReader(extraction, parallel) as reader:
+    with DocumentReader(extraction) as reader:
         for path, document in zip(paths, document_names(paths), strict=True):
             with watch.stage("read"):
                 input_file = _read(path, extraction, document)
-            duplicate_of = first_seen.get(input_file.sha256) if input_file.data is not None else None
-            if input_file.data is not None:
-                first_seen.setdefault(input_file.sha256, document)
-            pending.append(extract_task.submit(input_file, duplicate_of, reader))
-            if len(pending) >= parallel:
+            pending.append(extract_task.submit(input_file, copies.original_of(input_file), reader))
+            if len(pending) >= reader.settings.parallel_documents:
                 report_oldest()
         while pending:
             report_oldest()

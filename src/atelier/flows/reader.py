@@ -27,13 +27,13 @@ _STOP_SECONDS = 5.0  # given to a worker to leave on its own before it is killed
 
 
 class DocumentReader:
-    """Extracts documents (`extract_bytes`) in `workers` worker processes, one document each at a
-    time; `extract` may be called from several threads at once. A context manager: each worker
-    starts with its first document and all stop on exit."""
+    """Extracts documents (`extract_bytes`) in `settings.parallel_documents` worker processes, one
+    document each at a time; `extract` may be called from several threads at once. A context
+    manager: each worker starts with its first document and all stop on exit."""
 
-    def __init__(self, settings: ExtractionSettings | None = None, workers: int = 1) -> None:
+    def __init__(self, settings: ExtractionSettings | None = None) -> None:
         self.settings = settings or ExtractionSettings()
-        self._workers = [_Worker(self.settings) for _ in range(max(1, workers))]
+        self._workers = [_Worker(self.settings) for _ in range(self.settings.parallel_documents)]
         self._free: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
         for worker in self._workers:
             self._free.put(worker)

@@ -51,15 +51,15 @@ class AxisModel:
         return str(self.card.get("lemma_mode", ClassifierSettings.lemma_mode))
 
 
-def axis_model_bytes(model: AxisModel) -> tuple[bytes, str]:
-    """The model as skops bytes (never pickle) and its card as JSON text: what `flows.modeling`
-    writes as `model.skops` and `card.json`."""
+def axis_model_bytes(model: AxisModel) -> bytes:
+    """The model's pipeline as skops bytes (never pickle): what `flows.modeling` writes as `model.skops`."""
     import skops.io
 
-    return skops.io.dumps(model.pipeline), card_text(model.card)
+    return skops.io.dumps(model.pipeline)
 
 
 def card_text(card: Mapping[str, Any]) -> str:
+    """A model card as the JSON text of `card.json`."""
     return json.dumps(dict(card), ensure_ascii=False, indent=2) + "\n"
 
 
