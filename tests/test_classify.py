@@ -3,6 +3,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import pickle
+import re
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +26,7 @@ from atelier.nlp.classify import (
     AxisPrediction,
     classify_contributions,
     placed_by_model,
+    predict_analysis,
     predict_axes,
     with_theme_context,
 )
@@ -267,6 +269,30 @@ def test_near_duplicate_groups_keep_rewordings_together():
     assert len({groups[0], groups[2], groups[4]}) == 3
 
 
+
+def test_near_duplicate_groups_compare_blocks_of_texts_as_all_pairs():
+    # Groups were found by scoring all pairs at once: 20,000 labelled texts took 1.5 GB for the
+    # matrix (measured). Blocks of texts of close length must give the groups of all pairs.
+    from rapidfuzz import fuzz
+
+    texts = [text for text, _ in SEED_IDEAS + NEW_IDEAS]
+    texts += [text.replace("e", "é", 1) for text in texts[::3]] + [text + " !" for text in texts[::4]]
+    texts += ["", "", "Écoles", "Que les écoles, les collèges et les lycées du quartier participent"]
+    folded = [" ".join(re.findall(r"\w+", normalize_for_match(text))) for text in texts]
+    expected: dict[int, set[int]] = {i: {i} for i in range(len(texts))}
+    for i in range(len(texts)):
+        for j in range(i + 1, len(texts)):
+            if fuzz.ratio(folded[i], folded[j]) >= ClassifierSettings.group_similarity or folded[i] == folded[j]:
+                merged = expected[i] | expected[j]
+                for k in merged:
+                    expected[k] = merged
+    for block_size in (3, 1024):
+        groups = near_duplicate_groups(texts, block_size=block_size)
+        assert [set(np.flatnonzero(groups == groups[i]).tolist()) for i in range(len(texts))] == [
+            expected[i] for i in range(len(texts))
+        ]
+
+
 # ---------------------------------------------------------------- models
 
 
@@ -309,6 +335,41 @@ def test_evidence_names_words_of_the_idea(seed_model, french_nlp):
     assert set(prediction.evidence) <= lemmas
     assert {"précarité", "énergétique", "modeste"} & set(prediction.evidence)
     assert predict_axes(seed_model, [text], french_nlp, evidence=0)[0].evidence == ()
+
+
+def test_a_batch_is_predicted_block_by_block_as_a_whole(seed_model, french_nlp):
+    # A batch is predicted a block at a time, so that the evidence of 100,000 ideas does not
+    # relate every idea to every lemma of the batch (15 GB and 2 min 40 s before, measured by
+    # bench/classify.py); the blocks must not change any prediction, also with theme groups
+    # that span blocks.
+    texts = [text for text, _ in SEED_IDEAS + NEW_IDEAS]
+    groups = [("a.pdf", "", "Santé" if i % 3 else "Emploi") for i in range(len(texts))]
+    analysis = analyse(french_nlp, texts)
+    whole = predict_analysis(seed_model.pipeline, analysis, groups=groups, context_weight=0.5)
+    blocked = predict_analysis(seed_model.pipeline, analysis, groups=groups, context_weight=0.5, block_size=4)
+    # (Matrix products of other shapes may round the last digit of a probability otherwise.)
+    assert [(p.axis, p.second_axis, p.evidence) for p in blocked] == [(p.axis, p.second_axis, p.evidence) for p in whole]
+    assert [p.confidence for p in blocked] == pytest.approx([p.confidence for p in whole], abs=1e-9)
+    assert [p.second_confidence for p in blocked] == pytest.approx([p.second_confidence for p in whole], abs=1e-9)
+    assert all(prediction.evidence for prediction in whole)
+
+
+def test_self_training_draws_from_a_large_batch(atelier6, french_nlp):
+    # A batch larger than `self_training_max_pool` is self-trained on a draw of its ideas,
+    # the same draw for the same batch.
+    pool = [text for text, _ in NEW_IDEAS]
+    settings = ClassifierSettings(self_training_max_pool=4)
+    texts, labels = training_set(atelier6, [])
+    first, second = (
+        train_axis_model(atelier6, texts, labels, french_nlp, settings, unlabelled=pool) for _ in range(2)
+    )
+    assert first.card["n_training_texts"]["unlabelled_pool"] == len(pool)
+    assert first.card["n_training_texts"]["self_training_pool"] == 4
+    assert 0 < first.card["n_training_texts"]["self_training"] <= 4
+    coefficients = [model.pipeline.named_steps["classifier"].coef_matrix_ for model in (first, second)]
+    assert np.array_equal(*coefficients)
+    with pytest.raises(ValueError):
+        ClassifierSettings(self_training_max_pool=0)
 
 
 def test_evidence_names_a_word_once_whatever_its_accents(seed_model, french_nlp):

@@ -28,6 +28,8 @@ DESCRIPTION_SEPARATORS = re.compile(r"[.;:,()]\s|[.;:()]$|\s[–—-]\s")
 MIN_CLAUSE_WORDS = 2
 # A text that starts with another of at least this many words is a near-duplicate of it.
 MIN_PREFIX_WORDS = 3
+# Texts compared together when looking for near-duplicates (a block's scores take a few MB).
+SIMILARITY_BLOCK = 1024
 
 
 def description_clauses(description: str) -> list[str]:
@@ -153,7 +155,11 @@ def training_data_sha256(texts: Sequence[str], labels: Sequence[str]) -> str:
     return hashlib.sha256(json.dumps(pairs, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
-def near_duplicate_groups(texts: Sequence[str], min_similarity: float = ClassifierSettings.group_similarity) -> np.ndarray:
+def near_duplicate_groups(
+    texts: Sequence[str],
+    min_similarity: float = ClassifierSettings.group_similarity,
+    block_size: int = SIMILARITY_BLOCK,
+) -> np.ndarray:
     """One group number per text; texts whose folded forms are near-identical share it.
 
     The seed report repeats its actions between the summary and the detailed tables, with small
@@ -161,8 +167,6 @@ def near_duplicate_groups(texts: Sequence[str], min_similarity: float = Classifi
     or with a theme appended (`with_context`, a prefix of at least `MIN_PREFIX_WORDS` words):
     cross-validation folds must keep such texts together.
     """
-    from rapidfuzz import fuzz, process
-
     folded = [" ".join(re.findall(r"\w+", normalize_for_match(text))) for text in texts]
     parent = list(range(len(texts)))
 
@@ -186,12 +190,38 @@ def near_duplicate_groups(texts: Sequence[str], min_similarity: float = Classifi
             shorter = exact.get(" ".join(words[:cut]))
             if shorter is not None:
                 parent[root(index)] = root(shorter)
-    if len(texts) > 1:
-        scores = process.cdist(folded, folded, scorer=fuzz.ratio, score_cutoff=min_similarity, workers=1)
-        rows, columns = np.nonzero(scores)
-        for i, j in zip(rows.tolist(), columns.tolist(), strict=True):
-            if i < j:
-                parent[root(j)] = root(i)
+    for i, j in _similar_pairs(folded, min_similarity, block_size):
+        parent[root(j)] = root(i)
     roots = [root(i) for i in range(len(texts))]
     numbering: dict[int, int] = {}
     return np.array([numbering.setdefault(r, len(numbering)) for r in roots], dtype=np.int64)
+
+
+def _similar_pairs(texts: Sequence[str], min_similarity: float, block_size: int) -> list[tuple[int, int]]:
+    """(i, j) pairs of texts whose rapidfuzz `fuzz.ratio` is at least `min_similarity`, each
+    once. Texts are compared `block_size` at a time, by increasing length, with only the texts
+    whose length allows the score: memory stays bounded, and most pairs are never scored."""
+    from rapidfuzz import fuzz, process
+
+    if len(texts) < 2:
+        return []
+    # fuzz.ratio(a, b) <= 100 × (1 − |len a − len b| / (len a + len b)).
+    slack = 1.0 - min_similarity / 100.0
+    shortest, longest = (1.0 - slack) / (1.0 + slack), (1.0 + slack) / (1.0 - slack) if slack < 1 else np.inf
+    order = sorted(range(len(texts)), key=lambda index: len(texts[index]))
+    ordered = [texts[index] for index in order]
+    lengths = np.array([len(text) for text in ordered], dtype=np.float64)
+    pairs: list[tuple[int, int]] = []
+    for start in range(0, len(ordered), block_size):
+        stop = min(start + block_size, len(ordered))
+        low = int(np.searchsorted(lengths, lengths[start] * shortest - 1e-9, side="left"))
+        high = int(np.searchsorted(lengths, lengths[stop - 1] * longest + 1e-9, side="right"))
+        scores = process.cdist(
+            ordered[start:stop], ordered[low:high], scorer=fuzz.ratio, score_cutoff=min_similarity,
+            dtype=np.uint8, workers=1,
+        )
+        rows, columns = np.nonzero(scores)
+        for row, column in zip((rows + start).tolist(), (columns + low).tolist(), strict=True):
+            if row < column:
+                pairs.append((order[row], order[column]))
+    return pairs

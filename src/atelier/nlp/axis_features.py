@@ -32,6 +32,9 @@ from atelier.nlp.workshop import Workshop
 if TYPE_CHECKING:
     import spacy
 
+# Words compared with the axis terms together (a block's similarities take a few tens of MB).
+TOKEN_BLOCK = 16_384
+
 
 # ---------------------------------------------------------------- axis terms (cold start)
 
@@ -112,13 +115,25 @@ class IdeaFeatures(TransformerMixin, BaseEstimator):
         self.lexicon_floor = lexicon_floor
 
     def fit(self, X: Analysis, y: Any = None) -> IdeaFeatures:
+        self._fit_vectorizers(X)
+        return self
+
+    def fit_transform(self, X: Analysis, y: Any = None, **fit_params: Any) -> sparse.csr_matrix:
+        """`fit(X).transform(X)`, reading the texts' n-grams once instead of twice."""
+        word, char = self._fit_vectorizers(X)
+        return self._stack(word, char, X)
+
+    def _fit_vectorizers(self, X: Analysis) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+        """Fit every learnt attribute; the n-gram TF-IDF of X as fitted."""
         # Lemmas are already split by spaCy: one lemma, one token (keeps "a21", "éco-rénovation").
         self.word_ = TfidfVectorizer(
             analyzer="word", token_pattern=r"\S+", ngram_range=tuple(self.word_ngram_range), sublinear_tf=self.sublinear_tf
-        ).fit(list(X.lemmas))
+        )
         self.char_ = TfidfVectorizer(
             analyzer="char_wb", ngram_range=tuple(self.char_ngram_range), sublinear_tf=self.sublinear_tf
-        ).fit(list(X.lemmas))
+        )
+        word = self.word_.fit_transform(list(X.lemmas))
+        char = self.char_.fit_transform(list(X.lemmas))
         self.dim_ = int(X.vectors.shape[1])
         terms = self._terms()
         prototypes = np.zeros((self.n_axes, self.dim_), dtype=np.float32)
@@ -131,7 +146,7 @@ class IdeaFeatures(TransformerMixin, BaseEstimator):
         self.word_features_ = np.asarray(self.word_.get_feature_names_out(), dtype=object)
         sizes = [len(self.word_.vocabulary_), len(self.char_.vocabulary_), self.dim_, self.n_axes, self.n_axes]
         self.offsets_ = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-        return self
+        return word, char
 
     def _terms(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         dim = getattr(self, "dim_", 0)
@@ -149,12 +164,13 @@ class IdeaFeatures(TransformerMixin, BaseEstimator):
         result = np.zeros((len(token_vectors), self.n_axes), dtype=np.float32)
         if not len(token_vectors) or not len(vectors):
             return result
-        similarity = token_vectors @ vectors.T
-        strength = np.clip((similarity - self.lexicon_floor) / (1.0 - self.lexicon_floor), 0.0, None) * weights
-        for index in range(self.n_axes):
-            mask = axes == index
-            if mask.any():
-                result[:, index] = strength[:, mask].max(axis=1)
+        masks = [(index, axes == index) for index in range(self.n_axes)]
+        for start in range(0, len(token_vectors), TOKEN_BLOCK):  # (tokens × terms) a block at a time
+            similarity = token_vectors[start : start + TOKEN_BLOCK] @ vectors.T
+            strength = np.clip((similarity - self.lexicon_floor) / (1.0 - self.lexicon_floor), 0.0, None) * weights
+            for index, mask in masks:
+                if mask.any():
+                    result[start : start + TOKEN_BLOCK, index] = strength[:, mask].max(axis=1)
         return result
 
     def _dense(self, X: Analysis) -> np.ndarray:
@@ -174,14 +190,10 @@ class IdeaFeatures(TransformerMixin, BaseEstimator):
         ).astype(np.float64)
 
     def transform(self, X: Analysis) -> sparse.csr_matrix:
-        return sparse.hstack(
-            [
-                self.word_.transform(list(X.lemmas)),
-                self.char_.transform(list(X.lemmas)),
-                sparse.csr_matrix(self._dense(X)),
-            ],
-            format="csr",
-        )
+        return self._stack(self.word_.transform(list(X.lemmas)), self.char_.transform(list(X.lemmas)), X)
+
+    def _stack(self, word: sparse.csr_matrix, char: sparse.csr_matrix, X: Analysis) -> sparse.csr_matrix:
+        return sparse.hstack([word, char, sparse.csr_matrix(self._dense(X))], format="csr")
 
     def lemma_contributions(
         self, X: Analysis, rows: sparse.csr_matrix, class_directions: np.ndarray, chosen: np.ndarray

@@ -37,6 +37,9 @@ class ClassifierSettings:
     # Share of the batch's ideas, per predicted axis and by decreasing margin, added at the last round.
     self_training_fraction: float = 0.6
     self_training_weight: float = 0.5
+    # A larger batch is self-trained on this many of its ideas, drawn at random (random_state):
+    # training time stays in seconds however many ideas a batch holds.
+    self_training_max_pool: int = 20_000
     # "balanced": the same number of ideas per axis (those it ranks highest), so the majority
     # axis of the labelled data does not snowball; "predicted": a share of each predicted axis.
     self_training_balance: str = "balanced"
@@ -67,6 +70,8 @@ class ClassifierSettings:
             raise ValueError("lemma_mode must be 'lookup' or 'rule'")
         if self.self_training_rounds < 0 or not 0.0 <= self.self_training_fraction <= 1.0:
             raise ValueError("self_training_rounds must be >= 0 and self_training_fraction in [0, 1]")
+        if self.self_training_max_pool < 1:
+            raise ValueError("self_training_max_pool must be positive")
         if self.self_training_balance not in ("predicted", "balanced"):
             raise ValueError("self_training_balance must be 'predicted' or 'balanced'")
         if not 0.0 <= self.lexicon_floor < 1.0:

@@ -293,13 +293,20 @@ def train_axis_model(
         if text.strip() and " ".join(normalize_for_match(text).split()) not in labelled_keys:
             groups_of.setdefault(text, unlabelled_groups[position] if unlabelled_groups is not None else None)
     pool_texts = list(groups_of)
+    pool_groups = list(groups_of.values())
+    if len(pool_texts) > settings.self_training_max_pool:
+        drawn = np.random.default_rng(settings.random_state).choice(
+            len(pool_texts), settings.self_training_max_pool, replace=False
+        )
+        drawn.sort()
+        pool_texts, pool_groups = [pool_texts[i] for i in drawn], [pool_groups[i] for i in drawn]
     pool = analyse(nlp, pool_texts, mode=settings.lemma_mode, batch_size=settings.batch_size) if pool_texts else None
     pipeline, combined = self_train(
         template,
         data,
         pool,
         settings,
-        pool_groups=list(groups_of.values()) if unlabelled_groups is not None else None,
+        pool_groups=pool_groups if unlabelled_groups is not None else None,
         context_weight=workshop.settings.theme_context_weight,
     )
     calibration = calibrate_pipeline(template, pipeline, combined, settings)
@@ -320,7 +327,8 @@ def train_axis_model(
             "labelled": int((data.sources == SOURCE_LABELLED).sum()),
             "workshop": int((data.sources == SOURCE_WORKSHOP).sum()),
             "self_training": int((combined.sources == SOURCE_SELF).sum()),
-            "unlabelled_pool": len(pool_texts),
+            "unlabelled_pool": len(groups_of),
+            "self_training_pool": len(pool_texts),
         },
         # Weight of the theme context in self-training (None: the pool read idea by idea).
         "self_training_theme_context_weight": (

@@ -44,6 +44,9 @@ from atelier.nlp.workshop import Workshop
 if TYPE_CHECKING:
     import spacy
 
+# Ideas predicted together (see `predict_analysis`).
+PREDICTION_BLOCK = 2048
+
 
 @dataclass(frozen=True)
 class AxisPrediction:
@@ -63,16 +66,28 @@ def predict_analysis(
     *,
     groups: Sequence[Hashable | None] | None = None,
     context_weight: float = 0.0,
+    block_size: int = PREDICTION_BLOCK,
 ) -> list[AxisPrediction]:
     """Predictions for analysed ideas; with `groups`, each idea's probabilities are mixed with
     those of its group (`with_theme_context`) before the best axis is taken. The evidence is
-    the idea's own lemmas towards that axis."""
+    the idea's own lemmas towards that axis.
+
+    Ideas are taken `block_size` at a time, so that time and memory grow with the number of
+    ideas and not with its square (the evidence relates each idea to the lemmas of its block)."""
     if not len(analysis):
         return []
     features: IdeaFeatures = pipeline.named_steps["features"]
     classifier: CalibratedLinearClassifier = pipeline.named_steps["classifier"]
-    rows = features.transform(analysis)
-    probabilities = classifier.predict_proba(rows)
+    blocks = [np.arange(start, min(start + block_size, len(analysis))) for start in range(0, len(analysis), block_size)]
+    parts = [analysis.subset(block) for block in blocks] if len(blocks) > 1 else [analysis]
+    sparse_columns = int(features.offsets_[2])  # word and character n-grams: what the evidence reads of a row
+    probabilities_by_block, rows_by_block = [], []
+    for part in parts:
+        rows = features.transform(part)
+        probabilities_by_block.append(classifier.predict_proba(rows))
+        if evidence > 0:
+            rows_by_block.append(rows[:, :sparse_columns])
+    probabilities = np.vstack(probabilities_by_block)
     if groups is not None:
         probabilities = with_theme_context(probabilities, groups, context_weight)
     classes = classifier.classes_
@@ -80,14 +95,13 @@ def predict_analysis(
     evidences: list[tuple[str, ...]] = [() for _ in range(len(analysis))]
     if evidence > 0:
         coef = classifier.coef_matrix_
-        # Towards the chosen axis, away from the average axis.
-        contributions, names = features.lemma_contributions(
-            analysis, rows, coef - coef.mean(axis=0), order[:, 0]
-        )
-        for i in range(len(analysis)):
-            start, end = contributions.indptr[i], contributions.indptr[i + 1]
-            values, columns = contributions.data[start:end], contributions.indices[start:end]
-            evidences[i] = _strongest_words(values.tolist(), [names[c] for c in columns.tolist()], evidence)
+        towards = coef - coef.mean(axis=0)  # towards the chosen axis, away from the average axis
+        for block, part, rows in zip(blocks, parts, rows_by_block, strict=True):
+            contributions, names = features.lemma_contributions(part, rows, towards, order[block, 0])
+            for position, i in enumerate(block.tolist()):
+                start, end = contributions.indptr[position], contributions.indptr[position + 1]
+                values, columns = contributions.data[start:end], contributions.indices[start:end]
+                evidences[i] = _strongest_words(values.tolist(), [names[c] for c in columns.tolist()], evidence)
     best = order[:, 0]
     best_confidence = probabilities[np.arange(len(analysis)), best]
     if probabilities.shape[1] > 1:
