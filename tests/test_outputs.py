@@ -309,6 +309,10 @@ def test_synthesis_docx_holds_what_the_page_shows(records, documents, workshop, 
     assert "Freins : Manque de financement" in texts and "Partenaires : Mission locale, Pôle emploi" in texts
     tables = [[[cell.text for cell in row.cells] for row in table.rows] for table in document.tables]
     by_axis, attention, sources = tables
+    # Blocks are written before an end mark (python-docx's own appending is quadratic), which is removed.
+    blocks = list(document.iter_inner_content())
+    assert isinstance(blocks[-1], docx.table.Table) and isinstance(blocks[-2], docx.text.paragraph.Paragraph)
+    assert blocks[-2].text == "Sources" and blocks[0].text == workshop.title
     assert attention[0] == ["Contribution", "Axe proposé", "Second axe", "Mots décisifs"]
     assert attention[1:] == [  # the one idea placed below the abstain threshold
         [

@@ -14,6 +14,8 @@ from typing import Any
 
 import docx
 from docx.document import Document
+from docx.table import Table
+from docx.text.paragraph import Paragraph
 
 from atelier.extract.docx import GENERATED_IDENTIFIER
 from atelier.flows.synthesis import weight_phrase
@@ -31,25 +33,56 @@ def _plural(count: int, singular: str, plural: str) -> str:
     return f"{count} {singular if count <= 1 else plural}"
 
 
-def _table(document: Document, header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
-    """A table whose first column, the text one, takes `FIRST_COLUMN_SHARE` of the page's width."""
-    table = document.add_table(rows=1, cols=len(header))
-    table.style = TABLE_STYLE
-    table.autofit = False
-    section = document.sections[-1]
-    width = section.page_width - section.left_margin - section.right_margin
-    first = int(width * FIRST_COLUMN_SHARE) if len(header) > 1 else width
-    widths = [first, *[(width - first) // (len(header) - 1)] * (len(header) - 1)]
-    for cell, title in zip(table.rows[0].cells, header, strict=True):
-        cell.text = ""
-        cell.paragraphs[0].add_run(_text(title)).bold = True
-    for row in rows:
-        for cell, value in zip(table.add_row().cells, row, strict=True):
-            cell.text = _text(value)
-    for column, column_width in zip(table.columns, widths, strict=True):
-        column.width = column_width  # the grid, which LibreOffice follows; Word follows the cells
-        for cell in column.cells:
-            cell.width = column_width
+class _Body:
+    """Appends paragraphs and tables to a document, each in constant time.
+
+    python-docx's `add_paragraph` looks for the section properties among every child of the body,
+    and a style given by name is found by scanning every style of the document, both at each
+    paragraph: 45,000 ideas took 90 s (measured, 100,000 contributions). Here every block goes
+    before an end mark, removed by `close`, and each style's id is looked up once."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self._end = document.add_paragraph()
+        self._style_ids: dict[str, str] = {}
+
+    def paragraph(self, text: str = "", style: str | None = None) -> Paragraph:
+        paragraph = self._end.insert_paragraph_before(_text(text))
+        if style is not None:
+            if style not in self._style_ids:
+                self._style_ids[style] = self.document.styles[style].style_id
+            paragraph._p.style = self._style_ids[style]  # what the `style` setter writes, without its lookups
+        return paragraph
+
+    def heading(self, text: str, level: int) -> Paragraph:
+        return self.paragraph(text, "Title" if level == 0 else f"Heading {level}")
+
+    def table(self, header: Sequence[str], rows: Sequence[Sequence[object]]) -> Table:
+        """A table whose first column, the text one, takes `FIRST_COLUMN_SHARE` of the page's width;
+        its cells are filled column by column (python-docx lists every cell of the table to give
+        one row's)."""
+        table = self.document.add_table(rows=len(rows) + 1, cols=len(header))
+        self._end._p.addprevious(table._tbl)
+        table.style = TABLE_STYLE
+        table.autofit = False
+        section = self.document.sections[-1]
+        width = section.page_width - section.left_margin - section.right_margin
+        first = int(width * FIRST_COLUMN_SHARE) if len(header) > 1 else width
+        widths = [first, *[(width - first) // (len(header) - 1)] * (len(header) - 1)]
+        for index, (title, column_width) in enumerate(zip(header, widths, strict=True)):
+            column = table.columns[index]
+            column.width = column_width  # the grid, which LibreOffice follows; Word follows the cells
+            cells = table.column_cells(index)
+            cells[0].text = ""
+            cells[0].paragraphs[0].add_run(_text(title)).bold = True
+            for cell, row in zip(cells[1:], rows, strict=True):
+                cell.text = _text(row[index])
+            for cell in cells:
+                cell.width = column_width
+        return table
+
+    def close(self) -> None:
+        self._end._p.getparent().remove(self._end._p)
 
 
 def synthesis_document(context: Mapping[str, Any]) -> Document:
@@ -58,21 +91,21 @@ def synthesis_document(context: Mapping[str, Any]) -> Document:
     document.core_properties.title = _text(f"Synthèse – {context['title']}")
     document.core_properties.language = "fr-FR"
     document.core_properties.identifier = GENERATED_IDENTIFIER  # never read back as a report
-    document.add_heading(_text(context["title"]), level=0)
-    document.add_paragraph(_text(context["notice"])).runs[0].italic = True
+    body = _Body(document)
+    body.heading(context["title"], 0)
+    body.paragraph(context["notice"]).runs[0].italic = True
 
-    document.add_heading("En chiffres", level=1)
+    body.heading("En chiffres", 1)
     figures = [
         _plural(context["documents_ok"], "document lu", "documents lus"),
         _plural(context["ideas"], "contribution", "contributions"),
         _plural(context["distinct"], "idée distincte", "idées distinctes"),
         *(f"{kind['count']} {kind['label']}" for kind in context["per_kind"]),
     ]
-    document.add_paragraph(" ; ".join(figures) + ".")
+    body.paragraph(" ; ".join(figures) + ".")
 
-    document.add_heading("Répartition par axe", level=1)
-    _table(
-        document,
+    body.heading("Répartition par axe", 1)
+    body.table(
         ["Axe", *(kind["label"] for kind in context["kinds"]), "contributions", "idées distinctes"],
         [
             [axis["title"], *(axis["per_kind"][k["kind"]] for k in context["kinds"]), axis["ideas"], axis["distinct"]]
@@ -80,49 +113,46 @@ def synthesis_document(context: Mapping[str, Any]) -> Document:
         ],
     )
 
-    document.add_heading("Les idées, axe par axe", level=1)
+    body.heading("Les idées, axe par axe", 1)
     for axis in context["axes"]:
-        document.add_heading(_text(axis["title"]), level=2)
+        body.heading(axis["title"], 2)
         if not axis["clusters"]:
-            document.add_paragraph("Aucune idée.")
+            body.paragraph("Aucune idée.")
         for idea in axis["clusters"]:
-            paragraph = document.add_paragraph(_text(idea["text"]) + " ", style="List Bullet")
+            paragraph = body.paragraph(idea["text"] + " ", "List Bullet")
             weight = weight_phrase(idea["size"], idea["documents"])
             paragraph.add_run(_text(f"({idea['kinds']} ; {weight})")).italic = True
 
-    document.add_heading("Objectifs, actions et freins, axe par axe", level=1)
+    body.heading("Objectifs, actions et freins, axe par axe", 1)
     for axis in context["axes"]:
         if not axis["plans"]:
             continue
-        document.add_heading(_text(axis["title"]), level=2)
+        body.heading(axis["title"], 2)
         for plan in axis["plans"]:
             title = f"Objectif : {plan['objective']}" if plan["objective"] else "Actions sans objectif"
             if plan["times"] > 1:
                 title += f" ({weight_phrase(plan['times'])})"
-            document.add_heading(_text(title), level=3)
+            body.heading(title, 3)
             if not plan["actions"]:
-                document.add_paragraph("Aucune action sous cet objectif.")
+                body.paragraph("Aucune action sous cet objectif.")
             for action in plan["actions"]:
-                paragraph = document.add_paragraph(_text(action["text"]), style="List Bullet")
+                paragraph = body.paragraph(action["text"], "List Bullet")
                 if action["times"] > 1:
                     paragraph.add_run(_text(f" ({weight_phrase(action['times'])})")).italic = True
                 for field in action["fields"]:
                     for text in field["texts"]:
-                        detail = document.add_paragraph(style="List Bullet 2")
+                        detail = body.paragraph(style="List Bullet 2")
                         detail.add_run(_text(f"{field['field']} : ")).bold = True
                         detail.add_run(_text(text))
 
-    document.add_heading("Idées à vérifier", level=1)
+    body.heading("Idées à vérifier", 1)
     if context["attention"]:
-        document.add_paragraph(
-            _text(
-                f"Contributions sans axe, ou placées par le modèle avec une confiance inférieure à "
-                f"{context['attention_threshold']} : l'axe proposé est le plus probable, le second axe est indiqué "
-                "quand il est proche, les mots indiquent ce qui a pesé."
-            )
+        body.paragraph(
+            f"Contributions sans axe, ou placées par le modèle avec une confiance inférieure à "
+            f"{context['attention_threshold']} : l'axe proposé est le plus probable, le second axe est indiqué "
+            "quand il est proche, les mots indiquent ce qui a pesé."
         )
-        _table(
-            document,
+        body.table(
             ["Contribution", "Axe proposé", "Second axe", "Mots décisifs"],
             [
                 [
@@ -137,11 +167,10 @@ def synthesis_document(context: Mapping[str, Any]) -> Document:
             ],
         )
     else:
-        document.add_paragraph(_text(context["nothing_to_check"]))
+        body.paragraph(context["nothing_to_check"])
 
-    document.add_heading("Sources", level=1)
-    _table(
-        document,
+    body.heading("Sources", 1)
+    body.table(
         ["Document", "Pages", "Contributions", "État"],
         [
             [
@@ -155,4 +184,5 @@ def synthesis_document(context: Mapping[str, Any]) -> Document:
             for source in context["documents"]
         ],
     )
+    body.close()
     return document
