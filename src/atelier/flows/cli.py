@@ -77,6 +77,15 @@ def _say(message: str) -> None:
     typer.echo(message, err=True)
 
 
+def _training_message(texts: Sequence[str], unlabelled: Sequence[str]) -> str:
+    pool = f" et {len(unlabelled)} idée(s) non étiquetée(s)" if unlabelled else ""
+    return f"Entraînement du classifieur sur {len(texts)} texte(s) étiqueté(s){pool}…"
+
+
+def _say_fold(fold: int, folds: int) -> None:
+    _say(f"Validation croisée : pli {fold}/{folds}…")
+
+
 @app.callback()
 def main(
     context: typer.Context,
@@ -644,6 +653,7 @@ def train(
         )
     texts, labels, unlabelled, groups = _training_data(config, _training_inputs(input_paths), decisions)
     nlp = _load_language()
+    _say(_training_message(texts, unlabelled))
     try:
         model = train_axis_model(config, texts, labels, nlp, unlabelled=unlabelled, unlabelled_groups=groups)
     except AxisModelError as error:
@@ -651,7 +661,9 @@ def train(
     report = None
     if cross_validation:
         try:
-            report = cross_validate(config, texts, labels, nlp, folds=folds, unlabelled=unlabelled)
+            report = cross_validate(
+                config, texts, labels, nlp, folds=folds, unlabelled=unlabelled, on_fold=_say_fold
+            )
         except AxisModelError as error:
             _say(f"Validation croisée impossible : {error}")
     card = dict(model.card)
@@ -714,7 +726,7 @@ def evaluate(
         texts, labels, unlabelled, _ = _training_data(config, _training_inputs(input_paths))
         nlp = _load_language()
         try:
-            report = cross_validate(config, texts, labels, nlp, folds=folds, unlabelled=unlabelled)
+            report = cross_validate(config, texts, labels, nlp, folds=folds, unlabelled=unlabelled, on_fold=_say_fold)
         except AxisModelError as error:
             _fail(str(error))
         typer.echo(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -80,6 +80,7 @@ def cross_validate(
     *,
     unlabelled: Sequence[str] = (),
     calibrate: bool = True,
+    on_fold: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
     """Stratified k-fold evaluation on labelled ideas, folds grouped by near-duplicate text.
 
@@ -90,6 +91,7 @@ def cross_validate(
     labels unseen) and on `unlabelled`, as `atelier run` does on its batch. The number of folds
     is lowered to the number of groups of the smallest axis if needed. With `calibrate`, each
     fold's model is calibrated as in production and the report says how well (`calibration`).
+    `on_fold(k, n)` is called as fold k of n starts (progress of long evaluations).
     """
     settings = settings or ClassifierSettings()
     labels = [str(label) for label in labels]
@@ -114,7 +116,9 @@ def cross_validate(
     confidence = np.zeros(len(evaluated_rows))
     splitter = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=settings.random_state)
     started = time.perf_counter()
-    for train_part, test_part in splitter.split(evaluated_rows, y, groups[evaluated_rows]):
+    for fold, (train_part, test_part) in enumerate(splitter.split(evaluated_rows, y, groups[evaluated_rows]), 1):
+        if on_fold is not None:
+            on_fold(fold, n_splits)
         test_rows = evaluated_rows[test_part]
         test_groups = set(groups[test_rows].tolist())
         keep = [i for i in range(len(data.labels)) if groups[i] not in test_groups]
