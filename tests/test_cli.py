@@ -118,6 +118,7 @@ def test_classify_adds_axis_columns_to_the_input_rows(runner, ideas_csv, tmp_pat
     # what it is doing, on stderr (stdout keeps the summary alone)
     assert "Chargement du modèle de langue français…" in result.stderr
     assert "Classement de 5 idée(s)…" in result.stderr
+    assert "demandez un classeur" not in result.stderr  # a UTF-8 CSV with commas, as the dataset's
     assert "Chargement" not in result.stdout and "Classement de" not in result.stdout
 
 
@@ -245,6 +246,9 @@ def test_dedup_reads_excel_exports(runner, tmp_path, name, encoded, warning):
         assert warning in result.stderr
     else:
         assert "Avertissement" not in result.stderr
+    # The CSV written is the dataset's (UTF-8, commas), which a French Excel opens as one column:
+    # the workbook is suggested.
+    assert "pour l'ouvrir dans Excel, demandez un classeur : --out groupes.xlsx" in result.stderr
     frame = read(tmp_path / "groupes.csv")
     assert frame["texte"].tolist() == ["Créer une maison de santé", "Créer des maisons de santé", "Réduire l'âge d'accès"]
     clusters = frame["cluster_id"].tolist()

@@ -126,9 +126,10 @@ def _load_language() -> spacy.Language:
         _fail(str(error))
 
 
-def _decoded_text(path: Path) -> str:
-    """The text of an input CSV: UTF-16 with its BOM (Excel's « Texte Unicode », tab-separated),
-    UTF-8 (with or without BOM) or, failing both, Windows-1252 — what Excel writes for « CSV
+def _decoded_text(path: Path) -> tuple[str, bool]:
+    """The text of an input CSV, and whether it came from Excel rather than as plain UTF-8:
+    UTF-16 with its BOM (Excel's « Texte Unicode », tab-separated), UTF-8 (with a BOM: Excel's
+    « CSV UTF-8 »; without) or, failing both, Windows-1252 — what Excel writes for « CSV
     (séparateur : point-virgule) » — said on stderr."""
     try:
         data = path.read_bytes()
@@ -136,11 +137,11 @@ def _decoded_text(path: Path) -> str:
         _fail(f"{path} : lecture impossible ({os_error_reason(error)}).")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return data.decode("utf-16")
+            return data.decode("utf-16"), True
         except UnicodeDecodeError:
             _fail(f"{path} : le fichier commence comme de l'UTF-16 mais ne se décode pas en UTF-16.")
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), data.startswith(codecs.BOM_UTF8)
     except UnicodeDecodeError:
         pass
     try:
@@ -148,7 +149,7 @@ def _decoded_text(path: Path) -> str:
     except UnicodeDecodeError:
         _fail(f"{path} : le fichier n'est encodé ni en UTF-8 ni en Windows-1252.")
     typer.echo(f"Avertissement : {path} n'est pas en UTF-8 ; lu comme un export Excel (Windows-1252).", err=True)
-    return text
+    return text, True
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -159,10 +160,13 @@ def _sniff_delimiter(text: str) -> str:
         return ","
 
 
-def _read_table(path: Path, text_column: str) -> pd.DataFrame:
-    """The rows of an input CSV (every cell as text), or a one-line French error."""
+def _read_table(path: Path, text_column: str) -> tuple[pd.DataFrame, bool]:
+    """The rows of an input CSV (every cell as text), or a one-line French error; and whether it
+    is a CSV that Excel wrote (semicolons, Windows-1252, UTF-16 or a BOM), whose reader may
+    want the result as a workbook."""
     import pandas as pd
 
+    from_excel = False
     if not path.exists():
         _fail(f"{path} : fichier introuvable.")
     if not path.is_file():
@@ -170,9 +174,11 @@ def _read_table(path: Path, text_column: str) -> pd.DataFrame:
     if path.suffix.lower() == ".xlsx":
         frame = _read_workbook(path)
     else:
-        text = _decoded_text(path)
+        text, encoded_by_excel = _decoded_text(path)
+        delimiter = _sniff_delimiter(text)
+        from_excel = encoded_by_excel or delimiter == ";"
         try:
-            frame = pd.read_csv(io.StringIO(text), sep=_sniff_delimiter(text), dtype=str, keep_default_na=False)
+            frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False)
         except pd.errors.EmptyDataError:
             _fail(f"{path} : fichier vide.")
         except (pd.errors.ParserError, OSError) as error:
@@ -183,7 +189,7 @@ def _read_table(path: Path, text_column: str) -> pd.DataFrame:
         _fail(f"{path} : colonne « {text_column} » absente (colonnes présentes : {columns}). Voir --text-column.")
     if frame.empty:
         _fail(f"{path} : aucune ligne à traiter.")
-    return frame
+    return frame, from_excel
 
 
 def _read_workbook(path: Path) -> pd.DataFrame:
@@ -243,8 +249,10 @@ def _as_contributions(frame: pd.DataFrame, text_column: str, source: Path) -> tu
     return rows, records
 
 
-def _write_table(frame: pd.DataFrame, path: Path) -> None:
-    """A CSV file, or an Excel workbook of one sheet when `path` ends with .xlsx."""
+def _write_table(frame: pd.DataFrame, path: Path, from_excel: bool) -> None:
+    """A CSV file, or an Excel workbook of one sheet when `path` ends with .xlsx. The CSV is the
+    dataset's (UTF-8, commas): for a CSV that came from Excel, the workbook is suggested, which
+    a French Excel opens in columns with its accents."""
     from atelier.flows.outputs import IDEAS_SHEET, WorkbookTooLarge, write_csv, write_workbook
 
     try:
@@ -252,6 +260,11 @@ def _write_table(frame: pd.DataFrame, path: Path) -> None:
             write_workbook({IDEAS_SHEET: frame}, path)
         else:
             write_csv(frame, path)
+            if from_excel:
+                _say(
+                    f"{path} est en UTF-8 séparé par des virgules ; pour l'ouvrir dans Excel, "
+                    f"demandez un classeur : --out {path.with_suffix('.xlsx')}"
+                )
     except WorkbookTooLarge as error:
         _fail(f"{path} : {error} ; écrivez un CSV à la place.")
     except OSError as error:
@@ -326,7 +339,7 @@ def _read_labels(path: Path, workshop: Workshop) -> tuple[list[str], list[str]]:
     each text is read with its theme, as the pipeline reads ideas (`with_context`)."""
     from atelier.nlp.axis_data import with_context
 
-    frame = _read_table(path, "text")
+    frame, _ = _read_table(path, "text")
     if "axis" not in frame.columns:
         columns = ", ".join(map(str, frame.columns))
         _fail(f"{path} : colonne « axis » absente (colonnes présentes : {columns}).")
@@ -506,7 +519,7 @@ def classify(
     from atelier.nlp.classify import classify_contributions
 
     config = _load_workshop(workshop)
-    frame = _read_table(input_csv, text_column)
+    frame, from_excel = _read_table(input_csv, text_column)
     rows, records = _as_contributions(frame, text_column, input_csv)
     nlp = _load_language()
     try:
@@ -541,7 +554,7 @@ def classify(
         columns["axis_evidence"][row] = EVIDENCE_SEPARATOR.join(record.axis_evidence)
     result = _with_columns(frame, columns)
     result["needs_review"] = result["needs_review"].astype("boolean")
-    _write_table(result, out)
+    _write_table(result, out, from_excel)
     counts: dict[str, int] = {}
     for value in columns["axis"]:
         if value:
@@ -581,7 +594,7 @@ def dedup(
     from atelier.nlp.dedup import deduplicate_contributions
     from atelier.nlp.dedup_settings import DedupSettings
 
-    frame = _read_table(input_csv, text_column)
+    frame, from_excel = _read_table(input_csv, text_column)
     rows, records = _as_contributions(frame, text_column, input_csv)
     if "objective" in frame.columns or "kind" in frame.columns:
         kinds = frame["kind"].tolist() if "kind" in frame.columns else [None] * len(frame)
@@ -604,7 +617,7 @@ def dedup(
         canonical[row] = record.canonical
     result = _with_columns(frame, {"cluster_id": cluster, "canonical": canonical})
     result["canonical"] = result["canonical"].astype("boolean")
-    _write_table(result, out)
+    _write_table(result, out, from_excel)
     distinct = len({record.cluster_id for record in deduplicated})
     typer.echo(f"{len(deduplicated)} ligne(s), {distinct} idée(s) distincte(s) → {out}")
 
