@@ -723,6 +723,11 @@ def test_cross_validate_on_seed_ideas_groups_rewordings(atelier6, french_nlp):
     matrix = np.array(report["confusion_matrix"]["matrix"])
     assert matrix.sum() == report["n_examples"] and np.trace(matrix) == round(report["accuracy"] * matrix.sum())
     assert "calibration" not in report
+    # A large batch of unlabelled ideas is drawn from, as in training (`self_training_max_pool`).
+    pool = [text for text, _ in NEW_IDEAS]
+    settings = ClassifierSettings(self_training_max_pool=3)
+    drawn = cross_validate(atelier6, texts, labels, french_nlp, settings, folds=2, unlabelled=pool, calibrate=False)
+    assert (drawn["unlabelled_pool"], drawn["self_training_pool"]) == (len(pool), 3)
 
 
 def test_cross_validate_reports_calibration(atelier6, french_nlp):

@@ -26,6 +26,7 @@ from atelier.nlp.axis_training import (
     SOURCE_LABELLED,
     calibrate_pipeline,
     check_training_data,
+    pool_draw,
     prepare_training_data,
     self_train,
     unfitted_pipeline,
@@ -111,7 +112,8 @@ def cross_validate(
         )
     terms = axis_terms(workshop, nlp, settings)
     template = unfitted_pipeline(workshop, terms, settings)
-    extra_pool = analyse(nlp, list(unlabelled), mode=settings.lemma_mode) if unlabelled else None
+    drawn = [unlabelled[i] for i in pool_draw(len(unlabelled), settings)]
+    extra_pool = analyse(nlp, drawn, mode=settings.lemma_mode) if drawn else None
     predicted = np.empty(len(evaluated_rows), dtype=object)
     confidence = np.zeros(len(evaluated_rows))
     splitter = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=settings.random_state)
@@ -137,6 +139,9 @@ def cross_validate(
         "training_data_sha256": training_data_sha256(texts, labels),
         "folds": n_splits,
         "n_groups": int(len(set(groups[evaluated_rows].tolist()))),
+        # Unlabelled ideas given, and those each fold self-trains on besides the ideas it tests.
+        "unlabelled_pool": len(unlabelled),
+        "self_training_pool": len(drawn),
         "seconds": round(time.perf_counter() - started, 2),
         **report,
     }

@@ -207,6 +207,15 @@ def calibrate_pipeline(template: Pipeline, pipeline: Pipeline, combined: _Traini
     return {"method": "temperature", "temperature": round(temperature, 4), "fitted_on": source, "n": int(len(held)), "folds": folds}
 
 
+def pool_draw(size: int, settings: ClassifierSettings) -> list[int]:
+    """The positions of the unlabelled ideas self-training reads, in order: all of them, or for
+    a batch of more than `self_training_max_pool`, that many drawn with `random_state`."""
+    if size <= settings.self_training_max_pool:
+        return list(range(size))
+    drawn = np.random.default_rng(settings.random_state).choice(size, settings.self_training_max_pool, replace=False)
+    return sorted(drawn.tolist())
+
+
 def prepare_training_data(
     workshop: Workshop,
     texts: Sequence[str],
@@ -292,14 +301,9 @@ def train_axis_model(
     for position, text in enumerate(unlabelled):
         if text.strip() and " ".join(normalize_for_match(text).split()) not in labelled_keys:
             groups_of.setdefault(text, unlabelled_groups[position] if unlabelled_groups is not None else None)
-    pool_texts = list(groups_of)
-    pool_groups = list(groups_of.values())
-    if len(pool_texts) > settings.self_training_max_pool:
-        drawn = np.random.default_rng(settings.random_state).choice(
-            len(pool_texts), settings.self_training_max_pool, replace=False
-        )
-        drawn.sort()
-        pool_texts, pool_groups = [pool_texts[i] for i in drawn], [pool_groups[i] for i in drawn]
+    pool_texts, pool_groups = list(groups_of), list(groups_of.values())
+    drawn = pool_draw(len(pool_texts), settings)
+    pool_texts, pool_groups = [pool_texts[i] for i in drawn], [pool_groups[i] for i in drawn]
     pool = analyse(nlp, pool_texts, mode=settings.lemma_mode, batch_size=settings.batch_size) if pool_texts else None
     pipeline, combined = self_train(
         template,
