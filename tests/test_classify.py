@@ -269,7 +269,6 @@ def test_near_duplicate_groups_keep_rewordings_together():
     assert len({groups[0], groups[2], groups[4]}) == 3
 
 
-
 def test_near_duplicate_groups_compare_blocks_of_texts_as_all_pairs():
     # Groups were found by scoring all pairs at once: 20,000 labelled texts took 1.5 GB for the
     # matrix (measured). Blocks of texts of close length must give the groups of all pairs.
@@ -339,9 +338,9 @@ def test_evidence_names_words_of_the_idea(seed_model, french_nlp):
 
 def test_a_batch_is_predicted_block_by_block_as_a_whole(seed_model, french_nlp):
     # A batch is predicted a block at a time, so that the evidence of 100,000 ideas does not
-    # relate every idea to every lemma of the batch (15 GB and 2 min 40 s before, measured by
-    # bench/classify.py); the blocks must not change any prediction, also with theme groups
-    # that span blocks.
+    # relate every idea to every lemma of the batch (`atelier classify` on 100,000 ideas took
+    # 15 GB and 2 min 39 s before, measured); the blocks must not change any prediction, also
+    # with theme groups that span blocks.
     texts = [text for text, _ in SEED_IDEAS + NEW_IDEAS]
     groups = [("a.pdf", "", "Santé" if i % 3 else "Emploi") for i in range(len(texts))]
     analysis = analyse(french_nlp, texts)
