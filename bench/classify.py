@@ -377,7 +377,7 @@ def scale_child(size: int) -> None:
     """One line: training on the fly and placing `size` synthetic ideas, with the peak memory."""
     sys.path.insert(0, str(ROOT / "bench"))
     import spacy
-    from dedup import Generator
+    from dedup import Generator, peak_rss_mib, status_mib
 
     from atelier.extract.records import Contribution
     from atelier.flows.modeling import train_model
@@ -391,7 +391,7 @@ def scale_child(size: int) -> None:
         for i, text in enumerate(texts)
     ]
     nlp, workshop = load_french(), load_workshop("atelier6")
-    before = _status_mib("VmRSS")
+    before = status_mib("VmRSS") or float("nan")
     started = time.perf_counter()
     model = train_model(workshop, ideas, nlp)
     trained = time.perf_counter()
@@ -402,15 +402,9 @@ def scale_child(size: int) -> None:
         f"{size:>7,} ideas ({len({i.text for i in ideas}):,} distinct): training on the fly {trained - started:5.1f} s "
         f"(self-training on {pool['self_training_pool']:,} of {pool['unlabelled_pool']:,}), placing {done - trained:5.1f} s "
         f"({len(placed) / (done - trained):,.0f} ideas/s with evidence); resident memory {before:,.0f} MiB before, "
-        f"peak {_status_mib('VmHWM'):,.0f} MiB"
+        f"peak {peak_rss_mib():,.0f} MiB"
     )
 
-
-def _status_mib(field: str) -> float:
-    for line_text in Path("/proc/self/status").read_text().splitlines():
-        if line_text.startswith(field + ":"):
-            return int(line_text.split()[1]) / 1024
-    return float("nan")
 
 
 if __name__ == "__main__":

@@ -480,7 +480,7 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def _status_mib(field: str) -> float | None:
+def status_mib(field: str) -> float | None:
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
             if line.startswith(field + ":"):
@@ -551,7 +551,7 @@ def run_child(method: str, size: int, nlp_mode: str) -> dict:
     import gc
 
     gc.collect()
-    rss_before = _status_mib("VmRSS") or 0.0
+    rss_before = status_mib("VmRSS") or 0.0
     reset = reset_peak()
     use = nlp if nlp_mode == "spacy" else None
     settings = DedupSettings()
@@ -579,7 +579,7 @@ def run_child(method: str, size: int, nlp_mode: str) -> dict:
         "size": size,
         "spacy": nlp_mode,
         "seconds": elapsed,
-        "peak_rss_mib": (_status_mib("VmHWM") if reset else None) or peak_rss_mib(),
+        "peak_rss_mib": (status_mib("VmHWM") if reset else None) or peak_rss_mib(),
         "rss_before_mib": rss_before,
         "precision": both / predicted if predicted else 1.0,
         "recall": both / true if true else 1.0,

@@ -29,7 +29,7 @@ def measure(size: int) -> str:
     """One line per writer for `size` ideas."""
     sys.path.insert(0, str(ROOT / "bench"))
     import spacy
-    from dedup import Generator
+    from dedup import Generator, peak_rss_mib
 
     from atelier.extract.records import Contribution
     from atelier.flows import outputs
@@ -78,10 +78,7 @@ def measure(size: int) -> str:
         timed("ideas.xlsx", lambda: outputs.write_run_workbook(deduplicated, clusters, out))
         timed("synthesis.html", lambda: outputs.write_synthesis(synthesis_html(context), out))
         timed("synthesis.docx", lambda: outputs.write_synthesis_docx(synthesis_document(context), out))
-    peak = next(
-        int(line.split()[1]) / 1024 for line in Path("/proc/self/status").read_text().splitlines() if line.startswith("VmHWM")
-    )
-    lines.append(f"    peak resident memory of the process: {peak:,.0f} MiB")
+    lines.append(f"    peak resident memory of the process: {peak_rss_mib():,.0f} MiB")
     return "\n".join(lines)
 
 
