@@ -403,6 +403,37 @@ def test_train_reports_the_decisions_it_uses(runner, tmp_path):
     assert "colonne « axis » absente" in result.stderr
 
 
+def test_rows_the_model_proposed_are_not_decisions(runner, tmp_path):
+    # ideas.xlsx / ideas.csv of a run given back as decisions: the rows whose axis the model
+    # proposed (axis_source "model") are not an analyst's; counted, they taught the model its own
+    # guesses (354 of the demo's 771 rows) and inflated the scores of `evaluate --labels`.
+    (tmp_path / "data" / "raw").mkdir(parents=True)
+    pd.DataFrame(
+        {
+            "text": ["Installer des bancs le long des trottoirs", "Organiser une fête des voisins", "Former les élus"],
+            "axis": ["3", "5", "1"],
+            "axis_source": ["review", "model", "document"],
+        }
+    ).to_csv(tmp_path / "ideas.csv", index=False)
+    result = runner.invoke(app, ["train", "--models", "m", "--no-cv", "--labels", "ideas.csv"])
+    assert result.exit_code == 0, result.output
+    assert "Décisions d'analystes : 2 ligne(s) de ideas.csv avec un axe de l'atelier (0 ignorée(s)), dont 1 placée(s) " in (
+        result.stdout
+    )
+    assert "1 ligne(s) de ideas.csv non comptée(s) : axe proposé par le modèle" in result.stderr
+    card = json.loads((tmp_path / "m" / "atelier6" / "card.json").read_text(encoding="utf-8"))
+    assert card["n_training_texts"]["labelled"] == 2
+    result = runner.invoke(app, ["evaluate", "--models", "m", "--labels", "ideas.csv"])
+    assert result.exit_code == 0, result.output
+    assert "(2 lignes)" in result.stdout and "non évaluée(s)" in result.stderr
+    pd.DataFrame({"text": ["Organiser une fête des voisins"], "axis": ["5"], "axis_source": ["model"]}).to_csv(
+        tmp_path / "propositions.csv", index=False
+    )
+    result = runner.invoke(app, ["train", "--models", "m", "--no-cv", "--labels", "propositions.csv"])
+    assert result.exit_code == 1
+    assert "propositions.csv : ses 1 ligne(s) sont des propositions du modèle (axis_source = model)" in result.stderr
+
+
 def test_train_and_evaluate_need_no_reports_folder(runner, tmp_path):
     """A consultant with a new workshop file and nothing else, in a folder of their own."""
     (tmp_path / "mobilites.yaml").write_text(USER_WORKSHOP, encoding="utf-8")

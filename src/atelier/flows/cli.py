@@ -42,6 +42,8 @@ CSV_DELIMITERS = ",;\t"
 # An input workbook (.xlsx, a zip archive) is refused above this size once unpacked.
 MAX_WORKBOOK_UNPACKED_BYTES = 256 * 1024 * 1024
 KIND_NAMES = {"postit": "post-it", "objective": "objectif(s)", "action": "action(s)"}
+# `axis_source` of an axis the report states, the model proposed, an analyst decided (records.AxisSource).
+DOCUMENT_SOURCE, MODEL_SOURCE, REVIEW_SOURCE = "document", "model", "review"
 
 app = typer.Typer(
     name="atelier",
@@ -334,9 +336,18 @@ def _training_data(
     )
 
 
-def _read_labels(path: Path, workshop: Workshop) -> tuple[list[str], list[str]]:
+class _Labels(NamedTuple):
+    texts: list[str]
+    axes: list[str]
+    proposals: int  # rows left out: the model's proposals (`axis_source` "model"), not decisions
+    from_document: int  # rows kept whose axis the report states (`axis_source` "document")
+
+
+def _read_labels(path: Path, workshop: Workshop) -> _Labels:
     """The `text` and `axis` columns of a labelled CSV; with a `theme` column (as `ideas.csv`),
-    each text is read with its theme, as the pipeline reads ideas (`with_context`)."""
+    each text is read with its theme, as the pipeline reads ideas (`with_context`). With an
+    `axis_source` column (as `ideas.csv` / `ideas.xlsx` of a run), a row whose axis the model
+    proposed is not a decision: it is left out, unless an analyst marked it `review`."""
     from atelier.nlp.axis_data import with_context
 
     frame, _ = _read_table(path, "text")
@@ -344,14 +355,32 @@ def _read_labels(path: Path, workshop: Workshop) -> tuple[list[str], list[str]]:
         columns = ", ".join(map(str, frame.columns))
         _fail(f"{path} : colonne « axis » absente (colonnes présentes : {columns}).")
     themes = frame["theme"] if "theme" in frame.columns else [""] * len(frame)
-    pairs = [
-        (with_context(str(text).strip(), str(theme)), str(axis).strip())
-        for text, axis, theme in zip(frame["text"], frame["axis"], themes, strict=True)
+    sources = frame["axis_source"] if "axis_source" in frame.columns else [""] * len(frame)
+    rows = [
+        (with_context(str(text).strip(), str(theme)), str(axis).strip(), str(source).strip())
+        for text, axis, theme, source in zip(frame["text"], frame["axis"], themes, sources, strict=True)
         if str(text).strip()
     ]
+    pairs = [(text, axis) for text, axis, source in rows if source != MODEL_SOURCE]
+    proposals = len(rows) - len(pairs)
+    from_document = sum(source == DOCUMENT_SOURCE and axis in workshop.axis_ids for _, axis, source in rows)
     if not any(axis in workshop.axis_ids for _, axis in pairs):
+        if proposals:
+            _fail(
+                f"{path} : ses {proposals} ligne(s) sont des propositions du modèle (axis_source = {MODEL_SOURCE}), "
+                f"pas des décisions ; mettez « {REVIEW_SOURCE} » dans la colonne axis_source des lignes relues."
+            )
         _fail(f"{path} : aucune ligne n'a un axe de l'atelier « {workshop.id} » ({', '.join(workshop.axis_ids)}).")
-    return [t for t, _ in pairs], [a for _, a in pairs]
+    return _Labels([t for t, _ in pairs], [a for _, a in pairs], proposals, from_document)
+
+
+def _proposals_note(labels: _Labels, path: Path, verb: str) -> None:
+    if labels.proposals:
+        _say(
+            f"Avertissement : {labels.proposals} ligne(s) de {path} non {verb} : axe proposé par le modèle "
+            f"(axis_source = {MODEL_SOURCE}), pas une décision. Pour compter une ligne relue, mettez "
+            f"« {REVIEW_SOURCE} » dans sa colonne axis_source."
+        )
 
 
 def _print_scores(report: dict, workshop: Workshop) -> None:
@@ -645,7 +674,8 @@ def train(
             "--labels",
             metavar="CSV",
             help="Décisions d'analystes, CSV ou classeur .xlsx (colonnes text, axis ; theme si présente), "
-            "ajoutées aux exemples. Chaque ligne compte comme une décision : ne donnez que des lignes relues.",
+            "ajoutées aux exemples. Chaque ligne compte comme une décision : ne donnez que des lignes relues "
+            "(une ligne dont axis_source vaut « model », proposée par le modèle, ne compte pas).",
         ),
     ] = None,
 ) -> None:
@@ -658,12 +688,15 @@ def train(
     config = _load_workshop(workshop)
     decisions: list[tuple[str, str]] = []
     if decisions_csv is not None:
-        decisions = list(zip(*_read_labels(decisions_csv, config), strict=True))
+        read = _read_labels(decisions_csv, config)
+        decisions = list(zip(read.texts, read.axes, strict=True))
         used = sum(axis in config.axis_ids for _, axis in decisions)
+        stated = f", dont {read.from_document} placée(s) par le document" if read.from_document else ""
         typer.echo(
             f"Décisions d'analystes : {used} ligne(s) de {decisions_csv} avec un axe de l'atelier "
-            f"({len(decisions) - used} ignorée(s))."
+            f"({len(decisions) - used} ignorée(s)){stated}."
         )
+        _proposals_note(read, decisions_csv, "comptée(s)")
     texts, labels, unlabelled, groups = _training_data(config, _training_inputs(input_paths), decisions)
     nlp = _load_language()
     _say(_training_message(texts, unlabelled))
@@ -749,7 +782,9 @@ def evaluate(
         _print_scores(report, config)
         key = "cross_validation"
     else:
-        test_texts, test_labels = _read_labels(labels_csv, config)
+        read = _read_labels(labels_csv, config)
+        test_texts, test_labels = read.texts, read.axes
+        _proposals_note(read, labels_csv, "évaluée(s)")
         nlp = _load_language()
         model, note = load_saved_model(config, models)
         if note:
