@@ -122,6 +122,31 @@ def test_classify_adds_axis_columns_to_the_input_rows(runner, ideas_csv, tmp_pat
     assert "Chargement" not in result.stdout and "Classement de" not in result.stdout
 
 
+def test_classify_keeps_the_axes_analysts_decided(runner, tmp_path):
+    # A run's ideas.csv, reviewed (axis corrected, axis_source "review") and classified again: the
+    # decisions stay, and so do the axes the report states; the model's proposals are made anew.
+    # Before, every row was classified again, and a row still said "review" next to the model's axis.
+    pd.DataFrame(
+        {
+            "text": [
+                "Installer des bancs le long des trottoirs",
+                "Lutter contre la précarité énergétique des ménages",
+                "Adhésion de la CUGT au réseau Ville santé OMS",
+            ],
+            "axis": ["2", "1", "2"],
+            "axis_source": ["review", "document", "model"],
+        }
+    ).to_csv(tmp_path / "ideas.csv", index=False)
+    result = runner.invoke(app, ["classify", "ideas.csv", "--out", "o.csv"])
+    assert result.exit_code == 0, result.output
+    frame = read(tmp_path / "o.csv")
+    assert frame["axis"].tolist() == ["2", "1", "5"]
+    assert frame["axis_source"].tolist() == ["review", "document", "model"]
+    assert frame["axis_confidence"].tolist()[:2] == ["1.0", "1.0"] and frame["axis_evidence"].tolist()[:2] == ["", ""]
+    assert "2 ligne(s) gardent leur axe" in result.stderr
+    assert "3 ligne(s) classée(s) dont 2 gardant leur axe" in result.stdout
+
+
 def test_classify_writes_an_excel_workbook_when_out_ends_with_xlsx(runner, ideas_csv, tmp_path):
     csv_result = runner.invoke(app, ["classify", str(ideas_csv), "--out", "classees.csv"])
     result = runner.invoke(app, ["classify", str(ideas_csv), "--out", "classees.XLSX"])

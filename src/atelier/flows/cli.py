@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import dataclasses
 import io
 import logging
 import os
@@ -271,6 +272,20 @@ def _write_table(frame: pd.DataFrame, path: Path, from_excel: bool) -> None:
         _fail(f"{path} : {error} ; écrivez un CSV à la place.")
     except OSError as error:
         _fail(f"{path} : écriture impossible ({os_error_reason(error)}).")
+
+
+def _decided_axes(frame: pd.DataFrame, workshop: Workshop) -> dict[int, str]:
+    """Row -> axis, for the rows of a file with `axis` and `axis_source` columns (as `ideas.csv`
+    of a run) whose axis an analyst decided or the report states: classifying the file again
+    keeps them (the model's proposals, `model`, are proposed anew)."""
+    if "axis" not in frame.columns or "axis_source" not in frame.columns:
+        return {}
+    known = set(workshop.axis_ids)
+    return {
+        row: str(axis).strip()
+        for row, (axis, source) in enumerate(zip(frame["axis"], frame["axis_source"], strict=True))
+        if str(source).strip() in (REVIEW_SOURCE, DOCUMENT_SOURCE) and str(axis).strip() in known
+    }
 
 
 def _with_columns(frame: pd.DataFrame, columns: dict[str, list[object]]) -> pd.DataFrame:
@@ -550,6 +565,17 @@ def classify(
     config = _load_workshop(workshop)
     frame, from_excel = _read_table(input_csv, text_column)
     rows, records = _as_contributions(frame, text_column, input_csv)
+    decided = _decided_axes(frame, config)
+    records = [
+        dataclasses.replace(record, stated_axis=decided[row]) if row in decided else record
+        for row, record in zip(rows, records, strict=True)
+    ]
+    kept = sum(record.stated_axis is not None for record in records)
+    if kept:
+        _say(
+            f"{kept} ligne(s) gardent leur axe : décidé par un analyste ou par le document "
+            f"(axis_source = {REVIEW_SOURCE} ou {DOCUMENT_SOURCE})."
+        )
     nlp = _load_language()
     try:
         model, note = load_saved_model(config, models)
@@ -590,7 +616,8 @@ def classify(
             counts[str(value)] = counts.get(str(value), 0) + 1
     per_axis = ", ".join(f"axe {a} : {counts.get(a, 0)}" for a in config.axis_ids)
     flagged = sum(1 for value in columns["needs_review"] if value)
-    typer.echo(f"{len(classified)} ligne(s) classée(s) avec le modèle {model.version} → {out}")
+    placed = f" dont {kept} gardant leur axe" if kept else ""
+    typer.echo(f"{len(classified)} ligne(s) classée(s){placed} avec le modèle {model.version} → {out}")
     typer.echo(f"Par axe : {per_axis}")
     typer.echo(f"À revoir (confiance < {config.settings.abstain_threshold:.2f}) : {flagged}")
 
