@@ -361,8 +361,8 @@ class _Labels(NamedTuple):
 def _read_labels(path: Path, workshop: Workshop) -> _Labels:
     """The `text` and `axis` columns of a labelled CSV; with a `theme` column (as `ideas.csv`),
     each text is read with its theme, as the pipeline reads ideas (`with_context`). With an
-    `axis_source` column (as `ideas.csv` / `ideas.xlsx` of a run), a row whose axis the model
-    proposed is not a decision: it is left out, unless an analyst marked it `review`."""
+    `axis_source` column (as `ideas.csv` / `ideas.xlsx` of a run), a row marked `model` is the
+    model's proposal, not a decision: it is left out (an analyst marks a reviewed row `review`)."""
     from atelier.nlp.axis_data import with_context
 
     frame, _ = _read_table(path, "text")
