@@ -13,6 +13,10 @@ Kind = Literal["postit", "objective", "action"]
 KINDS: tuple[Kind, ...] = ("postit", "objective", "action")
 
 AxisSource = Literal["document", "model", "review"]
+# Who placed an idea in its axis: the report itself, the model (a proposal), an analyst.
+DOCUMENT_SOURCE: AxisSource = "document"
+MODEL_SOURCE: AxisSource = "model"
+REVIEW_SOURCE: AxisSource = "review"
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import dataclasses
 import io
 import logging
 import os
@@ -26,6 +25,7 @@ from typing import TYPE_CHECKING, Annotated, NamedTuple, NoReturn
 
 import typer
 
+from atelier.extract.records import DOCUMENT_SOURCE, MODEL_SOURCE, REVIEW_SOURCE
 from atelier.extract.system import os_error_reason
 
 if TYPE_CHECKING:
@@ -43,8 +43,6 @@ CSV_DELIMITERS = ",;\t"
 # An input workbook (.xlsx, a zip archive) is refused above this size once unpacked.
 MAX_WORKBOOK_UNPACKED_BYTES = 256 * 1024 * 1024
 KIND_NAMES = {"postit": "post-it", "objective": "objectif(s)", "action": "action(s)"}
-# `axis_source` of an axis the report states, the model proposed, an analyst decided (records.AxisSource).
-DOCUMENT_SOURCE, MODEL_SOURCE, REVIEW_SOURCE = "document", "model", "review"
 
 app = typer.Typer(
     name="atelier",
@@ -220,7 +218,10 @@ def _read_workbook(path: Path) -> pd.DataFrame:
 def _as_contributions(frame: pd.DataFrame, text_column: str, source: Path) -> tuple[list[int], list[Contribution]]:
     """The non-blank rows of a CSV as records, so that the pipeline's own rules apply to them.
     The `document`, `category` and `theme` columns, when the file has them (as `ideas.csv`
-    does), are kept: an idea is then read with its theme and its theme's other ideas."""
+    does), are kept: an idea is then read with its theme and its theme's other ideas. A row whose
+    `axis_source` says an analyst decided its `axis` or the report states it (`ideas.csv` of a run,
+    reviewed) keeps that axis as its stated one: classifying the file again proposes anew only the
+    model's proposals."""
     import pandas as pd
 
     from atelier.extract.records import Contribution
@@ -231,6 +232,7 @@ def _as_contributions(frame: pd.DataFrame, text_column: str, source: Path) -> tu
         return ["" if pd.isna(value) else str(value).strip() for value in frame[name].tolist()]
 
     documents, categories, themes = column("document"), column("category"), column("theme")
+    axes, sources = column("axis"), column("axis_source")
     rows, records = [], []
     for position, text in enumerate(frame[text_column].tolist()):
         text = str(text).strip()
@@ -247,6 +249,7 @@ def _as_contributions(frame: pd.DataFrame, text_column: str, source: Path) -> tu
                 text=text,
                 category=categories[position],
                 theme=themes[position],
+                stated_axis=axes[position] or None if sources[position] in (REVIEW_SOURCE, DOCUMENT_SOURCE) else None,
             )
         )
     return rows, records
@@ -272,20 +275,6 @@ def _write_table(frame: pd.DataFrame, path: Path, from_excel: bool) -> None:
         _fail(f"{path} : {error} ; écrivez un CSV à la place.")
     except OSError as error:
         _fail(f"{path} : écriture impossible ({os_error_reason(error)}).")
-
-
-def _decided_axes(frame: pd.DataFrame, workshop: Workshop) -> dict[int, str]:
-    """Row -> axis, for the rows of a file with `axis` and `axis_source` columns (as `ideas.csv`
-    of a run) whose axis an analyst decided or the report states: classifying the file again
-    keeps them (the model's proposals, `model`, are proposed anew)."""
-    if "axis" not in frame.columns or "axis_source" not in frame.columns:
-        return {}
-    known = set(workshop.axis_ids)
-    return {
-        row: str(axis).strip()
-        for row, (axis, source) in enumerate(zip(frame["axis"], frame["axis_source"], strict=True))
-        if str(source).strip() in (REVIEW_SOURCE, DOCUMENT_SOURCE) and str(axis).strip() in known
-    }
 
 
 def _with_columns(frame: pd.DataFrame, columns: dict[str, list[object]]) -> pd.DataFrame:
@@ -565,12 +554,7 @@ def classify(
     config = _load_workshop(workshop)
     frame, from_excel = _read_table(input_csv, text_column)
     rows, records = _as_contributions(frame, text_column, input_csv)
-    decided = _decided_axes(frame, config)
-    records = [
-        dataclasses.replace(record, stated_axis=decided[row]) if row in decided else record
-        for row, record in zip(rows, records, strict=True)
-    ]
-    kept = sum(record.stated_axis is not None for record in records)
+    kept = sum(record.stated_axis in config.axis_ids for record in records)
     if kept:
         _say(
             f"{kept} ligne(s) gardent leur axe : décidé par un analyste ou par le document "

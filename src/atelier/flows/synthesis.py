@@ -14,7 +14,7 @@ from typing import Any
 
 import jinja2
 
-from atelier.extract.records import KINDS, Contribution, DocumentResult
+from atelier.extract.records import KINDS, MODEL_SOURCE, Contribution, DocumentResult
 from atelier.nlp.dedup import ClusterSummary
 from atelier.nlp.language import normalize_for_match
 from atelier.nlp.workshop import Workshop
@@ -218,7 +218,7 @@ def synthesis_context(
             return True
         if c.needs_review is not None:
             return c.needs_review
-        return c.axis_source == "model" and c.axis_confidence is not None and c.axis_confidence < attention_threshold
+        return c.axis_source == MODEL_SOURCE and c.axis_confidence is not None and c.axis_confidence < attention_threshold
 
     doubtful = sorted(
         (c for c in contributions if to_review(c)),

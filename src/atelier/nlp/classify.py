@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from sklearn.pipeline import Pipeline
 
-from atelier.extract.records import Contribution
+from atelier.extract.records import DOCUMENT_SOURCE, MODEL_SOURCE, Contribution
 from atelier.nlp.axis_data import idea_text, theme_group, with_theme_context
 from atelier.nlp.axis_estimator import CalibratedLinearClassifier
 from atelier.nlp.axis_features import IdeaFeatures
@@ -171,7 +171,7 @@ def placed_by_model(item: Contribution, prediction: AxisPrediction, workshop: Wo
         item,
         axis=prediction.axis,
         axis_label=workshop.axis_label(prediction.axis),
-        axis_source="model",
+        axis_source=MODEL_SOURCE,
         axis_confidence=prediction.confidence,
         needs_review=needs_review(prediction, workshop),
         axis_2=prediction.second_axis if close else None,
@@ -187,7 +187,7 @@ def placed_by_document(item: Contribution, workshop: Workshop) -> Contribution:
         item,
         axis=axis_id,
         axis_label=workshop.axis_label(axis_id),
-        axis_source="document",
+        axis_source=DOCUMENT_SOURCE,
         axis_confidence=1.0,
         needs_review=False,
         axis_2=None,
