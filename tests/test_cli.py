@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from atelier.flows import cli
+from atelier.flows import tables
 from atelier.flows.cli import app
 from atelier.flows.modeling import french, load_axis_model
 from atelier.flows.outputs import write_workbook
@@ -302,7 +302,7 @@ def test_workbooks_that_are_not_or_too_big_are_refused(runner, tmp_path, monkeyp
     write_workbook({"Idées": pd.DataFrame({"text": ["Créer un jardin " * 500]})}, tmp_path / "gros.xlsx")
     with zipfile.ZipFile(tmp_path / "petit.xlsx") as archive:
         small = sum(member.file_size for member in archive.infolist())
-    monkeypatch.setattr(cli, "MAX_WORKBOOK_UNPACKED_BYTES", small + 1000)  # gros.xlsx: 8,000 letters more
+    monkeypatch.setattr(tables, "MAX_WORKBOOK_UNPACKED_BYTES", small + 1000)  # gros.xlsx: 8,000 letters more
     assert runner.invoke(app, ["dedup", "petit.xlsx", "--out", "petit.csv"]).exit_code == 0
     for name, message in [
         ("faux.xlsx", "ce n'est pas un classeur Excel (.xlsx) lisible"),

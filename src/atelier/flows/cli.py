@@ -12,9 +12,6 @@ Only `run` starts Prefect (imported on demand); the other commands call the func
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
 import logging
 import os
 import sys
@@ -39,9 +36,6 @@ DEFAULT_INPUT = Path("data/raw")
 DEFAULT_OUT = Path("data/processed")
 DEFAULT_MODELS = Path("models")
 DEFAULT_TEXT_COLUMN = "text"
-CSV_DELIMITERS = ",;\t"
-# An input workbook (.xlsx, a zip archive) is refused above this size once unpacked.
-MAX_WORKBOOK_UNPACKED_BYTES = 256 * 1024 * 1024
 KIND_NAMES = {"postit": "post-it", "objective": "objectif(s)", "action": "action(s)"}
 
 app = typer.Typer(
@@ -127,92 +121,18 @@ def _load_language() -> spacy.Language:
         _fail(str(error))
 
 
-def _decoded_text(path: Path) -> tuple[str, bool]:
-    """The text of an input CSV, and whether it came from Excel rather than as plain UTF-8:
-    UTF-16 with its BOM (Excel's « Texte Unicode », tab-separated), UTF-8 (with a BOM: Excel's
-    « CSV UTF-8 »; without) or, failing both, Windows-1252 — what Excel writes for « CSV
-    (séparateur : point-virgule) » — said on stderr."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        _fail(f"{path} : lecture impossible ({os_error_reason(error)}).")
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16"), True
-        except UnicodeDecodeError:
-            _fail(f"{path} : le fichier commence comme de l'UTF-16 mais ne se décode pas en UTF-16.")
-    try:
-        return data.decode("utf-8-sig"), data.startswith(codecs.BOM_UTF8)
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError:
-        _fail(f"{path} : le fichier n'est encodé ni en UTF-8 ni en Windows-1252.")
-    typer.echo(f"Avertissement : {path} n'est pas en UTF-8 ; lu comme un export Excel (Windows-1252).", err=True)
-    return text, True
-
-
-def _sniff_delimiter(text: str) -> str:
-    first_line = text.split("\n", 1)[0]
-    try:
-        return csv.Sniffer().sniff(first_line, delimiters=CSV_DELIMITERS).delimiter
-    except csv.Error:
-        return ","
-
-
 def _read_table(path: Path, text_column: str) -> tuple[pd.DataFrame, bool]:
-    """The rows of an input CSV (every cell as text), or a one-line French error; and whether it
-    is a CSV that Excel wrote (semicolons, Windows-1252, UTF-16 or a BOM), whose reader may
-    want the result as a workbook."""
-    import pandas as pd
-
-    from_excel = False
-    if not path.exists():
-        _fail(f"{path} : fichier introuvable.")
-    if not path.is_file():
-        _fail(f"{path} : ce n'est pas un fichier.")
-    if path.suffix.lower() == ".xlsx":
-        frame = _read_workbook(path)
-    else:
-        text, encoded_by_excel = _decoded_text(path)
-        delimiter = _sniff_delimiter(text)
-        from_excel = encoded_by_excel or delimiter == ";"
-        try:
-            frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False)
-        except pd.errors.EmptyDataError:
-            _fail(f"{path} : fichier vide.")
-        except (pd.errors.ParserError, OSError) as error:
-            first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-            _fail(f"{path} : CSV illisible ({first_line}).")
-    if text_column not in frame.columns:
-        columns = ", ".join(map(str, frame.columns)) or "aucune"
-        _fail(f"{path} : colonne « {text_column} » absente (colonnes présentes : {columns}). Voir --text-column.")
-    if frame.empty:
-        _fail(f"{path} : aucune ligne à traiter.")
-    return frame, from_excel
-
-
-def _read_workbook(path: Path) -> pd.DataFrame:
-    """The first sheet of an Excel workbook, every cell as text, as a CSV is read. Its size once
-    unpacked is bounded first (a small .xlsx can unpack into gigabytes); openpyxl parses its XML
-    through defusedxml."""
-    import zipfile
-
-    import pandas as pd
+    """The rows of an input CSV or workbook (`tables.read_table`), or a one-line French error;
+    and whether it is a CSV that Excel wrote, whose reader may want the result as a workbook."""
+    from atelier.flows.tables import TableError, read_table
 
     try:
-        with zipfile.ZipFile(path) as archive:
-            unpacked = sum(member.file_size for member in archive.infolist())
-    except (zipfile.BadZipFile, OSError):
-        _fail(f"{path} : ce n'est pas un classeur Excel (.xlsx) lisible.")
-    if unpacked > MAX_WORKBOOK_UNPACKED_BYTES:
-        limit = MAX_WORKBOOK_UNPACKED_BYTES // (1024 * 1024)
-        _fail(f"{path} : classeur trop gros une fois décompressé ({unpacked // (1024 * 1024)} Mo, limite {limit} Mo).")
-    try:
-        return pd.read_excel(path, sheet_name=0, dtype=str, keep_default_na=False, engine="openpyxl")
-    except Exception as error:  # noqa: BLE001 - a malformed workbook fails in openpyxl in many ways
-        _fail(f"{path} : classeur Excel illisible ({type(error).__name__}).")
+        table = read_table(path, text_column)
+    except TableError as error:
+        _fail(str(error))
+    for warning in table.warnings:
+        typer.echo(f"Avertissement : {warning}", err=True)
+    return table.frame, table.from_excel
 
 
 def _as_contributions(frame: pd.DataFrame, text_column: str, source: Path) -> tuple[list[int], list[Contribution]]:

@@ -1,0 +1,216 @@
+"""The table a user gives `atelier classify`, `dedup`, `train --labels` and `evaluate --labels`:
+a CSV or the first sheet of an Excel workbook, every cell as text, and nothing lost or shifted.
+
+A CSV is read in the encoding and with the separator Excel writes: UTF-16 with its BOM
+(« Texte Unicode », tabs), UTF-8 with or without a BOM, Windows-1252 (« CSV (séparateur :
+point-virgule) »), line by line when a file mixes UTF-8 and Windows-1252 lines (two exports
+pasted together). The separator is the one (comma, semicolon or tab) that splits the header
+and the first rows into the same number of cells; a one-column file has none, so that commas
+and semicolons inside its texts stay text. A row with more non-empty cells than the header is
+refused with its line number: its cells cannot be told apart (Excel does not quote a comma in a
+semicolon file), and reading it anyway would shift or drop them.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from atelier.extract.system import os_error_reason
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+CSV_DELIMITERS = ",;\t"
+# The separator is chosen on the header and this many rows after it.
+SNIFFED_ROWS = 50
+SNIFFED_CHARACTERS = 1 << 16
+# An input workbook (.xlsx, a zip archive) is refused above this size once unpacked.
+MAX_WORKBOOK_UNPACKED_BYTES = 256 * 1024 * 1024
+_DELIMITER_NAMES = {",": "virgule", ";": "point-virgule", "\t": "tabulation"}
+
+
+class TableError(ValueError):
+    """An input table that cannot be read; the message is one French line naming the file."""
+
+
+@dataclass(frozen=True)
+class InputTable:
+    frame: pd.DataFrame
+    from_excel: bool  # a CSV that Excel wrote (semicolons, Windows-1252, UTF-16 or a BOM)
+    warnings: tuple[str, ...] = ()
+
+
+def read_table(path: Path, text_column: str) -> InputTable:
+    """The rows of an input CSV or workbook, every cell as text; `TableError` when the file is
+    missing or unreadable, lacks `text_column` or has no row."""
+    if not path.exists():
+        raise TableError(f"{path} : fichier introuvable.")
+    if not path.is_file():
+        raise TableError(f"{path} : ce n'est pas un fichier.")
+    warnings: list[str] = []
+    if path.suffix.lower() == ".xlsx":
+        frame, from_excel = _read_workbook(path), False
+    else:
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise TableError(f"{path} : lecture impossible ({os_error_reason(error)}).") from error
+        text, from_excel, legacy_lines, utf8_lines = decoded_text(data, path)
+        if legacy_lines and not utf8_lines:
+            warnings.append(f"{path} n'est pas en UTF-8 ; lu comme un export Excel (Windows-1252).")
+        elif legacy_lines:
+            warnings.append(
+                f"{path} mêle UTF-8 et Windows-1252 : {legacy_lines} ligne(s) lue(s) en Windows-1252, "
+                "les autres en UTF-8."
+            )
+        delimiter = sniff_delimiter(text)
+        from_excel = from_excel or delimiter == ";"
+        frame = _csv_frame(text, delimiter, path, text_column)
+    if text_column not in frame.columns:
+        columns = ", ".join(map(str, frame.columns)) or "aucune"
+        raise TableError(
+            f"{path} : colonne « {text_column} » absente (colonnes présentes : {columns}). Voir --text-column."
+        )
+    if frame.empty:
+        raise TableError(f"{path} : aucune ligne à traiter.")
+    return InputTable(frame, from_excel, tuple(warnings))
+
+
+def decoded_text(data: bytes, path: Path) -> tuple[str, bool, int, int]:
+    """The text of a CSV; whether Excel wrote it (UTF-16, a BOM or Windows-1252); and, for a file
+    that is not UTF-8 throughout, how many of its lines were read as Windows-1252 and how many
+    as UTF-8 (lines of plain ASCII are both, and counted in neither)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), True, 0, 0
+        except UnicodeDecodeError as error:
+            raise TableError(f"{path} : le fichier commence comme de l'UTF-16 mais ne se décode pas en UTF-16.") from error
+    try:
+        return data.decode("utf-8-sig"), data.startswith(codecs.BOM_UTF8), 0, 0
+    except UnicodeDecodeError:
+        pass
+    # No byte of a UTF-8 character is a line feed: each line is decoded on its own.
+    lines: list[str] = []
+    legacy = utf8 = 0
+    for line in data.removeprefix(codecs.BOM_UTF8).split(b"\n"):
+        try:
+            lines.append(line.decode("utf-8"))
+            utf8 += not line.isascii()
+        except UnicodeDecodeError:
+            try:
+                lines.append(line.decode("cp1252"))
+            except UnicodeDecodeError as error:
+                raise TableError(f"{path} : le fichier n'est encodé ni en UTF-8 ni en Windows-1252.") from error
+            legacy += 1
+    return "\n".join(lines), True, legacy, utf8
+
+
+def sniff_delimiter(text: str) -> str | None:
+    """The separator that splits the header into several cells and the first rows into as many
+    (ties: the one giving more columns, then the order of `CSV_DELIMITERS`); None for a file of
+    one column, whose texts may hold any of them. A separator found in the header alone, that
+    splits no row, is text of a one-column header ("Idée (texte, libre)")."""
+    sample = text[:SNIFFED_CHARACTERS]
+    if len(sample) < len(text):  # the last record of the sample may be cut: left out
+        sample = sample[: sample.rfind("\n") + 1] or sample
+    best: tuple[tuple[int, int], str] | None = None
+    for delimiter in CSV_DELIMITERS:
+        try:
+            records = list(islice(csv.reader(io.StringIO(sample), delimiter=delimiter), SNIFFED_ROWS + 1))
+        except csv.Error:
+            continue
+        if not records or len(records[0]) < 2:
+            continue
+        width = len(records[0])
+        rows = [record for record in records[1:] if record]
+        if rows and all(len(record) == 1 for record in rows):
+            continue
+        score = (sum(len(record) == width for record in rows), width)
+        if best is None or score > best[0]:
+            best = (score, delimiter)
+    return best[1] if best else None
+
+
+def _csv_frame(text: str, delimiter: str | None, path: Path, text_column: str) -> pd.DataFrame:
+    """Every record of the CSV as a row of text cells. Blank lines are skipped; a short row is
+    padded with empty cells; a row longer than the header is cut only if the cells past the
+    header are empty (trailing separators), and refused otherwise. A header naming the text
+    column twice is refused: which one holds the ideas cannot be told."""
+    import pandas as pd
+
+    # A cell may be as long as the file; the csv module's own limit is 128 KiB.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
+    # A one-column file is read with a separator that no text holds (the unit separator, a
+    # control character): only quotes are parsed.
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter or "\x1f")
+    try:
+        header = next(reader, None)
+        if header is None:
+            raise TableError(f"{path} : fichier vide.")
+        repeated = sum(name.strip() == text_column for name in header)
+        if repeated > 1:
+            raise TableError(f"{path} : la colonne « {text_column} » figure {repeated} fois dans l'en-tête.")
+        width = len(header)
+        rows: list[list[str]] = []
+        for record in reader:
+            if not record:
+                continue
+            if len(record) > width:
+                if any(cell.strip() for cell in record[width:]):
+                    name = _DELIMITER_NAMES[delimiter] if delimiter else "séparateur"
+                    raise TableError(
+                        f"{path} : ligne {reader.line_num}, {len(record)} cellules pour {width} colonne(s) "
+                        f"d'en-tête (séparateur : {name}) ; mettez entre guillemets les textes qui "
+                        "contiennent le séparateur, ou enregistrez le fichier en classeur Excel (.xlsx)."
+                    )
+                record = record[:width]
+            elif len(record) < width:
+                record += [""] * (width - len(record))
+            rows.append(record)
+    except csv.Error as error:
+        raise TableError(f"{path} : CSV illisible (ligne {reader.line_num} : {error}).") from error
+    return pd.DataFrame(rows, columns=_column_names(header), dtype=str)
+
+
+def _column_names(header: list[str]) -> list[str]:
+    """The header as pandas names it: an empty name is "Unnamed: <i>", a repeated one gets ".1",
+    ".2"… (the first keeps its name)."""
+    names: list[str] = []
+    seen: dict[str, int] = {}
+    for index, raw in enumerate(header):
+        name = raw.strip() or f"Unnamed: {index}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}.{seen[name]}"
+        seen.setdefault(name, 0)
+        names.append(name)
+    return names
+
+
+def _read_workbook(path: Path) -> pd.DataFrame:
+    """The first sheet of an Excel workbook, every cell as text, as a CSV is read. Its size once
+    unpacked is bounded first (a small .xlsx can unpack into gigabytes); openpyxl parses its XML
+    through defusedxml."""
+    import pandas as pd
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as error:
+        raise TableError(f"{path} : ce n'est pas un classeur Excel (.xlsx) lisible.") from error
+    if unpacked > MAX_WORKBOOK_UNPACKED_BYTES:
+        limit = MAX_WORKBOOK_UNPACKED_BYTES // (1024 * 1024)
+        raise TableError(
+            f"{path} : classeur trop gros une fois décompressé ({unpacked // (1024 * 1024)} Mo, limite {limit} Mo)."
+        )
+    try:
+        return pd.read_excel(path, sheet_name=0, dtype=str, keep_default_na=False, engine="openpyxl")
+    except Exception as error:  # noqa: BLE001 - a malformed workbook fails in openpyxl in many ways
+        raise TableError(f"{path} : classeur Excel illisible ({type(error).__name__}).") from error

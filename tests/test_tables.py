@@ -1,0 +1,67 @@
+"""Reading the CSV files users give the commands: nothing lost or shifted, whatever Excel wrote."""
+
+import pytest
+
+from atelier.flows.tables import TableError, read_table, sniff_delimiter
+
+
+def test_a_one_column_excel_export_keeps_the_commas_of_its_texts(tmp_path):
+    # French Excel's « CSV (séparateur : point-virgule) » of one column: Windows-1252, and a comma
+    # inside a text is not quoted (it is not the separator). Read as comma-separated, every text
+    # lost what came before its first comma.
+    path = tmp_path / "postits.csv"
+    path.write_bytes("text\nCréer des emplois, former les jeunes\nDévelopper le vélo\n".encode("cp1252"))
+    table = read_table(path, "text")
+    assert table.frame["text"].tolist() == ["Créer des emplois, former les jeunes", "Développer le vélo"]
+    assert table.from_excel
+    assert table.warnings == (f"{path} n'est pas en UTF-8 ; lu comme un export Excel (Windows-1252).",)
+
+
+def test_a_row_with_more_cells_than_the_header_is_refused_with_its_line(tmp_path):
+    # Every row one cell too many: pandas took the first column for an index and dropped the ids.
+    path = tmp_path / "idees.csv"
+    path.write_text("id,text\n1,Créer des emplois, former les jeunes\n2,Lutter contre la précarité\n", encoding="utf-8")
+    with pytest.raises(TableError, match="ligne 2, 3 cellules pour 2 colonne"):
+        read_table(path, "text")
+
+
+def test_trailing_separators_and_short_rows_lose_nothing(tmp_path):
+    path = tmp_path / "idees.csv"
+    path.write_text("id;text;\n1;Créer des emplois;;\n2;Lutter contre la précarité\n3\n", encoding="utf-8")
+    frame = read_table(path, "text").frame
+    assert frame[["id", "text"]].values.tolist() == [
+        ["1", "Créer des emplois"], ["2", "Lutter contre la précarité"], ["3", ""],
+    ]  # fmt: skip
+
+
+def test_a_file_mixing_utf8_and_windows_1252_lines_is_decoded_line_by_line(tmp_path):
+    # Two exports pasted together: the UTF-8 line used to be decoded as Windows-1252 too ("CrÃ©er").
+    path = tmp_path / "idees.csv"
+    path.write_bytes(
+        "id,text\n1,Créer des jardins\n".encode("utf-8") + "2,Créer des jardins\n3,Réduire\n".encode("cp1252")
+    )
+    table = read_table(path, "text")
+    assert table.frame["text"].tolist() == ["Créer des jardins", "Créer des jardins", "Réduire"]
+    assert table.warnings == (
+        f"{path} mêle UTF-8 et Windows-1252 : 2 ligne(s) lue(s) en Windows-1252, les autres en UTF-8.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "delimiter"),
+    [
+        ("N°;Idée (texte, libre);Thème\n1;Créer des emplois;Emploi\n", ";"),  # more commas than rows have
+        ("Idée (texte, libre)\nCréer des emplois\nFormer les jeunes\n", None),  # the header's comma is text
+        ("id\ttexte\n1\tCréer, former\n", "\t"),
+        ("id,text\n1,Créer des emplois\n", ","),
+    ],
+)
+def test_the_separator_splits_the_header_and_the_rows_alike(text, delimiter):
+    assert sniff_delimiter(text) == delimiter
+
+
+def test_a_header_naming_the_text_column_twice_is_refused(tmp_path):
+    path = tmp_path / "idees.csv"
+    path.write_text("text,text\nCréer des jardins,Autre\n", encoding="utf-8")
+    with pytest.raises(TableError, match="la colonne « text » figure 2 fois"):
+        read_table(path, "text")
