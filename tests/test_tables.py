@@ -1,5 +1,7 @@
 """Reading the CSV files users give the commands: nothing lost or shifted, whatever Excel wrote."""
 
+import re
+
 import pytest
 
 from atelier.flows.tables import TableError, read_table, sniff_delimiter
@@ -65,3 +67,30 @@ def test_a_header_naming_the_text_column_twice_is_refused(tmp_path):
     path.write_text("text,text\nCréer des jardins,Autre\n", encoding="utf-8")
     with pytest.raises(TableError, match="la colonne « text » figure 2 fois"):
         read_table(path, "text")
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        # An unclosed quote took every row after it into one cell: 2 rows read of 5.
+        ('id,text\n1,Créer\n2,"Le ""vivre ensemble, un slogan\n3,Former\n4,Aider\n', "ligne 3 (guillemet ouvert jamais refermé)"),
+        # A quoted word at the start of a one-column cell lost its quotes.
+        ('text\nCréer\n"Vivre ensemble" est un slogan creux\n', "ligne 3 (texte collé après un guillemet fermant"),
+    ],
+    ids=["unclosed", "text-after-quote"],
+)
+def test_a_stray_quote_is_refused_with_the_line_where_its_record_starts(tmp_path, rows, message):
+    path = tmp_path / "idees.csv"
+    path.write_text(rows, encoding="utf-8")
+    with pytest.raises(TableError, match=re.escape(message)):
+        read_table(path, "text")
+
+
+def test_a_quoted_cell_across_the_sniffed_sample_keeps_the_separator(tmp_path):
+    # The sample the separator is chosen on ends inside a multi-line quoted cell.
+    cell = '"' + "Créer des jardins; partagés\n" * 3000 + '"'
+    path = tmp_path / "idees.csv"
+    path.write_text(f"id;text\n1;Former\n2;{cell}\n3;Aider\n", encoding="utf-8")
+    frame = read_table(path, "text").frame
+    assert frame["id"].tolist() == ["1", "2", "3"]
+    assert frame["text"].tolist()[2] == "Aider"

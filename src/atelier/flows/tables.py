@@ -18,7 +18,6 @@ import csv
 import io
 import zipfile
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +33,11 @@ SNIFFED_CHARACTERS = 1 << 16
 # An input workbook (.xlsx, a zip archive) is refused above this size once unpacked.
 MAX_WORKBOOK_UNPACKED_BYTES = 256 * 1024 * 1024
 _DELIMITER_NAMES = {",": "virgule", ";": "point-virgule", "\t": "tabulation"}
+# The csv module's reasons for a record it cannot read (strict: a stray quote is not read past).
+_QUOTE_ERRORS = {
+    "unexpected end of data": "guillemet ouvert jamais refermé",
+    "expected after": "texte collé après un guillemet fermant ; doublez les guillemets d'un texte entre guillemets",
+}
 
 
 class TableError(ValueError):
@@ -122,10 +126,14 @@ def sniff_delimiter(text: str) -> str | None:
         sample = sample[: sample.rfind("\n") + 1] or sample
     best: tuple[tuple[int, int], str] | None = None
     for delimiter in CSV_DELIMITERS:
+        records: list[list[str]] = []
         try:
-            records = list(islice(csv.reader(io.StringIO(sample), delimiter=delimiter), SNIFFED_ROWS + 1))
+            for record in csv.reader(io.StringIO(sample), delimiter=delimiter, strict=True):
+                records.append(record)
+                if len(records) > SNIFFED_ROWS:
+                    break
         except csv.Error:
-            continue
+            pass  # judged on the records before a broken one (reading the file says where it is)
         if not records or len(records[0]) < 2:
             continue
         width = len(records[0])
@@ -149,7 +157,8 @@ def _csv_frame(text: str, delimiter: str | None, path: Path, text_column: str) -
     csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     # A one-column file is read with a separator that no text holds (the unit separator, a
     # control character): only quotes are parsed.
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter or "\x1f")
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter or "\x1f", strict=True)
+    start = 1  # line where the record being read starts
     try:
         header = next(reader, None)
         if header is None:
@@ -159,14 +168,16 @@ def _csv_frame(text: str, delimiter: str | None, path: Path, text_column: str) -
             raise TableError(f"{path} : la colonne « {text_column} » figure {repeated} fois dans l'en-tête.")
         width = len(header)
         rows: list[list[str]] = []
+        start = reader.line_num + 1
         for record in reader:
             if not record:
+                start = reader.line_num + 1
                 continue
             if len(record) > width:
                 if any(cell.strip() for cell in record[width:]):
                     name = _DELIMITER_NAMES[delimiter] if delimiter else "séparateur"
                     raise TableError(
-                        f"{path} : ligne {reader.line_num}, {len(record)} cellules pour {width} colonne(s) "
+                        f"{path} : ligne {start}, {len(record)} cellules pour {width} colonne(s) "
                         f"d'en-tête (séparateur : {name}) ; mettez entre guillemets les textes qui "
                         "contiennent le séparateur, ou enregistrez le fichier en classeur Excel (.xlsx)."
                     )
@@ -174,8 +185,10 @@ def _csv_frame(text: str, delimiter: str | None, path: Path, text_column: str) -
             elif len(record) < width:
                 record += [""] * (width - len(record))
             rows.append(record)
+            start = reader.line_num + 1
     except csv.Error as error:
-        raise TableError(f"{path} : CSV illisible (ligne {reader.line_num} : {error}).") from error
+        reason = next((text for known, text in _QUOTE_ERRORS.items() if known in str(error)), str(error))
+        raise TableError(f"{path} : CSV illisible à la ligne {start} ({reason}).") from error
     return pd.DataFrame(rows, columns=_column_names(header), dtype=str)
 
 
