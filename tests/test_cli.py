@@ -92,7 +92,10 @@ def test_classify_adds_axis_columns_to_the_input_rows(runner, ideas_csv, tmp_pat
     result = runner.invoke(app, ["classify", str(ideas_csv), "--out", "sorties/classees.csv"])
     assert result.exit_code == 0, result.output
     frame = read(tmp_path / "sorties" / "classees.csv")
-    assert list(frame.columns) == ["numero", "text", "source", "axis", "axis_label", "axis_confidence", *REVIEW_COLUMNS]
+    assert list(frame.columns) == [
+        "numero", "text", "source", "axis", "axis_label", "axis_source", "axis_confidence", *REVIEW_COLUMNS
+    ]  # fmt: skip
+    assert frame["axis_source"].tolist() == ["model"] * 5 + [""]
     assert frame["numero"].tolist() == ["1", "2", "3", "4", "5", "6"]
     assert frame["source"].tolist() == ["atelier 2024"] * 5 + ["ligne vide"]
     assert frame["axis"].tolist()[:5] == [axis for _, _, axis in IDEAS]
@@ -132,19 +135,49 @@ def test_classify_keeps_the_axes_analysts_decided(runner, tmp_path):
                 "Installer des bancs le long des trottoirs",
                 "Lutter contre la précarité énergétique des ménages",
                 "Adhésion de la CUGT au réseau Ville santé OMS",
+                "Encourager la RSE dans les entreprises",
             ],
-            "axis": ["2", "1", "2"],
-            "axis_source": ["review", "document", "model"],
+            "axis": ["2", "1", "2", "3"],
+            "axis_source": ["review", "document", "model", "Review"],
         }
     ).to_csv(tmp_path / "ideas.csv", index=False)
     result = runner.invoke(app, ["classify", "ideas.csv", "--out", "o.csv"])
     assert result.exit_code == 0, result.output
     frame = read(tmp_path / "o.csv")
-    assert frame["axis"].tolist() == ["2", "1", "5"]
-    assert frame["axis_source"].tolist() == ["review", "document", "model"]
+    assert frame["axis"].tolist() == ["2", "1", "5", "3"]
+    assert frame["axis_source"].tolist() == ["review", "document", "model", "review"]
     assert frame["axis_confidence"].tolist()[:2] == ["1.0", "1.0"] and frame["axis_evidence"].tolist()[:2] == ["", ""]
-    assert "2 ligne(s) gardent leur axe" in result.stderr
-    assert "3 ligne(s) classée(s) dont 2 gardant leur axe" in result.stdout
+    assert "3 ligne(s) gardent leur axe" in result.stderr
+    assert "4 ligne(s) classée(s) dont 3 gardant leur axe" in result.stdout
+
+
+def test_a_decision_the_workshop_cannot_keep_is_classified_again_and_said(runner, tmp_path):
+    # Rows marked review whose axis the workshop lacks ("6"), or whose label is another axis's (a
+    # file of another workshop, or of this one before its axes were renumbered). Before, they were
+    # classified by the model but kept "review", so that training took the guesses for decisions;
+    # and a file of another workshop kept its ids for this workshop's axes.
+    pd.DataFrame(
+        {
+            "text": ["Installer des bancs le long des trottoirs", "Encourager la RSE dans les entreprises"],
+            "axis": ["6", "1"],
+            "axis_label": ["", "Développer les modes doux"],
+            "axis_source": ["review", "review"],
+        }
+    ).to_csv(tmp_path / "ideas.csv", index=False)
+    result = runner.invoke(app, ["classify", "ideas.csv", "--out", "o.csv"])
+    assert result.exit_code == 0, result.output
+    frame = read(tmp_path / "o.csv")
+    assert frame["axis_source"].tolist() == ["model", "model"]
+    assert frame.loc[1, "axis"] == "2" and frame.loc[1, "axis_label"] == "Emploi, économie et entreprise"
+    assert "2 ligne(s) de ideas.csv marquée(s) review ou document classée(s) à nouveau par le modèle" in result.stderr
+    assert "axe(s) que l'atelier « atelier6 » n'a pas : 6" in result.stderr
+    assert "(axe 1 : « Développer les modes doux » au lieu de « Articuler les politiques publiques »)" in result.stderr
+    assert "gardent leur axe" not in result.stderr
+    # Those rows are not decisions for training either; the output's rows are all the model's.
+    labels = runner.invoke(app, ["evaluate", "--labels", "ideas.csv"])
+    assert "1 ligne(s) de ideas.csv laissée(s) de côté : leur axis_label n'est pas" in labels.stderr
+    again = runner.invoke(app, ["evaluate", "--labels", "o.csv"])
+    assert again.exit_code == 1 and "ses 2 ligne(s) sont des propositions du modèle" in again.stderr
 
 
 def test_classify_writes_an_excel_workbook_when_out_ends_with_xlsx(runner, ideas_csv, tmp_path):
@@ -159,7 +192,7 @@ def test_classify_writes_an_excel_workbook_when_out_ends_with_xlsx(runner, ideas
         tuple(value or None for value in row)
         for row in expected[["numero", "text", "source", "axis"]].itertuples(index=False)
     ]
-    confidences = [row[5] for row in rows[1:]]
+    confidences = [row[6] for row in rows[1:]]
     assert confidences == [float(value) if value else None for value in expected["axis_confidence"]]
     assert "→ classees.XLSX" in result.stdout
 
@@ -210,7 +243,7 @@ def test_classify_with_a_user_workshop_file(runner, tmp_path):
     )
     assert result.exit_code == 0, result.output
     frame = read(tmp_path / "classe.csv")
-    assert list(frame.columns) == ["idee", "auteur", "axis", "axis_label", "axis_confidence", *REVIEW_COLUMNS]
+    assert list(frame.columns) == ["idee", "auteur", "axis", "axis_label", "axis_source", "axis_confidence", *REVIEW_COLUMNS]
     assert frame["axis"].tolist() == ["velo", "bus", "velo"]
     assert frame["axis_label"].tolist() == [
         "Développer le vélo",

@@ -135,24 +135,89 @@ def _read_table(path: Path, text_column: str) -> tuple[pd.DataFrame, bool]:
     return table.frame, table.from_excel
 
 
-def _as_contributions(frame: pd.DataFrame, text_column: str, source: Path) -> tuple[list[int], list[Contribution]]:
-    """The non-blank rows of a CSV as records, so that the pipeline's own rules apply to them.
-    The `document`, `category` and `theme` columns, when the file has them (as `ideas.csv`
-    does), are kept: an idea is then read with its theme and its theme's other ideas. A row whose
-    `axis_source` says an analyst decided its `axis` or the report states it (`ideas.csv` of a run,
-    reviewed) keeps that axis as its stated one: classifying the file again proposes anew only the
-    model's proposals."""
+def _cells(frame: pd.DataFrame, name: str) -> list[str]:
+    """The cells of a column, stripped ("" for every row when the file has no such column)."""
     import pandas as pd
 
+    if name not in frame.columns:
+        return [""] * len(frame)
+    return ["" if pd.isna(value) else str(value).strip() for value in frame[name].tolist()]
+
+
+def _same_label(first: str, second: str) -> bool:
+    return " ".join(first.split()).casefold() == " ".join(second.split()).casefold()
+
+
+class _Decisions(NamedTuple):
+    """What the `axis`, `axis_label` and `axis_source` columns of a CSV (a run's `ideas.csv`,
+    reviewed) say was decided, for a workshop."""
+
+    axes: list[str | None]  # per row: the axis an analyst decided or the report states, else None
+    unknown: list[str]  # axes of rows marked decided that the workshop does not have
+    mismatched: list[tuple[str, str]]  # (axis, label in the file) not the workshop's label of that axis
+    undecided: int  # rows marked decided whose axis is unknown or mislabelled
+
+
+def _decided_axes(frame: pd.DataFrame, workshop: Workshop) -> _Decisions:
+    """A row marked `review` or `document` (any case) keeps its axis if the workshop has it and
+    the row's `axis_label`, when given, is that axis's label: a file of another workshop, or of
+    this one before its axes were renumbered, has the same ids for other axes."""
+    axes, labels = _cells(frame, "axis"), _cells(frame, "axis_label")
+    sources = [source.casefold() for source in _cells(frame, "axis_source")]
+    decided: list[str | None] = [None] * len(frame)
+    unknown: dict[str, None] = {}
+    mismatched: dict[tuple[str, str], None] = {}
+    for row, (axis, label, source) in enumerate(zip(axes, labels, sources, strict=True)):
+        if source not in (REVIEW_SOURCE, DOCUMENT_SOURCE) or not axis:
+            continue
+        if axis not in workshop.axis_ids:
+            unknown[axis] = None
+        elif label and not _same_label(label, workshop.axis_label(axis)):
+            mismatched[(axis, label)] = None
+        else:
+            decided[row] = axis
+    undecided = sum(
+        1 for axis, source, kept in zip(axes, sources, decided, strict=True)
+        if axis and source in (REVIEW_SOURCE, DOCUMENT_SOURCE) and kept is None
+    )  # fmt: skip
+    return _Decisions(decided, list(unknown), list(mismatched), undecided)
+
+
+def _say_undecided(decisions: _Decisions, workshop: Workshop, path: Path, what: str) -> None:
+    if not decisions.undecided:
+        return
+    reasons = []
+    if decisions.unknown:
+        reasons.append(f"axe(s) que l'atelier « {workshop.id} » n'a pas : {', '.join(decisions.unknown[:5])}")
+    if decisions.mismatched:
+        axis, label = decisions.mismatched[0]
+        reasons.append(
+            f"libellé qui n'est pas celui de l'axe dans l'atelier « {workshop.id} » "
+            f"(axe {axis} : « {label} » au lieu de « {workshop.axis_label(axis)} »)"
+        )
+    _say(
+        f"Avertissement : {decisions.undecided} ligne(s) de {path} marquée(s) {REVIEW_SOURCE} ou {DOCUMENT_SOURCE} "
+        f"{what} : {' ; '.join(reasons)}. Vérifiez --workshop."
+    )
+
+
+def _as_contributions(
+    frame: pd.DataFrame, text_column: str, source: Path, stated_axes: Sequence[str | None] | None = None
+) -> tuple[list[int], list[Contribution]]:
+    """The non-blank rows of a CSV as records, so that the pipeline's own rules apply to them.
+    The `document`, `category` and `theme` columns, when the file has them (as `ideas.csv`
+    does), are kept: an idea is then read with its theme and its theme's other ideas. A row with
+    a stated axis (`_decided_axes`: an analyst decided it, or the report states it) keeps it:
+    classifying the file again proposes anew only the model's proposals."""
     from atelier.extract.records import Contribution
 
-    def column(name: str) -> list[str]:
-        if name not in frame.columns or name == text_column:
-            return [""] * len(frame)
-        return ["" if pd.isna(value) else str(value).strip() for value in frame[name].tolist()]
-
-    documents, categories, themes = column("document"), column("category"), column("theme")
-    axes, sources = column("axis"), column("axis_source")
+    documents, categories, themes = _cells(frame, "document"), _cells(frame, "category"), _cells(frame, "theme")
+    if text_column in ("document", "category", "theme"):
+        documents, categories, themes = (
+            [""] * len(frame) if name == text_column else cells
+            for name, cells in (("document", documents), ("category", categories), ("theme", themes))
+        )
+    stated = stated_axes if stated_axes is not None else [None] * len(frame)
     rows, records = [], []
     for position, text in enumerate(frame[text_column].tolist()):
         text = str(text).strip()
@@ -169,7 +234,7 @@ def _as_contributions(frame: pd.DataFrame, text_column: str, source: Path) -> tu
                 text=text,
                 category=categories[position],
                 theme=themes[position],
-                stated_axis=axes[position] or None if sources[position] in (REVIEW_SOURCE, DOCUMENT_SOURCE) else None,
+                stated_axis=stated[position],
             )
         )
     return rows, records
@@ -198,8 +263,9 @@ def _write_table(frame: pd.DataFrame, path: Path, from_excel: bool) -> None:
 
 
 def _with_columns(frame: pd.DataFrame, columns: dict[str, list[object]]) -> pd.DataFrame:
-    """Input rows plus `columns` at the end (replacing input columns of the same name)."""
-    result = frame.drop(columns=[name for name in columns if name in frame.columns])
+    """Input rows plus `columns`: an input column of the same name is replaced where it stands,
+    the others are added at the end."""
+    result = frame.copy()
     for name, values in columns.items():
         result[name] = values
     return result
@@ -271,20 +337,32 @@ def _read_labels(path: Path, workshop: Workshop) -> _Labels:
     """The `text` and `axis` columns of a labelled CSV; with a `theme` column (as `ideas.csv`),
     each text is read with its theme, as the pipeline reads ideas (`with_context`). With an
     `axis_source` column (as `ideas.csv` / `ideas.xlsx` of a run), a row marked `model` is the
-    model's proposal, not a decision: it is left out (an analyst marks a reviewed row `review`)."""
+    model's proposal, not a decision: it is left out (an analyst marks a reviewed row `review`).
+    A row whose `axis_label` is not its axis's label in the workshop (a file of another workshop)
+    is left out too."""
     from atelier.nlp.axis_data import with_context
 
     frame, _ = _read_table(path, "text")
     if "axis" not in frame.columns:
         columns = ", ".join(map(str, frame.columns))
         _fail(f"{path} : colonne « axis » absente (colonnes présentes : {columns}).")
-    themes = frame["theme"] if "theme" in frame.columns else [""] * len(frame)
-    sources = frame["axis_source"] if "axis_source" in frame.columns else [""] * len(frame)
-    rows = [
-        (with_context(str(text).strip(), str(theme)), str(axis).strip(), str(source).strip())
-        for text, axis, theme, source in zip(frame["text"], frame["axis"], themes, sources, strict=True)
-        if str(text).strip()
-    ]
+    themes, axes, labels = _cells(frame, "theme"), _cells(frame, "axis"), _cells(frame, "axis_label")
+    sources = [source.casefold() for source in _cells(frame, "axis_source")]
+    rows: list[tuple[str, str, str]] = []
+    mislabelled = 0
+    for position, text in enumerate(frame["text"].tolist()):
+        text, axis, label = str(text).strip(), axes[position], labels[position]
+        if not text:
+            continue
+        if label and axis in workshop.axis_ids and not _same_label(label, workshop.axis_label(axis)):
+            mislabelled += 1
+            continue
+        rows.append((with_context(text, themes[position]), axis, sources[position]))
+    if mislabelled:
+        _say(
+            f"Avertissement : {mislabelled} ligne(s) de {path} laissée(s) de côté : leur axis_label n'est pas le "
+            f"libellé de leur axe dans l'atelier « {workshop.id} ». Vérifiez --workshop."
+        )
     pairs = [(text, axis) for text, axis, source in rows if source != MODEL_SOURCE]
     proposals = len(rows) - len(pairs)
     from_document = sum(source == DOCUMENT_SOURCE and axis in workshop.axis_ids for _, axis, source in rows)
@@ -473,8 +551,10 @@ def classify(
 
     config = _load_workshop(workshop)
     frame, from_excel = _read_table(input_csv, text_column)
-    rows, records = _as_contributions(frame, text_column, input_csv)
-    kept = sum(record.stated_axis in config.axis_ids for record in records)
+    decisions = _decided_axes(frame, config)
+    rows, records = _as_contributions(frame, text_column, input_csv, decisions.axes)
+    _say_undecided(decisions, config, input_csv, f"classée(s) à nouveau par le modèle (axis_source = {MODEL_SOURCE})")
+    kept = sum(record.stated_axis is not None for record in records)
     if kept:
         _say(
             f"{kept} ligne(s) gardent leur axe : décidé par un analyste ou par le document "
@@ -494,9 +574,15 @@ def classify(
         _fail(str(error))
 
     size = len(frame)
+    # Who placed each row: as the file says for a kept axis (review or document), the model for
+    # the others; a blank row keeps what it had.
+    sources = _cells(frame, "axis_source")
+    for row in rows:
+        sources[row] = sources[row].casefold() if decisions.axes[row] is not None else MODEL_SOURCE
     columns: dict[str, list[object]] = {
         "axis": [""] * size,
         "axis_label": [""] * size,
+        "axis_source": list(sources),
         "axis_confidence": [None] * size,
         "needs_review": [None] * size,
         "axis_2": [""] * size,
