@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from atelier.nlp import workshop as workshop_module
 from atelier.nlp.workshop import (
     Workshop,
     WorkshopError,
@@ -134,7 +135,19 @@ def test_yaml_syntax_error_names_the_file(tmp_path):
     [
         (MOBILITY_YAML.replace('    label: "Vélo et marche"\n', ""), "« actifs » n'a pas de « label »"),
         (MOBILITY_YAML.replace('    description: "Covoiturage et autopartage."\n', ""), "« voiture » n'a pas de « description »"),
-        (MOBILITY_YAML.replace("  - id: actifs\n", "  - nom: actifs\n"), "l'axe n°2 n'a pas de « id »"),
+        (MOBILITY_YAML.replace("  - id: actifs\n    label", "  - label"), "l'axe n°2 n'a pas de « id »"),
+        # Keys the loader used to drop without a word: a misspelt or French key, and a key given
+        # twice (an axis whose "- " is missing replaced the one before it).
+        (MOBILITY_YAML.replace("  - id: actifs\n", "  - nom: actifs\n"), "clé inconnue pour l'axe n°2 : nom"),
+        (MOBILITY_YAML.replace("    keywords:", "    mots-clés:"), "clé inconnue pour l'axe n°1 : mots-clés"),
+        (MOBILITY_YAML + "titre: Mobilité\n", "clé inconnue pour l'atelier : titre"),
+        (MOBILITY_YAML.replace("  - id: actifs\n", "    id: actifs\n"), "la clé « id » apparaît deux fois dans le même bloc \\(ligne 9"),
+        # The id names the model's folder: it cannot climb out of models/.
+        (MOBILITY_YAML.replace("id: mobilite", "id: ../../ailleurs"), "identifiant d'atelier « ../../ailleurs » invalide"),
+        # A title or a language must be a text: an alias of nested lists was turned into a string
+        # of millions of characters.
+        (MOBILITY_YAML.replace('title: "Atelier mobilité"', "title: [[a, b], [a, b]]"), "n'a pas de « title » \\(un texte\\)"),
+        (MOBILITY_YAML.replace("language: fr", "language: [fr]"), "n'a pas de « language »"),
         (MOBILITY_YAML.replace("id: voiture", "id: tc"), "« tc » apparaît plusieurs fois"),
         (MOBILITY_YAML.split("  - id: actifs")[0], "au moins 2 axes"),
         (MOBILITY_YAML.replace("id: mobilite\n", ""), "l'atelier n'a pas de « id »"),
@@ -214,3 +227,22 @@ def test_match_axis_on_a_user_workshop(tmp_path):
     assert match_axis(workshop, "Vélo et marche à pied, trottinettes et rollers") is None
     assert match_axis(workshop, "Transport en commun") == "tc"
     assert match_axis(workshop, "AXE 1") is None  # ids are not numbers here
+
+
+def test_ids_are_read_as_written(tmp_path):
+    # YAML turned an unquoted 01 into 1 (but 08 stayed "08"), yes into True and 1.0 into 1.0.
+    text = MOBILITY_YAML.replace("id: tc", "id: 01").replace("id: actifs", "id: yes").replace("id: voiture", "id: 08")
+    workshop = load_workshop(write(tmp_path, text))
+    assert workshop.axis_ids == ("01", "yes", "08")
+    assert match_axis(workshop, "AXE 1 : lignes de bus") == "01"  # a heading numbers it as it likes
+    assert match_axis(workshop, "Axe 8") == "08"
+
+
+def test_a_workshop_file_not_in_utf8_or_too_big_is_refused_in_french(tmp_path, monkeypatch):
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes(MOBILITY_YAML.encode("latin-1"))
+    with pytest.raises(WorkshopError, match="n'est pas en UTF-8 ; enregistrez-le en UTF-8"):
+        load_workshop(path)
+    monkeypatch.setattr(workshop_module, "MAX_WORKSHOP_BYTES", 100)
+    with pytest.raises(WorkshopError, match="fichier trop gros pour une configuration d'atelier"):
+        load_workshop(write(tmp_path, MOBILITY_YAML))

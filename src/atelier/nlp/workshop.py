@@ -30,6 +30,12 @@ YAML_SUFFIXES: tuple[str, ...] = (".yaml", ".yml")
 AXIS_NUMBER_PATTERN = re.compile(r"^\s*axe\s*(?:n\s*[°o]?\s*)?(\d+)\b\s*[:.\-–]?\s*")
 # Minimum rapidfuzz score (0–100) for a heading to name an axis by its label.
 HEADING_MATCH_MIN_SCORE = 85.0
+# A workshop file above this size is refused (a real one, examples included, is a few kilobytes).
+MAX_WORKSHOP_BYTES = 1024 * 1024
+WORKSHOP_KEYS: tuple[str, ...] = ("id", "title", "language", "axes", "settings")
+AXIS_KEYS: tuple[str, ...] = ("id", "label", "description", "keywords", "examples", "out_of_scope")
+# A workshop id names the folder of its model (models/<id>/): a word, dots and hyphens.
+WORKSHOP_ID_PATTERN = re.compile(r"[^\W_][\w.-]{0,63}")
 
 
 class WorkshopError(ValueError):
@@ -138,9 +144,17 @@ def load_workshop(reference: str | Path | None = None) -> Workshop:
         if not path.is_file():
             raise WorkshopError(f"Fichier de configuration d'atelier introuvable : {path}")
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise WorkshopError(f"{path} : lecture impossible ({error}).") from error
+            size = path.stat().st_size
+            if size > MAX_WORKSHOP_BYTES:
+                raise WorkshopError(
+                    f"{path} : fichier trop gros pour une configuration d'atelier "
+                    f"({size // 1024} Ko, limite {MAX_WORKSHOP_BYTES // 1024} Ko)."
+                )
+            text = path.read_bytes().decode("utf-8-sig")
+        except OSError as error:
+            raise WorkshopError(f"{path} : lecture impossible ({error.strerror or error}).") from error
+        except UnicodeDecodeError as error:
+            raise WorkshopError(f"{path} : le fichier n'est pas en UTF-8 ; enregistrez-le en UTF-8.") from error
         return parse_workshop(text, source=str(path))
     resource = resources.files("atelier").joinpath("workshops", f"{reference}.yaml")
     if not resource.is_file():
@@ -155,18 +169,30 @@ def load_workshop(reference: str | Path | None = None) -> Workshop:
 def parse_workshop(text: str, source: str = "<texte>") -> Workshop:
     """Validate the YAML text of a workshop; every error names `source`."""
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_WorkshopLoader)  # noqa: S506 - a SafeLoader (see below)
     except yaml.YAMLError as error:
         where = ""
         mark = getattr(error, "problem_mark", None)
         if mark is not None:
             where = f" (ligne {mark.line + 1}, colonne {mark.column + 1})"
+        if isinstance(error, _RepeatedKey):
+            raise WorkshopError(
+                f"{source} : la clé « {error.key} » apparaît deux fois dans le même bloc{where} "
+                "(un « - » manque-t-il devant un axe ?)."
+            ) from error
         raise WorkshopError(f"{source} : syntaxe YAML invalide{where}.") from error
     if not isinstance(data, dict):
         raise WorkshopError(f"{source} : le fichier doit décrire un atelier (clés id, title, axes).")
+    _known_keys(data, WORKSHOP_KEYS, source, "l'atelier")
 
     workshop_id = _required_text(data, "id", source, "l'atelier")
-    language = str(data.get("language", "fr")).strip().lower()
+    if not WORKSHOP_ID_PATTERN.fullmatch(workshop_id) or ".." in workshop_id:
+        raise WorkshopError(
+            f"{source} : identifiant d'atelier « {workshop_id[:80]} » invalide : des lettres, des chiffres, "
+            "« _ », « - » ou « . » (64 caractères au plus) ; il nomme le dossier de son modèle."
+        )
+    language = _required_text(data, "language", source, "l'atelier") if "language" in data else "fr"
+    language = language.lower()
     if language not in SUPPORTED_LANGUAGES:
         raise WorkshopError(f"{source} : langue « {language} » non prise en charge (seulement : fr).")
     raw_axes = data.get("axes")
@@ -186,7 +212,7 @@ def parse_workshop(text: str, source: str = "<texte>") -> Workshop:
         raise WorkshopError(f"{source} : il faut au moins {MIN_AXES} axes en plus de l'axe « hors axes ».")
     return Workshop(
         id=workshop_id,
-        title=str(data.get("title") or workshop_id).strip(),
+        title=_required_text(data, "title", source, "l'atelier") if data.get("title") else workshop_id,
         language=language,
         axes=axes,
         settings=_parse_settings(data.get("settings"), source),
@@ -194,10 +220,50 @@ def parse_workshop(text: str, source: str = "<texte>") -> Workshop:
     )
 
 
+class _RepeatedKey(yaml.constructor.ConstructorError):
+    def __init__(self, key: object, mark: yaml.Mark) -> None:
+        super().__init__(None, None, f"repeated key {key!r}", mark)
+        self.key = key
+
+
+class _WorkshopLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, but a key given twice in one block is an error (PyYAML keeps the
+    last value: an axis whose "- " is missing silently replaced the one before it), and an `id`
+    is read as written ("01" stays "01", "yes" stays "yes", not 1 and True)."""
+
+
+def _construct_mapping(loader: _WorkshopLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    loader.flatten_mapping(node)
+    mapping: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if not isinstance(key, str | int | float | bool) and key is not None:
+            raise yaml.constructor.ConstructorError(None, None, "unhashable key", key_node.start_mark)
+        if key in mapping:
+            raise _RepeatedKey(key, key_node.start_mark)
+        if key == "id" and isinstance(value_node, yaml.ScalarNode):
+            mapping[key] = value_node.value
+        else:
+            mapping[key] = loader.construct_object(value_node, deep=deep)
+    return mapping
+
+
+_WorkshopLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _known_keys(data: dict[Any, Any], known: tuple[str, ...], source: str, owner: str) -> None:
+    unknown = [str(key) for key in data if key not in known]
+    if unknown:
+        raise WorkshopError(
+            f"{source} : clé inconnue pour {owner} : {', '.join(unknown[:5])} (clés possibles : {', '.join(known)})."
+        )
+
+
 def _required_text(data: dict[str, Any], key: str, source: str, owner: str) -> str:
+    """A text, or a number as written; anything else (a list, a block, true/false) is refused."""
     value = data.get(key)
-    if value is None or isinstance(value, (dict, list)) or not str(value).strip():
-        raise WorkshopError(f"{source} : {owner} n'a pas de « {key} ».")
+    if value is None or isinstance(value, dict | list | bool) or not str(value).strip():
+        raise WorkshopError(f"{source} : {owner} n'a pas de « {key} » (un texte).")
     return str(value).strip()
 
 
@@ -213,6 +279,7 @@ def _parse_axis(raw: Any, position: int, source: str) -> Axis:
     if not isinstance(raw, dict):
         raise WorkshopError(f"{source} : l'axe n°{position} doit être un dictionnaire (id, label, description…).")
     owner = f"l'axe n°{position}"
+    _known_keys(raw, AXIS_KEYS, source, owner)
     axis_id = _required_text(raw, "id", source, owner)
     owner = f"l'axe « {axis_id} »"
     out_of_scope = raw.get("out_of_scope", False)
@@ -252,8 +319,11 @@ def _parse_settings(raw: Any, source: str) -> WorkshopSettings:
 def match_axis(workshop: Workshop, heading: str, *, min_score: float = HEADING_MATCH_MIN_SCORE) -> str | None:
     """The axis a heading names: by its number ("AXE 2 : …" → "2") or by a label it resembles."""
     number, rest = split_axis_heading(heading)
-    if number in workshop.axis_ids:
-        return number
+    if number is not None:
+        # "AXE 2" names the axis "2", or "02" in a workshop that numbers them so.
+        found = next((a for a in workshop.axis_ids if a == number or (a.isdigit() and int(a) == int(number))), None)
+        if found is not None:
+            return found
     return match_axis_label(workshop, rest, min_score=min_score)
 
 
