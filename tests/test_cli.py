@@ -509,6 +509,22 @@ def test_train_and_evaluate_need_no_reports_folder(runner, tmp_path):
     assert result.exit_code == 1 and "rapports : chemin introuvable" in result.stderr
 
 
+def test_train_replaces_no_model_when_none_of_its_reports_is_read(runner, tmp_path):
+    # Before, it trained on the workshop file alone and replaced the saved model, with exit 0.
+    (tmp_path / "mobilites.yaml").write_text(USER_WORKSHOP, encoding="utf-8")
+    assert runner.invoke(app, ["train", "--no-cv", "--workshop", "mobilites.yaml"]).exit_code == 0
+    saved = {path: path.read_bytes() for path in (tmp_path / "models").rglob("*") if path.is_file()}
+    (tmp_path / "vide").mkdir()
+    (tmp_path / "faux.pdf").write_bytes(b"pas un PDF")
+    for given, message in [
+        ("vide", "aucun rapport PDF ou DOCX dans vide : rien n'est entraîné."),
+        ("faux.pdf", "aucun rapport n'a pu être lu (1 en erreur) : rien n'est entraîné, aucun modèle n'est remplacé."),
+    ]:
+        result = runner.invoke(app, ["train", "--no-cv", "--workshop", "mobilites.yaml", "--input", given])
+        assert result.exit_code == 1 and message in result.stderr, result.output
+    assert {path: path.read_bytes() for path in (tmp_path / "models").rglob("*") if path.is_file()} == saved
+
+
 def test_train_saves_a_model_that_classify_then_uses(runner, ideas_csv, tmp_path):
     (tmp_path / "data" / "raw").mkdir(parents=True)  # no report: the workshop's own examples only
     result = runner.invoke(app, ["train", "--models", "modeles"])

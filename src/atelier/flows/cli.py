@@ -272,12 +272,16 @@ def _with_columns(frame: pd.DataFrame, columns: dict[str, list[object]]) -> pd.D
 
 
 def _extract_training_documents(inputs: Sequence[Path]) -> list[DocumentResult]:
+    """The reports of `inputs`, extracted; none found or none read is an error (training on the
+    workshop file alone, the saved model replaced, is not what was asked)."""
     from atelier.flows.inputs import InputError, collect_inputs, extract_files
 
     try:
         paths = collect_inputs(inputs)
     except InputError as error:
         _fail(str(error))
+    if inputs and not paths:
+        _fail(f"aucun rapport PDF ou DOCX dans {', '.join(map(str, inputs))} : rien n'est entraîné.")
     results = extract_files(paths)
     for result in results:
         if result.status == "ok":
@@ -285,6 +289,8 @@ def _extract_training_documents(inputs: Sequence[Path]) -> list[DocumentResult]:
                  f"{sum(1 for c in result.contributions if c.stated_axis)} placée(s) par le document")
         else:
             _say(f"{result.document} : erreur — {result.error}")
+    if results and not any(result.status == "ok" for result in results):
+        _fail(f"aucun rapport n'a pu être lu ({len(results)} en erreur) : rien n'est entraîné, aucun modèle n'est remplacé.")
     return results
 
 
