@@ -156,6 +156,18 @@ def test_near_identical_without_spacy(first, second):
         ("Organiser des rencontres entre les habitants et les élus", "Organiser des rencontres entre les habitants et les commerçants"),
         ("Développer des jardins partagés à Balma", "Développer des jardins partagés à Colomiers"),  # a name replaced
         ("Former les agents", "Fermer les agents"),  # one letter in a short word is another word
+        # Merged before: opposite positions ("pour" a stop word, "moins" a word the other text lacks),
+        # amounts in other units (the exact key had neither sign), filler words counted as content
+        # ("chaque", "d'ici"), and words sharing seven letters taken for one family.
+        ("Pour la taxe carbone sur les poids lourds", "Contre la taxe carbone sur les poids lourds"),
+        ("Plus de voitures en centre-ville", "Moins de voitures en centre-ville"),
+        ("Réduire de 10 % le budget de la culture", "Réduire de 10 € le budget de la culture"),
+        (
+            "Installer des bornes de recharge dans chaque commune d'ici 2030",
+            "Installer des bornes de recharge dans les entreprises d'ici 2030",
+        ),
+        ("Former les professeurs au développement durable", "Former les professionnels au développement durable"),
+        ("Renforcer la politique communale de l'habitat", "Renforcer la politique communautaire de l'habitat"),
     ],
 )
 def test_hard_negatives_stay_apart(first, second, french_nlp):
@@ -177,6 +189,41 @@ def test_different_numbers_or_negation_are_different_ideas():
     assert cluster_texts(
         ["Consolider la concertation avec la CPAM (proposition de la session 2)", "Consolider la concertation avec la CPAM"]
     ) == [0, 0]
+
+
+@pytest.mark.parametrize(
+    ("text", "negated"),
+    [
+        ("Moins de voitures en centre-ville", True),
+        ("Contre la taxe carbone sur les poids lourds", True),
+        ("Ne pas augmenter le nombre de places", True),
+        ("Organiser au moins une réunion publique par an", False),
+        ("Aider les ménages les moins favorisés", False),
+        ("Lutter contre la précarité énergétique", False),
+        ("Pour la taxe carbone sur les poids lourds", False),
+    ],
+)
+def test_what_turns_an_idea_round(text, negated, french_nlp):
+    assert TextAnalyzer(DedupSettings(), french_nlp).unit(text).negated is negated
+
+
+def test_texts_without_words_are_told_apart_by_their_signs():
+    # They all had the empty key: one cluster of "👍", "👎" and "?".
+    assert cluster_texts(["👍", "👎", "?", " 👍 ", "Créer un jardin"]) == [0, 1, 2, 0, 3]
+
+
+def test_word_families():
+    assert is_derived("particip", "participatif") and is_derived("environn", "environnemental")
+    assert is_derived("economi", "economiqu")
+    assert not is_derived("professeur", "professionnel") and not is_derived("communal", "communautair")
+    assert is_derived("participan", "particiant", loose=True)  # a misspelt word: one family at 7 letters
+    assert not is_derived("particip", "partager", loose=True)
+
+
+def test_a_misspelt_word_of_a_family_still_matches(french_nlp):
+    assert compare_texts(
+        "Soutenir les 60 participans du forum d'ici 2033", "Soutien aux 60 particiants du forum d'ici 2033", nlp=french_nlp
+    )[0] is not None
 
 
 def test_short_texts_merge_only_when_identical():
@@ -345,6 +392,10 @@ def test_objective_and_action_with_the_very_same_text_get_distinct_ids():
     assert result[0].cluster_id != result[1].cluster_id
     assert result[0].canonical and result[1].canonical
     assert [c.cluster_id for c in deduplicate_contributions(items)] == [c.cluster_id for c in result]
+    # In the other order, each keeps its id (the first row took the wording's own id), and the
+    # objective's is its wording's, as when its action is not there.
+    assert [c.cluster_id for c in deduplicate_contributions(items[::-1])] == [c.cluster_id for c in result[::-1]]
+    assert deduplicate_contributions(items[:1])[0].cluster_id == result[0].cluster_id
 
 
 def test_summarize_clusters_lists_members_with_their_provenance():
@@ -491,7 +542,7 @@ def test_word_groups_join_the_first_matching_stem_as_comparing_all_stems_does():
         matches = (
             expected[other_index]
             for other_index, other in enumerate(stems[:index])
-            if is_derived(stem, other) or any(is_typo(a, b) for a in variants(stem) for b in variants(other))
+            if is_derived(stem, other, loose=True) or any(is_typo(a, b) for a in variants(stem) for b in variants(other))
         )
         expected.append(next(matches, max(expected, default=-1) + 1))
     assert _word_groups(stems, surfaces) == expected

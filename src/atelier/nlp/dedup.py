@@ -36,8 +36,7 @@ from atelier.extract.records import Contribution
 from atelier.nlp.dedup_candidates import all_pairs, candidate_pairs
 from atelier.nlp.dedup_pairs import PairScore, members_compatible, pair_level, verified_level
 from atelier.nlp.dedup_settings import DedupSettings
-from atelier.nlp.dedup_text import WORD_PATTERN, TextAnalyzer, TextUnit
-from atelier.nlp.language import normalize_for_match
+from atelier.nlp.dedup_text import TextAnalyzer, TextUnit, exact_key
 
 if TYPE_CHECKING:
     import spacy
@@ -195,7 +194,8 @@ def star_clusters(
 
 
 def _objective_key(text: str) -> str:
-    return " ".join(WORD_PATTERN.findall(normalize_for_match(text))) if text else ""
+    """An action's objective as the key of the objective's own text (`TextUnit.key`)."""
+    return exact_key(text) if text else ""
 
 
 def cluster_texts(
@@ -266,7 +266,17 @@ def deduplicate_contributions(
     canonical = [False] * len(contributions)
     used: set[str] = set()
     kinds = [item.kind for item in contributions]
-    for leader, members in star_clusters(prepared, objectives, settings, paraphrase, kinds):
+    founded = star_clusters(prepared, objectives, settings, paraphrase, kinds)
+
+    def identity(cluster: tuple[int, list[int]]) -> tuple[str, bool, str, str]:
+        leader = cluster[0]
+        key = prepared.units[prepared.unit_of[leader]].key
+        return key, kinds[leader] != "objective", kinds[leader], objectives[leader]
+
+    # Clusters founded by one wording (an objective and its own action, split apart) take their ids
+    # in the order of what tells them apart, not of the rows: the same ids in any order, and the
+    # objective keeps the id of its wording whether its action is there or not.
+    for leader, members in sorted(founded, key=identity):
         key = prepared.units[prepared.unit_of[leader]].key
         cluster_id = cluster_id_for(key)
         if cluster_id in used:  # same wording split apart (an objective and its own action)

@@ -29,9 +29,9 @@ from atelier.nlp.dedup_text import TextUnit, is_derived, is_typo
 
 def _word_groups(stems: Sequence[str], surfaces: Mapping[str, Iterable[str]]) -> list[int]:
     """A group number per stem, for candidate blocking: a stem joins the group of the first
-    more frequent stem (`stems` come most frequent first) that pair verification would match
+    more frequent stem (`stems` come most frequent first) that pair verification may match
     with it (`dedup_pairs._matched`) — a typo of it or of the word it comes from, or the same
-    family — or founds its own. A pair of variants that each join a different group is missed
+    family, as loosely as for a misspelt word — or founds its own. A pair of variants that each join a different group is missed
     by blocking (measured in bench/dedup.py against verifying all pairs).
 
     Only stems sharing a key (`_variant_keys`) can match; the keys are compared as hashes, so
@@ -43,7 +43,7 @@ def _word_groups(stems: Sequence[str], surfaces: Mapping[str, Iterable[str]]) ->
     for index, stem in enumerate(stems):
         chosen = None
         for other_index in earlier.get(index, ()):
-            if is_derived(stem, stems[other_index]) or any(
+            if is_derived(stem, stems[other_index], loose=True) or any(
                 is_typo(word, other) for word in variants[index] for other in variants[other_index]
             ):
                 chosen = group[other_index]

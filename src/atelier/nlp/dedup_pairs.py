@@ -20,8 +20,10 @@ Three levels decide:
 A word that an abbreviation of both texts spells out is found in both ("la RSE dans les
 entreprises" / "RSE - Responsabilité sociétale").
 
-Whatever the level, texts with different numbers ("25 %"/"15 %") or with a negation on one side
-only are different ideas. `members_compatible` says whether two texts not verified similar may
+Whatever the level, texts with different numbers ("25 %"/"15 %", "10 %"/"10 €") or with a
+negation on one side only are different ideas: "ne", "pas", "sans"…, "moins" (but not in "au
+moins", "les moins"), and "contre" opening a text ("Contre la taxe carbone" / "Pour la taxe
+carbone"). `members_compatible` says whether two texts not verified similar may
 still stand in one cluster.
 """
 
@@ -78,7 +80,7 @@ def _matched(first: TextUnit, second: TextUnit) -> tuple[dict[str, str], int, bo
             if other in taken:
                 continue
             typo = is_typo(stem, other) or is_typo(first.surfaces[stem], second.surfaces[other])
-            if typo or is_derived(stem, other):
+            if typo or is_derived(stem, other, loose=stem in first.names or other in second.names):
                 pairs[stem] = other
                 taken.add(other)
                 family_only += not typo

@@ -2,11 +2,11 @@
 `TextUnit`, its content words with their weights and what the comparisons need of it.
 
 Texts are normalised before they are compared: abbreviations are contracted ("développement
-durable" and "DD" both become "dd"), amounts of euros become one word ("10M€"/"10 millions
-d'euros"), prefixed words are joined ("éco-rénovation"), and words are reduced by a light French
-stemmer (applied to the lemma when a spaCy `nlp` is given: its lemma table, looked up word by
-word without running the pipeline). `is_typo` and `is_derived` say when two words are one up to
-a typo or a derivation.
+durable" and "DD" both become "dd"), amounts of euros and percentages become one word
+("10M€"/"10 millions d'euros", "10 %"/"10 pour cent"), prefixed words are joined
+("éco-rénovation"), and words are reduced by a light French stemmer (applied to the lemma when a
+spaCy `nlp` is given: its lemma table, looked up word by word without running the pipeline).
+`is_typo` and `is_derived` say when two words are one up to a typo or a derivation.
 
 Content words weigh 1, generic ones ("développer", "favoriser", "mise en place", …) weigh
 `weak_word_weight`, framing words ("proposition", "il faut", "c'est une priorité") nothing; the
@@ -44,6 +44,11 @@ _MONEY = re.compile(
     r"(\d+(?:[.,]\d+)?)\s*(k|m|md|mds|mrd|mrds|milliers?|millions?|milliards?)?\s*(?:d['’]\s*)?(€|euros?\b|eur\b)",
     re.IGNORECASE,
 )
+# A percentage as one word: "10 %" and "10 pour cent" give "10pct" (not "10", nor "10eur").
+_PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:%|pour\s*cent\b|pourcent\b)", re.IGNORECASE)
+# Signs that tell two otherwise equal wordings apart ("10 %" / "10 €"): kept in the exact key.
+_KEY_SIGNS = "%€$£"
+_KEY_PATTERN = re.compile(r"[^\W_]+|[%€$£]")
 _MONEY_UNITS = {
     "k": "k", "millier": "k", "milliers": "k",
     "m": "m", "million": "m", "millions": "m",
@@ -71,10 +76,17 @@ STOP_WORDS: frozenset[str] = frozenset(
     ma mais me meme mes moi mon n nos notre nous on or ou par parmi pour qu que quel quelle quelles quels
     qui quoi s sa se selon ses si soit son sont sous sur t ta te tes toi ton tous tout toute toutes tres
     tu un une vers vos votre vous y afin ainsi alors aussi car cf ex exemple notamment ndr puis plus
-    doit doivent peut peuvent faut sera seront ont avoir etait
+    doit doivent peut peuvent faut sera seront ont avoir etait ici chaque
     """.split()
 )
-_NEGATIONS: frozenset[str] = frozenset("ne pas sans non ni jamais aucun aucune".split())
+_NEGATIONS: frozenset[str] = frozenset("ne pas sans non ni jamais aucun aucune moins".split())
+# "moins" turns an idea round ("Moins de voitures en ville"), but not after these ("au moins une
+# fois", "les ménages les moins favorisés").
+_MOINS = "moins"
+_NOT_TURNING_MOINS = frozenset("au du le la les".split())
+# A text that starts with "contre" is against what follows ("Contre la taxe carbone"); elsewhere
+# "contre" belongs to its verb ("lutter contre").
+_AGAINST = "contre"
 # Framing words, which say how an idea is put, not which idea it is: ignored.
 FRAME_WORDS: frozenset[str] = frozenset(
     """
@@ -249,6 +261,8 @@ class TextAnalyzer:
                     if raw not in self._folded:
                         self.word(raw)
                 key = " ".join(map(folded, raws))
+            if not raws or any(sign in text for sign in _KEY_SIGNS):
+                key = exact_key(text)
             position = index.get(key)
             if position is None:
                 position = index[key] = len(units)
@@ -265,7 +279,7 @@ class TextAnalyzer:
         """The unit of a text (without its vector) and its content words."""
         surface = text
         if not self._numeric.isdisjoint(raws):  # the digits of a text are in its words
-            surface = _MONEY.sub(_money, _THOUSANDS.sub("", surface))
+            surface = _PERCENT.sub(_percent, _MONEY.sub(_money, _THOUSANDS.sub("", surface)))
         if "-" in surface:
             surface = _HYPHENATED.sub(_join_prefix, surface)
         if surface != text:
@@ -314,7 +328,8 @@ class TextAnalyzer:
             content_key=content_key,
             core_key=" ".join(core_stems) if core_stems is not stems else content_key,
             numbers=tuple(sorted(numbers)) if numbers else (),
-            negated=not self._negating.isdisjoint(raws) and any([info.negation for info in outside]),
+            negated=(not self._negating.isdisjoint(raws) and _negates(outside))
+            or (bool(infos) and infos[0].folded == _AGAINST),
         )
         # (An abbreviation that spells words out is among the abbreviating words.)
         if self.spelled and name_stems and not self._abbreviating.isdisjoint(raws):
@@ -464,6 +479,26 @@ class _WordVectors:
         return result
 
 
+def exact_key(text: str) -> str:
+    """The key of a text (`TextUnit.key`): its folded words, with the signs that tell amounts apart
+    ("10 %" / "10 €"); for a text without any word ("👍", "?"), the text itself."""
+    tokens = WORD_PATTERN.findall(text)
+    if not tokens:
+        return "\x00" + " ".join(text.split())
+    if any(sign in text for sign in _KEY_SIGNS):
+        tokens = _KEY_PATTERN.findall(text)
+    return " ".join(token if token in _KEY_SIGNS else _fold(token.casefold()) for token in tokens)
+
+
+def _negates(words: Sequence[_Word]) -> bool:
+    """Whether a negation turns the text round: "ne", "pas", "sans"…, or "moins" but in "au moins",
+    "les moins"…"""
+    return any(
+        word.negation and (word.folded != _MOINS or index == 0 or words[index - 1].folded not in _NOT_TURNING_MOINS)
+        for index, word in enumerate(words)
+    )
+
+
 def _fold(word: str) -> str:
     """`normalize_for_match` of a word, lemma or abbreviation; a plain ASCII one (most) is only
     lowercased, which is all that `normalize_for_match` would do to it, but ten times faster."""
@@ -478,11 +513,20 @@ def _join_prefix(match: re.Match[str]) -> str:
     return word if _PREFIX.fullmatch(word) else match.group()
 
 
+def _percent(match: re.Match[str]) -> str:
+    """A percentage as one word: "10 %" and "10 pour cent" give "10pct"."""
+    return f" {_amount(match.group(1))}pct "
+
+
 def _money(match: re.Match[str]) -> str:
     """An amount of euros as one word: "10M€", "10 M€" and "10 millions d'euros" give "10meur"."""
     amount, unit, _ = match.groups()
-    amount = amount.replace(",", ".").rstrip("0").rstrip(".") if "." in amount or "," in amount else amount
-    return f" {amount}{_MONEY_UNITS[unit.lower()] if unit else ''}eur "
+    return f" {_amount(amount)}{_MONEY_UNITS[unit.lower()] if unit else ''}eur "
+
+
+def _amount(amount: str) -> str:
+    """"2,50" and "2.5" give "2.5"; "10" stays "10"."""
+    return amount.replace(",", ".").rstrip("0").rstrip(".") if "." in amount or "," in amount else amount
 
 
 def _lemma_lookup(nlp: spacy.Language) -> Callable[[str], str | None] | None:
@@ -543,6 +587,12 @@ def is_typo(first: str, second: str) -> bool:
     return True
 
 
-def is_derived(first: str, second: str) -> bool:
-    """Stems of one word family sharing their first 7 letters ("participation"/"participatif")."""
-    return min(len(first), len(second)) >= 7 and first[:7] == second[:7] and first.isalpha() and second.isalpha()
+def is_derived(first: str, second: str, *, loose: bool = False) -> bool:
+    """Stems of one word family: sharing their first 7 letters, one of them whole
+    ("particip"/"participatif", "economi"/"economiqu"), or their first 8 ("environnement"/
+    "environnemental"). Seven letters alone are not enough between two words of the language
+    ("professeur"/"professionnel", "communal"/"communautair"); `loose` (one of them is unknown to
+    the vectors: a misspelling, "participans"/"particiants") takes them."""
+    if min(len(first), len(second)) < 7 or first[:7] != second[:7] or not (first.isalpha() and second.isalpha()):
+        return False
+    return loose or first[7:8] == second[7:8] or first.startswith(second) or second.startswith(first)
