@@ -285,6 +285,34 @@ def test_dedup_groups_rewordings(runner, tmp_path):
     assert "Regroupement" not in result.stdout
 
 
+def test_dedup_of_its_own_output_with_new_rows_renumbers_no_cluster(runner, tmp_path):
+    # A new session's post-its appended to the deduplicated file: a longer wording of an existing
+    # idea became its canonical one and renumbered its cluster; the file's cluster_id is now kept.
+    pd.DataFrame({"text": ["Créer une maison de santé", "Créer des maisons de santé", "", "Former les jeunes"]}).to_csv(
+        tmp_path / "postits.csv", index=False
+    )
+    assert runner.invoke(app, ["dedup", "postits.csv", "--out", "groupes.csv"]).exit_code == 0
+    before = read(tmp_path / "groupes.csv")
+    new_rows = pd.DataFrame({"text": ["Il faut créer des maisons de santé, c'est une priorité", "Aider les aidants"]})
+    pd.concat([before, new_rows]).to_csv(tmp_path / "groupes_et_session2.csv", index=False)
+    result = runner.invoke(app, ["dedup", "groupes_et_session2.csv", "--out", "groupes2.csv"])
+    assert result.exit_code == 0, result.output
+    after = read(tmp_path / "groupes2.csv")
+    assert after["cluster_id"].tolist()[:4] == before["cluster_id"].tolist()
+    assert after.loc[4, "cluster_id"] == before.loc[0, "cluster_id"] and after.loc[4, "canonical"] == "True"
+    assert after.loc[5, "cluster_id"] not in set(before["cluster_id"])
+    assert "3 ligne(s) ont déjà un cluster_id : ces groupes le gardent." in result.stderr
+    assert "5 ligne(s) (et 1 ligne(s) sans texte, sans groupe, gardée(s) telles quelles), 3 idée(s)" in result.stdout
+
+
+def test_a_file_without_any_text_is_refused(runner, tmp_path):
+    (tmp_path / "vide.csv").write_text("id,text\n1,\n2,  \n", encoding="utf-8")
+    for command in (["dedup", "vide.csv", "--out", "o.csv"], ["classify", "vide.csv", "--out", "o.csv"]):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 1 and "vide.csv : aucune ligne n'a de texte dans la colonne « text »." in result.stderr
+    assert not (tmp_path / "o.csv").exists()
+
+
 @pytest.mark.parametrize(
     ("name", "encoded", "warning"),
     [

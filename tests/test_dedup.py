@@ -4,6 +4,7 @@ labelled pairs of the seed report (tests/labels/dedup_pairs.csv) and candidate b
 from __future__ import annotations
 
 import csv
+import dataclasses
 import random
 import time
 from pathlib import Path
@@ -367,6 +368,30 @@ def test_cluster_ids_are_stable_and_adding_a_document_keeps_them():
     # Taken whole in another order, every record keeps its cluster id.
     reordered = deduplicate_contributions(list(reversed(other_document + items)))
     assert {c.idea_id: c.cluster_id for c in reordered} == {c.idea_id: c.cluster_id for c in extended}
+
+
+def test_earlier_ids_stay_when_a_new_document_brings_a_longer_wording():
+    # Ids hash the longest wording: a new document with a longer one renumbered the cluster (and
+    # all its rows) unless the records carry the ids of the earlier run, which are kept.
+    fresh = [contribution(0, "Créer une maison de santé"), contribution(1, "Créer des maisons de santé")]
+    earlier = deduplicate_contributions(fresh)
+    longer = contribution(2, "Il faut créer des maisons de santé, c'est une priorité", document="b.pdf")
+    assert deduplicate_contributions([*fresh, longer])[0].cluster_id != earlier[0].cluster_id  # renumbered
+    kept = deduplicate_contributions([longer, *earlier])  # the earlier rows carry their ids
+    assert {c.cluster_id for c in kept} == {earlier[0].cluster_id}
+    assert kept[0].canonical  # the longest wording is the canonical one all the same
+
+
+def test_an_earlier_id_goes_to_the_larger_part_of_a_split_cluster():
+    items = [contribution(i, text) for i, text in enumerate(
+        ["Développer des jardins partagés", "Développer les jardins partagés", "Développer des jardins familiaux"]
+    )]  # fmt: skip
+    # An earlier run (other settings, or an analyst's grouping) put all three in one cluster.
+    earlier = [dataclasses.replace(item, cluster_id="c-ancien") for item in items]
+    result = deduplicate_contributions(earlier)
+    assert [c.cluster_id for c in result][:2] == ["c-ancien", "c-ancien"]
+    assert result[2].cluster_id not in ("c-ancien", "")
+    assert [c.cluster_id for c in deduplicate_contributions(earlier[::-1])] == [c.cluster_id for c in result[::-1]]
 
 
 def test_an_objective_is_never_merged_with_its_own_action():

@@ -116,6 +116,33 @@ def test_flow_tells_apart_two_reports_of_the_same_file_name(tmp_path, prefect_ha
     assert both == "session1/compte-rendu.docx;session2/compte-rendu.docx"
 
 
+def test_a_run_into_the_folder_of_the_last_one_renumbers_no_cluster(tmp_path, prefect_harness, saved_models):
+    # The nightly run: a new session brings a longer wording of an idea, which becomes its
+    # canonical text; the cluster id, a hash of that text, changed for all its rows.
+    for session in ("session1", "session2"):
+        (tmp_path / session).mkdir()
+        write_transcript(tmp_path / session / "compte-rendu.docx")
+    longer = f"{DOCX_ACTION}, c'est une priorité"
+    second = docx.Document(tmp_path / "session2" / "compte-rendu.docx")
+    second.tables[0].cell(1, 1).text = longer
+    second.save(tmp_path / "session2" / "compte-rendu.docx")
+
+    def cluster_of(out: Path, text: str) -> str:
+        ideas = pd.read_csv(out / "ideas.csv", dtype=str, keep_default_na=False)
+        (cluster,) = set(ideas.loc[ideas["text"] == text, "cluster_id"])
+        return cluster
+
+    def run(inputs: list[str], out: Path) -> None:
+        run_pipeline(inputs=[tmp_path / i for i in inputs], out=out, workshop="atelier6", models_dir=saved_models[0])
+
+    run(["session1"], tmp_path / "chaque-nuit")
+    before = cluster_of(tmp_path / "chaque-nuit", DOCX_ACTION)
+    run(["session1", "session2"], tmp_path / "chaque-nuit")
+    assert cluster_of(tmp_path / "chaque-nuit", DOCX_ACTION) == cluster_of(tmp_path / "chaque-nuit", longer) == before
+    run(["session1", "session2"], tmp_path / "a-neuf")  # no earlier run there: the id follows the new wording
+    assert cluster_of(tmp_path / "a-neuf", DOCX_ACTION) == cluster_of(tmp_path / "a-neuf", longer) != before
+
+
 def test_flow_reads_a_copy_once_and_says_so(tmp_path, prefect_harness, saved_models):
     reports = tmp_path / "rapports"
     reports.mkdir()

@@ -240,6 +240,21 @@ def _as_contributions(
     return rows, records
 
 
+def _with_text(
+    frame: pd.DataFrame, text_column: str, source: Path, stated_axes: Sequence[str | None] | None = None
+) -> tuple[list[int], list[Contribution]]:
+    """`_as_contributions`, or a one-line error when no row has a text."""
+    rows, records = _as_contributions(frame, text_column, source, stated_axes)
+    if not records:
+        _fail(f"{source} : aucune ligne n'a de texte dans la colonne « {text_column} ».")
+    return rows, records
+
+
+def _blank_rows_note(frame: pd.DataFrame, rows: Sequence[int], what: str) -> str:
+    blank = len(frame) - len(rows)
+    return f" (et {blank} ligne(s) sans texte, {what}, gardée(s) telles quelles)" if blank else ""
+
+
 def _write_table(frame: pd.DataFrame, path: Path, from_excel: bool) -> None:
     """A CSV file, or an Excel workbook of one sheet when `path` ends with .xlsx. The CSV is the
     dataset's (UTF-8, commas): for a CSV that came from Excel, the workbook is suggested, which
@@ -271,16 +286,17 @@ def _with_columns(frame: pd.DataFrame, columns: dict[str, list[object]]) -> pd.D
     return result
 
 
-def _extract_training_documents(inputs: Sequence[Path]) -> list[DocumentResult]:
-    """The reports of `inputs`, extracted; none found or none read is an error (training on the
-    workshop file alone, the saved model replaced, is not what was asked)."""
+def _extract_training_documents(inputs: Sequence[Path], given: bool) -> list[DocumentResult]:
+    """The reports of `inputs`, extracted; none read, or none found in inputs the user `given`,
+    is an error (training on the workshop file alone, the saved model replaced, is not what was
+    asked). An empty data/raw, the default, is not."""
     from atelier.flows.inputs import InputError, collect_inputs, extract_files
 
     try:
         paths = collect_inputs(inputs)
     except InputError as error:
         _fail(str(error))
-    if inputs and not paths:
+    if given and not paths:
         _fail(f"aucun rapport PDF ou DOCX dans {', '.join(map(str, inputs))} : rien n'est entraîné.")
     results = extract_files(paths)
     for result in results:
@@ -313,14 +329,14 @@ def _training_inputs(given: Sequence[Path] | None) -> list[Path]:
 
 
 def _training_data(
-    workshop: Workshop, inputs: Sequence[Path], decisions: Sequence[tuple[str, str]] = ()
+    workshop: Workshop, given: Sequence[Path] | None, decisions: Sequence[tuple[str, str]] = ()
 ) -> _TrainingTexts:
     """Labelled pairs (document-stated axes, analysts' `decisions`, the YAML's pseudo-examples)
     and the unlabelled ideas of the training documents with their theme groups (for self-training)."""
     from atelier.nlp.axis_data import training_set, unlabelled_texts, unlabelled_theme_groups
     from atelier.nlp.placement import place_by_headings
 
-    documents = _extract_training_documents(inputs)
+    documents = _extract_training_documents(_training_inputs(given), given=bool(given))
     contributions = [c for d in documents if d.status == "ok" for c in d.contributions]
     placement = place_by_headings(contributions, workshop)
     for note in placement.notes.values():
@@ -558,7 +574,7 @@ def classify(
     config = _load_workshop(workshop)
     frame, from_excel = _read_table(input_csv, text_column)
     decisions = _decided_axes(frame, config)
-    rows, records = _as_contributions(frame, text_column, input_csv, decisions.axes)
+    rows, records = _with_text(frame, text_column, input_csv, decisions.axes)
     _say_undecided(decisions, config, input_csv, f"classée(s) à nouveau par le modèle (axis_source = {MODEL_SOURCE})")
     kept = sum(record.stated_axis is not None for record in records)
     if kept:
@@ -613,7 +629,8 @@ def classify(
     per_axis = ", ".join(f"axe {a} : {counts.get(a, 0)}" for a in config.axis_ids)
     flagged = sum(1 for value in columns["needs_review"] if value)
     placed = f" dont {kept} gardant leur axe" if kept else ""
-    typer.echo(f"{len(classified)} ligne(s) classée(s){placed} avec le modèle {model.version} → {out}")
+    blank = _blank_rows_note(frame, rows, "non classée(s)")
+    typer.echo(f"{len(classified)} ligne(s) classée(s){placed}{blank} avec le modèle {model.version} → {out}")
     typer.echo(f"Par axe : {per_axis}")
     typer.echo(f"À revoir (confiance < {config.settings.abstain_threshold:.2f}) : {flagged}")
 
@@ -647,18 +664,20 @@ def dedup(
     from atelier.nlp.dedup_settings import DedupSettings
 
     frame, from_excel = _read_table(input_csv, text_column)
-    rows, records = _as_contributions(frame, text_column, input_csv)
-    if "objective" in frame.columns or "kind" in frame.columns:
-        kinds = frame["kind"].tolist() if "kind" in frame.columns else [None] * len(frame)
-        objectives = frame["objective"].tolist() if "objective" in frame.columns else [None] * len(frame)
-        records = [
-            dataclasses.replace(
-                record,
-                kind=kinds[row] if kinds[row] in ("postit", "objective", "action") else record.kind,
-                objective=str(objectives[row]).strip() if isinstance(objectives[row], str) else "",
-            )
-            for row, record in zip(rows, records, strict=True)
-        ]
+    rows, records = _with_text(frame, text_column, input_csv)
+    # A kind and an objective (as ideas.csv has), and the cluster of an earlier run: kept if it can be.
+    kinds, objectives, earlier = _cells(frame, "kind"), _cells(frame, "objective"), _cells(frame, "cluster_id")
+    records = [
+        dataclasses.replace(
+            record,
+            kind=kinds[row] if kinds[row] in ("postit", "objective", "action") else record.kind,
+            objective=objectives[row] if text_column != "objective" else "",
+            cluster_id=earlier[row] or None,
+        )
+        for row, record in zip(rows, records, strict=True)
+    ]
+    if any(earlier[row] for row in rows):
+        _say(f"{sum(1 for row in rows if earlier[row])} ligne(s) ont déjà un cluster_id : ces groupes le gardent.")
     nlp = None if no_paraphrase else _load_language()
     _say(f"Regroupement des doublons parmi {len(records)} idée(s)…")
     deduplicated = deduplicate_contributions(records, DedupSettings(), nlp)
@@ -671,7 +690,8 @@ def dedup(
     result["canonical"] = result["canonical"].astype("boolean")
     _write_table(result, out, from_excel)
     distinct = len({record.cluster_id for record in deduplicated})
-    typer.echo(f"{len(deduplicated)} ligne(s), {distinct} idée(s) distincte(s) → {out}")
+    blank = _blank_rows_note(frame, rows, "sans groupe")
+    typer.echo(f"{len(deduplicated)} ligne(s){blank}, {distinct} idée(s) distincte(s) → {out}")
 
 
 @app.command()
@@ -720,7 +740,7 @@ def train(
             f"({len(decisions) - used} ignorée(s)){stated}."
         )
         _proposals_note(read, decisions_csv, "comptée(s)")
-    texts, labels, unlabelled, groups = _training_data(config, _training_inputs(input_paths), decisions)
+    texts, labels, unlabelled, groups = _training_data(config, input_paths, decisions)
     nlp = _load_language()
     _say(_training_message(texts, unlabelled))
     try:
@@ -792,7 +812,7 @@ def evaluate(
     config = _load_workshop(workshop)
     directory = model_directory(config, models)
     if labels_csv is None:
-        texts, labels, unlabelled, _ = _training_data(config, _training_inputs(input_paths))
+        texts, labels, unlabelled, _ = _training_data(config, input_paths)
         nlp = _load_language()
         try:
             report = cross_validate(config, texts, labels, nlp, folds=folds, unlabelled=unlabelled, on_fold=_say_fold)
@@ -816,7 +836,7 @@ def evaluate(
         try:
             if model is None:
                 _say(f"Aucun modèle enregistré pour « {config.id} » : entraînement à la volée.")
-                texts, labels, unlabelled, groups = _training_data(config, _training_inputs(input_paths))
+                texts, labels, unlabelled, groups = _training_data(config, input_paths)
                 model = train_axis_model(
                     config,
                     texts,

@@ -8,6 +8,7 @@ analysts, who open them in Excel.
 
 from __future__ import annotations
 
+import csv
 import json
 import math
 import os
@@ -202,6 +203,25 @@ def check_output_directory(out: Path) -> None:
         raise OutputError(f"{out} : {existing} est un fichier, pas un dossier.")
     if not os.access(existing, os.W_OK | os.X_OK):
         raise OutputError(f"{out} : écriture impossible dans {existing} (permission refusée).")
+
+
+def earlier_cluster_ids(out: Path) -> dict[str, str]:
+    """idea_id -> cluster_id of the run whose `ideas.csv` is in `out`, so that a new run there
+    renumbers no cluster (`deduplicate_contributions` keeps the ids its records carry). Empty
+    when there is no such file; an unreadable one is ignored (the run writes a new one)."""
+    path = Path(out) / IDEAS_CSV
+    if not path.is_file():
+        return {}
+    csv.field_size_limit(max(csv.field_size_limit(), path.stat().st_size + 1))
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            return {
+                row["idea_id"]: row["cluster_id"]
+                for row in csv.DictReader(handle)
+                if row.get("idea_id") and row.get("cluster_id")
+            }
+    except (OSError, UnicodeDecodeError, csv.Error, KeyError):
+        return {}
 
 
 @contextmanager

@@ -291,6 +291,7 @@ def run_pipeline(
     with watch.stage("collect"):
         outputs.check_output_directory(out)
         paths = collect_inputs(inputs)
+        earlier_clusters = outputs.earlier_cluster_ids(Path(out))
     _say(f"Atelier « {config.id} » : {len(paths)} fichier(s) à lire.")
 
     # Documents are read in worker processes: meanwhile, this one loads spaCy (`french` waits for it).
@@ -325,6 +326,10 @@ def run_pipeline(
         with watch.stage("classify"):
             contributions = classify_task(contributions, config, choice, nlp)
         with watch.stage("deduplicate"):
+            if earlier_clusters:
+                # The clusters of the last run in this folder keep their ids (new documents renumber none).
+                contributions = [replace(c, cluster_id=earlier_clusters.get(c.idea_id)) for c in contributions]
+                _say(f"Identifiants des groupes repris de {Path(out) / outputs.IDEAS_CSV}.")
             contributions, clusters = deduplicate_task(contributions, nlp)
         _say(f"{len(contributions)} contribution(s) classée(s), {len(clusters)} idée(s) distincte(s).")
 

@@ -20,7 +20,9 @@ Whatever the level, an objective is never put with one of its own actions (an ac
 `objective` is the objective's text).
 Cluster ids hash the founder's folded wording: the same inputs give the same ids, in any order,
 and adding documents keeps the id of every existing cluster unless a new text becomes its
-longest wording (then that cluster's id follows its new canonical wording).
+longest wording. Records that carry the ids of an earlier run keep them even then: fed the
+earlier output with the new documents (`atelier dedup` on a file with a `cluster_id` column,
+`atelier run` into the folder of its last run), no existing cluster is renumbered.
 """
 
 from __future__ import annotations
@@ -257,35 +259,19 @@ def deduplicate_contributions(
     Without `nlp` only the exact and near-identical levels run. The canonical member is the
     longest wording (first in input order among identical ones). An objective and one of its
     own actions (an action whose `objective` is the objective's text) are never put together.
+    Records that already carry a `cluster_id` (an earlier run's) keep it where they can: each
+    earlier id goes to the cluster holding most of its records (see `_cluster_ids`).
     """
     settings = settings or DedupSettings()
     prepared = prepare_comparisons([item.text for item in contributions], settings, nlp)
     objectives = [_objective_key(item.objective) for item in contributions]
     paraphrase = nlp is not None and settings.paraphrase
-    cluster_of: list[str] = [""] * len(contributions)
-    canonical = [False] * len(contributions)
-    used: set[str] = set()
     kinds = [item.kind for item in contributions]
     founded = star_clusters(prepared, objectives, settings, paraphrase, kinds)
-
-    def identity(cluster: tuple[int, list[int]]) -> tuple[str, bool, str, str]:
-        leader = cluster[0]
-        key = prepared.units[prepared.unit_of[leader]].key
-        return key, kinds[leader] != "objective", kinds[leader], objectives[leader]
-
-    # Clusters founded by one wording (an objective and its own action, split apart) take their ids
-    # in the order of what tells them apart, not of the rows: the same ids in any order, and the
-    # objective keeps the id of its wording whether its action is there or not.
-    for leader, members in sorted(founded, key=identity):
-        key = prepared.units[prepared.unit_of[leader]].key
-        cluster_id = cluster_id_for(key)
-        if cluster_id in used:  # same wording split apart (an objective and its own action)
-            cluster_id = cluster_id_for(key, f"{contributions[leader].kind}|{objectives[leader]}")
-        suffix = 2
-        base = cluster_id
-        while cluster_id in used:
-            cluster_id, suffix = f"{base}-{suffix}", suffix + 1
-        used.add(cluster_id)
+    ids = _cluster_ids(founded, prepared, contributions, objectives)
+    cluster_of: list[str] = [""] * len(contributions)
+    canonical = [False] * len(contributions)
+    for (leader, members), cluster_id in zip(founded, ids, strict=True):
         canonical[leader] = True
         for item in members:
             cluster_of[item] = cluster_id
@@ -293,6 +279,56 @@ def deduplicate_contributions(
         dataclasses.replace(item, cluster_id=cluster_of[index], canonical=canonical[index])
         for index, item in enumerate(contributions)
     ]
+
+
+def _cluster_ids(
+    founded: Sequence[tuple[int, list[int]]],
+    prepared: _Prepared,
+    contributions: Sequence[Contribution],
+    objectives: Sequence[str],
+) -> list[str]:
+    """The id of each cluster. An earlier id carried by the records goes to the cluster holding
+    most of them (a cluster split by a new document keeps its id in its larger part; of two
+    merged, the larger one's id stays); the other clusters take the hash of their founder's
+    wording (`cluster_id_for`). Ties are broken by what tells the clusters apart, never by the
+    order of the rows: the same ids in any order."""
+    kinds = [item.kind for item in contributions]
+
+    def identity(index: int) -> tuple[str, bool, str, str]:
+        leader = founded[index][0]
+        key = prepared.units[prepared.unit_of[leader]].key
+        # The objective first: it keeps the id of its wording whether its own action is there or not.
+        return key, kinds[leader] != "objective", kinds[leader], objectives[leader]
+
+    order = sorted(range(len(founded)), key=identity)
+    claims = sorted(
+        (-count, position, earlier)
+        for position, index in enumerate(order)
+        for earlier, count in Counter(
+            contributions[item].cluster_id for item in founded[index][1] if contributions[item].cluster_id
+        ).items()
+    )
+    ids: list[str | None] = [None] * len(founded)
+    used: set[str] = set()
+    for _, position, earlier in claims:
+        if ids[order[position]] is None and earlier not in used:
+            ids[order[position]] = earlier
+            used.add(earlier)
+    for index in order:
+        if ids[index] is not None:
+            continue
+        leader = founded[index][0]
+        key = prepared.units[prepared.unit_of[leader]].key
+        cluster_id = cluster_id_for(key)
+        if cluster_id in used:  # same wording split apart (an objective and its own action)
+            cluster_id = cluster_id_for(key, f"{kinds[leader]}|{objectives[leader]}")
+        suffix = 2
+        base = cluster_id
+        while cluster_id in used:
+            cluster_id, suffix = f"{base}-{suffix}", suffix + 1
+        used.add(cluster_id)
+        ids[index] = cluster_id
+    return [cluster_id or "" for cluster_id in ids]
 
 
 def summarize_clusters(contributions: Sequence[Contribution]) -> list[ClusterSummary]:
