@@ -121,13 +121,13 @@ def _load_language() -> spacy.Language:
         _fail(str(error))
 
 
-def _read_table(path: Path, text_column: str) -> tuple[pd.DataFrame, bool]:
+def _read_table(path: Path, text_column: str, hint: str = "Voir --text-column.") -> tuple[pd.DataFrame, bool]:
     """The rows of an input CSV or workbook (`tables.read_table`), or a one-line French error;
     and whether it is a CSV that Excel wrote, whose reader may want the result as a workbook."""
     from atelier.flows.tables import TableError, read_table
 
     try:
-        table = read_table(path, text_column)
+        table = read_table(path, text_column, hint)
     except TableError as error:
         _fail(str(error))
     for warning in table.warnings:
@@ -255,6 +255,26 @@ def _blank_rows_note(frame: pd.DataFrame, rows: Sequence[int], what: str) -> str
     return f" (et {blank} ligne(s) sans texte, {what}, gardée(s) telles quelles)" if blank else ""
 
 
+LABELS_COLUMNS_HINT = "Un fichier d'étiquettes a une colonne text (l'idée) et une colonne axis (son axe)."
+# Spreadsheet formats a table cannot be written in (only .xlsx, or a CSV).
+UNWRITABLE_TABLE_SUFFIXES = (".xls", ".xlsm", ".xlsb", ".ods")
+
+
+def _check_table_output(path: Path) -> None:
+    """Before any work: `path` can be written as a table (not a folder, not a spreadsheet format we
+    do not write, in a folder that exists or can be made)."""
+    from atelier.flows.outputs import OutputError, check_output_directory
+
+    if path.is_dir():
+        _fail(f"{path} : c'est un dossier ; donnez un nom de fichier (.csv ou .xlsx).")
+    if path.suffix.lower() in UNWRITABLE_TABLE_SUFFIXES:
+        _fail(f"{path} : format {path.suffix} non pris en charge en sortie ; demandez un classeur .xlsx ou un CSV.")
+    try:
+        check_output_directory(path.parent)
+    except OutputError as error:
+        _fail(str(error))
+
+
 def _write_table(frame: pd.DataFrame, path: Path, from_excel: bool) -> None:
     """A CSV file, or an Excel workbook of one sheet when `path` ends with .xlsx. The CSV is the
     dataset's (UTF-8, commas): for a CSV that came from Excel, the workbook is suggested, which
@@ -364,10 +384,10 @@ def _read_labels(path: Path, workshop: Workshop) -> _Labels:
     is left out too."""
     from atelier.nlp.axis_data import with_context
 
-    frame, _ = _read_table(path, "text")
+    frame, _ = _read_table(path, "text", LABELS_COLUMNS_HINT)
     if "axis" not in frame.columns:
         columns = ", ".join(map(str, frame.columns))
-        _fail(f"{path} : colonne « axis » absente (colonnes présentes : {columns}).")
+        _fail(f"{path} : colonne « axis » absente (colonnes présentes : {columns}). {LABELS_COLUMNS_HINT}")
     themes, axes, labels = _cells(frame, "theme"), _cells(frame, "axis"), _cells(frame, "axis_label")
     sources = [source.casefold() for source in _cells(frame, "axis_source")]
     rows: list[tuple[str, str, str]] = []
@@ -572,6 +592,7 @@ def classify(
     from atelier.nlp.classify import classify_contributions
 
     config = _load_workshop(workshop)
+    _check_table_output(out)
     frame, from_excel = _read_table(input_csv, text_column)
     decisions = _decided_axes(frame, config)
     rows, records = _with_text(frame, text_column, input_csv, decisions.axes)
@@ -588,7 +609,8 @@ def classify(
         if note:
             _say(note)
         if model is None:
-            _say(f"Aucun modèle enregistré pour « {config.id} » : entraînement sur la configuration de l'atelier.")
+            start = f"Aucun modèle enregistré pour « {config.id} »" if not note else "Modèle enregistré écarté"
+            _say(f"{start} : entraînement sur la configuration de l'atelier.")
             model = train_model(config, records, nlp)
         _say(f"Classement de {len(records)} idée(s)…")
         classified = classify_contributions(records, config, model, nlp)
@@ -663,6 +685,7 @@ def dedup(
     from atelier.nlp.dedup import deduplicate_contributions
     from atelier.nlp.dedup_settings import DedupSettings
 
+    _check_table_output(out)
     frame, from_excel = _read_table(input_csv, text_column)
     rows, records = _with_text(frame, text_column, input_csv)
     # A kind and an objective (as ideas.csv has), and the cluster of an earlier run: kept if it can be.
@@ -767,8 +790,9 @@ def train(
     typer.echo(f"Atelier : {config.id} – {config.title}")
     counts = card.get("n_training_texts", {})
     typer.echo(
-        f"Exemples : {card.get('n_examples', len(labels))} ({counts.get('labelled', 0)} idées étiquetées, "
-        f"{counts.get('workshop', 0)} textes du YAML, {counts.get('self_training', 0)} par auto-apprentissage) ; "
+        f"Exemples : {card.get('n_examples', len(labels))}, dont {counts.get('labelled', 0)} idées étiquetées et "
+        f"{counts.get('workshop', 0)} textes du YAML distincts, plus {counts.get('self_training', 0)} idées "
+        "par auto-apprentissage ; "
         f"calibré : {'oui' if card.get('calibrated') else 'non'} ; {card.get('training_seconds', 0):.1f} s"
     )
     for axis_id, count in dict(card.get("n_examples_per_class", {})).items():
@@ -835,7 +859,8 @@ def evaluate(
         saved = model is not None
         try:
             if model is None:
-                _say(f"Aucun modèle enregistré pour « {config.id} » : entraînement à la volée.")
+                start = f"Aucun modèle enregistré pour « {config.id} »" if not note else "Modèle enregistré écarté"
+                _say(f"{start} : entraînement à la volée.")
                 texts, labels, unlabelled, groups = _training_data(config, input_paths)
                 model = train_axis_model(
                     config,

@@ -51,9 +51,9 @@ class InputTable:
     warnings: tuple[str, ...] = ()
 
 
-def read_table(path: Path, text_column: str) -> InputTable:
+def read_table(path: Path, text_column: str, hint: str = "Voir --text-column.") -> InputTable:
     """The rows of an input CSV or workbook, every cell as text; `TableError` when the file is
-    missing or unreadable, lacks `text_column` or has no row."""
+    missing or unreadable, lacks `text_column` (the message ends with `hint`) or has no row."""
     if not path.exists():
         raise TableError(f"{path} : fichier introuvable.")
     if not path.is_file():
@@ -80,7 +80,7 @@ def read_table(path: Path, text_column: str) -> InputTable:
     if text_column not in frame.columns:
         columns = ", ".join(map(str, frame.columns)) or "aucune"
         raise TableError(
-            f"{path} : colonne « {text_column} » absente (colonnes présentes : {columns}). Voir --text-column."
+            f"{path} : colonne « {text_column} » absente (colonnes présentes : {columns}). {hint}"
         )
     if frame.empty:
         raise TableError(f"{path} : aucune ligne à traiter.")
