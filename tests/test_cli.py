@@ -643,7 +643,7 @@ def test_train_does_not_learn_another_workshops_report_by_its_axis_numbers(runne
     )
     result = runner.invoke(app, ["train", "--workshop", "mobilite.yaml", "--models", "m", "--no-cv"])
     assert result.exit_code == 0, result.output
-    assert "(0 idées étiquetées," in result.stdout
+    assert "dont 0 idées étiquetées et" in result.stdout
     assert f"Avertissement : {sample.name} : aucun de ses titres d'axes" in result.stderr
     assert "« AXE 2 : Emploi, économie et entreprise »" in result.stderr
 
