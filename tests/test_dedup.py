@@ -126,6 +126,8 @@ def test_exact_duplicates_after_normalisation():
         (CONSEQUENCES, CONSEQUENCE),  # plural
         (BUTEAUD, BOUTEAUD),  # misspelt name, nominalised verb
         (MILLIONS_SHORT, MILLIONS_LONG),  # amount abbreviated
+        (MILLIONS_LONG.replace("10 millions d'euros", "10 000 000 €"), MILLIONS_SHORT),  # in digits
+        (MILLIONS_LONG.replace("10 millions d'euros", "2 500 k€"), MILLIONS_LONG.replace("10", "2,5")),  # other unit
         (DD_SHORT, DD_LONG),  # abbreviation expanded
         ("Créer une maison de santé pluridisciplinaire", "Créer une maison de santé pluri-disciplinaire"),
         (

@@ -21,6 +21,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import lru_cache
 from itertools import chain
 from typing import TYPE_CHECKING, NamedTuple
@@ -50,10 +51,11 @@ _PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:%|pour\s*cent\b|pourcent\b)", re.
 _KEY_SIGNS = "%€$£"
 _KEY_PATTERN = re.compile(r"[^\W_]+|[%€$£]")
 _MONEY_UNITS = {
-    "k": "k", "millier": "k", "milliers": "k",
-    "m": "m", "million": "m", "millions": "m",
-    "md": "md", "mds": "md", "mrd": "md", "mrds": "md", "milliard": "md", "milliards": "md",
-}  # fmt: skip
+    "k": 3, "millier": 3, "milliers": 3,
+    "m": 6, "million": 6, "millions": 6,
+    "md": 9, "mds": 9, "mrd": 9, "mrds": 9, "milliard": 9, "milliards": 9,
+}  # fmt: skip  (powers of ten)
+_MONEY_SCALES = ((9, "md"), (6, "m"), (3, "k"))
 _ASIDE = re.compile(r"\([^()]*\)")
 # "pluri-disciplinaire", "éco-rénovation", "socio-économique": one word, as when written joined.
 _PREFIX = re.compile(
@@ -520,13 +522,20 @@ def _percent(match: re.Match[str]) -> str:
 
 
 def _money(match: re.Match[str]) -> str:
-    """An amount of euros as one word: "10M€", "10 M€" and "10 millions d'euros" give "10meur"."""
+    """An amount of euros as one word, in the largest unit it is a number of: "10M€", "10 M€",
+    "10 millions d'euros" and "10 000 000 €" give "10meur"; "2 500 k€" gives "2.5meur"."""
     amount, unit, _ = match.groups()
-    return f" {_amount(amount)}{_MONEY_UNITS[unit.lower()] if unit else ''}eur "
+    value = Decimal(amount.replace(",", ".")).scaleb(_MONEY_UNITS[unit.lower()] if unit else 0)
+    for power, name in _MONEY_SCALES:
+        if value >= Decimal(10) ** power:
+            return f" {_amount(str(value.scaleb(-power)))}{name}eur "
+    return f" {_amount(str(value))}eur "
 
 
 def _amount(amount: str) -> str:
     """"2,50" and "2.5" give "2.5"; "10" stays "10"."""
+    if "E" in amount or "e" in amount:  # a Decimal in exponent form ("1E+1")
+        amount = f"{Decimal(amount):f}"
     return amount.replace(",", ".").rstrip("0").rstrip(".") if "." in amount or "," in amount else amount
 
 
