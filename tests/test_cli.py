@@ -243,7 +243,8 @@ def test_classify_with_a_user_workshop_file(runner, tmp_path):
     )
     assert result.exit_code == 0, result.output
     frame = read(tmp_path / "classe.csv")
-    assert list(frame.columns) == ["idee", "auteur", "axis", "axis_label", "axis_source", "axis_confidence", *REVIEW_COLUMNS]
+    expected = ["idee", "auteur", "axis", "axis_label", "axis_source", "axis_confidence", *REVIEW_COLUMNS]
+    assert list(frame.columns) == expected
     assert frame["axis"].tolist() == ["velo", "bus", "velo"]
     assert frame["axis_label"].tolist() == [
         "Développer le vélo",
@@ -309,7 +310,8 @@ def test_a_file_without_any_text_is_refused(runner, tmp_path):
     (tmp_path / "vide.csv").write_text("id,text\n1,\n2,  \n", encoding="utf-8")
     for command in (["dedup", "vide.csv", "--out", "o.csv"], ["classify", "vide.csv", "--out", "o.csv"]):
         result = runner.invoke(app, command)
-        assert result.exit_code == 1 and "vide.csv : aucune ligne n'a de texte dans la colonne « text »." in result.stderr
+        assert result.exit_code == 1
+        assert "vide.csv : aucune ligne n'a de texte dans la colonne « text »." in result.stderr
     assert not (tmp_path / "o.csv").exists()
 
 

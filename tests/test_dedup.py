@@ -224,9 +224,8 @@ def test_word_families():
 
 
 def test_a_misspelt_word_of_a_family_still_matches(french_nlp):
-    assert compare_texts(
-        "Soutenir les 60 participans du forum d'ici 2033", "Soutien aux 60 particiants du forum d'ici 2033", nlp=french_nlp
-    )[0] is not None
+    first, second = "Soutenir les 60 participans du forum d'ici 2033", "Soutien aux 60 particiants du forum d'ici 2033"
+    assert compare_texts(first, second, nlp=french_nlp)[0] is not None
 
 
 def test_short_texts_merge_only_when_identical():
@@ -569,7 +568,8 @@ def test_word_groups_join_the_first_matching_stem_as_comparing_all_stems_does():
         matches = (
             expected[other_index]
             for other_index, other in enumerate(stems[:index])
-            if is_derived(stem, other, loose=True) or any(is_typo(a, b) for a in variants(stem) for b in variants(other))
+            if is_derived(stem, other, loose=True)
+            or any(is_typo(a, b) for a in variants(stem) for b in variants(other))
         )
         expected.append(next(matches, max(expected, default=-1) + 1))
     assert _word_groups(stems, surfaces) == expected

@@ -73,7 +73,10 @@ def test_a_header_naming_the_text_column_twice_is_refused(tmp_path):
     ("rows", "message"),
     [
         # An unclosed quote took every row after it into one cell: 2 rows read of 5.
-        ('id,text\n1,Créer\n2,"Le ""vivre ensemble, un slogan\n3,Former\n4,Aider\n', "ligne 3 (guillemet ouvert jamais refermé)"),
+        (
+            'id,text\n1,Créer\n2,"Le ""vivre ensemble, un slogan\n3,Former\n4,Aider\n',
+            "ligne 3 (guillemet ouvert jamais refermé)",
+        ),
         # A quoted word at the start of a one-column cell lost its quotes.
         ('text\nCréer\n"Vivre ensemble" est un slogan creux\n', "ligne 3 (texte collé après un guillemet fermant"),
     ],

@@ -141,12 +141,21 @@ def test_yaml_syntax_error_names_the_file(tmp_path):
         (MOBILITY_YAML.replace("  - id: actifs\n", "  - nom: actifs\n"), "clé inconnue pour l'axe n°2 : nom"),
         (MOBILITY_YAML.replace("    keywords:", "    mots-clés:"), "clé inconnue pour l'axe n°1 : mots-clés"),
         (MOBILITY_YAML + "titre: Mobilité\n", "clé inconnue pour l'atelier : titre"),
-        (MOBILITY_YAML.replace("  - id: actifs\n", "    id: actifs\n"), "la clé « id » apparaît deux fois dans le même bloc \\(ligne 9"),
+        (
+            MOBILITY_YAML.replace("  - id: actifs\n", "    id: actifs\n"),
+            "la clé « id » apparaît deux fois dans le même bloc \\(ligne 9",
+        ),
         # The id names the model's folder: it cannot climb out of models/.
-        (MOBILITY_YAML.replace("id: mobilite", "id: ../../ailleurs"), "identifiant d'atelier « ../../ailleurs » invalide"),
+        (
+            MOBILITY_YAML.replace("id: mobilite", "id: ../../ailleurs"),
+            "identifiant d'atelier « ../../ailleurs » invalide",
+        ),
         # A title or a language must be a text: an alias of nested lists was turned into a string
         # of millions of characters.
-        (MOBILITY_YAML.replace('title: "Atelier mobilité"', "title: [[a, b], [a, b]]"), "n'a pas de « title » \\(un texte\\)"),
+        (
+            MOBILITY_YAML.replace('title: "Atelier mobilité"', "title: [[a, b], [a, b]]"),
+            "n'a pas de « title » \\(un texte\\)",
+        ),
         (MOBILITY_YAML.replace("language: fr", "language: [fr]"), "n'a pas de « language »"),
         (MOBILITY_YAML.replace("id: voiture", "id: tc"), "« tc » apparaît plusieurs fois"),
         (MOBILITY_YAML.split("  - id: actifs")[0], "au moins 2 axes"),

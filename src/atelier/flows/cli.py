@@ -211,12 +211,11 @@ def _as_contributions(
     classifying the file again proposes anew only the model's proposals."""
     from atelier.extract.records import Contribution
 
-    documents, categories, themes = _cells(frame, "document"), _cells(frame, "category"), _cells(frame, "theme")
-    if text_column in ("document", "category", "theme"):
-        documents, categories, themes = (
-            [""] * len(frame) if name == text_column else cells
-            for name, cells in (("document", documents), ("category", categories), ("theme", themes))
-        )
+
+    def context(name: str) -> list[str]:
+        return [""] * len(frame) if name == text_column else _cells(frame, name)
+
+    documents, categories, themes = context("document"), context("category"), context("theme")
     stated = stated_axes if stated_axes is not None else [None] * len(frame)
     rows, records = [], []
     for position, text in enumerate(frame[text_column].tolist()):
@@ -326,7 +325,10 @@ def _extract_training_documents(inputs: Sequence[Path], given: bool) -> list[Doc
         else:
             _say(f"{result.document} : erreur — {result.error}")
     if results and not any(result.status == "ok" for result in results):
-        _fail(f"aucun rapport n'a pu être lu ({len(results)} en erreur) : rien n'est entraîné, aucun modèle n'est remplacé.")
+        _fail(
+            f"aucun rapport n'a pu être lu ({len(results)} en erreur) : rien n'est entraîné, "
+            "aucun modèle n'est remplacé."
+        )
     return results
 
 

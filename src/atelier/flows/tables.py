@@ -95,7 +95,9 @@ def decoded_text(data: bytes, path: Path) -> tuple[str, bool, int, int]:
         try:
             return data.decode("utf-16"), True, 0, 0
         except UnicodeDecodeError as error:
-            raise TableError(f"{path} : le fichier commence comme de l'UTF-16 mais ne se décode pas en UTF-16.") from error
+            raise TableError(
+                f"{path} : le fichier commence comme de l'UTF-16 mais ne se décode pas en UTF-16."
+            ) from error
     try:
         return data.decode("utf-8-sig"), data.startswith(codecs.BOM_UTF8), 0, 0
     except UnicodeDecodeError:

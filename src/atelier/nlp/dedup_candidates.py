@@ -31,8 +31,9 @@ def _word_groups(stems: Sequence[str], surfaces: Mapping[str, Iterable[str]]) ->
     """A group number per stem, for candidate blocking: a stem joins the group of the first
     more frequent stem (`stems` come most frequent first) that pair verification may match
     with it (`dedup_pairs._matched`) — a typo of it or of the word it comes from, or the same
-    family, as loosely as for a misspelt word — or founds its own. A pair of variants that each join a different group is missed
-    by blocking (measured in bench/dedup.py against verifying all pairs).
+    family, as loosely as for a misspelt word — or founds its own. A pair of variants that each
+    join a different group is missed by blocking (measured in bench/dedup.py against verifying
+    all pairs).
 
     Only stems sharing a key (`_variant_keys`) can match; the keys are compared as hashes, so
     that two stems may share a key by chance too: that only adds a comparison."""
