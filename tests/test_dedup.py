@@ -371,6 +371,20 @@ def test_cluster_ids_are_stable_and_adding_a_document_keeps_them():
     assert {c.idea_id: c.cluster_id for c in reordered} == {c.idea_id: c.cluster_id for c in extended}
 
 
+def test_the_canonical_one_of_identical_wordings_is_written_as_a_sentence():
+    # The first in input order was taken: the synthesis showed "organiser l'accueil…".
+    texts = [
+        "organiser l'accueil des nouveaux arrivants",
+        "ORGANISER L'ACCUEIL DES NOUVEAUX ARRIVANTS",
+        "Organiser l'accueil des nouveaux arrivants.",
+        "Organiser l'accueil des nouveaux arrivants !",
+    ]
+    result = deduplicate_contributions([contribution(i, text) for i, text in enumerate(texts)])
+    assert [c.canonical for c in result] == [False, False, True, False]
+    assert len({c.cluster_id for c in result}) == 1
+    assert summarize_clusters(result)[0].canonical_text == texts[2]
+
+
 def test_earlier_ids_stay_when_a_new_document_brings_a_longer_wording():
     # Ids hash the longest wording: a new document with a longer one renumbered the cluster (and
     # all its rows) unless the records carry the ids of the earlier run, which are kept.

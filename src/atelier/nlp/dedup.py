@@ -109,11 +109,14 @@ def star_clusters(
     settings: DedupSettings,
     paraphrase: bool,
     kinds: Sequence[str] | None = None,
+    texts: Sequence[str] | None = None,
 ) -> list[tuple[int, list[int]]]:
     """(founder, members) per cluster, in the order clusters were founded.
 
     Founders are taken longest first (ties: folded wording, then input order), so the founder
-    is the most complete wording of its cluster: its canonical member. An objective (an item
+    is the most complete wording of its cluster: its canonical member. Among items of one
+    folded wording, given their `texts`, one written as a sentence is taken first ("Organiser
+    l'accueil." before "organiser l'accueil" or "ORGANISER L'ACCUEIL"). An objective (an item
     of kind "objective", or any item when kinds are not given) never shares a cluster with an
     item whose `objective` is its text: one of its own actions.
     """
@@ -121,6 +124,10 @@ def star_clusters(
     members_of: list[list[int]] = [[] for _ in units]
     for item, unit in enumerate(unit_of):
         members_of[unit].append(item)
+    if texts is not None:
+        for items in members_of:
+            if len(items) > 1:
+                items.sort(key=lambda item: _unpresentable(texts[item]))  # stable: then input order
     # Units have distinct keys, so ordering units by (-length, key) and each unit's items by input
     # order is ordering the items by (-length, key, item).
     # (Sorted by key, then stably by decreasing length: two sorts on plain values, faster than one
@@ -195,6 +202,13 @@ def star_clusters(
     return clusters
 
 
+def _unpresentable(text: str) -> int:
+    """0 for a text written as a sentence (a capital first, not all in capitals); more for one
+    that is not (lowercase start, shouting)."""
+    text = text.strip()
+    return (not text[:1].isupper()) + text.isupper()
+
+
 def _objective_key(text: str) -> str:
     """An action's objective as the key of the objective's own text (`TextUnit.key`)."""
     return exact_key(text) if text else ""
@@ -207,7 +221,7 @@ def cluster_texts(
     settings = settings or DedupSettings()
     prepared = prepare_comparisons(texts, settings, nlp)
     paraphrase = nlp is not None and settings.paraphrase
-    clusters = star_clusters(prepared, [""] * len(texts), settings, paraphrase)
+    clusters = star_clusters(prepared, [""] * len(texts), settings, paraphrase, texts=texts)
     labels = [0] * len(texts)
     for number, (_, members) in enumerate(sorted(clusters, key=lambda c: c[1][0])):
         for item in members:
@@ -257,17 +271,19 @@ def deduplicate_contributions(
     """Copies with `cluster_id` and `canonical` set, same order.
 
     Without `nlp` only the exact and near-identical levels run. The canonical member is the
-    longest wording (first in input order among identical ones). An objective and one of its
+    longest wording (among identical ones, one written as a sentence, then the first in input
+    order). An objective and one of its
     own actions (an action whose `objective` is the objective's text) are never put together.
     Records that already carry a `cluster_id` (an earlier run's) keep it where they can: each
     earlier id goes to the cluster holding most of its records (see `_cluster_ids`).
     """
     settings = settings or DedupSettings()
-    prepared = prepare_comparisons([item.text for item in contributions], settings, nlp)
+    texts = [item.text for item in contributions]
+    prepared = prepare_comparisons(texts, settings, nlp)
     objectives = [_objective_key(item.objective) for item in contributions]
     paraphrase = nlp is not None and settings.paraphrase
     kinds = [item.kind for item in contributions]
-    founded = star_clusters(prepared, objectives, settings, paraphrase, kinds)
+    founded = star_clusters(prepared, objectives, settings, paraphrase, kinds, texts)
     ids = _cluster_ids(founded, prepared, contributions, objectives)
     cluster_of: list[str] = [""] * len(contributions)
     canonical = [False] * len(contributions)
