@@ -384,6 +384,20 @@ def test_self_training_draws_from_a_large_batch(atelier6, french_nlp):
         ClassifierSettings(self_training_max_pool=0)
 
 
+@pytest.mark.parametrize("text", ["Jean-Pierre Martin", "06 12 34 56 78"])
+def test_a_batch_does_not_teach_the_model_its_own_guess_about_an_idea_it_cannot_place(atelier6, french_nlp, text):
+    # A file of one such row was self-trained on with the axis the model guessed for it, then
+    # placed at 0.76 and no longer flagged for review (0.25 in a batch of 27 ideas).
+    texts, labels = training_set(atelier6, [])
+    model = train_axis_model(atelier6, texts, labels, french_nlp, unlabelled=[text])
+    assert model.card["n_training_texts"]["self_training"] == 0
+    (prediction,) = predict_axes(model, [text], french_nlp)
+    assert prediction.confidence < atelier6.abstain_threshold
+    # An idea it can place is still taught back.
+    sure = train_axis_model(atelier6, texts, labels, french_nlp, unlabelled=["Lutter contre la précarité énergétique"])
+    assert sure.card["n_training_texts"]["self_training"] == 1
+
+
 def test_evidence_names_a_word_once_whatever_its_accents(seed_model, french_nlp):
     # A capital written without its accent ("Egalité", as in the seed's theme column) and the
     # same word written with it are one word for the analyst: one slot of the evidence, not two.

@@ -105,7 +105,10 @@ def self_train(
     """Fit on `data`; then, round after round, add the most confident ideas of `pool` (by
     predicted axis, a growing share by decreasing margin) with their predicted axis. With
     `pool_groups`, the pool is predicted as it will be placed: each idea with its theme's
-    other ideas (`with_theme_context`)."""
+    other ideas (`with_theme_context`). An idea whose best axis leads chance (1 / number of
+    axes) by less than `self_training_min_lead` is never added: the model then predicting it
+    would have learnt its own guess ("Merci pour l'accueil", a name), and would no longer flag
+    it for review."""
     pipeline = fit_pipeline(template, data.analysis, data.labels, data.weights)
     if pool is None or not len(pool) or settings.self_training_rounds == 0:
         return pipeline, data
@@ -118,6 +121,7 @@ def self_train(
         best = probabilities[np.arange(len(pool)), order[:, 0]]
         second = probabilities[np.arange(len(pool)), order[:, 1]] if probabilities.shape[1] > 1 else 0.0
         margin = best - second
+        sure = best >= 1.0 / probabilities.shape[1] + settings.self_training_min_lead
         share = settings.self_training_fraction * round_number / settings.self_training_rounds
         chosen: list[int] = []
         chosen_labels: list[int] = []
@@ -126,13 +130,13 @@ def self_train(
             # as it), so that the majority axis of the labelled data does not snowball.
             per_class = max(1, int(math.ceil(share * len(pool) / probabilities.shape[1])))
             for class_index in range(probabilities.shape[1]):
-                members = np.flatnonzero(order[:, 0] == class_index)
+                members = np.flatnonzero((order[:, 0] == class_index) & sure)
                 ranked = members[np.argsort(-probabilities[members, class_index], kind="stable")][:per_class]
                 chosen.extend(ranked.tolist())
                 chosen_labels.extend([class_index] * len(ranked))
         else:
             for class_index in range(probabilities.shape[1]):
-                members = np.flatnonzero(order[:, 0] == class_index)
+                members = np.flatnonzero((order[:, 0] == class_index) & sure)
                 if not len(members):
                     continue
                 take = int(math.ceil(share * len(members)))
