@@ -67,6 +67,11 @@ def _matched(first: TextUnit, second: TextUnit) -> tuple[dict[str, str], int, bo
     typo, or the same word family; how many were matched through their family only (not as a
     typo); and whether any was matched with another stem than itself."""
     common = first.weights.keys() & second.weights.keys()
+    if first.nominal and second.nominal:  # "isolement"/"isolation": one stem, two nouns
+        common = {
+            stem for stem in common
+            if first.nominal.get(stem, second.nominal.get(stem)) == second.nominal.get(stem, first.nominal.get(stem))
+        }  # fmt: skip
     pairs = dict(zip(common, common))
     if len(common) == len(first.weights) or len(common) == len(second.weights):
         return pairs, 0, False
@@ -79,8 +84,15 @@ def _matched(first: TextUnit, second: TextUnit) -> tuple[dict[str, str], int, bo
         for other in right:
             if other in taken:
                 continue
-            typo = is_typo(stem, other) or is_typo(first.surfaces[stem], second.surfaces[other])
-            if typo or is_derived(stem, other, loose=stem in first.names or other in second.names):
+            # A typo between the words as written; between their stems only for a misspelt word (one
+            # unknown to the vectors): "mobilité"/"mobilisation" have stems one letter apart. Without
+            # the vectors (no spaCy: no text vector), any word may be misspelt.
+            misspelt = stem in first.names or other in second.names
+            unchecked = first.vector is None and second.vector is None
+            typo = is_typo(first.surfaces[stem], second.surfaces[other]) or (
+                (misspelt or unchecked) and is_typo(stem, other)
+            )
+            if typo or is_derived(stem, other, loose=misspelt):
                 pairs[stem] = other
                 taken.add(other)
                 family_only += not typo
@@ -204,9 +216,22 @@ def _apart(first: TextUnit, second: TextUnit, settings: DedupSettings) -> bool:
     return (
         (settings.require_same_numbers and first.numbers != second.numbers)
         or first.negated != second.negated
+        or (first.directions != second.directions and _opposed(first.directions, second.directions))
         or not first.total
         or not second.total
     )
+
+
+def _opposed(first: frozenset[str], second: frozenset[str]) -> bool:
+    """Whether two texts go opposite ways (`dedup_text._DIRECTIONS`): both say which way on one
+    axis ("quantite", "ouverture", "superlatif"), and not the same ("Réduire…" / "Augmenter…",
+    "les plus…" / "les moins…"). A text that says no way is left to the other rules (a
+    misspelt "dimiinution" is no word of `_DIRECTIONS`)."""
+    for axis in {direction[1:] for direction in first} & {direction[1:] for direction in second}:
+        ways = {direction[0] for direction in first if direction[1:] == axis}
+        if ways != {direction[0] for direction in second if direction[1:] == axis}:
+            return True
+    return False
 
 
 def pair_level(

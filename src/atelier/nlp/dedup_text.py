@@ -89,6 +89,33 @@ _NOT_TURNING_MOINS = frozenset("au du le la les".split())
 # A text that starts with "contre" is against what follows ("Contre la taxe carbone"); elsewhere
 # "contre" belongs to its verb ("lutter contre").
 _AGAINST = "contre"
+# Words that say which way an idea goes (folded, as written: "réduit" is also an adjective, "ferme"
+# a farm): more or less, opening or closing, the most or the least. The synonyms of one
+# direction are one word, its stem ("augmenter"/"accroître"/"hausse": "+quantite"); two ideas
+# going opposite ways are different ideas (`dedup_pairs`).
+_DIRECTIONS: dict[str, str] = {
+    **dict.fromkeys(
+        """augmenter augmentation augmentations accroitre accroissement hausse hausses multiplier
+        etendre extension extensions plusde""".split(),
+        "+quantite",
+    ),
+    **dict.fromkeys(
+        """reduire reduction reductions diminuer diminution diminutions baisser baisse baisses limiter
+        limitation limitations restreindre restriction restrictions moinsde""".split(),
+        "-quantite",
+    ),
+    **dict.fromkeys("ouvrir ouverture ouvertures".split(), "+ouverture"),
+    **dict.fromkeys("fermer fermeture fermetures".split(), "-ouverture"),
+    "superlatifplus": "+superlatif",
+    "superlatifmoins": "-superlatif",
+}
+# "plus de"/"moins d'" and "les plus"/"le moins", written as one word of `_DIRECTIONS`.
+_QUANTITY = re.compile(r"\b(plus|moins)\s+(?:de\b|des\b|du\b|d['’])\s*", re.IGNORECASE)
+_SUPERLATIVE = re.compile(r"\b(le|la|les|l['’])\s*(plus|moins)\b", re.IGNORECASE)
+_QUANTIFIERS = frozenset({"plus", "moins"})
+# Nouns of one root in -ement and in -ation are two words ("isolement"/"isolation"), though the
+# light stemmer gives them one stem.
+_NOMINAL_SUFFIXES = ("ement", "ation")
 # Framing words, which say how an idea is put, not which idea it is: ignored.
 FRAME_WORDS: frozenset[str] = frozenset(
     """
@@ -133,6 +160,8 @@ class TextUnit:
     vector: np.ndarray | None = None
     # abbreviation stem -> the content stems it spells out, for the abbreviations of the text
     spelled: dict[str, frozenset[str]] = field(default_factory=dict)
+    directions: frozenset[str] = frozenset()  # stems of `_DIRECTIONS` ("+quantite", "-ouverture")
+    nominal: dict[str, str] = field(default_factory=dict)  # stem -> "ement" or "ation", for such nouns
 
 
 class _Word(NamedTuple):
@@ -148,6 +177,7 @@ class _Word(NamedTuple):
     abbreviation: bool  # may start a spelt-out abbreviation, or is one
     weight: float
     vector: int  # row in `_WordVectors`, -1 if none (or no nlp)
+    nominal: str  # "ement" or "ation" for a noun of such a suffix, else ""
 
 
 _NO_WORDS: frozenset[str] = frozenset()
@@ -184,6 +214,9 @@ class TextAnalyzer:
         self._upper: set[str] = set()
         self._digited: set[str] = set()  # words as written whose folding holds digits
         self._negating: set[str] = set()  # negations as written
+        self._quantifying: set[str] = set()  # "plus" and "moins" as written
+        self._directing: set[str] = set()  # words of `_DIRECTIONS` as written
+        self._nominal: set[str] = set()  # nouns in -ement / -ation as written
         self._stem_cache: dict[str, str] = {}
         # The content stems each abbreviation spells out, proper names aside ("RSE": responsabilité,
         # sociétale, entreprises; "CUGT": communauté, urbaine).
@@ -209,6 +242,12 @@ class TextAnalyzer:
                 self._digited.add(raw)
             if info.negation:
                 self._negating.add(raw)
+            if info.folded in _QUANTIFIERS:
+                self._quantifying.add(raw)
+            if info.folded in _DIRECTIONS:
+                self._directing.add(raw)
+            if info.nominal:
+                self._nominal.add(raw)
             if raw[0].isupper() and info.stem is not None and not info.name:
                 self._capitalised.add(raw)
                 if len(raw) > 1 and raw.isupper():
@@ -226,10 +265,14 @@ class TextAnalyzer:
             and folded not in FRAME_WORDS
             and (len(folded) > 1 or bool(digits))
         )
-        stem = self.stem(lower, folded) if content else None
+        direction = _DIRECTIONS.get(folded)
+        stem = direction or (self.stem(lower, folded) if content else None)
         vector = self.vectors.row(lower) if content and self.vectors is not None else -1
-        unknown = self.nlp is not None and not digits and folded not in self.abbreviations and vector < 0
+        unknown = (
+            self.nlp is not None and not digits and folded not in self.abbreviations and vector < 0 and not direction
+        )
         plain = _stem(folded)
+        singular = folded[:-1] if folded.endswith("s") else folded
         return _Word(
             lower=lower,
             folded=folded,
@@ -241,6 +284,7 @@ class TextAnalyzer:
             abbreviation=plain in self.contractions or folded in self.abbreviations,
             weight=self.settings.weak_word_weight if stem in self.weak else 1.0,
             vector=vector,
+            nominal=next((suffix for suffix in _NOMINAL_SUFFIXES if singular.endswith(suffix)), "") if stem else "",
         )
 
     def unit(self, text: str) -> TextUnit:
@@ -281,6 +325,8 @@ class TextAnalyzer:
     def _unit(self, text: str, key: str, raws: list[str]) -> tuple[TextUnit, list[_Word]]:
         """The unit of a text (without its vector) and its content words."""
         surface = text
+        if not self._quantifying.isdisjoint(raws):
+            surface = _QUANTITY.sub(_quantity, _SUPERLATIVE.sub(_superlative, surface))
         if not self._numeric.isdisjoint(raws):  # the digits of a text are in its words
             surface = _PERCENT.sub(_percent, _MONEY.sub(_money, _THOUSANDS.sub("", surface)))
         if "-" in surface:
@@ -334,6 +380,10 @@ class TextAnalyzer:
             negated=(not self._negating.isdisjoint(raws) and _negates(outside))
             or (bool(infos) and infos[0].folded == _AGAINST),
         )
+        if not self._directing.isdisjoint(raws):
+            unit.directions = frozenset(stem for stem in weights if stem[0] in "+-")
+        if not self._nominal.isdisjoint(raws):
+            unit.nominal = {info.stem: info.nominal for info in content if info.nominal}
         # (An abbreviation that spells words out is among the abbreviating words.)
         if self.spelled and name_stems and not self._abbreviating.isdisjoint(raws):
             unit.spelled = {
@@ -514,6 +564,16 @@ def _join_prefix(match: re.Match[str]) -> str:
     """"éco-rénovation" -> "écorénovation"; other hyphens stay."""
     word = match.group(1)
     return word if _PREFIX.fullmatch(word) else match.group()
+
+
+def _quantity(match: re.Match[str]) -> str:
+    """"plus de", "moins d'": one word of `_DIRECTIONS` ("plusde", "moinsde")."""
+    return f"{match.group(1).lower()}de "
+
+
+def _superlative(match: re.Match[str]) -> str:
+    """"les plus", "le moins": the article and one word of `_DIRECTIONS` ("superlatifplus")."""
+    return f"{match.group(1)} superlatif{match.group(2).lower()}"
 
 
 def _percent(match: re.Match[str]) -> str:
