@@ -384,6 +384,19 @@ def test_self_training_draws_from_a_large_batch(atelier6, french_nlp):
         ClassifierSettings(self_training_max_pool=0)
 
 
+def test_a_long_text_is_not_surer_for_saying_the_same_more_times(yaml_only_model, french_nlp):
+    # The keyword block grew as √words: the same two sentences repeated 40 times reached 1.0,
+    # and the runner-up axis 0 (consultation answers run to thousands of words).
+    both = (
+        "Aider les ménages modestes à rénover leur logement contre la précarité énergétique. Développer "
+        "les jardins partagés et servir des produits bio dans les cantines pour la santé."
+    )
+    predictions = predict_axes(yaml_only_model, [" ".join([both] * times) for times in (10, 40, 120)], french_nlp)
+    confidences = [p.confidence for p in predictions]
+    assert max(confidences) < 0.99 and max(confidences) - min(confidences) < 0.005
+    assert all(p.second_confidence > 0.01 for p in predictions)
+
+
 @pytest.mark.parametrize("text", ["Jean-Pierre Martin", "06 12 34 56 78"])
 def test_a_batch_does_not_teach_the_model_its_own_guess_about_an_idea_it_cannot_place(atelier6, french_nlp, text):
     # A file of one such row was self-trained on with the axis the model guessed for it, then

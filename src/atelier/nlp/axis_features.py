@@ -101,6 +101,7 @@ class IdeaFeatures(TransformerMixin, BaseEstimator):
         prototype_weight: float = 1.0,
         lexicon_weight: float = 1.0,
         lexicon_floor: float = 0.4,
+        lexicon_length_cap: int | None = None,
     ) -> None:
         self.term_vectors = term_vectors
         self.term_axes = term_axes
@@ -113,6 +114,7 @@ class IdeaFeatures(TransformerMixin, BaseEstimator):
         self.prototype_weight = prototype_weight
         self.lexicon_weight = lexicon_weight
         self.lexicon_floor = lexicon_floor
+        self.lexicon_length_cap = lexicon_length_cap
 
     def fit(self, X: Analysis, y: Any = None) -> IdeaFeatures:
         self._fit_vectorizers(X)
@@ -173,6 +175,17 @@ class IdeaFeatures(TransformerMixin, BaseEstimator):
                     result[start : start + TOKEN_BLOCK, index] = strength[:, mask].max(axis=1)
         return result
 
+    def _lexicon_divisors(self, lengths: np.ndarray) -> np.ndarray:
+        """What the keyword matches of each text are divided by: √words, so that a post-it of a
+        few words and an action of twenty weigh alike; past `lexicon_length_cap` words, words /
+        √cap, so that the block stops growing (a long answer reached confidence 1.0 whatever it
+        mixed). (A model saved before the cap existed has none.)"""
+        lengths = np.maximum(lengths, 1).astype(np.float64)
+        cap = getattr(self, "lexicon_length_cap", None)
+        if not cap:
+            return np.sqrt(lengths)
+        return np.maximum(np.sqrt(lengths), lengths / np.sqrt(cap))
+
     def _dense(self, X: Analysis) -> np.ndarray:
         n, k = len(X), self.n_axes
         vectors = np.asarray(X.vectors, dtype=np.float32)
@@ -183,7 +196,7 @@ class IdeaFeatures(TransformerMixin, BaseEstimator):
         if k and lengths.sum():
             distinct, position = X.distinct_token_vectors()
             lexicon[lengths > 0] = _segment_sums(self.token_matches(distinct)[position], lengths)
-            lexicon /= np.sqrt(np.maximum(lengths, 1))[:, None]
+            lexicon /= self._lexicon_divisors(lengths)[:, None]
             lexicon -= lexicon.mean(axis=1, keepdims=True)
         return np.hstack(
             [self.vector_weight * vectors, self.prototype_weight * cosines, self.lexicon_weight * lexicon]
@@ -293,7 +306,8 @@ class IdeaFeatures(TransformerMixin, BaseEstimator):
             lexicon_weights = class_directions[:, start_dense + dim + k : start_dense + dim + 2 * k]
             lexicon_weights = lexicon_weights - lexicon_weights.mean(axis=1, keepdims=True)
             strengths = self.token_matches(distinct) @ lexicon_weights.T  # (distinct words, classes)
-            values = values + self.lexicon_weight * strengths[position, token_class] / np.sqrt(lengths[token_owner])
+            divisors = self._lexicon_divisors(lengths)
+            values = values + self.lexicon_weight * strengths[position, token_class] / divisors[token_owner]
             token_lemmas = [vocabulary[lemma] for tokens in X.tokens for lemma in tokens]
             result = result + sparse.csr_matrix((values, (token_owner, token_lemmas)), shape=(n, size))
         names = [""] * size

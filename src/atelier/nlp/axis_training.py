@@ -83,6 +83,7 @@ def unfitted_pipeline(workshop: Workshop, terms: AxisTerms, settings: Classifier
         prototype_weight=settings.prototype_weight,
         lexicon_weight=settings.lexicon_weight,
         lexicon_floor=settings.lexicon_floor,
+        lexicon_length_cap=settings.lexicon_length_cap,
     )
     classifier = CalibratedLinearClassifier(C=settings.C, class_weight=settings.class_weight, max_iter=settings.max_iter)
     return Pipeline([("features", features), ("classifier", classifier)])
