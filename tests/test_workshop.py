@@ -255,3 +255,14 @@ def test_a_workshop_file_not_in_utf8_or_too_big_is_refused_in_french(tmp_path, m
     monkeypatch.setattr(workshop_module, "MAX_WORKSHOP_BYTES", 100)
     with pytest.raises(WorkshopError, match="fichier trop gros pour une configuration d'atelier"):
         load_workshop(write(tmp_path, MOBILITY_YAML))
+
+
+def test_two_axes_still_flag_ideas_for_review(tmp_path):
+    # The best of two axes always has 0.5 or more: the default threshold 0.5 flagged nothing.
+    two_axes = MOBILITY_YAML.split("  - id: voiture")[0]
+    assert load_workshop(write(tmp_path, two_axes)).abstain_threshold == 0.7
+    assert load_workshop(write(tmp_path, MOBILITY_YAML, "trois.yaml")).abstain_threshold == 0.5
+    text = two_axes + "settings:\n  abstain_threshold: 0.5\n"
+    with pytest.raises(WorkshopError, match="avec 2 axes, le meilleur a toujours au moins 0.50"):
+        load_workshop(write(tmp_path, text, "explicite.yaml"))
+    assert load_workshop(write(tmp_path, two_axes + "settings:\n  abstain_threshold: 0.6\n", "o.yaml")).abstain_threshold == 0.6

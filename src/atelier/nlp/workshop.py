@@ -11,6 +11,7 @@ The `settings:` block holds the thresholds of classification (`WorkshopSettings`
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field, fields
 from importlib import resources
@@ -76,6 +77,9 @@ class WorkshopSettings:
 
 KNOWN_SETTINGS: tuple[str, ...] = tuple(f.name for f in fields(WorkshopSettings))
 DEFAULT_ABSTAIN_THRESHOLD = WorkshopSettings.abstain_threshold
+# With so few axes that the best one always reaches the default threshold (2 axes: 0.5), the
+# default becomes chance plus this lead, so that an idea can still be flagged for review.
+ABSTAIN_LEAD_OVER_CHANCE = 0.2
 
 
 @dataclass(frozen=True)
@@ -215,7 +219,7 @@ def parse_workshop(text: str, source: str = "<texte>") -> Workshop:
         title=_required_text(data, "title", source, "l'atelier") if data.get("title") else workshop_id,
         language=language,
         axes=axes,
-        settings=_parse_settings(data.get("settings"), source),
+        settings=_abstain_threshold_for(_parse_settings(data.get("settings"), source), data, len(axes), source),
         source=source,
     )
 
@@ -293,6 +297,24 @@ def _parse_axis(raw: Any, position: int, source: str) -> Axis:
         examples=_text_list(raw.get("examples"), "examples", source, owner),
         out_of_scope=out_of_scope,
     )
+
+
+def _abstain_threshold_for(
+    settings: WorkshopSettings, data: dict[Any, Any], axes: int, source: str
+) -> WorkshopSettings:
+    """The settings, with an abstain threshold that can be missed: the best of `axes` axes has at
+    least 1 / `axes`, so a threshold at or below it flags nothing (2 axes and the default 0.5). A
+    threshold set so is refused; the default then becomes chance plus `ABSTAIN_LEAD_OVER_CHANCE`."""
+    chance = 1.0 / axes
+    if settings.abstain_threshold > chance:
+        return settings
+    raw = data.get("settings")
+    if isinstance(raw, dict) and "abstain_threshold" in raw:
+        raise WorkshopError(
+            f"{source} : avec {axes} axes, le meilleur a toujours au moins {chance:.2f} : « abstain_threshold » "
+            f"({settings.abstain_threshold:g}) ne signalerait aucune idée ; mettez-le au-dessus de {chance:.2f}."
+        )
+    return dataclasses.replace(settings, abstain_threshold=round(chance + ABSTAIN_LEAD_OVER_CHANCE, 2))
 
 
 def _parse_settings(raw: Any, source: str) -> WorkshopSettings:
