@@ -349,6 +349,22 @@ def test_evidence_names_words_of_the_idea(seed_model, french_nlp):
     assert predict_axes(seed_model, [text], french_nlp, evidence=0)[0].evidence == ()
 
 
+def test_evidence_is_the_ideas_own_words_and_a_text_without_letters_is_flagged(seed_model, atelier6, french_nlp):
+    # The classifier reads an idea with its theme: the theme's words came out as the idea's
+    # evidence ("santé" for "Encourager la RSE…"); and "12345" or "!!!" got an axis unflagged.
+    items = [
+        contribution(0, "Encourager la RSE dans les entreprises", theme="Santé et bien-être des habitants"),
+        contribution(1, "Réduire les inégalités de santé", theme="Santé et bien-être des habitants"),
+        contribution(2, "12345"),
+        contribution(3, "!!!"),
+    ]
+    placed = classify_contributions(items, atelier6, seed_model, french_nlp)
+    # (None of its own words is left: its theme placed it.)
+    assert not {"santé", "bien-être", "habitant", "être"} & set(placed[0].axis_evidence)
+    assert "santé" in placed[1].axis_evidence or "inégalité" in placed[1].axis_evidence
+    assert placed[2].needs_review and placed[3].needs_review
+
+
 def test_a_batch_is_predicted_block_by_block_as_a_whole(seed_model, french_nlp):
     # A batch is predicted a block at a time, so that the evidence of 100,000 ideas does not
     # relate every idea to every lemma of the batch (`atelier classify` on 100,000 ideas took

@@ -152,9 +152,23 @@ def predict_axes(
     return predict_analysis(model.pipeline, analysis, evidence, groups=groups, context_weight=context_weight)
 
 
-def needs_review(prediction: AxisPrediction, workshop: Workshop) -> bool:
-    """Whether a model's axis is too unsure to be kept without an analyst's look."""
+def needs_review(prediction: AxisPrediction, workshop: Workshop, text: str | None = None) -> bool:
+    """Whether a model's axis is too unsure to be kept without an analyst's look; always for a
+    `text` without any letter ("12345", "!!!", an emoji), whose axis says nothing of it."""
+    if text is not None and not any(character.isalpha() for character in text):
+        return True
     return prediction.confidence < workshop.settings.abstain_threshold
+
+
+def own_evidence(evidence: Sequence[str], item: Contribution) -> tuple[str, ...]:
+    """The evidence lemmas that are the idea's: a lemma found in its theme and not in its text
+    (the classifier reads both) is left out — "Encourager la RSE" showed "santé", its theme."""
+    theme = normalize_for_match(item.theme)
+    if not theme:
+        return tuple(evidence)
+    text = normalize_for_match(item.text)
+    folded = [normalize_for_match(lemma) for lemma in evidence]
+    return tuple(lemma for lemma, form in zip(evidence, folded, strict=True) if form in text or form not in theme)
 
 
 def placed_by_model(item: Contribution, prediction: AxisPrediction, workshop: Workshop) -> Contribution:
@@ -173,10 +187,10 @@ def placed_by_model(item: Contribution, prediction: AxisPrediction, workshop: Wo
         axis_label=workshop.axis_label(prediction.axis),
         axis_source=MODEL_SOURCE,
         axis_confidence=prediction.confidence,
-        needs_review=needs_review(prediction, workshop),
+        needs_review=needs_review(prediction, workshop, item.text),
         axis_2=prediction.second_axis if close else None,
         axis_2_confidence=prediction.second_confidence if close else None,
-        axis_evidence=prediction.evidence[: settings.evidence_lemmas],
+        axis_evidence=own_evidence(prediction.evidence, item)[: settings.evidence_lemmas],
     )
 
 
@@ -219,7 +233,8 @@ def classify_contributions(
         model,
         [idea_text(contributions[i]) for i in to_predict],
         nlp,
-        evidence=workshop.settings.evidence_lemmas,
+        # (Twice as many: those of the theme alone are left out, `own_evidence`.)
+        evidence=2 * workshop.settings.evidence_lemmas,
         groups=[theme_group(contributions[i]) for i in to_predict],
         context_weight=workshop.settings.theme_context_weight,
     )
