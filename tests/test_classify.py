@@ -178,6 +178,14 @@ def test_lemmatize_keeps_content_words_and_accents(french_nlp):
     assert "éco-rénovation" in lemmas[3].split() and "le" not in lemmas[3].split()
 
 
+def test_an_acronym_is_its_own_lemma(french_nlp):
+    # The lemma table read "PLU" (plan local d'urbanisme) as a form of "pleuvoir", shown as evidence.
+    texts = ["Réviser le PLU de Toulouse", "RÉVISER LES PLANS DE LA VILLE", "réviser les plans de la ville"]
+    lemmas = analyse(french_nlp, texts, mode=ClassifierSettings().lemma_mode).lemmas
+    assert lemmas[0].split() == ["réviser", "plu", "toulouse"]
+    assert lemmas[1] == lemmas[2]  # a text all in capitals is no list of acronyms
+
+
 @pytest.mark.parametrize("mode", ["lookup", "rule"])
 def test_analyse_gives_lemmas_and_unit_vectors_in_one_pass(french_nlp, mode):
     texts = ["Lutter contre les inégalités sociales et leurs conséquences", "", "Les travailleurs sociaux", "zzqxw"]

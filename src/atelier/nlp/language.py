@@ -246,11 +246,15 @@ def analyse(
         lemmas: list[str] = []
         tokens: list[str] = []
         rows: list[int] = []
+        shouting = document.text.isupper()
         for token in document:
             if not is_content_token(token):
                 continue
             lower = token.lower_
-            lemma = lookup.get(lower, lower).lower() if mode == "lookup" else token.lemma_.lower()
+            if token.is_upper and len(lower) > 1 and not shouting:  # an acronym: "PLU" is no form of "pleuvoir"
+                lemma = lower
+            else:
+                lemma = lookup.get(lower, lower).lower() if mode == "lookup" else token.lemma_.lower()
             lemmas.append(lemma)
             row = key_to_row.get(token.lower)
             if row is None:
