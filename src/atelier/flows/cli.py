@@ -167,6 +167,7 @@ def _decided_axes(frame: pd.DataFrame, workshop: Workshop) -> _Decisions:
     decided: list[str | None] = [None] * len(frame)
     unknown: dict[str, None] = {}
     mismatched: dict[tuple[str, str], None] = {}
+    undecided = 0
     for row, (axis, label, source) in enumerate(zip(axes, labels, sources, strict=True)):
         if source not in (REVIEW_SOURCE, DOCUMENT_SOURCE) or not axis:
             continue
@@ -176,10 +177,8 @@ def _decided_axes(frame: pd.DataFrame, workshop: Workshop) -> _Decisions:
             mismatched[(axis, label)] = None
         else:
             decided[row] = axis
-    undecided = sum(
-        1 for axis, source, kept in zip(axes, sources, decided, strict=True)
-        if axis and source in (REVIEW_SOURCE, DOCUMENT_SOURCE) and kept is None
-    )  # fmt: skip
+            continue
+        undecided += 1
     return _Decisions(decided, list(unknown), list(mismatched), undecided)
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -163,12 +164,16 @@ def needs_review(prediction: AxisPrediction, workshop: Workshop, text: str | Non
 def own_evidence(evidence: Sequence[str], item: Contribution) -> tuple[str, ...]:
     """The evidence lemmas that are the idea's: a lemma found in its theme and not in its text
     (the classifier reads both) is left out — "Encourager la RSE" showed "santé", its theme."""
-    theme = normalize_for_match(item.theme)
-    if not theme:
+    if not evidence or not item.theme.strip():
         return tuple(evidence)
-    text = normalize_for_match(item.text)
-    folded = [normalize_for_match(lemma) for lemma in evidence]
-    return tuple(lemma for lemma, form in zip(evidence, folded, strict=True) if form in text or form not in theme)
+    theme, text = _folded(item.theme), normalize_for_match(item.text)
+    return tuple(lemma for lemma in evidence if _folded(lemma) in text or _folded(lemma) not in theme)
+
+
+@lru_cache(maxsize=65_536)
+def _folded(text: str) -> str:
+    """`normalize_for_match`, remembered: a batch repeats its themes and its evidence lemmas."""
+    return normalize_for_match(text)
 
 
 def placed_by_model(item: Contribution, prediction: AxisPrediction, workshop: Workshop) -> Contribution:
