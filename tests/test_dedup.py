@@ -31,6 +31,7 @@ from atelier.nlp.dedup_text import TextAnalyzer, is_derived, is_typo
 from atelier.nlp.language import normalize_for_match
 
 PAIRS = Path(__file__).parent / "labels" / "dedup_pairs.csv"
+WRITTEN_PAIRS = Path(__file__).parent / "labels" / "dedup_pairs_written.csv"
 
 CONSEQUENCES = "Lutter contre les inégalités sociales et leurs conséquences"
 CONSEQUENCE = "Lutter contre les inégalités sociales et leurs conséquence"
@@ -521,6 +522,22 @@ def test_labelled_pairs_file_is_as_described():
     assert sum(r["label"] == "0" for r in rows) >= 80
     assert all((r["label"] == "0") == (r["kind"] == "hard_negative") for r in rows)
     assert {r["split"] for r in rows} == {"dev", "test"}
+
+
+def test_written_pairs_keep_what_they_got_right(french_nlp):
+    """tests/labels/dedup_pairs_written.csv: 142 pairs of workshop ideas written and labelled (same
+    idea or not) by a tester before any run, 70 the same idea and 72 different ideas sharing most
+    words (directions, publics, places, amounts, stems that collide). The direction, typo and
+    noun rules were written against them after that first run (44/70 and 46/72 then): a floor,
+    so that no later change loses what they fixed."""
+    with WRITTEN_PAIRS.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 142
+    right = {"true": 0, "false": 0}
+    for row in rows:
+        together = compare_texts(row["text_a"], row["text_b"], nlp=french_nlp)[0] is not None
+        right[row["same"]] += together == (row["same"] == "true")
+    assert right["true"] >= 50 and right["false"] >= 52, right
 
 
 def test_labelled_pairs_precision_and_recall(french_nlp):
