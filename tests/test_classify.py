@@ -394,7 +394,7 @@ def test_self_training_draws_from_a_large_batch(atelier6, french_nlp):
     # A batch larger than `self_training_max_pool` is self-trained on a draw of its ideas,
     # the same draw for the same batch.
     pool = [text for text, _ in NEW_IDEAS]
-    settings = ClassifierSettings(self_training_max_pool=4)
+    settings = ClassifierSettings(self_training_max_pool=4, self_training_min_pool_per_axis=0)
     texts, labels = training_set(atelier6, [])
     first, second = (
         train_axis_model(atelier6, texts, labels, french_nlp, settings, unlabelled=pool) for _ in range(2)
@@ -421,17 +421,33 @@ def test_a_long_text_is_not_surer_for_saying_the_same_more_times(yaml_only_model
     assert all(p.second_confidence > 0.01 for p in predictions)
 
 
+def test_a_few_ideas_are_not_self_trained_on(atelier6, french_nlp):
+    # Classified alone, "Merci pour l'accueil" was pseudo-labelled (the quota takes at least one
+    # idea per axis) and then placed at 0.76 by the model that had learnt it: 0.31 in a batch.
+    texts, labels = training_set(atelier6, [])
+    few = ["Merci pour l'accueil", "Le café était froid", "Prochaine réunion le 12 mars"]
+    model = train_axis_model(atelier6, texts, labels, french_nlp, unlabelled=few)
+    assert model.card["n_training_texts"]["self_training"] == 0
+    assert all(p.confidence < atelier6.abstain_threshold for p in predict_axes(model, few, french_nlp))
+    with pytest.raises(ValueError):
+        ClassifierSettings(self_training_min_pool_per_axis=-1)
+
+
 @pytest.mark.parametrize("text", ["Jean-Pierre Martin", "06 12 34 56 78"])
 def test_a_batch_does_not_teach_the_model_its_own_guess_about_an_idea_it_cannot_place(atelier6, french_nlp, text):
     # A file of one such row was self-trained on with the axis the model guessed for it, then
     # placed at 0.76 and no longer flagged for review (0.25 in a batch of 27 ideas).
+    # (A pool of one is self-trained on here, as it was: the floor alone is tested.)
+    settings = ClassifierSettings(self_training_min_pool_per_axis=0)
     texts, labels = training_set(atelier6, [])
-    model = train_axis_model(atelier6, texts, labels, french_nlp, unlabelled=[text])
+    model = train_axis_model(atelier6, texts, labels, french_nlp, settings, unlabelled=[text])
     assert model.card["n_training_texts"]["self_training"] == 0
     (prediction,) = predict_axes(model, [text], french_nlp)
     assert prediction.confidence < atelier6.abstain_threshold
     # An idea it can place is still taught back.
-    sure = train_axis_model(atelier6, texts, labels, french_nlp, unlabelled=["Lutter contre la précarité énergétique"])
+    sure = train_axis_model(
+        atelier6, texts, labels, french_nlp, settings, unlabelled=["Lutter contre la précarité énergétique"]
+    )
     assert sure.card["n_training_texts"]["self_training"] == 1
 
 
@@ -610,9 +626,10 @@ def test_self_training_reads_the_batch_with_its_theme_groups(atelier6, french_nl
         "Promouvoir l'activité physique",
     ]
     texts, labels = training_set(atelier6, [])
-    alone = train_axis_model(atelier6, texts, labels, french_nlp, unlabelled=pool)
+    settings = ClassifierSettings(self_training_min_pool_per_axis=0)  # (a pool of 5 is self-trained on here)
+    alone = train_axis_model(atelier6, texts, labels, french_nlp, settings, unlabelled=pool)
     grouped = train_axis_model(
-        atelier6, texts, labels, french_nlp, unlabelled=pool, unlabelled_groups=[("a.pdf", "", "Santé ?")] * len(pool)
+        atelier6, texts, labels, french_nlp, settings, unlabelled=pool, unlabelled_groups=[("a.pdf", "", "Santé ?")] * 5
     )
     assert alone.card["self_training_theme_context_weight"] is None
     assert grouped.card["self_training_theme_context_weight"] == atelier6.settings.theme_context_weight

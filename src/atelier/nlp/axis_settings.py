@@ -48,6 +48,10 @@ class ClassifierSettings:
     # longer flagged). Chosen on the dev workshops (bench/dev/transfer.py, mean macro-F1): no
     # floor 0.818, a lead of 0.1 0.818, 0.15 0.813, 0.2 0.814, a floor of 0.5 0.788.
     self_training_min_lead: float = 0.1
+    # A batch of fewer ideas than this many per axis is not self-trained on: each of its ideas
+    # would weigh on the model that then places it ("Merci pour l'accueil" classified alone went
+    # from 0.31 to 0.76). The pools of bench/classify.py and bench/dev have 66 ideas or more.
+    self_training_min_pool_per_axis: int = 2
     # A larger batch is self-trained on this many of its ideas, drawn at random (random_state):
     # training time stays in seconds however many ideas a batch holds.
     self_training_max_pool: int = 20_000
@@ -79,6 +83,8 @@ class ClassifierSettings:
             raise ValueError("min_examples_per_axis, batch_size and max_iter must be positive")
         if self.lemma_mode not in ("lookup", "rule"):
             raise ValueError("lemma_mode must be 'lookup' or 'rule'")
+        if self.self_training_min_pool_per_axis < 0:
+            raise ValueError("self_training_min_pool_per_axis must be >= 0")
         if not 0.0 <= self.self_training_min_lead <= 1.0:
             raise ValueError("self_training_min_lead must be in [0, 1]")
         if self.self_training_rounds < 0 or not 0.0 <= self.self_training_fraction <= 1.0:

@@ -108,10 +108,13 @@ def self_train(
     `pool_groups`, the pool is predicted as it will be placed: each idea with its theme's
     other ideas (`with_theme_context`). An idea whose best axis leads chance (1 / number of
     axes) by less than `self_training_min_lead` is never added: the model then predicting it
-    would have learnt its own guess ("Merci pour l'accueil", a name), and would no longer flag
-    it for review."""
+    would have learnt its own guess (a name, a phone number), and would no longer flag it for
+    review; nor is a pool of fewer than `self_training_min_pool_per_axis` ideas per axis, each of
+    whose ideas would weigh on its own placing."""
     pipeline = fit_pipeline(template, data.analysis, data.labels, data.weights)
-    if pool is None or not len(pool) or settings.self_training_rounds == 0:
+    if pool is None or settings.self_training_rounds == 0:
+        return pipeline, data
+    if len(pool) < settings.self_training_min_pool_per_axis * len(pipeline.classes_) or not len(pool):
         return pipeline, data
     combined = data
     for round_number in range(1, settings.self_training_rounds + 1):
