@@ -112,9 +112,8 @@ def self_train(
     review; nor is a pool of fewer than `self_training_min_pool_per_axis` ideas per axis, each of
     whose ideas would weigh on its own placing."""
     pipeline = fit_pipeline(template, data.analysis, data.labels, data.weights)
-    if pool is None or settings.self_training_rounds == 0:
-        return pipeline, data
-    if len(pool) < settings.self_training_min_pool_per_axis * len(pipeline.classes_) or not len(pool):
+    smallest_pool = settings.self_training_min_pool_per_axis * len(pipeline.classes_)
+    if pool is None or not len(pool) or len(pool) < smallest_pool or settings.self_training_rounds == 0:
         return pipeline, data
     combined = data
     for round_number in range(1, settings.self_training_rounds + 1):
