@@ -68,10 +68,8 @@ def _matched(first: TextUnit, second: TextUnit) -> tuple[dict[str, str], int, bo
     typo); and whether any was matched with another stem than itself."""
     common = first.weights.keys() & second.weights.keys()
     if first.nominal and second.nominal:  # "isolement"/"isolation": one stem, two nouns
-        common = {
-            stem for stem in common
-            if first.nominal.get(stem, second.nominal.get(stem)) == second.nominal.get(stem, first.nominal.get(stem))
-        }  # fmt: skip
+        both = first.nominal.keys() & second.nominal.keys()
+        common -= {stem for stem in both if first.nominal[stem] != second.nominal[stem]}
     pairs = dict(zip(common, common))
     if len(common) == len(first.weights) or len(common) == len(second.weights):
         return pairs, 0, False

@@ -82,10 +82,10 @@ STOP_WORDS: frozenset[str] = frozenset(
     """.split()
 )
 _NEGATIONS: frozenset[str] = frozenset("ne pas sans non ni jamais aucun aucune moins".split())
-# "moins" turns an idea round ("Moins de voitures en ville"), but not after these ("au moins une
-# fois", "les ménages les moins favorisés").
+# "moins" turns an idea round ("Des logements moins chers"), but not after these ("au moins une
+# fois", "du moins"); "moins de" and "les moins" are directions (`_DIRECTIONS`), not negations.
 _MOINS = "moins"
-_NOT_TURNING_MOINS = frozenset("au du le la les".split())
+_NOT_TURNING_MOINS = frozenset("au du".split())
 # A text that starts with "contre" is against what follows ("Contre la taxe carbone"); elsewhere
 # "contre" belongs to its verb ("lutter contre").
 _AGAINST = "contre"
