@@ -711,3 +711,38 @@ def test_evaluate_aligns_long_axis_ids(runner, tmp_path):
     assert [row.split()[0] for row in rows] == ["agriculture", "restauration", "acces", "gaspillage", "education", "circuits"]
     precision_end = header.index("précision") + len("précision")
     assert [re.search(r"\d\.\d{3}", row).end() for row in rows] == [precision_end] * len(rows), "\n".join([header, *rows])
+
+
+def test_classify_and_dedup_read_the_html_of_a_web_export_as_plain_text(runner, tmp_path):
+    # An online consultation's export: the same idea typed plainly, with tags and with character
+    # references. They are one idea, placed alike, and the written file keeps the cells as given.
+    texts = [
+        "Créer des jardins partagés dans les quartiers",
+        "<p>Créer des <strong>jardins partagés</strong> dans les quartiers</p><br/>",
+        "<p>Cr&eacute;er des jardins partag&eacute;s dans les quartiers</p>",
+        "Lutter contre l&#39;isolement des personnes &acirc;g&eacute;es",
+    ]
+    pd.DataFrame({"text": texts}).to_csv(tmp_path / "export.csv", index=False)
+    grouped = runner.invoke(app, ["dedup", "export.csv", "--out", "groupes.csv"])
+    assert grouped.exit_code == 0, grouped.output
+    frame = read(tmp_path / "groupes.csv")
+    assert frame["text"].tolist() == texts
+    clusters = frame["cluster_id"].tolist()
+    assert clusters[0] == clusters[1] == clusters[2] != clusters[3]
+    assert "3 texte(s) en HTML lu(s) comme texte brut" in grouped.stderr
+    placed = runner.invoke(app, ["classify", "export.csv", "--out", "classees.csv"])
+    assert placed.exit_code == 0, placed.output
+    frame = read(tmp_path / "classees.csv")
+    assert frame["text"].tolist() == texts
+    assert len(set(frame["axis_confidence"][:3])) == 1 and len(set(frame["axis_evidence"][:3])) == 1
+    evidence = "; ".join(frame["axis_evidence"])
+    assert "&" not in evidence and "<" not in evidence, evidence
+    # Labels from such an export score as their plain texts do.
+    labels = {"axis": ["5", "4"]}
+    pd.DataFrame({"text": [texts[0], texts[3]], **labels}).to_csv(tmp_path / "html.csv", index=False)
+    plain = ["Créer des jardins partagés dans les quartiers", "Lutter contre l'isolement des personnes âgées"]
+    pd.DataFrame({"text": plain, **labels}).to_csv(tmp_path / "plain.csv", index=False)
+    scores = [runner.invoke(app, ["evaluate", "--labels", name]) for name in ("html.csv", "plain.csv")]
+    assert [score.exit_code for score in scores] == [0, 0], scores[0].output
+    # (the first line names the file and the model, whose version is the second it was trained in)
+    assert scores[0].stdout.splitlines()[1:] == scores[1].stdout.splitlines()[1:]

@@ -214,11 +214,10 @@ def _as_contributions(
     def context(name: str) -> list[str]:
         return [""] * len(frame) if name == text_column else _cells(frame, name)
 
-    documents, categories, themes = context("document"), context("category"), context("theme")
+    documents, categories, themes = context("document"), context("category"), _plain_cells(context("theme"))
     stated = stated_axes if stated_axes is not None else [None] * len(frame)
     rows, records = [], []
-    for position, text in enumerate(frame[text_column].tolist()):
-        text = str(text).strip()
+    for position, text in enumerate(_plain_cells(_cells(frame, text_column))):
         if not text:
             continue
         rows.append(position)
@@ -245,7 +244,21 @@ def _with_text(
     rows, records = _as_contributions(frame, text_column, source, stated_axes)
     if not records:
         _fail(f"{source} : aucune ligne n'a de texte dans la colonne « {text_column} ».")
+    cells = _cells(frame, text_column)
+    converted = sum(record.text != cells[row] for row, record in zip(rows, records, strict=True))
+    if converted:
+        _say(
+            f"{converted} texte(s) en HTML lu(s) comme texte brut (balises retirées, entités décodées) ; "
+            "la colonne du fichier écrit les garde telles quelles."
+        )
     return rows, records
+
+
+def _plain_cells(cells: Sequence[str]) -> list[str]:
+    """Cells as a reader saw them: the HTML of a web platform's export made plain text."""
+    from atelier.extract.markup import plain_text
+
+    return [plain_text(cell).strip() for cell in cells]
 
 
 def _blank_rows_note(frame: pd.DataFrame, rows: Sequence[int], what: str) -> str:
@@ -389,12 +402,12 @@ def _read_labels(path: Path, workshop: Workshop) -> _Labels:
     if "axis" not in frame.columns:
         columns = ", ".join(map(str, frame.columns))
         _fail(f"{path} : colonne « axis » absente (colonnes présentes : {columns}). {LABELS_COLUMNS_HINT}")
-    themes, axes, labels = _cells(frame, "theme"), _cells(frame, "axis"), _cells(frame, "axis_label")
+    themes, axes, labels = _plain_cells(_cells(frame, "theme")), _cells(frame, "axis"), _cells(frame, "axis_label")
     sources = [source.casefold() for source in _cells(frame, "axis_source")]
     rows: list[tuple[str, str, str]] = []
     mislabelled = 0
-    for position, text in enumerate(frame["text"].tolist()):
-        text, axis, label = str(text).strip(), axes[position], labels[position]
+    for position, text in enumerate(_plain_cells(_cells(frame, "text"))):
+        axis, label = axes[position], labels[position]
         if not text:
             continue
         if label and axis in workshop.axis_ids and not _same_label(label, workshop.axis_label(axis)):
@@ -690,7 +703,8 @@ def dedup(
     frame, from_excel = _read_table(input_csv, text_column)
     rows, records = _with_text(frame, text_column, input_csv)
     # A kind and an objective (as ideas.csv has), and the cluster of an earlier run: kept if it can be.
-    kinds, objectives, earlier = _cells(frame, "kind"), _cells(frame, "objective"), _cells(frame, "cluster_id")
+    kinds, earlier = _cells(frame, "kind"), _cells(frame, "cluster_id")
+    objectives = _plain_cells(_cells(frame, "objective"))
     records = [
         dataclasses.replace(
             record,

@@ -1,0 +1,42 @@
+"""Texts exported from web platforms (an online consultation's CSV, a form's answers) carry HTML:
+tags ("<p>…</p>", "<strong>", "<br/>") and character references ("&eacute;", "&#39;", "&nbsp;").
+`plain_text` gives the text a reader of the page saw; a text without HTML is returned as it is.
+
+Only the tags of HTML's text elements are taken for markup: "<votre quartier>" or "x < 10 et
+y > 2" stay text, and so does "R&D" (a reference ends with ";").
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+# Elements whose tag ends a line of text (a paragraph, a list item, a line break).
+_BLOCK_ELEMENTS = "address|article|blockquote|br|dd|div|dl|dt|figcaption|h[1-6]|hr|li|ol|p|pre|section|table|tr|ul"
+# Elements inside a line: a table cell's tag stands for a space, the others for nothing ("<b>jar</b>dins").
+_CELL_ELEMENTS = "td|th"
+_INLINE_ELEMENTS = (
+    "a|abbr|b|big|cite|code|del|em|font|i|img|ins|kbd|mark|q|s|small|span|strike|strong|sub|sup|tbody|thead|tfoot|u"
+)
+
+
+def _tag(elements: str) -> re.Pattern[str]:
+    return re.compile(rf"</?(?:{elements})\b(?:\s[^<>]*)?/?>", re.IGNORECASE)
+
+
+_BLOCK_TAG, _CELL_TAG, _INLINE_TAG = _tag(_BLOCK_ELEMENTS), _tag(_CELL_ELEMENTS), _tag(_INLINE_ELEMENTS)
+_REFERENCE = re.compile(r"&(?:[a-zA-Z][a-zA-Z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});")
+
+
+def plain_text(text: str) -> str:
+    """The text without its HTML tags, its character references decoded; the lines a block
+    element ended are kept, the spaces of each line collapsed and blank lines dropped."""
+    if "<" not in text and "&" not in text:
+        return text
+    tagged = _BLOCK_TAG.search(text) or _CELL_TAG.search(text) or _INLINE_TAG.search(text)
+    if not tagged and not _REFERENCE.search(text):
+        return text
+    if tagged:
+        text = _INLINE_TAG.sub("", _CELL_TAG.sub(" ", _BLOCK_TAG.sub("\n", text)))
+    text = html.unescape(text)
+    return "\n".join(line for line in (" ".join(part.split()) for part in text.splitlines()) if line)

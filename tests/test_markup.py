@@ -1,0 +1,39 @@
+"""The HTML of web exports made plain text (`extract.markup`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from atelier.extract.markup import plain_text
+
+
+@pytest.mark.parametrize(
+    ("html", "plain"),
+    [
+        ("<p>Cr&eacute;er des jardins partag&eacute;s</p>", "Créer des jardins partagés"),
+        ("<p>Créer des <strong>jardins</strong> partagés</p><br/>", "Créer des jardins partagés"),
+        ("Lutter contre l&#39;isolement&nbsp;des &acirc;g&eacute;s", "Lutter contre l'isolement des âgés"),
+        ('<P CLASS="lead">Des <b>jar</b>dins</P>', "Des jardins"),
+        ("<ul><li>Un composteur</li><li>Un verger</li></ul>", "Un composteur\nUn verger"),
+        ("<table><tr><td>Bus</td><td>Tram</td></tr></table>", "Bus Tram"),
+        ('<a href="https://exemple.fr/?a=1&amp;b=2">Voir</a> le &laquo; plan &raquo;', "Voir le « plan »"),
+        ("<p></p><br>", ""),
+    ],
+)
+def test_html_of_a_web_export_becomes_the_text_a_reader_saw(html, plain):
+    assert plain_text(html) == plain
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Créer des jardins partagés",
+        "R&D et M&A dans les PME",  # "&" without a reference
+        "x < 10 et y > 2",
+        "Écrire à <votre quartier>",  # not an HTML element
+        "Relier => les quartiers <-> le centre",
+        "Deux  espaces\net une ligne",  # no HTML: not even its spaces touched
+    ],
+)
+def test_text_without_html_is_left_as_it_is(text):
+    assert plain_text(text) == text
