@@ -151,9 +151,44 @@ def test_classify_keeps_the_axes_analysts_decided(runner, tmp_path):
     assert "4 ligne(s) classée(s) dont 3 gardant leur axe" in result.stdout
 
 
+def test_an_analyst_who_changes_the_axis_and_leaves_its_label_or_writes_revu_is_heard(runner, tmp_path):
+    # An analyst corrects the axis of a classify output in a spreadsheet and leaves axis_label as it
+    # was (the label of the axis the model proposed), or marks the row in their own word. Before,
+    # the first was reclassified as "a file of another workshop" and the second taken for the
+    # model's proposal by classify while train counted it as a decision.
+    rows = {
+        "text": [
+            "Installer des bancs le long des trottoirs",
+            "Encourager la RSE dans les entreprises",
+            "Créer une maison de santé dans le quartier",
+        ],
+        "axis": ["2", "3", "4"],
+        "axis_label": ["Améliorer la santé publique", "", ""],
+        "axis_source": ["review", "revu", "Relu "],
+    }
+    pd.DataFrame(rows).to_csv(tmp_path / "relu.csv", index=False)
+    result = runner.invoke(app, ["classify", "relu.csv", "--out", "o.csv"])
+    assert result.exit_code == 0, result.output
+    frame = read(tmp_path / "o.csv")
+    assert frame["axis"].tolist() == ["2", "3", "4"]
+    assert frame["axis_label"][0] == "Emploi, économie et entreprise"
+    assert frame["axis_source"].tolist() == ["review"] * 3
+    assert "1 ligne(s) de relu.csv ont l'axis_label d'un autre axe de l'atelier" in result.stderr
+    assert "« revu », « Relu » lu(s) comme review" in result.stderr
+    assert "3 ligne(s) classée(s) dont 3 gardant leur axe" in result.stdout
+    trained = runner.invoke(app, ["train", "--no-cv", "--labels", "relu.csv", "--models", "m"])
+    assert trained.exit_code == 0, trained.output
+    assert "Décisions d'analystes : 3 ligne(s) de relu.csv" in trained.stdout
+    # A model's proposal left as it was is still not a decision, whatever its label.
+    rows["axis_source"] = ["model", "revu", "model"]
+    pd.DataFrame(rows).to_csv(tmp_path / "relu.csv", index=False)
+    trained = runner.invoke(app, ["train", "--no-cv", "--labels", "relu.csv", "--models", "m"])
+    assert "Décisions d'analystes : 1 ligne(s) de relu.csv" in trained.stdout, trained.output
+
+
 def test_a_decision_the_workshop_cannot_keep_is_classified_again_and_said(runner, tmp_path):
-    # Rows marked review whose axis the workshop lacks ("6"), or whose label is another axis's (a
-    # file of another workshop, or of this one before its axes were renumbered). Before, they were
+    # Rows marked review whose axis the workshop lacks ("6"), or whose label is no label of the
+    # workshop (a file of another workshop). Before, they were
     # classified by the model but kept "review", so that training took the guesses for decisions;
     # and a file of another workshop kept its ids for this workshop's axes.
     pd.DataFrame(
@@ -175,7 +210,7 @@ def test_a_decision_the_workshop_cannot_keep_is_classified_again_and_said(runner
     assert "gardent leur axe" not in result.stderr
     # Those rows are not decisions for training either; the output's rows are all the model's.
     labels = runner.invoke(app, ["evaluate", "--labels", "ideas.csv"])
-    assert "1 ligne(s) de ideas.csv laissée(s) de côté : leur axis_label n'est pas" in labels.stderr
+    assert "1 ligne(s) de ideas.csv laissée(s) de côté : leur axis_label n'est le libellé d'aucun axe" in labels.stderr
     again = runner.invoke(app, ["evaluate", "--labels", "o.csv"])
     assert again.exit_code == 1 and "ses 2 ligne(s) sont des propositions du modèle" in again.stderr
 

@@ -148,55 +148,108 @@ def _same_label(first: str, second: str) -> bool:
     return " ".join(first.split()).casefold() == " ".join(second.split()).casefold()
 
 
+def _label_conflict(axis: str, label: str, workshop: Workshop) -> str:
+    """How a row's `axis_label` stands to its `axis`: "" when it is that axis's label (or empty),
+    "stale" when it is another axis's label of the workshop (an analyst changed the axis and left
+    the label: the axis is the decision), "foreign" when it is no label of the workshop (a file
+    of another workshop, whose ids name other axes)."""
+    if not label or axis not in workshop.axis_ids or _same_label(label, workshop.axis_label(axis)):
+        return ""
+    if any(_same_label(label, workshop.axis_label(other)) for other in workshop.axis_ids):
+        return "stale"
+    return "foreign"
+
+
+def _source_kind(source: str) -> str:
+    """What an `axis_source` cell says: "model" (a proposal), "document" (stated by the report),
+    "" (nothing), or "review" for anything an analyst typed ("review", "revu", "relu", "ok"…)."""
+    source = source.strip().casefold()
+    return source if source in (MODEL_SOURCE, DOCUMENT_SOURCE, "") else REVIEW_SOURCE
+
+
 class _Decisions(NamedTuple):
     """What the `axis`, `axis_label` and `axis_source` columns of a CSV (a run's `ideas.csv`,
     reviewed) say was decided, for a workshop."""
 
     axes: list[str | None]  # per row: the axis an analyst decided or the report states, else None
+    sources: list[str]  # per row: `_source_kind` of its axis_source cell
+    conflicts: list[str]  # per row: `_label_conflict` of its axis and axis_label
     unknown: list[str]  # axes of rows marked decided that the workshop does not have
-    mismatched: list[tuple[str, str]]  # (axis, label in the file) not the workshop's label of that axis
-    undecided: int  # rows marked decided whose axis is unknown or mislabelled
+    mismatched: list[tuple[str, str]]  # (axis, label in the file) of no axis of the workshop
+    undecided: int  # rows marked decided whose axis is empty, unknown or labelled by another workshop
+    empty: int  # of those, rows without an axis
+    stale_labels: int  # decided rows whose axis_label is another axis's: the axis counts
+    other_sources: list[str]  # axis_source values read as review ("revu", "relu"…)
 
 
-def _decided_axes(frame: pd.DataFrame, workshop: Workshop) -> _Decisions:
-    """A row marked `review` or `document` (any case) keeps its axis if the workshop has it and
-    the row's `axis_label`, when given, is that axis's label: a file of another workshop, or of
-    this one before its axes were renumbered, has the same ids for other axes."""
-    axes, labels = _cells(frame, "axis"), _cells(frame, "axis_label")
-    sources = [source.casefold() for source in _cells(frame, "axis_source")]
+def _decided_axes(
+    frame: pd.DataFrame, workshop: Workshop, text_column: str, *, without_source: str = ""
+) -> _Decisions:
+    """A row with a text marked decided (`_source_kind`: review or document) keeps its axis if
+    the workshop has it and the row's `axis_label`, when given, is a label of the workshop: a
+    file of another workshop has the same ids for other axes. An empty or missing `axis_source`
+    counts as `without_source` (in a file of labels, every row is a decision)."""
+    axes, labels, texts = _cells(frame, "axis"), _cells(frame, "axis_label"), _cells(frame, text_column)
+    sources = [_source_kind(cell) if cell else without_source for cell in _cells(frame, "axis_source")]
+    cells = [cell or without_source for cell in _cells(frame, "axis_source")]
+    conflicts = [_label_conflict(axis, label, workshop) for axis, label in zip(axes, labels, strict=True)]
     decided: list[str | None] = [None] * len(frame)
     unknown: dict[str, None] = {}
     mismatched: dict[tuple[str, str], None] = {}
-    undecided = 0
-    for row, (axis, label, source) in enumerate(zip(axes, labels, sources, strict=True)):
-        if source not in (REVIEW_SOURCE, DOCUMENT_SOURCE) or not axis:
+    others: dict[str, None] = {}
+    undecided = empty = stale = 0
+    for row, (axis, source, cell) in enumerate(zip(axes, sources, cells, strict=True)):
+        if source not in (REVIEW_SOURCE, DOCUMENT_SOURCE) or not texts[row]:
             continue
-        if axis not in workshop.axis_ids:
+        if source == REVIEW_SOURCE and cell.strip().casefold() != REVIEW_SOURCE:
+            others[cell.strip()] = None
+        conflict = conflicts[row]
+        if axis and axis not in workshop.axis_ids:
             unknown[axis] = None
-        elif label and not _same_label(label, workshop.axis_label(axis)):
-            mismatched[(axis, label)] = None
-        else:
+        elif conflict == "foreign":
+            mismatched[(axis, labels[row])] = None
+        elif axis:
             decided[row] = axis
+            stale += conflict == "stale"
             continue
         undecided += 1
-    return _Decisions(decided, list(unknown), list(mismatched), undecided)
+        empty += not axis
+    return _Decisions(
+        decided, sources, conflicts, list(unknown), list(mismatched), undecided, empty, stale, list(others)
+    )
+
+
+def _say_read_as(decisions: _Decisions, path: Path) -> None:
+    """Say how the file's own words were read: axis_source values taken for review, stale labels."""
+    if decisions.other_sources:
+        values = ", ".join(f"« {value} »" for value in decisions.other_sources[:5])
+        _say(f"Colonne axis_source de {path} : {values} lu(s) comme {REVIEW_SOURCE} (décision d'un analyste).")
+    if decisions.stale_labels:
+        _say(
+            f"{decisions.stale_labels} ligne(s) de {path} ont l'axis_label d'un autre axe de l'atelier : l'axe a été "
+            "changé sans son libellé ; c'est la colonne axis qui compte."
+        )
 
 
 def _say_undecided(decisions: _Decisions, workshop: Workshop, path: Path, what: str) -> None:
+    _say_read_as(decisions, path)
     if not decisions.undecided:
         return
     reasons = []
+    if decisions.empty:
+        reasons.append(f"{decisions.empty} sans axe")
     if decisions.unknown:
         reasons.append(f"axe(s) que l'atelier « {workshop.id} » n'a pas : {', '.join(decisions.unknown[:5])}")
     if decisions.mismatched:
         axis, label = decisions.mismatched[0]
         reasons.append(
-            f"libellé qui n'est pas celui de l'axe dans l'atelier « {workshop.id} » "
+            f"libellé qui n'est celui d'aucun axe de l'atelier « {workshop.id} » "
             f"(axe {axis} : « {label} » au lieu de « {workshop.axis_label(axis)} »)"
         )
+    hint = " Vérifiez --workshop." if decisions.unknown or decisions.mismatched else ""
     _say(
         f"Avertissement : {decisions.undecided} ligne(s) de {path} marquée(s) {REVIEW_SOURCE} ou {DOCUMENT_SOURCE} "
-        f"{what} : {' ; '.join(reasons)}. Vérifiez --workshop."
+        f"{what} : {' ; '.join(reasons)}.{hint}"
     )
 
 
@@ -391,45 +444,47 @@ class _Labels(NamedTuple):
 
 def _read_labels(path: Path, workshop: Workshop) -> _Labels:
     """The `text` and `axis` columns of a labelled CSV; with a `theme` column (as `ideas.csv`),
-    each text is read with its theme, as the pipeline reads ideas (`with_context`). With an
-    `axis_source` column (as `ideas.csv` / `ideas.xlsx` of a run), a row marked `model` is the
-    model's proposal, not a decision: it is left out (an analyst marks a reviewed row `review`).
-    A row whose `axis_label` is not its axis's label in the workshop (a file of another workshop)
-    is left out too."""
+    each text is read with its theme, as the pipeline reads ideas (`with_context`). Every row is a
+    decision but those `_decided_axes` leaves out: with an `axis_source` column (as `ideas.csv` /
+    `ideas.xlsx` of a run), a row marked `model` is the model's proposal (an analyst marks a
+    reviewed row `review`, or any word of theirs); a row whose axis the workshop lacks, or whose
+    `axis_label` is no label of the workshop (a file of another workshop), is left out and said."""
     from atelier.nlp.axis_data import with_context
 
     frame, _ = _read_table(path, "text", LABELS_COLUMNS_HINT)
     if "axis" not in frame.columns:
         columns = ", ".join(map(str, frame.columns))
         _fail(f"{path} : colonne « axis » absente (colonnes présentes : {columns}). {LABELS_COLUMNS_HINT}")
-    themes, axes, labels = _plain_cells(_cells(frame, "theme")), _cells(frame, "axis"), _cells(frame, "axis_label")
-    sources = [source.casefold() for source in _cells(frame, "axis_source")]
-    rows: list[tuple[str, str, str]] = []
-    mislabelled = 0
+    decisions = _decided_axes(frame, workshop, "text", without_source=REVIEW_SOURCE)
+    _say_read_as(decisions, path)
+    themes, axes = _plain_cells(_cells(frame, "theme")), _cells(frame, "axis")
+    texts: list[str] = []
+    kept_axes: list[str] = []
+    proposals = from_document = mislabelled = 0
     for position, text in enumerate(_plain_cells(_cells(frame, "text"))):
-        axis, label = axes[position], labels[position]
         if not text:
             continue
-        if label and axis in workshop.axis_ids and not _same_label(label, workshop.axis_label(axis)):
+        if decisions.sources[position] == MODEL_SOURCE:
+            proposals += 1
+        elif decisions.conflicts[position] == "foreign":
             mislabelled += 1
-            continue
-        rows.append((with_context(text, themes[position]), axis, sources[position]))
+        else:  # (an axis the workshop lacks is counted, and left out, by the command)
+            texts.append(with_context(text, themes[position]))
+            kept_axes.append(axes[position])
+            from_document += decisions.sources[position] == DOCUMENT_SOURCE and axes[position] in workshop.axis_ids
     if mislabelled:
         _say(
-            f"Avertissement : {mislabelled} ligne(s) de {path} laissée(s) de côté : leur axis_label n'est pas le "
-            f"libellé de leur axe dans l'atelier « {workshop.id} ». Vérifiez --workshop."
+            f"Avertissement : {mislabelled} ligne(s) de {path} laissée(s) de côté : leur axis_label n'est le "
+            f"libellé d'aucun axe de l'atelier « {workshop.id} ». Vérifiez --workshop."
         )
-    pairs = [(text, axis) for text, axis, source in rows if source != MODEL_SOURCE]
-    proposals = len(rows) - len(pairs)
-    from_document = sum(source == DOCUMENT_SOURCE and axis in workshop.axis_ids for _, axis, source in rows)
-    if not any(axis in workshop.axis_ids for _, axis in pairs):
+    if not any(axis in workshop.axis_ids for axis in kept_axes):
         if proposals:
             _fail(
                 f"{path} : ses {proposals} ligne(s) sont des propositions du modèle (axis_source = {MODEL_SOURCE}), "
                 f"pas des décisions ; mettez « {REVIEW_SOURCE} » dans la colonne axis_source des lignes relues."
             )
         _fail(f"{path} : aucune ligne n'a un axe de l'atelier « {workshop.id} » ({', '.join(workshop.axis_ids)}).")
-    return _Labels([t for t, _ in pairs], [a for _, a in pairs], proposals, from_document)
+    return _Labels(texts, kept_axes, proposals, from_document)
 
 
 def _proposals_note(labels: _Labels, path: Path, verb: str) -> None:
@@ -608,7 +663,7 @@ def classify(
     config = _load_workshop(workshop)
     _check_table_output(out)
     frame, from_excel = _read_table(input_csv, text_column)
-    decisions = _decided_axes(frame, config)
+    decisions = _decided_axes(frame, config, text_column)
     rows, records = _with_text(frame, text_column, input_csv, decisions.axes)
     _say_undecided(decisions, config, input_csv, f"classée(s) à nouveau par le modèle (axis_source = {MODEL_SOURCE})")
     kept = sum(record.stated_axis is not None for record in records)
@@ -632,11 +687,11 @@ def classify(
         _fail(str(error))
 
     size = len(frame)
-    # Who placed each row: as the file says for a kept axis (review or document), the model for
-    # the others; a blank row keeps what it had.
+    # Who placed each row: as the file says for a kept axis (review, in our word, or document),
+    # the model for the others; a blank row keeps what it had.
     sources = _cells(frame, "axis_source")
     for row in rows:
-        sources[row] = sources[row].casefold() if decisions.axes[row] is not None else MODEL_SOURCE
+        sources[row] = decisions.sources[row] if decisions.axes[row] is not None else MODEL_SOURCE
     columns: dict[str, list[object]] = {
         "axis": [""] * size,
         "axis_label": [""] * size,
