@@ -157,7 +157,10 @@ def test_near_identical_without_spacy(first, second):
             "Comment prévenir convenablement les risques liés à une alimentation déséquilibrée ?",
             "Comment prévenir convenablement les risques naturels, industriels et technologiques ?",
         ),
-        ("Organiser des rencontres entre les habitants et les élus", "Organiser des rencontres entre les habitants et les commerçants"),
+        (
+            "Organiser des rencontres entre les habitants et les élus",
+            "Organiser des rencontres entre les habitants et les commerçants",
+        ),
         ("Développer des jardins partagés à Balma", "Développer des jardins partagés à Colomiers"),  # a name replaced
         ("Former les agents", "Fermer les agents"),  # one letter in a short word is another word
         # Merged before: opposite positions ("pour" a stop word, "moins" a word the other text lacks),
@@ -707,3 +710,90 @@ def test_settings_are_validated_and_read_from_configuration():
     assert compare_texts("Réviser le PLU de la commune", "Réviser le plan local d'urbanisme de la commune", settings)[0] == "near"
     with pytest.raises(ValueError, match="unknown"):
         DedupSettings.from_mapping({"treshold": 3})
+
+
+def test_the_canonical_one_says_the_most_in_the_cleanest_words(french_nlp):
+    # The longest wording was shown, framing, typos, votes and all.
+    texts = [
+        "Proposition : créer des jardins partagés dans les quartiers (prioritaire)",
+        "Créer des jardins partagés dans les quartiers",
+        "creer des jardins partages dans les quartiers svp",
+        "Créer des jardins partagés dans les quartierss",
+        "Créer des jardins partagés dans les quartiers (3 votes)",
+        "Créer des jardins partagés dans les quartiers",
+    ]
+    result = deduplicate_contributions([contribution(i, text) for i, text in enumerate(texts)], nlp=french_nlp)
+    assert len({c.cluster_id for c in result}) == 1
+    assert [c.canonical for c in result] == [False, True, False, False, False, False]
+    assert summarize_clusters(result)[0].canonical_text == texts[1]
+    # Of wordings alike, the one written in full.
+    short, full = "Lutter contre leurs conséquence", "Lutter contre leurs conséquences"
+    result = deduplicate_contributions([contribution(0, short), contribution(1, full)], nlp=french_nlp)
+    assert [c.canonical for c in result] == [False, True]
+
+
+def test_a_list_item_number_is_not_part_of_the_idea():
+    # "2. Créer…" was apart from "Créer…" and merged with "… dans les 2 quartiers".
+    texts = [
+        "Créer des jardins partagés dans les quartiers",
+        "1) Créer des jardins partagés dans les quartiers",
+        "2. Créer des jardins partagés dans les quartiers",
+        "N°3 Créer des jardins partagés dans les quartiers",
+        "Créer des jardins partagés dans les 2 quartiers",
+        "2030 : atteindre la neutralité carbone",
+        "2050 : atteindre la neutralité carbone",
+    ]
+    labels = cluster_texts(texts)
+    assert labels[0] == labels[1] == labels[2] == labels[3]
+    assert len({labels[0], labels[4], labels[5], labels[6]}) == 4
+
+
+@pytest.mark.parametrize(
+    ("doing", "lessening"),
+    [
+        ("Densifier l'habitat autour des gares", "Limiter la densification de l'habitat autour des gares"),
+        (
+            "Développer les zones commerciales en périphérie",
+            "Stopper le développement des zones commerciales en périphérie",
+        ),
+        ("Construire des parkings en centre-ville", "Arrêter la construction de parkings en centre-ville"),
+        ("Artificialiser les terres agricoles", "Freiner l'artificialisation des terres agricoles"),
+        (
+            "Augmenter les loyers des logements sociaux rénovés",
+            "Éviter l'augmentation des loyers des logements sociaux rénovés",
+        ),
+    ],
+)
+def test_an_idea_and_one_lessening_it_are_two_ideas(french_nlp, doing, lessening):
+    assert compare_texts(doing, lessening, nlp=french_nlp)[0] is None
+
+
+def test_lessening_the_same_thing_in_other_words_is_one_idea(french_nlp):
+    # (The rule above must not part the ones going the same way.)
+    pairs = [
+        ("Limiter la vitesse des voitures en ville", "Limitation de la vitesse des voitures en ville"),
+        (
+            "Réduire la consommation d'énergie des bâtiments publics",
+            "Diminuer la consommation d'énergie des bâtiments publics",
+        ),
+    ]
+    for first, second in pairs:
+        assert compare_texts(first, second, nlp=french_nlp)[0] is not None, (first, second)
+
+
+@pytest.mark.parametrize(
+    ("short", "spelt_out"),
+    [
+        (
+            "Intégrer des objectifs de biodiversité dans le PLU",
+            "Intégrer des objectifs de biodiversité dans le plan local d'urbanisme",
+        ),
+        ("Soutenir l'IAE dans les quartiers", "Soutenir l'insertion par l'activité économique dans les quartiers"),
+        (
+            "Installer des bornes de recharge pour les VE",
+            "Installer des bornes de recharge pour les véhicules électriques",
+        ),
+    ],
+)
+def test_public_policy_acronyms_are_their_spelt_out_words(short, spelt_out):
+    assert compare_texts(short, spelt_out)[0] is not None

@@ -12,7 +12,8 @@ The work is split by concept:
   `summarize_clusters`, `cluster_texts`, `similar_pairs`, `compare_texts`).
 
 Clusters are stars, so ideas never chain: texts are taken longest first; each text not yet placed
-founds a cluster (its wording is the canonical one, the most complete) and takes in the texts
+founds a cluster (its wording the most complete: the one the cluster's id is hashed from; the
+one shown, `canonical`, is the member saying the most in the cleanest words) and takes in the texts
 verified similar to *it* that are also compatible with every member already in (sharing at
 least `member_overlap` of the lighter one's content, without a word replaced as the paraphrase
 level forbids): two different ideas that one long text both contains do not end up together.
@@ -202,6 +203,36 @@ def star_clusters(
     return clusters
 
 
+def _canonical_member(leader: int, members: Sequence[int], prepared: _Prepared, texts: Sequence[str]) -> int:
+    """The member whose wording a reader is shown. Of those saying the most (content words outside
+    asides: "Proposition :", "(prioritaire)", "(3 votes)" or "svp" say nothing), one written as a
+    sentence, then the wording most members share, then one with the fewest words unknown to the
+    language (typos), then one with its accents, then the one whose content words are written in
+    full ("conséquences" rather than "conséquence"), then the shortest, then the founder."""
+    if len(members) == 1:
+        return leader
+    units, unit_of = prepared.units, prepared.unit_of
+    shared = Counter(unit_of[item] for item in members)
+
+    def preference(item: int) -> tuple[float, int, int, int, int, int, int, bool, int]:
+        unit = units[unit_of[item]]
+        core = [stem for stem in unit.weights if stem not in unit.aside]
+        text = texts[item].strip()
+        return (
+            -round(sum(unit.weights[stem] for stem in core), 6),
+            _unpresentable(text),
+            -shared[unit_of[item]],
+            len(unit.names),
+            -sum(not character.isascii() and character.isalpha() for character in text),
+            -sum(len(unit.surfaces[stem]) for stem in core),
+            len(text),
+            item != leader,
+            item,
+        )
+
+    return min(members, key=preference)
+
+
 def _unpresentable(text: str) -> int:
     """0 for a text written as a sentence (a capital first, not all in capitals); more for one
     that is not (lowercase start, shouting)."""
@@ -271,8 +302,7 @@ def deduplicate_contributions(
     """Copies with `cluster_id` and `canonical` set, same order.
 
     Without `nlp` only the exact and near-identical levels run. The canonical member is the
-    longest wording (among identical ones, one written as a sentence, then the first in input
-    order). An objective and one of its
+    wording that says the most, written most cleanly (`_canonical_member`). An objective and one of its
     own actions (an action whose `objective` is the objective's text) are never put together.
     Records that already carry a `cluster_id` (an earlier run's) keep it where they can: each
     earlier id goes to the cluster holding most of its records (see `_cluster_ids`).
@@ -288,7 +318,7 @@ def deduplicate_contributions(
     cluster_of: list[str] = [""] * len(contributions)
     canonical = [False] * len(contributions)
     for (leader, members), cluster_id in zip(founded, ids, strict=True):
-        canonical[leader] = True
+        canonical[_canonical_member(leader, members, prepared, texts)] = True
         for item in members:
             cluster_of[item] = cluster_id
     return [

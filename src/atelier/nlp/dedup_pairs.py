@@ -215,6 +215,8 @@ def _apart(first: TextUnit, second: TextUnit, settings: DedupSettings) -> bool:
         (settings.require_same_numbers and first.numbers != second.numbers)
         or first.negated != second.negated
         or (first.directions != second.directions and _opposed(first.directions, second.directions))
+        or (bool(first.lessened) and _undoes(first, second))
+        or (bool(second.lessened) and _undoes(second, first))
         or not first.total
         or not second.total
     )
@@ -230,6 +232,18 @@ def _opposed(first: frozenset[str], second: frozenset[str]) -> bool:
         if ways != {direction[0] for direction in second if direction[1:] == axis}:
             return True
     return False
+
+
+def _undoes(first: TextUnit, second: TextUnit) -> bool:
+    """Whether `first` lessens what `second` sets out to do: "Limiter la densification de
+    l'habitat" / "Densifier l'habitat", "Stopper le développement des zones commerciales" /
+    "Développer les zones commerciales" (`second` going no way on quantity, and its first word, a
+    verb, being of the family of the word `first` lessens)."""
+    return (
+        bool(second.action)
+        and not any(direction.endswith("quantite") for direction in second.directions)
+        and any(second.action == stem or is_derived(second.action, stem) for stem in first.lessened)
+    )
 
 
 def pair_level(

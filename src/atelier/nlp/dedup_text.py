@@ -57,6 +57,11 @@ _MONEY_UNITS = {
 }  # fmt: skip  (powers of ten)
 _MONEY_SCALES = ((9, "md"), (6, "m"), (3, "k"))
 _ASIDE = re.compile(r"\([^()]*\)")
+# The number or letter of a list item ("1) ", "2. ", "3/ ", "(4) ", "a) ", "N°5 "): not the idea's.
+_LIST_MARKER = re.compile(
+    r"\s*(?:\(?\d{1,3}\s*°?\s*[.)/]|\(?[a-zA-Z]\)|[nN]°\s*\d{1,3}\s*[.):/-]?)\s+(?=\S)"
+)
+_LIST_MARKER_STARTS = frozenset("0123456789( \tnN")
 # "pluri-disciplinaire", "éco-rénovation", "socio-économique": one word, as when written joined.
 _PREFIX = re.compile(
     r"pluri|multi|inter|intra|co|[eé]co|auto|anti|socio|bio|micro|macro|n[eé]o|semi|trans|extra|ultra|"
@@ -101,7 +106,8 @@ _DIRECTIONS: dict[str, str] = {
     ),
     **dict.fromkeys(
         """reduire reduction reductions diminuer diminution diminutions baisser baisse baisses limiter
-        limitation limitations restreindre restriction restrictions moinsde""".split(),
+        limitation limitations restreindre restriction restrictions moinsde stopper freiner eviter
+        empecher arreter interdire interdiction interdictions supprimer suppression suppressions""".split(),
         "-quantite",
     ),
     **dict.fromkeys("ouvrir ouverture ouvertures".split(), "+ouverture"),
@@ -109,6 +115,8 @@ _DIRECTIONS: dict[str, str] = {
     "superlatifplus": "+superlatif",
     "superlatifmoins": "-superlatif",
 }
+_LESS = "-quantite"
+_INFINITIVE_ENDINGS = ("er", "ir", "re")
 # "plus de"/"moins d'" and "les plus"/"le moins", written as one word of `_DIRECTIONS`.
 _QUANTITY = re.compile(r"\b(plus|moins)\s+(?:de\b|des\b|du\b|d['’])\s*", re.IGNORECASE)
 _SUPERLATIVE = re.compile(r"\b(le|la|les|l['’])\s*(plus|moins)\b", re.IGNORECASE)
@@ -121,6 +129,7 @@ FRAME_WORDS: frozenset[str] = frozenset(
     """
     proposition propositions proposons proposer propose proposee priorite prioritaire prioritaires
     urgent urgente important importante necessaire necessite falloir devrait pourrait souhaite souhaitable
+    svp stp
     """.split()
 )
 # Generic words that say little about which idea it is (weigh `weak_word_weight`).
@@ -161,6 +170,8 @@ class TextUnit:
     # abbreviation stem -> the content stems it spells out, for the abbreviations of the text
     spelled: dict[str, frozenset[str]] = field(default_factory=dict)
     directions: frozenset[str] = frozenset()  # stems of `_DIRECTIONS` ("+quantite", "-ouverture")
+    lessened: frozenset[str] = frozenset()  # the content stem after each word of less ("Limiter la densification")
+    action: str = ""  # the stem of the first content word when it is an infinitive ("Densifier…")
     nominal: dict[str, str] = field(default_factory=dict)  # stem -> "ement" or "ation", for such nouns
 
 
@@ -299,6 +310,8 @@ class TextAnalyzer:
         contents: list[list[_Word]] = []
         findall, folded = WORD_PATTERN.findall, self._folded.__getitem__
         for text in texts:
+            if text[:1] in _LIST_MARKER_STARTS or text[1:2] == ")":
+                text = without_list_marker(text)
             raws = findall(text)
             try:
                 key = " ".join(map(folded, raws))
@@ -382,6 +395,13 @@ class TextAnalyzer:
         )
         if not self._directing.isdisjoint(raws):
             unit.directions = frozenset(stem for stem in weights if stem[0] in "+-")
+            unit.lessened = frozenset(
+                after.stem
+                for before, after in zip(content, content[1:])
+                if before.stem == _LESS and after.stem[0] != "-"
+            )
+        if content and content[0].folded.endswith(_INFINITIVE_ENDINGS) and content[0].stem[0] not in "+-":
+            unit.action = content[0].stem
         if not self._nominal.isdisjoint(raws):
             unit.nominal = {info.stem: info.nominal for info in content if info.nominal}
         # (An abbreviation that spells words out is among the abbreviating words.)
@@ -532,9 +552,16 @@ class _WordVectors:
         return result
 
 
+def without_list_marker(text: str) -> str:
+    """The text without the number or letter of a list item it starts with ("1) Créer…")."""
+    return _LIST_MARKER.sub("", text, count=1) if _LIST_MARKER.match(text) else text
+
+
 def exact_key(text: str) -> str:
     """The key of a text (`TextUnit.key`): its folded words, with the signs that tell amounts apart
-    ("10 %" / "10 €"); for a text without any word ("👍", "?"), the text itself."""
+    ("10 %" / "10 €"), without a list item's number; for a text without any word ("👍", "?"), the
+    text itself."""
+    text = without_list_marker(text)
     tokens = WORD_PATTERN.findall(text)
     if not tokens:
         return "\x00" + " ".join(text.split())
