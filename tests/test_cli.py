@@ -597,6 +597,29 @@ def test_train_replaces_no_model_when_none_of_its_reports_is_read(runner, tmp_pa
     assert {path: path.read_bytes() for path in (tmp_path / "models").rglob("*") if path.is_file()} == saved
 
 
+def test_a_saved_model_older_than_the_workshop_file_says_so(runner, tmp_path):
+    # A consultant adds a keyword after `atelier train`: the saved model was used without a word.
+    (tmp_path / "mobilites.yaml").write_text(USER_WORKSHOP, encoding="utf-8")
+    assert runner.invoke(app, ["train", "--no-cv", "--workshop", "mobilites.yaml"]).exit_code == 0
+    pd.DataFrame({"text": ["Plus d'arceaux près de la gare"]}).to_csv(tmp_path / "idees.csv", index=False)
+    command = ["classify", "idees.csv", "--workshop", "mobilites.yaml", "--out", "o.csv"]
+    same = runner.invoke(app, command)
+    assert same.exit_code == 0 and "ont changé" not in same.stderr, same.output
+    edited = USER_WORKSHOP.replace('"arceaux"]', '"arceaux", "trottinette"]')
+    (tmp_path / "mobilites.yaml").write_text(edited, encoding="utf-8")
+    result = runner.invoke(app, command)
+    assert result.exit_code == 0, result.output
+    assert (
+        "Les descriptions, mots-clés ou exemples des axes de mobilites.yaml ont changé depuis l'entraînement du "
+        "modèle enregistré dans models/mobilites"
+    ) in result.stderr
+    assert "jusqu'au prochain « atelier train »" in result.stderr
+    version = load_axis_model(tmp_path / "models" / "mobilites").version
+    assert f"avec le modèle {version}" in result.stdout  # still the saved one: it holds the decisions
+    assert runner.invoke(app, ["train", "--no-cv", "--workshop", "mobilites.yaml"]).exit_code == 0
+    assert "ont changé" not in runner.invoke(app, command).stderr
+
+
 def test_train_saves_a_model_that_classify_then_uses(runner, ideas_csv, tmp_path):
     (tmp_path / "data" / "raw").mkdir(parents=True)  # no report: the workshop's own examples only
     result = runner.invoke(app, ["train", "--models", "modeles"])

@@ -113,7 +113,9 @@ def load_axis_model(directory: str | Path) -> AxisModel:
 
 
 def load_saved_model(workshop: Workshop, models_dir: Path | None = None) -> tuple[AxisModel | None, str]:
-    """The saved model of this workshop if there is one that fits it, else (None, French reason or "")."""
+    """The saved model of this workshop if there is one that fits it, else None; and a French
+    note: why it was set aside, or that the workshop file changed since it was trained ("" if
+    neither)."""
     directory = model_directory(workshop, models_dir)
     if not directory.is_dir():
         return None, ""
@@ -127,6 +129,15 @@ def load_saved_model(workshop: Workshop, models_dir: Path | None = None) -> tupl
         return None, (
             f"Le modèle enregistré dans {directory} ne correspond pas aux axes de l'atelier « {workshop.id} » : "
             "modèle entraîné à la volée à la place (relancez « atelier train »)."
+        )
+    trained_on = model.card.get("workshop_axes_sha256")
+    if trained_on is not None and trained_on != workshop.axes_sha256:
+        created = str(model.card.get("created_at", ""))[:10] or "?"
+        source = workshop.source or f"l'atelier « {workshop.id} »"
+        return model, (
+            f"Les descriptions, mots-clés ou exemples des axes de {source} ont changé depuis l'entraînement "
+            f"du modèle enregistré dans {directory} (le {created}) : le modèle les ignore jusqu'au prochain "
+            "« atelier train »."
         )
     return model, ""
 
@@ -159,5 +170,5 @@ def choose_model(
     """The saved model of the workshop if usable, else one trained now on `contributions`."""
     model, note = load_saved_model(workshop, models_dir)
     if model is not None:
-        return ModelChoice(model=model, origin="saved", directory=model_directory(workshop, models_dir))
+        return ModelChoice(model=model, origin="saved", directory=model_directory(workshop, models_dir), note=note)
     return ModelChoice(model=train_model(workshop, contributions, nlp), origin="trained", note=note)

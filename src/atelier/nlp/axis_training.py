@@ -330,6 +330,7 @@ def train_axis_model(
         "workshop_title": workshop.title,
         "classes": [str(label) for label in pipeline.classes_],
         "axis_labels": {axis.id: axis.label for axis in workshop.axes},
+        "workshop_axes_sha256": workshop.axes_sha256,
         "out_of_scope_axis": workshop.out_of_scope_axis,
         "training_data_sha256": digest,
         "n_examples": len(labels),

@@ -12,6 +12,8 @@ The `settings:` block holds the thresholds of classification (`WorkshopSettings`
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field, fields
 from importlib import resources
@@ -126,6 +128,13 @@ class Workshop:
 
     def axis_label(self, axis_id: str) -> str:
         return self.axis(axis_id).label
+
+    @property
+    def axes_sha256(self) -> str:
+        """A digest of what a model learns of the workshop file: its axes, their descriptions,
+        keywords and examples (a saved model that predates a change of them does not know it)."""
+        content = json.dumps([dataclasses.asdict(axis) for axis in self.axes], ensure_ascii=False, sort_keys=True)
+        return hashlib.sha256(content.encode("utf-8")).hexdigest()
 
 
 def bundled_workshops() -> list[str]:
