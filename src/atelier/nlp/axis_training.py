@@ -170,20 +170,26 @@ def self_train(
 
 
 def calibrate_pipeline(template: Pipeline, pipeline: Pipeline, combined: _TrainingData, settings: ClassifierSettings) -> dict[str, Any]:
-    """Temperature from cross-validated scores of the labelled ideas (the YAML's pseudo-examples
-    when there are none); folds grouped by near-duplicate text."""
+    """Temperature from cross-validated scores of the labelled ideas, folds grouped by
+    near-duplicate text; a prior when an axis has too few of them (`calibration_min_per_axis`)."""
     labelled = np.flatnonzero(combined.sources == SOURCE_LABELLED)
-    if len(set(combined.labels[labelled].tolist())) >= 2 and len(labelled) >= 10:
+    per_axis = Counter(combined.labels[labelled].tolist())
+    if len(per_axis) >= 2 and min(per_axis.values()) >= settings.calibration_min_per_axis:
         held = labelled
     else:
         # Without labelled ideas nothing held out resembles real ideas (the YAML repeats itself:
         # keywords are words of the description), so the temperature is a prior, set where the
-        # calibration error was lowest with Atelier 6's YAML alone predicting its actions.
+        # calibration error was lowest with Atelier 6's YAML alone predicting its actions. A few
+        # labelled ideas per axis are too few folds of too small models to say more.
         pipeline.named_steps["classifier"].temperature_ = settings.cold_start_temperature
+        reason = (
+            "aucune idée étiquetée" if not len(labelled)
+            else f"moins de {settings.calibration_min_per_axis} idées étiquetées dans un axe"
+        )
         return {
             "method": "prior",
             "temperature": settings.cold_start_temperature,
-            "reason": "aucune idée étiquetée : température a priori",
+            "reason": f"{reason} : température a priori",
         }
     counts = Counter(combined.labels[held].tolist())
     folds = min(settings.calibration_folds, min(counts.values()), len(set(combined.groups[held].tolist())))
