@@ -360,7 +360,8 @@ def test_a_few_decisions_per_axis_keep_the_prior_temperature(atelier6, french_nl
     ]
     model = train_axis_model(atelier6, *training_set(atelier6, contributions), french_nlp)
     calibration = model.card["calibration"]
-    assert calibration["method"] == "prior" and calibration["temperature"] == ClassifierSettings().cold_start_temperature
+    assert calibration["method"] == "prior"
+    assert calibration["temperature"] == ClassifierSettings().cold_start_temperature
     assert calibration["reason"] == "moins de 5 idées étiquetées dans un axe : température a priori"
     assert model.card["n_training_texts"]["labelled"] == len(contributions) >= 10
 
