@@ -447,16 +447,41 @@ def test_earlier_ids_stay_when_a_new_document_brings_a_longer_wording():
     assert kept[0].canonical  # the longest wording is the canonical one all the same
 
 
-def test_an_earlier_id_goes_to_the_larger_part_of_a_split_cluster():
-    items = [contribution(i, text) for i, text in enumerate(
-        ["Développer des jardins partagés", "Développer les jardins partagés", "Développer des jardins familiaux"]
-    )]  # fmt: skip
-    # An earlier run (other settings, or an analyst's grouping) put all three in one cluster.
-    earlier = [dataclasses.replace(item, cluster_id="c-ancien") for item in items]
-    result = deduplicate_contributions(earlier)
-    assert [c.cluster_id for c in result][:2] == ["c-ancien", "c-ancien"]
-    assert result[2].cluster_id not in ("c-ancien", "")
-    assert [c.cluster_id for c in deduplicate_contributions(earlier[::-1])] == [c.cluster_id for c in result[::-1]]
+def test_the_groups_a_file_carries_stay_as_the_analyst_made_them():
+    # An analyst's corrections of cluster_id were undone at the next dedup: a row moved out of a
+    # false merge went back, rows given one id were split again (their id to the larger part).
+    texts = [
+        "Développer des jardins partagés",
+        "Développer les jardins partagés",
+        "Développer des jardins familiaux",
+        "Densifier l'habitat autour des gares",
+        "Densification de l'habitat autour des gares",
+    ]
+    items = [contribution(i, text) for i, text in enumerate(texts)]
+    ids = ["c-jardins", "c-jardins", "c-jardins", "c-gares", "manuel-1"]  # merged by hand, split by hand
+    earlier = [dataclasses.replace(item, cluster_id=cluster) for item, cluster in zip(items, ids, strict=True)]
+    assert [c.cluster_id for c in deduplicate_contributions(earlier)] == ids
+    assert [c.cluster_id for c in deduplicate_contributions(earlier[::-1])] == ids[::-1]
+    # New rows join the group of their duplicates; the others found groups of their own.
+    new = [
+        contribution(5, "Développer les jardins familiaux", document="b.pdf"),
+        contribution(6, "densification de l'habitat autour des gares !", document="b.pdf"),
+        contribution(7, "Rénover les écoles du quartier", document="b.pdf"),
+    ]
+    result = deduplicate_contributions([*earlier, *new])
+    assert [c.cluster_id for c in result][:5] == ids
+    assert result[5].cluster_id == "c-jardins"
+    assert result[6].cluster_id == "manuel-1"
+    assert result[7].cluster_id.startswith("c-") and result[7].cluster_id not in ids
+    assert sum(c.canonical for c in result) == 4
+
+
+def test_a_new_action_does_not_join_the_group_of_its_own_objective():
+    objective = "Lutter contre la précarité énergétique des ménages"
+    earlier = [contribution(0, objective, kind="objective", cluster_id="c-objectif")]
+    action = contribution(1, objective + ".", kind="action", objective=objective)
+    result = deduplicate_contributions([*earlier, action])
+    assert result[0].cluster_id == "c-objectif" and result[1].cluster_id != "c-objectif"
 
 
 def test_an_objective_is_never_merged_with_its_own_action():

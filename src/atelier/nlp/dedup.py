@@ -21,9 +21,11 @@ Whatever the level, an objective is never put with one of its own actions (an ac
 `objective` is the objective's text).
 Cluster ids hash the founder's folded wording: the same inputs give the same ids, in any order,
 and adding documents keeps the id of every existing cluster unless a new text becomes its
-longest wording. Records that carry the ids of an earlier run keep them even then: fed the
-earlier output with the new documents (`atelier dedup` on a file with a `cluster_id` column,
-`atelier run` into the folder of its last run), no existing cluster is renumbered.
+longest wording. Records that carry the ids of an earlier run keep them even then, and keep
+their groups as they are (an analyst's corrections included): fed the earlier output with the
+new documents (`atelier dedup` on a file with a `cluster_id` column, `atelier run` into the
+folder of its last run), no existing cluster is renumbered, split or merged; the new records
+join the groups of their duplicates or found their own.
 """
 
 from __future__ import annotations
@@ -304,8 +306,8 @@ def deduplicate_contributions(
     Without `nlp` only the exact and near-identical levels run. The canonical member is the
     wording that says the most, written most cleanly (`_canonical_member`). An objective and one of its
     own actions (an action whose `objective` is the objective's text) are never put together.
-    Records that already carry a `cluster_id` (an earlier run's) keep it where they can: each
-    earlier id goes to the cluster holding most of its records (see `_cluster_ids`).
+    Records that already carry a `cluster_id` (an earlier run's, or an analyst's) keep it and
+    their groups (`_keeping_earlier_groups`).
     """
     settings = settings or DedupSettings()
     texts = [item.text for item in contributions]
@@ -314,6 +316,8 @@ def deduplicate_contributions(
     paraphrase = nlp is not None and settings.paraphrase
     kinds = [item.kind for item in contributions]
     founded = star_clusters(prepared, objectives, settings, paraphrase, kinds, texts)
+    if any(item.cluster_id for item in contributions):
+        founded = _keeping_earlier_groups(founded, prepared, contributions, objectives)
     ids = _cluster_ids(founded, prepared, contributions, objectives)
     cluster_of: list[str] = [""] * len(contributions)
     canonical = [False] * len(contributions)
@@ -325,6 +329,60 @@ def deduplicate_contributions(
         dataclasses.replace(item, cluster_id=cluster_of[index], canonical=canonical[index])
         for index, item in enumerate(contributions)
     ]
+
+
+def _keeping_earlier_groups(
+    founded: Sequence[tuple[int, list[int]]],
+    prepared: _Prepared,
+    contributions: Sequence[Contribution],
+    objectives: Sequence[str],
+) -> list[tuple[int, list[int]]]:
+    """The clusters when records carry an earlier `cluster_id` (an earlier run's, or an analyst's
+    grouping): the records of one earlier id stay together and apart from the others, as the file
+    has them. A record without one joins the earlier group of its very wording, else the one most
+    of its own cluster (`founded`) belongs to, unless that group holds its objective (or, for an
+    objective, one of its own actions); the others keep the clusters they found among themselves.
+    Leaders: the longest wording of each (ties: folded wording, then input order)."""
+    units, unit_of = prepared.units, prepared.unit_of
+    groups: dict[str, list[int]] = defaultdict(list)
+    for item, record in enumerate(contributions):
+        if record.cluster_id:
+            groups[record.cluster_id].append(item)
+    texts_inside = {key: {units[unit_of[item]].key for item in items} for key, items in groups.items()}
+    objectives_inside = {key: {objectives[item] for item in items} - {""} for key, items in groups.items()}
+    new_clusters: list[list[int]] = []
+    for _, members in founded:
+        claims = Counter(contributions[item].cluster_id for item in members if contributions[item].cluster_id)
+        worded: dict[int, set[str]] = defaultdict(set)  # unit -> earlier ids of its wording in this cluster
+        for item in members:
+            if contributions[item].cluster_id:
+                worded[unit_of[item]].add(contributions[item].cluster_id)
+        left: list[int] = []
+        for item in members:
+            if contributions[item].cluster_id:
+                continue
+            own_text = units[unit_of[item]].key
+            same_wording = worded[unit_of[item]]
+            home = next(
+                (
+                    key for key in sorted(claims, key=lambda key: (key not in same_wording, -claims[key], key))
+                    if objectives[item] not in texts_inside[key]
+                    and (contributions[item].kind != "objective" or own_text not in objectives_inside[key])
+                ),
+                None,
+            )  # fmt: skip
+            if home is None:
+                left.append(item)
+            else:
+                groups[home].append(item)
+        if left:
+            new_clusters.append(left)
+    result = []
+    for items in [*groups.values(), *new_clusters]:
+        items.sort()
+        leader = min(items, key=lambda item: (-units[unit_of[item]].length, units[unit_of[item]].key, item))
+        result.append((leader, items))
+    return result
 
 
 def _cluster_ids(
