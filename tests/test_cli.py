@@ -7,6 +7,7 @@ and `data/processed` never touch the repository.
 from __future__ import annotations
 
 import codecs
+import datetime
 import json
 import re
 import shutil
@@ -390,6 +391,28 @@ def test_dedup_reads_an_excel_workbook(runner, tmp_path):
     assert out["votes"].tolist() == ["3", "1", "12"]
     clusters = out["cluster_id"].tolist()
     assert clusters[0] == clusters[1] != clusters[2]
+
+
+def test_dates_of_a_workbook_read_as_dates_and_cut_cells_are_said(runner, tmp_path):
+    # A date cell came out as "2025-03-02 00:00:00"; a text longer than an Excel cell was cut
+    # in the written workbook without a word.
+    sheet = openpyxl.Workbook()
+    sheet.active.append(["texte", "date"])
+    sheet.active.append(["Créer des jardins partagés", datetime.datetime(2025, 3, 2)])
+    sheet.active.append(["Réunion publique le soir", datetime.datetime(2025, 3, 2, 18, 30)])
+    sheet.active.append(["Un témoignage", datetime.date(2025, 3, 9)])
+    sheet.save(tmp_path / "consultation.xlsx")
+    command = ["dedup", "consultation.xlsx", "--text-column", "texte", "--out", "groupes.csv"]
+    result = runner.invoke(app, command)
+    assert result.exit_code == 0, result.output
+    assert read(tmp_path / "groupes.csv")["date"].tolist() == ["2025-03-02", "2025-03-02 18:30", "2025-03-09"]
+    pd.DataFrame({"texte": ["Un témoignage très long. " * 1400, "Court"]}).to_csv(tmp_path / "longs.csv", index=False)
+    result = runner.invoke(app, ["dedup", "longs.csv", "--text-column", "texte", "--out", "groupes.csv"])
+    assert "coupée" not in result.stderr
+    result = runner.invoke(app, ["dedup", "longs.csv", "--text-column", "texte", "--out", "groupes.xlsx"])
+    assert result.exit_code == 0, result.output
+    assert "1 cellule(s) de plus de 32767 caractères (la limite d'Excel) coupée(s) dans groupes.xlsx" in result.stderr
+    assert "--out groupes.csv" in result.stderr
 
 
 def test_workbooks_that_are_not_or_too_big_are_refused(runner, tmp_path, monkeypatch):

@@ -343,11 +343,25 @@ def _write_table(frame: pd.DataFrame, path: Path, from_excel: bool) -> None:
     """A CSV file, or an Excel workbook of one sheet when `path` ends with .xlsx. The CSV is the
     dataset's (UTF-8, commas): for a CSV that came from Excel, the workbook is suggested, which
     a French Excel opens in columns with its accents."""
-    from atelier.flows.outputs import IDEAS_SHEET, WorkbookTooLarge, write_csv, write_workbook
+    from atelier.flows.outputs import (
+        EXCEL_MAX_CELL_CHARACTERS,
+        IDEAS_SHEET,
+        WorkbookTooLarge,
+        cells_cut_in_workbook,
+        write_csv,
+        write_workbook,
+    )
 
     try:
         if path.suffix.lower() == ".xlsx":
             write_workbook({IDEAS_SHEET: frame}, path)
+            cut = cells_cut_in_workbook(frame)
+            if cut:
+                _say(
+                    f"Avertissement : {cut} cellule(s) de plus de {EXCEL_MAX_CELL_CHARACTERS} caractères (la limite "
+                    f"d'Excel) coupée(s) dans {path}, terminée(s) par « … » ; un CSV les garde entières : "
+                    f"--out {path.with_suffix('.csv')}"
+                )
         else:
             write_csv(frame, path)
             if from_excel:

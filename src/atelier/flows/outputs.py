@@ -298,6 +298,15 @@ def write_workbook(sheets: Mapping[str, pd.DataFrame], path: Path, max_rows: int
     return path
 
 
+def cells_cut_in_workbook(frame: pd.DataFrame) -> int:
+    """How many texts of `frame` a workbook cannot hold whole (`write_workbook` cuts them)."""
+    return sum(
+        isinstance(value, str) and len(value) > EXCEL_MAX_CELL_CHARACTERS
+        for column in frame.columns
+        for value in frame[column].tolist()
+    )
+
+
 def _cell(value: Any) -> Any:
     """A table value as xlsxwriter writes it: Python scalars, None for a missing value."""
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):

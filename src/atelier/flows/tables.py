@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime
 import io
 import zipfile
 from dataclasses import dataclass
@@ -226,6 +227,19 @@ def _read_workbook(path: Path) -> pd.DataFrame:
             f"{path} : classeur trop gros une fois décompressé ({unpacked // (1024 * 1024)} Mo, limite {limit} Mo)."
         )
     try:
-        return pd.read_excel(path, sheet_name=0, dtype=str, keep_default_na=False, engine="openpyxl")
+        frame = pd.read_excel(path, sheet_name=0, dtype=object, keep_default_na=False, engine="openpyxl")
     except Exception as error:  # noqa: BLE001 - a malformed workbook fails in openpyxl in many ways
         raise TableError(f"{path} : classeur Excel illisible ({type(error).__name__}).") from error
+    return frame.map(_cell_text).astype(object)
+
+
+def _cell_text(value: object) -> str:
+    """A workbook cell as text: a date as written in ISO ("2025-03-02", with its time when it has
+    one), not as Python prints a datetime ("2025-03-02 00:00:00")."""
+    if isinstance(value, datetime.datetime):
+        if value.time() == datetime.time():
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="minutes" if not value.second else "seconds")
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    return str(value)
