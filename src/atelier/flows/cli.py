@@ -189,7 +189,7 @@ def _decided_axes(
     the workshop has it and the row's `axis_label`, when given, is a label of the workshop: a
     file of another workshop has the same ids for other axes. An empty or missing `axis_source`
     counts as `without_source` (in a file of labels, every row is a decision)."""
-    axes, labels, texts = _cells(frame, "axis"), _cells(frame, "axis_label"), _cells(frame, text_column)
+    axes, labels, texts = _cells(frame, "axis"), _cells(frame, "axis_label"), _plain_cells(_cells(frame, text_column))
     sources = [_source_kind(cell) if cell else without_source for cell in _cells(frame, "axis_source")]
     cells = [cell or without_source for cell in _cells(frame, "axis_source")]
     conflicts = [_label_conflict(axis, label, workshop) for axis, label in zip(axes, labels, strict=True)]

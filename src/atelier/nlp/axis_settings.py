@@ -61,7 +61,7 @@ class ClassifierSettings:
     # Temperature scaling: folds of the cross-validated scores it is fitted on, when every axis
     # with labelled ideas has at least calibration_min_per_axis of them; else this prior
     # temperature (fitted on 2 folds of 17 decisions, a temperature of 2.2 flagged 54 of 85 ideas
-    # of a new workshop that the prior flags 22 of, at the same accuracy).
+    # of a new workshop that the prior flags 20 of, at the same accuracy).
     calibration_folds: int = 5
     calibration_min_per_axis: int = 5
     cold_start_temperature: float = 1.25
