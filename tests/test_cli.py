@@ -174,7 +174,7 @@ def test_an_analyst_who_changes_the_axis_and_leaves_its_label_or_writes_revu_is_
     assert frame["axis"].tolist() == ["2", "3", "4"]
     assert frame["axis_label"][0] == "Emploi, économie et entreprise"
     assert frame["axis_source"].tolist() == ["review"] * 3
-    assert "1 ligne(s) de relu.csv ont l'axis_label d'un autre axe de l'atelier" in result.stderr
+    assert "1 ligne(s) de relu.csv ont dans axis_label le libellé d'un autre axe que celui de leur" in result.stderr
     assert "« revu », « Relu » lu(s) comme review" in result.stderr
     assert "3 ligne(s) classée(s) dont 3 gardant leur axe" in result.stdout
     trained = runner.invoke(app, ["train", "--no-cv", "--labels", "relu.csv", "--models", "m"])
@@ -185,6 +185,49 @@ def test_an_analyst_who_changes_the_axis_and_leaves_its_label_or_writes_revu_is_
     pd.DataFrame(rows).to_csv(tmp_path / "relu.csv", index=False)
     trained = runner.invoke(app, ["train", "--no-cv", "--labels", "relu.csv", "--models", "m"])
     assert "Décisions d'analystes : 1 ligne(s) de relu.csv" in trained.stdout, trained.output
+
+
+def test_classify_and_train_agree_on_what_an_analyst_decided(runner, tmp_path):
+    # An emptied axis_source next to an axis was a decision for train and a proposal for
+    # classify (overwritten); "à revoir" or "?" was taken for a decision by both; a label typed
+    # with Excel's ’ was "another workshop's".
+    rows = {
+        "text": [
+            "Installer des bancs le long des trottoirs",
+            "Encourager la RSE dans les entreprises",
+            "Créer une maison de santé dans le quartier",
+            "Lutter contre la précarité énergétique des ménages",
+        ],
+        "axis": ["2", "3", "4", "1"],
+        "axis_label": ["", "", "", "Articuler les politiques publiques"],
+        "axis_source": ["", "à revoir", "?", "OK"],
+    }
+    pd.DataFrame(rows).to_csv(tmp_path / "revu.csv", index=False)
+    result = runner.invoke(app, ["classify", "revu.csv", "--out", "o.csv"])
+    assert result.exit_code == 0, result.output
+    frame = read(tmp_path / "o.csv")
+    assert frame["axis_source"].tolist() == ["review", "model", "model", "review"]
+    assert frame["axis"][0] == "2" and frame["axis"][3] == "1"
+    assert "« à revoir », « ? » ne dit ni review (décision) ni model (proposition) : 2 ligne(s)" in result.stderr
+    trained = runner.invoke(app, ["train", "--no-cv", "--labels", "revu.csv", "--models", "m"])
+    assert "Décisions d'analystes : 2 ligne(s) de revu.csv" in trained.stdout, trained.output
+    assert "2 ligne(s) laissée(s) de côté" in trained.stderr
+    # Without any axis_source column, the axes of the file are decisions for both.
+    del rows["axis_source"]
+    rows["axis_label"][3] = "Articuler les politiques publiques".replace(" ", "  ").upper()
+    pd.DataFrame(rows).to_csv(tmp_path / "axes.csv", index=False)
+    result = runner.invoke(app, ["classify", "axes.csv", "--out", "o.csv"])
+    assert read(tmp_path / "o.csv")["axis"].tolist() == ["2", "3", "4", "1"], result.output
+    assert "4 ligne(s) gardent leur axe" in result.stderr
+    mob = tmp_path / "mobilites.yaml"
+    mob.write_text(USER_WORKSHOP.replace('label: "Développer le vélo"', 'label: "L\'usage du vélo"'), encoding="utf-8")
+    pd.DataFrame(
+        {"text": ["Des arceaux à vélo", "Un bus toutes les dix minutes"], "axis": ["velo", "bus"],
+         "axis_label": ["L’usage du vélo", "Renforcer les transports en commun"], "axis_source": ["review"] * 2}
+    ).to_csv(tmp_path / "mob.csv", index=False)
+    result = runner.invoke(app, ["classify", "mob.csv", "--workshop", "mobilites.yaml", "--out", "o.csv"])
+    assert read(tmp_path / "o.csv")["axis_source"].tolist() == ["review", "review"], result.output
+    assert "Avertissement" not in result.stderr
 
 
 def test_a_decision_the_workshop_cannot_keep_is_classified_again_and_said(runner, tmp_path):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -145,7 +146,11 @@ def _cells(frame: pd.DataFrame, name: str) -> list[str]:
 
 
 def _same_label(first: str, second: str) -> bool:
-    return " ".join(first.split()).casefold() == " ".join(second.split()).casefold()
+    """Labels equal up to case, accents, apostrophes and spaces (Excel's ’ for ', a label pasted
+    in another Unicode form)."""
+    from atelier.nlp.language import normalize_for_match
+
+    return normalize_for_match(first) == normalize_for_match(second)
 
 
 def _label_conflict(axis: str, label: str, workshop: Workshop) -> str:
@@ -160,11 +165,27 @@ def _label_conflict(axis: str, label: str, workshop: Workshop) -> str:
     return "foreign"
 
 
+# What analysts write in axis_source for a row they decided, and for one left to the model
+# (folded: `normalize_for_match`). Anything else ("à revoir", "?") decides nothing.
+DECISION_WORDS = frozenset(
+    "review reviewed revu revue relu relue ok valide validee verifie verifiee corrige corrigee confirme confirmee "
+    "analyste decision manuel manuelle humain".split()
+)
+PROPOSAL_WORDS = frozenset("model modele auto automatique".split())
+
+
 def _source_kind(source: str) -> str:
-    """What an `axis_source` cell says: "model" (a proposal), "document" (stated by the report),
-    "" (nothing), or "review" for anything an analyst typed ("review", "revu", "relu", "ok"…)."""
-    source = source.strip().casefold()
-    return source if source in (MODEL_SOURCE, DOCUMENT_SOURCE, "") else REVIEW_SOURCE
+    """What an `axis_source` cell says: "model" (a proposal: "model", "modèle"), "document"
+    (stated by the report), "review" (an analyst's decision: "review", "revu", "relu", "OK",
+    "validé"…), "" (nothing), or "?" for a word that says none of these ("à revoir")."""
+    from atelier.nlp.language import normalize_for_match
+
+    folded = normalize_for_match(source)
+    if folded in PROPOSAL_WORDS:
+        return MODEL_SOURCE
+    if folded in DECISION_WORDS:
+        return REVIEW_SOURCE
+    return folded if folded in (DOCUMENT_SOURCE, "") else "?"
 
 
 class _Decisions(NamedTuple):
@@ -180,29 +201,32 @@ class _Decisions(NamedTuple):
     empty: int  # of those, rows without an axis
     stale_labels: int  # decided rows whose axis_label is another axis's: the axis counts
     other_sources: list[str]  # axis_source values read as review ("revu", "relu"…)
+    unclear_sources: dict[str, int]  # axis_source values that decide nothing ("à revoir") -> rows
 
 
-def _decided_axes(
-    frame: pd.DataFrame, workshop: Workshop, text_column: str, *, without_source: str = ""
-) -> _Decisions:
-    """A row with a text marked decided (`_source_kind`: review or document) keeps its axis if
-    the workshop has it and the row's `axis_label`, when given, is a label of the workshop: a
-    file of another workshop has the same ids for other axes. An empty or missing `axis_source`
-    counts as `without_source` (in a file of labels, every row is a decision)."""
+def _decided_axes(frame: pd.DataFrame, workshop: Workshop, text_column: str) -> _Decisions:
+    """A row with a text marked decided (`_source_kind`: review or document), or with an axis and
+    no `axis_source` (a file of labels, a cell an analyst emptied), keeps its axis if the
+    workshop has it and the row's `axis_label`, when given, is a label of the workshop: a file
+    of another workshop has the same ids for other axes. One rule for classify, train and
+    evaluate."""
     axes, labels, texts = _cells(frame, "axis"), _cells(frame, "axis_label"), _plain_cells(_cells(frame, text_column))
-    sources = [_source_kind(cell) if cell else without_source for cell in _cells(frame, "axis_source")]
-    cells = [cell or without_source for cell in _cells(frame, "axis_source")]
+    cells = _cells(frame, "axis_source")
+    sources = [_source_kind(cell) or REVIEW_SOURCE for cell in cells]
     conflicts = [_label_conflict(axis, label, workshop) for axis, label in zip(axes, labels, strict=True)]
     decided: list[str | None] = [None] * len(frame)
     unknown: dict[str, None] = {}
     mismatched: dict[tuple[str, str], None] = {}
     others: dict[str, None] = {}
+    unclear: dict[str, int] = defaultdict(int)
     undecided = empty = stale = 0
     for row, (axis, source, cell) in enumerate(zip(axes, sources, cells, strict=True)):
+        if source == "?" and texts[row]:
+            unclear[cell] += 1
         if source not in (REVIEW_SOURCE, DOCUMENT_SOURCE) or not texts[row]:
             continue
-        if source == REVIEW_SOURCE and cell.strip().casefold() != REVIEW_SOURCE:
-            others[cell.strip()] = None
+        if source == REVIEW_SOURCE and cell and cell.casefold() != REVIEW_SOURCE:
+            others[cell] = None
         conflict = conflicts[row]
         if axis and axis not in workshop.axis_ids:
             unknown[axis] = None
@@ -215,24 +239,38 @@ def _decided_axes(
         undecided += 1
         empty += not axis
     return _Decisions(
-        decided, sources, conflicts, list(unknown), list(mismatched), undecided, empty, stale, list(others)
+        decided, sources, conflicts, list(unknown), list(mismatched), undecided, empty, stale, list(others), unclear
     )
 
 
-def _say_read_as(decisions: _Decisions, path: Path) -> None:
-    """Say how the file's own words were read: axis_source values taken for review, stale labels."""
+def _listed(values: Sequence[str], limit: int = 5) -> str:
+    shown = ", ".join(f"« {value} »" for value in values[:limit])
+    return shown + (f" … ({len(values)} en tout)" if len(values) > limit else "")
+
+
+def _say_read_as(decisions: _Decisions, path: Path, unclear: str) -> None:
+    """Say how the file's own words were read: axis_source values taken for review, values that
+    decide nothing (`unclear`: what is done with their rows), labels of another axis."""
     if decisions.other_sources:
-        values = ", ".join(f"« {value} »" for value in decisions.other_sources[:5])
-        _say(f"Colonne axis_source de {path} : {values} lu(s) comme {REVIEW_SOURCE} (décision d'un analyste).")
+        _say(
+            f"Colonne axis_source de {path} : {_listed(decisions.other_sources)} lu(s) comme {REVIEW_SOURCE} "
+            "(décision d'un analyste)."
+        )
+    if decisions.unclear_sources:
+        rows = sum(decisions.unclear_sources.values())
+        _say(
+            f"Avertissement : colonne axis_source de {path} : {_listed(list(decisions.unclear_sources))} ne dit ni "
+            f"{REVIEW_SOURCE} (décision) ni {MODEL_SOURCE} (proposition) : {rows} ligne(s) {unclear}."
+        )
     if decisions.stale_labels:
         _say(
-            f"{decisions.stale_labels} ligne(s) de {path} ont l'axis_label d'un autre axe de l'atelier : l'axe a été "
-            "changé sans son libellé ; c'est la colonne axis qui compte."
+            f"{decisions.stale_labels} ligne(s) de {path} ont dans axis_label le libellé d'un autre axe que celui de "
+            "leur colonne axis : c'est la colonne axis qui compte."
         )
 
 
 def _say_undecided(decisions: _Decisions, workshop: Workshop, path: Path, what: str) -> None:
-    _say_read_as(decisions, path)
+    _say_read_as(decisions, path, what)
     if not decisions.undecided:
         return
     reasons = []
@@ -469,8 +507,8 @@ def _read_labels(path: Path, workshop: Workshop) -> _Labels:
     if "axis" not in frame.columns:
         columns = ", ".join(map(str, frame.columns))
         _fail(f"{path} : colonne « axis » absente (colonnes présentes : {columns}). {LABELS_COLUMNS_HINT}")
-    decisions = _decided_axes(frame, workshop, "text", without_source=REVIEW_SOURCE)
-    _say_read_as(decisions, path)
+    decisions = _decided_axes(frame, workshop, "text")
+    _say_read_as(decisions, path, "laissée(s) de côté")
     themes, axes = _plain_cells(_cells(frame, "theme")), _cells(frame, "axis")
     texts: list[str] = []
     kept_axes: list[str] = []
@@ -480,6 +518,8 @@ def _read_labels(path: Path, workshop: Workshop) -> _Labels:
             continue
         if decisions.sources[position] == MODEL_SOURCE:
             proposals += 1
+        elif decisions.sources[position] == "?":
+            continue
         elif decisions.conflicts[position] == "foreign":
             mislabelled += 1
         else:  # (an axis the workshop lacks is counted, and left out, by the command)
@@ -492,6 +532,10 @@ def _read_labels(path: Path, workshop: Workshop) -> _Labels:
             f"libellé d'aucun axe de l'atelier « {workshop.id} ». Vérifiez --workshop."
         )
     if not any(axis in workshop.axis_ids for axis in kept_axes):
+        if mislabelled:
+            _fail(
+                f"{path} : aucune ligne n'a un axe de l'atelier « {workshop.id} » ; ses libellés sont d'un autre atelier."
+            )
         if proposals:
             _fail(
                 f"{path} : ses {proposals} ligne(s) sont des propositions du modèle (axis_source = {MODEL_SOURCE}), "
@@ -705,7 +749,11 @@ def classify(
     # the model for the others; a blank row keeps what it had.
     sources = _cells(frame, "axis_source")
     for row in rows:
-        sources[row] = decisions.sources[row] if decisions.axes[row] is not None else MODEL_SOURCE
+        if decisions.axes[row] is None:
+            sources[row] = MODEL_SOURCE
+        else:  # (a report's axis changed by an analyst is theirs)
+            stale = decisions.conflicts[row] == "stale"
+            sources[row] = REVIEW_SOURCE if stale else decisions.sources[row]
     columns: dict[str, list[object]] = {
         "axis": [""] * size,
         "axis_label": [""] * size,
