@@ -374,12 +374,13 @@ def test_dedup_of_its_own_output_with_new_rows_renumbers_no_cluster(runner, tmp_
     assert runner.invoke(app, ["dedup", "postits.csv", "--out", "groupes.csv"]).exit_code == 0
     before = read(tmp_path / "groupes.csv")
     new_rows = pd.DataFrame({"text": ["Il faut créer des maisons de santé, c'est une priorité", "Aider les aidants"]})
+    before.loc[2, "cluster_id"] = "c-vide"  # a blank row keeps what it has (it lost it)
     pd.concat([before, new_rows]).to_csv(tmp_path / "groupes_et_session2.csv", index=False)
     result = runner.invoke(app, ["dedup", "groupes_et_session2.csv", "--out", "groupes2.csv"])
     assert result.exit_code == 0, result.output
     after = read(tmp_path / "groupes2.csv")
     assert after["cluster_id"].tolist()[:4] == before["cluster_id"].tolist()
-    assert after.loc[4, "cluster_id"] == before.loc[0, "cluster_id"] and after.loc[4, "canonical"] == "True"
+    assert after.loc[4, "cluster_id"] == before.loc[0, "cluster_id"] and after.loc[4, "canonical"] == "False"
     assert after.loc[5, "cluster_id"] not in set(before["cluster_id"])
     assert "3 ligne(s) ont déjà un cluster_id : ces groupes le gardent." in result.stderr
     assert "5 ligne(s) (et 1 ligne(s) sans texte, sans groupe, gardée(s) telles quelles), 3 idée(s)" in result.stdout

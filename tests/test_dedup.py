@@ -444,7 +444,7 @@ def test_earlier_ids_stay_when_a_new_document_brings_a_longer_wording():
     assert deduplicate_contributions([*fresh, longer])[0].cluster_id != earlier[0].cluster_id  # renumbered
     kept = deduplicate_contributions([longer, *earlier])  # the earlier rows carry their ids
     assert {c.cluster_id for c in kept} == {earlier[0].cluster_id}
-    assert kept[0].canonical  # the longest wording is the canonical one all the same
+    assert not kept[0].canonical and sum(c.canonical for c in kept) == 1  # "il faut", "priorité" frame it
 
 
 def test_the_groups_a_file_carries_stay_as_the_analyst_made_them():
@@ -482,6 +482,33 @@ def test_a_new_action_does_not_join_the_group_of_its_own_objective():
     action = contribution(1, objective + ".", kind="action", objective=objective)
     result = deduplicate_contributions([*earlier, action])
     assert result[0].cluster_id == "c-objectif" and result[1].cluster_id != "c-objectif"
+
+
+def test_new_records_join_earlier_groups_by_their_wording_and_never_with_their_objective(french_nlp):
+    # A new post-it of an objective's very wording went to a new group with the objective's new
+    # action, which star clustering had put it with.
+    objective = "Réduire la précarité énergétique"
+    items = [
+        contribution(0, objective, kind="objective", cluster_id="G"),
+        contribution(1, objective + " des ménages", kind="action", objective=objective, document="b.pdf"),
+        contribution(2, objective, document="b.pdf"),
+    ]
+    result = deduplicate_contributions(items, nlp=french_nlp)
+    assert result[2].cluster_id == "G" != result[1].cluster_id
+    # An objective and its action, both new, went together into a group an analyst had merged.
+    merged = [
+        contribution(0, "Favoriser la mixité sociale dans les quartiers", cluster_id="manuel-2"),
+        contribution(1, "Développer l'emploi local des jeunes", cluster_id="manuel-2"),
+    ]
+    new = [
+        contribution(2, "Favoriser la mixité sociale dans nos quartiers", kind="objective", document="b.pdf"),
+        contribution(
+            3, "Développer l'emploi local des jeunes", kind="action", document="b.pdf",
+            objective="Favoriser la mixité sociale dans nos quartiers",
+        ),
+    ]
+    result = deduplicate_contributions([*merged, *new], nlp=french_nlp)
+    assert result[2].cluster_id == "manuel-2" != result[3].cluster_id
 
 
 def test_an_objective_is_never_merged_with_its_own_action():
@@ -751,6 +778,12 @@ def test_the_canonical_one_says_the_most_in_the_cleanest_words(french_nlp):
     assert len({c.cluster_id for c in result}) == 1
     assert [c.canonical for c in result] == [False, True, False, False, False, False]
     assert summarize_clusters(result)[0].canonical_text == texts[1]
+    # Even when the framed, numbered or shouted wording is the more repeated one.
+    for noisy in (texts[0], "2. Créer des jardins partagés dans les quartiers", texts[1].upper(), "Idée : " + texts[1]):
+        result = deduplicate_contributions(
+            [contribution(0, noisy), contribution(1, noisy), contribution(2, texts[1])], nlp=french_nlp
+        )
+        assert [c.canonical for c in result] == [False, False, True], noisy
     # Of wordings alike, the one written in full.
     short, full = "Lutter contre leurs conséquence", "Lutter contre leurs conséquences"
     result = deduplicate_contributions([contribution(0, short), contribution(1, full)], nlp=french_nlp)

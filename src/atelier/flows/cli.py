@@ -223,8 +223,8 @@ def _decided_axes(frame: pd.DataFrame, workshop: Workshop, text_column: str) -> 
     for row, (axis, source, cell) in enumerate(zip(axes, sources, cells, strict=True)):
         if source == "?" and texts[row]:
             unclear[cell] += 1
-        if source not in (REVIEW_SOURCE, DOCUMENT_SOURCE) or not texts[row]:
-            continue
+        if source not in (REVIEW_SOURCE, DOCUMENT_SOURCE) or not texts[row] or not (axis or cell):
+            continue  # (a row without axis nor axis_source decides nothing and says nothing amiss)
         if source == REVIEW_SOURCE and cell and cell.casefold() != REVIEW_SOURCE:
             others[cell] = None
         conflict = conflicts[row]
@@ -836,7 +836,7 @@ def dedup(
     nlp = None if no_paraphrase else _load_language()
     _say(f"Regroupement des doublons parmi {len(records)} idée(s)…")
     deduplicated = deduplicate_contributions(records, DedupSettings(), nlp)
-    cluster: list[object] = [""] * len(frame)
+    cluster: list[object] = list(earlier)  # (a blank row keeps what it had)
     canonical: list[object] = [None] * len(frame)
     for row, record in zip(rows, deduplicated, strict=True):
         cluster[row] = record.cluster_id

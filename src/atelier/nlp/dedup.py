@@ -41,7 +41,7 @@ from atelier.extract.records import Contribution
 from atelier.nlp.dedup_candidates import all_pairs, candidate_pairs
 from atelier.nlp.dedup_pairs import PairScore, members_compatible, pair_level, verified_level
 from atelier.nlp.dedup_settings import DedupSettings
-from atelier.nlp.dedup_text import TextAnalyzer, TextUnit, exact_key
+from atelier.nlp.dedup_text import FRAME_WORDS, TextAnalyzer, TextUnit, exact_key, without_list_marker
 
 if TYPE_CHECKING:
     import spacy
@@ -207,26 +207,29 @@ def star_clusters(
 
 def _canonical_member(leader: int, members: Sequence[int], prepared: _Prepared, texts: Sequence[str]) -> int:
     """The member whose wording a reader is shown. Of those saying the most (content words outside
-    asides: "Proposition :", "(prioritaire)", "(3 votes)" or "svp" say nothing), one written as a
-    sentence, then the wording most members share, then one with the fewest words unknown to the
-    language (typos), then one with its accents, then the one whose content words are written in
-    full ("conséquences" rather than "conséquence"), then the shortest, then the founder."""
+    asides), one written as a sentence, then the one with the fewest words that frame it
+    ("Idée :", "2.", "prioritaire", "svp") or sit in an aside ("(3 votes)"), then the fewest
+    words unknown to the language (typos), then one with its accents, then the one whose content
+    words are written in full ("conséquences" rather than "conséquence"), then the wording most
+    members share, then the shortest, then the founder."""
     if len(members) == 1:
         return leader
     units, unit_of = prepared.units, prepared.unit_of
     shared = Counter(unit_of[item] for item in members)
 
-    def preference(item: int) -> tuple[float, int, int, int, int, int, int, bool, int]:
+    def preference(item: int) -> tuple[float, int, int, int, int, int, int, int, bool, int]:
         unit = units[unit_of[item]]
         core = [stem for stem in unit.weights if stem not in unit.aside]
-        text = texts[item].strip()
+        written = texts[item].strip()
+        text = without_list_marker(written)
         return (
             -round(sum(unit.weights[stem] for stem in core), 6),
-            _unpresentable(text),
-            -shared[unit_of[item]],
+            _unpresentable(written),
+            sum(word in FRAME_WORDS for word in unit.key.split()) + len(unit.aside) + (text != written),
             len(unit.names),
             -sum(not character.isascii() and character.isalpha() for character in text),
             -sum(len(unit.surfaces[stem]) for stem in core),
+            -shared[unit_of[item]],
             len(text),
             item != leader,
             item,
@@ -339,42 +342,48 @@ def _keeping_earlier_groups(
 ) -> list[tuple[int, list[int]]]:
     """The clusters when records carry an earlier `cluster_id` (an earlier run's, or an analyst's
     grouping): the records of one earlier id stay together and apart from the others, as the file
-    has them. A record without one joins the earlier group of its very wording, else the one most
-    of its own cluster (`founded`) belongs to, unless that group holds its objective (or, for an
-    objective, one of its own actions); the others keep the clusters they found among themselves.
+    has them. A record without one joins the earlier group of its very wording (wherever star
+    clustering put it), else the one most of its own cluster (`founded`) belongs to, unless that
+    group holds its objective (or, for an objective, one of its own actions), those that joined
+    before it included; the others keep the clusters they found among themselves.
     Leaders: the longest wording of each (ties: folded wording, then input order)."""
     units, unit_of = prepared.units, prepared.unit_of
     groups: dict[str, list[int]] = defaultdict(list)
+    worded: dict[int, Counter[str]] = defaultdict(Counter)  # unit -> earlier ids holding that wording
     for item, record in enumerate(contributions):
         if record.cluster_id:
             groups[record.cluster_id].append(item)
+            worded[unit_of[item]][record.cluster_id] += 1
     texts_inside = {key: {units[unit_of[item]].key for item in items} for key, items in groups.items()}
     objectives_inside = {key: {objectives[item] for item in items} - {""} for key, items in groups.items()}
+
+    def welcome(key: str, item: int) -> bool:
+        """Whether group `key` may take `item`: neither its objective nor one of its own actions."""
+        own_text = units[unit_of[item]].key
+        return objectives[item] not in texts_inside[key] and (
+            contributions[item].kind != "objective" or own_text not in objectives_inside[key]
+        )
+
     new_clusters: list[list[int]] = []
     for _, members in founded:
         claims = Counter(contributions[item].cluster_id for item in members if contributions[item].cluster_id)
-        worded: dict[int, set[str]] = defaultdict(set)  # unit -> earlier ids of its wording in this cluster
-        for item in members:
-            if contributions[item].cluster_id:
-                worded[unit_of[item]].add(contributions[item].cluster_id)
         left: list[int] = []
         for item in members:
             if contributions[item].cluster_id:
                 continue
-            own_text = units[unit_of[item]].key
             same_wording = worded[unit_of[item]]
-            home = next(
-                (
-                    key for key in sorted(claims, key=lambda key: (key not in same_wording, -claims[key], key))
-                    if objectives[item] not in texts_inside[key]
-                    and (contributions[item].kind != "objective" or own_text not in objectives_inside[key])
-                ),
-                None,
-            )  # fmt: skip
+            candidates = [
+                *sorted(same_wording, key=lambda key: (-same_wording[key], key)),
+                *sorted(claims, key=lambda key: (-claims[key], key)),
+            ]
+            home = next((key for key in candidates if welcome(key, item)), None)
             if home is None:
                 left.append(item)
-            else:
-                groups[home].append(item)
+                continue
+            groups[home].append(item)
+            texts_inside[home].add(units[unit_of[item]].key)
+            if objectives[item]:
+                objectives_inside[home].add(objectives[item])
         if left:
             new_clusters.append(left)
     result = []

@@ -57,11 +57,13 @@ _MONEY_UNITS = {
 }  # fmt: skip  (powers of ten)
 _MONEY_SCALES = ((9, "md"), (6, "m"), (3, "k"))
 _ASIDE = re.compile(r"\([^()]*\)")
-# The number or letter of a list item ("1) ", "2. ", "3/ ", "(4) ", "a) ", "N°5 "): not the idea's.
+# The number or letter of a list item ("1) ", "2. ", "3/ ", "(4) ", "a) ", "N°5 "), or the word
+# a text is filed under ("Idée : ", "Proposition : "): not the idea's.
 _LIST_MARKER = re.compile(
-    r"\s*(?:\(?\d{1,3}\s*°?\s*[.)/]|\(?[a-zA-Z]\)|[nN]°\s*\d{1,3}\s*[.):/-]?)\s+(?=\S)"
+    r"\s*(?:\(?\d{1,3}\s*°?\s*[.)/]|\(?[a-zA-Z]\)|[nN]°\s*\d{1,3}\s*[.):/-]?"
+    r"|(?i:id[ée]e|proposition|suggestion|remarque|avis|commentaire)\s*:)\s+(?=\S)"
 )
-_LIST_MARKER_STARTS = frozenset("0123456789( \tnN")
+_LIST_MARKER_STARTS = frozenset("0123456789( \tnNiIpPsSrRaAcC")
 # "pluri-disciplinaire", "éco-rénovation", "socio-économique": one word, as when written joined.
 _PREFIX = re.compile(
     r"pluri|multi|inter|intra|co|[eé]co|auto|anti|socio|bio|micro|macro|n[eé]o|semi|trans|extra|ultra|"
@@ -553,7 +555,8 @@ class _WordVectors:
 
 
 def without_list_marker(text: str) -> str:
-    """The text without the number or letter of a list item it starts with ("1) Créer…")."""
+    """The text without the number or letter of a list item it starts with ("1) Créer…"), or
+    the word it is filed under ("Idée : Créer…")."""
     return _LIST_MARKER.sub("", text, count=1) if _LIST_MARKER.match(text) else text
 
 
