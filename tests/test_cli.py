@@ -869,5 +869,6 @@ def test_classify_and_dedup_read_the_html_of_a_web_export_as_plain_text(runner, 
     pd.DataFrame({"text": plain, **labels}).to_csv(tmp_path / "plain.csv", index=False)
     scores = [runner.invoke(app, ["evaluate", "--labels", name]) for name in ("html.csv", "plain.csv")]
     assert [score.exit_code for score in scores] == [0, 0], scores[0].output
+    assert "1 texte(s) en HTML de html.csv lu(s) comme texte brut" in scores[0].stderr
     # (the first line names the file and the model, whose version is the second it was trained in)
     assert scores[0].stdout.splitlines()[1:] == scores[1].stdout.splitlines()[1:]

@@ -18,6 +18,10 @@ from atelier.extract.markup import plain_text
         ("<table><tr><td>Bus</td><td>Tram</td></tr></table>", "Bus Tram"),
         ('<a href="https://exemple.fr/?a=1&amp;b=2">Voir</a> le &laquo; plan &raquo;', "Voir le « plan »"),
         ("<p></p><br>", ""),
+        ('<p class=MsoNormal>Créer des jardins<o:p></o:p></p>', "Créer des jardins"),  # pasted from Word
+        ("<p>Créer<!-- relu --> des jardins</p><script>alert(1)</script><style>p {}</style>", "Créer des jardins"),
+        ("<header>Proposition</header><p>Créer des jardins</p>", "Proposition\nCréer des jardins"),
+        ("Créer <script>jamais fermé", "Créer <script>jamais fermé"),
     ],
 )
 def test_html_of_a_web_export_becomes_the_text_a_reader_saw(html, plain):

@@ -510,10 +510,15 @@ def _read_labels(path: Path, workshop: Workshop) -> _Labels:
     decisions = _decided_axes(frame, workshop, "text")
     _say_read_as(decisions, path, "laissée(s) de côté")
     themes, axes = _plain_cells(_cells(frame, "theme")), _cells(frame, "axis")
+    cells = _cells(frame, "text")
+    plain = _plain_cells(cells)
+    converted = sum(text != cell for text, cell in zip(plain, cells, strict=True))
+    if converted:
+        _say(f"{converted} texte(s) en HTML de {path} lu(s) comme texte brut (balises retirées, entités décodées).")
     texts: list[str] = []
     kept_axes: list[str] = []
     proposals = from_document = mislabelled = 0
-    for position, text in enumerate(_plain_cells(_cells(frame, "text"))):
+    for position, text in enumerate(plain):
         if not text:
             continue
         if decisions.sources[position] == MODEL_SOURCE:
