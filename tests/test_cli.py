@@ -687,6 +687,28 @@ def test_a_saved_model_older_than_the_workshop_file_says_so(runner, tmp_path):
     assert "ont changé" not in runner.invoke(app, command).stderr
 
 
+def test_training_again_without_the_decisions_a_model_learnt_is_said(runner, tmp_path):
+    # Retrained after a YAML edit, as the note asks, the model lost its analysts' decisions in silence.
+    (tmp_path / "mobilites.yaml").write_text(USER_WORKSHOP, encoding="utf-8")
+    pd.DataFrame(
+        {"text": ["Des arceaux à vélo devant la gare", "Un bus toutes les dix minutes"], "axis": ["velo", "bus"]}
+    ).to_csv(tmp_path / "decisions.csv", index=False)
+    base = ["train", "--no-cv", "--workshop", "mobilites.yaml"]
+    assert runner.invoke(app, [*base, "--labels", "decisions.csv"]).exit_code == 0
+    edited = USER_WORKSHOP.replace('"arceaux"]', '"arceaux", "trottinette"]')
+    (tmp_path / "mobilites.yaml").write_text(edited, encoding="utf-8")
+    pd.DataFrame({"text": ["Plus de vélos"]}).to_csv(tmp_path / "idees.csv", index=False)
+    result = runner.invoke(app, ["classify", "idees.csv", "--workshop", "mobilites.yaml", "--out", "o.csv"])
+    assert "jusqu'au prochain « atelier train --labels decisions.csv »" in result.stderr, result.output
+    result = runner.invoke(app, base)
+    assert result.exit_code == 0, result.output
+    assert (
+        "le modèle remplacé dans models/mobilites avait appris 2 décision(s) d'analystes (decisions.csv) ; celui-ci "
+        "n'en a aucune : redonnez-les avec --labels decisions.csv."
+    ) in result.stderr
+    assert "avait appris" not in runner.invoke(app, base).stderr  # said once: the model replaced had none
+
+
 def test_train_saves_a_model_that_classify_then_uses(runner, ideas_csv, tmp_path):
     (tmp_path / "data" / "raw").mkdir(parents=True)  # no report: the workshop's own examples only
     result = runner.invoke(app, ["train", "--models", "modeles"])

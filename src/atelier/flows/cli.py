@@ -12,6 +12,7 @@ Only `run` starts Prefect (imported on demand); the other commands call the func
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sys
@@ -918,7 +919,10 @@ def train(
     card = dict(model.card)
     if report is not None:
         card["cross_validation"] = report
+    given = sum(axis in config.axis_ids for _, axis in decisions)
+    card["analyst_decisions"] = {"count": given, "file": str(decisions_csv) if given else None}
     directory = model_directory(config, models)
+    _say_decisions_dropped(directory, given)
     try:
         save_axis_model(type(model)(pipeline=model.pipeline, card=card), directory)
     except OSError as error:
@@ -937,6 +941,24 @@ def train(
     if report is not None:
         typer.echo(f"Validation croisée ({report['folds']} plis groupés, {report['n_examples']} idées) :")
         _print_scores(report, config)
+
+
+def _say_decisions_dropped(directory: Path, given: int) -> None:
+    """Warn when the model about to be replaced learnt analysts' decisions that this one lacks:
+    they live in the file given with --labels, not in the model."""
+    from atelier.flows.modeling import CARD_FILE
+
+    try:
+        earlier = json.loads((directory / CARD_FILE).read_text(encoding="utf-8")).get("analyst_decisions") or {}
+    except (OSError, ValueError, AttributeError):
+        return
+    count = earlier.get("count") if isinstance(earlier, dict) else None
+    if isinstance(count, int) and count > 0 and not given:
+        source = earlier.get("file") or "?"
+        _say(
+            f"Avertissement : le modèle remplacé dans {directory} avait appris {count} décision(s) d'analystes "
+            f"({source}) ; celui-ci n'en a aucune : redonnez-les avec --labels {source}."
+        )
 
 
 @app.command()

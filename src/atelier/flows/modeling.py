@@ -128,7 +128,7 @@ def load_saved_model(workshop: Workshop, models_dir: Path | None = None) -> tupl
     if set(model.classes_) != set(workshop.axis_ids) or (card_labels is not None and card_labels != labels):
         return None, (
             f"Le modèle enregistré dans {directory} ne correspond pas aux axes de l'atelier « {workshop.id} » : "
-            "modèle entraîné à la volée à la place (relancez « atelier train »)."
+            f"modèle entraîné à la volée à la place (relancez {_retrain_command(model.card)})."
         )
     trained_on = model.card.get("workshop_axes_sha256")
     if trained_on is not None and trained_on != workshop.axes_sha256:
@@ -137,9 +137,17 @@ def load_saved_model(workshop: Workshop, models_dir: Path | None = None) -> tupl
         return model, (
             f"Les descriptions, mots-clés ou exemples des axes de {source} ont changé depuis l'entraînement "
             f"du modèle enregistré dans {directory} (le {created}) : le modèle les ignore jusqu'au prochain "
-            "« atelier train »."
+            f"{_retrain_command(model.card)}."
         )
     return model, ""
+
+
+def _retrain_command(card: Mapping[str, Any]) -> str:
+    """« atelier train », with the file of analysts' decisions the saved model learnt (they are
+    not kept in the model: a training without them loses them)."""
+    decisions = card.get("analyst_decisions")
+    source = decisions.get("file") if isinstance(decisions, Mapping) and decisions.get("count") else None
+    return f"« atelier train --labels {source} »" if source else "« atelier train »"
 
 
 def train_model(
