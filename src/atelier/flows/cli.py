@@ -194,7 +194,7 @@ class _Decisions(NamedTuple):
     reviewed) say was decided, for a workshop."""
 
     axes: list[str | None]  # per row: the axis an analyst decided or the report states, else None
-    sources: list[str]  # per row: `_source_kind` of its axis_source cell
+    sources: list[str]  # per row: `_source_kind` of its axis_source cell, review when it is empty
     conflicts: list[str]  # per row: `_label_conflict` of its axis and axis_label
     unknown: list[str]  # axes of rows marked decided that the workshop does not have
     mismatched: list[tuple[str, str]]  # (axis, label in the file) of no axis of the workshop
