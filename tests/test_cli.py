@@ -450,6 +450,13 @@ def test_dates_of_a_workbook_read_as_dates_and_cut_cells_are_said(runner, tmp_pa
     result = runner.invoke(app, command)
     assert result.exit_code == 0, result.output
     assert read(tmp_path / "groupes.csv")["date"].tolist() == ["2025-03-02", "2025-03-02 18:30", "2025-03-09"]
+    assert "la limite d'une cellule Excel" not in result.stderr
+    sheet.active.append(["Un témoignage très long. " * 1400, None])  # read back cut at 32,767 characters
+    sheet.save(tmp_path / "consultation.xlsx")
+    result = runner.invoke(app, command)
+    assert "1 cellule(s) de 32767 caractères, la limite d'une cellule Excel : le texte y est peut-être coupé" in (
+        result.stderr
+    )
     pd.DataFrame({"texte": ["Un témoignage très long. " * 1400, "Court"]}).to_csv(tmp_path / "longs.csv", index=False)
     result = runner.invoke(app, ["dedup", "longs.csv", "--text-column", "texte", "--out", "groupes.csv"])
     assert "coupée" not in result.stderr

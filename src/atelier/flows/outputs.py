@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from atelier.extract.records import KINDS, Contribution, DocumentResult
+from atelier.flows.tables import EXCEL_MAX_CELL_CHARACTERS
 from atelier.nlp.dedup import ClusterSummary
 
 if TYPE_CHECKING:
@@ -78,9 +79,8 @@ OUTPUT_FILES: tuple[str, ...] = (
 )
 # The sheets of `ideas.xlsx`: the tables of ideas.csv, clusters.csv and details.csv.
 IDEAS_SHEET, CLUSTERS_SHEET, DETAILS_SHEET = "Idées", "Groupes", "Détails"
-# What an Excel sheet holds (header row included) and what one of its cells does.
+# What an Excel sheet holds (header row included; a cell: `EXCEL_MAX_CELL_CHARACTERS`).
 EXCEL_MAX_ROWS = 1_048_576
-EXCEL_MAX_CELL_CHARACTERS = 32_767
 _WIDE_COLUMNS = frozenset({"category", "theme", "objective", "text", "canonical_text", "axis_label"})
 
 _STRING_COLUMNS = (

@@ -31,6 +31,8 @@ CSV_DELIMITERS = ",;\t"
 # The separator is chosen on the header and this many rows after it.
 SNIFFED_ROWS = 50
 SNIFFED_CHARACTERS = 1 << 16
+# Characters an Excel cell holds (openpyxl reads a longer one cut there; a written one is cut).
+EXCEL_MAX_CELL_CHARACTERS = 32_767
 # An input workbook (.xlsx, a zip archive) is refused above this size once unpacked.
 MAX_WORKBOOK_UNPACKED_BYTES = 256 * 1024 * 1024
 _DELIMITER_NAMES = {",": "virgule", ";": "point-virgule", "\t": "tabulation"}
@@ -62,6 +64,14 @@ def read_table(path: Path, text_column: str, hint: str = "Voir --text-column.") 
     warnings: list[str] = []
     if path.suffix.lower() == ".xlsx":
         frame, from_excel = _read_workbook(path), False
+        full = sum(
+            isinstance(value, str) and len(value) == EXCEL_MAX_CELL_CHARACTERS for column in frame for value in frame[column]
+        )
+        if full:
+            warnings.append(
+                f"{path} : {full} cellule(s) de {EXCEL_MAX_CELL_CHARACTERS} caractères, la limite d'une cellule Excel : "
+                "le texte y est peut-être coupé ; un export CSV le garde entier."
+            )
     else:
         try:
             data = path.read_bytes()
