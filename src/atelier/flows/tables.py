@@ -65,12 +65,14 @@ def read_table(path: Path, text_column: str, hint: str = "Voir --text-column.") 
     if path.suffix.lower() == ".xlsx":
         frame, from_excel = _read_workbook(path), False
         full = sum(
-            isinstance(value, str) and len(value) == EXCEL_MAX_CELL_CHARACTERS for column in frame for value in frame[column]
+            isinstance(value, str) and len(value) == EXCEL_MAX_CELL_CHARACTERS
+            for column in frame
+            for value in frame[column]
         )
         if full:
             warnings.append(
-                f"{path} : {full} cellule(s) de {EXCEL_MAX_CELL_CHARACTERS} caractères, la limite d'une cellule Excel : "
-                "le texte y est peut-être coupé ; un export CSV le garde entier."
+                f"{path} : {full} cellule(s) de {EXCEL_MAX_CELL_CHARACTERS} caractères, la limite d'une cellule "
+                "Excel : le texte y est peut-être coupé ; un export CSV le garde entier."
             )
     else:
         try:
