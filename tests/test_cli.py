@@ -738,6 +738,9 @@ def test_train_saves_a_model_that_classify_then_uses(runner, ideas_csv, tmp_path
     pd.DataFrame({"text": [t for _, t, _ in IDEAS] + ["Hors sujet"], "axis": [a for _, _, a in IDEAS] + ["0"]}).to_csv(
         labels, index=False
     )
+    pd.concat([pd.read_csv(labels), pd.DataFrame({"text": ["Pas encore relu"], "axis": [None]})]).to_csv(
+        labels, index=False
+    )  # a row without an axis is no label (it was counted "hors des axes")
     result = runner.invoke(app, ["evaluate", "--labels", "etiquettes.csv", "--models", "modeles"])
     assert result.exit_code == 0, result.output
     assert "5 lignes, 1 hors des axes de l'atelier ignorées" in result.stdout

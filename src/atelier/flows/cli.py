@@ -520,7 +520,7 @@ def _read_labels(path: Path, workshop: Workshop) -> _Labels:
     kept_axes: list[str] = []
     proposals = from_document = mislabelled = 0
     for position, text in enumerate(plain):
-        if not text:
+        if not text or not axes[position]:  # (a row without an axis is no label, nor "hors des axes")
             continue
         if decisions.sources[position] == MODEL_SOURCE:
             proposals += 1
