@@ -34,7 +34,6 @@ _BLOCK_TAG, _CELL_TAG, _INLINE_TAG = _tag(_BLOCK_ELEMENTS), _tag(_CELL_ELEMENTS)
 _REFERENCE = re.compile(r"&(?:[a-zA-Z][a-zA-Z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});")
 
 
-
 def plain_text(text: str) -> str:
     """The text without its HTML tags, its character references decoded; the lines a block
     element ended are kept, the spaces of each line collapsed and blank lines dropped."""
