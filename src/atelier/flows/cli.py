@@ -493,6 +493,7 @@ class _Labels(NamedTuple):
     axes: list[str]
     proposals: int  # rows left out: the model's proposals (`axis_source` "model"), not decisions
     from_document: int  # rows kept whose axis the report states (`axis_source` "document")
+    undecided: tuple[Contribution, ...] = ()  # the file's other ideas: a batch for self-training
 
 
 def _read_labels(path: Path, workshop: Workshop) -> _Labels:
@@ -518,6 +519,7 @@ def _read_labels(path: Path, workshop: Workshop) -> _Labels:
         _say(f"{converted} texte(s) en HTML de {path} lu(s) comme texte brut (balises retirées, entités décodées).")
     texts: list[str] = []
     kept_axes: list[str] = []
+    labelled: set[int] = set()
     proposals = from_document = mislabelled = 0
     for position, text in enumerate(plain):
         if not text or not axes[position]:  # (a row without an axis is no label, nor "hors des axes")
@@ -531,6 +533,7 @@ def _read_labels(path: Path, workshop: Workshop) -> _Labels:
         else:  # (an axis the workshop lacks is counted, and left out, by the command)
             texts.append(with_context(text, themes[position]))
             kept_axes.append(axes[position])
+            labelled.add(position)
             from_document += decisions.sources[position] == DOCUMENT_SOURCE and axes[position] in workshop.axis_ids
     if mislabelled:
         _say(
@@ -548,7 +551,9 @@ def _read_labels(path: Path, workshop: Workshop) -> _Labels:
                 f"pas des décisions ; mettez « {REVIEW_SOURCE} » dans la colonne axis_source des lignes relues."
             )
         _fail(f"{path} : aucune ligne n'a un axe de l'atelier « {workshop.id} » ({', '.join(workshop.axis_ids)}).")
-    return _Labels(texts, kept_axes, proposals, from_document)
+    rows, records = _as_contributions(frame, "text", path)
+    undecided = tuple(record for row, record in zip(rows, records, strict=True) if row not in labelled)
+    return _Labels(texts, kept_axes, proposals, from_document, undecided)
 
 
 def _proposals_note(labels: _Labels, path: Path, verb: str) -> None:
@@ -902,6 +907,12 @@ def train(
         )
         _proposals_note(read, decisions_csv, "comptée(s)")
     texts, labels, unlabelled, groups = _training_data(config, input_paths, decisions)
+    if decisions_csv is not None and read.undecided:
+        # The file's ideas left to the model are a batch, as classify self-trains on its file's.
+        from atelier.nlp.axis_data import unlabelled_texts, unlabelled_theme_groups
+
+        unlabelled = [*unlabelled, *unlabelled_texts(config, read.undecided)]
+        groups = [*groups, *unlabelled_theme_groups(config, read.undecided)]
     nlp = _load_language()
     _say(_training_message(texts, unlabelled))
     try:
