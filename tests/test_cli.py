@@ -710,26 +710,34 @@ def test_train_self_trains_on_the_ideas_of_its_labels_file_it_does_not_count(run
     assert card["n_training_texts"]["labelled"] == 2 and card["n_training_texts"]["unlabelled_pool"] == 3
 
 
-def test_training_again_without_the_decisions_a_model_learnt_is_said(runner, tmp_path):
-    # Retrained after a YAML edit, as the note asks, the model lost its analysts' decisions in silence.
+def test_training_again_keeps_the_decisions_the_model_learnt(runner, tmp_path):
+    # Retrained after a YAML edit, as the note asks, the model lost its analysts' decisions in
+    # silence: they were only in the file given to --labels. They are kept beside the model.
     (tmp_path / "mobilites.yaml").write_text(USER_WORKSHOP, encoding="utf-8")
     pd.DataFrame(
         {"text": ["Des arceaux à vélo devant la gare", "Un bus toutes les dix minutes"], "axis": ["velo", "bus"]}
     ).to_csv(tmp_path / "decisions.csv", index=False)
     base = ["train", "--no-cv", "--workshop", "mobilites.yaml"]
     assert runner.invoke(app, [*base, "--labels", "decisions.csv"]).exit_code == 0
+    kept = tmp_path / "models" / "mobilites" / "decisions.csv"
+    assert read(kept).values.tolist() == [
+        ["Des arceaux à vélo devant la gare", "velo"], ["Un bus toutes les dix minutes", "bus"]
+    ]
     edited = USER_WORKSHOP.replace('"arceaux"]', '"arceaux", "trottinette"]')
     (tmp_path / "mobilites.yaml").write_text(edited, encoding="utf-8")
     pd.DataFrame({"text": ["Plus de vélos"]}).to_csv(tmp_path / "idees.csv", index=False)
     result = runner.invoke(app, ["classify", "idees.csv", "--workshop", "mobilites.yaml", "--out", "o.csv"])
-    assert "jusqu'au prochain « atelier train --labels decisions.csv »" in result.stderr, result.output
+    assert "jusqu'au prochain « atelier train » (qui reprend ses décisions d'analystes)" in result.stderr, result.output
     result = runner.invoke(app, base)
     assert result.exit_code == 0, result.output
-    assert (
-        "le modèle remplacé dans models/mobilites avait appris 2 décision(s) d'analystes (decisions.csv) ; celui-ci "
-        "n'en a aucune : redonnez-les avec --labels decisions.csv."
-    ) in result.stderr
-    assert "avait appris" not in runner.invoke(app, base).stderr  # said once: the model replaced had none
+    assert "Décisions d'analystes : 2 reprise(s) de models/mobilites/decisions.csv" in result.stdout
+    card = json.loads((tmp_path / "models" / "mobilites" / "card.json").read_text(encoding="utf-8"))
+    assert card["analyst_decisions"] == 2 and card["n_training_texts"]["labelled"] == 2
+    assert read(kept).shape == (2, 2)
+    # A file that is not ours is refused, not learnt.
+    kept.write_text("texte;axe\nx;velo\n", encoding="utf-8")
+    result = runner.invoke(app, base)
+    assert result.exit_code == 1 and "n'est pas un fichier de décisions écrit par atelier train" in result.stderr
 
 
 def test_train_saves_a_model_that_classify_then_uses(runner, ideas_csv, tmp_path):

@@ -12,7 +12,6 @@ Only `run` starts Prefect (imported on demand); the other commands call the func
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import sys
@@ -889,14 +888,35 @@ def train(
     ] = None,
 ) -> None:
     """Entraîne le classifieur d'axes de l'atelier et l'enregistre dans models/<atelier>/."""
-    from atelier.flows.modeling import model_directory, save_axis_model
+    from atelier.flows.modeling import (
+        DECISIONS_FILE,
+        model_directory,
+        read_decisions,
+        save_axis_model,
+        write_decisions,
+    )
     from atelier.nlp.axis_evaluation import cross_validate
     from atelier.nlp.axis_model import AxisModelError
     from atelier.nlp.axis_training import train_axis_model
 
     config = _load_workshop(workshop)
+    directory = model_directory(config, models)
     decisions: list[tuple[str, str]] = []
-    if decisions_csv is not None:
+    if decisions_csv is None:
+        # The decisions the model in place learnt (kept beside it): a retraining keeps them.
+        try:
+            decisions = read_decisions(directory)
+        except AxisModelError as error:
+            _fail(f"{error} Donnez les décisions avec --labels, ou retirez ce fichier.")
+        if decisions:
+            used = sum(axis in config.axis_ids for _, axis in decisions)
+            ignored = len(decisions) - used
+            unknown = f" ; {ignored} d'un axe que l'atelier n'a plus, ignorée(s)" if ignored else ""
+            typer.echo(
+                f"Décisions d'analystes : {used} reprise(s) de {directory / DECISIONS_FILE} "
+                f"(celles du modèle en place{unknown})."
+            )
+    else:
         read = _read_labels(decisions_csv, config)
         decisions = list(zip(read.texts, read.axes, strict=True))
         used = sum(axis in config.axis_ids for _, axis in decisions)
@@ -930,12 +950,11 @@ def train(
     card = dict(model.card)
     if report is not None:
         card["cross_validation"] = report
-    given = sum(axis in config.axis_ids for _, axis in decisions)
-    card["analyst_decisions"] = {"count": given, "file": str(decisions_csv) if given else None}
-    directory = model_directory(config, models)
-    _say_decisions_dropped(directory, given)
+    learnt = [(text, axis) for text, axis in decisions if axis in config.axis_ids]
+    card["analyst_decisions"] = len(learnt)
     try:
         save_axis_model(type(model)(pipeline=model.pipeline, card=card), directory)
+        write_decisions(learnt, directory)
     except OSError as error:
         _fail(f"{directory} : écriture impossible ({os_error_reason(error)}).")
     typer.echo(f"Modèle {model.version} enregistré dans {directory}")
@@ -952,24 +971,6 @@ def train(
     if report is not None:
         typer.echo(f"Validation croisée ({report['folds']} plis groupés, {report['n_examples']} idées) :")
         _print_scores(report, config)
-
-
-def _say_decisions_dropped(directory: Path, given: int) -> None:
-    """Warn when the model about to be replaced learnt analysts' decisions that this one lacks:
-    they live in the file given with --labels, not in the model."""
-    from atelier.flows.modeling import CARD_FILE
-
-    try:
-        earlier = json.loads((directory / CARD_FILE).read_text(encoding="utf-8")).get("analyst_decisions") or {}
-    except (OSError, ValueError, AttributeError):
-        return
-    count = earlier.get("count") if isinstance(earlier, dict) else None
-    if isinstance(count, int) and count > 0 and not given:
-        source = earlier.get("file") or "?"
-        _say(
-            f"Avertissement : le modèle remplacé dans {directory} avait appris {count} décision(s) d'analystes "
-            f"({source}) ; celui-ci n'en a aucune : redonnez-les avec --labels {source}."
-        )
 
 
 @app.command()

@@ -7,6 +7,7 @@ wraps them in tasks and the command line calls them directly.
 
 from __future__ import annotations
 
+import csv
 import functools
 import threading
 from collections.abc import Mapping, Sequence
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
 DEFAULT_MODELS_DIR = Path("models")
 MODEL_FILE = "model.skops"
 CARD_FILE = "card.json"
+DECISIONS_FILE = "decisions.csv"
+DECISIONS_COLUMNS = ("text", "axis")
 # A saved model larger than this is refused before it is read (ours weigh a few MB).
 MAX_MODEL_BYTES = 512 * 1024 * 1024
 
@@ -85,6 +88,41 @@ def save_axis_model(model: AxisModel, directory: str | Path) -> Path:
     return target
 
 
+def write_decisions(decisions: Sequence[tuple[str, str]], directory: str | Path) -> Path:
+    """The analysts' decisions a model learnt, (text read with its theme, axis) per row, as
+    `decisions.csv` beside it: a later `atelier train` learns them again without being given
+    them. No decision: no file (an older one is removed)."""
+    path = Path(directory) / DECISIONS_FILE
+    if not decisions:
+        path.unlink(missing_ok=True)
+        return path
+    with atomic_path(path) as temporary, temporary.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(DECISIONS_COLUMNS)
+        writer.writerows(decisions)
+    return path
+
+
+def read_decisions(directory: str | Path) -> list[tuple[str, str]]:
+    """The decisions `write_decisions` kept beside a model ([] without the file). A file that is
+    not ours (unreadable, other columns, too large) is an `AxisModelError`."""
+    path = Path(directory) / DECISIONS_FILE
+    if not path.is_file():
+        return []
+    try:
+        if path.stat().st_size > MAX_MODEL_BYTES:
+            raise AxisModelError(f"{path} dépasse {MAX_MODEL_BYTES // (1024 * 1024)} Mo.")
+        csv.field_size_limit(max(csv.field_size_limit(), path.stat().st_size + 1))
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        reason = os_error_reason(error) if isinstance(error, OSError) else "illisible"
+        raise AxisModelError(f"Décisions d'analystes illisibles : {path} ({reason}).") from error
+    if not rows or tuple(rows[0]) != DECISIONS_COLUMNS or any(len(row) != len(DECISIONS_COLUMNS) for row in rows):
+        raise AxisModelError(f"{path} n'est pas un fichier de décisions écrit par atelier train.")
+    return [(text, axis) for text, axis in rows[1:]]
+
+
 def write_card(card: Mapping[str, Any], directory: str | Path) -> Path:
     with atomic_path(Path(directory) / CARD_FILE) as temporary:
         temporary.write_text(card_text(card), encoding="utf-8")
@@ -128,7 +166,7 @@ def load_saved_model(workshop: Workshop, models_dir: Path | None = None) -> tupl
     if set(model.classes_) != set(workshop.axis_ids) or (card_labels is not None and card_labels != labels):
         return None, (
             f"Le modèle enregistré dans {directory} ne correspond pas aux axes de l'atelier « {workshop.id} » : "
-            f"modèle entraîné à la volée à la place (relancez {_retrain_command(model.card)})."
+            "modèle entraîné à la volée à la place (relancez « atelier train »)."
         )
     trained_on = model.card.get("workshop_axes_sha256")
     if trained_on is not None and trained_on != workshop.axes_sha256:
@@ -137,17 +175,9 @@ def load_saved_model(workshop: Workshop, models_dir: Path | None = None) -> tupl
         return model, (
             f"Les descriptions, mots-clés ou exemples des axes de {source} ont changé depuis l'entraînement "
             f"du modèle enregistré dans {directory} (le {created}) : le modèle les ignore jusqu'au prochain "
-            f"{_retrain_command(model.card)}."
+            "« atelier train » (qui reprend ses décisions d'analystes)."
         )
     return model, ""
-
-
-def _retrain_command(card: Mapping[str, Any]) -> str:
-    """« atelier train », with the file of analysts' decisions the saved model learnt (they are
-    not kept in the model: a training without them loses them)."""
-    decisions = card.get("analyst_decisions")
-    source = decisions.get("file") if isinstance(decisions, Mapping) and decisions.get("count") else None
-    return f"« atelier train --labels {source} »" if source else "« atelier train »"
 
 
 def train_model(
