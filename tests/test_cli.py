@@ -721,7 +721,8 @@ def test_training_again_keeps_the_decisions_the_model_learnt(runner, tmp_path):
     assert runner.invoke(app, [*base, "--labels", "decisions.csv"]).exit_code == 0
     kept = tmp_path / "models" / "mobilites" / "decisions.csv"
     assert read(kept).values.tolist() == [
-        ["Des arceaux à vélo devant la gare", "velo"], ["Un bus toutes les dix minutes", "bus"]
+        ["Des arceaux à vélo devant la gare", "velo", "Développer le vélo"],
+        ["Un bus toutes les dix minutes", "bus", "Renforcer les transports en commun"],
     ]
     edited = USER_WORKSHOP.replace('"arceaux"]', '"arceaux", "trottinette"]')
     (tmp_path / "mobilites.yaml").write_text(edited, encoding="utf-8")
@@ -733,7 +734,13 @@ def test_training_again_keeps_the_decisions_the_model_learnt(runner, tmp_path):
     assert "Décisions d'analystes : 2 reprise(s) de models/mobilites/decisions.csv" in result.stdout
     card = json.loads((tmp_path / "models" / "mobilites" / "card.json").read_text(encoding="utf-8"))
     assert card["analyst_decisions"] == 2 and card["n_training_texts"]["labelled"] == 2
-    assert read(kept).shape == (2, 2)
+    assert read(kept).shape == (2, 3)
+    # A decision whose axis has another label now (axes renumbered or renamed) is not learnt.
+    renamed = edited.replace('label: "Développer le vélo"', 'label: "Marcher à pied"')
+    (tmp_path / "mobilites.yaml").write_text(renamed, encoding="utf-8")
+    result = runner.invoke(app, base)
+    assert "Décisions d'analystes : 1 reprise(s)" in result.stdout
+    assert "1 d'un axe que l'atelier n'a plus" in result.stdout
     # A file that is not ours is refused, not learnt.
     kept.write_text("texte;axe\nx;velo\n", encoding="utf-8")
     result = runner.invoke(app, base)

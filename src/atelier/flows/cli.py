@@ -905,15 +905,21 @@ def train(
     if decisions_csv is None:
         # The decisions the model in place learnt (kept beside it): a retraining keeps them.
         try:
-            decisions = read_decisions(directory)
+            stored = read_decisions(directory)
         except AxisModelError as error:
             _fail(f"{error} Donnez les décisions avec --labels, ou retirez ce fichier.")
-        if decisions:
-            used = sum(axis in config.axis_ids for _, axis in decisions)
-            ignored = len(decisions) - used
-            unknown = f" ; {ignored} d'un axe que l'atelier n'a plus, ignorée(s)" if ignored else ""
+        decisions = [
+            (text, axis)
+            for text, axis, label in stored
+            if axis in config.axis_ids and _same_label(label, config.axis_label(axis))
+        ]
+        if stored:
+            ignored = len(stored) - len(decisions)
+            unknown = (
+                f" ; {ignored} d'un axe que l'atelier n'a plus, ou plus sous ce libellé, ignorée(s)" if ignored else ""
+            )
             typer.echo(
-                f"Décisions d'analystes : {used} reprise(s) de {directory / DECISIONS_FILE} "
+                f"Décisions d'analystes : {len(decisions)} reprise(s) de {directory / DECISIONS_FILE} "
                 f"(celles du modèle en place{unknown})."
             )
     else:
@@ -950,7 +956,7 @@ def train(
     card = dict(model.card)
     if report is not None:
         card["cross_validation"] = report
-    learnt = [(text, axis) for text, axis in decisions if axis in config.axis_ids]
+    learnt = [(text, axis, config.axis_label(axis)) for text, axis in decisions if axis in config.axis_ids]
     card["analyst_decisions"] = len(learnt)
     try:
         save_axis_model(type(model)(pipeline=model.pipeline, card=card), directory)

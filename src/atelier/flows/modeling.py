@@ -32,7 +32,7 @@ DEFAULT_MODELS_DIR = Path("models")
 MODEL_FILE = "model.skops"
 CARD_FILE = "card.json"
 DECISIONS_FILE = "decisions.csv"
-DECISIONS_COLUMNS = ("text", "axis")
+DECISIONS_COLUMNS = ("text", "axis", "axis_label")
 # A saved model larger than this is refused before it is read (ours weigh a few MB).
 MAX_MODEL_BYTES = 512 * 1024 * 1024
 
@@ -88,10 +88,11 @@ def save_axis_model(model: AxisModel, directory: str | Path) -> Path:
     return target
 
 
-def write_decisions(decisions: Sequence[tuple[str, str]], directory: str | Path) -> Path:
-    """The analysts' decisions a model learnt, (text read with its theme, axis) per row, as
-    `decisions.csv` beside it: a later `atelier train` learns them again without being given
-    them. No decision: no file (an older one is removed)."""
+def write_decisions(decisions: Sequence[tuple[str, str, str]], directory: str | Path) -> Path:
+    """The analysts' decisions a model learnt, (text read with its theme, axis, the axis's label)
+    per row, as `decisions.csv` beside it: a later `atelier train` learns them again without
+    being given them (the label tells an axis renumbered since). No decision: no file (an older
+    one is removed)."""
     path = Path(directory) / DECISIONS_FILE
     if not decisions:
         path.unlink(missing_ok=True)
@@ -103,7 +104,7 @@ def write_decisions(decisions: Sequence[tuple[str, str]], directory: str | Path)
     return path
 
 
-def read_decisions(directory: str | Path) -> list[tuple[str, str]]:
+def read_decisions(directory: str | Path) -> list[tuple[str, str, str]]:
     """The decisions `write_decisions` kept beside a model ([] without the file). A file that is
     not ours (unreadable, other columns, too large) is an `AxisModelError`."""
     path = Path(directory) / DECISIONS_FILE
@@ -120,7 +121,7 @@ def read_decisions(directory: str | Path) -> list[tuple[str, str]]:
         raise AxisModelError(f"Décisions d'analystes illisibles : {path} ({reason}).") from error
     if not rows or tuple(rows[0]) != DECISIONS_COLUMNS or any(len(row) != len(DECISIONS_COLUMNS) for row in rows):
         raise AxisModelError(f"{path} n'est pas un fichier de décisions écrit par atelier train.")
-    return [(text, axis) for text, axis in rows[1:]]
+    return [(text, axis, label) for text, axis, label in rows[1:]]
 
 
 def write_card(card: Mapping[str, Any], directory: str | Path) -> Path:
