@@ -180,18 +180,19 @@ DECISION_WORDS = frozenset(
     "analyste decision manuel manuelle humain".split()
 )
 PROPOSAL_WORDS = frozenset("model modele auto automatique".split())
+UNCLEAR_SOURCE = "?"  # `_source_kind` of a word that is neither a decision nor a proposal
 
 
 def _source_kind(source: str) -> str:
     """What an `axis_source` cell says: "model" (a proposal: "model", "modèle"), "document"
     (stated by the report), "review" (an analyst's decision: "review", "revu", "relu", "OK",
-    "validé"…), "" (nothing), or "?" for a word that says none of these ("à revoir")."""
+    "validé"…), "" (nothing), or `UNCLEAR_SOURCE` for a word that says none of these ("à revoir")."""
     folded = _folded(source)
     if folded in PROPOSAL_WORDS:
         return MODEL_SOURCE
     if folded in DECISION_WORDS:
         return REVIEW_SOURCE
-    return folded if folded in (DOCUMENT_SOURCE, "") else "?"
+    return folded if folded in (DOCUMENT_SOURCE, "") else UNCLEAR_SOURCE
 
 
 class _Decisions(NamedTuple):
@@ -227,7 +228,7 @@ def _decided_axes(frame: pd.DataFrame, workshop: Workshop, text_column: str) -> 
     unclear: dict[str, int] = defaultdict(int)
     undecided = empty = stale = 0
     for row, (axis, source, cell) in enumerate(zip(axes, sources, cells, strict=True)):
-        if source == "?" and texts[row]:
+        if source == UNCLEAR_SOURCE and texts[row]:
             unclear[cell] += 1
         if source not in (REVIEW_SOURCE, DOCUMENT_SOURCE) or not texts[row] or not (axis or cell):
             continue  # (a row without axis nor axis_source decides nothing and says nothing amiss)
@@ -341,14 +342,23 @@ def _with_text(
     rows, records = _as_contributions(frame, text_column, source, stated_axes)
     if not records:
         _fail(f"{source} : aucune ligne n'a de texte dans la colonne « {text_column} ».")
+    _say_plain_texts(frame, text_column, rows, records, "", " ; la colonne du fichier écrit les garde telles quelles")
+    return rows, records
+
+
+def _say_plain_texts(
+    frame: pd.DataFrame,
+    text_column: str,
+    rows: Sequence[int],
+    records: Sequence[Contribution],
+    where: str,
+    tail: str = "",
+) -> None:
+    """Say how many of the records' texts were HTML cells read as plain text (`_plain_cells`)."""
     cells = _cells(frame, text_column)
     converted = sum(record.text != cells[row] for row, record in zip(rows, records, strict=True))
     if converted:
-        _say(
-            f"{converted} texte(s) en HTML lu(s) comme texte brut (balises retirées, entités décodées) ; "
-            "la colonne du fichier écrit les garde telles quelles."
-        )
-    return rows, records
+        _say(f"{converted} texte(s) en HTML{where} lu(s) comme texte brut (balises retirées, entités décodées){tail}.")
 
 
 def _plain_cells(cells: Sequence[str]) -> list[str]:
@@ -516,30 +526,27 @@ def _read_labels(path: Path, workshop: Workshop) -> _Labels:
         _fail(f"{path} : colonne « axis » absente (colonnes présentes : {columns}). {LABELS_COLUMNS_HINT}")
     decisions = _decided_axes(frame, workshop, "text")
     _say_read_as(decisions, path, "laissée(s) de côté")
-    themes, axes = _plain_cells(_cells(frame, "theme")), _cells(frame, "axis")
-    cells = _cells(frame, "text")
-    plain = _plain_cells(cells)
-    converted = sum(text != cell for text, cell in zip(plain, cells, strict=True))
-    if converted:
-        _say(f"{converted} texte(s) en HTML de {path} lu(s) comme texte brut (balises retirées, entités décodées).")
+    axes = _cells(frame, "axis")
+    rows, records = _as_contributions(frame, "text", path)
+    _say_plain_texts(frame, "text", rows, records, f" de {path}")
     texts: list[str] = []
     kept_axes: list[str] = []
-    labelled: set[int] = set()
+    undecided: list[Contribution] = []  # the ideas of the file that are no decision
     proposals = from_document = mislabelled = 0
-    for position, text in enumerate(plain):
-        if not text or not axes[position]:  # (a row without an axis is no label, nor "hors des axes")
-            continue
-        if decisions.sources[position] == MODEL_SOURCE:
+    for position, record in zip(rows, records, strict=True):
+        source, axis = decisions.sources[position], axes[position]
+        if not axis or source == UNCLEAR_SOURCE:  # (a row without an axis is no label, nor "hors des axes")
+            pass
+        elif source == MODEL_SOURCE:
             proposals += 1
-        elif decisions.sources[position] == "?":
-            continue
         elif decisions.conflicts[position] == "foreign":
             mislabelled += 1
         else:  # (an axis the workshop lacks is counted, and left out, by the command)
-            texts.append(with_context(text, themes[position]))
-            kept_axes.append(axes[position])
-            labelled.add(position)
-            from_document += decisions.sources[position] == DOCUMENT_SOURCE and axes[position] in workshop.axis_ids
+            texts.append(with_context(record.text, record.theme))
+            kept_axes.append(axis)
+            from_document += source == DOCUMENT_SOURCE and axis in workshop.axis_ids
+            continue
+        undecided.append(record)
     if mislabelled:
         _say(
             f"Avertissement : {mislabelled} ligne(s) de {path} laissée(s) de côté : leur axis_label n'est le "
@@ -556,9 +563,7 @@ def _read_labels(path: Path, workshop: Workshop) -> _Labels:
                 f"pas des décisions ; mettez « {REVIEW_SOURCE} » dans la colonne axis_source des lignes relues."
             )
         _fail(f"{path} : aucune ligne n'a un axe de l'atelier « {workshop.id} » ({', '.join(workshop.axis_ids)}).")
-    rows, records = _as_contributions(frame, "text", path)
-    undecided = tuple(record for row, record in zip(rows, records, strict=True) if row not in labelled)
-    return _Labels(texts, kept_axes, proposals, from_document, undecided)
+    return _Labels(texts, kept_axes, proposals, from_document, tuple(undecided))
 
 
 def _proposals_note(labels: _Labels, path: Path, verb: str) -> None:
@@ -908,6 +913,7 @@ def train(
     config = _load_workshop(workshop)
     directory = model_directory(config, models)
     decisions: list[tuple[str, str]] = []
+    undecided: tuple[Contribution, ...] = ()  # the --labels file's other ideas
     if decisions_csv is None:
         # The decisions the model in place learnt (kept beside it): a retraining keeps them.
         try:
@@ -931,6 +937,7 @@ def train(
     else:
         read = _read_labels(decisions_csv, config)
         decisions = list(zip(read.texts, read.axes, strict=True))
+        undecided = read.undecided
         used = sum(axis in config.axis_ids for _, axis in decisions)
         stated = f", dont {read.from_document} placée(s) par le document" if read.from_document else ""
         typer.echo(
@@ -939,12 +946,12 @@ def train(
         )
         _proposals_note(read, decisions_csv, "comptée(s)")
     texts, labels, unlabelled, groups = _training_data(config, input_paths, decisions)
-    if decisions_csv is not None and read.undecided:
+    if undecided:
         # The file's ideas left to the model are a batch, as classify self-trains on its file's.
         from atelier.nlp.axis_data import unlabelled_texts, unlabelled_theme_groups
 
-        unlabelled = [*unlabelled, *unlabelled_texts(config, read.undecided)]
-        groups = [*groups, *unlabelled_theme_groups(config, read.undecided)]
+        unlabelled = [*unlabelled, *unlabelled_texts(config, undecided)]
+        groups = [*groups, *unlabelled_theme_groups(config, undecided)]
     nlp = _load_language()
     _say(_training_message(texts, unlabelled))
     try:
