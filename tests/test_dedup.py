@@ -24,7 +24,7 @@ from atelier.nlp.dedup import (
     similar_pairs,
     summarize_clusters,
 )
-from atelier.nlp.dedup_candidates import _sharing_key, _variant_keys, _word_groups
+from atelier.nlp.dedup_candidates import _blocks, _sharing_key, _variant_keys, _word_groups, candidate_pairs
 from atelier.nlp.dedup_pairs import pair_level, verified_level
 from atelier.nlp.dedup_settings import DedupSettings
 from atelier.nlp.dedup_text import TextAnalyzer, is_derived, is_typo
@@ -660,6 +660,34 @@ def test_blocking_with_spacy_loses_nothing_either(french_nlp):
     blocked = prepare_comparisons(variants, settings, french_nlp)
     exhaustive = prepare_comparisons(variants, settings, french_nlp, exhaustive=True)
     assert blocked.neighbours == exhaustive.neighbours
+
+
+def test_blocks_cost_at_most_the_budget_but_for_their_last_item():
+    rnd = random.Random(1)
+    for _ in range(200):
+        costs = [rnd.choice([0, 1, 2, 3, 9]) for _ in range(rnd.randint(1, 30))]
+        blocks = _blocks(costs, budget=5)
+        assert [start for start, _ in blocks] == [0, *[stop for _, stop in blocks[:-1]]]
+        assert blocks[-1][1] == len(costs)
+        assert all(sum(costs[start : stop - 1]) <= 5 for start, stop in blocks)
+        assert len(blocks) <= sum(costs) // 5 + 1
+    assert _blocks([3, 3, 3, 10, 1], budget=5) == [(0, 2), (2, 4), (4, 5)]
+    assert _blocks([], budget=5) == []
+
+
+def test_blocking_in_small_blocks_finds_the_same_pairs():
+    """Blocks are bounded by the entries of the product and the words of the pairs checked (long
+    answers repeating the same paragraphs took 3.4 GB for 10,000 texts): cutting the work into
+    blocks of one row or one pair changes no candidate."""
+    texts = sorted({t for r in load_pairs() for t in (r["text_a"], r["text_b"])})
+    rnd = random.Random(3)
+    paragraphs = texts[:40]
+    long_answers = [". ".join(rnd.sample(paragraphs, 6)) for _ in range(60)]
+    units, _ = TextAnalyzer(DedupSettings(), None).units(_variants(texts, seed=5) + long_answers)
+    whole = candidate_pairs(units, DedupSettings())
+    assert len(whole) > 300
+    assert candidate_pairs(units, DedupSettings(block_entries=1)).tolist() == whole.tolist()
+    assert candidate_pairs(units, DedupSettings(block_entries=200)).tolist() == whole.tolist()
 
 
 @pytest.mark.parametrize("with_spacy", [False, True])

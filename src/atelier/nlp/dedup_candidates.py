@@ -240,9 +240,13 @@ def candidate_pairs(units: Sequence[TextUnit], settings: DedupSettings, paraphra
         (np.ones(len(probe_rows), np.int32), (probe_rows, compound[len(present_rows) :])), shape=(n, width)
     )
 
+    # Blocks of rows whose product holds at most about `block_entries` entries (each row's
+    # postings bound its hits), and of pairs whose two texts hold at most that many words: long
+    # texts repeating the same paragraphs share a group with most others.
+    postings = np.diff(present_t.indptr)
+    hits_bound = np.minimum(np.bincount(probe_rows, weights=postings[compound[len(present_rows) :]], minlength=n), n)
     found: list[np.ndarray] = []
-    for start in range(0, n, settings.block_size):
-        stop = min(start + settings.block_size, n)
+    for start, stop in _blocks(hits_bound, settings.block_entries):
         hits = prefix[start:stop] @ present_t  # CSR, so its rows need not be listed; counts in int32
         first = np.repeat(np.arange(start, stop, dtype=np.int32), np.diff(hits.indptr))
         second, counts = hits.indices, hits.data
@@ -256,8 +260,8 @@ def candidate_pairs(units: Sequence[TextUnit], settings: DedupSettings, paraphra
         counts[short] += _stored(present, second[short], last_group[first[short]])
         mask = (counts >= needed_first) & (first != second)
         first, second = first[mask].astype(np.int64), second[mask].astype(np.int64)
-        for chunk in range(0, len(first), 1 << 20):
-            a, b = first[chunk : chunk + (1 << 20)], second[chunk : chunk + (1 << 20)]
+        for begin, end in _blocks(words[first] + words[second], settings.block_entries):
+            a, b = first[begin:end], second[begin:end]
             both = weighted[a].minimum(weighted[b])  # the groups of both texts (weights are positive)
             both.eliminate_zeros()
             shared = np.asarray(both.sum(axis=1)).ravel()
@@ -274,6 +278,17 @@ def candidate_pairs(units: Sequence[TextUnit], settings: DedupSettings, paraphra
         return np.empty((0, 2), dtype=np.int64)
     codes = np.unique(np.concatenate(found))
     return np.stack([codes // n, codes % n], axis=1)
+
+
+def _blocks(costs: np.ndarray, budget: int) -> list[tuple[int, int]]:
+    """Consecutive (start, stop) ranges of the items, each costing at most `budget` but for its
+    last item (an item costing more is a range of its own)."""
+    if not len(costs):
+        return []
+    cumulative = np.cumsum(costs, dtype=np.float64)
+    block = (cumulative - costs) // budget  # the block where each item starts
+    starts = np.flatnonzero(np.append(True, block[1:] != block[:-1]))
+    return list(zip(starts.tolist(), [*starts[1:].tolist(), len(costs)], strict=True))
 
 
 def _has_bit(signs: np.ndarray, bits: np.ndarray) -> np.ndarray:
