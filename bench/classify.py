@@ -21,6 +21,9 @@
    labelled by a second annotator, blind to the first labels and to every prediction (from the
    report's axis titles and syntheses, with the post-its' themes); the second annotator's macro-F1
    against the first on the scored post-its is the human figure the model's compares with.
+   And `axis_2` against tests/labels/atelier6_postits_axis2.csv (the post-its on two axes, their
+   second axis labelled by a third annotator, blind to every prediction; the rule was chosen on
+   bench/dev/transfer).
    Then with analysts' decisions (what `atelier train --labels` adds): a random quarter or half
    of the labelled post-its given as decisions (text + theme, axis), the model retrained, and the
    other post-its scored; five draws each, mean and range.
@@ -68,6 +71,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "classify.txt"
 POSTIT_LABELS = ROOT / "tests" / "labels" / "atelier6_postits.csv"
 SECOND_ANNOTATOR = ROOT / "tests" / "labels" / "atelier6_postits_second.csv"
+SECOND_AXES = ROOT / "tests" / "labels" / "atelier6_postits_axis2.csv"  # the post-its on two axes
 BOOTSTRAP_DRAWS = 2000
 COLD_WORKSHOP = ROOT / "src" / "atelier" / "workshops" / "alimentation_rennes.yaml"
 COLD_ITEMS = ROOT / "tests" / "labels" / "alimentation_rennes_items.csv"
@@ -148,7 +152,7 @@ def main() -> None:
     from atelier.flows.inputs import collect_inputs, extract_files
     from atelier.flows.modeling import MODEL_FILE, load_axis_model, save_axis_model
     from atelier.nlp.axis_data import training_set, unlabelled_texts, unlabelled_theme_groups, with_context
-    from atelier.nlp.axis_evaluation import cross_validate, evaluate_model, scores_report
+    from atelier.nlp.axis_evaluation import cross_validate, evaluate_model, scores_report, second_axis_report
     from atelier.nlp.axis_settings import ClassifierSettings
     from atelier.nlp.axis_training import train_axis_model
     from atelier.nlp.classify import classify_contributions, needs_review, predict_axes
@@ -287,6 +291,16 @@ def main() -> None:
         print(f"    needs_review: {len(flagged)}/{len(scored)} scored post-its (accuracy of the others "
               f"{sum(kept) / len(kept):.3f}); {off}/{len(off_axis)} hors-axes post-its "
               f"({len(report_postits)} post-its in the report)")
+        with SECOND_AXES.open(encoding="utf-8", newline="") as handle:
+            two = [(row["text"], (row["axis"], row["axis_2"])) for row in csv.DictReader(handle)]
+        if [text for text, _ in two] != postit_texts:
+            raise SystemExit(f"{SECOND_AXES.name} does not list the post-its of {POSTIT_LABELS.name}")
+        second = second_axis_report(
+            atelier6, [labels for _, labels in two], [(placed[text].axis, placed[text].axis_2) for text, _ in two]
+        )
+        print(f"    axis_2 ({SECOND_AXES.name}): both axes of {second['both_found']}/{second['two_axes']} post-its "
+              f"on two axes; given to {second['given']}/{second['ideas']} post-its, naming a labelled axis "
+              f"{second['named_labelled']}")
 
     default_weight = atelier6.settings.theme_context_weight
     for weight in sorted({0.0, 0.25, default_weight, 0.75}):

@@ -18,7 +18,7 @@ from atelier.nlp.axis_data import (
     training_set,
     unlabelled_texts,
 )
-from atelier.nlp.axis_evaluation import cross_validate, evaluate_model
+from atelier.nlp.axis_evaluation import cross_validate, evaluate_model, second_axis_report
 from atelier.nlp.axis_model import ALLOWED_UNTRUSTED_TYPES, AxisModel, AxisModelError
 from atelier.nlp.axis_settings import ClassifierSettings
 from atelier.nlp.axis_training import train_axis_model
@@ -28,6 +28,7 @@ from atelier.nlp.classify import (
     placed_by_model,
     predict_analysis,
     predict_axes,
+    with_own_second_axis,
     with_theme_context,
 )
 from atelier.nlp.language import LanguageModelError, analyse, lemmatize, load_french, normalize_for_match
@@ -274,6 +275,21 @@ def test_second_annotation_labels_the_same_post_its(atelier6):
     assert [row["text"] for row in second] == [row["text"] for row in first]
     assert {row["axis"] for row in second} <= {*atelier6.axis_ids, "0"}
     assert all(row["why"].strip() for row in second)
+    # The second axes of the post-its on two axes: the first annotation's axes, another axis beside.
+    two = rows("atelier6_postits_axis2.csv")
+    assert [(row["text"], row["axis"]) for row in two] == [(row["text"], row["axis"]) for row in first]
+    marked = [row for row in two if row["axis_2"]]
+    assert len(marked) == 10
+    assert all(row["axis_2"] in atelier6.axis_ids and row["axis_2"] != row["axis"] != "0" for row in marked)
+    assert all(row["why_2"].strip() for row in marked)
+
+
+def test_second_axis_report_counts_ideas_on_two_axes_found_and_second_axes_given(atelier6):
+    labels = [("1", "2"), ("1", "2"), ("3", ""), ("4", ""), ("0", ""), ("5", "4")]
+    placed = [("2", "1"), ("1", "3"), ("3", None), ("5", "4"), ("1", "2"), ("5", None)]
+    assert second_axis_report(atelier6, labels, placed) == {
+        "ideas": 6, "two_axes": 3, "both_found": 1, "given": 4, "named_labelled": 2,
+    }
 
 
 def test_near_duplicate_groups_keep_rewordings_together():
@@ -705,6 +721,46 @@ def test_second_axis_only_when_close():
     assert placed_by_model(item, far, workshop).axis_2 is None and placed_by_model(item, far, workshop).needs_review is False
     assert placed_by_model(item, weak, workshop).axis_2 is None  # runner-up below the minimum
     assert item.axis is None and item.needs_review is None  # input untouched
+
+
+def test_second_axis_of_an_idea_under_a_theme_is_where_its_own_words_point():
+    workshop = dataclasses.replace(load_workshop(None), settings=WorkshopSettings())  # margin 0.25, minimum 0.3
+    item = contribution(1, "Des repas équilibrés pour les familles modestes", kind="postit", theme="Santé")
+    with_theme = AxisPrediction("5", 0.80, "3", 0.06, ("repas",))
+    elsewhere = with_own_second_axis(with_theme, AxisPrediction("4", 0.57, "5", 0.20))
+    assert (elsewhere.axis, elsewhere.confidence, elsewhere.evidence) == ("5", 0.80, ("repas",))
+    assert (elsewhere.second_axis, elsewhere.second_confidence, elsewhere.second_behind) == ("4", 0.57, 0.0)
+    placed = placed_by_model(item, elsewhere, workshop)
+    assert (placed.axis_2, placed.axis_2_confidence) == ("4", 0.57)
+    close = with_own_second_axis(with_theme, AxisPrediction("5", 0.50, "4", 0.40))
+    assert (close.second_axis, close.second_confidence) == ("4", 0.40)
+    assert close.second_behind == pytest.approx(0.10)
+    assert placed_by_model(item, close, workshop).axis_2 == "4"
+    far = with_own_second_axis(with_theme, AxisPrediction("5", 0.70, "4", 0.30))
+    assert placed_by_model(item, far, workshop).axis_2 is None  # 0.40 behind the words' best axis
+    flat = with_own_second_axis(with_theme, AxisPrediction("2", 0.25, "5", 0.24))
+    assert placed_by_model(item, flat, workshop).axis_2 is None  # words pointing nowhere: under the minimum
+
+
+def test_a_post_it_on_two_axes_keeps_its_words_axis_beside_its_themes(yaml_only_model, atelier6, french_nlp):
+    """Under a health theme, among health ideas, a post-it about meals for poor families is
+    placed in health and its words' axis (inequalities) is its axis_2: before, the theme's
+    context left the runner-up far behind and axis_2 was empty."""
+    health = [
+        "Développer les jardins partagés",
+        "Servir des produits bio dans les cantines",
+        "Lutter contre l'isolement des personnes âgées",
+    ]
+    for text in ("Des repas équilibrés pour les familles modestes", "Aider les familles pauvres à payer le chauffage"):
+        items = [contribution(k, t, kind="postit", theme="Santé") for k, t in enumerate([text, *health])]
+        placed = classify_contributions(items, atelier6, yaml_only_model, french_nlp)[0]
+        assert (placed.axis, placed.axis_2) == ("5", "4")
+        words_alone = predict_axes(yaml_only_model, [text], french_nlp)[0]
+        assert placed.axis_2_confidence == pytest.approx(words_alone.confidence)
+    item = contribution(1, "Des repas équilibrés pour les familles modestes", kind="postit")
+    unthemed = classify_contributions([item], atelier6, yaml_only_model, french_nlp)[0]
+    alone = predict_axes(yaml_only_model, [item.text], french_nlp)[0]  # no theme: one reading gives both axes
+    assert (unthemed.axis, unthemed.axis_2) == (alone.axis, placed_by_model(item, alone, atelier6).axis_2)
 
 
 def test_model_of_another_workshop_is_refused(tmp_path, yaml_only_model, french_nlp):

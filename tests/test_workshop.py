@@ -61,7 +61,7 @@ def test_default_workshop_is_atelier6_with_five_axes():
         assert axis.out_of_scope is False
     assert workshop.out_of_scope_axis is None
     assert workshop.settings == WorkshopSettings(
-        abstain_threshold=0.5, second_axis_margin=0.25, second_axis_min_confidence=0.2, evidence_lemmas=3
+        abstain_threshold=0.5, second_axis_margin=0.25, second_axis_min_confidence=0.3, evidence_lemmas=3
     )
     assert workshop.abstain_threshold == 0.5
 

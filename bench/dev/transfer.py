@@ -3,11 +3,13 @@
 Each workshop under bench/dev/transfer/ is invented for development (see bench/dev/README.md):
 `<id>.yaml` (written from the tables only), `<id>_tables.csv` (`axis,kind,objective,text`: the
 objectives and actions the report places in an axis) and `<id>_postits.csv`
-(`theme,text,axis,why`: post-its under their session-1 themes, labelled by the meaning of the
-axis titles, "0" for none). As in the Atelier 6 measure of bench/classify.py: a model is trained
-on the tables and the YAML, self-trained on the post-its, and the post-its are placed by
-`classify_contributions` (each read with its theme and with the other post-its of its theme);
-macro-F1 over the post-its labelled in an axis.
+(`theme,text,axis,why,axis_2,why_2`: post-its under their session-1 themes, labelled by the
+meaning of the axis titles, "0" for none; `axis_2` the second axis of a post-it on two axes,
+labelled later by another annotator without any prediction). As in the Atelier 6 measure of
+bench/classify.py: a model is trained on the tables and the YAML, self-trained on the post-its,
+and the post-its are placed by `classify_contributions` (each read with its theme and with the
+other post-its of its theme); macro-F1 over the post-its labelled in an axis, and how `axis_2`
+finds the post-its on two axes.
 
     .venv/bin/python bench/dev/transfer.py            # every dev workshop, default settings
     .venv/bin/python bench/dev/transfer.py --sweep    # and the settings variants below
@@ -54,12 +56,12 @@ def dev_contributions(workshop_id: str, workshop):
         )
         for number, row in enumerate(postit_rows)
     ]
-    return tables, postits, [row["axis"] for row in postit_rows]
+    return tables, postits, [(row["axis"], row["axis_2"]) for row in postit_rows]
 
 
-def measure(workshop, tables, postits, expected, nlp, settings) -> dict:
+def measure(workshop, tables, postits, labels, nlp, settings) -> dict:
     from atelier.nlp.axis_data import training_set, unlabelled_texts, unlabelled_theme_groups
-    from atelier.nlp.axis_evaluation import scores_report
+    from atelier.nlp.axis_evaluation import scores_report, second_axis_report
     from atelier.nlp.axis_training import train_axis_model
     from atelier.nlp.classify import classify_contributions
 
@@ -69,10 +71,12 @@ def measure(workshop, tables, postits, expected, nlp, settings) -> dict:
         unlabelled=unlabelled_texts(workshop, batch), unlabelled_groups=unlabelled_theme_groups(workshop, batch),
     )
     placed = classify_contributions(postits, workshop, model, nlp)
+    expected = [axis for axis, _ in labels]
     scored = [(axis, item) for axis, item in zip(expected, placed, strict=True) if axis in workshop.axis_ids]
     report = scores_report(workshop, [axis for axis, _ in scored], [item.axis for _, item in scored])
     off_axis = [item for axis, item in zip(expected, placed, strict=True) if axis not in workshop.axis_ids]
     report["off_axis_flagged"] = (sum(bool(item.needs_review) for item in off_axis), len(off_axis))
+    report["second_axis"] = second_axis_report(workshop, labels, [(item.axis, item.axis_2) for item in placed])
     return report
 
 
@@ -111,6 +115,8 @@ def variants():
         ("lexicon_floor 0.5", {"lexicon_floor": 0.5}, {}),
         ("sublinear_tf off", {"sublinear_tf": False}, {}),
         ("class_weight none", {"class_weight": None}, {}),
+        ("second_axis_min_confidence 0.3", {}, {"second_axis_min_confidence": 0.3}),
+        ("second_axis_min_confidence 0.2", {}, {"second_axis_min_confidence": 0.2}),
     ]
 
 
@@ -130,19 +136,22 @@ def main(argv=None) -> None:
     totals: dict[str, list[float]] = {}
     for workshop_id in ids:
         base = load_workshop(DEV / f"{workshop_id}.yaml")
-        tables, postits, expected = dev_contributions(workshop_id, base)
-        scored = sum(axis in base.axis_ids for axis in expected)
+        tables, postits, labels = dev_contributions(workshop_id, base)
+        scored = sum(axis in base.axis_ids for axis, _ in labels)
         print(f"== {workshop_id}: {len(tables)} table items, {len(postits)} post-its ({scored} in an axis)")
         for title, classifier_changes, workshop_changes in chosen:
             workshop = dataclasses.replace(base, settings=dataclasses.replace(base.settings, **workshop_changes))
-            report = measure(workshop, tables, postits, expected, nlp, ClassifierSettings(**classifier_changes))
+            report = measure(workshop, tables, postits, labels, nlp, ClassifierSettings(**classifier_changes))
             totals.setdefault(title, []).append(report["macro_f1"])
             per_axis = "  ".join(
                 f"{axis}: P {s['precision']:.2f} R {s['recall']:.2f}" for axis, s in report["per_axis"].items()
             )
             flagged, off = report["off_axis_flagged"]
+            second = report["second_axis"]
             print(f"  {title:<40} macro-F1 {report['macro_f1']:.3f}  accuracy {report['accuracy']:.3f}  "
-                  f"hors axes flagged {flagged}/{off}\n      {per_axis}")
+                  f"hors axes flagged {flagged}/{off}\n      {per_axis}\n"
+                  f"      axis_2: both axes of {second['both_found']}/{second['two_axes']} post-its on two axes; "
+                  f"given to {second['given']}/{second['ideas']}, naming a labelled axis {second['named_labelled']}")
     if len(ids) > 1:
         print("== mean macro-F1 over the dev workshops")
         for title, values in totals.items():

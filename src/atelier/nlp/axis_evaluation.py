@@ -39,6 +39,26 @@ if TYPE_CHECKING:
     import spacy
 
 
+def second_axis_report(
+    workshop: Workshop, labels: Sequence[tuple[str, str]], placed: Sequence[tuple[str | None, str | None]]
+) -> dict[str, int]:
+    """How `axis_2` does against labels: `labels` are (axis, second axis or "") per idea, `placed`
+    the (axis, axis_2) given to it. Of the ideas labelled with two axes of the workshop, how many
+    were given both (in either column); of the ideas given an axis_2, how many name an axis the
+    labels give the idea, other than the one it was placed in."""
+    axes = set(workshop.axis_ids)
+    two_axes = both = given = named = 0
+    for (first, second), (axis, axis_2) in zip(labels, placed, strict=True):
+        labelled = {first, second} & axes
+        if second in axes and first in axes and second != first:
+            two_axes += 1
+            both += labelled <= {axis, axis_2}
+        if axis_2:
+            given += 1
+            named += axis_2 in labelled - {axis}
+    return {"ideas": len(labels), "two_axes": two_axes, "both_found": both, "given": given, "named_labelled": named}
+
+
 def scores_report(workshop: Workshop, expected: Sequence[str], predicted: Sequence[str]) -> dict[str, Any]:
     """Macro-F1, accuracy, per-axis precision/recall/F1 and the confusion matrix, over the axes
     present in `expected`."""

@@ -51,13 +51,17 @@ PREDICTION_BLOCK = 2048
 
 @dataclass(frozen=True)
 class AxisPrediction:
-    """The best axis of an idea and its probability, the runner-up, and the words that weighed most."""
+    """The best axis of an idea and its probability, the runner-up, and the words that weighed
+    most. `second_behind`: how far the runner-up's probability is below the best one of the
+    probabilities it comes from (those of the idea's own words, see `with_own_second_axis`);
+    None for `confidence - second_confidence`."""
 
     axis: str
     confidence: float
     second_axis: str | None = None
     second_confidence: float | None = None
     evidence: tuple[str, ...] = ()
+    second_behind: float | None = None
 
 
 def predict_analysis(
@@ -153,6 +157,22 @@ def predict_axes(
     return predict_analysis(model.pipeline, analysis, evidence, groups=groups, context_weight=context_weight)
 
 
+def with_own_second_axis(prediction: AxisPrediction, own_words: AxisPrediction) -> AxisPrediction:
+    """`prediction` (of an idea read with its theme and its theme's other ideas) with, as its
+    runner-up, the best other axis of `own_words` (the same idea's text alone): a post-it on two
+    axes says both in its words, while its theme pulls towards one ("Des bancs à l'ombre, ma mère
+    ne peut pas marcher longtemps" under "Cadre de vie")."""
+    if own_words.axis != prediction.axis:
+        second, confidence = own_words.axis, own_words.confidence
+    else:
+        second, confidence = own_words.second_axis, own_words.second_confidence
+    if second is None or confidence is None:
+        return dataclasses.replace(prediction, second_axis=None, second_confidence=None, second_behind=None)
+    return dataclasses.replace(
+        prediction, second_axis=second, second_confidence=confidence, second_behind=own_words.confidence - confidence
+    )
+
+
 def needs_review(prediction: AxisPrediction, workshop: Workshop, text: str | None = None) -> bool:
     """Whether a model's axis is too unsure to be kept without an analyst's look; always for a
     `text` without any letter ("12345", "!!!", an emoji), whose axis says nothing of it."""
@@ -180,12 +200,14 @@ def placed_by_model(item: Contribution, prediction: AxisPrediction, workshop: Wo
     """A copy of `item` with the model's best axis and, under the workshop's settings, the
     review fields: `needs_review`, the runner-up axis when close, the evidence lemmas."""
     settings = workshop.settings
-    close = (
-        prediction.second_axis is not None
-        and prediction.second_confidence is not None
-        and prediction.second_confidence >= settings.second_axis_min_confidence
-        and prediction.confidence - prediction.second_confidence <= settings.second_axis_margin
-    )
+    close = prediction.second_axis is not None and prediction.second_confidence is not None
+    if close:
+        behind = prediction.second_behind
+        if behind is None:
+            behind = prediction.confidence - prediction.second_confidence
+        close = prediction.second_confidence >= settings.second_axis_min_confidence and (
+            behind <= settings.second_axis_margin
+        )
     return dataclasses.replace(
         item,
         axis=prediction.axis,
@@ -224,7 +246,8 @@ def classify_contributions(
     theme (`idea_text`, as in training) and in the context of the other ideas under that theme
     (`with_theme_context`), get the model's best axis (`model`) even when unsure: below the
     workshop's `abstain_threshold` they are flagged `needs_review`, so the analyst sees a
-    proposal instead of a blank.
+    proposal instead of a blank. The second axis of an idea under a theme is the one its words
+    alone point to (`with_own_second_axis`).
     """
     unknown = sorted(set(model.classes_) - set(workshop.axis_ids))
     if unknown:
@@ -243,6 +266,12 @@ def classify_contributions(
         groups=[theme_group(contributions[i]) for i in to_predict],
         context_weight=workshop.settings.theme_context_weight,
     )
+    themed = [position for position, index in enumerate(to_predict) if contributions[index].theme.strip()]
+    if themed:
+        texts = [contributions[to_predict[position]].text for position in themed]
+        own_words = predict_axes(model, texts, nlp, evidence=0)
+        for position, alone in zip(themed, own_words, strict=True):
+            predicted[position] = with_own_second_axis(predicted[position], alone)
     predictions = dict(zip(to_predict, predicted, strict=True))
     return [
         placed_by_model(item, predictions[index], workshop) if index in predictions else placed_by_document(item, workshop)

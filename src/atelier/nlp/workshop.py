@@ -53,7 +53,10 @@ class WorkshopSettings:
         `needs_review` (it keeps its best axis in `axis`, so the analyst sees the proposal).
     second_axis_margin: the runner-up axis is reported (`axis_2`) when its probability is
         within this margin of the best one...
-    second_axis_min_confidence: ...and at least this probability.
+    second_axis_min_confidence: ...and at least this probability. For an idea under a theme,
+        both are read in the probabilities of its words alone (`classify.with_own_second_axis`):
+        on the dev workshops' post-its, 0.3 gave an axis_2 to 72 post-its instead of 81 with 0.2,
+        and the same 8 + 8 named a labelled axis (bench/dev/transfer.py).
     evidence_lemmas: how many lemmas `axis_evidence` lists.
     theme_context_weight: weight of the other ideas filed under the same theme of the same
         report (a post-it table's theme cell) in an idea's probabilities: each idea's
@@ -63,7 +66,7 @@ class WorkshopSettings:
 
     abstain_threshold: float = 0.5
     second_axis_margin: float = 0.25
-    second_axis_min_confidence: float = 0.2
+    second_axis_min_confidence: float = 0.3
     evidence_lemmas: int = 3
     theme_context_weight: float = 0.5
 
