@@ -92,9 +92,10 @@ class DedupSettings:
     # typo variants) are never verified. Must stay below containment_threshold.
     blocking_share: float = 0.7
     # Entries of the sparse candidate product, and words of the pairs checked, per block: bounds
-    # the memory of blocking whatever the texts (10,000 long answers repeating the same
-    # paragraphs: 246 MiB above the analysis's, against 2.5 GiB in blocks of 2,048 rows).
-    block_entries: int = 1 << 22
+    # the memory of blocking whatever the texts (bench/dedup.py: 10,000 long answers repeating the
+    # same paragraphs peaked at 1,957 MiB in blocks of 2,048 rows, 926 MiB with 2**20 entries;
+    # 2**21 and 2**22 took as long, with 964 and 1,003 MiB).
+    block_entries: int = 1 << 20
 
     def __post_init__(self) -> None:
         if not 0.0 < self.near_threshold <= 100.0:
