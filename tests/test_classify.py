@@ -562,6 +562,11 @@ def test_out_of_scope_axis_is_a_class_like_the_others(tmp_path, french_nlp):
     )
     assert (result[0].axis, result[0].axis_label) == ("0", "Hors axes")
     assert result[1].axis == "tc"
+    # "Hors axes" is never a second axis, nor has a second axis (QA: axis 1 at 0.99 with axis_2 "0").
+    item = contribution(3, "Plus de bus, et merci pour la réunion")
+    for prediction in (AxisPrediction("tc", 0.5, "0", 0.45), AxisPrediction("0", 0.5, "tc", 0.45)):
+        assert placed_by_model(item, prediction, workshop).axis_2 is None
+    assert placed_by_model(item, AxisPrediction("tc", 0.5, "actifs", 0.45), workshop).axis_2 == "actifs"
 
 
 def test_classify_contributions(yaml_only_model, atelier6, french_nlp):

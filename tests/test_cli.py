@@ -140,6 +140,9 @@ def test_classify_keeps_the_axes_analysts_decided(runner, tmp_path):
             ],
             "axis": ["2", "1", "2", "3"],
             "axis_source": ["review", "document", "model", "Review"],
+            # An analyst's second axis on a kept row stays (it was blanked, QA); a proposal is made anew.
+            "axis_2": ["5", "", "1", ""],
+            "axis_2_confidence": ["", "", "0.99", ""],
         }
     ).to_csv(tmp_path / "ideas.csv", index=False)
     result = runner.invoke(app, ["classify", "ideas.csv", "--out", "o.csv"])
@@ -147,6 +150,8 @@ def test_classify_keeps_the_axes_analysts_decided(runner, tmp_path):
     frame = read(tmp_path / "o.csv")
     assert frame["axis"].tolist() == ["2", "1", "5", "3"]
     assert frame["axis_source"].tolist() == ["review", "document", "model", "review"]
+    assert frame["axis_2"][0] == "5" and frame["axis_2_confidence"][0] == ""
+    assert frame["axis_2_confidence"][2] != "0.99"
     assert frame["axis_confidence"].tolist()[:2] == ["1.0", "1.0"] and frame["axis_evidence"].tolist()[:2] == ["", ""]
     assert "3 ligne(s) gardent leur axe" in result.stderr
     assert "4 ligne(s) classée(s) dont 3 gardant leur axe" in result.stdout
@@ -684,8 +689,8 @@ def test_a_saved_model_older_than_the_workshop_file_says_so(runner, tmp_path):
     result = runner.invoke(app, command)
     assert result.exit_code == 0, result.output
     assert (
-        "Les descriptions, mots-clés ou exemples des axes de mobilites.yaml ont changé depuis l'entraînement du "
-        "modèle enregistré dans models/mobilites"
+        "Les libellés, descriptions, mots-clés ou exemples des axes de mobilites.yaml ont changé depuis "
+        "l'entraînement du modèle enregistré dans models/mobilites"
     ) in result.stderr
     assert "jusqu'au prochain « atelier train »" in result.stderr
     version = load_axis_model(tmp_path / "models" / "mobilites").version
@@ -735,12 +740,39 @@ def test_training_again_keeps_the_decisions_the_model_learnt(runner, tmp_path):
     card = json.loads((tmp_path / "models" / "mobilites" / "card.json").read_text(encoding="utf-8"))
     assert card["analyst_decisions"] == 2 and card["n_training_texts"]["labelled"] == 2
     assert read(kept).shape == (2, 3)
-    # A decision whose axis has another label now (axes renumbered or renamed) is not learnt.
-    renamed = edited.replace('label: "Développer le vélo"', 'label: "Marcher à pied"')
+    # An axis renamed: its decisions are learnt under it (they were dropped for good, QA), and
+    # classify keeps using the saved model, which holds them, saying the labels changed.
+    renamed = edited.replace('label: "Développer le vélo"', 'label: "Le vélo au quotidien"')
     (tmp_path / "mobilites.yaml").write_text(renamed, encoding="utf-8")
+    result = runner.invoke(app, ["classify", "idees.csv", "--workshop", "mobilites.yaml", "--out", "o.csv"])
+    assert "Les libellés, descriptions, mots-clés ou exemples" in result.stderr, result.output
+    assert "Modèle enregistré écarté" not in result.stderr
+    assert f"avec le modèle {card['model_version']}" in result.stdout
     result = runner.invoke(app, base)
-    assert "Décisions d'analystes : 1 reprise(s)" in result.stdout
-    assert "1 d'un axe que l'atelier n'a plus" in result.stdout
+    assert "Décisions d'analystes : 2 reprise(s)" in result.stdout, result.output
+    assert "1 sous un axe renommé ou renuméroté depuis" in result.stdout
+    assert read(kept).values.tolist()[0] == ["Des arceaux à vélo devant la gare", "velo", "Le vélo au quotidien"]
+    # Axes renumbered: a decision follows its label; the saved model, whose classes meant other
+    # axes, is set aside. An axis removed: its decisions are not learnt, and not lost either.
+    renumbered = renamed.replace("id: velo", "id: cycle").replace("id: bus", "id: velo")
+    (tmp_path / "mobilites.yaml").write_text(renumbered, encoding="utf-8")
+    result = runner.invoke(app, ["classify", "idees.csv", "--workshop", "mobilites.yaml", "--out", "o.csv"])
+    assert "ne correspond pas aux axes de l'atelier" in result.stderr, result.output
+    result = runner.invoke(app, base)
+    assert "Décisions d'analystes : 2 reprise(s)" in result.stdout and "2 sous un axe renommé" in result.stdout
+    assert read(kept)["axis"].tolist() == ["cycle", "velo"]
+    removed = renumbered.replace('label: "Renforcer les transports en commun"', 'label: "Marcher en ville"')
+    (tmp_path / "mobilites.yaml").write_text(removed.replace("id: velo", "id: marche"), encoding="utf-8")
+    result = runner.invoke(app, base)
+    assert "Décisions d'analystes : 1 reprise(s)" in result.stdout, result.output
+    assert "1 d'un axe que l'atelier n'a plus, ignorée(s) mais gardée(s) dans ce fichier" in result.stdout
+    assert read(kept).values.tolist() == [
+        ["Des arceaux à vélo devant la gare", "cycle", "Le vélo au quotidien"],
+        ["Un bus toutes les dix minutes", "velo", "Renforcer les transports en commun"],
+    ]
+    assert json.loads((tmp_path / "models" / "mobilites" / "card.json").read_text(encoding="utf-8"))[
+        "analyst_decisions"
+    ] == 1
     # A file that is not ours is refused, not learnt.
     kept.write_text("texte;axe\nx;velo\n", encoding="utf-8")
     result = runner.invoke(app, base)

@@ -146,6 +146,15 @@ def _cells(frame: pd.DataFrame, name: str) -> list[str]:
     return ["" if pd.isna(value) else str(value).strip() for value in frame[name].tolist()]
 
 
+def _probability(cell: str) -> float | None:
+    """A cell read as a probability ("0.57", "0,57"); None if it is not one."""
+    try:
+        value = float(cell.replace(",", "."))
+    except ValueError:
+        return None
+    return value if 0.0 <= value <= 1.0 else None
+
+
 @functools.lru_cache(maxsize=1024)
 def _folded(cell: str) -> str:
     """`normalize_for_match` of a cell, remembered: a file repeats its labels and sources on
@@ -785,6 +794,8 @@ def classify(
         "axis_2_confidence": [None] * size,
         "axis_evidence": [""] * size,
     }
+    # The second axis a kept row has in the file (an analyst's, or a proposal they accepted) stays.
+    kept_second, kept_second_confidence = _cells(frame, "axis_2"), _cells(frame, "axis_2_confidence")
     for row, record in zip(rows, classified, strict=True):
         columns["axis"][row] = record.axis or ""
         columns["axis_label"][row] = record.axis_label
@@ -792,6 +803,9 @@ def classify(
         columns["needs_review"][row] = record.needs_review
         columns["axis_2"][row] = record.axis_2 or ""
         columns["axis_2_confidence"][row] = record.axis_2_confidence
+        if record.axis_source != MODEL_SOURCE and kept_second[row]:
+            columns["axis_2"][row] = kept_second[row]
+            columns["axis_2_confidence"][row] = _probability(kept_second_confidence[row])
         columns["axis_evidence"][row] = EVIDENCE_SEPARATOR.join(record.axis_evidence)
     result = _with_columns(frame, columns)
     result["needs_review"] = result["needs_review"].astype("boolean")
@@ -901,6 +915,7 @@ def train(
     """Entraîne le classifieur d'axes de l'atelier et l'enregistre dans models/<atelier>/."""
     from atelier.flows.modeling import (
         DECISIONS_FILE,
+        current_decisions,
         model_directory,
         read_decisions,
         save_axis_model,
@@ -914,25 +929,25 @@ def train(
     directory = model_directory(config, models)
     decisions: list[tuple[str, str]] = []
     undecided: tuple[Contribution, ...] = ()  # the --labels file's other ideas
+    left_out: list[tuple[str, str, str]] = []  # kept decisions of an axis the workshop no longer has
     if decisions_csv is None:
         # The decisions the model in place learnt (kept beside it): a retraining keeps them.
         try:
-            stored = read_decisions(directory)
+            kept = current_decisions(read_decisions(directory), config)
         except AxisModelError as error:
             _fail(f"{error} Donnez les décisions avec --labels, ou retirez ce fichier.")
-        decisions = [
-            (text, axis)
-            for text, axis, label in stored
-            if axis in config.axis_ids and _same_label(label, config.axis_label(axis))
-        ]
-        if stored:
-            ignored = len(stored) - len(decisions)
-            unknown = (
-                f" ; {ignored} d'un axe que l'atelier n'a plus, ou plus sous ce libellé, ignorée(s)" if ignored else ""
-            )
+        decisions, left_out = kept.learnt, kept.left_out
+        if decisions or left_out:
+            notes = []
+            if kept.relabelled:
+                notes.append(f"{kept.relabelled} sous un axe renommé ou renuméroté depuis")
+            if left_out:
+                notes.append(
+                    f"{len(left_out)} d'un axe que l'atelier n'a plus, ignorée(s) mais gardée(s) dans ce fichier"
+                )
             typer.echo(
                 f"Décisions d'analystes : {len(decisions)} reprise(s) de {directory / DECISIONS_FILE} "
-                f"(celles du modèle en place{unknown})."
+                f"(celles du modèle en place{''.join(f' ; {note}' for note in notes)})."
             )
     else:
         read = _read_labels(decisions_csv, config)
@@ -973,7 +988,7 @@ def train(
     card["analyst_decisions"] = len(learnt)
     try:
         save_axis_model(type(model)(pipeline=model.pipeline, card=card), directory)
-        write_decisions(learnt, directory)
+        write_decisions([*learnt, *left_out], directory)
     except OSError as error:
         _fail(f"{directory} : écriture impossible ({os_error_reason(error)}).")
     typer.echo(f"Modèle {model.version} enregistré dans {directory}")

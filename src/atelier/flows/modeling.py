@@ -124,6 +124,34 @@ def read_decisions(directory: str | Path) -> list[tuple[str, str, str]]:
     return [(text, axis, label) for text, axis, label in rows[1:]]
 
 
+@dataclass(frozen=True)
+class KeptDecisions:
+    """The decisions kept beside a model, against the workshop as it is now: `learnt` (text,
+    axis) pairs, of which `relabelled` under an axis renamed or renumbered since; `left_out`,
+    the rows of an axis the workshop no longer has (kept in the file, not learnt)."""
+
+    learnt: list[tuple[str, str]]
+    relabelled: int
+    left_out: list[tuple[str, str, str]]
+
+
+def current_decisions(stored: Sequence[tuple[str, str, str]], workshop: Workshop) -> KeptDecisions:
+    """Each stored (text, axis, label) under the axis that has its label now (axes renumbered),
+    else under its axis id if the workshop still has it (the label renamed), else left out."""
+    learnt: list[tuple[str, str]] = []
+    left_out: list[tuple[str, str, str]] = []
+    relabelled = 0
+    for text, axis, label in stored:
+        labelled = workshop.axis_labelled(label)
+        now = labelled or (axis if axis in workshop.axis_ids else None)
+        if now is None:
+            left_out.append((text, axis, label))
+            continue
+        learnt.append((text, now))
+        relabelled += labelled != axis  # its label under another id, or under none
+    return KeptDecisions(learnt, relabelled, left_out)
+
+
 def write_card(card: Mapping[str, Any], directory: str | Path) -> Path:
     with atomic_path(Path(directory) / CARD_FILE) as temporary:
         temporary.write_text(card_text(card), encoding="utf-8")
@@ -164,19 +192,25 @@ def load_saved_model(workshop: Workshop, models_dir: Path | None = None) -> tupl
         return None, f"{error} Modèle entraîné à la volée à la place."
     labels = {axis.id: axis.label for axis in workshop.axes}
     card_labels = model.card.get("axis_labels")
-    if set(model.classes_) != set(workshop.axis_ids) or (card_labels is not None and card_labels != labels):
+    renamed = card_labels is not None and card_labels != labels
+    # A label now another axis's: the axes were renumbered, the model's classes mean other axes.
+    renumbered = renamed and (
+        not isinstance(card_labels, dict)
+        or any(workshop.axis_labelled(str(label)) not in (None, axis) for axis, label in card_labels.items())
+    )
+    if set(model.classes_) != set(workshop.axis_ids) or renumbered:
         return None, (
             f"Le modèle enregistré dans {directory} ne correspond pas aux axes de l'atelier « {workshop.id} » : "
             "modèle entraîné à la volée à la place (relancez « atelier train »)."
         )
     trained_on = model.card.get("workshop_axes_sha256")
-    if trained_on is not None and trained_on != workshop.axes_sha256:
+    if renamed or (trained_on is not None and trained_on != workshop.axes_sha256):
         created = str(model.card.get("created_at", ""))[:10] or "?"
         source = workshop.source or f"l'atelier « {workshop.id} »"
         return model, (
-            f"Les descriptions, mots-clés ou exemples des axes de {source} ont changé depuis l'entraînement "
-            f"du modèle enregistré dans {directory} (le {created}) : le modèle les ignore jusqu'au prochain "
-            "« atelier train » (qui reprend ses décisions d'analystes)."
+            f"Les libellés, descriptions, mots-clés ou exemples des axes de {source} ont changé depuis "
+            f"l'entraînement du modèle enregistré dans {directory} (le {created}) : le modèle les ignore jusqu'au "
+            "prochain « atelier train » (qui reprend ses décisions d'analystes)."
         )
     return model, ""
 

@@ -198,7 +198,8 @@ def _folded(text: str) -> str:
 
 def placed_by_model(item: Contribution, prediction: AxisPrediction, workshop: Workshop) -> Contribution:
     """A copy of `item` with the model's best axis and, under the workshop's settings, the
-    review fields: `needs_review`, the runner-up axis when close, the evidence lemmas."""
+    review fields: `needs_review`, the runner-up axis when close (neither being the "hors axes"
+    one), the evidence lemmas."""
     settings = workshop.settings
     close = prediction.second_axis is not None and prediction.second_confidence is not None
     if close:
@@ -208,6 +209,8 @@ def placed_by_model(item: Contribution, prediction: AxisPrediction, workshop: Wo
         close = prediction.second_confidence >= settings.second_axis_min_confidence and (
             behind <= settings.second_axis_margin
         )
+        # An idea outside every axis is on no second one, and "outside" is no second axis.
+        close = close and workshop.out_of_scope_axis not in (prediction.axis, prediction.second_axis)
     return dataclasses.replace(
         item,
         axis=prediction.axis,

@@ -132,6 +132,11 @@ class Workshop:
     def axis_label(self, axis_id: str) -> str:
         return self.axis(axis_id).label
 
+    def axis_labelled(self, label: str) -> str | None:
+        """The id of the axis with this label, up to case, accents and apostrophes; None if none."""
+        folded = normalize_for_match(label)
+        return next((axis.id for axis in self.axes if normalize_for_match(axis.label) == folded), None)
+
     @property
     def axes_sha256(self) -> str:
         """A digest of what a model learns of the workshop file: its axes, their descriptions,
