@@ -27,7 +27,7 @@ from atelier.nlp.dedup import (
 from atelier.nlp.dedup_candidates import _blocks, _sharing_key, _variant_keys, _word_groups, candidate_pairs
 from atelier.nlp.dedup_pairs import pair_level, verified_level
 from atelier.nlp.dedup_settings import DedupSettings
-from atelier.nlp.dedup_text import TextAnalyzer, is_derived, is_typo
+from atelier.nlp.dedup_text import TextAnalyzer, is_derived, is_typo, without_framing
 from atelier.nlp.language import normalize_for_match
 
 PAIRS = Path(__file__).parent / "labels" / "dedup_pairs.csv"
@@ -660,6 +660,66 @@ def test_blocking_with_spacy_loses_nothing_either(french_nlp):
     blocked = prepare_comparisons(variants, settings, french_nlp)
     exhaustive = prepare_comparisons(variants, settings, french_nlp, exhaustive=True)
     assert blocked.neighbours == exhaustive.neighbours
+
+
+CAMPAIGN_ANSWER = (
+    "Pour un vrai plan vélo dans la métropole ! Je demande des pistes cyclables continues et sécurisées entre "
+    "les communes de la première couronne et le centre-ville. Aujourd'hui, les cyclistes partagent la chaussée "
+    "avec les poids lourds sur l'avenue de Grande-Bretagne, ce qui est dangereux pour les enfants qui vont à "
+    "l'école. Il faut créer des stationnements vélos sécurisés près des gares et des stations de métro. La "
+    "limitation de la vitesse à 30 km/h doit être généralisée dans les quartiers résidentiels. Nous ne pouvons "
+    "plus attendre : la santé publique et la qualité de l'air en dépendent."
+)
+
+
+def test_identical_wordings_are_read_from_the_best_written_whatever_the_order(french_nlp):
+    # A campaign's answer pasted without accents came first: its words, unknown to the vectors,
+    # were read as names, and the signed copy fell apart — only in that order (QA: 17 % of a
+    # shuffled campaign's rows changed cluster_id).
+    from atelier.nlp.language import strip_accents
+
+    texts = [strip_accents(CAMPAIGN_ANSWER), CAMPAIGN_ANSWER, CAMPAIGN_ANSWER + " Marie Dubois"]
+    forward = cluster_texts(texts, DedupSettings(), french_nlp)
+    backward = cluster_texts(texts[::-1], DedupSettings(), french_nlp)[::-1]
+    assert forward == backward == [0, 0, 0]
+
+
+@pytest.mark.parametrize(
+    ("text", "idea"),
+    [
+        ("Bonjour, je veux des pistes. Cordialement, Sophie Petit", "je veux des pistes."),
+        ("Madame, Monsieur, voici mon avis sur le PLU.", "voici mon avis sur le PLU."),
+        ("Des pistes. Merci pour cette consultation.", "Des pistes."),
+        ("Créer des pistes cyclables.\nLuc Martin", "Créer des pistes cyclables."),
+        ("Des vélos. Signé : Jean-Pierre Dupont", "Des vélos."),
+        ("1) Des bancs. Merci beaucoup !", "Des bancs."),
+        # Kept: nothing would be left, a thanks inside the idea, a last line that is not a signature.
+        ("Merci pour l'accueil", "Merci pour l'accueil"),
+        ("Bonjour", "Bonjour"),
+        ("Plus de bancs, merci", "Plus de bancs, merci"),
+        ("Plus de bus\nTisséo", "Plus de bus\nTisséo"),
+    ],
+)
+def test_a_letters_greeting_and_signature_are_not_the_idea(text, idea):
+    assert without_framing(text) == idea
+
+
+def test_copies_of_an_answer_signed_by_different_people_are_one_idea_shown_unsigned(french_nlp):
+    texts = [
+        CAMPAIGN_ANSWER + "\nMarie Dubois",
+        "Bonjour,\n" + CAMPAIGN_ANSWER + "\nCordialement, Sophie Petit",
+        CAMPAIGN_ANSWER + " Merci pour cette consultation.",
+        CAMPAIGN_ANSWER,
+        CAMPAIGN_ANSWER,
+    ]
+    for nlp in (french_nlp, None):
+        records = [
+            Contribution(idea_id=str(k), document="c.csv", document_sha256="", page=1, kind="postit", text=text)
+            for k, text in enumerate(texts)
+        ]
+        result = deduplicate_contributions(records, DedupSettings(), nlp)
+        assert len({record.cluster_id for record in result}) == 1
+        assert [record.canonical for record in result] == [False, False, False, True, False]
 
 
 def test_blocks_cost_at_most_the_budget_but_for_their_last_item():

@@ -41,7 +41,7 @@ from atelier.extract.records import Contribution
 from atelier.nlp.dedup_candidates import all_pairs, candidate_pairs
 from atelier.nlp.dedup_pairs import PairScore, members_compatible, pair_level, verified_level
 from atelier.nlp.dedup_settings import DedupSettings
-from atelier.nlp.dedup_text import FRAME_WORDS, TextAnalyzer, TextUnit, exact_key, without_list_marker
+from atelier.nlp.dedup_text import FRAME_WORDS, TextAnalyzer, TextUnit, exact_key, without_framing
 
 if TYPE_CHECKING:
     import spacy
@@ -208,7 +208,7 @@ def star_clusters(
 def _canonical_member(leader: int, members: Sequence[int], prepared: _Prepared, texts: Sequence[str]) -> int:
     """The member whose wording a reader is shown. Of those saying the most (content words outside
     asides), one written as a sentence, then the one with the fewest words that frame it
-    ("Idée :", "2.", "prioritaire", "svp") or sit in an aside ("(3 votes)"), then the fewest
+    ("Idée :", "2.", "prioritaire", "svp", a greeting or a signature) or sit in an aside ("(3 votes)"), then the fewest
     words unknown to the language (typos), then one with its accents, then the one whose content
     words are written in full ("conséquences" rather than "conséquence"), then the wording most
     members share, then the shortest, then the founder."""
@@ -221,7 +221,7 @@ def _canonical_member(leader: int, members: Sequence[int], prepared: _Prepared, 
         unit = units[unit_of[item]]
         core = [stem for stem in unit.weights if stem not in unit.aside]
         written = texts[item].strip()
-        text = without_list_marker(written)
+        text = without_framing(written)
         return (
             -round(sum(unit.weights[stem] for stem in core), 6),
             _unpresentable(written),

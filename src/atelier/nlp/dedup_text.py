@@ -64,6 +64,22 @@ _LIST_MARKER = re.compile(
     r"|(?i:id[ée]e|proposition|suggestion|remarque|avis|commentaire)\s*:)\s+(?=\S)"
 )
 _LIST_MARKER_STARTS = frozenset("0123456789( \tnNiIpPsSrRaAcC")
+# A letter's greeting and its closing ("Bonjour, …", "… Cordialement, Sophie Petit", "… Merci pour
+# cette consultation.", a name alone on a line after the last sentence): the same answer signed by
+# two people is one idea (QA: a campaign's signed copies fell apart, and a signed copy was shown).
+_GREETING = re.compile(
+    r"\s*(?i:bonjour|bonsoir|madame,?\s+monsieur|mesdames,?\s+messieurs)(?:\s+(?i:à\s+tous|à\s+toutes))?"
+    r"\s*[,!.:]\s*(?=\S)"
+)
+_NAME = r"(?:[A-ZÀ-ÖØ-Þ][\w'’.-]*(?:\s+|$)){1,4}"
+_SIGN_OFF = re.compile(
+    r"(?:(?<=[.!?…])|(?<=\n))\s*(?:"
+    r"(?i:(?:bien\s+|très\s+)?cordialement|bien\s+à\s+vous|(?:sinc[eè]res\s+)?salutations(?:\s+distingu[ée]es)?"
+    r"|merci(?:\s+(?:beaucoup|d['’]avance|(?:à\s+vous\s+)?pour\s+[^.!?\n]{1,80}))?|sign[ée])"
+    r"\s*[,.:!-]*\s*(?:" + _NAME + r")?"
+    r"|(?:(?<=[.!?…]\n)|(?<=[.!?…]\r\n)|(?<=[.!?…] \n))" + _NAME + r")\s*[.!]*\s*$"
+)
+_SIGN_OFF_HINTS = ("\n", "ordialement", "erci", "alutations", "igné", "à vous")
 # "pluri-disciplinaire", "éco-rénovation", "socio-économique": one word, as when written joined.
 _PREFIX = re.compile(
     r"pluri|multi|inter|intra|co|[eé]co|auto|anti|socio|bio|micro|macro|n[eé]o|semi|trans|extra|ultra|"
@@ -304,16 +320,16 @@ class TextAnalyzer:
         return self.units([text])[0][0]
 
     def units(self, texts: Iterable[str]) -> tuple[list[TextUnit], list[int]]:
-        """One unit per distinct key (first text with it), and the unit of each text. Text
-        vectors are computed for all units at once."""
+        """One unit per distinct key, and the unit of each text. A key's unit is analysed from
+        its best written text (`_writing_rank`), whatever the order of the texts: from the first,
+        an unaccented copy made its words unknown to the vectors, hence names, and the clusters
+        changed with the order of the rows. Text vectors are computed for all units at once."""
         index: dict[str, int] = {}
-        units: list[TextUnit] = []
+        chosen: list[tuple[str, list[str]]] = []  # per key: its text and words
         unit_of: list[int] = []
-        contents: list[list[_Word]] = []
         findall, folded = WORD_PATTERN.findall, self._folded.__getitem__
         for text in texts:
-            if text[:1] in _LIST_MARKER_STARTS or text[1:2] == ")":
-                text = without_list_marker(text)
+            text = without_framing(text)
             raws = findall(text)
             try:
                 key = " ".join(map(folded, raws))
@@ -327,11 +343,17 @@ class TextAnalyzer:
                 key = exact_key(text)
             position = index.get(key)
             if position is None:
-                position = index[key] = len(units)
-                unit, content = self._unit(text, key, raws)
-                units.append(unit)
-                contents.append(content)
+                position = index[key] = len(chosen)
+                chosen.append((text, raws))
+            elif text != chosen[position][0] and _writing_rank(text) > _writing_rank(chosen[position][0]):
+                chosen[position] = (text, raws)
             unit_of.append(position)
+        units: list[TextUnit] = []
+        contents: list[list[_Word]] = []
+        for key, (text, raws) in zip(index, chosen, strict=True):
+            unit, content = self._unit(text, key, raws)
+            units.append(unit)
+            contents.append(content)
         if self.vectors is not None:
             for unit, vector in zip(units, self.vectors.text_vectors(contents), strict=True):
                 unit.vector = vector
@@ -554,17 +576,40 @@ class _WordVectors:
         return result
 
 
+def _writing_rank(text: str) -> tuple[int, bool, str]:
+    """Of texts with one key, which is best written: the most accented letters (bytes beyond
+    one per character), then mixed case over all capitals or none, then the text itself (so that
+    the choice never depends on the order of the texts)."""
+    return len(text.encode("utf-8")) - len(text), text != text.upper() and text != text.lower(), text
+
+
 def without_list_marker(text: str) -> str:
     """The text without the number or letter of a list item it starts with ("1) Créer…"), or
     the word it is filed under ("Idée : Créer…")."""
     return _LIST_MARKER.sub("", text, count=1) if _LIST_MARKER.match(text) else text
 
 
+def without_framing(text: str) -> str:
+    """The text without a list item's marker (`without_list_marker`), a letter's greeting at its
+    start or its closing formula and signature at its end, when something is left."""
+    if text[:1] in _LIST_MARKER_STARTS or text[1:2] == ")":
+        text = without_list_marker(text)
+    if text[:1] in "BbMm ":
+        greeting = _GREETING.match(text)
+        if greeting:
+            text = text[greeting.end() :]
+    if any(hint in text for hint in _SIGN_OFF_HINTS):
+        closing = _SIGN_OFF.search(text)
+        if closing and WORD_PATTERN.search(text, 0, closing.start()):
+            text = text[: closing.start()].rstrip()
+    return text
+
+
 def exact_key(text: str) -> str:
     """The key of a text (`TextUnit.key`): its folded words, with the signs that tell amounts apart
     ("10 %" / "10 €"), without a list item's number; for a text without any word ("👍", "?"), the
     text itself."""
-    text = without_list_marker(text)
+    text = without_framing(text)
     tokens = WORD_PATTERN.findall(text)
     if not tokens:
         return "\x00" + " ".join(text.split())
