@@ -779,6 +779,32 @@ def test_training_again_keeps_the_decisions_the_model_learnt(runner, tmp_path):
     assert result.exit_code == 1 and "n'est pas un fichier de décisions écrit par atelier train" in result.stderr
 
 
+def test_evaluate_cross_validates_the_decisions_train_learnt(runner, tmp_path):
+    # After `train --labels`, `evaluate` said there were too few labelled ideas: it only read the
+    # reports, while train had cross-validated the decisions (QA).
+    (tmp_path / "mobilites.yaml").write_text(USER_WORKSHOP, encoding="utf-8")
+    (tmp_path / "data" / "raw").mkdir(parents=True)
+    bikes = ["Des arceaux à vélo devant la gare", "Une piste cyclable rue de la République", "Louer des vélos",
+             "Sécuriser les carrefours pour les cyclistes", "Des garages à vélos dans les immeubles",
+             "Un itinéraire cyclable jusqu'au lycée"]  # fmt: skip
+    buses = ["Un bus toutes les dix minutes", "Le tramway jusqu'à minuit", "Un abonnement moins cher",
+             "Des bus le dimanche matin", "Prolonger la ligne de métro", "Des horaires de bus affichés"]  # fmt: skip
+    pd.DataFrame({"text": bikes + buses, "axis": ["velo"] * 6 + ["bus"] * 6}).to_csv(tmp_path / "d.csv", index=False)
+    base = ["--workshop", "mobilites.yaml", "--folds", "2"]
+    trained = runner.invoke(app, ["train", *base, "--no-cv", "--labels", "d.csv"])
+    assert trained.exit_code == 0, trained.output
+    # Its summary adds up: distinct texts (it gave the count before duplicates were merged).
+    counts = json.loads((tmp_path / "models" / "mobilites" / "card.json").read_text(encoding="utf-8"))[
+        "n_training_texts"
+    ]
+    assert f"Exemples : {counts['labelled'] + counts['workshop']} textes distincts" in trained.stdout
+    assert f"dont {counts['labelled']} idées étiquetées et {counts['workshop']} textes du YAML" in trained.stdout
+    result = runner.invoke(app, ["evaluate", *base])
+    assert result.exit_code == 0, result.output
+    assert "Décisions d'analystes : 12 reprise(s)" in result.stdout
+    assert "12 idées placées par les documents ou des analystes (12 décisions)" in result.stdout
+
+
 def test_train_saves_a_model_that_classify_then_uses(runner, ideas_csv, tmp_path):
     (tmp_path / "data" / "raw").mkdir(parents=True)  # no report: the workshop's own examples only
     result = runner.invoke(app, ["train", "--models", "modeles"])

@@ -913,14 +913,7 @@ def train(
     ] = None,
 ) -> None:
     """Entraîne le classifieur d'axes de l'atelier et l'enregistre dans models/<atelier>/."""
-    from atelier.flows.modeling import (
-        DECISIONS_FILE,
-        current_decisions,
-        model_directory,
-        read_decisions,
-        save_axis_model,
-        write_decisions,
-    )
+    from atelier.flows.modeling import model_directory, save_axis_model, write_decisions
     from atelier.nlp.axis_evaluation import cross_validate
     from atelier.nlp.axis_model import AxisModelError
     from atelier.nlp.axis_training import train_axis_model
@@ -932,23 +925,7 @@ def train(
     left_out: list[tuple[str, str, str]] = []  # kept decisions of an axis the workshop no longer has
     if decisions_csv is None:
         # The decisions the model in place learnt (kept beside it): a retraining keeps them.
-        try:
-            kept = current_decisions(read_decisions(directory), config)
-        except AxisModelError as error:
-            _fail(f"{error} Donnez les décisions avec --labels, ou retirez ce fichier.")
-        decisions, left_out = kept.learnt, kept.left_out
-        if decisions or left_out:
-            notes = []
-            if kept.relabelled:
-                notes.append(f"{kept.relabelled} sous un axe renommé ou renuméroté depuis")
-            if left_out:
-                notes.append(
-                    f"{len(left_out)} d'un axe que l'atelier n'a plus, ignorée(s) mais gardée(s) dans ce fichier"
-                )
-            typer.echo(
-                f"Décisions d'analystes : {len(decisions)} reprise(s) de {directory / DECISIONS_FILE} "
-                f"(celles du modèle en place{''.join(f' ; {note}' for note in notes)})."
-            )
+        decisions, left_out = _kept_decisions(config, directory)
     else:
         read = _read_labels(decisions_csv, config)
         decisions = list(zip(read.texts, read.axes, strict=True))
@@ -994,9 +971,12 @@ def train(
     typer.echo(f"Modèle {model.version} enregistré dans {directory}")
     typer.echo(f"Atelier : {config.id} – {config.title}")
     counts = card.get("n_training_texts", {})
+    distinct = counts.get("labelled", 0) + counts.get("workshop", 0)
+    given = card.get("n_examples", len(labels))
+    repeated = f" ({given} avant le retrait des doublons)" if given != distinct else ""
     typer.echo(
-        f"Exemples : {card.get('n_examples', len(labels))}, dont {counts.get('labelled', 0)} idées étiquetées et "
-        f"{counts.get('workshop', 0)} textes du YAML distincts, plus {counts.get('self_training', 0)} idées "
+        f"Exemples : {distinct} textes distincts{repeated}, dont {counts.get('labelled', 0)} idées étiquetées et "
+        f"{counts.get('workshop', 0)} textes du YAML, plus {counts.get('self_training', 0)} idées "
         "par auto-apprentissage ; "
         f"calibré : {'oui' if card.get('calibrated') else 'non'} ; {card.get('training_seconds', 0):.1f} s"
     )
@@ -1005,6 +985,33 @@ def train(
     if report is not None:
         typer.echo(f"Validation croisée ({report['folds']} plis groupés, {report['n_examples']} idées) :")
         _print_scores(report, config)
+
+
+def _kept_decisions(
+    workshop: Workshop, directory: Path
+) -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
+    """The analysts' decisions kept beside the saved model (`models/<id>/decisions.csv`) under the
+    workshop's axes as they are now, said on stdout, and those of an axis it no longer has."""
+    from atelier.flows.modeling import DECISIONS_FILE, current_decisions, read_decisions
+    from atelier.nlp.axis_model import AxisModelError
+
+    try:
+        kept = current_decisions(read_decisions(directory), workshop)
+    except AxisModelError as error:
+        _fail(f"{error} Donnez les décisions avec --labels, ou retirez ce fichier.")
+    if kept.learnt or kept.left_out:
+        notes = []
+        if kept.relabelled:
+            notes.append(f"{kept.relabelled} sous un axe renommé ou renuméroté depuis")
+        if kept.left_out:
+            notes.append(
+                f"{len(kept.left_out)} d'un axe que l'atelier n'a plus, ignorée(s) mais gardée(s) dans ce fichier"
+            )
+        typer.echo(
+            f"Décisions d'analystes : {len(kept.learnt)} reprise(s) de {directory / DECISIONS_FILE} "
+            f"(celles du modèle en place{''.join(f' ; {note}' for note in notes)})."
+        )
+    return kept.learnt, kept.left_out
 
 
 @app.command()
@@ -1041,15 +1048,19 @@ def evaluate(
     config = _load_workshop(workshop)
     directory = model_directory(config, models)
     if labels_csv is None:
-        texts, labels, unlabelled, _ = _training_data(config, input_paths)
+        # As `atelier train` measures it: the documents' placements and the decisions the saved
+        # model learnt (evaluate said there were too few labelled ideas after a train on decisions).
+        decisions, _ = _kept_decisions(config, directory)
+        texts, labels, unlabelled, _ = _training_data(config, input_paths, decisions)
         nlp = _load_language()
         try:
             report = cross_validate(config, texts, labels, nlp, folds=folds, unlabelled=unlabelled, on_fold=_say_fold)
         except AxisModelError as error:
             _fail(str(error))
+        by = f"les documents ou des analystes ({len(decisions)} décisions)" if decisions else "les documents"
         typer.echo(
             f"Validation croisée ({report['folds']} plis, groupés par texte quasi identique : {report['n_examples']} idées "
-            f"placées par les documents, {report['n_groups']} groupes) – atelier {config.id}"
+            f"placées par {by}, {report['n_groups']} groupes) – atelier {config.id}"
         )
         _print_scores(report, config)
         key = "cross_validation"
