@@ -722,6 +722,19 @@ def test_copies_of_an_answer_signed_by_different_people_are_one_idea_shown_unsig
         assert [record.canonical for record in result] == [False, False, False, True, False]
 
 
+def test_a_stance_against_and_swapped_directions_are_opposite_ideas(french_nlp):
+    # QA: merged at every level.
+    pairs = [
+        ("Plus de vélos, moins de voitures en centre-ville.", "Moins de vélos, plus de voitures en centre-ville."),
+        ("Je suis pour la piste cyclable rue Garibaldi.", "Je suis contre la piste cyclable rue Garibaldi."),
+    ]
+    for first, second in pairs:
+        for nlp in (french_nlp, None):
+            assert cluster_texts([first, second], DedupSettings(), nlp) == [0, 1]
+    same = ["Plus de vélos, moins de voitures en centre-ville.", "Plus de vélos et moins de voitures en centre-ville"]
+    assert cluster_texts(same, DedupSettings(), french_nlp) == [0, 0]
+
+
 def test_blocks_cost_at_most_the_budget_but_for_their_last_item():
     rnd = random.Random(1)
     for _ in range(200):

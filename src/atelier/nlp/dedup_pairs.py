@@ -215,6 +215,7 @@ def _apart(first: TextUnit, second: TextUnit, settings: DedupSettings) -> bool:
         (settings.require_same_numbers and first.numbers != second.numbers)
         or first.negated != second.negated
         or (first.directions != second.directions and _opposed(first.directions, second.directions))
+        or (bool(first.aimed) and bool(second.aimed) and _aimed_oppositely(first.aimed, second.aimed))
         or (bool(first.lessened) and _undoes(first, second))
         or (bool(second.lessened) and _undoes(second, first))
         or not first.total
@@ -232,6 +233,12 @@ def _opposed(first: frozenset[str], second: frozenset[str]) -> bool:
         if ways != {direction[0] for direction in second if direction[1:] == axis}:
             return True
     return False
+
+
+def _aimed_oppositely(first: frozenset[str], second: frozenset[str]) -> bool:
+    """Whether a word one text wants more of, the other wants less of ("Plus de vélos, moins de
+    voitures" / "Moins de vélos, plus de voitures", where both go both ways)."""
+    return any(("-" if aim[0] == "+" else "+") + aim[1:] in second for aim in first)
 
 
 def _undoes(first: TextUnit, second: TextUnit) -> bool:

@@ -112,6 +112,8 @@ _NOT_TURNING_MOINS = frozenset("au du".split())
 # A text that starts with "contre" is against what follows ("Contre la taxe carbone"); elsewhere
 # "contre" belongs to its verb ("lutter contre").
 _AGAINST = "contre"
+# "contre" after these is a stance ("Je suis contre la piste"), as at the start of a text.
+_STANCE = frozenset({"suis", "sommes", "est", "sont", "etes", "etre", "totalement", "absolument", "resolument"})
 # Words that say which way an idea goes (folded, as written: "réduit" is also an adjective, "ferme"
 # a farm): more or less, opening or closing, the most or the least. The synonyms of one
 # direction are one word, its stem ("augmenter"/"accroître"/"hausse": "+quantite"); two ideas
@@ -189,6 +191,9 @@ class TextUnit:
     spelled: dict[str, frozenset[str]] = field(default_factory=dict)
     directions: frozenset[str] = frozenset()  # stems of `_DIRECTIONS` ("+quantite", "-ouverture")
     lessened: frozenset[str] = frozenset()  # the content stem after each word of less ("Limiter la densification")
+    # The content stem after each word of a direction, with its sign: "Plus de vélos, moins de
+    # voitures" aims "+velo" and "-voitur".
+    aimed: frozenset[str] = frozenset()
     action: str = ""  # the stem of the first content word when it is an infinitive ("Densifier…")
     nominal: dict[str, str] = field(default_factory=dict)  # stem -> "ement" or "ation", for such nouns
 
@@ -415,10 +420,19 @@ class TextAnalyzer:
             core_key=" ".join(core_stems) if core_stems is not stems else content_key,
             numbers=tuple(sorted(numbers)) if numbers else (),
             negated=(not self._negating.isdisjoint(raws) and _negates(outside))
-            or (bool(infos) and infos[0].folded == _AGAINST),
+            or (bool(infos) and infos[0].folded == _AGAINST)
+            or (
+                _AGAINST in key
+                and any(word.folded == _AGAINST and before.folded in _STANCE for before, word in zip(infos, infos[1:]))
+            ),
         )
         if not self._directing.isdisjoint(raws):
             unit.directions = frozenset(stem for stem in weights if stem[0] in "+-")
+            unit.aimed = frozenset(
+                before.stem[0] + after.stem
+                for before, after in zip(content, content[1:])
+                if before.stem[0] in "+-" and after.stem[0] not in "+-"
+            )
             unit.lessened = frozenset(
                 after.stem
                 for before, after in zip(content, content[1:])
