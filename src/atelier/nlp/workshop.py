@@ -253,15 +253,23 @@ class _WorkshopLoader(yaml.SafeLoader):
     is read as written ("01" stays "01", "yes" stays "yes", not 1 and True)."""
 
 
+class _Block(dict[Any, Any]):
+    """A mapping of the file, with the line of each key (for messages)."""
+
+    lines: dict[Any, int]
+
+
 def _construct_mapping(loader: _WorkshopLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
     loader.flatten_mapping(node)
-    mapping: dict[Any, Any] = {}
+    mapping = _Block()
+    mapping.lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=deep)
         if not isinstance(key, str | int | float | bool) and key is not None:
             raise yaml.constructor.ConstructorError(None, None, "unhashable key", key_node.start_mark)
         if key in mapping:
             raise _RepeatedKey(key, key_node.start_mark)
+        mapping.lines[key] = key_node.start_mark.line + 1
         if key == "id" and isinstance(value_node, yaml.ScalarNode):
             mapping[key] = value_node.value
         else:
@@ -273,11 +281,11 @@ _WorkshopLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, 
 
 
 def _known_keys(data: dict[Any, Any], known: tuple[str, ...], source: str, owner: str) -> None:
-    unknown = [str(key) for key in data if key not in known]
+    unknown = [key for key in data if key not in known]
     if unknown:
-        raise WorkshopError(
-            f"{source} : clé inconnue pour {owner} : {', '.join(unknown[:5])} (clés possibles : {', '.join(known)})."
-        )
+        lines = getattr(data, "lines", {})
+        named = ", ".join(f"{key} (ligne {lines[key]})" if key in lines else str(key) for key in unknown[:5])
+        raise WorkshopError(f"{source} : clé inconnue pour {owner} : {named} (clés possibles : {', '.join(known)}).")
 
 
 def _required_text(data: dict[str, Any], key: str, source: str, owner: str) -> str:
