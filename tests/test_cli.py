@@ -803,6 +803,13 @@ def test_evaluate_cross_validates_the_decisions_train_learnt(runner, tmp_path):
     assert result.exit_code == 0, result.output
     assert "Décisions d'analystes : 12 reprise(s)" in result.stdout
     assert "12 idées placées par les documents ou des analystes (12 décisions)" in result.stdout
+    # Scored on the decisions it learnt, the model looks perfect: said (QA: 1.000, written to the card).
+    pd.DataFrame({"text": bikes[:2] + ["Un parking relais"], "axis": ["velo", "velo", "bus"]}).to_csv(
+        tmp_path / "t.csv", index=False
+    )
+    result = runner.invoke(app, ["evaluate", "--workshop", "mobilites.yaml", "--labels", "t.csv"])
+    assert result.exit_code == 0, result.output
+    assert "Avertissement : 2 ligne(s) de t.csv sont des décisions que le modèle a apprises" in result.stderr
 
 
 def test_train_saves_a_model_that_classify_then_uses(runner, ideas_csv, tmp_path):

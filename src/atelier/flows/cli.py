@@ -1073,6 +1073,19 @@ def evaluate(
         if note:
             _say(note)
         saved = model is not None
+        if saved:
+            from atelier.flows.modeling import read_decisions
+
+            try:
+                learnt = {_folded(text) for text, _, _ in read_decisions(directory)}
+            except AxisModelError:
+                learnt = set()
+            seen = sum(_folded(text) in learnt for text in test_texts)
+            if seen:
+                _say(
+                    f"Avertissement : {seen} ligne(s) de {labels_csv} sont des décisions que le modèle a apprises : "
+                    "son score sur elles est optimiste (gardez des lignes à part pour l'évaluer)."
+                )
         try:
             if model is None:
                 start = f"Aucun modèle enregistré pour « {config.id} »" if not note else "Modèle enregistré écarté"
