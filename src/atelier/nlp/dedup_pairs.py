@@ -34,6 +34,7 @@ from collections.abc import Collection
 from typing import NamedTuple
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
 from atelier.nlp.dedup_settings import DedupSettings
 from atelier.nlp.dedup_text import TextUnit, is_derived, is_typo
@@ -87,8 +88,14 @@ def _matched(first: TextUnit, second: TextUnit) -> tuple[dict[str, str], int, bo
             # the vectors (no spaCy: no text vector), any word may be misspelt.
             misspelt = stem in first.names or other in second.names
             unchecked = first.vector is None and second.vector is None
-            typo = is_typo(first.surfaces[stem], second.surfaces[other]) or (
-                (misspelt or unchecked) and is_typo(stem, other)
+            typo = (
+                is_typo(first.surfaces[stem], second.surfaces[other])
+                or ((misspelt or unchecked) and is_typo(stem, other))
+                or (
+                    stem in first.names
+                    and other in second.names
+                    and _misspelt_alike(first.surfaces[stem], second.surfaces[other])
+                )
             )
             if typo or is_derived(stem, other, loose=misspelt):
                 pairs[stem] = other
@@ -96,6 +103,23 @@ def _matched(first: TextUnit, second: TextUnit) -> tuple[dict[str, str], int, bo
                 family_only += not typo
                 break
     return pairs, family_only, len(pairs) > len(common)
+
+
+# Words this long, at least, may be two misspellings of one word two edits apart.
+MISSPELT_ALIKE_LENGTH = 9
+
+
+def _misspelt_alike(first: str, second: str) -> bool:
+    """Two words unknown to the vectors, two edits apart, long and of one beginning and end: two
+    misspellings of one word ("métrropole"/"métropoole", which split a campaign's copies, QA)."""
+    return (
+        min(len(first), len(second)) >= MISSPELT_ALIKE_LENGTH
+        and first[:2] == second[:2]
+        and first[-1] == second[-1]
+        and first.isalpha()
+        and second.isalpha()
+        and OSA.distance(first, second, score_cutoff=2) <= 2
+    )
 
 
 class _Comparison(NamedTuple):
