@@ -185,6 +185,10 @@ def test_an_acronym_is_its_own_lemma(french_nlp):
     lemmas = analyse(french_nlp, texts, mode=ClassifierSettings().lemma_mode).lemmas
     assert lemmas[0].split() == ["réviser", "plu", "toulouse"]
     assert lemmas[1] == lemmas[2]  # a text all in capitals is no list of acronyms
+    # Nor one read with its theme (the post-it in capitals, its theme not: QA, "ateliers; chers").
+    themed = ["RÉVISER LES PLANS DE LA VILLE Urbanisme", "réviser les plans de la ville Urbanisme"]
+    lemmas = analyse(french_nlp, themed, mode=ClassifierSettings().lemma_mode).lemmas
+    assert lemmas[0] == lemmas[1]
 
 
 @pytest.mark.parametrize("mode", ["lookup", "rule"])

@@ -71,6 +71,8 @@ _CHARACTER_MAP = str.maketrans(
     }
 )
 _WHITESPACE = re.compile(r"\s+")
+_CAPITALS_WORD = re.compile(r"\b[^\W\d_a-zà-ÿ]{2,}\b")  # a word of two capitals or more
+_WORD = re.compile(r"\b[^\W\d_]{2,}\b")
 
 
 class LanguageModelError(RuntimeError):
@@ -246,7 +248,7 @@ def analyse(
         lemmas: list[str] = []
         tokens: list[str] = []
         rows: list[int] = []
-        shouting = document.text.isupper()
+        shouting = _shouting(document.text)
         for token in document:
             if not is_content_token(token):
                 continue
@@ -284,6 +286,16 @@ def analyse(
         vectors=means,
         mode=mode,
     )
+
+
+def _shouting(text: str) -> bool:
+    """A text written in capitals, where a word in capitals is no acronym: all of it, or most
+    of its words (a post-it in capitals read with its theme: "ATELIERS" was kept as written,
+    not lemmatized, QA)."""
+    if text.isupper():
+        return True
+    capitals = len(_CAPITALS_WORD.findall(text))
+    return capitals > 2 and 2 * capitals >= len(_WORD.findall(text))
 
 
 def strip_accents(text: str) -> str:
