@@ -330,7 +330,9 @@ class TextAnalyzer:
         an unaccented copy made its words unknown to the vectors, hence names, and the clusters
         changed with the order of the rows. Text vectors are computed for all units at once."""
         index: dict[str, int] = {}
-        chosen: list[tuple[str, list[str]]] = []  # per key: its text and words
+        units: list[TextUnit] = []
+        contents: list[list[_Word]] = []
+        chosen: list[str] = []  # per unit, the text it was analysed from
         unit_of: list[int] = []
         findall, folded = WORD_PATTERN.findall, self._folded.__getitem__
         for text in texts:
@@ -348,17 +350,15 @@ class TextAnalyzer:
                 key = exact_key(text)
             position = index.get(key)
             if position is None:
-                position = index[key] = len(chosen)
-                chosen.append((text, raws))
-            elif text != chosen[position][0] and _writing_rank(text) > _writing_rank(chosen[position][0]):
-                chosen[position] = (text, raws)
+                position = index[key] = len(units)
+                unit, content = self._unit(text, key, raws)
+                units.append(unit)
+                contents.append(content)
+                chosen.append(text)
+            elif text != chosen[position] and _writing_rank(text) > _writing_rank(chosen[position]):
+                units[position], contents[position] = self._unit(text, key, raws)
+                chosen[position] = text
             unit_of.append(position)
-        units: list[TextUnit] = []
-        contents: list[list[_Word]] = []
-        for key, (text, raws) in zip(index, chosen, strict=True):
-            unit, content = self._unit(text, key, raws)
-            units.append(unit)
-            contents.append(content)
         if self.vectors is not None:
             for unit, vector in zip(units, self.vectors.text_vectors(contents), strict=True):
                 unit.vector = vector
