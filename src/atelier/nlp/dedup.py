@@ -207,9 +207,9 @@ def star_clusters(
 
 def _canonical_member(leader: int, members: Sequence[int], prepared: _Prepared, texts: Sequence[str]) -> int:
     """The member whose wording a reader is shown. Of those saying the most (content words outside
-    asides), one written as a sentence, then the one with the fewest words that frame it
-    ("Idée :", "2.", "prioritaire", "svp", a greeting or a signature) or sit in an aside ("(3 votes)"), then the fewest
-    words unknown to the language (typos), then one with its accents, then the one whose content
+    asides), one written as a sentence, then the one with the fewest words that frame it ("Idée :",
+    "2.", "prioritaire", "svp", a greeting or a signature) or sit in an aside ("(3 votes)"), then
+    the fewest words unknown to the language (typos), then one with its accents, then the one whose content
     words are written in full ("conséquences" rather than "conséquence"), then the wording most
     members share, then the shortest, then the founder."""
     if len(members) == 1:

@@ -71,13 +71,16 @@ _GREETING = re.compile(
     r"\s*(?i:bonjour|bonsoir|madame,?\s+monsieur|mesdames,?\s+messieurs)(?:\s+(?i:à\s+tous|à\s+toutes))?"
     r"\s*[,!.:]\s*(?=\S)"
 )
-_NAME = r"(?:[A-ZÀ-ÖØ-Þ][\w'’.-]*(?:\s+|$)){1,4}"
+# (A closing is looked for in the last `SIGN_OFF_WINDOW` characters of the text, its trailing spaces
+# cut: a long run of spaces and line breaks made the search backtrack for seconds.)
+SIGN_OFF_WINDOW = 160
+_NAME = r"[A-ZÀ-ÖØ-Þ][\w'’-]*\.?(?: [A-ZÀ-ÖØ-Þ][\w'’-]*\.?){0,3}"
 _SIGN_OFF = re.compile(
     r"(?:(?<=[.!?…])|(?<=\n))\s*(?:"
     r"(?i:(?:bien\s+|très\s+)?cordialement|bien\s+à\s+vous|(?:sinc[eè]res\s+)?salutations(?:\s+distingu[ée]es)?"
     r"|merci(?:\s+(?:beaucoup|d['’]avance|(?:à\s+vous\s+)?pour\s+[^.!?\n]{1,80}))?|sign[ée])"
-    r"\s*[,.:!-]*\s*(?:" + _NAME + r")?"
-    r"|(?:(?<=[.!?…]\n)|(?<=[.!?…]\r\n)|(?<=[.!?…] \n))" + _NAME + r")\s*[.!]*\s*$"
+    r"(?:[ \t]*[,.:!-]+)?(?:\s+" + _NAME + r")?"
+    r"|(?:(?<=[.!?…]\n)|(?<=[.!?…]\r\n)|(?<=[.!?…] \n))" + _NAME + r")[.!]*$"
 )
 _SIGN_OFF_HINTS = ("\n", "ordialement", "erci", "alutations", "igné", "à vous")
 # "pluri-disciplinaire", "éco-rénovation", "socio-économique": one word, as when written joined.
@@ -613,9 +616,10 @@ def without_framing(text: str) -> str:
         if greeting:
             text = text[greeting.end() :]
     if any(hint in text for hint in _SIGN_OFF_HINTS):
-        closing = _SIGN_OFF.search(text)
-        if closing and WORD_PATTERN.search(text, 0, closing.start()):
-            text = text[: closing.start()].rstrip()
+        stripped = text.rstrip()
+        closing = _SIGN_OFF.search(stripped, max(0, len(stripped) - SIGN_OFF_WINDOW))
+        if closing and WORD_PATTERN.search(stripped, 0, closing.start()):
+            text = stripped[: closing.start()].rstrip()
     return text
 
 
