@@ -157,6 +157,23 @@ def test_classify_keeps_the_axes_analysts_decided(runner, tmp_path):
     assert "4 ligne(s) classée(s) dont 3 gardant leur axe" in result.stdout
 
 
+def test_an_axis_written_as_in_the_report_or_by_its_label_names_it(runner, tmp_path):
+    # A spreadsheet's "Axe 1" was refused: "aucune ligne n'a un axe de l'atelier" (QA).
+    rows = {
+        "text": ["Installer des bancs le long des trottoirs", "Encourager la RSE", "Créer une maison de santé"],
+        "axis": ["Axe 2", "AXE N°3", "Améliorer la santé publique"],
+        "axis_source": ["review"] * 3,
+    }
+    pd.DataFrame(rows).to_csv(tmp_path / "relu.csv", index=False)
+    result = runner.invoke(app, ["classify", "relu.csv", "--out", "o.csv"])
+    assert result.exit_code == 0, result.output
+    assert read(tmp_path / "o.csv")["axis"].tolist() == ["2", "3", "5"]
+    assert "3 ligne(s) classée(s) dont 3 gardant leur axe" in result.stdout
+    (tmp_path / "data" / "raw").mkdir(parents=True)
+    trained = runner.invoke(app, ["train", "--no-cv", "--labels", "relu.csv", "--models", "m"])
+    assert "Décisions d'analystes : 3 ligne(s) de relu.csv avec un axe de l'atelier" in trained.stdout, trained.output
+
+
 def test_an_analyst_who_changes_the_axis_and_leaves_its_label_or_writes_revu_is_heard(runner, tmp_path):
     # An analyst corrects the axis of a classify output in a spreadsheet and leaves axis_label as it
     # was (the label of the axis the model proposed), or marks the row in their own word. Before,

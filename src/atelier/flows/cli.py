@@ -220,13 +220,32 @@ class _Decisions(NamedTuple):
     unclear_sources: dict[str, int]  # axis_source values that decide nothing ("à revoir") -> rows
 
 
+def _axis_ids(cells: Sequence[str], workshop: Workshop) -> list[str]:
+    """Axis cells as the workshop's ids: "Axe 1", "AXE N°1" or the axis's label name the axis
+    (a spreadsheet's "Axe 1" was refused, QA); other cells are left as written."""
+    from atelier.nlp.workshop import split_axis_heading
+
+    known = set(workshop.axis_ids)
+    named: dict[str, str] = {}
+    for cell in dict.fromkeys(cells):
+        if not cell or cell in known:
+            continue
+        number, rest = split_axis_heading(cell)
+        by_number = next((axis for axis in workshop.axis_ids if number is not None and axis == number), None)
+        found = by_number if by_number is not None and not rest.strip() else workshop.axis_labelled(cell)
+        if found is not None:
+            named[cell] = found
+    return [named.get(cell, cell) for cell in cells]
+
+
 def _decided_axes(frame: pd.DataFrame, workshop: Workshop, text_column: str) -> _Decisions:
     """A row with a text marked decided (`_source_kind`: review or document), or with an axis and
     no `axis_source` (a file of labels, a cell an analyst emptied), keeps its axis if the
     workshop has it and the row's `axis_label`, when given, is a label of the workshop: a file
     of another workshop has the same ids for other axes. One rule for classify, train and
     evaluate."""
-    axes, labels, texts = _cells(frame, "axis"), _cells(frame, "axis_label"), _plain_cells(_cells(frame, text_column))
+    labels, texts = _cells(frame, "axis_label"), _plain_cells(_cells(frame, text_column))
+    axes = _axis_ids(_cells(frame, "axis"), workshop)
     cells = _cells(frame, "axis_source")
     sources = [_source_kind(cell) or REVIEW_SOURCE for cell in cells]
     conflicts = [_label_conflict(axis, label, workshop) for axis, label in zip(axes, labels, strict=True)]
@@ -535,7 +554,7 @@ def _read_labels(path: Path, workshop: Workshop) -> _Labels:
         _fail(f"{path} : colonne « axis » absente (colonnes présentes : {columns}). {LABELS_COLUMNS_HINT}")
     decisions = _decided_axes(frame, workshop, "text")
     _say_read_as(decisions, path, "laissée(s) de côté")
-    axes = _cells(frame, "axis")
+    axes = _axis_ids(_cells(frame, "axis"), workshop)
     rows, records = _as_contributions(frame, "text", path)
     _say_plain_texts(frame, "text", rows, records, f" de {path}")
     texts: list[str] = []
