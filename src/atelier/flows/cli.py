@@ -231,8 +231,10 @@ def _axis_ids(cells: Sequence[str], workshop: Workshop) -> list[str]:
         if not cell or cell in known:
             continue
         number, rest = split_axis_heading(cell)
-        by_number = next((axis for axis in workshop.axis_ids if number is not None and axis == number), None)
-        found = by_number if by_number is not None and not rest.strip() else workshop.axis_labelled(cell)
+        by_number = None
+        if number is not None and not rest.strip():  # ("Axe 1" names "01" in a workshop numbering so)
+            by_number = next((a for a in workshop.axis_ids if a.isdigit() and int(a) == int(number)), None)
+        found = by_number if by_number is not None else workshop.axis_labelled(cell)
         if found is not None:
             named[cell] = found
     return [named.get(cell, cell) for cell in cells]
