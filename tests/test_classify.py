@@ -500,6 +500,10 @@ def test_evidence_names_a_word_once_whatever_its_accents(seed_model, french_nlp)
     evidence = predict_axes(seed_model, [text], french_nlp, evidence=len(lemmas))[0].evidence
     folded = [normalize_for_match(lemma) for lemma in evidence]
     assert "egalite" in folded and len(folded) == len(set(folded)), evidence
+    # Nor a misspelt plural the lemma table does not know beside its word (QA: "médecin; medecins").
+    text = "Plus de médecins : les medecins partent à la retraite"
+    evidence = predict_axes(seed_model, [text], french_nlp, evidence=10)[0].evidence
+    assert len([lemma for lemma in evidence if normalize_for_match(lemma).startswith("medecin")]) == 1, evidence
 
 
 def test_model_card(yaml_only_model, atelier6):

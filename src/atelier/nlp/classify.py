@@ -103,7 +103,7 @@ def predict_analysis(
         towards = coef - coef.mean(axis=0)  # towards the chosen axis, away from the average axis
         for block, part, rows in zip(blocks, parts, rows_by_block, strict=True):
             contributions, names = features.lemma_contributions(part, rows, towards, order[block, 0])
-            words = [normalize_for_match(name) for name in names]
+            words = [_evidence_word(name) for name in names]
             for position, i in enumerate(block.tolist()):
                 start, end = contributions.indptr[position], contributions.indptr[position + 1]
                 values, columns = contributions.data[start:end].tolist(), contributions.indices[start:end].tolist()
@@ -126,12 +126,20 @@ def predict_analysis(
     ]
 
 
+def _evidence_word(lemma: str) -> str:
+    """What makes two evidence lemmas one word for the analyst: case, accents and a plural's
+    final s or x ("Egalité"/"égalité"; "médecin"/"medecins", a misspelt plural that the lemma
+    table does not know, QA)."""
+    folded = normalize_for_match(lemma)
+    return folded[:-1] if len(folded) > 3 and folded[-1] in "sx" else folded
+
+
 def _strongest_words(
     values: Sequence[float], lemmas: Sequence[str], words: Sequence[str], count: int
 ) -> tuple[str, ...]:
     """The `count` lemmas that pushed most towards the axis. Lemmas that differ only by accents
     or case ("Egalité" in a heading, "égalité" in the text) are one word (`words`, their
-    `normalize_for_match`): their pushes add up, and the form that pushed most is shown."""
+    `_evidence_word`): their pushes add up, and the form that pushed most is shown."""
     totals: dict[str, float] = {}
     shown: dict[str, tuple[float, str]] = {}
     for value, lemma, word in zip(values, lemmas, words, strict=True):
