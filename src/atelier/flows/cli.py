@@ -223,7 +223,7 @@ class _Decisions(NamedTuple):
 def _axis_ids(cells: Sequence[str], workshop: Workshop) -> list[str]:
     """Axis cells as the workshop's ids: "Axe 1", "AXE N°1" or the axis's label name the axis
     (a spreadsheet's "Axe 1" was refused, QA); other cells are left as written."""
-    from atelier.nlp.workshop import split_axis_heading
+    from atelier.nlp.workshop import axis_numbered, split_axis_heading
 
     known = set(workshop.axis_ids)
     named: dict[str, str] = {}
@@ -231,9 +231,7 @@ def _axis_ids(cells: Sequence[str], workshop: Workshop) -> list[str]:
         if not cell or cell in known:
             continue
         number, rest = split_axis_heading(cell)
-        by_number = None
-        if number is not None and not rest.strip():  # ("Axe 1" names "01" in a workshop numbering so)
-            by_number = next((a for a in workshop.axis_ids if a.isdigit() and int(a) == int(number)), None)
+        by_number = axis_numbered(workshop, number) if number is not None and not rest.strip() else None
         found = by_number if by_number is not None else workshop.axis_labelled(cell)
         if found is not None:
             named[cell] = found

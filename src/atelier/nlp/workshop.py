@@ -367,11 +367,15 @@ def match_axis(workshop: Workshop, heading: str, *, min_score: float = HEADING_M
     """The axis a heading names: by its number ("AXE 2 : …" → "2") or by a label it resembles."""
     number, rest = split_axis_heading(heading)
     if number is not None:
-        # "AXE 2" names the axis "2", or "02" in a workshop that numbers them so.
-        found = next((a for a in workshop.axis_ids if a == number or (a.isdigit() and int(a) == int(number))), None)
+        found = axis_numbered(workshop, number)
         if found is not None:
             return found
     return match_axis_label(workshop, rest, min_score=min_score)
+
+
+def axis_numbered(workshop: Workshop, number: str) -> str | None:
+    """The axis a number names ("2" names the axis "2", or "02" in a workshop numbering so)."""
+    return next((a for a in workshop.axis_ids if a == number or (a.isdigit() and int(a) == int(number))), None)
 
 
 def split_axis_heading(heading: str) -> tuple[str | None, str]:
