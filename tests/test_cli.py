@@ -408,12 +408,31 @@ def test_dedup_of_its_own_output_with_new_rows_renumbers_no_cluster(runner, tmp_
     assert "5 ligne(s) (et 1 ligne(s) sans texte, sans groupe, gardée(s) telles quelles), 3 idée(s)" in result.stdout
 
 
+def test_fillers_of_an_export_are_neither_classified_nor_grouped(runner, tmp_path):
+    # Forty "NA" of an online form made the biggest idea of the synthesis and went to axis 5.
+    texts = ["NA", "Créer des maisons de santé", "-", "N/A", "Créer une maison de santé", "NA", "RAS"]
+    pd.DataFrame({"text": texts}).to_csv(tmp_path / "export.csv", index=False)
+    result = runner.invoke(app, ["dedup", "export.csv", "--out", "groupes.csv"])
+    assert result.exit_code == 0, result.output
+    grouped = read(tmp_path / "groupes.csv")
+    assert grouped["text"].tolist() == texts
+    assert grouped.loc[[0, 2, 3, 5, 6], "cluster_id"].tolist() == [""] * 5
+    assert grouped.loc[1, "cluster_id"] == grouped.loc[4, "cluster_id"] != ""
+    assert "2 ligne(s) (et 5 ligne(s) sans texte ou sans idée (« - », « N/A », « NA », …), sans groupe" in result.stdout
+    result = runner.invoke(app, ["classify", "export.csv", "--out", "classees.csv"])
+    assert result.exit_code == 0, result.output
+    classified = read(tmp_path / "classees.csv")
+    assert classified.loc[[0, 2, 3, 5, 6], "axis"].tolist() == [""] * 5
+    assert classified.loc[[1, 4], "axis"].tolist() == ["5", "5"]
+    assert "2 ligne(s) classée(s) (et 5 ligne(s) sans texte ou sans idée" in result.stdout
+
+
 def test_a_file_without_any_text_is_refused(runner, tmp_path):
     (tmp_path / "vide.csv").write_text("id,text\n1,\n2,  \n", encoding="utf-8")
     for command in (["dedup", "vide.csv", "--out", "o.csv"], ["classify", "vide.csv", "--out", "o.csv"]):
         result = runner.invoke(app, command)
         assert result.exit_code == 1
-        assert "vide.csv : aucune ligne n'a de texte dans la colonne « text »." in result.stderr
+        assert "vide.csv : aucune ligne n'a de texte (ni d'idée) dans la colonne « text »." in result.stderr
     assert not (tmp_path / "o.csv").exists()
 
 

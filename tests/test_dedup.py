@@ -28,7 +28,7 @@ from atelier.nlp.dedup_candidates import _blocks, _sharing_key, _variant_keys, _
 from atelier.nlp.dedup_pairs import pair_level, verified_level
 from atelier.nlp.dedup_settings import DedupSettings
 from atelier.nlp.dedup_text import TextAnalyzer, is_derived, is_typo, without_framing
-from atelier.nlp.language import normalize_for_match
+from atelier.nlp.language import is_placeholder, normalize_for_match
 
 PAIRS = Path(__file__).parent / "labels" / "dedup_pairs.csv"
 WRITTEN_PAIRS = Path(__file__).parent / "labels" / "dedup_pairs_written.csv"
@@ -113,6 +113,16 @@ def test_normalize_for_match():
     assert normalize_for_match("réseau « Ville santé OMS »") == normalize_for_match('Réseau "Ville Santé OMS"')
     assert normalize_for_match("Mise en œuvre – suivi") == "mise en oeuvre - suivi"
     assert normalize_for_match("ÉCOLES") == "ecoles"
+
+
+@pytest.mark.parametrize("text", ["NA", "n/a", "N.A.", "-", "?", "…", "RAS", "Néant", "Sans objet", "x", "Aucune."])
+def test_fillers_of_forms_hold_no_idea(text):
+    assert is_placeholder(text)
+
+
+@pytest.mark.parametrize("text", ["Nantes", "Rien ne change", "Aucune voiture en ville", "5", "Idem", "Vélo"])
+def test_short_ideas_are_no_fillers(text):
+    assert not is_placeholder(text)
 
 
 def test_exact_duplicates_after_normalisation():

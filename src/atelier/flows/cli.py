@@ -329,13 +329,13 @@ def _say_undecided(decisions: _Decisions, workshop: Workshop, path: Path, what: 
 def _as_contributions(
     frame: pd.DataFrame, text_column: str, source: Path, stated_axes: Sequence[str | None] | None = None
 ) -> tuple[list[int], list[Contribution]]:
-    """The non-blank rows of a CSV as records, so that the pipeline's own rules apply to them.
-    The `document`, `category` and `theme` columns, when the file has them (as `ideas.csv`
-    does), are kept: an idea is then read with its theme and its theme's other ideas. A row with
+    """The rows of a CSV that hold an idea (not blank, not `is_placeholder`: "NA", "-") as
+    records, so that the pipeline's own rules apply to them. The `document`, `category` and
+    `theme` columns, when the file has them (as `ideas.csv` does), are kept: an idea is then read with its theme and its theme's other ideas. A row with
     a stated axis (`_decided_axes`: an analyst decided it, or the report states it) keeps it:
     classifying the file again proposes anew only the model's proposals."""
     from atelier.extract.records import Contribution
-
+    from atelier.nlp.language import is_placeholder
 
     def context(name: str) -> list[str]:
         return [""] * len(frame) if name == text_column else _cells(frame, name)
@@ -344,7 +344,7 @@ def _as_contributions(
     stated = stated_axes if stated_axes is not None else [None] * len(frame)
     rows, records = [], []
     for position, text in enumerate(_plain_cells(_cells(frame, text_column))):
-        if not text:
+        if not text or is_placeholder(text):
             continue
         rows.append(position)
         records.append(
@@ -369,7 +369,7 @@ def _with_text(
     """`_as_contributions`, or a one-line error when no row has a text."""
     rows, records = _as_contributions(frame, text_column, source, stated_axes)
     if not records:
-        _fail(f"{source} : aucune ligne n'a de texte dans la colonne « {text_column} ».")
+        _fail(f"{source} : aucune ligne n'a de texte (ni d'idée) dans la colonne « {text_column} ».")
     _say_plain_texts(frame, text_column, rows, records, "", " ; la colonne du fichier écrit les garde telles quelles")
     return rows, records
 
@@ -396,9 +396,15 @@ def _plain_cells(cells: Sequence[str]) -> list[str]:
     return [plain_text(cell).strip() for cell in cells]
 
 
-def _blank_rows_note(frame: pd.DataFrame, rows: Sequence[int], what: str) -> str:
-    blank = len(frame) - len(rows)
-    return f" (et {blank} ligne(s) sans texte, {what}, gardée(s) telles quelles)" if blank else ""
+def _blank_rows_note(frame: pd.DataFrame, text_column: str, rows: Sequence[int], what: str) -> str:
+    """The rows `_as_contributions` left out: without a text, or holding no idea ("NA", "-")."""
+    if len(rows) == len(frame):
+        return ""
+    kept, cells = set(rows), _cells(frame, text_column)
+    fillers = sorted({cell for cell in _plain_cells([c for p, c in enumerate(cells) if p not in kept]) if cell})
+    shown = ", ".join(f"« {filler} »" for filler in fillers[:3]) + (", …" if len(fillers) > 3 else "")
+    kinds = f"sans texte ou sans idée ({shown})" if fillers else "sans texte"
+    return f" (et {len(frame) - len(rows)} ligne(s) {kinds}, {what}, gardée(s) telles quelles)"
 
 
 LABELS_COLUMNS_HINT = "Un fichier d'étiquettes a une colonne text (l'idée) et une colonne axis (son axe)."
@@ -836,7 +842,7 @@ def classify(
     per_axis = ", ".join(f"axe {a} : {counts.get(a, 0)}" for a in config.axis_ids)
     flagged = sum(1 for value in columns["needs_review"] if value)
     placed = f" dont {kept} gardant leur axe" if kept else ""
-    blank = _blank_rows_note(frame, rows, "non classée(s)")
+    blank = _blank_rows_note(frame, text_column, rows, "non classée(s)")
     typer.echo(f"{len(classified)} ligne(s) classée(s){placed}{blank} avec le modèle {model.version} → {out}")
     typer.echo(f"Par axe : {per_axis}")
     typer.echo(f"À revoir (confiance < {config.settings.abstain_threshold:.2f}) : {flagged}")
@@ -899,7 +905,7 @@ def dedup(
     result["canonical"] = result["canonical"].astype("boolean")
     _write_table(result, out, from_excel)
     distinct = len({record.cluster_id for record in deduplicated})
-    blank = _blank_rows_note(frame, rows, "sans groupe")
+    blank = _blank_rows_note(frame, text_column, rows, "sans groupe")
     typer.echo(f"{len(deduplicated)} ligne(s){blank}, {distinct} idée(s) distincte(s) → {out}")
 
 

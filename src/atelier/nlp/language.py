@@ -303,6 +303,24 @@ def strip_accents(text: str) -> str:
     return "".join(character for character in decomposed if not unicodedata.combining(character))
 
 
+# What a form or a spreadsheet holds where nobody wrote an idea (folded, end punctuation dropped).
+PLACEHOLDER_TEXTS: frozenset[str] = frozenset(
+    {
+        "na", "n/a", "n.a", "n. a", "nan", "null", "none", "nc", "n.c", "n/c", "nr", "n.r", "ras", "r.a.s",
+        "rien a signaler", "neant", "sans objet", "so", "s/o", "sans avis", "pas d'avis", "nsp", "ne sait pas",
+        "aucun", "aucune", "rien", "vide", "x", "xx", "xxx",
+    }
+)  # fmt: skip
+
+
+def is_placeholder(text: str) -> bool:
+    """Whether a cell holds no idea: no letter and no digit ("-", "?", "…"), or a filler word of
+    forms and spreadsheets ("NA", "N/A", "RAS", "Néant", "Sans objet")."""
+    if not any(character.isalnum() for character in text):
+        return True
+    return normalize_for_match(text).rstrip(" .!?;:").strip() in PLACEHOLDER_TEXTS
+
+
 def normalize_for_match(text: str) -> str:
     """Fold a text for equality and fuzzy matching.
 
