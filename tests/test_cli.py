@@ -104,6 +104,8 @@ def test_classify_adds_axis_columns_to_the_input_rows(runner, ideas_csv, tmp_pat
     assert frame.loc[2, "axis_label"] == "Comment faire participer les citoyens ?"
     confidences = frame["axis_confidence"].tolist()
     assert all(0.2 < float(value) <= 1.0 for value in confidences[:5])
+    seconds = [value for value in frame["axis_2_confidence"] if value]
+    assert all(len(value.partition(".")[2]) <= 3 for value in confidences[:5] + seconds)
     # a blank idea is not classified
     assert (frame.loc[5, "axis"], frame.loc[5, "axis_label"], frame.loc[5, "axis_confidence"]) == ("", "", "")
     assert frame.loc[5, REVIEW_COLUMNS].tolist() == ["", "", "", ""]

@@ -184,6 +184,18 @@ def test_review_columns_follow_the_contract_ones(records, reviewed, tmp_path):
     assert frame["needs_review"].tolist() == ["", "", ""] and frame["axis_evidence"].tolist() == ["", "", ""]
 
 
+def test_confidences_are_written_with_three_decimals_rounded_down(reviewed, tmp_path):
+    # 0.8723456789012345 in a spreadsheet, and 0.49996 shown 0.5 while flagged for review.
+    ideas = [
+        dataclasses.replace(reviewed[0], axis_confidence=0.49996, axis_2_confidence=0.3333333333333333),
+        dataclasses.replace(reviewed[1], axis_confidence=0.8723456789012345),
+    ]
+    frame = pd.read_csv(outputs.write_ideas(ideas, tmp_path)[1], dtype=str, keep_default_na=False)
+    assert frame["axis_confidence"].tolist() == ["0.499", "0.872"]
+    assert frame["axis_2_confidence"].tolist() == ["0.333", ""]
+    assert all(len(cell.partition(".")[2]) <= 2 for cell in frame[["x0", "top", "x1", "bottom"]].to_numpy().ravel())
+
+
 def test_synthesis_lists_the_ideas_flagged_for_review(reviewed, documents, workshop):
     context = synthesis_context(
         workshop=workshop,

@@ -769,7 +769,7 @@ def classify(
     """Classe chaque ligne d'un CSV dans un axe de l'atelier (colonnes axis, axis_label,
     axis_confidence, needs_review, axis_2, axis_2_confidence, axis_evidence)."""
     from atelier.flows.modeling import load_saved_model, train_model
-    from atelier.flows.outputs import EVIDENCE_SEPARATOR
+    from atelier.flows.outputs import EVIDENCE_SEPARATOR, shown_confidence
     from atelier.nlp.axis_model import AxisModelError
     from atelier.nlp.classify import classify_contributions
 
@@ -824,10 +824,10 @@ def classify(
     for row, record in zip(rows, classified, strict=True):
         columns["axis"][row] = record.axis or ""
         columns["axis_label"][row] = record.axis_label
-        columns["axis_confidence"][row] = record.axis_confidence
+        columns["axis_confidence"][row] = shown_confidence(record.axis_confidence)
         columns["needs_review"][row] = record.needs_review
         columns["axis_2"][row] = record.axis_2 or ""
-        columns["axis_2_confidence"][row] = record.axis_2_confidence
+        columns["axis_2_confidence"][row] = shown_confidence(record.axis_2_confidence)
         if record.axis_source != MODEL_SOURCE and kept_second[row]:
             columns["axis_2"][row] = kept_second[row]
             columns["axis_2_confidence"][row] = _probability(kept_second_confidence[row])

@@ -101,6 +101,18 @@ _STRING_COLUMNS = (
     "axis_evidence",
 )
 _FLOAT_COLUMNS = ("axis_confidence", "x0", "top", "x1", "bottom", "ocr_confidence", "axis_2_confidence")
+_BOX_COLUMNS = ("x0", "top", "x1", "bottom")
+BOX_DECIMALS = 2  # hundredths of a point
+CONFIDENCE_DECIMALS = 3
+
+
+def shown_confidence(value: float | None) -> float | None:
+    """A probability as written in outputs: three decimals, rounded down, so that one shown at the
+    review threshold (0.5) or above is not flagged for review for being 0.4996."""
+    if value is None or math.isnan(value):
+        return value
+    scale = 10**CONFIDENCE_DECIMALS
+    return math.floor(value * scale + 1e-9) / scale
 
 
 # ---------------------------------------------------------------- frames
@@ -149,6 +161,10 @@ def ideas_frame(contributions: Iterable[Contribution]) -> pd.DataFrame:
         frame[name] = frame[name].astype("str")
     for name in _FLOAT_COLUMNS:
         frame[name] = frame[name].astype("float64")
+    for name in ("axis_confidence", "axis_2_confidence"):
+        frame[name] = frame[name].map(shown_confidence)
+    for name in _BOX_COLUMNS:
+        frame[name] = frame[name].round(BOX_DECIMALS)
     frame["page"] = frame["page"].astype("int64")
     frame["canonical"] = frame["canonical"].astype("boolean")
     frame["needs_review"] = frame["needs_review"].astype("boolean")
