@@ -329,6 +329,12 @@ def test_classify_reads_ideas_with_their_theme_columns(runner, tmp_path):
     assert frame["document"].tolist() == ["rapport-a.pdf"] * 4 + ["rapport-b.pdf"] * 4  # the input rows, unchanged
     assert frame.loc[4, "axis"] == "2" and frame.loc[0, "axis"] != "2"
     assert "5" in (frame.loc[0, "axis"], frame.loc[0, "axis_2"])
+    # Scored on those axes as labels, evaluate places the ideas as classify does (it read each
+    # text with its theme glued only, and put both vague post-its in one axis).
+    frame.assign(axis_source="review").to_csv(tmp_path / "labels.csv", index=False)
+    result = runner.invoke(app, ["evaluate", "--labels", "labels.csv"])
+    assert result.exit_code == 0, result.output
+    assert "exactitude : 1.000" in result.stdout
 
 
 def test_classify_with_a_user_workshop_file(runner, tmp_path):

@@ -538,8 +538,9 @@ def _training_data(
 
 
 class _Labels(NamedTuple):
-    texts: list[str]
+    texts: list[str]  # each with its theme (`with_context`), as the model learns them
     axes: list[str]
+    items: tuple[Contribution, ...]  # the same rows as records, as `atelier classify` reads them
     proposals: int  # rows left out: the model's proposals (`axis_source` "model"), not decisions
     from_document: int  # rows kept whose axis the report states (`axis_source` "document")
     undecided: tuple[Contribution, ...] = ()  # the file's other ideas: a batch for self-training
@@ -565,6 +566,7 @@ def _read_labels(path: Path, workshop: Workshop) -> _Labels:
     _say_plain_texts(frame, "text", rows, records, f" de {path}")
     texts: list[str] = []
     kept_axes: list[str] = []
+    kept: list[Contribution] = []
     undecided: list[Contribution] = []  # the ideas of the file that are no decision
     proposals = from_document = mislabelled = 0
     for position, record in zip(rows, records, strict=True):
@@ -578,6 +580,7 @@ def _read_labels(path: Path, workshop: Workshop) -> _Labels:
         else:  # (an axis the workshop lacks is counted, and left out, by the command)
             texts.append(with_context(record.text, record.theme))
             kept_axes.append(axis)
+            kept.append(record)
             from_document += source == DOCUMENT_SOURCE and axis in workshop.axis_ids
             continue
         undecided.append(record)
@@ -597,7 +600,7 @@ def _read_labels(path: Path, workshop: Workshop) -> _Labels:
                 f"pas des décisions ; mettez « {REVIEW_SOURCE} » dans la colonne axis_source des lignes relues."
             )
         _fail(f"{path} : aucune ligne n'a un axe de l'atelier « {workshop.id} » ({', '.join(workshop.axis_ids)}).")
-    return _Labels(texts, kept_axes, proposals, from_document, tuple(undecided))
+    return _Labels(texts, kept_axes, tuple(kept), proposals, from_document, tuple(undecided))
 
 
 def _proposals_note(labels: _Labels, path: Path, verb: str) -> None:
@@ -1066,7 +1069,7 @@ def evaluate(
     macro, la précision et le rappel par axe et la matrice de confusion ; les écrit dans la
     fiche du modèle enregistré."""
     from atelier.flows.modeling import CARD_FILE, load_saved_model, model_directory
-    from atelier.nlp.axis_evaluation import cross_validate, evaluate_model
+    from atelier.nlp.axis_evaluation import cross_validate, evaluate_placement
     from atelier.nlp.axis_model import AxisModelError
     from atelier.nlp.axis_training import train_axis_model
 
@@ -1124,7 +1127,7 @@ def evaluate(
                     unlabelled=[*unlabelled, *test_texts],
                     unlabelled_groups=[*groups, *([None] * len(test_texts))],
                 )
-            report = evaluate_model(model, config, test_texts, test_labels, nlp)
+            report = evaluate_placement(model, config, read.items, test_labels, nlp, batch=read.undecided)
         except AxisModelError as error:
             _fail(str(error))
         report["labels_file"] = labels_csv.name

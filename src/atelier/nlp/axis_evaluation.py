@@ -5,6 +5,7 @@ labelled file (`evaluate_model`)."""
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -18,6 +19,7 @@ from sklearn.metrics import (
 )
 from sklearn.model_selection import StratifiedGroupKFold
 
+from atelier.extract.records import Contribution
 from atelier.nlp.axis_data import training_data_sha256
 from atelier.nlp.axis_features import axis_terms
 from atelier.nlp.axis_model import AxisModel, AxisModelError
@@ -31,7 +33,7 @@ from atelier.nlp.axis_training import (
     self_train,
     unfitted_pipeline,
 )
-from atelier.nlp.classify import needs_review, predict_analysis, predict_axes
+from atelier.nlp.classify import classify_contributions, needs_review, predict_analysis, predict_axes
 from atelier.nlp.language import Analysis, analyse
 from atelier.nlp.workshop import Workshop
 
@@ -204,16 +206,50 @@ def evaluate_model(
     the workshop's are left out and counted."""
     known = set(workshop.axis_ids)
     pairs = [(text, str(label)) for text, label in zip(texts, labels, strict=True) if str(label) in known and text.strip()]
-    skipped = len(texts) - len(pairs)
     predictions = predict_axes(model, [text for text, _ in pairs], nlp, evidence=0)
-    report = scores_report(workshop, [label for _, label in pairs], [p.axis for p in predictions])
-    review = [needs_review(p, workshop) for p in predictions]
-    kept = [p.axis == label for p, (_, label), flagged in zip(predictions, pairs, review, strict=True) if not flagged]
+    placed = [(p.axis, needs_review(p, workshop)) for p in predictions]
+    return _labelled_report(model, workshop, [label for _, label in pairs], placed, skipped=len(texts) - len(pairs))
+
+
+def evaluate_placement(
+    model: AxisModel,
+    workshop: Workshop,
+    items: Sequence[Contribution],
+    labels: Sequence[str],
+    nlp: spacy.Language,
+    batch: Sequence[Contribution] = (),
+) -> dict[str, Any]:
+    """`evaluate_model` on labelled ideas placed as `atelier classify` places them, their labels
+    hidden: each read with its theme and the other ideas of its theme (`classify_contributions`),
+    those of `batch` (the file's ideas without a label) included."""
+    known = set(workshop.axis_ids)
+    scored = [
+        (dataclasses.replace(item, stated_axis=None), str(label))
+        for item, label in zip(items, labels, strict=True)
+        if str(label) in known and item.text.strip()
+    ]
+    others = [dataclasses.replace(item, stated_axis=None) for item in batch]
+    placed = classify_contributions([item for item, _ in scored] + others, workshop, model, nlp)[: len(scored)]
+    return _labelled_report(
+        model,
+        workshop,
+        [label for _, label in scored],
+        [(item.axis, bool(item.needs_review)) for item in placed],
+        skipped=len(items) - len(scored),
+    )
+
+
+def _labelled_report(
+    model: AxisModel, workshop: Workshop, labels: Sequence[str], placed: Sequence[tuple[str | None, bool]], skipped: int
+) -> dict[str, Any]:
+    """Scores of (axis, flagged for review) placements against their labels."""
+    report = scores_report(workshop, labels, [axis for axis, _ in placed])
+    kept = [axis == label for (axis, flagged), label in zip(placed, labels, strict=True) if not flagged]
     return {
         "workshop_id": workshop.id,
         "model_version": model.version,
         "skipped_rows": skipped,
-        "needs_review": int(sum(review)),
+        "needs_review": sum(flagged for _, flagged in placed),
         "accuracy_without_review": float(np.mean(kept)) if kept else None,
         **report,
     }
