@@ -37,7 +37,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from atelier.nlp.dedup_settings import DedupSettings
-from atelier.nlp.dedup_text import TextUnit, is_derived, is_typo
+from atelier.nlp.dedup_text import TextUnit, is_derived, is_typo, names_a_problem
 
 
 class PairScore(NamedTuple):
@@ -266,15 +266,27 @@ def _aimed_oppositely(first: frozenset[str], second: frozenset[str]) -> bool:
 
 
 def _undoes(first: TextUnit, second: TextUnit) -> bool:
-    """Whether `first` lessens what `second` sets out to do: "Limiter la densification de
-    l'habitat" / "Densifier l'habitat", "Stopper le développement des zones commerciales" /
-    "Développer les zones commerciales" (`second` going no way on quantity, and its first word, a
-    verb, being of the family of the word `first` lessens)."""
-    return (
-        bool(second.action)
-        and not any(direction.endswith("quantite") for direction in second.directions)
-        and any(second.action == stem or is_derived(second.action, stem) for stem in first.lessened)
-    )
+    """Whether `first` lessens what `second` sets out to do or to have, `second` going no way on
+    quantity: its first word is a verb of the family of the word `first` lessens ("Limiter la
+    densification de l'habitat" / "Densifier l'habitat"), or what it asks for is that word
+    (`_asked_for`: "Supprimer les parkings gratuits" / "Parkings gratuits", "Refuser toute nouvelle
+    zone commerciale" / "Créer une nouvelle zone commerciale") — unless it is a problem to fight,
+    which a text names to ask for less of it ("Isolement des personnes âgées")."""
+    if any(direction.endswith("quantite") for direction in second.directions):
+        return False
+    if second.action and any(second.action == stem or is_derived(second.action, stem) for stem in first.lessened):
+        return True
+    asked = _asked_for(second)
+    return asked in first.lessened and not names_a_problem(second.surfaces[asked])
+
+
+def _asked_for(unit: TextUnit) -> str:
+    """The stem of what a text asks for: its first content word, or the first after its verb,
+    generic words passed ("Créer une nouvelle zone": "nouvel"); "" if none."""
+    stems = unit.content_key.split()
+    if stems and stems[0] == unit.action:
+        stems = stems[1:]
+    return next((stem for stem in stems if stem[0] not in "+-" and unit.weights[stem] == 1.0), "")
 
 
 def pair_level(

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -130,7 +130,8 @@ _DIRECTIONS: dict[str, str] = {
     **dict.fromkeys(
         """reduire reduction reductions diminuer diminution diminutions baisser baisse baisses limiter
         limitation limitations restreindre restriction restrictions moinsde stopper freiner eviter
-        empecher arreter interdire interdiction interdictions supprimer suppression suppressions""".split(),
+        empecher arreter interdire interdiction interdictions supprimer suppression suppressions refuser
+        abandonner renoncer annuler annulation bannir proscrire""".split(),
         "-quantite",
     ),
     **dict.fromkeys("ouvrir ouverture ouvertures".split(), "+ouverture"),
@@ -139,6 +140,20 @@ _DIRECTIONS: dict[str, str] = {
     "superlatifmoins": "-superlatif",
 }
 _LESS = "-quantite"
+# Words that pass on what a word of less lessens to the next one ("Abandonner le projet de rocade").
+_PROJECT_WORDS = frozenset({"projet", "projets"})
+# Problems to fight (folded, singular): a text that only names one ("Isolement des personnes
+# âgées") asks for less of it, as "Éviter l'isolement…" does; other things named are asked for
+# ("Parkings gratuits en centre-ville" against "Supprimer les parkings gratuits…").
+PROBLEM_WORDS: frozenset[str] = frozenset(
+    """
+    isolement solitude precarite pauvrete misere exclusion marginalisation inegalite discrimination
+    segregation chomage illettrisme decrochage echec fracture endettement surendettement pollution bruit
+    nuisance dechet gaspillage embouteillage bouchon congestion accident insecurite violence incivilite
+    delinquance vandalisme risque maladie obesite addiction stress emission artificialisation etalement
+    secheresse inondation canicule surconsommation precarisation
+    """.split()
+)
 _INFINITIVE_ENDINGS = ("er", "ir", "re")
 # "plus de"/"moins d'" and "les plus"/"le moins", written as one word of `_DIRECTIONS`.
 _QUANTITY = re.compile(r"\b(plus|moins)\s+(?:de\b|des\b|du\b|d['’])\s*", re.IGNORECASE)
@@ -436,11 +451,7 @@ class TextAnalyzer:
                 for before, after in zip(content, content[1:])
                 if before.stem[0] in "+-" and after.stem[0] not in "+-"
             )
-            unit.lessened = frozenset(
-                after.stem
-                for before, after in zip(content, content[1:])
-                if before.stem == _LESS and after.stem[0] != "-"
-            )
+            unit.lessened = frozenset(_lessened(content))
         if content and content[0].folded.endswith(_INFINITIVE_ENDINGS) and content[0].stem[0] not in "+-":
             unit.action = content[0].stem
         if not self._nominal.isdisjoint(raws):
@@ -634,6 +645,25 @@ def exact_key(text: str) -> str:
     if any(sign in text for sign in _KEY_SIGNS):
         tokens = _KEY_PATTERN.findall(text)
     return " ".join(token if token in _KEY_SIGNS else _fold(token.casefold()) for token in tokens)
+
+
+def _lessened(content: Sequence[_Word]) -> Iterator[str]:
+    """The content stems after each word of less, a generic or project word passing it on to the
+    next ("Limiter la densification", "Abandonner le projet de construction")."""
+    for position, word in enumerate(content):
+        if word.stem != _LESS:
+            continue
+        for after in content[position + 1 :]:
+            if after.stem[0] in "+-":
+                break
+            yield after.stem
+            if after.weight == 1.0 and after.folded not in _PROJECT_WORDS:
+                break
+
+
+def names_a_problem(folded: str) -> bool:
+    """Whether a folded word is one of `PROBLEM_WORDS`, in the singular or the plural."""
+    return folded in PROBLEM_WORDS or (folded[-1:] in ("s", "x") and folded[:-1] in PROBLEM_WORDS)
 
 
 def _negates(words: Sequence[_Word]) -> bool:
