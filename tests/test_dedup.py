@@ -537,6 +537,23 @@ def test_an_objective_is_never_merged_with_its_own_action():
     assert sum(c.canonical for c in result) == 2
 
 
+def test_an_objective_worded_otherwise_in_another_session_is_kept_from_its_own_action(french_nlp):
+    # The second session's objective joined the first's action, not the first's objective (QA):
+    # the rule compared the action's objective with each objective's very wording.
+    objective = "Réduire la précarité énergétique des ménages"
+    items = [
+        contribution(0, objective, kind="objective"),
+        contribution(1, objective + " par des visites à domicile", kind="action", objective=objective),
+        contribution(2, "Réduction de la précarité énergétique des ménages", kind="objective", document="b.pdf"),
+    ]
+    result = deduplicate_contributions(items, nlp=french_nlp)
+    assert result[0].cluster_id == result[2].cluster_id != result[1].cluster_id
+    # Likewise when the new objective joins a file's earlier groups.
+    earlier = [dataclasses.replace(item, cluster_id=f"G{index}") for index, item in enumerate(items[:2])]
+    result = deduplicate_contributions([*earlier, items[2]], nlp=french_nlp)
+    assert result[2].cluster_id == "G0"
+
+
 def test_objective_and_action_with_the_very_same_text_get_distinct_ids():
     text = "Favoriser la participation citoyenne des nouveaux arrivants"
     items = [contribution(0, text, kind="objective"), contribution(1, text, kind="action", objective=text)]

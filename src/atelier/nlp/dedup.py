@@ -33,7 +33,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -142,6 +142,7 @@ def star_clusters(
         rank[unit] = position
 
     compatible_cache: dict[tuple[int, int], bool] = {}
+    same_objective = _same_objective(prepared)
 
     def compatible(first: int, second: int) -> bool:
         if first == second:
@@ -184,7 +185,8 @@ def star_clusters(
                 if with_objectives:
                     text = units[unit].key
                     is_objective = kinds is None or kinds[item] == "objective"
-                    if (objectives[item] and objectives[item] in objective_texts_inside) or (
+                    own_objective = same_objective(objectives[item])
+                    if not own_objective.isdisjoint(objective_texts_inside) or (
                         is_objective and text in objectives_inside
                     ):
                         continue
@@ -200,7 +202,7 @@ def star_clusters(
                     if is_objective:
                         objective_texts_inside.add(text)
                     if objectives[item]:
-                        objectives_inside.add(objectives[item])
+                        objectives_inside.update(same_objective(objectives[item]))
             clusters.append((leader, sorted(members)))
     return clusters
 
@@ -243,6 +245,24 @@ def _unpresentable(text: str) -> int:
     that is not (lowercase start, shouting)."""
     text = text.strip()
     return (not text[:1].isupper()) + text.isupper()
+
+
+def _same_objective(prepared: _Prepared) -> Callable[[str], frozenset[str]]:
+    """The keys of the wordings one objective takes, from an action's `objective` key: that key,
+    and, when it is the key of one of the texts, the keys of the texts verified the same idea as
+    it — "Réduction de la précarité énergétique des ménages" is the objective of an action whose
+    objective reads "Réduire la précarité énergétique des ménages"."""
+    unit_of_key = {unit.key: index for index, unit in enumerate(prepared.units)}
+    known: dict[str, frozenset[str]] = {"": frozenset()}
+
+    def keys(key: str) -> frozenset[str]:
+        if key not in known:
+            unit = unit_of_key.get(key)
+            similar = prepared.neighbours.get(unit, {}) if unit is not None else {}
+            known[key] = frozenset([key, *(prepared.units[other].key for other in similar)])
+        return known[key]
+
+    return keys
 
 
 def _objective_key(text: str) -> str:
@@ -354,13 +374,16 @@ def _keeping_earlier_groups(
         if record.cluster_id:
             groups[record.cluster_id].append(item)
             worded[unit_of[item]][record.cluster_id] += 1
+    same_objective = _same_objective(prepared)
     texts_inside = {key: {units[unit_of[item]].key for item in items} for key, items in groups.items()}
-    objectives_inside = {key: {objectives[item] for item in items} - {""} for key, items in groups.items()}
+    objectives_inside = {
+        key: set().union(*(same_objective(objectives[item]) for item in items)) for key, items in groups.items()
+    }
 
     def welcome(key: str, item: int) -> bool:
         """Whether group `key` may take `item`: neither its objective nor one of its own actions."""
         own_text = units[unit_of[item]].key
-        return objectives[item] not in texts_inside[key] and (
+        return same_objective(objectives[item]).isdisjoint(texts_inside[key]) and (
             contributions[item].kind != "objective" or own_text not in objectives_inside[key]
         )
 
@@ -382,8 +405,7 @@ def _keeping_earlier_groups(
                 continue
             groups[home].append(item)
             texts_inside[home].add(units[unit_of[item]].key)
-            if objectives[item]:
-                objectives_inside[home].add(objectives[item])
+            objectives_inside[home].update(same_objective(objectives[item]))
         if left:
             new_clusters.append(left)
     result = []
