@@ -286,6 +286,37 @@ def test_synthesis_consolidates_objectives_actions_and_their_sub_fields(workshop
     assert plan.count("moyens") == 1 and "<dd>CCAS</dd>" in plan and "Isoler les logements" not in plan
 
 
+def test_an_objective_is_worded_and_counted_by_its_objective_rows_and_an_action_listed_once(workshop):
+    # QA on the sample reports: an objective headed by a post-it of its cluster and counted with
+    # it (« revient 9 fois » for 6 rows of the tables), and an action whose copy in the list layout
+    # names no objective listed twice, once among the actions without objective.
+    objective = "Lutter contre la précarité énergétique"
+
+    def item(number, kind, text, cluster, canonical=False, **fields):
+        return Contribution(
+            idea_id=f"abababababab-{number:04d}", document=f"rapport{1 + number % 2}.pdf", document_sha256=SHA,
+            page=number, kind=kind, text=text, axis="4", axis_label=workshop.axis_label("4"),
+            axis_source="document", axis_confidence=1.0, cluster_id=cluster, canonical=canonical, **fields,
+        )  # fmt: skip
+
+    items = [
+        item(1, "postit", "Plan de lutte contre la précarité énergétique", "c-o", canonical=True),
+        item(2, "objective", objective, "c-o"),
+        item(3, "objective", objective + ".", "c-o"),
+        item(4, "action", "Aider les propriétaires modestes", "c-a", canonical=True, objective=objective),
+        item(5, "action", "Aider les propriétaires modestes.", "c-a"),
+    ]
+    assert action_plans(items, summarize_clusters(items)) == {
+        "4": [
+            {
+                "objective": objective,
+                "times": 2,
+                "actions": [{"text": "Aider les propriétaires modestes", "times": 2, "fields": []}],
+            }
+        ]
+    }
+
+
 def test_a_run_never_reads_its_own_synthesis_back_as_a_report(records, documents, workshop, tmp_path):
     """A run writing next to its reports (--out = the reports' folder) finds synthesis.docx there
     on its next run: read as a transcript, its tables gave 57 bogus objectives and actions."""

@@ -72,27 +72,41 @@ def action_plans(
     sub-fields ("Freins", "Partenaires", …), each field's texts once whatever the document.
     In the order of the report; an action under no objective comes under `objective` None.
 
-    An objective goes to its own axis; an action that no objective item carries is grouped under
-    the text of the objective it names, in the action's axis."""
+    An objective goes to its own axis, worded and counted as the report's objectives of its
+    cluster say it (not a post-it of the cluster); an action that no objective item carries is
+    grouped under the text of the objective it names, in the action's axis. An action row naming
+    no objective goes under the objective most rows of its cluster name, if any: the same action
+    is not listed both under its objective and among the actions without one."""
     summary_of = {s.cluster_id: s for s in clusters}
     objective_cluster = {c.text: c.cluster_id for c in contributions if c.kind == "objective" and c.cluster_id}
+    objective_rows = Counter(c.cluster_id for c in contributions if c.kind == "objective" and c.cluster_id)
+    objective_wording: dict[str, str] = {}
+    named: dict[str, Counter[str]] = defaultdict(Counter)  # action cluster -> objectives its rows name
+    for c in contributions:
+        if c.kind == "objective" and c.cluster_id and (c.canonical or c.cluster_id not in objective_wording):
+            objective_wording[c.cluster_id] = c.text
+        elif c.kind == "action" and c.cluster_id and c.objective:
+            named[c.cluster_id][c.objective] += 1
     # An objective is its cluster, or for an action naming an objective that no item carries, that name.
     plans: dict[str | None, dict[tuple[str, str], dict[str, Any]]] = defaultdict(dict)
     for c in contributions:
+        objective = c.objective
+        if c.kind == "action" and not objective and named.get(c.cluster_id or ""):
+            objective = named[c.cluster_id or ""].most_common(1)[0][0]
         if c.kind == "objective" and c.cluster_id:
             cluster: str | None = c.cluster_id
         elif c.kind == "action":
-            cluster = objective_cluster.get(c.objective or "")
+            cluster = objective_cluster.get(objective or "")
         else:
             continue
-        key = ("cluster", cluster) if cluster else ("name", normalize_for_match(c.objective or ""))
+        key = ("cluster", cluster) if cluster else ("name", normalize_for_match(objective or ""))
         summary = summary_of.get(cluster) if cluster else None
         axis = summary.axis if summary is not None else c.axis
         plan = plans[axis].setdefault(
             key,
             {
-                "objective": summary.canonical_text if summary is not None else (c.objective or None),
-                "times": int(summary.size) if summary is not None else 0,
+                "objective": objective_wording[cluster] if cluster else (objective or None),
+                "times": objective_rows[cluster] if cluster else 0,
                 "actions": {},
             },
         )
