@@ -928,6 +928,16 @@ def test_the_canonical_one_says_the_most_in_the_cleanest_words(french_nlp):
     short, full = "Lutter contre leurs conséquence", "Lutter contre leurs conséquences"
     result = deduplicate_contributions([contribution(0, short), contribution(1, full)], nlp=french_nlp)
     assert [c.canonical for c in result] == [False, True]
+    # QA: a preposition made an unaccented copy say more; a noun once beat its verb twice, as
+    # longer; an aside saying what the resources are counted as framing.
+    for texts, expected in (
+        (["Réduire l'éclairage public la nuit", "Baisser l'eclairage public pendant la nuit"], 0),
+        (["Créer des pistes cyclables", "Création de pistes cyclables", "Créer des pistes cyclables"], 0),
+        (["Lutter contre la précarité des foyers", "Lutter contre la précarité des foyers (eau, énergie)"], 1),
+    ):
+        result = deduplicate_contributions([contribution(i, text) for i, text in enumerate(texts)], nlp=french_nlp)
+        assert len({c.cluster_id for c in result}) == 1, texts
+        assert [c.canonical for c in result].index(True) == expected, texts
 
 
 def test_a_list_item_number_is_not_part_of_the_idea():

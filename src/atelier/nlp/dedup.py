@@ -213,7 +213,8 @@ def _canonical_member(leader: int, members: Sequence[int], prepared: _Prepared, 
     "2.", "prioritaire", "svp", a greeting or a signature) or sit in an aside ("(3 votes)"), then
     the fewest words unknown to the language (typos), then one with its accents, then the one whose content
     words are written in full ("conséquences" rather than "conséquence"), then the wording most
-    members share, then the shortest, then the founder."""
+    members share, then the shortest, then the founder. An aside that says something of the idea
+    (`_telling_aside`) counts as words of the text."""
     if len(members) == 1:
         return leader
     units, unit_of = prepared.units, prepared.unit_of
@@ -221,16 +222,18 @@ def _canonical_member(leader: int, members: Sequence[int], prepared: _Prepared, 
 
     def preference(item: int) -> tuple[float, int, int, int, int, int, int, int, bool, int]:
         unit = units[unit_of[item]]
-        core = [stem for stem in unit.weights if stem not in unit.aside]
+        telling = _telling_aside(unit)
+        core = [stem for stem in unit.weights if telling or stem not in unit.aside]
         written = texts[item].strip()
         text = without_framing(written)
         return (
             -round(sum(unit.weights[stem] for stem in core), 6),
             _unpresentable(written),
-            sum(word in FRAME_WORDS for word in unit.key.split()) + len(unit.aside) + (text != written),
+            sum(word in FRAME_WORDS for word in unit.key.split()) + (not telling) * len(unit.aside) + (text != written),
             len(unit.names),
             -sum(not character.isascii() and character.isalpha() for character in text),
-            -sum(len(unit.surfaces[stem]) for stem in core),
+            # (A verb and its noun, "Créer" / "Création", are two wordings, neither more in full.)
+            -sum(len(unit.surfaces[stem]) for stem in core if stem != unit.action and stem not in unit.nominal),
             -shared[unit_of[item]],
             len(text),
             item != leader,
@@ -238,6 +241,12 @@ def _canonical_member(leader: int, members: Sequence[int], prepared: _Prepared, 
         )
 
     return min(members, key=preference)
+
+
+def _telling_aside(unit: TextUnit) -> bool:
+    """Whether a text's asides say something of the idea — two content words or more, no number
+    ("(énergie et eau)") — rather than frame it ("(3 votes)", "(à approfondir)")."""
+    return len(unit.aside) >= 2 and not any(character.isdigit() for stem in unit.aside for character in stem)
 
 
 def _unpresentable(text: str) -> int:

@@ -104,7 +104,7 @@ STOP_WORDS: frozenset[str] = frozenset(
     ma mais me meme mes moi mon n nos notre nous on or ou par parmi pour qu que quel quelle quelles quels
     qui quoi s sa se selon ses si soit son sont sous sur t ta te tes toi ton tous tout toute toutes tres
     tu un une vers vos votre vous y afin ainsi alors aussi car cf ex exemple notamment ndr puis plus
-    doit doivent peut peuvent faut sera seront ont avoir etait ici chaque
+    doit doivent peut peuvent faut sera seront ont avoir etait ici chaque pendant durant lors
     """.split()
 )
 _NEGATIONS: frozenset[str] = frozenset("ne pas sans non ni jamais aucun aucune moins".split())
