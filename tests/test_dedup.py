@@ -989,6 +989,18 @@ def test_an_idea_and_one_lessening_it_are_two_ideas(french_nlp, doing, lessening
     assert compare_texts(doing, lessening, nlp=french_nlp)[0] is None
 
 
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Réviser le PLU pour densifier les quartiers", "Révision du plan local d'urbanisme pour densifier les quartiers"),
+        ("Plus de parkings relais en périphérie", "Davantage de parkings-relais en périphérie"),
+    ],
+)
+def test_nouns_in_sion_and_davantage_de_are_read_as_their_verb_and_plus_de(french_nlp, first, second):
+    # QA: "révision" kept a stem of its own, "davantage de" was two words.
+    assert compare_texts(first, second, nlp=french_nlp)[0] is not None
+
+
 def test_lessening_the_same_thing_in_other_words_is_one_idea(french_nlp):
     # (The rule above must not part the ones going the same way, nor a problem named from the
     # wish to fight it.)

@@ -124,7 +124,7 @@ _STANCE = frozenset({"suis", "sommes", "est", "sont", "etes", "etre", "totalemen
 _DIRECTIONS: dict[str, str] = {
     **dict.fromkeys(
         """augmenter augmentation augmentations accroitre accroissement hausse hausses multiplier
-        etendre extension extensions plusde""".split(),
+        etendre extension extensions plusde davantagede""".split(),
         "+quantite",
     ),
     **dict.fromkeys(
@@ -156,9 +156,9 @@ PROBLEM_WORDS: frozenset[str] = frozenset(
 )
 _INFINITIVE_ENDINGS = ("er", "ir", "re")
 # "plus de"/"moins d'" and "les plus"/"le moins", written as one word of `_DIRECTIONS`.
-_QUANTITY = re.compile(r"\b(plus|moins)\s+(?:de\b|des\b|du\b|d['’])\s*", re.IGNORECASE)
+_QUANTITY = re.compile(r"\b(plus|moins|davantage)\s+(?:de\b|des\b|du\b|d['’])\s*", re.IGNORECASE)
 _SUPERLATIVE = re.compile(r"\b(le|la|les|l['’])\s*(plus|moins)\b", re.IGNORECASE)
-_QUANTIFIERS = frozenset({"plus", "moins"})
+_QUANTIFIERS = frozenset({"plus", "moins", "davantage"})
 # Nouns of one root in -ement and in -ation are two words ("isolement"/"isolation"), though the
 # light stemmer gives them one stem.
 _NOMINAL_SUFFIXES = ("ement", "ation")
@@ -690,7 +690,7 @@ def _join_prefix(match: re.Match[str]) -> str:
 
 
 def _quantity(match: re.Match[str]) -> str:
-    """"plus de", "moins d'": one word of `_DIRECTIONS` ("plusde", "moinsde")."""
+    """"plus de", "moins d'", "davantage de": one word of `_DIRECTIONS` ("plusde", "moinsde")."""
     return f"{match.group(1).lower()}de "
 
 
@@ -741,7 +741,7 @@ def _lemma_lookup(nlp: spacy.Language) -> Callable[[str], str | None] | None:
 @lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
     """A light French stemmer on a folded word: plural, feminine -e, infinitive -er and the
-    nominal suffixes -ation/-ement, so that "développer"/"développement", "créer"/"création",
+    nominal suffixes -ation/-ement/-ision/-ssion, so that "développer"/"développement", "créer"/"création",
     "lutte"/"lutter", "sociales"/"social" share a stem. Kept light: a different idea must not
     collapse into another."""
     if word in _IRREGULAR_STEMS:
@@ -757,6 +757,8 @@ def _stem(word: str) -> str:
     for suffix in ("ation", "ement"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)]
+    if word.endswith(("ision", "ssion")) and len(word) >= 8:  # "révision"/"réviser", "progression"
+        return word[:-3]
     if word.endswith("er") and len(word) >= 5:
         return word[:-2]
     if word.endswith("e") and len(word) >= 5:
