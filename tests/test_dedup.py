@@ -992,7 +992,10 @@ def test_an_idea_and_one_lessening_it_are_two_ideas(french_nlp, doing, lessening
 @pytest.mark.parametrize(
     ("first", "second"),
     [
-        ("Réviser le PLU pour densifier les quartiers", "Révision du plan local d'urbanisme pour densifier les quartiers"),
+        (
+            "Réviser le PLU pour densifier les quartiers",
+            "Révision du plan local d'urbanisme pour densifier les quartiers",
+        ),
         ("Plus de parkings relais en périphérie", "Davantage de parkings-relais en périphérie"),
     ],
 )
