@@ -177,6 +177,13 @@ def test_yaml_syntax_error_names_the_file(tmp_path):
         (MOBILITY_YAML.split("  - id: voiture")[0].replace("  - id: actifs\n", "  - id: actifs\n    out_of_scope: true\n"), "en plus"),
         (MOBILITY_YAML.replace('keywords: ["bus", "tramway", "métro"]', "keywords: bus"), "liste de textes"),
         ("- juste une liste\n", "doit décrire un atelier"),
+        # Two axes the outputs could not tell apart; YAML errors with what most likely caused them.
+        (MOBILITY_YAML.replace('label: "Voiture partagée"', 'label: "vélo et  marche"'), "même libellé"),
+        (MOBILITY_YAML.replace("    label: \"Vélo", "\tlabel: \"Vélo"), "ligne 10.*tabulation.*que des espaces"),
+        (
+            MOBILITY_YAML.replace('description: "Covoiturage et autopartage."', "description: Voiture : covoiturage"),
+            "ligne 14.*« : » doit être entre guillemets",
+        ),
     ],
 )
 def test_invalid_workshops_are_refused_in_french(tmp_path, text, message):
@@ -184,6 +191,12 @@ def test_invalid_workshops_are_refused_in_french(tmp_path, text, message):
     with pytest.raises(WorkshopError, match=message) as error:
         load_workshop(path)
     assert str(path) in str(error.value)
+
+
+def test_keywords_written_in_one_item_are_each_a_keyword(tmp_path):
+    # QA: ["vélo, piste cyclable, pédibus"] was one keyword of three terms, and classified worse.
+    text = MOBILITY_YAML.replace('keywords: ["bus", "tramway", "métro"]', 'keywords: ["bus, tramway;métro", "ligne"]')
+    assert load_workshop(write(tmp_path, text)).axes[0].keywords == ("bus", "tramway", "métro", "ligne")
 
 
 def test_settings_block(tmp_path):

@@ -201,7 +201,7 @@ def parse_workshop(text: str, source: str = "<texte>") -> Workshop:
                 f"{source} : la clé « {error.key} » apparaît deux fois dans le même bloc{where} "
                 "(un « - » manque-t-il devant un axe ?)."
             ) from error
-        raise WorkshopError(f"{source} : syntaxe YAML invalide{where}.") from error
+        raise WorkshopError(f"{source} : syntaxe YAML invalide{where}{_yaml_hint(text, mark)}.") from error
     if not isinstance(data, dict):
         raise WorkshopError(f"{source} : le fichier doit décrire un atelier (clés id, title, axes).")
     _known_keys(data, WORKSHOP_KEYS, source, "l'atelier")
@@ -223,10 +223,18 @@ def parse_workshop(text: str, source: str = "<texte>") -> Workshop:
     if len(axes) < MIN_AXES:
         raise WorkshopError(f"{source} : il faut au moins {MIN_AXES} axes, le fichier en décrit {len(axes)}.")
     seen: set[str] = set()
+    labels: dict[str, str] = {}
     for axis in axes:
         if axis.id in seen:
             raise WorkshopError(f"{source} : l'identifiant d'axe « {axis.id} » apparaît plusieurs fois.")
         seen.add(axis.id)
+        label = normalize_for_match(axis.label)
+        if label in labels:
+            raise WorkshopError(
+                f"{source} : les axes « {labels[label]} » et « {axis.id} » ont le même libellé "
+                f"« {axis.label} » : les sorties ne les distingueraient pas."
+            )
+        labels[label] = axis.id
     if sum(axis.out_of_scope for axis in axes) > 1:
         raise WorkshopError(f"{source} : un seul axe peut être marqué « out_of_scope » (hors axes).")
     if len(axes) - sum(axis.out_of_scope for axis in axes) < MIN_AXES:
@@ -239,6 +247,19 @@ def parse_workshop(text: str, source: str = "<texte>") -> Workshop:
         settings=_abstain_threshold_for(_parse_settings(data.get("settings"), source), data, len(axes), source),
         source=source,
     )
+
+
+def _yaml_hint(text: str, mark: yaml.Mark | None) -> str:
+    """What a YAML error most likely comes from, read on its line and the one before."""
+    if mark is None:
+        return ""
+    lines = text.splitlines()
+    near = lines[max(0, mark.line - 1) : mark.line + 1]
+    if any("\t" in line[: len(line) - len(line.lstrip())] for line in near):
+        return " : une tabulation sert d'indentation ; YAML n'accepte que des espaces"
+    if any(re.search(r":\s+[^\"'\s][^\"']*:\s", line) for line in near):
+        return " : un texte contenant « : » doit être entre guillemets"
+    return ""
 
 
 class _RepeatedKey(yaml.constructor.ConstructorError):
@@ -318,7 +339,13 @@ def _parse_axis(raw: Any, position: int, source: str) -> Axis:
         id=axis_id,
         label=_required_text(raw, "label", source, owner),
         description=" ".join(_required_text(raw, "description", source, owner).split()),
-        keywords=_text_list(raw.get("keywords"), "keywords", source, owner),
+        # (A keyword is a term: "vélo, piste cyclable" in one item is two.)
+        keywords=tuple(
+            term
+            for keyword in _text_list(raw.get("keywords"), "keywords", source, owner)
+            for term in (part.strip() for part in re.split(r"[,;]", keyword))
+            if term
+        ),
         examples=_text_list(raw.get("examples"), "examples", source, owner),
         out_of_scope=out_of_scope,
     )
