@@ -335,6 +335,12 @@ def test_classify_reads_ideas_with_their_theme_columns(runner, tmp_path):
     result = runner.invoke(app, ["evaluate", "--labels", "labels.csv"])
     assert result.exit_code == 0, result.output
     assert "exactitude : 1.000" in result.stdout
+    # A French spreadsheet's "Thème" column is the theme (it was ignored without a word, QA).
+    pd.DataFrame(rows, columns=["document", "Thème", "text"]).to_csv(tmp_path / "idees_fr.csv", index=False)
+    result = runner.invoke(app, ["classify", "idees_fr.csv", "--out", "o_fr.csv"])
+    assert result.exit_code == 0, result.output
+    assert read(tmp_path / "o_fr.csv")["axis"].tolist() == frame["axis"].tolist()
+    assert "Colonne « Thème » lue comme « theme »." in result.stderr
 
 
 def test_classify_with_a_user_workshop_file(runner, tmp_path):
@@ -571,6 +577,10 @@ def test_dedup_reads_kind_and_objective_and_finds_paraphrases(runner, tmp_path):
     clusters = read(tmp_path / "groupes.csv")["cluster_id"].tolist()
     assert clusters[1] == clusters[2]  # summary and detailed wording of one action (paraphrase level)
     assert clusters[0] == clusters[3] != clusters[1]  # the objective is not merged with its own actions
+    read(tmp_path / "idees.csv").rename(columns={"objective": "Objectif"}).to_csv(tmp_path / "fr.csv", index=False)
+    result = runner.invoke(app, ["dedup", "fr.csv", "--out", "groupes_fr.csv"])
+    assert read(tmp_path / "groupes_fr.csv")["cluster_id"].tolist() == clusters
+    assert "Colonne « Objectif » lue comme « objective »." in result.stderr
     result = runner.invoke(app, ["dedup", "idees.csv", "--out", "exacts.csv", "--no-paraphrase"])
     assert result.exit_code == 0, result.output
     clusters = read(tmp_path / "exacts.csv")["cluster_id"].tolist()

@@ -146,6 +146,32 @@ def _cells(frame: pd.DataFrame, name: str) -> list[str]:
     return ["" if pd.isna(value) else str(value).strip() for value in frame[name].tolist()]
 
 
+# Names a spreadsheet gives the context columns, folded (`normalize_for_match`): "Thème", "Catégorie".
+CONTEXT_COLUMN_NAMES: dict[str, tuple[str, ...]] = {
+    "document": ("document",),
+    "category": ("category", "categorie", "rubrique"),
+    "theme": ("theme", "thematique"),
+    "objective": ("objective", "objectif"),
+    "kind": ("kind",),
+}
+
+
+def _context_cells(frame: pd.DataFrame, name: str, text_column: str) -> list[str]:
+    """`_cells` of a context column (`CONTEXT_COLUMN_NAMES`), under our name or the one a French
+    spreadsheet gives it ("Thème" was ignored without a word); never the text column itself."""
+    from atelier.nlp.language import normalize_for_match
+
+    if name not in frame.columns:
+        wanted = CONTEXT_COLUMN_NAMES[name]
+        found = next(
+            (c for c in frame.columns if c != text_column and normalize_for_match(str(c)).strip() in wanted), None
+        )
+        if found is not None:
+            _say(f"Colonne « {found} » lue comme « {name} ».")
+            return _cells(frame, found)
+    return [""] * len(frame) if name == text_column else _cells(frame, name)
+
+
 def _probability(cell: str) -> float | None:
     """A cell read as a probability ("0.57", "0,57"); None if it is not one."""
     try:
@@ -338,7 +364,7 @@ def _as_contributions(
     from atelier.nlp.language import is_placeholder
 
     def context(name: str) -> list[str]:
-        return [""] * len(frame) if name == text_column else _cells(frame, name)
+        return _context_cells(frame, name, text_column)
 
     documents, categories, themes = context("document"), context("category"), _plain_cells(context("theme"))
     stated = stated_axes if stated_axes is not None else [None] * len(frame)
@@ -883,13 +909,13 @@ def dedup(
     frame, from_excel = _read_table(input_csv, text_column)
     rows, records = _with_text(frame, text_column, input_csv)
     # A kind and an objective (as ideas.csv has), and the cluster of an earlier run: kept if it can be.
-    kinds, earlier = _cells(frame, "kind"), _cells(frame, "cluster_id")
-    objectives = _plain_cells(_cells(frame, "objective"))
+    kinds, earlier = _context_cells(frame, "kind", text_column), _cells(frame, "cluster_id")
+    objectives = _plain_cells(_context_cells(frame, "objective", text_column))
     records = [
         dataclasses.replace(
             record,
             kind=kinds[row] if kinds[row] in ("postit", "objective", "action") else record.kind,
-            objective=objectives[row] if text_column != "objective" else "",
+            objective=objectives[row],
             cluster_id=earlier[row] or None,
         )
         for row, record in zip(rows, records, strict=True)
