@@ -648,6 +648,9 @@ def test_train_learns_analysts_decisions(runner, tmp_path):
     # The YAML alone places both ideas elsewhere (3 and 5); the decisions stick.
     assert read(tmp_path / "sans.csv")["axis"].tolist() != list(decided.values())
     assert read(tmp_path / "avec.csv")["axis"].tolist() == list(decided.values())
+    # Placed as decided, whatever the retrained model says (a theme can outvote it): said so.
+    assert read(tmp_path / "avec.csv")["axis_source"].tolist() == ["review", "review"]
+    assert "2 ligne(s) placée(s) comme l'ont décidé les analystes" in result.stderr
     card = json.loads((tmp_path / "avec" / "atelier6" / "card.json").read_text(encoding="utf-8"))
     assert card["n_training_texts"]["labelled"] == 2
 

@@ -15,7 +15,7 @@ from atelier.extract.records import Contribution
 from atelier.extract.settings import ExtractionSettings
 from atelier.flows import outputs
 from atelier.flows.inputs import InputError, InputFile, collect_inputs, document_names
-from atelier.flows.modeling import choose_model, french, model_directory, save_axis_model
+from atelier.flows.modeling import choose_model, french, model_directory, save_axis_model, write_decisions
 from atelier.flows.pipeline import (
     RunSummary,
     deduplicate_task,
@@ -141,6 +141,21 @@ def test_a_run_into_the_folder_of_the_last_one_renumbers_no_cluster(tmp_path, pr
     assert cluster_of(tmp_path / "chaque-nuit", DOCX_ACTION) == cluster_of(tmp_path / "chaque-nuit", longer) == before
     run(["session1", "session2"], tmp_path / "a-neuf")  # no earlier run there: the id follows the new wording
     assert cluster_of(tmp_path / "a-neuf", DOCX_ACTION) == cluster_of(tmp_path / "a-neuf", longer) != before
+
+
+def test_a_run_places_the_ideas_analysts_decided_as_they_decided(tmp_path, prefect_harness, saved_models):
+    # QA: a decision the model learnt came back with the model's axis (its theme's other ideas
+    # outvoted it), and one over the report's placement was never applied.
+    (tmp_path / "rapports").mkdir()
+    write_transcript(tmp_path / "rapports" / "compte-rendu.docx")  # the report places both ideas in axis 3
+    models = tmp_path / "models"
+    shutil.copytree(saved_models[0], models)
+    workshop = load_workshop("atelier6")
+    write_decisions([(DOCX_ACTION.upper(), "5", workshop.axis_label("5"))], model_directory(workshop, models))
+    run_pipeline(inputs=[tmp_path / "rapports"], out=tmp_path / "out", workshop="atelier6", models_dir=models)
+    ideas = pd.read_csv(tmp_path / "out" / "ideas.csv", dtype=str, keep_default_na=False).set_index("text")
+    assert ideas.loc[DOCX_ACTION, ["axis", "axis_source", "axis_confidence"]].tolist() == ["5", "review", "1.0"]
+    assert ideas.loc[DOCX_OBJECTIVE, ["axis", "axis_source"]].tolist() == ["3", "document"]
 
 
 def test_flow_reads_a_copy_once_and_says_so(tmp_path, prefect_harness, saved_models):

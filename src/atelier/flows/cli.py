@@ -797,10 +797,10 @@ def classify(
 ) -> None:
     """Classe chaque ligne d'un CSV dans un axe de l'atelier (colonnes axis, axis_label,
     axis_confidence, needs_review, axis_2, axis_2_confidence, axis_evidence)."""
-    from atelier.flows.modeling import load_saved_model, train_model
+    from atelier.flows.modeling import load_saved_model, model_directory, saved_decisions, train_model
     from atelier.flows.outputs import EVIDENCE_SEPARATOR, shown_confidence
     from atelier.nlp.axis_model import AxisModelError
-    from atelier.nlp.classify import classify_contributions
+    from atelier.nlp.classify import classify_contributions, decided_by_analysts
 
     config = _load_workshop(workshop)
     _check_table_output(out)
@@ -819,22 +819,37 @@ def classify(
         model, note = load_saved_model(config, models)
         if note:
             _say(note)
+        learnt: list[tuple[str, str]] = []
         if model is None:
             start = f"Aucun modèle enregistré pour « {config.id} »" if not note else "Modèle enregistré écarté"
             _say(f"{start} : entraînement sur la configuration de l'atelier.")
             model = train_model(config, records, nlp)
+        else:
+            learnt, unread = saved_decisions(config, model_directory(config, models))
+            if unread:
+                _say(unread)
         _say(f"Classement de {len(records)} idée(s)…")
         classified = classify_contributions(records, config, model, nlp)
     except AxisModelError as error:
         _fail(str(error))
+    # The decisions the saved model learnt place the rows the file leaves to the model.
+    open_rows = [index for index, record in enumerate(records) if record.stated_axis is None]
+    decided_rows, by_analysts, moved = decided_by_analysts([classified[i] for i in open_rows], config, learnt)
+    for index, item in zip(open_rows, decided_rows, strict=True):
+        classified[index] = item
+    if by_analysts:
+        _say(
+            f"{by_analysts} ligne(s) placée(s) comme l'ont décidé les analystes (décisions du modèle enregistré, "
+            f"axis_source = {REVIEW_SOURCE}), dont {moved} que le modèle plaçait ailleurs."
+        )
 
     size = len(frame)
     # Who placed each row: as the file says for a kept axis (review, in our word, or document),
     # the model for the others; a blank row keeps what it had.
     sources = _cells(frame, "axis_source")
-    for row in rows:
+    for row, record in zip(rows, classified, strict=True):
         if decisions.axes[row] is None:
-            sources[row] = MODEL_SOURCE
+            sources[row] = record.axis_source or MODEL_SOURCE  # (review: placed by a saved decision)
         else:  # (a report's axis changed by an analyst is theirs)
             stale = decisions.conflicts[row] == "stale"
             sources[row] = REVIEW_SOURCE if stale else decisions.sources[row]

@@ -47,6 +47,7 @@ class ModelChoice:
     origin: ModelOrigin
     directory: Path | None = None
     note: str = ""
+    decisions: tuple[tuple[str, str], ...] = ()  # (text read with its theme, axis) the saved model learnt
 
     def describe(self) -> dict[str, Any]:
         """What the manifest says of the model."""
@@ -243,5 +244,17 @@ def choose_model(
     """The saved model of the workshop if usable, else one trained now on `contributions`."""
     model, note = load_saved_model(workshop, models_dir)
     if model is not None:
-        return ModelChoice(model=model, origin="saved", directory=model_directory(workshop, models_dir), note=note)
+        directory = model_directory(workshop, models_dir)
+        decisions, unread = saved_decisions(workshop, directory)
+        note = " ".join(part for part in (note, unread) if part)
+        return ModelChoice(model=model, origin="saved", directory=directory, note=note, decisions=tuple(decisions))
     return ModelChoice(model=train_model(workshop, contributions, nlp), origin="trained", note=note)
+
+
+def saved_decisions(workshop: Workshop, directory: Path) -> tuple[list[tuple[str, str]], str]:
+    """The (text, axis) decisions a saved model learnt, under the workshop's axes as they are now
+    (`current_decisions`), and a French note if its `decisions.csv` cannot be read ("" if it can)."""
+    try:
+        return current_decisions(read_decisions(directory), workshop).learnt, ""
+    except AxisModelError as error:
+        return [], f"{error} Ses décisions ne sont pas appliquées telles quelles."

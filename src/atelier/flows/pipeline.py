@@ -39,7 +39,7 @@ from atelier.flows.modeling import ModelChoice, choose_model, french
 from atelier.flows.reader import DocumentReader
 from atelier.flows.synthesis import synthesis_context, synthesis_html
 from atelier.flows.synthesis_docx import synthesis_document
-from atelier.nlp.classify import classify_contributions
+from atelier.nlp.classify import classify_contributions, decided_by_analysts
 from atelier.nlp.dedup import ClusterSummary, deduplicate_contributions, summarize_clusters
 from atelier.nlp.dedup_settings import DedupSettings
 from atelier.nlp.placement import place_by_headings
@@ -325,6 +325,12 @@ def run_pipeline(
         _say(f"Modèle d'axes {where} : {choice.model.version}")
         with watch.stage("classify"):
             contributions = classify_task(contributions, config, choice, nlp)
+            contributions, placed, moved = decided_by_analysts(contributions, config, choice.decisions)
+        if placed:
+            _say(
+                f"{placed} idée(s) placée(s) comme l'ont décidé les analystes (décisions du modèle enregistré), "
+                f"dont {moved} que le modèle ou le compte-rendu plaçait ailleurs."
+            )
         with watch.stage("deduplicate"):
             if earlier_clusters:
                 # The clusters of the last run in this folder keep their ids (new documents renumber none).

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from sklearn.pipeline import Pipeline
 
-from atelier.extract.records import DOCUMENT_SOURCE, MODEL_SOURCE, Contribution
+from atelier.extract.records import DOCUMENT_SOURCE, MODEL_SOURCE, REVIEW_SOURCE, Contribution
 from atelier.nlp.axis_data import idea_text, theme_group, with_theme_context
 from atelier.nlp.axis_estimator import CalibratedLinearClassifier
 from atelier.nlp.axis_features import IdeaFeatures
@@ -288,3 +288,39 @@ def classify_contributions(
         placed_by_model(item, predictions[index], workshop) if index in predictions else placed_by_document(item, workshop)
         for index, item in enumerate(contributions)
     ]
+
+
+def decided_by_analysts(
+    contributions: Sequence[Contribution], workshop: Workshop, decisions: Sequence[tuple[str, str]]
+) -> tuple[list[Contribution], int, int]:
+    """Copies in which an idea an analyst decided — the same text, read with its theme
+    (`idea_text`, as `decisions` keep it) — has that axis (`review`, confidence 1), over the
+    model's proposal and the report's placement; with how many ideas were so placed, and how
+    many of them had another axis. The model learns the decisions, but a retrained model can
+    still place one elsewhere (its theme's other ideas outvote it): a correction must stick."""
+    known = set(workshop.axis_ids)
+    axis_of = {normalize_for_match(text): axis for text, axis in decisions if axis in known}
+    if not axis_of:
+        return list(contributions), 0, 0
+    result, placed, moved = [], 0, 0
+    for item in contributions:
+        axis = axis_of.get(normalize_for_match(idea_text(item)))
+        if axis is None:
+            result.append(item)
+            continue
+        placed += 1
+        moved += item.axis != axis
+        result.append(
+            dataclasses.replace(
+                item,
+                axis=axis,
+                axis_label=workshop.axis_label(axis),
+                axis_source=REVIEW_SOURCE,
+                axis_confidence=1.0,
+                needs_review=False,
+                axis_2=None,
+                axis_2_confidence=None,
+                axis_evidence=(),
+            )
+        )
+    return result, placed, moved
