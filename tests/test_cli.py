@@ -994,6 +994,44 @@ def test_run_on_a_batch_with_a_bad_file(runner, tmp_path, prefect_harness):
     assert set(ideas["document"]) == {sample.name}
 
 
+def test_a_run_into_its_own_folder_keeps_what_analysts_decided_there(runner, tmp_path, prefect_harness):
+    # QA: correcting the run's ideas.csv (or ideas.xlsx) and running again into that folder put
+    # the model's axes back without a word, and an Excel-saved ideas.csv lost its groups.
+    docx = pytest.importorskip("docx")
+    (tmp_path / "rapports").mkdir()
+    document = docx.Document()
+    document.add_heading("AXE 3 : Comment faire participer les citoyens ?", level=1)
+    table = document.add_table(rows=3, cols=2)
+    for row, (objective, action) in enumerate(
+        (("Objectifs", "Actions"), ("Associer les habitants", "Organiser des conseils de quartier")), start=0
+    ):
+        table.cell(row, 0).text, table.cell(row, 1).text = objective, action
+    table.cell(2, 1).text = "Créer un budget participatif"
+    document.save(tmp_path / "rapports" / "seance.docx")
+    assert runner.invoke(app, ["run", "rapports", "--out", "sortie"]).exit_code == 0
+    ideas = read(tmp_path / "sortie" / "ideas.csv")
+    action = ideas.index[ideas["text"] == "Organiser des conseils de quartier"][0]
+    ideas.loc[action, ["axis", "axis_source", "cluster_id"]] = ["5", "revu", "c-mon-groupe"]
+    ideas.to_csv(tmp_path / "sortie" / "ideas.csv", index=False, sep=";", encoding="cp1252")  # as Excel saves it
+    result = runner.invoke(app, ["run", "rapports", "--out", "sortie"])
+    assert result.exit_code == 0, result.output
+    again = read(tmp_path / "sortie" / "ideas.csv")
+    assert again.loc[action, ["axis", "axis_source", "cluster_id"]].tolist() == ["5", "review", "c-mon-groupe"]
+    assert "1 idée(s) gardent l'axe décidé dans sortie/ideas.csv (axis_source = review)" in result.stderr
+    # Edited in the workbook instead (newer than the CSV beside it).
+    workbook = openpyxl.load_workbook(tmp_path / "sortie" / "ideas.xlsx")
+    sheet = workbook["Idées"]
+    header = [cell.value for cell in sheet[1]]
+    text = header.index("text")
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[text].value == "Créer un budget participatif")
+    row[header.index("axis")].value, row[header.index("axis_source")].value = "Axe 4", "OK"
+    workbook.save(tmp_path / "sortie" / "ideas.xlsx")
+    assert runner.invoke(app, ["run", "rapports", "--out", "sortie"]).exit_code == 0
+    final = read(tmp_path / "sortie" / "ideas.csv").set_index("text")
+    assert final.loc["Créer un budget participatif", ["axis", "axis_source"]].tolist() == ["4", "review"]
+    assert final.loc["Organiser des conseils de quartier", ["axis", "axis_source"]].tolist() == ["5", "review"]
+
+
 def test_run_exits_1_when_no_document_could_be_read(runner, tmp_path, prefect_harness):
     reports = tmp_path / "rapports"
     reports.mkdir()

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     import spacy
 
     from atelier.extract.records import Contribution, DocumentResult
+    from atelier.flows.outputs import EarlierRun
     from atelier.nlp.workshop import Workshop
 
 DEFAULT_INPUT = Path("data/raw")
@@ -737,7 +738,7 @@ def run(
     from atelier.flows.outputs import OutputError, check_output_directory
 
     given = list(inputs) if inputs else [DEFAULT_INPUT]
-    _load_workshop(workshop)  # a bad --workshop or --out fails here, before Prefect starts
+    config = _load_workshop(workshop)  # a bad --workshop or --out fails here, before Prefect starts
     try:
         check_output_directory(out)
         paths = collect_inputs(given)
@@ -745,6 +746,7 @@ def run(
         _fail(str(error))
     if not paths:
         _fail(f"aucun fichier PDF ou DOCX trouvé dans {', '.join(map(str, given))}.")
+    earlier = _earlier_run(out, config)
 
     from atelier.flows.pipeline import run_pipeline
     from atelier.nlp.axis_model import AxisModelError
@@ -758,6 +760,7 @@ def run(
                 out=out,
                 workshop=workshop,
                 models_dir=models,
+                earlier=earlier,
             )
     except (AxisModelError, LanguageModelError, WorkshopError, InputError, OutputError) as error:
         _fail(str(error))
@@ -780,6 +783,33 @@ def run(
         typer.echo(f"Modèle d'axes ({origin}) : {summary.model_version}")
     if summary.documents_ok == 0:
         _fail("aucun document n'a pu être lu.")
+
+
+def _earlier_run(out: Path, workshop: Workshop) -> EarlierRun | None:
+    """What a run into `out` keeps of the last one there, read from its `ideas.csv` or
+    `ideas.xlsx`, the newer (the one an analyst edited; an Excel-saved CSV too): the cluster ids,
+    and the axes analysts decided (`_decided_axes`, rows marked review). None without either file."""
+    from atelier.flows.outputs import IDEAS_CSV, IDEAS_XLSX, EarlierRun
+    from atelier.flows.tables import TableError, read_table
+
+    files = [path for path in (out / IDEAS_CSV, out / IDEAS_XLSX) if path.is_file()]
+    if not files:
+        return None
+    path = max(files, key=lambda file: file.stat().st_mtime)
+    try:
+        frame = read_table(path, "idea_id", "").frame
+    except TableError as error:
+        _say(f"Avertissement : {error} Les groupes et les décisions de la dernière exécution ne sont pas repris.")
+        return EarlierRun(path, {}, modified=path.stat().st_mtime)
+    ids, clusters = _cells(frame, "idea_id"), _cells(frame, "cluster_id")
+    decisions = _decided_axes(frame, workshop, "text")
+    decided = {
+        idea: axis
+        for idea, axis, source in zip(ids, decisions.axes, decisions.sources, strict=True)
+        if idea and axis is not None and source == REVIEW_SOURCE
+    }
+    clustered = {idea: cluster for idea, cluster in zip(ids, clusters, strict=True) if idea and cluster}
+    return EarlierRun(path, clustered, decided, modified=path.stat().st_mtime)
 
 
 @app.command()

@@ -48,6 +48,7 @@ class ModelChoice:
     directory: Path | None = None
     note: str = ""
     decisions: tuple[tuple[str, str], ...] = ()  # (text read with its theme, axis) the saved model learnt
+    decided_at: float = 0.0  # when those decisions were written (seconds since the epoch)
 
     def describe(self) -> dict[str, Any]:
         """What the manifest says of the model."""
@@ -247,7 +248,15 @@ def choose_model(
         directory = model_directory(workshop, models_dir)
         decisions, unread = saved_decisions(workshop, directory)
         note = " ".join(part for part in (note, unread) if part)
-        return ModelChoice(model=model, origin="saved", directory=directory, note=note, decisions=tuple(decisions))
+        written = directory / DECISIONS_FILE
+        return ModelChoice(
+            model=model,
+            origin="saved",
+            directory=directory,
+            note=note,
+            decisions=tuple(decisions),
+            decided_at=written.stat().st_mtime if decisions else 0.0,
+        )
     return ModelChoice(model=train_model(workshop, contributions, nlp), origin="trained", note=note)
 
 

@@ -15,6 +15,7 @@ import os
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -219,6 +220,17 @@ def check_output_directory(out: Path) -> None:
         raise OutputError(f"{out} : {existing} est un fichier, pas un dossier.")
     if not os.access(existing, os.W_OK | os.X_OK):
         raise OutputError(f"{out} : écriture impossible dans {existing} (permission refusée).")
+
+
+@dataclass(frozen=True)
+class EarlierRun:
+    """What a new run into a folder keeps of the last one there: the cluster of each idea (none is
+    renumbered) and the axes analysts decided in its `ideas.csv` or `ideas.xlsx` (idea_id -> axis)."""
+
+    path: Path
+    cluster_ids: Mapping[str, str]
+    decided_axes: Mapping[str, str] = field(default_factory=dict)
+    modified: float = 0.0  # when the file was last written (seconds since the epoch)
 
 
 def earlier_cluster_ids(out: Path) -> dict[str, str]:

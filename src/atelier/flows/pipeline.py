@@ -39,7 +39,7 @@ from atelier.flows.modeling import ModelChoice, choose_model, french
 from atelier.flows.reader import DocumentReader
 from atelier.flows.synthesis import synthesis_context, synthesis_html
 from atelier.flows.synthesis_docx import synthesis_document
-from atelier.nlp.classify import classify_contributions, decided_by_analysts
+from atelier.nlp.classify import classify_contributions, decided_by_analysts, decided_ideas
 from atelier.nlp.dedup import ClusterSummary, deduplicate_contributions, summarize_clusters
 from atelier.nlp.dedup_settings import DedupSettings
 from atelier.nlp.placement import place_by_headings
@@ -275,6 +275,7 @@ def run_pipeline(
     workshop: str | None = None,
     models_dir: Path | None = None,
     extraction: ExtractionSettings | None = None,
+    earlier: outputs.EarlierRun | None = None,
 ) -> RunSummary:
     """Extract, classify and deduplicate the contributions of the input reports; write the outputs.
 
@@ -282,6 +283,7 @@ def run_pipeline(
     `workshop`: a bundled workshop id or the path of a YAML file (default: Atelier 6).
     `models_dir`: folder of saved models (`<models_dir>/<workshop id>/`), default `models`.
     `extraction`: how documents are read, and the bounds of each one's reading (default settings).
+    `earlier`: what is kept of the last run in `out` (default: the cluster ids of its ideas.csv).
     """
     started_at = datetime.now().astimezone()
     watch = _Stopwatch()
@@ -291,7 +293,8 @@ def run_pipeline(
     with watch.stage("collect"):
         outputs.check_output_directory(out)
         paths = collect_inputs(inputs)
-        earlier_clusters = outputs.earlier_cluster_ids(Path(out))
+        if earlier is None:
+            earlier = outputs.EarlierRun(Path(out) / outputs.IDEAS_CSV, outputs.earlier_cluster_ids(Path(out)))
     _say(f"Atelier « {config.id} » : {len(paths)} fichier(s) à lire.")
 
     # Documents are read in worker processes: meanwhile, this one loads spaCy (`french` waits for it).
@@ -325,17 +328,27 @@ def run_pipeline(
         _say(f"Modèle d'axes {where} : {choice.model.version}")
         with watch.stage("classify"):
             contributions = classify_task(contributions, config, choice, nlp)
+            # Analysts' decisions: the saved model's and those of the last run's outputs, the newer last.
+            if choice.decided_at > earlier.modified:
+                contributions, kept, changed = decided_ideas(contributions, config, earlier.decided_axes)
             contributions, placed, moved = decided_by_analysts(contributions, config, choice.decisions)
+            if choice.decided_at <= earlier.modified:
+                contributions, kept, changed = decided_ideas(contributions, config, earlier.decided_axes)
         if placed:
             _say(
                 f"{placed} idée(s) placée(s) comme l'ont décidé les analystes (décisions du modèle enregistré), "
                 f"dont {moved} que le modèle ou le compte-rendu plaçait ailleurs."
             )
+        if kept:
+            _say(
+                f"{kept} idée(s) gardent l'axe décidé dans {earlier.path} (axis_source = review), "
+                f"dont {changed} que le modèle ou le compte-rendu plaçait ailleurs."
+            )
         with watch.stage("deduplicate"):
-            if earlier_clusters:
+            if earlier.cluster_ids:
                 # The clusters of the last run in this folder keep their ids (new documents renumber none).
-                contributions = [replace(c, cluster_id=earlier_clusters.get(c.idea_id)) for c in contributions]
-                _say(f"Identifiants des groupes repris de {Path(out) / outputs.IDEAS_CSV}.")
+                contributions = [replace(c, cluster_id=earlier.cluster_ids.get(c.idea_id)) for c in contributions]
+                _say(f"Identifiants des groupes repris de {earlier.path}.")
             contributions, clusters = deduplicate_task(contributions, nlp)
         _say(f"{len(contributions)} contribution(s) classée(s), {len(clusters)} idée(s) distincte(s).")
 

@@ -26,7 +26,7 @@ contributions of each word to the linear score (all feature blocks are linear in
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -298,14 +298,26 @@ def decided_by_analysts(
     model's proposal and the report's placement; with how many ideas were so placed, and how
     many of them had another axis. The model learns the decisions, but a retrained model can
     still place one elsewhere (its theme's other ideas outvote it): a correction must stick."""
+    axis_of = {normalize_for_match(text): axis for text, axis in decisions}
+    return _decided(contributions, workshop, lambda item: axis_of.get(normalize_for_match(idea_text(item))))
+
+
+def decided_ideas(
+    contributions: Sequence[Contribution], workshop: Workshop, axis_of_idea: Mapping[str, str]
+) -> tuple[list[Contribution], int, int]:
+    """`decided_by_analysts` for decisions given per idea (idea_id -> axis): those an analyst
+    made in the outputs of the last run, whose ideas keep their ids."""
+    return _decided(contributions, workshop, lambda item: axis_of_idea.get(item.idea_id))
+
+
+def _decided(
+    contributions: Sequence[Contribution], workshop: Workshop, decision: Callable[[Contribution], str | None]
+) -> tuple[list[Contribution], int, int]:
     known = set(workshop.axis_ids)
-    axis_of = {normalize_for_match(text): axis for text, axis in decisions if axis in known}
-    if not axis_of:
-        return list(contributions), 0, 0
     result, placed, moved = [], 0, 0
     for item in contributions:
-        axis = axis_of.get(normalize_for_match(idea_text(item)))
-        if axis is None:
+        axis = decision(item)
+        if axis is None or axis not in known:
             result.append(item)
             continue
         placed += 1
