@@ -160,17 +160,32 @@ def test_classify_keeps_the_axes_analysts_decided(runner, tmp_path):
 
 
 def test_an_axis_written_as_in_the_report_or_by_its_label_names_it(runner, tmp_path):
-    # A spreadsheet's "Axe 1" was refused: "aucune ligne n'a un axe de l'atelier" (QA).
+    # A spreadsheet's "Axe 1" was refused: "aucune ligne n'a un axe de l'atelier" (QA); then "3.0"
+    # (pandas' writing of a column once emptied), "Axe 3 : <its label>", a label without its "?".
     rows = {
         "text": ["Installer des bancs le long des trottoirs", "Encourager la RSE", "Créer une maison de santé"],
         "axis": ["Axe 2", "AXE N°3", "Améliorer la santé publique"],
         "axis_source": ["review"] * 3,
+    }
+    more = {
+        "3.0": "3",
+        "Axe 3 : Comment faire participer les citoyens ?": "3",
+        "3 - Comment faire participer les citoyens ?": "3",
+        "comment faire participer les citoyens": "3",
+        "Axe 3 : Améliorer la santé publique": "",  # a number and another axis's label: neither
     }
     pd.DataFrame(rows).to_csv(tmp_path / "relu.csv", index=False)
     result = runner.invoke(app, ["classify", "relu.csv", "--out", "o.csv"])
     assert result.exit_code == 0, result.output
     assert read(tmp_path / "o.csv")["axis"].tolist() == ["2", "3", "5"]
     assert "3 ligne(s) classée(s) dont 3 gardant leur axe" in result.stdout
+    pd.DataFrame({"text": [f"Idée {n}" for n in range(5)], "axis": list(more), "axis_source": ["revu"] * 5}).to_csv(
+        tmp_path / "formes.csv", index=False
+    )
+    result = runner.invoke(app, ["classify", "formes.csv", "--out", "f.csv"])
+    kept = read(tmp_path / "f.csv")
+    assert kept["axis"].tolist()[:4] == list(more.values())[:4] and kept["axis_source"].tolist()[4] == "model"
+    assert "Écrivez l'axe par son identifiant, « Axe N » ou son libellé" in result.stderr
     (tmp_path / "data" / "raw").mkdir(parents=True)
     trained = runner.invoke(app, ["train", "--no-cv", "--labels", "relu.csv", "--models", "m"])
     assert "Décisions d'analystes : 3 ligne(s) de relu.csv avec un axe de l'atelier" in trained.stdout, trained.output

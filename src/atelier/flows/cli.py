@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import re
 import sys
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
@@ -253,16 +254,33 @@ def _axis_ids(cells: Sequence[str], workshop: Workshop) -> list[str]:
     from atelier.nlp.workshop import axis_numbered, split_axis_heading
 
     known = set(workshop.axis_ids)
+    labels = {_loose_label(axis.label): axis.id for axis in workshop.axes}
     named: dict[str, str] = {}
     for cell in dict.fromkeys(cells):
         if not cell or cell in known:
             continue
         number, rest = split_axis_heading(cell)
-        by_number = axis_numbered(workshop, number) if number is not None and not rest.strip() else None
-        found = by_number if by_number is not None else workshop.axis_labelled(cell)
+        if number is None:  # "3.0" (a spreadsheet's number), "3 - Comment faire participer…"
+            bare = _BARE_AXIS_NUMBER.fullmatch(cell.strip())
+            number, rest = (str(int(bare.group(1))), bare.group(2) or "") if bare else (None, rest)
+        by_number = axis_numbered(workshop, number) if number is not None else None
+        by_label = labels.get(_loose_label(rest if by_number is not None and rest.strip() else cell))
+        # A number with a label names its axis when the label is that axis's ("Axe 3 : Comment…").
+        found = by_number if by_number is not None and (not rest.strip() or by_label == by_number) else None
+        found = found if found is not None or by_number is not None else by_label
         if found is not None:
             named[cell] = found
     return [named.get(cell, cell) for cell in cells]
+
+
+_BARE_AXIS_NUMBER = re.compile(r"(\d+)(?:[.,]0+)?(?:\s*[-–:.)]\s*(.+))?")
+
+
+def _loose_label(text: str) -> str:
+    """A label folded, its punctuation dropped ("Comment faire participer les citoyens ?")."""
+    from atelier.nlp.language import normalize_for_match
+
+    return " ".join(re.sub(r"[^\w\s]", " ", normalize_for_match(text)).split())
 
 
 def _decided_axes(frame: pd.DataFrame, workshop: Workshop, text_column: str) -> _Decisions:
@@ -346,7 +364,11 @@ def _say_undecided(decisions: _Decisions, workshop: Workshop, path: Path, what: 
             f"libellé qui n'est celui d'aucun axe de l'atelier « {workshop.id} » "
             f"(axe {axis} : « {label} » au lieu de « {workshop.axis_label(axis)} »)"
         )
-    hint = " Vérifiez --workshop." if decisions.unknown or decisions.mismatched else ""
+    hint = (
+        " Écrivez l'axe par son identifiant, « Axe N » ou son libellé ; sinon, vérifiez --workshop."
+        if decisions.unknown or decisions.mismatched
+        else ""
+    )
     _say(
         f"Avertissement : {decisions.undecided} ligne(s) de {path} marquée(s) {REVIEW_SOURCE} ou {DOCUMENT_SOURCE} "
         f"{what} : {' ; '.join(reasons)}.{hint}"
