@@ -670,6 +670,23 @@ def test_train_learns_analysts_decisions(runner, tmp_path):
     assert card["n_training_texts"]["labelled"] == 2
 
 
+def test_train_says_which_decisions_a_new_labels_file_forgets_or_contradicts(runner, tmp_path):
+    # QA: a colleague's file replaced the week's decisions without a word, and a text given two
+    # axes in one file was learnt under both.
+    (tmp_path / "data" / "raw").mkdir(parents=True)
+    week1 = {"text": ["Créer un jardin partagé", "Former les jeunes", "Rénover les logements"], "axis": ["5", "2", "4"]}
+    pd.DataFrame(week1).to_csv(tmp_path / "semaine1.csv", index=False)
+    both = {"text": ["Former les jeunes", "Rénover les logements", "former les jeunes"], "axis": ["2", "4", "3"]}
+    pd.DataFrame(both).to_csv(tmp_path / "semaine2.csv", index=False)
+    assert runner.invoke(app, ["train", "--no-cv", "--labels", "semaine1.csv", "--models", "m"]).exit_code == 0
+    result = runner.invoke(app, ["train", "--no-cv", "--labels", "semaine2.csv", "--models", "m"])
+    assert result.exit_code == 0, result.output
+    assert "1 décision(s) apprise(s) par le modèle en place ne sont pas dans semaine2.csv" in result.stderr
+    assert "1 texte(s) de semaine2.csv ont deux axes ou plus (« Former les jeunes ») : la dernière" in result.stderr
+    kept = read(tmp_path / "m" / "atelier6" / "decisions.csv")
+    assert kept[["text", "axis"]].values.tolist() == [["Rénover les logements", "4"], ["former les jeunes", "3"]]
+
+
 def test_train_reports_the_decisions_it_uses(runner, tmp_path):
     (tmp_path / "data" / "raw").mkdir(parents=True)
     pd.DataFrame({"text": ["Installer des bancs", "Hors sujet"], "axis": ["3", "0"]}).to_csv(

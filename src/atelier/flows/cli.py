@@ -76,6 +76,28 @@ def _say(message: str) -> None:
     typer.echo(message, err=True)
 
 
+def _without_contradictions(decisions: list[tuple[str, str]], path: Path) -> list[tuple[str, str]]:
+    """The decisions of a labels file, a text given two axes keeping its last row's (a file of two
+    analysts' put together: both were learnt), said with the texts."""
+    last: dict[str, str] = {}
+    axes: dict[str, set[str]] = defaultdict(set)
+    for text, axis in decisions:
+        last[_folded(text)] = axis
+        axes[_folded(text)].add(axis)
+    torn: dict[str, str] = {}  # folded -> the text as first written
+    for text, _ in decisions:
+        if len(axes[_folded(text)]) > 1:
+            torn.setdefault(_folded(text), text)
+    if not torn:
+        return decisions
+    named = " ; ".join(f"« {text[:60]} »" for text in list(torn.values())[:3])
+    _say(
+        f"Avertissement : {len(torn)} texte(s) de {path} ont deux axes ou plus ({named}) : "
+        "la dernière ligne de chacun compte."
+    )
+    return [(text, axis) for text, axis in decisions if last[_folded(text)] == axis]
+
+
 def _training_message(texts: Sequence[str], unlabelled: Sequence[str]) -> str:
     pool = f" et {len(unlabelled)} idée(s) non étiquetée(s)" if unlabelled else ""
     return f"Entraînement du classifieur sur {len(texts)} texte(s) étiqueté(s){pool}…"
@@ -1034,7 +1056,7 @@ def train(
     ] = None,
 ) -> None:
     """Entraîne le classifieur d'axes de l'atelier et l'enregistre dans models/<atelier>/."""
-    from atelier.flows.modeling import model_directory, save_axis_model, write_decisions
+    from atelier.flows.modeling import DECISIONS_FILE, model_directory, read_decisions, save_axis_model, write_decisions
     from atelier.nlp.axis_evaluation import cross_validate
     from atelier.nlp.axis_model import AxisModelError
     from atelier.nlp.axis_training import train_axis_model
@@ -1049,8 +1071,19 @@ def train(
         decisions, left_out = _kept_decisions(config, directory)
     else:
         read = _read_labels(decisions_csv, config)
-        decisions = list(zip(read.texts, read.axes, strict=True))
+        decisions = _without_contradictions(list(zip(read.texts, read.axes, strict=True)), decisions_csv)
         undecided = read.undecided
+        try:
+            earlier = read_decisions(directory)
+        except AxisModelError:
+            earlier = []
+        forgotten = len({_folded(text) for text, _, _ in earlier} - {_folded(text) for text, _ in decisions})
+        if forgotten:
+            _say(
+                f"Avertissement : {forgotten} décision(s) apprise(s) par le modèle en place ne sont pas dans "
+                f"{decisions_csv} : --labels les remplace, elles sont oubliées (pour les garder, ajoutez à ce "
+                f"fichier les lignes de {directory / DECISIONS_FILE} avant d'entraîner)."
+            )
         used = sum(axis in config.axis_ids for _, axis in decisions)
         stated = f", dont {read.from_document} placée(s) par le document" if read.from_document else ""
         typer.echo(
