@@ -169,6 +169,41 @@ def test_page_number_caught_inside_a_cell_is_dropped(tmp_path):
     assert result.statistics["page_numbers_in_cells"] == 1
 
 
+@pytest.mark.parametrize(
+    ("heading", "listed"),
+    [
+        ("Étaient présents", True),
+        ("Personnes présentes", True),
+        ("Participant·e·s", True),
+        ("Annexe 2 : les participants", True),
+        ("Propositions des participants", False),
+        ("Post-it des participants", False),
+    ],
+)
+def test_a_list_of_who_came_is_never_read_as_ideas_and_their_ideas_always_are(tmp_path, heading, listed):
+    # QA: under "Étaient présents" the names became post-its (personal data in every output);
+    # under "Propositions des participants" the post-its were dropped and counted as participants.
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    style = ParagraphStyle("h", fontName="Helvetica-Bold", fontSize=12, leading=15, spaceAfter=6)
+    grid = TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "black")])
+    rows = [["DUPONTEL Marcelline", "Mairie de Balma"], ["ZYGOMAR Henriette", "CCAS Blagnac"]]
+    pdf = tmp_path / "liste.pdf"
+    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build(
+        [
+            Paragraph("AXE 2 : Emploi, économie et entreprise", style),
+            Table([["OBJECTIFS", "ACTIONS"], ["Favoriser l'emploi des jeunes", "Créer une plateforme"]], style=grid),
+            Paragraph(heading, style),
+            Table(rows, style=grid),
+        ]
+    )
+    result = extract_document(pdf)
+    texts = " ".join(f"{c.theme} {c.text}" for c in result.contributions)
+    assert ("DUPONTEL" in texts) is not listed
+    assert result.statistics["participants_listed"] == (2 if listed else 0)
+
+
 ORDER = {
     "blocks": [
         {"h1": "SYNTHESE DES TRAVAUX DES GROUPES"},

@@ -106,8 +106,14 @@ class ExtractionSettings:
     postit_section_pattern: str = r"post-?its?\b"
     # Outline indentation (points) that makes a heading or a bullet deeper than another.
     indent_tolerance: float = 3.0
-    # Headings whose tables are not contributions (compared accent- and case-insensitively).
-    skipped_sections: tuple[str, ...] = ("liste des participants", "participants")
+    # Headings whose tables are not contributions: lists of who came, compared accent- and
+    # case-insensitively with the start of a heading (after a number, "Annexe :", an article):
+    # "Étaient présents" is one, "Propositions des participants" is not.
+    skipped_sections: tuple[str, ...] = (
+        "liste des participants", "participants", "participant.e.s", "participant-e-s", "participant(e)s",
+        "participant·e·s", "liste des presents", "liste de presence", "etaient presents", "etaient present.e.s",
+        "personnes presentes", "presents", "feuille de presence", "emargement", "feuille d'emargement",
+    )  # fmt: skip
     # A heading naming an axis: "AXE 2", "Axe 2 :", "AXE N°2".
     axis_heading_pattern: str = r"^\s*axe\s*(?:n\s*°\s*)?(\d+)\b"
     unlabelled_detail_field: str = "Modalités"

@@ -19,6 +19,21 @@ from atelier.extract.text import compile_label_pattern, fold, join_lines, split_
 Role = str  # "theme", "objective", "action", "details", "postit"
 _PAGE_NUMBER = re.compile(r"^[-–—]?\s*\d{1,4}\s*[-–—]?$")
 
+# What may come before a heading's words: a number ("3.", "III -"), "Annexe 2 :", an article.
+_HEADING_LEAD = re.compile(r"^(?:(?:annexe|[ivx]+|\d+)\b[\s.:)\-–]*)*(?:(?:les|la|le|l')\s*)?")
+
+
+def lists_participants(folded_heading: str, settings: ExtractionSettings) -> bool:
+    """Whether a heading (`fold`ed) opens a list of who came ("Liste des participants",
+    "Étaient présents", "Annexe : les participants"), not a section of their ideas
+    ("Propositions des participants"): one of `skipped_sections` starts it."""
+    words = _HEADING_LEAD.sub("", folded_heading, count=1).strip()
+    return any(
+        words == name or not words[len(name)].isalnum()
+        for name in map(fold, settings.skipped_sections)
+        if words.startswith(name)
+    )
+
 
 @dataclass(slots=True)
 class Draft:
@@ -136,7 +151,7 @@ class TableReader:
         self._axis = match.group(1) if match else None
         if self._axis is not None and self._axis not in (axis for axis, _ in self._stated_axes):
             self._stated_axes.append((self._axis, text))
-        self._skipping = any(fold(name) in folded for name in self.settings.skipped_sections)
+        self._skipping = lists_participants(folded, self.settings)
         opens_list = size is not None and x0 is not None and self._postit_pattern.search(folded)
         self._postit_list = _PostitOutline(size=size, x0=x0) if opens_list else None
 
