@@ -873,6 +873,27 @@ def test_corrupt_card_is_refused(tmp_path, yaml_only_model):
         load_axis_model(directory)
 
 
+@pytest.mark.parametrize(
+    "field", [{"schema": "abc"}, {"classes": 12345}, {"lemma_mode": "<script>"}, {"model_sha256": 1}]
+)
+def test_a_card_edited_by_hand_is_refused_in_french(tmp_path, yaml_only_model, field):
+    # QA: each of these made every command fail with a Python traceback.
+    directory = save_axis_model(yaml_only_model, tmp_path)
+    card = json.loads((directory / "card.json").read_text(encoding="utf-8"))
+    (directory / "card.json").write_text(json.dumps({**card, **field}), encoding="utf-8")
+    with pytest.raises(AxisModelError, match="Fiche du modèle illisible"):
+        load_axis_model(directory)
+
+
+def test_a_model_file_swapped_for_anothers_is_refused(tmp_path, yaml_only_model, seed_model):
+    # QA: another workshop's model.skops copied over this one's was used under this one's card.
+    directory = save_axis_model(yaml_only_model, tmp_path / "a")
+    other = save_axis_model(seed_model, tmp_path / "b")
+    (directory / "model.skops").write_bytes((other / "model.skops").read_bytes())
+    with pytest.raises(AxisModelError, match="n'est pas le modèle que décrit sa fiche"):
+        load_axis_model(directory)
+
+
 # ---------------------------------------------------------------- evaluation
 
 

@@ -251,6 +251,14 @@ def test_a_saved_model_for_other_axes_is_not_used(tmp_path, saved_models):
     assert "ne correspond pas aux axes" in choice.note
     same = choose_model(load_workshop("atelier6"), [], french(), root)
     assert (same.origin, same.model.version) == ("saved", version)
+    # A model folder of another workshop copied under this one's id (QA: used, with a note saying
+    # only that the axes' texts had changed).
+    shutil.copytree(root / "atelier6", tmp_path / "models" / "mobilite")
+    mobility = tmp_path / "mobilite.yaml"
+    bundled = (ROOT / "src" / "atelier" / "workshops" / "atelier6.yaml").read_text(encoding="utf-8")  # same axes
+    mobility.write_text(bundled.replace("id: atelier6", "id: mobilite", 1), encoding="utf-8")
+    foreign = choose_model(load_workshop(mobility), [], french(), tmp_path / "models")
+    assert foreign.origin == "trained" and "est celui de l'atelier « atelier6 », pas de « mobilite »" in foreign.note
 
 
 # ---------------------------------------------------------------- the flow

@@ -19,7 +19,14 @@ from atelier.extract.records import Contribution
 from atelier.extract.system import os_error_reason
 from atelier.flows.outputs import atomic_path
 from atelier.nlp.axis_data import training_set, unlabelled_texts, unlabelled_theme_groups
-from atelier.nlp.axis_model import AxisModel, AxisModelError, axis_model_bytes, axis_model_from_bytes, card_text
+from atelier.nlp.axis_model import (
+    AxisModel,
+    AxisModelError,
+    axis_model_bytes,
+    axis_model_from_bytes,
+    card_text,
+    model_sha256,
+)
 from atelier.nlp.axis_training import train_axis_model
 from atelier.nlp.language import load_french
 from atelier.nlp.workshop import Workshop
@@ -84,9 +91,10 @@ def model_directory(workshop: Workshop, models_dir: Path | None = None) -> Path:
 def save_axis_model(model: AxisModel, directory: str | Path) -> Path:
     """Write `model.skops` and `card.json` into `directory` (created if needed); returns the directory."""
     target = Path(directory)
+    data = axis_model_bytes(model)
     with atomic_path(target / MODEL_FILE) as temporary:
-        temporary.write_bytes(axis_model_bytes(model))
-    write_card(model.card, target)
+        temporary.write_bytes(data)
+    write_card({**model.card, "model_sha256": model_sha256(data)}, target)
     return target
 
 
@@ -192,6 +200,12 @@ def load_saved_model(workshop: Workshop, models_dir: Path | None = None) -> tupl
         model = load_axis_model(directory)
     except AxisModelError as error:
         return None, f"{error} Modèle entraîné à la volée à la place."
+    trained_for = model.card.get("workshop_id")
+    if trained_for is not None and str(trained_for) != workshop.id:
+        return None, (
+            f"Le modèle enregistré dans {directory} est celui de l'atelier « {trained_for} », pas de "
+            f"« {workshop.id} » : modèle entraîné à la volée à la place."
+        )
     labels = {axis.id: axis.label for axis in workshop.axes}
     card_labels = model.card.get("axis_labels")
     renamed = card_labels is not None and card_labels != labels

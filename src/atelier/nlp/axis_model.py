@@ -4,6 +4,7 @@ and its card is of this version's schema. The files are `flows.modeling`'s."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -73,7 +74,7 @@ def axis_model_from_bytes(model_data: bytes, card_json: str, *, model_name: str,
         card = json.loads(card_json)
     except json.JSONDecodeError as error:
         raise AxisModelError(f"Fiche du modèle illisible : {card_name} ({error}).") from error
-    if not isinstance(card, dict):
+    if not isinstance(card, dict) or not _card_fields_valid(card):
         raise AxisModelError(f"Fiche du modèle illisible : {card_name}.")
     # Before the allow-list: a model of an older layout names types this version does not have.
     if int(card.get("schema", 0)) != CARD_SCHEMA:
@@ -87,6 +88,11 @@ def axis_model_from_bytes(model_data: bytes, card_json: str, *, model_name: str,
     refused = sorted(set(untrusted) - ALLOWED_UNTRUSTED_TYPES)
     if refused:
         raise AxisModelError(f"Modèle refusé : {model_name} contient des types non autorisés ({', '.join(refused)}).")
+    if "model_sha256" in card and card["model_sha256"] != model_sha256(model_data):
+        raise AxisModelError(
+            f"{model_name} n'est pas le modèle que décrit sa fiche {card_name} (fichier remplacé ?). "
+            "Réentraînez-le avec « atelier train »."
+        )
     try:
         pipeline = skops.io.loads(model_data, trusted=list(untrusted))
     except Exception as error:
@@ -100,6 +106,28 @@ def axis_model_from_bytes(model_data: bytes, card_json: str, *, model_name: str,
     if card.get("classes") is not None and [str(c) for c in pipeline.classes_] != list(map(str, card["classes"])):
         raise AxisModelError(f"{model_name} ne correspond pas à sa fiche {card_name} (axes différents).")
     return AxisModel(pipeline=pipeline, card=card)
+
+
+def model_sha256(model_data: bytes) -> str:
+    """The digest of a model's bytes that its card keeps (`model_sha256`): a model file swapped
+    for another's is refused, not used under the card of the first."""
+    return hashlib.sha256(model_data).hexdigest()
+
+
+def _card_fields_valid(card: Mapping[str, Any]) -> bool:
+    """Whether the fields a card is read for have their types (a card edited by hand made every
+    command fail with a traceback)."""
+    from atelier.nlp.language import LEMMA_MODES
+
+    schema, classes, mode = card.get("schema", 0), card.get("classes"), card.get("lemma_mode", LEMMA_MODES[0])
+    return (
+        isinstance(schema, int | str)
+        and str(schema).strip().isdigit()
+        and (classes is None or (isinstance(classes, list) and all(isinstance(c, str | int) for c in classes)))
+        and mode in LEMMA_MODES
+        and isinstance(card.get("model_sha256", ""), str)
+        and isinstance(card.get("model_version", ""), str | int)
+    )
 
 
 def _not_this_version(model_name: str) -> AxisModelError:
