@@ -258,7 +258,8 @@ def test_a_saved_model_for_other_axes_is_not_used(tmp_path, saved_models):
     bundled = (ROOT / "src" / "atelier" / "workshops" / "atelier6.yaml").read_text(encoding="utf-8")  # same axes
     mobility.write_text(bundled.replace("id: atelier6", "id: mobilite", 1), encoding="utf-8")
     foreign = choose_model(load_workshop(mobility), [], french(), tmp_path / "models")
-    assert foreign.origin == "trained" and "est celui de l'atelier « atelier6 », pas de « mobilite »" in foreign.note
+    assert foreign.origin == "trained"
+    assert "est celui de l'atelier « atelier6 », pas de « mobilite »" in foreign.note
 
 
 # ---------------------------------------------------------------- the flow
