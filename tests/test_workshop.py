@@ -177,6 +177,12 @@ def test_yaml_syntax_error_names_the_file(tmp_path):
         (MOBILITY_YAML.split("  - id: voiture")[0].replace("  - id: actifs\n", "  - id: actifs\n    out_of_scope: true\n"), "en plus"),
         (MOBILITY_YAML.replace('keywords: ["bus", "tramway", "métro"]', "keywords: bus"), "liste de textes"),
         ("- juste une liste\n", "doit décrire un atelier"),
+        # A long text anchored once and repeated by aliases (QA: 124 KB took 55 s and 2 GB).
+        (
+            MOBILITY_YAML.replace('"Covoiturage et autopartage."', "&long Covoiturage et autopartage.")
+            + "    examples: [*long, *long, *long]\n",
+            "alias YAML .* ne sont pas acceptés .*ligne 15",
+        ),
         # Two axes the outputs could not tell apart; YAML errors with what most likely caused them.
         (MOBILITY_YAML.replace('label: "Voiture partagée"', 'label: "vélo et  marche"'), "même libellé"),
         (MOBILITY_YAML.replace("    label: \"Vélo", "\tlabel: \"Vélo"), "ligne 10.*tabulation.*que des espaces"),

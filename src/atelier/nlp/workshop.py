@@ -196,6 +196,11 @@ def parse_workshop(text: str, source: str = "<texte>") -> Workshop:
         mark = getattr(error, "problem_mark", None)
         if mark is not None:
             where = f" (ligne {mark.line + 1}, colonne {mark.column + 1})"
+        if isinstance(error, _AliasRefused):
+            raise WorkshopError(
+                f"{source} : les alias YAML (« *nom ») ne sont pas acceptés dans un fichier d'atelier{where} ; "
+                "écrivez le texte en entier."
+            ) from error
         if isinstance(error, _RepeatedKey):
             raise WorkshopError(
                 f"{source} : la clé « {error.key} » apparaît deux fois dans le même bloc{where} "
@@ -268,10 +273,21 @@ class _RepeatedKey(yaml.constructor.ConstructorError):
         self.key = key
 
 
+class _AliasRefused(yaml.composer.ComposerError):
+    def __init__(self, mark: yaml.Mark) -> None:
+        super().__init__(None, None, "alias", mark)
+
+
 class _WorkshopLoader(yaml.SafeLoader):
     """PyYAML's safe loader, but a key given twice in one block is an error (PyYAML keeps the
-    last value: an axis whose "- " is missing silently replaced the one before it), and an `id`
-    is read as written ("01" stays "01", "yes" stays "yes", not 1 and True)."""
+    last value: an axis whose "- " is missing silently replaced the one before it), an `id` is
+    read as written ("01" stays "01", "yes" stays "yes", not 1 and True), and an alias ("*a") is
+    refused: a file of 124 KB repeating a long anchored text a thousand times took 2 GB."""
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:  # type: ignore[override]
+        if self.check_event(yaml.events.AliasEvent):
+            raise _AliasRefused(self.peek_event().start_mark)
+        return super().compose_node(parent, index)  # type: ignore[arg-type]
 
 
 class _Block(dict[Any, Any]):
