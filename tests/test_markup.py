@@ -41,3 +41,10 @@ def test_html_of_a_web_export_becomes_the_text_a_reader_saw(html, plain):
 )
 def test_text_without_html_is_left_as_it_is(text):
     assert plain_text(text) == text
+
+
+def test_hidden_parts_are_cut_where_they_are_even_after_letters_that_fold_longer():
+    # "ß" folds to "ss": positions found in the folded text cut the original two letters late.
+    assert plain_text("ßßßßß<!--x--> après") == "ßßßßß après"
+    assert plain_text("Straße <SCRIPT>alert(1)</script> ok <!-- c --> fin") == "Straße ok fin"
+

@@ -53,17 +53,27 @@ def plain_text(text: str) -> str:
 
 def _without_hidden(text: str) -> str:
     """The text without its comments and its script and style elements, content included (found
-    by position, in one pass: no pattern that could backtrack over a long text). One that is
-    never closed is left as it is."""
-    lower = text.casefold()
+    by position, in one pass: no pattern that could backtrack over a long text, and each kind of
+    opening searched again only once passed — searching every kind after each comment made a
+    cell of many comments quadratic, QA). One that is never closed is left as it is."""
     openers = [("<!--", "-->"), *((f"<{name}", f"</{name}") for name in _HIDDEN_ELEMENTS)]
+    patterns = {literal: re.compile(re.escape(literal), re.IGNORECASE) for pair in openers for literal in pair}
+
+    def find(literal: str, position: int) -> int:
+        match = patterns[literal].search(text, position)
+        return match.start() if match else -1
+
+    upcoming = {opener: find(opener, 0) for opener, _ in openers}
     kept: list[str] = []
     position = 0
     while True:
-        found = [(lower.find(opener, position), opener, closer) for opener, closer in openers]
-        start, _, closer = min(((at, o, c) for at, o, c in found if at >= 0), default=(-1, "", ""))
-        end = lower.find(closer, start) if start >= 0 else -1
-        close = lower.find(">", end + len(closer) - 1) if end >= 0 else -1
+        for opener, at in upcoming.items():
+            if 0 <= at < position:
+                upcoming[opener] = find(opener, position)
+        found = [(upcoming[opener], opener, closer) for opener, closer in openers if upcoming[opener] >= 0]
+        start, _, closer = min(found, default=(-1, "", ""))
+        end = find(closer, start) if start >= 0 else -1
+        close = text.find(">", end + len(closer) - 1) if end >= 0 else -1
         if close < 0:
             kept.append(text[position:])
             return "".join(kept)
