@@ -97,3 +97,21 @@ def test_a_quoted_cell_across_the_sniffed_sample_keeps_the_separator(tmp_path):
     frame = read_table(path, "text").frame
     assert frame["id"].tolist() == ["1", "2", "3"]
     assert frame["text"].tolist()[2] == "Aider"
+
+
+def test_lines_ended_the_old_mac_way_or_mixed_are_lines(tmp_path):
+    # QA: refused with Python's "universal-newline mode" in English.
+    path = tmp_path / "mac.csv"
+    path.write_bytes(b'text;theme\rAider les familles;Social\r\n"Deux\rlignes";X\nFin;Y\r')
+    frame = read_table(path, "text").frame
+    assert frame["text"].tolist() == ["Aider les familles", "Deux\nlignes", "Fin"]
+    assert frame["theme"].tolist() == ["Social", "X", "Y"]
+
+
+def test_a_nul_in_a_cell_is_a_space_and_said(tmp_path):
+    # QA: "Créer un emploi\x00 pour les jeunes" lost "emploi" and went to the wrong axis at 0.87.
+    path = tmp_path / "nul.csv"
+    path.write_bytes("text\nCréer un emploi\x00 pour les jeunes\n".encode())
+    table = read_table(path, "text")
+    assert table.frame["text"].tolist() == ["Créer un emploi  pour les jeunes"]
+    assert table.warnings == (f"{path} : 1 caractère(s) de contrôle (NUL…) lu(s) comme des espaces.",)

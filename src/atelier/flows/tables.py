@@ -87,6 +87,12 @@ def read_table(path: Path, text_column: str, hint: str = "Voir --text-column.") 
                 f"{path} mêle UTF-8 et Windows-1252 : {legacy_lines} ligne(s) lue(s) en Windows-1252, "
                 "les autres en UTF-8."
             )
+        # Lines ended by "\r" alone (Excel for Mac's "CSV Macintosh") or mixed, read as lines.
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        controls = sum(map(text.count, _CONTROL_CHARACTERS))
+        if controls:  # a NUL glued two words together and took one out of the idea (QA)
+            text = text.translate(_CONTROLS_AS_SPACES)
+            warnings.append(f"{path} : {controls} caractère(s) de contrôle (NUL…) lu(s) comme des espaces.")
         delimiter = sniff_delimiter(text)
         from_excel = from_excel or delimiter == ";"
         frame = _csv_frame(text, delimiter, path, text_column)
@@ -98,6 +104,12 @@ def read_table(path: Path, text_column: str, hint: str = "Voir --text-column.") 
     if frame.empty:
         raise TableError(f"{path} : aucune ligne à traiter.")
     return InputTable(frame, from_excel, tuple(warnings))
+
+
+# Control characters no text means (tabulations and line ends aside; the unit separator too,
+# as it separates the cells of a one-column file, `_csv_frame`).
+_CONTROL_CHARACTERS = tuple(chr(code) for code in (*range(0, 9), 11, 12, *range(14, 31), 127))
+_CONTROLS_AS_SPACES = str.maketrans(dict.fromkeys(_CONTROL_CHARACTERS, " "))
 
 
 def decoded_text(data: bytes, path: Path) -> tuple[str, bool, int, int]:
