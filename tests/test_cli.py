@@ -546,10 +546,13 @@ def test_workbooks_that_are_not_or_too_big_are_refused(runner, tmp_path, monkeyp
         small = sum(member.file_size for member in archive.infolist())
     monkeypatch.setattr(tables, "MAX_WORKBOOK_UNPACKED_BYTES", small + 1000)  # gros.xlsx: 8,000 letters more
     assert runner.invoke(app, ["dedup", "petit.xlsx", "--out", "petit.csv"]).exit_code == 0
+    with zipfile.ZipFile(tmp_path / "word.xlsx", "w") as archive:  # (QA: "illisible (OSError)")
+        archive.writestr("word/document.xml", "<w:document/>")
     for name, message in [
         ("faux.xlsx", "ce n'est pas un classeur Excel (.xlsx) lisible"),
-        ("casse.xlsx", "classeur Excel illisible"),
+        ("casse.xlsx", "classeur Excel illisible (fichier endommagé)"),
         ("gros.xlsx", "classeur trop gros une fois décompressé"),
+        ("word.xlsx", "ce n'est pas un classeur Excel (.xlsx), mais un document Word renommé."),
     ]:
         result = runner.invoke(app, ["dedup", name, "--out", "o.csv"])
         assert result.exit_code == 1, name

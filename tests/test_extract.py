@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -114,6 +115,8 @@ def test_bad_inputs_give_one_line_french_reasons(tmp_path):
     assert "vide" in reasons["vide.pdf"]
     assert "pas un PDF" in reasons["notes.pdf"]
     assert "endommagé" in reasons["tronque.pdf"]
+    french = r"\((le fichier s'arrête avant sa fin|syntaxe PDF invalide|structure PDF invalide)\)$"
+    assert re.search(french, reasons["tronque.pdf"]), reasons["tronque.pdf"]  # (QA: "(PSEOF)")
     assert "chiffré" in reasons["chiffre.pdf"]
     assert reasons["absent.pdf"] == "fichier illisible (chemin introuvable)"
 

@@ -116,6 +116,12 @@ def test_missing_file_is_named(tmp_path):
     assert str(missing) in str(error.value)
 
 
+def test_a_folder_given_as_workshop_is_said_to_be_one(tmp_path):
+    # QA: "introuvable" for a folder that exists.
+    with pytest.raises(WorkshopError, match="est un dossier : --workshop attend un fichier YAML"):
+        load_workshop(tmp_path)
+
+
 def test_unknown_bundled_id():
     with pytest.raises(WorkshopError, match="inconnu") as error:
         load_workshop("atelier99")

@@ -150,9 +150,19 @@ def _read_layouts(data: bytes, settings: ExtractionSettings) -> list[_PageLayout
             raise cause from error
         if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
             raise UnreadableDocument("PDF chiffré ou protégé par mot de passe") from error
-        raise UnreadableDocument(f"PDF endommagé ou tronqué ({type(cause).__name__})") from error
+        raise UnreadableDocument(f"PDF endommagé ou tronqué ({_damage(cause)})") from error
     except (PDFSyntaxError, ValueError, KeyError, TypeError, AttributeError, IndexError) as error:
-        raise UnreadableDocument(f"PDF endommagé ou tronqué ({type(error).__name__})") from error
+        raise UnreadableDocument(f"PDF endommagé ou tronqué ({_damage(error)})") from error
+
+
+def _damage(error: BaseException) -> str:
+    """What a pdfminer error says of a file, in French ("PSEOF" told a consultant nothing)."""
+    name = type(error).__name__
+    if name == "PSEOF":
+        return "le fichier s'arrête avant sa fin"
+    if isinstance(error, PDFSyntaxError) or name.startswith("PS"):
+        return "syntaxe PDF invalide"
+    return "structure PDF invalide"
 
 
 def _page_layouts(pages: Sequence[object], settings: ExtractionSettings) -> list[_PageLayout]:

@@ -234,6 +234,10 @@ def _column_names(header: list[str]) -> list[str]:
     return names
 
 
+# The part that tells an Office file's kind, for a file renamed .xlsx.
+_OFFICE_PARTS = {"word/document.xml": "un document Word", "ppt/presentation.xml": "une présentation PowerPoint"}
+
+
 def _read_workbook(path: Path) -> pd.DataFrame:
     """The first sheet of an Excel workbook, every cell as text, as a CSV is read. Its size once
     unpacked is bounded first (a small .xlsx can unpack into gigabytes); openpyxl parses its XML
@@ -243,8 +247,14 @@ def _read_workbook(path: Path) -> pd.DataFrame:
     try:
         with zipfile.ZipFile(path) as archive:
             unpacked = sum(member.file_size for member in archive.infolist())
+            names = set(archive.namelist())
     except (zipfile.BadZipFile, OSError) as error:
         raise TableError(f"{path} : ce n'est pas un classeur Excel (.xlsx) lisible.") from error
+    if "xl/workbook.xml" not in names:
+        other = next((kind for part, kind in _OFFICE_PARTS.items() if part in names), None)
+        raise TableError(
+            f"{path} : ce n'est pas un classeur Excel (.xlsx)" + (f", mais {other} renommé." if other else ".")
+        )
     if unpacked > MAX_WORKBOOK_UNPACKED_BYTES:
         limit = MAX_WORKBOOK_UNPACKED_BYTES // (1024 * 1024)
         raise TableError(
@@ -253,7 +263,7 @@ def _read_workbook(path: Path) -> pd.DataFrame:
     try:
         frame = pd.read_excel(path, sheet_name=0, dtype=object, keep_default_na=False, engine="openpyxl")
     except Exception as error:  # noqa: BLE001 - a malformed workbook fails in openpyxl in many ways
-        raise TableError(f"{path} : classeur Excel illisible ({type(error).__name__}).") from error
+        raise TableError(f"{path} : classeur Excel illisible (fichier endommagé).") from error
     return frame.map(_cell_text).astype(object)
 
 

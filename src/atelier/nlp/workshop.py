@@ -162,6 +162,10 @@ def load_workshop(reference: str | Path | None = None) -> Workshop:
     path = Path(reference)
     looks_like_path = isinstance(reference, Path) or path.suffix.lower() in YAML_SUFFIXES or len(path.parts) > 1
     if looks_like_path or path.is_file():
+        if path.is_dir():
+            raise WorkshopError(
+                f"{path} est un dossier : --workshop attend un fichier YAML d'atelier (ou un identifiant)."
+            )
         if not path.is_file():
             raise WorkshopError(f"Fichier de configuration d'atelier introuvable : {path}")
         try:
