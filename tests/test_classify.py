@@ -575,6 +575,16 @@ def test_out_of_scope_axis_is_a_class_like_the_others(tmp_path, french_nlp):
     for prediction in (AxisPrediction("tc", 0.5, "0", 0.45), AxisPrediction("0", 0.5, "tc", 0.45)):
         assert placed_by_model(item, prediction, workshop).axis_2 is None
     assert placed_by_model(item, AxisPrediction("tc", 0.5, "actifs", 0.45), workshop).axis_2 == "actifs"
+    # Under a theme that pulls it into an axis, a remark its own words put outside every axis is
+    # flagged for review (QA: "Merci pour l'organisation" under "Vélo", cycling axis, unflagged).
+    themed = [
+        contribution(5, "Merci pour l'organisation de la réunion", theme="Vélo"),
+        *(contribution(6 + i, text, theme="Vélo") for i, text in enumerate(
+            ["Des pistes cyclables partout", "Des arceaux vélo devant la gare", "Un trottoir plus large"]
+        )),
+    ]  # fmt: skip
+    thanks = classify_contributions(themed, workshop, model, french_nlp)[0]
+    assert thanks.axis == "actifs" and thanks.needs_review
 
 
 def test_classify_contributions(yaml_only_model, atelier6, french_nlp):
