@@ -214,6 +214,8 @@ def test_an_analyst_who_changes_the_axis_and_leaves_its_label_or_writes_revu_is_
     assert frame["axis_label"][0] == "Emploi, économie et entreprise"
     assert frame["axis_source"].tolist() == ["review"] * 3
     assert "1 ligne(s) de relu.csv ont dans axis_label le libellé d'un autre axe que celui de leur" in result.stderr
+    # Named, in case it is the label that was corrected (QA: only a count was said).
+    assert "(« Installer des bancs le long des trottoirs » (axe 2, libellé de l'axe 5)). Si c'est le" in result.stderr
     assert "« revu », « Relu » lu(s) comme review" in result.stderr
     assert "3 ligne(s) classée(s) dont 3 gardant leur axe" in result.stdout
     trained = runner.invoke(app, ["train", "--no-cv", "--labels", "relu.csv", "--models", "m"])

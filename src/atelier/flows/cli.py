@@ -265,7 +265,8 @@ class _Decisions(NamedTuple):
     mismatched: list[tuple[str, str]]  # (axis, label in the file) of no axis of the workshop
     undecided: int  # rows marked decided whose axis is empty, unknown or labelled by another workshop
     empty: int  # of those, rows without an axis
-    stale_labels: int  # decided rows whose axis_label is another axis's: the axis counts
+    # Decided rows whose axis_label is another axis's, the axis counting: (text, axis, the label's axis).
+    stale_labels: list[tuple[str, str, str]]
     other_sources: list[str]  # axis_source values read as review ("revu", "relu"…)
     unclear_sources: dict[str, int]  # axis_source values that decide nothing ("à revoir") -> rows
 
@@ -321,7 +322,8 @@ def _decided_axes(frame: pd.DataFrame, workshop: Workshop, text_column: str) -> 
     mismatched: dict[tuple[str, str], None] = {}
     others: dict[str, None] = {}
     unclear: dict[str, int] = defaultdict(int)
-    undecided = empty = stale = 0
+    undecided = empty = 0
+    stale: list[tuple[str, str, str]] = []
     for row, (axis, source, cell) in enumerate(zip(axes, sources, cells, strict=True)):
         if source == UNCLEAR_SOURCE and texts[row]:
             unclear[cell] += 1
@@ -336,7 +338,9 @@ def _decided_axes(frame: pd.DataFrame, workshop: Workshop, text_column: str) -> 
             mismatched[(axis, labels[row])] = None
         elif axis:
             decided[row] = axis
-            stale += conflict == "stale"
+            if conflict == "stale":
+                other = next(a for a in workshop.axis_ids if _same_label(labels[row], workshop.axis_label(a)))
+                stale.append((texts[row], axis, other))
             continue
         undecided += 1
         empty += not axis
@@ -365,9 +369,15 @@ def _say_read_as(decisions: _Decisions, path: Path, unclear: str) -> None:
             f"{REVIEW_SOURCE} (décision) ni {MODEL_SOURCE} (proposition) : {rows} ligne(s) {unclear}."
         )
     if decisions.stale_labels:
+        named = " ; ".join(
+            f"« {text[:50]} » (axe {axis}, libellé de l'axe {label_of})"
+            for text, axis, label_of in decisions.stale_labels[:3]
+        )
+        more = f" … ({len(decisions.stale_labels)} en tout)" if len(decisions.stale_labels) > 3 else ""
         _say(
-            f"{decisions.stale_labels} ligne(s) de {path} ont dans axis_label le libellé d'un autre axe que celui de "
-            "leur colonne axis : c'est la colonne axis qui compte."
+            f"{len(decisions.stale_labels)} ligne(s) de {path} ont dans axis_label le libellé d'un autre axe que celui "
+            f"de leur colonne axis : c'est la colonne axis qui compte ({named}{more}). Si c'est le libellé que vous "
+            "avez corrigé, corrigez aussi la colonne axis."
         )
 
 
