@@ -412,9 +412,10 @@ def _as_contributions(
 ) -> tuple[list[int], list[Contribution]]:
     """The rows of a CSV that hold an idea (not blank, not `is_placeholder`: "NA", "-") as
     records, so that the pipeline's own rules apply to them. The `document`, `category` and
-    `theme` columns, when the file has them (as `ideas.csv` does), are kept: an idea is then read with its theme and its theme's other ideas. A row with
-    a stated axis (`_decided_axes`: an analyst decided it, or the report states it) keeps it:
-    classifying the file again proposes anew only the model's proposals."""
+    `theme` columns, when the file has them (as `ideas.csv` does), are kept: an idea is then
+    read with its theme and its theme's other ideas. A row with a stated axis (`_decided_axes`:
+    an analyst decided it, or the report states it) keeps it: classifying the file again
+    proposes anew only the model's proposals."""
     from atelier.extract.records import Contribution
     from atelier.nlp.language import is_placeholder
 
