@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import pickle
 import re
@@ -819,7 +820,9 @@ def test_save_load_round_trip(tmp_path, seed_model, french_nlp):
     assert (directory / "model.skops").is_file() and (directory / "card.json").is_file()
     loaded = load_axis_model(directory)
     assert isinstance(loaded, AxisModel)
-    assert loaded.card == json.loads(json.dumps(seed_model.card))
+    # The card, plus the digest of the model's bytes (a swapped model.skops is refused).
+    model_digest = hashlib.sha256((directory / "model.skops").read_bytes()).hexdigest()
+    assert loaded.card == {**json.loads(json.dumps(seed_model.card)), "model_sha256": model_digest}
     texts = [text for text, _ in SEED_IDEAS + NEW_IDEAS]
     assert predict_axes(loaded, texts, french_nlp) == predict_axes(seed_model, texts, french_nlp)
     analysis = analyse(french_nlp, texts)
