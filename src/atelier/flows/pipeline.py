@@ -329,10 +329,12 @@ def run_pipeline(
         with watch.stage("classify"):
             contributions = classify_task(contributions, config, choice, nlp)
             # Analysts' decisions: the saved model's and those of the last run's outputs, the newer last.
-            if choice.decided_at > earlier.modified:
+            outputs_last = earlier.modified >= choice.decided_at
+            kept = changed = 0
+            if not outputs_last:
                 contributions, kept, changed = decided_ideas(contributions, config, earlier.decided_axes)
             contributions, placed, moved = decided_by_analysts(contributions, config, choice.decisions)
-            if choice.decided_at <= earlier.modified:
+            if outputs_last:
                 contributions, kept, changed = decided_ideas(contributions, config, earlier.decided_axes)
         if placed:
             _say(

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from sklearn.pipeline import Pipeline
 
-from atelier.extract.records import DOCUMENT_SOURCE, MODEL_SOURCE, REVIEW_SOURCE, Contribution
+from atelier.extract.records import DOCUMENT_SOURCE, MODEL_SOURCE, REVIEW_SOURCE, AxisSource, Contribution
 from atelier.nlp.axis_data import idea_text, theme_group, with_theme_context
 from atelier.nlp.axis_estimator import CalibratedLinearClassifier
 from atelier.nlp.axis_features import IdeaFeatures
@@ -234,12 +234,16 @@ def placed_by_model(item: Contribution, prediction: AxisPrediction, workshop: Wo
 
 def placed_by_document(item: Contribution, workshop: Workshop) -> Contribution:
     """A copy of `item` in the axis its report states (confidence 1, nothing to review)."""
-    axis_id = str(item.stated_axis)
+    return _placed_surely(item, str(item.stated_axis), DOCUMENT_SOURCE, workshop)
+
+
+def _placed_surely(item: Contribution, axis: str, source: AxisSource, workshop: Workshop) -> Contribution:
+    """A copy of `item` in `axis`, placed by a report or an analyst: confidence 1, nothing to review."""
     return dataclasses.replace(
         item,
-        axis=axis_id,
-        axis_label=workshop.axis_label(axis_id),
-        axis_source=DOCUMENT_SOURCE,
+        axis=axis,
+        axis_label=workshop.axis_label(axis),
+        axis_source=source,
         axis_confidence=1.0,
         needs_review=False,
         axis_2=None,
@@ -331,17 +335,5 @@ def _decided(
             continue
         placed += 1
         moved += item.axis != axis
-        result.append(
-            dataclasses.replace(
-                item,
-                axis=axis,
-                axis_label=workshop.axis_label(axis),
-                axis_source=REVIEW_SOURCE,
-                axis_confidence=1.0,
-                needs_review=False,
-                axis_2=None,
-                axis_2_confidence=None,
-                axis_evidence=(),
-            )
-        )
+        result.append(_placed_surely(item, axis, REVIEW_SOURCE, workshop))
     return result, placed, moved
