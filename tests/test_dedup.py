@@ -27,7 +27,7 @@ from atelier.nlp.dedup import (
 from atelier.nlp.dedup_candidates import _blocks, _sharing_key, _variant_keys, _word_groups, candidate_pairs
 from atelier.nlp.dedup_pairs import pair_level, verified_level
 from atelier.nlp.dedup_settings import DedupSettings
-from atelier.nlp.dedup_text import TextAnalyzer, is_derived, is_typo, without_framing
+from atelier.nlp.dedup_text import TextAnalyzer, abbreviations_spelt_out, is_derived, is_typo, without_framing
 from atelier.nlp.language import is_placeholder, normalize_for_match
 
 PAIRS = Path(__file__).parent / "labels" / "dedup_pairs.csv"
@@ -1002,6 +1002,26 @@ def test_an_idea_and_one_lessening_it_are_two_ideas(french_nlp, doing, lessening
 def test_nouns_in_sion_and_davantage_de_are_read_as_their_verb_and_plus_de(french_nlp, first, second):
     # QA: "révision" kept a stem of its own, "davantage de" was two words.
     assert compare_texts(first, second, nlp=french_nlp)[0] is not None
+
+
+def test_an_abbreviation_a_text_spells_out_is_known_to_the_whole_batch(french_nlp):
+    # QA: "ZFE" is in no list; one text said what it stands for, the others were apart.
+    texts = [
+        "Instaurer une zone à faibles émissions (ZFE)",
+        "Instaurer une ZFE",
+        "Aider les quartiers prioritaires de la ville (QPV)",  # (the default list spells QPV otherwise)
+        "Aider les QPV",
+        "Réunir les habitants (3 votes)",
+    ]
+    assert abbreviations_spelt_out(texts) == (
+        ("ZFE", "zone à faibles émissions"),
+        ("QPV", "quartiers prioritaires de la ville"),
+    )
+    assert abbreviations_spelt_out(["Créer des AMAP (associations pour le maintien d'une agriculture paysanne)"]) == (
+        ("AMAP", "associations pour le maintien d'une agriculture paysanne"),
+    )
+    labels = cluster_texts(texts, nlp=french_nlp)
+    assert labels[0] == labels[1] != labels[2] == labels[3]
 
 
 def test_lessening_the_same_thing_in_other_words_is_one_idea(french_nlp):

@@ -41,7 +41,15 @@ from atelier.extract.records import Contribution
 from atelier.nlp.dedup_candidates import all_pairs, candidate_pairs
 from atelier.nlp.dedup_pairs import PairScore, members_compatible, pair_level, verified_level
 from atelier.nlp.dedup_settings import DedupSettings
-from atelier.nlp.dedup_text import FRAME_WORDS, TextAnalyzer, TextUnit, exact_key, without_framing
+from atelier.nlp.dedup_text import (
+    FRAME_WORDS,
+    TextAnalyzer,
+    TextUnit,
+    abbreviations_spelt_out,
+    exact_key,
+    without_framing,
+)
+from atelier.nlp.language import normalize_for_match
 
 if TYPE_CHECKING:
     import spacy
@@ -95,6 +103,10 @@ def prepare_comparisons(
     exhaustive: bool = False,
 ) -> _Prepared:
     paraphrase = nlp is not None and settings.paraphrase
+    known = {(short, normalize_for_match(full)) for short, full in settings.abbreviations}
+    spelt = [pair for pair in abbreviations_spelt_out(texts) if (pair[0], normalize_for_match(pair[1])) not in known]
+    if spelt:
+        settings = dataclasses.replace(settings, abbreviations=(*settings.abbreviations, *spelt))
     units, unit_of = TextAnalyzer(settings, nlp).units(texts)
     pairs = all_pairs(len(units)) if exhaustive else candidate_pairs(units, settings, paraphrase)
     neighbours: dict[int, dict[int, str]] = defaultdict(dict)

@@ -611,6 +611,51 @@ def _writing_rank(text: str) -> tuple[int, bool, str]:
     return len(text.encode("utf-8")) - len(text), text != text.upper() and text != text.lower(), text
 
 
+# An abbreviation spelt out in the same text: "ZFE (zone à faibles émissions)" or "zone à faibles
+# émissions (ZFE)". Its letters are the first letters of the content words of the other part.
+_ACRONYM = r"[A-Z][A-Z0-9]{1,7}"
+_SPELT_AFTER = re.compile(rf"\b({_ACRONYM})\s*\(([^()]{{3,120}})\)")
+_SPELT_BEFORE = re.compile(rf"([^()]{{3,240}}?)\s*\(({_ACRONYM})\)")
+_SPELLING_SKIPPED = frozenset("a au aux d de des du en et l la le les pour sur un une".split())
+
+
+def abbreviations_spelt_out(texts: Iterable[str]) -> tuple[tuple[str, str], ...]:
+    """The (abbreviation, words) pairs the texts spell out themselves, each once, in order:
+    "Instaurer une ZFE (zone à faibles émissions)" teaches that "ZFE" is "zone à faibles
+    émissions", for every text of the batch (a city's own abbreviations are in no list)."""
+    found: dict[str, str] = {}
+    for text in texts:
+        if "(" not in text:
+            continue
+        for short, full in _SPELT_AFTER.findall(text):
+            words = _spelling(short, full.split())
+            if words and short not in found:
+                found[short] = words
+        for before, short in _SPELT_BEFORE.findall(text):
+            words = _spelling(short, before.split(), from_end=True)
+            if words and short not in found:
+                found[short] = words
+    return tuple(found.items())
+
+
+def _spelling(short: str, words: Sequence[str], *, from_end: bool = False) -> str:
+    """The words whose content words' initials are the letters of `short` ("" if none): all of
+    `words`, or (`from_end`) the fewest that end them."""
+    letters = short.casefold()
+    candidates = [words[-count:] for count in range(1, len(words) + 1)] if from_end else [words]
+    for chosen in candidates:
+        initials = "".join(
+            _fold(word.casefold())[:1]
+            for word in (part for chunk in chosen for part in re.split(r"['’-]", chunk))
+            if word and _fold(word.casefold()) not in _SPELLING_SKIPPED
+        )
+        if initials == letters:
+            return " ".join(chosen).strip(" ,;:")
+        if len(initials) > len(letters):
+            break
+    return ""
+
+
 def without_list_marker(text: str) -> str:
     """The text without the number or letter of a list item it starts with ("1) Créer…"), or
     the word it is filed under ("Idée : Créer…")."""
