@@ -615,7 +615,7 @@ def _writing_rank(text: str) -> tuple[int, bool, str]:
 # émissions (ZFE)". Its letters are the first letters of the content words of the other part.
 _ACRONYM = r"[A-Z][A-Z0-9]{1,7}"
 _SPELT_AFTER = re.compile(rf"\b({_ACRONYM})\s*\(([^()]{{3,120}})\)")
-_SPELT_BEFORE = re.compile(rf"([^()]{{3,240}}?)\s*\(({_ACRONYM})\)")
+_ACRONYM_ASIDE = re.compile(rf"\(\s*({_ACRONYM})\s*\)")
 _SPELLING_SKIPPED = frozenset("a au aux d de des du en et l la le les pour sur un une".split())
 
 
@@ -631,7 +631,9 @@ def abbreviations_spelt_out(texts: Iterable[str]) -> tuple[tuple[str, str], ...]
             words = _spelling(short, full.split())
             if words and short not in found:
                 found[short] = words
-        for before, short in _SPELT_BEFORE.findall(text):
+        for aside in _ACRONYM_ASIDE.finditer(text):
+            short = aside.group(1)
+            before = text[max(0, aside.start() - 240) : aside.start()].rpartition(")")[2]
             words = _spelling(short, before.split(), from_end=True)
             if words and short not in found:
                 found[short] = words
