@@ -1029,6 +1029,8 @@ def test_lessening_the_same_thing_in_other_words_is_one_idea(french_nlp):
     # wish to fight it.)
     pairs = [
         ("Éviter l'isolement des personnes âgées", "Isolement des personnes âgées"),
+        ("Limiter la vitesse des voitures en ville", "Vitesse des voitures en ville"),
+        ("Réduire la consommation d'énergie des bâtiments publics", "Consommation d'énergie des bâtiments publics"),
         ("Limiter la vitesse des voitures en ville", "Limitation de la vitesse des voitures en ville"),
         (
             "Réduire la consommation d'énergie des bâtiments publics",

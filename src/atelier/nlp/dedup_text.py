@@ -151,7 +151,8 @@ PROBLEM_WORDS: frozenset[str] = frozenset(
     segregation chomage illettrisme decrochage echec fracture endettement surendettement pollution bruit
     nuisance dechet gaspillage embouteillage bouchon congestion accident insecurite violence incivilite
     delinquance vandalisme risque maladie obesite addiction stress emission artificialisation etalement
-    secheresse inondation canicule surconsommation precarisation
+    secheresse inondation canicule surconsommation precarisation consommation vitesse trafic circulation
+    depense cout prix loyer facture attente retard
     """.split()
 )
 _INFINITIVE_ENDINGS = ("er", "ir", "re")
