@@ -687,9 +687,28 @@ def test_train_says_which_decisions_a_new_labels_file_forgets_or_contradicts(run
     result = runner.invoke(app, ["train", "--no-cv", "--labels", "semaine2.csv", "--models", "m"])
     assert result.exit_code == 0, result.output
     assert "1 décision(s) apprise(s) par le modèle en place ne sont pas dans semaine2.csv" in result.stderr
-    assert "1 texte(s) de semaine2.csv ont deux axes ou plus (« Former les jeunes ») : la dernière" in result.stderr
+    assert "1 texte(s) de semaine2.csv ont deux axes ou plus (« former les jeunes » : axe 3) : compte" in result.stderr
     kept = read(tmp_path / "m" / "atelier6" / "decisions.csv")
     assert kept[["text", "axis"]].values.tolist() == [["Rénover les logements", "4"], ["former les jeunes", "3"]]
+
+
+def test_train_keeps_the_row_an_analyst_changed_over_its_twin_the_run_wrote(runner, tmp_path):
+    # QA: a run writes a learnt decision on every row of its text; the analyst changed one row,
+    # and retraining on the sheet took the twin below it (the last row), the old decision.
+    (tmp_path / "data" / "raw").mkdir(parents=True)
+    pd.DataFrame({"text": ["Former les jeunes"], "axis": ["2"]}).to_csv(tmp_path / "avant.csv", index=False)
+    sheet = {
+        "text": ["Former les jeunes", "Former les jeunes", "Rénover les logements"],
+        "axis": ["3", "2", "4"],
+        "axis_source": ["review", "review", "review"],
+    }
+    pd.DataFrame(sheet).to_csv(tmp_path / "ideas.csv", index=False)
+    assert runner.invoke(app, ["train", "--no-cv", "--labels", "avant.csv", "--models", "m"]).exit_code == 0
+    result = runner.invoke(app, ["train", "--no-cv", "--labels", "ideas.csv", "--models", "m"])
+    assert result.exit_code == 0, result.output
+    assert "(« Former les jeunes » : axe 3) : compte, pour chacun, la dernière ligne qui change" in result.stderr
+    kept = read(tmp_path / "m" / "atelier6" / "decisions.csv")
+    assert kept[["text", "axis"]].values.tolist() == [["Former les jeunes", "3"], ["Rénover les logements", "4"]]
 
 
 def test_train_reports_the_decisions_it_uses(runner, tmp_path):
@@ -820,8 +839,8 @@ def test_training_again_keeps_the_decisions_the_model_learnt(runner, tmp_path):
     assert runner.invoke(app, [*base, "--labels", "decisions.csv"]).exit_code == 0
     kept = tmp_path / "models" / "mobilites" / "decisions.csv"
     assert read(kept).values.tolist() == [
-        ["Des arceaux à vélo devant la gare", "velo", "Développer le vélo"],
-        ["Un bus toutes les dix minutes", "bus", "Renforcer les transports en commun"],
+        ["Des arceaux à vélo devant la gare", "velo", "Développer le vélo", "review"],
+        ["Un bus toutes les dix minutes", "bus", "Renforcer les transports en commun", "review"],
     ]
     edited = USER_WORKSHOP.replace('"arceaux"]', '"arceaux", "trottinette"]')
     (tmp_path / "mobilites.yaml").write_text(edited, encoding="utf-8")
@@ -833,7 +852,7 @@ def test_training_again_keeps_the_decisions_the_model_learnt(runner, tmp_path):
     assert "Décisions d'analystes : 2 reprise(s) de models/mobilites/decisions.csv" in result.stdout
     card = json.loads((tmp_path / "models" / "mobilites" / "card.json").read_text(encoding="utf-8"))
     assert card["analyst_decisions"] == 2 and card["n_training_texts"]["labelled"] == 2
-    assert read(kept).shape == (2, 3)
+    assert read(kept).shape == (2, 4)
     # An axis renamed: its decisions are learnt under it (they were dropped for good, QA), and
     # classify keeps using the saved model, which holds them, saying the labels changed.
     renamed = edited.replace('label: "Développer le vélo"', 'label: "Le vélo au quotidien"')
@@ -845,7 +864,9 @@ def test_training_again_keeps_the_decisions_the_model_learnt(runner, tmp_path):
     result = runner.invoke(app, base)
     assert "Décisions d'analystes : 2 reprise(s)" in result.stdout, result.output
     assert "1 sous un axe renommé ou renuméroté depuis" in result.stdout
-    assert read(kept).values.tolist()[0] == ["Des arceaux à vélo devant la gare", "velo", "Le vélo au quotidien"]
+    assert read(kept).values.tolist()[0] == [
+        "Des arceaux à vélo devant la gare", "velo", "Le vélo au quotidien", "review"
+    ]
     # Axes renumbered: a decision follows its label; the saved model, whose classes meant other
     # axes, is set aside. An axis removed: its decisions are not learnt, and not lost either.
     renumbered = renamed.replace("id: velo", "id: cycle").replace("id: bus", "id: velo")
@@ -861,8 +882,8 @@ def test_training_again_keeps_the_decisions_the_model_learnt(runner, tmp_path):
     assert "Décisions d'analystes : 1 reprise(s)" in result.stdout, result.output
     assert "1 d'un axe que l'atelier n'a plus, ignorée(s) mais gardée(s) dans ce fichier" in result.stdout
     assert read(kept).values.tolist() == [
-        ["Des arceaux à vélo devant la gare", "cycle", "Le vélo au quotidien"],
-        ["Un bus toutes les dix minutes", "velo", "Renforcer les transports en commun"],
+        ["Des arceaux à vélo devant la gare", "cycle", "Le vélo au quotidien", "review"],
+        ["Un bus toutes les dix minutes", "velo", "Renforcer les transports en commun", "review"],
     ]
     assert json.loads((tmp_path / "models" / "mobilites" / "card.json").read_text(encoding="utf-8"))[
         "analyst_decisions"

@@ -27,12 +27,14 @@ import typer
 
 from atelier.extract.records import DOCUMENT_SOURCE, MODEL_SOURCE, REVIEW_SOURCE
 from atelier.extract.system import os_error_reason
+from atelier.flows.messages import examples
 
 if TYPE_CHECKING:
     import pandas as pd
     import spacy
 
     from atelier.extract.records import Contribution, DocumentResult
+    from atelier.flows.modeling import StoredDecision
     from atelier.flows.outputs import EarlierRun
     from atelier.nlp.workshop import Workshop
 
@@ -76,26 +78,33 @@ def _say(message: str) -> None:
     typer.echo(message, err=True)
 
 
-def _without_contradictions(decisions: list[tuple[str, str]], path: Path) -> list[tuple[str, str]]:
-    """The decisions of a labels file, a text given two axes keeping its last row's (a file of two
-    analysts' put together: both were learnt), said with the texts."""
-    last: dict[str, str] = {}
+def _without_contradictions(
+    decisions: Sequence[StoredDecision], path: Path, learnt: Sequence[StoredDecision] = ()
+) -> list[StoredDecision]:
+    """The decisions of a labels file, one per text. A text given two axes keeps the last row's
+    whose axis is not the one the model in place `learnt` for it: a run writes a decision on
+    every row of its text (a post-it repeated under one theme), and the analyst who changes
+    their mind edits one of them. Without such a row, the last row counts (a file of two
+    analysts' put together: both were learnt). Said with the texts and the axis kept."""
+    earlier = {_folded(decision.text): decision.axis for decision in learnt}
     axes: dict[str, set[str]] = defaultdict(set)
-    for text, axis in decisions:
-        last[_folded(text)] = axis
-        axes[_folded(text)].add(axis)
-    torn: dict[str, str] = {}  # folded -> the text as first written
-    for text, _ in decisions:
-        if len(axes[_folded(text)]) > 1:
-            torn.setdefault(_folded(text), text)
-    if not torn:
-        return decisions
-    named = " ; ".join(f"« {text[:60]} »" for text in list(torn.values())[:3])
-    _say(
-        f"Avertissement : {len(torn)} texte(s) de {path} ont deux axes ou plus ({named}) : "
-        "la dernière ligne de chacun compte."
-    )
-    return [(text, axis) for text, axis in decisions if last[_folded(text)] == axis]
+    for decision in decisions:
+        axes[_folded(decision.text)].add(decision.axis)
+    chosen: dict[str, int] = {}  # folded text -> position of the row that counts
+    for position, decision in enumerate(decisions):
+        folded = _folded(decision.text)
+        kept, learnt_axis = chosen.get(folded), earlier.get(folded)
+        # (A row that keeps the learnt axis does not replace one that changes it.)
+        if kept is None or decision.axis != learnt_axis or decisions[kept].axis == learnt_axis:
+            chosen[folded] = position
+    torn = [position for folded, position in chosen.items() if len(axes[folded]) > 1]
+    if torn:
+        named = examples([f"« {decisions[position].text[:60]} » : axe {decisions[position].axis}" for position in torn])
+        _say(
+            f"Avertissement : {len(torn)} texte(s) de {path} ont deux axes ou plus ({named}) : compte, pour "
+            "chacun, la dernière ligne qui change la décision apprise par le modèle en place, sinon sa dernière ligne."
+        )
+    return [decisions[position] for position in sorted(chosen.values())]
 
 
 def _training_message(texts: Sequence[str], unlabelled: Sequence[str]) -> str:
@@ -269,6 +278,8 @@ class _Decisions(NamedTuple):
     stale_labels: list[tuple[str, str, str]]
     other_sources: list[str]  # axis_source values read as review ("revu", "relu"…)
     unclear_sources: dict[str, int]  # axis_source values that decide nothing ("à revoir") -> rows
+    read_axes: list[str]  # per row: its axis cell as the workshop's id (`_axis_ids`, `renumbered`)
+    renumbered: dict[str, str]  # the file's axis ids that name another axis now -> that axis (`_renumbering`)
 
 
 def _axis_ids(cells: Sequence[str], workshop: Workshop) -> list[str]:
@@ -316,6 +327,9 @@ def _decided_axes(frame: pd.DataFrame, workshop: Workshop, text_column: str) -> 
     axes = _axis_ids(_cells(frame, "axis"), workshop)
     cells = _cells(frame, "axis_source")
     sources = [_source_kind(cell) or REVIEW_SOURCE for cell in cells]
+    renumbered = _renumbering(axes, labels, sources, workshop)
+    if renumbered:
+        axes = [renumbered.get(axis, axis) for axis in axes]
     conflicts = [_label_conflict(axis, label, workshop) for axis, label in zip(axes, labels, strict=True)]
     decided: list[str | None] = [None] * len(frame)
     unknown: dict[str, None] = {}
@@ -345,8 +359,43 @@ def _decided_axes(frame: pd.DataFrame, workshop: Workshop, text_column: str) -> 
         undecided += 1
         empty += not axis
     return _Decisions(
-        decided, sources, conflicts, list(unknown), list(mismatched), undecided, empty, stale, list(others), unclear
+        decided,
+        sources,
+        conflicts,
+        list(unknown),
+        list(mismatched),
+        undecided,
+        empty,
+        stale,
+        list(others),
+        unclear,
+        axes,
+        renumbered,
     )
+
+
+def _renumbering(
+    axes: Sequence[str], labels: Sequence[str], sources: Sequence[str], workshop: Workshop
+) -> dict[str, str]:
+    """The file's axis ids that are other axes of the workshop now, when its axes were numbered
+    otherwise (a workshop file renumbered since the run that wrote it): told by the rows the run
+    wrote and no analyst decided (model, document), whose `axis_label` names, for each of their
+    ids, one axis of the workshop, another one for at least two rows. A row an analyst changed
+    and left its label (`_label_conflict` "stale") does not make a renumbering: it breaks it."""
+    meant: dict[str, set[str]] = defaultdict(set)
+    moved = 0
+    for axis, label, source in zip(axes, labels, sources, strict=True):
+        if source not in (MODEL_SOURCE, DOCUMENT_SOURCE) or not axis or not label:
+            continue
+        labelled = next((a for a in workshop.axis_ids if _same_label(label, workshop.axis_label(a))), None)
+        if labelled is None:
+            continue
+        meant[axis].add(labelled)
+        moved += labelled != axis
+    mapping = {axis: next(iter(now)) for axis, now in meant.items() if len(now) == 1}
+    if moved < 2 or len(mapping) < len(meant) or len(set(mapping.values())) < len(mapping):
+        return {}
+    return {axis: now for axis, now in mapping.items() if axis != now}
 
 
 def _listed(values: Sequence[str], limit: int = 5) -> str:
@@ -357,6 +406,12 @@ def _listed(values: Sequence[str], limit: int = 5) -> str:
 def _say_read_as(decisions: _Decisions, path: Path, unclear: str) -> None:
     """Say how the file's own words were read: axis_source values taken for review, values that
     decide nothing (`unclear`: what is done with their rows), labels of another axis."""
+    if decisions.renumbered:
+        read = ", ".join(f"{old} lu comme {now}" for old, now in sorted(decisions.renumbered.items()))
+        _say(
+            f"Avertissement : {path} numérote les axes autrement que l'atelier (ses libellés le disent, sur les "
+            f"lignes proposées par le modèle ou placées par le document) : axe {read}."
+        )
     if decisions.other_sources:
         _say(
             f"Colonne axis_source de {path} : {_listed(decisions.other_sources)} lu(s) comme {REVIEW_SOURCE} "
@@ -369,14 +424,12 @@ def _say_read_as(decisions: _Decisions, path: Path, unclear: str) -> None:
             f"{REVIEW_SOURCE} (décision) ni {MODEL_SOURCE} (proposition) : {rows} ligne(s) {unclear}."
         )
     if decisions.stale_labels:
-        named = " ; ".join(
-            f"« {text[:50]} » (axe {axis}, libellé de l'axe {label_of})"
-            for text, axis, label_of in decisions.stale_labels[:3]
+        named = examples(
+            [f"« {text[:50]} » (axe {axis}, libellé de l'axe {other})" for text, axis, other in decisions.stale_labels]
         )
-        more = f" … ({len(decisions.stale_labels)} en tout)" if len(decisions.stale_labels) > 3 else ""
         _say(
             f"{len(decisions.stale_labels)} ligne(s) de {path} ont dans axis_label le libellé d'un autre axe que celui "
-            f"de leur colonne axis : c'est la colonne axis qui compte ({named}{more}). Si c'est le libellé que vous "
+            f"de leur colonne axis : c'est la colonne axis qui compte ({named}). Si c'est le libellé que vous "
             "avez corrigé, corrigez aussi la colonne axis."
         )
 
@@ -622,9 +675,9 @@ def _training_data(
 class _Labels(NamedTuple):
     texts: list[str]  # each with its theme (`with_context`), as the model learns them
     axes: list[str]
+    sources: list[str]  # per text: review (an analyst's decision) or document (the report's placement)
     items: tuple[Contribution, ...]  # the same rows as records, as `atelier classify` reads them
     proposals: int  # rows left out: the model's proposals (`axis_source` "model"), not decisions
-    from_document: int  # rows kept whose axis the report states (`axis_source` "document")
     undecided: tuple[Contribution, ...] = ()  # the file's other ideas: a batch for self-training
 
 
@@ -643,14 +696,15 @@ def _read_labels(path: Path, workshop: Workshop) -> _Labels:
         _fail(f"{path} : colonne « axis » absente (colonnes présentes : {columns}). {LABELS_COLUMNS_HINT}")
     decisions = _decided_axes(frame, workshop, "text")
     _say_read_as(decisions, path, "laissée(s) de côté")
-    axes = _axis_ids(_cells(frame, "axis"), workshop)
+    axes = decisions.read_axes
     rows, records = _as_contributions(frame, "text", path)
     _say_plain_texts(frame, "text", rows, records, f" de {path}")
     texts: list[str] = []
     kept_axes: list[str] = []
+    kept_sources: list[str] = []
     kept: list[Contribution] = []
     undecided: list[Contribution] = []  # the ideas of the file that are no decision
-    proposals = from_document = mislabelled = 0
+    proposals = mislabelled = 0
     for position, record in zip(rows, records, strict=True):
         source, axis = decisions.sources[position], axes[position]
         if not axis or source == UNCLEAR_SOURCE:  # (a row without an axis is no label, nor "hors des axes")
@@ -662,8 +716,8 @@ def _read_labels(path: Path, workshop: Workshop) -> _Labels:
         else:  # (an axis the workshop lacks is counted, and left out, by the command)
             texts.append(with_context(record.text, record.theme))
             kept_axes.append(axis)
+            kept_sources.append(DOCUMENT_SOURCE if source == DOCUMENT_SOURCE else REVIEW_SOURCE)
             kept.append(record)
-            from_document += source == DOCUMENT_SOURCE and axis in workshop.axis_ids
             continue
         undecided.append(record)
     if mislabelled:
@@ -682,7 +736,7 @@ def _read_labels(path: Path, workshop: Workshop) -> _Labels:
                 f"pas des décisions ; mettez « {REVIEW_SOURCE} » dans la colonne axis_source des lignes relues."
             )
         _fail(f"{path} : aucune ligne n'a un axe de l'atelier « {workshop.id} » ({', '.join(workshop.axis_ids)}).")
-    return _Labels(texts, kept_axes, tuple(kept), proposals, from_document, tuple(undecided))
+    return _Labels(texts, kept_axes, kept_sources, tuple(kept), proposals, tuple(undecided))
 
 
 def _proposals_note(labels: _Labels, path: Path, verb: str) -> None:
@@ -840,31 +894,109 @@ def run(
         _fail("aucun document n'a pu être lu.")
 
 
-def _earlier_run(out: Path, workshop: Workshop) -> EarlierRun | None:
-    """What a run into `out` keeps of the last one there, read from its `ideas.csv` or
-    `ideas.xlsx`, the newer (the one an analyst edited; an Excel-saved CSV too): the cluster ids,
-    and the axes analysts decided (`_decided_axes`, rows marked review). None without either file."""
-    from atelier.flows.outputs import IDEAS_CSV, IDEAS_XLSX, EarlierRun
-    from atelier.flows.tables import TableError, read_table
+class _EarlierFile(NamedTuple):
+    """What one of the last run's `ideas.csv` / `ideas.xlsx` holds (`_earlier_run`)."""
 
-    files = [path for path in (out / IDEAS_CSV, out / IDEAS_XLSX) if path.is_file()]
+    path: Path
+    clusters: dict[str, str]  # idea_id -> cluster_id
+    decided: dict[str, str]  # idea_id -> axis, rows an analyst decided
+    decided_texts: dict[str, str]  # text read with its theme -> axis, decided rows without an idea_id
+    where: dict[str, tuple[str, str]]  # idea_id -> (document, text) of the decided rows
+    unread: int  # rows marked decided whose axis is none of the workshop's (`_Decisions.undecided`)
+
+
+def _earlier_file(path: Path, workshop: Workshop) -> _EarlierFile | None:
+    """The cluster ids and the analysts' decisions of one output file of the last run (None, said,
+    if it cannot be read)."""
+    from atelier.flows.tables import TableError, read_table
+    from atelier.nlp.axis_data import with_context
+
+    try:
+        table = read_table(path, "text", "")
+    except TableError as error:
+        _say(f"Avertissement : {error} Ses groupes et ses décisions ne sont pas repris.")
+        return None
+    frame = table.frame
+    for warning in table.warnings:
+        _say(f"Avertissement : {warning}")
+    decisions = _decided_axes(frame, workshop, "text")
+    _say_undecided(decisions, workshop, path, "ne sont pas reprise(s) (le fichier est copié avant d'être remplacé)")
+    ids, clusters = _cells(frame, "idea_id"), _cells(frame, "cluster_id")
+    texts, themes, documents = _cells(frame, "text"), _cells(frame, "theme"), _cells(frame, "document")
+    decided: dict[str, str] = {}
+    decided_texts: dict[str, str] = {}
+    where: dict[str, tuple[str, str]] = {}
+    for row, (idea, axis, source) in enumerate(zip(ids, decisions.axes, decisions.sources, strict=True)):
+        if axis is None or source != REVIEW_SOURCE:
+            continue
+        if idea:
+            decided[idea] = axis
+            where[idea] = (documents[row], texts[row])
+        else:
+            decided_texts[with_context(texts[row], themes[row])] = axis
+    if decided_texts:
+        _say(
+            f"{len(decided_texts)} décision(s) de {path} sans idea_id : reprise(s) pour les idées de même texte "
+            "(et de même thème)."
+        )
+    clustered = {idea: cluster for idea, cluster in zip(ids, clusters, strict=True) if idea and cluster}
+    return _EarlierFile(path, clustered, decided, decided_texts, where, decisions.undecided)
+
+
+def _earlier_run(out: Path, workshop: Workshop) -> EarlierRun | None:
+    """What a run into `out` keeps of the last one there, read from its `ideas.csv` and
+    `ideas.xlsx`: the cluster ids, and the axes analysts decided (`_decided_axes`, rows marked
+    review). An analyst edits one of them (or both): the newer one's decision counts where they
+    differ, said with the ideas. None without either file."""
+    from atelier.flows.outputs import IDEAS_CSV, IDEAS_XLSX, EarlierRun
+
+    files = sorted(
+        (path for path in (out / IDEAS_CSV, out / IDEAS_XLSX) if path.is_file()), key=lambda file: file.stat().st_mtime
+    )
     if not files:
         return None
-    path = max(files, key=lambda file: file.stat().st_mtime)
-    try:
-        frame = read_table(path, "idea_id", "").frame
-    except TableError as error:
-        _say(f"Avertissement : {error} Les groupes et les décisions de la dernière exécution ne sont pas repris.")
-        return EarlierRun(path, {}, modified=path.stat().st_mtime)
-    ids, clusters = _cells(frame, "idea_id"), _cells(frame, "cluster_id")
-    decisions = _decided_axes(frame, workshop, "text")
-    decided = {
-        idea: axis
-        for idea, axis, source in zip(ids, decisions.axes, decisions.sources, strict=True)
-        if idea and axis is not None and source == REVIEW_SOURCE
-    }
-    clustered = {idea: cluster for idea, cluster in zip(ids, clusters, strict=True) if idea and cluster}
-    return EarlierRun(path, clustered, decided, modified=path.stat().st_mtime)
+    read = [found for found in (_earlier_file(path, workshop) for path in files) if found is not None]
+    newest = files[-1]
+    if not read:
+        return EarlierRun(newest, {}, modified=newest.stat().st_mtime, files=tuple(files))
+    clusters: dict[str, str] = {}
+    decided: dict[str, str] = {}
+    decided_texts: dict[str, str] = {}
+    where: dict[str, tuple[str, str]] = {}
+    for earlier in read:  # older first: the newer file's values replace
+        clusters.update(earlier.clusters)
+        decided.update(earlier.decided)
+        decided_texts.update(earlier.decided_texts)
+        where.update(earlier.where)
+    counting = [read[-1].path]  # the files whose decisions count
+    if len(read) == 2:
+        older, newer = read
+        if older.decided.keys() - newer.decided.keys() or older.decided_texts.keys() - newer.decided_texts.keys():
+            counting.insert(0, older.path)
+        differing = [idea for idea, axis in older.decided.items() if newer.decided.get(idea, axis) != axis]
+        if differing:  # (the analyst edited one of the two files the run wrote)
+            named = examples(
+                [
+                    f"« {where[idea][1][:50]} » : axe {newer.decided[idea]} (axe {older.decided[idea]} dans "
+                    f"{older.path.name})"
+                    for idea in differing
+                ]
+            )
+            _say(
+                f"{len(differing)} idée(s) ont dans {newer.path.name}, modifié en dernier, un autre axe décidé que "
+                f"dans {older.path.name} : celui de {newer.path.name} est repris ({named})."
+            )
+    return EarlierRun(
+        read[-1].path,
+        clusters,
+        decided,
+        modified=newest.stat().st_mtime,
+        decided_texts=decided_texts,
+        decided_where=where,
+        unread=sum(earlier.unread for earlier in read),
+        files=tuple(earlier.path for earlier in read if earlier.decided or earlier.decided_texts or earlier.unread),
+        named=tuple(counting),
+    )
 
 
 @app.command()
@@ -1067,42 +1199,55 @@ def train(
     ] = None,
 ) -> None:
     """Entraîne le classifieur d'axes de l'atelier et l'enregistre dans models/<atelier>/."""
-    from atelier.flows.modeling import DECISIONS_FILE, model_directory, read_decisions, save_axis_model, write_decisions
+    from atelier.flows.modeling import (
+        DECISIONS_FILE,
+        StoredDecision,
+        current_decisions,
+        model_directory,
+        read_decisions,
+        save_axis_model,
+        write_decisions,
+    )
     from atelier.nlp.axis_evaluation import cross_validate
     from atelier.nlp.axis_model import AxisModelError
     from atelier.nlp.axis_training import train_axis_model
 
     config = _load_workshop(workshop)
     directory = model_directory(config, models)
-    decisions: list[tuple[str, str]] = []
+    decisions: list[StoredDecision] = []
     undecided: tuple[Contribution, ...] = ()  # the --labels file's other ideas
-    left_out: list[tuple[str, str, str]] = []  # kept decisions of an axis the workshop no longer has
+    left_out: list[StoredDecision] = []  # kept decisions of an axis the workshop no longer has
     if decisions_csv is None:
         # The decisions the model in place learnt (kept beside it): a retraining keeps them.
         decisions, left_out = _kept_decisions(config, directory)
     else:
         read = _read_labels(decisions_csv, config)
-        decisions = _without_contradictions(list(zip(read.texts, read.axes, strict=True)), decisions_csv)
-        undecided = read.undecided
         try:
             earlier = read_decisions(directory)
         except AxisModelError:
             earlier = []
-        forgotten = len({_folded(text) for text, _, _ in earlier} - {_folded(text) for text, _ in decisions})
+        given = [
+            StoredDecision(text, axis, config.axis_label(axis) if axis in config.axis_ids else "", source)
+            for text, axis, source in zip(read.texts, read.axes, read.sources, strict=True)
+        ]
+        decisions = _without_contradictions(given, decisions_csv, current_decisions(earlier, config).learnt)
+        undecided = read.undecided
+        forgotten = len({_folded(d.text) for d in earlier} - {_folded(d.text) for d in decisions})
         if forgotten:
             _say(
                 f"Avertissement : {forgotten} décision(s) apprise(s) par le modèle en place ne sont pas dans "
                 f"{decisions_csv} : --labels les remplace, elles sont oubliées (pour les garder, ajoutez à ce "
                 f"fichier les lignes de {directory / DECISIONS_FILE} avant d'entraîner)."
             )
-        used = sum(axis in config.axis_ids for _, axis in decisions)
-        stated = f", dont {read.from_document} placée(s) par le document" if read.from_document else ""
+        used = sum(d.axis in config.axis_ids for d in decisions)
+        from_document = sum(d.axis in config.axis_ids and d.source == DOCUMENT_SOURCE for d in decisions)
+        stated = f", dont {from_document} placée(s) par le document" if from_document else ""
         typer.echo(
             f"Décisions d'analystes : {used} ligne(s) de {decisions_csv} avec un axe de l'atelier "
             f"({len(decisions) - used} ignorée(s)){stated}."
         )
         _proposals_note(read, decisions_csv, "comptée(s)")
-    texts, labels, unlabelled, groups = _training_data(config, input_paths, decisions)
+    texts, labels, unlabelled, groups = _training_data(config, input_paths, [(d.text, d.axis) for d in decisions])
     if undecided:
         # The file's ideas left to the model are a batch, as classify self-trains on its file's.
         from atelier.nlp.axis_data import unlabelled_texts, unlabelled_theme_groups
@@ -1126,8 +1271,9 @@ def train(
     card = dict(model.card)
     if report is not None:
         card["cross_validation"] = report
-    learnt = [(text, axis, config.axis_label(axis)) for text, axis in decisions if axis in config.axis_ids]
-    card["analyst_decisions"] = len(learnt)
+    learnt = [d for d in decisions if d.axis in config.axis_ids]
+    card["analyst_decisions"] = sum(d.source == REVIEW_SOURCE for d in learnt)
+    card["document_placements"] = sum(d.source == DOCUMENT_SOURCE for d in learnt)
     try:
         save_axis_model(type(model)(pipeline=model.pipeline, card=card), directory)
         write_decisions([*learnt, *left_out], directory)
@@ -1154,7 +1300,7 @@ def train(
 
 def _kept_decisions(
     workshop: Workshop, directory: Path
-) -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
+) -> tuple[list[StoredDecision], list[StoredDecision]]:
     """The analysts' decisions kept beside the saved model (`models/<id>/decisions.csv`) under the
     workshop's axes as they are now, said on stdout, and those of an axis it no longer has."""
     from atelier.flows.modeling import DECISIONS_FILE, current_decisions, read_decisions
@@ -1216,7 +1362,7 @@ def evaluate(
         # As `atelier train` measures it: the documents' placements and the decisions the saved
         # model learnt (evaluate said there were too few labelled ideas after a train on decisions).
         decisions, _ = _kept_decisions(config, directory)
-        texts, labels, unlabelled, _ = _training_data(config, input_paths, decisions)
+        texts, labels, unlabelled, _ = _training_data(config, input_paths, [(d.text, d.axis) for d in decisions])
         nlp = _load_language()
         try:
             report = cross_validate(config, texts, labels, nlp, folds=folds, unlabelled=unlabelled, on_fold=_say_fold)
@@ -1242,7 +1388,7 @@ def evaluate(
             from atelier.flows.modeling import read_decisions
 
             try:
-                learnt = {_folded(text) for text, _, _ in read_decisions(directory)}
+                learnt = {_folded(decision.text) for decision in read_decisions(directory)}
             except AxisModelError:
                 learnt = set()
             seen = sum(_folded(text) in learnt for text in test_texts)

@@ -13,9 +13,9 @@ import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
-from atelier.extract.records import Contribution
+from atelier.extract.records import DOCUMENT_SOURCE, REVIEW_SOURCE, Contribution
 from atelier.extract.system import os_error_reason
 from atelier.flows.outputs import atomic_path
 from atelier.nlp.axis_data import training_set, unlabelled_texts, unlabelled_theme_groups
@@ -39,11 +39,25 @@ DEFAULT_MODELS_DIR = Path("models")
 MODEL_FILE = "model.skops"
 CARD_FILE = "card.json"
 DECISIONS_FILE = "decisions.csv"
-DECISIONS_COLUMNS = ("text", "axis", "axis_label")
+DECISIONS_COLUMNS = ("text", "axis", "axis_label", "axis_source")
+# The columns of the files written before `axis_source` (all their rows are analysts' decisions).
+FIRST_DECISIONS_COLUMNS = DECISIONS_COLUMNS[:3]
 # A saved model larger than this is refused before it is read (ours weigh a few MB).
 MAX_MODEL_BYTES = 512 * 1024 * 1024
 
 ModelOrigin = Literal["saved", "trained"]
+
+
+class StoredDecision(NamedTuple):
+    """One row of `decisions.csv`: a text (read with its theme) placed in an axis, by an analyst
+    (`axis_source` review) or by the report in a labels file given to `atelier train` (document).
+    Both are learnt again at each training; only an analyst's is applied over the model and the
+    report in a run (a report's placement stays the report's)."""
+
+    text: str
+    axis: str
+    label: str
+    source: str = REVIEW_SOURCE
 
 
 @dataclass(frozen=True)
@@ -54,7 +68,7 @@ class ModelChoice:
     origin: ModelOrigin
     directory: Path | None = None
     note: str = ""
-    decisions: tuple[tuple[str, str], ...] = ()  # (text read with its theme, axis) the saved model learnt
+    decisions: tuple[tuple[str, str], ...] = ()  # (text read with its theme, axis) analysts decided, learnt
     decided_at: float = 0.0  # when those decisions were written (seconds since the epoch)
 
     def describe(self) -> dict[str, Any]:
@@ -98,11 +112,10 @@ def save_axis_model(model: AxisModel, directory: str | Path) -> Path:
     return target
 
 
-def write_decisions(decisions: Sequence[tuple[str, str, str]], directory: str | Path) -> Path:
-    """The analysts' decisions a model learnt, (text read with its theme, axis, the axis's label)
-    per row, as `decisions.csv` beside it: a later `atelier train` learns them again without
-    being given them (the label tells an axis renumbered since). No decision: no file (an older
-    one is removed)."""
+def write_decisions(decisions: Sequence[StoredDecision], directory: str | Path) -> Path:
+    """The decisions a model learnt from a labels file, as `decisions.csv` beside it: a later
+    `atelier train` learns them again without being given them (the label tells an axis
+    renumbered since). No decision: no file (an older one is removed)."""
     path = Path(directory) / DECISIONS_FILE
     if not decisions:
         path.unlink(missing_ok=True)
@@ -110,13 +123,14 @@ def write_decisions(decisions: Sequence[tuple[str, str, str]], directory: str | 
     with atomic_path(path) as temporary, temporary.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(DECISIONS_COLUMNS)
-        writer.writerows(decisions)
+        writer.writerows(StoredDecision(*decision) for decision in decisions)
     return path
 
 
-def read_decisions(directory: str | Path) -> list[tuple[str, str, str]]:
-    """The decisions `write_decisions` kept beside a model ([] without the file). A file that is
-    not ours (unreadable, other columns, too large) is an `AxisModelError`."""
+def read_decisions(directory: str | Path) -> list[StoredDecision]:
+    """The decisions `write_decisions` kept beside a model ([] without the file); a file of the
+    first three columns holds analysts' decisions. A file that is not ours (unreadable, other
+    columns, a source that is neither review nor document, too large) is an `AxisModelError`."""
     path = Path(directory) / DECISIONS_FILE
     if not path.is_file():
         return []
@@ -129,36 +143,46 @@ def read_decisions(directory: str | Path) -> list[tuple[str, str, str]]:
     except (OSError, UnicodeDecodeError, csv.Error) as error:
         reason = os_error_reason(error) if isinstance(error, OSError) else "illisible"
         raise AxisModelError(f"Décisions d'analystes illisibles : {path} ({reason}).") from error
-    if not rows or tuple(rows[0]) != DECISIONS_COLUMNS or any(len(row) != len(DECISIONS_COLUMNS) for row in rows):
+    columns = tuple(rows[0]) if rows else ()
+    if (
+        columns not in (DECISIONS_COLUMNS, FIRST_DECISIONS_COLUMNS)
+        or any(len(row) != len(columns) for row in rows)
+        or any(row[3:] and row[3] not in (REVIEW_SOURCE, DOCUMENT_SOURCE) for row in rows[1:])
+    ):
         raise AxisModelError(f"{path} n'est pas un fichier de décisions écrit par atelier train.")
-    return [(text, axis, label) for text, axis, label in rows[1:]]
+    return [StoredDecision(*row) for row in rows[1:]]
 
 
 @dataclass(frozen=True)
 class KeptDecisions:
-    """The decisions kept beside a model, against the workshop as it is now: `learnt` (text,
-    axis) pairs, of which `relabelled` under an axis renamed or renumbered since; `left_out`,
-    the rows of an axis the workshop no longer has (kept in the file, not learnt)."""
+    """The decisions kept beside a model, against the workshop as it is now: `learnt`, under
+    the axis they mean now, of which `relabelled` under an axis renamed or renumbered since;
+    `left_out`, the rows of an axis the workshop no longer has (kept in the file, not learnt)."""
 
-    learnt: list[tuple[str, str]]
+    learnt: list[StoredDecision]
     relabelled: int
-    left_out: list[tuple[str, str, str]]
+    left_out: list[StoredDecision]
+
+    @property
+    def by_analysts(self) -> list[tuple[str, str]]:
+        """The (text, axis) of the learnt decisions an analyst made: those a run applies."""
+        return [(d.text, d.axis) for d in self.learnt if d.source == REVIEW_SOURCE]
 
 
-def current_decisions(stored: Sequence[tuple[str, str, str]], workshop: Workshop) -> KeptDecisions:
-    """Each stored (text, axis, label) under the axis that has its label now (axes renumbered),
-    else under its axis id if the workshop still has it (the label renamed), else left out."""
-    learnt: list[tuple[str, str]] = []
-    left_out: list[tuple[str, str, str]] = []
+def current_decisions(stored: Sequence[StoredDecision], workshop: Workshop) -> KeptDecisions:
+    """Each stored decision under the axis that has its label now (axes renumbered), else under
+    its axis id if the workshop still has it (the label renamed), else left out."""
+    learnt: list[StoredDecision] = []
+    left_out: list[StoredDecision] = []
     relabelled = 0
-    for text, axis, label in stored:
-        labelled = workshop.axis_labelled(label)
-        now = labelled or (axis if axis in workshop.axis_ids else None)
+    for decision in stored:
+        labelled = workshop.axis_labelled(decision.label)
+        now = labelled or (decision.axis if decision.axis in workshop.axis_ids else None)
         if now is None:
-            left_out.append((text, axis, label))
+            left_out.append(decision)
             continue
-        learnt.append((text, now))
-        relabelled += labelled != axis  # its label under another id, or under none
+        learnt.append(decision._replace(axis=now, label=workshop.axis_label(now)))
+        relabelled += labelled != decision.axis  # its label under another id, or under none
     return KeptDecisions(learnt, relabelled, left_out)
 
 
@@ -275,9 +299,10 @@ def choose_model(
 
 
 def saved_decisions(workshop: Workshop, directory: Path) -> tuple[list[tuple[str, str]], str]:
-    """The (text, axis) decisions a saved model learnt, under the workshop's axes as they are now
-    (`current_decisions`), and a French note if its `decisions.csv` cannot be read ("" if it can)."""
+    """The (text, axis) decisions analysts made that a saved model learnt, under the workshop's
+    axes as they are now (`current_decisions`), and a French note if its `decisions.csv` cannot be
+    read ("" if it can)."""
     try:
-        return current_decisions(read_decisions(directory), workshop).learnt, ""
+        return current_decisions(read_decisions(directory), workshop).by_analysts, ""
     except AxisModelError as error:
         return [], f"{error} Ses décisions ne sont pas appliquées telles quelles."

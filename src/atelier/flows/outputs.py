@@ -12,6 +12,7 @@ import csv
 import json
 import math
 import os
+import shutil
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -225,12 +226,31 @@ def check_output_directory(out: Path) -> None:
 @dataclass(frozen=True)
 class EarlierRun:
     """What a new run into a folder keeps of the last one there: the cluster of each idea (none is
-    renumbered) and the axes analysts decided in its `ideas.csv` or `ideas.xlsx` (idea_id -> axis)."""
+    renumbered) and the axes analysts decided in its `ideas.csv` and `ideas.xlsx`: per idea
+    (idea_id -> axis), and per text read with its theme for rows without an idea_id (a column an
+    analyst deleted). `path` is the newer of the files read; `files`, those holding decisions."""
 
     path: Path
     cluster_ids: Mapping[str, str]
     decided_axes: Mapping[str, str] = field(default_factory=dict)
-    modified: float = 0.0  # when the file was last written (seconds since the epoch)
+    modified: float = 0.0  # when the newer file was last written (seconds since the epoch)
+    decided_texts: Mapping[str, str] = field(default_factory=dict)
+    decided_where: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # idea_id -> (document, text)
+    unread: int = 0  # rows marked decided whose axis the workshop does not have
+    files: tuple[Path, ...] = ()
+    named: tuple[Path, ...] = ()  # the files whose decisions count (the newer, and the older for its own)
+
+    def __str__(self) -> str:
+        """The file(s) whose decisions count, as a message names them."""
+        return " et ".join(map(str, self.named or (self.path,)))
+
+
+def keep_copy(path: Path, when: datetime) -> Path:
+    """Copy `path` beside itself as `<name>.avant-<date>-<time><suffix>` (a run about to replace
+    it would lose what it holds); the copy's path."""
+    copy = path.with_name(f"{path.stem}.avant-{when:%Y%m%d-%H%M%S}{path.suffix}")
+    shutil.copy2(path, copy)
+    return copy
 
 
 def earlier_cluster_ids(out: Path) -> dict[str, str]:

@@ -35,13 +35,16 @@ from atelier.flows.inputs import (
     extract_input,
     read_input,
 )
+from atelier.flows.messages import examples
 from atelier.flows.modeling import ModelChoice, choose_model, french
 from atelier.flows.reader import DocumentReader
 from atelier.flows.synthesis import synthesis_context, synthesis_html
 from atelier.flows.synthesis_docx import synthesis_document
-from atelier.nlp.classify import classify_contributions, decided_by_analysts, decided_ideas
+from atelier.nlp.axis_data import idea_text
+from atelier.nlp.classify import axes_decided_by_text, classify_contributions, with_decided_axes
 from atelier.nlp.dedup import ClusterSummary, deduplicate_contributions, summarize_clusters
 from atelier.nlp.dedup_settings import DedupSettings
+from atelier.nlp.language import normalize_for_match
 from atelier.nlp.placement import place_by_headings
 from atelier.nlp.workshop import Workshop, load_workshop
 
@@ -268,6 +271,99 @@ def _document_line(result: DocumentResult) -> str:
     return f"{result.document} : erreur — {result.error}"
 
 
+@dataclass(frozen=True)
+class _AppliedDecisions:
+    """The ideas with the analysts' decisions applied (`_analysts_decisions`), and what to say of it."""
+
+    contributions: list[Contribution]
+    from_model: int  # ideas placed by a decision the saved model keeps
+    from_outputs: int  # by one of the last run's outputs
+    moved_by_model: int  # of those, ideas the model or the report placed in another axis
+    moved_by_outputs: int
+    disagreements: list[tuple[str, str, str]]  # (text, the saved model's axis, the outputs' axis)
+    outputs_last: bool  # the outputs were written after the saved decisions: theirs count
+    lost: list[tuple[str, str]]  # (document, text) of the outputs' decisions on ideas not in this run
+
+    def messages(self, earlier: outputs.EarlierRun) -> list[str]:
+        said = []
+        if self.from_model:
+            said.append(
+                f"{self.from_model} idée(s) placée(s) comme l'ont décidé les analystes (décisions du modèle "
+                f"enregistré), dont {self.moved_by_model} que le modèle ou le compte-rendu plaçait ailleurs."
+            )
+        if self.from_outputs:
+            said.append(
+                f"{self.from_outputs} idée(s) gardent l'axe décidé dans {earlier} (axis_source = review), "
+                f"dont {self.moved_by_outputs} que le modèle ou le compte-rendu plaçait ailleurs."
+            )
+        if self.disagreements:
+            named = examples(
+                [
+                    f"« {text[:50]} » : axe {model} enregistré, {sheet} dans le tableau"
+                    for text, model, sheet in self.disagreements
+                ]
+            )
+            newer = (
+                f"celui de {earlier}, modifié" if self.outputs_last else "celui des décisions du modèle, enregistrées"
+            )
+            said.append(
+                f"Avertissement : {len(self.disagreements)} idée(s) ont un axe dans les décisions du modèle enregistré "
+                f"et un autre dans {earlier} ({named}) : {newer} en dernier, est repris."
+            )
+        if self.lost:
+            documents = sorted({document for document, _ in self.lost if document})
+            among = f" (documents : {', '.join(documents[:5])})" if documents else ""
+            said.append(
+                f"Avertissement : {len(self.lost)} décision(s) de {earlier} portent sur des idées absentes de cette "
+                f"exécution{among}, par exemple « {self.lost[0][1][:50]} » : le fichier est copié avant d'être "
+                "remplacé (voir ci-dessous). Pour les garder dans le tableau, relancez avec tous les documents, ou "
+                "apprenez-les au modèle (atelier train --labels sur la copie)."
+            )
+        return said
+
+
+def _analysts_decisions(
+    contributions: Sequence[Contribution], workshop: Workshop, choice: ModelChoice, earlier: outputs.EarlierRun
+) -> _AppliedDecisions:
+    """The ideas placed as analysts decided: by the decisions the saved model keeps (per text)
+    and by those of the last run's outputs (per idea, or per text for rows without an idea_id).
+    Where both decide one idea otherwise, the newer counts: the outputs edited after the model
+    was trained, or the model trained after the outputs were written."""
+    saved = axes_decided_by_text(contributions, choice.decisions)
+    by_text = axes_decided_by_text(contributions, list(earlier.decided_texts.items()))
+    edited = [earlier.decided_axes.get(item.idea_id) or text for item, text in zip(contributions, by_text, strict=True)]
+    outputs_last = earlier.modified >= choice.decided_at
+    known = set(workshop.axis_ids)
+    chosen: list[str | None] = []
+    from_model = from_outputs = moved_by_model = moved_by_outputs = 0
+    disagreements: list[tuple[str, str, str]] = []
+    for item, model_axis, edited_axis in zip(contributions, saved, edited, strict=True):
+        model_axis = model_axis if model_axis in known else None
+        edited_axis = edited_axis if edited_axis in known else None
+        if model_axis and edited_axis and model_axis != edited_axis:
+            disagreements.append((item.text, model_axis, edited_axis))
+        use_outputs = edited_axis is not None and (model_axis is None or outputs_last)
+        axis = edited_axis if use_outputs else model_axis
+        chosen.append(axis)
+        if axis is None:
+            continue
+        if use_outputs:
+            from_outputs += 1
+            moved_by_outputs += item.axis != axis
+        else:
+            from_model += 1
+            moved_by_model += item.axis != axis
+    placed, _, _ = with_decided_axes(contributions, workshop, chosen)
+    present = {item.idea_id for item in contributions}
+    lost = [where for idea, where in earlier.decided_where.items() if idea not in present]
+    if earlier.decided_texts:
+        written = {normalize_for_match(text) for item in contributions for text in (idea_text(item), item.text)}
+        lost += [("", text) for text in earlier.decided_texts if normalize_for_match(text) not in written]
+    return _AppliedDecisions(
+        placed, from_model, from_outputs, moved_by_model, moved_by_outputs, disagreements, outputs_last, lost
+    )
+
+
 @flow(name="atelier-run", log_prints=False, validate_parameters=True)
 def run_pipeline(
     inputs: list[Path],
@@ -315,6 +411,7 @@ def run_pipeline(
     model_info: dict[str, Any] = {"version": None, "origin": None, "note": "aucune contribution à classer"}
     clusters: list[ClusterSummary] = []
     choice: ModelChoice | None = None
+    applied: _AppliedDecisions | None = None
     if contributions:
         with watch.stage("language"):
             nlp = load_language_task()
@@ -328,33 +425,24 @@ def run_pipeline(
         _say(f"Modèle d'axes {where} : {choice.model.version}")
         with watch.stage("classify"):
             contributions = classify_task(contributions, config, choice, nlp)
-            # Analysts' decisions: the saved model's and those of the last run's outputs, the newer last.
-            outputs_last = earlier.modified >= choice.decided_at
-            kept = changed = 0
-            if not outputs_last:
-                contributions, kept, changed = decided_ideas(contributions, config, earlier.decided_axes)
-            contributions, placed, moved = decided_by_analysts(contributions, config, choice.decisions)
-            if outputs_last:
-                contributions, kept, changed = decided_ideas(contributions, config, earlier.decided_axes)
-        if placed:
-            _say(
-                f"{placed} idée(s) placée(s) comme l'ont décidé les analystes (décisions du modèle enregistré), "
-                f"dont {moved} que le modèle ou le compte-rendu plaçait ailleurs."
-            )
-        if kept:
-            _say(
-                f"{kept} idée(s) gardent l'axe décidé dans {earlier.path} (axis_source = review), "
-                f"dont {changed} que le modèle ou le compte-rendu plaçait ailleurs."
-            )
+            applied = _analysts_decisions(contributions, config, choice, earlier)
+            contributions = applied.contributions
+        for message in applied.messages(earlier):
+            _say(message, logging.WARNING if message.startswith("Avertissement") else logging.INFO)
         with watch.stage("deduplicate"):
             if earlier.cluster_ids:
                 # The clusters of the last run in this folder keep their ids (new documents renumber none).
                 contributions = [replace(c, cluster_id=earlier.cluster_ids.get(c.idea_id)) for c in contributions]
-                _say(f"Identifiants des groupes repris de {earlier.path}.")
+                _say(f"Identifiants des groupes repris de {earlier}.")
             contributions, clusters = deduplicate_task(contributions, nlp)
         _say(f"{len(contributions)} contribution(s) classée(s), {len(clusters)} idée(s) distincte(s).")
 
     with watch.stage("write"):
+        # Decisions on ideas this run does not write (another document, none read), or in an axis
+        # the workshop lacks, stay in a copy.
+        if earlier.unread or (applied.lost if applied is not None else (earlier.decided_axes or earlier.decided_texts)):
+            for path in earlier.files:
+                _say(f"Copie de {path} gardée avant de le remplacer : {outputs.keep_copy(path, started_at)}")
         files = write_outputs_task(Path(out), config, documents, contributions, clusters, started_at)
     finished_at = datetime.now().astimezone()
     manifest = outputs.build_manifest(

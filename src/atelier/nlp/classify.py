@@ -26,7 +26,7 @@ contributions of each word to the linear score (all feature blocks are linear in
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -306,30 +306,40 @@ def classify_contributions(
 def decided_by_analysts(
     contributions: Sequence[Contribution], workshop: Workshop, decisions: Sequence[tuple[str, str]]
 ) -> tuple[list[Contribution], int, int]:
-    """Copies in which an idea an analyst decided — the same text, read with its theme
-    (`idea_text`, as `decisions` keep it) — has that axis (`review`, confidence 1), over the
-    model's proposal and the report's placement; with how many ideas were so placed, and how
-    many of them had another axis. The model learns the decisions, but a retrained model can
-    still place one elsewhere (its theme's other ideas outvote it): a correction must stick."""
+    """Copies in which an idea an analyst decided (`axes_decided_by_text`) has that axis
+    (`review`, confidence 1), over the model's proposal and the report's placement; with how many
+    ideas were so placed, and how many of them had another axis. The model learns the decisions,
+    but a retrained model can still place one elsewhere (its theme's other ideas outvote it): a
+    correction must stick."""
+    return with_decided_axes(contributions, workshop, axes_decided_by_text(contributions, decisions))
+
+
+def axes_decided_by_text(
+    contributions: Sequence[Contribution], decisions: Sequence[tuple[str, str]]
+) -> list[str | None]:
+    """Per idea, the axis of the (text, axis) decision of its text read with its theme
+    (`idea_text`, as decisions keep it), else None. A decision given without a theme (a labels
+    file of `text` and `axis` alone) is the idea's under any theme, unless one given with its
+    theme says otherwise."""
     axis_of = {normalize_for_match(text): axis for text, axis in decisions}
-    return _decided(contributions, workshop, lambda item: axis_of.get(normalize_for_match(idea_text(item))))
+    if not axis_of:
+        return [None] * len(contributions)
+    found: list[str | None] = []
+    for item in contributions:
+        axis = axis_of.get(normalize_for_match(idea_text(item)))
+        found.append(axis if axis is not None else axis_of.get(normalize_for_match(item.text)))
+    return found
 
 
-def decided_ideas(
-    contributions: Sequence[Contribution], workshop: Workshop, axis_of_idea: Mapping[str, str]
+def with_decided_axes(
+    contributions: Sequence[Contribution], workshop: Workshop, axes: Sequence[str | None]
 ) -> tuple[list[Contribution], int, int]:
-    """`decided_by_analysts` for decisions given per idea (idea_id -> axis): those an analyst
-    made in the outputs of the last run, whose ideas keep their ids."""
-    return _decided(contributions, workshop, lambda item: axis_of_idea.get(item.idea_id))
-
-
-def _decided(
-    contributions: Sequence[Contribution], workshop: Workshop, decision: Callable[[Contribution], str | None]
-) -> tuple[list[Contribution], int, int]:
+    """Copies in which each idea given an axis of the workshop in `axes` (one per idea, None for
+    none) is placed there by an analyst; with how many were so placed, and how many of them had
+    another axis."""
     known = set(workshop.axis_ids)
     result, placed, moved = [], 0, 0
-    for item in contributions:
-        axis = decision(item)
+    for item, axis in zip(contributions, axes, strict=True):
         if axis is None or axis not in known:
             result.append(item)
             continue

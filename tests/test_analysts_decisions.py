@@ -1,0 +1,244 @@
+"""Analysts' decisions over several runs and trainings: what `atelier run`, `train` and
+`classify` keep of them when the files an analyst edits and the model's own copy of them part
+ways. Real reports rendered with python-docx, real commands run in-process in `tmp_path`."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from atelier.flows.cli import app
+
+PREFECT_ENV = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+    "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
+    "PREFECT_LOGGING_LOG_PRINTS": "false",
+}
+ACTIONS = ("Organiser des conseils de quartier", "Créer un budget participatif")
+COLUMNS = ["text", "axis", "axis_label", "axis_source"]
+
+
+@pytest.fixture
+def runner(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    return CliRunner(env=PREFECT_ENV)
+
+
+def read(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def write_report(path: Path, objective: str = "Associer les habitants", actions: tuple[str, ...] = ACTIONS) -> None:
+    """A report whose table places an objective and its actions in axis 3 (`axis_source` document)."""
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.add_heading("AXE 3 : Comment faire participer les citoyens ?", level=1)
+    table = document.add_table(rows=1 + len(actions), cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Objectifs", "Actions"
+    table.cell(1, 0).text = objective
+    for row, action in enumerate(actions, start=1):
+        table.cell(row, 1).text = action
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document.save(path)
+
+
+def decide(path: Path, text: str, axis: str, **cells: str) -> None:
+    """An analyst's edit of a run's ideas.csv: the row of `text` given `axis`, marked review."""
+    frame = read(path)
+    row = frame.index[frame["text"] == text][0]
+    frame.loc[row, ["axis", "axis_source"]] = [axis, "review"]
+    for column, value in cells.items():
+        frame.loc[row, column] = value
+    frame.to_csv(path, index=False)
+
+
+def by_text(path: Path) -> pd.DataFrame:
+    return read(path).set_index("text")
+
+
+def test_a_report_placement_learnt_from_the_sheet_stays_the_report_s(runner, tmp_path, prefect_harness):
+    # QA: after `train --labels ideas.csv`, every row the report placed came back marked review
+    # in the next run (decisions.csv kept them as analysts' decisions): 143 "decisions" for 3.
+    write_report(tmp_path / "rapports" / "seance.docx")
+    assert runner.invoke(app, ["run", "rapports", "--out", "sortie"]).exit_code == 0
+    decide(tmp_path / "sortie" / "ideas.csv", ACTIONS[0], "5")
+    trained = runner.invoke(app, ["train", "--no-cv", "--labels", "sortie/ideas.csv", "-i", "rapports"])
+    assert trained.exit_code == 0, trained.output
+    kept = read(tmp_path / "models" / "atelier6" / "decisions.csv").set_index("text")
+    assert kept.loc[ACTIONS[0], ["axis", "axis_source"]].tolist() == ["5", "review"]
+    assert kept.loc[ACTIONS[1], ["axis", "axis_source"]].tolist() == ["3", "document"]
+    result = runner.invoke(app, ["run", "rapports", "--out", "autre"])
+    assert result.exit_code == 0, result.output
+    ideas = by_text(tmp_path / "autre" / "ideas.csv")
+    assert ideas.loc[ACTIONS[0], ["axis", "axis_source"]].tolist() == ["5", "review"]
+    assert ideas.loc[ACTIONS[1], ["axis", "axis_source"]].tolist() == ["3", "document"]
+    assert "1 idée(s) placée(s) comme l'ont décidé les analystes (décisions du modèle enregistré)" in result.stderr
+
+
+def test_a_run_of_another_report_keeps_a_copy_of_the_decisions_it_drops(runner, tmp_path, prefect_harness):
+    # QA: running another report into the folder replaced ideas.csv, and the analyst's decisions
+    # on the first report's ideas with it, without a word.
+    write_report(tmp_path / "seance1" / "seance1.docx")
+    write_report(tmp_path / "seance2" / "seance2.docx", "Informer les habitants", ("Publier un journal de quartier",))
+    assert runner.invoke(app, ["run", "seance1", "--out", "sortie"]).exit_code == 0
+    decide(tmp_path / "sortie" / "ideas.csv", ACTIONS[1], "5")
+    result = runner.invoke(app, ["run", "seance2", "--out", "sortie"])
+    assert result.exit_code == 0, result.output
+    assert "1 décision(s) de sortie/ideas.csv portent sur des idées absentes de cette exécution" in result.stderr
+    assert "(documents : seance1.docx)" in result.stderr
+    copies = sorted((tmp_path / "sortie").glob("ideas.avant-*.csv"))
+    assert len(copies) == 1 and f"gardée avant de le remplacer : sortie/{copies[0].name}" in result.stderr
+    assert by_text(copies[0]).loc[ACTIONS[1], ["axis", "axis_source"]].tolist() == ["5", "review"]
+    # Nothing dropped: no copy.
+    assert runner.invoke(app, ["run", "seance2", "--out", "sortie"]).exit_code == 0
+    assert len(list((tmp_path / "sortie").glob("ideas.avant-*"))) == 1
+
+
+def test_decisions_in_an_axis_the_workshop_lacks_are_kept_in_a_copy(runner, tmp_path, prefect_harness):
+    # QA: `run` dropped review rows whose axis it could not read in silence (classify warned).
+    write_report(tmp_path / "rapports" / "seance.docx")
+    assert runner.invoke(app, ["run", "rapports", "--out", "sortie"]).exit_code == 0
+    decide(tmp_path / "sortie" / "ideas.csv", ACTIONS[0], "Axe VI")
+    result = runner.invoke(app, ["run", "rapports", "--out", "sortie"])
+    assert result.exit_code == 0, result.output
+    assert "1 ligne(s) de sortie/ideas.csv marquée(s) review ou document ne sont pas reprise(s)" in result.stderr
+    assert "axe(s) que l'atelier « atelier6 » n'a pas : Axe VI" in result.stderr
+    (copy,) = (tmp_path / "sortie").glob("ideas.avant-*.csv")
+    assert by_text(copy).loc[ACTIONS[0], "axis"] == "Axe VI"
+
+
+def test_a_sheet_without_idea_ids_keeps_its_decisions_by_text(runner, tmp_path, prefect_harness):
+    # QA: an analyst deleted the idea_id column; the run warned, then wrote over the decisions.
+    write_report(tmp_path / "rapports" / "seance.docx")
+    assert runner.invoke(app, ["run", "rapports", "--out", "sortie"]).exit_code == 0
+    sheet = tmp_path / "sortie" / "ideas.csv"
+    decide(sheet, ACTIONS[1], "5")
+    read(sheet).drop(columns=["idea_id"]).to_csv(sheet, index=False)
+    result = runner.invoke(app, ["run", "rapports", "--out", "sortie"])
+    assert result.exit_code == 0, result.output
+    assert "1 décision(s) de sortie/ideas.csv sans idea_id : reprise(s) pour les idées de même texte" in result.stderr
+    ideas = by_text(sheet)
+    assert ideas.loc[ACTIONS[1], ["axis", "axis_source"]].tolist() == ["5", "review"]
+    assert ideas.loc[ACTIONS[0], "axis_source"] == "document"
+
+
+def test_decisions_of_the_csv_and_of_the_workbook_both_count(runner, tmp_path, prefect_harness):
+    # QA: of ideas.csv and ideas.xlsx, only the newer was read: a decision made in the other one
+    # was lost without a word.
+    write_report(tmp_path / "rapports" / "seance.docx")
+    assert runner.invoke(app, ["run", "rapports", "--out", "sortie"]).exit_code == 0
+    sheet, workbook = tmp_path / "sortie" / "ideas.csv", tmp_path / "sortie" / "ideas.xlsx"
+    frame = pd.read_excel(workbook, sheet_name=None, dtype=str, keep_default_na=False)
+    ideas = frame["Idées"]
+    row = ideas.index[ideas["text"] == ACTIONS[0]][0]
+    ideas.loc[row, ["axis", "axis_source"]] = ["1", "review"]
+    with pd.ExcelWriter(workbook) as writer:
+        for name, data in frame.items():
+            data.to_excel(writer, sheet_name=name, index=False)
+    decide(sheet, ACTIONS[1], "5")
+    os.utime(workbook, (1_700_000_000, 1_700_000_000))  # the workbook edited first
+    result = runner.invoke(app, ["run", "rapports", "--out", "sortie"])
+    assert result.exit_code == 0, result.output
+    ideas = by_text(sheet)
+    assert ideas.loc[ACTIONS[0], ["axis", "axis_source"]].tolist() == ["1", "review"]
+    assert ideas.loc[ACTIONS[1], ["axis", "axis_source"]].tolist() == ["5", "review"]
+    assert "2 idée(s) gardent l'axe décidé dans sortie/ideas.xlsx et sortie/ideas.csv" in result.stderr
+
+
+def test_the_model_s_decisions_and_the_sheet_s_that_differ_are_named(runner, tmp_path, prefect_harness):
+    # QA: where the saved model's decisions and the sheet's differ, the newer file won by its
+    # date alone (a models folder copied back beat the analyst's later edit) without a word.
+    write_report(tmp_path / "rapports" / "seance.docx")
+    assert runner.invoke(app, ["run", "rapports", "--out", "sortie"]).exit_code == 0
+    sheet = tmp_path / "sortie" / "ideas.csv"
+    decide(sheet, ACTIONS[0], "5")
+    assert runner.invoke(app, ["train", "--no-cv", "--labels", "sortie/ideas.csv", "-i", "rapports"]).exit_code == 0
+    decide(sheet, ACTIONS[0], "1")
+    later = time.time() + 60  # the model's decisions written after the edit (a models folder copied back)
+    os.utime(tmp_path / "models" / "atelier6" / "decisions.csv", (later, later))
+    result = runner.invoke(app, ["run", "rapports", "--out", "sortie"])
+    assert result.exit_code == 0, result.output
+    assert (
+        "1 idée(s) ont un axe dans les décisions du modèle enregistré et un autre dans sortie/ideas.csv "
+        f"(« {ACTIONS[0]} » : axe 5 enregistré, 1 dans le tableau) : celui des décisions du modèle, enregistrées en"
+    ) in result.stderr
+    assert by_text(sheet).loc[ACTIONS[0], "axis"] == "5"
+    decide(sheet, ACTIONS[0], "1")  # edited again, now the newer
+    os.utime(sheet, (later + 1, later + 1))
+    result = runner.invoke(app, ["run", "rapports", "--out", "sortie"])
+    assert "celui de sortie/ideas.csv, modifié en dernier, est repris" in result.stderr, result.output
+    assert by_text(sheet).loc[ACTIONS[0], "axis"] == "1"
+    assert "1 idée(s) gardent l'axe décidé dans sortie/ideas.csv" in result.stderr
+
+
+def test_a_sheet_numbered_before_the_axes_were_renumbered_is_read_by_its_labels(runner, tmp_path):
+    # QA: the workshop file's axes 3 and 5 swapped; an analyst's decision in the last run's sheet
+    # followed its old number into the other axis.
+    import atelier
+    from atelier.nlp.workshop import load_workshop
+
+    workshop = load_workshop("atelier6")
+    source = (Path(atelier.__file__).parent / "workshops" / "atelier6.yaml").read_text(encoding="utf-8")
+    swapped = source.replace('- id: "3"', '- id: "TMP"').replace('- id: "5"', '- id: "3"')
+    swapped = swapped.replace('- id: "TMP"', '- id: "5"')
+    assert swapped != source
+    (tmp_path / "renumerote.yaml").write_text(swapped.replace("id: atelier6", "id: atelier6b", 1), encoding="utf-8")
+    participation, health = workshop.axis_label("3"), workshop.axis_label("5")
+    rows = [
+        ("Créer un conseil citoyen", "3", participation, "review"),
+        ("Ouvrir une maison de santé", "5", health, "model"),
+        ("Organiser des débats publics", "3", participation, "model"),
+        ("Soutenir les associations de quartier", "3", participation, "model"),
+    ]
+    pd.DataFrame(rows, columns=COLUMNS).to_csv(tmp_path / "ideas.csv", index=False)
+    result = runner.invoke(app, ["classify", "ideas.csv", "--workshop", "renumerote.yaml", "--out", "o.csv"])
+    assert result.exit_code == 0, result.output
+    assert "ideas.csv numérote les axes autrement que l'atelier" in result.stderr
+    assert "axe 3 lu comme 5, 5 lu comme 3" in result.stderr
+    out = read(tmp_path / "o.csv")
+    assert out.loc[0, ["axis", "axis_label", "axis_source"]].tolist() == ["5", participation, "review"]
+    # One row an analyst moved without its label is no renumbering.
+    rows[2] = ("Organiser des débats publics", "5", participation, "model")
+    pd.DataFrame(rows, columns=COLUMNS).to_csv(tmp_path / "ideas.csv", index=False)
+    result = runner.invoke(app, ["classify", "ideas.csv", "--out", "o.csv"])
+    assert "numérote les axes autrement" not in result.stderr, result.output
+    assert read(tmp_path / "o.csv").loc[0, "axis"] == "3"
+
+
+def test_a_decision_given_without_its_theme_places_the_text_under_any_theme(runner, tmp_path):
+    # QA: `train --labels` on a file of text and axis alone: its decisions never placed the same
+    # post-its in a sheet with a theme (decisions are read with the theme).
+    (tmp_path / "data" / "raw").mkdir(parents=True)
+    pd.DataFrame({"text": ["Des jardins partagés au pied des immeubles"], "axis": ["1"]}).to_csv(
+        tmp_path / "labels.csv", index=False
+    )
+    assert runner.invoke(app, ["train", "--no-cv", "--labels", "labels.csv"]).exit_code == 0
+    sheet = {
+        "text": ["Des jardins partagés au pied des immeubles", "Des bancs dans les squares"],
+        "theme": ["Santé", "Santé"],
+    }
+    pd.DataFrame(sheet).to_csv(tmp_path / "postits.csv", index=False)
+    result = runner.invoke(app, ["classify", "postits.csv", "--out", "o.csv"])
+    assert result.exit_code == 0, result.output
+    out = read(tmp_path / "o.csv")
+    assert out.loc[0, ["axis", "axis_source"]].tolist() == ["1", "review"]
+    assert out.loc[1, "axis_source"] == "model"
+
+
+def test_decisions_files_written_before_the_source_column_hold_analysts_decisions(tmp_path):
+    from atelier.flows.modeling import StoredDecision, read_decisions
+    from atelier.nlp.axis_model import AxisModelError
+
+    (tmp_path / "decisions.csv").write_text("text,axis,axis_label\nFormer les jeunes,2,Emploi\n", encoding="utf-8")
+    assert read_decisions(tmp_path) == [StoredDecision("Former les jeunes", "2", "Emploi", "review")]
+    (tmp_path / "decisions.csv").write_text(
+        "text,axis,axis_label,axis_source\nFormer les jeunes,2,Emploi,model\n", encoding="utf-8"
+    )
+    with pytest.raises(AxisModelError, match="n'est pas un fichier de décisions"):
+        read_decisions(tmp_path)
