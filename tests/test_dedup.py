@@ -1041,6 +1041,31 @@ def test_lessening_the_same_thing_in_other_words_is_one_idea(french_nlp):
         assert compare_texts(first, second, nlp=french_nlp)[0] is not None, (first, second)
 
 
+def test_an_action_opened_by_other_generic_words_is_one_idea(french_nlp):
+    # QA: « Mettre en place une navette gratuite » and « Créer une navette gratuite » were two
+    # ideas: a word replaced in a short text parts two texts, even a generic verb.
+    same = [
+        ("Mettre en place une navette gratuite", "Créer une navette gratuite"),
+        ("Développer les pistes cyclables", "Créer des pistes cyclables"),
+        ("Mise en place d'une navette gratuite", "Création d'une navette gratuite"),
+        ("Favoriser l'emploi des jeunes", "Soutenir l'emploi des jeunes"),
+    ]
+    for first, second in same:
+        labels = cluster_texts([first, second], nlp=french_nlp)
+        assert labels[0] == labels[1], (first, second)
+    # Generic words of what the action is about, or after it, still part two texts.
+    apart = [
+        ("Coordonner les mobilisations sur les questions", "Par la promotion, coordonner les mobilisations"),
+        ("Élaborer les aides dans le quartier Rangueil", "Élaborer la place dans le quartier Rangueil"),
+        ("Valoriser des distributeurs sur les questions", "Valoriser des distributeurs sur le développement"),
+        ("Créer une maison de santé", "Fermer une maison de santé"),
+        ("Améliorer la qualité de l'air", "Évaluer la qualité de l'air"),
+    ]
+    for first, second in apart:
+        labels = cluster_texts([first, second], nlp=french_nlp)
+        assert labels[0] != labels[1], (first, second)
+
+
 @pytest.mark.parametrize(
     ("short", "spelt_out"),
     [

@@ -181,6 +181,7 @@ def candidate_pairs(units: Sequence[TextUnit], settings: DedupSettings, paraphra
     present.data[:] = 1.0
     totals = np.asarray(weighted.sum(axis=1)).ravel()
     words = np.diff(present.indptr)
+    strong_words = np.bincount(np.repeat(np.arange(n), words)[weighted.data >= 1.0], minlength=n)
     # Pairs whose numbers (when required equal) or negation differ can pass no level.
     signatures: dict[tuple[Any, ...], int] = {}
     signature = np.asarray(
@@ -272,7 +273,16 @@ def candidate_pairs(units: Sequence[TextUnit], settings: DedupSettings, paraphra
             common = np.diff(both.indptr)
             replaced = (words[a] > common) & (words[b] > common)
             lighter_words = np.where(totals[a] <= totals[b], words[a], words[b])
-            ok &= ~replaced | ((lighter_words >= settings.min_words_for_replacement) & paraphrase)
+            # … unless the words replaced are generic only (`dedup_pairs._swaps_generic_words_only`).
+            strong_shared = np.bincount(np.repeat(np.arange(len(a)), common)[both.data >= 1.0], minlength=len(a))
+            generic_swap = (
+                (strong_shared > 0)
+                & (strong_words[a] == strong_shared)
+                & (strong_words[b] == strong_shared)
+                & (words[a] - common <= settings.max_generic_words_added)
+                & (words[b] - common <= settings.max_generic_words_added)
+            )
+            ok &= ~replaced | (((lighter_words >= settings.min_words_for_replacement) | generic_swap) & paraphrase)
             found.append(np.minimum(a[ok], b[ok]) * n + np.maximum(a[ok], b[ok]))
     if not found:
         return np.empty((0, 2), dtype=np.int64)

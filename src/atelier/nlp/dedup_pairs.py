@@ -37,7 +37,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from atelier.nlp.dedup_settings import DedupSettings
-from atelier.nlp.dedup_text import TextUnit, is_derived, is_typo, names_a_problem
+from atelier.nlp.dedup_text import OPENING_WORDS, TextUnit, is_derived, is_typo, names_a_problem
 
 
 class PairScore(NamedTuple):
@@ -58,6 +58,8 @@ class PairScore(NamedTuple):
     added_strong: int  # when contained: words of the containing text, not generic, found nowhere in the other
     added_weak: int  # … and generic words ("développer", "favoriser") it adds
     inner_strong: bool  # … and the contained text has a word that is not generic
+    missing_strong: int  # words of either text not found in the other that are not generic
+    leading_swap: bool  # replaced, all generic, the words of each text missing from the other lead it
     derived: int  # words matched with another of their family ("participation"/"participatif"), not a typo
     ratio: float  # rapidfuzz ratio of the content keys
     cosine: float | None  # mean word vectors (None without nlp)
@@ -203,6 +205,15 @@ def _scored(comparison: _Comparison, ratio: float, cosine: float | None) -> Pair
     )
     added_strong = sum([outer_unit.weights[s] >= 1.0 for s in added])
     inner_strong = any([inner_unit.weights[s] >= 1.0 for s in inner])
+    missing_strong = sum([first.weights[s] >= 1.0 for s in missing_first]) + sum(
+        [second.weights[s] >= 1.0 for s in missing_second]
+    )
+    leading_swap = (
+        replaced
+        and not missing_strong
+        and _leading(first, missing_first, counted_first)
+        and _leading(second, missing_second, counted_second)
+    )
     return PairScore(
         shorter_share=shared / total_first,
         longer_share=(total_second - sum([second.weights[s] for s in missing_second])) / total_second,
@@ -217,10 +228,28 @@ def _scored(comparison: _Comparison, ratio: float, cosine: float | None) -> Pair
         added_strong=added_strong,
         added_weak=len(added) - added_strong,
         inner_strong=inner_strong,
+        missing_strong=missing_strong,
+        leading_swap=leading_swap,
         derived=derived,
         ratio=ratio,
         cosine=cosine,
     )
+
+
+def _leading(unit: TextUnit, missing: Collection[str], counted: Collection[str]) -> bool:
+    """Whether the `missing` words of a text are words that open an action (`OPENING_WORDS`) and
+    come before the first of its other `counted` words, which is not generic: "Mettre en
+    place…" / "Créer…", not what it is about ("… sur les questions" / "… sur le développement",
+    "Dans le cadre, …")."""
+    if any(unit.surfaces[stem] not in OPENING_WORDS for stem in missing):
+        return False
+    seen: set[str] = set()
+    for stem in unit.content_key.split():
+        if stem in missing:
+            seen.add(stem)
+        elif stem in counted:
+            return len(seen) == len(missing) and unit.weights[stem] >= 1.0
+    return False
 
 
 def _counted(unit: TextUnit, other: TextUnit, pairs: dict[str, str]) -> tuple[Collection[str], float]:
@@ -304,7 +333,11 @@ def pair_level(
         and score.ratio >= settings.near_threshold
     ):
         return "near", score
-    if paraphrase and (_is_paraphrase(score, settings) or _adds_generic_words_only(score, settings)):
+    if paraphrase and (
+        _is_paraphrase(score, settings)
+        or _adds_generic_words_only(score, settings)
+        or _swaps_generic_words_only(score, settings)
+    ):
         return "paraphrase", score
     return None, score
 
@@ -327,7 +360,7 @@ def verified_level(first: TextUnit, second: TextUnit, settings: DedupSettings, p
     if not paraphrase:
         return None
     score = _scored(comparison, _ratio(comparison) if ratio is None else ratio, None)
-    if _adds_generic_words_only(score, settings):
+    if _adds_generic_words_only(score, settings) or _swaps_generic_words_only(score, settings):
         return "paraphrase"
     if _paraphrase_but_vectors(score, settings):
         cosine = _cosine(comparison)
@@ -350,6 +383,20 @@ def _adds_generic_words_only(score: PairScore, settings: DedupSettings) -> bool:
         and score.derived == 0
         and score.added_strong == 0
         and score.added_weak <= settings.max_generic_words_added
+    )
+
+
+def _swaps_generic_words_only(score: PairScore, settings: DedupSettings) -> bool:
+    """One action opened by other generic words: the texts share their words that are not
+    generic, and each has at most `max_generic_words_added` generic words the other lacks, before
+    them (`_leading`): "Mettre en place une navette gratuite" / "Créer une navette gratuite",
+    "Développer les pistes cyclables" / "Créer des pistes cyclables". A word of the family of
+    another ("information"/"informatique") is not shared, as in `_adds_generic_words_only`."""
+    return (
+        score.leading_swap
+        and score.derived == 0
+        and score.left_out <= settings.max_generic_words_added
+        and score.longer_left_out <= settings.max_generic_words_added
     )
 
 

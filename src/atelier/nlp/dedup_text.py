@@ -180,6 +180,15 @@ WEAK_WORDS: frozenset[str] = frozenset(
     type oeuvre action actions general generale demarche besoin besoins enjeu enjeux veiller engager
     """.split()
 )
+# Of the generic words, those that open an action, as verbs or nouns ("Mettre en place…",
+# "Création de…"): two texts that differ only by them say one action (`dedup_pairs`). The other
+# generic words ("question", "cadre", "besoin") say what it is about, not how it is put.
+OPENING_WORDS: frozenset[str] = WEAK_WORDS - frozenset(
+    """
+    question comment role cadre niveau matiere terme type action actions general generale demarche besoin
+    besoins enjeu enjeux travail
+    """.split()
+)
 # Verb/noun pairs whose stems the light stemmer cannot bring together.
 _IRREGULAR_STEMS = {
     "mise": "mett", "mis": "mett", "mettre": "mett", "mettent": "mett",
