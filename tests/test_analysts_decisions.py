@@ -5,9 +5,11 @@ ways. Real reports rendered with python-docx, real commands run in-process in `t
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -151,30 +153,37 @@ def test_decisions_of_the_csv_and_of_the_workbook_both_count(runner, tmp_path, p
     assert "2 idée(s) gardent l'axe décidé dans sortie/ideas.xlsx et sortie/ideas.csv" in result.stderr
 
 
-def test_the_model_s_decisions_and_the_sheet_s_that_differ_are_named(runner, tmp_path, prefect_harness):
+def test_the_model_s_decisions_and_the_sheet_s_that_differ_are_named_and_the_newer_counts(
+    runner, tmp_path, prefect_harness
+):
     # QA: where the saved model's decisions and the sheet's differ, the newer file won by its
-    # date alone (a models folder copied back beat the analyst's later edit) without a word.
+    # date alone, without a word: a plain `train` (or a models folder copied back) rewrote
+    # decisions.csv and made an old decision beat the analyst's later correction.
     write_report(tmp_path / "rapports" / "seance.docx")
     assert runner.invoke(app, ["run", "rapports", "--out", "sortie"]).exit_code == 0
     sheet = tmp_path / "sortie" / "ideas.csv"
     decide(sheet, ACTIONS[0], "5")
     assert runner.invoke(app, ["train", "--no-cv", "--labels", "sortie/ideas.csv", "-i", "rapports"]).exit_code == 0
-    decide(sheet, ACTIONS[0], "1")
-    later = time.time() + 60  # the model's decisions written after the edit (a models folder copied back)
-    os.utime(tmp_path / "models" / "atelier6" / "decisions.csv", (later, later))
-    result = runner.invoke(app, ["run", "rapports", "--out", "sortie"])
+    decided = read(tmp_path / "models" / "atelier6" / "decisions.csv").set_index("text").loc[ACTIONS[0], "decided_at"]
+    decide(sheet, ACTIONS[0], "1")  # the analyst changes their mind
+    assert runner.invoke(app, ["train", "--no-cv", "-i", "rapports"]).exit_code == 0  # after a YAML edit, say
+    kept = read(tmp_path / "models" / "atelier6" / "decisions.csv").set_index("text")
+    assert kept.loc[ACTIONS[0], ["axis", "decided_at"]].tolist() == ["5", decided]
+    shutil.copytree(tmp_path / "models", tmp_path / "copie")
+    result = runner.invoke(app, ["run", "rapports", "--out", "sortie", "--models", "copie"])
     assert result.exit_code == 0, result.output
     assert (
         "1 idée(s) ont un axe dans les décisions du modèle enregistré et un autre dans sortie/ideas.csv "
-        f"(« {ACTIONS[0]} » : axe 5 enregistré, 1 dans le tableau) : celui des décisions du modèle, enregistrées en"
+        f"(« {ACTIONS[0]} » : axe 5 enregistré, 1 dans le tableau, 1 repris) : la plus récente"
     ) in result.stderr
-    assert by_text(sheet).loc[ACTIONS[0], "axis"] == "5"
-    decide(sheet, ACTIONS[0], "1")  # edited again, now the newer
-    os.utime(sheet, (later + 1, later + 1))
+    assert by_text(sheet).loc[ACTIONS[0], ["axis", "axis_source"]].tolist() == ["1", "review"]
+    # A decision learnt after the sheet was last written counts.
+    pd.DataFrame({"text": [ACTIONS[0]], "axis": ["3"]}).to_csv(tmp_path / "equipe.csv", index=False)
+    os.utime(sheet, (time.time() - 60, time.time() - 60))
+    assert runner.invoke(app, ["train", "--no-cv", "--labels", "equipe.csv", "-i", "rapports"]).exit_code == 0
     result = runner.invoke(app, ["run", "rapports", "--out", "sortie"])
-    assert "celui de sortie/ideas.csv, modifié en dernier, est repris" in result.stderr, result.output
-    assert by_text(sheet).loc[ACTIONS[0], "axis"] == "1"
-    assert "1 idée(s) gardent l'axe décidé dans sortie/ideas.csv" in result.stderr
+    assert f"« {ACTIONS[0]} » : axe 3 enregistré, 1 dans le tableau, 3 repris" in result.stderr, result.output
+    assert by_text(sheet).loc[ACTIONS[0], "axis"] == "3"
 
 
 def test_a_sheet_numbered_before_the_axes_were_renumbered_is_read_by_its_labels(runner, tmp_path):
@@ -236,9 +245,132 @@ def test_decisions_files_written_before_the_source_column_hold_analysts_decision
     from atelier.nlp.axis_model import AxisModelError
 
     (tmp_path / "decisions.csv").write_text("text,axis,axis_label\nFormer les jeunes,2,Emploi\n", encoding="utf-8")
-    assert read_decisions(tmp_path) == [StoredDecision("Former les jeunes", "2", "Emploi", "review")]
+    (decision,) = read_decisions(tmp_path)
+    assert decision[:4] == StoredDecision("Former les jeunes", "2", "Emploi", "review")[:4]
+    assert decision.timestamp() == pytest.approx((tmp_path / "decisions.csv").stat().st_mtime, abs=1)
     (tmp_path / "decisions.csv").write_text(
         "text,axis,axis_label,axis_source\nFormer les jeunes,2,Emploi,model\n", encoding="utf-8"
     )
     with pytest.raises(AxisModelError, match="n'est pas un fichier de décisions"):
         read_decisions(tmp_path)
+
+
+def test_a_workbook_with_a_sheet_of_notes_in_front_keeps_its_decisions(runner, tmp_path, prefect_harness):
+    # QA: a "Notes" sheet put in front of « Idées » made the workbook unreadable to the next run,
+    # which replaced it, decisions and notes, without a copy.
+    write_report(tmp_path / "rapports" / "seance.docx")
+    assert runner.invoke(app, ["run", "rapports", "--out", "sortie"]).exit_code == 0
+    workbook = tmp_path / "sortie" / "ideas.xlsx"
+    book = openpyxl.load_workbook(workbook)
+    sheet = book["Idées"]
+    header = [cell.value for cell in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[header.index("text")].value == ACTIONS[1])
+    row[header.index("axis")].value, row[header.index("axis_source")].value = "1", "review"
+    book.create_sheet("Notes", 0)["A1"] = "À voir avec la mairie"
+    book.save(workbook)
+    result = runner.invoke(app, ["run", "rapports", "--out", "sortie"])
+    assert result.exit_code == 0, result.output
+    assert by_text(tmp_path / "sortie" / "ideas.csv").loc[ACTIONS[1], ["axis", "axis_source"]].tolist() == [
+        "1",
+        "review",
+    ]
+    # A workbook that cannot be read at all is copied before it is replaced.
+    workbook.write_bytes(b"PK\x03\x04 abime")
+    result = runner.invoke(app, ["run", "rapports", "--out", "sortie"])
+    assert result.exit_code == 0, result.output
+    assert "Ses groupes et ses décisions ne sont pas repris ; il est copié avant d'être remplacé" in result.stderr
+    (copy,) = (tmp_path / "sortie").glob("ideas.avant-*.xlsx")
+    assert copy.read_bytes() == b"PK\x03\x04 abime"
+
+
+def test_a_decision_withdrawn_in_the_newer_sheet_is_not_taken_from_the_older(runner, tmp_path, prefect_harness):
+    # QA: marked « à revoir » in ideas.csv, a decision came back from ideas.xlsx, and the run
+    # said the sheet was copied when it was not.
+    write_report(tmp_path / "rapports" / "seance.docx")
+    assert runner.invoke(app, ["run", "rapports", "--out", "sortie"]).exit_code == 0
+    sheet = tmp_path / "sortie" / "ideas.csv"
+    decide(sheet, ACTIONS[1], "5")
+    assert runner.invoke(app, ["run", "rapports", "--out", "sortie"]).exit_code == 0  # both files hold it now
+    decide(sheet, ACTIONS[1], "1", axis_source="à revoir")
+    result = runner.invoke(app, ["run", "rapports", "--out", "sortie"])
+    assert result.exit_code == 0, result.output
+    assert by_text(sheet).loc[ACTIONS[1], "axis_source"] != "review"
+    (copy,) = (tmp_path / "sortie").glob("ideas.avant-*.csv")
+    assert by_text(copy).loc[ACTIONS[1], "axis_source"] == "à revoir"
+
+
+def test_the_decisions_of_a_model_set_aside_still_place_their_ideas(runner, tmp_path, prefect_harness):
+    # QA: axes renumbered in the workshop file set the saved model aside, and its decisions with
+    # it, without a word (the README says decisions follow their labels).
+    import atelier
+
+    source = (Path(atelier.__file__).parent / "workshops" / "atelier6.yaml").read_text(encoding="utf-8")
+    (tmp_path / "atelier.yaml").write_text(source, encoding="utf-8")
+    write_report(tmp_path / "rapports" / "seance.docx")
+    pd.DataFrame({"text": [ACTIONS[0]], "axis": ["5"]}).to_csv(tmp_path / "labels.csv", index=False)
+    base = ["--workshop", "atelier.yaml"]
+    assert runner.invoke(app, ["train", "--no-cv", "--labels", "labels.csv", "-i", "rapports", *base]).exit_code == 0
+    swapped = source.replace('- id: "3"', '- id: "TMP"').replace('- id: "5"', '- id: "3"')
+    (tmp_path / "atelier.yaml").write_text(swapped.replace('- id: "TMP"', '- id: "5"'), encoding="utf-8")
+    result = runner.invoke(app, ["run", "rapports", "--out", "sortie", *base])
+    assert result.exit_code == 0, result.output
+    assert "ne correspond pas aux axes" in result.stderr
+    assert "Ses 1 décision(s) d'analystes restent apprises et appliquées." in result.stderr
+    assert by_text(tmp_path / "sortie" / "ideas.csv").loc[ACTIONS[0], ["axis", "axis_source"]].tolist() == [
+        "3",
+        "review",
+    ]
+
+
+def test_a_decision_on_an_idea_without_a_theme_stays_its_own():
+    # QA: a decision on an objective with no theme placed the same text under other themes.
+    from atelier.extract.records import Contribution
+    from atelier.nlp.classify import axes_decided_by_text
+
+    def idea(number: int, theme: str) -> Contribution:
+        return Contribution(f"i{number}", "r.pdf", "", 1, "postit", "Cohérence public/privé", theme=theme)
+
+    ideas = [idea(1, ""), idea(2, "Comportement général")]
+    assert axes_decided_by_text(ideas, [("Cohérence public/privé", "1")]) == ["1", None]
+    # No idea without a theme: a decision given without one holds under any theme.
+    assert axes_decided_by_text(ideas[1:], [("Cohérence public/privé", "1")]) == ["1"]
+
+
+def test_a_label_written_without_the_space_before_its_question_mark_is_the_axis_s(runner, tmp_path):
+    # QA: « Comment faire participer les citoyens? » (as the report's heading writes it) was taken
+    # for another workshop's label, and its row dropped.
+    rows = [("Créer un conseil citoyen", "3", "Comment faire participer les citoyens?", "review")]
+    pd.DataFrame(rows, columns=COLUMNS).to_csv(tmp_path / "ideas.csv", index=False)
+    result = runner.invoke(app, ["classify", "ideas.csv", "--out", "o.csv"])
+    assert result.exit_code == 0, result.output
+    assert read(tmp_path / "o.csv").loc[0, ["axis", "axis_source"]].tolist() == ["3", "review"]
+
+
+def test_a_report_placement_changed_without_marking_it_review_is_an_analyst_s(runner, tmp_path, prefect_harness):
+    # QA: an analyst changed the axis of a row the report placed and left its source: the run said
+    # « c'est la colonne axis qui compte » and put the report's axis back.
+    write_report(tmp_path / "rapports" / "seance.docx")
+    assert runner.invoke(app, ["run", "rapports", "--out", "sortie"]).exit_code == 0
+    sheet = tmp_path / "sortie" / "ideas.csv"
+    decide(sheet, ACTIONS[0], "1", axis_source="document")
+    result = runner.invoke(app, ["run", "rapports", "--out", "sortie"])
+    assert result.exit_code == 0, result.output
+    assert "1 ligne(s) de sortie/ideas.csv marquée(s) document ont un autre axe" in result.stderr
+    ideas = by_text(sheet)
+    assert ideas.loc[ACTIONS[0], ["axis", "axis_source"]].tolist() == ["1", "review"]
+    assert ideas.loc[ACTIONS[1], ["axis", "axis_source"]].tolist() == ["3", "document"]
+
+
+def test_a_newer_sheet_without_idea_ids_wins_over_the_older_workbook(runner, tmp_path, prefect_harness):
+    # QA: a decision by text (ideas.csv, idea_id deleted) lost to the older workbook's by idea_id.
+    write_report(tmp_path / "rapports" / "seance.docx")
+    assert runner.invoke(app, ["run", "rapports", "--out", "sortie"]).exit_code == 0
+    sheet, workbook = tmp_path / "sortie" / "ideas.csv", tmp_path / "sortie" / "ideas.xlsx"
+    decide(sheet, ACTIONS[1], "1")
+    assert runner.invoke(app, ["run", "rapports", "--out", "sortie"]).exit_code == 0  # both files hold it
+    decide(sheet, ACTIONS[1], "5")
+    read(sheet).drop(columns=["idea_id"]).to_csv(sheet, index=False)
+    os.utime(workbook, (time.time() - 60, time.time() - 60))
+    result = runner.invoke(app, ["run", "rapports", "--out", "sortie"])
+    assert result.exit_code == 0, result.output
+    assert by_text(sheet).loc[ACTIONS[1], ["axis", "axis_source"]].tolist() == ["5", "review"]

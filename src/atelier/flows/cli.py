@@ -12,6 +12,7 @@ Only `run` starts Prefect (imported on demand); the other commands call the func
 
 from __future__ import annotations
 
+import datetime
 import functools
 import logging
 import os
@@ -224,9 +225,9 @@ def _folded(cell: str) -> str:
 
 
 def _same_label(first: str, second: str) -> bool:
-    """Labels equal up to case, accents, apostrophes and spaces (Excel's ’ for ', a label pasted
-    in another Unicode form)."""
-    return _folded(first) == _folded(second)
+    """Labels equal up to case, accents, apostrophes, spaces and punctuation (Excel's ’ for ', a
+    label pasted in another Unicode form, « citoyens? » for « citoyens ? »)."""
+    return _folded(first) == _folded(second) or _loose_label(first) == _loose_label(second)
 
 
 def _label_conflict(axis: str, label: str, workshop: Workshop) -> str:
@@ -310,6 +311,7 @@ def _axis_ids(cells: Sequence[str], workshop: Workshop) -> list[str]:
 _BARE_AXIS_NUMBER = re.compile(r"(\d+)(?:[.,]0+)?(?:\s*[-–:.)]\s*(.+))?")
 
 
+@functools.lru_cache(maxsize=1024)
 def _loose_label(text: str) -> str:
     """A label folded, its punctuation dropped ("Comment faire participer les citoyens ?")."""
     from atelier.nlp.language import normalize_for_match
@@ -902,7 +904,10 @@ class _EarlierFile(NamedTuple):
     decided: dict[str, str]  # idea_id -> axis, rows an analyst decided
     decided_texts: dict[str, str]  # text read with its theme -> axis, decided rows without an idea_id
     where: dict[str, tuple[str, str]]  # idea_id -> (document, text) of the decided rows
-    unread: int  # rows marked decided whose axis is none of the workshop's (`_Decisions.undecided`)
+    unread: int  # rows marked decided whose axis is none of the workshop's, or marked "à revoir"…
+    keys: dict[str, str]  # idea_id -> its text read with its theme, for every row
+    withdrawn: set[str]  # idea_ids an analyst marked undecided ("à revoir", `UNCLEAR_SOURCE`)
+    stated: dict[str, str]  # idea_id -> axis of the rows marked document (the report's placement, or an edit)
 
 
 def _earlier_file(path: Path, workshop: Workshop) -> _EarlierFile | None:
@@ -914,7 +919,10 @@ def _earlier_file(path: Path, workshop: Workshop) -> _EarlierFile | None:
     try:
         table = read_table(path, "text", "")
     except TableError as error:
-        _say(f"Avertissement : {error} Ses groupes et ses décisions ne sont pas repris.")
+        _say(
+            f"Avertissement : {error} Ses groupes et ses décisions ne sont pas repris ; il est copié avant d'être "
+            "remplacé."
+        )
         return None
     frame = table.frame
     for warning in table.warnings:
@@ -923,10 +931,17 @@ def _earlier_file(path: Path, workshop: Workshop) -> _EarlierFile | None:
     _say_undecided(decisions, workshop, path, "ne sont pas reprise(s) (le fichier est copié avant d'être remplacé)")
     ids, clusters = _cells(frame, "idea_id"), _cells(frame, "cluster_id")
     texts, themes, documents = _cells(frame, "text"), _cells(frame, "theme"), _cells(frame, "document")
+    keys = {idea: with_context(text, theme) for idea, text, theme in zip(ids, texts, themes, strict=True) if idea}
     decided: dict[str, str] = {}
     decided_texts: dict[str, str] = {}
     where: dict[str, tuple[str, str]] = {}
+    withdrawn: set[str] = set()
+    stated: dict[str, str] = {}
     for row, (idea, axis, source) in enumerate(zip(ids, decisions.axes, decisions.sources, strict=True)):
+        if source == UNCLEAR_SOURCE and idea:
+            withdrawn.add(idea)
+        if source == DOCUMENT_SOURCE and idea and axis is not None:
+            stated[idea] = axis
         if axis is None or source != REVIEW_SOURCE:
             continue
         if idea:
@@ -940,7 +955,10 @@ def _earlier_file(path: Path, workshop: Workshop) -> _EarlierFile | None:
             "(et de même thème)."
         )
     clustered = {idea: cluster for idea, cluster in zip(ids, clusters, strict=True) if idea and cluster}
-    return _EarlierFile(path, clustered, decided, decided_texts, where, decisions.undecided)
+    unclear = sum(decisions.unclear_sources.values())
+    return _EarlierFile(
+        path, clustered, decided, decided_texts, where, decisions.undecided + unclear, keys, withdrawn, stated
+    )
 
 
 def _earlier_run(out: Path, workshop: Workshop) -> EarlierRun | None:
@@ -955,22 +973,30 @@ def _earlier_run(out: Path, workshop: Workshop) -> EarlierRun | None:
     )
     if not files:
         return None
-    read = [found for found in (_earlier_file(path, workshop) for path in files) if found is not None]
+    found = {path: _earlier_file(path, workshop) for path in files}
+    read = [earlier for earlier in found.values() if earlier is not None]
+    unreadable = tuple(path for path, earlier in found.items() if earlier is None)  # copied before replaced
     newest = files[-1]
     if not read:
-        return EarlierRun(newest, {}, modified=newest.stat().st_mtime, files=tuple(files))
+        return EarlierRun(newest, {}, modified=newest.stat().st_mtime, unread=len(files), files=tuple(files))
     clusters: dict[str, str] = {}
     decided: dict[str, str] = {}
     decided_texts: dict[str, str] = {}
     where: dict[str, tuple[str, str]] = {}
+    stated: dict[str, str] = {}
     for earlier in read:  # older first: the newer file's values replace
         clusters.update(earlier.clusters)
         decided.update(earlier.decided)
         decided_texts.update(earlier.decided_texts)
         where.update(earlier.where)
+        stated.update(earlier.stated)
     counting = [read[-1].path]  # the files whose decisions count
     if len(read) == 2:
         older, newer = read
+        # The newer file's decisions by text, and its rows marked undecided, replace the older's.
+        replaced = {idea for idea, key in older.keys.items() if key in newer.decided_texts} | newer.withdrawn
+        for idea in replaced & older.decided.keys() - newer.decided.keys():
+            del decided[idea]
         if older.decided.keys() - newer.decided.keys() or older.decided_texts.keys() - newer.decided_texts.keys():
             counting.insert(0, older.path)
         differing = [idea for idea, axis in older.decided.items() if newer.decided.get(idea, axis) != axis]
@@ -993,8 +1019,9 @@ def _earlier_run(out: Path, workshop: Workshop) -> EarlierRun | None:
         modified=newest.stat().st_mtime,
         decided_texts=decided_texts,
         decided_where=where,
-        unread=sum(earlier.unread for earlier in read),
-        files=tuple(earlier.path for earlier in read if earlier.decided or earlier.decided_texts or earlier.unread),
+        stated_axes=stated,
+        unread=sum(earlier.unread for earlier in read) + len(unreadable),
+        files=tuple(e.path for e in read if e.decided or e.decided_texts or e.unread) + unreadable,
         named=tuple(counting),
     )
 
@@ -1042,7 +1069,8 @@ def classify(
             _say(f"{start} : entraînement sur la configuration de l'atelier.")
             model = train_model(config, records, nlp)
         else:
-            learnt, unread = saved_decisions(config, model_directory(config, models))
+            saved, unread = saved_decisions(config, model_directory(config, models))
+            learnt = [(text, axis) for text, axis, _ in saved]
             if unread:
                 _say(unread)
         _say(f"Classement de {len(records)} idée(s)…")
@@ -1231,12 +1259,17 @@ def train(
             for text, axis, source in zip(read.texts, read.axes, read.sources, strict=True)
         ]
         decisions = _without_contradictions(given, decisions_csv, current_decisions(earlier, config).learnt)
+        # A decision learnt before keeps its date (a run weighs it against an edited sheet's).
+        since = {(_folded(d.text), d.axis): d.decided_at for d in current_decisions(earlier, config).learnt}
+        now = datetime.datetime.now().astimezone().isoformat(timespec="milliseconds")
+        decisions = [d._replace(decided_at=since.get((_folded(d.text), d.axis), now)) for d in decisions]
         undecided = read.undecided
-        forgotten = len({_folded(d.text) for d in earlier} - {_folded(d.text) for d in decisions})
-        if forgotten:
+        reviewed = {_folded(d.text) for d in earlier if d.source == REVIEW_SOURCE}
+        forgotten = len(reviewed - {_folded(d.text) for d in decisions})
+        if forgotten:  # (the report's placements it had from a labels file are learnt from the reports)
             _say(
-                f"Avertissement : {forgotten} décision(s) apprise(s) par le modèle en place ne sont pas dans "
-                f"{decisions_csv} : --labels les remplace, elles sont oubliées (pour les garder, ajoutez à ce "
+                f"Avertissement : {forgotten} décision(s) d'analystes apprise(s) par le modèle en place ne sont pas "
+                f"dans {decisions_csv} : --labels les remplace, elles sont oubliées (pour les garder, ajoutez à ce "
                 f"fichier les lignes de {directory / DECISIONS_FILE} avant d'entraîner)."
             )
         used = sum(d.axis in config.axis_ids for d in decisions)
@@ -1312,6 +1345,9 @@ def _kept_decisions(
         _fail(f"{error} Donnez les décisions avec --labels, ou retirez ce fichier.")
     if kept.learnt or kept.left_out:
         notes = []
+        stated = sum(decision.source == DOCUMENT_SOURCE for decision in kept.learnt)
+        if stated:
+            notes.append(f"dont {stated} placement(s) du compte-rendu, appris mais jamais appliqués comme décisions")
         if kept.relabelled:
             notes.append(f"{kept.relabelled} sous un axe renommé ou renuméroté depuis")
         if kept.left_out:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import csv
 import functools
+import json
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
@@ -39,8 +41,9 @@ DEFAULT_MODELS_DIR = Path("models")
 MODEL_FILE = "model.skops"
 CARD_FILE = "card.json"
 DECISIONS_FILE = "decisions.csv"
-DECISIONS_COLUMNS = ("text", "axis", "axis_label", "axis_source")
-# The columns of the files written before `axis_source` (all their rows are analysts' decisions).
+DECISIONS_COLUMNS = ("text", "axis", "axis_label", "axis_source", "decided_at")
+# The columns of the files written before `axis_source` and `decided_at` (all their rows are
+# analysts' decisions, made when the file was written).
 FIRST_DECISIONS_COLUMNS = DECISIONS_COLUMNS[:3]
 # A saved model larger than this is refused before it is read (ours weigh a few MB).
 MAX_MODEL_BYTES = 512 * 1024 * 1024
@@ -58,6 +61,14 @@ class StoredDecision(NamedTuple):
     axis: str
     label: str
     source: str = REVIEW_SOURCE
+    decided_at: str = ""  # when it was first learnt (ISO 8601), kept by later trainings
+
+    def timestamp(self) -> float:
+        """`decided_at` in seconds since the epoch (0 if unknown)."""
+        try:
+            return datetime.fromisoformat(self.decided_at).timestamp()
+        except ValueError:
+            return 0.0
 
 
 @dataclass(frozen=True)
@@ -68,8 +79,9 @@ class ModelChoice:
     origin: ModelOrigin
     directory: Path | None = None
     note: str = ""
-    decisions: tuple[tuple[str, str], ...] = ()  # (text read with its theme, axis) analysts decided, learnt
-    decided_at: float = 0.0  # when those decisions were written (seconds since the epoch)
+    # (text read with its theme, axis, when it was decided in seconds since the epoch) of the decisions
+    # analysts made that the saved model keeps.
+    decisions: tuple[tuple[str, str, float], ...] = ()
 
     def describe(self) -> dict[str, Any]:
         """What the manifest says of the model."""
@@ -145,12 +157,14 @@ def read_decisions(directory: str | Path) -> list[StoredDecision]:
         raise AxisModelError(f"Décisions d'analystes illisibles : {path} ({reason}).") from error
     columns = tuple(rows[0]) if rows else ()
     if (
-        columns not in (DECISIONS_COLUMNS, FIRST_DECISIONS_COLUMNS)
+        columns not in (DECISIONS_COLUMNS, DECISIONS_COLUMNS[:4], FIRST_DECISIONS_COLUMNS)
         or any(len(row) != len(columns) for row in rows)
-        or any(row[3:] and row[3] not in (REVIEW_SOURCE, DOCUMENT_SOURCE) for row in rows[1:])
+        or any(row[3:4] and row[3] not in (REVIEW_SOURCE, DOCUMENT_SOURCE) for row in rows[1:])
     ):
         raise AxisModelError(f"{path} n'est pas un fichier de décisions écrit par atelier train.")
-    return [StoredDecision(*row) for row in rows[1:]]
+    written = datetime.fromtimestamp(path.stat().st_mtime).astimezone().isoformat(timespec="seconds")
+    decisions = [StoredDecision(*row) for row in rows[1:]]
+    return [d if d.decided_at else d._replace(decided_at=written) for d in decisions]
 
 
 @dataclass(frozen=True)
@@ -164,9 +178,9 @@ class KeptDecisions:
     left_out: list[StoredDecision]
 
     @property
-    def by_analysts(self) -> list[tuple[str, str]]:
-        """The (text, axis) of the learnt decisions an analyst made: those a run applies."""
-        return [(d.text, d.axis) for d in self.learnt if d.source == REVIEW_SOURCE]
+    def by_analysts(self) -> list[tuple[str, str, float]]:
+        """The (text, axis, when) of the learnt decisions an analyst made: those a run applies."""
+        return [(d.text, d.axis, d.timestamp()) for d in self.learnt if d.source == REVIEW_SOURCE]
 
 
 def current_decisions(stored: Sequence[StoredDecision], workshop: Workshop) -> KeptDecisions:
@@ -282,26 +296,32 @@ def choose_model(
 ) -> ModelChoice:
     """The saved model of the workshop if usable, else one trained now on `contributions`."""
     model, note = load_saved_model(workshop, models_dir)
+    directory = model_directory(workshop, models_dir)
     if model is not None:
-        directory = model_directory(workshop, models_dir)
         decisions, unread = saved_decisions(workshop, directory)
         note = " ".join(part for part in (note, unread) if part)
-        written = directory / DECISIONS_FILE
-        return ModelChoice(
-            model=model,
-            origin="saved",
-            directory=directory,
-            note=note,
-            decisions=tuple(decisions),
-            decided_at=written.stat().st_mtime if decisions else 0.0,
-        )
-    return ModelChoice(model=train_model(workshop, contributions, nlp), origin="trained", note=note)
+        return ModelChoice(model=model, origin="saved", directory=directory, note=note, decisions=tuple(decisions))
+    # A model set aside (axes renumbered, a file damaged) leaves its decisions: learnt and applied.
+    decisions, unread = saved_decisions(workshop, directory) if _trained_for(workshop, directory) else ([], "")
+    kept = f"Ses {len(decisions)} décision(s) d'analystes restent apprises et appliquées." if decisions else ""
+    note = " ".join(part for part in (note, kept, unread) if part)
+    model = train_model(workshop, contributions, nlp, extra=[(text, axis) for text, axis, _ in decisions])
+    return ModelChoice(model=model, origin="trained", note=note, decisions=tuple(decisions))
 
 
-def saved_decisions(workshop: Workshop, directory: Path) -> tuple[list[tuple[str, str]], str]:
-    """The (text, axis) decisions analysts made that a saved model learnt, under the workshop's
-    axes as they are now (`current_decisions`), and a French note if its `decisions.csv` cannot be
-    read ("" if it can)."""
+def _trained_for(workshop: Workshop, directory: Path) -> bool:
+    """Whether the card in `directory` says its model was trained for `workshop` (its id)."""
+    try:
+        card = json.loads((directory / CARD_FILE).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    return isinstance(card, dict) and card.get("workshop_id") == workshop.id
+
+
+def saved_decisions(workshop: Workshop, directory: Path) -> tuple[list[tuple[str, str, float]], str]:
+    """The (text, axis, when) decisions analysts made that a saved model learnt, under the
+    workshop's axes as they are now (`current_decisions`), and a French note if its
+    `decisions.csv` cannot be read ("" if it can)."""
     try:
         return current_decisions(read_decisions(directory), workshop).by_analysts, ""
     except AxisModelError as error:

@@ -236,6 +236,9 @@ class EarlierRun:
     modified: float = 0.0  # when the newer file was last written (seconds since the epoch)
     decided_texts: Mapping[str, str] = field(default_factory=dict)
     decided_where: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # idea_id -> (document, text)
+    # idea_id -> axis of the rows marked document: one that is not the report's placement now
+    # is an analyst's edit (who changed the axis and left the source).
+    stated_axes: Mapping[str, str] = field(default_factory=dict)
     unread: int = 0  # rows marked decided whose axis the workshop does not have
     files: tuple[Path, ...] = ()
     named: tuple[Path, ...] = ()  # the files whose decisions count (the newer, and the older for its own)

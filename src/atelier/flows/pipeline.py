@@ -23,7 +23,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 
 import atelier
-from atelier.extract.records import Contribution, DocumentResult
+from atelier.extract.records import DOCUMENT_SOURCE, Contribution, DocumentResult
 from atelier.extract.settings import ExtractionSettings
 from atelier.flows import outputs
 from atelier.flows.inputs import (
@@ -41,7 +41,7 @@ from atelier.flows.reader import DocumentReader
 from atelier.flows.synthesis import synthesis_context, synthesis_html
 from atelier.flows.synthesis_docx import synthesis_document
 from atelier.nlp.axis_data import idea_text
-from atelier.nlp.classify import axes_decided_by_text, classify_contributions, with_decided_axes
+from atelier.nlp.classify import axes_decided_by_text, classify_contributions, decision_of_text, with_decided_axes
 from atelier.nlp.dedup import ClusterSummary, deduplicate_contributions, summarize_clusters
 from atelier.nlp.dedup_settings import DedupSettings
 from atelier.nlp.language import normalize_for_match
@@ -280,9 +280,9 @@ class _AppliedDecisions:
     from_outputs: int  # by one of the last run's outputs
     moved_by_model: int  # of those, ideas the model or the report placed in another axis
     moved_by_outputs: int
-    disagreements: list[tuple[str, str, str]]  # (text, the saved model's axis, the outputs' axis)
-    outputs_last: bool  # the outputs were written after the saved decisions: theirs count
+    disagreements: list[tuple[str, str, str, str]]  # (text, the saved model's axis, the outputs', the one applied)
     lost: list[tuple[str, str]]  # (document, text) of the outputs' decisions on ideas not in this run
+    restated: int  # report placements whose axis an analyst changed in the outputs, source left
 
     def messages(self, earlier: outputs.EarlierRun) -> list[str]:
         said = []
@@ -296,19 +296,22 @@ class _AppliedDecisions:
                 f"{self.from_outputs} idée(s) gardent l'axe décidé dans {earlier} (axis_source = review), "
                 f"dont {self.moved_by_outputs} que le modèle ou le compte-rendu plaçait ailleurs."
             )
+        if self.restated:
+            said.append(
+                f"{self.restated} ligne(s) de {earlier} marquée(s) {DOCUMENT_SOURCE} ont un autre axe que celui où le "
+                f"compte-rendu les place : prises pour des décisions d'analystes (axis_source = review)."
+            )
         if self.disagreements:
             named = examples(
                 [
-                    f"« {text[:50]} » : axe {model} enregistré, {sheet} dans le tableau"
-                    for text, model, sheet in self.disagreements
+                    f"« {text[:50]} » : axe {model} enregistré, {sheet} dans le tableau, {applied} repris"
+                    for text, model, sheet, applied in self.disagreements
                 ]
-            )
-            newer = (
-                f"celui de {earlier}, modifié" if self.outputs_last else "celui des décisions du modèle, enregistrées"
             )
             said.append(
                 f"Avertissement : {len(self.disagreements)} idée(s) ont un axe dans les décisions du modèle enregistré "
-                f"et un autre dans {earlier} ({named}) : {newer} en dernier, est repris."
+                f"et un autre dans {earlier} ({named}) : la plus récente des deux décisions est reprise (celle du "
+                "tableau s'il a été modifié après que le modèle l'a apprise)."
             )
         if self.lost:
             documents = sorted({document for document, _ in self.lost if document})
@@ -328,22 +331,34 @@ def _analysts_decisions(
     """The ideas placed as analysts decided: by the decisions the saved model keeps (per text)
     and by those of the last run's outputs (per idea, or per text for rows without an idea_id).
     Where both decide one idea otherwise, the newer counts: the outputs edited after the model
-    was trained, or the model trained after the outputs were written."""
-    saved = axes_decided_by_text(contributions, choice.decisions)
+    learnt that decision (its date, kept by later trainings), or the decision learnt after."""
+    saved = decision_of_text(contributions, [text for text, _, _ in choice.decisions])
     by_text = axes_decided_by_text(contributions, list(earlier.decided_texts.items()))
-    edited = [earlier.decided_axes.get(item.idea_id) or text for item, text in zip(contributions, by_text, strict=True)]
-    outputs_last = earlier.modified >= choice.decided_at
+    # A report's placement whose axis an analyst changed without marking the row review is theirs.
+    restated = {
+        item.idea_id: axis
+        for item in contributions
+        if item.axis_source == DOCUMENT_SOURCE
+        and (axis := earlier.stated_axes.get(item.idea_id)) is not None
+        and axis != item.axis
+    }
+    edited = [
+        earlier.decided_axes.get(item.idea_id) or restated.get(item.idea_id) or text
+        for item, text in zip(contributions, by_text, strict=True)
+    ]
     known = set(workshop.axis_ids)
     chosen: list[str | None] = []
     from_model = from_outputs = moved_by_model = moved_by_outputs = 0
-    disagreements: list[tuple[str, str, str]] = []
-    for item, model_axis, edited_axis in zip(contributions, saved, edited, strict=True):
+    disagreements: list[tuple[str, str, str, str]] = []
+    for item, decision, edited_axis in zip(contributions, saved, edited, strict=True):
+        model_axis, decided_at = (choice.decisions[decision][1:] if decision is not None else (None, 0.0))
         model_axis = model_axis if model_axis in known else None
         edited_axis = edited_axis if edited_axis in known else None
-        if model_axis and edited_axis and model_axis != edited_axis:
-            disagreements.append((item.text, model_axis, edited_axis))
-        use_outputs = edited_axis is not None and (model_axis is None or outputs_last)
+        newer = earlier.modified >= decided_at  # the sheet edited after the model learnt the decision
+        use_outputs = edited_axis is not None and (model_axis is None or newer)
         axis = edited_axis if use_outputs else model_axis
+        if model_axis and edited_axis and model_axis != edited_axis:
+            disagreements.append((item.text, model_axis, edited_axis, str(axis)))
         chosen.append(axis)
         if axis is None:
             continue
@@ -360,7 +375,7 @@ def _analysts_decisions(
         written = {normalize_for_match(text) for item in contributions for text in (idea_text(item), item.text)}
         lost += [("", text) for text in earlier.decided_texts if normalize_for_match(text) not in written]
     return _AppliedDecisions(
-        placed, from_model, from_outputs, moved_by_model, moved_by_outputs, disagreements, outputs_last, lost
+        placed, from_model, from_outputs, moved_by_model, moved_by_outputs, disagreements, lost, len(restated)
     )
 
 

@@ -63,7 +63,7 @@ def read_table(path: Path, text_column: str, hint: str = "Voir --text-column.") 
         raise TableError(f"{path} : ce n'est pas un fichier.")
     warnings: list[str] = []
     if path.suffix.lower() == ".xlsx":
-        frame, from_excel = _read_workbook(path), False
+        frame, from_excel = _read_workbook(path, text_column), False
         full = sum(
             isinstance(value, str) and len(value) == EXCEL_MAX_CELL_CHARACTERS
             for column in frame
@@ -238,10 +238,11 @@ def _column_names(header: list[str]) -> list[str]:
 _OFFICE_PARTS = {"word/document.xml": "un document Word", "ppt/presentation.xml": "une présentation PowerPoint"}
 
 
-def _read_workbook(path: Path) -> pd.DataFrame:
-    """The first sheet of an Excel workbook, every cell as text, as a CSV is read. Its size once
-    unpacked is bounded first (a small .xlsx can unpack into gigabytes); openpyxl parses its XML
-    through defusedxml."""
+def _read_workbook(path: Path, text_column: str = "") -> pd.DataFrame:
+    """The first sheet of an Excel workbook that has a `text_column` heading (the first sheet if
+    none has: a sheet of notes an analyst put in front), every cell as text, as a CSV is read.
+    Its size once unpacked is bounded first (a small .xlsx can unpack into gigabytes); openpyxl
+    parses its XML through defusedxml."""
     import pandas as pd
 
     try:
@@ -262,6 +263,11 @@ def _read_workbook(path: Path) -> pd.DataFrame:
         )
     try:
         frame = pd.read_excel(path, sheet_name=0, dtype=object, keep_default_na=False, engine="openpyxl")
+        if text_column and text_column not in frame.columns:
+            headings = pd.read_excel(path, sheet_name=None, nrows=0, engine="openpyxl")
+            sheet = next((name for name, first in headings.items() if text_column in first.columns), None)
+            if sheet is not None:
+                frame = pd.read_excel(path, sheet_name=sheet, dtype=object, keep_default_na=False, engine="openpyxl")
     except Exception as error:  # noqa: BLE001 - a malformed workbook fails in openpyxl in many ways
         raise TableError(f"{path} : classeur Excel illisible (fichier endommagé).") from error
     return frame.map(_cell_text).astype(object)

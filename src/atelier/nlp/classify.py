@@ -317,17 +317,29 @@ def decided_by_analysts(
 def axes_decided_by_text(
     contributions: Sequence[Contribution], decisions: Sequence[tuple[str, str]]
 ) -> list[str | None]:
-    """Per idea, the axis of the (text, axis) decision of its text read with its theme
-    (`idea_text`, as decisions keep it), else None. A decision given without a theme (a labels
-    file of `text` and `axis` alone) is the idea's under any theme, unless one given with its
-    theme says otherwise."""
-    axis_of = {normalize_for_match(text): axis for text, axis in decisions}
-    if not axis_of:
+    """Per idea, the axis of the (text, axis) decision of its text (`decision_of_text`), else None."""
+    found = decision_of_text(contributions, [text for text, _ in decisions])
+    return [decisions[index][1] if index is not None else None for index in found]
+
+
+def decision_of_text(contributions: Sequence[Contribution], texts: Sequence[str]) -> list[int | None]:
+    """Per idea, the position in `texts` of the decision of its text read with its theme
+    (`idea_text`, as decisions keep it; the last one if several), else None. A decision that no
+    idea's text and theme match is taken for one given without a theme (a labels file of `text`
+    and `axis` alone): it is the idea's under any theme, unless one given with its theme says
+    otherwise. (One that an idea without a theme matches is that idea's only: its text under a
+    theme is another idea.)"""
+    position_of = {normalize_for_match(text): position for position, text in enumerate(texts)}
+    if not position_of:
         return [None] * len(contributions)
-    found: list[str | None] = []
-    for item in contributions:
-        axis = axis_of.get(normalize_for_match(idea_text(item)))
-        found.append(axis if axis is not None else axis_of.get(normalize_for_match(item.text)))
+    keys = [normalize_for_match(idea_text(item)) for item in contributions]
+    found: list[int | None] = [position_of.get(key) for key in keys]
+    bare = position_of.keys() - set(keys)  # decisions that matched no idea with its theme
+    if bare:
+        for index, item in enumerate(contributions):
+            if found[index] is None:
+                text = normalize_for_match(item.text)
+                found[index] = position_of[text] if text in bare else None
     return found
 
 
