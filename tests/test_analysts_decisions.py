@@ -374,3 +374,16 @@ def test_a_newer_sheet_without_idea_ids_wins_over_the_older_workbook(runner, tmp
     result = runner.invoke(app, ["run", "rapports", "--out", "sortie"])
     assert result.exit_code == 0, result.output
     assert by_text(sheet).loc[ACTIONS[1], ["axis", "axis_source"]].tolist() == ["5", "review"]
+
+
+def test_a_decisions_file_saved_again_by_excel_is_still_read(tmp_path):
+    # QA: decisions.csv opened and saved in Excel (semicolons, Windows-1252) disabled every decision.
+    from atelier.flows.modeling import read_decisions
+
+    text = (
+        "text;axis;axis_label;axis_source;decided_at\r\n"
+        "Rénover les écoles;5;Santé;review;2026-11-27T03:51:08+00:00\r\n"
+    )
+    (tmp_path / "decisions.csv").write_bytes(text.encode("cp1252"))
+    (decision,) = read_decisions(tmp_path)
+    assert (decision.text, decision.axis, decision.source) == ("Rénover les écoles", "5", "review")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import io
 import json
 import threading
 from collections.abc import Mapping, Sequence
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 from atelier.extract.records import DOCUMENT_SOURCE, REVIEW_SOURCE, Contribution
 from atelier.extract.system import os_error_reason
 from atelier.flows.outputs import atomic_path
+from atelier.flows.tables import TableError, decoded_text, sniff_delimiter
 from atelier.nlp.axis_data import training_set, unlabelled_texts, unlabelled_theme_groups
 from atelier.nlp.axis_model import (
     AxisModel,
@@ -150,9 +152,11 @@ def read_decisions(directory: str | Path) -> list[StoredDecision]:
         if path.stat().st_size > MAX_MODEL_BYTES:
             raise AxisModelError(f"{path} dépasse {MAX_MODEL_BYTES // (1024 * 1024)} Mo.")
         csv.field_size_limit(max(csv.field_size_limit(), path.stat().st_size + 1))
-        with path.open(encoding="utf-8", newline="") as handle:
-            rows = list(csv.reader(handle))
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        # As an input CSV is read: the file an analyst opened and saved again in Excel (semicolons,
+        # Windows-1252) is still theirs.
+        text = decoded_text(path.read_bytes(), path)[0].replace("\r\n", "\n")
+        rows = [row for row in csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text) or ",") if any(row)]
+    except (OSError, TableError, csv.Error) as error:
         reason = os_error_reason(error) if isinstance(error, OSError) else "illisible"
         raise AxisModelError(f"Décisions d'analystes illisibles : {path} ({reason}).") from error
     columns = tuple(rows[0]) if rows else ()
