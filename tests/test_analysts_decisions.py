@@ -274,13 +274,18 @@ def test_a_workbook_with_a_sheet_of_notes_in_front_keeps_its_decisions(runner, t
         "1",
         "review",
     ]
+    # The notes sheet, which the run does not write, is kept in a copy.
+    assert "a des feuilles qu'atelier n'écrit pas (« Notes »)" in result.stderr
+    (copy,) = (tmp_path / "sortie").glob("ideas.avant-*.xlsx")
+    assert openpyxl.load_workbook(copy)["Notes"]["A1"].value == "À voir avec la mairie"
     # A workbook that cannot be read at all is copied before it is replaced.
     workbook.write_bytes(b"PK\x03\x04 abime")
+    time.sleep(1)  # (copies are named to the second)
     result = runner.invoke(app, ["run", "rapports", "--out", "sortie"])
     assert result.exit_code == 0, result.output
     assert "Ses groupes et ses décisions ne sont pas repris ; il est copié avant d'être remplacé" in result.stderr
-    (copy,) = (tmp_path / "sortie").glob("ideas.avant-*.xlsx")
-    assert copy.read_bytes() == b"PK\x03\x04 abime"
+    copies = [path.read_bytes() for path in (tmp_path / "sortie").glob("ideas.avant-*.xlsx")]
+    assert len(copies) == 2 and b"PK\x03\x04 abime" in copies
 
 
 def test_a_decision_withdrawn_in_the_newer_sheet_is_not_taken_from_the_older(runner, tmp_path, prefect_harness):
@@ -387,3 +392,66 @@ def test_a_decisions_file_saved_again_by_excel_is_still_read(tmp_path):
     (tmp_path / "decisions.csv").write_bytes(text.encode("cp1252"))
     (decision,) = read_decisions(tmp_path)
     assert (decision.text, decision.axis, decision.source) == ("Rénover les écoles", "5", "review")
+
+
+def test_train_takes_an_analyst_s_row_over_a_report_placement(runner, tmp_path):
+    # QA: a twin row the report placed beat the analyst's (the last row counted), and a report's
+    # row whose axis an analyst changed, its source left `document`, was stored as a placement.
+    (tmp_path / "data" / "raw").mkdir(parents=True)
+    from atelier.nlp.workshop import load_workshop
+
+    label = load_workshop("atelier6").axis_label
+    rows = [
+        ("Former les jeunes", "2", label("2"), "review", ""),
+        ("Former les jeunes", "4", label("4"), "document", ""),
+        ("Rénover les écoles", "5", label("1"), "document", ""),
+        ("Créer un conseil citoyen", "3", label("3"), "review", "2026-01-05T10:00:00+01:00"),
+    ]
+    pd.DataFrame(rows, columns=[*COLUMNS, "decided_at"]).to_csv(tmp_path / "ideas.csv", index=False)
+    result = runner.invoke(app, ["train", "--no-cv", "--labels", "ideas.csv"])
+    assert result.exit_code == 0, result.output
+    kept = read(tmp_path / "models" / "atelier6" / "decisions.csv").set_index("text")
+    assert kept.loc["Former les jeunes", ["axis", "axis_source"]].tolist() == ["2", "review"]
+    assert kept.loc["Rénover les écoles", ["axis", "axis_source"]].tolist() == ["5", "review"]
+    # A decision put back with its date (rows of a decisions.csv) keeps it.
+    assert kept.loc["Créer un conseil citoyen", "decided_at"] == "2026-01-05T10:00:00+01:00"
+
+
+def test_a_decision_is_dated_by_the_sheet_that_holds_it(runner, tmp_path, prefect_harness):
+    # QA: a later edit of another idea in ideas.xlsx made ideas.csv's older decision beat a
+    # training made after it.
+    write_report(tmp_path / "rapports" / "seance.docx")
+    assert runner.invoke(app, ["run", "rapports", "--out", "sortie"]).exit_code == 0
+    sheet, workbook = tmp_path / "sortie" / "ideas.csv", tmp_path / "sortie" / "ideas.xlsx"
+    decide(sheet, ACTIONS[0], "1")
+    os.utime(sheet, (time.time() - 60, time.time() - 60))
+    os.utime(workbook, (time.time() - 120, time.time() - 120))
+    pd.DataFrame({"text": [ACTIONS[0]], "axis": ["2"]}).to_csv(tmp_path / "equipe.csv", index=False)
+    assert runner.invoke(app, ["train", "--no-cv", "--labels", "equipe.csv", "-i", "rapports"]).exit_code == 0
+    frame = pd.read_excel(workbook, sheet_name=None, dtype=str, keep_default_na=False)
+    ideas = frame["Idées"]
+    ideas.loc[ideas["text"] == ACTIONS[1], ["axis", "axis_source"]] = ["5", "review"]
+    with pd.ExcelWriter(workbook) as writer:  # the workbook edited now, on another idea
+        for name, data in frame.items():
+            data.to_excel(writer, sheet_name=name, index=False)
+    result = runner.invoke(app, ["run", "rapports", "--out", "sortie"])
+    assert result.exit_code == 0, result.output
+    ideas = by_text(sheet)
+    assert ideas.loc[ACTIONS[0], "axis"] == "2", result.output
+    assert ideas.loc[ACTIONS[1], ["axis", "axis_source"]].tolist() == ["5", "review"]
+
+
+def test_a_learnt_decision_marked_to_review_again_is_not_applied(runner, tmp_path, prefect_harness):
+    # QA: marked « à revoir » in the sheet after the model learnt it, a decision was applied all
+    # the same, without a word.
+    write_report(tmp_path / "rapports" / "seance.docx")
+    assert runner.invoke(app, ["run", "rapports", "--out", "sortie"]).exit_code == 0
+    sheet = tmp_path / "sortie" / "ideas.csv"
+    decide(sheet, ACTIONS[0], "5")
+    assert runner.invoke(app, ["train", "--no-cv", "--labels", "sortie/ideas.csv", "-i", "rapports"]).exit_code == 0
+    assert runner.invoke(app, ["run", "rapports", "--out", "sortie"]).exit_code == 0
+    decide(sheet, ACTIONS[0], "5", axis_source="à revoir")
+    result = runner.invoke(app, ["run", "rapports", "--out", "sortie"])
+    assert result.exit_code == 0, result.output
+    assert "1 idée(s) marquée(s) « à revoir » dans sortie/ideas.csv depuis que le modèle a appris" in result.stderr
+    assert by_text(sheet).loc[ACTIONS[0], "axis_source"] != "review"

@@ -706,7 +706,7 @@ def test_train_keeps_the_row_an_analyst_changed_over_its_twin_the_run_wrote(runn
     assert runner.invoke(app, ["train", "--no-cv", "--labels", "avant.csv", "--models", "m"]).exit_code == 0
     result = runner.invoke(app, ["train", "--no-cv", "--labels", "ideas.csv", "--models", "m"])
     assert result.exit_code == 0, result.output
-    assert "(« Former les jeunes » : axe 3) : compte, pour chacun, la dernière ligne qui change" in result.stderr
+    assert "(« Former les jeunes » : axe 3) : compte, pour chacun, une décision d'analyste plutôt" in result.stderr
     kept = read(tmp_path / "m" / "atelier6" / "decisions.csv")
     assert kept[["text", "axis"]].values.tolist() == [["Former les jeunes", "3"], ["Rénover les logements", "4"]]
 

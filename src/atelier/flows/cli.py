@@ -82,7 +82,8 @@ def _say(message: str) -> None:
 def _without_contradictions(
     decisions: Sequence[StoredDecision], path: Path, learnt: Sequence[StoredDecision] = ()
 ) -> list[StoredDecision]:
-    """The decisions of a labels file, one per text. A text given two axes keeps the last row's
+    """The decisions of a labels file, one per text. A text given two axes keeps an analyst's row
+    over a report's placement (`document`: the report placed its twin), then the last row
     whose axis is not the one the model in place `learnt` for it: a run writes a decision on
     every row of its text (a post-it repeated under one theme), and the analyst who changes
     their mind edits one of them. Without such a row, the last row counts (a file of two
@@ -95,6 +96,10 @@ def _without_contradictions(
     for position, decision in enumerate(decisions):
         folded = _folded(decision.text)
         kept, learnt_axis = chosen.get(folded), earlier.get(folded)
+        if kept is not None and decisions[kept].source != decision.source:
+            if decision.source == REVIEW_SOURCE:
+                chosen[folded] = position
+            continue
         # (A row that keeps the learnt axis does not replace one that changes it.)
         if kept is None or decision.axis != learnt_axis or decisions[kept].axis == learnt_axis:
             chosen[folded] = position
@@ -103,7 +108,8 @@ def _without_contradictions(
         named = examples([f"« {decisions[position].text[:60]} » : axe {decisions[position].axis}" for position in torn])
         _say(
             f"Avertissement : {len(torn)} texte(s) de {path} ont deux axes ou plus ({named}) : compte, pour "
-            "chacun, la dernière ligne qui change la décision apprise par le modèle en place, sinon sa dernière ligne."
+            "chacun, une décision d'analyste plutôt qu'un placement du compte-rendu, puis la dernière ligne qui change "
+            "la décision apprise par le modèle en place, sinon sa dernière ligne."
         )
     return [decisions[position] for position in sorted(chosen.values())]
 
@@ -678,6 +684,7 @@ class _Labels(NamedTuple):
     texts: list[str]  # each with its theme (`with_context`), as the model learns them
     axes: list[str]
     sources: list[str]  # per text: review (an analyst's decision) or document (the report's placement)
+    dates: list[str]  # per text: its `decided_at` cell (rows of a decisions.csv put back), else ""
     items: tuple[Contribution, ...]  # the same rows as records, as `atelier classify` reads them
     proposals: int  # rows left out: the model's proposals (`axis_source` "model"), not decisions
     undecided: tuple[Contribution, ...] = ()  # the file's other ideas: a batch for self-training
@@ -704,6 +711,8 @@ def _read_labels(path: Path, workshop: Workshop) -> _Labels:
     texts: list[str] = []
     kept_axes: list[str] = []
     kept_sources: list[str] = []
+    kept_dates: list[str] = []
+    dates = _cells(frame, "decided_at")
     kept: list[Contribution] = []
     undecided: list[Contribution] = []  # the ideas of the file that are no decision
     proposals = mislabelled = 0
@@ -718,7 +727,10 @@ def _read_labels(path: Path, workshop: Workshop) -> _Labels:
         else:  # (an axis the workshop lacks is counted, and left out, by the command)
             texts.append(with_context(record.text, record.theme))
             kept_axes.append(axis)
-            kept_sources.append(DOCUMENT_SOURCE if source == DOCUMENT_SOURCE else REVIEW_SOURCE)
+            # (A report's row whose axis an analyst changed, its label left, is theirs.)
+            stated = source == DOCUMENT_SOURCE and decisions.conflicts[position] != "stale"
+            kept_sources.append(DOCUMENT_SOURCE if stated else REVIEW_SOURCE)
+            kept_dates.append(dates[position])
             kept.append(record)
             continue
         undecided.append(record)
@@ -738,7 +750,7 @@ def _read_labels(path: Path, workshop: Workshop) -> _Labels:
                 f"pas des décisions ; mettez « {REVIEW_SOURCE} » dans la colonne axis_source des lignes relues."
             )
         _fail(f"{path} : aucune ligne n'a un axe de l'atelier « {workshop.id} » ({', '.join(workshop.axis_ids)}).")
-    return _Labels(texts, kept_axes, kept_sources, tuple(kept), proposals, tuple(undecided))
+    return _Labels(texts, kept_axes, kept_sources, kept_dates, tuple(kept), proposals, tuple(undecided))
 
 
 def _proposals_note(labels: _Labels, path: Path, verb: str) -> None:
@@ -907,7 +919,7 @@ class _EarlierFile(NamedTuple):
     unread: int  # rows marked decided whose axis is none of the workshop's, or marked "à revoir"…
     keys: dict[str, str]  # idea_id -> its text read with its theme, for every row
     withdrawn: set[str]  # idea_ids an analyst marked undecided ("à revoir", `UNCLEAR_SOURCE`)
-    stated: dict[str, str]  # idea_id -> axis of the rows marked document (the report's placement, or an edit)
+    stated: dict[str, str]  # idea_id -> axis of rows marked document whose label is another axis's (an edit)
 
 
 def _earlier_file(path: Path, workshop: Workshop) -> _EarlierFile | None:
@@ -927,6 +939,11 @@ def _earlier_file(path: Path, workshop: Workshop) -> _EarlierFile | None:
     frame = table.frame
     for warning in table.warnings:
         _say(f"Avertissement : {warning}")
+    foreign = _foreign_sheets(path)
+    if foreign:
+        _say(
+            f"{path} a des feuilles qu'atelier n'écrit pas ({_listed(foreign)}) : il est copié avant d'être remplacé."
+        )
     decisions = _decided_axes(frame, workshop, "text")
     _say_undecided(decisions, workshop, path, "ne sont pas reprise(s) (le fichier est copié avant d'être remplacé)")
     ids, clusters = _cells(frame, "idea_id"), _cells(frame, "cluster_id")
@@ -940,8 +957,8 @@ def _earlier_file(path: Path, workshop: Workshop) -> _EarlierFile | None:
     for row, (idea, axis, source) in enumerate(zip(ids, decisions.axes, decisions.sources, strict=True)):
         if source == UNCLEAR_SOURCE and idea:
             withdrawn.add(idea)
-        if source == DOCUMENT_SOURCE and idea and axis is not None:
-            stated[idea] = axis
+        if source == DOCUMENT_SOURCE and idea and axis is not None and decisions.conflicts[row] == "stale":
+            stated[idea] = axis  # (changed by an analyst, who left the label of the report's axis)
         if axis is None or source != REVIEW_SOURCE:
             continue
         if idea:
@@ -955,10 +972,24 @@ def _earlier_file(path: Path, workshop: Workshop) -> _EarlierFile | None:
             "(et de même thème)."
         )
     clustered = {idea: cluster for idea, cluster in zip(ids, clusters, strict=True) if idea and cluster}
-    unclear = sum(decisions.unclear_sources.values())
-    return _EarlierFile(
-        path, clustered, decided, decided_texts, where, decisions.undecided + unclear, keys, withdrawn, stated
-    )
+    unread = decisions.undecided + sum(decisions.unclear_sources.values()) + len(foreign)  # (each makes a copy)
+    return _EarlierFile(path, clustered, decided, decided_texts, where, unread, keys, withdrawn, stated)
+
+
+def _foreign_sheets(path: Path) -> list[str]:
+    """The sheets of a run's workbook that the run does not write (an analyst's notes): lost when
+    it is replaced. None for a CSV."""
+    if path.suffix.lower() != ".xlsx":
+        return []
+    import openpyxl
+
+    from atelier.flows.outputs import CLUSTERS_SHEET, DETAILS_SHEET, IDEAS_SHEET
+
+    try:
+        names = openpyxl.load_workbook(path, read_only=True).sheetnames
+    except Exception:  # noqa: BLE001 - read already (`read_table`); a failure here keeps the file as it is
+        return []
+    return [name for name in names if name not in (IDEAS_SHEET, CLUSTERS_SHEET, DETAILS_SHEET)]
 
 
 def _earlier_run(out: Path, workshop: Workshop) -> EarlierRun | None:
@@ -984,12 +1015,15 @@ def _earlier_run(out: Path, workshop: Workshop) -> EarlierRun | None:
     decided_texts: dict[str, str] = {}
     where: dict[str, tuple[str, str]] = {}
     stated: dict[str, str] = {}
+    written: dict[str, float] = {}  # idea_id or text -> when the file holding its decision was last written
     for earlier in read:  # older first: the newer file's values replace
         clusters.update(earlier.clusters)
         decided.update(earlier.decided)
         decided_texts.update(earlier.decided_texts)
         where.update(earlier.where)
         stated.update(earlier.stated)
+        modified = earlier.path.stat().st_mtime
+        written.update(dict.fromkeys([*earlier.decided, *earlier.decided_texts, *earlier.stated], modified))
     counting = [read[-1].path]  # the files whose decisions count
     if len(read) == 2:
         older, newer = read
@@ -997,8 +1031,9 @@ def _earlier_run(out: Path, workshop: Workshop) -> EarlierRun | None:
         replaced = {idea for idea, key in older.keys.items() if key in newer.decided_texts} | newer.withdrawn
         for idea in replaced & older.decided.keys() - newer.decided.keys():
             del decided[idea]
-        if older.decided.keys() - newer.decided.keys() or older.decided_texts.keys() - newer.decided_texts.keys():
-            counting.insert(0, older.path)
+        own = decided.keys() & older.decided.keys() - newer.decided.keys()
+        if own or older.decided_texts.keys() - newer.decided_texts.keys():
+            counting.insert(0, older.path)  # (it holds decisions the newer one does not)
         differing = [idea for idea, axis in older.decided.items() if newer.decided.get(idea, axis) != axis]
         if differing:  # (the analyst edited one of the two files the run wrote)
             named = examples(
@@ -1020,6 +1055,8 @@ def _earlier_run(out: Path, workshop: Workshop) -> EarlierRun | None:
         decided_texts=decided_texts,
         decided_where=where,
         stated_axes=stated,
+        written=written,
+        withdrawn=frozenset(read[-1].withdrawn),
         unread=sum(earlier.unread for earlier in read) + len(unreadable),
         files=tuple(e.path for e in read if e.decided or e.decided_texts or e.unread) + unreadable,
         named=tuple(counting),
@@ -1255,14 +1292,17 @@ def train(
         except AxisModelError:
             earlier = []
         given = [
-            StoredDecision(text, axis, config.axis_label(axis) if axis in config.axis_ids else "", source)
-            for text, axis, source in zip(read.texts, read.axes, read.sources, strict=True)
+            StoredDecision(text, axis, config.axis_label(axis) if axis in config.axis_ids else "", source, date)
+            for text, axis, source, date in zip(read.texts, read.axes, read.sources, read.dates, strict=True)
         ]
         decisions = _without_contradictions(given, decisions_csv, current_decisions(earlier, config).learnt)
-        # A decision learnt before keeps its date (a run weighs it against an edited sheet's).
+        # A decision learnt before keeps its date (a run weighs it against an edited sheet's), as one
+        # given with its date (rows of a decisions.csv put back).
         since = {(_folded(d.text), d.axis): d.decided_at for d in current_decisions(earlier, config).learnt}
         now = datetime.datetime.now().astimezone().isoformat(timespec="milliseconds")
-        decisions = [d._replace(decided_at=since.get((_folded(d.text), d.axis), now)) for d in decisions]
+        decisions = [
+            d if d.timestamp() else d._replace(decided_at=since.get((_folded(d.text), d.axis), now)) for d in decisions
+        ]
         undecided = read.undecided
         reviewed = {_folded(d.text) for d in earlier if d.source == REVIEW_SOURCE}
         forgotten = len(reviewed - {_folded(d.text) for d in decisions})

@@ -236,9 +236,12 @@ class EarlierRun:
     modified: float = 0.0  # when the newer file was last written (seconds since the epoch)
     decided_texts: Mapping[str, str] = field(default_factory=dict)
     decided_where: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # idea_id -> (document, text)
-    # idea_id -> axis of the rows marked document: one that is not the report's placement now
-    # is an analyst's edit (who changed the axis and left the source).
+    # idea_id -> axis of the rows marked document an analyst changed (the label left of another
+    # axis): one that is not the report's placement now is their decision.
     stated_axes: Mapping[str, str] = field(default_factory=dict)
+    # idea_id (or text, for `decided_texts`) -> when the file holding its decision was last written.
+    written: Mapping[str, float] = field(default_factory=dict)
+    withdrawn: frozenset[str] = frozenset()  # idea_ids the newer file marks undecided ("à revoir")
     unread: int = 0  # rows marked decided whose axis the workshop does not have
     files: tuple[Path, ...] = ()
     named: tuple[Path, ...] = ()  # the files whose decisions count (the newer, and the older for its own)

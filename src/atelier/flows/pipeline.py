@@ -41,7 +41,7 @@ from atelier.flows.reader import DocumentReader
 from atelier.flows.synthesis import synthesis_context, synthesis_html
 from atelier.flows.synthesis_docx import synthesis_document
 from atelier.nlp.axis_data import idea_text
-from atelier.nlp.classify import axes_decided_by_text, classify_contributions, decision_of_text, with_decided_axes
+from atelier.nlp.classify import classify_contributions, decision_of_text, with_decided_axes
 from atelier.nlp.dedup import ClusterSummary, deduplicate_contributions, summarize_clusters
 from atelier.nlp.dedup_settings import DedupSettings
 from atelier.nlp.language import normalize_for_match
@@ -283,6 +283,7 @@ class _AppliedDecisions:
     disagreements: list[tuple[str, str, str, str]]  # (text, the saved model's axis, the outputs', the one applied)
     lost: list[tuple[str, str]]  # (document, text) of the outputs' decisions on ideas not in this run
     restated: int  # report placements whose axis an analyst changed in the outputs, source left
+    withdrawn: int  # decisions of the saved model an analyst marked « à revoir » in the outputs since
 
     def messages(self, earlier: outputs.EarlierRun) -> list[str]:
         said = []
@@ -300,6 +301,11 @@ class _AppliedDecisions:
             said.append(
                 f"{self.restated} ligne(s) de {earlier} marquée(s) {DOCUMENT_SOURCE} ont un autre axe que celui où le "
                 f"compte-rendu les place : prises pour des décisions d'analystes (axis_source = review)."
+            )
+        if self.withdrawn:
+            said.append(
+                f"{self.withdrawn} idée(s) marquée(s) « à revoir » dans {earlier} depuis que le modèle a appris leur "
+                "décision : elle n'est pas appliquée (l'axe est celui que propose le modèle)."
             )
         if self.disagreements:
             named = examples(
@@ -333,7 +339,9 @@ def _analysts_decisions(
     Where both decide one idea otherwise, the newer counts: the outputs edited after the model
     learnt that decision (its date, kept by later trainings), or the decision learnt after."""
     saved = decision_of_text(contributions, [text for text, _, _ in choice.decisions])
-    by_text = axes_decided_by_text(contributions, list(earlier.decided_texts.items()))
+    texts = list(earlier.decided_texts)
+    text_positions = decision_of_text(contributions, texts)
+    by_text = [earlier.decided_texts[texts[position]] if position is not None else None for position in text_positions]
     # A report's placement whose axis an analyst changed without marking the row review is theirs.
     restated = {
         item.idea_id: axis
@@ -346,15 +354,27 @@ def _analysts_decisions(
         earlier.decided_axes.get(item.idea_id) or restated.get(item.idea_id) or text
         for item, text in zip(contributions, by_text, strict=True)
     ]
+
+    def sheet_written(index: int, item: Contribution) -> float:
+        """When the file holding the sheet's decision on the idea was last written."""
+        position = text_positions[index]
+        key = item.idea_id if item.idea_id in earlier.written else texts[position] if position is not None else ""
+        return earlier.written.get(key, earlier.modified)
+
     known = set(workshop.axis_ids)
     chosen: list[str | None] = []
     from_model = from_outputs = moved_by_model = moved_by_outputs = 0
     disagreements: list[tuple[str, str, str, str]] = []
-    for item, decision, edited_axis in zip(contributions, saved, edited, strict=True):
+    withdrawn = 0
+    for index, (item, decision, edited_axis) in enumerate(zip(contributions, saved, edited, strict=True)):
         model_axis, decided_at = (choice.decisions[decision][1:] if decision is not None else (None, 0.0))
         model_axis = model_axis if model_axis in known else None
         edited_axis = edited_axis if edited_axis in known else None
-        newer = earlier.modified >= decided_at  # the sheet edited after the model learnt the decision
+        # The sheet edited after the model learnt the decision (the file that holds the sheet's).
+        newer = sheet_written(index, item) >= decided_at
+        if item.idea_id in earlier.withdrawn and edited_axis is None and earlier.modified >= decided_at:
+            model_axis = None  # marked « à revoir » since the model learnt it: withdrawn
+            withdrawn += decision is not None
         use_outputs = edited_axis is not None and (model_axis is None or newer)
         axis = edited_axis if use_outputs else model_axis
         if model_axis and edited_axis and model_axis != edited_axis:
@@ -375,7 +395,15 @@ def _analysts_decisions(
         written = {normalize_for_match(text) for item in contributions for text in (idea_text(item), item.text)}
         lost += [("", text) for text in earlier.decided_texts if normalize_for_match(text) not in written]
     return _AppliedDecisions(
-        placed, from_model, from_outputs, moved_by_model, moved_by_outputs, disagreements, lost, len(restated)
+        placed,
+        from_model,
+        from_outputs,
+        moved_by_model,
+        moved_by_outputs,
+        disagreements,
+        lost,
+        len(restated),
+        withdrawn,
     )
 
 
