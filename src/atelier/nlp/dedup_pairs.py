@@ -58,8 +58,7 @@ class PairScore(NamedTuple):
     added_strong: int  # when contained: words of the containing text, not generic, found nowhere in the other
     added_weak: int  # … and generic words ("développer", "favoriser") it adds
     inner_strong: bool  # … and the contained text has a word that is not generic
-    missing_strong: int  # words of either text not found in the other that are not generic
-    leading_swap: bool  # replaced, all generic, the words of each text missing from the other lead it
+    leading_swap: bool  # replaced, and the words of each text missing from the other open it (`_leading`)
     derived: int  # words matched with another of their family ("participation"/"participatif"), not a typo
     ratio: float  # rapidfuzz ratio of the content keys
     cosine: float | None  # mean word vectors (None without nlp)
@@ -205,14 +204,8 @@ def _scored(comparison: _Comparison, ratio: float, cosine: float | None) -> Pair
     )
     added_strong = sum([outer_unit.weights[s] >= 1.0 for s in added])
     inner_strong = any([inner_unit.weights[s] >= 1.0 for s in inner])
-    missing_strong = sum([first.weights[s] >= 1.0 for s in missing_first]) + sum(
-        [second.weights[s] >= 1.0 for s in missing_second]
-    )
     leading_swap = (
-        replaced
-        and not missing_strong
-        and _leading(first, missing_first, counted_first)
-        and _leading(second, missing_second, counted_second)
+        replaced and _leading(first, missing_first, counted_first) and _leading(second, missing_second, counted_second)
     )
     return PairScore(
         shorter_share=shared / total_first,
@@ -228,7 +221,6 @@ def _scored(comparison: _Comparison, ratio: float, cosine: float | None) -> Pair
         added_strong=added_strong,
         added_weak=len(added) - added_strong,
         inner_strong=inner_strong,
-        missing_strong=missing_strong,
         leading_swap=leading_swap,
         derived=derived,
         ratio=ratio,
