@@ -13,12 +13,9 @@ Only `run` starts Prefect (imported on demand); the other commands call the func
 from __future__ import annotations
 
 import datetime
-import functools
 import logging
 import os
-import re
 import sys
-from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,7 +25,16 @@ import typer
 
 from atelier.extract.records import DOCUMENT_SOURCE, MODEL_SOURCE, REVIEW_SOURCE
 from atelier.extract.system import os_error_reason
-from atelier.flows.messages import examples
+from atelier.flows.decisions import (
+    UNCLEAR_SOURCE,
+    decided_axes,
+    earlier_run,
+    folded_cell,
+    read_as_notes,
+    undecided_notes,
+    without_contradictions,
+)
+from atelier.flows.tables import column_cells, plain_cells
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -36,7 +42,6 @@ if TYPE_CHECKING:
 
     from atelier.extract.records import Contribution, DocumentResult
     from atelier.flows.modeling import StoredDecision
-    from atelier.flows.outputs import EarlierRun
     from atelier.nlp.workshop import Workshop
 
 DEFAULT_INPUT = Path("data/raw")
@@ -79,39 +84,9 @@ def _say(message: str) -> None:
     typer.echo(message, err=True)
 
 
-def _without_contradictions(
-    decisions: Sequence[StoredDecision], path: Path, learnt: Sequence[StoredDecision] = ()
-) -> list[StoredDecision]:
-    """The decisions of a labels file, one per text. A text given two axes keeps an analyst's row
-    over a report's placement (`document`: the report placed its twin), then the last row
-    whose axis is not the one the model in place `learnt` for it: a run writes a decision on
-    every row of its text (a post-it repeated under one theme), and the analyst who changes
-    their mind edits one of them. Without such a row, the last row counts (a file of two
-    analysts' put together: both were learnt). Said with the texts and the axis kept."""
-    earlier = {_folded(decision.text): decision.axis for decision in learnt}
-    axes: dict[str, set[str]] = defaultdict(set)
-    for decision in decisions:
-        axes[_folded(decision.text)].add(decision.axis)
-    chosen: dict[str, int] = {}  # folded text -> position of the row that counts
-    for position, decision in enumerate(decisions):
-        folded = _folded(decision.text)
-        kept, learnt_axis = chosen.get(folded), earlier.get(folded)
-        if kept is not None and decisions[kept].source != decision.source:
-            if decision.source == REVIEW_SOURCE:
-                chosen[folded] = position
-            continue
-        # (A row that keeps the learnt axis does not replace one that changes it.)
-        if kept is None or decision.axis != learnt_axis or decisions[kept].axis == learnt_axis:
-            chosen[folded] = position
-    torn = [position for folded, position in chosen.items() if len(axes[folded]) > 1]
-    if torn:
-        named = examples([f"« {decisions[position].text[:60]} » : axe {decisions[position].axis}" for position in torn])
-        _say(
-            f"Avertissement : {len(torn)} texte(s) de {path} ont deux axes ou plus ({named}) : compte, pour "
-            "chacun, une décision d'analyste plutôt qu'un placement du compte-rendu, puis la dernière ligne qui change "
-            "la décision apprise par le modèle en place, sinon sa dernière ligne."
-        )
-    return [decisions[position] for position in sorted(chosen.values())]
+def _say_all(messages: Sequence[str]) -> None:
+    for message in messages:
+        _say(message)
 
 
 def _training_message(texts: Sequence[str], unlabelled: Sequence[str]) -> str:
@@ -177,15 +152,6 @@ def _read_table(path: Path, text_column: str, hint: str = "Voir --text-column.")
     return table.frame, table.from_excel
 
 
-def _cells(frame: pd.DataFrame, name: str) -> list[str]:
-    """The cells of a column, stripped ("" for every row when the file has no such column)."""
-    import pandas as pd
-
-    if name not in frame.columns:
-        return [""] * len(frame)
-    return ["" if pd.isna(value) else str(value).strip() for value in frame[name].tolist()]
-
-
 # Names a spreadsheet gives the context columns, folded (`normalize_for_match`): "Thème", "Catégorie".
 CONTEXT_COLUMN_NAMES: dict[str, tuple[str, ...]] = {
     "document": ("document",),
@@ -197,7 +163,7 @@ CONTEXT_COLUMN_NAMES: dict[str, tuple[str, ...]] = {
 
 
 def _context_cells(frame: pd.DataFrame, name: str, text_column: str) -> list[str]:
-    """`_cells` of a context column (`CONTEXT_COLUMN_NAMES`), under our name or the one a French
+    """`column_cells` of a context column (`CONTEXT_COLUMN_NAMES`), under our name or the one a French
     spreadsheet gives it ("Thème" was ignored without a word); never the text column itself."""
     from atelier.nlp.language import normalize_for_match
 
@@ -208,8 +174,8 @@ def _context_cells(frame: pd.DataFrame, name: str, text_column: str) -> list[str
         )
         if found is not None:
             _say(f"Colonne « {found} » lue comme « {name} ».")
-            return _cells(frame, found)
-    return [""] * len(frame) if name == text_column else _cells(frame, name)
+            return column_cells(frame, found)
+    return [""] * len(frame) if name == text_column else column_cells(frame, name)
 
 
 def _probability(cell: str) -> float | None:
@@ -221,260 +187,13 @@ def _probability(cell: str) -> float | None:
     return value if 0.0 <= value <= 1.0 else None
 
 
-@functools.lru_cache(maxsize=1024)
-def _folded(cell: str) -> str:
-    """`normalize_for_match` of a cell, remembered: a file repeats its labels and sources on
-    every row (100,000 rows took 7 s to fold)."""
-    from atelier.nlp.language import normalize_for_match
-
-    return normalize_for_match(cell)
-
-
-def _same_label(first: str, second: str) -> bool:
-    """Labels equal up to case, accents, apostrophes, spaces and punctuation (Excel's ’ for ', a
-    label pasted in another Unicode form, « citoyens? » for « citoyens ? »)."""
-    return _folded(first) == _folded(second) or _loose_label(first) == _loose_label(second)
-
-
-def _label_conflict(axis: str, label: str, workshop: Workshop) -> str:
-    """How a row's `axis_label` stands to its `axis`: "" when it is that axis's label (or empty),
-    "stale" when it is another axis's label of the workshop (an analyst changed the axis and left
-    the label: the axis is the decision), "foreign" when it is no label of the workshop (a file
-    of another workshop, whose ids name other axes)."""
-    if not label or axis not in workshop.axis_ids or _same_label(label, workshop.axis_label(axis)):
-        return ""
-    if any(_same_label(label, workshop.axis_label(other)) for other in workshop.axis_ids):
-        return "stale"
-    return "foreign"
-
-
-# What analysts write in axis_source for a row they decided, and for one left to the model
-# (folded: `normalize_for_match`). Anything else ("à revoir", "?") decides nothing.
-DECISION_WORDS = frozenset(
-    "review reviewed revu revue relu relue ok valide validee verifie verifiee corrige corrigee confirme confirmee "
-    "analyste decision manuel manuelle humain".split()
-)
-PROPOSAL_WORDS = frozenset("model modele auto automatique".split())
-UNCLEAR_SOURCE = "?"  # `_source_kind` of a word that is neither a decision nor a proposal
-
-
-def _source_kind(source: str) -> str:
-    """What an `axis_source` cell says: "model" (a proposal: "model", "modèle"), "document"
-    (stated by the report), "review" (an analyst's decision: "review", "revu", "relu", "OK",
-    "validé"…), "" (nothing), or `UNCLEAR_SOURCE` for a word that says none of these ("à revoir")."""
-    folded = _folded(source)
-    if folded in PROPOSAL_WORDS:
-        return MODEL_SOURCE
-    if folded in DECISION_WORDS:
-        return REVIEW_SOURCE
-    return folded if folded in (DOCUMENT_SOURCE, "") else UNCLEAR_SOURCE
-
-
-class _Decisions(NamedTuple):
-    """What the `axis`, `axis_label` and `axis_source` columns of a CSV (a run's `ideas.csv`,
-    reviewed) say was decided, for a workshop."""
-
-    axes: list[str | None]  # per row: the axis an analyst decided or the report states, else None
-    sources: list[str]  # per row: `_source_kind` of its axis_source cell, review when it is empty
-    conflicts: list[str]  # per row: `_label_conflict` of its axis and axis_label
-    unknown: list[str]  # axes of rows marked decided that the workshop does not have
-    mismatched: list[tuple[str, str]]  # (axis, label in the file) of no axis of the workshop
-    undecided: int  # rows marked decided whose axis is empty, unknown or labelled by another workshop
-    empty: int  # of those, rows without an axis
-    # Decided rows whose axis_label is another axis's, the axis counting: (text, axis, the label's axis).
-    stale_labels: list[tuple[str, str, str]]
-    other_sources: list[str]  # axis_source values read as review ("revu", "relu"…)
-    unclear_sources: dict[str, int]  # axis_source values that decide nothing ("à revoir") -> rows
-    read_axes: list[str]  # per row: its axis cell as the workshop's id (`_axis_ids`, `renumbered`)
-    renumbered: dict[str, str]  # the file's axis ids that name another axis now -> that axis (`_renumbering`)
-
-
-def _axis_ids(cells: Sequence[str], workshop: Workshop) -> list[str]:
-    """Axis cells as the workshop's ids: "Axe 1", "AXE N°1" or the axis's label name the axis
-    (a spreadsheet's "Axe 1" was refused, QA); other cells are left as written."""
-    from atelier.nlp.workshop import axis_numbered, split_axis_heading
-
-    known = set(workshop.axis_ids)
-    labels = {_loose_label(axis.label): axis.id for axis in workshop.axes}
-    named: dict[str, str] = {}
-    for cell in dict.fromkeys(cells):
-        if not cell or cell in known:
-            continue
-        number, rest = split_axis_heading(cell)
-        if number is None:  # "3.0" (a spreadsheet's number), "3 - Comment faire participer…"
-            bare = _BARE_AXIS_NUMBER.fullmatch(cell.strip())
-            number, rest = (str(int(bare.group(1))), bare.group(2) or "") if bare else (None, rest)
-        by_number = axis_numbered(workshop, number) if number is not None else None
-        by_label = labels.get(_loose_label(rest if by_number is not None and rest.strip() else cell))
-        # A number with a label names its axis when the label is that axis's ("Axe 3 : Comment…").
-        found = by_number if by_number is not None and (not rest.strip() or by_label == by_number) else None
-        found = found if found is not None or by_number is not None else by_label
-        if found is not None:
-            named[cell] = found
-    return [named.get(cell, cell) for cell in cells]
-
-
-_BARE_AXIS_NUMBER = re.compile(r"(\d+)(?:[.,]0+)?(?:\s*[-–:.)]\s*(.+))?")
-
-
-@functools.lru_cache(maxsize=1024)
-def _loose_label(text: str) -> str:
-    """A label folded, its punctuation dropped ("Comment faire participer les citoyens ?")."""
-    from atelier.nlp.language import normalize_for_match
-
-    return " ".join(re.sub(r"[^\w\s]", " ", normalize_for_match(text)).split())
-
-
-def _decided_axes(frame: pd.DataFrame, workshop: Workshop, text_column: str) -> _Decisions:
-    """A row with a text marked decided (`_source_kind`: review or document), or with an axis and
-    no `axis_source` (a file of labels, a cell an analyst emptied), keeps its axis if the
-    workshop has it and the row's `axis_label`, when given, is a label of the workshop: a file
-    of another workshop has the same ids for other axes. One rule for classify, train and
-    evaluate."""
-    labels, texts = _cells(frame, "axis_label"), _plain_cells(_cells(frame, text_column))
-    axes = _axis_ids(_cells(frame, "axis"), workshop)
-    cells = _cells(frame, "axis_source")
-    sources = [_source_kind(cell) or REVIEW_SOURCE for cell in cells]
-    renumbered = _renumbering(axes, labels, sources, workshop)
-    if renumbered:
-        axes = [renumbered.get(axis, axis) for axis in axes]
-    conflicts = [_label_conflict(axis, label, workshop) for axis, label in zip(axes, labels, strict=True)]
-    decided: list[str | None] = [None] * len(frame)
-    unknown: dict[str, None] = {}
-    mismatched: dict[tuple[str, str], None] = {}
-    others: dict[str, None] = {}
-    unclear: dict[str, int] = defaultdict(int)
-    undecided = empty = 0
-    stale: list[tuple[str, str, str]] = []
-    for row, (axis, source, cell) in enumerate(zip(axes, sources, cells, strict=True)):
-        if source == UNCLEAR_SOURCE and texts[row]:
-            unclear[cell] += 1
-        if source not in (REVIEW_SOURCE, DOCUMENT_SOURCE) or not texts[row] or not (axis or cell):
-            continue  # (a row without axis nor axis_source decides nothing and says nothing amiss)
-        if source == REVIEW_SOURCE and cell and cell.casefold() != REVIEW_SOURCE:
-            others[cell] = None
-        conflict = conflicts[row]
-        if axis and axis not in workshop.axis_ids:
-            unknown[axis] = None
-        elif conflict == "foreign":
-            mismatched[(axis, labels[row])] = None
-        elif axis:
-            decided[row] = axis
-            if conflict == "stale":
-                other = next(a for a in workshop.axis_ids if _same_label(labels[row], workshop.axis_label(a)))
-                stale.append((texts[row], axis, other))
-            continue
-        undecided += 1
-        empty += not axis
-    return _Decisions(
-        decided,
-        sources,
-        conflicts,
-        list(unknown),
-        list(mismatched),
-        undecided,
-        empty,
-        stale,
-        list(others),
-        unclear,
-        axes,
-        renumbered,
-    )
-
-
-def _renumbering(
-    axes: Sequence[str], labels: Sequence[str], sources: Sequence[str], workshop: Workshop
-) -> dict[str, str]:
-    """The file's axis ids that are other axes of the workshop now, when its axes were numbered
-    otherwise (a workshop file renumbered since the run that wrote it): told by the rows the run
-    wrote and no analyst decided (model, document), whose `axis_label` names, for each of their
-    ids, one axis of the workshop, another one for at least two rows. A row an analyst changed
-    and left its label (`_label_conflict` "stale") does not make a renumbering: it breaks it."""
-    meant: dict[str, set[str]] = defaultdict(set)
-    moved = 0
-    for axis, label, source in zip(axes, labels, sources, strict=True):
-        if source not in (MODEL_SOURCE, DOCUMENT_SOURCE) or not axis or not label:
-            continue
-        labelled = next((a for a in workshop.axis_ids if _same_label(label, workshop.axis_label(a))), None)
-        if labelled is None:
-            continue
-        meant[axis].add(labelled)
-        moved += labelled != axis
-    mapping = {axis: next(iter(now)) for axis, now in meant.items() if len(now) == 1}
-    if moved < 2 or len(mapping) < len(meant) or len(set(mapping.values())) < len(mapping):
-        return {}
-    return {axis: now for axis, now in mapping.items() if axis != now}
-
-
-def _listed(values: Sequence[str], limit: int = 5) -> str:
-    shown = ", ".join(f"« {value} »" for value in values[:limit])
-    return shown + (f" … ({len(values)} en tout)" if len(values) > limit else "")
-
-
-def _say_read_as(decisions: _Decisions, path: Path, unclear: str) -> None:
-    """Say how the file's own words were read: axis_source values taken for review, values that
-    decide nothing (`unclear`: what is done with their rows), labels of another axis."""
-    if decisions.renumbered:
-        read = ", ".join(f"{old} lu comme {now}" for old, now in sorted(decisions.renumbered.items()))
-        _say(
-            f"Avertissement : {path} numérote les axes autrement que l'atelier (ses libellés le disent, sur les "
-            f"lignes proposées par le modèle ou placées par le document) : axe {read}."
-        )
-    if decisions.other_sources:
-        _say(
-            f"Colonne axis_source de {path} : {_listed(decisions.other_sources)} lu(s) comme {REVIEW_SOURCE} "
-            "(décision d'un analyste)."
-        )
-    if decisions.unclear_sources:
-        rows = sum(decisions.unclear_sources.values())
-        _say(
-            f"Avertissement : colonne axis_source de {path} : {_listed(list(decisions.unclear_sources))} ne dit ni "
-            f"{REVIEW_SOURCE} (décision) ni {MODEL_SOURCE} (proposition) : {rows} ligne(s) {unclear}."
-        )
-    if decisions.stale_labels:
-        named = examples(
-            [f"« {text[:50]} » (axe {axis}, libellé de l'axe {other})" for text, axis, other in decisions.stale_labels]
-        )
-        _say(
-            f"{len(decisions.stale_labels)} ligne(s) de {path} ont dans axis_label le libellé d'un autre axe que celui "
-            f"de leur colonne axis : c'est la colonne axis qui compte ({named}). Si c'est le libellé que vous "
-            "avez corrigé, corrigez aussi la colonne axis."
-        )
-
-
-def _say_undecided(decisions: _Decisions, workshop: Workshop, path: Path, what: str) -> None:
-    _say_read_as(decisions, path, what)
-    if not decisions.undecided:
-        return
-    reasons = []
-    if decisions.empty:
-        reasons.append(f"{decisions.empty} sans axe")
-    if decisions.unknown:
-        reasons.append(f"axe(s) que l'atelier « {workshop.id} » n'a pas : {', '.join(decisions.unknown[:5])}")
-    if decisions.mismatched:
-        axis, label = decisions.mismatched[0]
-        reasons.append(
-            f"libellé qui n'est celui d'aucun axe de l'atelier « {workshop.id} » "
-            f"(axe {axis} : « {label} » au lieu de « {workshop.axis_label(axis)} »)"
-        )
-    hint = (
-        " Écrivez l'axe par son identifiant, « Axe N » ou son libellé ; sinon, vérifiez --workshop."
-        if decisions.unknown or decisions.mismatched
-        else ""
-    )
-    _say(
-        f"Avertissement : {decisions.undecided} ligne(s) de {path} marquée(s) {REVIEW_SOURCE} ou {DOCUMENT_SOURCE} "
-        f"{what} : {' ; '.join(reasons)}.{hint}"
-    )
-
-
 def _as_contributions(
     frame: pd.DataFrame, text_column: str, source: Path, stated_axes: Sequence[str | None] | None = None
 ) -> tuple[list[int], list[Contribution]]:
     """The rows of a CSV that hold an idea (not blank, not `is_placeholder`: "NA", "-") as
     records, so that the pipeline's own rules apply to them. The `document`, `category` and
     `theme` columns, when the file has them (as `ideas.csv` does), are kept: an idea is then
-    read with its theme and its theme's other ideas. A row with a stated axis (`_decided_axes`:
+    read with its theme and its theme's other ideas. A row with a stated axis (`decided_axes`:
     an analyst decided it, or the report states it) keeps it: classifying the file again
     proposes anew only the model's proposals."""
     from atelier.extract.records import Contribution
@@ -483,10 +202,10 @@ def _as_contributions(
     def context(name: str) -> list[str]:
         return _context_cells(frame, name, text_column)
 
-    documents, categories, themes = context("document"), context("category"), _plain_cells(context("theme"))
+    documents, categories, themes = context("document"), context("category"), plain_cells(context("theme"))
     stated = stated_axes if stated_axes is not None else [None] * len(frame)
     rows, records = [], []
-    for position, text in enumerate(_plain_cells(_cells(frame, text_column))):
+    for position, text in enumerate(plain_cells(column_cells(frame, text_column))):
         if not text or is_placeholder(text):
             continue
         rows.append(position)
@@ -525,26 +244,19 @@ def _say_plain_texts(
     where: str,
     tail: str = "",
 ) -> None:
-    """Say how many of the records' texts were HTML cells read as plain text (`_plain_cells`)."""
-    cells = _cells(frame, text_column)
+    """Say how many of the records' texts were HTML cells read as plain text (`plain_cells`)."""
+    cells = column_cells(frame, text_column)
     converted = sum(record.text != cells[row] for row, record in zip(rows, records, strict=True))
     if converted:
         _say(f"{converted} texte(s) en HTML{where} lu(s) comme texte brut (balises retirées, entités décodées){tail}.")
-
-
-def _plain_cells(cells: Sequence[str]) -> list[str]:
-    """Cells as a reader saw them: the HTML of a web platform's export made plain text."""
-    from atelier.extract.markup import plain_text
-
-    return [plain_text(cell).strip() for cell in cells]
 
 
 def _blank_rows_note(frame: pd.DataFrame, text_column: str, rows: Sequence[int], what: str) -> str:
     """The rows `_as_contributions` left out: without a text, or holding no idea ("NA", "-")."""
     if len(rows) == len(frame):
         return ""
-    kept, cells = set(rows), _cells(frame, text_column)
-    fillers = sorted({cell for cell in _plain_cells([c for p, c in enumerate(cells) if p not in kept]) if cell})
+    kept, cells = set(rows), column_cells(frame, text_column)
+    fillers = sorted({cell for cell in plain_cells([c for p, c in enumerate(cells) if p not in kept]) if cell})
     shown = ", ".join(f"« {filler} »" for filler in fillers[:3]) + (", …" if len(fillers) > 3 else "")
     kinds = f"sans texte ou sans idée ({shown})" if fillers else "sans texte"
     return f" (et {len(frame) - len(rows)} ligne(s) {kinds}, {what}, gardée(s) telles quelles)"
@@ -693,7 +405,7 @@ class _Labels(NamedTuple):
 def _read_labels(path: Path, workshop: Workshop) -> _Labels:
     """The `text` and `axis` columns of a labelled CSV; with a `theme` column (as `ideas.csv`),
     each text is read with its theme, as the pipeline reads ideas (`with_context`). Every row is a
-    decision but those `_decided_axes` leaves out: with an `axis_source` column (as `ideas.csv` /
+    decision but those `decided_axes` leaves out: with an `axis_source` column (as `ideas.csv` /
     `ideas.xlsx` of a run), a row marked `model` is the model's proposal (an analyst marks a
     reviewed row `review`, or any word of theirs); a row whose axis the workshop lacks, or whose
     `axis_label` is no label of the workshop (a file of another workshop), is left out and said."""
@@ -703,8 +415,8 @@ def _read_labels(path: Path, workshop: Workshop) -> _Labels:
     if "axis" not in frame.columns:
         columns = ", ".join(map(str, frame.columns))
         _fail(f"{path} : colonne « axis » absente (colonnes présentes : {columns}). {LABELS_COLUMNS_HINT}")
-    decisions = _decided_axes(frame, workshop, "text")
-    _say_read_as(decisions, path, "laissée(s) de côté")
+    decisions = decided_axes(frame, workshop, "text")
+    _say_all(read_as_notes(decisions, path, "laissée(s) de côté"))
     axes = decisions.read_axes
     rows, records = _as_contributions(frame, "text", path)
     _say_plain_texts(frame, "text", rows, records, f" de {path}")
@@ -712,7 +424,7 @@ def _read_labels(path: Path, workshop: Workshop) -> _Labels:
     kept_axes: list[str] = []
     kept_sources: list[str] = []
     kept_dates: list[str] = []
-    dates = _cells(frame, "decided_at")
+    dates = column_cells(frame, "decided_at")
     kept: list[Contribution] = []
     undecided: list[Contribution] = []  # the ideas of the file that are no decision
     proposals = mislabelled = 0
@@ -869,7 +581,8 @@ def run(
         _fail(str(error))
     if not paths:
         _fail(f"aucun fichier PDF ou DOCX trouvé dans {', '.join(map(str, given))}.")
-    earlier = _earlier_run(out, config)
+    earlier, notes = earlier_run(out, config)
+    _say_all(notes)
 
     from atelier.flows.pipeline import run_pipeline
     from atelier.nlp.axis_model import AxisModelError
@@ -908,161 +621,6 @@ def run(
         _fail("aucun document n'a pu être lu.")
 
 
-class _EarlierFile(NamedTuple):
-    """What one of the last run's `ideas.csv` / `ideas.xlsx` holds (`_earlier_run`)."""
-
-    path: Path
-    clusters: dict[str, str]  # idea_id -> cluster_id
-    decided: dict[str, str]  # idea_id -> axis, rows an analyst decided
-    decided_texts: dict[str, str]  # text read with its theme -> axis, decided rows without an idea_id
-    where: dict[str, tuple[str, str]]  # idea_id -> (document, text) of the decided rows
-    unread: int  # rows marked decided whose axis is none of the workshop's, or marked "à revoir"…
-    keys: dict[str, str]  # idea_id -> its text read with its theme, for every row
-    withdrawn: set[str]  # idea_ids an analyst marked undecided ("à revoir", `UNCLEAR_SOURCE`)
-    stated: dict[str, str]  # idea_id -> axis of rows marked document whose label is another axis's (an edit)
-
-
-def _earlier_file(path: Path, workshop: Workshop) -> _EarlierFile | None:
-    """The cluster ids and the analysts' decisions of one output file of the last run (None, said,
-    if it cannot be read)."""
-    from atelier.flows.tables import TableError, read_table
-    from atelier.nlp.axis_data import with_context
-
-    try:
-        table = read_table(path, "text", "")
-    except TableError as error:
-        _say(
-            f"Avertissement : {error} Ses groupes et ses décisions ne sont pas repris ; il est copié avant d'être "
-            "remplacé."
-        )
-        return None
-    frame = table.frame
-    for warning in table.warnings:
-        _say(f"Avertissement : {warning}")
-    foreign = _foreign_sheets(path)
-    if foreign:
-        _say(
-            f"{path} a des feuilles qu'atelier n'écrit pas ({_listed(foreign)}) : il est copié avant d'être remplacé."
-        )
-    decisions = _decided_axes(frame, workshop, "text")
-    _say_undecided(decisions, workshop, path, "ne sont pas reprise(s) (le fichier est copié avant d'être remplacé)")
-    ids, clusters = _cells(frame, "idea_id"), _cells(frame, "cluster_id")
-    texts, themes, documents = _cells(frame, "text"), _cells(frame, "theme"), _cells(frame, "document")
-    keys = {idea: with_context(text, theme) for idea, text, theme in zip(ids, texts, themes, strict=True) if idea}
-    decided: dict[str, str] = {}
-    decided_texts: dict[str, str] = {}
-    where: dict[str, tuple[str, str]] = {}
-    withdrawn: set[str] = set()
-    stated: dict[str, str] = {}
-    for row, (idea, axis, source) in enumerate(zip(ids, decisions.axes, decisions.sources, strict=True)):
-        if source == UNCLEAR_SOURCE and idea:
-            withdrawn.add(idea)
-        if source == DOCUMENT_SOURCE and idea and axis is not None and decisions.conflicts[row] == "stale":
-            stated[idea] = axis  # (changed by an analyst, who left the label of the report's axis)
-        if axis is None or source != REVIEW_SOURCE:
-            continue
-        if idea:
-            decided[idea] = axis
-            where[idea] = (documents[row], texts[row])
-        else:
-            decided_texts[with_context(texts[row], themes[row])] = axis
-    if decided_texts:
-        _say(
-            f"{len(decided_texts)} décision(s) de {path} sans idea_id : reprise(s) pour les idées de même texte "
-            "(et de même thème)."
-        )
-    clustered = {idea: cluster for idea, cluster in zip(ids, clusters, strict=True) if idea and cluster}
-    unread = decisions.undecided + sum(decisions.unclear_sources.values()) + len(foreign)  # (each makes a copy)
-    return _EarlierFile(path, clustered, decided, decided_texts, where, unread, keys, withdrawn, stated)
-
-
-def _foreign_sheets(path: Path) -> list[str]:
-    """The sheets of a run's workbook that the run does not write (an analyst's notes): lost when
-    it is replaced. None for a CSV."""
-    if path.suffix.lower() != ".xlsx":
-        return []
-    import openpyxl
-
-    from atelier.flows.outputs import CLUSTERS_SHEET, DETAILS_SHEET, IDEAS_SHEET
-
-    try:
-        names = openpyxl.load_workbook(path, read_only=True).sheetnames
-    except Exception:  # noqa: BLE001 - read already (`read_table`); a failure here keeps the file as it is
-        return []
-    return [name for name in names if name not in (IDEAS_SHEET, CLUSTERS_SHEET, DETAILS_SHEET)]
-
-
-def _earlier_run(out: Path, workshop: Workshop) -> EarlierRun | None:
-    """What a run into `out` keeps of the last one there, read from its `ideas.csv` and
-    `ideas.xlsx`: the cluster ids, and the axes analysts decided (`_decided_axes`, rows marked
-    review). An analyst edits one of them (or both): the newer one's decision counts where they
-    differ, said with the ideas. None without either file."""
-    from atelier.flows.outputs import IDEAS_CSV, IDEAS_XLSX, EarlierRun
-
-    files = sorted(
-        (path for path in (out / IDEAS_CSV, out / IDEAS_XLSX) if path.is_file()), key=lambda file: file.stat().st_mtime
-    )
-    if not files:
-        return None
-    found = {path: _earlier_file(path, workshop) for path in files}
-    read = [earlier for earlier in found.values() if earlier is not None]
-    unreadable = tuple(path for path, earlier in found.items() if earlier is None)  # copied before replaced
-    newest = files[-1]
-    if not read:
-        return EarlierRun(newest, {}, modified=newest.stat().st_mtime, unread=len(files), files=tuple(files))
-    clusters: dict[str, str] = {}
-    decided: dict[str, str] = {}
-    decided_texts: dict[str, str] = {}
-    where: dict[str, tuple[str, str]] = {}
-    stated: dict[str, str] = {}
-    written: dict[str, float] = {}  # idea_id or text -> when the file holding its decision was last written
-    for earlier in read:  # older first: the newer file's values replace
-        clusters.update(earlier.clusters)
-        decided.update(earlier.decided)
-        decided_texts.update(earlier.decided_texts)
-        where.update(earlier.where)
-        stated.update(earlier.stated)
-        modified = earlier.path.stat().st_mtime
-        written.update(dict.fromkeys([*earlier.decided, *earlier.decided_texts, *earlier.stated], modified))
-    counting = [read[-1].path]  # the files whose decisions count
-    if len(read) == 2:
-        older, newer = read
-        # The newer file's decisions by text, and its rows marked undecided, replace the older's.
-        replaced = {idea for idea, key in older.keys.items() if key in newer.decided_texts} | newer.withdrawn
-        for idea in replaced & older.decided.keys() - newer.decided.keys():
-            del decided[idea]
-        own = decided.keys() & older.decided.keys() - newer.decided.keys()
-        if own or older.decided_texts.keys() - newer.decided_texts.keys():
-            counting.insert(0, older.path)  # (it holds decisions the newer one does not)
-        differing = [idea for idea, axis in older.decided.items() if newer.decided.get(idea, axis) != axis]
-        if differing:  # (the analyst edited one of the two files the run wrote)
-            named = examples(
-                [
-                    f"« {where[idea][1][:50]} » : axe {newer.decided[idea]} (axe {older.decided[idea]} dans "
-                    f"{older.path.name})"
-                    for idea in differing
-                ]
-            )
-            _say(
-                f"{len(differing)} idée(s) ont dans {newer.path.name}, modifié en dernier, un autre axe décidé que "
-                f"dans {older.path.name} : celui de {newer.path.name} est repris ({named})."
-            )
-    return EarlierRun(
-        read[-1].path,
-        clusters,
-        decided,
-        modified=newest.stat().st_mtime,
-        decided_texts=decided_texts,
-        decided_where=where,
-        stated_axes=stated,
-        written=written,
-        withdrawn=frozenset(read[-1].withdrawn),
-        unread=sum(earlier.unread for earlier in read) + len(unreadable),
-        files=tuple(e.path for e in read if e.decided or e.decided_texts or e.unread) + unreadable,
-        named=tuple(counting),
-    )
-
-
 @app.command()
 def classify(
     input_csv: Annotated[Path, typer.Argument(metavar="IN.csv", help="CSV (ou classeur .xlsx) d'idées à classer.")],
@@ -1086,9 +644,13 @@ def classify(
     config = _load_workshop(workshop)
     _check_table_output(out)
     frame, from_excel = _read_table(input_csv, text_column)
-    decisions = _decided_axes(frame, config, text_column)
+    decisions = decided_axes(frame, config, text_column)
     rows, records = _with_text(frame, text_column, input_csv, decisions.axes)
-    _say_undecided(decisions, config, input_csv, f"classée(s) à nouveau par le modèle (axis_source = {MODEL_SOURCE})")
+    _say_all(
+        undecided_notes(
+            decisions, config, input_csv, f"classée(s) à nouveau par le modèle (axis_source = {MODEL_SOURCE})"
+        )
+    )
     kept = sum(record.stated_axis is not None for record in records)
     if kept:
         _say(
@@ -1128,7 +690,7 @@ def classify(
     size = len(frame)
     # Who placed each row: as the file says for a kept axis (review, in our word, or document),
     # the model for the others; a blank row keeps what it had.
-    sources = _cells(frame, "axis_source")
+    sources = column_cells(frame, "axis_source")
     for row, record in zip(rows, classified, strict=True):
         if decisions.axes[row] is None:
             sources[row] = record.axis_source or MODEL_SOURCE  # (review: placed by a saved decision)
@@ -1146,7 +708,7 @@ def classify(
         "axis_evidence": [""] * size,
     }
     # The second axis a kept row has in the file (an analyst's, or a proposal they accepted) stays.
-    kept_second, kept_second_confidence = _cells(frame, "axis_2"), _cells(frame, "axis_2_confidence")
+    kept_second, kept_second_confidence = column_cells(frame, "axis_2"), column_cells(frame, "axis_2_confidence")
     for row, record in zip(rows, classified, strict=True):
         columns["axis"][row] = record.axis or ""
         columns["axis_label"][row] = record.axis_label
@@ -1206,8 +768,8 @@ def dedup(
     frame, from_excel = _read_table(input_csv, text_column)
     rows, records = _with_text(frame, text_column, input_csv)
     # A kind and an objective (as ideas.csv has), and the cluster of an earlier run: kept if it can be.
-    kinds, earlier = _context_cells(frame, "kind", text_column), _cells(frame, "cluster_id")
-    objectives = _plain_cells(_context_cells(frame, "objective", text_column))
+    kinds, earlier = _context_cells(frame, "kind", text_column), column_cells(frame, "cluster_id")
+    objectives = plain_cells(_context_cells(frame, "objective", text_column))
     records = [
         dataclasses.replace(
             record,
@@ -1295,17 +857,19 @@ def train(
             StoredDecision(text, axis, config.axis_label(axis) if axis in config.axis_ids else "", source, date)
             for text, axis, source, date in zip(read.texts, read.axes, read.sources, read.dates, strict=True)
         ]
-        decisions = _without_contradictions(given, decisions_csv, current_decisions(earlier, config).learnt)
+        decisions, notes = without_contradictions(given, decisions_csv, current_decisions(earlier, config).learnt)
+        _say_all(notes)
         # A decision learnt before keeps its date (a run weighs it against an edited sheet's), as one
         # given with its date (rows of a decisions.csv put back).
-        since = {(_folded(d.text), d.axis): d.decided_at for d in current_decisions(earlier, config).learnt}
+        since = {(folded_cell(d.text), d.axis): d.decided_at for d in current_decisions(earlier, config).learnt}
         now = datetime.datetime.now().astimezone().isoformat(timespec="milliseconds")
         decisions = [
-            d if d.timestamp() else d._replace(decided_at=since.get((_folded(d.text), d.axis), now)) for d in decisions
+            d if d.timestamp() else d._replace(decided_at=since.get((folded_cell(d.text), d.axis), now))
+            for d in decisions
         ]
         undecided = read.undecided
-        reviewed = {_folded(d.text) for d in earlier if d.source == REVIEW_SOURCE}
-        forgotten = len(reviewed - {_folded(d.text) for d in decisions})
+        reviewed = {folded_cell(d.text) for d in earlier if d.source == REVIEW_SOURCE}
+        forgotten = len(reviewed - {folded_cell(d.text) for d in decisions})
         if forgotten:  # (the report's placements it had from a labels file are learnt from the reports)
             _say(
                 f"Avertissement : {forgotten} décision(s) d'analystes apprise(s) par le modèle en place ne sont pas "
@@ -1464,10 +1028,10 @@ def evaluate(
             from atelier.flows.modeling import read_decisions
 
             try:
-                learnt = {_folded(decision.text) for decision in read_decisions(directory)}
+                learnt = {folded_cell(decision.text) for decision in read_decisions(directory)}
             except AxisModelError:
                 learnt = set()
-            seen = sum(_folded(text) in learnt for text in test_texts)
+            seen = sum(folded_cell(text) in learnt for text in test_texts)
             if seen:
                 _say(
                     f"Avertissement : {seen} ligne(s) de {labels_csv} sont des décisions que le modèle a apprises : "

@@ -18,6 +18,7 @@ import csv
 import datetime
 import io
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -283,3 +284,19 @@ def _cell_text(value: object) -> str:
     if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
     return str(value)
+
+
+def column_cells(frame: pd.DataFrame, name: str) -> list[str]:
+    """The cells of a column, stripped ("" for every row when the file has no such column)."""
+    import pandas as pd
+
+    if name not in frame.columns:
+        return [""] * len(frame)
+    return ["" if pd.isna(value) else str(value).strip() for value in frame[name].tolist()]
+
+
+def plain_cells(values: Sequence[str]) -> list[str]:
+    """Cells as a reader saw them: the HTML of a web platform's export made plain text."""
+    from atelier.extract.markup import plain_text
+
+    return [plain_text(cell).strip() for cell in values]

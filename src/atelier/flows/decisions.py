@@ -1,0 +1,476 @@
+"""What the axis columns of a spreadsheet decide, and what a run keeps of the last one's.
+
+A run's `ideas.csv` / `ideas.xlsx`, a CSV given to `atelier classify`, a labels file given to
+`train --labels` or `evaluate --labels`: one rule for all of them (`decided_axes`). A row marked
+decided in `axis_source` (review, or an analyst's own word: « revu », « OK »…), or with an axis
+and no `axis_source`, is an analyst's decision; `document` is the report's placement; `model`
+is a proposal; any other word (« à revoir ») decides nothing. The axis cell is read as the
+workshop's id, « Axe N » or the axis's label, and a row's `axis_label` tells a file of another
+workshop, or of the same one numbered otherwise, from a decision.
+
+`earlier_run` reads the two sheets of the last run in an output folder (the cluster ids to keep
+and the decisions to carry over). Nothing here prints: each reader returns its French notes for
+the command to say.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from atelier.extract.records import DOCUMENT_SOURCE, MODEL_SOURCE, REVIEW_SOURCE
+from atelier.flows.messages import examples, listed
+from atelier.flows.tables import column_cells, plain_cells
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from atelier.flows.modeling import StoredDecision
+    from atelier.flows.outputs import EarlierRun
+    from atelier.nlp.workshop import Workshop
+
+
+@functools.lru_cache(maxsize=1024)
+def folded_cell(cell: str) -> str:
+    """`normalize_for_match` of a cell, remembered: a file repeats its labels and sources on
+    every row (100,000 rows took 7 s to fold)."""
+    from atelier.nlp.language import normalize_for_match
+
+    return normalize_for_match(cell)
+
+
+def same_label(first: str, second: str) -> bool:
+    """Labels equal up to case, accents, apostrophes, spaces and punctuation (Excel's ’ for ', a
+    label pasted in another Unicode form, « citoyens? » for « citoyens ? »)."""
+    return folded_cell(first) == folded_cell(second) or _loose_label(first) == _loose_label(second)
+
+
+def label_conflict(axis: str, label: str, workshop: Workshop) -> str:
+    """How a row's `axis_label` stands to its `axis`: "" when it is that axis's label (or empty),
+    "stale" when it is another axis's label of the workshop (an analyst changed the axis and left
+    the label: the axis is the decision), "foreign" when it is no label of the workshop (a file
+    of another workshop, whose ids name other axes)."""
+    if not label or axis not in workshop.axis_ids or same_label(label, workshop.axis_label(axis)):
+        return ""
+    if any(same_label(label, workshop.axis_label(other)) for other in workshop.axis_ids):
+        return "stale"
+    return "foreign"
+
+
+# What analysts write in axis_source for a row they decided, and for one left to the model
+# (folded: `normalize_for_match`). Anything else ("à revoir", "?") decides nothing.
+DECISION_WORDS = frozenset(
+    "review reviewed revu revue relu relue ok valide validee verifie verifiee corrige corrigee confirme confirmee "
+    "analyste decision manuel manuelle humain".split()
+)
+PROPOSAL_WORDS = frozenset("model modele auto automatique".split())
+UNCLEAR_SOURCE = "?"  # `source_kind` of a word that is neither a decision nor a proposal
+
+
+def source_kind(source: str) -> str:
+    """What an `axis_source` cell says: "model" (a proposal: "model", "modèle"), "document"
+    (stated by the report), "review" (an analyst's decision: "review", "revu", "relu", "OK",
+    "validé"…), "" (nothing), or `UNCLEAR_SOURCE` for a word that says none of these ("à revoir")."""
+    folded = folded_cell(source)
+    if folded in PROPOSAL_WORDS:
+        return MODEL_SOURCE
+    if folded in DECISION_WORDS:
+        return REVIEW_SOURCE
+    return folded if folded in (DOCUMENT_SOURCE, "") else UNCLEAR_SOURCE
+
+
+class Decisions(NamedTuple):
+    """What the `axis`, `axis_label` and `axis_source` columns of a CSV (a run's `ideas.csv`,
+    reviewed) say was decided, for a workshop."""
+
+    axes: list[str | None]  # per row: the axis an analyst decided or the report states, else None
+    sources: list[str]  # per row: `source_kind` of its axis_source cell, review when it is empty
+    conflicts: list[str]  # per row: `label_conflict` of its axis and axis_label
+    unknown: list[str]  # axes of rows marked decided that the workshop does not have
+    mismatched: list[tuple[str, str]]  # (axis, label in the file) of no axis of the workshop
+    undecided: int  # rows marked decided whose axis is empty, unknown or labelled by another workshop
+    empty: int  # of those, rows without an axis
+    # Decided rows whose axis_label is another axis's, the axis counting: (text, axis, the label's axis).
+    stale_labels: list[tuple[str, str, str]]
+    other_sources: list[str]  # axis_source values read as review ("revu", "relu"…)
+    unclear_sources: dict[str, int]  # axis_source values that decide nothing ("à revoir") -> rows
+    read_axes: list[str]  # per row: its axis cell as the workshop's id (`read_axis_ids`, `renumbered`)
+    renumbered: dict[str, str]  # the file's axis ids that name another axis now -> that axis (`_renumbering`)
+
+
+def read_axis_ids(cells: Sequence[str], workshop: Workshop) -> list[str]:
+    """Axis cells as the workshop's ids: "Axe 1", "AXE N°1" or the axis's label name the axis
+    (a spreadsheet's "Axe 1" was refused, QA); other cells are left as written."""
+    from atelier.nlp.workshop import axis_numbered, split_axis_heading
+
+    known = set(workshop.axis_ids)
+    labels = {_loose_label(axis.label): axis.id for axis in workshop.axes}
+    named: dict[str, str] = {}
+    for cell in dict.fromkeys(cells):
+        if not cell or cell in known:
+            continue
+        number, rest = split_axis_heading(cell)
+        if number is None:  # "3.0" (a spreadsheet's number), "3 - Comment faire participer…"
+            bare = _BARE_AXIS_NUMBER.fullmatch(cell.strip())
+            number, rest = (str(int(bare.group(1))), bare.group(2) or "") if bare else (None, rest)
+        by_number = axis_numbered(workshop, number) if number is not None else None
+        by_label = labels.get(_loose_label(rest if by_number is not None and rest.strip() else cell))
+        # A number with a label names its axis when the label is that axis's ("Axe 3 : Comment…").
+        found = by_number if by_number is not None and (not rest.strip() or by_label == by_number) else None
+        found = found if found is not None or by_number is not None else by_label
+        if found is not None:
+            named[cell] = found
+    return [named.get(cell, cell) for cell in cells]
+
+
+_BARE_AXIS_NUMBER = re.compile(r"(\d+)(?:[.,]0+)?(?:\s*[-–:.)]\s*(.+))?")
+
+
+@functools.lru_cache(maxsize=1024)
+def _loose_label(text: str) -> str:
+    """A label folded, its punctuation dropped ("Comment faire participer les citoyens ?")."""
+    from atelier.nlp.language import normalize_for_match
+
+    return " ".join(re.sub(r"[^\w\s]", " ", normalize_for_match(text)).split())
+
+
+def decided_axes(frame: pd.DataFrame, workshop: Workshop, text_column: str) -> Decisions:
+    """A row with a text marked decided (`source_kind`: review or document), or with an axis and
+    no `axis_source` (a file of labels, a cell an analyst emptied), keeps its axis if the
+    workshop has it and the row's `axis_label`, when given, is a label of the workshop: a file
+    of another workshop has the same ids for other axes. One rule for classify, train and
+    evaluate."""
+    labels, texts = column_cells(frame, "axis_label"), plain_cells(column_cells(frame, text_column))
+    axes = read_axis_ids(column_cells(frame, "axis"), workshop)
+    cells = column_cells(frame, "axis_source")
+    sources = [source_kind(cell) or REVIEW_SOURCE for cell in cells]
+    renumbered = _renumbering(axes, labels, sources, workshop)
+    if renumbered:
+        axes = [renumbered.get(axis, axis) for axis in axes]
+    conflicts = [label_conflict(axis, label, workshop) for axis, label in zip(axes, labels, strict=True)]
+    decided: list[str | None] = [None] * len(frame)
+    unknown: dict[str, None] = {}
+    mismatched: dict[tuple[str, str], None] = {}
+    others: dict[str, None] = {}
+    unclear: dict[str, int] = defaultdict(int)
+    undecided = empty = 0
+    stale: list[tuple[str, str, str]] = []
+    for row, (axis, source, cell) in enumerate(zip(axes, sources, cells, strict=True)):
+        if source == UNCLEAR_SOURCE and texts[row]:
+            unclear[cell] += 1
+        if source not in (REVIEW_SOURCE, DOCUMENT_SOURCE) or not texts[row] or not (axis or cell):
+            continue  # (a row without axis nor axis_source decides nothing and says nothing amiss)
+        if source == REVIEW_SOURCE and cell and cell.casefold() != REVIEW_SOURCE:
+            others[cell] = None
+        conflict = conflicts[row]
+        if axis and axis not in workshop.axis_ids:
+            unknown[axis] = None
+        elif conflict == "foreign":
+            mismatched[(axis, labels[row])] = None
+        elif axis:
+            decided[row] = axis
+            if conflict == "stale":
+                other = next(a for a in workshop.axis_ids if same_label(labels[row], workshop.axis_label(a)))
+                stale.append((texts[row], axis, other))
+            continue
+        undecided += 1
+        empty += not axis
+    return Decisions(
+        decided,
+        sources,
+        conflicts,
+        list(unknown),
+        list(mismatched),
+        undecided,
+        empty,
+        stale,
+        list(others),
+        unclear,
+        axes,
+        renumbered,
+    )
+
+
+def _renumbering(
+    axes: Sequence[str], labels: Sequence[str], sources: Sequence[str], workshop: Workshop
+) -> dict[str, str]:
+    """The file's axis ids that are other axes of the workshop now, when its axes were numbered
+    otherwise (a workshop file renumbered since the run that wrote it): told by the rows the run
+    wrote and no analyst decided (model, document), whose `axis_label` names, for each of their
+    ids, one axis of the workshop, another one for at least two rows. A row an analyst changed
+    and left its label (`label_conflict` "stale") does not make a renumbering: it breaks it."""
+    meant: dict[str, set[str]] = defaultdict(set)
+    moved = 0
+    for axis, label, source in zip(axes, labels, sources, strict=True):
+        if source not in (MODEL_SOURCE, DOCUMENT_SOURCE) or not axis or not label:
+            continue
+        labelled = next((a for a in workshop.axis_ids if same_label(label, workshop.axis_label(a))), None)
+        if labelled is None:
+            continue
+        meant[axis].add(labelled)
+        moved += labelled != axis
+    mapping = {axis: next(iter(now)) for axis, now in meant.items() if len(now) == 1}
+    if moved < 2 or len(mapping) < len(meant) or len(set(mapping.values())) < len(mapping):
+        return {}
+    return {axis: now for axis, now in mapping.items() if axis != now}
+
+
+def read_as_notes(decisions: Decisions, path: Path, unclear: str) -> list[str]:
+    """How the file's own words were read: axis_source values taken for review, values that
+    decide nothing (`unclear`: what is done with their rows), labels of another axis."""
+    notes = []
+    if decisions.renumbered:
+        read = ", ".join(f"{old} lu comme {now}" for old, now in sorted(decisions.renumbered.items()))
+        notes.append(
+            f"Avertissement : {path} numérote les axes autrement que l'atelier (ses libellés le disent, sur les "
+            f"lignes proposées par le modèle ou placées par le document) : axe {read}."
+        )
+    if decisions.other_sources:
+        notes.append(
+            f"Colonne axis_source de {path} : {listed(decisions.other_sources)} lu(s) comme {REVIEW_SOURCE} "
+            "(décision d'un analyste)."
+        )
+    if decisions.unclear_sources:
+        rows = sum(decisions.unclear_sources.values())
+        notes.append(
+            f"Avertissement : colonne axis_source de {path} : {listed(list(decisions.unclear_sources))} ne dit ni "
+            f"{REVIEW_SOURCE} (décision) ni {MODEL_SOURCE} (proposition) : {rows} ligne(s) {unclear}."
+        )
+    if decisions.stale_labels:
+        named = examples(
+            [f"« {text[:50]} » (axe {axis}, libellé de l'axe {other})" for text, axis, other in decisions.stale_labels]
+        )
+        notes.append(
+            f"{len(decisions.stale_labels)} ligne(s) de {path} ont dans axis_label le libellé d'un autre axe que celui "
+            f"de leur colonne axis : c'est la colonne axis qui compte ({named}). Si c'est le libellé que vous "
+            "avez corrigé, corrigez aussi la colonne axis."
+        )
+    return notes
+
+
+def undecided_notes(decisions: Decisions, workshop: Workshop, path: Path, what: str) -> list[str]:
+    """`read_as_notes`, and why rows marked decided decide nothing (`what`: what is done with them)."""
+    notes = read_as_notes(decisions, path, what)
+    if not decisions.undecided:
+        return notes
+    reasons = []
+    if decisions.empty:
+        reasons.append(f"{decisions.empty} sans axe")
+    if decisions.unknown:
+        reasons.append(f"axe(s) que l'atelier « {workshop.id} » n'a pas : {', '.join(decisions.unknown[:5])}")
+    if decisions.mismatched:
+        axis, label = decisions.mismatched[0]
+        reasons.append(
+            f"libellé qui n'est celui d'aucun axe de l'atelier « {workshop.id} » "
+            f"(axe {axis} : « {label} » au lieu de « {workshop.axis_label(axis)} »)"
+        )
+    hint = (
+        " Écrivez l'axe par son identifiant, « Axe N » ou son libellé ; sinon, vérifiez --workshop."
+        if decisions.unknown or decisions.mismatched
+        else ""
+    )
+    notes.append(
+        f"Avertissement : {decisions.undecided} ligne(s) de {path} marquée(s) {REVIEW_SOURCE} ou {DOCUMENT_SOURCE} "
+        f"{what} : {' ; '.join(reasons)}.{hint}"
+    )
+    return notes
+
+
+def without_contradictions(
+    decisions: Sequence[StoredDecision], path: Path, learnt: Sequence[StoredDecision] = ()
+) -> tuple[list[StoredDecision], list[str]]:
+    """The decisions of a labels file, one per text, and a note when some text had two axes. A text
+    given two axes keeps an analyst's row over a report's placement (`document`: the report placed
+    its twin), then the last row whose axis is not the one the model in place `learnt` for it: a
+    run writes a decision on every row of its text (a post-it repeated under one theme), and the
+    analyst who changes their mind edits one of them. Without such a row, the last row counts (a
+    file of two analysts' put together: both were learnt). The note names the texts and the axis
+    kept."""
+    earlier = {folded_cell(decision.text): decision.axis for decision in learnt}
+    axes: dict[str, set[str]] = defaultdict(set)
+    for decision in decisions:
+        axes[folded_cell(decision.text)].add(decision.axis)
+    chosen: dict[str, int] = {}  # folded text -> position of the row that counts
+    for position, decision in enumerate(decisions):
+        folded = folded_cell(decision.text)
+        kept, learnt_axis = chosen.get(folded), earlier.get(folded)
+        if kept is not None and decisions[kept].source != decision.source:
+            if decision.source == REVIEW_SOURCE:
+                chosen[folded] = position
+            continue
+        # (A row that keeps the learnt axis does not replace one that changes it.)
+        if kept is None or decision.axis != learnt_axis or decisions[kept].axis == learnt_axis:
+            chosen[folded] = position
+    torn = [position for folded, position in chosen.items() if len(axes[folded]) > 1]
+    notes = []
+    if torn:
+        named = examples([f"« {decisions[position].text[:60]} » : axe {decisions[position].axis}" for position in torn])
+        notes.append(
+            f"Avertissement : {len(torn)} texte(s) de {path} ont deux axes ou plus ({named}) : compte, pour "
+            "chacun, une décision d'analyste plutôt qu'un placement du compte-rendu, puis la dernière ligne qui change "
+            "la décision apprise par le modèle en place, sinon sa dernière ligne."
+        )
+    return [decisions[position] for position in sorted(chosen.values())], notes
+
+
+class _EarlierFile(NamedTuple):
+    """What one of the last run's `ideas.csv` / `ideas.xlsx` holds (`earlier_run`)."""
+
+    path: Path
+    clusters: dict[str, str]  # idea_id -> cluster_id
+    decided: dict[str, str]  # idea_id -> axis, rows an analyst decided
+    decided_texts: dict[str, str]  # text read with its theme -> axis, decided rows without an idea_id
+    where: dict[str, tuple[str, str]]  # idea_id -> (document, text) of the decided rows
+    unread: int  # rows marked decided whose axis is none of the workshop's, or marked "à revoir"…
+    keys: dict[str, str]  # idea_id -> its text read with its theme, for every row
+    withdrawn: set[str]  # idea_ids an analyst marked undecided ("à revoir", `UNCLEAR_SOURCE`)
+    stated: dict[str, str]  # idea_id -> axis of rows marked document whose label is another axis's (an edit)
+
+
+def _earlier_file(path: Path, workshop: Workshop, notes: list[str]) -> _EarlierFile | None:
+    """The cluster ids and the analysts' decisions of one output file of the last run (None if it
+    cannot be read), the notes of its reading added to `notes`."""
+    from atelier.flows.tables import TableError, read_table
+    from atelier.nlp.axis_data import with_context
+
+    try:
+        table = read_table(path, "text", "")
+    except TableError as error:
+        notes.append(
+            f"Avertissement : {error} Ses groupes et ses décisions ne sont pas repris ; il est copié avant d'être "
+            "remplacé."
+        )
+        return None
+    frame = table.frame
+    for warning in table.warnings:
+        notes.append(f"Avertissement : {warning}")
+    foreign = _foreign_sheets(path)
+    if foreign:
+        notes.append(
+            f"{path} a des feuilles qu'atelier n'écrit pas ({listed(foreign)}) : il est copié avant d'être remplacé."
+        )
+    decisions = decided_axes(frame, workshop, "text")
+    kept_out = "ne sont pas reprise(s) (le fichier est copié avant d'être remplacé)"
+    notes += undecided_notes(decisions, workshop, path, kept_out)
+    ids, clusters = column_cells(frame, "idea_id"), column_cells(frame, "cluster_id")
+    texts, themes = column_cells(frame, "text"), column_cells(frame, "theme")
+    documents = column_cells(frame, "document")
+    keys = {idea: with_context(text, theme) for idea, text, theme in zip(ids, texts, themes, strict=True) if idea}
+    decided: dict[str, str] = {}
+    decided_texts: dict[str, str] = {}
+    where: dict[str, tuple[str, str]] = {}
+    withdrawn: set[str] = set()
+    stated: dict[str, str] = {}
+    for row, (idea, axis, source) in enumerate(zip(ids, decisions.axes, decisions.sources, strict=True)):
+        if source == UNCLEAR_SOURCE and idea:
+            withdrawn.add(idea)
+        if source == DOCUMENT_SOURCE and idea and axis is not None and decisions.conflicts[row] == "stale":
+            stated[idea] = axis  # (changed by an analyst, who left the label of the report's axis)
+        if axis is None or source != REVIEW_SOURCE:
+            continue
+        if idea:
+            decided[idea] = axis
+            where[idea] = (documents[row], texts[row])
+        else:
+            decided_texts[with_context(texts[row], themes[row])] = axis
+    if decided_texts:
+        notes.append(
+            f"{len(decided_texts)} décision(s) de {path} sans idea_id : reprise(s) pour les idées de même texte "
+            "(et de même thème)."
+        )
+    clustered = {idea: cluster for idea, cluster in zip(ids, clusters, strict=True) if idea and cluster}
+    unread = decisions.undecided + sum(decisions.unclear_sources.values()) + len(foreign)  # (each makes a copy)
+    return _EarlierFile(path, clustered, decided, decided_texts, where, unread, keys, withdrawn, stated)
+
+
+def _foreign_sheets(path: Path) -> list[str]:
+    """The sheets of a run's workbook that the run does not write (an analyst's notes): lost when
+    it is replaced. None for a CSV."""
+    if path.suffix.lower() != ".xlsx":
+        return []
+    import openpyxl
+
+    from atelier.flows.outputs import CLUSTERS_SHEET, DETAILS_SHEET, IDEAS_SHEET
+
+    try:
+        names = openpyxl.load_workbook(path, read_only=True).sheetnames
+    except Exception:  # noqa: BLE001 - read already (`read_table`); a failure here keeps the file as it is
+        return []
+    return [name for name in names if name not in (IDEAS_SHEET, CLUSTERS_SHEET, DETAILS_SHEET)]
+
+
+def earlier_run(out: Path, workshop: Workshop) -> tuple[EarlierRun | None, list[str]]:
+    """What a run into `out` keeps of the last one there, read from its `ideas.csv` and
+    `ideas.xlsx`: the cluster ids, and the axes analysts decided (`decided_axes`, rows marked
+    review). An analyst edits one of them (or both): the newer one's decision counts where they
+    differ, named in a note. None without either file; with it, the notes of the reading."""
+    from atelier.flows.outputs import IDEAS_CSV, IDEAS_XLSX, EarlierRun
+
+    files = sorted(
+        (path for path in (out / IDEAS_CSV, out / IDEAS_XLSX) if path.is_file()), key=lambda file: file.stat().st_mtime
+    )
+    if not files:
+        return None, []
+    notes: list[str] = []
+    found = {path: _earlier_file(path, workshop, notes) for path in files}
+    read = [earlier for earlier in found.values() if earlier is not None]
+    unreadable = tuple(path for path, earlier in found.items() if earlier is None)  # copied before replaced
+    newest = files[-1]
+    if not read:
+        return EarlierRun(newest, {}, modified=newest.stat().st_mtime, unread=len(files), files=tuple(files)), notes
+    clusters: dict[str, str] = {}
+    decided: dict[str, str] = {}
+    decided_texts: dict[str, str] = {}
+    where: dict[str, tuple[str, str]] = {}
+    stated: dict[str, str] = {}
+    written: dict[str, float] = {}  # idea_id or text -> when the file holding its decision was last written
+    for earlier in read:  # older first: the newer file's values replace
+        clusters.update(earlier.clusters)
+        decided.update(earlier.decided)
+        decided_texts.update(earlier.decided_texts)
+        where.update(earlier.where)
+        stated.update(earlier.stated)
+        modified = earlier.path.stat().st_mtime
+        written.update(dict.fromkeys([*earlier.decided, *earlier.decided_texts, *earlier.stated], modified))
+    counting = [read[-1].path]  # the files whose decisions count
+    if len(read) == 2:
+        older, newer = read
+        # The newer file's decisions by text, and its rows marked undecided, replace the older's.
+        replaced = {idea for idea, key in older.keys.items() if key in newer.decided_texts} | newer.withdrawn
+        for idea in replaced & older.decided.keys() - newer.decided.keys():
+            del decided[idea]
+        own = decided.keys() & older.decided.keys() - newer.decided.keys()
+        if own or older.decided_texts.keys() - newer.decided_texts.keys():
+            counting.insert(0, older.path)  # (it holds decisions the newer one does not)
+        differing = [idea for idea, axis in older.decided.items() if newer.decided.get(idea, axis) != axis]
+        if differing:  # (the analyst edited one of the two files the run wrote)
+            named = examples(
+                [
+                    f"« {where[idea][1][:50]} » : axe {newer.decided[idea]} (axe {older.decided[idea]} dans "
+                    f"{older.path.name})"
+                    for idea in differing
+                ]
+            )
+            notes.append(
+                f"{len(differing)} idée(s) ont dans {newer.path.name}, modifié en dernier, un autre axe décidé que "
+                f"dans {older.path.name} : celui de {newer.path.name} est repris ({named})."
+            )
+    run = EarlierRun(
+        read[-1].path,
+        clusters,
+        decided,
+        modified=newest.stat().st_mtime,
+        decided_texts=decided_texts,
+        decided_where=where,
+        stated_axes=stated,
+        written=written,
+        withdrawn=frozenset(read[-1].withdrawn),
+        unread=sum(earlier.unread for earlier in read) + len(unreadable),
+        files=tuple(e.path for e in read if e.decided or e.decided_texts or e.unread) + unreadable,
+        named=tuple(counting),
+    )
+    return run, notes
