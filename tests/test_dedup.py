@@ -1082,3 +1082,88 @@ def test_an_action_opened_by_other_generic_words_is_one_idea(french_nlp):
 )
 def test_public_policy_acronyms_are_their_spelt_out_words(short, spelt_out):
     assert compare_texts(short, spelt_out)[0] is not None
+
+
+def test_one_thing_put_for_another_in_one_sentence_parts_two_ideas(french_nlp):
+    # QA: « … des écoles par du double vitrage » and « … des logements sociaux par du double
+    # vitrage » were one idea (the longer text "elaborating" with two words in the place of one).
+    apart = [
+        (
+            "Remplacer les fenêtres simple vitrage des écoles par du double vitrage",
+            "Remplacer les fenêtres simple vitrage des logements sociaux par du double vitrage",
+        ),
+        (
+            "Créer des pistes cyclables sécurisées le long de la rocade nord",
+            "Créer des pistes cyclables sécurisées le long du canal",
+        ),
+    ]
+    for first, second in apart:
+        labels = cluster_texts([first, second], nlp=french_nlp)
+        assert labels[0] != labels[1], (first, second)
+    # Words added elsewhere than in the place of the replaced one still elaborate.
+    labels = cluster_texts(
+        [
+            "Sensibiliser les aides à domicile sur le repérage des problèmes de logement",
+            "Sensibiliser les intervenants à domicile sur le repérage des problèmes de logement insalubre",
+        ],
+        nlp=french_nlp,
+    )
+    assert labels[0] == labels[1]
+
+
+def test_il_faudrait_frames_the_idea_and_the_plain_wording_is_shown(french_nlp):
+    # QA: « Il faudrait installer… » (unaccented) was shown for the cluster: « faudrait » counted
+    # as a content word, so that wording said more than « Installer… ».
+    texts = [
+        "Installer des panneaux photovoltaïques sur les toits des bâtiments publics",
+        "Il faudrait installer des panneaux photovoltaiques sur les toits des bâtiments publics",
+        "Il faut installer des panneaux photovoltaïques sur les toits des bâtiments publics",
+    ]
+    records = [
+        Contribution(idea_id=str(i), document="d.pdf", document_sha256="", page=1, kind="postit", text=text)
+        for i, text in enumerate(texts)
+    ]
+    clustered = deduplicate_contributions(records, DedupSettings(), french_nlp)
+    assert len({record.cluster_id for record in clustered}) == 1
+    assert [record.text for record in clustered if record.canonical] == [texts[0]]
+
+
+def test_an_abbreviation_spelt_with_a_small_word_or_by_one_word_is_known_too(french_nlp):
+    # QA: « PAC (pompes à chaleur) » was not read (the « à » of its letters skipped), nor
+    # « PV (photovoltaïques) » (one word).
+    texts = [
+        "Remplacer les chaudières au fioul par des pompes à chaleur",
+        "Remplacer les chaudières au fioul par des PAC",
+        "Installer des PAC (pompes à chaleur) dans les écoles",
+        "Installer des ombrières photovoltaïques sur les parkings des supermarchés",
+        "Ombrières PV sur les parkings des supermarchés",
+        "Installer des panneaux PV (photovoltaïques) sur la salle des fêtes",
+    ]
+    assert abbreviations_spelt_out(texts) == (("PAC", "pompes à chaleur"), ("PV", "photovoltaïques"))
+    assert abbreviations_spelt_out(["Réduire les gaz à effet de serre (GES)"]) == (("GES", "gaz à effet de serre"),)
+    assert abbreviations_spelt_out(["Les DD (dd)", "Un PC (lampe)", "Le PV (vote)"]) == ()
+    labels = cluster_texts(texts, nlp=french_nlp)
+    assert labels[0] == labels[1] and labels[3] == labels[4]
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        # QA: the third text split a pair it called duplicates (a generic word replaced between members).
+        [
+            "Développer le télétravail pour les agents de la collectivité",
+            "Encourager le télétravail des agents de la collectivité",
+            "Développement du télétravail des agents",
+        ],
+        # « Rendre » opens an action as « Créer » does.
+        [
+            "Transports en commun gratuits pour tous",
+            "Gratuité des transports en commun",
+            "Rendre les transports en commun gratuits",
+        ],
+        # « Extinction » is the noun of « éteindre ».
+        ["Extinction de l'éclairage public de 1h à 5h", "Éteindre l'éclairage public de 1h à 5h"],
+    ],
+)
+def test_wordings_of_one_idea_stand_in_one_cluster(french_nlp, texts):
+    assert len(set(cluster_texts(texts, nlp=french_nlp))) == 1

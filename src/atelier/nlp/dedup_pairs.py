@@ -59,6 +59,7 @@ class PairScore(NamedTuple):
     added_weak: int  # … and generic words ("développer", "favoriser") it adds
     inner_strong: bool  # … and the contained text has a word that is not generic
     leading_swap: bool  # replaced, and the words of each text missing from the other open it (`_leading`)
+    slot_swap: bool  # replaced, in one run of words at the same place of both texts (`_one_slot`)
     derived: int  # words matched with another of their family ("participation"/"participatif"), not a typo
     ratio: float  # rapidfuzz ratio of the content keys
     cosine: float | None  # mean word vectors (None without nlp)
@@ -207,6 +208,9 @@ def _scored(comparison: _Comparison, ratio: float, cosine: float | None) -> Pair
     leading_swap = (
         replaced and _leading(first, missing_first, counted_first) and _leading(second, missing_second, counted_second)
     )
+    slot_swap = replaced and _one_slot(first, missing_first, counted_first) == _one_slot(
+        second, missing_second, counted_second
+    ) != -1
     return PairScore(
         shorter_share=shared / total_first,
         longer_share=(total_second - sum([second.weights[s] for s in missing_second])) / total_second,
@@ -222,6 +226,7 @@ def _scored(comparison: _Comparison, ratio: float, cosine: float | None) -> Pair
         added_weak=len(added) - added_strong,
         inner_strong=inner_strong,
         leading_swap=leading_swap,
+        slot_swap=slot_swap,
         derived=derived,
         ratio=ratio,
         cosine=cosine,
@@ -242,6 +247,26 @@ def _leading(unit: TextUnit, missing: Collection[str], counted: Collection[str])
         elif stem in counted:
             return len(seen) == len(missing) and unit.weights[stem] >= 1.0
     return False
+
+
+def _one_slot(unit: TextUnit, missing: Collection[str], counted: Collection[str]) -> int:
+    """How many of its other `counted` words come before the `missing` words of a text when these
+    make one run of words (-1 when they do not): two texts whose runs come after as many words
+    put one thing for another in one sentence ("… le long de la rocade nord" / "… le long du
+    canal", "… des écoles par du double vitrage" / "… des logements sociaux par…")."""
+    before = -1
+    ended = False
+    position = 0
+    for stem in unit.content_key.split():
+        if stem in missing:
+            if ended:
+                return -1
+            if before < 0:
+                before = position
+        elif stem in counted:
+            ended = before >= 0
+            position += 1
+    return before
 
 
 def _counted(unit: TextUnit, other: TextUnit, pairs: dict[str, str]) -> tuple[Collection[str], float]:
@@ -395,11 +420,12 @@ def _swaps_generic_words_only(score: PairScore, settings: DedupSettings) -> bool
 def _replacement_allowed(score: PairScore, settings: DedupSettings) -> bool:
     """A word of the shorter text replaced by another: never a name, an acronym or a number;
     from `min_words_for_replacement` words when the longer text also elaborates (it lacks more
-    words than the shorter one), and for a plain one-for-one swap — the mark of two parallel,
-    different ideas — only from `min_words_for_swap` words."""
+    words than the shorter one, not all in the place of the replaced ones), and for a swap —
+    one-for-one, or of one run of words for another in the same place of the same sentence: the
+    mark of two parallel, different ideas — only from `min_words_for_swap` words."""
     if score.replaced_name:
         return False
-    if score.longer_left_out > score.left_out:
+    if score.longer_left_out > score.left_out and not score.slot_swap:
         return score.shorter_words >= settings.min_words_for_replacement
     return score.shorter_words >= settings.min_words_for_swap
 
@@ -428,12 +454,16 @@ def _paraphrase_but_vectors(score: PairScore, settings: DedupSettings) -> bool:
 def members_compatible(first: TextUnit, second: TextUnit, settings: DedupSettings, paraphrase: bool) -> bool:
     """May two members of one cluster stand together (checked for every pair of members, against
     chaining)? Yes if verified similar; otherwise they must share `member_overlap` of the
-    lighter one's content and not replace a word of a short text (or a name) by another."""
+    lighter one's content and not replace a word of a short text (or a name) by another, unless
+    the words of the lighter one the other lacks are generic ("Développement du télétravail des
+    agents" / "Encourager le télétravail des agents de la collectivité", both said by "Développer
+    le télétravail pour les agents de la collectivité")."""
     level, score = pair_level(first, second, settings, paraphrase)
     if level is not None:
         return True
     if score is None:  # numbers or negation differ, or no content
         return False
-    if score.replaced and not _replacement_allowed(score, settings):
+    generic_only = score.shorter_weight - score.shared <= score.left_out * settings.weak_word_weight + 1e-9
+    if score.replaced and not generic_only and not _replacement_allowed(score, settings):
         return False
     return score.shorter_share >= settings.member_overlap

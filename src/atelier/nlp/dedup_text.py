@@ -167,7 +167,8 @@ _NOMINAL_SUFFIXES = ("ement", "ation")
 FRAME_WORDS: frozenset[str] = frozenset(
     """
     proposition propositions proposons proposer propose proposee priorite prioritaire prioritaires
-    urgent urgente important importante necessaire necessite falloir devrait pourrait souhaite souhaitable
+    urgent urgente important importante necessaire necessite falloir faut faudrait faudra fallait devrait
+    devraient pourrait pourraient souhaite souhaitons souhaiterions souhaitable suggere suggerons suggestion
     svp stp
     """.split()
 )
@@ -177,7 +178,7 @@ WEAK_WORDS: frozenset[str] = frozenset(
     faire fait mettre mise place developper developpement favoriser creer creation organiser organisation
     realiser realisation promouvoir promotion permettre encourager soutenir soutien renforcer ameliorer
     amelioration assurer aider agir travailler travail question comment role cadre niveau matiere terme
-    type oeuvre action actions general generale demarche besoin besoins enjeu enjeux veiller engager
+    type oeuvre action actions general generale demarche besoin besoins enjeu enjeux veiller engager rendre
     """.split()
 )
 # Of the generic words, those that open an action, as verbs or nouns ("Mettre en place…",
@@ -195,6 +196,7 @@ _IRREGULAR_STEMS = {
     "soutien": "souten", "soutenir": "souten", "coordination": "coordonn", "coordonner": "coordonn",
     "promotion": "promouv", "promouvoir": "promouv", "deploiement": "deploy", "deployer": "deploy",
     "construction": "construir", "construire": "construir", "lutte": "lutt", "lutter": "lutt",
+    "extinction": "etein", "eteindre": "etein",
 }  # fmt: skip
 
 
@@ -651,21 +653,43 @@ def abbreviations_spelt_out(texts: Iterable[str]) -> tuple[tuple[str, str], ...]
 
 
 def _spelling(short: str, words: Sequence[str], *, from_end: bool = False) -> str:
-    """The words whose content words' initials are the letters of `short` ("" if none): all of
-    `words`, or (`from_end`) the fewest that end them."""
+    """The words whose initials are the letters of `short` ("" if none): all of `words`, or
+    (`from_end`) the fewest that end them. The initial of a small word (`_SPELLING_SKIPPED`)
+    counts or not ("GES": gaz à effet de serre, "PAC": pompes à chaleur); one word spells it out
+    when it holds its letters in order from its first ("PV": photovoltaïques)."""
     letters = short.casefold()
     candidates = [words[-count:] for count in range(1, len(words) + 1)] if from_end else [words]
     for chosen in candidates:
-        initials = "".join(
-            _fold(word.casefold())[:1]
-            for word in (part for chunk in chosen for part in re.split(r"['’-]", chunk))
-            if word and _fold(word.casefold()) not in _SPELLING_SKIPPED
-        )
-        if initials == letters:
+        parts = [
+            _fold(part.casefold()) for chunk in chosen for part in re.split(r"['’-]", chunk.strip(" ,;:")) if part
+        ]
+        if _initials_spell(letters, parts):
             return " ".join(chosen).strip(" ,;:")
-        if len(initials) > len(letters):
+        if sum(part not in _SPELLING_SKIPPED for part in parts) > len(letters):
             break
     return ""
+
+
+def _initials_spell(letters: str, parts: Sequence[str]) -> bool:
+    """Whether the initials of `parts`, each small word's taken or not, are `letters`; or the one
+    part of more letters holds them in order from its first."""
+    if len(parts) == 1 and len(letters) > 1:
+        word = parts[0]
+        if len(word) <= len(letters) or word[0] != letters[0]:
+            return False
+        position = 1
+        for letter in letters[1:]:
+            position = word.find(letter, position) + 1
+            if not position:
+                return False
+        return True
+    matched = {0}  # letters matched so far, over the ways of taking the small words' initials
+    for part in parts:
+        following = {count + 1 for count in matched if count < len(letters) and part[:1] == letters[count]}
+        matched = following | matched if part in _SPELLING_SKIPPED else following
+        if not matched:
+            return False
+    return len(letters) in matched
 
 
 def without_list_marker(text: str) -> str:
