@@ -341,6 +341,17 @@ def test_a_decision_on_an_idea_without_a_theme_stays_its_own():
     assert axes_decided_by_text(ideas[1:], [("Cohérence public/privé", "1")]) == ["1"]
 
 
+def test_a_decision_names_its_text_whatever_its_punctuation():
+    # QA: the decision on « MERCI POUR L'ACCUEIL » did not place « Merci pour l'accueil ! ».
+    from atelier.extract.records import Contribution
+    from atelier.nlp.classify import axes_decided_by_text
+
+    texts = ["Merci pour l'accueil !", "Vide-grenier sur la place", "Baisser les loyers de 10,5 %"]
+    ideas = [Contribution(f"i{n}", "r.pdf", "", 1, "postit", text) for n, text in enumerate(texts)]
+    decisions = [("MERCI POUR L’ACCUEIL", "0"), ("Vide grenier sur la place.", "4"), ("Baisser les loyers de 105 %", "2")]
+    assert axes_decided_by_text(ideas, decisions) == ["0", "4", None]
+
+
 def test_a_label_written_without_the_space_before_its_question_mark_is_the_axis_s(runner, tmp_path):
     # QA: « Comment faire participer les citoyens? » (as the report's heading writes it) was taken
     # for another workshop's label, and its row dropped.

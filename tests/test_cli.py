@@ -120,7 +120,8 @@ def test_classify_adds_axis_columns_to_the_input_rows(runner, ideas_csv, tmp_pat
         evidence = frame.loc[row, "axis_evidence"].split("; ")
         assert set(evidence) <= set(lemmas[row].split()), (evidence, lemmas[row])
     assert "5 ligne(s) classée(s)" in result.stdout
-    assert "Aucun modèle enregistré" in result.stderr
+    # Where the model was looked for (QA: run from another folder, the trained model was not found).
+    assert f"Aucun modèle enregistré pour « atelier6 » dans {Path('models') / 'atelier6'}" in result.stderr
     # what it is doing, on stderr (stdout keeps the summary alone)
     assert "Chargement du modèle de langue français…" in result.stderr
     assert "Classement de 5 idée(s)…" in result.stderr
@@ -384,6 +385,17 @@ def test_classify_with_a_user_workshop_file(runner, tmp_path):
         "Développer le vélo",
     ]
     assert "axe velo : 2, axe bus : 1" in result.stdout
+    # A workshop's out-of-scope class is named as such in the counts (QA: « axe 0 : 14 »).
+    hors_axes = USER_WORKSHOP + (
+        '  - id: "0"\n    label: "Hors axes"\n    out_of_scope: true\n'
+        '    description: "Remarques sur la réunion."\n    examples: ["Merci pour l\'accueil"]\n'
+    )
+    (tmp_path / "hors.yaml").write_text(hors_axes.replace("id: mobilites", "id: mobilites-hors"), encoding="utf-8")
+    result = runner.invoke(
+        app, ["classify", "mobilite.csv", "--out", "hors.csv", "--text-column", "idee", "--workshop", "hors.yaml"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "axe velo : 2, axe bus : 1, hors axes (0) : 0" in result.stdout
 
 
 def test_dedup_groups_rewordings(runner, tmp_path):
@@ -925,6 +937,9 @@ def test_evaluate_cross_validates_the_decisions_train_learnt(runner, tmp_path):
     result = runner.invoke(app, ["evaluate", "--workshop", "mobilites.yaml", "--labels", "t.csv"])
     assert result.exit_code == 0, result.output
     assert "Avertissement : 2 ligne(s) de t.csv sont des décisions que le modèle a apprises" in result.stderr
+    # … and in the card, which keeps the score (QA: 1.0 kept there without a word).
+    card = json.loads((tmp_path / "models" / "mobilites" / "card.json").read_text(encoding="utf-8"))
+    assert card["evaluation:t.csv"]["learnt_rows"] == 2 and "optimiste" in card["evaluation:t.csv"]["note"]
 
 
 def test_train_saves_a_model_that_classify_then_uses(runner, ideas_csv, tmp_path):
@@ -954,11 +969,13 @@ def test_train_saves_a_model_that_classify_then_uses(runner, ideas_csv, tmp_path
     )  # a row without an axis is no label (it was counted "hors des axes")
     result = runner.invoke(app, ["evaluate", "--labels", "etiquettes.csv", "--models", "modeles"])
     assert result.exit_code == 0, result.output
-    assert "5 lignes, 1 hors des axes de l'atelier ignorées" in result.stdout
+    # The labels that are no axis of the workshop are named (QA: « espaces verts », « Axe 6 »).
+    assert "5 lignes, 1 dont l'axe n'est aucun de ceux de l'atelier ignorée(s) : « 0 »" in result.stdout
     assert "F1 macro : 1.000" in result.stdout and "Matrice de confusion" in result.stdout
     card = json.loads((directory / "card.json").read_text(encoding="utf-8"))
     assert card["evaluation:etiquettes.csv"]["macro_f1"] == 1.0
     assert set(card["evaluation:etiquettes.csv"]["per_axis"]) == {"1", "2", "3", "4", "5"}
+    assert "learnt_rows" not in card["evaluation:etiquettes.csv"]
 
 
 @pytest.mark.skipif(not any(SAMPLES.glob("*.pdf")), reason="sample reports not generated yet")

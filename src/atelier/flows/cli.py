@@ -34,6 +34,7 @@ from atelier.flows.decisions import (
     undecided_notes,
     without_contradictions,
 )
+from atelier.flows.messages import listed
 from atelier.flows.tables import column_cells, plain_cells
 
 if TYPE_CHECKING:
@@ -548,6 +549,20 @@ def _progress_to_stderr(verbose: bool) -> Iterator[None]:
         logger.propagate = previous[1]
 
 
+def _no_saved_model(workshop: Workshop, models: Path) -> str:
+    """Where no saved model was found: a model is looked for under the folder the command runs
+    in (QA: run from another folder, the analysts' decisions it learnt were not applied)."""
+    from atelier.flows.modeling import model_directory
+
+    directory = model_directory(workshop, models)
+    return f"Aucun modèle enregistré pour « {workshop.id} » dans {directory} (--models pour un autre dossier)"
+
+
+def _axis_name(axis: str, workshop: Workshop) -> str:
+    """An axis as a count names it: « axe 2 », « hors axes (0) » for the workshop's out-of-scope class."""
+    return f"hors axes ({axis})" if axis == workshop.out_of_scope_axis else f"axe {axis}"
+
+
 def _format_counts(counts: dict[str, int]) -> str:
     return ", ".join(f"{n} {KIND_NAMES.get(kind, kind)}" for kind, n in counts.items())
 
@@ -612,7 +627,7 @@ def run(
     )
     if summary.ideas:
         typer.echo(f"Contributions : {summary.ideas} ({_format_counts(summary.ideas_per_kind)})")
-        per_axis = ", ".join(f"axe {axis} : {n}" for axis, n in summary.ideas_per_axis.items())
+        per_axis = ", ".join(f"{_axis_name(axis, config)} : {n}" for axis, n in summary.ideas_per_axis.items())
         typer.echo(f"Par axe : {per_axis}")
         typer.echo(f"Idées distinctes : {summary.clusters}")
         origin = "enregistré" if summary.model_origin == "saved" else "entraîné à la volée"
@@ -664,7 +679,7 @@ def classify(
             _say(note)
         learnt: list[tuple[str, str]] = []
         if model is None:
-            start = f"Aucun modèle enregistré pour « {config.id} »" if not note else "Modèle enregistré écarté"
+            start = _no_saved_model(config, models) if not note else "Modèle enregistré écarté"
             _say(f"{start} : entraînement sur la configuration de l'atelier.")
             model = train_model(config, records, nlp)
         else:
@@ -727,7 +742,7 @@ def classify(
     for value in columns["axis"]:
         if value:
             counts[str(value)] = counts.get(str(value), 0) + 1
-    per_axis = ", ".join(f"axe {a} : {counts.get(a, 0)}" for a in config.axis_ids)
+    per_axis = ", ".join(f"{_axis_name(a, config)} : {counts.get(a, 0)}" for a in config.axis_ids)
     flagged = sum(1 for value in columns["needs_review"] if value)
     placed = f" dont {kept} gardant leur axe" if kept else ""
     blank = _blank_rows_note(frame, text_column, rows, "non classée(s)")
@@ -1024,6 +1039,7 @@ def evaluate(
         if note:
             _say(note)
         saved = model is not None
+        seen = 0  # rows the saved model learnt as decisions
         if saved:
             from atelier.flows.modeling import read_decisions
 
@@ -1039,7 +1055,7 @@ def evaluate(
                 )
         try:
             if model is None:
-                start = f"Aucun modèle enregistré pour « {config.id} »" if not note else "Modèle enregistré écarté"
+                start = _no_saved_model(config, models) if not note else "Modèle enregistré écarté"
                 _say(f"{start} : entraînement à la volée.")
                 texts, labels, unlabelled, groups = _training_data(config, input_paths)
                 model = train_axis_model(
@@ -1054,9 +1070,17 @@ def evaluate(
         except AxisModelError as error:
             _fail(str(error))
         report["labels_file"] = labels_csv.name
+        if seen:  # (the card keeps the score: it says what it is worth)
+            report["learnt_rows"] = seen
+            report["note"] = f"{seen} ligne(s) évaluée(s) sont des décisions apprises par le modèle : score optimiste."
+        foreign = sorted({axis for axis in read.axes if axis not in config.axis_ids})
         typer.echo(
             f"Évaluation sur {labels_csv} ({report['n_examples']} lignes"
-            + (f", {report['skipped_rows']} hors des axes de l'atelier ignorées" if report["skipped_rows"] else "")
+            + (
+                f", {report['skipped_rows']} dont l'axe n'est aucun de ceux de l'atelier ignorée(s) : {listed(foreign)}"
+                if report["skipped_rows"]
+                else ""
+            )
             + f") – modèle {model.version}"
         )
         _print_scores(report, config)

@@ -36,7 +36,7 @@ from atelier.flows.inputs import (
     read_input,
 )
 from atelier.flows.messages import examples
-from atelier.flows.modeling import ModelChoice, choose_model, french
+from atelier.flows.modeling import ModelChoice, choose_model, french, model_directory
 from atelier.flows.reader import DocumentReader
 from atelier.flows.synthesis import synthesis_context, synthesis_html
 from atelier.flows.synthesis_docx import synthesis_document
@@ -464,7 +464,11 @@ def run_pipeline(
             notes.append(choice.note)
             _say(choice.note, logging.WARNING)
         model_info = choice.describe()
-        where = f"enregistré ({choice.directory})" if choice.origin == "saved" else "entraîné à la volée"
+        where = (
+            f"enregistré ({choice.directory})"
+            if choice.origin == "saved"
+            else f"entraîné à la volée (aucun modèle utilisable dans {model_directory(config, models_dir)})"
+        )
         _say(f"Modèle d'axes {where} : {choice.model.version}")
         with watch.stage("classify"):
             contributions = classify_task(contributions, config, choice, nlp)
