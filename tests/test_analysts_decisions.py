@@ -348,7 +348,11 @@ def test_a_decision_names_its_text_whatever_its_punctuation():
 
     texts = ["Merci pour l'accueil !", "Vide-grenier sur la place", "Baisser les loyers de 10,5 %"]
     ideas = [Contribution(f"i{n}", "r.pdf", "", 1, "postit", text) for n, text in enumerate(texts)]
-    decisions = [("MERCI POUR L’ACCUEIL", "0"), ("Vide grenier sur la place.", "4"), ("Baisser les loyers de 105 %", "2")]
+    decisions = [
+        ("MERCI POUR L’ACCUEIL", "0"),
+        ("Vide grenier sur la place.", "4"),
+        ("Baisser les loyers de 105 %", "2"),
+    ]
     assert axes_decided_by_text(ideas, decisions) == ["0", "4", None]
 
 
