@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import datetime
+import gettext
 import json
 import re
 import shutil
@@ -659,10 +660,30 @@ def test_bad_input_is_one_french_line_and_exit_1(runner, ideas_csv, tmp_path, ar
     assert not (tmp_path / "o.csv").exists() and not (tmp_path / "sortie").exists()
 
 
-def test_usage_error_exits_2(runner, ideas_csv):
-    assert runner.invoke(app, ["classify", str(ideas_csv)]).exit_code == 2  # no --out
+def test_usage_error_exits_2_said_in_french(runner, ideas_csv):
+    # QA: Typer's own words were English (« Missing option '--out' / '-o'. », « No such option »).
+    result = runner.invoke(app, ["classify", str(ideas_csv)])  # no --out
+    assert result.exit_code == 2 and "Il manque l'option '--out' / '-o'." in result.output
+    result = runner.invoke(app, ["classify", str(ideas_csv), "--out", "o.csv", "--worksop", "a"])
+    assert result.exit_code == 2 and "Option inconnue : --worksop (options possibles : --workshop)" in result.output
+    result = runner.invoke(app, ["train", "--folds", "1"])
+    assert result.exit_code == 2 and "Valeur invalide pour '--folds' : au moins 2 attendu" in result.output
+    result = runner.invoke(app, ["clasify"])
+    assert result.exit_code == 2 and "Commande inconnue : 'clasify'. Vouliez-vous dire 'classify' ?" in result.output
     assert runner.invoke(app, ["run", "--unknown-option"]).exit_code == 2
     assert runner.invoke(app, ["review"]).exit_code == 2  # not in this version
+    assert runner.invoke(app, ["--help"]).exit_code == 0
+
+
+def test_the_french_catalogue_of_the_command_line_is_compiled_from_its_translations():
+    from atelier.flows.french import MO_FILE, compiled_catalog
+
+    assert MO_FILE.read_bytes() == compiled_catalog(), "python -m atelier.flows.french writes it again"
+    catalogue = gettext.translation("messages", str(MO_FILE.parents[2]), languages=["fr"])
+    assert catalogue.gettext("Options") == "Options" and catalogue.gettext("[required]") == "[obligatoire]"
+    assert catalogue.ngettext("Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)", 2) == (
+        "(Vouliez-vous dire l'un de : {possibilities} ?)"
+    )
 
 
 def test_train_learns_analysts_decisions(runner, tmp_path):

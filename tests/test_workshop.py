@@ -196,6 +196,31 @@ def test_yaml_syntax_error_names_the_file(tmp_path):
             MOBILITY_YAML.replace('description: "Covoiturage et autopartage."', "description: Voiture : covoiturage"),
             "ligne 14.*« : » doit être entre guillemets",
         ),
+        # Each with its line (QA: a missing description, a repeated id, a decimal comma… had none).
+        (
+            MOBILITY_YAML.replace('    description: "Covoiturage et autopartage."\n', ""),
+            "« voiture » n'a pas de « description » \\(un texte\\) \\(bloc à la ligne 12\\)",
+        ),
+        (MOBILITY_YAML.replace("id: voiture", "id: tc"), "« tc » apparaît plusieurs fois \\(ligne 12\\)"),
+        (MOBILITY_YAML + "settings:\n  abstain_threshold: 0,6\n", "\\(ligne 16\\) : écrivez 0.6, avec un point"),
+        (
+            MOBILITY_YAML + "settings:\n  abstain_threshold: 60\n",
+            "\\(ligne 16\\) : c'est une proportion \\(0.6 pour 60 %\\)",
+        ),
+        (
+            MOBILITY_YAML.replace('keywords: ["bus", "tramway", "métro"]', "keywords: bus"),
+            "liste de textes \\(ligne 8\\)",
+        ),
+        (
+            MOBILITY_YAML.replace("  - id: voiture\n", "  - id: voiture\n    out_of_scope: true\n").replace(
+                "  - id: actifs\n", "  - id: actifs\n    out_of_scope: true\n"
+            ),
+            "un seul axe .* \\(ligne 14\\)",
+        ),
+        (
+            MOBILITY_YAML.replace('"Covoiturage et autopartage."', "'L'autopartage.'"),
+            "ligne 14.*apostrophes .* mettez-le entre guillemets",
+        ),
     ],
 )
 def test_invalid_workshops_are_refused_in_french(tmp_path, text, message):

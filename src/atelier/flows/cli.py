@@ -19,9 +19,16 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NamedTuple, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, NoReturn
 
-import typer
+from atelier.flows.french import french_usage_error, speak_french
+
+speak_french()  # before Typer is imported: it reads some of its headings then
+
+import typer  # noqa: E402
+from typer.core import TyperGroup  # noqa: E402
+from typer.exceptions import TyperException  # noqa: E402
+from typer.rich_utils import rich_format_error  # noqa: E402
 
 from atelier.extract.records import DOCUMENT_SOURCE, MODEL_SOURCE, REVIEW_SOURCE
 from atelier.extract.system import os_error_reason
@@ -51,7 +58,27 @@ DEFAULT_MODELS = Path("models")
 DEFAULT_TEXT_COLUMN = "text"
 KIND_NAMES = {"postit": "post-it", "objective": "objectif(s)", "action": "action(s)"}
 
+class _FrenchGroup(TyperGroup):
+    """The commands, whose usage errors Typer writes in English, said in French (`french_usage_error`)."""
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            result = super().main(*args, standalone_mode=False, **kwargs)
+        except TyperException as error:  # (a usage error: the others are handled by Typer)
+            english = error.format_message
+            error.format_message = lambda: french_usage_error(english())  # type: ignore[method-assign]
+            rich_format_error(error)  # type: ignore[arg-type]
+            sys.exit(error.exit_code)
+        except typer.Abort:
+            _say("Interrompu.")
+            sys.exit(1)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
 app = typer.Typer(
+    cls=_FrenchGroup,
     name="atelier",
     help="Extraction, classement par axe et dédoublonnage des contributions d'ateliers participatifs.",
     add_completion=False,

@@ -233,9 +233,11 @@ def parse_workshop(text: str, source: str = "<texte>") -> Workshop:
         raise WorkshopError(f"{source} : il faut au moins {MIN_AXES} axes, le fichier en décrit {len(axes)}.")
     seen: set[str] = set()
     labels: dict[str, str] = {}
-    for axis in axes:
+    for axis, raw in zip(axes, raw_axes, strict=True):
         if axis.id in seen:
-            raise WorkshopError(f"{source} : l'identifiant d'axe « {axis.id} » apparaît plusieurs fois.")
+            raise WorkshopError(
+                f"{source} : l'identifiant d'axe « {axis.id} » apparaît plusieurs fois{_line_of(raw, 'id')}."
+            )
         seen.add(axis.id)
         label = normalize_for_match(axis.label)
         if label in labels:
@@ -245,7 +247,10 @@ def parse_workshop(text: str, source: str = "<texte>") -> Workshop:
             )
         labels[label] = axis.id
     if sum(axis.out_of_scope for axis in axes) > 1:
-        raise WorkshopError(f"{source} : un seul axe peut être marqué « out_of_scope » (hors axes).")
+        second = [raw for axis, raw in zip(axes, raw_axes, strict=True) if axis.out_of_scope][1]
+        raise WorkshopError(
+            f"{source} : un seul axe peut être marqué « out_of_scope » (hors axes){_line_of(second, 'out_of_scope')}."
+        )
     if len(axes) - sum(axis.out_of_scope for axis in axes) < MIN_AXES:
         raise WorkshopError(f"{source} : il faut au moins {MIN_AXES} axes en plus de l'axe « hors axes ».")
     return Workshop(
@@ -268,6 +273,11 @@ def _yaml_hint(text: str, mark: yaml.Mark | None) -> str:
         return " : une tabulation sert d'indentation ; YAML n'accepte que des espaces"
     if any(re.search(r":\s+[^\"'\s][^\"']*:\s", line) for line in near):
         return " : un texte contenant « : » doit être entre guillemets"
+    if any(re.search(r"(?:^|:|-)\s*'[^']*'[^\s,\]#]", line) for line in near):
+        return (
+            " : un texte entre apostrophes ('…') ne peut pas contenir d'apostrophe ; "
+            'mettez-le entre guillemets ("…")'
+        )
     return ""
 
 
@@ -329,19 +339,32 @@ def _known_keys(data: dict[Any, Any], known: tuple[str, ...], source: str, owner
         raise WorkshopError(f"{source} : clé inconnue pour {owner} : {named} (clés possibles : {', '.join(known)}).")
 
 
+def _line_of(data: Any, key: str | None = None) -> str:
+    """Where in the file a block's `key` is (or, without it, where the block starts): " (ligne N)",
+    or "" when the block was not read from a file."""
+    lines: dict[Any, int] = getattr(data, "lines", {})
+    line = lines.get(key) if key in lines else min(lines.values(), default=None)
+    return f" (ligne {line})" if line is not None else ""
+
+
 def _required_text(data: dict[str, Any], key: str, source: str, owner: str) -> str:
     """A text, or a number as written; anything else (a list, a block, true/false) is refused."""
     value = data.get(key)
     if value is None or isinstance(value, dict | list | bool) or not str(value).strip():
-        raise WorkshopError(f"{source} : {owner} n'a pas de « {key} » (un texte).")
+        where = _line_of(data, key) if key in data else _line_of(data).replace("(ligne", "(bloc à la ligne")
+        raise WorkshopError(f"{source} : {owner} n'a pas de « {key} » (un texte){where}.")
     return str(value).strip()
 
 
-def _text_list(value: Any, key: str, source: str, owner: str) -> tuple[str, ...]:
+def _text_list(block: dict[Any, Any], key: str, source: str, owner: str) -> tuple[str, ...]:
+    value = block.get(key)
     if value is None:
         return ()
     if not isinstance(value, list) or any(isinstance(item, (dict, list)) or item is None for item in value):
-        raise WorkshopError(f"{source} : « {key} » de {owner} doit être une liste de textes.")
+        raise WorkshopError(
+            f"{source} : « {key} » de {owner} doit être une liste de textes{_line_of(block, key)} "
+            '(une ligne « - texte » par élément, ou ["texte", "texte"]).'
+        )
     return tuple(text for text in (str(item).strip() for item in value) if text)
 
 
@@ -354,7 +377,9 @@ def _parse_axis(raw: Any, position: int, source: str) -> Axis:
     owner = f"l'axe « {axis_id} »"
     out_of_scope = raw.get("out_of_scope", False)
     if not isinstance(out_of_scope, bool):
-        raise WorkshopError(f"{source} : « out_of_scope » de {owner} doit valoir true ou false.")
+        raise WorkshopError(
+            f"{source} : « out_of_scope » de {owner} doit valoir true ou false{_line_of(raw, 'out_of_scope')}."
+        )
     return Axis(
         id=axis_id,
         label=_required_text(raw, "label", source, owner),
@@ -362,11 +387,11 @@ def _parse_axis(raw: Any, position: int, source: str) -> Axis:
         # (A keyword is a term: "vélo, piste cyclable" in one item is two.)
         keywords=tuple(
             term
-            for keyword in _text_list(raw.get("keywords"), "keywords", source, owner)
+            for keyword in _text_list(raw, "keywords", source, owner)
             for term in (part.strip() for part in re.split(r"[,;]", keyword))
             if term
         ),
-        examples=_text_list(raw.get("examples"), "examples", source, owner),
+        examples=_text_list(raw, "examples", source, owner),
         out_of_scope=out_of_scope,
     )
 
@@ -407,7 +432,15 @@ def _parse_settings(raw: Any, source: str) -> WorkshopSettings:
     try:
         return WorkshopSettings(**values)
     except ValueError as error:
-        raise WorkshopError(f"{source} : {error}") from error
+        named = re.search(r"« (\w+) »", str(error))
+        name = named.group(1) if named else ""
+        value, share = raw.get(name), "0 et 1" in str(error)
+        hint = ""
+        if isinstance(value, str) and re.fullmatch(r"\s*\d+,\d+\s*", value):
+            hint = f" : écrivez {value.strip().replace(',', '.')}, avec un point"
+        elif share and isinstance(value, int | float) and not isinstance(value, bool) and 1 < value <= 100:
+            hint = f" : c'est une proportion ({value / 100:g} pour {value:g} %)"
+        raise WorkshopError(f"{source} : {str(error).rstrip('.')}{_line_of(raw, name)}{hint}.") from error
 
 
 def match_axis(workshop: Workshop, heading: str, *, min_score: float = HEADING_MATCH_MIN_SCORE) -> str | None:
