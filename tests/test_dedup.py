@@ -1167,3 +1167,15 @@ def test_an_abbreviation_spelt_with_a_small_word_or_by_one_word_is_known_too(fre
 )
 def test_wordings_of_one_idea_stand_in_one_cluster(french_nlp, texts):
     assert len(set(cluster_texts(texts, nlp=french_nlp))) == 1
+
+
+def test_the_wording_shown_spells_an_acronym_out(french_nlp):
+    # QA: « Gratuité des TC » was shown rather than « Gratuité des transports en commun » (shorter).
+    texts = ["Gratuité des transports en commun", "Gratuité des TC"]
+    records = [
+        Contribution(idea_id=str(i), document="d.pdf", document_sha256="", page=1, kind="postit", text=text)
+        for i, text in enumerate(texts)
+    ]
+    clustered = deduplicate_contributions(records, DedupSettings(), french_nlp)
+    assert len({record.cluster_id for record in clustered}) == 1
+    assert [record.text for record in clustered if record.canonical] == [texts[0]]

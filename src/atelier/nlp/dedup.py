@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -223,7 +224,8 @@ def _canonical_member(leader: int, members: Sequence[int], prepared: _Prepared, 
     """The member whose wording a reader is shown. Of those saying the most (content words outside
     asides), one written as a sentence, then the one with the fewest words that frame it ("Idée :",
     "2.", "prioritaire", "svp", a greeting or a signature) or sit in an aside ("(3 votes)"), then
-    the fewest words unknown to the language (typos), then one with its accents, then the one whose content
+    the fewest words unknown to the language (typos), then one with its accents, then the one with
+    the fewest acronyms ("transports en commun" rather than "TC"), then the one whose content
     words are written in full ("conséquences" rather than "conséquence"), then the wording most
     members share, then the shortest, then the founder. An aside that says something of the idea
     (`_telling_aside`) counts as words of the text."""
@@ -232,7 +234,7 @@ def _canonical_member(leader: int, members: Sequence[int], prepared: _Prepared, 
     units, unit_of = prepared.units, prepared.unit_of
     shared = Counter(unit_of[item] for item in members)
 
-    def preference(item: int) -> tuple[float, int, int, int, int, int, int, int, bool, int]:
+    def preference(item: int) -> tuple[float, int, int, int, int, int, int, int, int, bool, int]:
         unit = units[unit_of[item]]
         telling = _telling_aside(unit)
         core = [stem for stem in unit.weights if telling or stem not in unit.aside]
@@ -244,6 +246,7 @@ def _canonical_member(leader: int, members: Sequence[int], prepared: _Prepared, 
             sum(word in FRAME_WORDS for word in unit.key.split()) + (not telling) * len(unit.aside) + (text != written),
             len(unit.names),
             -sum(not character.isascii() and character.isalpha() for character in text),
+            len(_ACRONYM.findall(text)),
             # (A verb and its noun, "Créer" / "Création", are two wordings, neither more in full.)
             -sum(len(unit.surfaces[stem]) for stem in core if stem != unit.action and stem not in unit.nominal),
             -shared[unit_of[item]],
@@ -253,6 +256,9 @@ def _canonical_member(leader: int, members: Sequence[int], prepared: _Prepared, 
         )
 
     return min(members, key=preference)
+
+
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]+\b")
 
 
 def _telling_aside(unit: TextUnit) -> bool:
