@@ -677,7 +677,7 @@ def classify(
     models: ModelsOption = DEFAULT_MODELS,
 ) -> None:
     """Classe chaque ligne d'un CSV dans un axe de l'atelier (colonnes axis, axis_label,
-    axis_confidence, needs_review, axis_2, axis_2_confidence, axis_evidence)."""
+    axis_source, axis_confidence, needs_review, axis_2, axis_2_confidence, axis_evidence)."""
     from atelier.flows.modeling import load_saved_model, model_directory, saved_decisions, train_model
     from atelier.flows.outputs import EVIDENCE_SEPARATOR, shown_confidence
     from atelier.nlp.axis_model import AxisModelError
@@ -771,7 +771,12 @@ def classify(
             counts[str(value)] = counts.get(str(value), 0) + 1
     per_axis = ", ".join(f"{_axis_name(a, config)} : {counts.get(a, 0)}" for a in config.axis_ids)
     flagged = sum(1 for value in columns["needs_review"] if value)
-    placed = f" dont {kept} gardant leur axe" if kept else ""
+    parts = []  # (QA: « 80 ligne(s) placée(s) comme l'ont décidé les analystes », then « 80 classée(s) ».)
+    if kept:
+        parts.append(f"{kept} gardant leur axe")
+    if by_analysts:
+        parts.append(f"{by_analysts} placée(s) par les décisions apprises")
+    placed = f" dont {' et '.join(parts)}" if parts else ""
     blank = _blank_rows_note(frame, text_column, rows, "non classée(s)")
     typer.echo(f"{len(classified)} ligne(s) classée(s){placed}{blank} avec le modèle {model.version} → {out}")
     typer.echo(f"Par axe : {per_axis}")
