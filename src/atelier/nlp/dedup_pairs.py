@@ -208,9 +208,10 @@ def _scored(comparison: _Comparison, ratio: float, cosine: float | None) -> Pair
     leading_swap = (
         replaced and _leading(first, missing_first, counted_first) and _leading(second, missing_second, counted_second)
     )
-    slot_swap = replaced and _one_slot(first, missing_first, counted_first) == _one_slot(
-        second, missing_second, counted_second
-    ) != -1
+    slot_swap = False
+    if replaced:
+        slot = _one_slot(first, missing_first, counted_first)
+        slot_swap = slot >= 0 and slot == _one_slot(second, missing_second, counted_second)
     return PairScore(
         shorter_share=shared / total_first,
         longer_share=(total_second - sum([second.weights[s] for s in missing_second])) / total_second,

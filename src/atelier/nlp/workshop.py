@@ -340,19 +340,19 @@ def _known_keys(data: dict[Any, Any], known: tuple[str, ...], source: str, owner
 
 
 def _line_of(data: Any, key: str | None = None) -> str:
-    """Where in the file a block's `key` is (or, without it, where the block starts): " (ligne N)",
-    or "" when the block was not read from a file."""
+    """Where in the file a block's `key` is: " (ligne N)"; without that key, where the block starts,
+    " (bloc à la ligne N)"; "" when the block was not read from a file."""
     lines: dict[Any, int] = getattr(data, "lines", {})
-    line = lines.get(key) if key in lines else min(lines.values(), default=None)
-    return f" (ligne {line})" if line is not None else ""
+    if key in lines:
+        return f" (ligne {lines[key]})"
+    return f" (bloc à la ligne {min(lines.values())})" if lines else ""
 
 
 def _required_text(data: dict[str, Any], key: str, source: str, owner: str) -> str:
     """A text, or a number as written; anything else (a list, a block, true/false) is refused."""
     value = data.get(key)
     if value is None or isinstance(value, dict | list | bool) or not str(value).strip():
-        where = _line_of(data, key) if key in data else _line_of(data).replace("(ligne", "(bloc à la ligne")
-        raise WorkshopError(f"{source} : {owner} n'a pas de « {key} » (un texte){where}.")
+        raise WorkshopError(f"{source} : {owner} n'a pas de « {key} » (un texte){_line_of(data, key)}.")
     return str(value).strip()
 
 
