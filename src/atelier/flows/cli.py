@@ -26,7 +26,7 @@ from atelier.flows.french import french_usage_error, speak_french
 speak_french()  # before Typer is imported: it reads some of its headings then
 
 import typer  # noqa: E402
-from typer.core import TyperGroup  # noqa: E402
+from typer.core import TyperCommand, TyperGroup  # noqa: E402
 from typer.exceptions import TyperException  # noqa: E402
 from typer.rich_utils import rich_format_error  # noqa: E402
 
@@ -57,8 +57,24 @@ DEFAULT_OUT = Path("data/processed")
 DEFAULT_MODELS = Path("models")
 DEFAULT_TEXT_COLUMN = "text"
 KIND_NAMES = {"postit": "post-it", "objective": "objectif(s)", "action": "action(s)"}
+HELP_OPTION_TEXT = "Affiche cette aide et quitte."
 
-class _FrenchGroup(TyperGroup):
+
+class _FrenchHelp:
+    """The help option, which Typer describes in English, described in French."""
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = HELP_OPTION_TEXT
+        return option
+
+
+class _FrenchCommand(_FrenchHelp, TyperCommand):
+    pass
+
+
+class _FrenchGroup(_FrenchHelp, TyperGroup):
     """The commands, whose usage errors Typer writes in English, said in French (`french_usage_error`)."""
 
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
@@ -84,6 +100,7 @@ app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 WorkshopOption = Annotated[
@@ -597,7 +614,7 @@ def _format_counts(counts: dict[str, int]) -> str:
 # ---------------------------------------------------------------- commands
 
 
-@app.command()
+@app.command(cls=_FrenchCommand)
 def run(
     context: typer.Context,
     inputs: Annotated[
@@ -663,7 +680,7 @@ def run(
         _fail("aucun document n'a pu être lu.")
 
 
-@app.command()
+@app.command(cls=_FrenchCommand)
 def classify(
     input_csv: Annotated[Path, typer.Argument(metavar="IN.csv", help="CSV (ou classeur .xlsx) d'idées à classer.")],
     out: Annotated[
@@ -783,7 +800,7 @@ def classify(
     typer.echo(f"À revoir (confiance < {config.settings.abstain_threshold:.2f}) : {flagged}")
 
 
-@app.command()
+@app.command(cls=_FrenchCommand)
 def dedup(
     input_csv: Annotated[Path, typer.Argument(metavar="IN.csv", help="CSV (ou classeur .xlsx) d'idées à dédoublonner.")],
     out: Annotated[
@@ -844,7 +861,7 @@ def dedup(
     typer.echo(f"{len(deduplicated)} ligne(s){blank}, {distinct} idée(s) distincte(s) → {out}")
 
 
-@app.command()
+@app.command(cls=_FrenchCommand)
 def train(
     workshop: WorkshopOption = None,
     input_paths: Annotated[
@@ -1012,7 +1029,7 @@ def _kept_decisions(
     return kept.learnt, kept.left_out
 
 
-@app.command()
+@app.command(cls=_FrenchCommand)
 def evaluate(
     workshop: WorkshopOption = None,
     input_paths: Annotated[

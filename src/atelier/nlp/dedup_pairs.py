@@ -146,6 +146,9 @@ def _compare(first: TextUnit, second: TextUnit) -> _Comparison:
         first, second, pairs, back = second, first, back, pairs
     counted_first, total_first = _counted(first, second, pairs)
     counted_second, total_second = _counted(second, first, back)
+    if total_first > total_second:  # (the lighter once asides are left out: "… (3 votes)" was the heavier)
+        first, second, pairs, back = second, first, back, pairs
+        counted_first, counted_second, total_first, total_second = counted_second, counted_first, total_second, total_first
     if not total_first or not total_second:
         counted_first, counted_second = first.weights.keys(), second.weights.keys()
         total_first, total_second = first.total, second.total

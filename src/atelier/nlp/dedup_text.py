@@ -395,7 +395,7 @@ class TextAnalyzer:
         return units, unit_of
 
     def _unit(self, text: str, key: str, raws: list[str]) -> tuple[TextUnit, list[_Word]]:
-        """The unit of a text (without its vector) and its content words."""
+        """The unit of a text (without its vector) and its content words outside asides (for its vector)."""
         surface = text
         if not self._quantifying.isdisjoint(raws):
             surface = _QUANTITY.sub(_quantity, _SUPERLATIVE.sub(_superlative, surface))
@@ -473,7 +473,8 @@ class TextAnalyzer:
             unit.spelled = {
                 stem: self.spelled[unit.surfaces[stem]] for stem in name_stems if unit.surfaces[stem] in self.spelled
             }
-        return unit, content
+        # The text's vector is that of its words outside asides, as the comparison counts them.
+        return unit, content if outside is infos else [info for info in outside if info.stem is not None]
 
     def _names(self, surface: str, raws: list[str]) -> list[bool]:
         """Whether each word looks like a name: a capital inside a sentence, or an acronym (unless
