@@ -148,7 +148,8 @@ def _compare(first: TextUnit, second: TextUnit) -> _Comparison:
     counted_second, total_second = _counted(second, first, back)
     if total_first > total_second:  # (the lighter once asides are left out: "… (3 votes)" was the heavier)
         first, second, pairs, back = second, first, back, pairs
-        counted_first, counted_second, total_first, total_second = counted_second, counted_first, total_second, total_first
+        counted_first, counted_second = counted_second, counted_first
+        total_first, total_second = total_second, total_first
     if not total_first or not total_second:
         counted_first, counted_second = first.weights.keys(), second.weights.keys()
         total_first, total_second = first.total, second.total
