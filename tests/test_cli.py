@@ -122,7 +122,10 @@ def test_classify_adds_axis_columns_to_the_input_rows(runner, ideas_csv, tmp_pat
         assert set(evidence) <= set(lemmas[row].split()), (evidence, lemmas[row])
     assert "5 ligne(s) classée(s)" in result.stdout
     # Where the model was looked for (QA: run from another folder, the trained model was not found).
-    assert f"Aucun modèle enregistré pour « atelier6 » dans {Path('models') / 'atelier6'}" in result.stderr
+    assert f"Aucun modèle enregistré pour « atelier6 » dans {tmp_path.resolve() / 'models' / 'atelier6'}, dossier" in (
+        result.stderr
+    )
+    assert "cherché sous le dossier courant" in result.stderr
     # what it is doing, on stderr (stdout keeps the summary alone)
     assert "Chargement du modèle de langue français…" in result.stderr
     assert "Classement de 5 idée(s)…" in result.stderr
@@ -665,14 +668,25 @@ def test_usage_error_exits_2_said_in_french(runner, ideas_csv):
     result = runner.invoke(app, ["classify", str(ideas_csv)])  # no --out
     assert result.exit_code == 2 and "Il manque l'option '--out' / '-o'." in result.output
     result = runner.invoke(app, ["classify", str(ideas_csv), "--out", "o.csv", "--worksop", "a"])
-    assert result.exit_code == 2 and "Option inconnue : --worksop (options possibles : --workshop)" in result.output
+    assert result.exit_code == 2 and "Option inconnue : --worksop (vouliez-vous dire --workshop ?)" in result.output
     result = runner.invoke(app, ["train", "--folds", "1"])
     assert result.exit_code == 2 and "Valeur invalide pour '--folds' : au moins 2 attendu" in result.output
     result = runner.invoke(app, ["clasify"])
     assert result.exit_code == 2 and "Commande inconnue : 'clasify'. Vouliez-vous dire 'classify' ?" in result.output
     assert runner.invoke(app, ["run", "--unknown-option"]).exit_code == 2
     assert runner.invoke(app, ["review"]).exit_code == 2  # not in this version
-    assert runner.invoke(app, ["--help"]).exit_code == 0
+    # Help in French, -h as --help, and a version (QA: « Show this message and exit. », <bool>, <str>).
+    result = runner.invoke(app, ["classify", "-h"])
+    assert result.exit_code == 0 and "Affiche cette aide et quitte." in result.output
+    assert "Show this message" not in result.output and "<str>" not in result.output
+    assert "COLONNE" in result.output and "[obligatoire]" in result.output
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output.startswith("atelier ")
+    # A --models that cannot take the model is said before the training (QA: after it).
+    (ideas_csv.parent / "fichier").write_text("x", encoding="utf-8")
+    result = runner.invoke(app, ["train", "--models", "fichier", "--no-cv"])
+    assert result.exit_code == 1 and "fichier est un fichier, pas un dossier" in result.stderr
+    assert "Entraînement du classifieur" not in result.stderr
 
 
 def test_the_french_catalogue_of_the_command_line_is_compiled_from_its_translations():
@@ -1039,7 +1053,7 @@ def test_evaluate_needs_ideas_placed_by_a_report(runner, tmp_path):
     (tmp_path / "data" / "raw").mkdir(parents=True)
     result = runner.invoke(app, ["evaluate"])
     assert result.exit_code == 1
-    assert "Pas assez d'idées étiquetées" in result.stderr
+    assert "pas assez d'idées étiquetées" in result.stderr
 
 
 @pytest.mark.skipif(not any(SAMPLES.glob("*.pdf")), reason="sample reports not generated yet")

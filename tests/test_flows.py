@@ -204,6 +204,9 @@ def test_extract_task_turns_bad_files_into_error_results(tmp_path):
     result = extract_task.fn(text)
     assert (result.status, result.sha256) == ("error", "c" * 64)
     assert "format non pris en charge (.txt)" in result.error
+    # A table of ideas is pointed to the commands that read it (QA: run was given a CSV).
+    table = InputFile(path=tmp_path / "idees.csv", data=b"text\nUne idee\n", sha256="b" * 64)
+    assert "se donne à atelier classify ou dedup" in extract_task.fn(table).error
     not_pdf = InputFile(path=tmp_path / "note.pdf", data=b"Simple texte", sha256="e" * 64)
     assert "pas un PDF" in extract_task.fn(not_pdf).error
     copy = InputFile(path=tmp_path / "copie.pdf", data=b"%PDF-1.4", sha256="d" * 64)

@@ -115,3 +115,16 @@ def test_a_nul_in_a_cell_is_a_space_and_said(tmp_path):
     table = read_table(path, "text")
     assert table.frame["text"].tolist() == ["Créer un emploi  pour les jeunes"]
     assert table.warnings == (f"{path} : 1 caractère(s) de contrôle (NUL…) lu(s) comme des espaces.",)
+
+
+def test_a_report_or_an_old_workbook_given_as_a_table_is_named(tmp_path):
+    # QA: a PDF was read as a CSV whose one column was « %PDF-1.4 », an .xls as a text whose
+    # encoding was neither UTF-8 nor Windows-1252.
+    report = tmp_path / "idees.csv"  # (its name does not hide what it is)
+    report.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")
+    with pytest.raises(TableError, match="pas un tableau CSV mais un PDF : un rapport se lit avec atelier run"):
+        read_table(report, "text")
+    old = tmp_path / "ancien.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    with pytest.raises(TableError, match=r"classeur Excel ancien \(\.xls\) : enregistrez-le en \.xlsx ou en CSV"):
+        read_table(old, "text")

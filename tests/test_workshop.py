@@ -221,6 +221,11 @@ def test_yaml_syntax_error_names_the_file(tmp_path):
             MOBILITY_YAML.replace('"Covoiturage et autopartage."', "'L'autopartage.'"),
             "ligne 14.*apostrophes .* mettez-le entre guillemets",
         ),
+        (MOBILITY_YAML.replace("  - id: actifs", "  -id: actifs"), "ligne 9.*il manque une espace après le « - »"),
+        (MOBILITY_YAML.replace('"Vélo et marche"', '"Vélo et marche'), "guillemet .* n'est pas refermé"),
+        (MOBILITY_YAML.replace('    label: "Vélo', '      label: "Vélo'), "ligne 10.*vérifiez l'indentation"),
+        (MOBILITY_YAML.replace("axes:", "axe:"), "clé inconnue pour l'atelier : axe \\(ligne 4\\)"),
+        (MOBILITY_YAML.split("axes:")[0], "la clé « axes » .* est absente"),
     ],
 )
 def test_invalid_workshops_are_refused_in_french(tmp_path, text, message):

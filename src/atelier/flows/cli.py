@@ -66,7 +66,7 @@ class _FrenchHelp:
     def get_help_option(self, ctx: Any) -> Any:
         option = super().get_help_option(ctx)  # type: ignore[misc]
         if option is not None:
-            option.help = HELP_OPTION_TEXT
+            option.help, option.metavar = HELP_OPTION_TEXT, ""  # (a flag: no "<bool>")
         return option
 
 
@@ -108,15 +108,18 @@ WorkshopOption = Annotated[
     typer.Option(
         "--workshop",
         "-w",
+        metavar="ATELIER",
         help="Identifiant d'un atelier fourni (ex. atelier6) ou chemin d'un fichier YAML. Par défaut : atelier6.",
     ),
 ]
 ModelsOption = Annotated[
     Path,
-    typer.Option("--models", help="Dossier des modèles entraînés (un sous-dossier par atelier)."),
+    typer.Option(
+        "--models", metavar="DOSSIER", help="Dossier des modèles entraînés (un sous-dossier par atelier)."
+    ),
 ]
 TextColumnOption = Annotated[
-    str, typer.Option("--text-column", help="Nom de la colonne qui contient le texte des idées.")
+    str, typer.Option("--text-column", metavar="COLONNE", help="Nom de la colonne qui contient le texte des idées.")
 ]
 
 
@@ -143,11 +146,28 @@ def _say_fold(fold: int, folds: int) -> None:
     _say(f"Validation croisée : pli {fold}/{folds}…")
 
 
+def _say_version(asked: bool) -> None:
+    if asked:
+        from importlib.metadata import version
+
+        typer.echo(f"atelier {version('atelier')}")
+        raise typer.Exit()
+
+
 @app.callback()
 def main(
     context: typer.Context,
     verbose: Annotated[
-        bool, typer.Option("--verbose", "-v", help="Affiche aussi les journaux détaillés de Prefect.")
+        bool,
+        typer.Option(
+            "--verbose", "-v", metavar="", help="Affiche aussi les journaux détaillés de Prefect (avant la commande)."
+        ),
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", metavar="", callback=_say_version, is_eager=True, help="Affiche la version et quitte."
+        ),
     ] = False,
 ) -> None:
     """Extraction, classement par axe et dédoublonnage des contributions d'ateliers participatifs."""
@@ -599,7 +619,13 @@ def _no_saved_model(workshop: Workshop, models: Path) -> str:
     from atelier.flows.modeling import model_directory
 
     directory = model_directory(workshop, models)
-    return f"Aucun modèle enregistré pour « {workshop.id} » dans {directory} (--models pour un autre dossier)"
+    if models.exists() and not models.is_dir():
+        return f"Aucun modèle enregistré pour « {workshop.id} » : --models {models} est un fichier, pas un dossier"
+    missing = "" if models.is_dir() else f", dossier {models.resolve()} absent"
+    return (
+        f"Aucun modèle enregistré pour « {workshop.id} » dans {directory.resolve()}{missing} "
+        "(cherché sous le dossier courant ; --models pour un autre dossier)"
+    )
 
 
 def _axis_name(axis: str, workshop: Workshop) -> str:
@@ -620,11 +646,11 @@ def run(
     inputs: Annotated[
         list[Path] | None,
         typer.Argument(
-            metavar="INPUT", help="Fichiers PDF (ou DOCX) ou dossiers qui en contiennent. Par défaut : data/raw."
+            metavar="ENTRÉE", help="Fichiers PDF (ou DOCX) ou dossiers qui en contiennent. Par défaut : data/raw."
         ),
     ] = None,
     workshop: WorkshopOption = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Dossier des résultats.")] = DEFAULT_OUT,
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="DOSSIER", help="Dossier des résultats.")] = DEFAULT_OUT,
     models: ModelsOption = DEFAULT_MODELS,
 ) -> None:
     """Chaîne complète : extraction, classement par axe, dédoublonnage, jeu de données et synthèse."""
@@ -682,7 +708,9 @@ def run(
 
 @app.command(cls=_FrenchCommand)
 def classify(
-    input_csv: Annotated[Path, typer.Argument(metavar="IN.csv", help="CSV (ou classeur .xlsx) d'idées à classer.")],
+    input_csv: Annotated[
+        Path, typer.Argument(metavar="IN.csv", readable=False, help="CSV (ou classeur .xlsx) d'idées à classer.")
+    ],
     out: Annotated[
         Path,
         typer.Option(
@@ -802,7 +830,9 @@ def classify(
 
 @app.command(cls=_FrenchCommand)
 def dedup(
-    input_csv: Annotated[Path, typer.Argument(metavar="IN.csv", help="CSV (ou classeur .xlsx) d'idées à dédoublonner.")],
+    input_csv: Annotated[
+        Path, typer.Argument(metavar="IN.csv", readable=False, help="CSV (ou classeur .xlsx) d'idées à dédoublonner.")
+    ],
     out: Annotated[
         Path,
         typer.Option(
@@ -814,6 +844,7 @@ def dedup(
         bool,
         typer.Option(
             "--no-paraphrase",
+            metavar="",
             help="Sans le modèle de langue : doublons exacts et quasi identiques seulement (plus rapide).",
         ),
     ] = False,
@@ -869,20 +900,27 @@ def train(
         typer.Option(
             "--input",
             "-i",
+            metavar="RAPPORT",
             help="Rapports (PDF ou dossiers) dont les idées placées dans un axe servent d'exemples. "
             "Par défaut : data/raw s'il existe.",
         ),
     ] = None,
     models: ModelsOption = DEFAULT_MODELS,
     cross_validation: Annotated[
-        bool, typer.Option("--cv/--no-cv", help="Mesure aussi le modèle par validation croisée (écrite dans la fiche).")
+        bool,
+        typer.Option(
+            "--cv/--no-cv", metavar="", help="Mesure aussi le modèle par validation croisée (écrite dans la fiche)."
+        ),
     ] = True,
-    folds: Annotated[int, typer.Option("--folds", min=2, help="Nombre de plis de la validation croisée.")] = 5,
+    folds: Annotated[
+        int, typer.Option("--folds", min=2, metavar="N", help="Nombre de plis de la validation croisée.")
+    ] = 5,
     decisions_csv: Annotated[
         Path | None,
         typer.Option(
             "--labels",
             metavar="CSV",
+            readable=False,
             help="Décisions d'analystes, CSV ou classeur .xlsx (colonnes text, axis ; theme si présente), "
             "ajoutées aux exemples. Chaque ligne compte comme une décision : ne donnez que des lignes relues "
             "(une ligne dont axis_source vaut « model », proposée par le modèle, ne compte pas).",
@@ -899,12 +937,17 @@ def train(
         save_axis_model,
         write_decisions,
     )
+    from atelier.flows.outputs import OutputError, check_output_directory
     from atelier.nlp.axis_evaluation import cross_validate
     from atelier.nlp.axis_model import AxisModelError
     from atelier.nlp.axis_training import train_axis_model
 
     config = _load_workshop(workshop)
     directory = model_directory(config, models)
+    try:  # (before the training: QA, a --models naming a file failed once the model was trained)
+        check_output_directory(directory)
+    except OutputError as error:
+        _fail(f"{error} Le modèle ne pourrait pas y être enregistré.")
     decisions: list[StoredDecision] = []
     undecided: tuple[Contribution, ...] = ()  # the --labels file's other ideas
     left_out: list[StoredDecision] = []  # kept decisions of an axis the workshop no longer has
@@ -1037,6 +1080,7 @@ def evaluate(
         typer.Option(
             "--input",
             "-i",
+            metavar="RAPPORT",
             help="Rapports dont les idées placées dans un axe sont évaluées. Par défaut : data/raw s'il existe.",
         ),
     ] = None,
@@ -1045,11 +1089,14 @@ def evaluate(
         typer.Option(
             "--labels",
             metavar="CSV",
+            readable=False,
             help="CSV ou classeur .xlsx étiqueté (colonnes text, axis) : évalue le modèle enregistré "
             "(ou entraîné à la volée) sur ces lignes.",
         ),
     ] = None,
-    folds: Annotated[int, typer.Option("--folds", min=2, help="Nombre de plis de la validation croisée.")] = 5,
+    folds: Annotated[
+        int, typer.Option("--folds", min=2, metavar="N", help="Nombre de plis de la validation croisée.")
+    ] = 5,
     models: ModelsOption = DEFAULT_MODELS,
 ) -> None:
     """Évalue le classifieur : validation croisée groupée, ou un CSV étiqueté. Affiche le F1

@@ -22,6 +22,8 @@ from atelier.flows.reader import DocumentReader
 PDF_SUFFIX = ".pdf"
 DOCX_SUFFIX = ".docx"
 SUPPORTED_SUFFIXES: tuple[str, ...] = (PDF_SUFFIX, DOCX_SUFFIX)
+# Tables of ideas, which `run` does not read: `classify` and `dedup` do.
+TABLE_SUFFIXES: tuple[str, ...] = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".ods")
 # OS errors that will not go away by trying again.
 _PERMANENT_OS_ERRORS = (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError)
 
@@ -153,7 +155,9 @@ def extract_input(
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         return unreadable(
-            input_file, f"format non pris en charge ({suffix or 'sans extension'}) : seuls les PDF et DOCX sont lus"
+            input_file,
+            f"format non pris en charge ({suffix or 'sans extension'}) : seuls les PDF et DOCX sont lus"
+            + (" (un tableau d'idées se donne à atelier classify ou dedup)" if suffix in TABLE_SUFFIXES else ""),
         )
     if duplicate_of is not None:
         return unreadable(input_file, f"contenu identique à {duplicate_of}, déjà lu")

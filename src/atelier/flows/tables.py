@@ -80,6 +80,7 @@ def read_table(path: Path, text_column: str, hint: str = "Voir --text-column.") 
             data = path.read_bytes()
         except OSError as error:
             raise TableError(f"{path} : lecture impossible ({os_error_reason(error)}).") from error
+        _refuse_other_formats(data, path)
         text, from_excel, legacy_lines, utf8_lines = decoded_text(data, path)
         if legacy_lines and not utf8_lines:
             warnings.append(f"{path} n'est pas en UTF-8 ; lu comme un export Excel (Windows-1252).")
@@ -284,6 +285,22 @@ def _cell_text(value: object) -> str:
     if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
     return str(value)
+
+
+# The first bytes of files that are no table of ideas, and what they are (QA: a PDF was read as a CSV
+# whose one column was « %PDF-1.4 », an .xls as text in an unknown encoding).
+_OTHER_FORMATS: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "un PDF : un rapport se lit avec atelier run"),
+    (b"\xd0\xcf\x11\xe0", "un classeur Excel ancien (.xls) : enregistrez-le en .xlsx ou en CSV"),
+    (b"PK\x03\x04", "une archive (document Word, classeur OpenDocument…) : enregistrez-la en .xlsx ou en CSV"),
+)
+
+
+def _refuse_other_formats(data: bytes, path: Path) -> None:
+    """`TableError` for a file given as a CSV that is a PDF, an old Excel workbook or a zip archive."""
+    for magic, what in _OTHER_FORMATS:
+        if data.startswith(magic):
+            raise TableError(f"{path} : ce n'est pas un tableau CSV mais {what}.")
 
 
 def column_cells(frame: pd.DataFrame, name: str) -> list[str]:

@@ -130,7 +130,8 @@ def cross_validate(
     n_splits = min(folds, min(group_counts.values(), default=0))
     if n_splits < 2:
         raise AxisModelError(
-            "Pas assez d'idées étiquetées pour une validation croisée : il en faut au moins 2 différentes par axe représenté."
+            "pas assez d'idées étiquetées pour une validation croisée : il en faut au moins 2 différentes par axe "
+            "représenté, placées par un rapport ou décidées par un analyste (les exemples du YAML ne sont pas évalués)."
         )
     terms = axis_terms(workshop, nlp, settings)
     template = unfitted_pipeline(workshop, terms, settings)

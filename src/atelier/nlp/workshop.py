@@ -226,6 +226,8 @@ def parse_workshop(text: str, source: str = "<texte>") -> Workshop:
     if language not in SUPPORTED_LANGUAGES:
         raise WorkshopError(f"{source} : langue « {language} » non prise en charge (seulement : fr).")
     raw_axes = data.get("axes")
+    if raw_axes is None:
+        raise WorkshopError(f"{source} : la clé « axes » (la liste des axes de l'atelier) est absente.")
     if not isinstance(raw_axes, list):
         raise WorkshopError(f"{source} : la clé « axes » doit être une liste d'axes.")
     axes = tuple(_parse_axis(raw, position, source) for position, raw in enumerate(raw_axes, start=1))
@@ -247,9 +249,13 @@ def parse_workshop(text: str, source: str = "<texte>") -> Workshop:
             )
         labels[label] = axis.id
     if sum(axis.out_of_scope for axis in axes) > 1:
-        second = [raw for axis, raw in zip(axes, raw_axes, strict=True) if axis.out_of_scope][1]
+        marked = [
+            f"« {axis.id} »{_line_of(raw, 'out_of_scope')}"
+            for axis, raw in zip(axes, raw_axes, strict=True)
+            if axis.out_of_scope
+        ]
         raise WorkshopError(
-            f"{source} : un seul axe peut être marqué « out_of_scope » (hors axes){_line_of(second, 'out_of_scope')}."
+            f"{source} : un seul axe peut être marqué « out_of_scope » (hors axes), pas {' et '.join(marked)}."
         )
     if len(axes) - sum(axis.out_of_scope for axis in axes) < MIN_AXES:
         raise WorkshopError(f"{source} : il faut au moins {MIN_AXES} axes en plus de l'axe « hors axes ».")
@@ -273,12 +279,16 @@ def _yaml_hint(text: str, mark: yaml.Mark | None) -> str:
         return " : une tabulation sert d'indentation ; YAML n'accepte que des espaces"
     if any(re.search(r":\s+[^\"'\s][^\"']*:\s", line) for line in near):
         return " : un texte contenant « : » doit être entre guillemets"
+    if any(re.match(r"\s*-[^\s-]", line) for line in near):
+        return " : il manque une espace après le « - » d'un élément de liste (« - id: … »)"
+    if any(line.count('"') % 2 for line in near):
+        return " : un guillemet (\") ouvert n'est pas refermé sur sa ligne"
     if any(re.search(r"(?:^|:|-)\s*'[^']*'[^\s,\]#]", line) for line in near):
         return (
             " : un texte entre apostrophes ('…') ne peut pas contenir d'apostrophe ; "
             'mettez-le entre guillemets ("…")'
         )
-    return ""
+    return " : vérifiez l'indentation (des espaces, alignés sur le même bloc) de cette ligne et de la précédente"
 
 
 class _RepeatedKey(yaml.constructor.ConstructorError):
