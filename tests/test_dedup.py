@@ -1146,6 +1146,8 @@ def test_an_abbreviation_spelt_with_a_small_word_or_by_one_word_is_known_too(fre
         ],
         # « Extinction » is the noun of « éteindre ».
         ["Extinction de l'éclairage public de 1h à 5h", "Éteindre l'éclairage public de 1h à 5h"],
+        # Nouns in -age are their verb's (QA: « Éclairer / Éclairage du city stade le soir »).
+        ["Éclairer le city stade le soir", "Éclairage du city stade le soir"],
         # QA: the aside « (3 votes) » made its text the heavier one, and its words moved the text's vector.
         ["Ouvrir le gymnase municipal le dimanche", "Ouverture du gymnase le dimanche (3 votes)"],
     ],

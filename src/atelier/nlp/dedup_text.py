@@ -823,7 +823,7 @@ def _lemma_lookup(nlp: spacy.Language) -> Callable[[str], str | None] | None:
 @lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
     """A light French stemmer on a folded word: plural, feminine -e, infinitive -er and the
-    nominal suffixes -ation/-ement/-ision/-ssion, so that "développer"/"développement", "créer"/"création",
+    nominal suffixes -ation/-ement/-ision/-ssion/-age, so that "développer"/"développement", "créer"/"création",
     "lutte"/"lutter", "sociales"/"social" share a stem. Kept light: a different idea must not
     collapse into another."""
     if word in _IRREGULAR_STEMS:
@@ -840,6 +840,8 @@ def _stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)]
     if word.endswith(("ision", "ssion")) and len(word) >= 8:  # "révision"/"réviser", "progression"
+        return word[:-3]
+    if word.endswith("age") and len(word) >= 8:  # "éclairage"/"éclairer", "recyclage"/"recycler"
         return word[:-3]
     if word.endswith("er") and len(word) >= 5:
         return word[:-2]
