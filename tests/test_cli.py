@@ -680,6 +680,9 @@ def test_usage_error_exits_2_said_in_french(runner, ideas_csv):
     assert result.exit_code == 0 and "Affiche cette aide et quitte." in result.output
     assert "Show this message" not in result.output and "<str>" not in result.output
     assert "COLONNE" in result.output and "[obligatoire]" in result.output
+    assert "Usage : " in result.output and "Usage: " not in result.output
+    result = runner.invoke(app, ["clasify"])
+    assert "Usage : atelier [OPTIONS] COMMANDE [ARGUMENTS]…" in result.output
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and result.output.startswith("atelier ")
     # A --models that cannot take the model is said before the training (QA: after it).

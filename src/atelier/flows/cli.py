@@ -61,13 +61,18 @@ HELP_OPTION_TEXT = "Affiche cette aide et quitte."
 
 
 class _FrenchHelp:
-    """The help option, which Typer describes in English, described in French."""
+    """The help option and the usage line, which Typer writes in English, in French."""
 
     def get_help_option(self, ctx: Any) -> Any:
         option = super().get_help_option(ctx)  # type: ignore[misc]
         if option is not None:
             option.help, option.metavar = HELP_OPTION_TEXT, ""  # (a flag: no "<bool>")
         return option
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
+        usage = " ".join(pieces).replace("COMMAND [ARGS]...", "COMMANDE [ARGUMENTS]…")
+        formatter.write_usage(ctx.command_path, usage, prefix="Usage : ")
 
 
 class _FrenchCommand(_FrenchHelp, TyperCommand):
