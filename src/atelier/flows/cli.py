@@ -914,7 +914,10 @@ def train(
     cross_validation: Annotated[
         bool,
         typer.Option(
-            "--cv/--no-cv", metavar="", help="Mesure aussi le modèle par validation croisée (écrite dans la fiche)."
+            "--cv/--no-cv",
+            metavar="",
+            show_default="--cv",
+            help="Mesure aussi le modèle par validation croisée (écrite dans la fiche).",
         ),
     ] = True,
     folds: Annotated[
