@@ -322,3 +322,13 @@ def test_two_axes_still_flag_ideas_for_review(tmp_path):
     with pytest.raises(WorkshopError, match="avec 2 axes, le meilleur a toujours au moins 0.50"):
         load_workshop(write(tmp_path, text, "explicite.yaml"))
     assert load_workshop(write(tmp_path, two_axes + "settings:\n  abstain_threshold: 0.6\n", "o.yaml")).abstain_threshold == 0.6
+
+
+def test_french_quotes_around_a_label_are_not_part_of_it(tmp_path):
+    # QA: « label: « Vélo et marche » » gave the axis_label « Vélo et marche » quotes included.
+    text = MOBILITY_YAML.replace('label: "Vélo et marche"', "label: « Vélo et marche »").replace(
+        'label: "Voiture partagée"', "label: “Voiture partagée”"
+    )
+    workshop = load_workshop(write(tmp_path, text))
+    assert workshop.axis_label("actifs") == "Vélo et marche" and workshop.axis_label("voiture") == "Voiture partagée"
+

@@ -366,6 +366,15 @@ def _required_text(data: dict[str, Any], key: str, source: str, owner: str) -> s
     return str(value).strip()
 
 
+def _without_typographic_quotes(text: str) -> str:
+    """A text without the French or curly quotes a consultant put around it (« … », “…”), which
+    YAML keeps as part of the text (QA: the label « Améliorer les transports » was shown so)."""
+    for opening, closing in (("«", "»"), ("“", "”")):
+        if text.startswith(opening) and text.endswith(closing) and len(text) > 2:
+            return text[1:-1].strip()
+    return text
+
+
 def _text_list(block: dict[Any, Any], key: str, source: str, owner: str) -> tuple[str, ...]:
     value = block.get(key)
     if value is None:
@@ -392,7 +401,7 @@ def _parse_axis(raw: Any, position: int, source: str) -> Axis:
         )
     return Axis(
         id=axis_id,
-        label=_required_text(raw, "label", source, owner),
+        label=_without_typographic_quotes(_required_text(raw, "label", source, owner)),
         description=" ".join(_required_text(raw, "description", source, owner).split()),
         # (A keyword is a term: "vélo, piste cyclable" in one item is two.)
         keywords=tuple(
