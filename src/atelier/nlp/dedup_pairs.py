@@ -59,7 +59,7 @@ class PairScore(NamedTuple):
     added_weak: int  # … and generic words ("développer", "favoriser") it adds
     inner_strong: bool  # … and the contained text has a word that is not generic
     leading_swap: bool  # replaced, and the words of each text missing from the other open it (`_leading`)
-    slot_swap: bool  # replaced, in one run of words at the same place of both texts (`_one_slot`)
+    slot_swap: bool  # replaced, in one run of words at the same place of both texts (`_runs`)
     derived: int  # words matched with another of their family ("participation"/"participatif"), not a typo
     ratio: float  # rapidfuzz ratio of the content keys
     cosine: float | None  # mean word vectors (None without nlp)
@@ -214,8 +214,14 @@ def _scored(comparison: _Comparison, ratio: float, cosine: float | None) -> Pair
     )
     slot_swap = False
     if replaced:
-        slot = _one_slot(first, missing_first, counted_first)
-        slot_swap = slot >= 0 and slot == _one_slot(second, missing_second, counted_second)
+        runs = _runs(first, missing_first, counted_first)
+        if len(runs) == 1:
+            # The other text's run in the same place; it may add words after all those they share
+            # (« Ouvrir les cours de collège… » / « Ouvrir les cours d'école…, avec un gardien »).
+            slot = runs[0][0]
+            others = _runs(second, missing_second, counted_second)
+            elsewhere = [trailing for before, trailing in others if before != slot]
+            slot_swap = len(elsewhere) < len(others) and all(elsewhere)
     return PairScore(
         shorter_share=shared / total_first,
         longer_share=(total_second - sum([second.weights[s] for s in missing_second])) / total_second,
@@ -254,24 +260,26 @@ def _leading(unit: TextUnit, missing: Collection[str], counted: Collection[str])
     return False
 
 
-def _one_slot(unit: TextUnit, missing: Collection[str], counted: Collection[str]) -> int:
-    """How many of its other `counted` words come before the `missing` words of a text when these
-    make one run of words (-1 when they do not): two texts whose runs come after as many words
-    put one thing for another in one sentence ("… le long de la rocade nord" / "… le long du
-    canal", "… des écoles par du double vitrage" / "… des logements sociaux par…")."""
-    before = -1
-    ended = False
-    position = 0
+def _runs(unit: TextUnit, missing: Collection[str], counted: Collection[str]) -> list[tuple[int, bool]]:
+    """The runs of the `missing` words of a text among its `counted` ones: for each, how many of
+    its other counted words come before it, and whether it comes after all of them. Two texts
+    with one run each after as many words put one thing for another in one sentence ("… le long
+    de la rocade nord" / "… le long du canal", "… des écoles par du double vitrage" / "… des
+    logements sociaux par…")."""
+    runs: list[tuple[int, bool]] = []
+    shared = 0
+    in_run = False
     for stem in unit.content_key.split():
         if stem in missing:
-            if ended:
-                return -1
-            if before < 0:
-                before = position
+            if not in_run:
+                runs.append((shared, True))
+                in_run = True
         elif stem in counted:
-            ended = before >= 0
-            position += 1
-    return before
+            if in_run:
+                runs[-1] = (runs[-1][0], False)
+                in_run = False
+            shared += 1
+    return runs
 
 
 def _counted(unit: TextUnit, other: TextUnit, pairs: dict[str, str]) -> tuple[Collection[str], float]:
