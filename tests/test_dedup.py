@@ -105,6 +105,12 @@ def precision_recall(rows, together) -> tuple[float, float]:
     return tp / (tp + fp), tp / (tp + fn)
 
 
+def together(first: str, second: str, nlp) -> bool:
+    """Whether two texts deduplicated alone land in one cluster."""
+    labels = cluster_texts([first, second], nlp=nlp)
+    return labels[0] == labels[1]
+
+
 # ---------------------------------------------------------------- levels
 
 
@@ -190,8 +196,7 @@ def test_near_identical_without_spacy(first, second):
 def test_hard_negatives_stay_apart(first, second, french_nlp):
     assert compare_texts(first, second)[0] is None
     assert compare_texts(first, second, nlp=french_nlp)[0] is None
-    labels = cluster_texts([first, second], nlp=french_nlp)
-    assert labels[0] != labels[1]
+    assert not together(first, second, french_nlp)
 
 
 def test_different_numbers_or_negation_are_different_ideas():
@@ -1051,8 +1056,7 @@ def test_an_action_opened_by_other_generic_words_is_one_idea(french_nlp):
         ("Favoriser l'emploi des jeunes", "Soutenir l'emploi des jeunes"),
     ]
     for first, second in same:
-        labels = cluster_texts([first, second], nlp=french_nlp)
-        assert labels[0] == labels[1], (first, second)
+        assert together(first, second, french_nlp), (first, second)
     # Generic words of what the action is about, or after it, still part two texts.
     apart = [
         ("Coordonner les mobilisations sur les questions", "Par la promotion, coordonner les mobilisations"),
@@ -1062,8 +1066,7 @@ def test_an_action_opened_by_other_generic_words_is_one_idea(french_nlp):
         ("Améliorer la qualité de l'air", "Évaluer la qualité de l'air"),
     ]
     for first, second in apart:
-        labels = cluster_texts([first, second], nlp=french_nlp)
-        assert labels[0] != labels[1], (first, second)
+        assert not together(first, second, french_nlp), (first, second)
 
 
 @pytest.mark.parametrize(
@@ -1096,30 +1099,21 @@ def test_one_thing_put_for_another_in_one_sentence_parts_two_ideas(french_nlp):
             "Créer des pistes cyclables sécurisées le long de la rocade nord",
             "Créer des pistes cyclables sécurisées le long du canal",
         ),
-    ]
-    for first, second in apart:
-        labels = cluster_texts([first, second], nlp=french_nlp)
-        assert labels[0] != labels[1], (first, second)
-    # … even when the longer text adds words after all those they share (QA, held-out set).
-    apart = [
+        # … even when the longer text adds words after all those they share (QA, held-out set).
         (
             "Ouvrir les cours de collège le week-end pour les enfants du quartier",
             "Ouvrir les cours d'école le week-end pour les enfants du quartier, avec un gardien et des jeux prêtés",
         ),
     ]
     for first, second in apart:
-        labels = cluster_texts([first, second], nlp=french_nlp)
-        assert labels[0] != labels[1], (first, second)
+        assert not together(first, second, french_nlp), (first, second)
     # Words added inside the sentence, elsewhere than the replaced one's place, still elaborate
     # (the labelled seed pair p046).
-    labels = cluster_texts(
-        [
-            "Sensibiliser les aides à domicile sur le repérage des problèmes énergétiques",
-            "Sensibiliser les intervenants à domicile sur le repérage des problèmes de précarité énergétique",
-        ],
-        nlp=french_nlp,
+    assert together(
+        "Sensibiliser les aides à domicile sur le repérage des problèmes énergétiques",
+        "Sensibiliser les intervenants à domicile sur le repérage des problèmes de précarité énergétique",
+        french_nlp,
     )
-    assert labels[0] == labels[1]
 
 
 def test_an_abbreviation_spelt_with_a_small_word_or_by_one_word_is_known_too(french_nlp):

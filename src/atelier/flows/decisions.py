@@ -132,10 +132,10 @@ _BARE_AXIS_NUMBER = re.compile(r"(\d+)(?:[.,]0+)?(?:\s*[-–:.)]\s*(.+))?")
 
 @functools.lru_cache(maxsize=1024)
 def _loose_label(text: str) -> str:
-    """A label folded, its punctuation dropped ("Comment faire participer les citoyens ?")."""
-    from atelier.nlp.language import normalize_for_match
+    """`loose_key` of a label, remembered: a sheet repeats its labels on every row."""
+    from atelier.nlp.language import loose_key
 
-    return " ".join(re.sub(r"[^\w\s]", " ", normalize_for_match(text)).split())
+    return loose_key(text)
 
 
 def decided_axes(frame: pd.DataFrame, workshop: Workshop, text_column: str) -> Decisions:

@@ -26,7 +26,6 @@ contributions of each word to the linear score (all feature blocks are linear in
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -40,7 +39,7 @@ from atelier.nlp.axis_data import idea_text, theme_group, with_theme_context
 from atelier.nlp.axis_estimator import CalibratedLinearClassifier
 from atelier.nlp.axis_features import IdeaFeatures
 from atelier.nlp.axis_model import AxisModel, AxisModelError
-from atelier.nlp.language import Analysis, analyse, normalize_for_match
+from atelier.nlp.language import Analysis, analyse, loose_key, normalize_for_match
 from atelier.nlp.workshop import Workshop
 
 if TYPE_CHECKING:
@@ -329,29 +328,19 @@ def decision_of_text(contributions: Sequence[Contribution], texts: Sequence[str]
     idea's text and theme match is taken for one given without a theme (a labels file of `text`
     and `axis` alone): it is the idea's under any theme, unless one given with its theme says
     otherwise. (One that an idea without a theme matches is that idea's only: its text under a
-    theme is another idea.) Texts are compared as `decision_key`s."""
-    position_of = {decision_key(text): position for position, text in enumerate(texts)}
+    theme is another idea.) Texts are compared as `loose_key`s."""
+    position_of = {loose_key(text): position for position, text in enumerate(texts)}
     if not position_of:
         return [None] * len(contributions)
-    keys = [decision_key(idea_text(item)) for item in contributions]
+    keys = [loose_key(idea_text(item)) for item in contributions]
     found: list[int | None] = [position_of.get(key) for key in keys]
     bare = position_of.keys() - set(keys)  # decisions that matched no idea with its theme
     if bare:
         for index, item in enumerate(contributions):
             if found[index] is None:
-                text = decision_key(item.text)
+                text = loose_key(item.text)
                 found[index] = position_of[text] if text in bare else None
     return found
-
-
-_PUNCTUATION = re.compile(r"[^\w%€$£]+")
-
-
-def decision_key(text: str) -> str:
-    """A text as a decision names it: folded (`normalize_for_match`), its punctuation dropped but
-    the signs that tell amounts apart (QA: the decision on « MERCI POUR L'ACCUEIL » did not place
-    « Merci pour l'accueil ! »)."""
-    return " ".join(_PUNCTUATION.sub(" ", normalize_for_match(text)).split())
 
 
 def with_decided_axes(

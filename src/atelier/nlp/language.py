@@ -329,3 +329,13 @@ def normalize_for_match(text: str) -> str:
     """
     folded = strip_accents(text.translate(_CHARACTER_MAP).casefold())
     return _WHITESPACE.sub(" ", folded).strip()
+
+
+_PUNCTUATION = re.compile(r"[^\w%€$£]+")
+
+
+def loose_key(text: str) -> str:
+    """`normalize_for_match` with the punctuation dropped, but the signs that tell amounts apart:
+    how a decision names its text and a sheet its axis's label (« MERCI POUR L'ACCUEIL » /
+    « Merci pour l'accueil ! », « citoyens? » / « citoyens ? »)."""
+    return " ".join(_PUNCTUATION.sub(" ", normalize_for_match(text)).split())
