@@ -9,6 +9,7 @@ import random
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from rapidfuzz import fuzz
 
@@ -694,6 +695,37 @@ def test_blocking_with_spacy_loses_nothing_either(french_nlp):
     assert blocked.neighbours == exhaustive.neighbours
 
 
+def test_blocking_counts_a_word_the_other_text_says_in_an_aside(french_nlp):
+    # The longer text says « énergie » in an aside; verification counts it, as the shorter says it
+    # outside one: blocking left it out and lost the pair.
+    texts = [
+        "Lutter contre la précarité énergétique",
+        "Par l'habitat : comment lutter contre la précarité des ressources (énergie et eau)",
+    ]
+    settings = DedupSettings()
+    exhaustive = prepare_comparisons(texts, settings, french_nlp, exhaustive=True)
+    assert exhaustive.neighbours[0] == {1: "paraphrase"}
+    assert prepare_comparisons(texts, settings, french_nlp).neighbours == exhaustive.neighbours
+
+
+def test_a_word_written_without_accents_takes_the_vector_of_its_accented_copy(french_nlp):
+    # QA, held-out consultation: « mediatheque » has a vector of its own, far from « médiathèque »'s,
+    # and « MEDIATHEQUE OUVERTE LE DIMANCHE » stayed apart from « … la médiathèque soit ouverte … ».
+    def units(*texts):
+        return TextAnalyzer(DedupSettings(), french_nlp).units(list(texts))[0]
+
+    accented = units("Rénover la médiathèque", "médiathèque le dimanche")
+    unaccented = units("Rénover la médiathèque", "MEDIATHEQUE LE DIMANCHE")
+    alone = units("MEDIATHEQUE LE DIMANCHE")
+    assert np.allclose(unaccented[1].vector, accented[1].vector)
+    assert not np.allclose(alone[0].vector, accented[1].vector)  # without an accented copy in the batch
+    assert together(
+        "Il faudrait que la médiathèque soit ouverte le dimanche après-midi (4 votes)",
+        "MEDIATHEQUE OUVERTE LE DIMANCHE !!",
+        french_nlp,
+    )
+
+
 CAMPAIGN_ANSWER = (
     "Pour un vrai plan vélo dans la métropole ! Je demande des pistes cyclables continues et sécurisées entre "
     "les communes de la première couronne et le centre-ville. Aujourd'hui, les cyclistes partagent la chaussée "
@@ -1155,10 +1187,55 @@ def test_an_abbreviation_spelt_with_a_small_word_or_by_one_word_is_known_too(fre
         ["Éclairer le city stade le soir", "Éclairage du city stade le soir"],
         # QA: the aside « (3 votes) » made its text the heavier one, and its words moved the text's vector.
         ["Ouvrir le gymnase municipal le dimanche", "Ouverture du gymnase le dimanche (3 votes)"],
+        # Words of one meaning no stemmer brings together (QA, consultations of other themes): a
+        # noun and its adjective, the municipality by another name, « près de / à proximité de /
+        # à côté de », « ouvert » and « rouvrir », « personnes âgées / seniors / aînés ».
+        ["Stages de sport pendant les vacances", "Proposer des stages sportifs pendant les vacances"],
+        ["Former les bénévoles des associations au secourisme", "Former les bénévoles associatifs au secourisme"],
+        ["Organiser une fête du sport chaque année en juin", "Organisation d'une fête annuelle du sport en juin"],
+        ["Recrutement d'un éducateur sportif par la mairie", "Recruter un éducateur sportif municipal"],
+        ["Créer un skatepark près de la gare", "Création d'un skatepark à proximité de la gare"],
+        ["Créer un point lecture près du collège", "Un point lecture à côté du collège"],
+        ["Ouvrir le gymnase municipal le dimanche", "Il faudrait que le gymnase soit ouvert le dimanche"],
+        ["Réouverture de la piscine municipale", "REOUVRIR LA PISCINE MUNICIPALE"],
+        ["Portage de repas à domicile pour les personnes âgées", "Portage de repas à domicile pour les seniors"],
+        ["Recueil de la mémoire des aînés", "Recueil de la mémoire des seniors"],
+        ["Ateliers numériques pour les ados", "Ateliers numériques pour les adolescents"],
+        # Numbers written in words (QA): two words or more, before a unit, in a frequency.
+        ["Rénover 10 000 logements d'ici 2030", "Rénovation de dix mille logements d'ici 2030"],
+        ["Pass jeunes à dix euros par an", "Pass jeunes à 10 euros par an"],
+        ["Ouvrir la maison des jeunes jusqu'à vingt-deux heures", "Ouvrir la maison des jeunes jusqu'à 22h"],
+        ["Un repas végétarien par semaine à la cantine", "1 repas végétarien par semaine à la cantine"],
     ],
 )
 def test_wordings_of_one_idea_stand_in_one_cluster(french_nlp, texts):
     assert len(set(cluster_texts(texts, nlp=french_nlp))) == 1
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        # QA, held-out consultation: « Un » and « Deux » repas were one idea.
+        ("Un repas végétarien par semaine à la cantine", "Deux repas végétariens par semaine à la cantine"),
+        ("Concerts à l'EHPAD une fois par mois", "Concerts à l'EHPAD deux fois par mois"),
+        ("Licences moins chères pour les moins de dix-huit ans", "Licences moins chères pour les moins de 16 ans"),
+        ("Ateliers numériques pour les personnes âgées", "Ateliers numériques pour les ados"),
+        ("Une fête annuelle du sport", "Une fête mensuelle du sport"),
+        ("Créer un skatepark près de la gare", "Créer un skatepark à côté du collège"),
+    ],
+)
+def test_words_read_alike_still_part_different_ideas(french_nlp, first, second):
+    assert not together(first, second, french_nlp)
+
+
+def test_a_number_word_alone_stays_a_word_where_it_may_not_count():
+    analyzer = TextAnalyzer(DedupSettings(), None)
+    # The labelled seed pair p029: the detail's « trois composantes » against a summary without number.
+    assert analyzer.unit("Réaliser un répertoire en trois composantes").numbers == ()
+    assert analyzer.unit("Organiser une fête chaque année").numbers == ()
+    assert analyzer.unit("Créer un jardin pour les deux écoles").numbers == ()
+    assert analyzer.unit("Réduire le bruit de moitié en cinq ans").numbers == ("5",)
+    assert analyzer.unit("quatre-vingt-dix bancs et soixante et onze arbres").numbers == ("71", "90")
 
 
 @pytest.mark.parametrize(

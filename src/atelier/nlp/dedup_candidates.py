@@ -142,6 +142,7 @@ def candidate_pairs(units: Sequence[TextUnit], settings: DedupSettings, paraphra
     once words are grouped with their variants, with the same numbers and negation, and not
     replacing a word of a short text by another."""
     n = len(units)
+    share = settings.blocking_share
     stems = list(chain.from_iterable(unit.weights for unit in units))
     if not stems or n < 2:
         return np.empty((0, 2), dtype=np.int64)
@@ -162,7 +163,11 @@ def candidate_pairs(units: Sequence[TextUnit], settings: DedupSettings, paraphra
     sizes = [len(unit.weights) for unit in units]
     rows = np.repeat(np.arange(n, dtype=np.int64), sizes)
     columns = group_of[stem_ids]
-    # Asides count only where the other text says the same outside an aside: left out here.
+    shape = (n, groups)
+    # Asides count only where the other text says the same outside an aside: a text's own weight
+    # (`totals`) and the words compared for a replacement leave them out; what it shares with
+    # another counts them (`everything`), so that no pair verification would find is missed.
+    everything = _group_weights(rows, columns, values, shape)
     aside = [stem in unit.aside for unit in units if unit.aside for stem in unit.weights]
     if any(aside):
         with_aside = np.repeat(np.fromiter([bool(unit.aside) for unit in units], bool, n), sizes)
@@ -170,17 +175,18 @@ def candidate_pairs(units: Sequence[TextUnit], settings: DedupSettings, paraphra
         left_out[with_aside] = aside
         everything_aside = np.bincount(rows[left_out], minlength=n) == sizes  # then the aside counts
         keep = ~left_out | everything_aside[rows]
-        rows, columns, values = rows[keep], columns[keep], values[keep]
-    shape = (n, groups)
-    weighted = sparse.csr_matrix(
-        (np.asarray(values), (np.asarray(rows, dtype=np.int64), np.asarray(columns, dtype=np.int64))), shape=shape
-    )
-    weighted.sum_duplicates()
-    weighted.data = np.minimum(weighted.data, 1.0)  # two variants of one word in a text count once
-    present = weighted.copy()
+        weighted = _group_weights(rows[keep], columns[keep], values[keep], shape)
+    else:
+        weighted = everything
+    present = everything.copy()
     present.data[:] = 1.0
+    has_aside = np.fromiter([bool(unit.aside) for unit in units], bool, n)
     totals = np.asarray(weighted.sum(axis=1)).ravel()
-    words = np.diff(present.indptr)
+    everything_totals = np.asarray(everything.sum(axis=1)).ravel() if weighted is not everything else totals
+    # The weight of a pair's shared words, the lighter text's but asides counting, reaches `share`
+    # of the lighter's own weight: at most this much of a unit's whole weight is left unshared.
+    unshared = everything_totals - share * totals
+    words = np.diff(weighted.indptr)
     strong_words = np.bincount(np.repeat(np.arange(n), words)[weighted.data >= 1.0], minlength=n)
     # Pairs whose numbers (when required equal) or negation differ can pass no level.
     signatures: dict[tuple[Any, ...], int] = {}
@@ -194,13 +200,12 @@ def candidate_pairs(units: Sequence[TextUnit], settings: DedupSettings, paraphra
         dtype=np.int64,
     )
 
-    coo = weighted.tocoo()
+    coo = everything.tocoo()
     row_array, column_array, value_array = coo.row.astype(np.int64), coo.col.astype(np.int64), coo.data
     # Prefix of each unit: its rarest word groups (document frequency, then group number) until
-    # they weigh more than (1 - share) of the unit plus one word. A pair sharing `share` of the
+    # they weigh more than `unshared` plus one word. A pair sharing `share` of the
     # lighter unit i then shares more than one word's weight, so at least two groups, of i's
     # prefix (each group weighs at most 1); a unit whose prefix is all of it needs only one.
-    share = settings.blocking_share
     document_frequency = np.bincount(column_array, minlength=groups)
     rank = np.empty(groups, dtype=np.int64)
     rank[np.lexsort((np.arange(groups), document_frequency))] = np.arange(groups)
@@ -210,10 +215,10 @@ def candidate_pairs(units: Sequence[TextUnit], settings: DedupSettings, paraphra
     row_start = np.searchsorted(sorted_rows, np.arange(n))
     before = np.where(row_start > 0, cumulative[np.maximum(row_start - 1, 0)], 0.0)
     within = cumulative - before[sorted_rows]
-    keep = (within - sorted_values) <= (1.0 - share) * totals[sorted_rows] + 1.0 + 1e-9
+    keep = (within - sorted_values) <= unshared[sorted_rows] + 1.0 + 1e-9
     prefix_rows, prefix_columns = sorted_rows[keep], sorted_columns[keep]
     prefix_weight = np.bincount(prefix_rows, weights=sorted_values[keep], minlength=n)
-    needed = np.where(prefix_weight - (1.0 - share) * totals > 1.0 + 1e-9, 2, 1)
+    needed = np.where(prefix_weight - unshared > 1.0 + 1e-9, 2, 1)
     # Sharing two groups of a prefix is sharing one besides its last (most frequent) group: the
     # product below looks for that one, and the last group is looked up pair by pair.
     last = np.append(prefix_rows[1:] != prefix_rows[:-1], True)
@@ -221,7 +226,7 @@ def candidate_pairs(units: Sequence[TextUnit], settings: DedupSettings, paraphra
     last_group[prefix_rows[last]] = prefix_columns[last]
     probe = ~last | (needed[prefix_rows] == 1)
     probe_rows, probe_columns = prefix_rows[probe], prefix_columns[probe]
-    present_rows = np.repeat(np.arange(n, dtype=np.int64), words)
+    present_rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(present.indptr))
     present_groups = present.indices.astype(np.int64)
     signs = np.zeros(n, dtype=np.uint64)  # one bit per group modulo 64: a quick first check
     np.bitwise_or.at(signs, present_rows, np.left_shift(np.uint64(1), (present_groups % 64).astype(np.uint64)))
@@ -266,21 +271,29 @@ def candidate_pairs(units: Sequence[TextUnit], settings: DedupSettings, paraphra
             both = weighted[a].minimum(weighted[b])  # the groups of both texts (weights are positive)
             both.eliminate_zeros()
             shared = np.asarray(both.sum(axis=1)).ravel()
+            common_a = np.diff(both.indptr)
+            strong_a = np.bincount(np.repeat(np.arange(len(a)), common_a)[both.data >= 1.0], minlength=len(a))
+            common_b, strong_b = common_a, strong_a
+            if weighted is not everything:  # a text's groups the other says in an aside count too
+                common_b, strong_b = common_a.copy(), strong_a.copy()
+                pairs = np.flatnonzero(has_aside[a] | has_aside[b])
+                if len(pairs):
+                    shared[pairs], common_a[pairs], strong_a[pairs], common_b[pairs], strong_b[pairs] = (
+                        _said_anywhere(everything, weighted, present, a[pairs], b[pairs])
+                    )
             lighter = np.minimum(totals[a], totals[b])
             ok = shared >= share * lighter - 1e-9
             # A word of each text missing from the other, in a text too short for a replacement:
             # no level can pass (near needs one text inside the other).
-            common = np.diff(both.indptr)
-            replaced = (words[a] > common) & (words[b] > common)
+            replaced = (words[a] > common_a) & (words[b] > common_b)
             lighter_words = np.where(totals[a] <= totals[b], words[a], words[b])
             # … unless the words replaced are generic only (`dedup_pairs._swaps_generic_words_only`).
-            strong_shared = np.bincount(np.repeat(np.arange(len(a)), common)[both.data >= 1.0], minlength=len(a))
             generic_swap = (
-                (strong_shared > 0)
-                & (strong_words[a] == strong_shared)
-                & (strong_words[b] == strong_shared)
-                & (words[a] - common <= settings.max_generic_words_added)
-                & (words[b] - common <= settings.max_generic_words_added)
+                (strong_a > 0)
+                & (strong_words[a] == strong_a)
+                & (strong_words[b] == strong_b)
+                & (words[a] - common_a <= settings.max_generic_words_added)
+                & (words[b] - common_b <= settings.max_generic_words_added)
             )
             ok &= ~replaced | (((lighter_words >= settings.min_words_for_replacement) | generic_swap) & paraphrase)
             found.append(np.minimum(a[ok], b[ok]) * n + np.maximum(a[ok], b[ok]))
@@ -288,6 +301,35 @@ def candidate_pairs(units: Sequence[TextUnit], settings: DedupSettings, paraphra
         return np.empty((0, 2), dtype=np.int64)
     codes = np.unique(np.concatenate(found))
     return np.stack([codes // n, codes % n], axis=1)
+
+
+def _said_anywhere(
+    everything: sparse.csr_matrix, weighted: sparse.csr_matrix, present: sparse.csr_matrix, a: np.ndarray, b: np.ndarray
+) -> tuple[np.ndarray, ...]:
+    """For pairs (a, b) of units with asides: the weight they share, asides counting, and for
+    each text the number of its own groups (outside asides) the other says anywhere, and of
+    those weighing 1."""
+    shared = np.asarray(everything[a].minimum(everything[b]).sum(axis=1)).ravel()
+    counts: list[np.ndarray] = []
+    for own, other in ((a, b), (b, a)):
+        found = weighted[own].multiply(present[other]).tocsr()
+        found.eliminate_zeros()
+        common = np.diff(found.indptr)
+        counts += [common, np.bincount(np.repeat(np.arange(len(a)), common)[found.data >= 1.0], minlength=len(a))]
+    return (shared, *counts)
+
+
+def _group_weights(
+    rows: np.ndarray, columns: np.ndarray, values: np.ndarray, shape: tuple[int, int]
+) -> sparse.csr_matrix:
+    """Units × word groups, the weight of each group in each unit (two variants of one word in a
+    text count once)."""
+    matrix = sparse.csr_matrix(
+        (np.asarray(values), (np.asarray(rows, dtype=np.int64), np.asarray(columns, dtype=np.int64))), shape=shape
+    )
+    matrix.sum_duplicates()
+    matrix.data = np.minimum(matrix.data, 1.0)
+    return matrix
 
 
 def _blocks(costs: np.ndarray, budget: int) -> list[tuple[int, int]]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -45,6 +45,8 @@ _MONEY = re.compile(
     r"(\d+(?:[.,]\d+)?)\s*(k|m|md|mds|mrd|mrds|milliers?|millions?|milliards?)?\s*(?:d['’]\s*)?(€|euros?\b|eur\b)",
     re.IGNORECASE,
 )
+# An hour: "22h" and "22 h 30" read as "22 heures", "22 heures 30".
+_HOURS = re.compile(r"(?<=\d)\s?h(?=\b|\d)", re.IGNORECASE)
 # A percentage as one word: "10 %" and "10 pour cent" give "10pct" (not "10", nor "10eur").
 _PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:%|pour\s*cent\b|pourcent\b)", re.IGNORECASE)
 # Signs that tell two otherwise equal wordings apart ("10 %" / "10 €"): kept in the exact key.
@@ -56,6 +58,35 @@ _MONEY_UNITS = {
     "md": 9, "mds": 9, "mrd": 9, "mrds": 9, "milliard": 9, "milliards": 9,
 }  # fmt: skip  (powers of ten)
 _MONEY_SCALES = ((9, "md"), (6, "m"), (3, "k"))
+# Numbers written in words ("dix-huit", "dix mille", "cinq ans"), read as digits where they are
+# surely a number: two words or more, or one before a unit or in a frequency ("deux repas par
+# semaine"), where "un"/"une" is one too ("une heure", "un repas par semaine"; not "une fête
+# chaque année", said as well by "une fête annuelle"). One word alone
+# stays a word elsewhere: "trois composantes" in the detail of an action its summary says without
+# a number (the labelled pair p029) is one idea, and differing numbers keep two texts apart.
+_NUMBER_VALUES = {
+    "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9, "dix": 10,
+    "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16, "vingt": 20,
+    "vingts": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60, "cent": 100, "cents": 100,
+    "mille": 1000,
+}  # fmt: skip
+_NUMBER_WORD = "|".join(sorted(_NUMBER_VALUES, key=len, reverse=True))
+_SPELT_NUMBER = re.compile(
+    rf"\b(?:{_NUMBER_WORD}|une?)(?:[\s-]+(?:et[\s-]+)?(?:{_NUMBER_WORD}|une?)\b)*\b(?!-)", re.IGNORECASE
+)
+_PERIOD = r"(?:jours?|semaines?|mois|ans?|ann[ée]es?)\b"
+_UNIT_AFTER = re.compile(
+    r"\s*(?:€|%|°|euros?\b|eur\b|heures?\b|h\b|ans?\b|mois\b|jours?\b|semaines?\b|minutes?\b|min\b"
+    r"|km\b|kilom[eè]tres?\b|m[eè]tres?\b|degr[eé]s?\b|fois\b|pour\s*cent\b"
+    rf"|(?:[^\W\d_]+\s+){{1,3}}par\s+{_PERIOD}|[^\W\d_]+(?:\s+[^\W\d_]+)?\s*/\s*{_PERIOD})",
+    re.IGNORECASE,
+)
+_ONE = frozenset({"un", "une"})
+# The words of `_UNIT_AFTER` (folded): "un"/"une" is read as a number only in a text with one.
+_UNIT_WORDS = frozenset(
+    """euro euros eur heure heures h an ans annee annees mois jour jours semaine semaines minute minutes min km
+    kilometre kilometres metre metres degre degres fois cent""".split()
+)
 _ASIDE = re.compile(r"\([^()]*\)")
 # The number or letter of a list item ("1) ", "2. ", "3/ ", "(4) ", "a) ", "N°5 "), or the word
 # a text is filed under ("Idée : ", "Proposition : "): not the idea's.
@@ -134,7 +165,11 @@ _DIRECTIONS: dict[str, str] = {
         abandonner renoncer annuler annulation bannir proscrire""".split(),
         "-quantite",
     ),
-    **dict.fromkeys("ouvrir ouverture ouvertures".split(), "+ouverture"),
+    **dict.fromkeys(
+        """ouvrir ouverture ouvertures rouvrir reouvrir reouverture reouvertures ouvert ouverte ouverts
+        ouvertes""".split(),
+        "+ouverture",
+    ),
     **dict.fromkeys("fermer fermeture fermetures".split(), "-ouverture"),
     "superlatifplus": "+superlatif",
     "superlatifmoins": "-superlatif",
@@ -160,6 +195,14 @@ _INFINITIVE_ENDINGS = ("er", "ir", "re")
 _QUANTITY = re.compile(r"\b(plus|moins|davantage)\s+(?:de\b|des\b|du\b|d['’])\s*", re.IGNORECASE)
 _SUPERLATIVE = re.compile(r"\b(le|la|les|l['’])\s*(plus|moins)\b", re.IGNORECASE)
 _QUANTIFIERS = frozenset({"plus", "moins", "davantage"})
+# Phrases read as another of one meaning (`_SAME_MEANING` for words): "à côté de" as "près de"
+# ("côté" alone may be a side, "côte" a coast), "personnes âgées" as "seniors" ("âgés de 16 ans"
+# is an age). Looked for only in texts with one of `_PHRASE_WORDS` (folded).
+_SAME_PHRASES = (
+    (re.compile(r"\b[àa]\s+c[ôo]t[ée]\s+(?=de\b|du\b|des\b|d['’])", re.IGNORECASE), "près "),
+    (re.compile(r"\bpersonnes?\s+[aâ]g[ée]e?s?\b", re.IGNORECASE), "seniors"),
+)
+_PHRASE_WORDS = frozenset({"cote", "age", "ages", "agee", "agees"})
 # Nouns of one root in -ement and in -ation are two words ("isolement"/"isolation"), though the
 # light stemmer gives them one stem.
 _NOMINAL_SUFFIXES = ("ement", "ation")
@@ -197,6 +240,23 @@ _IRREGULAR_STEMS = {
     "promotion": "promouv", "promouvoir": "promouv", "deploiement": "deploy", "deployer": "deploy",
     "construction": "construir", "construire": "construir", "lutte": "lutt", "lutter": "lutt",
     "extinction": "etein", "eteindre": "etein",
+}  # fmt: skip
+# Words of one meaning that no stemmer brings together (folded, singular), read as the second: a
+# noun and its adjective ("clubs sportifs" / "clubs de sport", "une fête annuelle" / "chaque
+# année"), the municipality by any name ("salle communale" / "salle de la mairie"), "près de" /
+# "à proximité de". Only words with no other common meaning: not "commune" ("une grille commune"),
+# "ville" ("en ville"), "côte" or "proche" ("les proches"); "à côté de" is read as "près de".
+_SAME_MEANING = {
+    "sportif": "sport", "sportive": "sport", "associatif": "association", "associative": "association",
+    "culturel": "culture", "culturelle": "culture", "naturel": "nature", "naturelle": "nature",
+    "familial": "famille", "familiale": "famille", "climatique": "climat", "energetique": "energie",
+    "touristique": "tourisme", "touriste": "tourisme", "regional": "region", "regionale": "region",
+    "departemental": "departement", "departementale": "departement", "cyclable": "velo", "cycliste": "velo",
+    "jeunesse": "jeune", "communal": "municipal", "communale": "municipal", "municipale": "municipal",
+    "municipalite": "municipal", "mairie": "municipal", "annuel": "an", "annuelle": "an", "annee": "an",
+    "ans": "an", "mensuel": "mois", "mensuelle": "mois", "hebdomadaire": "semaine", "quotidien": "jour",
+    "quotidienne": "jour", "journee": "jour", "nocturne": "nuit", "soiree": "soir", "pres": "proximite",
+    "aine": "senior", "ainee": "senior",
 }  # fmt: skip
 
 
@@ -279,6 +339,10 @@ class TextAnalyzer:
         self._digited: set[str] = set()  # words as written whose folding holds digits
         self._negating: set[str] = set()  # negations as written
         self._quantifying: set[str] = set()  # "plus" and "moins" as written
+        self._phrasing: set[str] = set()  # words of `_PHRASE_WORDS` as written
+        self._counting: set[str] = set()  # numbers written in words, as written, but for "un"/"une"
+        self._one: set[str] = set()  # "un", "une" as written
+        self._measuring: set[str] = set()  # words of a unit or a period (`_UNIT_WORDS`) as written
         self._directing: set[str] = set()  # words of `_DIRECTIONS` as written
         self._nominal: set[str] = set()  # nouns in -ement / -ation as written
         self._stem_cache: dict[str, str] = {}
@@ -308,6 +372,14 @@ class TextAnalyzer:
                 self._negating.add(raw)
             if info.folded in _QUANTIFIERS:
                 self._quantifying.add(raw)
+            elif info.folded in _PHRASE_WORDS:
+                self._phrasing.add(raw)
+            elif info.folded in _NUMBER_VALUES:
+                self._counting.add(raw)
+            elif info.folded in _ONE:
+                self._one.add(raw)
+            if info.folded in _UNIT_WORDS:
+                self._measuring.add(raw)
             if info.folded in _DIRECTIONS:
                 self._directing.add(raw)
             if info.nominal:
@@ -390,17 +462,44 @@ class TextAnalyzer:
                 chosen[position] = text
             unit_of.append(position)
         if self.vectors is not None:
-            for unit, vector in zip(units, self.vectors.text_vectors(contents), strict=True):
+            # A word written without its accents takes the vector of the word accented in another text
+            # of the batch: "mediatheque" has a vector of its own, far from "médiathèque"'s (the
+            # cosine of « ouverture de la mediatheque le dimanche » to its accented copy: 0.72).
+            accented = {
+                info.folded: info.vector
+                for info in self._word_cache.values()
+                if info.vector >= 0 and info.lower != info.folded
+            }
+            swapped: dict[int, int] = {}  # the vector row of a word as written -> the accented word's
+            missing: dict[str, int] = {}  # the accented word's row, for a word without a vector (folded)
+            for info in self._word_cache.values() if accented else ():
+                if info.lower == info.folded and info.folded in accented:
+                    if info.vector >= 0:
+                        swapped[info.vector] = accented[info.folded]
+                    else:
+                        missing[info.folded] = accented[info.folded]
+            for unit, vector in zip(units, self.vectors.text_vectors(contents, swapped, missing), strict=True):
                 unit.vector = vector
         return units, unit_of
 
     def _unit(self, text: str, key: str, raws: list[str]) -> tuple[TextUnit, list[_Word]]:
         """The unit of a text (without its vector) and its content words outside asides (for its vector)."""
         surface = text
+        if not self._phrasing.isdisjoint(raws):
+            for pattern, replacement in _SAME_PHRASES:
+                surface = pattern.sub(replacement, surface)
         if not self._quantifying.isdisjoint(raws):
             surface = _QUANTITY.sub(_quantity, _SUPERLATIVE.sub(_superlative, surface))
-        if not self._numeric.isdisjoint(raws):  # the digits of a text are in its words
+        numeric = not self._numeric.isdisjoint(raws)  # the digits of a text are in its words
+        if not self._counting.isdisjoint(raws) or (
+            not self._one.isdisjoint(raws) and not self._measuring.isdisjoint(raws)  # "une fois", "un repas par an"
+        ):
+            spelt = _SPELT_NUMBER.sub(_spelt_number, surface)
+            numeric = numeric or spelt != surface
+            surface = spelt
+        if numeric:
             surface = _PERCENT.sub(_percent, _MONEY.sub(_money, _THOUSANDS.sub("", surface)))
+            surface = _HOURS.sub(" heures ", surface)
         if "-" in surface:
             surface = _HYPHENATED.sub(_join_prefix, surface)
         if surface != text:
@@ -587,12 +686,28 @@ class _WordVectors:
         self.found.append(vector)
         return len(self.found) - 1
 
-    def text_vectors(self, texts: Sequence[Sequence[_Word]]) -> list[np.ndarray | None]:
+    def text_vectors(
+        self,
+        texts: Sequence[Sequence[_Word]],
+        swapped: Mapping[int, int] | None = None,
+        missing: Mapping[str, int] | None = None,
+    ) -> list[np.ndarray | None]:
         """Per text, the weighted sum of the unit vectors of its content words, normalised (None
-        for a text without any). Computed for `_VECTOR_BLOCK` texts at a time: arrays of a few
-        MB, which numpy allocates without asking for huge pages (slow to fault in)."""
+        for a text without any); a word's vector row in `swapped` is replaced by its value there,
+        and a word without a vector takes the row of its folded form in `missing`, if any.
+        Computed for `_VECTOR_BLOCK` texts at a time: arrays of a few MB, which numpy allocates
+        without asking for huge pages (slow to fault in)."""
         words = list(chain.from_iterable(texts))
         rows = np.fromiter([word.vector for word in words], dtype=np.int64, count=len(words))
+        if swapped:
+            keys = np.fromiter(swapped, dtype=np.int64, count=len(swapped))
+            values = np.fromiter(swapped.values(), dtype=np.int64, count=len(swapped))
+            order = np.argsort(keys)
+            hit = np.isin(rows, keys)
+            rows[hit] = values[order][np.searchsorted(keys[order], rows[hit])]
+        if missing:
+            for position in np.flatnonzero(rows < 0).tolist():
+                rows[position] = missing.get(words[position].folded, -1)
         weights = np.fromiter([word.weight for word in words], dtype=np.float32, count=len(words))
         text_of = np.repeat(np.arange(len(texts)), np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
         with_vector = rows >= 0
@@ -797,6 +912,28 @@ def _money(match: re.Match[str]) -> str:
     return f" {_amount(str(value))}eur "
 
 
+def _spelt_number(match: re.Match[str]) -> str:
+    """A number written in words as digits ("dix-huit": "18", "quatre-vingt-dix": "90", "deux
+    mille": "2000") when it is two words or more or a unit follows; else as written."""
+    words = [word for word in re.split(r"[\s-]+", match.group().lower()) if word != "et"]
+    if words[0] in ("un", "une") and len(words) > 1:  # an article before a number: "une vingtaine"
+        return match.group()
+    if len(words) < 2 and not _UNIT_AFTER.match(match.string, match.end()):
+        return match.group()
+    total = current = 0
+    for word in words:
+        value = 1 if word in ("un", "une") else _NUMBER_VALUES[word]
+        if value == 1000:
+            total, current = total + (current or 1) * 1000, 0
+        elif value == 100:
+            current = (current or 1) * 100
+        elif value == 20 and current % 100 == 4:  # "quatre-vingt(s)"
+            current += 76
+        else:
+            current += value
+    return str(total + current)
+
+
 def _amount(amount: str) -> str:
     """"2,50" and "2.5" give "2.5"; "10" stays "10"."""
     if "E" in amount or "e" in amount:  # a Decimal in exponent form ("1E+1")
@@ -828,12 +965,16 @@ def _stem(word: str) -> str:
     collapse into another."""
     if word in _IRREGULAR_STEMS:
         return _IRREGULAR_STEMS[word]
+    if word in _SAME_MEANING:  # (before the plural: "près", "ans")
+        return _stem(_SAME_MEANING[word])
     if len(word) <= 3 or not word.isalpha():
         return word
     if word.endswith("aux") and len(word) > 5:
         word = word[:-3] + "al"
     elif word[-1] in "sx" and not word.endswith("ss"):
         word = word[:-1]
+    if word in _SAME_MEANING:
+        return _stem(_SAME_MEANING[word])
     if word in _IRREGULAR_STEMS:
         return _IRREGULAR_STEMS[word]
     for suffix in ("ation", "ement"):
