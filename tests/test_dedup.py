@@ -1095,6 +1095,13 @@ def test_an_action_opened_by_other_generic_words_is_one_idea(french_nlp):
         ("Élaborer les aides dans le quartier Rangueil", "Élaborer la place dans le quartier Rangueil"),
         ("Valoriser des distributeurs sur les questions", "Valoriser des distributeurs sur le développement"),
         ("Créer une maison de santé", "Fermer une maison de santé"),
+        ("Créer une maison des jeunes", "Rénovation de la maison des jeunes"),
+        ("Créer une maison des jeunes", "Rénover la maison des jeunes avec les animateurs"),
+        # … nor when what follows them is an action the other gives an object, or they come after
+        # another complement (bench/dedup.py's synthetic ideas).
+        ("Promouvoir l'accompagnement à Launaguet", "Accompagner le vieillissement à Launaguet"),
+        ("Vers la création, élaborer le diagnostic", "Élaborer le diagnostic avec l'université"),
+        ("Développer une appropriation pour les entreprises", "Pour les entreprises, financer l'appropriation"),
         ("Améliorer la qualité de l'air", "Évaluer la qualité de l'air"),
     ]
     for first, second in apart:
@@ -1206,6 +1213,9 @@ def test_an_abbreviation_spelt_with_a_small_word_or_by_one_word_is_known_too(fre
         ["Pass jeunes à dix euros par an", "Pass jeunes à 10 euros par an"],
         ["Ouvrir la maison des jeunes jusqu'à vingt-deux heures", "Ouvrir la maison des jeunes jusqu'à 22h"],
         ["Un repas végétarien par semaine à la cantine", "1 repas végétarien par semaine à la cantine"],
+        # The words opening an action, missing from a text that elaborates without them (QA).
+        ["Organiser un forum des associations", "Un forum des associations chaque année"],
+        ["Créer une plateforme de répit pour les aidants", "Plateforme de répit pour les aidants familiaux"],
     ],
 )
 def test_wordings_of_one_idea_stand_in_one_cluster(french_nlp, texts):

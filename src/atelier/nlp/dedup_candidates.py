@@ -176,11 +176,19 @@ def candidate_pairs(units: Sequence[TextUnit], settings: DedupSettings, paraphra
         everything_aside = np.bincount(rows[left_out], minlength=n) == sizes  # then the aside counts
         keep = ~left_out | everything_aside[rows]
         weighted = _group_weights(rows[keep], columns[keep], values[keep], shape)
+        said = np.zeros(groups, dtype=bool)
+        said[weighted.indices] = True
+        counted = keep | said[columns]
+        everything = _group_weights(rows[counted], columns[counted], values[counted], shape)
+        has_aside = np.bincount(rows[counted & ~keep], minlength=n) > 0
     else:
         weighted = everything
+        has_aside = np.zeros(n, dtype=bool)
     present = everything.copy()
     present.data[:] = 1.0
-    has_aside = np.fromiter([bool(unit.aside) for unit in units], bool, n)
+    # How many of a unit's words may be generic words a pair's other text lacks: its words that
+    # open an action, up to `max_generic_words_added` (`dedup_pairs._leading`).
+    openers = np.minimum(np.fromiter([unit.openers for unit in units], np.int64, n), settings.max_generic_words_added)
     totals = np.asarray(weighted.sum(axis=1)).ravel()
     everything_totals = np.asarray(everything.sum(axis=1)).ravel() if weighted is not everything else totals
     # The weight of a pair's shared words, the lighter text's but asides counting, reaches `share`
@@ -251,6 +259,33 @@ def candidate_pairs(units: Sequence[TextUnit], settings: DedupSettings, paraphra
     # texts repeating the same paragraphs share a group with most others.
     postings = np.diff(present_t.indptr)
     hits_bound = np.minimum(np.bincount(probe_rows, weights=postings[compound[len(present_rows) :]], minlength=n), n)
+
+    def passable(
+        a: np.ndarray,
+        b: np.ndarray,
+        shared: np.ndarray,
+        common_a: np.ndarray,
+        strong_a: np.ndarray,
+        common_b: np.ndarray,
+        strong_b: np.ndarray,
+    ) -> np.ndarray:
+        """Whether pairs may pass a level, given the weight they share and, for each text, how
+        many of its groups (and of those weighing 1) the other says."""
+        ok = shared >= share * np.minimum(totals[a], totals[b]) - 1e-9
+        # A word of each text missing from the other, in a text too short for a replacement:
+        # no level can pass (near needs one text inside the other).
+        replaced = (words[a] > common_a) & (words[b] > common_b)
+        lighter_words = np.where(totals[a] <= totals[b], words[a], words[b])
+        # … unless the words one of them lacks are generic only: the words opening an action,
+        # replaced by others (`dedup_pairs._swaps_generic_words_only`), or not said by the other,
+        # which adds one word that is not generic (`dedup_pairs._compare`).
+        generic_a = (strong_words[a] == strong_a) & (words[a] - common_a <= openers[a])
+        generic_b = (strong_words[b] == strong_b) & (words[b] - common_b <= openers[b])
+        one_added_a = (words[a] - common_a == 1) & (strong_words[a] - strong_a == 1)
+        one_added_b = (words[b] - common_b == 1) & (strong_words[b] - strong_b == 1)
+        generic_only = (strong_a > 0) & ((generic_a & (generic_b | one_added_b)) | (generic_b & one_added_a))
+        return ok & (~replaced | (((lighter_words >= settings.min_words_for_replacement) | generic_only) & paraphrase))
+
     found: list[np.ndarray] = []
     for start, stop in _blocks(hits_bound, settings.block_entries):
         hits = prefix[start:stop] @ present_t  # CSR, so its rows need not be listed; counts in int32
@@ -270,32 +305,15 @@ def candidate_pairs(units: Sequence[TextUnit], settings: DedupSettings, paraphra
             a, b = first[begin:end], second[begin:end]
             both = weighted[a].minimum(weighted[b])  # the groups of both texts (weights are positive)
             both.eliminate_zeros()
-            shared = np.asarray(both.sum(axis=1)).ravel()
-            common_a = np.diff(both.indptr)
-            strong_a = np.bincount(np.repeat(np.arange(len(a)), common_a)[both.data >= 1.0], minlength=len(a))
-            common_b, strong_b = common_a, strong_a
+            common = np.diff(both.indptr)
+            strong = np.bincount(np.repeat(np.arange(len(a)), common)[both.data >= 1.0], minlength=len(a))
+            ok = passable(a, b, np.asarray(both.sum(axis=1)).ravel(), common, strong, common, strong)
             if weighted is not everything:  # a text's groups the other says in an aside count too
-                common_b, strong_b = common_a.copy(), strong_a.copy()
-                pairs = np.flatnonzero(has_aside[a] | has_aside[b])
-                if len(pairs):
-                    shared[pairs], common_a[pairs], strong_a[pairs], common_b[pairs], strong_b[pairs] = (
-                        _said_anywhere(everything, weighted, present, a[pairs], b[pairs])
+                again = np.flatnonzero(~ok & (has_aside[a] | has_aside[b]))
+                if len(again):
+                    ok[again] = passable(
+                        a[again], b[again], *_said_anywhere(everything, weighted, present, a[again], b[again])
                     )
-            lighter = np.minimum(totals[a], totals[b])
-            ok = shared >= share * lighter - 1e-9
-            # A word of each text missing from the other, in a text too short for a replacement:
-            # no level can pass (near needs one text inside the other).
-            replaced = (words[a] > common_a) & (words[b] > common_b)
-            lighter_words = np.where(totals[a] <= totals[b], words[a], words[b])
-            # … unless the words replaced are generic only (`dedup_pairs._swaps_generic_words_only`).
-            generic_swap = (
-                (strong_a > 0)
-                & (strong_words[a] == strong_a)
-                & (strong_words[b] == strong_b)
-                & (words[a] - common_a <= settings.max_generic_words_added)
-                & (words[b] - common_b <= settings.max_generic_words_added)
-            )
-            ok &= ~replaced | (((lighter_words >= settings.min_words_for_replacement) | generic_swap) & paraphrase)
             found.append(np.minimum(a[ok], b[ok]) * n + np.maximum(a[ok], b[ok]))
     if not found:
         return np.empty((0, 2), dtype=np.int64)

@@ -37,7 +37,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from atelier.nlp.dedup_settings import DedupSettings
-from atelier.nlp.dedup_text import OPENING_WORDS, TextUnit, is_derived, is_typo, names_a_problem
+from atelier.nlp.dedup_text import FRAME_WORDS, OPENING_WORDS, TextUnit, is_derived, is_typo, names_a_problem
 
 
 class PairScore(NamedTuple):
@@ -163,9 +163,52 @@ def _compare(first: TextUnit, second: TextUnit) -> _Comparison:
             spelled |= first.spelled[abbreviation]
         missing_first = [s for s in missing_first if s not in spelled]
         missing_second = [s for s in missing_second if s not in spelled]
+    if missing_first and missing_second:
+        # The words that open an action ("Organiser…", "Mettre en place…"), missing from a text
+        # that does not open with words of its own but adds one that is not generic, are how the
+        # idea is put: said by the other ("Organiser un forum des associations à la rentrée" /
+        # "Un forum des associations chaque année à la rentrée"), unlike "Créer…" / "Rénovation
+        # de…", "Par la promotion, coordonner…" / "Coordonner… sur les questions", or "Développer
+        # une appropriation pour les chefs d'entreprise" / "Pour les chefs d'entreprise avec la
+        # CPAM, financer l'appropriation collective" (a fronted complement, bench/dedup.py), or
+        # "Promouvoir l'accompagnement…" / "Accompagner le vieillissement…" (what follows the
+        # opening words is an action too, which the other gives an object).
+        if _opened(first, missing_first, counted_first) and _elaborates(second, missing_second, counted_second):
+            missing_first = []
+        elif _opened(second, missing_second, counted_second) and _elaborates(first, missing_first, counted_first):
+            missing_second = []
     return _Comparison(
         first, second, counted_first, counted_second, total_first, total_second, missing_first, missing_second, derived
     )
+
+
+# What may come before the words opening an action: "Il faudrait organiser…", "La création…"
+# ("Vers la création, élaborer…" or "Par la promotion, …" is not opened by them).
+_BEFORE_OPENING = FRAME_WORDS | frozenset("il on que qu le la les l un une des du de d".split())
+
+
+def _opened(unit: TextUnit, missing: Collection[str], counted: Collection[str]) -> bool:
+    """Whether a text's `missing` words open it (`_leading`, and no other word before them but
+    `_BEFORE_OPENING`) before a word that is not a noun of action ("-ation", "-ement")."""
+    if not _leading(unit, missing, counted):
+        return False
+    opening = {unit.surfaces[stem] for stem in missing}
+    for word in unit.key.split():
+        if word in opening:
+            break
+        if word not in _BEFORE_OPENING:
+            return False
+    after = next((stem for stem in unit.content_key.split() if stem in counted and stem not in missing), "")
+    return after not in unit.nominal
+
+
+def _elaborates(unit: TextUnit, missing: Collection[str], counted: Collection[str]) -> bool:
+    """Whether a text's `missing` words are one word that is not generic, after the first of its
+    `counted` words."""
+    if len(missing) != 1:
+        return False
+    (stem,) = missing
+    return unit.weights[stem] >= 1.0 and next((s for s in unit.content_key.split() if s in counted), None) != stem
 
 
 def _ratio(comparison: _Comparison) -> float:

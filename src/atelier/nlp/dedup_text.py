@@ -82,11 +82,9 @@ _UNIT_AFTER = re.compile(
     re.IGNORECASE,
 )
 _ONE = frozenset({"un", "une"})
-# The words of `_UNIT_AFTER` (folded): "un"/"une" is read as a number only in a text with one.
-_UNIT_WORDS = frozenset(
-    """euro euros eur heure heures h an ans annee annees mois jour jours semaine semaines minute minutes min km
-    kilometre kilometres metre metres degre degres fois cent""".split()
-)
+# "un"/"une" is read as a number only in a text with one of these (folded): "une fois", "une
+# heure", "un repas par semaine" ("un budget de 2 M€" is not looked at).
+_ONE_UNITS = frozenset("fois heure heures an ans annee annees mois jour jours semaine semaines minute minutes".split())
 _ASIDE = re.compile(r"\([^()]*\)")
 # The number or letter of a list item ("1) ", "2. ", "3/ ", "(4) ", "a) ", "N°5 "), or the word
 # a text is filed under ("Idée : ", "Proposition : "): not the idea's.
@@ -285,6 +283,7 @@ class TextUnit:
     # voitures" aims "+velo" and "-voitur".
     aimed: frozenset[str] = frozenset()
     action: str = ""  # the stem of the first content word when it is an infinitive ("Densifier…")
+    openers: int = 0  # how many content words open the text from `OPENING_WORDS` ("Mettre en place…": 2)
     nominal: dict[str, str] = field(default_factory=dict)  # stem -> "ement" or "ation", for such nouns
 
 
@@ -342,7 +341,7 @@ class TextAnalyzer:
         self._phrasing: set[str] = set()  # words of `_PHRASE_WORDS` as written
         self._counting: set[str] = set()  # numbers written in words, as written, but for "un"/"une"
         self._one: set[str] = set()  # "un", "une" as written
-        self._measuring: set[str] = set()  # words of a unit or a period (`_UNIT_WORDS`) as written
+        self._measuring: set[str] = set()  # words of `_ONE_UNITS` as written
         self._directing: set[str] = set()  # words of `_DIRECTIONS` as written
         self._nominal: set[str] = set()  # nouns in -ement / -ation as written
         self._stem_cache: dict[str, str] = {}
@@ -378,7 +377,7 @@ class TextAnalyzer:
                 self._counting.add(raw)
             elif info.folded in _ONE:
                 self._one.add(raw)
-            if info.folded in _UNIT_WORDS:
+            if info.folded in _ONE_UNITS:
                 self._measuring.add(raw)
             if info.folded in _DIRECTIONS:
                 self._directing.add(raw)
@@ -565,6 +564,8 @@ class TextAnalyzer:
             unit.lessened = frozenset(_lessened(content))
         if content and content[0].folded.endswith(_INFINITIVE_ENDINGS) and content[0].stem[0] not in "+-":
             unit.action = content[0].stem
+        if content and content[0].folded in OPENING_WORDS:
+            unit.openers = next((i for i, info in enumerate(content) if info.folded not in OPENING_WORDS), len(content))
         if not self._nominal.isdisjoint(raws):
             unit.nominal = {info.stem: info.nominal for info in content if info.nominal}
         # (An abbreviation that spells words out is among the abbreviating words.)
