@@ -1208,6 +1208,9 @@ def test_an_abbreviation_spelt_with_a_small_word_or_by_one_word_is_known_too(fre
         ["Portage de repas à domicile pour les personnes âgées", "Portage de repas à domicile pour les seniors"],
         ["Recueil de la mémoire des aînés", "Recueil de la mémoire des seniors"],
         ["Ateliers numériques pour les ados", "Ateliers numériques pour les adolescents"],
+        ["Réduire la place de la voiture en centre-ville", "Réduire la place de l'automobile en centre-ville"],
+        ["Rénover le terrain de foot synthétique", "Rénovation du terrain de football synthétique"],
+        ["Préserver les terres agricoles", "Protection des terres agricoles"],
         # Numbers written in words (QA): two words or more, before a unit, in a frequency.
         ["Rénover 10 000 logements d'ici 2030", "Rénovation de dix mille logements d'ici 2030"],
         ["Pass jeunes à dix euros par an", "Pass jeunes à 10 euros par an"],

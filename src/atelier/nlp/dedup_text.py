@@ -242,7 +242,8 @@ _IRREGULAR_STEMS = {
 # Words of one meaning that no stemmer brings together (folded, singular), read as the second: a
 # noun and its adjective ("clubs sportifs" / "clubs de sport", "une fête annuelle" / "chaque
 # année"), the municipality by any name ("salle communale" / "salle de la mairie"), "près de" /
-# "à proximité de". Only words with no other common meaning: not "commune" ("une grille commune"),
+# "à proximité de", synonyms ("voiture" / "automobile", "parking" / "stationnement", "protéger" /
+# "préserver"). Only words with no other common meaning: not "commune" ("une grille commune"),
 # "ville" ("en ville"), "côte" or "proche" ("les proches"); "à côté de" is read as "près de".
 _SAME_MEANING = {
     "sportif": "sport", "sportive": "sport", "associatif": "association", "associative": "association",
@@ -254,7 +255,9 @@ _SAME_MEANING = {
     "municipalite": "municipal", "mairie": "municipal", "annuel": "an", "annuelle": "an", "annee": "an",
     "ans": "an", "mensuel": "mois", "mensuelle": "mois", "hebdomadaire": "semaine", "quotidien": "jour",
     "quotidienne": "jour", "journee": "jour", "nocturne": "nuit", "soiree": "soir", "pres": "proximite",
-    "aine": "senior", "ainee": "senior",
+    "aine": "senior", "ainee": "senior", "automobile": "voiture", "toiture": "toit", "football": "foot",
+    "wc": "toilette", "menu": "repas", "parking": "stationnement", "preserver": "proteger",
+    "preservation": "proteger", "protection": "proteger",
 }  # fmt: skip
 
 
