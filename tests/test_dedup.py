@@ -719,6 +719,11 @@ def test_a_word_written_without_accents_takes_the_vector_of_its_accented_copy(fr
     alone = units("MEDIATHEQUE LE DIMANCHE")
     assert np.allclose(unaccented[1].vector, accented[1].vector)
     assert not np.allclose(alone[0].vector, accented[1].vector)  # without an accented copy in the batch
+    # Many words share a row of the model's vectors (« mediatheque », « eleves », « annee »…): only
+    # the word respelt takes another.
+    rows = french_nlp.vocab.vectors.key2row
+    assert rows[french_nlp.vocab.strings["eleves"]] == rows[french_nlp.vocab.strings["mediatheque"]]
+    assert np.allclose(units("Rénover la médiathèque", "mediatheque", "eleves")[2].vector, units("eleves")[0].vector)
     assert together(
         "Il faudrait que la médiathèque soit ouverte le dimanche après-midi (4 votes)",
         "MEDIATHEQUE OUVERTE LE DIMANCHE !!",

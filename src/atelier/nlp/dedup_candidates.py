@@ -166,7 +166,8 @@ def candidate_pairs(units: Sequence[TextUnit], settings: DedupSettings, paraphra
     shape = (n, groups)
     # Asides count only where the other text says the same outside an aside: a text's own weight
     # (`totals`) and the words compared for a replacement leave them out; what it shares with
-    # another counts them (`everything`), so that no pair verification would find is missed.
+    # another counts those some text says outside an aside (`everything`), so that no pair
+    # verification would find is missed.
     everything = _group_weights(rows, columns, values, shape)
     aside = [stem in unit.aside for unit in units if unit.aside for stem in unit.weights]
     if any(aside):

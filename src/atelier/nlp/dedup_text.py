@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -61,9 +61,9 @@ _MONEY_SCALES = ((9, "md"), (6, "m"), (3, "k"))
 # Numbers written in words ("dix-huit", "dix mille", "cinq ans"), read as digits where they are
 # surely a number: two words or more, or one before a unit or in a frequency ("deux repas par
 # semaine"), where "un"/"une" is one too ("une heure", "un repas par semaine"; not "une fête
-# chaque année", said as well by "une fête annuelle"). One word alone
-# stays a word elsewhere: "trois composantes" in the detail of an action its summary says without
-# a number (the labelled pair p029) is one idea, and differing numbers keep two texts apart.
+# chaque année", said as well by "une fête annuelle"). One word alone stays a word elsewhere:
+# "trois composantes" in the detail of an action its summary says without a number (the
+# labelled pair p029) is one idea, and differing numbers keep two texts apart.
 _NUMBER_VALUES = {
     "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9, "dix": 10,
     "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16, "vingt": 20,
@@ -472,15 +472,12 @@ class TextAnalyzer:
                 for info in self._word_cache.values()
                 if info.vector >= 0 and info.lower != info.folded
             }
-            swapped: dict[int, int] = {}  # the vector row of a word as written -> the accented word's
-            missing: dict[str, int] = {}  # the accented word's row, for a word without a vector (folded)
-            for info in self._word_cache.values() if accented else ():
-                if info.lower == info.folded and info.folded in accented:
-                    if info.vector >= 0:
-                        swapped[info.vector] = accented[info.folded]
-                    else:
-                        missing[info.folded] = accented[info.folded]
-            for unit, vector in zip(units, self.vectors.text_vectors(contents, swapped, missing), strict=True):
+            respelt = {  # the rows of the words to respell
+                info.vector
+                for info in self._word_cache.values()
+                if info.lower == info.folded and info.folded in accented
+            }
+            for unit, vector in zip(units, self.vectors.text_vectors(contents, accented, respelt), strict=True):
                 unit.vector = vector
         return units, unit_of
 
@@ -693,25 +690,21 @@ class _WordVectors:
     def text_vectors(
         self,
         texts: Sequence[Sequence[_Word]],
-        swapped: Mapping[int, int] | None = None,
-        missing: Mapping[str, int] | None = None,
+        accented: Mapping[str, int] | None = None,
+        respelt: Collection[int] = (),
     ) -> list[np.ndarray | None]:
         """Per text, the weighted sum of the unit vectors of its content words, normalised (None
-        for a text without any); a word's vector row in `swapped` is replaced by its value there,
-        and a word without a vector takes the row of its folded form in `missing`, if any.
+        for a text without any); a word written without accents takes the row of its folded
+        form in `accented`, if there (`respelt`: the rows of such words; many words share a row).
         Computed for `_VECTOR_BLOCK` texts at a time: arrays of a few MB, which numpy allocates
         without asking for huge pages (slow to fault in)."""
         words = list(chain.from_iterable(texts))
         rows = np.fromiter([word.vector for word in words], dtype=np.int64, count=len(words))
-        if swapped:
-            keys = np.fromiter(swapped, dtype=np.int64, count=len(swapped))
-            values = np.fromiter(swapped.values(), dtype=np.int64, count=len(swapped))
-            order = np.argsort(keys)
-            hit = np.isin(rows, keys)
-            rows[hit] = values[order][np.searchsorted(keys[order], rows[hit])]
-        if missing:
-            for position in np.flatnonzero(rows < 0).tolist():
-                rows[position] = missing.get(words[position].folded, -1)
+        if accented and respelt:
+            for position in np.flatnonzero(np.isin(rows, list(respelt))).tolist():
+                word = words[position]
+                if word.lower == word.folded and word.folded in accented:
+                    rows[position] = accented[word.folded]
         weights = np.fromiter([word.weight for word in words], dtype=np.float32, count=len(words))
         text_of = np.repeat(np.arange(len(texts)), np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
         with_vector = rows >= 0
