@@ -1105,6 +1105,7 @@ def test_an_action_opened_by_other_generic_words_is_one_idea(french_nlp):
         # … nor when what follows them is an action the other gives an object, or they come after
         # another complement (bench/dedup.py's synthetic ideas).
         ("Promouvoir l'accompagnement à Launaguet", "Accompagner le vieillissement à Launaguet"),
+        ("Créer une cartographie dans le quartier Lardenne", "Cartographier la prise dans le quartier Lardenne"),
         ("Vers la création, élaborer le diagnostic", "Élaborer le diagnostic avec l'université"),
         ("Développer une appropriation pour les entreprises", "Pour les entreprises, financer l'appropriation"),
         ("Améliorer la qualité de l'air", "Évaluer la qualité de l'air"),

@@ -195,6 +195,7 @@ def candidate_pairs(units: Sequence[TextUnit], settings: DedupSettings, paraphra
     # The weight of a pair's shared words, the lighter text's but asides counting, reaches `share`
     # of the lighter's own weight: at most this much of a unit's whole weight is left unshared.
     unshared = everything_totals - share * totals
+    aside_weight = everything_totals - totals
     words = np.diff(weighted.indptr)
     strong_words = np.bincount(np.repeat(np.arange(n), words)[weighted.data >= 1.0], minlength=n)
     # Pairs whose numbers (when required equal) or negation differ can pass no level.
@@ -308,9 +309,13 @@ def candidate_pairs(units: Sequence[TextUnit], settings: DedupSettings, paraphra
             both.eliminate_zeros()
             common = np.diff(both.indptr)
             strong = np.bincount(np.repeat(np.arange(len(a)), common)[both.data >= 1.0], minlength=len(a))
-            ok = passable(a, b, np.asarray(both.sum(axis=1)).ravel(), common, strong, common, strong)
+            shared = np.asarray(both.sum(axis=1)).ravel()
+            ok = passable(a, b, shared, common, strong, common, strong)
             if weighted is not everything:  # a text's groups the other says in an aside count too
-                again = np.flatnonzero(~ok & (has_aside[a] | has_aside[b]))
+                # (only for pairs whose asides could make them share enough: long texts sharing
+                # paragraphs make costly rows.)
+                could_share = shared + aside_weight[a] + aside_weight[b] >= share * np.minimum(totals[a], totals[b])
+                again = np.flatnonzero(~ok & (has_aside[a] | has_aside[b]) & could_share)
                 if len(again):
                     ok[again] = passable(
                         a[again], b[again], *_said_anywhere(everything, weighted, present, a[again], b[again])

