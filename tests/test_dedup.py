@@ -1240,6 +1240,7 @@ def test_wordings_of_one_idea_stand_in_one_cluster(french_nlp, texts):
         ("Licences moins chères pour les moins de dix-huit ans", "Licences moins chères pour les moins de 16 ans"),
         ("Ateliers numériques pour les personnes âgées", "Ateliers numériques pour les ados"),
         ("Une fête annuelle du sport", "Une fête mensuelle du sport"),
+        ("Financer l'humain avec la Région", "Financer l'humain avec l'Agence régionale de santé"),
         ("Créer un skatepark près de la gare", "Créer un skatepark à côté du collège"),
     ],
 )

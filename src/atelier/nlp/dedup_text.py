@@ -248,13 +248,13 @@ _IRREGULAR_STEMS = {
 # année"), the municipality by any name ("salle communale" / "salle de la mairie"), "près de" /
 # "à proximité de", synonyms ("voiture" / "automobile", "parking" / "stationnement", "protéger" /
 # "préserver"). Only words with no other common meaning: not "commune" ("une grille commune"),
-# "ville" ("en ville"), "côte" or "proche" ("les proches"); "à côté de" is read as "près de".
+# "ville" ("en ville"), "côte" or "proche" ("les proches"), nor "régional" ("l'Agence régionale de
+# santé" is not "la Région", bench/dedup.py); "à côté de" is read as "près de".
 _SAME_MEANING = {
     "sportif": "sport", "sportive": "sport", "associatif": "association", "associative": "association",
     "culturel": "culture", "culturelle": "culture", "naturel": "nature", "naturelle": "nature",
     "familial": "famille", "familiale": "famille", "climatique": "climat", "energetique": "energie",
-    "touristique": "tourisme", "touriste": "tourisme", "regional": "region", "regionale": "region",
-    "departemental": "departement", "departementale": "departement", "cyclable": "velo", "cycliste": "velo",
+    "touristique": "tourisme", "touriste": "tourisme", "cyclable": "velo", "cycliste": "velo",
     "jeunesse": "jeune", "communal": "municipal", "communale": "municipal", "municipale": "municipal",
     "municipalite": "municipal", "mairie": "municipal", "annuel": "an", "annuelle": "an", "annee": "an",
     "ans": "an", "mensuel": "mois", "mensuelle": "mois", "hebdomadaire": "semaine", "quotidien": "jour",
