@@ -253,7 +253,7 @@ _IRREGULAR_STEMS = {
 _SAME_MEANING = {
     "sportif": "sport", "sportive": "sport", "associatif": "association", "associative": "association",
     "culturel": "culture", "culturelle": "culture", "naturel": "nature", "naturelle": "nature",
-    "familial": "famille", "familiale": "famille", "climatique": "climat", "energetique": "energie",
+    "familial": "famille", "familiale": "famille", "climatique": "climat",
     "touristique": "tourisme", "touriste": "tourisme", "cyclable": "velo", "cycliste": "velo",
     "jeunesse": "jeune", "communal": "municipal", "communale": "municipal", "municipale": "municipal",
     "municipalite": "municipal", "mairie": "municipal", "annuel": "an", "annuelle": "an", "annee": "an",
