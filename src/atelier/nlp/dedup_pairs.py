@@ -164,24 +164,16 @@ def _compare(first: TextUnit, second: TextUnit) -> _Comparison:
         missing_first = [s for s in missing_first if s not in spelled]
         missing_second = [s for s in missing_second if s not in spelled]
     if missing_first and missing_second:
-        # The words that open an action ("Organiser…", "Mettre en place…"), missing from a text
-        # that does not open with words of its own but adds one that is not generic, are how the
-        # idea is put: said by the other ("Organiser un forum des associations à la rentrée" /
-        # "Un forum des associations chaque année à la rentrée"), unlike "Créer…" / "Rénovation
-        # de…", "Par la promotion, coordonner…" / "Coordonner… sur les questions", or "Développer
-        # une appropriation pour les chefs d'entreprise" / "Pour les chefs d'entreprise avec la
-        # CPAM, financer l'appropriation collective" (a fronted complement, bench/dedup.py), or
-        # "Promouvoir l'accompagnement…" / "Accompagner le vieillissement…", "Créer une
-        # cartographie dans le quartier…" / "Cartographier la prise dans le quartier…" (what
-        # follows the opening words is an action too, which the other gives an object).
-        if _opened(first, missing_first, counted_first) and _elaborates(
-            second, missing_second, counted_second, _after_opening(first, missing_first, counted_first, pairs)
-        ):
+        # The words that open an action ("Organiser…"), missing from a text that adds one other
+        # word, are how the idea is put: said by the other ("Organiser un forum des associations"
+        # / "Un forum des associations chaque année"); see `_opening` and `_elaborates`.
+        after = _opening(first, missing_first, counted_first)
+        if after and _elaborates(second, missing_second, counted_second, pairs.get(after, "")):
             missing_first = []
-        elif _opened(second, missing_second, counted_second) and _elaborates(
-            first, missing_first, counted_first, _after_opening(second, missing_second, counted_second, back)
-        ):
-            missing_second = []
+        else:
+            after = _opening(second, missing_second, counted_second)
+            if after and _elaborates(first, missing_first, counted_first, back.get(after, "")):
+                missing_second = []
     return _Comparison(
         first, second, counted_first, counted_second, total_first, total_second, missing_first, missing_second, derived
     )
@@ -192,30 +184,31 @@ def _compare(first: TextUnit, second: TextUnit) -> _Comparison:
 _BEFORE_OPENING = FRAME_WORDS | frozenset("il on que qu le la les l un une des du de d".split())
 
 
-def _opened(unit: TextUnit, missing: Collection[str], counted: Collection[str]) -> bool:
-    """Whether a text's `missing` words open it (`_leading`, and no other word before them but
-    `_BEFORE_OPENING`) before a word that is not a noun of action ("-ation", "-ement")."""
+def _opening(unit: TextUnit, missing: Collection[str], counted: Collection[str]) -> str:
+    """The stem of the word after a text's `missing` words when they open it: `_leading`, with
+    nothing before them but `_BEFORE_OPENING` (not "Vers la création, élaborer le diagnostic" /
+    "Élaborer le diagnostic avec l'université", bench/dedup.py), and before a word that is not a
+    noun of action ("-ation", "-ement": not "Promouvoir l'accompagnement…" / "Accompagner le
+    vieillissement…"); else ""."""
     if not _leading(unit, missing, counted):
-        return False
+        return ""
     opening = {unit.surfaces[stem] for stem in missing}
     for word in unit.key.split():
         if word in opening:
             break
         if word not in _BEFORE_OPENING:
-            return False
+            return ""
     after = next((stem for stem in unit.content_key.split() if stem in counted and stem not in missing), "")
-    return after not in unit.nominal
-
-
-def _after_opening(unit: TextUnit, missing: Collection[str], counted: Collection[str], pairs: dict[str, str]) -> str:
-    """The stem, in the other text, of the word that follows a text's opening `missing` words."""
-    after = next((stem for stem in unit.content_key.split() if stem in counted and stem not in missing), "")
-    return pairs.get(after, "")
+    return "" if after in unit.nominal else after
 
 
 def _elaborates(unit: TextUnit, missing: Collection[str], counted: Collection[str], action: str) -> bool:
-    """Whether a text's `missing` words are one word that is not generic, after the first of its
-    `counted` words and not right after `action` (where it would be the action's object)."""
+    """Whether a text's `missing` words are one word that is not generic (not "Pour les chefs
+    d'entreprise avec la CPAM, financer l'appropriation" / "Développer une appropriation pour les
+    chefs d'entreprise"), after the first of its `counted` words (not "Rénovation de la maison…" /
+    "Créer une maison…") and not right after `action`, the word after the other's opening words,
+    where it would be the action's object ("Cartographier la prise dans le quartier…" / "Créer une
+    cartographie dans le quartier…")."""
     if len(missing) != 1:
         return False
     (stem,) = missing
