@@ -128,6 +128,22 @@ TextColumnOption = Annotated[
 ]
 
 
+def _at_least_two(folds: int) -> int:
+    """Checked here rather than by `min=2`, which Click's help shows as « [x>=2] »."""
+    if folds < 2:
+        raise typer.BadParameter("au moins 2 attendu")
+    return folds
+
+
+DEFAULT_FOLDS = 5
+FoldsOption = Annotated[
+    int,
+    typer.Option(
+        "--folds", metavar="N", callback=_at_least_two, help="Nombre de plis de la validation croisée (au moins 2)."
+    ),
+]
+
+
 def _fail(message: str) -> NoReturn:
     typer.echo(f"Erreur : {message}", err=True)
     raise typer.Exit(code=1)
@@ -920,9 +936,7 @@ def train(
             help="Mesure aussi le modèle par validation croisée (écrite dans la fiche).",
         ),
     ] = True,
-    folds: Annotated[
-        int, typer.Option("--folds", min=2, metavar="N", help="Nombre de plis de la validation croisée.")
-    ] = 5,
+    folds: FoldsOption = DEFAULT_FOLDS,
     decisions_csv: Annotated[
         Path | None,
         typer.Option(
@@ -1102,9 +1116,7 @@ def evaluate(
             "(ou entraîné à la volée) sur ces lignes.",
         ),
     ] = None,
-    folds: Annotated[
-        int, typer.Option("--folds", min=2, metavar="N", help="Nombre de plis de la validation croisée.")
-    ] = 5,
+    folds: FoldsOption = DEFAULT_FOLDS,
     models: ModelsOption = DEFAULT_MODELS,
 ) -> None:
     """Évalue le classifieur : validation croisée groupée, ou un CSV étiqueté. Affiche le F1
