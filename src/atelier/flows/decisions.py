@@ -331,23 +331,21 @@ class _EarlierFile(NamedTuple):
     stated: dict[str, str]  # idea_id -> axis of rows marked document whose label is another axis's (an edit)
 
 
-def _earlier_file(path: Path, workshop: Workshop, notes: list[str]) -> _EarlierFile | None:
+def _earlier_file(path: Path, workshop: Workshop) -> tuple[_EarlierFile | None, list[str]]:
     """The cluster ids and the analysts' decisions of one output file of the last run (None if it
-    cannot be read), the notes of its reading added to `notes`."""
+    cannot be read), with the notes of its reading."""
     from atelier.flows.tables import TableError, read_table
     from atelier.nlp.axis_data import with_context
 
     try:
         table = read_table(path, "text", "")
     except TableError as error:
-        notes.append(
+        return None, [
             f"Avertissement : {error} Ses groupes et ses décisions ne sont pas repris ; il est copié avant d'être "
             "remplacé."
-        )
-        return None
+        ]
     frame = table.frame
-    for warning in table.warnings:
-        notes.append(f"Avertissement : {warning}")
+    notes = [f"Avertissement : {warning}" for warning in table.warnings]
     foreign = _foreign_sheets(path)
     if foreign:
         notes.append(
@@ -384,7 +382,7 @@ def _earlier_file(path: Path, workshop: Workshop, notes: list[str]) -> _EarlierF
         )
     clustered = {idea: cluster for idea, cluster in zip(ids, clusters, strict=True) if idea and cluster}
     unread = decisions.undecided + sum(decisions.unclear_sources.values()) + len(foreign)  # (each makes a copy)
-    return _EarlierFile(path, clustered, decided, decided_texts, where, unread, keys, withdrawn, stated)
+    return _EarlierFile(path, clustered, decided, decided_texts, where, unread, keys, withdrawn, stated), notes
 
 
 def _foreign_sheets(path: Path) -> list[str]:
@@ -416,7 +414,10 @@ def earlier_run(out: Path, workshop: Workshop) -> tuple[EarlierRun | None, list[
     if not files:
         return None, []
     notes: list[str] = []
-    found = {path: _earlier_file(path, workshop, notes) for path in files}
+    found: dict[Path, _EarlierFile | None] = {}
+    for path in files:
+        found[path], file_notes = _earlier_file(path, workshop)
+        notes += file_notes
     read = [earlier for earlier in found.values() if earlier is not None]
     unreadable = tuple(path for path, earlier in found.items() if earlier is None)  # copied before replaced
     newest = files[-1]
