@@ -921,7 +921,7 @@ def _spelt_number(match: re.Match[str]) -> str:
         return match.group()
     total = current = 0
     for word in words:
-        value = 1 if word in ("un", "une") else _NUMBER_VALUES[word]
+        value = 1 if word in _ONE else _NUMBER_VALUES[word]
         if value == 1000:
             total, current = total + (current or 1) * 1000, 0
         elif value == 100:
