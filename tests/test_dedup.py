@@ -1225,6 +1225,11 @@ def test_an_abbreviation_spelt_with_a_small_word_or_by_one_word_is_known_too(fre
         # The words opening an action, missing from a text that elaborates without them (QA).
         ["Organiser un forum des associations", "Un forum des associations chaque année"],
         ["Créer une plateforme de répit pour les aidants", "Plateforme de répit pour les aidants familiaux"],
+        # A word written in two (QA, youth set), whether another text of the batch joins it or not.
+        ["Créer un skatepark près du collège", "Créer un skate park près du collège", "Un skate-park au collège"],
+        ["Ouvrir la médiathèque le week end", "Ouvrir la médiathèque le weekend"],
+        ["Un mini bus pour les seniors", "Un minibus pour les seniors"],
+        ["Créer un éco quartier", "Créer un écoquartier"],
     ],
 )
 def test_wordings_of_one_idea_stand_in_one_cluster(french_nlp, texts):
@@ -1242,10 +1247,19 @@ def test_wordings_of_one_idea_stand_in_one_cluster(french_nlp, texts):
         ("Une fête annuelle du sport", "Une fête mensuelle du sport"),
         ("Financer l'humain avec la Région", "Financer l'humain avec l'Agence régionale de santé"),
         ("Créer un skatepark près de la gare", "Créer un skatepark à côté du collège"),
+        ("Créer un skatepark près de la gare", "Créer un parc près de la gare"),
     ],
 )
 def test_words_read_alike_still_part_different_ideas(french_nlp, first, second):
     assert not together(first, second, french_nlp)
+
+
+def test_two_words_are_read_as_one_where_another_text_of_the_batch_joins_them():
+    units, _ = TextAnalyzer(DedupSettings(), None).units(["Un skate park au parc", "Un skatepark", "Le park du skate"])
+    assert units[0].content_key.split() == [units[1].content_key, "parc"]
+    assert len(units[2].content_key.split()) == 2  # not side by side in that order: two words
+    alone, _ = TextAnalyzer(DedupSettings(), None).units(["Un skate park au parc"])
+    assert len(alone[0].content_key.split()) == 3
 
 
 def test_a_number_word_alone_stays_a_word_where_it_may_not_count():

@@ -4,13 +4,15 @@
 Texts are normalised before they are compared: abbreviations are contracted ("développement
 durable" and "DD" both become "dd"), amounts of euros and percentages become one word
 ("10M€"/"10 millions d'euros", "10 %"/"10 pour cent"), prefixed words are joined
-("éco-rénovation"), and words are reduced by a light French stemmer (applied to the lemma when a
+("éco-rénovation"), so are two words that another text of the batch writes as one ("skate park" /
+"skatepark"), and words are reduced by a light French stemmer (applied to the lemma when a
 spaCy `nlp` is given: its lemma table, looked up word by word without running the pipeline).
 `is_typo` and `is_derived` say when two words are one up to a typo or a derivation.
 
 Content words weigh 1, generic ones ("développer", "favoriser", "mise en place", …) weigh
 `weak_word_weight`, framing words ("proposition", "il faut", "c'est une priorité") nothing; the
-weights do not depend on the corpus, so a pair's verdict never changes when documents are added.
+weights do not depend on the corpus. Adding documents changes a pair's verdict only through what
+the batch lends a word: a joined spelling, the vector of an accented copy (`units`).
 A parenthesised aside ("(diagnostic social annuel obligatoire)") counts only where the other text
 says the same outside an aside; numbers inside asides ("session 2") are not the idea's.
 """
@@ -352,6 +354,11 @@ class TextAnalyzer:
         self._directing: set[str] = set()  # words of `_DIRECTIONS` as written
         self._nominal: set[str] = set()  # nouns in -ement / -ation as written
         self._stem_cache: dict[str, str] = {}
+        # Two words written apart that another text of the batch writes as one ("skate park",
+        # "skate-park" / "skatepark"): (first, second) folded -> the joined word as written.
+        self._compounds: dict[tuple[str, str], str] = {}
+        self._joining: set[str] = set()  # first words of `_compounds`, as written
+        self._compound_pattern: re.Pattern[str] | None = None
         # The content stems each abbreviation spells out, proper names aside ("RSE": responsabilité,
         # sociétale, entreprises; "CUGT": communauté, urbaine).
         spelled: dict[str, set[str]] = defaultdict(set)
@@ -441,6 +448,7 @@ class TextAnalyzer:
         units: list[TextUnit] = []
         contents: list[list[_Word]] = []
         chosen: list[str] = []  # per unit, the text it was analysed from
+        words_of: list[list[str]] = []  # per unit, the words of that text
         unit_of: list[int] = []
         findall, folded = WORD_PATTERN.findall, self._folded.__getitem__
         for text in texts:
@@ -463,10 +471,17 @@ class TextAnalyzer:
                 units.append(unit)
                 contents.append(content)
                 chosen.append(text)
+                words_of.append(raws)
             elif text != chosen[position] and _writing_rank(text) > _writing_rank(chosen[position]):
                 units[position], contents[position] = self._unit(text, key, raws)
                 chosen[position] = text
+                words_of[position] = raws
             unit_of.append(position)
+        if self._found_compounds():
+            search = self._compound_pattern.search  # (only texts where the two words are side by side change)
+            for position, raws in enumerate(words_of):
+                if not self._joining.isdisjoint(raws) and search(chosen[position]):
+                    units[position], contents[position] = self._unit(chosen[position], units[position].key, raws)
         if self.vectors is not None:
             # A word written without its accents takes the vector of the word accented in another text
             # of the batch: "mediatheque" has a vector of its own, far from "médiathèque"'s (the
@@ -505,6 +520,8 @@ class TextAnalyzer:
             surface = _HOURS.sub(" heures ", surface)
         if "-" in surface:
             surface = _HYPHENATED.sub(_join_prefix, surface)
+        if self._compound_pattern is not None and not self._joining.isdisjoint(raws):
+            surface = self._compound_pattern.sub(self._joined, surface)
         if surface != text:
             raws = WORD_PATTERN.findall(surface)
         cache = self._word_cache
@@ -579,6 +596,38 @@ class TextAnalyzer:
             }
         # The text's vector is that of its words outside asides, as the comparison counts them.
         return unit, content if outside is infos else [info for info in outside if info.stem is not None]
+
+    def _found_compounds(self) -> bool:
+        """Find the words of the batch that are two of its other words joined ("skatepark":
+        "skate", "park"; "weekend", "minibus", "écoquartier"), so that texts writing them apart
+        are read with the joined word (`_joined`); whether any was new. Both parts are content
+        words of two letters or more."""
+        written: dict[str, str] = {}
+        for raw, info in self._word_cache.items():
+            if info.stem is not None and not info.digits:
+                written.setdefault(info.folded, raw)
+        found = False
+        for word, raw in written.items():
+            for cut in range(2, len(word) - 1):
+                if word[:cut] in written and word[cut:] in written and (word[:cut], word[cut:]) not in self._compounds:
+                    self._compounds[word[:cut], word[cut:]] = raw.casefold()
+                    found = True
+        if found:
+            firsts = {first for first, _ in self._compounds}
+            seconds = {second for _, second in self._compounds}
+            self._joining = {raw for raw, folded in self._folded.items() if folded in firsts}
+            alternatives = [
+                "|".join(map(re.escape, sorted(raws, key=len, reverse=True)))
+                for raws in (self._joining, {raw for raw, folded in self._folded.items() if folded in seconds})
+            ]
+            self._compound_pattern = re.compile(
+                rf"(?<![^\W_])({alternatives[0]})[\s-]+({alternatives[1]})(?![^\W_])"
+            )
+        return found
+
+    def _joined(self, match: re.Match[str]) -> str:
+        pair = (self._folded[match.group(1)], self._folded[match.group(2)])
+        return self._compounds.get(pair, match.group())
 
     def _names(self, surface: str, raws: list[str]) -> list[bool]:
         """Whether each word looks like a name: a capital inside a sentence, or an acronym (unless
