@@ -525,6 +525,26 @@ def test_dedup_reads_an_excel_workbook(runner, tmp_path):
     assert clusters[0] == clusters[1] != clusters[2]
 
 
+def test_an_output_over_its_input_is_said_for_a_csv_and_refused_for_a_workbook(runner, tmp_path):
+    # An analyst's workbook written over by its own output lost its other sheets without a word.
+    texts = ["Créer une maison de santé", "Créer des maisons de santé"]
+    pd.DataFrame({"texte": texts, "votes": ["3", "1"]}).to_csv(tmp_path / "postits.csv", index=False)
+    result = runner.invoke(app, ["dedup", "postits.csv", "--out", "./postits.csv", "--text-column", "texte"])
+    assert result.exit_code == 0, result.output
+    assert "c'est aussi le fichier d'entrée ; il est remplacé par le résultat" in result.stderr
+    out = read(tmp_path / "postits.csv")
+    assert out[["texte", "votes"]].values.tolist() == [[texts[0], "3"], [texts[1], "1"]]
+    assert out["cluster_id"].nunique() == 1
+    frame = pd.DataFrame({"texte": texts})
+    write_workbook({"Post-it": frame, "Notes": frame}, tmp_path / "postits.xlsx")
+    before = (tmp_path / "postits.xlsx").read_bytes()
+    for command in ("dedup", "classify"):
+        result = runner.invoke(app, [command, "postits.xlsx", "--out", "postits.xlsx", "--text-column", "texte"])
+        assert result.exit_code == 1, result.output
+        assert "c'est le classeur d'entrée ; récrit, il perdrait ses autres feuilles" in result.stderr
+    assert (tmp_path / "postits.xlsx").read_bytes() == before
+
+
 def test_dates_of_a_workbook_read_as_dates_and_cut_cells_are_said(runner, tmp_path):
     # A date cell came out as "2025-03-02 00:00:00"; a text longer than an Excel cell was cut
     # in the written workbook without a word.

@@ -353,13 +353,23 @@ LABELS_COLUMNS_HINT = "Un fichier d'étiquettes a une colonne text (l'idée) et 
 UNWRITABLE_TABLE_SUFFIXES = (".xls", ".xlsm", ".xlsb", ".ods")
 
 
-def _check_table_output(path: Path) -> None:
+def _check_table_output(path: Path, source: Path) -> None:
     """Before any work: `path` can be written as a table (not a folder, not a spreadsheet format we
-    do not write, in a folder that exists or can be made)."""
+    do not write, in a folder that exists or can be made). Written over its input `source`, a CSV
+    keeps every row and column (said); a workbook would lose its other sheets, its formatting and
+    its formulas (refused)."""
     from atelier.flows.outputs import OutputError, check_output_directory
 
     if path.is_dir():
         _fail(f"{path} : c'est un dossier ; donnez un nom de fichier (.csv ou .xlsx).")
+    if path.exists() and source.exists() and path.samefile(source):
+        if path.suffix.lower() == ".xlsx":
+            _fail(
+                f"{path} : c'est le classeur d'entrée ; récrit, il perdrait ses autres feuilles, sa mise en forme "
+                "et ses formules. Donnez un autre nom à --out."
+            )
+        _say(f"{path} : c'est aussi le fichier d'entrée ; il est remplacé par le résultat "
+             "(lignes et colonnes gardées).")
     if path.suffix.lower() in UNWRITABLE_TABLE_SUFFIXES:
         _fail(f"{path} : format {path.suffix} non pris en charge en sortie ; demandez un classeur .xlsx ou un CSV.")
     try:
@@ -750,7 +760,7 @@ def classify(
     from atelier.nlp.classify import classify_contributions, decided_by_analysts
 
     config = _load_workshop(workshop)
-    _check_table_output(out)
+    _check_table_output(out, input_csv)
     frame, from_excel = _read_table(input_csv, text_column)
     decisions = decided_axes(frame, config, text_column)
     rows, records = _with_text(frame, text_column, input_csv, decisions.axes)
@@ -880,7 +890,7 @@ def dedup(
     from atelier.nlp.dedup import deduplicate_contributions
     from atelier.nlp.dedup_settings import DedupSettings
 
-    _check_table_output(out)
+    _check_table_output(out, input_csv)
     frame, from_excel = _read_table(input_csv, text_column)
     rows, records = _with_text(frame, text_column, input_csv)
     # A kind and an objective (as ideas.csv has), and the cluster of an earlier run: kept if it can be.
