@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 
 import docx
+import pytest
 from docx.enum.style import WD_STYLE_TYPE
 
 from atelier.extract.document import extract_document
@@ -157,3 +158,37 @@ def test_line_breaks_split_typed_list_items_but_not_numbered_paragraphs(tmp_path
         ("objective", "Information"),
         ("action", "Créer une maison du citoyen qui permette de bénéficier d'informations sur le territoire"),
     ]
+
+
+PEOPLE = [
+    ("LEGOFF", "Maïwenn", "Association Place au vélo", "maiwenn.legoff@example.fr"),
+    ("QUEMENER", "Erwan", "Habitant", "06 98 76 54 32"),
+    ("TANGUY", "Soizic", "Mairie", "soizic.t@example.fr"),
+]
+
+
+@pytest.mark.parametrize("heading", ["Liste d'émargement", "Contacts des participants", "Personnes excusées", None])
+def test_a_table_of_people_is_never_read_as_ideas_whatever_its_heading(tmp_path, heading):
+    # QA: under « Liste d'émargement », or no heading, names became objectives and e-mails « Modalités ».
+    document = docx.Document()
+    document.add_heading("Atelier Plan vélo – séance 2", level=1)
+    document.add_paragraph("AXE 1 : Sécuriser les itinéraires cyclables")
+    ideas = document.add_table(rows=2, cols=3)
+    for column, text in enumerate(("OBJECTIFS", "ACTIONS", "FREINS / MODALITES")):
+        ideas.cell(0, column).text = text
+    for column, text in enumerate(("Sécuriser les carrefours", "Créer des sas vélo aux feux", "Freins : coût")):
+        ideas.cell(1, column).text = text
+    if heading is not None:
+        document.add_heading(heading, level=2)
+    people = document.add_table(rows=1 + len(PEOPLE), cols=4)
+    for row, cells in enumerate([("Nom", "Prénom", "Structure", "Courriel"), *PEOPLE]):
+        for column, text in enumerate(cells):
+            people.cell(row, column).text = text
+    document.save(str(tmp_path / "compte_rendu.docx"))
+    result = extract_document(tmp_path / "compte_rendu.docx")
+    assert result.status == "ok", result.error
+    assert [(c.kind, c.text) for c in result.contributions] == [
+        ("objective", "Sécuriser les carrefours"),
+        ("action", "Créer des sas vélo aux feux"),
+    ]
+    assert result.statistics["participants_listed"] == len(PEOPLE)  # the header row was counted as a person

@@ -113,6 +113,21 @@ class ExtractionSettings:
         "liste des participants", "participants", "participant.e.s", "participant-e-s", "participant(e)s",
         "participant·e·s", "liste des presents", "liste de presence", "etaient presents", "etaient present.e.s",
         "personnes presentes", "presents", "feuille de presence", "emargement", "feuille d'emargement",
+        "liste d'emargement", "liste des inscrits", "inscrits", "personnes excusees", "excuses", "etaient excuses",
+        "absents", "liste des contacts", "contacts des participants", "coordonnees des participants",
+    )  # fmt: skip
+    # A table whose first row names people ("Nom | Prénom | Structure | Courriel") lists who came,
+    # whatever its heading (QA: « Liste d'émargement », « Contacts des participants », none): a
+    # cell of `person_header_cells` and another of these or of `contact_header_cells` (folded, whole cells).
+    person_header_cells: tuple[str, ...] = (
+        "nom", "noms", "prenom", "prenoms", "nom prenom", "nom et prenom", "nom - prenom", "nom / prenom",
+        "nom, prenom", "prenom nom", "prenom et nom", "nom & prenom", "identite", "participant", "participants",
+        "participant.e", "participant(e)", "participante", "civilite",
+    )  # fmt: skip
+    contact_header_cells: tuple[str, ...] = (
+        "courriel", "e-mail", "email", "mail", "adresse mail", "adresse e-mail", "adresse electronique", "telephone",
+        "tel", "tel.", "portable", "signature", "adresse", "structure", "organisme", "organisation", "fonction",
+        "qualite", "commune", "collectivite", "service", "association", "entreprise", "statut", "college",
     )  # fmt: skip
     # A heading naming an axis: "AXE 2", "Axe 2 :", "AXE N°2".
     axis_heading_pattern: str = r"^\s*axe\s*(?:n\s*°\s*)?(\d+)\b"

@@ -8,6 +8,7 @@ spanned objective or theme carries over a page break.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from atelier.extract.grid import Cell, Grid
@@ -76,6 +77,14 @@ class _PostitOutline:
     theme: str = ""
     theme_x0: float | None = None
     last: Draft | None = None
+
+
+def names_people(cells: tuple[Cell | None, ...], settings: ExtractionSettings) -> bool:
+    """Whether a table row is the header of a list of people ("Nom | Prénom | Structure | Courriel"):
+    a cell of `person_header_cells` and another of those or of `contact_header_cells`."""
+    folded = [fold(cell.text).strip(" :") for cell in cells if cell is not None and not cell.is_empty]
+    people = sum(text in settings.person_header_cells for text in folded)
+    return people >= 1 and people + sum(text in settings.contact_header_cells for text in folded) >= 2
 
 
 def header_roles(cells: tuple[Cell | None, ...], settings: ExtractionSettings) -> tuple[Role, ...] | None:
@@ -194,14 +203,11 @@ class TableReader:
     def grid(self, grid: Grid, columns: tuple[float, ...] = ()) -> None:
         self.grids.append(grid)
         self._in_prose = False
-        if self._skipping:
-            self.statistics["tables_skipped"] += 1
-            self.statistics["participants_listed"] += sum(
-                1 for row in grid.rows if row and row[0] is not None and not row[0].is_empty
-            )
-            self._interrupted = False
+        people = next((number for number, row in enumerate(grid.rows) if names_people(row, self.settings)), None)
+        if self._skipping or people == 0:
+            self._skip_people(grid.rows)
             return
-        rows = list(grid.rows)
+        rows = list(grid.rows if people is None else grid.rows[:people])
         roles = header_roles(rows[0], self.settings) if rows else None
         if roles is not None:
             rows = rows[1:]
@@ -229,6 +235,20 @@ class TableReader:
                 continue
             self._read_row(grid.page, row)
         self._table.last_page = grid.page
+        self._interrupted = False
+        if people is not None:  # the list of who came follows the ideas in one grid
+            self._skip_people(grid.rows[people:])
+
+    def _skip_people(self, rows: Sequence[tuple[Cell | None, ...]]) -> None:
+        """Rows of a list of people (`lists_participants`, `names_people`): counted (not their
+        header), never read; so is what continues it up to the next heading."""
+        self._skipping = True
+        self.statistics["tables_skipped"] += 1
+        self.statistics["participants_listed"] += sum(
+            1
+            for row in rows
+            if row and row[0] is not None and not row[0].is_empty and not names_people(row, self.settings)
+        )
         self._interrupted = False
 
     def _start_table(self, roles: tuple[Role, ...], has_header: bool) -> None:
