@@ -102,6 +102,33 @@ def test_a_run_of_another_report_keeps_a_copy_of_the_decisions_it_drops(runner, 
     assert len(list((tmp_path / "sortie").glob("ideas.avant-*"))) == 1
 
 
+def test_a_column_an_analyst_adds_is_written_again_with_each_idea_s_cell(runner, tmp_path, prefect_harness):
+    # QA: a « commentaire » column added to ideas.csv was gone after the next run, without a copy.
+    write_report(tmp_path / "seance1" / "seance1.docx")
+    write_report(tmp_path / "seance2" / "seance2.docx", "Informer les habitants", ("Publier un journal de quartier",))
+    assert runner.invoke(app, ["run", "seance1", "--out", "sortie"]).exit_code == 0
+    sheet = tmp_path / "sortie" / "ideas.csv"
+    frame = read(sheet)
+    note = "À discuter en comité de pilotage"
+    frame["commentaire"] = [note if text == ACTIONS[0] else "" for text in frame["text"]]
+    frame.to_csv(sheet, index=False)
+    result = runner.invoke(app, ["run", "seance1", "--out", "sortie"])
+    assert result.exit_code == 0, result.output
+    said = "Colonne(s) ajoutée(s) dans sortie/ideas.csv reprise(s), chaque idée avec sa cellule : « commentaire »"
+    assert said in result.stderr
+    workbook = pd.read_excel(tmp_path / "sortie" / "ideas.xlsx", dtype=str).fillna("").set_index("text")
+    for ideas in (by_text(sheet), workbook):
+        assert list(ideas.columns)[-1] == "commentaire"
+        assert ideas["commentaire"].to_dict() == {"Associer les habitants": "", ACTIONS[0]: note, ACTIONS[1]: ""}
+    assert not list((tmp_path / "sortie").glob("ideas.avant-*"))
+    # Another report's run does not write that idea: its cell stays in a copy.
+    result = runner.invoke(app, ["run", "seance2", "--out", "sortie"])
+    assert result.exit_code == 0, result.output
+    assert "1 cellule(s) de ces colonnes portent sur des idées absentes de cette exécution" in result.stderr
+    copies = sorted((tmp_path / "sortie").glob("ideas.avant-*.csv"))
+    assert copies and by_text(copies[0]).loc[ACTIONS[0], "commentaire"] == note
+
+
 def test_decisions_in_an_axis_the_workshop_lacks_are_kept_in_a_copy(runner, tmp_path, prefect_harness):
     # QA: `run` dropped review rows whose axis it could not read in silence (classify warned).
     write_report(tmp_path / "rapports" / "seance.docx")

@@ -329,6 +329,29 @@ class _EarlierFile(NamedTuple):
     keys: dict[str, str]  # idea_id -> its text read with its theme, for every row
     withdrawn: set[str]  # idea_ids an analyst marked undecided ("à revoir", `UNCLEAR_SOURCE`)
     stated: dict[str, str]  # idea_id -> axis of rows marked document whose label is another axis's (an edit)
+    added: dict[str, dict[str, str]]  # column an analyst added -> idea_id -> its cell, for every row with an id
+
+
+def _added_columns(frame: pd.DataFrame, ids: Sequence[str]) -> tuple[dict[str, dict[str, str]], int]:
+    """The columns of a run's sheet that the run does not write (an analyst's « commentaire »):
+    column -> idea_id -> cell; and how many of their filled cells are on rows without an idea_id
+    (the run cannot carry those over)."""
+    import pandas as pd
+
+    from atelier.flows.outputs import IDEA_COLUMNS, IDEA_EXTRA_COLUMNS, IDEA_REVIEW_COLUMNS
+
+    written = {*IDEA_COLUMNS, *IDEA_EXTRA_COLUMNS, *IDEA_REVIEW_COLUMNS}
+    added: dict[str, dict[str, str]] = {}
+    orphans = 0
+    for column in frame.columns:
+        if column in written:
+            continue
+        cells = ["" if pd.isna(value) else str(value) for value in frame[column].tolist()]
+        if not any(cell.strip() for cell in cells):
+            continue
+        added[str(column)] = {idea: cell for idea, cell in zip(ids, cells, strict=True) if idea}
+        orphans += sum(1 for idea, cell in zip(ids, cells, strict=True) if not idea and cell.strip())
+    return added, orphans
 
 
 def _earlier_file(path: Path, workshop: Workshop) -> tuple[_EarlierFile | None, list[str]]:
@@ -381,8 +404,15 @@ def _earlier_file(path: Path, workshop: Workshop) -> tuple[_EarlierFile | None, 
             "(et de même thème)."
         )
     clustered = {idea: cluster for idea, cluster in zip(ids, clusters, strict=True) if idea and cluster}
-    unread = decisions.undecided + sum(decisions.unclear_sources.values()) + len(foreign)  # (each makes a copy)
-    return _EarlierFile(path, clustered, decided, decided_texts, where, unread, keys, withdrawn, stated), notes
+    added, orphans = _added_columns(frame, ids)
+    if orphans:
+        notes.append(
+            f"{path} : {orphans} cellule(s) des colonnes ajoutées ({listed(list(added))}) sont sur des lignes sans "
+            "idea_id : il est copié avant d'être remplacé."
+        )
+    unread = decisions.undecided + sum(decisions.unclear_sources.values()) + len(foreign) + orphans  # (each: a copy)
+    earlier = _EarlierFile(path, clustered, decided, decided_texts, where, unread, keys, withdrawn, stated, added)
+    return earlier, notes
 
 
 def _foreign_sheets(path: Path) -> list[str]:
@@ -429,7 +459,10 @@ def earlier_run(out: Path, workshop: Workshop) -> tuple[EarlierRun | None, list[
     where: dict[str, tuple[str, str]] = {}
     stated: dict[str, str] = {}
     written: dict[str, float] = {}  # idea_id or text -> when the file holding its decision was last written
+    added: dict[str, dict[str, str]] = {}
     for earlier in read:  # older first: the newer file's values replace
+        for column, cells in earlier.added.items():
+            added.setdefault(column, {}).update(cells)
         clusters.update(earlier.clusters)
         decided.update(earlier.decided)
         decided_texts.update(earlier.decided_texts)
@@ -471,7 +504,8 @@ def earlier_run(out: Path, workshop: Workshop) -> tuple[EarlierRun | None, list[
         written=written,
         withdrawn=frozenset(read[-1].withdrawn),
         unread=sum(earlier.unread for earlier in read) + len(unreadable),
-        files=tuple(e.path for e in read if e.decided or e.decided_texts or e.unread) + unreadable,
+        files=tuple(e.path for e in read if e.decided or e.decided_texts or e.unread or e.added) + unreadable,
         named=tuple(counting),
+        added_columns=added,
     )
     return run, notes

@@ -245,6 +245,9 @@ class EarlierRun:
     unread: int = 0  # rows marked decided whose axis the workshop does not have
     files: tuple[Path, ...] = ()
     named: tuple[Path, ...] = ()  # the files whose decisions count (the newer, and the older for its own)
+    # Columns an analyst added to the sheets (« commentaire »): column -> idea_id -> cell, written
+    # again after the run's own columns.
+    added_columns: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def __str__(self) -> str:
         """The file(s) whose decisions count, as a message names them."""
@@ -375,8 +378,20 @@ def _cell(value: Any) -> Any:
 # ---------------------------------------------------------------- the files of a run
 
 
-def write_ideas(contributions: Sequence[Contribution], out: Path) -> tuple[Path, Path]:
-    frame = ideas_frame(contributions)
+def with_added_columns(frame: pd.DataFrame, added: Mapping[str, Mapping[str, str]]) -> pd.DataFrame:
+    """`frame` (of `ideas_frame`) with the columns an analyst added to the last run's sheets,
+    each idea's cell found by its idea_id ("" for a new idea)."""
+    if not added:
+        return frame
+    ids = frame["idea_id"].tolist()
+    extra = {column: [cells.get(idea, "") for idea in ids] for column, cells in added.items() if column not in frame}
+    return pd.concat([frame, pd.DataFrame(extra, index=frame.index, dtype=object)], axis=1)
+
+
+def write_ideas(
+    contributions: Sequence[Contribution], out: Path, added: Mapping[str, Mapping[str, str]] | None = None
+) -> tuple[Path, Path]:
+    frame = with_added_columns(ideas_frame(contributions), added or {})
     return write_parquet(frame, Path(out) / IDEAS_PARQUET), write_csv(frame, Path(out) / IDEAS_CSV)
 
 
@@ -403,10 +418,16 @@ def write_synthesis_docx(document: DocxDocument, out: Path) -> Path:
     return path
 
 
-def write_run_workbook(contributions: Sequence[Contribution], summaries: Sequence[ClusterSummary], out: Path) -> Path:
-    """`ideas.xlsx`: the ideas, their clusters and the sub-fields of the actions, one sheet each."""
+def write_run_workbook(
+    contributions: Sequence[Contribution],
+    summaries: Sequence[ClusterSummary],
+    out: Path,
+    added: Mapping[str, Mapping[str, str]] | None = None,
+) -> Path:
+    """`ideas.xlsx`: the ideas (with the columns an analyst `added`), their clusters and the
+    sub-fields of the actions, one sheet each."""
     sheets = {
-        IDEAS_SHEET: ideas_frame(contributions),
+        IDEAS_SHEET: with_added_columns(ideas_frame(contributions), added or {}),
         CLUSTERS_SHEET: clusters_frame(summaries),
         DETAILS_SHEET: details_frame(contributions),
     }

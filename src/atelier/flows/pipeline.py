@@ -11,7 +11,7 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -35,7 +35,7 @@ from atelier.flows.inputs import (
     extract_input,
     read_input,
 )
-from atelier.flows.messages import examples
+from atelier.flows.messages import examples, listed
 from atelier.flows.modeling import ModelChoice, choose_model, french, model_directory
 from atelier.flows.reader import DocumentReader
 from atelier.flows.synthesis import synthesis_context, synthesis_html
@@ -158,8 +158,9 @@ def write_outputs_task(
     contributions: list[Contribution],
     clusters: list[ClusterSummary],
     generated_at: datetime,
+    added: dict[str, dict[str, str]] | None = None,
 ) -> list[Path]:
-    return write_run_outputs(out, workshop, documents, contributions, clusters, generated_at)
+    return write_run_outputs(out, workshop, documents, contributions, clusters, generated_at, added)
 
 
 @task(name="écrire le manifeste", cache_policy=NO_CACHE)
@@ -174,8 +175,10 @@ def write_run_outputs(
     contributions: Sequence[Contribution],
     clusters: Sequence[ClusterSummary],
     generated_at: datetime,
+    added: Mapping[str, Mapping[str, str]] | None = None,
 ) -> list[Path]:
-    """The dataset files and the synthesis of a run, each written atomically (the manifest comes after)."""
+    """The dataset files and the synthesis of a run, each written atomically (the manifest comes
+    after); `ideas` files with the columns an analyst `added` to the last run's."""
     context = synthesis_context(
         workshop=workshop,
         contributions=contributions,
@@ -184,12 +187,12 @@ def write_run_outputs(
         generated_at=generated_at,
     )
     files = [
-        *outputs.write_ideas(contributions, out),
+        *outputs.write_ideas(contributions, out, added),
         outputs.write_details(contributions, out),
         outputs.write_clusters(clusters, out),
     ]
     try:
-        files.append(outputs.write_run_workbook(contributions, clusters, out))
+        files.append(outputs.write_run_workbook(contributions, clusters, out, added))
     except outputs.WorkbookTooLarge as error:
         (Path(out) / outputs.IDEAS_XLSX).unlink(missing_ok=True)  # not a previous run's
         _say(f"{outputs.IDEAS_XLSX} non écrit : {error} (les fichiers CSV et Parquet sont complets).", logging.WARNING)
@@ -407,6 +410,38 @@ def _analysts_decisions(
     )
 
 
+@dataclass(frozen=True)
+class _AddedColumns:
+    """The columns an analyst added to the last run's sheets, as this run writes them again."""
+
+    columns: dict[str, dict[str, str]]  # column -> idea_id -> cell
+    lost: int  # filled cells of ideas this run does not write (another document, none read)
+
+
+def _carried_columns(earlier: outputs.EarlierRun, contributions: Sequence[Contribution]) -> _AddedColumns:
+    """The columns an analyst added (`EarlierRun.added_columns`), said: they are written again,
+    each idea's cell on its row; those of ideas this run does not write are counted (the sheet is
+    copied before it is replaced)."""
+    if not earlier.added_columns:
+        return _AddedColumns({}, 0)
+    present = {item.idea_id for item in contributions}
+    lost = sum(
+        1
+        for cells in earlier.added_columns.values()
+        for idea, cell in cells.items()
+        if cell.strip() and idea not in present
+    )
+    names = list(earlier.added_columns)
+    _say(f"Colonne(s) ajoutée(s) dans {earlier} reprise(s), chaque idée avec sa cellule : {listed(names)}.")
+    if lost:
+        _say(
+            f"Avertissement : {lost} cellule(s) de ces colonnes portent sur des idées absentes de cette exécution "
+            "(autre document, ou document non lu).",
+            logging.WARNING,
+        )
+    return _AddedColumns({column: dict(cells) for column, cells in earlier.added_columns.items()}, lost)
+
+
 @flow(name="atelier-run", log_prints=False, validate_parameters=True)
 def run_pipeline(
     inputs: list[Path],
@@ -487,10 +522,15 @@ def run_pipeline(
     with watch.stage("write"):
         # Decisions on ideas this run does not write (another document, none read), or in an axis
         # the workshop lacks, stay in a copy.
-        if earlier.unread or (applied.lost if applied is not None else (earlier.decided_axes or earlier.decided_texts)):
+        added = _carried_columns(earlier, contributions)
+        if (
+            earlier.unread
+            or (applied.lost if applied is not None else (earlier.decided_axes or earlier.decided_texts))
+            or added.lost
+        ):
             for path in earlier.files:
                 _say(f"Copie de {path} gardée avant de le remplacer : {outputs.keep_copy(path, started_at)}")
-        files = write_outputs_task(Path(out), config, documents, contributions, clusters, started_at)
+        files = write_outputs_task(Path(out), config, documents, contributions, clusters, started_at, added.columns)
     finished_at = datetime.now().astimezone()
     manifest = outputs.build_manifest(
         version=atelier.__version__,
