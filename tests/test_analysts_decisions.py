@@ -129,6 +129,30 @@ def test_a_column_an_analyst_adds_is_written_again_with_each_idea_s_cell(runner,
     assert copies and by_text(copies[0]).loc[ACTIONS[0], "commentaire"] == note
 
 
+def test_a_decision_holds_for_the_idea_s_copies_and_its_cluster(runner, tmp_path, prefect_harness):
+    # QA: the decided row moved, its copy in the other report (same text, same theme) kept the
+    # model's axis, and clusters.csv and the synthesis still showed the idea in the old one.
+    write_report(tmp_path / "rapports" / "seance1.docx")
+    write_report(tmp_path / "rapports" / "seance2.docx", "Informer les habitants")
+    assert runner.invoke(app, ["run", "rapports", "--out", "sortie"]).exit_code == 0
+    sheet = tmp_path / "sortie" / "ideas.csv"
+    frame = read(sheet)
+    decided = (frame["document"] == "seance1.docx") & (frame["text"] == ACTIONS[0])
+    frame.loc[decided, ["axis", "axis_label", "axis_source"]] = ["5", "Améliorer la santé publique", "review"]
+    frame.to_csv(sheet, index=False)
+    result = runner.invoke(app, ["run", "rapports", "--out", "sortie"])
+    assert result.exit_code == 0, result.output
+    assert "1 sont des copies d'une idée décidée (même texte, même thème)" in result.stderr
+    ideas = read(sheet)
+    assert ideas[ideas["text"] == ACTIONS[0]][["document", "axis", "axis_source"]].values.tolist() == [
+        ["seance1.docx", "5", "review"],
+        ["seance2.docx", "5", "review"],
+    ]
+    assert set(ideas[ideas["text"] == ACTIONS[1]]["axis"]) == {"3"}
+    clusters = read(tmp_path / "sortie" / "clusters.csv").set_index("canonical_text")
+    assert clusters.loc[ACTIONS[0], "axis"] == "5" and clusters.loc[ACTIONS[1], "axis"] == "3"
+
+
 def test_decisions_in_an_axis_the_workshop_lacks_are_kept_in_a_copy(runner, tmp_path, prefect_harness):
     # QA: `run` dropped review rows whose axis it could not read in silence (classify warned).
     write_report(tmp_path / "rapports" / "seance.docx")

@@ -594,6 +594,17 @@ def test_summarize_clusters_lists_members_with_their_provenance():
     assert (second.size, second.axis, second.documents) == (1, None, ("a.pdf",))
 
 
+def test_a_cluster_s_axis_is_that_of_its_surest_members():
+    # QA: an analyst's decision on one member was outvoted by the model's axis of its copies.
+    def member(index: int, axis: str, source: str) -> Contribution:
+        return contribution(index, CONSEQUENCES, axis=axis, axis_label=f"Axe {axis}", axis_source=source)
+
+    placed = [member(0, "2", "model"), member(1, "2", "model"), member(2, "3", "document"), member(3, "5", "review")]
+    assert summarize_clusters(deduplicate_contributions(placed))[0].axis == "5"
+    assert summarize_clusters(deduplicate_contributions(placed[:3]))[0].axis == "3"
+    assert summarize_clusters(deduplicate_contributions(placed[:2]))[0].axis == "2"
+
+
 def test_summarize_needs_cluster_ids():
     with pytest.raises(ValueError, match="deduplicate_contributions"):
         summarize_clusters([contribution(0, "x")])

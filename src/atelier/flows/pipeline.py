@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import deque
+from collections import defaultdict, deque
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -281,6 +281,7 @@ class _AppliedDecisions:
     contributions: list[Contribution]
     from_model: int  # ideas placed by a decision the saved model keeps
     from_outputs: int  # by one of the last run's outputs
+    copies: int  # of those, copies of a decided idea (same text, same theme) the outputs leave undecided
     moved_by_model: int  # of those, ideas the model or the report placed in another axis
     moved_by_outputs: int
     disagreements: list[tuple[str, str, str, str]]  # (text, the saved model's axis, the outputs', the one applied)
@@ -298,7 +299,12 @@ class _AppliedDecisions:
         if self.from_outputs:
             said.append(
                 f"{self.from_outputs} idée(s) gardent l'axe décidé dans {earlier} (axis_source = review), "
-                f"dont {self.moved_by_outputs} que le modèle ou le compte-rendu plaçait ailleurs."
+                f"dont {self.moved_by_outputs} que le modèle ou le compte-rendu plaçait ailleurs"
+                + (
+                    f" ; {self.copies} sont des copies d'une idée décidée (même texte, même thème)."
+                    if self.copies
+                    else "."
+                )
             )
         if self.restated:
             said.append(
@@ -357,6 +363,21 @@ def _analysts_decisions(
         earlier.decided_axes.get(item.idea_id) or restated.get(item.idea_id) or text
         for item, text in zip(contributions, by_text, strict=True)
     ]
+    # A decision holds for the idea's copies, same text under the same theme (the same post-it in
+    # another document or session), unless they are decided otherwise (QA: the copies kept the
+    # model's axis). Copies decided in two axes are left as they are.
+    keys = [normalize_for_match(idea_text(item)) for item in contributions]
+    axes_of_key: dict[str, set[str]] = defaultdict(set)
+    for key, axis in zip(keys, edited, strict=True):
+        if axis is not None:
+            axes_of_key[key].add(axis)
+    copied = [
+        axis is None and len(axes_of_key.get(key, ())) == 1 and item.idea_id not in earlier.withdrawn
+        for item, key, axis in zip(contributions, keys, edited, strict=True)
+    ]
+    edited = [
+        next(iter(axes_of_key[key])) if copy else axis for key, axis, copy in zip(keys, edited, copied, strict=True)
+    ]
 
     def sheet_written(index: int, item: Contribution) -> float:
         """When the file holding the sheet's decision on the idea was last written."""
@@ -366,7 +387,7 @@ def _analysts_decisions(
 
     known = set(workshop.axis_ids)
     chosen: list[str | None] = []
-    from_model = from_outputs = moved_by_model = moved_by_outputs = 0
+    from_model = from_outputs = moved_by_model = moved_by_outputs = copies = 0
     disagreements: list[tuple[str, str, str, str]] = []
     withdrawn = 0
     for index, (item, decision, edited_axis) in enumerate(zip(contributions, saved, edited, strict=True)):
@@ -387,6 +408,7 @@ def _analysts_decisions(
             continue
         if use_outputs:
             from_outputs += 1
+            copies += copied[index]
             moved_by_outputs += item.axis != axis
         else:
             from_model += 1
@@ -401,6 +423,7 @@ def _analysts_decisions(
         placed,
         from_model,
         from_outputs,
+        copies,
         moved_by_model,
         moved_by_outputs,
         disagreements,

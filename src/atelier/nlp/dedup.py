@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from atelier.extract.records import Contribution
+from atelier.extract.records import DOCUMENT_SOURCE, REVIEW_SOURCE, Contribution
 from atelier.nlp.dedup_candidates import all_pairs, candidate_pairs
 from atelier.nlp.dedup_pairs import PairScore, members_compatible, pair_level, verified_level
 from atelier.nlp.dedup_settings import DedupSettings
@@ -522,9 +522,19 @@ def summarize_clusters(contributions: Sequence[Contribution]) -> list[ClusterSum
     return summaries
 
 
+# Who placed a member, surest first: the cluster's axis is that of its surest members.
+_SOURCE_RANK = {REVIEW_SOURCE: 0, DOCUMENT_SOURCE: 1}
+
+
 def _majority_axis(members: Sequence[Contribution], representative: Contribution) -> str | None:
-    """Most frequent axis among members; on a tie the canonical member's, else the first seen."""
-    counts = Counter(m.axis for m in members if m.axis is not None)
+    """Most frequent axis among the members placed by the surest hand (an analyst, then the
+    report, then the model: an analyst's decision on one member is the idea's, QA); on a tie the
+    canonical member's, else the first seen."""
+    placed = [m for m in members if m.axis is not None]
+    if placed:
+        surest = min(_SOURCE_RANK.get(m.axis_source or "", len(_SOURCE_RANK)) for m in placed)
+        placed = [m for m in placed if _SOURCE_RANK.get(m.axis_source or "", len(_SOURCE_RANK)) == surest]
+    counts = Counter(m.axis for m in placed)
     if not counts:
         return None
     top = max(counts.values())
