@@ -126,7 +126,8 @@ def test_classify_adds_axis_columns_to_the_input_rows(runner, ideas_csv, tmp_pat
         result.stderr
     )
     assert "cherché sous le dossier courant" in result.stderr
-    # what it is doing, on stderr (stdout keeps the summary alone)
+    # what it is doing, on stderr (stdout keeps the summary alone), and the workshop it took (QA)
+    assert "Atelier par défaut : « atelier6 » (Atelier n°6 – Cohésion sociale" in result.stderr
     assert "Chargement du modèle de langue français…" in result.stderr
     assert "Classement de 5 idée(s)…" in result.stderr
     assert "demandez un classeur" not in result.stderr  # a UTF-8 CSV with commas, as the dataset's

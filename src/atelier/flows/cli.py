@@ -213,6 +213,13 @@ def _load_workshop(reference: str | None) -> Workshop:
         _fail(str(error))
 
 
+def _say_default_workshop(workshop: Workshop, reference: str | None) -> None:
+    """Once the inputs are read: the workshop taken when --workshop is not given (QA: labels of
+    another workshop were scored against the default's axes without a word)."""
+    if reference is None:
+        _say(f"Atelier par défaut : « {workshop.id} » ({workshop.title}) ; --workshop pour un autre.")
+
+
 def _load_language() -> spacy.Language:
     from atelier.flows.modeling import french
     from atelier.nlp.language import LanguageModelError
@@ -775,6 +782,7 @@ def classify(
             f"{kept} ligne(s) gardent leur axe : décidé par un analyste ou par le document "
             f"(axis_source = {REVIEW_SOURCE} ou {DOCUMENT_SOURCE})."
         )
+    _say_default_workshop(config, workshop)
     nlp = _load_language()
     try:
         model, note = load_saved_model(config, models)
@@ -1030,6 +1038,7 @@ def train(
 
         unlabelled = [*unlabelled, *unlabelled_texts(config, undecided)]
         groups = [*groups, *unlabelled_theme_groups(config, undecided)]
+    _say_default_workshop(config, workshop)
     nlp = _load_language()
     _say(_training_message(texts, unlabelled))
     try:
@@ -1144,6 +1153,7 @@ def evaluate(
         # model learnt (evaluate said there were too few labelled ideas after a train on decisions).
         decisions, _ = _kept_decisions(config, directory)
         texts, labels, unlabelled, _ = _training_data(config, input_paths, [(d.text, d.axis) for d in decisions])
+        _say_default_workshop(config, workshop)
         nlp = _load_language()
         try:
             report = cross_validate(config, texts, labels, nlp, folds=folds, unlabelled=unlabelled, on_fold=_say_fold)
@@ -1160,6 +1170,7 @@ def evaluate(
         read = _read_labels(labels_csv, config)
         test_texts, test_labels = read.texts, read.axes
         _proposals_note(read, labels_csv, "évaluée(s)")
+        _say_default_workshop(config, workshop)
         nlp = _load_language()
         model, note = load_saved_model(config, models)
         if note:
