@@ -207,6 +207,8 @@ def test_yaml_syntax_error_names_the_file(tmp_path):
             MOBILITY_YAML + "settings:\n  abstain_threshold: 60\n",
             "\\(ligne 16\\) : c'est une proportion \\(0.6 pour 60 %\\)",
         ),
+        # (QA: 1.5 was taken for « 0.015 pour 1.5 % ».)
+        (MOBILITY_YAML + "settings:\n  abstain_threshold: 1.5\n", "entre 0 et 1 \\(ligne 16\\)\\.$"),
         (
             MOBILITY_YAML.replace('keywords: ["bus", "tramway", "métro"]', "keywords: bus"),
             "liste de textes \\(ligne 8\\)",
@@ -223,6 +225,15 @@ def test_yaml_syntax_error_names_the_file(tmp_path):
         ),
         (MOBILITY_YAML.replace("  - id: actifs", "  -id: actifs"), "ligne 9.*il manque une espace après le « - »"),
         (MOBILITY_YAML.replace('"Vélo et marche"', '"Vélo et marche'), "guillemet .* n'est pas refermé"),
+        # QA: both were said to be an indentation.
+        (
+            MOBILITY_YAML.replace('"Vélo et marche"', '"Vélo et "marche" à pied"'),
+            "ligne 10.*ne peut pas contenir de guillemet",
+        ),
+        (
+            MOBILITY_YAML.replace('"Vélo et marche"', '"Vélo et marche (voir doc\\plan)"'),
+            "ligne 10.*barre oblique inverse",
+        ),
         (MOBILITY_YAML.replace('    label: "Vélo', '      label: "Vélo'), "ligne 10.*vérifiez l'indentation"),
         (MOBILITY_YAML.replace("axes:", "axe:"), "clé inconnue pour l'atelier : axe \\(ligne 4\\)"),
         (MOBILITY_YAML.split("axes:")[0], "la clé « axes » .* est absente"),

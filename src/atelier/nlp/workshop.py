@@ -283,6 +283,16 @@ def _yaml_hint(text: str, mark: yaml.Mark | None) -> str:
         return " : il manque une espace après le « - » d'un élément de liste (« - id: … »)"
     if any(line.count('"') % 2 for line in near):
         return " : un guillemet (\") ouvert n'est pas refermé sur sa ligne"
+    if any(re.search(r'(?:^|:|-)\s*"[^"]*"[^\s,\]#]', line) for line in near):
+        return (
+            ' : un texte entre guillemets ("…") ne peut pas contenir de guillemet ; écrivez « … » '
+            "à l'intérieur, ou mettez le texte entre apostrophes ('…')"
+        )
+    if any(re.search(r'"[^"]*\\[^"]*"', line) for line in near):
+        return (
+            ' : entre guillemets ("…"), une barre oblique inverse (\\) commence un caractère spécial ; '
+            "doublez-la (\\\\) ou mettez le texte entre apostrophes ('…')"
+        )
     if any(re.search(r"(?:^|:|-)\s*'[^']*'[^\s,\]#]", line) for line in near):
         return (
             " : un texte entre apostrophes ('…') ne peut pas contenir d'apostrophe ; "
@@ -457,7 +467,7 @@ def _parse_settings(raw: Any, source: str) -> WorkshopSettings:
         hint = ""
         if isinstance(value, str) and re.fullmatch(r"\s*\d+,\d+\s*", value):
             hint = f" : écrivez {value.strip().replace(',', '.')}, avec un point"
-        elif share and isinstance(value, int | float) and not isinstance(value, bool) and 1 < value <= 100:
+        elif share and isinstance(value, int | float) and not isinstance(value, bool) and 2 <= value <= 100:
             hint = f" : c'est une proportion ({value / 100:g} pour {value:g} %)"
         raise WorkshopError(f"{source} : {str(error).rstrip('.')}{_line_of(raw, name)}{hint}.") from error
 
