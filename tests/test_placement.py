@@ -100,3 +100,22 @@ def test_a_reports_own_numbers_stand(headings):
     placed, notes = place_by_headings(items, load_workshop("atelier6"))
     assert [c.stated_axis for c in placed] == [axis for _, axis in headings]
     assert notes == {}
+
+
+def test_a_report_half_of_whose_headings_share_a_word_with_their_axes_is_another_workshop_s():
+    # QA: a bike plan's « AXE 3 : … l'espace public » shares « espace public » with Atelier 6's
+    # axis 3; its two headings put its ideas in axes 1 and 3 as the report's own placement.
+    items = [
+        _item("action", "AXE 1 : Sécuriser les itinéraires cyclables", "1"),
+        _item("action", "AXE 3 : Apaiser la circulation dans l'espace public", "3"),
+    ]
+    placed, notes = place_by_headings(items, load_workshop("atelier6"))
+    assert [c.stated_axis for c in placed] == [None, None]
+    assert "ne nomme un axe de l'atelier « atelier6 »" in notes["r.pdf"]
+    # One unrelated heading among the workshop's: its number stands, and it is said.
+    items = [_item("action", heading, axis) for heading, axis in ATELIER6_HEADINGS]
+    items.append(_item("action", "AXE 4 : Sécuriser les itinéraires cyclables", "4"))
+    placed, notes = place_by_headings(items, load_workshop("atelier6"))
+    assert [c.stated_axis for c in placed] == ["1", "2", "3", "4"]
+    assert notes["r.pdf"].startswith("r.pdf : des titres d'axes ne partagent aucun mot avec l'axe de leur numéro")
+    assert "« AXE 4 : Sécuriser les itinéraires cyclables » → axe 4 « En quoi le PCET" in notes["r.pdf"]

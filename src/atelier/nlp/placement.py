@@ -9,15 +9,17 @@ workshop's axes; the headings are read against the workshop here:
   publique", where the workshop's axis 1 is another one) places them by its words: the report
   numbers its axes otherwise;
 - a report with numbered headings none of which names an axis of the workshop by its words, and
-  most of which share no content word with the axis of their number (its label, description and
-  keywords), places nothing: it is the report of another workshop (or the workshop was mistaken),
-  and its numbers would put its ideas in this workshop's axes of the same numbers. Its ideas are
-  classified by the model like any other. (Atelier 6's headings share two to four words each with
-  their axes; against the two development workshops of bench/dev, none shares one.)
+  no more than half of which share a content word with the axis of their number (its label,
+  description and keywords), places nothing: it is the report of another workshop (or the
+  workshop was mistaken), and its numbers would put its ideas in this workshop's axes of the same
+  numbers. Its ideas are classified by the model like any other. (Atelier 6's headings share two
+  to four words each with their axes; against the two development workshops of bench/dev, none
+  shares one; QA's bike-plan report, one of two: « espace public ».)
 
 A numbered heading whose words name no axis, in a report where others do, keeps its number (the
 workshop file words that axis otherwise). Each report placed otherwise than by its numbers gets a
-note (French, for the user). Post-its are left alone: their category row is a theme of
+note (French, for the user), and so does one with a heading followed by its number although it
+shares no word with that axis. Post-its are left alone: their category row is a theme of
 discussion, not a placement.
 """
 
@@ -35,7 +37,7 @@ from atelier.nlp.language import normalize_for_match
 from atelier.nlp.workshop import Workshop, match_axis, match_axis_label, split_axis_heading
 
 # A report whose numbered headings name no axis of the workshop is still taken as the workshop's
-# when at least this share of them have a content word of the axis of their number.
+# when more than this share of them have a content word of the axis of their number.
 AGREEING_HEADINGS_SHARE = 0.5
 _NO_WORDS: frozenset[str] = frozenset()
 
@@ -71,15 +73,21 @@ def place_by_headings(contributions: Sequence[Contribution], workshop: Workshop)
     notes: dict[str, str] = {}
     for document, numbered in headings.items():
         named = {heading: axis_named_by(heading) for heading in numbered}
-        agreeing = sum(_shares_words(heading, vocabulary.get(axis, _NO_WORDS)) for heading, axis in numbered.items())
-        if not any(named.values()) and agreeing < AGREEING_HEADINGS_SHARE * len(numbered):
+        agreeing = {h for h, axis in numbered.items() if _shares_words(h, vocabulary.get(axis, _NO_WORDS))}
+        if not any(named.values()) and len(agreeing) <= AGREEING_HEADINGS_SHARE * len(numbered):
             foreign.add(document)
             notes[document] = _foreign_note(document, sorted(numbered), workshop)
             continue
+        said = []
         moved = {heading: axis for heading, axis in named.items() if axis is not None and axis != numbered[heading]}
         if moved:
             renumbered.update({(document, heading): axis for heading, axis in moved.items()})
-            notes[document] = _renumbered_note(document, moved, workshop)
+            said.append(_renumbered_note(document, moved, workshop))
+        unrelated = sorted(heading for heading in numbered if heading not in agreeing and named[heading] is None)
+        if unrelated:
+            said.append(_unrelated_note(document, {heading: numbered[heading] for heading in unrelated}, workshop))
+        if said:
+            notes[document] = " ".join(said)
 
     placed = []
     for contribution in contributions:
@@ -117,6 +125,16 @@ def _foreign_note(document: str, headings: Sequence[str], workshop: Workshop) ->
         f"{document} : aucun de ses titres d'axes ({shown}) ne nomme un axe de l'atelier « {workshop.id} » ; "
         "ses numéros d'axes ne sont pas suivis et ses idées sont classées par le modèle. Si ce rapport est bien "
         "celui de l'atelier, reprenez les intitulés de ses axes dans le fichier de l'atelier."
+    )
+
+
+def _unrelated_note(document: str, followed: dict[str, str], workshop: Workshop) -> str:
+    shown = " ; ".join(
+        f"« {heading} » → axe {axis} « {workshop.axis_label(axis)} »" for heading, axis in followed.items()
+    )
+    return (
+        f"{document} : des titres d'axes ne partagent aucun mot avec l'axe de leur numéro, suivi quand même "
+        f"({shown}) ; s'ils parlent d'autre chose, reprenez leurs intitulés dans le fichier de l'atelier."
     )
 
 
