@@ -153,6 +153,43 @@ def test_a_decision_holds_for_the_idea_s_copies_and_its_cluster(runner, tmp_path
     assert clusters.loc[ACTIONS[0], "axis"] == "5" and clusters.loc[ACTIONS[1], "axis"] == "3"
 
 
+def test_a_model_row_given_another_axis_without_review_is_said_and_kept_in_a_copy(
+    runner, tmp_path, prefect_harness
+):
+    # QA: an analyst changed a row's axis and label but left axis_source = model; the next run
+    # put the model's axis back without a word.
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.add_heading("Propositions du groupe", level=1)
+    table = document.add_table(rows=3, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Objectifs", "Actions"
+    table.cell(1, 0).text = "Associer les habitants"
+    for row, action in enumerate(ACTIONS, start=1):
+        table.cell(row, 1).text = action
+    (tmp_path / "rapports").mkdir()
+    document.save(tmp_path / "rapports" / "seance.docx")
+    assert runner.invoke(app, ["run", "rapports", "--out", "sortie"]).exit_code == 0
+    sheet = tmp_path / "sortie" / "ideas.csv"
+    frame = read(sheet)
+    row = frame.index[frame["text"] == ACTIONS[1]][0]
+    assert frame.loc[row, "axis_source"] == "model"
+    other, label = ("1", "Articuler les politiques publiques")
+    if frame.loc[row, "axis"] == other:
+        other, label = ("2", "Emploi, économie et entreprise")
+    frame.loc[row, ["axis", "axis_label"]] = [other, label]
+    frame.to_csv(sheet, index=False)
+    result = runner.invoke(app, ["run", "rapports", "--out", "sortie"])
+    assert result.exit_code == 0, result.output
+    assert "1 idée(s) marquée(s) model dans sortie/ideas.csv y avaient un autre axe" in result.stderr
+    assert f"« {ACTIONS[1]} » : axe {other} dans le fichier" in result.stderr
+    (copy,) = (tmp_path / "sortie").glob("ideas.avant-*.csv")
+    assert by_text(copy).loc[ACTIONS[1], "axis"] == other
+    # Nothing changed since: nothing said, no other copy.
+    result = runner.invoke(app, ["run", "rapports", "--out", "sortie"])
+    assert "marquée(s) model" not in result.stderr
+    assert len(list((tmp_path / "sortie").glob("ideas.avant-*"))) == 2  # (ideas.csv and ideas.xlsx, copied once)
+
+
 def test_decisions_in_an_axis_the_workshop_lacks_are_kept_in_a_copy(runner, tmp_path, prefect_harness):
     # QA: `run` dropped review rows whose axis it could not read in silence (classify warned).
     write_report(tmp_path / "rapports" / "seance.docx")

@@ -330,6 +330,7 @@ class _EarlierFile(NamedTuple):
     withdrawn: set[str]  # idea_ids an analyst marked undecided ("à revoir", `UNCLEAR_SOURCE`)
     stated: dict[str, str]  # idea_id -> axis of rows marked document whose label is another axis's (an edit)
     added: dict[str, dict[str, str]]  # column an analyst added -> idea_id -> its cell, for every row with an id
+    proposed: dict[str, str]  # idea_id -> axis of the rows marked model (the model's proposal, or an edit)
 
 
 def _added_columns(frame: pd.DataFrame, ids: Sequence[str]) -> tuple[dict[str, dict[str, str]], int]:
@@ -405,13 +406,21 @@ def _earlier_file(path: Path, workshop: Workshop) -> tuple[_EarlierFile | None, 
         )
     clustered = {idea: cluster for idea, cluster in zip(ids, clusters, strict=True) if idea and cluster}
     added, orphans = _added_columns(frame, ids)
+    known = set(workshop.axis_ids)
+    proposed = {
+        idea: axis
+        for idea, axis, source in zip(ids, decisions.read_axes, decisions.sources, strict=True)
+        if idea and source == MODEL_SOURCE and axis in known
+    }
     if orphans:
         notes.append(
             f"{path} : {orphans} cellule(s) des colonnes ajoutées ({listed(list(added))}) sont sur des lignes sans "
             "idea_id : il est copié avant d'être remplacé."
         )
     unread = decisions.undecided + sum(decisions.unclear_sources.values()) + len(foreign) + orphans  # (each: a copy)
-    earlier = _EarlierFile(path, clustered, decided, decided_texts, where, unread, keys, withdrawn, stated, added)
+    earlier = _EarlierFile(
+        path, clustered, decided, decided_texts, where, unread, keys, withdrawn, stated, added, proposed
+    )
     return earlier, notes
 
 
@@ -460,7 +469,9 @@ def earlier_run(out: Path, workshop: Workshop) -> tuple[EarlierRun | None, list[
     stated: dict[str, str] = {}
     written: dict[str, float] = {}  # idea_id or text -> when the file holding its decision was last written
     added: dict[str, dict[str, str]] = {}
+    proposed: dict[str, str] = {}
     for earlier in read:  # older first: the newer file's values replace
+        proposed.update(earlier.proposed)
         for column, cells in earlier.added.items():
             added.setdefault(column, {}).update(cells)
         clusters.update(earlier.clusters)
@@ -504,8 +515,10 @@ def earlier_run(out: Path, workshop: Workshop) -> tuple[EarlierRun | None, list[
         written=written,
         withdrawn=frozenset(read[-1].withdrawn),
         unread=sum(earlier.unread for earlier in read) + len(unreadable),
-        files=tuple(e.path for e in read if e.decided or e.decided_texts or e.unread or e.added) + unreadable,
+        files=tuple(e.path for e in read if e.decided or e.decided_texts or e.unread or e.added or e.proposed)
+        + unreadable,
         named=tuple(counting),
         added_columns=added,
+        proposed_axes=proposed,
     )
     return run, notes

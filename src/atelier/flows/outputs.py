@@ -248,6 +248,9 @@ class EarlierRun:
     # Columns an analyst added to the sheets (« commentaire »): column -> idea_id -> cell, written
     # again after the run's own columns.
     added_columns: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # idea_id -> axis of the rows marked model: the model's proposal as written, or an analyst's
+    # correction that did not mark the row review.
+    proposed_axes: Mapping[str, str] = field(default_factory=dict)
 
     def __str__(self) -> str:
         """The file(s) whose decisions count, as a message names them."""

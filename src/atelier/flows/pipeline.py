@@ -23,7 +23,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 
 import atelier
-from atelier.extract.records import DOCUMENT_SOURCE, Contribution, DocumentResult
+from atelier.extract.records import DOCUMENT_SOURCE, MODEL_SOURCE, REVIEW_SOURCE, Contribution, DocumentResult
 from atelier.extract.settings import ExtractionSettings
 from atelier.flows import outputs
 from atelier.flows.inputs import (
@@ -465,6 +465,31 @@ def _carried_columns(earlier: outputs.EarlierRun, contributions: Sequence[Contri
     return _AddedColumns({column: dict(cells) for column, cells in earlier.added_columns.items()}, lost)
 
 
+def _unmarked_corrections(earlier: outputs.EarlierRun, contributions: Sequence[Contribution]) -> int:
+    """The ideas the model places now in another axis than their row marked model in the last
+    run's sheet: corrections an analyst did not mark review, or a model that changed. Said, and
+    the sheet is copied before it is replaced (QA: an axis changed with its label, the source left
+    `model`, was undone without a word)."""
+    moved = [
+        (item.text, axis, str(item.axis))
+        for item in contributions
+        if item.axis_source == MODEL_SOURCE
+        and (axis := earlier.proposed_axes.get(item.idea_id)) is not None
+        and axis != item.axis
+    ]
+    if moved:
+        named = examples(
+            [f"« {text[:50]} » : axe {before} dans le fichier, {now} maintenant" for text, before, now in moved]
+        )
+        _say(
+            f"Avertissement : {len(moved)} idée(s) marquée(s) {MODEL_SOURCE} dans {earlier} y avaient un autre axe "
+            f"que celui où le modèle les place maintenant ({named}). Une correction s'écrit avec axis_source = "
+            f"{REVIEW_SOURCE} ; si c'en était, reprenez-la de la copie du fichier.",
+            logging.WARNING,
+        )
+    return len(moved)
+
+
 @flow(name="atelier-run", log_prints=False, validate_parameters=True)
 def run_pipeline(
     inputs: list[Path],
@@ -546,10 +571,12 @@ def run_pipeline(
         # Decisions on ideas this run does not write (another document, none read), or in an axis
         # the workshop lacks, stay in a copy.
         added = _carried_columns(earlier, contributions)
+        unmarked = _unmarked_corrections(earlier, contributions)
         if (
             earlier.unread
             or (applied.lost if applied is not None else (earlier.decided_axes or earlier.decided_texts))
             or added.lost
+            or unmarked
         ):
             for path in earlier.files:
                 _say(f"Copie de {path} gardée avant de le remplacer : {outputs.keep_copy(path, started_at)}")
