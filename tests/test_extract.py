@@ -239,3 +239,56 @@ def test_detailed_tables_printed_one_after_another_take_the_axes_in_order(tmp_pa
         ("objective", "Cohérence public/pri", "2", "AXE 2"),
         ("action", "Demander l'exemplari", "2", "AXE 2"),
     ]
+
+
+def test_bullets_header_words_labels_and_note_calls_of_other_reports(tmp_path):
+    # QA, reports laid out otherwise than the seed: reportlab's own bullet, which pdfplumber reads
+    # « (cid:127) », glued a cell's three actions into one; « ➢ » stayed in the text; the header
+    # « Thématiques | Objectifs | Pistes d'actions | Freins / Leviers » was read as ideas; « Leviers »
+    # was no label and two labels on one line stayed one sub-field; a footnote call « (1) » set
+    # as a superscript became an action.
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11, spaceAfter=4)
+    bold = ParagraphStyle("bold", parent=cell, fontName="Helvetica-Bold")
+    heading = ParagraphStyle("h2", fontName="Helvetica-Bold", fontSize=11, leading=14, spaceAfter=6)
+    bullets = ["Créer une piste cyclable protégée", "Installer des arceaux vélos devant les écoles"]
+    rows = [
+        [Paragraph(text, bold) for text in ("Thématiques", "Objectifs", "Pistes d'actions", "Freins / Leviers")],
+        [
+            Paragraph("Vélo", cell),
+            Paragraph("Sécuriser les trajets à vélo", cell),
+            ListFlowable([ListItem(Paragraph(text, cell)) for text in bullets], bulletType="bullet"),
+            Paragraph("Freins : coût des travaux. Leviers : appel à projets régional", cell),
+        ],
+        [
+            Paragraph("Eau", cell),
+            Paragraph("Gérer les eaux pluviales", cell),
+            [
+                Paragraph("➢ Imposer des noues d'infiltration", cell),
+                Paragraph("➢ Créer un îlot de fraîcheur<super>(1)</super> près du bassin", cell),
+            ],
+            Paragraph("Calendrier : 2025<br/>Partenaires : syndicat des eaux", cell),
+        ],
+    ]
+    grid = TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "TOP")])
+    pdf = tmp_path / "autre_mise_en_page.pdf"
+    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build(
+        [Paragraph("Restitution de l'atelier", heading), Table(rows, colWidths=[72, 100, 150, 128], style=grid)]
+    )
+    result = extract_document(pdf)
+    assert result.status == "ok", result.error
+    assert [(c.kind, c.theme, c.objective, c.text) for c in result.contributions] == [
+        ("objective", "Vélo", "", "Sécuriser les trajets à vélo"),
+        ("action", "Vélo", "Sécuriser les trajets à vélo", bullets[0]),
+        ("action", "Vélo", "Sécuriser les trajets à vélo", bullets[1]),
+        ("objective", "Eau", "", "Gérer les eaux pluviales"),
+        ("action", "Eau", "Gérer les eaux pluviales", "Imposer des noues d'infiltration"),
+        ("action", "Eau", "Gérer les eaux pluviales", "Créer un îlot de fraîcheur près du bassin"),
+    ]
+    details = {c.text: [(d.field, d.text) for d in c.details] for c in result.contributions if c.kind == "action"}
+    assert details[bullets[1]] == [("Freins", "coût des travaux."), ("Leviers", "appel à projets régional")]
+    assert details["Créer un îlot de fraîcheur près du bassin"] == [
+        ("Calendrier", "2025"), ("Partenaires", "syndicat des eaux")
+    ]

@@ -5,6 +5,7 @@ This is the boundary with pdfplumber: its dicts are read here and nowhere else.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -102,7 +103,7 @@ def page_words(page: object, settings: ExtractionSettings) -> list[Word]:
         use_text_flow=False,
         extra_attrs=["fontname", "size"],
     )
-    return [
+    words = [
         Word(
             text=raw["text"],
             x0=float(raw["x0"]),
@@ -114,6 +115,34 @@ def page_words(page: object, settings: ExtractionSettings) -> list[Word]:
         )
         for raw in raw_words
     ]
+    return without_note_calls(words, settings)
+
+
+# A footnote call: "(1)", "1", "*", "†".
+_NOTE_CALL = re.compile(r"\(?\d{1,3}\)?|[*†‡]{1,3}")
+
+
+def without_note_calls(words: Sequence[Word], settings: ExtractionSettings) -> list[Word]:
+    """`words` without footnote calls: a number or star set as a superscript right after a word
+    ("fraîcheur⁽¹⁾"), smaller than it and raised above its baseline (QA: a call in a cell made an
+    action « (1) » and moved the next action's sub-field onto it). The note itself, at the page's
+    foot, is fine print (`fine_print_ratio`)."""
+    calls = [word for word in words if _NOTE_CALL.fullmatch(word.text)]
+    if not calls:
+        return list(words)
+    dropped = set()
+    for call in calls:
+        for word in words:
+            if (
+                word is not call
+                and 0 <= call.x0 - word.x1 <= settings.note_call_gap
+                and call.size <= settings.note_call_size_ratio * word.size
+                and call.bottom <= word.bottom - settings.note_call_raise_ratio * word.size
+                and call.bottom > word.top
+            ):
+                dropped.add(id(call))
+                break
+    return [word for word in words if id(word) not in dropped]
 
 
 def group_lines(words: Iterable[Word], settings: ExtractionSettings) -> list[Line]:

@@ -37,6 +37,16 @@ DEFAULT_DETAIL_LABELS: tuple[str, ...] = (
     "Acteurs",
     "Financeurs",
     "Objectifs rattachés",
+    "Levier",
+    "Leviers",
+    "Indicateur",
+    "Indicateurs",
+    "Indicateurs de suivi",
+    "Moyens",
+    "Budget",
+    "Coût",
+    "Échéance",
+    "Pilote",
 )
 
 # Header cell texts (compared accent- and case-insensitively) and the role of their column.
@@ -45,14 +55,28 @@ DEFAULT_HEADER_ROLES: tuple[tuple[str, str], ...] = (
     ("thematique", "theme"),
     ("objectifs", "objective"),
     ("objectif", "objective"),
+    ("theme", "theme"),
+    ("themes", "theme"),
     ("actions", "action"),
+    ("action", "action"),
     ("piste d'action", "action"),
     ("pistes d'action", "action"),
+    ("pistes d'actions", "action"),
+    ("actions proposees", "action"),
     ("freins / modalites", "details"),
     ("freins/modalites", "details"),
     ("freins et modalites", "details"),
     ("freins", "details"),
     ("modalites", "details"),
+    ("freins / leviers", "details"),
+    ("freins/leviers", "details"),
+    ("freins et leviers", "details"),
+    ("leviers", "details"),
+    ("modalites de mise en oeuvre", "details"),
+    ("post-it", "postit"),
+    ("post-its", "postit"),
+    ("postit", "postit"),
+    ("postits", "postit"),
 )
 
 
@@ -75,6 +99,11 @@ class ExtractionSettings:
     # Characters smaller than this ratio of the page's commonest size are footnotes, footnote
     # markers or fine print.
     fine_print_ratio: float = 0.8
+    # A footnote call set as a superscript: a number or a star at most this far (points) after a
+    # word, at most this ratio of its size, its foot raised by at least this ratio of its size.
+    note_call_gap: float = 2.0
+    note_call_size_ratio: float = 0.9
+    note_call_raise_ratio: float = 0.15
     # Two words of one line closer than this ratio of the font size are one run of text (a change
     # of font inside a word, "(≥" then "18"); further apart, a space separates them.
     word_space_ratio: float = 0.12
@@ -165,7 +194,10 @@ class ExtractionSettings:
             value = getattr(self, name)
             if not 0.0 <= value < 1.0:
                 raise ValueError(f"{name} must be in [0, 1), got {value}")
-        for name in ("column_gap_ratio", "line_tolerance", "paragraph_gap_ratio", "row_gap_ratio", "column_snap"):
+        for name in (
+            "column_gap_ratio", "line_tolerance", "paragraph_gap_ratio", "row_gap_ratio", "column_snap",
+            "note_call_gap", "note_call_size_ratio", "note_call_raise_ratio",
+        ):  # fmt: skip
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be positive")
         if self.ocr_max_pages < 0 or self.ocr_min_chars < 0:

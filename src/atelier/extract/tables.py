@@ -15,7 +15,7 @@ from atelier.extract.grid import Cell, Grid
 from atelier.extract.participation import participation_statistics
 from atelier.extract.records import BBox, Detail, Kind
 from atelier.extract.settings import ExtractionSettings
-from atelier.extract.text import compile_label_pattern, fold, join_lines, split_label, strip_list_marker
+from atelier.extract.text import compile_label_pattern, fold, join_lines, label_parts, split_label, strip_list_marker
 
 Role = str  # "theme", "objective", "action", "details", "postit"
 _PAGE_NUMBER = re.compile(r"^[-–—]?\s*\d{1,4}\s*[-–—]?$")
@@ -354,9 +354,9 @@ class TableReader:
         for paragraph in cell.paragraphs:
             labelled = split_label(paragraph.text, self._labels)
             if labelled is not None and (actions or table.last_actions):
-                field_name, value = labelled
-                if value:
-                    (actions or table.last_actions)[-1].details.append(Detail(field_name, value))
+                for field_name, value in label_parts(paragraph.text, self._labels):
+                    if value:
+                        (actions or table.last_actions)[-1].details.append(Detail(field_name or "", value))
                 continue
             text = strip_list_marker(paragraph.text)
             if not text:
@@ -376,11 +376,11 @@ class TableReader:
     def _read_details(self, cell: Cell) -> list[Detail]:
         details = []
         for paragraph in cell.paragraphs:
-            labelled = split_label(paragraph.text, self._labels)
-            if labelled is None:
-                labelled = (self.settings.unlabelled_detail_field, strip_list_marker(paragraph.text))
-            if labelled[1]:
-                details.append(Detail(*labelled))
+            for field_name, value in label_parts(paragraph.text, self._labels):
+                if field_name is None:
+                    field_name, value = self.settings.unlabelled_detail_field, strip_list_marker(value)
+                if value:
+                    details.append(Detail(field_name, value))
         return details
 
     def _add(self, page: int, kind: Kind, text: str, bbox: BBox, theme: str = "", objective: str = "") -> Draft:

@@ -8,9 +8,13 @@ from collections.abc import Iterable
 
 _LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2007\u2009]+")
-# A list marker, then a space, at the start of a paragraph: "1)", "(8)", "2.", "-", "–", "•", "o".
-# A dash glued to its word ("-nombre de terrains") is not a marker: such items continue a labelled sub-field.
-_LIST_MARKER = re.compile(r"^\s*(?:\(?\d{1,2}[).]|[-–•▪●◦]|o)(?=\s)\s*")
+# A list marker, then a space, at the start of a paragraph: "1)", "(8)", "2.", "a)", "-", "–", "•",
+# "➢", "o"…; the bullets of Word's Symbol and Wingdings fonts come out as private-use characters, or
+# as "(cid:N)" when the PDF does not map them to a character (QA: « (cid:127) Créer… » glued a
+# cell's actions into one). A dash glued to its word ("-nombre de terrains") is not a marker: such
+# items continue a labelled sub-field.
+_MARKER = r"(?:\(?\d{1,2}[).]|\(?[a-h]\)|[-–—•▪●◦‣⁃∙○◆◇■□►▸▶➢➤→✓✔*\uf0a7\uf0b7\uf0d8\uf0fc\uf076]|\(cid:\d+\)|o)"
+_LIST_MARKER = re.compile(rf"^\s*{_MARKER}(?=\s)\s*")
 _ENDS_WITH_HYPHEN = re.compile(r"[a-zà-öø-ÿ]-$")
 _STARTS_LOWER = re.compile(r"^[a-zà-öø-ÿ]")
 
@@ -47,7 +51,7 @@ def join_lines(lines: Iterable[str]) -> str:
     return text
 
 
-_LONE_MARKER = re.compile(r"^(?:\(?\d{1,2}[).]|[-–•▪●◦*o])$")
+_LONE_MARKER = re.compile(rf"^{_MARKER}$")
 
 
 def is_list_marker(text: str) -> bool:
@@ -67,6 +71,26 @@ def compile_label_pattern(labels: Iterable[str]) -> re.Pattern[str]:
     """A pattern matching "Label :" at the start of a folded paragraph, longest label first."""
     alternatives = sorted({re.escape(fold(label)) for label in labels}, key=len, reverse=True)
     return re.compile(r"^(" + "|".join(alternatives) + r")\s*:\s*")
+
+
+_CAPITAL_AFTER_SPACE = re.compile(r"(?<=\s)[A-ZÀ-ÖØ-Þ]")
+
+
+def label_parts(text: str, label_pattern: re.Pattern[str]) -> list[tuple[str | None, str]]:
+    """A paragraph of sub-fields cut at each known label: [(label, value), …], the label None for
+    text before the first one. Inside the paragraph a label counts where it starts with a capital
+    ("Calendrier : 2025 Partenaires : Eau du Morbihan", "coût. Facteurs de réussite : …": QA, labels
+    written one per line without a gap between them, or two on a line)."""
+    starts = [0]
+    for match in _CAPITAL_AFTER_SPACE.finditer(text):
+        if label_pattern.match(fold(text[match.start() :])):
+            starts.append(match.start())
+    parts: list[tuple[str | None, str]] = []
+    for start, end in zip(starts, [*starts[1:], len(text)], strict=True):
+        chunk = text[start:end].strip()
+        labelled = split_label(chunk, label_pattern)
+        parts.append(labelled if labelled is not None else (None, chunk))
+    return parts
 
 
 def split_label(text: str, label_pattern: re.Pattern[str]) -> tuple[str, str] | None:
