@@ -13,7 +13,10 @@ _SPACES = re.compile(r"[\s\u00a0\u202f\u2007\u2009]+")
 # as "(cid:N)" when the PDF does not map them to a character (QA: « (cid:127) Créer… » glued a
 # cell's actions into one). A dash glued to its word ("-nombre de terrains") is not a marker: such
 # items continue a labelled sub-field.
-_MARKER = r"(?:\(?\d{1,2}[).]|\(?[a-h]\)|[-–—•▪●◦‣⁃∙○◆◇■□►▸▶➢➤→✓✔*\uf0a7\uf0b7\uf0d8\uf0fc\uf076]|\(cid:\d+\)|o)"
+_MARKER = (
+    r"(?:\(?\d{1,2}[).]|\(?[a-h]\)|[-–—•▪●◦‣⁃∙○◆◇■□►▸▶➢➤→✓✔*\uf0a7\uf0b7\uf0d8\uf0fc\uf076]"
+    r"|\(cid:\d+\)|o)"
+)
 _LIST_MARKER = re.compile(rf"^\s*{_MARKER}(?=\s)\s*")
 _ENDS_WITH_HYPHEN = re.compile(r"[a-zà-öø-ÿ]-$")
 _STARTS_LOWER = re.compile(r"^[a-zà-öø-ÿ]")
