@@ -336,8 +336,8 @@ def compare_texts(
     """The level at which two texts are one idea ("exact", "near", "paraphrase") or None, with the
     scores looked at. For explaining a decision; clustering adds the rules between members."""
     settings = settings or DedupSettings()
-    analyzer = TextAnalyzer(settings, nlp)
-    return pair_level(analyzer.unit(first), analyzer.unit(second), settings, nlp is not None and settings.paraphrase)
+    units, unit_of = TextAnalyzer(settings, nlp).units([first, second])  # (one batch: what it lends both)
+    return pair_level(units[unit_of[0]], units[unit_of[1]], settings, nlp is not None and settings.paraphrase)
 
 
 def cluster_id_for(normalized_canonical: str, discriminator: str = "") -> str:

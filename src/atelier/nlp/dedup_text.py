@@ -359,6 +359,8 @@ class TextAnalyzer:
         self._compounds: dict[tuple[str, str], str] = {}
         self._joining: set[str] = set()  # first words of `_compounds`, as written
         self._compound_pattern: re.Pattern[str] | None = None
+        # Words the analysis made ("coconstruction" of "co-construction", "dd"), as long as no text writes them.
+        self._made: set[str] = set()
         # The content stems each abbreviation spells out, proper names aside ("RSE": responsabilité,
         # sociétale, entreprises; "CUGT": communauté, urbaine).
         spelled: dict[str, set[str]] = defaultdict(set)
@@ -368,6 +370,11 @@ class TextAnalyzer:
                 if stem is not None and raw[0].islower():
                     spelled[normalize_for_match(abbreviation)].add(stem)
         self.spelled: dict[str, frozenset[str]] = {short: frozenset(stems) for short, stems in spelled.items()}
+
+    def _made_word(self, raw: str) -> _Word:
+        """`word` of a word the analysis made of a text's words, none of the batch's texts writing it yet."""
+        self._made.add(raw)
+        return self.word(raw)
 
     def word(self, raw: str) -> _Word:
         """What the analysis needs of one word as written, cached."""
@@ -448,7 +455,6 @@ class TextAnalyzer:
         units: list[TextUnit] = []
         contents: list[list[_Word]] = []
         chosen: list[str] = []  # per unit, the text it was analysed from
-        words_of: list[list[str]] = []  # per unit, the words of that text
         unit_of: list[int] = []
         findall, folded = WORD_PATTERN.findall, self._folded.__getitem__
         for text in texts:
@@ -461,6 +467,8 @@ class TextAnalyzer:
                     if raw not in self._folded:
                         self.word(raw)
                 key = " ".join(map(folded, raws))
+            if self._made and not self._made.isdisjoint(raws):
+                self._made.difference_update(raws)  # (written by this text: a word of the batch)
             # (The signs of _KEY_SIGNS, spelt out: ten times faster than any() over them.)
             if not raws or "%" in text or "€" in text or "$" in text or "£" in text:
                 key = exact_key(text)
@@ -471,17 +479,18 @@ class TextAnalyzer:
                 units.append(unit)
                 contents.append(content)
                 chosen.append(text)
-                words_of.append(raws)
             elif text != chosen[position] and _writing_rank(text) > _writing_rank(chosen[position]):
                 units[position], contents[position] = self._unit(text, key, raws)
                 chosen[position] = text
-                words_of[position] = raws
             unit_of.append(position)
-        if self._found_compounds():
-            search = self._compound_pattern.search  # (only texts where the two words are side by side change)
-            for position, raws in enumerate(words_of):
-                if not self._joining.isdisjoint(raws) and search(chosen[position]):
-                    units[position], contents[position] = self._unit(chosen[position], units[position].key, raws)
+        # Words some text writes joined and another apart: the texts writing them apart, read again.
+        # (Their words are found again rather than kept: a long answer's words take more memory than its text.)
+        apart = self._found_compounds([unit.key for unit in units])
+        if apart:
+            for position, unit in enumerate(units):
+                padded, text = f" {unit.key} ", chosen[position]
+                if any(needle in padded for needle in apart):
+                    units[position], contents[position] = self._unit(text, unit.key, findall(text))
         if self.vectors is not None:
             # A word written without its accents takes the vector of the word accented in another text
             # of the batch: "mediatheque" has a vector of its own, far from "médiathèque"'s (the
@@ -528,7 +537,7 @@ class TextAnalyzer:
         try:
             infos = list(map(cache.__getitem__, raws))
         except KeyError:  # words made by the changes above
-            infos = [cache.get(raw) or self.word(raw) for raw in raws]
+            infos = [cache.get(raw) or self._made_word(raw) for raw in raws]
         # Looking like a name and being inside an aside need the words' positions: looked at only
         # where they can change something (the names, for about a third of the texts).
         names: list[bool] | None = None
@@ -545,7 +554,7 @@ class TextAnalyzer:
             contracted = self._contract(raws, names, insides)
             if contracted is not None:
                 raws, names, insides = contracted
-                infos = [cache.get(raw) or self.word(raw) for raw in raws]
+                infos = [cache.get(raw) or self._made_word(raw) for raw in raws]
         content = [info for info in infos if info.stem is not None]
         stems = [info.stem for info in content]
         weights = {info.stem: info.weight for info in content}
@@ -597,21 +606,33 @@ class TextAnalyzer:
         # The text's vector is that of its words outside asides, as the comparison counts them.
         return unit, content if outside is infos else [info for info in outside if info.stem is not None]
 
-    def _found_compounds(self) -> bool:
-        """Find the words of the batch that are two of its other words joined ("skatepark":
-        "skate", "park"; "weekend", "minibus", "écoquartier"), so that texts writing them apart
-        are read with the joined word (`_joined`); whether any was new. Both parts are content
-        words of two letters or more."""
+    def _found_compounds(self, keys: Sequence[str]) -> list[str]:
+        """Find the words that a text of the batch writes joined and another apart ("skatepark" /
+        "skate park", "skate-park"; "weekend", "minibus", "écoquartier"), so that texts writing
+        them apart are read with the joined word (`_joined`). Both parts are content words of two
+        letters or more, side by side in one of the texts' `keys` ("information" is no compound
+        of "in" and "formation" that no text writes apart). The new ones, as the keys hold them
+        apart (" skate park ")."""
         written: dict[str, str] = {}
         for raw, info in self._word_cache.items():
-            if info.stem is not None and not info.digits:
+            if info.stem is not None and not info.digits and raw not in self._made:
                 written.setdefault(info.folded, raw)
-        found = False
-        for word, raw in written.items():
-            for cut in range(2, len(word) - 1):
-                if word[:cut] in written and word[cut:] in written and (word[:cut], word[cut:]) not in self._compounds:
-                    self._compounds[word[:cut], word[cut:]] = raw.casefold()
-                    found = True
+        candidates = {
+            (word[:cut], word[cut:]): raw
+            for word, raw in written.items()
+            for cut in range(2, len(word) - 1)
+            if word[:cut] in written and word[cut:] in written
+        }
+        apart = {f" {first} {second} ": (first, second) for first, second in candidates.keys() - self._compounds.keys()}
+        found: list[str] = []
+        for key in keys if apart else ():
+            padded = f" {key} "
+            for written_apart in [needle for needle in apart if needle in padded]:
+                pair = apart.pop(written_apart)
+                self._compounds[pair] = candidates[pair].casefold()
+                found.append(written_apart)
+            if not apart:
+                break
         if found:
             firsts = {first for first, _ in self._compounds}
             seconds = {second for _, second in self._compounds}
