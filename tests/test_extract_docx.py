@@ -192,3 +192,21 @@ def test_a_table_of_people_is_never_read_as_ideas_whatever_its_heading(tmp_path,
         ("action", "Créer des sas vélo aux feux"),
     ]
     assert result.statistics["participants_listed"] == len(PEOPLE)  # the header row was counted as a person
+
+
+@pytest.mark.parametrize(
+    ("header", "field"), [("FREINS", "Freins"), ("Leviers", "Leviers"), ("FREINS / MODALITES", "Modalités")]
+)
+def test_a_sub_field_without_label_takes_the_label_its_column_header_gives(tmp_path, header, field):
+    # QA: the text of a « FREINS » column was filed under « Modalités ».
+    document = docx.Document()
+    document.add_paragraph("AXE 2 : Emploi, économie et entreprise")
+    table = document.add_table(rows=2, cols=3)
+    for column, (top, cell) in enumerate(
+        zip(("OBJECTIFS", "ACTIONS", header), ("Favoriser l'emploi local", "Créer une plateforme", "Coût élevé"))
+    ):
+        table.cell(0, column).text, table.cell(1, column).text = top, cell
+    document.save(str(tmp_path / "freins.docx"))
+    result = extract_document(tmp_path / "freins.docx")
+    (action,) = [c for c in result.contributions if c.kind == "action"]
+    assert [(d.field, d.text) for d in action.details] == [(field, "Coût élevé")]

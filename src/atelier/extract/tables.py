@@ -65,6 +65,7 @@ class _OpenTable:
     carried: dict[Role, str] = field(default_factory=dict)
     last_actions: list[Draft] = field(default_factory=list)
     columns: tuple[float, ...] = ()
+    details_field: str = ""  # the field of a sub-field without a label, when the header names one ("FREINS")
 
 
 @dataclass(slots=True)
@@ -225,13 +226,13 @@ class TableReader:
                 self.statistics["tables_skipped"] += 1
                 self._interrupted = False
                 return
-            self._start_table(roles, has_header=header_roles(grid.rows[0], self.settings) is not None)
+            self._start_table(roles, header=grid.rows[0] if header_roles(grid.rows[0], self.settings) else None)
         assert self._table is not None
         if columns:
             self._table.columns = columns
         for row in rows:
             if header_roles(row, self.settings) == self._table.roles:
-                self._start_table(self._table.roles, has_header=True)
+                self._start_table(self._table.roles, header=row)
                 continue
             self._read_row(grid.page, row)
         self._table.last_page = grid.page
@@ -251,17 +252,27 @@ class TableReader:
         )
         self._interrupted = False
 
-    def _start_table(self, roles: tuple[Role, ...], has_header: bool) -> None:
+    def _start_table(self, roles: tuple[Role, ...], header: tuple[Cell | None, ...] | None) -> None:
         self.statistics["tables"] += 1
         self._table = _OpenTable(
             roles=roles,
             number=self.statistics["tables"],
             heading_serial=self._heading_serial,
-            has_header=has_header,
+            has_header=header is not None,
             axes_stated_before=len(self._stated_axes),
+            details_field=self._named_field(roles, header),
         )
-        if has_header:
+        if header is not None:
             self._header_tables.append(self._table)
+
+    def _named_field(self, roles: tuple[Role, ...], header: tuple[Cell | None, ...] | None) -> str:
+        """The label a details column's header gives ("FREINS": « Freins »; QA, its text was filed
+        under « Modalités »), when it names one label alone ("FREINS / MODALITES" names two)."""
+        if header is None or "details" not in roles:
+            return ""
+        cell = header[roles.index("details")]
+        named = fold(cell.text).strip(" :") if cell is not None else ""
+        return next((label for label in self.settings.detail_labels if fold(label) == named), "")
 
     def finish(self) -> list[Draft]:
         """The drafts, once tables are placed by the document's order where no heading places them.
@@ -378,7 +389,8 @@ class TableReader:
         for paragraph in cell.paragraphs:
             for field_name, value in label_parts(paragraph.text, self._labels):
                 if field_name is None:
-                    field_name, value = self.settings.unlabelled_detail_field, strip_list_marker(value)
+                    field_name = self._table.details_field if self._table is not None else ""
+                    field_name, value = field_name or self.settings.unlabelled_detail_field, strip_list_marker(value)
                 if value:
                     details.append(Detail(field_name, value))
         return details
