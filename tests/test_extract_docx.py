@@ -210,3 +210,41 @@ def test_a_sub_field_without_label_takes_the_label_its_column_header_gives(tmp_p
     result = extract_document(tmp_path / "freins.docx")
     (action,) = [c for c in result.contributions if c.kind == "action"]
     assert [(d.field, d.text) for d in action.details] == [(field, "Coût élevé")]
+
+
+def test_post_its_in_bulleted_lists_under_theme_headings_are_read(tmp_path):
+    # QA: post-its in « List Bullet » paragraphs, or typed « - » lines, under theme headings gave
+    # no post-it at all, and the run said nothing.
+    document = docx.Document()
+    document.add_heading("Session 1 : post-it des participants", level=1)
+    document.add_heading("Logement", level=2)
+    document.add_paragraph("Isoler les logements sociaux les plus anciens", style="List Bullet")
+    document.add_paragraph("Créer un guichet unique pour les aides", style="List Bullet")
+    document.add_paragraph("Santé").runs[0].bold = True
+    document.add_paragraph("- Ouvrir des jardins partagés")
+    document.add_heading("AXE 4 : En quoi le PCET peut-il contribuer à réduire les inégalités ?", level=1)
+    table = document.add_table(rows=2, cols=2)
+    for column, (top, cell) in enumerate(zip(("OBJECTIFS", "ACTIONS"), ("Lutter contre la précarité", "Aider"))):
+        table.cell(0, column).text, table.cell(1, column).text = top, cell
+    document.save(str(tmp_path / "listes.docx"))
+    result = extract_document(tmp_path / "listes.docx")
+    assert [(c.kind, c.theme, c.text) for c in result.contributions] == [
+        ("postit", "Logement", "Isoler les logements sociaux les plus anciens"),
+        ("postit", "Logement", "Créer un guichet unique pour les aides"),
+        ("postit", "Santé", "Ouvrir des jardins partagés"),
+        ("objective", "", "Lutter contre la précarité"),
+        ("action", "", "Aider"),
+    ]
+    assert result.warnings == ()
+
+
+def test_a_document_where_no_idea_is_recognised_says_so(tmp_path):
+    document = docx.Document()
+    document.add_paragraph("Compte-rendu de la réunion du 3 mars : les échanges ont porté sur le logement.")
+    document.save(str(tmp_path / "prose.docx"))
+    result = extract_document(tmp_path / "prose.docx")
+    assert result.status == "ok" and result.contributions == ()
+    assert result.warnings == (
+        "aucune idée reconnue : ni tableau d'objectifs et d'actions ou de post-it, ni liste de post-it sous un titre "
+        "« Post-it » ; voir les mises en page lues dans le README",
+    )

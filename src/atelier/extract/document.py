@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from statistics import fmean
@@ -74,8 +74,14 @@ def extract_docx_bytes(data: bytes, name: str, path: str, settings: ExtractionSe
     contributions = tuple(
         _to_contribution(d, i, name, sha256, located=False) for i, d in enumerate(reader.finish(), start=1)
     )
+    statistics = {"pages": 1, **reader.document_statistics()}
     return DocumentResult(
-        **base, status="ok", pages=1, contributions=contributions, statistics={"pages": 1, **reader.document_statistics()}
+        **base,
+        status="ok",
+        pages=1,
+        contributions=contributions,
+        statistics=statistics,
+        warnings=nothing_found_warning(contributions, statistics),
     )
 
 
@@ -127,7 +133,7 @@ def extract_pdf_bytes(data: bytes, name: str, path: str, settings: ExtractionSet
         pages=len(layouts),
         contributions=contributions,
         statistics=statistics,
-        warnings=unread_warnings(layouts),
+        warnings=unread_warnings(layouts) + nothing_found_warning(contributions, statistics),
     )
 
 
@@ -229,6 +235,19 @@ def _set_ocr_confidence(drafts: Iterable[Draft], layouts: Sequence[_PageLayout])
             continue
         inside = [confidences[draft.page][word] for word in words_inside(layout.words, draft.bbox)]
         draft.ocr_confidence = fmean(inside) if inside else 0.0
+
+
+def nothing_found_warning(contributions: Sequence[Contribution], statistics: Mapping[str, int]) -> tuple[str, ...]:
+    """A document read without error where no idea was recognised (QA: post-its in a layout
+    atelier does not read gave a run « ok » and a synthesis of zeros, without a word)."""
+    if contributions:
+        return ()
+    skipped = statistics.get("tables_skipped", 0)
+    return (
+        "aucune idée reconnue : ni tableau d'objectifs et d'actions ou de post-it, ni liste de post-it sous un "
+        "titre « Post-it »" + (f" ({skipped} tableau(x) non lu(s))" if skipped else "") + " ; voir les mises en "
+        "page lues dans le README",
+    )
 
 
 def unread_warnings(layouts: Sequence[_PageLayout]) -> tuple[str, ...]:
