@@ -388,7 +388,7 @@ def test_flow_on_the_sample_reports(sample_run, saved_models):
 
     html = (out / "synthesis.html").read_text(encoding="utf-8")
     assert all(axis.label.replace("'", "&#39;") in html for axis in workshop.axes)
-    assert f"<strong>{summary.ideas}</strong>contribution" in html
+    assert f"<strong>{summary.ideas}</strong> contribution" in html
 
 
 @needs_samples

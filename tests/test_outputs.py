@@ -220,6 +220,14 @@ def test_synthesis_lists_the_ideas_flagged_for_review(reviewed, documents, works
         generated_at=datetime(2024, 5, 1),
     )
     assert "santé; quartier" in html and "needs_review" in html and "second axe proche" in html
+    assert "« revient N fois » compte les contributions regroupées" in html
+    # A confidence just below the threshold is not shown as the threshold (QA: 0.499 as « 50 % »).
+    below = [dataclasses.replace(c, axis_confidence=0.4996) if c.needs_review else c for c in reviewed]
+    context = synthesis_context(
+        workshop=workshop, contributions=below, clusters=summarize_clusters(below), documents=documents,
+        generated_at=datetime(2024, 5, 1),
+    )  # fmt: skip
+    assert [a["confidence"] for a in context["attention"]] == ["49 %"]
 
 
 def test_synthesis_consolidates_objectives_actions_and_their_sub_fields(workshop, documents):
@@ -345,6 +353,9 @@ def test_synthesis_docx_holds_what_the_page_shows(records, documents, workshop, 
     ]  # fmt: skip
     texts = [p.text for p in document.paragraphs]
     assert texts[0] == workshop.title and "01/05/2024" in texts[1]
+    # What « revient N fois » counts is said; the file is not signed by python-docx (QA).
+    assert texts[texts.index("Les idées, axe par axe") + 1].startswith("Chaque idée est écrite une fois")
+    assert (document.core_properties.author, document.core_properties.comments) == ("atelier", "")
     assert "2 documents lus" not in texts[3] and texts[3].startswith("1 document lu ; 4 contributions ; 3 idées")
     # Post-its are plain text in Word: the script tag is shown as written, the control character dropped.
     assert any(t.startswith(SCRIPT_POSTIT) for t in texts) and "Texte abîmé (post-it ; 1 fois)" in texts

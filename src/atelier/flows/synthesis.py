@@ -7,6 +7,7 @@ No external asset, no JavaScript: bars are inline SVG drawn from numbers compute
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -56,8 +57,18 @@ def _french_number(value: float, digits: int = 0) -> str:
     return text
 
 
+# What the ideas' weights count (QA: a consultant read « revient 3 fois » as three participants).
+IDEAS_NOTE = (
+    "Chaque idée est écrite une fois, dans sa formulation la plus complète ; « revient N fois » compte les "
+    "contributions regroupées en elle : post-it, objectifs et actions, de tous les documents, y compris quand "
+    "un compte-rendu reprend la même idée dans sa synthèse et dans ses tableaux détaillés. Les idées qui "
+    "reviennent le plus viennent en premier."
+)
+
+
 def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{_french_number(100 * value)} %"
+    """A share in whole percent, rounded down: 0.499 is « 49 % », not the « 50 % » it is below (QA)."""
+    return "—" if value is None else f"{_french_number(math.floor(100 * value + 1e-9))} %"
 
 
 def _kinds_label(kinds: Sequence[str]) -> str:
@@ -297,6 +308,7 @@ def synthesis_context(
             f"{_percent(attention_threshold)}."
         ),
         "multi_axis": sum(1 for c in contributions if c.axis_2),
+        "ideas_note": IDEAS_NOTE,
     }
 
 

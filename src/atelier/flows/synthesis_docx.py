@@ -91,6 +91,8 @@ def synthesis_document(context: Mapping[str, Any]) -> Document:
     document.core_properties.title = _text(f"Synthèse – {context['title']}")
     document.core_properties.language = "fr-FR"
     document.core_properties.identifier = GENERATED_IDENTIFIER  # never read back as a report
+    document.core_properties.author = "atelier"  # (python-docx's own defaults otherwise, QA)
+    document.core_properties.comments = ""
     body = _Body(document)
     body.heading(context["title"], 0)
     body.paragraph(context["notice"]).runs[0].italic = True
@@ -114,6 +116,7 @@ def synthesis_document(context: Mapping[str, Any]) -> Document:
     )
 
     body.heading("Les idées, axe par axe", 1)
+    body.paragraph(context["ideas_note"])
     for axis in context["axes"]:
         body.heading(axis["title"], 2)
         if not axis["clusters"]:
