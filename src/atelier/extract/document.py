@@ -133,7 +133,8 @@ def extract_pdf_bytes(data: bytes, name: str, path: str, settings: ExtractionSet
         pages=len(layouts),
         contributions=contributions,
         statistics=statistics,
-        warnings=unread_warnings(layouts) + nothing_found_warning(contributions, statistics),
+        # (Pages left unread say why nothing was found.)
+        warnings=unread_warnings(layouts) or nothing_found_warning(contributions, statistics),
     )
 
 

@@ -375,8 +375,8 @@ def _check_table_output(path: Path, source: Path) -> None:
                 f"{path} : c'est le classeur d'entrée ; récrit, il perdrait ses autres feuilles, sa mise en forme "
                 "et ses formules. Donnez un autre nom à --out."
             )
-        _say(f"{path} : c'est aussi le fichier d'entrée ; il est remplacé par le résultat "
-             "(lignes et colonnes gardées).")
+        replaced = "il est remplacé par le résultat (lignes et colonnes gardées)"
+        _say(f"{path} : c'est aussi le fichier d'entrée ; {replaced}.")
     if path.suffix.lower() in UNWRITABLE_TABLE_SUFFIXES:
         _fail(f"{path} : format {path.suffix} non pris en charge en sortie ; demandez un classeur .xlsx ou un CSV.")
     try:
