@@ -338,7 +338,8 @@ def test_a_run_never_reads_its_own_synthesis_back_as_a_report(records, documents
 
 def test_synthesis_docx_holds_what_the_page_shows(records, documents, workshop, tmp_path):
     damaged = dataclasses.replace(records[1], idea_id="abababababab-0009", text="Texte\x01 abîmé", cluster_id="c-9")
-    items = [*records, damaged]
+    second = "5" if records[-1].axis != "5" else "4"
+    items = [*records[:-1], dataclasses.replace(records[-1], axis_2=second, axis_2_confidence=0.38), damaged]
     context = synthesis_context(
         workshop=workshop, contributions=items, clusters=summarize_clusters(items), documents=documents,
         generated_at=datetime(2024, 5, 1),
@@ -355,6 +356,9 @@ def test_synthesis_docx_holds_what_the_page_shows(records, documents, workshop, 
     assert texts[0] == workshop.title and "01/05/2024" in texts[1]
     # What « revient N fois » counts is said; the file is not signed by python-docx (QA).
     assert texts[texts.index("Les idées, axe par axe") + 1].startswith("Chaque idée est écrite une fois")
+    # (QA: these two sentences of the page were missing from the Word file.)
+    assert texts[texts.index("Objectifs, actions et freins, axe par axe") + 1] == context["plans_note"]
+    assert context["multi_axis"] and context["multi_axis_note"] in texts
     assert (document.core_properties.author, document.core_properties.comments) == ("atelier", "")
     assert "2 documents lus" not in texts[3] and texts[3].startswith("1 document lu ; 4 contributions ; 3 idées")
     # Post-its are plain text in Word: the script tag is shown as written, the control character dropped.

@@ -66,6 +66,13 @@ IDEAS_NOTE = (
 )
 
 
+PLANS_NOTE = (
+    "Les tableaux du compte-rendu mis en commun : chaque objectif une fois, avec les actions qu'il porte dans "
+    "l'un ou l'autre document, et pour chaque action ses sous-champs (freins, modalités, partenaires…), chaque "
+    "texte une fois."
+)
+
+
 def _percent(value: float | None) -> str:
     """A share in whole percent, rounded down: 0.499 is « 49 % », not the « 50 % » it is below (QA)."""
     return "—" if value is None else f"{_french_number(math.floor(100 * value + 1e-9))} %"
@@ -308,8 +315,21 @@ def synthesis_context(
             f"{_percent(attention_threshold)}."
         ),
         "multi_axis": sum(1 for c in contributions if c.axis_2),
+        "multi_axis_note": _multi_axis_note(sum(1 for c in contributions if c.axis_2)),
         "ideas_note": IDEAS_NOTE,
+        "plans_note": PLANS_NOTE,
     }
+
+
+def _multi_axis_note(count: int) -> str:
+    """The ideas that may belong to a second axis too, as both renderings say it."""
+    if not count:
+        return ""
+    many = count > 1
+    return (
+        f"{count} contribution{'s' if many else ''} pourrai{'ent' if many else 't'} toucher aussi un second axe "
+        f"proche, celui vers lequel penchent {'leurs' if many else 'ses'} seuls mots (colonne axis_2, à confirmer)."
+    )
 
 
 def _second_axis(c: Contribution, labels: Mapping[str | None, str]) -> str:

@@ -127,6 +127,7 @@ def synthesis_document(context: Mapping[str, Any]) -> Document:
             paragraph.add_run(_text(f"({idea['kinds']} ; {weight})")).italic = True
 
     body.heading("Objectifs, actions et freins, axe par axe", 1)
+    body.paragraph(context["plans_note"])
     for axis in context["axes"]:
         if not axis["plans"]:
             continue
@@ -171,6 +172,8 @@ def synthesis_document(context: Mapping[str, Any]) -> Document:
         )
     else:
         body.paragraph(context["nothing_to_check"])
+    if context["multi_axis"]:
+        body.paragraph(context["multi_axis_note"])
 
     body.heading("Sources", 1)
     body.table(
