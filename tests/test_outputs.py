@@ -311,8 +311,10 @@ def test_an_objective_is_worded_and_counted_by_its_objective_rows_and_an_action_
         item(1, "postit", "Plan de lutte contre la précarité énergétique", "c-o", canonical=True),
         item(2, "objective", objective, "c-o"),
         item(3, "objective", objective + ".", "c-o"),
-        item(4, "action", "Aider les propriétaires modestes", "c-a", canonical=True, objective=objective),
+        item(4, "action", "Aider les propriétaires modestes", "c-a", objective=objective),
         item(5, "action", "Aider les propriétaires modestes.", "c-a"),
+        # (QA: a post-it, the cluster's canonical wording, stood for the report's action.)
+        item(6, "postit", "Aider financièrement les propriétaires modestes à rénover", "c-a", canonical=True),
     ]
     assert action_plans(items, summarize_clusters(items)) == {
         "4": [

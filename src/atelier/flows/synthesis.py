@@ -91,19 +91,21 @@ def action_plans(
     In the order of the report; an action under no objective comes under `objective` None.
 
     An objective goes to its own axis, worded and counted as the report's objectives of its
-    cluster say it (not a post-it of the cluster); an action that no objective item carries is
+    cluster say it (not a post-it of the cluster), and an action is worded as the report's actions
+    of its cluster say it; an action that no objective item carries is
     grouped under the text of the objective it names, in the action's axis. An action row naming
     no objective goes under the objective most rows of its cluster name, if any: the same action
     is not listed both under its objective and among the actions without one."""
     summary_of = {s.cluster_id: s for s in clusters}
     objective_cluster = {c.text: c.cluster_id for c in contributions if c.kind == "objective" and c.cluster_id}
     objective_rows = Counter(c.cluster_id for c in contributions if c.kind == "objective" and c.cluster_id)
-    objective_wording: dict[str, str] = {}
+    wording: dict[tuple[str, str], str] = {}  # (kind, cluster) -> the text of the report's rows of that kind
     named: dict[str, Counter[str]] = defaultdict(Counter)  # action cluster -> objectives its rows name
     for c in contributions:
-        if c.kind == "objective" and c.cluster_id and (c.canonical or c.cluster_id not in objective_wording):
-            objective_wording[c.cluster_id] = c.text
-        elif c.kind == "action" and c.cluster_id and c.objective:
+        first = c.cluster_id is not None and (c.kind, c.cluster_id) not in wording
+        if c.kind in ("objective", "action") and c.cluster_id and (c.canonical or first):
+            wording[c.kind, c.cluster_id] = c.text
+        if c.kind == "action" and c.cluster_id and c.objective:
             named[c.cluster_id][c.objective] += 1
     # An objective is its cluster, or for an action naming an objective that no item carries, that name.
     plans: dict[str | None, dict[tuple[str, str], dict[str, Any]]] = defaultdict(dict)
@@ -123,7 +125,7 @@ def action_plans(
         plan = plans[axis].setdefault(
             key,
             {
-                "objective": objective_wording[cluster] if cluster else (objective or None),
+                "objective": wording["objective", cluster] if cluster else (objective or None),
                 "times": objective_rows[cluster] if cluster else 0,
                 "actions": {},
             },
@@ -131,11 +133,11 @@ def action_plans(
         if c.kind != "action":
             continue
         action_key = c.cluster_id or c.idea_id
-        action_summary = summary_of.get(action_key)
         action = plan["actions"].setdefault(
             action_key,
             {
-                "text": action_summary.canonical_text if action_summary is not None else c.text,
+                # (As the report's actions of the cluster word it, not a post-it of it: QA.)
+                "text": wording.get(("action", action_key), c.text),
                 "times": 0,
                 "fields": {},
             },
