@@ -86,7 +86,7 @@ def _open(data: bytes, max_unpacked_bytes: int) -> DocxDocument:
 _OUTLINE_SIZE = 20.0
 _OUTLINE_INDENT = 10.0
 _BOLD_LEVEL = 9  # a paragraph in bold throughout: below every numbered heading level
-_ITEM_BOX = BBox(10 * _OUTLINE_INDENT, 0, 10 * _OUTLINE_INDENT, 0)
+_ITEM_BOX = BBox((_BOLD_LEVEL + 1) * _OUTLINE_INDENT, 0, (_BOLD_LEVEL + 1) * _OUTLINE_INDENT, 0)
 _TEXT_BOX = BBox(0, 0, 0, 0)
 
 

@@ -102,9 +102,9 @@ def action_plans(
     wording: dict[tuple[str, str], str] = {}  # (kind, cluster) -> the text of the report's rows of that kind
     named: dict[str, Counter[str]] = defaultdict(Counter)  # action cluster -> objectives its rows name
     for c in contributions:
-        first = c.cluster_id is not None and (c.kind, c.cluster_id) not in wording
-        if c.kind in ("objective", "action") and c.cluster_id and (c.canonical or first):
-            wording[c.kind, c.cluster_id] = c.text
+        row = (c.kind, c.cluster_id or "")
+        if c.kind in ("objective", "action") and c.cluster_id and (c.canonical or row not in wording):
+            wording[row] = c.text
         if c.kind == "action" and c.cluster_id and c.objective:
             named[c.cluster_id][c.objective] += 1
     # An objective is its cluster, or for an action naming an objective that no item carries, that name.
@@ -254,6 +254,7 @@ def synthesis_context(
             return c.needs_review
         return c.axis_source == MODEL_SOURCE and c.axis_confidence is not None and c.axis_confidence < attention_threshold
 
+    multi_axis = sum(1 for c in contributions if c.axis_2)
     doubtful = sorted(
         (c for c in contributions if to_review(c)),
         key=lambda c: (c.axis_confidence if c.axis_confidence is not None else -1.0, c.document, c.page),
@@ -316,8 +317,8 @@ def synthesis_context(
             "Aucune : toutes les contributions ont un axe attribué avec une confiance d'au moins "
             f"{_percent(attention_threshold)}."
         ),
-        "multi_axis": sum(1 for c in contributions if c.axis_2),
-        "multi_axis_note": _multi_axis_note(sum(1 for c in contributions if c.axis_2)),
+        "multi_axis": multi_axis,
+        "multi_axis_note": _multi_axis_note(multi_axis),
         "ideas_note": IDEAS_NOTE,
         "plans_note": PLANS_NOTE,
     }
