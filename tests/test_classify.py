@@ -492,6 +492,51 @@ def test_a_batch_does_not_teach_the_model_its_own_guess_about_an_idea_it_cannot_
     assert sure.card["n_training_texts"]["self_training"] == 1
 
 
+VAL_DE_LOUE = Path(__file__).parent / "workshops" / "val_de_loue.yaml"  # a workshop with a « Hors axes » class
+VAL_DE_LOUE_BATCH = [
+    "Covoiturage pour aller aux marchés de producteurs",
+    "Les bus ne passent jamais dans les villages, deux cars par jour c'est rien",
+    "Navette vers la gare de Mouchard pour prendre le TGV",
+    "Guichet unique pour MaPrimeRénov, les dossiers sont trop compliqués",
+    "Poêle à granulés plutôt que fioul",
+    "Rénover les logements communaux vacants pour accueillir des familles",
+    "Des produits locaux à la cantine !",
+    "Magasin de producteurs dans l'ancienne fromagerie",
+    "Moins de viande dans les cantines, plus de légumineuses",
+    "Panneaux solaires sur tous les toits des bâtiments publics",
+    "Réseau de chaleur au bois déchiqueté pour le centre-bourg",
+    "Géothermie pour les nouvelles constructions",
+    "Replanter des haies bocagères",
+    "Protéger les zones humides du plateau",
+    "Les truites ont disparu de la rivière depuis 10 ans",
+    "Merci pour l'accueil",
+    "Prochaine réunion quand ?",
+    "AMAP à Quingey",
+    "Quingey",
+    "Besançon",
+    "Ornans Mouthier Cléron",
+]
+
+
+def test_a_batch_does_not_teach_the_model_names_it_knows_nothing_of(french_nlp):
+    # QA: in a batch of post-its, « AMAP à Quingey » and « Besançon » (no word the workshop's texts
+    # know, none close to an axis term) were guessed « Hors axes », taught back, then placed there
+    # at 0.93 and 0.87, unflagged; and their names pulled « Le train Besançon-Ornans… » out of
+    # the mobility axis at 0.85.
+    workshop = load_workshop(VAL_DE_LOUE)
+    texts, labels = training_set(workshop, [])
+    model = train_axis_model(workshop, texts, labels, french_nlp, unlabelled=VAL_DE_LOUE_BATCH)
+    names = ["AMAP à Quingey", "Quingey", "Besançon", "Ornans Mouthier Cléron"]
+    for text, prediction in zip(names, predict_axes(model, names, french_nlp), strict=True):
+        assert prediction.confidence < workshop.settings.abstain_threshold, (text, prediction)
+    # Ideas it knows words of are still taught back, and placed surely.
+    assert model.card["n_training_texts"]["self_training"] > 0
+    sure = predict_axes(model, ["Replanter des haies bocagères", "Poêle à granulés plutôt que fioul"], french_nlp)
+    assert [p.axis for p in sure] == ["5", "2"] and min(p.confidence for p in sure) > 0.6
+    with pytest.raises(ValueError):
+        ClassifierSettings(self_training_min_term_match=1.5)
+
+
 def test_evidence_names_a_word_once_whatever_its_accents(seed_model, french_nlp):
     # A capital written without its accent ("Egalité", as in the seed's theme column) and the
     # same word written with it are one word for the analyst: one slot of the evidence, not two.

@@ -175,6 +175,19 @@ class IdeaFeatures(TransformerMixin, BaseEstimator):
                     result[start : start + TOKEN_BLOCK, index] = strength[:, mask].max(axis=1)
         return result
 
+    def strongest_term_match(self, X: Analysis) -> np.ndarray:
+        """(n,): how strongly the word of each idea closest to an axis term matches it (0 = none
+        above `lexicon_floor`, or no word with a vector)."""
+        strongest = np.zeros(len(X), dtype=np.float32)
+        lengths = X.token_lengths()
+        if self.n_axes and lengths.sum():
+            distinct, position = X.distinct_token_vectors()
+            per_token = self.token_matches(distinct).max(axis=1)[position]
+            ends = np.cumsum(lengths)
+            has = lengths > 0
+            strongest[has] = np.maximum.reduceat(per_token, (ends - lengths)[has])
+        return strongest
+
     def _lexicon_divisors(self, lengths: np.ndarray) -> np.ndarray:
         """What the keyword matches of each text are divided by: √words, so that a post-it of a
         few words and an action of twenty weigh alike; past `lexicon_length_cap` words, words /

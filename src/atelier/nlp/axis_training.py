@@ -109,13 +109,15 @@ def self_train(
     other ideas (`with_theme_context`). An idea whose best axis leads chance (1 / number of
     axes) by less than `self_training_min_lead` is never added: the model then predicting it
     would have learnt its own guess (a name, a phone number), and would no longer flag it for
-    review; nor is a pool of fewer than `self_training_min_pool_per_axis` ideas per axis, each of
-    whose ideas would weigh on its own placing."""
+    review; nor is one the model fitted on `data` knows nothing of (`_known_to`); nor is a pool
+    of fewer than `self_training_min_pool_per_axis` ideas per axis, each of whose ideas would
+    weigh on its own placing."""
     pipeline = fit_pipeline(template, data.analysis, data.labels, data.weights)
     smallest_pool = settings.self_training_min_pool_per_axis * len(pipeline.classes_)
     if pool is None or not len(pool) or len(pool) < smallest_pool or settings.self_training_rounds == 0:
         return pipeline, data
     combined = data
+    known = _known_to(pipeline, pool, settings.self_training_min_term_match)
     for round_number in range(1, settings.self_training_rounds + 1):
         probabilities = pipeline.predict_proba(pool)
         if pool_groups is not None:
@@ -124,7 +126,7 @@ def self_train(
         best = probabilities[np.arange(len(pool)), order[:, 0]]
         second = probabilities[np.arange(len(pool)), order[:, 1]] if probabilities.shape[1] > 1 else 0.0
         margin = best - second
-        sure = best >= 1.0 / probabilities.shape[1] + settings.self_training_min_lead
+        sure = (best >= 1.0 / probabilities.shape[1] + settings.self_training_min_lead) & known
         share = settings.self_training_fraction * round_number / settings.self_training_rounds
         chosen: list[int] = []
         chosen_labels: list[int] = []
@@ -167,6 +169,14 @@ def self_train(
         )
         pipeline = fit_pipeline(template, combined.analysis, combined.labels, combined.weights)
     return pipeline, combined
+
+
+def _known_to(pipeline: Pipeline, pool: Analysis, min_term_match: float) -> np.ndarray:
+    """(n,): whether `pipeline` knows something of each idea of `pool`: one of its lemmas among
+    its word n-grams, or a word at least `min_term_match` close to an axis term."""
+    features: IdeaFeatures = pipeline.named_steps["features"]
+    words = features.transform(pool)[:, : int(features.offsets_[1])].tocsr()
+    return (np.diff(words.indptr) > 0) | (features.strongest_term_match(pool) >= min_term_match)
 
 
 def calibrate_pipeline(template: Pipeline, pipeline: Pipeline, combined: _TrainingData, settings: ClassifierSettings) -> dict[str, Any]:
