@@ -59,18 +59,18 @@ def pair_records(rows: Sequence[dict[str, str]]):
     from atelier.extract.records import Contribution
 
     records = []
-    for row in rows:
+    for row in rows:  # each text of the kind it has in the seed report (kind_a, kind_b)
         own = row["relation"] == "objective_action"
         records.append(
             Contribution(
                 idea_id=f"{row['pair_id']}a", document="seed.pdf", document_sha256="", page=1,
-                kind="objective" if own else "postit", text=row["text_a"],
+                kind=row["kind_a"], text=row["text_a"],
             )
         )
         records.append(
             Contribution(
                 idea_id=f"{row['pair_id']}b", document="seed.pdf", document_sha256="", page=1,
-                kind="action" if own else "postit", text=row["text_b"], objective=row["text_a"] if own else "",
+                kind=row["kind_b"], text=row["text_b"], objective=row["text_a"] if own else "",
             )
         )
     return records

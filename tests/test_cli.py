@@ -726,6 +726,16 @@ def test_the_french_catalogue_of_the_command_line_is_compiled_from_its_translati
     )
 
 
+def test_no_model_under_the_folder_given_is_said_without_the_hint_for_the_default_one(runner, tmp_path):
+    # QA: « cherché sous le dossier courant ; --models pour un autre dossier » followed a --models.
+    pd.DataFrame({"text": ["Installer des bancs le long des trottoirs"]}).to_csv(tmp_path / "idees.csv", index=False)
+    result = runner.invoke(app, ["classify", "idees.csv", "--out", "out.csv", "--models", "ailleurs"])
+    assert result.exit_code == 0, result.output
+    looked = tmp_path.resolve() / "ailleurs" / "atelier6"
+    assert f"Aucun modèle enregistré pour « atelier6 » dans {looked}" in result.stderr
+    assert "--models pour un autre dossier" not in result.stderr
+
+
 def test_train_learns_analysts_decisions(runner, tmp_path):
     (tmp_path / "data" / "raw").mkdir(parents=True)  # no report: the YAML and the decisions only
     decided = {"Organiser une fête des voisins dans chaque quartier": "5", "Installer des bancs le long des trottoirs": "3"}

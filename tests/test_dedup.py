@@ -80,15 +80,16 @@ def load_pairs() -> list[dict[str, str]]:
 
 
 def pair_records(rows):
-    """Two records per labelled pair: an objective and its own action when so marked."""
+    """Two records per labelled pair, of the seed report, each of the kind it has there (`kind_a`,
+    `kind_b`: a post-it, or an objective or action of its tables); an objective and its own
+    action when so marked."""
     records = []
     for row in rows:
         own = row["relation"] == "objective_action"
-        records.append(contribution(0, row["text_a"], document=f"{row['pair_id']}a", kind="objective" if own else "postit"))
+        records.append(contribution(0, row["text_a"], document="seed.pdf", kind=row["kind_a"]))
         records.append(
             contribution(
-                0, row["text_b"], document=f"{row['pair_id']}b",
-                kind="action" if own else "postit", objective=row["text_a"] if own else "",
+                0, row["text_b"], document="seed.pdf", kind=row["kind_b"], objective=row["text_a"] if own else ""
             )
         )
     return records
@@ -1305,3 +1306,58 @@ def test_one_idea_is_shown_in_its_plainest_wording(french_nlp, texts):
     clustered = deduplicate_contributions(records, DedupSettings(), french_nlp)
     assert len({record.cluster_id for record in clustered}) == 1
     assert [record.text for record in clustered if record.canonical] == [texts[0]]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        # The longer adds a place, a body or a time, or makes an exception (QA, a consultation on a
+        # town square: each pair was one cluster, the longer its canonical text).
+        ("Ajouter des bancs sur la place", "Ajouter des bancs sur la place de l'Église"),
+        ("plus de places de stationnement sur la place", "Plus de places de parking sur la place de l'Église"),
+        ("Supprimer les places de parking", "Supprimer les places de parking PMR"),
+        ("Fermer la place aux voitures", "Fermer la place aux voitures le dimanche"),
+        ("Passer le bourg en zone 30", "Passer le bourg en zone 30 sauf la Grande Rue"),
+        ("Rénover la fontaine", "Rénover la fontaine ou la supprimer"),
+        # « été » the season was a stop word (« a été »).
+        ("Fermer la place aux voitures en été", "Fermer la place aux voitures en hiver"),
+        ("Ouvrir la fontaine l'été", "Ouvrir la fontaine le soir"),
+        ("Interdire les voitures pendant le marché", "Interdire les voitures après le marché"),
+        # « pour » / « contre » a thing, after a colon or a word of a stance.
+        ("Pétition contre la fermeture de la place", "Pétition pour la fermeture de la place"),
+        ("Habitants : contre le parking souterrain", "Habitants : pour le parking souterrain"),
+        ("Vote pour le parking souterrain", "Vote contre le parking souterrain"),
+        # Doing away with a thing is not lessening it.
+        ("Réduire le nombre de bancs devant la boulangerie", "Supprimer les bancs devant la boulangerie"),
+    ],
+)
+def test_contributions_that_narrow_or_turn_round_a_proposal_stay_apart(first, second, french_nlp):
+    assert not together(first, second, french_nlp)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Plus de poubelles sur la place", "Plus de corbeilles sur la place"),
+        ("Le projet a été abandonné trop vite", "Le projet abandonné trop vite"),
+        ("Ouvrir la médiathèque le dimanche", "Ouvrir la médiathèque le dimanche après-midi"),  # a time more precise
+        ("Engager une réflexion sur le sujet", "La CUGT doit engager une réflexion sur le sujet"),  # who does it
+        ("Marché de producteurs locaux", "Un marché de producteurs locaux en centre-ville"),  # no name, no time
+    ],
+)
+def test_contributions_that_only_spell_out_a_proposal_are_one_idea(first, second, french_nlp):
+    assert together(first, second, french_nlp)
+
+
+def test_items_of_one_reports_tables_may_spell_each_other_out(french_nlp):
+    # A summary table abridges the detailed one: what two contributions may not do, two items of
+    # one report's tables may (the seed's « … de la CUGT » / « … de la CUGT (diagnostic…) »).
+    short, long = "Fermer la place aux voitures", "Fermer la place aux voitures le dimanche"
+    as_postits = [contribution(0, short), contribution(1, long)]
+    as_actions = [dataclasses.replace(item, kind="action") for item in as_postits]
+    for items, expected in ((as_postits, False), (as_actions, True)):
+        result = deduplicate_contributions(items, DedupSettings(), french_nlp)
+        assert (result[0].cluster_id == result[1].cluster_id) is expected
+    other_report = [as_actions[0], dataclasses.replace(as_actions[1], document="b.pdf")]
+    result = deduplicate_contributions(other_report, DedupSettings(), french_nlp)
+    assert result[0].cluster_id != result[1].cluster_id

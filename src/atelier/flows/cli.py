@@ -660,10 +660,9 @@ def _no_saved_model(workshop: Workshop, models: Path) -> str:
     if models.exists() and not models.is_dir():
         return f"Aucun modèle enregistré pour « {workshop.id} » : --models {models} est un fichier, pas un dossier"
     missing = "" if models.is_dir() else f", dossier {models.resolve()} absent"
-    return (
-        f"Aucun modèle enregistré pour « {workshop.id} » dans {directory.resolve()}{missing} "
-        "(cherché sous le dossier courant ; --models pour un autre dossier)"
-    )
+    # (The hint only when --models was not given: QA, it followed « --models bad/models_none ».)
+    hint = " (cherché sous le dossier courant ; --models pour un autre dossier)" if models == DEFAULT_MODELS else ""
+    return f"Aucun modèle enregistré pour « {workshop.id} » dans {directory.resolve()}{missing}{hint}"
 
 
 def _axis_name(axis: str, workshop: Workshop) -> str:

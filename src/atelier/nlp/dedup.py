@@ -94,6 +94,16 @@ class _Prepared:
     unit_of: list[int]  # item -> unit
     neighbours: dict[int, dict[int, str]] = field(default_factory=dict)  # unit -> {unit: level}
     candidates: int = 0
+    reports_of: dict[int, frozenset[str]] = field(default_factory=dict)  # unit -> reports whose tables hold it
+
+    def elaboration(self, first: int, second: int) -> bool:
+        """Whether one unit may add words to the other: both are items of one report's tables."""
+        return not self.reports_of.get(first, _NO_REPORTS).isdisjoint(self.reports_of.get(second, _NO_REPORTS))
+
+
+_NO_REPORTS: frozenset[str] = frozenset()
+# Kinds of the items of a report's tables (a summary table abridges the detailed one).
+TABLE_KINDS = frozenset({"objective", "action"})
 
 
 def prepare_comparisons(
@@ -102,21 +112,34 @@ def prepare_comparisons(
     nlp: spacy.Language | None,
     *,
     exhaustive: bool = False,
+    reports: Sequence[str | None] | None = None,
 ) -> _Prepared:
+    """The units of `texts` and their verified pairs. `reports`: per text, the report whose
+    tables hold it (None for an independent contribution): two items of one report's tables may
+    add words to each other (`dedup_pairs`), two contributions may not."""
     paraphrase = nlp is not None and settings.paraphrase
     known = {(short, normalize_for_match(full)) for short, full in settings.abbreviations}
     spelt = [pair for pair in abbreviations_spelt_out(texts) if (pair[0], normalize_for_match(pair[1])) not in known]
     if spelt:
         settings = dataclasses.replace(settings, abbreviations=(*settings.abbreviations, *spelt))
     units, unit_of = TextAnalyzer(settings, nlp).units(texts)
+    reports_of: dict[int, set[str]] = defaultdict(set)
+    for item, report in enumerate(reports or ()):
+        if report is not None:
+            reports_of[unit_of[item]].add(report)
+    prepared = _Prepared(units=units, unit_of=unit_of, reports_of={u: frozenset(r) for u, r in reports_of.items()})
     pairs = all_pairs(len(units)) if exhaustive else candidate_pairs(units, settings, paraphrase)
     neighbours: dict[int, dict[int, str]] = defaultdict(dict)
+    elaboration = prepared.elaboration
     for first, second in pairs.tolist():
-        level = verified_level(units[first], units[second], settings, paraphrase)
+        level = verified_level(
+            units[first], units[second], settings, paraphrase, elaboration=bool(reports_of) and elaboration(first, second)
+        )
         if level is not None:
             neighbours[first][second] = level
             neighbours[second][first] = level
-    return _Prepared(units=units, unit_of=unit_of, neighbours=neighbours, candidates=len(pairs))
+    prepared.neighbours, prepared.candidates = neighbours, len(pairs)
+    return prepared
 
 
 def star_clusters(
@@ -165,7 +188,9 @@ def star_clusters(
             if second in neighbours.get(first, {}):
                 compatible_cache[pair] = True
             else:
-                compatible_cache[pair] = members_compatible(units[first], units[second], settings, paraphrase)
+                compatible_cache[pair] = members_compatible(
+                    units[first], units[second], settings, paraphrase, elaboration=prepared.elaboration(first, second)
+                )
         return compatible_cache[pair]
 
     assigned = [False] * len(unit_of)
@@ -361,7 +386,8 @@ def deduplicate_contributions(
     """
     settings = settings or DedupSettings()
     texts = [item.text for item in contributions]
-    prepared = prepare_comparisons(texts, settings, nlp)
+    reports = [item.document if item.kind in TABLE_KINDS else None for item in contributions]
+    prepared = prepare_comparisons(texts, settings, nlp, reports=reports)
     objectives = [_objective_key(item.objective) for item in contributions]
     paraphrase = nlp is not None and settings.paraphrase
     kinds = [item.kind for item in contributions]

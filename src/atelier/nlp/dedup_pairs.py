@@ -20,6 +20,13 @@ Three levels decide:
 A word that an abbreviation of both texts spells out is found in both ("la RSE dans les
 entreprises" / "RSE - Responsabilité sociétale").
 
+Two independent contributions (post-its, the rows of a consultation) are not one idea when the
+longer one adds a name, a time or an exception (`_restricts`): it narrows the proposal or turns
+it to another thing ("Ajouter des bancs sur la place" / "… sur la place de l'Église", "Fermer
+la place aux voitures" / "… le dimanche", "Passer le bourg en zone 30" / "… sauf la Grande
+Rue"). The items of one report's tables may (`elaboration`): a summary table abridges what the
+detailed one spells out.
+
 Whatever the level, texts with different numbers ("25 %"/"15 %", "10 %"/"10 €") or with a
 negation on one side only are different ideas: "ne", "pas", "sans"…, "moins" (but not in "au
 moins", "les moins"), and "contre" opening a text ("Contre la taxe carbone" / "Pour la taxe
@@ -37,7 +44,20 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from atelier.nlp.dedup_settings import DedupSettings
-from atelier.nlp.dedup_text import FRAME_WORDS, OPENING_WORDS, TextUnit, is_derived, is_typo, names_a_problem
+from atelier.nlp.dedup_text import (
+    FRAME_WORDS,
+    OPENING_WORDS,
+    TIME_WORDS,
+    TextUnit,
+    is_derived,
+    is_typo,
+    names_a_problem,
+)
+
+# Verbs after which a name is who does the thing ("la CUGT doit…"), not what the thing is.
+_MODALS = frozenset("doit doivent devrait devraient peut peuvent pourrait pourraient va vont".split())
+# Words that make what follows an exception or another choice (folded).
+_EXCEPTING = frozenset({"sauf", "excepte", "hormis", "ou", "sinon"})
 
 
 class PairScore(NamedTuple):
@@ -234,11 +254,6 @@ def _cosine(comparison: _Comparison) -> float | None:
     return float(first.vector.dot(second.vector))
 
 
-def _score(first: TextUnit, second: TextUnit) -> PairScore:
-    comparison = _compare(first, second)
-    return _scored(comparison, _ratio(comparison), _cosine(comparison))
-
-
 def _scored(comparison: _Comparison, ratio: float, cosine: float | None) -> PairScore:
     first, second, counted_first, counted_second, total_first, total_second, missing_first, missing_second, derived = (
         comparison
@@ -347,6 +362,7 @@ def _apart(first: TextUnit, second: TextUnit, settings: DedupSettings) -> bool:
         (settings.require_same_numbers and first.numbers != second.numbers)
         or first.negated != second.negated
         or (first.directions != second.directions and _opposed(first.directions, second.directions))
+        or (bool(first.less) and bool(second.less) and first.less != second.less)
         or (bool(first.aimed) and bool(second.aimed) and _aimed_oppositely(first.aimed, second.aimed))
         or (bool(first.lessened) and _undoes(first, second))
         or (bool(second.lessened) and _undoes(second, first))
@@ -398,14 +414,18 @@ def _asked_for(unit: TextUnit) -> str:
 
 
 def pair_level(
-    first: TextUnit, second: TextUnit, settings: DedupSettings, paraphrase: bool
+    first: TextUnit, second: TextUnit, settings: DedupSettings, paraphrase: bool, *, elaboration: bool = False
 ) -> tuple[str | None, PairScore | None]:
-    """("exact" | "near" | "paraphrase" | None, score) for two units."""
+    """("exact" | "near" | "paraphrase" | None, score) for two units; `elaboration`: whether the
+    longer may add words to the shorter (two items of one report's tables)."""
     if first.key == second.key:
         return "exact", None
     if _apart(first, second, settings):
         return None, None
-    score = _score(first, second)
+    comparison = _compare(first, second)
+    if not elaboration and _restricts(comparison, settings):
+        return None, None
+    score = _scored(comparison, _ratio(comparison), _cosine(comparison))
     if (
         min(first.length, second.length) >= settings.min_fuzzy_length
         and score.contained
@@ -421,7 +441,9 @@ def pair_level(
     return None, score
 
 
-def verified_level(first: TextUnit, second: TextUnit, settings: DedupSettings, paraphrase: bool) -> str | None:
+def verified_level(
+    first: TextUnit, second: TextUnit, settings: DedupSettings, paraphrase: bool, *, elaboration: bool = False
+) -> str | None:
     """The level of `pair_level` without its score, for verifying many pairs: each part of the
     score is computed only once a test needs it — the ratio only for a text inside the other,
     the rest of the score only when the pair is not near-identical, the cosine last."""
@@ -430,6 +452,8 @@ def verified_level(first: TextUnit, second: TextUnit, settings: DedupSettings, p
     if _apart(first, second, settings):
         return None
     comparison = _compare(first, second)
+    if not elaboration and _restricts(comparison, settings):
+        return None
     contained = not comparison.missing_shorter or not comparison.missing_longer
     ratio = None
     if contained and min(first.length, second.length) >= settings.min_fuzzy_length:
@@ -446,6 +470,36 @@ def verified_level(first: TextUnit, second: TextUnit, settings: DedupSettings, p
         if cosine is not None and cosine >= settings.vector_threshold:
             return "paraphrase"
     return None
+
+
+def _restricts(comparison: _Comparison, settings: DedupSettings) -> bool:
+    """Whether the longer text adds words to the shorter (more of them, not generic, than the
+    shorter has in their place) and among them a name (written with capitals) right after a
+    word they share (a place, a body: "… de l'Église", "… parking PMR"; one first, or before
+    "doit", says who: "La CUGT doit…"), a time
+    where the shorter says none ("le dimanche", "l'été"), or an exception or alternative
+    ("sauf …", "… ou la supprimer"). Only for a shorter text of at most `restriction_max_words`
+    content words: in a long answer, a name more is a detail among many (a signature)."""
+    longer, shorter = comparison.longer, comparison.shorter
+    if len(comparison.counted_shorter) > settings.restriction_max_words:
+        return False
+    added = [stem for stem in comparison.missing_longer if longer.weights[stem] >= 1.0]
+    if len(added) <= len(comparison.missing_shorter):
+        return False
+    named = [stem for stem in added if stem in longer.proper]
+    if named:
+        order, words = longer.content_key.split(), longer.key.split()
+        missing = set(comparison.missing_longer)
+        for stem in named:
+            place = order.index(stem)
+            word = words.index(longer.surfaces[stem]) if longer.surfaces[stem] in words else -1
+            subject = 0 <= word < len(words) - 1 and words[word + 1] in _MODALS  # "…, la CUGT doit mobiliser"
+            if 0 < place and order[place - 1] not in missing and not subject:
+                return True
+    timed = any(shorter.surfaces[stem] in TIME_WORDS for stem in comparison.counted_shorter)
+    if not timed and any(longer.surfaces[stem] in TIME_WORDS for stem in added):
+        return True  # (a time said more precisely narrows nothing: "le dimanche" / "le dimanche après-midi")
+    return not _EXCEPTING.isdisjoint(set(longer.key.split()) - set(shorter.key.split()))
 
 
 def _adds_generic_words_only(score: PairScore, settings: DedupSettings) -> bool:
@@ -513,17 +567,19 @@ def _paraphrase_but_vectors(score: PairScore, settings: DedupSettings) -> bool:
     )
 
 
-def members_compatible(first: TextUnit, second: TextUnit, settings: DedupSettings, paraphrase: bool) -> bool:
+def members_compatible(
+    first: TextUnit, second: TextUnit, settings: DedupSettings, paraphrase: bool, *, elaboration: bool = False
+) -> bool:
     """May two members of one cluster stand together (checked for every pair of members, against
     chaining)? Yes if verified similar; otherwise they must share `member_overlap` of the
     lighter one's content and not replace a word of a short text (or a name) by another, unless
     the words of the lighter one the other lacks are generic ("Développement du télétravail des
     agents" / "Encourager le télétravail des agents de la collectivité", both said by "Développer
     le télétravail pour les agents de la collectivité")."""
-    level, score = pair_level(first, second, settings, paraphrase)
+    level, score = pair_level(first, second, settings, paraphrase, elaboration=elaboration)
     if level is not None:
         return True
-    if score is None:  # numbers or negation differ, or no content
+    if score is None:  # numbers or negation differ, one restricts the other, or no content
         return False
     generic_only = score.shorter_weight - score.shared <= score.left_out * settings.weak_word_weight + 1e-9
     if score.replaced and not generic_only and not _replacement_allowed(score, settings):

@@ -83,6 +83,10 @@ class DedupSettings:
     # at most this many generic words says the same idea ("RSE" / "Encourager le développement de
     # la RSE": 2, the smallest value that merges it on the dev half; no other dev pair moves up to 6).
     max_generic_words_added: int = 2
+    # Two contributions (not items of one report's tables) are not one idea when the longer adds a
+    # name, a time or an exception to a shorter one of at most this many content words (`dedup_pairs`):
+    # a post-it, not a long answer (a signature after it is no other idea).
+    restriction_max_words: int = 12
     # Against chaining: a newcomer shares at least this much of the lighter content with every member.
     member_overlap: float = 0.5
     # Weight of generic words ("développer", "favoriser", …); content words weigh 1.

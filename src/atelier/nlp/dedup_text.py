@@ -135,13 +135,14 @@ _SENTENCE_END = ".:!?;–—-=>"
 STOP_WORDS: frozenset[str] = frozenset(
     """
     a au aux avec c ca ce ceci cela celle celles celui ces cet cette ceux chez comme contre d dans de des
-    donc dont du elle elles en entre est et etc etre ete eux il ils j je l la le les leur leurs lui m
+    donc dont du elle elles en entre est et etc etre eux il ils j je l la le les leur leurs lui m
     ma mais me meme mes moi mon n nos notre nous on or ou par parmi pour qu que quel quelle quelles quels
     qui quoi s sa se selon ses si soit son sont sous sur t ta te tes toi ton tous tout toute toutes tres
     tu un une vers vos votre vous y afin ainsi alors aussi car cf ex exemple notamment ndr puis plus
     doit doivent peut peuvent faut sera seront ont avoir etait ici chaque pendant durant lors
     """.split()
 )
+# ("été" is a season, not a stop word: "a été" loses it in `_SAME_PHRASES`.)
 _NEGATIONS: frozenset[str] = frozenset("ne pas sans non ni jamais aucun aucune moins".split())
 # "moins" turns an idea round ("Des logements moins chers"), but not after these ("au moins une
 # fois", "du moins"); "moins de" and "les moins" are directions (`_DIRECTIONS`), not negations.
@@ -151,7 +152,12 @@ _NOT_TURNING_MOINS = frozenset("au du".split())
 # "contre" belongs to its verb ("lutter contre").
 _AGAINST = "contre"
 # "contre" after these is a stance ("Je suis contre la piste"), as at the start of a text.
-_STANCE = frozenset({"suis", "sommes", "est", "sont", "etes", "etre", "totalement", "absolument", "resolument"})
+_STANCE = frozenset(
+    """suis sommes est sont etes etre totalement absolument resolument petition petitions vote votes voter votons
+    votez avis manifestation manifester mobilisation motion oppose opposee opposes opposees""".split()
+)
+# "contre" opening a clause, after a colon or a dash ("Habitants : contre le parking souterrain").
+_CLAUSE_AGAINST = re.compile(r"(?:^|[:;(–—]|\s-)\s*contre\b", re.IGNORECASE)
 # Words that say which way an idea goes (folded, as written: "réduit" is also an adjective, "ferme"
 # a farm): more or less, opening or closing, the most or the least. The synonyms of one
 # direction are one word, its stem ("augmenter"/"accroître"/"hausse": "+quantite"); two ideas
@@ -179,6 +185,16 @@ _DIRECTIONS: dict[str, str] = {
     "superlatifmoins": "-superlatif",
 }
 _LESS = "-quantite"
+# Of the words of less, those that do away with a thing, and those that lessen it: "Supprimer les
+# bancs" is not "Réduire le nombre de bancs" (QA). The others ("éviter", "freiner") go with both.
+_DOING_AWAY = frozenset(
+    """supprimer suppression suppressions interdire interdiction interdictions bannir proscrire abolir abolition
+    eliminer elimination stopper arreter annuler annulation abandonner renoncer refuser""".split()
+)
+_LESSENING = frozenset(
+    """reduire reduction reductions diminuer diminution diminutions baisser baisse baisses limiter limitation
+    limitations restreindre restriction restrictions moinsde""".split()
+)
 # Words that pass on what a word of less lessens to the next one ("Abandonner le projet de rocade").
 _PROJECT_WORDS = frozenset({"projet", "projets"})
 # Problems to fight (folded, singular): a text that only names one ("Isolement des personnes
@@ -199,14 +215,18 @@ _INFINITIVE_ENDINGS = ("er", "ir", "re")
 _QUANTITY = re.compile(r"\b(plus|moins|davantage)\s+(?:de\b|des\b|du\b|d['’])\s*", re.IGNORECASE)
 _SUPERLATIVE = re.compile(r"\b(le|la|les|l['’])\s*(plus|moins)\b", re.IGNORECASE)
 _QUANTIFIERS = frozenset({"plus", "moins", "davantage"})
+# The forms of "avoir" before "été" the participle ("a été", "ont toujours été"), not the season.
+_HAVING = "ai|as|a|avons|avez|ont|avais|avait|avions|aviez|avaient|aurait|auraient|aura|auront|ait|aient|avoir|ayant"
+_BETWEEN = "d[ée]j[àa]|toujours|jamais|pas|bien|trop|souvent"
 # Phrases read as another of one meaning (`_SAME_MEANING` for words): "à côté de" as "près de"
 # ("côté" alone may be a side, "côte" a coast), "personnes âgées" as "seniors" ("âgés de 16 ans"
 # is an age). Looked for only in texts with one of `_PHRASE_WORDS` (folded).
 _SAME_PHRASES = (
     (re.compile(r"\b[àa]\s+c[ôo]t[ée]\s+(?=de\b|du\b|des\b|d['’])", re.IGNORECASE), "près "),
     (re.compile(r"\bpersonnes?\s+[aâ]g[ée]e?s?\b", re.IGNORECASE), "seniors"),
+    (re.compile(rf"\b((?:{_HAVING})(?:\s+(?:{_BETWEEN}))*)\s+[ée]t[ée]\b", re.IGNORECASE), r"\1"),
 )
-_PHRASE_WORDS = frozenset({"cote", "age", "ages", "agee", "agees"})
+_PHRASE_WORDS = frozenset({"cote", "age", "ages", "agee", "agees", "ete"})
 # Nouns of one root in -ement and in -ation are two words ("isolement"/"isolation"), though the
 # light stemmer gives them one stem.
 _NOMINAL_SUFFIXES = ("ement", "ation")
@@ -219,6 +239,15 @@ FRAME_WORDS: frozenset[str] = frozenset(
     svp stp
     """.split()
 )
+# Words that say when (folded, as written): a proposal limited to a time is another one
+# ("Interdire les voitures pendant le marché" / "… après le marché").
+TIME_WORDS: frozenset[str] = frozenset(
+    """
+    apres avant heure heures lundi lundis mardi mardis mercredi mercredis jeudi jeudis vendredi vendredis samedi samedis dimanche
+    dimanches weekend weekends ete hiver printemps automne soir soirs soiree soirees matin matins matinee
+    matinees nuit nuits nocturne nocturnes midi vacances ferie feries
+    """.split()
+)
 # Generic words that say little about which idea it is (weigh `weak_word_weight`).
 WEAK_WORDS: frozenset[str] = frozenset(
     """
@@ -226,6 +255,7 @@ WEAK_WORDS: frozenset[str] = frozenset(
     realiser realisation promouvoir promotion permettre encourager soutenir soutien renforcer ameliorer
     amelioration assurer aider agir travailler travail question comment role cadre niveau matiere terme
     type oeuvre action actions general generale demarche besoin besoins enjeu enjeux veiller engager rendre
+    plan
     """.split()
 )
 # Of the generic words, those that open an action, as verbs or nouns ("Mettre en place…",
@@ -263,7 +293,7 @@ _SAME_MEANING = {
     "quotidienne": "jour", "journee": "jour", "nocturne": "nuit", "soiree": "soir", "pres": "proximite",
     "aine": "senior", "ainee": "senior", "automobile": "voiture", "toiture": "toit", "football": "foot",
     "wc": "toilette", "menu": "repas", "parking": "stationnement", "preserver": "proteger",
-    "preservation": "proteger", "protection": "proteger",
+    "preservation": "proteger", "protection": "proteger", "corbeille": "poubelle",
 }  # fmt: skip
 
 
@@ -277,6 +307,7 @@ class TextUnit:
     weights: dict[str, float]  # content stem -> weight (each stem once)
     surfaces: dict[str, str]  # content stem -> the folded word it came from (first one)
     names: frozenset[str]  # stems of names, acronyms, numbers and words unknown to the vectors
+    proper: frozenset[str]  # of them, the words a capital inside a sentence or all capitals make names
     aside: frozenset[str]  # stems found only inside parenthesised asides
     total: float
     content_key: str  # stems in text order: the near-identical level's rapidfuzz key
@@ -291,6 +322,8 @@ class TextUnit:
     # The content stem after each word of a direction, with its sign: "Plus de vélos, moins de
     # voitures" aims "+velo" and "-voitur".
     aimed: frozenset[str] = frozenset()
+    # "away" when its words of less all do away with a thing, "less" when they all lessen it, else "".
+    less: str = ""
     action: str = ""  # the stem of the first content word when it is an infinitive ("Densifier…")
     openers: int = 0  # how many content words open the text from `OPENING_WORDS` ("Mettre en place…": 2)
     nominal: dict[str, str] = field(default_factory=dict)  # stem -> "ement" or "ation", for such nouns
@@ -559,8 +592,17 @@ class TextAnalyzer:
         stems = [info.stem for info in content]
         weights = {info.stem: info.weight for info in content}
         name_stems = {info.stem for info in content if info.name}
+        proper = _NO_WORDS
         if names is not None:
-            name_stems.update([info.stem for info, name in zip(infos, names) if name and info.stem is not None])
+            proper = frozenset([info.stem for info, name in zip(infos, names) if name and info.stem is not None])
+            name_stems.update(proper)
+        if not self._abbreviating.isdisjoint(raws):  # acronyms written as such ("parking PMR")
+            acronyms = [
+                info.stem
+                for raw, info in zip(raws, infos)
+                if info.stem is not None and info.folded in self.abbreviations and len(raw) > 1 and raw.isupper()
+            ]
+            proper = proper.union(acronyms) if acronyms else proper
         outside = [info for info, aside in zip(infos, insides) if not aside] if insides and any(insides) else infos
         core_stems = [info.stem for info in outside if info.stem is not None] if outside is not infos else stems
         content_key = " ".join(stems)
@@ -572,6 +614,7 @@ class TextAnalyzer:
             weights=weights,
             surfaces={info.stem: info.folded for info in reversed(content)},  # the first of each stem
             names=frozenset(name_stems) if name_stems else _NO_WORDS,
+            proper=proper,
             aside=frozenset(weights.keys() - set(core_stems)) if len(core_stems) < len(stems) else _NO_WORDS,
             total=float(sum(weights.values())),
             content_key=content_key,
@@ -581,7 +624,10 @@ class TextAnalyzer:
             or (bool(infos) and infos[0].folded == _AGAINST)
             or (
                 _AGAINST in key
-                and any(word.folded == _AGAINST and before.folded in _STANCE for before, word in zip(infos, infos[1:]))
+                and (
+                    any(word.folded == _AGAINST and before.folded in _STANCE for before, word in zip(infos, infos[1:]))
+                    or _CLAUSE_AGAINST.search(text) is not None
+                )
             ),
         )
         if not self._directing.isdisjoint(raws):
@@ -592,6 +638,9 @@ class TextAnalyzer:
                 if before.stem[0] in "+-" and after.stem[0] not in "+-"
             )
             unit.lessened = frozenset(_lessened(content))
+            away = any(info.folded in _DOING_AWAY for info in content)
+            less = any(info.folded in _LESSENING for info in content)
+            unit.less = "away" if away and not less else "less" if less and not away else ""
         if content and content[0].folded.endswith(_INFINITIVE_ENDINGS) and content[0].stem[0] not in "+-":
             unit.action = content[0].stem
         if content and content[0].folded in OPENING_WORDS:
@@ -715,7 +764,12 @@ class TextAnalyzer:
         cached = self._stem_cache.get(lower)
         if cached is None:
             base = folded
-            if self.lemmas is not None and folded not in self.abbreviations and folded not in _IRREGULAR_STEMS:
+            if (
+                self.lemmas is not None
+                and folded not in self.abbreviations
+                and folded not in _IRREGULAR_STEMS
+                and folded not in _SAME_MEANING  # (its own word: the lemma of a noun may be a verb)
+            ):
                 lemma = self.lemmas(lower)
                 if lemma:
                     base = _fold(lemma)
