@@ -130,11 +130,10 @@ def prepare_comparisons(
     prepared = _Prepared(units=units, unit_of=unit_of, reports_of={u: frozenset(r) for u, r in reports_of.items()})
     pairs = all_pairs(len(units)) if exhaustive else candidate_pairs(units, settings, paraphrase)
     neighbours: dict[int, dict[int, str]] = defaultdict(dict)
-    elaboration = prepared.elaboration
+    elaborating = prepared.elaboration if reports_of else None
     for first, second in pairs.tolist():
-        level = verified_level(
-            units[first], units[second], settings, paraphrase, elaboration=bool(reports_of) and elaboration(first, second)
-        )
+        elaboration = elaborating is not None and elaborating(first, second)
+        level = verified_level(units[first], units[second], settings, paraphrase, elaboration=elaboration)
         if level is not None:
             neighbours[first][second] = level
             neighbours[second][first] = level

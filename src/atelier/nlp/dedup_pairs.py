@@ -476,10 +476,10 @@ def _restricts(comparison: _Comparison, settings: DedupSettings) -> bool:
     """Whether the longer text adds words to the shorter (more of them, not generic, than the
     shorter has in their place) and among them a name (written with capitals) right after a
     word they share (a place, a body: "… de l'Église", "… parking PMR"; one first, or before
-    "doit", says who: "La CUGT doit…"), a time
-    where the shorter says none ("le dimanche", "l'été"), or an exception or alternative
-    ("sauf …", "… ou la supprimer"). Only for a shorter text of at most `restriction_max_words`
-    content words: in a long answer, a name more is a detail among many (a signature)."""
+    "doit", says who: "La CUGT doit…"), a time where the shorter says none ("le dimanche",
+    "l'été"), or an exception or alternative ("sauf …", "… ou la supprimer"). Only for a shorter
+    text of at most `restriction_max_words` content words: in a long answer, a name more is a
+    detail among many (a signature)."""
     longer, shorter = comparison.longer, comparison.shorter
     if len(comparison.counted_shorter) > settings.restriction_max_words:
         return False

@@ -243,9 +243,9 @@ FRAME_WORDS: frozenset[str] = frozenset(
 # ("Interdire les voitures pendant le marché" / "… après le marché").
 TIME_WORDS: frozenset[str] = frozenset(
     """
-    apres avant heure heures lundi lundis mardi mardis mercredi mercredis jeudi jeudis vendredi vendredis samedi samedis dimanche
-    dimanches weekend weekends ete hiver printemps automne soir soirs soiree soirees matin matins matinee
-    matinees nuit nuits nocturne nocturnes midi vacances ferie feries
+    apres avant heure heures lundi lundis mardi mardis mercredi mercredis jeudi jeudis vendredi vendredis
+    samedi samedis dimanche dimanches weekend weekends ete hiver printemps automne soir soirs soiree soirees
+    matin matins matinee matinees nuit nuits nocturne nocturnes midi vacances ferie feries
     """.split()
 )
 # Generic words that say little about which idea it is (weigh `weak_word_weight`).
