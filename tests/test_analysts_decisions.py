@@ -415,6 +415,26 @@ def test_the_decisions_of_a_model_set_aside_still_place_their_ideas(runner, tmp_
     ]
 
 
+def test_classify_applies_the_decisions_of_a_model_set_aside(runner, tmp_path):
+    # QA: after a renumbering, `classify` (unlike `run`) trained afresh without the saved
+    # decisions: none of 20 was applied until « atelier train ».
+    import atelier
+
+    source = (Path(atelier.__file__).parent / "workshops" / "atelier6.yaml").read_text(encoding="utf-8")
+    (tmp_path / "atelier.yaml").write_text(source, encoding="utf-8")
+    pd.DataFrame({"text": [ACTIONS[0]], "axis": ["5"]}).to_csv(tmp_path / "labels.csv", index=False)
+    base = ["--workshop", "atelier.yaml"]
+    assert runner.invoke(app, ["train", "--no-cv", "--labels", "labels.csv", *base]).exit_code == 0
+    swapped = source.replace('- id: "3"', '- id: "TMP"').replace('- id: "5"', '- id: "3"')
+    (tmp_path / "atelier.yaml").write_text(swapped.replace('- id: "TMP"', '- id: "5"'), encoding="utf-8")
+    pd.DataFrame({"text": [ACTIONS[0]]}).to_csv(tmp_path / "idees.csv", index=False)
+    result = runner.invoke(app, ["classify", "idees.csv", "--out", "o.csv", *base])
+    assert result.exit_code == 0, result.output
+    assert "ne correspond pas aux axes" in result.stderr
+    assert "Ses 1 décision(s) d'analystes restent apprises et appliquées." in result.stderr
+    assert read(tmp_path / "o.csv").loc[0, ["axis", "axis_source"]].tolist() == ["3", "review"]
+
+
 def test_a_decision_on_an_idea_without_a_theme_stays_its_own():
     # QA: a decision on an objective with no theme placed the same text under other themes.
     from atelier.extract.records import Contribution

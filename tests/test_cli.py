@@ -234,6 +234,25 @@ def test_an_analyst_who_changes_the_axis_and_leaves_its_label_or_writes_revu_is_
     assert "Décisions d'analystes : 1 ligne(s) de relu.csv" in trained.stdout, trained.output
 
 
+def test_an_analyst_who_changes_the_label_and_leaves_the_axis_the_model_proposed_is_heard(runner, tmp_path):
+    # QA: an analyst corrected axis_label (the column they read) and marked the row review; the
+    # axis column, the model's proposal, became their decision and the label was written back.
+    text = "Aider les ménages modestes à rénover leur logement contre la précarité énergétique"
+    pd.DataFrame({"text": [text]}).to_csv(tmp_path / "idees.csv", index=False)
+    assert runner.invoke(app, ["classify", "idees.csv", "--out", "propose.csv"]).exit_code == 0
+    proposed = read(tmp_path / "propose.csv")
+    assert proposed.loc[0, "axis"] == "4"  # (the model's proposal, which the analyst reads as wrong)
+    proposed.loc[0, ["axis_label", "axis_source"]] = ["Améliorer la santé publique", "review"]
+    proposed.to_csv(tmp_path / "corrige.csv", index=False)
+    result = runner.invoke(app, ["classify", "corrige.csv", "--out", "o.csv"])
+    assert result.exit_code == 0, result.output
+    assert read(tmp_path / "o.csv").loc[0, ["axis", "axis_label", "axis_source"]].tolist() == [
+        "5", "Améliorer la santé publique", "review"
+    ]
+    assert "c'est le libellé qui a été corrigé, il compte" in result.stderr
+    assert "c'est la colonne axis qui compte" not in result.stderr
+
+
 def test_classify_and_train_agree_on_what_an_analyst_decided(runner, tmp_path):
     # An emptied axis_source next to an axis was a decision for train and a proposal for
     # classify (overwritten); "à revoir" or "?" was taken for a decision by both; a label typed
@@ -802,7 +821,8 @@ def test_train_reports_the_decisions_it_uses(runner, tmp_path):
     )
     result = runner.invoke(app, ["train", "--models", "m", "--no-cv", "--labels", "decisions.csv"])
     assert result.exit_code == 0, result.output
-    assert "Décisions d'analystes : 1 ligne(s) de decisions.csv avec un axe de l'atelier (1 ignorée(s))" in result.stdout
+    assert "Décisions d'analystes : 1 ligne(s) de decisions.csv avec un axe de l'atelier (1 ignorée(s)" in result.stdout
+    assert "ignorée(s) : axe(s) que l'atelier « atelier6 » n'a pas : « 0 »)." in result.stdout  # named (QA)
     pd.DataFrame({"text": ["Installer des bancs"], "axe": ["3"]}).to_csv(tmp_path / "mauvais.csv", index=False)
     result = runner.invoke(app, ["train", "--models", "m", "--no-cv", "--labels", "mauvais.csv"])
     assert result.exit_code == 1

@@ -12,6 +12,7 @@ Only `run` starts Prefect (imported on demand); the other commands call the func
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import logging
 import os
@@ -34,10 +35,14 @@ from atelier.extract.records import DOCUMENT_SOURCE, MODEL_SOURCE, REVIEW_SOURCE
 from atelier.extract.system import os_error_reason
 from atelier.flows.decisions import (
     UNCLEAR_SOURCE,
+    Decisions,
     decided_axes,
     earlier_run,
     folded_cell,
+    labelled_axis,
     read_as_notes,
+    relabelled_note,
+    stale_labels_note,
     undecided_notes,
     without_contradictions,
 )
@@ -50,6 +55,7 @@ if TYPE_CHECKING:
 
     from atelier.extract.records import Contribution, DocumentResult
     from atelier.flows.modeling import StoredDecision
+    from atelier.nlp.axis_model import AxisModel
     from atelier.nlp.workshop import Workshop
 
 DEFAULT_INPUT = Path("data/raw")
@@ -651,6 +657,36 @@ def _progress_to_stderr(verbose: bool) -> Iterator[None]:
         logger.propagate = previous[1]
 
 
+def _edited_labels(
+    records: list[Contribution],
+    rows: Sequence[int],
+    decisions: Decisions,
+    labels: Sequence[str],
+    workshop: Workshop,
+    model: AxisModel,
+    nlp: spacy.Language,
+) -> list[tuple[str, str, str]]:
+    """Decided rows whose axis_label names another axis than their axis column, when the axis
+    column is where the model places the idea: the analyst changed the label, not the axis (QA:
+    the model's axis became their decision). Their record and `decisions.axes` take the label's
+    axis; returned as (text, the axis column, the label's axis)."""
+    from atelier.nlp.axis_data import idea_text
+    from atelier.nlp.classify import predict_axes
+
+    edited = [k for k, row in enumerate(rows) if decisions.conflicts[row] == "stale" and records[k].stated_axis]
+    if not edited:
+        return []
+    proposals = predict_axes(model, [idea_text(records[k]) for k in edited], nlp, evidence=0)
+    relabelled = []
+    for k, proposal in zip(edited, proposals, strict=True):
+        axis, other = records[k].stated_axis, labelled_axis(labels[rows[k]], workshop)
+        if other is not None and proposal.axis == axis != other:
+            records[k] = dataclasses.replace(records[k], stated_axis=other)
+            decisions.axes[rows[k]] = other
+            relabelled.append((records[k].text, str(axis), other))
+    return relabelled
+
+
 def _no_saved_model(workshop: Workshop, models: Path) -> str:
     """Where no saved model was found: a model is looked for under the folder the command runs
     in (QA: run from another folder, the analysts' decisions it learnt were not applied)."""
@@ -760,7 +796,7 @@ def classify(
 ) -> None:
     """Classe chaque ligne d'un CSV dans un axe de l'atelier (colonnes axis, axis_label,
     axis_source, axis_confidence, needs_review, axis_2, axis_2_confidence, axis_evidence)."""
-    from atelier.flows.modeling import load_saved_model, model_directory, saved_decisions, train_model
+    from atelier.flows.modeling import choose_model
     from atelier.flows.outputs import EVIDENCE_SEPARATOR, shown_confidence
     from atelier.nlp.axis_model import AxisModelError
     from atelier.nlp.classify import classify_contributions, decided_by_analysts
@@ -770,9 +806,12 @@ def classify(
     frame, from_excel = _read_table(input_csv, text_column)
     decisions = decided_axes(frame, config, text_column)
     rows, records = _with_text(frame, text_column, input_csv, decisions.axes)
-    _say_all(
+    _say_all(  # (which of a row's axis and label an analyst changed is told once the model is there)
         undecided_notes(
-            decisions, config, input_csv, f"classée(s) à nouveau par le modèle (axis_source = {MODEL_SOURCE})"
+            decisions._replace(stale_labels=[]),
+            config,
+            input_csv,
+            f"classée(s) à nouveau par le modèle (axis_source = {MODEL_SOURCE})",
         )
     )
     kept = sum(record.stated_axis is not None for record in records)
@@ -784,19 +823,23 @@ def classify(
     _say_default_workshop(config, workshop)
     nlp = _load_language()
     try:
-        model, note = load_saved_model(config, models)
-        if note:
-            _say(note)
-        learnt: list[tuple[str, str]] = []
-        if model is None:
-            start = _no_saved_model(config, models) if not note else "Modèle enregistré écarté"
+        # A saved model set aside (axes renumbered since) leaves its decisions, learnt and applied (QA:
+        # after a renumbering, none of the 20 decisions was applied until « atelier train »).
+        # (A row whose axis and label disagree is not learnt: the model tells which of them was changed.)
+        unsure = {k for k, row in enumerate(rows) if decisions.conflicts[row] == "stale"}
+        learnable = [dataclasses.replace(r, stated_axis=None) if k in unsure else r for k, r in enumerate(records)]
+        choice = choose_model(config, learnable, nlp, models)
+        model = choice.model
+        if choice.note:
+            _say(choice.note)
+        if choice.origin != "saved":
+            start = _no_saved_model(config, models) if not choice.note else "Modèle enregistré écarté"
             _say(f"{start} : entraînement sur la configuration de l'atelier.")
-            model = train_model(config, records, nlp)
-        else:
-            saved, unread = saved_decisions(config, model_directory(config, models))
-            learnt = [(text, axis) for text, axis, _ in saved]
-            if unread:
-                _say(unread)
+        learnt = [(text, axis) for text, axis, _ in choice.decisions]
+        relabelled = _edited_labels(records, rows, decisions, column_cells(frame, "axis_label"), config, model, nlp)
+        stale = [row for row in decisions.stale_labels if row not in relabelled]
+        _say_all([relabelled_note(relabelled, input_csv)] if relabelled else [])
+        _say_all([stale_labels_note(stale, input_csv)] if stale else [])
         _say(f"Classement de {len(records)} idée(s)…")
         classified = classify_contributions(records, config, model, nlp)
     except AxisModelError as error:
@@ -892,8 +935,6 @@ def dedup(
     Les colonnes kind et objective, si le CSV les a (ideas.csv d'`atelier run`), sont prises en
     compte : un objectif n'est jamais regroupé avec l'une de ses propres actions.
     """
-    import dataclasses
-
     from atelier.nlp.dedup import deduplicate_contributions
     from atelier.nlp.dedup_settings import DedupSettings
 
@@ -1025,9 +1066,12 @@ def train(
         used = sum(d.axis in config.axis_ids for d in decisions)
         from_document = sum(d.axis in config.axis_ids and d.source == DOCUMENT_SOURCE for d in decisions)
         stated = f", dont {from_document} placée(s) par le document" if from_document else ""
+        # (QA: the axes of the rows ignored were not named, as classify names them.)
+        unknown = list(dict.fromkeys(d.axis for d in decisions if d.axis not in config.axis_ids))
+        named = f" : axe(s) que l'atelier « {config.id} » n'a pas : {listed(unknown)}" if unknown else ""
         typer.echo(
             f"Décisions d'analystes : {used} ligne(s) de {decisions_csv} avec un axe de l'atelier "
-            f"({len(decisions) - used} ignorée(s)){stated}."
+            f"({len(decisions) - used} ignorée(s){named}){stated}."
         )
         _proposals_note(read, decisions_csv, "comptée(s)")
     texts, labels, unlabelled, groups = _training_data(config, input_paths, [(d.text, d.axis) for d in decisions])

@@ -241,15 +241,34 @@ def read_as_notes(decisions: Decisions, path: Path, unclear: str) -> list[str]:
             f"{REVIEW_SOURCE} (décision) ni {MODEL_SOURCE} (proposition) : {rows} ligne(s) {unclear}."
         )
     if decisions.stale_labels:
-        named = examples(
-            [f"« {text[:50]} » (axe {axis}, libellé de l'axe {other})" for text, axis, other in decisions.stale_labels]
-        )
-        notes.append(
-            f"{len(decisions.stale_labels)} ligne(s) de {path} ont dans axis_label le libellé d'un autre axe que celui "
-            f"de leur colonne axis : c'est la colonne axis qui compte ({named}). Si c'est le libellé que vous "
-            "avez corrigé, corrigez aussi la colonne axis."
-        )
+        notes.append(stale_labels_note(decisions.stale_labels, path))
     return notes
+
+
+def stale_labels_note(stale: Sequence[tuple[str, str, str]], path: Path) -> str:
+    """What is said of decided rows whose axis_label is another axis's, the axis counting:
+    (text, axis, the label's axis) each."""
+    named = examples([f"« {text[:50]} » (axe {axis}, libellé de l'axe {other})" for text, axis, other in stale])
+    return (
+        f"{len(stale)} ligne(s) de {path} ont dans axis_label le libellé d'un autre axe que celui de leur colonne "
+        f"axis : c'est la colonne axis qui compte ({named}). Si c'est le libellé que vous avez corrigé, corrigez "
+        "aussi la colonne axis."
+    )
+
+
+def relabelled_note(relabelled: Sequence[tuple[str, str, str]], path: Path) -> str:
+    """What is said of decided rows whose axis_label an analyst changed, the axis column left as
+    the model proposes it: (text, the axis column, the label's axis) each."""
+    named = examples([f"« {text[:50]} » (axe {other} au lieu de {axis})" for text, axis, other in relabelled])
+    return (
+        f"{len(relabelled)} ligne(s) de {path} ont dans axis_label le libellé d'un autre axe que leur colonne axis, "
+        f"qui est l'axe que le modèle propose : c'est le libellé qui a été corrigé, il compte ({named})."
+    )
+
+
+def labelled_axis(label: str, workshop: Workshop) -> str | None:
+    """The axis of the workshop whose label `label` is (`same_label`), else None."""
+    return next((axis for axis in workshop.axis_ids if same_label(label, workshop.axis_label(axis))), None)
 
 
 def undecided_notes(decisions: Decisions, workshop: Workshop, path: Path, what: str) -> list[str]:
