@@ -837,7 +837,7 @@ def classify(
             _say(f"{start} : entraînement sur la configuration de l'atelier.")
         learnt = [(text, axis) for text, axis, _ in choice.decisions]
         relabelled = _edited_labels(records, rows, decisions, column_cells(frame, "axis_label"), config, model, nlp)
-        stale = [row for row in decisions.stale_labels if row not in relabelled]
+        stale = [entry for entry in decisions.stale_labels if entry not in relabelled]
         _say_all([relabelled_note(relabelled, input_csv)] if relabelled else [])
         _say_all([stale_labels_note(stale, input_csv)] if stale else [])
         _say(f"Classement de {len(records)} idée(s)…")
