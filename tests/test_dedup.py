@@ -1349,6 +1349,12 @@ def test_contributions_that_only_spell_out_a_proposal_are_one_idea(first, second
     assert together(first, second, french_nlp)
 
 
+def test_contre_in_an_aside_compares_and_turns_nothing_round(french_nlp):
+    # « contre » after a parenthesis was read as a stance: the whole text turned round.
+    short = "Atteindre 25 % de logement social"
+    assert together(short, f"{short} (contre 15 % aujourd'hui)", french_nlp)
+
+
 def test_items_of_one_reports_tables_may_spell_each_other_out(french_nlp):
     # A summary table abridges the detailed one: what two contributions may not do, two items of
     # one report's tables may (the seed's « … de la CUGT » / « … de la CUGT (diagnostic…) »).

@@ -157,7 +157,7 @@ _STANCE = frozenset(
     votez avis manifestation manifester mobilisation motion oppose opposee opposes opposees""".split()
 )
 # "contre" opening a clause, after a colon or a dash ("Habitants : contre le parking souterrain").
-_CLAUSE_AGAINST = re.compile(r"(?:^|[:;(–—]|\s-)\s*contre\b", re.IGNORECASE)
+_CLAUSE_AGAINST = re.compile(r"(?:^|[:;–—]|\s-)\s*contre\b", re.IGNORECASE)
 # Words that say which way an idea goes (folded, as written: "réduit" is also an adjective, "ferme"
 # a farm): more or less, opening or closing, the most or the least. The synonyms of one
 # direction are one word, its stem ("augmenter"/"accroître"/"hausse": "+quantite"); two ideas
