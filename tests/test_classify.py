@@ -26,6 +26,7 @@ from atelier.nlp.axis_training import train_axis_model
 from atelier.nlp.classify import (
     AxisPrediction,
     classify_contributions,
+    own_evidence,
     placed_by_model,
     predict_analysis,
     predict_axes,
@@ -1001,3 +1002,16 @@ def test_evaluate_model_on_a_labelled_file(seed_model, atelier6, french_nlp):
     assert report["macro_f1"] >= 0.7
     assert 0 <= report["needs_review"] <= len(NEW_IDEAS)
     assert report["confusion_matrix"]["labels"] == list(atelier6.axis_ids)
+
+
+def test_evidence_shows_a_noun_the_lemma_table_reads_as_a_verb_as_the_idea_writes_it():
+    # QA: « les routes » showed « router », « démarches » « démarcher », « aides » « aider ».
+    def item(text: str) -> Contribution:
+        return Contribution("i1", "r.pdf", "", 1, "postit", text)
+
+    routes = item("Le méthaniseur pue et les camions défoncent les routes")
+    assert own_evidence(("méthaniseur", "camion", "router"), routes) == ("méthaniseur", "camion", "route")
+    aides = item("Trop de démarches pour les aides, j'ai abandonné")
+    assert own_evidence(("aider", "démarcher"), aides) == ("aide", "démarche")
+    # A verb the idea writes as such stays its lemma.
+    assert own_evidence(("manger", "rénover"), item("Il faut manger mieux et rénover")) == ("manger", "rénover")

@@ -26,6 +26,7 @@ contributions of each word to the linear score (all feature blocks are linear in
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -191,11 +192,32 @@ def needs_review(prediction: AxisPrediction, workshop: Workshop, text: str | Non
 
 def own_evidence(evidence: Sequence[str], item: Contribution) -> tuple[str, ...]:
     """The evidence lemmas that are the idea's: a lemma found in its theme and not in its text
-    (the classifier reads both) is left out — "Encourager la RSE" showed "santé", its theme."""
-    if not evidence or not item.theme.strip():
+    (the classifier reads both) is left out — "Encourager la RSE" showed "santé", its theme. A
+    noun the lemma table reads as a verb is shown as the idea writes it: "route", not "router"
+    (QA: « les routes » showed « router », « combles » « combler », « aides » « aider »)."""
+    if not evidence:
+        return ()
+    text = normalize_for_match(item.text)
+    evidence = [_as_written(lemma, text) for lemma in evidence]
+    if not item.theme.strip():
         return tuple(evidence)
-    theme, text = _folded(item.theme), normalize_for_match(item.text)
+    theme = _folded(item.theme)
     return tuple(lemma for lemma in evidence if _folded(lemma) in text or _folded(lemma) not in theme)
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _as_written(lemma: str, folded_text: str) -> str:
+    """`lemma` without its final "r" when the idea writes that shorter word (or its plural) and
+    not the lemma: an infinitive the lookup table gave a noun ("router" for "routes")."""
+    folded = _folded(lemma)
+    if len(folded) < 4 or not folded.endswith("r"):
+        return lemma
+    words = set(_WORD.findall(folded_text))
+    if folded in words or not {folded[:-1], folded[:-1] + "s"} & words:
+        return lemma
+    return lemma[:-1]
 
 
 @lru_cache(maxsize=65_536)
