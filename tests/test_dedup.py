@@ -1367,3 +1367,14 @@ def test_items_of_one_reports_tables_may_spell_each_other_out(french_nlp):
     other_report = [as_actions[0], dataclasses.replace(as_actions[1], document="b.pdf")]
     result = deduplicate_contributions(other_report, DedupSettings(), french_nlp)
     assert result[0].cluster_id != result[1].cluster_id
+
+
+def test_two_misspellings_of_the_founders_words_stay_in_its_cluster(french_nlp):
+    # QA: each near-identical to the founder, two edits apart from each other: one was split off.
+    texts = [
+        "Installer des bancs sous les arbres",
+        "Isntaller des bancs sous les arbres",
+        "Intsaller des bancs sous les arbres",
+    ]
+    assert cluster_texts(texts, nlp=french_nlp) == [0, 0, 0]
+    assert cluster_texts(texts) == [0, 0, 0]

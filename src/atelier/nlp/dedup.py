@@ -230,7 +230,13 @@ def star_clusters(
                 new_unit = unit not in units_inside
                 if new_unit:
                     linked = neighbours.get(unit, {})  # (verified similar: compatible, no call needed)
-                    if not all(u in linked or compatible(unit, u) for u in units_inside):
+                    # Two spellings of the founder's words are one, however they misspell them
+                    # (QA: « Isntaller… » and « Intsaller… », two edits apart, split a cluster).
+                    spelt = linked.get(home) == "near"
+                    if not all(
+                        u in linked or (spelt and neighbours.get(u, {}).get(home) == "near") or compatible(unit, u)
+                        for u in units_inside
+                    ):
                         continue
                     units_inside.append(unit)
                 assigned[item] = True
