@@ -669,6 +669,7 @@ def test_dedup_reads_kind_and_objective_and_finds_paraphrases(runner, tmp_path):
     [
         (["classify", "idees.csv", "--out", "o.csv", "--text-column", "texte"], "colonne « texte » absente"),
         (["dedup", "idees.csv", "--out", "o.csv", "--text-column", "texte"], "colonne « texte » absente"),
+        (["dedup", "idees.csv", "--out", "o.csv", "--text-column", "TEXT"], "Vouliez-vous dire « text » (les majus"),
         (["classify", "absent.csv", "--out", "o.csv"], "absent.csv : fichier introuvable"),
         (["dedup", "absent.csv", "--out", "o.csv"], "absent.csv : fichier introuvable"),
         (["dedup", "entete.csv", "--out", "o.csv"], "aucune ligne à traiter"),

@@ -100,8 +100,11 @@ def read_table(path: Path, text_column: str, hint: str = "Voir --text-column.") 
         frame = _csv_frame(text, delimiter, path, text_column)
     if text_column not in frame.columns:
         columns = ", ".join(map(str, frame.columns)) or "aucune"
+        # (QA: « --text-column texte » was refused beside a column « Texte », without a word on it.)
+        alike = [str(c) for c in frame.columns if str(c).strip().casefold() == text_column.strip().casefold()]
+        meant = f" Vouliez-vous dire « {alike[0]} » (les majuscules comptent) ?" if alike else ""
         raise TableError(
-            f"{path} : colonne « {text_column} » absente (colonnes présentes : {columns}). {hint}"
+            f"{path} : colonne « {text_column} » absente (colonnes présentes : {columns}).{meant} {hint}"
         )
     if frame.empty:
         raise TableError(f"{path} : aucune ligne à traiter.")
