@@ -578,3 +578,14 @@ def test_a_learnt_decision_marked_to_review_again_is_not_applied(runner, tmp_pat
     assert result.exit_code == 0, result.output
     assert "1 idée(s) marquée(s) « à revoir » dans sortie/ideas.csv depuis que le modèle a appris" in result.stderr
     assert by_text(sheet).loc[ACTIONS[0], "axis_source"] != "review"
+
+
+def test_words_of_one_axis_label_name_that_axis():
+    # QA: « Axe 2 - Rénovation », « axe 3 : agriculture », « Mobilité » were ignored by train.
+    from atelier.flows.decisions import read_axis_ids
+    from atelier.nlp.workshop import load_workshop
+
+    workshop = load_workshop(Path(__file__).parent / "workshops" / "val_de_loue.yaml")
+    cells = ["Axe 2 - Rénovation", "axe 3 : agriculture", "Mobilité", "Hors axes", "Axe 3 : Mobilité", "Hors sujet"]
+    # (A number and another axis's words name neither; words no label has all of, no axis.)
+    assert read_axis_ids(cells, workshop) == ["2", "3", "1", "0", "Axe 3 : Mobilité", "Hors sujet"]

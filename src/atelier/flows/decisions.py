@@ -104,11 +104,20 @@ class Decisions(NamedTuple):
 
 def read_axis_ids(cells: Sequence[str], workshop: Workshop) -> list[str]:
     """Axis cells as the workshop's ids: "Axe 1", "AXE N°1" or the axis's label name the axis
-    (a spreadsheet's "Axe 1" was refused, QA); other cells are left as written."""
+    (a spreadsheet's "Axe 1" was refused, QA), and so do words of its label that no other label
+    has, after its number or alone ("Axe 2 - Rénovation", "Mobilité": QA, they were ignored);
+    other cells are left as written."""
     from atelier.nlp.workshop import axis_numbered, split_axis_heading
 
     known = set(workshop.axis_ids)
     labels = {_loose_label(axis.label): axis.id for axis in workshop.axes}
+    label_words = {axis.id: _label_words(axis.label) for axis in workshop.axes}
+
+    def partly(text: str) -> set[str]:
+        """The axes whose label has every word of `text` (none for a text without words)."""
+        words = _label_words(text)
+        return {axis for axis, theirs in label_words.items() if words and words <= theirs}
+
     named: dict[str, str] = {}
     for cell in dict.fromkeys(cells):
         if not cell or cell in known:
@@ -122,9 +131,20 @@ def read_axis_ids(cells: Sequence[str], workshop: Workshop) -> list[str]:
         # A number with a label names its axis when the label is that axis's ("Axe 3 : Comment…").
         found = by_number if by_number is not None and (not rest.strip() or by_label == by_number) else None
         found = found if found is not None or by_number is not None else by_label
+        if found is None:
+            partial = partly(rest if by_number is not None else cell)
+            if (by_number is not None and partial == {by_number}) or (by_number is None and len(partial) == 1):
+                found = partial.pop()
         if found is not None:
             named[cell] = found
     return [named.get(cell, cell) for cell in cells]
+
+
+def _label_words(text: str) -> frozenset[str]:
+    """The words of a label that say something (folded; not "de", "la", "et"…)."""
+    from atelier.nlp.dedup_text import STOP_WORDS
+
+    return frozenset(word for word in re.findall(r"\w+", folded_cell(text)) if word not in STOP_WORDS and len(word) > 1)
 
 
 _BARE_AXIS_NUMBER = re.compile(r"(\d+)(?:[.,]0+)?(?:\s*[-–:.)]\s*(.+))?")
