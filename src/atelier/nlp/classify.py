@@ -198,7 +198,9 @@ def own_evidence(evidence: Sequence[str], item: Contribution) -> tuple[str, ...]
     if not evidence:
         return ()
     text = normalize_for_match(item.text)
-    evidence = [_as_written(lemma, text) for lemma in evidence]
+    if any(_folded(lemma).endswith("r") for lemma in evidence):  # (the words of a long answer: once)
+        words = frozenset(_WORD.findall(text))
+        evidence = [_as_written(lemma, words) for lemma in evidence]
     if not item.theme.strip():
         return tuple(evidence)
     theme = _folded(item.theme)
@@ -208,16 +210,14 @@ def own_evidence(evidence: Sequence[str], item: Contribution) -> tuple[str, ...]
 _WORD = re.compile(r"\w+")
 
 
-def _as_written(lemma: str, folded_text: str) -> str:
+def _as_written(lemma: str, words: frozenset[str]) -> str:
     """`lemma` without its final "r" when the idea writes that shorter word (or its plural) and
-    not the lemma: an infinitive the lookup table gave a noun ("router" for "routes")."""
+    not the lemma (`words`: the idea's, folded): an infinitive the lookup table gave a noun
+    ("router" for "routes")."""
     folded = _folded(lemma)
-    if len(folded) < 4 or not folded.endswith("r"):
+    if len(folded) < 4 or not folded.endswith("r") or folded in words:
         return lemma
-    words = set(_WORD.findall(folded_text))
-    if folded in words or not {folded[:-1], folded[:-1] + "s"} & words:
-        return lemma
-    return lemma[:-1]
+    return lemma[:-1] if folded[:-1] in words or folded[:-1] + "s" in words else lemma
 
 
 @lru_cache(maxsize=65_536)
