@@ -1234,6 +1234,9 @@ def test_an_abbreviation_spelt_with_a_small_word_or_by_one_word_is_known_too(fre
         ["Pass jeunes à dix euros par an", "Pass jeunes à 10 euros par an"],
         ["Ouvrir la maison des jeunes jusqu'à vingt-deux heures", "Ouvrir la maison des jeunes jusqu'à 22h"],
         ["Un repas végétarien par semaine à la cantine", "1 repas végétarien par semaine à la cantine"],
+        # One number word, where another text of the batch writes digits before the same word.
+        ["Créer deux places de stationnement PMR", "Créer 2 places de stationnement PMR"],
+        ["Installer 3 bancs sur la place du marché", "Installer trois bancs sur la place du marché"],
         # The words opening an action, missing from a text that elaborates without them (QA).
         ["Organiser un forum des associations", "Un forum des associations chaque année"],
         ["Créer une plateforme de répit pour les aidants", "Plateforme de répit pour les aidants familiaux"],
@@ -1329,6 +1332,9 @@ def test_one_idea_is_shown_in_its_plainest_wording(french_nlp, texts):
         ("Vote pour le parking souterrain", "Vote contre le parking souterrain"),
         # Doing away with a thing is not lessening it.
         ("Réduire le nombre de bancs devant la boulangerie", "Supprimer les bancs devant la boulangerie"),
+        # A pretence of the thing is no thing (QA).
+        ("Mettre des caméras de surveillance", "Mettre des fausses caméras de surveillance"),
+        ("Installer un radar devant l'école", "Installer un radar factice devant l'école"),
     ],
 )
 def test_contributions_that_narrow_or_turn_round_a_proposal_stay_apart(first, second, french_nlp):
@@ -1347,6 +1353,16 @@ def test_contributions_that_narrow_or_turn_round_a_proposal_stay_apart(first, se
 )
 def test_contributions_that_only_spell_out_a_proposal_are_one_idea(first, second, french_nlp):
     assert together(first, second, french_nlp)
+
+
+def test_one_number_word_is_read_as_digits_only_where_the_batch_counts_that_word_in_digits(french_nlp):
+    # "trois composantes" in a detail its summary says without a number (the seed pair p029) stays a word.
+    texts = ["Installer deux bancs sur la place", "Installer 2 bancs sur la place", "Installer 3 bancs sur la place"]
+    assert cluster_texts(texts, nlp=french_nlp) == [0, 0, 1]
+    assert cluster_texts(list(reversed(texts)), nlp=french_nlp) == [0, 1, 1]
+    analyzer = TextAnalyzer(DedupSettings(), None)
+    units, _ = analyzer.units(["Deux composantes du projet", "2 places de parking"])
+    assert units[0].numbers == () and units[1].numbers == ("2",)
 
 
 def test_contre_in_an_aside_compares_and_turns_nothing_round(french_nlp):

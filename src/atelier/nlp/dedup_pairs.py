@@ -58,6 +58,9 @@ from atelier.nlp.dedup_text import (
 _MODALS = frozenset("doit doivent devrait devraient peut peuvent pourrait pourraient va vont".split())
 # Words that make what follows an exception or another choice (folded).
 _EXCEPTING = frozenset({"sauf", "excepte", "hormis", "ou", "sinon"})
+# Words that make a thing a pretence of itself: « de fausses caméras » are no cameras (folded).
+_PRETENDING = frozenset("faux fausse fausses factice factices fictif fictive fictifs fictives leurre leurres".split())
+_NARROWING = _EXCEPTING | _PRETENDING
 
 
 class PairScore(NamedTuple):
@@ -477,7 +480,8 @@ def _restricts(comparison: _Comparison, settings: DedupSettings) -> bool:
     shorter has in their place) and among them a name (written with capitals) right after a
     word they share (a place, a body: "… de l'Église", "… parking PMR"; one first, or before
     "doit", says who: "La CUGT doit…"), a time where the shorter says none ("le dimanche",
-    "l'été"), or an exception or alternative ("sauf …", "… ou la supprimer"). Only for a shorter
+    "l'été"), an exception or alternative ("sauf …", "… ou la supprimer"), or a pretence ("de
+    fausses caméras"). Only for a shorter
     text of at most `restriction_max_words` content words: in a long answer, a name more is a
     detail among many (a signature)."""
     longer, shorter = comparison.longer, comparison.shorter
@@ -499,7 +503,7 @@ def _restricts(comparison: _Comparison, settings: DedupSettings) -> bool:
     timed = any(shorter.surfaces[stem] in TIME_WORDS for stem in comparison.counted_shorter)
     if not timed and any(longer.surfaces[stem] in TIME_WORDS for stem in added):
         return True  # (a time said more precisely narrows nothing: "le dimanche" / "le dimanche après-midi")
-    return not _EXCEPTING.isdisjoint(set(longer.key.split()) - set(shorter.key.split()))
+    return not _NARROWING.isdisjoint(set(longer.key.split()) - set(shorter.key.split()))
 
 
 def _adds_generic_words_only(score: PairScore, settings: DedupSettings) -> bool:

@@ -88,6 +88,9 @@ _SPELT_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _ONE = frozenset({"un", "une"})
+# A word after digits in a key ("2 places"), and the word after a number in a text.
+_AFTER_DIGITS = re.compile(r"(?<!\S)\d+ ([^\W\d_]{2,})")
+_NEXT_WORD = re.compile(r"[\s-]+([^\W\d_]+)")
 # "un"/"une" is read as a number only in a text with one of these (folded): "une fois", "une
 # heure", "un repas par semaine" ("un budget de 2 M€" is not looked at).
 _ONE_UNITS = frozenset("fois heure heures an ans annee annees mois jour jours semaine semaines minute minutes".split())
@@ -392,6 +395,7 @@ class TextAnalyzer:
         self._compounds: dict[tuple[str, str], str] = {}
         self._joining: set[str] = set()  # first words of `_compounds`, as written
         self._compound_pattern: re.Pattern[str] | None = None
+        self._counted: set[str] = set()  # folded words some text of the batch writes after digits ("2 places")
         # Words the analysis made ("coconstruction" of "co-construction", "dd"), as long as no text writes them.
         self._made: set[str] = set()
         # The content stems each abbreviation spells out, proper names aside ("RSE": responsabilité,
@@ -518,11 +522,13 @@ class TextAnalyzer:
             unit_of.append(position)
         # Words some text writes joined and another apart: the texts writing them apart, read again.
         # (Their words are found again rather than kept: a long answer's words take more memory than its text.)
-        apart = self._found_compounds([unit.key for unit in units])
-        if apart:
+        # So are the texts writing in words a number another writes in digits before the same word.
+        keys = [unit.key for unit in units]
+        apart, counting = self._found_compounds(keys), self._found_counted(keys)
+        if apart or counting:
             for position, unit in enumerate(units):
                 padded, text = f" {unit.key} ", chosen[position]
-                if any(needle in padded for needle in apart):
+                if any(needle in padded for needle in apart) or (counting and counting.search(unit.key)):
                     units[position], contents[position] = self._unit(text, unit.key, findall(text))
         if self.vectors is not None:
             # A word written without its accents takes the vector of the word accented in another text
@@ -554,7 +560,7 @@ class TextAnalyzer:
         if not self._counting.isdisjoint(raws) or (
             not self._one.isdisjoint(raws) and not self._measuring.isdisjoint(raws)  # "une fois", "un repas par an"
         ):
-            spelt = _SPELT_NUMBER.sub(_spelt_number, surface)
+            spelt = _SPELT_NUMBER.sub(self._spelt_number, surface)
             numeric = numeric or spelt != surface
             surface = spelt
         if numeric:
@@ -694,6 +700,26 @@ class TextAnalyzer:
                 rf"(?<![^\W_])({alternatives[0]})[\s-]+({alternatives[1]})(?![^\W_])"
             )
         return found
+
+    def _found_counted(self, keys: Sequence[str]) -> re.Pattern[str] | None:
+        """Find the words that a text of the batch writes after a number in digits and another
+        after one number word ("2 places" / "deux places"), so that the second is read with the
+        number in digits (`_spelt_number`). A number word alone stays a word elsewhere: "trois
+        composantes" in the detail of an action its summary says without a number (the labelled
+        pair p029) is one idea, and differing numbers keep two texts apart. A pattern of the
+        keys holding one of the new ones, or None."""
+        if not self._counting or not self._digited:
+            return None
+        counted = {word for word in _AFTER_DIGITS.findall("\n".join(keys)) if word not in self._counted}
+        if not counted:
+            return None
+        self._counted.update(counted)
+        numbers = "|".join(sorted(_NUMBER_VALUES, key=len, reverse=True))
+        words = "|".join(map(re.escape, sorted(counted, key=len, reverse=True)))
+        return re.compile(rf"(?<!\S)(?:{numbers}) (?:{words})(?!\S)")
+
+    def _spelt_number(self, match: re.Match[str]) -> str:
+        return _spelt_number(match, self._counted)
 
     def _joined(self, match: re.Match[str]) -> str:
         pair = (self._folded[match.group(1)], self._folded[match.group(2)])
@@ -1037,12 +1063,15 @@ def _money(match: re.Match[str]) -> str:
     return f" {_amount(str(value))}eur "
 
 
-def _spelt_number(match: re.Match[str]) -> str:
+def _spelt_number(match: re.Match[str], counted: Collection[str] = ()) -> str:
     """A number written in words as digits ("dix-huit": "18", "quatre-vingt-dix": "90", "deux
-    mille": "2000") when it is two words or more or a unit follows; else as written."""
+    mille": "2000") when it is two words or more, a unit follows, or a word of `counted` (folded:
+    words the batch writes after digits); else as written."""
     words = [word for word in re.split(r"[\s-]+", match.group().lower()) if word != "et"]
     if len(words) < 2 and not _UNIT_AFTER.match(match.string, match.end()):
-        return match.group()
+        following = _NEXT_WORD.match(match.string, match.end()) if counted else None
+        if following is None or _fold(following.group(1).casefold()) not in counted:
+            return match.group()
     total = current = 0
     for word in words:
         value = 1 if word in _ONE else _NUMBER_VALUES[word]
