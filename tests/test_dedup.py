@@ -121,6 +121,11 @@ def test_normalize_for_match():
     assert normalize_for_match("réseau « Ville santé OMS »") == normalize_for_match('Réseau "Ville Santé OMS"')
     assert normalize_for_match("Mise en œuvre – suivi") == "mise en oeuvre - suivi"
     assert normalize_for_match("ÉCOLES") == "ecoles"
+    # A long answer is folded by its distinct characters, as a short text letter by letter.
+    words = ["Écoles", "crèche", "l’été", "Ёлка", "naïve", "a\u0301", "x\u20d0", "①", "[^\\]-"]
+    long = " ".join(words * 40)
+    assert len(long) > 200 and normalize_for_match(long) == " ".join(normalize_for_match(word) for word in words * 40)
+    assert normalize_for_match(long).startswith("ecoles creche l'ete елка naive a x 1 [^\\]-")
 
 
 @pytest.mark.parametrize("text", ["NA", "n/a", "N.A.", "-", "?", "…", "RAS", "Néant", "Sans objet", "x", "Aucune."])

@@ -117,9 +117,15 @@ def self_train(
     if pool is None or not len(pool) or len(pool) < smallest_pool or settings.self_training_rounds == 0:
         return pipeline, data
     combined = data
-    known = _known_to(pipeline, pool, settings.self_training_min_term_match)
+    features: IdeaFeatures = pipeline.named_steps["features"]
+    pool_matrix = features.transform(pool)  # (read once for both: the features of long answers are slow)
+    known = _known_to(features, pool_matrix, pool, settings.self_training_min_term_match)
     for round_number in range(1, settings.self_training_rounds + 1):
-        probabilities = pipeline.predict_proba(pool)
+        if pool_matrix is not None:
+            probabilities = pipeline.named_steps["classifier"].predict_proba(pool_matrix)
+            pool_matrix = None  # (the next rounds' features are fitted anew)
+        else:
+            probabilities = pipeline.predict_proba(pool)
         if pool_groups is not None:
             probabilities = with_theme_context(probabilities, pool_groups, context_weight)
         order = np.argsort(-probabilities, axis=1)
@@ -171,11 +177,11 @@ def self_train(
     return pipeline, combined
 
 
-def _known_to(pipeline: Pipeline, pool: Analysis, min_term_match: float) -> np.ndarray:
-    """(n,): whether `pipeline` knows something of each idea of `pool`: one of its lemmas among
-    its word n-grams, or a word at least `min_term_match` close to an axis term."""
-    features: IdeaFeatures = pipeline.named_steps["features"]
-    words = features.transform(pool)[:, : int(features.offsets_[1])].tocsr()
+def _known_to(features: IdeaFeatures, matrix: Any, pool: Analysis, min_term_match: float) -> np.ndarray:
+    """(n,): whether fitted `features` know something of each idea of `pool` (`matrix`, its
+    features): one of its lemmas among their word n-grams, or a word at least `min_term_match`
+    close to an axis term."""
+    words = matrix[:, : int(features.offsets_[1])].tocsr()
     return (np.diff(words.indptr) > 0) | (features.strongest_term_match(pool) >= min_term_match)
 
 

@@ -300,7 +300,13 @@ def _shouting(text: str) -> bool:
 
 def strip_accents(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(character for character in decomposed if not unicodedata.combining(character))
+    if decomposed.isascii():
+        return decomposed
+    if len(decomposed) < 200:
+        return "".join(character for character in decomposed if not unicodedata.combining(character))
+    # (A long answer has few distinct characters: each is looked up once, not letter by letter.)
+    marks = "".join(character for character in set(decomposed) if unicodedata.combining(character))
+    return re.sub(f"[{re.escape(marks)}]", "", decomposed) if marks else decomposed
 
 
 # What a form or a spreadsheet holds where nobody wrote an idea (folded, end punctuation dropped).
