@@ -253,6 +253,35 @@ def test_an_analyst_who_changes_the_label_and_leaves_the_axis_the_model_proposed
     assert "c'est la colonne axis qui compte" not in result.stderr
 
 
+def test_corrections_train_learnt_are_not_undone_by_the_label_left_as_it_was(runner, tmp_path):
+    # QA: the analyst changed the axis column of a proposal, left its label, marked the row
+    # review; after « atelier train », the model placed the idea where they had put it, so
+    # classify took the label (the old proposal) for the correction and undid theirs.
+    text = "Aider les ménages modestes à rénover leur logement contre la précarité énergétique"
+    pd.DataFrame({"text": [text]}).to_csv(tmp_path / "idees.csv", index=False)
+    assert runner.invoke(app, ["classify", "idees.csv", "--out", "propose.csv", "--models", "m"]).exit_code == 0
+    reviewed = read(tmp_path / "propose.csv")
+    assert reviewed.loc[0, "axis"] == "4"
+    reviewed.loc[0, ["axis", "axis_source"]] = ["5", "revu"]
+    reviewed.to_csv(tmp_path / "revu.csv", index=False)
+    trained = runner.invoke(app, ["train", "--no-cv", "--labels", "revu.csv", "--models", "m"])
+    assert trained.exit_code == 0, trained.output
+    result = runner.invoke(app, ["classify", "revu.csv", "--out", "o.csv", "--models", "m"])
+    assert result.exit_code == 0, result.output
+    assert read(tmp_path / "o.csv").loc[0, ["axis", "axis_label", "axis_source"]].tolist() == [
+        "5", "Améliorer la santé publique", "review"
+    ]
+    assert "c'est la colonne axis qui compte" in result.stderr
+    assert "c'est le libellé qui a été corrigé" not in result.stderr
+    # A sheet that lost the correction, trained on, says which learnt decision it changes.
+    reviewed.loc[0, "axis"] = "4"
+    reviewed.to_csv(tmp_path / "ancien.csv", index=False)
+    again = runner.invoke(app, ["train", "--no-cv", "--labels", "ancien.csv", "--models", "m"])
+    assert again.exit_code == 0, again.output
+    assert "1 décision(s) d'analystes apprise(s) par le modèle en place change(nt) d'axe" in again.stderr
+    assert "« Aider les ménages modestes à rénover leur logement » : axe 5 → 4" in again.stderr
+
+
 def test_classify_and_train_agree_on_what_an_analyst_decided(runner, tmp_path):
     # An emptied axis_source next to an axis was a decision for train and a proposal for
     # classify (overwritten); "à revoir" or "?" was taken for a decision by both; a label typed

@@ -36,6 +36,7 @@ from atelier.extract.system import os_error_reason
 from atelier.flows.decisions import (
     UNCLEAR_SOURCE,
     Decisions,
+    changed_decisions_note,
     decided_axes,
     earlier_run,
     folded_cell,
@@ -665,22 +666,27 @@ def _edited_labels(
     workshop: Workshop,
     model: AxisModel,
     nlp: spacy.Language,
+    learnt: Sequence[tuple[str, str]] = (),
 ) -> list[tuple[str, str, str]]:
     """Decided rows whose axis_label names another axis than their axis column, when the axis
     column is where the model places the idea: the analyst changed the label, not the axis (QA:
     the model's axis became their decision). Their record and `decisions.axes` take the label's
-    axis; returned as (text, the axis column, the label's axis)."""
+    axis; returned as (text, the axis column, the label's axis). Not a row whose text the model
+    learnt as a decision (`learnt`, (text, axis)): its axis column is a decision, as `atelier
+    train` reads it; the model having learnt it places the idea there, and the label left as
+    it was undid the analysts' corrections (QA)."""
     from atelier.nlp.axis_data import idea_text
-    from atelier.nlp.classify import predict_axes
+    from atelier.nlp.classify import axes_decided_by_text, predict_axes
 
     edited = [k for k, row in enumerate(rows) if decisions.conflicts[row] == "stale" and records[k].stated_axis]
     if not edited:
         return []
+    decided = axes_decided_by_text([records[k] for k in edited], learnt)
     proposals = predict_axes(model, [idea_text(records[k]) for k in edited], nlp, evidence=0)
     relabelled = []
-    for k, proposal in zip(edited, proposals, strict=True):
+    for k, proposal, decision in zip(edited, proposals, decided, strict=True):
         axis, other = records[k].stated_axis, labelled_axis(labels[rows[k]], workshop)
-        if other is not None and proposal.axis == axis != other:
+        if decision is None and other is not None and proposal.axis == axis != other:
             records[k] = dataclasses.replace(records[k], stated_axis=other)
             decisions.axes[rows[k]] = other
             relabelled.append((records[k].text, str(axis), other))
@@ -836,7 +842,8 @@ def classify(
             start = _no_saved_model(config, models) if not choice.note else "Modèle enregistré écarté"
             _say(f"{start} : entraînement sur la configuration de l'atelier.")
         learnt = [(text, axis) for text, axis, _ in choice.decisions]
-        relabelled = _edited_labels(records, rows, decisions, column_cells(frame, "axis_label"), config, model, nlp)
+        labels = column_cells(frame, "axis_label")
+        relabelled = _edited_labels(records, rows, decisions, labels, config, model, nlp, learnt)
         stale = [entry for entry in decisions.stale_labels if entry not in relabelled]
         _say_all([relabelled_note(relabelled, input_csv)] if relabelled else [])
         _say_all([stale_labels_note(stale, input_csv)] if stale else [])
@@ -1046,6 +1053,7 @@ def train(
         ]
         decisions, notes = without_contradictions(given, decisions_csv, current_decisions(earlier, config).learnt)
         _say_all(notes)
+        _say_all(changed_decisions_note(decisions, current_decisions(earlier, config).learnt, decisions_csv))
         # A decision learnt before keeps its date (a run weighs it against an edited sheet's), as one
         # given with its date (rows of a decisions.csv put back).
         since = {(folded_cell(d.text), d.axis): d.decided_at for d in current_decisions(earlier, config).learnt}

@@ -319,6 +319,26 @@ def undecided_notes(decisions: Decisions, workshop: Workshop, path: Path, what: 
     return notes
 
 
+def changed_decisions_note(
+    decisions: Sequence[StoredDecision], learnt: Sequence[StoredDecision], path: Path
+) -> list[str]:
+    """A note naming the analysts' decisions the model in place `learnt` that `decisions` (of
+    `path`) give another axis: a sheet that lost a correction (QA: a reclassified copy with the
+    old axes, trained on, replaced five decisions without a word)."""
+    earlier = {folded_cell(d.text): d.axis for d in learnt if d.source == REVIEW_SOURCE}
+    changed = [
+        f"« {d.text[:50]} » : axe {earlier[key]} → {d.axis}"
+        for d in decisions
+        if (key := folded_cell(d.text)) in earlier and earlier[key] != d.axis
+    ]
+    if not changed:
+        return []
+    return [
+        f"{len(changed)} décision(s) d'analystes apprise(s) par le modèle en place change(nt) d'axe avec {path} "
+        f"({examples(changed)}) : vérifiez que c'est voulu."
+    ]
+
+
 def without_contradictions(
     decisions: Sequence[StoredDecision], path: Path, learnt: Sequence[StoredDecision] = ()
 ) -> tuple[list[StoredDecision], list[str]]:
