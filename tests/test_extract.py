@@ -88,6 +88,35 @@ def test_objective_spanning_a_page_break_is_carried_to_every_action(tmp_path, va
     assert [c.kind for c in result.contributions].count("objective") == 1
 
 
+# A report with no running prose: a bold subtitle, then axis headings over their tables.
+NO_PROSE = {
+    "blocks": [
+        {"subtitle": ["Bilan de la concertation citoyenne"]},
+        {"h1": "SYNTHESE DES TRAVAUX DES GROUPES"},
+        {"h2": "AXE 1 : Un réseau cyclable continu et sécurisé"},
+        {"synthesis": [{"objective": "Relier les quartiers au centre", "actions": [
+            "Créer une piste bidirectionnelle avenue de la République",
+            "Aménager un itinéraire Tilleuls – centre par la rue des Écoles",
+        ]}]},
+        {"h2": "AXE 2 : Stationnement et services vélo"},
+        {"synthesis": [{"objective": "Stationner en sécurité", "actions": ["Ouvrir une vélostation à la gare"]}]},
+    ],
+}
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_a_report_without_prose_keeps_its_axis_headings_and_tables(tmp_path, variant):
+    # QA: with ruled tables, the subtitle (bold, as wide as the headings) was taken for prose,
+    # the axis headings for table text, and the objectives and actions for post-its.
+    pdf = tmp_path / "no_prose.pdf"
+    expected = render_document(NO_PROSE, pdf, variant)
+    result = extract_document(pdf)
+    assert extracted(result) == expected_items(expected)
+    assert [(c.kind, c.stated_axis) for c in result.contributions] == [
+        ("objective", "1"), ("action", "1"), ("action", "1"), ("objective", "2"), ("action", "2")
+    ]
+
+
 def _pdf_with_pages(path: Path, pages: int, **kwargs) -> Path:
     page = canvas.Canvas(str(path), pagesize=A4, invariant=1, **kwargs)
     for number in range(pages):

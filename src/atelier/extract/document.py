@@ -270,8 +270,10 @@ def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings)
     text_width = max((line.x1 for line in all_free), default=0.0) - min((line.x0 for line in all_free), default=0.0)
     body_size = prose_size(all_free, text_width, settings)
     if body_size is None and all_free:
-        # No running prose: the commonest size is the tables' own.
-        body_size = Counter(line.size for line in all_free).most_common(1)[0][0] + settings.table_font_delta
+        # No running prose: the commonest size of the words is the tables' own (not that of the free
+        # lines: beside ruled tables, they may be headings only).
+        sizes = Counter(round(word.size, 1) for layout in layouts for word in layout.words)
+        body_size = sizes.most_common(1)[0][0] + settings.table_font_delta
     reader = TableReader(settings)
     for layout in layouts:
         elements: list[tuple[float, str, object]] = [(grid.bbox.top, "grid", grid) for grid in layout.grids]

@@ -185,8 +185,11 @@ def words_inside(words: Sequence[Word], box: BBox) -> list[Word]:
 
 
 def prose_size(lines: Sequence[Line], text_width: float, settings: ExtractionSettings) -> float | None:
-    """The font size of the report's running prose: the commonest size of its widest lines."""
-    wide = [line.size for line in lines if (line.x1 - line.x0) >= settings.prose_width_ratio * text_width]
+    """The font size of the report's running prose: the commonest size of its widest lines, bold
+    ones aside (a long heading of a report without prose made the tables' headings table text)."""
+    wide = [
+        line.size for line in lines if (line.x1 - line.x0) >= settings.prose_width_ratio * text_width and not line.bold
+    ]
     if not wide:
         return None
     return Counter(wide).most_common(1)[0][0]
