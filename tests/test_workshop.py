@@ -225,6 +225,16 @@ def test_yaml_syntax_error_names_the_file(tmp_path):
         ),
         (MOBILITY_YAML.replace("  - id: actifs", "  -id: actifs"), "ligne 9.*il manque une espace après le « - »"),
         (MOBILITY_YAML.replace('"Vélo et marche"', '"Vélo et marche'), "guillemet .* n'est pas refermé"),
+        # QA: the quote left open was said at the line the parser stopped on (lines later), as an
+        # indentation; so was a list written without its brackets.
+        (
+            MOBILITY_YAML.replace('"Vélo et marche"', '"Vélo et marche') + '    keywords: ["covoiturage"]\n',
+            "\\(ligne 10\\) : un guillemet .* n'est pas refermé",
+        ),
+        (
+            MOBILITY_YAML.replace('["bus", "tramway", "métro"]', '"bus", "tramway", "métro"'),
+            "ligne 8.*entre crochets",
+        ),
         # QA: both were said to be an indentation.
         (
             MOBILITY_YAML.replace('"Vélo et marche"', '"Vélo et "marche" à pied"'),

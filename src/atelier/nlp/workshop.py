@@ -210,7 +210,16 @@ def parse_workshop(text: str, source: str = "<texte>") -> Workshop:
                 f"{source} : la clé « {error.key} » apparaît deux fois dans le même bloc{where} "
                 "(un « - » manque-t-il devant un axe ?)."
             ) from error
-        raise WorkshopError(f"{source} : syntaxe YAML invalide{where}{_yaml_hint(text, mark)}.") from error
+        context = getattr(error, "context_mark", None)
+        quote = _unclosed_quote(text, context, mark)
+        if quote is not None:  # (the quoted text ran on to the line the parser stopped at)
+            where = f" (ligne {quote})"
+            hint = " : un guillemet (\") ouvert n'est pas refermé sur sa ligne"
+        elif "found ','" in str(getattr(error, "problem", "")):
+            hint = ' : une liste écrite sur une ligne se met entre crochets (keywords: ["…", "…"])'
+        else:
+            hint = _yaml_hint(text, mark)
+        raise WorkshopError(f"{source} : syntaxe YAML invalide{where}{hint}.") from error
     if not isinstance(data, dict):
         raise WorkshopError(f"{source} : le fichier doit décrire un atelier (clés id, title, axes).")
     _known_keys(data, WORKSHOP_KEYS, source, "l'atelier")
@@ -267,6 +276,19 @@ def parse_workshop(text: str, source: str = "<texte>") -> Workshop:
         settings=_abstain_threshold_for(_parse_settings(data.get("settings"), source), data, len(axes), source),
         source=source,
     )
+
+
+def _unclosed_quote(text: str, context: yaml.Mark | None, mark: yaml.Mark | None) -> int | None:
+    """The number of the first line between a YAML error's context and the line it was found on
+    that opens a double quote without closing it, if any: the text then runs on over the next
+    lines, and the parser stops lines later (QA: « ligne 38 » for a quote left open on line 33)."""
+    if context is None or mark is None or mark.line <= context.line:
+        return None
+    lines = text.splitlines()
+    for number in range(context.line, min(mark.line, len(lines))):
+        if lines[number].split(" #")[0].count('"') % 2:
+            return number + 1
+    return None
 
 
 def _yaml_hint(text: str, mark: yaml.Mark | None) -> str:
