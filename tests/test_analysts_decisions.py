@@ -589,3 +589,5 @@ def test_words_of_one_axis_label_name_that_axis():
     cells = ["Axe 2 - Rénovation", "axe 3 : agriculture", "Mobilité", "Hors axes", "Axe 3 : Mobilité", "Hors sujet"]
     # (A number and another axis's words name neither; words no label has all of, no axis.)
     assert read_axis_ids(cells, workshop) == ["2", "3", "1", "0", "Axe 3 : Mobilité", "Hors sujet"]
+    # A word in the singular or the plural (QA: « Hors axe » was refused).
+    assert read_axis_ids(["Hors axe", "axe 2 : rénovations"], workshop) == ["0", "2"]

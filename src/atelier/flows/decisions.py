@@ -141,10 +141,12 @@ def read_axis_ids(cells: Sequence[str], workshop: Workshop) -> list[str]:
 
 
 def _label_words(text: str) -> frozenset[str]:
-    """The words of a label that say something (folded; not "de", "la", "et"…)."""
+    """The words of a label that say something (folded, in the singular: « Hors axe » names « Hors
+    axes », QA; not "de", "la", "et"…)."""
     from atelier.nlp.dedup_text import STOP_WORDS
 
-    return frozenset(word for word in re.findall(r"\w+", folded_cell(text)) if word not in STOP_WORDS and len(word) > 1)
+    words = (word for word in re.findall(r"\w+", folded_cell(text)) if word not in STOP_WORDS and len(word) > 1)
+    return frozenset(word[:-1] if len(word) > 3 and word[-1] in "sx" else word for word in words)
 
 
 _BARE_AXIS_NUMBER = re.compile(r"(\d+)(?:[.,]0+)?(?:\s*[-–:.)]\s*(.+))?")
