@@ -803,6 +803,8 @@ def test_train_learns_analysts_decisions(runner, tmp_path):
     # Placed as decided, whatever the retrained model says (a theme can outvote it): said so.
     assert read(tmp_path / "avec.csv")["axis_source"].tolist() == ["review", "review"]
     assert "2 ligne(s) placée(s) comme l'ont décidé les analystes" in result.stderr
+    # (QA: « dont 0 que le modèle plaçait ailleurs » read as « none of them was a correction ».)
+    assert "; le modèle, qui les a apprises, en plaçait" in result.stderr
     assert "2 ligne(s) classée(s) dont 2 placée(s) par les décisions apprises" in result.stdout
     card = json.loads((tmp_path / "avec" / "atelier6" / "card.json").read_text(encoding="utf-8"))
     assert card["n_training_texts"]["labelled"] == 2

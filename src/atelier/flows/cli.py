@@ -859,7 +859,7 @@ def classify(
     if by_analysts:
         _say(
             f"{by_analysts} ligne(s) placée(s) comme l'ont décidé les analystes (décisions du modèle enregistré, "
-            f"axis_source = {REVIEW_SOURCE}), dont {moved} que le modèle plaçait ailleurs."
+            f"axis_source = {REVIEW_SOURCE}) ; le modèle, qui les a apprises, en plaçait {moved} ailleurs."
         )
 
     size = len(frame)

@@ -294,7 +294,8 @@ class _AppliedDecisions:
         if self.from_model:
             said.append(
                 f"{self.from_model} idée(s) placée(s) comme l'ont décidé les analystes (décisions du modèle "
-                f"enregistré), dont {self.moved_by_model} que le modèle ou le compte-rendu plaçait ailleurs."
+                f"enregistré) ; le modèle, qui les a apprises, ou le compte-rendu en plaçait {self.moved_by_model} "
+                "ailleurs."
             )
         if self.from_outputs:
             said.append(
