@@ -1316,6 +1316,24 @@ def test_one_idea_is_shown_in_its_plainest_wording(french_nlp, texts):
     assert [record.text for record in clustered if record.canonical] == [texts[0]]
 
 
+def test_a_cluster_of_copies_is_shown_in_the_wording_its_copies_share(french_nlp):
+    # QA: a petition's copy with typos and a sentence of its own said the most words, and was shown.
+    petition = "Pour un vrai réseau express vélo : des pistes cyclables continues sur tous les grands axes"
+    copies = [
+        petition.replace("réseau", "résseau") + ". Mes enfants jouent sous ces arbres tous les jours.",
+        petition.upper(),
+        petition,
+        petition + " 🚲",
+    ]
+    records = [contribution(i, text) for i, text in enumerate(copies)]
+    clustered = deduplicate_contributions(records, DedupSettings(), french_nlp)
+    assert len({record.cluster_id for record in clustered}) == 1
+    assert [record.text for record in clustered if record.canonical] == [petition]
+    # Two wordings: the one saying more is shown (a summary table's action and its detail).
+    pair = deduplicate_contributions(records[2:3] + [contribution(9, petition + " de la ville")], DedupSettings(), french_nlp)
+    assert [record.text for record in pair if record.canonical] == [petition + " de la ville"]
+
+
 @pytest.mark.parametrize(
     ("first", "second"),
     [

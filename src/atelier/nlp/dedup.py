@@ -251,8 +251,11 @@ def star_clusters(
 
 
 def _canonical_member(leader: int, members: Sequence[int], prepared: _Prepared, texts: Sequence[str]) -> int:
-    """The member whose wording a reader is shown. Of those saying the most (content words outside
-    asides), one written as a sentence, then the one with the fewest words that frame it ("Idée :",
+    """The member whose wording a reader is shown. Of those saying the most of the idea (content
+    words outside asides; in a cluster of three members or more, only the words at least half of
+    them say: a copy's typos, signature or sentence of its own are not the idea's — QA, a
+    petition was shown in its one copy with typos and a stray sentence), one written as a
+    sentence, then the one with the fewest words that frame it ("Idée :",
     "2.", "prioritaire", "svp", a greeting or a signature) or sit in an aside ("(3 votes)"), then
     the fewest words unknown to the language (typos), then one with its accents, then the one with
     the fewest acronyms ("transports en commun" rather than "TC"), then the one whose content
@@ -263,11 +266,16 @@ def _canonical_member(leader: int, members: Sequence[int], prepared: _Prepared, 
         return leader
     units, unit_of = prepared.units, prepared.unit_of
     shared = Counter(unit_of[item] for item in members)
+    quorum = (len(members) + 1) // 2 if len(members) >= 3 else 1
+    said: Counter[str] = Counter()  # how many members say each stem
+    for unit, copies in shared.items():
+        for stem in units[unit].weights:
+            said[stem] += copies
 
     def preference(item: int) -> tuple[float, int, int, int, int, int, int, int, int, bool, int]:
         unit = units[unit_of[item]]
         telling = _telling_aside(unit)
-        core = [stem for stem in unit.weights if telling or stem not in unit.aside]
+        core = [stem for stem in unit.weights if (telling or stem not in unit.aside) and said[stem] >= quorum]
         written = texts[item].strip()
         text = without_framing(written)
         return (
