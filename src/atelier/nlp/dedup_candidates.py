@@ -27,11 +27,12 @@ from atelier.nlp.dedup_settings import DedupSettings
 from atelier.nlp.dedup_text import TextUnit, is_derived, is_typo
 
 
-def _word_groups(stems: Sequence[str], surfaces: Mapping[str, Iterable[str]]) -> list[int]:
+def _word_groups(stems: Sequence[str], surfaces: Mapping[str, Iterable[str]], loose: bool = False) -> list[int]:
     """A group number per stem, for candidate blocking: a stem joins the group of the first
     more frequent stem (`stems` come most frequent first) that pair verification may match
     with it (`dedup_pairs._matched`) — a typo of it or of the word it comes from, or the same
-    family, as loosely as for a misspelt word — or founds its own. A pair of variants that each
+    family, as loosely as for a misspelt word, a letter replaced in a short word too when `loose`
+    (texts with word vectors) — or founds its own. A pair of variants that each
     join a different group is missed by blocking (measured in bench/dedup.py against verifying
     all pairs).
 
@@ -45,7 +46,7 @@ def _word_groups(stems: Sequence[str], surfaces: Mapping[str, Iterable[str]]) ->
         chosen = None
         for other_index in earlier.get(index, ()):
             if is_derived(stem, stems[other_index], loose=True) or any(
-                is_typo(word, other) for word in variants[index] for other in variants[other_index]
+                is_typo(word, other, loose=loose) for word in variants[index] for other in variants[other_index]
             ):
                 chosen = group[other_index]
                 break
@@ -156,7 +157,8 @@ def candidate_pairs(units: Sequence[TextUnit], settings: DedupSettings, paraphra
     for stem, surface in set(chain.from_iterable(unit.surfaces.items() for unit in units)):  # the same stems
         surfaces[stem].add(surface)
     ordered = sorted(vocabulary, key=lambda stem: (-frequency[vocabulary[stem]], stem))
-    group_of_rank = np.asarray(_word_groups(ordered, surfaces), dtype=np.int64)
+    # (With word vectors, verification takes a letter replaced in a short misspelt word: `is_typo` loose.)
+    group_of_rank = np.asarray(_word_groups(ordered, surfaces, loose=units[0].vector is not None), dtype=np.int64)
     group_of = np.empty(len(vocabulary), dtype=np.int64)
     group_of[[vocabulary[stem] for stem in ordered]] = group_of_rank
     groups = int(group_of.max()) + 1

@@ -113,8 +113,13 @@ def _matched(first: TextUnit, second: TextUnit) -> tuple[dict[str, str], int, bo
             # the vectors (no spaCy: no text vector), any word may be misspelt.
             misspelt = stem in first.names or other in second.names
             unchecked = first.vector is None and second.vector is None
+            # (A letter replaced in a short word: when one of the two is unknown and not a name by
+            # its capital, the other known: "pistis"/"pistes", not "Berre"/"Berry".)
+            unknown = (stem in first.names and stem not in first.proper) + (
+                other in second.names and other not in second.proper
+            )
             typo = (
-                is_typo(first.surfaces[stem], second.surfaces[other])
+                is_typo(first.surfaces[stem], second.surfaces[other], loose=not unchecked and unknown == 1)
                 or ((misspelt or unchecked) and is_typo(stem, other))
                 or (
                     stem in first.names

@@ -1143,10 +1143,11 @@ def _stem(word: str) -> str:
     return word
 
 
-def is_typo(first: str, second: str) -> bool:
+def is_typo(first: str, second: str, *, loose: bool = False) -> bool:
     """One edit apart in words of 5+ letters (a letter missing, added, or two swapped); a
-    letter replaced only in words of 7+ letters ("former"/"fermer" are two words). Never
-    between words holding digits."""
+    letter replaced only in words of 7+ letters ("former"/"fermer" are two words), or in
+    shorter ones when `loose` (one of them is no word of the language: "pistis"/"pistes").
+    Never between words holding digits."""
     shorter = min(len(first), len(second))
     if shorter < 5 or abs(len(first) - len(second)) > 1:
         return False
@@ -1154,7 +1155,7 @@ def is_typo(first: str, second: str) -> bool:
         return False
     if OSA.distance(first, second, score_cutoff=1) > 1:
         return False
-    if len(first) == len(second) and shorter < 7:
+    if len(first) == len(second) and shorter < 7 and not loose:
         return Levenshtein.distance(first, second, score_cutoff=2) == 2  # a swap, not a replacement
     return True
 
