@@ -784,6 +784,20 @@ def test_identical_wordings_are_read_from_the_best_written_whatever_the_order(fr
         ("Bonjour", "Bonjour"),
         ("Plus de bancs, merci", "Plus de bancs, merci"),
         ("Plus de bus\nTisséo", "Plus de bus\nTisséo"),
+        # What a web form's answers add (QA, an online consultation: each kept a copy apart).
+        ("+1 Planter des arbres", "Planter des arbres"),
+        ("Planter des arbres +1000", "Planter des arbres"),
+        ("Planter des arbres\nSophie Martin", "Planter des arbres"),
+        ("Planter des arbres\nContact : sophie.martin12@gmail.com", "Planter des arbres"),
+        ("Planter des arbres\nVous pouvez me joindre au 06 12 34 56 78", "Planter des arbres"),
+        ("Planter des arbres. Appelez-moi au +33 6 12 34 56 78 !", "Planter des arbres."),
+        ("J'habite à Berriat depuis 12 ans. Planter des arbres", "Planter des arbres"),
+        ("En tant que maman de deux enfants, planter des arbres", "planter des arbres"),
+        # Kept: a quantity, a place on the last line, a place the writer lives by, an address alone.
+        ("+10 % de pistes cyclables", "+10 % de pistes cyclables"),
+        ("Installer des bancs\nPlace Victor Hugo", "Installer des bancs\nPlace Victor Hugo"),
+        ("J'habite près du parc, il faut des bancs", "J'habite près du parc, il faut des bancs"),
+        ("Mon mail : sophie@gmail.com", "Mon mail : sophie@gmail.com"),
     ],
 )
 def test_a_letters_greeting_and_signature_are_not_the_idea(text, idea):
@@ -806,6 +820,16 @@ def test_copies_of_an_answer_signed_by_different_people_are_one_idea_shown_unsig
         result = deduplicate_contributions(records, DedupSettings(), nlp)
         assert len({record.cluster_id for record in result}) == 1
         assert [record.canonical for record in result] == [False, False, False, True, False]
+
+
+def test_of_two_wordings_as_good_the_one_without_its_writers_name_or_contact_is_shown(french_nlp):
+    # QA: a copy signed with a name, an e-mail and a phone number was shown for its cluster.
+    idea = "Remplacer les vieilles chaudières au fioul par des pompes à chaleur"
+    texts = [idea + "\n\nJean-Pierre Martin – jp.martin79@orange.fr – 0423557221", "Bonjour, " + idea.lower()]
+    for ordered in (texts, texts[::-1]):
+        result = deduplicate_contributions([contribution(k, t) for k, t in enumerate(ordered)], DedupSettings(), french_nlp)
+        assert len({record.cluster_id for record in result}) == 1
+        assert [record.text for record in result if record.canonical] == ["Bonjour, " + idea.lower()]
 
 
 def test_a_stance_against_and_swapped_directions_are_opposite_ideas(french_nlp):

@@ -48,6 +48,7 @@ from atelier.nlp.dedup_text import (
     TextUnit,
     abbreviations_spelt_out,
     exact_key,
+    signed,
     without_framing,
 )
 from atelier.nlp.language import normalize_for_match
@@ -255,7 +256,8 @@ def _canonical_member(leader: int, members: Sequence[int], prepared: _Prepared, 
     words outside asides; in a cluster of three members or more, only the words at least half of
     them say: a copy's typos, signature or sentence of its own are not the idea's — QA, a
     petition was shown in its one copy with typos and a stray sentence), one written as a
-    sentence, then the one with the fewest words that frame it ("Idée :",
+    sentence, then one that gives no e-mail, phone or name of its writer (`signed`), then the
+    one with the fewest words that frame it ("Idée :",
     "2.", "prioritaire", "svp", a greeting or a signature) or sit in an aside ("(3 votes)"), then
     the fewest words unknown to the language (typos), then one with its accents, then the one with
     the fewest acronyms ("transports en commun" rather than "TC"), then the one whose content
@@ -272,7 +274,7 @@ def _canonical_member(leader: int, members: Sequence[int], prepared: _Prepared, 
         for stem in units[unit].weights:
             said[stem] += copies
 
-    def preference(item: int) -> tuple[float, int, int, int, int, int, int, int, int, bool, int]:
+    def preference(item: int) -> tuple[float, int, bool, int, int, int, int, int, int, int, bool, int]:
         unit = units[unit_of[item]]
         telling = _telling_aside(unit)
         core = [stem for stem in unit.weights if (telling or stem not in unit.aside) and said[stem] >= quorum]
@@ -281,6 +283,7 @@ def _canonical_member(leader: int, members: Sequence[int], prepared: _Prepared, 
         return (
             -round(sum(unit.weights[stem] for stem in core), 6),
             _unpresentable(written),
+            signed(written),
             sum(word in FRAME_WORDS for word in unit.key.split()) + (not telling) * len(unit.aside) + (text != written),
             len(unit.names),
             -sum(not character.isascii() and character.isalpha() for character in text),

@@ -121,6 +121,34 @@ _SIGN_OFF = re.compile(
     r"|(?:(?<=[.!?…]\n)|(?<=[.!?…]\r\n)|(?<=[.!?…] \n))" + _NAME + r")[.!]*$"
 )
 _SIGN_OFF_HINTS = ("\n", "ordialement", "erci", "alutations", "igné", "à vous")
+# What a web form's answers add around an idea (QA, an online consultation: each kept copies
+# apart): « +1 » before it or « +1000 » after it; an e-mail address or a phone number, with the
+# line or sentence that gives it; a name alone on the last line; a first sentence saying where
+# the writer lives (« J'habite à Berriat depuis 12 ans. »), or an opening « En tant que …, ».
+_VOTE_BEFORE = re.compile(r"\s*\+\s*1(?![\d,.])[\s!.,:;-]*(?=\S)")
+_VOTE_AFTER = re.compile(r"[\s,;.!-]*\+\s*\d+\s*!*\s*$")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE = re.compile(r"(?<![\d+])(?:\+\s?33\s?(?:\(0\))?\s?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)")
+# The words that give an address or a number, right before it (looked for there only: a long
+# answer is not scanned for them).
+_CONTACT_LEAD = re.compile(
+    r"(?i:(?:vous\s+pouvez\s+)?me\s+(?:joindre|contacter|[ée]crire)|contactez[\s-]moi|contact|t[ée]l[ée]phone"
+    r"|t[ée]l|portable|mobile|e-?mail|mail|courriel)\W*(?:(?i:au|à|sur|par)\s+)?$"
+)
+_CONTACT_LEAD_WINDOW = 40
+_LAST_PART = re.compile(r"(?:\n|(?<=[.!?])\s)[^\n.!?]*[.!?\s]*$")
+_SELF_DESCRIPTION = re.compile(
+    r"\s*(?:(?i:j['’]\s*habite|je\s+(?:vis|r[ée]side)|habitante?s?\s+(?:de|du|des|d['’]|à)\b)[^.!?\n]{0,120}[.!?\n]+"
+    r"|(?i:en\s+tant\s+que)\b[^.!?\n,]{0,80},)\s*(?=\S)"
+)
+_PERSON_LINE = re.compile(r"\n[ \t]*([A-ZÀ-ÖØ-Þ][\w'’-]*\.?(?:[ \t]+[A-ZÀ-ÖØ-Þ][\w'’-]*\.?){1,2})[ \t.!]*$")
+# Words that open a place's name, not a person's (a last line « Place Victor Hugo » is the idea's).
+_PLACE_WORDS = frozenset(
+    """rue place avenue av boulevard bd parc quartier square allee chemin impasse cours quai pont jardin
+    jardins ecole college lycee gare mairie eglise marche residence cite lac ile mont saint sainte st ste
+    bois foret plage port porte route zone centre hotel maison salle stade piscine gymnase hopital musee
+    bibliotheque mediatheque theatre cinema esplanade promenade parvis carrefour rond-point ville""".split()
+)
 # "pluri-disciplinaire", "éco-rénovation", "socio-économique": one word, as when written joined.
 _PREFIX = re.compile(
     r"pluri|multi|inter|intra|co|[eé]co|auto|anti|socio|bio|micro|macro|n[eé]o|semi|trans|extra|ultra|"
@@ -974,12 +1002,76 @@ def without_framing(text: str) -> str:
         greeting = _GREETING.match(text)
         if greeting:
             text = text[greeting.end() :]
+    if "@" in text or "0" in text or "+" in text:
+        text = _without_contacts(text)
+    if text[:1] in "+ ":
+        vote = _VOTE_BEFORE.match(text)
+        if vote and WORD_PATTERN.search(text, vote.end()):
+            text = text[vote.end() :]
+    if text[:1] in "JjHhEe ":
+        described = _SELF_DESCRIPTION.match(text)
+        if described and WORD_PATTERN.search(text, described.end()):
+            text = text[described.end() :]
     if any(hint in text for hint in _SIGN_OFF_HINTS):
         stripped = text.rstrip()
         closing = _SIGN_OFF.search(stripped, max(0, len(stripped) - SIGN_OFF_WINDOW))
         if closing and WORD_PATTERN.search(stripped, 0, closing.start()):
             text = stripped[: closing.start()].rstrip()
+        elif "\n" in stripped:
+            person = _name_line(stripped, max(0, len(stripped) - SIGN_OFF_WINDOW))
+            if person and WORD_PATTERN.search(stripped, 0, person.start()):
+                text = stripped[: person.start()].rstrip()
     return text
+
+
+def signed(text: str) -> bool:
+    """Whether a text gives its writer's e-mail address, phone number or name (a name alone on its
+    last line, or after a closing formula): a wording not to show for a cluster when another is
+    as good (participants' names are personal data)."""
+    if ("@" in text and _EMAIL.search(text)) or _PHONE.search(text):
+        return True
+    stripped = text.rstrip()
+    start = max(0, len(stripped) - SIGN_OFF_WINDOW)
+    closing = _SIGN_OFF.search(stripped, start) if any(hint in stripped for hint in _SIGN_OFF_HINTS) else None
+    if closing and any(word[:1].isupper() for word in closing.group().split()[1:]):
+        return True
+    return "\n" in stripped and _name_line(stripped, start) is not None
+
+
+def _name_line(text: str, start: int) -> re.Match[str] | None:
+    """A person's name alone on the last line of `text` (looked for from `start`), not a place's."""
+    person = _PERSON_LINE.search(text, start)
+    if person is None or _fold(person.group(1).split()[0].rstrip(".").casefold()) in _PLACE_WORDS:
+        return None
+    return person
+
+
+def _without_contacts(text: str) -> str:
+    """`text` without its « +1000 » after the idea, and without its e-mail addresses and phone
+    numbers: with the last line or sentence that gives one, else each alone."""
+    if "+" in text[-12:]:
+        vote = _VOTE_AFTER.search(text, max(0, len(text) - 12))
+        if vote and WORD_PATTERN.search(text, 0, vote.start()):
+            text = text[: vote.start()]
+    spans = [match.span() for match in _PHONE.finditer(text)]
+    if "@" in text:
+        spans = sorted([*spans, *(match.span() for match in _EMAIL.finditer(text))])
+    if not spans:
+        return text
+    parts, end = [], 0
+    for start, stop in spans:
+        if start < end:
+            continue
+        lead = _CONTACT_LEAD.search(text, max(end, start - _CONTACT_LEAD_WINDOW), start)
+        parts += [text[end : lead.start() if lead else start], "\x00"]  # (an address's dots end no sentence)
+        end = stop
+    marked = "".join([*parts, text[end:]]).rstrip()
+    last = _LAST_PART.search(marked, max(0, len(marked) - SIGN_OFF_WINDOW))
+    if last and "\x00" in last.group() and WORD_PATTERN.search(marked, 0, last.start()):
+        marked = marked[: last.start()].rstrip()
+    left = marked.replace("\x00", "")
+    # (A text of an address and a word or two is what it says: « Mon mail : … » are two texts.)
+    return left if len(WORD_PATTERN.findall(left, 0, 80)) >= 3 else text
 
 
 def exact_key(text: str) -> str:
