@@ -827,7 +827,8 @@ def test_of_two_wordings_as_good_the_one_without_its_writers_name_or_contact_is_
     idea = "Remplacer les vieilles chaudières au fioul par des pompes à chaleur"
     texts = [idea + "\n\nJean-Pierre Martin – jp.martin79@orange.fr – 0423557221", "Bonjour, " + idea.lower()]
     for ordered in (texts, texts[::-1]):
-        result = deduplicate_contributions([contribution(k, t) for k, t in enumerate(ordered)], DedupSettings(), french_nlp)
+        records = [contribution(k, text) for k, text in enumerate(ordered)]
+        result = deduplicate_contributions(records, DedupSettings(), french_nlp)
         assert len({record.cluster_id for record in result}) == 1
         assert [record.text for record in result if record.canonical] == ["Bonjour, " + idea.lower()]
 
@@ -1354,7 +1355,8 @@ def test_a_cluster_of_copies_is_shown_in_the_wording_its_copies_share(french_nlp
     assert len({record.cluster_id for record in clustered}) == 1
     assert [record.text for record in clustered if record.canonical] == [petition]
     # Two wordings: the one saying more is shown (a summary table's action and its detail).
-    pair = deduplicate_contributions(records[2:3] + [contribution(9, petition + " de la ville")], DedupSettings(), french_nlp)
+    longer = contribution(9, petition + " de la ville")
+    pair = deduplicate_contributions([records[2], longer], DedupSettings(), french_nlp)
     assert [record.text for record in pair if record.canonical] == [petition + " de la ville"]
 
 

@@ -138,7 +138,8 @@ _CONTACT_LEAD = re.compile(
 _CONTACT_LEAD_WINDOW = 40
 _LAST_PART = re.compile(r"(?:\n|(?<=[.!?])\s)[^\n.!?]*[.!?\s]*$")
 _SELF_DESCRIPTION = re.compile(
-    r"\s*(?:(?i:j['’]\s*habite|je\s+(?:vis|r[ée]side)|habitante?s?\s+(?:de|du|des|d['’]|à)\b)[^.!?\n]{0,120}[.!?\n]+"
+    r"\s*(?:(?i:j['’]\s*habite|je\s+(?:vis|r[ée]side)|habitante?s?\s+(?:de|du|des|d['’]|à)\b)"
+    r"[^.!?\n]{0,120}[.!?\n]+"
     r"|(?i:en\s+tant\s+que)\b[^.!?\n,]{0,80},)\s*(?=\S)"
 )
 _PERSON_LINE = re.compile(r"\n[ \t]*([A-ZÀ-ÖØ-Þ][\w'’-]*\.?(?:[ \t]+[A-ZÀ-ÖØ-Þ][\w'’-]*\.?){1,2})[ \t.!]*$")
