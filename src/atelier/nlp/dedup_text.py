@@ -122,26 +122,26 @@ _SIGN_OFF = re.compile(
 )
 _SIGN_OFF_HINTS = ("\n", "ordialement", "erci", "alutations", "igné", "à vous")
 # What a web form's answers add around an idea (QA, an online consultation: each kept copies
-# apart): « +1 » before it or « +1000 » after it; an e-mail address or a phone number, with the
-# line or sentence that gives it; a name alone on the last line; a first sentence saying where
-# the writer lives (« J'habite à Berriat depuis 12 ans. »), or an opening « En tant que …, ».
-_VOTE_BEFORE = re.compile(r"\s*\+\s*1(?![\d,.])[\s!.,:;-]*(?=\S)")
-_VOTE_AFTER = re.compile(r"[\s,;.!-]*\+\s*\d+\s*!*\s*$")
+# apart): « +1 » before it (then a capital or a sign: « +1 agent » is one agent more) or « +1 »,
+# « +100 », « +1000 » after it (« +50 » may be the idea's count); an e-mail address or a phone
+# number given with the words that give it (« Contact : », « me joindre au »), or on a last line
+# that holds only names beside it. A number or address alone may be the idea's (« Afficher le
+# numéro du CCAS … », « Créer une adresse mail … »: QA, adversarial round), and so may a last
+# line of capitalised words (« Croix Rousse », « La Tronche ») or a first sentence « J'habite … »
+# (« J'habite rue des Lilas. Les voitures y roulent trop vite »): not left out.
+_VOTE_BEFORE = re.compile(r"\s*\+\s*1(?![\d,.])(?:[\s!.,:;-]*[!.,:;-]|\s+(?=[A-ZÀ-ÖØ-Þ]))\s*(?=\S)")
+_VOTE_AFTER = re.compile(r"[\s,;.!-]*\+\s*10*(?<!\+1\d)(?<!\+\s1\d)\s*!*\s*$")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?<![\d+])(?:\+\s?33\s?(?:\(0\))?\s?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)")
 # The words that give an address or a number, right before it (looked for there only: a long
 # answer is not scanned for them).
 _CONTACT_LEAD = re.compile(
-    r"(?i:(?:vous\s+pouvez\s+)?me\s+(?:joindre|contacter|[ée]crire)|contactez[\s-]moi|contact|t[ée]l[ée]phone"
+    r"(?i:(?:vous\s+pouvez\s+)?me\s+(?:joindre|contacter|[ée]crire|appeler)|(?:contactez|appelez)[\s-]moi|contact|t[ée]l[ée]phone"
     r"|t[ée]l|portable|mobile|e-?mail|mail|courriel)\W*(?:(?i:au|à|sur|par)\s+)?$"
 )
 _CONTACT_LEAD_WINDOW = 40
-_LAST_PART = re.compile(r"(?:\n|(?<=[.!?])\s)[^\n.!?]*[.!?\s]*$")
-_SELF_DESCRIPTION = re.compile(
-    r"\s*(?:(?i:j['’]\s*habite|je\s+(?:vis|r[ée]side)|habitante?s?\s+(?:de|du|des|d['’]|à)\b)"
-    r"[^.!?\n]{0,120}[.!?\n]+"
-    r"|(?i:en\s+tant\s+que)\b[^.!?\n,]{0,80},)\s*(?=\S)"
-)
+# A last line of names and contacts only: « Jean-Pierre Martin – jp.martin@orange.fr – 04 23 … ».
+_SIGNATURE_LINE = re.compile(r"\n(?:[A-ZÀ-ÖØ-Þ][\w'’-]*\.?|\x00|[ \t,;:/|–—-]+)+")
 _PERSON_LINE = re.compile(r"\n[ \t]*([A-ZÀ-ÖØ-Þ][\w'’-]*\.?(?:[ \t]+[A-ZÀ-ÖØ-Þ][\w'’-]*\.?){1,2})[ \t.!]*$")
 # Words that open a place's name, not a person's (a last line « Place Victor Hugo » is the idea's).
 _PLACE_WORDS = frozenset(
@@ -1009,19 +1009,11 @@ def without_framing(text: str) -> str:
         vote = _VOTE_BEFORE.match(text)
         if vote and WORD_PATTERN.search(text, vote.end()):
             text = text[vote.end() :]
-    if text[:1] in "JjHhEe ":
-        described = _SELF_DESCRIPTION.match(text)
-        if described and WORD_PATTERN.search(text, described.end()):
-            text = text[described.end() :]
     if any(hint in text for hint in _SIGN_OFF_HINTS):
         stripped = text.rstrip()
         closing = _SIGN_OFF.search(stripped, max(0, len(stripped) - SIGN_OFF_WINDOW))
         if closing and WORD_PATTERN.search(stripped, 0, closing.start()):
             text = stripped[: closing.start()].rstrip()
-        elif "\n" in stripped:
-            person = _name_line(stripped, max(0, len(stripped) - SIGN_OFF_WINDOW))
-            if person and WORD_PATTERN.search(stripped, 0, person.start()):
-                text = stripped[: person.start()].rstrip()
     return text
 
 
@@ -1048,31 +1040,37 @@ def _name_line(text: str, start: int) -> re.Match[str] | None:
 
 
 def _without_contacts(text: str) -> str:
-    """`text` without its « +1000 » after the idea, and without its e-mail addresses and phone
-    numbers: with the last line or sentence that gives one, else each alone."""
+    """`text` without its « +1000 » after the idea, its last line when that holds only names and
+    contacts, and the e-mail addresses and phone numbers given with the words that give them."""
     if "+" in text[-12:]:
         vote = _VOTE_AFTER.search(text, max(0, len(text) - 12))
         if vote and WORD_PATTERN.search(text, 0, vote.start()):
             text = text[: vote.start()]
-    spans = [match.span() for match in _PHONE.finditer(text)]
-    if "@" in text:
-        spans = sorted([*spans, *(match.span() for match in _EMAIL.finditer(text))])
-    if not spans:
-        return text
+    original = text
+    cut = text.rstrip().rfind("\n")
+    if cut > 0:  # a last line of names and contacts only: a signature
+        line = _contacts_marked(text[cut:].rstrip())
+        if "\x00" in line and _SIGNATURE_LINE.fullmatch(line) and WORD_PATTERN.search(text, 0, cut):
+            text = text[:cut].rstrip()
     parts, end = [], 0
-    for start, stop in spans:
-        if start < end:
-            continue
-        lead = _CONTACT_LEAD.search(text, max(end, start - _CONTACT_LEAD_WINDOW), start)
-        parts += [text[end : lead.start() if lead else start], "\x00"]  # (an address's dots end no sentence)
-        end = stop
-    marked = "".join([*parts, text[end:]]).rstrip()
-    last = _LAST_PART.search(marked, max(0, len(marked) - SIGN_OFF_WINDOW))
-    if last and "\x00" in last.group() and WORD_PATTERN.search(marked, 0, last.start()):
-        marked = marked[: last.start()].rstrip()
-    left = marked.replace("\x00", "")
+    for match in (*_PHONE.finditer(text), *(_EMAIL.finditer(text) if "@" in text else ())):
+        lead = _CONTACT_LEAD.search(text, max(0, match.start() - _CONTACT_LEAD_WINDOW), match.start())
+        if lead is not None:  # (without the words that give it, an address or a number is the idea's)
+            parts.append((lead.start(), match.end()))
+    for start, stop in sorted(parts):
+        if start >= end:
+            text, end = text[:start] + "\x00" * (stop - start) + text[stop:], stop
+    if text == original:
+        return text
+    left = text.replace("\x00", "").rstrip()
     # (A text of an address and a word or two is what it says: « Mon mail : … » are two texts.)
-    return left if len(WORD_PATTERN.findall(left, 0, 80)) >= 3 else text
+    return left if len(WORD_PATTERN.findall(left, 0, 80)) >= 3 else original
+
+
+def _contacts_marked(text: str) -> str:
+    """`text` with each e-mail address and phone number as one "\x00"."""
+    marked = _PHONE.sub("\x00", text)
+    return _EMAIL.sub("\x00", marked) if "@" in marked else marked
 
 
 def exact_key(text: str) -> str:
