@@ -136,8 +136,8 @@ _PHONE = re.compile(r"(?<![\d+])(?:\+\s?33\s?(?:\(0\))?\s?|0)[1-9](?:[\s.-]?\d{2
 # The words that give an address or a number, right before it (looked for there only: a long
 # answer is not scanned for them).
 _CONTACT_LEAD = re.compile(
-    r"(?i:(?:vous\s+pouvez\s+)?me\s+(?:joindre|contacter|[ée]crire|appeler)|(?:contactez|appelez)[\s-]moi|contact|t[ée]l[ée]phone"
-    r"|t[ée]l|portable|mobile|e-?mail|mail|courriel)\W*(?:(?i:au|à|sur|par)\s+)?$"
+    r"(?i:(?:vous\s+pouvez\s+)?me\s+(?:joindre|contacter|[ée]crire|appeler)|(?:contactez|appelez)[\s-]moi"
+    r"|contact|t[ée]l[ée]phone|t[ée]l|portable|mobile|e-?mail|mail|courriel)\W*(?:(?i:au|à|sur|par)\s+)?$"
 )
 _CONTACT_LEAD_WINDOW = 40
 # A last line of names and contacts only: « Jean-Pierre Martin – jp.martin@orange.fr – 04 23 … ».
