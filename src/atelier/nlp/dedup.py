@@ -262,8 +262,8 @@ def _canonical_member(leader: int, members: Sequence[int], prepared: _Prepared, 
     the fewest words unknown to the language (typos), then one with its accents, then the one with
     the fewest acronyms ("transports en commun" rather than "TC"), then the one whose content
     words are written in full ("conséquences" rather than "conséquence"), then the wording most
-    members share, then the shortest, then the founder. An aside that says something of the idea
-    (`_telling_aside`) counts as words of the text."""
+    members share, then the shortest, then the first in text order, then the founder. An aside
+    that says something of the idea (`_telling_aside`) counts as words of the text."""
     if len(members) == 1:
         return leader
     units, unit_of = prepared.units, prepared.unit_of
@@ -274,7 +274,7 @@ def _canonical_member(leader: int, members: Sequence[int], prepared: _Prepared, 
         for stem in units[unit].weights:
             said[stem] += copies
 
-    def preference(item: int) -> tuple[float, int, bool, int, int, int, int, int, int, int, bool, int]:
+    def preference(item: int) -> tuple[float, int, bool, int, int, int, int, int, int, int, str, bool, int]:
         unit = units[unit_of[item]]
         telling = _telling_aside(unit)
         core = [stem for stem in unit.weights if (telling or stem not in unit.aside) and said[stem] >= quorum]
@@ -292,6 +292,7 @@ def _canonical_member(leader: int, members: Sequence[int], prepared: _Prepared, 
             -sum(len(unit.surfaces[stem]) for stem in core if stem != unit.action and stem not in unit.nominal),
             -shared[unit_of[item]],
             len(text),
+            written,  # (not the order of the rows: QA, a shuffled file showed another of two copies)
             item != leader,
             item,
         )
