@@ -999,7 +999,8 @@ def without_list_marker(text: str) -> str:
 
 def without_framing(text: str) -> str:
     """The text without a list item's marker (`without_list_marker`), a letter's greeting at its
-    start or its closing formula and signature at its end, when something is left."""
+    start or its closing formula and signature at its end, a web form's « +1 » and its writer's
+    contact details (`_without_contacts`), when something is left."""
     if text[:1] in _LIST_MARKER_STARTS or text[1:2] == ")":
         text = without_list_marker(text)
     if text[:1] in "BbMm ":
