@@ -1051,12 +1051,13 @@ def train(
             StoredDecision(text, axis, config.axis_label(axis) if axis in config.axis_ids else "", source, date)
             for text, axis, source, date in zip(read.texts, read.axes, read.sources, read.dates, strict=True)
         ]
-        decisions, notes = without_contradictions(given, decisions_csv, current_decisions(earlier, config).learnt)
+        learnt_before = current_decisions(earlier, config).learnt
+        decisions, notes = without_contradictions(given, decisions_csv, learnt_before)
         _say_all(notes)
-        _say_all(changed_decisions_note(decisions, current_decisions(earlier, config).learnt, decisions_csv))
+        _say_all(changed_decisions_note(decisions, learnt_before, decisions_csv))
         # A decision learnt before keeps its date (a run weighs it against an edited sheet's), as one
         # given with its date (rows of a decisions.csv put back).
-        since = {(folded_cell(d.text), d.axis): d.decided_at for d in current_decisions(earlier, config).learnt}
+        since = {(folded_cell(d.text), d.axis): d.decided_at for d in learnt_before}
         now = datetime.datetime.now().astimezone().isoformat(timespec="milliseconds")
         decisions = [
             d if d.timestamp() else d._replace(decided_at=since.get((folded_cell(d.text), d.axis), now))

@@ -197,8 +197,11 @@ def own_evidence(evidence: Sequence[str], item: Contribution) -> tuple[str, ...]
     (QA: « les routes » showed « router », « combles » « combler », « aides » « aider »)."""
     if not evidence:
         return ()
-    text = normalize_for_match(item.text)
-    if any(_folded(lemma).endswith("r") for lemma in evidence):  # (the words of a long answer: once)
+    misread = any(_folded(lemma).endswith("r") for lemma in evidence)
+    if not misread and not item.theme.strip():
+        return tuple(evidence)
+    text = normalize_for_match(item.text)  # (the words of a long answer: read once, and only if needed)
+    if misread:
         words = frozenset(_WORD.findall(text))
         evidence = [_as_written(lemma, words) for lemma in evidence]
     if not item.theme.strip():

@@ -1007,12 +1007,10 @@ def without_framing(text: str) -> str:
         greeting = _GREETING.match(text)
         if greeting:
             text = text[greeting.end() :]
-    if "@" in text or "0" in text or "+" in text:
+    if "+" in text:
+        text = _without_votes(text)
+    if "@" in text or "0" in text or "+" in text:  # (a phone number opens with 0 or +33)
         text = _without_contacts(text)
-    if text[:1] in "+ ":
-        vote = _VOTE_BEFORE.match(text)
-        if vote and WORD_PATTERN.search(text, vote.end()):
-            text = text[vote.end() :]
     if any(hint in text for hint in _SIGN_OFF_HINTS):
         stripped = text.rstrip()
         closing = _SIGN_OFF.search(stripped, max(0, len(stripped) - SIGN_OFF_WINDOW))
@@ -1043,13 +1041,22 @@ def _name_line(text: str, start: int) -> re.Match[str] | None:
     return person
 
 
-def _without_contacts(text: str) -> str:
-    """`text` without its « +1000 » after the idea, its last line when that holds only names and
-    contacts, and the e-mail addresses and phone numbers given with the words that give them."""
+def _without_votes(text: str) -> str:
+    """`text` without a web form's « +1 » before or after the idea, when words are left."""
+    if text[:1] in "+ ":
+        vote = _VOTE_BEFORE.match(text)
+        if vote and WORD_PATTERN.search(text, vote.end()):
+            text = text[vote.end() :]
     if "+" in text[-12:]:
         vote = _VOTE_AFTER.search(text, max(0, len(text) - 12))
         if vote and WORD_PATTERN.search(text, 0, vote.start()):
             text = text[: vote.start()]
+    return text
+
+
+def _without_contacts(text: str) -> str:
+    """`text` without its last line when that holds only names and contacts, and without the
+    e-mail addresses and phone numbers given with the words that give them."""
     original = text
     cut = text.rstrip().rfind("\n")
     if cut > 0:  # a last line of names and contacts only: a signature
