@@ -623,6 +623,27 @@ def test_dates_of_a_workbook_read_as_dates_and_cut_cells_are_said(runner, tmp_pa
     assert "--out groupes.csv" in result.stderr
 
 
+def test_a_workbook_written_back_keeps_its_numbers_and_dates(runner, tmp_path):
+    # QA: an analyst's workbook came back from dedup (and classify) with its votes and dates as
+    # texts (« nombre stocké comme texte », dates that no longer sort).
+    sheet = openpyxl.Workbook()
+    sheet.active.append(["texte", "votes", "date", "numero"])
+    sheet.active.append(["Créer une maison de santé", 3, datetime.datetime(2025, 3, 2), "0031"])
+    sheet.active.append(["Créer des maisons de santé", 12.5, datetime.datetime(2025, 3, 2, 18, 30), "0032"])
+    sheet.save(tmp_path / "consultation.xlsx")
+    command = ["dedup", "consultation.xlsx", "--text-column", "texte", "--out", "groupes.xlsx"]
+    result = runner.invoke(app, command)
+    assert result.exit_code == 0, result.output
+    written = openpyxl.load_workbook(tmp_path / "groupes.xlsx").active
+    rows = [[cell.value for cell in row] for row in written.iter_rows(min_row=2)]
+    assert [row[:4] for row in rows] == [
+        ["Créer une maison de santé", 3, datetime.datetime(2025, 3, 2), "0031"],
+        ["Créer des maisons de santé", 12.5, datetime.datetime(2025, 3, 2, 18, 30), "0032"],
+    ]
+    assert [written.cell(row=row, column=3).number_format for row in (2, 3)] == ["dd/mm/yyyy", "dd/mm/yyyy hh:mm"]
+    assert rows[0][4] == rows[1][4]  # the cluster the command wrote
+
+
 def test_workbooks_that_are_not_or_too_big_are_refused(runner, tmp_path, monkeypatch):
     (tmp_path / "faux.xlsx").write_text("text\nun CSV renommé\n", encoding="utf-8")
     with zipfile.ZipFile(tmp_path / "casse.xlsx", "w") as archive:

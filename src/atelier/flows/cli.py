@@ -48,7 +48,7 @@ from atelier.flows.decisions import (
     without_contradictions,
 )
 from atelier.flows.messages import listed
-from atelier.flows.tables import column_cells, plain_cells
+from atelier.flows.tables import InputTable, column_cells, plain_cells
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -238,9 +238,8 @@ def _load_language() -> spacy.Language:
         _fail(str(error))
 
 
-def _read_table(path: Path, text_column: str, hint: str = "Voir --text-column.") -> tuple[pd.DataFrame, bool]:
-    """The rows of an input CSV or workbook (`tables.read_table`), or a one-line French error;
-    and whether it is a CSV that Excel wrote, whose reader may want the result as a workbook."""
+def _read_table(path: Path, text_column: str, hint: str = "Voir --text-column.") -> InputTable:
+    """The rows of an input CSV or workbook (`tables.read_table`), or a one-line French error."""
     from atelier.flows.tables import TableError, read_table
 
     try:
@@ -249,7 +248,7 @@ def _read_table(path: Path, text_column: str, hint: str = "Voir --text-column.")
         _fail(str(error))
     for warning in table.warnings:
         typer.echo(f"Avertissement : {warning}", err=True)
-    return table.frame, table.from_excel
+    return table
 
 
 # Names a spreadsheet gives the context columns, folded (`normalize_for_match`): "Thème", "Catégorie".
@@ -392,10 +391,11 @@ def _check_table_output(path: Path, source: Path) -> None:
         _fail(str(error))
 
 
-def _write_table(frame: pd.DataFrame, path: Path, from_excel: bool) -> None:
+def _write_table(frame: pd.DataFrame, path: Path, table: InputTable, written: set[str]) -> None:
     """A CSV file, or an Excel workbook of one sheet when `path` ends with .xlsx. The CSV is the
     dataset's (UTF-8, commas): for a CSV that came from Excel, the workbook is suggested, which
-    a French Excel opens in columns with its accents."""
+    a French Excel opens in columns with its accents. In a workbook from a workbook, the input
+    columns the command did not write (`written`) keep their cells' numbers and dates."""
     from atelier.flows.outputs import (
         EXCEL_MAX_CELL_CHARACTERS,
         IDEAS_SHEET,
@@ -407,6 +407,11 @@ def _write_table(frame: pd.DataFrame, path: Path, from_excel: bool) -> None:
 
     try:
         if path.suffix.lower() == ".xlsx":
+            if table.typed is not None:
+                frame = frame.copy()
+                for name in table.typed.columns:
+                    if name not in written:
+                        frame[name] = table.typed[name]
             write_workbook({IDEAS_SHEET: frame}, path)
             cut = cells_cut_in_workbook(frame)
             if cut:
@@ -417,7 +422,7 @@ def _write_table(frame: pd.DataFrame, path: Path, from_excel: bool) -> None:
                 )
         else:
             write_csv(frame, path)
-            if from_excel:
+            if table.from_excel:
                 _say(
                     f"{path} est en UTF-8 séparé par des virgules ; pour l'ouvrir dans Excel, "
                     f"demandez un classeur : --out {path.with_suffix('.xlsx')}"
@@ -521,7 +526,7 @@ def _read_labels(path: Path, workshop: Workshop) -> _Labels:
     `axis_label` is no label of the workshop (a file of another workshop), is left out and said."""
     from atelier.nlp.axis_data import with_context
 
-    frame, _ = _read_table(path, "text", LABELS_COLUMNS_HINT)
+    frame = _read_table(path, "text", LABELS_COLUMNS_HINT).frame
     if "axis" not in frame.columns:
         columns = ", ".join(map(str, frame.columns))
         _fail(f"{path} : colonne « axis » absente (colonnes présentes : {columns}). {LABELS_COLUMNS_HINT}")
@@ -809,7 +814,8 @@ def classify(
 
     config = _load_workshop(workshop)
     _check_table_output(out, input_csv)
-    frame, from_excel = _read_table(input_csv, text_column)
+    table = _read_table(input_csv, text_column)
+    frame = table.frame
     decisions = decided_axes(frame, config, text_column)
     rows, records = _with_text(frame, text_column, input_csv, decisions.axes)
     _say_all(  # (which of a row's axis and label an analyst changed is told once the model is there)
@@ -897,7 +903,7 @@ def classify(
         columns["axis_evidence"][row] = EVIDENCE_SEPARATOR.join(record.axis_evidence)
     result = _with_columns(frame, columns)
     result["needs_review"] = result["needs_review"].astype("boolean")
-    _write_table(result, out, from_excel)
+    _write_table(result, out, table, set(columns))
     counts: dict[str, int] = {}
     for value in columns["axis"]:
         if value:
@@ -946,7 +952,8 @@ def dedup(
     from atelier.nlp.dedup_settings import DedupSettings
 
     _check_table_output(out, input_csv)
-    frame, from_excel = _read_table(input_csv, text_column)
+    table = _read_table(input_csv, text_column)
+    frame = table.frame
     rows, records = _with_text(frame, text_column, input_csv)
     # A kind and an objective (as ideas.csv has), and the cluster of an earlier run: kept if it can be.
     kinds, earlier = _context_cells(frame, "kind", text_column), column_cells(frame, "cluster_id")
@@ -972,7 +979,7 @@ def dedup(
         canonical[row] = record.canonical
     result = _with_columns(frame, {"cluster_id": cluster, "canonical": canonical})
     result["canonical"] = result["canonical"].astype("boolean")
-    _write_table(result, out, from_excel)
+    _write_table(result, out, table, {"cluster_id", "canonical"})
     distinct = len({record.cluster_id for record in deduplicated})
     blank = _blank_rows_note(frame, text_column, rows, "sans groupe")
     typer.echo(f"{len(deduplicated)} ligne(s){blank}, {distinct} idée(s) distincte(s) → {out}")

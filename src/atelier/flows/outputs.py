@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -344,6 +344,7 @@ def write_workbook(sheets: Mapping[str, pd.DataFrame], path: Path, max_rows: int
         workbook = xlsxwriter.Workbook(str(temporary), options)
         try:
             header = workbook.add_format({"bold": True})
+            date_formats = {kind: workbook.add_format({"num_format": shown}) for kind, shown in _DATE_FORMATS.items()}
             for name, frame in sheets.items():
                 sheet = workbook.add_worksheet(name)
                 for number, column in enumerate(frame.columns):
@@ -351,6 +352,10 @@ def write_workbook(sheets: Mapping[str, pd.DataFrame], path: Path, max_rows: int
                 sheet.write_row(0, 0, list(frame.columns), header)
                 for row_number, row in enumerate(frame.itertuples(index=False, name=None), start=1):
                     sheet.write_row(row_number, 0, [_cell(value) for value in row])
+                    for number, value in enumerate(row):
+                        kind = _date_kind(value)
+                        if kind:
+                            sheet.write_datetime(row_number, number, value, date_formats[kind])
                 sheet.freeze_panes(1, 0)
                 sheet.autofilter(0, 0, len(frame), max(len(frame.columns) - 1, 0))
         finally:
@@ -365,6 +370,19 @@ def cells_cut_in_workbook(frame: pd.DataFrame) -> int:
         for column in frame.columns
         for value in frame[column].tolist()
     )
+
+
+# How a workbook shows the dates and times of an analyst's workbook written back (French order).
+_DATE_FORMATS = {"date": "dd/mm/yyyy", "datetime": "dd/mm/yyyy hh:mm", "time": "hh:mm"}
+
+
+def _date_kind(value: Any) -> str:
+    """Which of `_DATE_FORMATS` a cell value is shown with ("" for no date or time)."""
+    if isinstance(value, datetime):
+        return "date" if value.time() == time() else "datetime"
+    if isinstance(value, date):
+        return "date"
+    return "time" if isinstance(value, time) else ""
 
 
 def _cell(value: Any) -> Any:

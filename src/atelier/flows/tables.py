@@ -53,6 +53,8 @@ class InputTable:
     frame: pd.DataFrame
     from_excel: bool  # a CSV that Excel wrote (semicolons, Windows-1252, UTF-16 or a BOM)
     warnings: tuple[str, ...] = ()
+    # A workbook's cells as Excel typed them (numbers, dates), to be written back so; None for a CSV.
+    typed: pd.DataFrame | None = None
 
 
 def read_table(path: Path, text_column: str, hint: str = "Voir --text-column.") -> InputTable:
@@ -63,8 +65,10 @@ def read_table(path: Path, text_column: str, hint: str = "Voir --text-column.") 
     if not path.is_file():
         raise TableError(f"{path} : ce n'est pas un fichier.")
     warnings: list[str] = []
+    typed = None
     if path.suffix.lower() == ".xlsx":
-        frame, from_excel = _read_workbook(path, text_column), False
+        typed, from_excel = _read_workbook(path, text_column), False
+        frame = typed.map(_cell_text).astype(object)
         full = sum(
             isinstance(value, str) and len(value) == EXCEL_MAX_CELL_CHARACTERS
             for column in frame
@@ -108,7 +112,7 @@ def read_table(path: Path, text_column: str, hint: str = "Voir --text-column.") 
         )
     if frame.empty:
         raise TableError(f"{path} : aucune ligne à traiter.")
-    return InputTable(frame, from_excel, tuple(warnings))
+    return InputTable(frame, from_excel, tuple(warnings), typed)
 
 
 # Control characters no text means (tabulations and line ends aside; the unit separator too,
@@ -245,7 +249,7 @@ _OFFICE_PARTS = {"word/document.xml": "un document Word", "ppt/presentation.xml"
 
 def _read_workbook(path: Path, text_column: str = "") -> pd.DataFrame:
     """The first sheet of an Excel workbook that has a `text_column` heading (the first sheet if
-    none has: a sheet of notes an analyst put in front), every cell as text, as a CSV is read.
+    none has: a sheet of notes an analyst put in front), its cells as openpyxl types them.
     Its size once unpacked is bounded first (a small .xlsx can unpack into gigabytes); openpyxl
     parses its XML through defusedxml."""
     import pandas as pd
@@ -275,7 +279,7 @@ def _read_workbook(path: Path, text_column: str = "") -> pd.DataFrame:
                 frame = pd.read_excel(path, sheet_name=sheet, dtype=object, keep_default_na=False, engine="openpyxl")
     except Exception as error:  # noqa: BLE001 - a malformed workbook fails in openpyxl in many ways
         raise TableError(f"{path} : classeur Excel illisible (fichier endommagé).") from error
-    return frame.map(_cell_text).astype(object)
+    return frame
 
 
 def _cell_text(value: object) -> str:
