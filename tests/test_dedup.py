@@ -800,6 +800,9 @@ def test_identical_wordings_are_read_from_the_best_written_whatever_the_order(fr
         ("Afficher le numéro du CCAS 04 76 12 34 56", "Afficher le numéro du CCAS 04 76 12 34 56"),
         ("Installer des bancs\nPlace Victor Hugo", "Installer des bancs\nPlace Victor Hugo"),
         ("Installer un composteur\nCroix Rousse", "Installer un composteur\nCroix Rousse"),
+        ("Rénover la cour de l'école.\nBerriat", "Rénover la cour de l'école.\nBerriat"),
+        ("Rénover la cour de l'école.\nLa Tronche", "Rénover la cour de l'école.\nLa Tronche"),
+        ("Rénover la cour de l'école.\nL'Isle d'Abeau", "Rénover la cour de l'école.\nL'Isle d'Abeau"),
         ("J'habite rue des Lilas. Il faut un ralentisseur", "J'habite rue des Lilas. Il faut un ralentisseur"),
         ("En tant que locataire, je veux des aides", "En tant que locataire, je veux des aides"),
         ("Mon mail : sophie@gmail.com", "Mon mail : sophie@gmail.com"),
@@ -825,6 +828,16 @@ def test_copies_of_an_answer_signed_by_different_people_are_one_idea_shown_unsig
         result = deduplicate_contributions(records, DedupSettings(), nlp)
         assert len({record.cluster_id for record in result}) == 1
         assert [record.canonical for record in result] == [False, False, False, True, False]
+
+
+def test_a_place_alone_on_the_last_line_is_no_signature(french_nlp):
+    # QA, adversarial round: one word after the last sentence was read as its writer's name, and
+    # the same request for two districts was one idea.
+    texts = ["Rénover la cour de l'école.\nMistral", "Rénover la cour de l'école.\nBerriat"]
+    for nlp in (french_nlp, None):
+        assert cluster_texts(texts, DedupSettings(), nlp) == [0, 1]
+    signed_copies = ["Rénover la cour de l'école.\nMarie Dubois", "Rénover la cour de l'école."]
+    assert cluster_texts(signed_copies, DedupSettings(), french_nlp) == [0, 0]
 
 
 def test_long_runs_of_digits_or_letters_before_an_at_sign_are_read_in_linear_time():

@@ -115,12 +115,15 @@ _GREETING = re.compile(
 # cut: a long run of spaces and line breaks made the search backtrack for seconds.)
 SIGN_OFF_WINDOW = 160
 _NAME = r"[A-ZÀ-ÖØ-Þ][\w'’-]*\.?(?: [A-ZÀ-ÖØ-Þ][\w'’-]*\.?){0,3}"
+# A name alone after the last sentence, without a closing formula: a first name and a last name
+# (one word may be a place, « …l'école.\nBerriat »: QA, adversarial round), not a place's (`_is_person`).
+_FULL_NAME = r"[A-ZÀ-ÖØ-Þ][\w'’-]*\.?(?: [A-ZÀ-ÖØ-Þ][\w'’-]*\.?){1,3}"
 _SIGN_OFF = re.compile(
     r"(?:(?<=[.!?…])|(?<=\n))\s*(?:"
     r"(?i:(?:bien\s+|très\s+)?cordialement|bien\s+à\s+vous|(?:sinc[eè]res\s+)?salutations(?:\s+distingu[ée]es)?"
     r"|merci(?:\s+(?:beaucoup|d['’]avance|(?:à\s+vous\s+)?pour\s+[^.!?\n]{1,80}))?|sign[ée])"
     r"(?:[ \t]*[,.:!-]+)?(?:\s+" + _NAME + r")?"
-    r"|(?:(?<=[.!?…]\n)|(?<=[.!?…]\r\n)|(?<=[.!?…] \n))" + _NAME + r")[.!]*$"
+    r"|(?:(?<=[.!?…]\n)|(?<=[.!?…]\r\n)|(?<=[.!?…] \n))(?P<bare>" + _FULL_NAME + r"))[.!]*$"
 )
 _SIGN_OFF_HINTS = ("\n", "ordialement", "erci", "alutations", "igné", "à vous")
 # What a web form's answers add around an idea (QA, an online consultation: each kept copies
@@ -153,6 +156,7 @@ _PLACE_WORDS = frozenset(
     bois foret plage port porte route zone centre hotel maison salle stade piscine gymnase hopital musee
     bibliotheque mediatheque theatre cinema esplanade promenade parvis carrefour rond-point ville""".split()
 )
+_PLACE_ARTICLES = frozenset("le la les l du de des d".split())
 # "pluri-disciplinaire", "éco-rénovation", "socio-économique": one word, as when written joined.
 _PREFIX = re.compile(
     r"pluri|multi|inter|intra|co|[eé]co|auto|anti|socio|bio|micro|macro|n[eé]o|semi|trans|extra|ultra|"
@@ -1013,7 +1017,7 @@ def without_framing(text: str) -> str:
         text = _without_contacts(text)
     if any(hint in text for hint in _SIGN_OFF_HINTS):
         stripped = text.rstrip()
-        closing = _SIGN_OFF.search(stripped, max(0, len(stripped) - SIGN_OFF_WINDOW))
+        closing = _closing(stripped, max(0, len(stripped) - SIGN_OFF_WINDOW))
         if closing and WORD_PATTERN.search(stripped, 0, closing.start()):
             text = stripped[: closing.start()].rstrip()
     return text
@@ -1027,18 +1031,31 @@ def signed(text: str) -> bool:
         return True
     stripped = text.rstrip()
     start = max(0, len(stripped) - SIGN_OFF_WINDOW)
-    closing = _SIGN_OFF.search(stripped, start) if any(hint in stripped for hint in _SIGN_OFF_HINTS) else None
+    closing = _closing(stripped, start) if any(hint in stripped for hint in _SIGN_OFF_HINTS) else None
     if closing and any(word[:1].isupper() for word in closing.group().split()[1:]):
         return True
     return "\n" in stripped and _name_line(stripped, start) is not None
 
 
+def _closing(text: str, start: int) -> re.Match[str] | None:
+    """A closing formula or a person's name that ends `text` (`_SIGN_OFF`, looked for from `start`)."""
+    closing = _SIGN_OFF.search(text, start)
+    if closing is None or closing.group("bare") is None or _is_person(closing.group("bare")):
+        return closing
+    return None
+
+
 def _name_line(text: str, start: int) -> re.Match[str] | None:
     """A person's name alone on the last line of `text` (looked for from `start`), not a place's."""
     person = _PERSON_LINE.search(text, start)
-    if person is None or _fold(person.group(1).split()[0].rstrip(".").casefold()) in _PLACE_WORDS:
-        return None
-    return person
+    return person if person is not None and _is_person(person.group(1)) else None
+
+
+def _is_person(name: str) -> bool:
+    """Whether capitalised words may be a person's name: not opened by a word that names a place
+    or by an article (« Place Victor Hugo », « La Tronche », « L'Isle-d'Abeau »)."""
+    first = _fold(re.split(r"['’]", name.split()[0], maxsplit=1)[0].rstrip(".").casefold())
+    return first not in _PLACE_WORDS and first not in _PLACE_ARTICLES
 
 
 def _without_votes(text: str) -> str:
