@@ -687,11 +687,12 @@ def _edited_labels(
     if not edited:
         return []
     decided = axes_decided_by_text([records[k] for k in edited], learnt)
-    proposals = predict_axes(model, [idea_text(records[k]) for k in edited], nlp, evidence=0)
+    edited = [k for k, decision in zip(edited, decided, strict=True) if decision is None]
+    proposals = predict_axes(model, [idea_text(records[k]) for k in edited], nlp, evidence=0) if edited else []
     relabelled = []
-    for k, proposal, decision in zip(edited, proposals, decided, strict=True):
+    for k, proposal in zip(edited, proposals, strict=True):
         axis, other = records[k].stated_axis, labelled_axis(labels[rows[k]], workshop)
-        if decision is None and other is not None and proposal.axis == axis != other:
+        if other is not None and proposal.axis == axis != other:
             records[k] = dataclasses.replace(records[k], stated_axis=other)
             decisions.axes[rows[k]] = other
             relabelled.append((records[k].text, str(axis), other))
