@@ -533,6 +533,27 @@ def test_new_records_join_earlier_groups_by_their_wording_and_never_with_their_o
     assert result[2].cluster_id == "manuel-2" != result[3].cluster_id
 
 
+def test_an_action_restating_its_objective_joins_its_earlier_copy(french_nlp):
+    # QA, sessions added one by one: the second session's copy of an action was kept from the first's
+    # (two groups of one, the action listed twice in the synthesis), as its objective's wording was
+    # in that group — within the action itself, not as an objective.
+    objective = "Développer le covoiturage domicile-travail"
+    action = objective + " en lien avec les entreprises"
+    first = [
+        contribution(0, objective, kind="objective"),
+        contribution(1, action, kind="action", objective=objective),
+    ]
+    earlier = deduplicate_contributions(first, nlp=french_nlp)
+    second = [
+        contribution(0, objective, kind="objective", document="b.pdf"),
+        contribution(1, action, kind="action", objective=objective, document="b.pdf"),
+    ]
+    for nlp in (french_nlp, None):
+        result = deduplicate_contributions([*earlier, *second], nlp=nlp)
+        assert [record.cluster_id for record in result] == [record.cluster_id for record in earlier] * 2
+        assert result[0].cluster_id != result[1].cluster_id
+
+
 def test_an_objective_is_never_merged_with_its_own_action():
     objective = "Lutter contre la précarité énergétique des ménages"
     items = [

@@ -445,7 +445,10 @@ def _keeping_earlier_groups(
             groups[record.cluster_id].append(item)
             worded[unit_of[item]][record.cluster_id] += 1
     same_objective = _same_objective(prepared)
-    texts_inside = {key: {units[unit_of[item]].key for item in items} for key, items in groups.items()}
+    objective_texts_inside = {  # the wordings of the objectives in each group
+        key: {units[unit_of[item]].key for item in items if contributions[item].kind == "objective"}
+        for key, items in groups.items()
+    }
     objectives_inside = {
         key: set().union(*(same_objective(objectives[item]) for item in items)) for key, items in groups.items()
     }
@@ -453,7 +456,7 @@ def _keeping_earlier_groups(
     def welcome(key: str, item: int) -> bool:
         """Whether group `key` may take `item`: neither its objective nor one of its own actions."""
         own_text = units[unit_of[item]].key
-        return same_objective(objectives[item]).isdisjoint(texts_inside[key]) and (
+        return same_objective(objectives[item]).isdisjoint(objective_texts_inside[key]) and (
             contributions[item].kind != "objective" or own_text not in objectives_inside[key]
         )
 
@@ -474,7 +477,8 @@ def _keeping_earlier_groups(
                 left.append(item)
                 continue
             groups[home].append(item)
-            texts_inside[home].add(units[unit_of[item]].key)
+            if contributions[item].kind == "objective":
+                objective_texts_inside[home].add(units[unit_of[item]].key)
             objectives_inside[home].update(same_objective(objectives[item]))
         if left:
             new_clusters.append(left)
