@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import csv
 import dataclasses
 import hashlib
 import json
@@ -632,6 +633,40 @@ def test_out_of_scope_axis_is_a_class_like_the_others(tmp_path, french_nlp):
     ]  # fmt: skip
     thanks = classify_contributions(themed, workshop, model, french_nlp)[0]
     assert thanks.axis == "actifs" and thanks.needs_review
+
+
+def test_an_idea_on_a_board_of_free_remarks_is_placed_by_its_own_words(tmp_path, french_nlp):
+    # QA: every idea of a « Mur d'expression libre » went outside every axis with its theme's remarks
+    # (« Débitumer les cours d'école… »: axis 4 at 0.88 alone, « hors axes » at 0.81 there), unflagged.
+    path = tmp_path / "mobilite.yaml"
+    path.write_text(OUT_OF_SCOPE_YAML, encoding="utf-8")
+    workshop = load_workshop(path)
+    model = train_axis_model(workshop, *training_set(workshop, []), french_nlp)
+    board = ["La salle était trop froide", "Merci pour l'animation", "Pas assez de chaises", "Plus de bus la nuit"]
+    items = [contribution(k, text, theme="Mur d'expression libre") for k, text in enumerate(board)]
+    result = classify_contributions(items, workshop, model, french_nlp)
+    assert [item.axis for item in result] == ["0", "0", "0", "tc"]
+    assert result[3].needs_review and result[3].axis_evidence == ("bus",)
+
+
+def test_self_training_learns_no_idea_outside_every_axis_from_a_weak_guess(french_nlp):
+    # QA (a consultant's first YAML, its post-its typed without themes): self-training learnt
+    # « Plus de pistes cyclables rue de la République » outside every axis at 0.32, then « + de
+    # pistes cyclables » went there at 0.72, unflagged, « piste » and « cyclable » as evidence.
+    workshop = load_workshop(Path(__file__).parent / "workshops" / "plan_climat_valmont.yaml")
+    with (Path(__file__).parent / "labels" / "valmont_postits.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    items = [contribution(k, row["text"]) for k, row in enumerate(rows)]
+    model = train_axis_model(
+        workshop, *training_set(workshop, []), french_nlp, unlabelled=unlabelled_texts(workshop, items)
+    )
+    result = classify_contributions(items, workshop, model, french_nlp)
+    cycling = [item for item in result if "pistes cyclables" in item.text]
+    assert len(cycling) == 6 and all(item.axis != "0" for item in cycling)
+    on_two_axes = "Des arbres et des pistes cyclables partout !"
+    assert all(item.axis == "2" or item.needs_review for item in cycling if item.text != on_two_axes)
+    placed = [item.axis for item in result]
+    assert sum(axis == "0" for axis in placed) < 2 * sum(row["axis_true"] == "0" for row in rows)
 
 
 def test_classify_contributions(yaml_only_model, atelier6, french_nlp):

@@ -149,7 +149,14 @@ def cross_validate(
         keep = [i for i in range(len(data.labels)) if groups[i] not in test_groups]
         test_analysis = data.analysis.subset(test_rows)
         pool = test_analysis if extra_pool is None else Analysis.concatenate([test_analysis, extra_pool])
-        pipeline, combined = self_train(template, data.subset(keep), pool, settings)
+        pipeline, combined = self_train(
+            template,
+            data.subset(keep),
+            pool,
+            settings,
+            out_of_scope=workshop.out_of_scope_axis,
+            out_of_scope_min=workshop.settings.abstain_threshold,
+        )
         if calibrate:
             calibrate_pipeline(template, pipeline, combined, settings)
         fold_predictions = predict_analysis(pipeline, test_analysis, evidence=0)

@@ -102,6 +102,9 @@ def self_train(
     settings: ClassifierSettings,
     pool_groups: Sequence[Hashable | None] | None = None,
     context_weight: float = 0.0,
+    *,
+    out_of_scope: str | None = None,
+    out_of_scope_min: float = 0.5,
 ) -> tuple[Pipeline, _TrainingData]:
     """Fit on `data`; then, round after round, add the most confident ideas of `pool` (by
     predicted axis, a growing share by decreasing margin) with their predicted axis. With
@@ -111,7 +114,10 @@ def self_train(
     would have learnt its own guess (a name, a phone number), and would no longer flag it for
     review; nor is one the model fitted on `data` knows nothing of (`_known_to`); nor is a pool
     of fewer than `self_training_min_pool_per_axis` ideas per axis, each of whose ideas would
-    weigh on its own placing."""
+    weigh on its own placing. An idea is learnt outside every axis (the workshop's
+    `out_of_scope` class) only at `out_of_scope_min` at least: from a weak lead, « Plus de pistes
+    cyclables rue de la République » (0.32) and the ideas of a board of free remarks taught axis
+    words as off-topic, and placed ideas outside every axis with confidence (QA)."""
     pipeline = fit_pipeline(template, data.analysis, data.labels, data.weights)
     smallest_pool = settings.self_training_min_pool_per_axis * len(pipeline.classes_)
     if pool is None or not len(pool) or len(pool) < smallest_pool or settings.self_training_rounds == 0:
@@ -120,6 +126,7 @@ def self_train(
     features: IdeaFeatures = pipeline.named_steps["features"]
     pool_matrix = features.transform(pool)  # (read once for both: the features of long answers are slow)
     known = _known_to(features, pool_matrix, pool, settings.self_training_min_term_match)
+    outside = list(pipeline.classes_).index(out_of_scope) if out_of_scope in pipeline.classes_ else None
     for round_number in range(1, settings.self_training_rounds + 1):
         if pool_matrix is not None:
             probabilities = pipeline.named_steps["classifier"].predict_proba(pool_matrix)
@@ -133,6 +140,8 @@ def self_train(
         second = probabilities[np.arange(len(pool)), order[:, 1]] if probabilities.shape[1] > 1 else 0.0
         margin = best - second
         sure = (best >= 1.0 / probabilities.shape[1] + settings.self_training_min_lead) & known
+        if outside is not None:
+            sure &= (order[:, 0] != outside) | (best >= out_of_scope_min)
         share = settings.self_training_fraction * round_number / settings.self_training_rounds
         chosen: list[int] = []
         chosen_labels: list[int] = []
@@ -341,6 +350,8 @@ def train_axis_model(
         settings,
         pool_groups=pool_groups if unlabelled_groups is not None else None,
         context_weight=workshop.settings.theme_context_weight,
+        out_of_scope=workshop.out_of_scope_axis,
+        out_of_scope_min=workshop.settings.abstain_threshold,
     )
     calibration = calibrate_pipeline(template, pipeline, combined, settings)
     created = datetime.now(UTC)

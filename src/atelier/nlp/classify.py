@@ -287,8 +287,9 @@ def classify_contributions(
     (`with_theme_context`), get the model's best axis (`model`) even when unsure: below the
     workshop's `abstain_threshold` they are flagged `needs_review`, so the analyst sees a
     proposal instead of a blank; so is an idea its theme puts in an axis while its own words put
-    it outside every axis (at least that threshold). The second axis of an idea under a theme is
-    the one its words alone point to (`with_own_second_axis`).
+    it outside every axis (at least that threshold), and one its theme puts outside every axis
+    while its own words put it in one: it takes that axis. The second axis of an idea under a
+    theme is the one its words alone point to (`with_own_second_axis`).
     """
     unknown = sorted(set(model.classes_) - set(workshop.axis_ids))
     if unknown:
@@ -308,24 +309,31 @@ def classify_contributions(
         context_weight=workshop.settings.theme_context_weight,
     )
     themed = [position for position, index in enumerate(to_predict) if contributions[index].theme.strip()]
-    outside: set[int] = set()  # put outside every axis by their own words, surely, in one by their theme
+    unsure: set[int] = set()  # in or out of every axis by their own words, surely, and not by their theme
     if themed:
         texts = [contributions[to_predict[position]].text for position in themed]
         own_words = predict_axes(model, texts, nlp, evidence=0)
+        outside, threshold = workshop.out_of_scope_axis, workshop.settings.abstain_threshold
+        moved = []  # (the theme of a board of free remarks is no axis: its ideas went outside every axis, QA)
         for position, alone in zip(themed, own_words, strict=True):
-            if (
-                alone.axis == workshop.out_of_scope_axis != predicted[position].axis
-                and alone.confidence >= workshop.settings.abstain_threshold
+            if outside is not None and alone.confidence >= threshold and (alone.axis == outside) != (
+                predicted[position].axis == outside
             ):
-                outside.add(to_predict[position])
+                unsure.add(to_predict[position])
+                moved += [position] if alone.axis != outside else []
             predicted[position] = with_own_second_axis(predicted[position], alone)
+        if moved:
+            texts = [contributions[to_predict[position]].text for position in moved]
+            lemmas = 2 * workshop.settings.evidence_lemmas
+            for position, alone in zip(moved, predict_axes(model, texts, nlp, evidence=lemmas), strict=True):
+                predicted[position] = alone
     predictions = dict(zip(to_predict, predicted, strict=True))
     placed = [
         placed_by_model(item, predictions[index], workshop) if index in predictions else placed_by_document(item, workshop)
         for index, item in enumerate(contributions)
     ]
     # ("Merci pour l'organisation" under "Vélo" went to the cycling axis, unflagged: QA.)
-    return [dataclasses.replace(item, needs_review=True) if i in outside else item for i, item in enumerate(placed)]
+    return [dataclasses.replace(item, needs_review=True) if i in unsure else item for i, item in enumerate(placed)]
 
 
 def decided_by_analysts(
