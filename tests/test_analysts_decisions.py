@@ -14,7 +14,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from atelier.extract.records import DocumentResult
 from atelier.flows.cli import app
+from atelier.flows.pipeline import absent_documents, absent_documents_notes
 
 PREFECT_ENV = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
@@ -95,11 +97,64 @@ def test_a_run_of_another_report_keeps_a_copy_of_the_decisions_it_drops(runner, 
     assert "1 décision(s) de sortie/ideas.csv portent sur des idées absentes de cette exécution" in result.stderr
     assert "(documents : seance1.docx)" in result.stderr
     copies = sorted((tmp_path / "sortie").glob("ideas.avant-*.csv"))
-    assert len(copies) == 1 and f"gardée avant de le remplacer : sortie/{copies[0].name}" in result.stderr
+    assert len(copies) == 1 and f"sortie/ideas.csv est copié en sortie/{copies[0].name}" in result.stderr
     assert by_text(copies[0]).loc[ACTIONS[1], ["axis", "axis_source"]].tolist() == ["5", "review"]
     # Nothing dropped: no copy.
     assert runner.invoke(app, ["run", "seance2", "--out", "sortie"]).exit_code == 0
-    assert len(list((tmp_path / "sortie").glob("ideas.avant-*"))) == 1
+    assert len(list((tmp_path / "sortie").glob("ideas.avant-*"))) == 2  # (ideas.csv and ideas.xlsx, copied once)
+
+
+@pytest.mark.parametrize(
+    ("given", "hint"),
+    [
+        (["data/raw/seance2.docx"], "atelier run data/raw/seance1.docx data/raw/seance2.docx --out sortie"),
+        ([], "atelier run seance1.docx data/raw --out sortie, ou placez-le(s) dans data/raw"),
+    ],
+    ids=["one-report-given", "report-removed-from-data-raw"],
+)
+def test_a_run_without_a_report_of_the_last_one_keeps_a_copy_and_says_how_to_keep_its_ideas(
+    runner, tmp_path, prefect_harness, given, hint
+):
+    # QA: session 2's report alone, run into session 1's folder, dropped session 1's ideas from
+    # every output without a word nor a copy (no analyst had decided any of them).
+    write_report(tmp_path / "data" / "raw" / "seance1.docx")
+    write_report(tmp_path / "data" / "raw" / "seance2.docx", "Informer les habitants", ("Publier un journal",))
+    assert runner.invoke(app, ["run", "--out", "sortie"]).exit_code == 0
+    if not given:
+        (tmp_path / "data" / "raw" / "seance1.docx").rename(tmp_path / "seance1.docx")
+    result = runner.invoke(app, ["run", *given, "--out", "sortie"])
+    assert result.exit_code == 0, result.output
+    (csv_copy,) = (tmp_path / "sortie").glob("ideas.avant-*.csv")
+    (xlsx_copy,) = (tmp_path / "sortie").glob("ideas.avant-*.xlsx")
+    assert (
+        "Avertissement : 3 idée(s) de seance1.docx, lue(s) par l'exécution précédente, ne sont pas dans celle-ci "
+        f"(rapport non donné) : sortie/ideas.csv est copié en sortie/{csv_copy.name} et sortie/ideas.xlsx en "
+        f"sortie/{xlsx_copy.name} ; pour les garder, donnez aussi ce(s) rapport(s) : {hint}. Avant de relancer avec "
+        "ce(s) rapport(s), remettez la copie à la place de sortie/ideas.csv : leurs groupes et les décisions des "
+        "analystes n'y sont plus."
+    ) in result.stderr
+    assert read(csv_copy)["document"].value_counts().to_dict() == {"seance1.docx": 3, "seance2.docx": 2}
+    assert set(pd.read_excel(xlsx_copy, dtype=str)["document"]) == {"seance1.docx", "seance2.docx"}
+    assert set(read(tmp_path / "sortie" / "ideas.csv")["document"]) == {"seance2.docx"}
+
+
+def test_a_report_renamed_is_read_and_one_unreadable_is_told_from_one_not_given():
+    earlier = {("s1.pdf", "a" * 64): 22, ("s2.pdf", "b" * 64): 21, ("s3.pdf", "c" * 64): 4}
+    documents = [
+        DocumentResult("session1.pdf", "r/session1.pdf", "a" * 64, "ok"),
+        DocumentResult("s3.pdf", "r/s3.pdf", "", "error", error="fichier vide (0 octet)"),
+    ]
+    absent = absent_documents(earlier, documents)
+    assert absent == [("s2.pdf", 21, ""), ("s3.pdf", 4, "fichier vide (0 octet)")]
+    copies = {Path("out/ideas.csv"): Path("out/ideas.avant-20260101-120000.csv")}
+    given, unread = absent_documents_notes(absent, copies, [Path("r/session1.pdf")], "m.yaml", Path("out"))
+    assert given.startswith(
+        "Avertissement : 21 idée(s) de s2.pdf, lue(s) par l'exécution précédente, ne sont pas dans celle-ci "
+        "(rapport non donné) : out/ideas.csv est copié en out/ideas.avant-20260101-120000.csv ; pour les garder, "
+        "donnez aussi ce(s) rapport(s) : atelier run s2.pdf r/session1.pdf --workshop m.yaml --out out. Avant de "
+        "relancer"
+    )
+    assert "4 idée(s) de s3.pdf" in unread and "(rapport illisible cette fois, voir ci-dessus)" in unread
 
 
 def test_a_column_an_analyst_adds_is_written_again_with_each_idea_s_cell(runner, tmp_path, prefect_harness):

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -392,6 +392,7 @@ class _EarlierFile(NamedTuple):
     stated: dict[str, str]  # idea_id -> axis of rows marked document whose label is another axis's (an edit)
     added: dict[str, dict[str, str]]  # column an analyst added -> idea_id -> its cell, for every row with an id
     proposed: dict[str, str]  # idea_id -> axis of the rows marked model (the model's proposal, or an edit)
+    documents: dict[tuple[str, str], int]  # (document, document_sha256) -> its rows
 
 
 def _added_columns(frame: pd.DataFrame, ids: Sequence[str]) -> tuple[dict[str, dict[str, str]], int]:
@@ -442,6 +443,10 @@ def _earlier_file(path: Path, workshop: Workshop) -> tuple[_EarlierFile | None, 
     ids, clusters = column_cells(frame, "idea_id"), column_cells(frame, "cluster_id")
     texts, themes = column_cells(frame, "text"), column_cells(frame, "theme")
     documents = column_cells(frame, "document")
+    per_document = Counter(
+        (document, sha) for document, sha in zip(documents, column_cells(frame, "document_sha256"), strict=True)
+    )
+    per_document.pop(("", ""), None)
     keys = {idea: with_context(text, theme) for idea, text, theme in zip(ids, texts, themes, strict=True) if idea}
     decided: dict[str, str] = {}
     decided_texts: dict[str, str] = {}
@@ -480,7 +485,7 @@ def _earlier_file(path: Path, workshop: Workshop) -> tuple[_EarlierFile | None, 
         )
     unread = decisions.undecided + sum(decisions.unclear_sources.values()) + len(foreign) + orphans  # (each: a copy)
     earlier = _EarlierFile(
-        path, clustered, decided, decided_texts, where, unread, keys, withdrawn, stated, added, proposed
+        path, clustered, decided, decided_texts, where, unread, keys, withdrawn, stated, added, proposed, per_document
     )
     return earlier, notes
 
@@ -531,7 +536,9 @@ def earlier_run(out: Path, workshop: Workshop) -> tuple[EarlierRun | None, list[
     written: dict[str, float] = {}  # idea_id or text -> when the file holding its decision was last written
     added: dict[str, dict[str, str]] = {}
     proposed: dict[str, str] = {}
+    documents: dict[tuple[str, str], int] = {}
     for earlier in read:  # older first: the newer file's values replace
+        documents.update(earlier.documents)
         proposed.update(earlier.proposed)
         for column, cells in earlier.added.items():
             added.setdefault(column, {}).update(cells)
@@ -581,5 +588,7 @@ def earlier_run(out: Path, workshop: Workshop) -> tuple[EarlierRun | None, list[
         named=tuple(counting),
         added_columns=added,
         proposed_axes=proposed,
+        documents=documents,
+        read_files=tuple(earlier.path for earlier in read),
     )
     return run, notes

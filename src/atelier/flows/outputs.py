@@ -251,6 +251,10 @@ class EarlierRun:
     # idea_id -> axis of the rows marked model: the model's proposal as written, or an analyst's
     # correction that did not mark the row review.
     proposed_axes: Mapping[str, str] = field(default_factory=dict)
+    # (document, document_sha256) -> how many ideas of it the files hold, and the files read: a
+    # run that does not read one of those documents copies them before it replaces them.
+    documents: Mapping[tuple[str, str], int] = field(default_factory=dict)
+    read_files: tuple[Path, ...] = ()
 
     def __str__(self) -> str:
         """The file(s) whose decisions count, as a message names them."""

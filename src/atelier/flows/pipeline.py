@@ -8,6 +8,7 @@ A bad document never stops the others: it is reported with status "error" and a 
 from __future__ import annotations
 
 import logging
+import shlex
 import threading
 import time
 from collections import defaultdict, deque
@@ -16,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
@@ -491,6 +492,81 @@ def _unmarked_corrections(earlier: outputs.EarlierRun, contributions: Sequence[C
     return len(moved)
 
 
+class _AbsentDocument(NamedTuple):
+    """A document of the last run's sheets that this run does not write (`absent_documents`)."""
+
+    name: str
+    ideas: int
+    error: str  # why this run could not read it, "" when it was not given
+
+
+def absent_documents(
+    earlier: Mapping[tuple[str, str], int], documents: Sequence[DocumentResult]
+) -> list[_AbsentDocument]:
+    """The documents of the last run (`EarlierRun.documents`) this run read neither by name nor by
+    content (a report renamed is read), with their ideas, and the error of those given unread."""
+    read = [d for d in documents if d.status == "ok"]
+    names, hashes = {d.document for d in read}, {d.sha256 for d in read}
+    errors = {d.document: d.error for d in documents if d.status != "ok"}
+    ideas: dict[str, int] = defaultdict(int)
+    for (name, sha), count in earlier.items():
+        if name not in names and sha not in hashes:
+            ideas[name or sha[:12]] += count
+    return [_AbsentDocument(name, count, errors.get(name, "")) for name, count in sorted(ideas.items())]
+
+
+def absent_documents_notes(
+    absent: Sequence[_AbsentDocument],
+    copies: Mapping[Path, Path],
+    inputs: Sequence[Path],
+    workshop: str | None,
+    out: Path,
+) -> list[str]:
+    """What is said of the ideas of the last run's documents this run does not write: how many, of
+    which documents, the copies of the sheets that hold them, the command that keeps them (a report
+    not given) or that the report could not be read, and that a copy goes back first (a run of all
+    the reports into the replaced sheets finds none of their groups and decisions, and says nothing)."""
+    copied = " et ".join(
+        f"{path} {'' if index else 'est copié '}en {copy}" for index, (path, copy) in enumerate(copies.items())
+    )
+    restore = (
+        f" Avant de relancer avec ce(s) rapport(s), remettez la copie à la place de {next(iter(copies))} : leurs "
+        "groupes et les décisions des analystes n'y sont plus."
+        if copies
+        else ""
+    )
+    notes = []
+    for unread, reason in ((False, "rapport non donné"), (True, "rapport illisible cette fois, voir ci-dessus")):
+        these = [document for document in absent if bool(document.error) == unread]
+        if not these:
+            continue
+        named = [these[0].name] if len(these) == 1 else [f"{d.name} ({d.ideas})" for d in these]
+        note = (
+            f"Avertissement : {sum(d.ideas for d in these)} idée(s) de {examples(named, 5)}, lue(s) par l'exécution "
+            f"précédente, ne sont pas dans celle-ci ({reason}) : {copied}"
+        )
+        if not unread:
+            note += f" ; pour les garder, donnez aussi ce(s) rapport(s) : {_command_with(these, inputs, workshop, out)}"
+        notes.append(note + "." + restore)
+    return notes
+
+
+def _command_with(absent: Sequence[_AbsentDocument], inputs: Sequence[Path], workshop: str | None, out: Path) -> str:
+    """The command that reads the `absent` documents besides this run's inputs: each by its path
+    beside an input file when it is there, else by its name; or the input folder to put them in
+    (data/raw)."""
+    files = [Path(given) for given in inputs if Path(given).is_file()]
+    folders = [str(given) for given in inputs if Path(given).is_dir()]
+
+    def path_of(name: str) -> str:
+        return next((str(file.parent / name) for file in files if (file.parent / name).is_file()), name)
+
+    words = ["atelier", "run", *(path_of(document.name) for document in absent), *map(str, inputs)]
+    words += ["--workshop", workshop] if workshop else []
+    command = shlex.join([*words, "--out", str(out)])
+    return command + (f", ou placez-le(s) dans {' ou '.join(folders)}" if folders else "")
+
+
 @flow(name="atelier-run", log_prints=False, validate_parameters=True)
 def run_pipeline(
     inputs: list[Path],
@@ -570,17 +646,26 @@ def run_pipeline(
 
     with watch.stage("write"):
         # Decisions on ideas this run does not write (another document, none read), or in an axis
-        # the workshop lacks, stay in a copy.
+        # the workshop lacks, stay in a copy; so do the ideas of the documents it does not read.
         added = _carried_columns(earlier, contributions)
         unmarked = _unmarked_corrections(earlier, contributions)
-        if (
+        dropped = (
             earlier.unread
             or (applied.lost if applied is not None else (earlier.decided_axes or earlier.decided_texts))
             or added.lost
             or unmarked
+        )
+        absent = absent_documents(earlier.documents, documents)
+        kept = [*(earlier.files if dropped else ()), *(earlier.read_files if absent else ())]
+        copies = {path: outputs.keep_copy(path, started_at) for path in dict.fromkeys(kept)}
+        for note in absent_documents_notes(
+            absent, {path: copies[path] for path in sorted(earlier.read_files) if absent}, inputs, workshop, out
         ):
-            for path in earlier.files:
-                _say(f"Copie de {path} gardée avant de le remplacer : {outputs.keep_copy(path, started_at)}")
+            notes.append(note)
+            _say(note, logging.WARNING)
+        for path, copy in copies.items():
+            if not absent or path not in earlier.read_files:
+                _say(f"Copie de {path} gardée avant de le remplacer : {copy}")
         files = write_outputs_task(Path(out), config, documents, contributions, clusters, started_at, added.columns)
     finished_at = datetime.now().astimezone()
     manifest = outputs.build_manifest(
