@@ -1214,6 +1214,17 @@ def test_run_on_a_batch_with_a_bad_file(runner, tmp_path, prefect_harness):
     assert set(ideas["document"]) == {sample.name}
 
 
+@pytest.mark.skipif(not any(SAMPLES.glob("*.pdf")), reason="sample reports not generated yet")
+def test_run_says_a_report_given_twice_is_read_once(runner, tmp_path, prefect_harness):
+    # QA: `atelier run s1.pdf s1.pdf` said « 1 fichier(s) à lire » and nothing of the repeat.
+    report = f"rapports/{copy_a_sample(tmp_path / 'rapports').name}"
+    result = runner.invoke(app, ["run", report, report, "--out", "resultats"])
+    assert result.exit_code == 0, result.output
+    assert "1 fichier(s) à lire" in result.stderr
+    assert f"{report} donné 2 fois : lu une fois." in result.stderr
+    assert "Documents : 1 lu(s), 0 en erreur." in result.stdout
+
+
 def test_a_run_into_its_own_folder_keeps_what_analysts_decided_there(runner, tmp_path, prefect_harness):
     # QA: correcting the run's ideas.csv (or ideas.xlsx) and running again into that folder put
     # the model's axes back without a word, and an Excel-saved ideas.csv lost its groups.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import functools
 import json
 from datetime import datetime
 
@@ -294,19 +295,21 @@ def test_synthesis_consolidates_objectives_actions_and_their_sub_fields(workshop
     assert plan.count("moyens") == 1 and "<dd>CCAS</dd>" in plan and "Isoler les logements" not in plan
 
 
+def table_item(workshop, number, kind, text, cluster, canonical=False, **fields):
+    """An idea of axis 4, placed by its report, in `cluster`."""
+    return Contribution(
+        idea_id=f"abababababab-{number:04d}", document=f"rapport{1 + number % 2}.pdf", document_sha256=SHA,
+        page=number, kind=kind, text=text, axis="4", axis_label=workshop.axis_label("4"),
+        axis_source="document", axis_confidence=1.0, cluster_id=cluster, canonical=canonical, **fields,
+    )  # fmt: skip
+
+
 def test_an_objective_is_worded_and_counted_by_its_objective_rows_and_an_action_listed_once(workshop):
     # QA on the sample reports: an objective headed by a post-it of its cluster and counted with
     # it (« revient 9 fois » for 6 rows of the tables), and an action whose copy in the list layout
     # names no objective listed twice, once among the actions without objective.
     objective = "Lutter contre la précarité énergétique"
-
-    def item(number, kind, text, cluster, canonical=False, **fields):
-        return Contribution(
-            idea_id=f"abababababab-{number:04d}", document=f"rapport{1 + number % 2}.pdf", document_sha256=SHA,
-            page=number, kind=kind, text=text, axis="4", axis_label=workshop.axis_label("4"),
-            axis_source="document", axis_confidence=1.0, cluster_id=cluster, canonical=canonical, **fields,
-        )  # fmt: skip
-
+    item = functools.partial(table_item, workshop)
     items = [
         item(1, "postit", "Plan de lutte contre la précarité énergétique", "c-o", canonical=True),
         item(2, "objective", objective, "c-o"),
@@ -324,6 +327,27 @@ def test_an_objective_is_worded_and_counted_by_its_objective_rows_and_an_action_
                 "actions": [{"text": "Aider les propriétaires modestes", "times": 2, "fields": []}],
             }
         ]
+    }
+
+
+def test_objectives_and_actions_are_worded_by_their_clusters_canonical_text_when_a_row_says_it(workshop):
+    # QA, three sessions: « Installer des arceaux vélos devant les commerces du centre ville (revient
+    # 2 fois) », the first action row, where the ideas section showed the idea's canonical wording.
+    objective = "Développer le stationnement des vélos en centre-ville"
+    short_objective = "Développer le stationnement vélo"
+    action = "Installer des arceaux de stationnement vélo devant les commerces du centre-ville"
+    item = functools.partial(table_item, workshop)
+    items = [
+        item(1, "postit", objective, "c-o", canonical=True),
+        item(2, "objective", short_objective, "c-o"),
+        item(3, "objective", objective, "c-o"),
+        item(4, "postit", action, "c-a", canonical=True),
+        item(5, "action", "Installer des arceaux vélos devant les commerces du centre ville", "c-a",
+             objective=short_objective),
+        item(6, "action", action, "c-a", objective=objective),
+    ]  # fmt: skip
+    assert action_plans(items, summarize_clusters(items)) == {
+        "4": [{"objective": objective, "times": 2, "actions": [{"text": action, "times": 2, "fields": []}]}]
     }
 
 

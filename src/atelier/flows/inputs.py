@@ -10,6 +10,7 @@ error worth retrying).
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,6 +84,18 @@ def collect_inputs(inputs: Iterable[Path]) -> list[Path]:
                 seen.add(key)
                 files.append(file)
     return files
+
+
+def repeated_inputs(inputs: Iterable[Path]) -> list[str]:
+    """A French note for each input given more than once (the same file or folder, however
+    written, as `collect_inputs` tells them), which is read once."""
+    times: Counter[Path] = Counter()
+    written: dict[Path, Path] = {}
+    for given in inputs:
+        key = Path(given).resolve()
+        times[key] += 1
+        written.setdefault(key, Path(given))
+    return [f"{written[key]} donné {count} fois : lu une fois." for key, count in times.items() if count > 1]
 
 
 def document_names(paths: Sequence[Path]) -> list[str]:

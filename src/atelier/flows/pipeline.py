@@ -35,6 +35,7 @@ from atelier.flows.inputs import (
     document_names,
     extract_input,
     read_input,
+    repeated_inputs,
 )
 from atelier.flows.messages import examples, listed
 from atelier.flows.modeling import ModelChoice, choose_model, french, model_directory
@@ -595,6 +596,8 @@ def run_pipeline(
         if earlier is None:
             earlier = outputs.EarlierRun(Path(out) / outputs.IDEAS_CSV, outputs.earlier_cluster_ids(Path(out)))
     _say(f"Atelier « {config.id} » : {len(paths)} fichier(s) à lire.")
+    for note in repeated_inputs(inputs):
+        _say(note)
 
     # Documents are read in worker processes: meanwhile, this one loads spaCy (`french` waits for it).
     threading.Thread(target=_load_french_quietly, name="atelier-spacy", daemon=True).start()

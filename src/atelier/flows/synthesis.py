@@ -92,19 +92,16 @@ def action_plans(
 
     An objective goes to its own axis, worded and counted as the report's objectives of its
     cluster say it (not a post-it of the cluster), and an action is worded as the report's actions
-    of its cluster say it; an action that no objective item carries is
+    of its cluster say it (`_table_wording`); an action that no objective item carries is
     grouped under the text of the objective it names, in the action's axis. An action row naming
     no objective goes under the objective most rows of its cluster name, if any: the same action
     is not listed both under its objective and among the actions without one."""
     summary_of = {s.cluster_id: s for s in clusters}
     objective_cluster = {c.text: c.cluster_id for c in contributions if c.kind == "objective" and c.cluster_id}
     objective_rows = Counter(c.cluster_id for c in contributions if c.kind == "objective" and c.cluster_id)
-    wording: dict[tuple[str, str], str] = {}  # (kind, cluster) -> the text of the report's rows of that kind
+    wording = _table_wording(contributions)
     named: dict[str, Counter[str]] = defaultdict(Counter)  # action cluster -> objectives its rows name
     for c in contributions:
-        row = (c.kind, c.cluster_id or "")
-        if c.kind in ("objective", "action") and c.cluster_id and (c.canonical or row not in wording):
-            wording[row] = c.text
         if c.kind == "action" and c.cluster_id and c.objective:
             named[c.cluster_id][c.objective] += 1
     # An objective is its cluster, or for an action naming an objective that no item carries, that name.
@@ -168,6 +165,25 @@ def action_plans(
         ]
         for axis, by_objective in plans.items()
     }
+
+
+def _table_wording(contributions: Sequence[Contribution]) -> dict[tuple[str, str], str]:
+    """(kind, cluster) -> how the report's objective or action rows of a cluster word it: the
+    cluster's canonical text, as the ideas section shows it, when one of these rows says it (QA:
+    « Installer des arceaux vélos… », the first action row, stood for the canonical « Installer
+    des arceaux de stationnement vélo… », a post-it that a later action row said too), else the
+    first row's text (a post-it of the cluster does not word the report's tables: QA)."""
+    canonical = {c.cluster_id: c.text for c in contributions if c.canonical and c.cluster_id}
+    folded = {cluster: normalize_for_match(text) for cluster, text in canonical.items()}
+    wording: dict[tuple[str, str], str] = {}
+    for c in contributions:
+        if c.kind not in ("objective", "action") or not c.cluster_id:
+            continue
+        if c.cluster_id in folded and normalize_for_match(c.text) == folded[c.cluster_id]:
+            wording[c.kind, c.cluster_id] = canonical[c.cluster_id]
+        else:
+            wording.setdefault((c.kind, c.cluster_id), c.text)
+    return wording
 
 
 def _field_key(label: str) -> str:
