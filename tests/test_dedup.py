@@ -851,6 +851,16 @@ def test_copies_of_an_answer_signed_by_different_people_are_one_idea_shown_unsig
         assert [record.canonical for record in result] == [False, False, False, True, False]
 
 
+def test_a_thing_that_serves_or_goes_to_an_idea_is_another_idea(french_nlp):
+    # QA: the shuttle to the market was one idea with the market, and shown for it.
+    texts = ["Marché de producteurs tous les samedis", "Navette électrique vers le marché de producteurs du samedi"]
+    assert cluster_texts(texts, DedupSettings(), french_nlp) == [0, 1]
+    funded = ["Jardins partagés", "Subventions pour les jardins partagés"]
+    assert cluster_texts(funded, DedupSettings(), french_nlp) == [0, 1]
+    same = ["Pistes cyclables", "Aménagement de pistes cyclables vers les collèges"]
+    assert cluster_texts(same, DedupSettings(), french_nlp) == [0, 0]
+
+
 def test_a_place_alone_on_the_last_line_is_no_signature(french_nlp):
     # QA, adversarial round: one word after the last sentence was read as its writer's name, and
     # the same request for two districts was one idea.

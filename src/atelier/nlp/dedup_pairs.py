@@ -61,6 +61,8 @@ _EXCEPTING = frozenset({"sauf", "excepte", "hormis", "ou", "sinon"})
 # Words that make a thing a pretence of itself: « de fausses caméras » are no cameras (folded).
 _PRETENDING = frozenset("faux fausse fausses factice factices fictif fictive fictifs fictives leurre leurres".split())
 _NARROWING = _EXCEPTING | _PRETENDING
+# Words by which one thing serves or goes to another: « une navette vers le marché » (folded).
+_TOWARDS = frozenset("vers pour jusqu au aux a".split())
 
 
 class PairScore(NamedTuple):
@@ -508,7 +510,27 @@ def _restricts(comparison: _Comparison, settings: DedupSettings) -> bool:
     timed = any(shorter.surfaces[stem] in TIME_WORDS for stem in comparison.counted_shorter)
     if not timed and any(longer.surfaces[stem] in TIME_WORDS for stem in added):
         return True  # (a time said more precisely narrows nothing: "le dimanche" / "le dimanche après-midi")
-    return not _NARROWING.isdisjoint(set(longer.key.split()) - set(shorter.key.split()))
+    return not _NARROWING.isdisjoint(set(longer.key.split()) - set(shorter.key.split())) or _heads_elsewhere(
+        comparison
+    )
+
+
+def _heads_elsewhere(comparison: _Comparison) -> bool:
+    """Whether the longer text is about another thing that serves or goes to the shorter's: it opens
+    with a word of its own (not generic, not an action) and reaches the first word they share
+    through « vers », « pour », « à »… (« Navette électrique vers le marché de producteurs du
+    samedi » is no « Marché de producteurs tous les samedis »: QA)."""
+    longer = comparison.longer
+    order = longer.content_key.split()
+    missing = set(comparison.missing_longer)
+    if not order or order[0] not in missing or longer.weights[order[0]] < 1.0 or longer.action == order[0]:
+        return False
+    shared = next((stem for stem in order if stem not in missing), None)
+    words = longer.key.split()
+    head, reached = longer.surfaces[order[0]], longer.surfaces[shared] if shared else None
+    if head not in words or reached not in words:
+        return False
+    return not _TOWARDS.isdisjoint(words[words.index(head) + 1 : words.index(reached)])
 
 
 def _adds_generic_words_only(score: PairScore, settings: DedupSettings) -> bool:
