@@ -253,6 +253,27 @@ def test_an_analyst_who_changes_the_label_and_leaves_the_axis_the_model_proposed
     assert "c'est la colonne axis qui compte" not in result.stderr
 
 
+def test_an_axis_changed_without_marking_the_row_review_is_said_when_classified_again(runner, tmp_path):
+    # QA: 6 axes an analyst changed, axis_source left « model », were put back without a word
+    # (`atelier run` says it of its own sheets).
+    text = "Aider les ménages modestes à rénover leur logement contre la précarité énergétique"
+    pd.DataFrame({"text": [text]}).to_csv(tmp_path / "idees.csv", index=False)
+    assert runner.invoke(app, ["classify", "idees.csv", "--out", "propose.csv"]).exit_code == 0
+    proposed = read(tmp_path / "propose.csv")
+    assert proposed.loc[0, ["axis", "axis_source"]].tolist() == ["4", "model"]
+    proposed.loc[0, "axis"] = "5"
+    proposed.to_csv(tmp_path / "corrige.csv", index=False)
+    result = runner.invoke(app, ["classify", "corrige.csv", "--out", "o.csv"])
+    assert result.exit_code == 0, result.output
+    assert read(tmp_path / "o.csv").loc[0, "axis"] == "4"
+    assert (
+        "Avertissement : 1 ligne(s) marquée(s) model dans corrige.csv y avaient un autre axe que celui où le modèle "
+        f"les place maintenant (« {text[:50]} » : axe 5 dans le fichier, 4 maintenant)"
+    ) in " ".join(result.stderr.split())
+    result = runner.invoke(app, ["classify", "propose.csv", "--out", "o.csv"])
+    assert "marquée(s) model" not in result.stderr
+
+
 def test_corrections_train_learnt_are_not_undone_by_the_label_left_as_it_was(runner, tmp_path):
     # QA: the analyst changed the axis column of a proposal, left its label, marked the row
     # review; after « atelier train », the model placed the idea where they had put it, so

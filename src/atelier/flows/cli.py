@@ -47,7 +47,7 @@ from atelier.flows.decisions import (
     undecided_notes,
     without_contradictions,
 )
-from atelier.flows.messages import listed
+from atelier.flows.messages import examples, listed
 from atelier.flows.tables import InputTable, column_cells, plain_cells
 
 if TYPE_CHECKING:
@@ -699,6 +699,30 @@ def _edited_labels(
     return relabelled
 
 
+def _model_rows_moved_note(
+    rows: Sequence[int], classified: Sequence[Contribution], decisions: Decisions, workshop: Workshop, path: Path
+) -> list[str]:
+    """What is said of the rows marked model in the file whose axis is not where the model places
+    them now: an analyst's correction without review, or a model that changed (QA: 6 axes an
+    analyst changed, the source left model, were put back without a word; `run` says it)."""
+    known = set(workshop.axis_ids)
+    moved = [
+        f"« {record.text[:50]} » : axe {decisions.read_axes[row]} dans le fichier, {record.axis} maintenant"
+        for row, record in zip(rows, classified, strict=True)
+        if decisions.sources[row] == MODEL_SOURCE
+        and decisions.read_axes[row] in known
+        and record.axis_source == MODEL_SOURCE
+        and record.axis != decisions.read_axes[row]
+    ]
+    if not moved:
+        return []
+    return [
+        f"Avertissement : {len(moved)} ligne(s) marquée(s) {MODEL_SOURCE} dans {path} y avaient un autre axe que celui "
+        f"où le modèle les place maintenant ({examples(moved)}). Une correction s'écrit avec axis_source = "
+        f"{REVIEW_SOURCE} ; si c'en était, reprenez-la du fichier d'entrée."
+    ]
+
+
 def _no_saved_model(workshop: Workshop, models: Path) -> str:
     """Where no saved model was found: a model is looked for under the folder the command runs
     in (QA: run from another folder, the analysts' decisions it learnt were not applied)."""
@@ -868,6 +892,7 @@ def classify(
             f"{by_analysts} ligne(s) placée(s) comme l'ont décidé les analystes (décisions du modèle enregistré, "
             f"axis_source = {REVIEW_SOURCE}) ; le modèle, qui les a apprises, en plaçait {moved} ailleurs."
         )
+    _say_all(_model_rows_moved_note(rows, classified, decisions, config, input_csv))
 
     size = len(frame)
     # Who placed each row: as the file says for a kept axis (review, in our word, or document),
