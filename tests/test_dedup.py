@@ -902,6 +902,16 @@ def test_of_two_wordings_as_good_the_one_without_its_writers_name_or_contact_is_
         assert [record.text for record in result if record.canonical] == ["Bonjour, " + idea.lower()]
 
 
+def test_a_wording_opened_by_its_writers_name_is_not_shown(french_nlp):
+    # QA: « Marc : + de pistes cyclables !! » was shown for its cluster (participants' names are personal data).
+    texts = ["Marc : + de pistes cyclables !!", "+ de pistes cyclables"]
+    for ordered in (texts, texts[::-1]):
+        records = [contribution(k, text) for k, text in enumerate(ordered)]
+        result = deduplicate_contributions(records, DedupSettings(), french_nlp)
+        assert len({record.cluster_id for record in result}) == 1
+        assert [record.text for record in result if record.canonical] == ["+ de pistes cyclables"]
+
+
 def test_a_stance_against_and_swapped_directions_are_opposite_ideas(french_nlp):
     # QA: merged at every level.
     pairs = [

@@ -44,10 +44,12 @@ from atelier.nlp.dedup_pairs import PairScore, members_compatible, pair_level, v
 from atelier.nlp.dedup_settings import DedupSettings
 from atelier.nlp.dedup_text import (
     FRAME_WORDS,
+    WORD_PATTERN,
     TextAnalyzer,
     TextUnit,
     abbreviations_spelt_out,
     exact_key,
+    leading_name,
     signed,
     without_framing,
 )
@@ -255,8 +257,9 @@ def _canonical_member(leader: int, members: Sequence[int], prepared: _Prepared, 
     """The member whose wording a reader is shown. Of those saying the most of the idea (content
     words outside asides; in a cluster of three members or more, only the words at least half of
     them say: a copy's typos, signature or sentence of its own are not the idea's — QA, a
-    petition was shown in its one copy with typos and a stray sentence), one written as a
-    sentence, then one that gives no e-mail, phone or name of its writer (`signed`), then the
+    petition was shown in its one copy with typos and a stray sentence; nor the name that opens
+    « Marc : … »), one that gives no e-mail, phone or name of its writer (`signed`: QA, « Marc : +
+    de pistes cyclables !! » was shown), then one written as a sentence, then the
     one with the fewest words that frame it ("Idée :",
     "2.", "prioritaire", "svp", a greeting or a signature) or sit in an aside ("(3 votes)"), then
     the fewest words unknown to the language (typos), then one with its accents, then the one with
@@ -277,13 +280,18 @@ def _canonical_member(leader: int, members: Sequence[int], prepared: _Prepared, 
     def preference(item: int) -> tuple[float, int, bool, int, int, int, int, int, int, int, str, bool, int]:
         unit = units[unit_of[item]]
         telling = _telling_aside(unit)
-        core = [stem for stem in unit.weights if (telling or stem not in unit.aside) and said[stem] >= quorum]
         written = texts[item].strip()
+        writer = {normalize_for_match(word) for word in WORD_PATTERN.findall(leading_name(written))}
+        core = [
+            stem
+            for stem in unit.weights
+            if (telling or stem not in unit.aside) and said[stem] >= quorum and unit.surfaces[stem] not in writer
+        ]
         text = without_framing(written)
         return (
             -round(sum(unit.weights[stem] for stem in core), 6),
-            _unpresentable(written),
             signed(written),
+            _unpresentable(written),
             sum(word in FRAME_WORDS for word in unit.key.split()) + (not telling) * len(unit.aside) + (text != written),
             len(unit.names),
             -sum(not character.isascii() and character.isalpha() for character in text),

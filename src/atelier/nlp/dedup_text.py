@@ -148,6 +148,7 @@ _CONTACT_LEAD = re.compile(
 _CONTACT_LEAD_WINDOW = 40
 # A last line of names and contacts only: « Jean-Pierre Martin – jp.martin@orange.fr – 04 23 … ».
 _SIGNATURE_LINE = re.compile(r"\n(?:[A-ZÀ-ÖØ-Þ][\w'’-]*\.?|\x00|[ \t,;:/|–—-]+)+")
+_LEADING_NAME = re.compile(r"\s*([A-ZÀ-ÖØ-Þ][\w'’-]*\.?(?:[ \t]+[A-ZÀ-ÖØ-Þ][\w'’-]*\.?)?)[ \t]*:(?!//)")
 _PERSON_LINE = re.compile(r"\n[ \t]*([A-ZÀ-ÖØ-Þ][\w'’-]*\.?(?:[ \t]+[A-ZÀ-ÖØ-Þ][\w'’-]*\.?){1,2})[ \t.!]*$")
 # Words that open a place's name, not a person's (a last line « Place Victor Hugo » is the idea's).
 _PLACE_WORDS = frozenset(
@@ -1025,9 +1026,12 @@ def without_framing(text: str) -> str:
 
 def signed(text: str) -> bool:
     """Whether a text gives its writer's e-mail address, phone number or name (a name alone on its
-    last line, or after a closing formula): a wording not to show for a cluster when another is
-    as good (participants' names are personal data)."""
+    last line, or after a closing formula, or before a colon that opens the text: « Marc : + de
+    pistes cyclables », QA): a wording not to show for a cluster when another is as good
+    (participants' names are personal data)."""
     if ("@" in text and _EMAIL.search(text)) or _PHONE.search(text):
+        return True
+    if leading_name(text):
         return True
     stripped = text.rstrip()
     start = max(0, len(stripped) - SIGN_OFF_WINDOW)
@@ -1035,6 +1039,13 @@ def signed(text: str) -> bool:
     if closing and any(word[:1].isupper() for word in closing.group().split()[1:]):
         return True
     return "\n" in stripped and _name_line(stripped, start) is not None
+
+
+def leading_name(text: str) -> str:
+    """The name of a person that opens `text` before a colon (« Marc : + de pistes cyclables »),
+    else ""."""
+    leading = _LEADING_NAME.match(text) if ":" in text[:40] else None
+    return leading.group(1) if leading and _is_person(leading.group(1)) else ""
 
 
 def _closing(text: str, start: int) -> re.Match[str] | None:
