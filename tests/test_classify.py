@@ -649,7 +649,7 @@ def test_an_idea_on_a_board_of_free_remarks_is_placed_by_its_own_words(tmp_path,
     assert result[3].needs_review and result[3].axis_evidence == ("bus",)
 
 
-def test_self_training_learns_no_idea_outside_every_axis_from_a_weak_guess(french_nlp):
+def test_self_training_learns_nothing_outside_every_axis_from_a_weak_guess_nor_writers_names(french_nlp):
     # QA (a consultant's first YAML, its post-its typed without themes): self-training learnt
     # « Plus de pistes cyclables rue de la République » outside every axis at 0.32, then « + de
     # pistes cyclables » went there at 0.72, unflagged, « piste » and « cyclable » as evidence.
@@ -667,6 +667,11 @@ def test_self_training_learns_no_idea_outside_every_axis_from_a_weak_guess(frenc
     assert all(item.axis == "2" or item.needs_review for item in cycling if item.text != on_two_axes)
     placed = [item.axis for item in result]
     assert sum(axis == "0" for axis in placed) < 2 * sum(row["axis_true"] == "0" for row in rows)
+    # Nor is a writer's name any idea's evidence (QA: « marc » for « Marc : + de pistes cyclables !! »).
+    named = {"Marc :": "marc", "Jean-Pierre :": "jean-pierre", "- Christine": "christine", "Bernard :": "bernard"}
+    evidence = {name: item.axis_evidence for item in result for name in named if name in item.text}
+    assert len(evidence) == 4 and all(named[name] not in lemmas for name, lemmas in evidence.items())
+    assert evidence["Marc :"] and set(evidence["Marc :"]) <= {"piste", "cyclable"}
 
 
 def test_classify_contributions(yaml_only_model, atelier6, french_nlp):

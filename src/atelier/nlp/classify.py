@@ -40,6 +40,7 @@ from atelier.nlp.axis_data import idea_text, theme_group, with_theme_context
 from atelier.nlp.axis_estimator import CalibratedLinearClassifier
 from atelier.nlp.axis_features import IdeaFeatures
 from atelier.nlp.axis_model import AxisModel, AxisModelError
+from atelier.nlp.dedup_text import writer_words
 from atelier.nlp.language import Analysis, analyse, loose_key, normalize_for_match
 from atelier.nlp.workshop import Workshop
 
@@ -192,11 +193,16 @@ def needs_review(prediction: AxisPrediction, workshop: Workshop, text: str | Non
 
 def own_evidence(evidence: Sequence[str], item: Contribution) -> tuple[str, ...]:
     """The evidence lemmas that are the idea's: a lemma found in its theme and not in its text
-    (the classifier reads both) is left out — "Encourager la RSE" showed "santé", its theme. A
+    (the classifier reads both) is left out — "Encourager la RSE" showed "santé", its theme —, and
+    so is its writer's name or a greeting (`writer_words`: QA, « jean-pierre » was the evidence of
+    « Jean-Pierre : des composteurs dans chaque quartier »; participants' names are personal data). A
     noun the lemma table reads as a verb is shown as the idea writes it: "route", not "router"
     (QA: « les routes » showed « router », « combles » « combler », « aides » « aider »)."""
     if not evidence:
         return ()
+    writer = writer_words(item.text)
+    if writer:
+        evidence = [lemma for lemma in evidence if _folded(lemma) not in writer]
     misread = any(_folded(lemma).endswith("r") for lemma in evidence)
     if not misread and not item.theme.strip():
         return tuple(evidence)

@@ -148,7 +148,10 @@ _CONTACT_LEAD = re.compile(
 _CONTACT_LEAD_WINDOW = 40
 # A last line of names and contacts only: « Jean-Pierre Martin – jp.martin@orange.fr – 04 23 … ».
 _SIGNATURE_LINE = re.compile(r"\n(?:[A-ZÀ-ÖØ-Þ][\w'’-]*\.?|\x00|[ \t,;:/|–—-]+)+")
-_LEADING_NAME = re.compile(r"\s*([A-ZÀ-ÖØ-Þ][\w'’-]*\.?(?:[ \t]+[A-ZÀ-ÖØ-Þ][\w'’-]*\.?)?)[ \t]*:(?!//)")
+_NAME_WORDS = r"[A-ZÀ-ÖØ-Þ][\w'’-]*\.?(?:[ \t]+[A-ZÀ-ÖØ-Þ][\w'’-]*\.?)?"  # one or two capitalised words
+_LEADING_NAME = re.compile(r"\s*(" + _NAME_WORDS + r")[ \t]*:(?!//)")
+# A name after a dash or in brackets at the end: « Bravo aux organisateurs - Christine », « … (Marc) ».
+_TRAILING_NAME = re.compile(r"\s[-–—(]\s*(" + _NAME_WORDS + r")\)?\s*$")
 _PERSON_LINE = re.compile(r"\n[ \t]*([A-ZÀ-ÖØ-Þ][\w'’-]*\.?(?:[ \t]+[A-ZÀ-ÖØ-Þ][\w'’-]*\.?){1,2})[ \t.!]*$")
 # Words that open a place's name, not a person's (a last line « Place Victor Hugo » is the idea's).
 _PLACE_WORDS = frozenset(
@@ -1039,6 +1042,23 @@ def signed(text: str) -> bool:
     if closing and any(word[:1].isupper() for word in closing.group().split()[1:]):
         return True
     return "\n" in stripped and _name_line(stripped, start) is not None
+
+
+def writer_words(text: str) -> frozenset[str]:
+    """The words (folded) by which `text` names its writer or frames the idea, and does not say
+    it: the name that opens it (`leading_name`), one after a dash or in brackets at its end
+    (« Bravo aux organisateurs - Christine »), what `without_framing` leaves out (a greeting, a
+    signature, contacts)."""
+    names = [leading_name(text)]
+    trailing = _TRAILING_NAME.search(text, max(0, len(text) - 60)) if text[-1:].isalpha() or text[-1:] in ".)" else None
+    if trailing and _is_person(trailing.group(1)) and not trailing.group(1).isupper():  # (not « (TAD) »)
+        names.append(trailing.group(1))
+    words = [part for name in names for part in (*WORD_PATTERN.findall(name), *name.replace(".", " ").split())]
+    idea = without_framing(text)
+    if idea != text:
+        kept = set(WORD_PATTERN.findall(idea))
+        words += [word for word in WORD_PATTERN.findall(text) if word not in kept]
+    return frozenset(_fold(word.casefold()) for word in words)
 
 
 def leading_name(text: str) -> str:
