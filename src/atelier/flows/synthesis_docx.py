@@ -152,8 +152,9 @@ def synthesis_document(context: Mapping[str, Any]) -> Document:
     body.heading("Idées à vérifier", 1)
     if context["attention"]:
         body.paragraph(
-            f"Contributions sans axe, ou placées par le modèle avec une confiance inférieure à "
-            f"{context['attention_threshold']} : l'axe proposé est le plus probable, le second axe est indiqué "
+            "Contributions sans axe, ou que le modèle signale à vérifier : confiance inférieure à "
+            f"{context['attention_threshold']}, idée que ses propres mots placent hors axes et son thème dans un axe "
+            "(ou l'inverse), texte sans lettre ; l'axe proposé est le plus probable, le second axe est indiqué "
             "quand il est proche, les mots indiquent ce qui a pesé."
         )
         body.table(
