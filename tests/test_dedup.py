@@ -1167,6 +1167,13 @@ def test_nouns_in_sion_and_davantage_de_are_read_as_their_verb_and_plus_de(frenc
     assert compare_texts(first, second, nlp=french_nlp)[0] is not None
 
 
+def test_an_electric_bike_written_vae_is_one(french_nlp):
+    # QA, a Plan Climat's post-its: « VAE » is how they write « vélo à assistance électrique ».
+    texts = ["Aide à l'achat de VAE", "Aide à l'achat de vélos à assistance électrique"]
+    for nlp in (french_nlp, None):
+        assert cluster_texts(texts, DedupSettings(), nlp) == [0, 0]
+
+
 def test_an_abbreviation_a_text_spells_out_is_known_to_the_whole_batch(french_nlp):
     # QA: "ZFE" is in no list; one text said what it stands for, the others were apart.
     texts = [

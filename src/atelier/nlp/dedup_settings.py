@@ -50,6 +50,8 @@ DEFAULT_ABBREVIATIONS: tuple[tuple[str, str], ...] = (
     ("PMR", "personnes à mobilité réduite"),
     ("EHPAD", "établissement d'hébergement pour personnes âgées dépendantes"),
     ("AMAP", "association pour le maintien d'une agriculture paysanne"),
+    ("VAE", "vélo à assistance électrique"),
+    ("VAE", "vélos à assistance électrique"),
 )
 
 
