@@ -17,7 +17,7 @@ from atelier.extract.document import extract_document
 from atelier.extract.records import BBox, Contribution, Detail, DocumentResult
 from atelier.flows import outputs
 from atelier.flows.pipeline import write_run_outputs
-from atelier.flows.synthesis import action_plans, render_synthesis, synthesis_context
+from atelier.flows.synthesis import action_plans, render_synthesis, synthesis_context, weight_phrase
 from atelier.flows.synthesis_docx import synthesis_document
 from atelier.nlp.dedup import summarize_clusters
 from atelier.nlp.workshop import load_workshop
@@ -330,6 +330,20 @@ def test_an_objective_is_worded_and_counted_by_its_objective_rows_and_an_action_
     }
 
 
+def test_an_idea_of_several_documents_says_which(workshop, documents):
+    # QA, three sessions: « revient 4 fois, dans 3 documents » did not say which.
+    item = functools.partial(table_item, workshop)
+    items = [item(1, "postit", "Isoler les écoles", "c-e", canonical=True), item(2, "postit", "Isoler les écoles", "c-e")]
+    html = render_synthesis(
+        workshop=workshop, contributions=items, clusters=summarize_clusters(items), documents=documents,
+        generated_at=datetime(2024, 5, 1),
+    )  # fmt: skip
+    assert "revient 2 fois, dans 2 documents (rapport1.pdf, rapport2.pdf)" in html
+    assert weight_phrase(9, 6, [f"s{k}.pdf" for k in range(6)]) == (
+        "revient 9 fois, dans 6 documents (s0.pdf, s1.pdf, s2.pdf, s3.pdf…)"
+    )
+
+
 def test_objectives_and_actions_are_worded_by_their_clusters_canonical_text_when_a_row_says_it(workshop):
     # QA, three sessions: « Installer des arceaux vélos devant les commerces du centre ville (revient
     # 2 fois) », the first action row, where the ideas section showed the idea's canonical wording.
@@ -522,7 +536,10 @@ def test_synthesis_orders_ideas_by_weight_and_flags_low_confidence(records, docu
     assert [a["id"] for a in context["axes"]] == ["1", "2", "3", "4", "5"]
     assert axes["5"]["ideas"] == 2 and axes["5"]["distinct"] == 1
     assert axes["5"]["clusters"] == [
-        {"text": "Créer une maison de santé dans les quartiers", "size": 2, "kinds": "post-it", "documents": 1}
+        {
+            "text": "Créer une maison de santé dans les quartiers", "size": 2, "kinds": "post-it", "documents": 1,
+            "document_names": ["rapport.pdf"],
+        }
     ]
     assert axes["5"]["per_kind"] == {"postit": 2, "objective": 0, "action": 0}
     assert axes["2"]["clusters"][0]["kinds"] == "action"

@@ -34,10 +34,18 @@ _BAR_HEIGHT = 16
 _ROW_HEIGHT = 64
 
 
-def weight_phrase(times: int, documents: int = 0) -> str:
-    """How often an idea came up, as both renderings say it: "revient 6 fois, dans 3 documents"."""
+# Documents named after an idea's weight, at most (QA: « dans 3 documents » did not say which).
+NAMED_DOCUMENTS = 4
+
+
+def weight_phrase(times: int, documents: int = 0, names: Sequence[str] = ()) -> str:
+    """How often an idea came up, as both renderings say it: "revient 6 fois, dans 3 documents"
+    and, with their `names`, which: "… (seance1.pdf, seance2.pdf, seance3.pdf)"."""
     said = f"revient {times} fois" if times > 1 else "1 fois"
-    return said + (f", dans {documents} documents" if documents > 1 else "")
+    if documents <= 1:
+        return said
+    named = ", ".join(names[:NAMED_DOCUMENTS]) + ("…" if len(names) > NAMED_DOCUMENTS else "")
+    return said + f", dans {documents} documents" + (f" ({named})" if named else "")
 
 
 def _environment() -> jinja2.Environment:
@@ -256,6 +264,7 @@ def synthesis_context(
                         "size": int(s.size),
                         "kinds": _kinds_label(s.kinds),
                         "documents": len(s.documents),
+                        "document_names": sorted(s.documents),
                     }
                     for s in members
                 ],

@@ -123,7 +123,7 @@ def synthesis_document(context: Mapping[str, Any]) -> Document:
             body.paragraph("Aucune idée.")
         for idea in axis["clusters"]:
             paragraph = body.paragraph(idea["text"] + " ", "List Bullet")
-            weight = weight_phrase(idea["size"], idea["documents"])
+            weight = weight_phrase(idea["size"], idea["documents"], idea["document_names"])
             paragraph.add_run(_text(f"({idea['kinds']} ; {weight})")).italic = True
 
     body.heading("Objectifs, actions et freins, axe par axe", 1)
