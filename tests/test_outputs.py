@@ -333,7 +333,7 @@ def test_an_objective_is_worded_and_counted_by_its_objective_rows_and_an_action_
 def test_an_idea_of_several_documents_says_which(workshop, documents):
     # QA, three sessions: « revient 4 fois, dans 3 documents » did not say which.
     item = functools.partial(table_item, workshop)
-    items = [item(1, "postit", "Isoler les écoles", "c-e", canonical=True), item(2, "postit", "Isoler les écoles", "c-e")]
+    items = [item(k, "postit", "Isoler les écoles", "c-e", canonical=k == 1) for k in (1, 2)]
     html = render_synthesis(
         workshop=workshop, contributions=items, clusters=summarize_clusters(items), documents=documents,
         generated_at=datetime(2024, 5, 1),
