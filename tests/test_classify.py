@@ -1055,3 +1055,6 @@ def test_evidence_shows_a_noun_the_lemma_table_reads_as_a_verb_as_the_idea_write
     assert own_evidence(("aider", "démarcher"), aides) == ("aide", "démarche")
     # A verb the idea writes as such stays its lemma.
     assert own_evidence(("manger", "rénover"), item("Il faut manger mieux et rénover")) == ("manger", "rénover")
+    # Nor is a writer's name read as a verb shown (QA, adversarial round: « marie » for « … - Marie »).
+    signed = item("Planter des arbres dans les cours d'école - Marie")
+    assert own_evidence(("arbre", "planter", "marier"), signed) == ("arbre", "planter")

@@ -28,7 +28,14 @@ from atelier.nlp.dedup import (
 from atelier.nlp.dedup_candidates import _blocks, _sharing_key, _variant_keys, _word_groups, candidate_pairs
 from atelier.nlp.dedup_pairs import pair_level, verified_level
 from atelier.nlp.dedup_settings import DedupSettings
-from atelier.nlp.dedup_text import TextAnalyzer, abbreviations_spelt_out, is_derived, is_typo, without_framing
+from atelier.nlp.dedup_text import (
+    TextAnalyzer,
+    abbreviations_spelt_out,
+    is_derived,
+    is_typo,
+    signed,
+    without_framing,
+)
 from atelier.nlp.language import is_placeholder, normalize_for_match
 
 PAIRS = Path(__file__).parent / "labels" / "dedup_pairs.csv"
@@ -859,6 +866,12 @@ def test_a_thing_that_serves_or_goes_to_an_idea_is_another_idea(french_nlp):
     assert cluster_texts(funded, DedupSettings(), french_nlp) == [0, 1]
     same = ["Pistes cyclables", "Aménagement de pistes cyclables vers les collèges"]
     assert cluster_texts(same, DedupSettings(), french_nlp) == [0, 0]
+    # A means to do what the other says, or access to it, is that idea (QA, adversarial round).
+    for same in (
+        ["Apprendre à réparer son vélo", "Ateliers pour apprendre à réparer son vélo"],
+        ["Eau potable dans les parcs", "Accès à l'eau potable dans les parcs"],
+    ):
+        assert cluster_texts(same, DedupSettings(), french_nlp) == [0, 0]
 
 
 def test_a_place_alone_on_the_last_line_is_no_signature(french_nlp):
@@ -867,8 +880,15 @@ def test_a_place_alone_on_the_last_line_is_no_signature(french_nlp):
     texts = ["Rénover la cour de l'école.\nMistral", "Rénover la cour de l'école.\nBerriat"]
     for nlp in (french_nlp, None):
         assert cluster_texts(texts, DedupSettings(), nlp) == [0, 1]
-    signed_copies = ["Rénover la cour de l'école.\nMarie Dubois", "Rénover la cour de l'école."]
-    assert cluster_texts(signed_copies, DedupSettings(), french_nlp) == [0, 0]
+    idea = "Rénover la cour de l'école."
+    signed_copies = [idea + "\nMarie Dubois", idea, idea + "\nPaul"]
+    assert cluster_texts(signed_copies, DedupSettings(), french_nlp) == [0, 0, 0]
+    # Nor are two words that open a place's name (QA, adversarial round: eight districts, one idea).
+    places = ["Vieux Lyon", "Haut Valmont", "Grande Rue", "Voie Verte", "Village Olympique", "Parking Europole"]
+    texts = [f"Des bancs à l'ombre près de l'école.\n{place}" for place in places]
+    assert cluster_texts(texts, DedupSettings(), french_nlp) == list(range(len(places)))
+    # A topic before a colon is no writer's name (QA, adversarial round: « Tram : … » was not shown).
+    assert not signed("Tram : prolonger la ligne jusqu'à la gare") and signed("Marc : + de pistes cyclables !!")
 
 
 def test_long_runs_of_digits_or_letters_before_an_at_sign_are_read_in_linear_time():

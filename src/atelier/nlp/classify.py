@@ -200,16 +200,16 @@ def own_evidence(evidence: Sequence[str], item: Contribution) -> tuple[str, ...]
     (QA: « les routes » showed « router », « combles » « combler », « aides » « aider »)."""
     if not evidence:
         return ()
-    writer = writer_words(item.text)
+    misread = any(_folded(lemma).endswith("r") for lemma in evidence)
+    if misread:
+        words = frozenset(_WORD.findall(normalize_for_match(item.text)))
+        evidence = [_as_written(lemma, words) for lemma in evidence]
+    writer = writer_words(item.text)  # (after: « Marie » is read « marier », then written back « marie »)
     if writer:
         evidence = [lemma for lemma in evidence if _folded(lemma) not in writer]
-    misread = any(_folded(lemma).endswith("r") for lemma in evidence)
-    if not misread and not item.theme.strip():
+    if not item.theme.strip():
         return tuple(evidence)
     text = normalize_for_match(item.text)  # (the words of a long answer: read once, and only if needed)
-    if misread:
-        words = frozenset(_WORD.findall(text))
-        evidence = [_as_written(lemma, words) for lemma in evidence]
     if not item.theme.strip():
         return tuple(evidence)
     theme = _folded(item.theme)

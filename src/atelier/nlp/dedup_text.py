@@ -115,9 +115,10 @@ _GREETING = re.compile(
 # cut: a long run of spaces and line breaks made the search backtrack for seconds.)
 SIGN_OFF_WINDOW = 160
 _NAME = r"[A-ZÀ-ÖØ-Þ][\w'’-]*\.?(?: [A-ZÀ-ÖØ-Þ][\w'’-]*\.?){0,3}"
-# A name alone after the last sentence, without a closing formula: a first name and a last name
-# (one word may be a place, « …l'école.\nBerriat »: QA, adversarial round), not a place's (`_is_person`).
-_FULL_NAME = r"[A-ZÀ-ÖØ-Þ][\w'’-]*\.?(?: [A-ZÀ-ÖØ-Þ][\w'’-]*\.?){1,3}"
+# A name alone after the last sentence, without a closing formula: a first name and a last name,
+# or a common first name alone (one word may be a place, « …l'école.\nBerriat »: QA, adversarial
+# round), not a place's (`_is_person`, `_first_name`).
+_FULL_NAME = _NAME
 _SIGN_OFF = re.compile(
     r"(?:(?<=[.!?…])|(?<=\n))\s*(?:"
     r"(?i:(?:bien\s+|très\s+)?cordialement|bien\s+à\s+vous|(?:sinc[eè]res\s+)?salutations(?:\s+distingu[ée]es)?"
@@ -158,9 +159,36 @@ _PLACE_WORDS = frozenset(
     """rue place avenue av boulevard bd parc quartier square allee chemin impasse cours quai pont jardin
     jardins ecole college lycee gare mairie eglise marche residence cite lac ile mont saint sainte st ste
     bois foret plage port porte route zone centre hotel maison salle stade piscine gymnase hopital musee
-    bibliotheque mediatheque theatre cinema esplanade promenade parvis carrefour rond-point ville""".split()
+    bibliotheque mediatheque theatre cinema esplanade promenade parvis carrefour rond-point ville
+    vieux vieille vieil haut haute hauts bas basse grand grande grands petit petite nouveau nouvelle voie
+    village parking croix clos mas domaine hameau lotissement faubourg cote colline plateau vallee val pre
+    champ champs ferme bourg ilot les""".split()
 )
 _PLACE_ARTICLES = frozenset("le la les l du de des d".split())
+# Greeting and closing words a framed text leaves out (folded).
+_FORMULA_WORDS = frozenset("bonjour bonsoir cordialement merci salutations distinguees madame monsieur".split())
+# Common first names in France (folded), for a name alone that could be a place or a topic: « …\nMarie »,
+# « Marc : … », « … - Christine ». A first name and a last name need no list.
+_FIRST_NAMES = frozenset(
+    """adam adele adrien agnes ahmed aicha alain alexandre alexis alice alicia aline amandine ambre amelie amine
+    anais andre andree angelique anne annie antoine antonin arnaud arthur audrey aurelie aurelien baptiste
+    benjamin benoit bernadette bernard bertrand brigitte bruno camille capucine carole caroline catherine
+    cecile celine chantal charles charlotte chloe christian christiane christine christophe claire clara
+    claude claudine clement colette corinne cyril damien daniel danielle david delphine denis denise didier
+    dominique dylan eliane elisa elise elodie eloise emilie emma emmanuel emmanuelle enzo eric estelle ethan
+    etienne eva fabien fabienne fabrice fanny farid fatima fatou florence florian francis francoise
+    francois frederic gabriel gaelle genevieve georges gerard gilbert gilles ginette guillaume guy helene
+    henri herve hugo ibrahima ines irene isabelle jacqueline jacques jade jean jeanne jeremy jerome joelle
+    jonathan joseph josette josiane julie julien juliette justine karim karine kevin laetitia laura laure
+    laurence laurent lea leo leon lina lise lou louis louise luc lucas lucie lucien lucienne lydie madeleine
+    mael malika manon marc marcel marguerite maria marianne marie marine martine mathieu mathilde matteo
+    maurice maxime mehdi melanie michel michele mickael mireille mohamed monique morgane moussa mustapha
+    nadia nadine nathalie nathan nicolas nicole noah noe noemie odile olivier oscar pascal pascale patrice
+    patricia patrick paul paulette philippe pierre quentin rachid raphael raymond regine remi renee richard
+    robert roger romain rose sabine samia samir samuel sandrine sarah sebastien serge severine simon simone
+    sofia sophie stephane stephanie suzanne sylvain sylvie thierry thomas timothee tom valentin valerie
+    vanessa veronique victor vincent virginie xavier yann yannick yasmine yves yvette yvonne zoe""".split()
+)
 # "pluri-disciplinaire", "éco-rénovation", "socio-économique": one word, as when written joined.
 _PREFIX = re.compile(
     r"pluri|multi|inter|intra|co|[eé]co|auto|anti|socio|bio|micro|macro|n[eé]o|semi|trans|extra|ultra|"
@@ -1039,41 +1067,50 @@ def signed(text: str) -> bool:
     stripped = text.rstrip()
     start = max(0, len(stripped) - SIGN_OFF_WINDOW)
     closing = _closing(stripped, start) if any(hint in stripped for hint in _SIGN_OFF_HINTS) else None
-    if closing and any(word[:1].isupper() for word in closing.group().split()[1:]):
+    if closing and (closing.group("bare") or any(word[:1].isupper() for word in closing.group().split()[1:])):
         return True
     return "\n" in stripped and _name_line(stripped, start) is not None
 
 
 def writer_words(text: str) -> frozenset[str]:
-    """The words (folded) by which `text` names its writer or frames the idea, and does not say
-    it: the name that opens it (`leading_name`), one after a dash or in brackets at its end
-    (« Bravo aux organisateurs - Christine »), what `without_framing` leaves out (a greeting, a
-    signature, contacts)."""
+    """The words (folded) by which `text` names its writer or greets, and does not say the idea:
+    a first name that opens it (`leading_name`), one after a dash or in brackets at its end
+    (« Bravo aux organisateurs - Christine »), the names and formulas `without_framing` leaves out
+    (a greeting, a signature). A topic before a colon or in brackets is the idea's (« Santé : … »,
+    « (Tram) »: QA, adversarial round)."""
     names = [leading_name(text)]
     trailing = _TRAILING_NAME.search(text, max(0, len(text) - 60)) if text[-1:].isalpha() or text[-1:] in ".)" else None
-    if trailing and _is_person(trailing.group(1)) and not trailing.group(1).isupper():  # (not « (TAD) »)
+    if trailing and _first_name(trailing.group(1)):
         names.append(trailing.group(1))
     words = [part for name in names for part in (*WORD_PATTERN.findall(name), *name.replace(".", " ").split())]
     idea = without_framing(text)
-    if idea != text:
+    if idea != text:  # (the names and formulas it leaves out, not a thanks' words: « Merci pour la rénovation… »)
         kept = set(WORD_PATTERN.findall(idea))
-        words += [word for word in WORD_PATTERN.findall(text) if word not in kept]
+        left_out = [word for word in WORD_PATTERN.findall(text) if word not in kept]
+        words += [word for word in left_out if word[:1].isupper() or _fold(word.casefold()) in _FORMULA_WORDS]
     return frozenset(_fold(word.casefold()) for word in words)
 
 
 def leading_name(text: str) -> str:
     """The name of a person that opens `text` before a colon (« Marc : + de pistes cyclables »),
-    else ""."""
+    a common first name first (« Tram : », « Berriat : » are the idea's), else ""."""
     leading = _LEADING_NAME.match(text) if ":" in text[:40] else None
-    return leading.group(1) if leading and _is_person(leading.group(1)) else ""
+    return leading.group(1) if leading and _first_name(leading.group(1)) else ""
 
 
 def _closing(text: str, start: int) -> re.Match[str] | None:
     """A closing formula or a person's name that ends `text` (`_SIGN_OFF`, looked for from `start`)."""
     closing = _SIGN_OFF.search(text, start)
-    if closing is None or closing.group("bare") is None or _is_person(closing.group("bare")):
+    if closing is None or closing.group("bare") is None:
         return closing
-    return None
+    name = closing.group("bare")
+    return closing if _is_person(name) and (" " in name or _first_name(name)) else None
+
+
+def _first_name(name: str) -> bool:
+    """Whether `name` opens with a common first name (« Marie », « Jean-Pierre », « Marie Dubois »)."""
+    first = _fold(name.split()[0].rstrip(".").casefold())
+    return first in _FIRST_NAMES or first.split("-", 1)[0] in _FIRST_NAMES
 
 
 def _name_line(text: str, start: int) -> re.Match[str] | None:
