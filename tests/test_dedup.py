@@ -561,6 +561,22 @@ def test_an_action_restating_its_objective_joins_its_earlier_copy(french_nlp):
         assert result[0].cluster_id != result[1].cluster_id
 
 
+def test_which_of_an_objective_and_its_action_joins_an_earlier_group_does_not_depend_on_the_rows_order(french_nlp):
+    # QA, adversarial round: the new action and objective « Développer le covoiturage », with an
+    # earlier post-it of that wording: the first row joined the post-it's group, the other a new one.
+    earlier = contribution(0, "Développer le covoiturage", cluster_id="c-postit")
+    objective = contribution(1, "Développer le covoiturage", kind="objective", document="b.pdf")
+    action = contribution(
+        2, "Développer le covoiturage", kind="action", objective="Développer le covoiturage", document="b.pdf"
+    )
+    groups = []
+    for rows in ([earlier, objective, action], [earlier, action, objective]):
+        result = {item.idea_id: item.cluster_id for item in deduplicate_contributions(rows, nlp=french_nlp)}
+        groups.append([result[item.idea_id] for item in (earlier, objective, action)])
+    assert groups[0] == groups[1]
+    assert groups[0][0] == groups[0][1] == "c-postit" != groups[0][2]
+
+
 def test_an_objective_is_never_merged_with_its_own_action():
     objective = "Lutter contre la précarité énergétique des ménages"
     items = [

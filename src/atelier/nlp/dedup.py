@@ -468,28 +468,34 @@ def _keeping_earlier_groups(
             contributions[item].kind != "objective" or own_text not in objectives_inside[key]
         )
 
-    new_clusters: list[list[int]] = []
-    for _, members in founded:
-        claims = Counter(contributions[item].cluster_id for item in members if contributions[item].cluster_id)
-        left: list[int] = []
-        for item in members:
-            if contributions[item].cluster_id:
-                continue
-            same_wording = worded[unit_of[item]]
-            candidates = [
-                *sorted(same_wording, key=lambda key: (-same_wording[key], key)),
-                *sorted(claims, key=lambda key: (-claims[key], key)),
-            ]
-            home = next((key for key in candidates if welcome(key, item)), None)
-            if home is None:
-                left.append(item)
-                continue
-            groups[home].append(item)
-            if contributions[item].kind == "objective":
-                objective_texts_inside[home].add(units[unit_of[item]].key)
-            objectives_inside[home].update(same_objective(objectives[item]))
-        if left:
-            new_clusters.append(left)
+    claims: list[Counter[str]] = []  # per founded cluster, the earlier ids its members carry
+    newcomers: list[tuple[int, int]] = []  # (founded cluster, record without an earlier id)
+    for position, (_, members) in enumerate(founded):
+        claims.append(Counter(contributions[item].cluster_id for item in members if contributions[item].cluster_id))
+        newcomers += [(position, item) for item in members if not contributions[item].cluster_id]
+    # (Objectives first, then by wording: which of an objective and its own action of the same
+    # wording joins an earlier group must not depend on the order of the rows: QA.)
+    def rank(entry: tuple[int, int]) -> tuple[bool, str, str]:
+        item = entry[1]
+        return contributions[item].kind != "objective", units[unit_of[item]].key, objectives[item]
+
+    newcomers.sort(key=rank)
+    left: dict[int, list[int]] = defaultdict(list)
+    for position, item in newcomers:
+        same_wording, claimed = worded[unit_of[item]], claims[position]
+        candidates = [
+            *sorted(same_wording, key=lambda key: (-same_wording[key], key)),
+            *sorted(claimed, key=lambda key: (-claimed[key], key)),
+        ]
+        home = next((key for key in candidates if welcome(key, item)), None)
+        if home is None:
+            left[position].append(item)
+            continue
+        groups[home].append(item)
+        if contributions[item].kind == "objective":
+            objective_texts_inside[home].add(units[unit_of[item]].key)
+        objectives_inside[home].update(same_objective(objectives[item]))
+    new_clusters = [left[position] for position in sorted(left)]
     result = []
     for items in [*groups.values(), *new_clusters]:
         items.sort()
