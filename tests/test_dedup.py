@@ -878,6 +878,8 @@ def test_a_thing_that_serves_or_goes_to_an_idea_is_another_idea(french_nlp):
     # QA: the shuttle to the market was one idea with the market, and shown for it.
     texts = ["Marché de producteurs tous les samedis", "Navette électrique vers le marché de producteurs du samedi"]
     assert cluster_texts(texts, DedupSettings(), french_nlp) == [0, 1]
+    texts[1] = "Créer une navette électrique vers le marché de producteurs du samedi"  # (QA, adversarial round)
+    assert cluster_texts(texts, DedupSettings(), french_nlp) == [0, 1]
     funded = ["Jardins partagés", "Subventions pour les jardins partagés"]
     assert cluster_texts(funded, DedupSettings(), french_nlp) == [0, 1]
     same = ["Pistes cyclables", "Aménagement de pistes cyclables vers les collèges"]

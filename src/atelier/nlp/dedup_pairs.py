@@ -517,14 +517,16 @@ def _restricts(comparison: _Comparison, settings: DedupSettings) -> bool:
 
 def _heads_elsewhere(comparison: _Comparison) -> bool:
     """Whether the longer text is about another thing that serves or goes to the shorter's: it opens
-    with a word of its own (not generic, not an action) and reaches the first word they share
+    with a word of its own (not generic; after its verb, if any) and reaches the first word they share
     through « vers », « pour », « jusqu'à » (« Navette électrique vers le marché de producteurs du
     samedi » is no « Marché de producteurs tous les samedis »: QA)."""
     longer = comparison.longer
     order = longer.content_key.split()
     missing = set(comparison.missing_longer)
+    if order and order[0] == longer.action and order[0] in missing:  # (« Créer une navette vers le marché »)
+        order = order[1:]
     # (A means to do what the shorter says is the shorter's idea: « Ateliers pour apprendre à réparer son vélo ».)
-    if comparison.shorter.action or not order or order[0] not in missing or longer.weights[order[0]] < 1.0 or longer.action == order[0]:
+    if comparison.shorter.action or not order or order[0] not in missing or longer.weights[order[0]] < 1.0:
         return False
     shared = next((stem for stem in order if stem not in missing), None)
     words = longer.key.split()
