@@ -717,8 +717,8 @@ def _model_rows_moved_note(
     if not moved:
         return []
     return [
-        f"Avertissement : {len(moved)} ligne(s) marquée(s) {MODEL_SOURCE} dans {path} y avaient un autre axe que celui "
-        f"où le modèle les place maintenant ({examples(moved)}). Une correction s'écrit avec axis_source = "
+        f"Avertissement : {len(moved)} ligne(s) marquée(s) {MODEL_SOURCE} dans {path} y avaient un autre axe que "
+        f"celui où le modèle les place maintenant ({examples(moved)}). Une correction s'écrit avec axis_source = "
         f"{REVIEW_SOURCE} ; si c'en était, reprenez-la du fichier d'entrée."
     ]
 

@@ -210,8 +210,6 @@ def own_evidence(evidence: Sequence[str], item: Contribution) -> tuple[str, ...]
     if not item.theme.strip():
         return tuple(evidence)
     text = normalize_for_match(item.text)  # (the words of a long answer: read once, and only if needed)
-    if not item.theme.strip():
-        return tuple(evidence)
     theme = _folded(item.theme)
     return tuple(lemma for lemma in evidence if _folded(lemma) in text or _folded(lemma) not in theme)
 
@@ -326,7 +324,8 @@ def classify_contributions(
                 predicted[position].axis == outside
             ):
                 unsure.add(to_predict[position])
-                moved += [position] if alone.axis != outside else []
+                if alone.axis != outside:
+                    moved.append(position)
             predicted[position] = with_own_second_axis(predicted[position], alone)
         if moved:
             texts = [contributions[to_predict[position]].text for position in moved]

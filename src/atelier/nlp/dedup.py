@@ -473,12 +473,13 @@ def _keeping_earlier_groups(
     for position, (_, members) in enumerate(founded):
         claims.append(Counter(contributions[item].cluster_id for item in members if contributions[item].cluster_id))
         newcomers += [(position, item) for item in members if not contributions[item].cluster_id]
-    # (Objectives first, then by wording: which of an objective and its own action of the same
-    # wording joins an earlier group must not depend on the order of the rows: QA.)
+
     def rank(entry: tuple[int, int]) -> tuple[bool, str, str]:
         item = entry[1]
         return contributions[item].kind != "objective", units[unit_of[item]].key, objectives[item]
 
+    # (Objectives first, then by wording: which of an objective and its own action of the same
+    # wording joins an earlier group must not depend on the order of the rows: QA.)
     newcomers.sort(key=rank)
     left: dict[int, list[int]] = defaultdict(list)
     for position, item in newcomers:

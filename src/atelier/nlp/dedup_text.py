@@ -114,17 +114,16 @@ _GREETING = re.compile(
 # (A closing is looked for in the last `SIGN_OFF_WINDOW` characters of the text, its trailing spaces
 # cut: a long run of spaces and line breaks made the search backtrack for seconds.)
 SIGN_OFF_WINDOW = 160
+# (A name alone after the last sentence, without a closing formula, is a first name and a last
+# name, or a common first name alone: one word may be a place, « …l'école.\nBerriat », QA,
+# adversarial round; and not a place's: `_closing`.)
 _NAME = r"[A-ZÀ-ÖØ-Þ][\w'’-]*\.?(?: [A-ZÀ-ÖØ-Þ][\w'’-]*\.?){0,3}"
-# A name alone after the last sentence, without a closing formula: a first name and a last name,
-# or a common first name alone (one word may be a place, « …l'école.\nBerriat »: QA, adversarial
-# round), not a place's (`_is_person`, `_first_name`).
-_FULL_NAME = _NAME
 _SIGN_OFF = re.compile(
     r"(?:(?<=[.!?…])|(?<=\n))\s*(?:"
     r"(?i:(?:bien\s+|très\s+)?cordialement|bien\s+à\s+vous|(?:sinc[eè]res\s+)?salutations(?:\s+distingu[ée]es)?"
     r"|merci(?:\s+(?:beaucoup|d['’]avance|(?:à\s+vous\s+)?pour\s+[^.!?\n]{1,80}))?|sign[ée])"
     r"(?:[ \t]*[,.:!-]+)?(?:\s+" + _NAME + r")?"
-    r"|(?:(?<=[.!?…]\n)|(?<=[.!?…]\r\n)|(?<=[.!?…] \n))(?P<bare>" + _FULL_NAME + r"))[.!]*$"
+    r"|(?:(?<=[.!?…]\n)|(?<=[.!?…]\r\n)|(?<=[.!?…] \n))(?P<bare>" + _NAME + r"))[.!]*$"
 )
 _SIGN_OFF_HINTS = ("\n", "ordialement", "erci", "alutations", "igné", "à vous")
 # What a web form's answers add around an idea (QA, an online consultation: each kept copies
@@ -162,7 +161,7 @@ _PLACE_WORDS = frozenset(
     bibliotheque mediatheque theatre cinema esplanade promenade parvis carrefour rond-point ville
     vieux vieille vieil haut haute hauts bas basse grand grande grands petit petite nouveau nouvelle voie
     village parking croix clos mas domaine hameau lotissement faubourg cote colline plateau vallee val pre
-    champ champs ferme bourg ilot les""".split()
+    champ champs ferme bourg ilot""".split()
 )
 _PLACE_ARTICLES = frozenset("le la les l du de des d".split())
 # Greeting and closing words a framed text leaves out (folded).
