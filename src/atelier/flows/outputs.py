@@ -354,12 +354,13 @@ def write_workbook(sheets: Mapping[str, pd.DataFrame], path: Path, max_rows: int
                 for number, column in enumerate(frame.columns):
                     sheet.set_column(number, number, 60 if column in _WIDE_COLUMNS else 14)
                 sheet.write_row(0, 0, list(frame.columns), header)
+                dated = _date_columns(frame)
                 for row_number, row in enumerate(frame.itertuples(index=False, name=None), start=1):
                     sheet.write_row(row_number, 0, [_cell(value) for value in row])
-                    for number, value in enumerate(row):
-                        kind = _date_kind(value)
+                    for number in dated:
+                        kind = _date_kind(row[number])
                         if kind:
-                            sheet.write_datetime(row_number, number, value, date_formats[kind])
+                            sheet.write_datetime(row_number, number, row[number], date_formats[kind])
                 sheet.freeze_panes(1, 0)
                 sheet.autofilter(0, 0, len(frame), max(len(frame.columns) - 1, 0))
         finally:
@@ -378,6 +379,12 @@ def cells_cut_in_workbook(frame: pd.DataFrame) -> int:
 
 # How a workbook shows the dates and times of an analyst's workbook written back (French order).
 _DATE_FORMATS = {"date": "dd/mm/yyyy", "datetime": "dd/mm/yyyy hh:mm", "time": "hh:mm"}
+
+
+def _date_columns(frame: pd.DataFrame) -> list[int]:
+    """The positions of the columns of `frame` that hold a date or a time (an analyst's workbook:
+    the run's own columns hold none)."""
+    return [number for number, column in enumerate(frame.columns) if any(map(_date_kind, frame[column].tolist()))]
 
 
 def _date_kind(value: Any) -> str:
