@@ -26,6 +26,7 @@ from atelier.flows.modeling import french, load_axis_model
 from atelier.flows.outputs import write_workbook
 from atelier.nlp.axis_settings import ClassifierSettings
 from atelier.nlp.language import analyse
+from atelier.nlp.workshop import load_workshop
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "raw"
 # Prefect settings the command line sets if unset: restored after each invocation.
@@ -932,6 +933,31 @@ def test_rows_the_model_proposed_are_not_decisions(runner, tmp_path):
     result = runner.invoke(app, ["train", "--models", "m", "--no-cv", "--labels", "propositions.csv"])
     assert result.exit_code == 1
     assert "propositions.csv : ses 1 ligne(s) sont des propositions du modèle (axis_source = model)" in result.stderr
+
+
+def test_proposals_whose_axis_was_changed_are_named(runner, tmp_path):
+    # An analyst changed the axis of a row of ideas.csv and left axis_source "model" (and its
+    # label): train left the correction out, counted among the proposals without naming it.
+    (tmp_path / "data" / "raw").mkdir(parents=True)
+    pd.DataFrame(
+        {
+            "text": ["Installer des bancs le long des trottoirs", "Aider les ménages modestes à se chauffer"],
+            "axis": ["3", "2"],
+            "axis_label": ["Comment faire participer les citoyens ?", load_workshop().axis_label("4")],
+            "axis_source": ["review", "model"],
+        }
+    ).to_csv(tmp_path / "ideas.csv", index=False)
+    result = runner.invoke(app, ["train", "--models", "m", "--no-cv", "--labels", "ideas.csv"])
+    assert result.exit_code == 0, result.output
+    assert "1 de ces ligne(s) ont un axe qui n'est plus celui de leur axis_label (« Aider les ménages modestes" in (
+        result.stderr
+    )
+    assert "axe 2, libellé de l'axe 4)" in result.stderr
+    only_proposals = tmp_path / "propositions.csv"
+    pd.read_csv(tmp_path / "ideas.csv").iloc[1:].to_csv(only_proposals, index=False)
+    result = runner.invoke(app, ["train", "--models", "m", "--no-cv", "--labels", "propositions.csv"])
+    assert result.exit_code == 1
+    assert "(dont, changée(s) d'axe : « Aider les ménages modestes à se chauffer » : axe 2" in result.stderr
 
 
 def test_train_and_evaluate_need_no_reports_folder(runner, tmp_path):

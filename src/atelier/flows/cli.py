@@ -43,6 +43,7 @@ from atelier.flows.decisions import (
     labelled_axis,
     read_as_notes,
     relabelled_note,
+    same_label,
     stale_labels_note,
     undecided_notes,
     without_contradictions,
@@ -515,6 +516,8 @@ class _Labels(NamedTuple):
     items: tuple[Contribution, ...]  # the same rows as records, as `atelier classify` reads them
     proposals: int  # rows left out: the model's proposals (`axis_source` "model"), not decisions
     undecided: tuple[Contribution, ...] = ()  # the file's other ideas: a batch for self-training
+    # Proposals whose axis is no longer the one of their axis_label: changed, their source left model.
+    changed_proposals: tuple[str, ...] = ()
 
 
 def _read_labels(path: Path, workshop: Workshop) -> _Labels:
@@ -543,12 +546,17 @@ def _read_labels(path: Path, workshop: Workshop) -> _Labels:
     kept: list[Contribution] = []
     undecided: list[Contribution] = []  # the ideas of the file that are no decision
     proposals = mislabelled = 0
+    changed: list[str] = []
+    labels = column_cells(frame, "axis_label")
     for position, record in zip(rows, records, strict=True):
         source, axis = decisions.sources[position], axes[position]
         if not axis or source == UNCLEAR_SOURCE:  # (a row without an axis is no label, nor "hors des axes")
             pass
         elif source == MODEL_SOURCE:
             proposals += 1
+            if decisions.conflicts[position] == "stale":
+                other = next(a for a in workshop.axis_ids if same_label(labels[position], workshop.axis_label(a)))
+                changed.append(f"« {record.text[:50]} » : axe {axis}, libellé de l'axe {other}")
         elif decisions.conflicts[position] == "foreign":
             mislabelled += 1
         else:  # (an axis the workshop lacks is counted, and left out, by the command)
@@ -574,10 +582,13 @@ def _read_labels(path: Path, workshop: Workshop) -> _Labels:
         if proposals:
             _fail(
                 f"{path} : ses {proposals} ligne(s) sont des propositions du modèle (axis_source = {MODEL_SOURCE}), "
-                f"pas des décisions ; mettez « {REVIEW_SOURCE} » dans la colonne axis_source des lignes relues."
+                f"pas des décisions ; mettez « {REVIEW_SOURCE} » dans la colonne axis_source des lignes relues"
+                + (f" (dont, changée(s) d'axe : {examples(changed)})." if changed else ".")
             )
         _fail(f"{path} : aucune ligne n'a un axe de l'atelier « {workshop.id} » ({', '.join(workshop.axis_ids)}).")
-    return _Labels(texts, kept_axes, kept_sources, kept_dates, tuple(kept), proposals, tuple(undecided))
+    return _Labels(
+        texts, kept_axes, kept_sources, kept_dates, tuple(kept), proposals, tuple(undecided), tuple(changed)
+    )
 
 
 def _proposals_note(labels: _Labels, path: Path, verb: str) -> None:
@@ -586,6 +597,12 @@ def _proposals_note(labels: _Labels, path: Path, verb: str) -> None:
             f"Avertissement : {labels.proposals} ligne(s) de {path} non {verb} : axe proposé par le modèle "
             f"(axis_source = {MODEL_SOURCE}), pas une décision. Pour compter une ligne relue, mettez "
             f"« {REVIEW_SOURCE} » dans sa colonne axis_source."
+        )
+    if labels.changed_proposals:  # (QA: corrections written in axis alone were left out without a word)
+        _say(
+            f"Avertissement : {len(labels.changed_proposals)} de ces ligne(s) ont un axe qui n'est plus celui de "
+            f"leur axis_label ({examples(list(labels.changed_proposals))}) : corrigée(s) sans marquer axis_source ? "
+            f"Mettez-y « {REVIEW_SOURCE} » pour qu'elles comptent."
         )
 
 
