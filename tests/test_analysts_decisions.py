@@ -184,6 +184,37 @@ def test_a_column_an_analyst_adds_is_written_again_with_each_idea_s_cell(runner,
     assert copies and by_text(copies[0]).loc[ACTIONS[0], "commentaire"] == note
 
 
+def test_dates_and_numbers_an_analyst_adds_to_the_workbook_stay_dates_and_numbers(runner, tmp_path, prefect_harness):
+    # QA: a « relu le » column of dates added to ideas.xlsx came back as text in the next run's.
+    import datetime
+
+    write_report(tmp_path / "seance1" / "seance1.docx")
+    assert runner.invoke(app, ["run", "seance1", "--out", "sortie"]).exit_code == 0
+    path = tmp_path / "sortie" / "ideas.xlsx"
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    headings = [cell.value for cell in sheet[1]]
+    sheet.cell(1, len(headings) + 1, "relu le")
+    sheet.cell(1, len(headings) + 2, "priorité")
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, headings.index("text") + 1).value == ACTIONS[0])
+    sheet.cell(row, len(headings) + 1, datetime.datetime(2026, 11, 20))
+    sheet.cell(row, len(headings) + 2, 2)
+    book.save(path)
+    os.utime(path, (time.time() + 5, time.time() + 5))  # (the newer of the two sheets)
+    result = runner.invoke(app, ["run", "seance1", "--out", "sortie"])
+    assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    headings = [cell.value for cell in sheet[1]]
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, headings.index("text") + 1).value == ACTIONS[0])
+    reviewed, priority = sheet.cell(row, headings.index("relu le") + 1), sheet.cell(row, headings.index("priorité") + 1)
+    assert reviewed.value == datetime.datetime(2026, 11, 20) and reviewed.number_format == "dd/mm/yyyy"
+    assert priority.value == 2
+    assert by_text(tmp_path / "sortie" / "ideas.csv").loc[ACTIONS[0], ["relu le", "priorité"]].tolist() == [
+        "2026-11-20",
+        "2",
+    ]
+
+
 def test_a_decision_holds_for_the_idea_s_copies_and_its_cluster(runner, tmp_path, prefect_harness):
     # QA: the decided row moved, its copy in the other report (same text, same theme) kept the
     # model's axis, and clusters.csv and the synthesis still showed the idea in the old one.

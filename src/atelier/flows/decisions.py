@@ -15,7 +15,9 @@ the command to say.
 
 from __future__ import annotations
 
+import datetime
 import functools
+import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -24,7 +26,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from atelier.extract.records import DOCUMENT_SOURCE, MODEL_SOURCE, REVIEW_SOURCE
 from atelier.flows.messages import examples, listed
-from atelier.flows.tables import column_cells, plain_cells
+from atelier.flows.tables import AddedCell, column_cells, plain_cells
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -390,31 +392,47 @@ class _EarlierFile(NamedTuple):
     keys: dict[str, str]  # idea_id -> its text read with its theme, for every row
     withdrawn: set[str]  # idea_ids an analyst marked undecided ("à revoir", `UNCLEAR_SOURCE`)
     stated: dict[str, str]  # idea_id -> axis of rows marked document whose label is another axis's (an edit)
-    added: dict[str, dict[str, str]]  # column an analyst added -> idea_id -> its cell, for every row with an id
+    added: dict[str, dict[str, AddedCell]]  # column an analyst added -> idea_id -> its cell, for every row with an id
     proposed: dict[str, str]  # idea_id -> axis of the rows marked model (the model's proposal, or an edit)
     documents: dict[tuple[str, str], int]  # (document, document_sha256) -> its rows
 
 
-def _added_columns(frame: pd.DataFrame, ids: Sequence[str]) -> tuple[dict[str, dict[str, str]], int]:
+def _added_columns(
+    frame: pd.DataFrame, ids: Sequence[str], typed: pd.DataFrame | None = None
+) -> tuple[dict[str, dict[str, AddedCell]], int]:
     """The columns of a run's sheet that the run does not write (an analyst's « commentaire »):
     column -> idea_id -> cell; and how many of their filled cells are on rows without an idea_id
-    (the run cannot carry those over)."""
+    (the run cannot carry those over). A workbook's dates and numbers (`typed`) stay dates and
+    numbers (QA: an analyst's « date de relecture » came back as text)."""
     import pandas as pd
 
     from atelier.flows.outputs import IDEA_COLUMNS, IDEA_EXTRA_COLUMNS, IDEA_REVIEW_COLUMNS
 
     written = {*IDEA_COLUMNS, *IDEA_EXTRA_COLUMNS, *IDEA_REVIEW_COLUMNS}
-    added: dict[str, dict[str, str]] = {}
+    added: dict[str, dict[str, AddedCell]] = {}
     orphans = 0
     for column in frame.columns:
         if column in written:
             continue
-        cells = ["" if pd.isna(value) else str(value) for value in frame[column].tolist()]
-        if not any(cell.strip() for cell in cells):
+        texts = ["" if pd.isna(value) else str(value) for value in frame[column].tolist()]
+        if not any(cell.strip() for cell in texts):
             continue
+        cells: list[AddedCell] = list(texts)
+        if typed is not None and column in typed.columns:
+            values = typed[column].tolist()
+            cells = [value if _kept_typed(value) else cell for value, cell in zip(values, cells, strict=True)]
         added[str(column)] = {idea: cell for idea, cell in zip(ids, cells, strict=True) if idea}
         orphans += sum(1 for idea, cell in zip(ids, cells, strict=True) if not idea and cell.strip())
     return added, orphans
+
+
+def _kept_typed(value: object) -> bool:
+    """Whether a workbook's cell is carried over as Excel typed it: a date, a time or a number."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int | float | datetime.date | datetime.time) and not (
+        isinstance(value, float) and math.isnan(value)
+    )
 
 
 def _earlier_file(path: Path, workshop: Workshop) -> tuple[_EarlierFile | None, list[str]]:
@@ -471,7 +489,7 @@ def _earlier_file(path: Path, workshop: Workshop) -> tuple[_EarlierFile | None, 
             "(et de même thème)."
         )
     clustered = {idea: cluster for idea, cluster in zip(ids, clusters, strict=True) if idea and cluster}
-    added, orphans = _added_columns(frame, ids)
+    added, orphans = _added_columns(frame, ids, table.typed)
     known = set(workshop.axis_ids)
     proposed = {
         idea: axis
@@ -534,7 +552,7 @@ def earlier_run(out: Path, workshop: Workshop) -> tuple[EarlierRun | None, list[
     where: dict[str, tuple[str, str]] = {}
     stated: dict[str, str] = {}
     written: dict[str, float] = {}  # idea_id or text -> when the file holding its decision was last written
-    added: dict[str, dict[str, str]] = {}
+    added: dict[str, dict[str, AddedCell]] = {}
     proposed: dict[str, str] = {}
     documents: dict[tuple[str, str], int] = {}
     for earlier in read:  # older first: the newer file's values replace

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from atelier.extract.records import KINDS, Contribution, DocumentResult
-from atelier.flows.tables import EXCEL_MAX_CELL_CHARACTERS
+from atelier.flows.tables import EXCEL_MAX_CELL_CHARACTERS, AddedCell, cell_text
 from atelier.nlp.dedup import ClusterSummary
 
 if TYPE_CHECKING:
@@ -247,7 +247,7 @@ class EarlierRun:
     named: tuple[Path, ...] = ()  # the files whose decisions count (the newer, and the older for its own)
     # Columns an analyst added to the sheets (« commentaire »): column -> idea_id -> cell, written
     # again after the run's own columns.
-    added_columns: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    added_columns: Mapping[str, Mapping[str, AddedCell]] = field(default_factory=dict)
     # idea_id -> axis of the rows marked model: the model's proposal as written, or an analyst's
     # correction that did not mark the row review.
     proposed_axes: Mapping[str, str] = field(default_factory=dict)
@@ -410,18 +410,24 @@ def _cell(value: Any) -> Any:
 # ---------------------------------------------------------------- the files of a run
 
 
-def with_added_columns(frame: pd.DataFrame, added: Mapping[str, Mapping[str, str]]) -> pd.DataFrame:
+def with_added_columns(
+    frame: pd.DataFrame, added: Mapping[str, Mapping[str, AddedCell]], typed: bool = False
+) -> pd.DataFrame:
     """`frame` (of `ideas_frame`) with the columns an analyst added to the last run's sheets,
-    each idea's cell found by its idea_id ("" for a new idea)."""
+    each idea's cell found by its idea_id ("" for a new idea): as text, or `typed` for a workbook
+    (the dates and numbers of an analyst's workbook stay so)."""
     if not added:
         return frame
     ids = frame["idea_id"].tolist()
-    extra = {column: [cells.get(idea, "") for idea in ids] for column, cells in added.items() if column not in frame}
+    shown = (lambda cell: cell) if typed else cell_text
+    extra = {
+        column: [shown(cells.get(idea, "")) for idea in ids] for column, cells in added.items() if column not in frame
+    }
     return pd.concat([frame, pd.DataFrame(extra, index=frame.index, dtype=object)], axis=1)
 
 
 def write_ideas(
-    contributions: Sequence[Contribution], out: Path, added: Mapping[str, Mapping[str, str]] | None = None
+    contributions: Sequence[Contribution], out: Path, added: Mapping[str, Mapping[str, AddedCell]] | None = None
 ) -> tuple[Path, Path]:
     frame = with_added_columns(ideas_frame(contributions), added or {})
     return write_parquet(frame, Path(out) / IDEAS_PARQUET), write_csv(frame, Path(out) / IDEAS_CSV)
@@ -454,12 +460,12 @@ def write_run_workbook(
     contributions: Sequence[Contribution],
     summaries: Sequence[ClusterSummary],
     out: Path,
-    added: Mapping[str, Mapping[str, str]] | None = None,
+    added: Mapping[str, Mapping[str, AddedCell]] | None = None,
 ) -> Path:
     """`ideas.xlsx`: the ideas (with the columns an analyst `added`), their clusters and the
     sub-fields of the actions, one sheet each."""
     sheets = {
-        IDEAS_SHEET: with_added_columns(ideas_frame(contributions), added or {}),
+        IDEAS_SHEET: with_added_columns(ideas_frame(contributions), added or {}, typed=True),
         CLUSTERS_SHEET: clusters_frame(summaries),
         DETAILS_SHEET: details_frame(contributions),
     }

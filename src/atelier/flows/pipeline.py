@@ -42,6 +42,7 @@ from atelier.flows.modeling import ModelChoice, choose_model, french, model_dire
 from atelier.flows.reader import DocumentReader
 from atelier.flows.synthesis import synthesis_context, synthesis_html
 from atelier.flows.synthesis_docx import synthesis_document
+from atelier.flows.tables import AddedCell, cell_text
 from atelier.nlp.axis_data import idea_text
 from atelier.nlp.classify import classify_contributions, decision_of_text, with_decided_axes
 from atelier.nlp.dedup import ClusterSummary, deduplicate_contributions, summarize_clusters
@@ -160,7 +161,7 @@ def write_outputs_task(
     contributions: list[Contribution],
     clusters: list[ClusterSummary],
     generated_at: datetime,
-    added: dict[str, dict[str, str]] | None = None,
+    added: dict[str, dict[str, AddedCell]] | None = None,
 ) -> list[Path]:
     return write_run_outputs(out, workshop, documents, contributions, clusters, generated_at, added)
 
@@ -177,7 +178,7 @@ def write_run_outputs(
     contributions: Sequence[Contribution],
     clusters: Sequence[ClusterSummary],
     generated_at: datetime,
-    added: Mapping[str, Mapping[str, str]] | None = None,
+    added: Mapping[str, Mapping[str, AddedCell]] | None = None,
 ) -> list[Path]:
     """The dataset files and the synthesis of a run, each written atomically (the manifest comes
     after); `ideas` files with the columns an analyst `added` to the last run's."""
@@ -440,7 +441,7 @@ def _analysts_decisions(
 class _AddedColumns:
     """The columns an analyst added to the last run's sheets, as this run writes them again."""
 
-    columns: dict[str, dict[str, str]]  # column -> idea_id -> cell
+    columns: dict[str, dict[str, AddedCell]]  # column -> idea_id -> cell
     lost: int  # filled cells of ideas this run does not write (another document, none read)
 
 
@@ -455,7 +456,7 @@ def _carried_columns(earlier: outputs.EarlierRun, contributions: Sequence[Contri
         1
         for cells in earlier.added_columns.values()
         for idea, cell in cells.items()
-        if cell.strip() and idea not in present
+        if cell_text(cell).strip() and idea not in present
     )
     names = list(earlier.added_columns)
     _say(f"Colonne(s) ajoutée(s) dans {earlier} reprise(s), chaque idée avec sa cellule : {listed(names)}.")

@@ -68,7 +68,7 @@ def read_table(path: Path, text_column: str, hint: str = "Voir --text-column.") 
     typed = None
     if path.suffix.lower() == ".xlsx":
         typed, from_excel = _read_workbook(path, text_column), False
-        frame = typed.map(_cell_text).astype(object)
+        frame = typed.map(cell_text).astype(object)
         full = sum(
             isinstance(value, str) and len(value) == EXCEL_MAX_CELL_CHARACTERS
             for column in frame
@@ -282,7 +282,11 @@ def _read_workbook(path: Path, text_column: str = "") -> pd.DataFrame:
     return frame
 
 
-def _cell_text(value: object) -> str:
+# A cell of a column an analyst added to a run's sheet: its text, or a workbook's date, time or number.
+AddedCell = str | int | float | datetime.date | datetime.time
+
+
+def cell_text(value: object) -> str:
     """A workbook cell as text: a date as written in ISO ("2025-03-02", with its time when it has
     one), not as Python prints a datetime ("2025-03-02 00:00:00")."""
     if isinstance(value, datetime.datetime):
