@@ -1032,6 +1032,39 @@ def test_train_self_trains_on_the_ideas_of_its_labels_file_it_does_not_count(run
     assert card["n_training_texts"]["labelled"] == 2 and card["n_training_texts"]["unlabelled_pool"] == 3
 
 
+def test_kept_decisions_give_the_idea_and_its_theme_apart(runner, tmp_path):
+    # decisions.csv beside the model held « Des bancs Espaces publics »: the text read with its
+    # theme, as the classifier reads it, in the column an analyst reads as the idea's.
+    (tmp_path / "mobilites.yaml").write_text(USER_WORKSHOP, encoding="utf-8")
+    pd.DataFrame(
+        {
+            "text": ["Des arceaux devant la gare", "Un bus toutes les dix minutes"],
+            "theme": ["Stationnement", ""],
+            "axis": ["velo", "bus"],
+        }
+    ).to_csv(tmp_path / "labels.csv", index=False)
+    base = ["train", "--no-cv", "--workshop", "mobilites.yaml"]
+    assert runner.invoke(app, [*base, "--labels", "labels.csv"]).exit_code == 0
+    kept = tmp_path / "models" / "mobilites" / "decisions.csv"
+    assert read(kept)[["text", "theme", "axis"]].values.tolist() == [
+        ["Des arceaux devant la gare", "Stationnement", "velo"],
+        ["Un bus toutes les dix minutes", "", "bus"],
+    ]
+    first = json.loads((tmp_path / "models" / "mobilites" / "card.json").read_text(encoding="utf-8"))
+    result = runner.invoke(app, base)  # (learnt again from the file, as the same texts)
+    assert "Décisions d'analystes : 2 reprise(s)" in result.stdout, result.output
+    again = json.loads((tmp_path / "models" / "mobilites" / "card.json").read_text(encoding="utf-8"))
+    assert again["training_data_sha256"] == first["training_data_sha256"]
+    # A file written before the theme column holds the text read with its theme: learnt as it was.
+    older = read(kept)
+    older["text"] = ["Des arceaux devant la gare Stationnement", "Un bus toutes les dix minutes"]
+    older.drop(columns="theme").to_csv(kept, index=False)
+    result = runner.invoke(app, base)
+    assert "Décisions d'analystes : 2 reprise(s)" in result.stdout, result.output
+    again = json.loads((tmp_path / "models" / "mobilites" / "card.json").read_text(encoding="utf-8"))
+    assert again["training_data_sha256"] == first["training_data_sha256"]
+
+
 def test_training_again_keeps_the_decisions_the_model_learnt(runner, tmp_path):
     # Retrained after a YAML edit, as the note asks, the model lost its analysts' decisions in
     # silence: they were only in the file given to --labels. They are kept beside the model.
@@ -1056,7 +1089,7 @@ def test_training_again_keeps_the_decisions_the_model_learnt(runner, tmp_path):
     assert "Décisions d'analystes : 2 reprise(s) de models/mobilites/decisions.csv" in result.stdout
     card = json.loads((tmp_path / "models" / "mobilites" / "card.json").read_text(encoding="utf-8"))
     assert card["analyst_decisions"] == 2 and card["n_training_texts"]["labelled"] == 2
-    assert read(kept).shape == (2, 5)
+    assert read(kept).shape == (2, 6)
     # An axis renamed: its decisions are learnt under it (they were dropped for good, QA), and
     # classify keeps using the saved model, which holds them, saying the labels changed.
     renamed = edited.replace('label: "Développer le vélo"', 'label: "Le vélo au quotidien"')

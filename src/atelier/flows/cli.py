@@ -1098,8 +1098,11 @@ def train(
         except AxisModelError:
             earlier = []
         given = [
-            StoredDecision(text, axis, config.axis_label(axis) if axis in config.axis_ids else "", source, date)
-            for text, axis, source, date in zip(read.texts, read.axes, read.sources, read.dates, strict=True)
+            StoredDecision(
+                item.text.strip(), axis, config.axis_label(axis) if axis in config.axis_ids else "", source, date,
+                " ".join(item.theme.split()),
+            )
+            for item, axis, source, date in zip(read.items, read.axes, read.sources, read.dates, strict=True)
         ]
         learnt_before = current_decisions(earlier, config).learnt
         decisions, notes = without_contradictions(given, decisions_csv, learnt_before)
@@ -1107,15 +1110,15 @@ def train(
         _say_all(changed_decisions_note(decisions, learnt_before, decisions_csv))
         # A decision learnt before keeps its date (a run weighs it against an edited sheet's), as one
         # given with its date (rows of a decisions.csv put back).
-        since = {(folded_cell(d.text), d.axis): d.decided_at for d in learnt_before}
+        since = {(folded_cell(d.key), d.axis): d.decided_at for d in learnt_before}
         now = datetime.datetime.now().astimezone().isoformat(timespec="milliseconds")
         decisions = [
-            d if d.timestamp() else d._replace(decided_at=since.get((folded_cell(d.text), d.axis), now))
+            d if d.timestamp() else d._replace(decided_at=since.get((folded_cell(d.key), d.axis), now))
             for d in decisions
         ]
         undecided = read.undecided
-        reviewed = {folded_cell(d.text) for d in earlier if d.source == REVIEW_SOURCE}
-        forgotten = len(reviewed - {folded_cell(d.text) for d in decisions})
+        reviewed = {folded_cell(d.key) for d in earlier if d.source == REVIEW_SOURCE}
+        forgotten = len(reviewed - {folded_cell(d.key) for d in decisions})
         if forgotten:  # (the report's placements it had from a labels file are learnt from the reports)
             _say(
                 f"Avertissement : {forgotten} décision(s) d'analystes apprise(s) par le modèle en place ne sont pas "
@@ -1133,7 +1136,7 @@ def train(
             f"({len(decisions) - used} ignorée(s){named}){stated}."
         )
         _proposals_note(read, decisions_csv, "comptée(s)")
-    texts, labels, unlabelled, groups = _training_data(config, input_paths, [(d.text, d.axis) for d in decisions])
+    texts, labels, unlabelled, groups = _training_data(config, input_paths, [(d.key, d.axis) for d in decisions])
     if undecided:
         # The file's ideas left to the model are a batch, as classify self-trains on its file's.
         from atelier.nlp.axis_data import unlabelled_texts, unlabelled_theme_groups
@@ -1254,7 +1257,7 @@ def evaluate(
         # As `atelier train` measures it: the documents' placements and the decisions the saved
         # model learnt (evaluate said there were too few labelled ideas after a train on decisions).
         decisions, _ = _kept_decisions(config, directory)
-        texts, labels, unlabelled, _ = _training_data(config, input_paths, [(d.text, d.axis) for d in decisions])
+        texts, labels, unlabelled, _ = _training_data(config, input_paths, [(d.key, d.axis) for d in decisions])
         _say_default_workshop(config, workshop)
         nlp = _load_language()
         try:
@@ -1283,7 +1286,7 @@ def evaluate(
             from atelier.flows.modeling import read_decisions
 
             try:
-                learnt = {folded_cell(decision.text) for decision in read_decisions(directory)}
+                learnt = {folded_cell(decision.key) for decision in read_decisions(directory)}
             except AxisModelError:
                 learnt = set()
             seen = sum(folded_cell(text) in learnt for text in test_texts)

@@ -329,11 +329,11 @@ def changed_decisions_note(
     """A note naming the analysts' decisions the model in place `learnt` that `decisions` (of
     `path`) give another axis: a sheet that lost a correction (QA: a reclassified copy with the
     old axes, trained on, replaced five decisions without a word)."""
-    earlier = {folded_cell(d.text): d.axis for d in learnt if d.source == REVIEW_SOURCE}
+    earlier = {folded_cell(d.key): d.axis for d in learnt if d.source == REVIEW_SOURCE}
     changed = [
         f"« {d.text[:50]} » : axe {earlier[key]} → {d.axis}"
         for d in decisions
-        if (key := folded_cell(d.text)) in earlier and earlier[key] != d.axis
+        if (key := folded_cell(d.key)) in earlier and earlier[key] != d.axis
     ]
     if not changed:
         return []
@@ -353,13 +353,13 @@ def without_contradictions(
     analyst who changes their mind edits one of them. Without such a row, the last row counts (a
     file of two analysts' put together: both were learnt). The note names the texts and the axis
     kept."""
-    earlier = {folded_cell(decision.text): decision.axis for decision in learnt}
+    earlier = {folded_cell(decision.key): decision.axis for decision in learnt}
     axes: dict[str, set[str]] = defaultdict(set)
     for decision in decisions:
-        axes[folded_cell(decision.text)].add(decision.axis)
+        axes[folded_cell(decision.key)].add(decision.axis)
     chosen: dict[str, int] = {}  # folded text -> position of the row that counts
     for position, decision in enumerate(decisions):
-        folded = folded_cell(decision.text)
+        folded = folded_cell(decision.key)
         kept, learnt_axis = chosen.get(folded), earlier.get(folded)
         if kept is not None and decisions[kept].source != decision.source:
             if decision.source == REVIEW_SOURCE:

@@ -43,7 +43,7 @@ DEFAULT_MODELS_DIR = Path("models")
 MODEL_FILE = "model.skops"
 CARD_FILE = "card.json"
 DECISIONS_FILE = "decisions.csv"
-DECISIONS_COLUMNS = ("text", "axis", "axis_label", "axis_source", "decided_at")
+DECISIONS_COLUMNS = ("text", "axis", "axis_label", "axis_source", "decided_at", "theme")
 # The columns of the files written before `axis_source` and `decided_at` (all their rows are
 # analysts' decisions, made when the file was written).
 FIRST_DECISIONS_COLUMNS = DECISIONS_COLUMNS[:3]
@@ -54,7 +54,7 @@ ModelOrigin = Literal["saved", "trained"]
 
 
 class StoredDecision(NamedTuple):
-    """One row of `decisions.csv`: a text (read with its theme) placed in an axis, by an analyst
+    """One row of `decisions.csv`: an idea's text, under its theme, placed in an axis, by an analyst
     (`axis_source` review) or by the report in a labels file given to `atelier train` (document).
     Both are learnt again at each training; only an analyst's is applied over the model and the
     report in a run (a report's placement stays the report's)."""
@@ -64,6 +64,15 @@ class StoredDecision(NamedTuple):
     label: str
     source: str = REVIEW_SOURCE
     decided_at: str = ""  # when it was first learnt (ISO 8601), kept by later trainings
+    # (Files written before this column hold the text read with its theme, `key`, in `text`.)
+    theme: str = ""
+
+    @property
+    def key(self) -> str:
+        """The text as the classifier reads it, with its theme (`with_context`): what is learnt and matched."""
+        from atelier.nlp.axis_data import with_context
+
+        return with_context(self.text, self.theme)
 
     def timestamp(self) -> float:
         """`decided_at` in seconds since the epoch (0 if unknown)."""
@@ -161,7 +170,7 @@ def read_decisions(directory: str | Path) -> list[StoredDecision]:
         raise AxisModelError(f"Décisions d'analystes illisibles : {path} ({reason}).") from error
     columns = tuple(rows[0]) if rows else ()
     if (
-        columns not in (DECISIONS_COLUMNS, DECISIONS_COLUMNS[:4], FIRST_DECISIONS_COLUMNS)
+        columns not in (DECISIONS_COLUMNS, DECISIONS_COLUMNS[:5], DECISIONS_COLUMNS[:4], FIRST_DECISIONS_COLUMNS)
         or any(len(row) != len(columns) for row in rows)
         or any(row[3:4] and row[3] not in (REVIEW_SOURCE, DOCUMENT_SOURCE) for row in rows[1:])
     ):
@@ -184,7 +193,7 @@ class KeptDecisions:
     @property
     def by_analysts(self) -> list[tuple[str, str, float]]:
         """The (text, axis, when) of the learnt decisions an analyst made: those a run applies."""
-        return [(d.text, d.axis, d.timestamp()) for d in self.learnt if d.source == REVIEW_SOURCE]
+        return [(d.key, d.axis, d.timestamp()) for d in self.learnt if d.source == REVIEW_SOURCE]
 
 
 def current_decisions(stored: Sequence[StoredDecision], workshop: Workshop) -> KeptDecisions:
