@@ -677,3 +677,6 @@ def test_words_of_one_axis_label_name_that_axis():
     assert read_axis_ids(cells, workshop) == ["2", "3", "1", "0", "Axe 3 : Mobilité", "Hors sujet"]
     # A word in the singular or the plural (QA: « Hors axe » was refused).
     assert read_axis_ids(["Hors axe", "axe 2 : rénovations"], workshop) == ["0", "2"]
+    # A number the workshop has no axis for, or « axe » alone, names no axis (QA: « Axe 7 » of six
+    # axes became an analyst's decision for « Hors axes », the one label with the word « axes »).
+    assert read_axis_ids(["Axe 7", "AXE N°7", "axe", "Axes"], workshop) == ["Axe 7", "AXE N°7", "axe", "Axes"]

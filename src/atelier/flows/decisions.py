@@ -133,7 +133,7 @@ def read_axis_ids(cells: Sequence[str], workshop: Workshop) -> list[str]:
         # A number with a label names its axis when the label is that axis's ("Axe 3 : Comment…").
         found = by_number if by_number is not None and (not rest.strip() or by_label == by_number) else None
         found = found if found is not None or by_number is not None else by_label
-        if found is None:
+        if found is None and (number is None or by_number is not None):  # (« Axe 7 » of six axes: none)
             partial = partly(rest if by_number is not None else cell)
             if (by_number is not None and partial == {by_number}) or (by_number is None and len(partial) == 1):
                 found = partial.pop()
@@ -148,7 +148,11 @@ def _label_words(text: str) -> frozenset[str]:
     from atelier.nlp.dedup_text import STOP_WORDS
 
     words = (word for word in re.findall(r"\w+", folded_cell(text)) if word not in STOP_WORDS and len(word) > 1)
-    return frozenset(word[:-1] if len(word) > 3 and word[-1] in "sx" else word for word in words)
+    return frozenset(word[:-1] if len(word) > 3 and word[-1] in "sx" else word for word in words) - _AXIS_WORDS
+
+
+# Words that name an axis, not which one (« axe » alone named « Hors axes », the one label with it: QA).
+_AXIS_WORDS = frozenset({"axe", "axis"})
 
 
 _BARE_AXIS_NUMBER = re.compile(r"(\d+)(?:[.,]0+)?(?:\s*[-–:.)]\s*(.+))?")
