@@ -254,6 +254,26 @@ def test_an_analyst_who_changes_the_label_and_leaves_the_axis_the_model_proposed
     assert "c'est la colonne axis qui compte" not in result.stderr
 
 
+def test_an_axis_moved_where_the_idea_s_own_words_put_it_is_the_analyst_s(runner, tmp_path):
+    # QA: the model put an idea in axis 5 under its theme; the analyst moved it to 4 (its own
+    # words' axis), left the label, marked the row review. Read without its theme, the model put
+    # it in 4 too, so the label (the old proposal) was taken for the correction.
+    neighbours = ["Prévenir les maladies chroniques", "Améliorer l'accès aux soins", "Lutter contre la pollution de l'air"]
+    texts = [*neighbours, "Aider les ménages modestes"]
+    pd.DataFrame({"document": "r.pdf", "category": "Post-it", "theme": "Santé", "text": texts}).to_csv(
+        tmp_path / "idees.csv", index=False
+    )
+    assert runner.invoke(app, ["classify", "idees.csv", "--out", "propose.csv"]).exit_code == 0
+    reviewed = read(tmp_path / "propose.csv")
+    assert reviewed.loc[3, ["axis", "axis_label"]].tolist() == ["5", "Améliorer la santé publique"]
+    reviewed.loc[3, ["axis", "axis_source"]] = ["4", "review"]
+    reviewed.to_csv(tmp_path / "revu.csv", index=False)
+    result = runner.invoke(app, ["classify", "revu.csv", "--out", "o.csv"])
+    assert result.exit_code == 0, result.output
+    assert read(tmp_path / "o.csv").loc[3, ["axis", "axis_source"]].tolist() == ["4", "review"]
+    assert "c'est la colonne axis qui compte" in result.stderr
+
+
 def test_an_axis_changed_without_marking_the_row_review_is_said_when_classified_again(runner, tmp_path):
     # QA: 6 axes an analyst changed, axis_source left « model », were put back without a word
     # (`atelier run` says it of its own sheets).

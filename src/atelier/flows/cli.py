@@ -697,18 +697,28 @@ def _edited_labels(
     learnt as a decision (`learnt`, (text, axis)): its axis column is a decision, as `atelier
     train` reads it; the model having learnt it places the idea there, and the label left as
     it was undid the analysts' corrections (QA)."""
-    from atelier.nlp.axis_data import idea_text
-    from atelier.nlp.classify import axes_decided_by_text, predict_axes
+    from atelier.nlp.classify import axes_decided_by_text, classify_contributions
 
     edited = [k for k, row in enumerate(rows) if decisions.conflicts[row] == "stale" and records[k].stated_axis]
     if not edited:
         return []
     decided = axes_decided_by_text([records[k] for k in edited], learnt)
     edited = [k for k, decision in zip(edited, decided, strict=True) if decision is None]
-    proposals = predict_axes(model, [idea_text(records[k]) for k in edited], nlp, evidence=0) if edited else []
+    if not edited:
+        return []
+    # Where the model places them as classify did, with their theme and its other ideas (QA: read
+    # alone, an idea the model had put « hors axes » under its theme went where the analyst moved
+    # it, and the label left as it was undid the correction).
+    undecided = set(edited)
+    placed = classify_contributions(
+        [dataclasses.replace(r, stated_axis=None) if k in undecided else r for k, r in enumerate(records)],
+        workshop,
+        model,
+        nlp,
+    )
     relabelled = []
-    for k, proposal in zip(edited, proposals, strict=True):
-        axis, other = records[k].stated_axis, labelled_axis(labels[rows[k]], workshop)
+    for k in edited:
+        axis, other, proposal = records[k].stated_axis, labelled_axis(labels[rows[k]], workshop), placed[k]
         if other is not None and proposal.axis == axis != other:
             records[k] = dataclasses.replace(records[k], stated_axis=other)
             decisions.axes[rows[k]] = other
