@@ -258,8 +258,12 @@ def test_an_axis_moved_where_the_idea_s_own_words_put_it_is_the_analyst_s(runner
     # QA: the model put an idea in axis 5 under its theme; the analyst moved it to 4 (its own
     # words' axis), left the label, marked the row review. Read without its theme, the model put
     # it in 4 too, so the label (the old proposal) was taken for the correction.
-    neighbours = ["Prévenir les maladies chroniques", "Améliorer l'accès aux soins", "Lutter contre la pollution de l'air"]
-    texts = [*neighbours, "Aider les ménages modestes"]
+    texts = [
+        "Prévenir les maladies chroniques",
+        "Améliorer l'accès aux soins",
+        "Lutter contre la pollution de l'air",
+        "Aider les ménages modestes",
+    ]
     pd.DataFrame({"document": "r.pdf", "category": "Post-it", "theme": "Santé", "text": texts}).to_csv(
         tmp_path / "idees.csv", index=False
     )
