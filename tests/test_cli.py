@@ -497,6 +497,27 @@ def test_classify_with_a_user_workshop_file(runner, tmp_path):
     assert "axe velo : 2, axe bus : 1, hors axes (0) : 0" in result.stdout
 
 
+def test_the_count_to_review_says_why_when_not_for_confidence_alone(runner, tmp_path):
+    # QA: « À revoir (confiance < 0.50) : 18 » counted 3 ideas placed at 0.84 and more, flagged
+    # because their theme put them outside every axis and their own words in one.
+    from test_classify import OUT_OF_SCOPE_YAML
+
+    (tmp_path / "mobilite.yaml").write_text(OUT_OF_SCOPE_YAML, encoding="utf-8")
+    board = ["La salle était trop froide", "Merci pour l'animation", "Pas assez de chaises", "Plus de bus la nuit"]
+    pd.DataFrame({"document": "r.pdf", "category": "Post-it", "theme": "Mur d'expression libre", "text": board}).to_csv(
+        tmp_path / "mur.csv", index=False
+    )
+    result = runner.invoke(app, ["classify", "mur.csv", "--out", "o.csv", "--workshop", "mobilite.yaml"])
+    assert result.exit_code == 0, result.output
+    placed = read(tmp_path / "o.csv")
+    flagged = placed[placed["needs_review"] == "True"]
+    unsure = int((flagged["axis_confidence"].astype(float) < 0.5).sum())
+    assert 0 < unsure < len(flagged)
+    assert f"À revoir : {len(flagged)} (confiance < 0.50 : {unsure} ; {len(flagged) - unsure} plus sûre(s)" in (
+        result.stdout
+    )
+
+
 def test_dedup_groups_rewordings(runner, tmp_path):
     source = tmp_path / "postits.csv"
     pd.DataFrame(

@@ -972,7 +972,24 @@ def classify(
     blank = _blank_rows_note(frame, text_column, rows, "non classée(s)")
     typer.echo(f"{len(classified)} ligne(s) classée(s){placed}{blank} avec le modèle {model.version} → {out}")
     typer.echo(f"Par axe : {per_axis}")
-    typer.echo(f"À revoir (confiance < {config.settings.abstain_threshold:.2f}) : {flagged}")
+    typer.echo(_flagged_line(flagged, classified, config))
+
+
+def _flagged_line(flagged: int, classified: Sequence[Contribution], workshop: Workshop) -> str:
+    """How many ideas are to review, and why when not all for their confidence (QA: « confiance
+    < 0.50 : 18 » counted 3 ideas at 0.84, flagged for their theme and words disagreeing)."""
+    threshold = workshop.settings.abstain_threshold
+    unsure = sum(
+        1
+        for item in classified
+        if item.needs_review and item.axis_confidence is not None and item.axis_confidence < threshold
+    )
+    if unsure == flagged:
+        return f"À revoir (confiance < {threshold:.2f}) : {flagged}"
+    return (
+        f"À revoir : {flagged} (confiance < {threshold:.2f} : {unsure} ; {flagged - unsure} plus sûre(s), mais dont "
+        "le thème et les mots ne s'accordent pas sur « hors axes », ou sans lettre)"
+    )
 
 
 @app.command(cls=_FrenchCommand)
