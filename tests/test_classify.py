@@ -1034,6 +1034,17 @@ def test_cross_validate_needs_labelled_ideas(atelier6, french_nlp):
         cross_validate(atelier6, texts, labels, french_nlp)
 
 
+def test_cross_validation_needs_two_axes_and_names_the_axes_short_of_ideas(atelier6, french_nlp):
+    # QA: two labelled ideas of one axis gave « F1 0.000 » and a calibration error of 0.956; with
+    # too few ideas, which axis lacked them went unsaid.
+    one_axis = [contribution(0, "Former les élus à la transversalité", "1"), contribution(1, "Créer un référentiel", "1")]
+    with pytest.raises(AxisModelError, match="ici, toutes sont de l'axe 1[.]$"):
+        cross_validate(atelier6, *training_set(atelier6, one_axis), french_nlp)
+    short = [*one_axis, contribution(2, "Encourager la RSE des entreprises", "2")]
+    with pytest.raises(AxisModelError, match="ici, une seule pour l'axe ou les axes 2[.]$"):
+        cross_validate(atelier6, *training_set(atelier6, short), french_nlp)
+
+
 def test_evaluate_model_on_a_labelled_file(seed_model, atelier6, french_nlp):
     texts = [text for text, _ in NEW_IDEAS] + ["Remarque sur l'horaire de la réunion"]
     labels = [axis for _, axis in NEW_IDEAS] + ["0"]  # "0": not an axis of atelier6, left out

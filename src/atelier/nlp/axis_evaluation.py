@@ -128,10 +128,17 @@ def cross_validate(
     for label in set(y.tolist()):
         group_counts[label] = len(set(groups[evaluated_rows][y == label].tolist()))
     n_splits = min(folds, min(group_counts.values(), default=0))
-    if n_splits < 2:
+    if n_splits < 2 or len(group_counts) < 2:
+        # (QA: two labelled ideas of one axis gave a cross-validation « F1 0.000 »; which axis lacked one went unsaid.)
+        alone = sorted(label for label, count in group_counts.items() if count < 2)
+        if alone:
+            why = f" ; ici, une seule pour l'axe ou les axes {', '.join(alone)}"
+        else:
+            why = f" ; ici, toutes sont de l'axe {next(iter(group_counts))}" if group_counts else ""
         raise AxisModelError(
             "pas assez d'idées étiquetées pour une validation croisée : il en faut au moins 2 différentes par axe "
-            "représenté, placées par un rapport ou décidées par un analyste (les exemples du YAML ne sont pas évalués)."
+            "représenté, dans deux axes au moins, placées par un rapport ou décidées par un analyste (les exemples du "
+            f"YAML ne sont pas évalués){why}."
         )
     terms = axis_terms(workshop, nlp, settings)
     template = unfitted_pipeline(workshop, terms, settings)
