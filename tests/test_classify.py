@@ -1037,7 +1037,10 @@ def test_cross_validate_needs_labelled_ideas(atelier6, french_nlp):
 def test_cross_validation_needs_two_axes_and_names_the_axes_short_of_ideas(atelier6, french_nlp):
     # QA: two labelled ideas of one axis gave « F1 0.000 » and a calibration error of 0.956; with
     # too few ideas, which axis lacked them went unsaid.
-    one_axis = [contribution(0, "Former les élus à la transversalité", "1"), contribution(1, "Créer un référentiel", "1")]
+    one_axis = [
+        contribution(0, "Former les élus à la transversalité", "1"),
+        contribution(1, "Créer un référentiel", "1"),
+    ]
     with pytest.raises(AxisModelError, match="ici, toutes sont de l'axe 1[.]$"):
         cross_validate(atelier6, *training_set(atelier6, one_axis), french_nlp)
     short = [*one_axis, contribution(2, "Encourager la RSE des entreprises", "2")]
