@@ -641,6 +641,29 @@ def test_dedup_reads_an_excel_workbook(runner, tmp_path):
     assert clusters[0] == clusters[1] != clusters[2]
 
 
+def test_the_output_keeps_the_input_s_headings(runner, tmp_path):
+    # QA: an Excel export's trailing separators came back as columns « Unnamed: 3 », « Unnamed: 4 »,
+    # and a heading written twice as « theme » and « theme.1 ».
+    rows = "theme;theme;text;;\r\nSe nourrir;Soirée 1;Un marché de producteurs;;\r\nSe déplacer;Soirée 1;Des cars;;\r\n"
+    (tmp_path / "export.csv").write_bytes(rows.encode("cp1252"))
+    result = runner.invoke(app, ["dedup", "export.csv", "--out", "groupes.csv"])
+    assert result.exit_code == 0, result.output
+    header = (tmp_path / "groupes.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header == "theme,theme,text,cluster_id,canonical"
+    # A workbook's: a heading written twice, a column without heading that holds cells.
+    cells = [["Se nourrir", "Soirée 1", "Un marché de producteurs", "vu"]]
+    frame = pd.DataFrame(cells, columns=["theme", "", "text", " "])
+    write_workbook({"Post-it": frame}, tmp_path / "postits.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "postits.xlsx")
+    book.worksheets[0].cell(1, 2, "theme")
+    book.save(tmp_path / "postits.xlsx")
+    result = runner.invoke(app, ["classify", "postits.xlsx", "--out", "o.xlsx"])
+    assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(tmp_path / "o.xlsx").worksheets[0]
+    assert [cell.value for cell in sheet[1]][:4] == ["theme", "theme", "text", None]
+    assert [cell.value for cell in sheet[2]][:4] == ["Se nourrir", "Soirée 1", "Un marché de producteurs", "vu"]
+
+
 def test_an_output_over_its_input_is_said_for_a_csv_and_refused_for_a_workbook(runner, tmp_path):
     # An analyst's workbook written over by its own output lost its other sheets without a word.
     texts = ["Créer une maison de santé", "Créer des maisons de santé"]

@@ -392,6 +392,12 @@ def _check_table_output(path: Path, source: Path) -> None:
         _fail(str(error))
 
 
+def _as_headed(frame: pd.DataFrame, table: InputTable, written: set[str]) -> pd.DataFrame:
+    """`frame` with the input's columns headed as the file heads them (`InputTable.headings`)."""
+    renamed = {name: heading for name, heading in table.headings.items() if name not in written}
+    return frame.rename(columns=renamed) if renamed else frame
+
+
 def _write_table(frame: pd.DataFrame, path: Path, table: InputTable, written: set[str]) -> None:
     """A CSV file, or an Excel workbook of one sheet when `path` ends with .xlsx. The CSV is the
     dataset's (UTF-8, commas): for a CSV that came from Excel, the workbook is suggested, which
@@ -413,6 +419,7 @@ def _write_table(frame: pd.DataFrame, path: Path, table: InputTable, written: se
                 for name in table.typed.columns:
                     if name not in written:
                         frame[name] = table.typed[name]
+            frame = _as_headed(frame, table, written)
             write_workbook({IDEAS_SHEET: frame}, path)
             cut = cells_cut_in_workbook(frame)
             if cut:
@@ -422,7 +429,7 @@ def _write_table(frame: pd.DataFrame, path: Path, table: InputTable, written: se
                     f"--out {path.with_suffix('.csv')}"
                 )
         else:
-            write_csv(frame, path)
+            write_csv(_as_headed(frame, table, written), path)
             if table.from_excel:
                 _say(
                     f"{path} est en UTF-8 séparé par des virgules ; pour l'ouvrir dans Excel, "

@@ -372,8 +372,8 @@ def cells_cut_in_workbook(frame: pd.DataFrame) -> int:
     """How many texts of `frame` a workbook cannot hold whole (`write_workbook` cuts them)."""
     return sum(
         isinstance(value, str) and len(value) > EXCEL_MAX_CELL_CHARACTERS
-        for column in frame.columns
-        for value in frame[column].tolist()
+        for number in range(frame.shape[1])
+        for value in frame.iloc[:, number].tolist()
     )
 
 
@@ -384,7 +384,7 @@ _DATE_FORMATS = {"date": "dd/mm/yyyy", "datetime": "dd/mm/yyyy hh:mm", "time": "
 def _date_columns(frame: pd.DataFrame) -> list[int]:
     """The positions of the columns of `frame` that hold a date or a time (an analyst's workbook:
     the run's own columns hold none)."""
-    return [number for number, column in enumerate(frame.columns) if any(map(_date_kind, frame[column].tolist()))]
+    return [number for number in range(frame.shape[1]) if any(map(_date_kind, frame.iloc[:, number].tolist()))]
 
 
 def _date_kind(value: Any) -> str:

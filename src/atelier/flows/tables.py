@@ -18,8 +18,8 @@ import csv
 import datetime
 import io
 import zipfile
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -55,6 +55,9 @@ class InputTable:
     warnings: tuple[str, ...] = ()
     # A workbook's cells as Excel typed them (numbers, dates), to be written back so; None for a CSV.
     typed: pd.DataFrame | None = None
+    # The headings of the file where the frame's column names differ: an empty one (« Unnamed: 3 »), a
+    # repeated one (« theme.1 »); written back as the file has them.
+    headings: Mapping[str, str] = field(default_factory=dict)
 
 
 def read_table(path: Path, text_column: str, hint: str = "Voir --text-column.") -> InputTable:
@@ -68,6 +71,8 @@ def read_table(path: Path, text_column: str, hint: str = "Voir --text-column.") 
     typed = None
     if path.suffix.lower() == ".xlsx":
         typed, from_excel = _read_workbook(path, text_column), False
+        typed = _without_blank_unnamed(typed)
+        headings = typed.attrs.get(_HEADINGS, {})
         frame = typed.map(cell_text).astype(object)
         full = sum(
             isinstance(value, str) and len(value) == EXCEL_MAX_CELL_CHARACTERS
@@ -101,7 +106,8 @@ def read_table(path: Path, text_column: str, hint: str = "Voir --text-column.") 
             warnings.append(f"{path} : {controls} caractère(s) de contrôle (NUL…) lu(s) comme des espaces.")
         delimiter = sniff_delimiter(text)
         from_excel = from_excel or delimiter == ";"
-        frame = _csv_frame(text, delimiter, path, text_column)
+        frame = _without_blank_unnamed(_csv_frame(text, delimiter, path, text_column))
+        headings = frame.attrs.get(_HEADINGS, {})
     if text_column not in frame.columns:
         columns = ", ".join(map(str, frame.columns)) or "aucune"
         # (QA: « --text-column texte » was refused beside a column « Texte », without a word on it.)
@@ -112,7 +118,7 @@ def read_table(path: Path, text_column: str, hint: str = "Voir --text-column.") 
         )
     if frame.empty:
         raise TableError(f"{path} : aucune ligne à traiter.")
-    return InputTable(frame, from_excel, tuple(warnings), typed)
+    return InputTable(frame, from_excel, tuple(warnings), typed, headings)
 
 
 # Control characters no text means (tabulations and line ends aside; the unit separator too,
@@ -225,10 +231,10 @@ def _csv_frame(text: str, delimiter: str | None, path: Path, text_column: str) -
     except csv.Error as error:
         reason = next((text for known, text in _QUOTE_ERRORS.items() if known in str(error)), str(error))
         raise TableError(f"{path} : CSV illisible à la ligne {start} ({reason}).") from error
-    return pd.DataFrame(rows, columns=_column_names(header), dtype=str)
+    return _with_header(pd.DataFrame(rows, dtype=str), header)
 
 
-def _column_names(header: list[str]) -> list[str]:
+def _column_names(header: Sequence[str]) -> list[str]:
     """The header as pandas names it: an empty name is "Unnamed: <i>", a repeated one gets ".1",
     ".2"… (the first keeps its name)."""
     names: list[str] = []
@@ -241,6 +247,38 @@ def _column_names(header: list[str]) -> list[str]:
         seen.setdefault(name, 0)
         names.append(name)
     return names
+
+
+# Where a frame keeps the headings `_column_names` renamed (`frame.attrs`).
+_HEADINGS = "atelier_headings"
+
+
+def _with_header(frame: pd.DataFrame, header: Sequence[str]) -> pd.DataFrame:
+    """`frame` with the columns `header` names (`_column_names`), the headings renamed kept in its
+    attrs (QA: « theme » twice came back « theme » and « theme.1 », an empty one « Unnamed: 3 »)."""
+    if frame.shape[1] < len(header):  # (a file of a header alone)
+        for position in range(frame.shape[1], len(header)):
+            frame[position] = ""
+    names = _column_names(header)
+    frame.columns = names
+    frame.attrs[_HEADINGS] = {name: raw.strip() for name, raw in zip(names, header, strict=True) if name != raw.strip()}
+    return frame
+
+
+def _without_blank_unnamed(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` without the columns that have neither a heading nor a cell (the separators Excel
+    leaves at the end of each line of a CSV: they came back as « Unnamed: 3 », QA)."""
+    headings = frame.attrs.get(_HEADINGS, {})
+    blank = [
+        name
+        for name in frame.columns
+        if headings.get(name) == "" and all(str(value).strip() == "" for value in frame[name].tolist())
+    ]
+    if not blank:
+        return frame
+    kept = frame.drop(columns=blank)
+    kept.attrs[_HEADINGS] = {name: heading for name, heading in headings.items() if name not in blank}
+    return kept
 
 
 # The part that tells an Office file's kind, for a file renamed .xlsx.
@@ -271,15 +309,25 @@ def _read_workbook(path: Path, text_column: str = "") -> pd.DataFrame:
             f"{path} : classeur trop gros une fois décompressé ({unpacked // (1024 * 1024)} Mo, limite {limit} Mo)."
         )
     try:
-        frame = pd.read_excel(path, sheet_name=0, dtype=object, keep_default_na=False, engine="openpyxl")
-        if text_column and text_column not in frame.columns:
+        frame = pd.read_excel(path, sheet_name=0, header=None, dtype=object, keep_default_na=False, engine="openpyxl")
+        if text_column and text_column not in _sheet_header(frame):
             headings = pd.read_excel(path, sheet_name=None, nrows=0, engine="openpyxl")
             sheet = next((name for name, first in headings.items() if text_column in first.columns), None)
             if sheet is not None:
-                frame = pd.read_excel(path, sheet_name=sheet, dtype=object, keep_default_na=False, engine="openpyxl")
+                frame = pd.read_excel(
+                    path, sheet_name=sheet, header=None, dtype=object, keep_default_na=False, engine="openpyxl"
+                )
     except Exception as error:  # noqa: BLE001 - a malformed workbook fails in openpyxl in many ways
         raise TableError(f"{path} : classeur Excel illisible (fichier endommagé).") from error
-    return frame
+    header = _sheet_header(frame)
+    return _with_header(frame.iloc[1:].reset_index(drop=True), header)
+
+
+def _sheet_header(frame: pd.DataFrame) -> list[str]:
+    """The first row of a sheet read without a header, as text (a number in a heading: « 2024 »)."""
+    if frame.empty:
+        return [] if frame.shape[1] == 0 else ["" for _ in range(frame.shape[1])]
+    return [cell_text(value).strip() if value != "" else "" for value in frame.iloc[0].tolist()]
 
 
 # A cell of a column an analyst added to a run's sheet: its text, or a workbook's date, time or number.
