@@ -892,6 +892,20 @@ def test_a_thing_that_serves_or_goes_to_an_idea_is_another_idea(french_nlp):
         assert cluster_texts(same, DedupSettings(), french_nlp) == [0, 0]
 
 
+def test_a_noun_ending_like_an_infinitive_is_no_action_s_verb(french_nlp):
+    # QA, adversarial round: « Sentier », « Atelier »… (-er, -ir, -re) were read as the verb of an
+    # action, passed over as such, and the path to the market was one idea with the market.
+    texts = ["Marché de producteurs bio le samedi matin", "Sentier vers le marché de producteurs bio le samedi matin"]
+    for nlp in (french_nlp, None):
+        assert cluster_texts(texts, DedupSettings(), nlp) == [0, 1]
+    for texts in (["Jardins partagés", "Atelier pour les jardins partagés"], ["Centre social", "Loisir pour le centre"]):
+        assert cluster_texts(texts, DedupSettings(), french_nlp) == [0, 1]
+    openings = ("Culture pour tous", "Foyer", "Covoiturer", "Sécuriser")  # (a verb unknown to spaCy: its ending)
+    for nlp in (french_nlp, None):
+        analyzer = TextAnalyzer(DedupSettings(), nlp)
+        assert [bool(analyzer.unit(text).action) for text in openings] == [False, False, True, True]
+
+
 def test_a_place_alone_on_the_last_line_is_no_signature(french_nlp):
     # QA, adversarial round: one word after the last sentence was read as its writer's name, and
     # the same request for two districts was one idea.

@@ -281,6 +281,26 @@ PROBLEM_WORDS: frozenset[str] = frozenset(
     """.split()
 )
 _INFINITIVE_ENDINGS = ("er", "ir", "re")
+# Endings of nouns and adjectives that hardly any infinitive has ("culture", "lumière", "horaire",
+# "territoire", "arbre", "sentier"; folded), and the infinitives that have them.
+_NOUN_ENDINGS = ("ure", "iere", "aire", "oire", "bre", "gre", "fre", "tier")
+_VERBS_OF_NOUN_ENDINGS = frozenset(
+    """conclure exclure inclure faire refaire defaire satisfaire plaire deplaire taire extraire distraire
+    soustraire boire croire initier chatier balbutier""".split()
+)
+# Verbs that are nouns too, whose first person plural is not their stem's ("pouvons"; folded).
+VERBS_LIKE_NOUNS = frozenset("pouvoir devoir savoir vouloir avoir etre dire lire tendre".split())
+# Nouns and adjectives ending like an infinitive that open ideas ("Atelier vélo…", "Foyer de
+# jeunes…"; folded), never the verb of an action (with spaCy, its lemma table finds most others).
+NOUNS_LIKE_INFINITIVES = frozenset(
+    """atelier cahier foyer loyer loisir plaisir desir avenir navire empire centre theatre titre lettre fenetre
+    registre ministre filtre metre perimetre livre oeuvre manoeuvre cadre ordre escalier calendrier fichier
+    dossier papier panier grenier premier dernier ecolier pilier collier mobilier immobilier particulier regulier
+    jardinier cuisinier pompier policier ouvrier courrier janvier fevrier potager verger berger boulanger danger
+    etranger passager usager rocher clocher plancher hiver mer fer trottoir couloir espoir terroir reservoir
+    comptoir soir noir miroir lavoir abattoir libre propre autre rencontre montre maitre pauvre cuivre sucre
+    chiffre coffre offre""".split()
+)
 # "plus de"/"moins d'" and "les plus"/"le moins", written as one word of `_DIRECTIONS`.
 _QUANTITY = re.compile(r"\b(plus|moins|davantage)\s+(?:de\b|des\b|du\b|d['’])\s*", re.IGNORECASE)
 _SUPERLATIVE = re.compile(r"\b(le|la|les|l['’])\s*(plus|moins)\b", re.IGNORECASE)
@@ -714,7 +734,7 @@ class TextAnalyzer:
             away = any(info.folded in _DOING_AWAY for info in content)
             less = any(info.folded in _LESSENING for info in content)
             unit.less = "away" if away and not less else "less" if less and not away else ""
-        if content and content[0].folded.endswith(_INFINITIVE_ENDINGS) and content[0].stem[0] not in "+-":
+        if content and content[0].stem[0] not in "+-" and self._infinitive(content[0]):
             unit.action = content[0].stem
         if content and content[0].folded in OPENING_WORDS:
             unit.openers = next((i for i, info in enumerate(content) if info.folded not in OPENING_WORDS), len(content))
@@ -852,6 +872,19 @@ class TextAnalyzer:
             for column, value in zip(result, word, strict=True):
                 column.append(value)
         return result
+
+    def _infinitive(self, word: _Word) -> bool:
+        """Whether a word is an infinitive, the verb of an action ("Sécuriser…"), not a noun ending
+        like one ("Sentier…", "Culture…"): by spaCy's lemma table, where a noun has a plural and a
+        verb a first person plural ("sentiers", "levons"), else by its ending."""
+        folded = word.folded
+        if not folded.endswith(_INFINITIVE_ENDINGS) or folded in NOUNS_LIKE_INFINITIVES:
+            return False
+        if self.lemmas is not None and self.lemmas(word.lower + "s") == word.lower:
+            stem = word.lower[:-2]  # ("placer": "plaçons", "manger": "mangeons")
+            stem = stem[:-1] + "ç" if stem.endswith("c") else stem + "e" if stem.endswith("g") else stem
+            return folded in VERBS_LIKE_NOUNS or self.lemmas(stem + "ons") == word.lower
+        return not folded.endswith(_NOUN_ENDINGS) or folded in _VERBS_OF_NOUN_ENDINGS
 
     def stem(self, lower: str, folded: str) -> str:
         cached = self._stem_cache.get(lower)
