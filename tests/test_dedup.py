@@ -892,6 +892,16 @@ def test_a_thing_that_serves_or_goes_to_an_idea_is_another_idea(french_nlp):
         assert cluster_texts(same, DedupSettings(), french_nlp) == [0, 0]
 
 
+def test_a_thing_that_serves_an_idea_through_other_link_words_is_another_idea(french_nlp):
+    # QA, adversarial round: « vers », « pour », « jusqu'à » were the only links looked at.
+    market = "Marché de producteurs tous les samedis"
+    for link in ("qui dessert le", "desservant le", "en direction du"):
+        assert cluster_texts([market, f"Navette {link} marché de producteurs du samedi"], nlp=french_nlp) == [0, 1]
+    for path in ("Chemin menant aux jardins partagés", "Sentier qui mène aux jardins partagés"):
+        assert cluster_texts(["Jardins partagés", path], nlp=french_nlp) == [0, 1]
+    assert cluster_texts(["Parc des expositions", "Accès au parc des expositions"], nlp=french_nlp) == [0, 0]
+
+
 def test_a_noun_ending_like_an_infinitive_is_no_action_s_verb(french_nlp):
     # QA, adversarial round: « Sentier », « Atelier »… (-er, -ir, -re) were read as the verb of an
     # action, passed over as such, and the path to the market was one idea with the market.
