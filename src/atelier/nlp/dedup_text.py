@@ -164,6 +164,9 @@ _PLACE_WORDS = frozenset(
     champ champs ferme bourg ilot""".split()
 )
 _PLACE_ARTICLES = frozenset("le la les l du de des d".split())
+# Words that end a district's name, not a person's, after a word that is no first name
+# (« Vénissieux Centre », « Grenoble Nord »; folded).
+_DISTRICT_ENDINGS = frozenset("centre nord sud est ouest ville village gare".split())
 # Greeting and closing words a framed text leaves out (folded).
 _FORMULA_WORDS = frozenset("bonjour bonsoir cordialement merci salutations distinguees madame monsieur".split())
 # Common first names in France (folded), for a name alone that could be a place or a topic: « …\nMarie »,
@@ -1152,10 +1155,14 @@ def _name_line(text: str, start: int) -> re.Match[str] | None:
 
 
 def _is_person(name: str) -> bool:
-    """Whether capitalised words may be a person's name: not opened by a word that names a place
-    or by an article (« Place Victor Hugo », « La Tronche », « L'Isle-d'Abeau »)."""
-    first = _fold(re.split(r"['’]", name.split()[0], maxsplit=1)[0].rstrip(".").casefold())
-    return first not in _PLACE_WORDS and first not in _PLACE_ARTICLES
+    """Whether capitalised words may be a person's name: not opened by a word that names a place,
+    alone or before a hyphen, or by an article (« Place Victor Hugo », « Saint-Priest Centre »,
+    « La Tronche », « L'Isle-d'Abeau »), nor a word and a district's (« Vénissieux Centre »)."""
+    words = name.split()
+    first = _fold(re.split(r"['’]", words[0], maxsplit=1)[0].rstrip(".").casefold())
+    if first in _PLACE_WORDS or first in _PLACE_ARTICLES or first.split("-", 1)[0] in _PLACE_WORDS:
+        return False
+    return len(words) == 1 or _fold(words[-1].rstrip(".").casefold()) not in _DISTRICT_ENDINGS or _first_name(name)
 
 
 def _without_votes(text: str) -> str:
