@@ -17,6 +17,7 @@ from atelier.extract.records import Contribution
 from atelier.nlp.dedup import (
     ClusterMember,
     ClusterSummary,
+    _objective_key,
     cluster_texts,
     compare_texts,
     deduplicate_contributions,
@@ -608,6 +609,19 @@ def test_an_objective_worded_otherwise_in_another_session_is_kept_from_its_own_a
     earlier = [dataclasses.replace(item, cluster_id=f"G{index}") for index, item in enumerate(items[:2])]
     result = deduplicate_contributions([*earlier, items[2]], nlp=french_nlp)
     assert result[2].cluster_id == "G0"
+
+
+def test_an_objective_is_kept_from_its_own_action_whose_cell_numbers_it():
+    # QA, adversarial round: an action whose objective cell read « Objectif 1 : … » or « … (priorité 1) »
+    # joined its own objective, the cell's wording not being the objective's.
+    objective = "Réduire la consommation d'énergie des bâtiments publics"
+    for cell in (f"Objectif 1 : {objective}", f"Obj. 2 - {objective}", f"A. {objective}", f"{objective} (priorité 1)"):
+        action = contribution(1, objective + ".", kind="action", objective=cell)
+        result = deduplicate_contributions([contribution(0, objective, kind="objective"), action])
+        assert result[0].cluster_id != result[1].cluster_id, cell
+    # Two objectives that differ by more than their labels stay two.
+    different = [f"{objective} (écoles)", f"{objective} (gymnases)", f"1) {objective}"]
+    assert len({_objective_key(text) for text in different}) == 3
 
 
 def test_objective_and_action_with_the_very_same_text_get_distinct_ids():
