@@ -480,6 +480,7 @@ class TextAnalyzer:
         self._directing: set[str] = set()  # words of `_DIRECTIONS` as written
         self._nominal: set[str] = set()  # nouns in -ement / -ation as written
         self._stem_cache: dict[str, str] = {}
+        self._infinitives: dict[str, bool] = {}  # first words as written (lower case) -> `_infinitive`
         # Two words written apart that another text of the batch writes as one ("skate park",
         # "skate-park" / "skatepark"): (first, second) folded -> the joined word as written.
         self._compounds: dict[tuple[str, str], str] = {}
@@ -883,11 +884,16 @@ class TextAnalyzer:
         folded = word.folded
         if not folded.endswith(_INFINITIVE_ENDINGS) or folded in NOUNS_LIKE_INFINITIVES:
             return False
-        if self.lemmas is not None and self.lemmas(word.lower + "s") == word.lower:
-            stem = word.lower[:-2]  # ("placer": "plaçons", "manger": "mangeons")
-            stem = stem[:-1] + "ç" if stem.endswith("c") else stem + "e" if stem.endswith("g") else stem
-            return folded in VERBS_LIKE_NOUNS or self.lemmas(stem + "ons") == word.lower
-        return not folded.endswith(_NOUN_ENDINGS) or folded in _VERBS_OF_NOUN_ENDINGS
+        known = self._infinitives.get(word.lower)
+        if known is None:
+            if self.lemmas is not None and self.lemmas(word.lower + "s") == word.lower:
+                stem = word.lower[:-2]  # ("placer": "plaçons", "manger": "mangeons")
+                stem = stem[:-1] + "ç" if stem.endswith("c") else stem + "e" if stem.endswith("g") else stem
+                known = folded in VERBS_LIKE_NOUNS or self.lemmas(stem + "ons") == word.lower
+            else:
+                known = not folded.endswith(_NOUN_ENDINGS) or folded in _VERBS_OF_NOUN_ENDINGS
+            self._infinitives[word.lower] = known
+        return known
 
     def stem(self, lower: str, folded: str) -> str:
         cached = self._stem_cache.get(lower)
