@@ -17,6 +17,7 @@ from atelier.extract.records import Contribution
 from atelier.nlp.dedup import (
     ClusterMember,
     ClusterSummary,
+    _objective_key,
     cluster_texts,
     compare_texts,
     deduplicate_contributions,
@@ -610,6 +611,19 @@ def test_an_objective_worded_otherwise_in_another_session_is_kept_from_its_own_a
     assert result[2].cluster_id == "G0"
 
 
+def test_an_objective_is_kept_from_its_own_action_whose_cell_numbers_it():
+    # QA, adversarial round: an action whose objective cell read « Objectif 1 : … » or « … (priorité 1) »
+    # joined its own objective, the cell's wording not being the objective's.
+    objective = "Réduire la consommation d'énergie des bâtiments publics"
+    for cell in (f"Objectif 1 : {objective}", f"Obj. 2 - {objective}", f"A. {objective}", f"{objective} (priorité 1)"):
+        action = contribution(1, objective + ".", kind="action", objective=cell)
+        result = deduplicate_contributions([contribution(0, objective, kind="objective"), action])
+        assert result[0].cluster_id != result[1].cluster_id, cell
+    # Two objectives that differ by more than their labels stay two.
+    different = [f"{objective} (écoles)", f"{objective} (gymnases)", f"1) {objective}"]
+    assert len({_objective_key(text) for text in different}) == 3
+
+
 def test_objective_and_action_with_the_very_same_text_get_distinct_ids():
     text = "Favoriser la participation citoyenne des nouveaux arrivants"
     items = [contribution(0, text, kind="objective"), contribution(1, text, kind="action", objective=text)]
@@ -890,6 +904,44 @@ def test_a_thing_that_serves_or_goes_to_an_idea_is_another_idea(french_nlp):
         ["Eau potable dans les parcs", "Accès à l'eau potable dans les parcs"],
     ):
         assert cluster_texts(same, DedupSettings(), french_nlp) == [0, 0]
+
+
+def test_a_hyphenated_place_or_a_district_on_the_last_line_is_no_signature(french_nlp):
+    # QA, adversarial round: « Saint-Priest Centre » was read as its writer's name and left out, and
+    # the same request for two places was one idea.
+    idea = "Rénover la cour de l'école."
+    texts = [f"{idea}\n{place}" for place in ("Saint-Priest Centre", "Pont-de-Claix Village", "Vénissieux Centre")]
+    for nlp in (french_nlp, None):
+        assert cluster_texts(texts, DedupSettings(), nlp) == [0, 1, 2]
+    assert [signed(f"{idea}\n{name}") for name in ("Jean-Marc Saint-Priest", "Sophie Petit", "Grenoble Nord")] == [
+        True,
+        True,
+        False,
+    ]
+
+
+def test_a_thing_that_serves_an_idea_through_other_link_words_is_another_idea(french_nlp):
+    # QA, adversarial round: « vers », « pour », « jusqu'à » were the only links looked at.
+    market = "Marché de producteurs tous les samedis"
+    for link in ("qui dessert le", "desservant le", "en direction du"):
+        assert cluster_texts([market, f"Navette {link} marché de producteurs du samedi"], nlp=french_nlp) == [0, 1]
+    for path in ("Chemin menant aux jardins partagés", "Sentier qui mène aux jardins partagés"):
+        assert cluster_texts(["Jardins partagés", path], nlp=french_nlp) == [0, 1]
+    assert cluster_texts(["Parc des expositions", "Accès au parc des expositions"], nlp=french_nlp) == [0, 0]
+
+
+def test_a_noun_ending_like_an_infinitive_is_no_action_s_verb(french_nlp):
+    # QA, adversarial round: « Sentier », « Atelier »… (-er, -ir, -re) were read as the verb of an
+    # action, passed over as such, and the path to the market was one idea with the market.
+    texts = ["Marché de producteurs bio le samedi matin", "Sentier vers le marché de producteurs bio le samedi matin"]
+    for nlp in (french_nlp, None):
+        assert cluster_texts(texts, DedupSettings(), nlp) == [0, 1]
+    for thing in ("Jardins partagés", "Centre social"):
+        assert cluster_texts([thing, f"Atelier pour {thing.lower()}"], DedupSettings(), french_nlp) == [0, 1]
+    openings = ("Culture pour tous", "Foyer", "Covoiturer", "Sécuriser")  # (a verb unknown to spaCy: its ending)
+    for nlp in (french_nlp, None):
+        analyzer = TextAnalyzer(DedupSettings(), nlp)
+        assert [bool(analyzer.unit(text).action) for text in openings] == [False, False, True, True]
 
 
 def test_a_place_alone_on_the_last_line_is_no_signature(french_nlp):

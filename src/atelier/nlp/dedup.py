@@ -342,9 +342,24 @@ def _same_objective(prepared: _Prepared) -> Callable[[str], frozenset[str]]:
     return keys
 
 
+# What labels an objective in an action's `objective` cell and is not its wording: a number or a
+# letter before it (« Objectif 1 : », « Obj. 2 - », « 1) », « A. », « II - »), a priority after it
+# (« (priorité 1) », « (prioritaire) »).
+_OBJECTIVE_NUMBER = re.compile(
+    r"\s*(?:(?i:objectifs?|obj\.?)\s*(?:n°\s*)?(?:\d{1,3}(?:\.\d{1,2})?|[IVX]{1,4}|[A-Za-z])?"
+    r"|\d{1,3}(?:\.\d{1,2})?|[IVX]{1,4}|[A-Z])\s*[.):/–—-]+\s*(?=\S)"
+)
+_OBJECTIVE_PRIORITY = re.compile(r"\s*\((?i:priorit[ée]\s*(?:n°\s*)?\d{1,2}|prioritaire|p\s*\d{1,2}|\d{1,2})\)[\s.]*$")
+
+
 def _objective_key(text: str) -> str:
-    """An action's objective as the key of the objective's own text (`TextUnit.key`)."""
-    return exact_key(text) if text else ""
+    """An action's objective as the key of the objective's own text (`TextUnit.key`), without the
+    number or priority that label it in the action's cell (« Objectif 1 : …», « … (priorité 1) »)."""
+    if not text:
+        return ""
+    label = _OBJECTIVE_NUMBER.match(text)
+    unlabelled = _OBJECTIVE_PRIORITY.sub("", text[label.end() :] if label else text)
+    return exact_key(unlabelled or text)
 
 
 def cluster_texts(

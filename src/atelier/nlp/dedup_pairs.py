@@ -61,8 +61,13 @@ _EXCEPTING = frozenset({"sauf", "excepte", "hormis", "ou", "sinon"})
 # Words that make a thing a pretence of itself: « de fausses caméras » are no cameras (folded).
 _PRETENDING = frozenset("faux fausse fausses factice factices fictif fictive fictifs fictives leurre leurres".split())
 _NARROWING = _EXCEPTING | _PRETENDING
-# Words by which one thing serves or goes to another: « une navette vers le marché » (folded).
-_TOWARDS = frozenset("vers pour jusqu".split())
+# Words by which one thing serves or goes to another: « une navette vers le marché », « qui dessert
+# le marché », « menant au marché », « reliant la gare au marché » (folded).
+_TOWARDS = frozenset(
+    "vers pour jusqu dessert desservent desservant mene menent menant relie relient reliant allant".split()
+)
+# … and pairs of words that do: « en direction du marché ».
+_TOWARDS_PAIRS = frozenset({("en", "direction")})
 
 
 class PairScore(NamedTuple):
@@ -518,8 +523,8 @@ def _restricts(comparison: _Comparison, settings: DedupSettings) -> bool:
 def _heads_elsewhere(comparison: _Comparison) -> bool:
     """Whether the longer text is about another thing that serves or goes to the shorter's: it opens
     with a word of its own (not generic; after its verb, if any) and reaches the first word they share
-    through « vers », « pour », « jusqu'à » (« Navette électrique vers le marché de producteurs du
-    samedi » is no « Marché de producteurs tous les samedis »: QA)."""
+    through « vers », « pour », « jusqu'à », « qui dessert », « en direction de »… (`_TOWARDS`: « Navette
+    électrique vers le marché de producteurs du samedi » is no « Marché de producteurs tous les samedis »: QA)."""
     longer = comparison.longer
     order = longer.content_key.split()
     missing = set(comparison.missing_longer)
@@ -533,7 +538,8 @@ def _heads_elsewhere(comparison: _Comparison) -> bool:
     head, reached = longer.surfaces[order[0]], longer.surfaces[shared] if shared else None
     if head not in words or reached not in words:
         return False
-    return not _TOWARDS.isdisjoint(words[words.index(head) + 1 : words.index(reached)])
+    between = words[words.index(head) + 1 : words.index(reached)]
+    return not _TOWARDS.isdisjoint(between) or not _TOWARDS_PAIRS.isdisjoint(zip(between, between[1:]))
 
 
 def _adds_generic_words_only(score: PairScore, settings: DedupSettings) -> bool:

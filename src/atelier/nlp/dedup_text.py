@@ -164,6 +164,9 @@ _PLACE_WORDS = frozenset(
     champ champs ferme bourg ilot""".split()
 )
 _PLACE_ARTICLES = frozenset("le la les l du de des d".split())
+# Words that end a district's name, not a person's, after a word that is no first name
+# (« Vénissieux Centre », « Grenoble Nord »; folded).
+_DISTRICT_ENDINGS = frozenset("centre nord sud est ouest ville village gare".split())
 # Greeting and closing words a framed text leaves out (folded).
 _FORMULA_WORDS = frozenset("bonjour bonsoir cordialement merci salutations distinguees madame monsieur".split())
 # Common first names in France (folded), for a name alone that could be a place or a topic: « …\nMarie »,
@@ -281,6 +284,26 @@ PROBLEM_WORDS: frozenset[str] = frozenset(
     """.split()
 )
 _INFINITIVE_ENDINGS = ("er", "ir", "re")
+# Endings of nouns and adjectives that hardly any infinitive has ("culture", "lumière", "horaire",
+# "territoire", "arbre", "sentier"; folded), and the infinitives that have them.
+_NOUN_ENDINGS = ("ure", "iere", "aire", "oire", "bre", "gre", "fre", "tier")
+_VERBS_OF_NOUN_ENDINGS = frozenset(
+    """conclure exclure inclure faire refaire defaire satisfaire plaire deplaire taire extraire distraire
+    soustraire boire croire initier chatier balbutier""".split()
+)
+# Verbs that are nouns too, whose first person plural is not their stem's ("pouvons"; folded).
+VERBS_LIKE_NOUNS = frozenset("pouvoir devoir savoir vouloir avoir etre dire lire tendre".split())
+# Nouns and adjectives ending like an infinitive that open ideas ("Atelier vélo…", "Foyer de
+# jeunes…"; folded), never the verb of an action (with spaCy, its lemma table finds most others).
+NOUNS_LIKE_INFINITIVES = frozenset(
+    """atelier cahier foyer loyer loisir plaisir desir avenir navire empire centre theatre titre lettre fenetre
+    registre ministre filtre metre perimetre livre oeuvre manoeuvre cadre ordre escalier calendrier fichier
+    dossier papier panier grenier premier dernier ecolier pilier collier mobilier immobilier particulier regulier
+    jardinier cuisinier pompier policier ouvrier courrier janvier fevrier potager verger berger boulanger danger
+    etranger passager usager rocher clocher plancher hiver mer fer trottoir couloir espoir terroir reservoir
+    comptoir soir noir miroir lavoir abattoir libre propre autre rencontre montre maitre pauvre cuivre sucre
+    chiffre coffre offre""".split()
+)
 # "plus de"/"moins d'" and "les plus"/"le moins", written as one word of `_DIRECTIONS`.
 _QUANTITY = re.compile(r"\b(plus|moins|davantage)\s+(?:de\b|des\b|du\b|d['’])\s*", re.IGNORECASE)
 _SUPERLATIVE = re.compile(r"\b(le|la|les|l['’])\s*(plus|moins)\b", re.IGNORECASE)
@@ -457,6 +480,7 @@ class TextAnalyzer:
         self._directing: set[str] = set()  # words of `_DIRECTIONS` as written
         self._nominal: set[str] = set()  # nouns in -ement / -ation as written
         self._stem_cache: dict[str, str] = {}
+        self._infinitives: dict[str, bool] = {}  # first words as written (lower case) -> `_infinitive`
         # Two words written apart that another text of the batch writes as one ("skate park",
         # "skate-park" / "skatepark"): (first, second) folded -> the joined word as written.
         self._compounds: dict[tuple[str, str], str] = {}
@@ -714,7 +738,7 @@ class TextAnalyzer:
             away = any(info.folded in _DOING_AWAY for info in content)
             less = any(info.folded in _LESSENING for info in content)
             unit.less = "away" if away and not less else "less" if less and not away else ""
-        if content and content[0].folded.endswith(_INFINITIVE_ENDINGS) and content[0].stem[0] not in "+-":
+        if content and content[0].stem[0] not in "+-" and self._infinitive(content[0]):
             unit.action = content[0].stem
         if content and content[0].folded in OPENING_WORDS:
             unit.openers = next((i for i, info in enumerate(content) if info.folded not in OPENING_WORDS), len(content))
@@ -852,6 +876,24 @@ class TextAnalyzer:
             for column, value in zip(result, word, strict=True):
                 column.append(value)
         return result
+
+    def _infinitive(self, word: _Word) -> bool:
+        """Whether a word is an infinitive, the verb of an action ("Sécuriser…"), not a noun ending
+        like one ("Sentier…", "Culture…"): by spaCy's lemma table, where a noun has a plural and a
+        verb a first person plural ("sentiers", "levons"), else by its ending."""
+        folded = word.folded
+        if not folded.endswith(_INFINITIVE_ENDINGS) or folded in NOUNS_LIKE_INFINITIVES:
+            return False
+        known = self._infinitives.get(word.lower)
+        if known is None:
+            if self.lemmas is not None and self.lemmas(word.lower + "s") == word.lower:
+                stem = word.lower[:-2]  # ("placer": "plaçons", "manger": "mangeons")
+                stem = stem[:-1] + "ç" if stem.endswith("c") else stem + "e" if stem.endswith("g") else stem
+                known = folded in VERBS_LIKE_NOUNS or self.lemmas(stem + "ons") == word.lower
+            else:
+                known = not folded.endswith(_NOUN_ENDINGS) or folded in _VERBS_OF_NOUN_ENDINGS
+            self._infinitives[word.lower] = known
+        return known
 
     def stem(self, lower: str, folded: str) -> str:
         cached = self._stem_cache.get(lower)
@@ -1119,10 +1161,14 @@ def _name_line(text: str, start: int) -> re.Match[str] | None:
 
 
 def _is_person(name: str) -> bool:
-    """Whether capitalised words may be a person's name: not opened by a word that names a place
-    or by an article (« Place Victor Hugo », « La Tronche », « L'Isle-d'Abeau »)."""
-    first = _fold(re.split(r"['’]", name.split()[0], maxsplit=1)[0].rstrip(".").casefold())
-    return first not in _PLACE_WORDS and first not in _PLACE_ARTICLES
+    """Whether capitalised words may be a person's name: not opened by a word that names a place,
+    alone or before a hyphen, or by an article (« Place Victor Hugo », « Saint-Priest Centre »,
+    « La Tronche », « L'Isle-d'Abeau »), nor a word and a district's (« Vénissieux Centre »)."""
+    words = name.split()
+    first = _fold(re.split(r"['’]", words[0], maxsplit=1)[0].rstrip(".").casefold())
+    if first in _PLACE_WORDS or first in _PLACE_ARTICLES or first.split("-", 1)[0] in _PLACE_WORDS:
+        return False
+    return len(words) == 1 or _fold(words[-1].rstrip(".").casefold()) not in _DISTRICT_ENDINGS or _first_name(name)
 
 
 def _without_votes(text: str) -> str:
