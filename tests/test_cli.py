@@ -518,6 +518,28 @@ def test_the_count_to_review_says_why_when_not_for_confidence_alone(runner, tmp_
     )
 
 
+def test_evaluate_places_a_labelled_file_as_classify_does(runner, tmp_path):
+    # QA (a rural Agenda 21, tests/labels/valdesevre_postits.csv): without a saved model, evaluate
+    # --labels and classify placed the same rows otherwise (accuracy 0.924 and 0.931): evaluate's
+    # model self-trained on the texts without their themes' groups. A row without an axis is
+    # counted, not evaluated.
+    workshop = str(Path(__file__).parent / "workshops" / "agenda21_valdesevre.yaml")
+    rows = pd.read_csv(Path(__file__).parent / "labels" / "valdesevre_postits.csv", dtype=str, keep_default_na=False)
+    rows.loc[len(rows)] = ["r.pdf", "Post-it", "Se déplacer", "Des vélos en libre-service à la gare", "", ""]
+    rows.to_csv(tmp_path / "labels.csv", index=False)
+    result = runner.invoke(app, ["evaluate", "--labels", "labels.csv", "--workshop", workshop])
+    assert result.exit_code == 0, result.output
+    assert "(144 lignes, 1 sans axe non évaluée(s))" in result.stdout
+    evaluated = re.search(r"exactitude : ([\d.]+)", result.stdout).group(1)
+    flagged = re.search(r"À revoir \([^)]*\) : (\d+) ligne", result.stdout).group(1)
+    rows.drop(columns=["axis", "idea"]).to_csv(tmp_path / "idees.csv", index=False)
+    assert runner.invoke(app, ["classify", "idees.csv", "--out", "o.csv", "--workshop", workshop]).exit_code == 0
+    placed = read(tmp_path / "o.csv")
+    labelled = rows["axis"] != ""
+    assert f"{(placed['axis'][labelled] == rows['axis'][labelled]).mean():.3f}" == evaluated
+    assert str((placed["needs_review"][labelled] == "True").sum()) == flagged
+
+
 def test_dedup_groups_rewordings(runner, tmp_path):
     source = tmp_path / "postits.csv"
     pd.DataFrame(

@@ -525,6 +525,7 @@ class _Labels(NamedTuple):
     undecided: tuple[Contribution, ...] = ()  # the file's other ideas: a batch for self-training
     # Proposals whose axis is no longer the one of their axis_label: changed, their source left model.
     changed_proposals: tuple[str, ...] = ()
+    without_axis: int = 0  # rows with a text and no axis (neither learnt nor evaluated)
 
 
 def _read_labels(path: Path, workshop: Workshop) -> _Labels:
@@ -552,13 +553,13 @@ def _read_labels(path: Path, workshop: Workshop) -> _Labels:
     dates = column_cells(frame, "decided_at")
     kept: list[Contribution] = []
     undecided: list[Contribution] = []  # the ideas of the file that are no decision
-    proposals = mislabelled = 0
+    proposals = mislabelled = without_axis = 0
     changed: list[str] = []
     labels = column_cells(frame, "axis_label")
     for position, record in zip(rows, records, strict=True):
         source, axis = decisions.sources[position], axes[position]
         if not axis or source == UNCLEAR_SOURCE:  # (a row without an axis is no label, nor "hors des axes")
-            pass
+            without_axis += not axis
         elif source == MODEL_SOURCE:
             proposals += 1
             if decisions.conflicts[position] == "stale":
@@ -594,7 +595,7 @@ def _read_labels(path: Path, workshop: Workshop) -> _Labels:
             )
         _fail(f"{path} : aucune ligne n'a un axe de l'atelier « {workshop.id} » ({', '.join(workshop.axis_ids)}).")
     return _Labels(
-        texts, kept_axes, kept_sources, kept_dates, tuple(kept), proposals, tuple(undecided), tuple(changed)
+        texts, kept_axes, kept_sources, kept_dates, tuple(kept), proposals, tuple(undecided), tuple(changed), without_axis
     )
 
 
@@ -1333,14 +1334,19 @@ def evaluate(
             if model is None:
                 start = _no_saved_model(config, models) if not note else "Modèle enregistré écarté"
                 _say(f"{start} : entraînement à la volée.")
+                from atelier.nlp.axis_data import unlabelled_texts, unlabelled_theme_groups
+
                 texts, labels, unlabelled, groups = _training_data(config, input_paths)
+                # The file's ideas, labels hidden, self-train it as classify's self-train its model
+                # (with their themes' groups, and the rows without a label: QA, the two disagreed).
+                batch = [dataclasses.replace(item, stated_axis=None) for item in read.items] + list(read.undecided)
                 model = train_axis_model(
                     config,
                     texts,
                     labels,
                     nlp,
-                    unlabelled=[*unlabelled, *test_texts],
-                    unlabelled_groups=[*groups, *([None] * len(test_texts))],
+                    unlabelled=[*unlabelled, *unlabelled_texts(config, batch)],
+                    unlabelled_groups=[*groups, *unlabelled_theme_groups(config, batch)],
                 )
             report = evaluate_placement(model, config, read.items, test_labels, nlp, batch=read.undecided)
         except AxisModelError as error:
@@ -1357,11 +1363,15 @@ def evaluate(
                 if report["skipped_rows"]
                 else ""
             )
+            + (f", {read.without_axis} sans axe non évaluée(s)" if read.without_axis else "")
             + f") – modèle {model.version}"
         )
         _print_scores(report, config)
+        # (Ideas its theme and its own words place in and out of every axis are flagged whatever their confidence.)
+        disagreeing = " ou thème et mots en désaccord sur « hors axes »" if config.out_of_scope_axis else ""
         typer.echo(
-            f"À revoir (confiance < {config.settings.abstain_threshold:.2f}) : {report['needs_review']} ligne(s)"
+            f"À revoir (confiance < {config.settings.abstain_threshold:.2f}{disagreeing}) : "
+            f"{report['needs_review']} ligne(s)"
             + (
                 f" ; exactitude des autres : {report['accuracy_without_review']:.3f}"
                 if report["accuracy_without_review"] is not None
