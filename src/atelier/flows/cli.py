@@ -595,7 +595,15 @@ def _read_labels(path: Path, workshop: Workshop) -> _Labels:
             )
         _fail(f"{path} : aucune ligne n'a un axe de l'atelier « {workshop.id} » ({', '.join(workshop.axis_ids)}).")
     return _Labels(
-        texts, kept_axes, kept_sources, kept_dates, tuple(kept), proposals, tuple(undecided), tuple(changed), without_axis
+        texts,
+        kept_axes,
+        kept_sources,
+        kept_dates,
+        tuple(kept),
+        proposals,
+        tuple(undecided),
+        tuple(changed),
+        without_axis,
     )
 
 
