@@ -1002,6 +1002,37 @@ def test_a_wording_opened_by_its_writers_name_is_not_shown(french_nlp):
         assert [record.text for record in result if record.canonical] == ["+ de pistes cyclables"]
 
 
+def test_copies_signed_by_different_writers_are_one_idea_whatever_else_the_file_holds(french_nlp):
+    # QA (rural Agenda 21): the copy opened by « Marc : » stood alone when a copy signed « - Josiane »
+    # was in the file (each name read as a word the other replaced), and « Créer une AMAP - Josiane »
+    # was no « Créer une AMAP ».
+    idea = "Créer une AMAP sur la commune pour les familles"
+    copies = ["Marc : créer une AMAP sur la commune pour les familles", idea, idea + " - Josiane"]
+    short = [["Créer une AMAP - Josiane", "Créer une AMAP"], ["Marc : créer une AMAP", "Créer une AMAP"]]
+    for nlp in (french_nlp, None):
+        assert cluster_texts(copies, DedupSettings(), nlp) == [0, 0, 0]
+        for texts in short:
+            assert cluster_texts(texts, DedupSettings(), nlp) == [0, 0]
+    # A name that is no common first name, or two words after a dash, may be the idea's (a place, a street).
+    for nlp in (french_nlp, None):
+        assert cluster_texts(["Des bancs - Berriat", "Des bancs - Mistral"], DedupSettings(), nlp) == [0, 1]
+        assert cluster_texts(["Piste cyclable - Jean Jaurès", "Piste cyclable - Victor Hugo"], nlp=nlp) == [0, 1]
+
+
+@pytest.mark.parametrize("signature", [" - Gisèle", " - Paul", " - Kevin", ". Yvette", " (Marc)"])
+def test_a_wording_signed_after_a_dash_in_brackets_or_after_its_sentence_is_not_shown(french_nlp, signature):
+    # QA (rural Agenda 21): « Portage de repas pour les personnes âgées isolées - Gisèle » was shown for
+    # its cluster, its writer's name read as one word more of the idea.
+    idea = "Portage de repas pour les personnes âgées isolées"
+    texts = [idea + signature, idea]
+    assert signed(texts[0]) and not signed(texts[1])
+    for ordered in (texts, texts[::-1]):
+        records = [contribution(k, text) for k, text in enumerate(ordered)]
+        result = deduplicate_contributions(records, DedupSettings(), french_nlp)
+        assert len({record.cluster_id for record in result}) == 1
+        assert [record.text for record in result if record.canonical] == [idea]
+
+
 def test_a_stance_against_and_swapped_directions_are_opposite_ideas(french_nlp):
     # QA: merged at every level.
     pairs = [

@@ -152,6 +152,17 @@ _NAME_WORDS = r"[A-ZÀ-ÖØ-Þ][\w'’-]*\.?(?:[ \t]+[A-ZÀ-ÖØ-Þ][\w'’-]*\.
 _LEADING_NAME = re.compile(r"\s*(" + _NAME_WORDS + r")[ \t]*:(?!//)")
 # A name after a dash or in brackets at the end: « Bravo aux organisateurs - Christine », « … (Marc) ».
 _TRAILING_NAME = re.compile(r"\s[-–—(]\s*(" + _NAME_WORDS + r")\)?\s*$")
+# A writer's name that `without_framing` leaves out: one word, a common first name (`_first_name`),
+# opening the text before a colon (« Marc : créer une AMAP ») or ending it after a dash, in brackets
+# or after its last sentence (« … - Josiane », « … (Marc) », « …isolées. Yvette »). Two words may
+# be a place's (« … - Victor Hugo », « Jean Jaurès : … »): kept.
+_FIRST_NAME_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’-]*"
+_LEADING_WRITER = re.compile(r"\s*(" + _FIRST_NAME_WORD + r")[ \t]*:(?!//)[ \t]*")
+_TRAILING_WRITER = re.compile(
+    r"(?:[ \t]+[-–—][ \t]*(" + _FIRST_NAME_WORD + r")|(?<=[.!?…])[ \t]+(" + _FIRST_NAME_WORD + r")"
+    r"|[ \t]*\((" + _FIRST_NAME_WORD + r")\))[ \t.!]*$"
+)
+_TRAILING_WRITER_LEAD = 4  # (characters before the last word where its dash or bracket may be)
 _PERSON_LINE = re.compile(r"\n[ \t]*([A-ZÀ-ÖØ-Þ][\w'’-]*\.?(?:[ \t]+[A-ZÀ-ÖØ-Þ][\w'’-]*\.?){1,2})[ \t.!]*$")
 # Words that open a place's name, not a person's (a last line « Place Victor Hugo » is the idea's).
 _PLACE_WORDS = frozenset(
@@ -172,24 +183,25 @@ _FORMULA_WORDS = frozenset("bonjour bonsoir cordialement merci salutations disti
 # Common first names in France (folded), for a name alone that could be a place or a topic: « …\nMarie »,
 # « Marc : … », « … - Christine ». A first name and a last name need no list.
 _FIRST_NAMES = frozenset(
-    """adam adele adrien agnes ahmed aicha alain alexandre alexis alice alicia aline amandine ambre amelie amine
-    anais andre andree angelique anne annie antoine antonin arnaud arthur audrey aurelie aurelien baptiste
-    benjamin benoit bernadette bernard bertrand brigitte bruno camille capucine carole caroline catherine
-    cecile celine chantal charles charlotte chloe christian christiane christine christophe claire clara
-    claude claudine clement colette corinne cyril damien daniel danielle david delphine denis denise didier
-    dominique dylan eliane elisa elise elodie eloise emilie emma emmanuel emmanuelle enzo eric estelle ethan
-    etienne eva fabien fabienne fabrice fanny farid fatima fatou florence florian francis francoise
-    francois frederic gabriel gaelle genevieve georges gerard gilbert gilles ginette guillaume guy helene
-    henri herve hugo ibrahima ines irene isabelle jacqueline jacques jade jean jeanne jeremy jerome joelle
-    jonathan joseph josette josiane julie julien juliette justine karim karine kevin laetitia laura laure
-    laurence laurent lea leo leon lina lise lou louis louise luc lucas lucie lucien lucienne lydie madeleine
-    mael malika manon marc marcel marguerite maria marianne marie marine martine mathieu mathilde matteo
-    maurice maxime mehdi melanie michel michele mickael mireille mohamed monique morgane moussa mustapha
-    nadia nadine nathalie nathan nicolas nicole noah noe noemie odile olivier oscar pascal pascale patrice
-    patricia patrick paul paulette philippe pierre quentin rachid raphael raymond regine remi renee richard
-    robert roger romain rose sabine samia samir samuel sandrine sarah sebastien serge severine simon simone
-    sofia sophie stephane stephanie suzanne sylvain sylvie thierry thomas timothee tom valentin valerie
-    vanessa veronique victor vincent virginie xavier yann yannick yasmine yves yvette yvonne zoe""".split()
+    """adam adele adrien agnes ahmed aicha alain albert alexandre alexis alice alicia aline amandine ambre amelie
+    amine anais andre andree angelique anne annick annie antoine antonin arlette arnaud arthur audrey aurelie
+    aurelien baptiste benjamin benoit bernadette bernard bertrand brigitte bruno camille capucine carole
+    caroline catherine cecile celine chantal charles charlotte chloe christian christiane christine christophe
+    claire clara claude claudine clement colette corinne cyril damien daniel danielle david delphine denis
+    denise didier dominique dylan eliane elisa elise elodie eloise emilie emma emmanuel emmanuelle enzo eric
+    estelle ethan etienne eva fabien fabienne fabrice fanny farid fatima fatou florence florian francis
+    francois francoise frederic gabriel gaelle genevieve georges gerard gilbert gilberte gilles ginette gisele
+    guillaume guy helene henri herve hugo huguette ibrahima ines irene isabelle jacqueline jacques jade jean
+    jeanne jeremy jerome joelle jonathan joseph josette josiane jules julie julien juliette justine karim
+    karine kevin laetitia laura laure laurence laurent lea leo leon lina lise lou louis louise luc lucas
+    lucette lucie lucien lucienne lydie madeleine mael malika manon marc marcel marguerite maria marianne
+    marie marine martine mathieu mathilde matteo maurice maxime mehdi melanie michel michele micheline mickael
+    mireille mohamed monique morgane moussa mustapha nadia nadine nathalie nathan nicolas nicole noah noe
+    noemie odette odile olivier oscar pascal pascale patrice patricia patrick paul paulette philippe pierre
+    quentin rachid raphael raymond regine remi rene renee richard robert roger roland romain rose sabine samia
+    samir samuel sandrine sarah sebastien serge severine simon simone sofia sophie stephane stephanie suzanne
+    sylvain sylvie thierry thomas timothee tom valentin valerie vanessa veronique victor vincent virginie
+    xavier yann yannick yasmine yves yvette yvonne zoe""".split()
 )
 # "pluri-disciplinaire", "éco-rénovation", "socio-économique": one word, as when written joined.
 _PREFIX = re.compile(
@@ -1076,14 +1088,20 @@ def without_list_marker(text: str) -> str:
 
 def without_framing(text: str) -> str:
     """The text without a list item's marker (`without_list_marker`), a letter's greeting at its
-    start or its closing formula and signature at its end, a web form's « +1 » and its writer's
-    contact details (`_without_contacts`), when something is left."""
+    start or its closing formula and signature at its end, its writer's first name alone before a
+    colon that opens it or after a dash, in brackets or after its sentence that ends it (QA:
+    « Marc : … » and « … - Josiane », copies of one idea, fell apart), a web form's « +1 » and its
+    writer's contact details (`_without_contacts`), when something is left."""
     if text[:1] in _LIST_MARKER_STARTS or text[1:2] == ")":
         text = without_list_marker(text)
     if text[:1] in "BbMm ":
         greeting = _GREETING.match(text)
         if greeting:
             text = text[greeting.end() :]
+    if ":" in text[:40]:
+        leading = _writer_at_start(text)
+        if leading and WORD_PATTERN.search(text, leading.end()):
+            text = text[leading.end() :]
     if "+" in text:
         text = _without_votes(text)
     if "@" in text or "0" in text or "+" in text:  # (a phone number opens with 0 or +33)
@@ -1093,7 +1111,27 @@ def without_framing(text: str) -> str:
         closing = _closing(stripped, max(0, len(stripped) - SIGN_OFF_WINDOW))
         if closing and WORD_PATTERN.search(stripped, 0, closing.start()):
             text = stripped[: closing.start()].rstrip()
+    trailing = _writer_at_end(text)
+    if trailing and WORD_PATTERN.search(text, 0, trailing.start()):
+        text = text[: trailing.start()]
     return text
+
+
+def _writer_at_start(text: str) -> re.Match[str] | None:
+    """A common first name alone that opens `text` before a colon (« Marc : créer une AMAP »)."""
+    leading = _LEADING_WRITER.match(text)
+    return leading if leading and _first_name(leading.group(1)) else None
+
+
+def _writer_at_end(text: str) -> re.Match[str] | None:
+    """A common first name alone that ends `text` after a dash, in brackets or after its last
+    sentence (« … - Josiane », « … (Marc) », « …isolées. Yvette »)."""
+    end = len(text.rstrip(" \t.!"))
+    start = text.rfind(" ", 0, end) + 1  # (the last word: most texts end in one without a capital)
+    if not text[start : start + 2].lstrip("(")[:1].isupper():
+        return None
+    trailing = _TRAILING_WRITER.search(text, max(0, start - _TRAILING_WRITER_LEAD))
+    return trailing if trailing and _first_name(trailing.group(trailing.lastindex or 1)) else None
 
 
 def signed(text: str) -> bool:
@@ -1104,6 +1142,9 @@ def signed(text: str) -> bool:
     if ("@" in text and _EMAIL.search(text)) or _PHONE.search(text):
         return True
     if leading_name(text):
+        return True
+    trailing = _writer_at_end(text.rstrip())
+    if trailing and WORD_PATTERN.search(text, 0, trailing.start()):
         return True
     stripped = text.rstrip()
     start = max(0, len(stripped) - SIGN_OFF_WINDOW)
