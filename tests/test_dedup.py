@@ -1295,6 +1295,20 @@ def test_an_electric_bike_written_vae_is_one(french_nlp):
         assert cluster_texts(texts, DedupSettings(), nlp) == [0, 0]
 
 
+def test_a_community_of_communes_written_cc_and_carpooling_written_covoit_are_one_shown_in_full(french_nlp):
+    # QA, a rural Agenda 21: « la CC » and « covoit' » are how its participants write them.
+    pairs = [
+        ["Un bulletin d info de la communauté de communes", "Un bulletin d info de la CC"],
+        ["Des aires de covoiturage aux échangeurs", "Des aires de covoit' aux échangeurs"],
+    ]
+    for texts in pairs:
+        for nlp in (french_nlp, None):
+            assert cluster_texts(texts, DedupSettings(), nlp) == [0, 0]
+        for ordered in (texts, texts[::-1]):  # (the word in full shown, as « VAE » or « TC » are not)
+            result = deduplicate_contributions([contribution(k, t) for k, t in enumerate(ordered)], nlp=french_nlp)
+            assert [record.text for record in result if record.canonical] == [texts[0]]
+
+
 def test_an_abbreviation_a_text_spells_out_is_known_to_the_whole_batch(french_nlp):
     # QA: "ZFE" is in no list; one text said what it stands for, the others were apart.
     texts = [

@@ -52,6 +52,7 @@ DEFAULT_ABBREVIATIONS: tuple[tuple[str, str], ...] = (
     ("AMAP", "association pour le maintien d'une agriculture paysanne"),
     ("VAE", "vélo à assistance électrique"),
     ("VAE", "vélos à assistance électrique"),
+    ("CC", "communauté de communes"),
 )
 
 

@@ -384,9 +384,11 @@ _IRREGULAR_STEMS = {
 # noun and its adjective ("clubs sportifs" / "clubs de sport", "une fête annuelle" / "chaque
 # année"), the municipality by any name ("salle communale" / "salle de la mairie"), "près de" /
 # "à proximité de", synonyms ("voiture" / "automobile", "parking" / "stationnement", "protéger" /
-# "préserver"). Only words with no other common meaning: not "commune" ("une grille commune"),
-# "ville" ("en ville"), "côte" or "proche" ("les proches"), nor "régional" ("l'Agence régionale de
-# santé" is not "la Région", bench/dedup.py); "à côté de" is read as "près de".
+# "préserver"), a word clipped as people speak it ("covoit'"; as an abbreviation, "covoiturer"
+# became it and lost its verb). Only words with no other common meaning: not "commune" ("une
+# grille commune"), "ville" ("en ville"), "côte" or "proche" ("les proches"), nor "régional"
+# ("l'Agence régionale de santé" is not "la Région", bench/dedup.py); "à côté de" is read as
+# "près de".
 _SAME_MEANING = {
     "sportif": "sport", "sportive": "sport", "associatif": "association", "associative": "association",
     "culturel": "culture", "culturelle": "culture", "naturel": "nature", "naturelle": "nature",
@@ -398,7 +400,7 @@ _SAME_MEANING = {
     "quotidienne": "jour", "journee": "jour", "nocturne": "nuit", "soiree": "soir", "pres": "proximite",
     "aine": "senior", "ainee": "senior", "automobile": "voiture", "toiture": "toit", "football": "foot",
     "wc": "toilette", "menu": "repas", "parking": "stationnement", "preserver": "proteger",
-    "preservation": "proteger", "protection": "proteger", "corbeille": "poubelle",
+    "preservation": "proteger", "protection": "proteger", "corbeille": "poubelle", "covoit": "covoiturage",
 }  # fmt: skip
 
 
