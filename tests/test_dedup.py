@@ -1309,6 +1309,13 @@ def test_a_community_of_communes_written_cc_and_carpooling_written_covoit_are_on
             assert [record.text for record in result if record.canonical] == [texts[0]]
 
 
+def test_changing_a_thing_is_replacing_it(french_nlp):
+    # QA, a rural Agenda 21: « changer » for « remplacer » in a short text was a word replaced, refused.
+    texts = ["Aides pour remplacer les chaudières au fioul", "Aides pour changer la chaudière au fioul"]
+    for nlp in (french_nlp, None):
+        assert cluster_texts(texts, DedupSettings(), nlp) == [0, 0]
+
+
 def test_an_abbreviation_a_text_spells_out_is_known_to_the_whole_batch(french_nlp):
     # QA: "ZFE" is in no list; one text said what it stands for, the others were apart.
     texts = [

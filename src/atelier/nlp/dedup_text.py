@@ -401,6 +401,7 @@ _SAME_MEANING = {
     "aine": "senior", "ainee": "senior", "automobile": "voiture", "toiture": "toit", "football": "foot",
     "wc": "toilette", "menu": "repas", "parking": "stationnement", "preserver": "proteger",
     "preservation": "proteger", "protection": "proteger", "corbeille": "poubelle", "covoit": "covoiturage",
+    "changer": "remplacer",
 }  # fmt: skip
 
 
