@@ -157,7 +157,6 @@ _TRAILING_NAME = re.compile(r"\s[-–—(]\s*(" + _NAME_WORDS + r")\)?\s*$")
 # or after its last sentence (« … - Josiane », « … (Marc) », « …isolées. Yvette »). Two words may
 # be a place's (« … - Victor Hugo », « Jean Jaurès : … »): kept.
 _FIRST_NAME_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’-]*"
-_LEADING_WRITER = re.compile(r"\s*(" + _FIRST_NAME_WORD + r")[ \t]*:(?!//)[ \t]*")
 _TRAILING_WRITER = re.compile(
     r"(?:[ \t]+[-–—][ \t]*(" + _FIRST_NAME_WORD + r")|(?<=[.!?…])[ \t]+(" + _FIRST_NAME_WORD + r")"
     r"|[ \t]*\((" + _FIRST_NAME_WORD + r")\))[ \t.!]*$"
@@ -1121,9 +1120,10 @@ def without_framing(text: str) -> str:
 
 
 def _writer_at_start(text: str) -> re.Match[str] | None:
-    """A common first name alone that opens `text` before a colon (« Marc : créer une AMAP »)."""
-    leading = _LEADING_WRITER.match(text)
-    return leading if leading and _first_name(leading.group(1)) else None
+    """A common first name alone that opens `text` before a colon (« Marc : créer une AMAP »): a
+    `leading_name` of one word."""
+    leading = _LEADING_NAME.match(text)
+    return leading if leading and len(leading.group(1).split()) == 1 and _first_name(leading.group(1)) else None
 
 
 def _writer_at_end(text: str) -> re.Match[str] | None:
