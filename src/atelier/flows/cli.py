@@ -43,7 +43,6 @@ from atelier.flows.decisions import (
     labelled_axis,
     read_as_notes,
     relabelled_note,
-    same_label,
     stale_labels_note,
     undecided_notes,
     without_contradictions,
@@ -563,7 +562,7 @@ def _read_labels(path: Path, workshop: Workshop) -> _Labels:
         elif source == MODEL_SOURCE:
             proposals += 1
             if decisions.conflicts[position] == "stale":
-                other = next(a for a in workshop.axis_ids if same_label(labels[position], workshop.axis_label(a)))
+                other = labelled_axis(labels[position], workshop)
                 changed.append(f"« {record.text[:50]} » : axe {axis}, libellé de l'axe {other}")
         elif decisions.conflicts[position] == "foreign":
             mislabelled += 1
