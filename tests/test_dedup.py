@@ -1309,6 +1309,18 @@ def test_a_community_of_communes_written_cc_and_carpooling_written_covoit_are_on
             assert [record.text for record in result if record.canonical] == [texts[0]]
 
 
+def test_a_community_of_communes_written_comcom_is_the_cc_shown_in_full(french_nlp):
+    # QA (left open): « comcom », « com com », « com' com' » were not read as « la CC ».
+    full = "Vider les bennes de la communauté de communes"
+    for short in ("comcom", "com com", "com' com'"):
+        texts = [full, f"Vider les bennes de la {short}"]
+        for nlp in (french_nlp, None):
+            assert cluster_texts(texts, DedupSettings(), nlp) == [0, 0]
+        for ordered in (texts, texts[::-1]):
+            result = deduplicate_contributions([contribution(k, t) for k, t in enumerate(ordered)], nlp=french_nlp)
+            assert [record.text for record in result if record.canonical] == [full]
+
+
 def test_changing_a_thing_is_replacing_it(french_nlp):
     # QA, a rural Agenda 21: « changer » for « remplacer » in a short text was a word replaced, refused.
     texts = ["Aides pour remplacer les chaudières au fioul", "Aides pour changer la chaudière au fioul"]

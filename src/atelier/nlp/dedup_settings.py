@@ -53,6 +53,8 @@ DEFAULT_ABBREVIATIONS: tuple[tuple[str, str], ...] = (
     ("VAE", "vélo à assistance électrique"),
     ("VAE", "vélos à assistance électrique"),
     ("CC", "communauté de communes"),
+    ("CC", "comcom"),
+    ("CC", "com com"),
 )
 
 
