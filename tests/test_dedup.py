@@ -1321,6 +1321,17 @@ def test_a_community_of_communes_written_comcom_is_the_cc_shown_in_full(french_n
             assert [record.text for record in result if record.canonical] == [full]
 
 
+@pytest.mark.parametrize("clipped", ["asso", "asso'", "ados"])
+def test_a_clipped_word_is_not_shown_when_a_wording_in_full_is_there(french_nlp, clipped):
+    # QA (left open): « Salle pour les ados » was shown for « Salle pour les adolescents » (the shortest).
+    full = {"asso": "associations", "asso'": "associations", "ados": "adolescents"}[clipped]
+    texts = [f"Salle pour les {clipped}", f"Salle pour les {full}"]
+    for ordered in (texts, texts[::-1]):
+        result = deduplicate_contributions([contribution(k, t) for k, t in enumerate(ordered)], nlp=french_nlp)
+        assert len({record.cluster_id for record in result}) == 1
+        assert [record.text for record in result if record.canonical] == [texts[1]]
+
+
 def test_changing_a_thing_is_replacing_it(french_nlp):
     # QA, a rural Agenda 21: « changer » for « remplacer » in a short text was a word replaced, refused.
     texts = ["Aides pour remplacer les chaudières au fioul", "Aides pour changer la chaudière au fioul"]

@@ -98,6 +98,7 @@ class _Prepared:
     neighbours: dict[int, dict[int, str]] = field(default_factory=dict)  # unit -> {unit: level}
     candidates: int = 0
     reports_of: dict[int, frozenset[str]] = field(default_factory=dict)  # unit -> reports whose tables hold it
+    clipped: frozenset[str] = frozenset()  # folded words clipped as people speak them (`_clipped_words`)
 
     def elaboration(self, first: int, second: int) -> bool:
         """Whether one unit may add words to the other: both are items of one report's tables."""
@@ -130,7 +131,12 @@ def prepare_comparisons(
     for item, report in enumerate(reports or ()):
         if report is not None:
             reports_of[unit_of[item]].add(report)
-    prepared = _Prepared(units=units, unit_of=unit_of, reports_of={u: frozenset(r) for u, r in reports_of.items()})
+    prepared = _Prepared(
+        units=units,
+        unit_of=unit_of,
+        reports_of={u: frozenset(r) for u, r in reports_of.items()},
+        clipped=_clipped_words(settings.abbreviations),
+    )
     pairs = all_pairs(len(units)) if exhaustive else candidate_pairs(units, settings, paraphrase)
     neighbours: dict[int, dict[int, str]] = defaultdict(dict)
     elaborating = prepared.elaboration if reports_of else None
@@ -263,7 +269,8 @@ def _canonical_member(leader: int, members: Sequence[int], prepared: _Prepared, 
     one with the fewest words that frame it ("Idée :",
     "2.", "prioritaire", "svp", a greeting or a signature) or sit in an aside ("(3 votes)"), then
     the fewest words unknown to the language (typos), then one with its accents, then the one with
-    the fewest acronyms ("transports en commun" rather than "TC"), then the one whose content
+    the fewest acronyms ("transports en commun" rather than "TC") and clipped words ("association" rather
+    than "asso", `_clipped_words`), then the one whose content
     words are written in full ("conséquences" rather than "conséquence"), then the wording most
     members share, then the shortest, then the first in text order, then the founder. An aside
     that says something of the idea (`_telling_aside`) counts as words of the text."""
@@ -277,7 +284,7 @@ def _canonical_member(leader: int, members: Sequence[int], prepared: _Prepared, 
         for stem in units[unit].weights:
             said[stem] += copies
 
-    def preference(item: int) -> tuple[float, int, bool, int, int, int, int, int, int, int, str, bool, int]:
+    def preference(item: int) -> tuple[float, int, bool, int, int, int, int, int, int, int, int, str, bool, int]:
         unit = units[unit_of[item]]
         telling = _telling_aside(unit)
         written = texts[item].strip()
@@ -296,6 +303,8 @@ def _canonical_member(leader: int, members: Sequence[int], prepared: _Prepared, 
             len(unit.names),
             -sum(not character.isascii() and character.isalpha() for character in text),
             len(_ACRONYM.findall(text)),
+            # (One unit holds the wordings of one key: « asso » and « associations » are two.)
+            sum(word in prepared.clipped for word in unit.key.split()),
             # (A verb and its noun, "Créer" / "Création", are two wordings, neither more in full.)
             -sum(len(unit.surfaces[stem]) for stem in core if stem != unit.action and stem not in unit.nominal),
             -shared[unit_of[item]],
@@ -309,6 +318,21 @@ def _canonical_member(leader: int, members: Sequence[int], prepared: _Prepared, 
 
 
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]+\b")
+
+
+def _clipped_words(abbreviations: Iterable[tuple[str, str]]) -> frozenset[str]:
+    """The words (folded) that clip a longer wording of one abbreviation: one word in lower case,
+    not the longest form of its abbreviation (« asso » for « association », « comcom » for
+    « communauté de communes »); an acronym (« CC ») is counted as such."""
+    forms: dict[str, list[str]] = defaultdict(list)
+    for short, full in abbreviations:
+        forms[short] += [short, full]
+    return frozenset(
+        normalize_for_match(form)
+        for written in forms.values()
+        for form in written
+        if form.islower() and len(form.split()) == 1 and len(form) < max(map(len, written))
+    )
 
 
 def _telling_aside(unit: TextUnit) -> bool:
