@@ -930,6 +930,17 @@ def test_a_thing_that_serves_an_idea_through_other_link_words_is_another_idea(fr
     assert cluster_texts(["Parc des expositions", "Accès au parc des expositions"], nlp=french_nlp) == [0, 0]
 
 
+def test_a_thing_placed_beside_an_idea_is_another_idea(french_nlp):
+    # QA (left open): « Parking à côté des jardins partagés » was one idea with « Jardins partagés ».
+    for link in ("à côté des", "près des", "devant les", "autour des", "sur les"):
+        assert cluster_texts(["Jardins partagés", f"Parking {link} jardins partagés"], nlp=french_nlp) == [0, 1]
+    created = ["Créer des jardins partagés", "Créer un parking près des jardins partagés"]
+    assert cluster_texts(created, nlp=french_nlp) == [0, 1]
+    # After a verb, « sur » says what it is about: the seed's « Sensibiliser … sur le repérage ».
+    same = ["Sensibiliser au repérage des fragilités", "Sensibiliser les aides à domicile sur le repérage des fragilités"]
+    assert cluster_texts(same, nlp=french_nlp) == [0, 0]
+
+
 def test_a_noun_ending_like_an_infinitive_is_no_action_s_verb(french_nlp):
     # QA, adversarial round: « Sentier », « Atelier »… (-er, -ir, -re) were read as the verb of an
     # action, passed over as such, and the path to the market was one idea with the market.

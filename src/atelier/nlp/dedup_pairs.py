@@ -68,6 +68,12 @@ _TOWARDS = frozenset(
 )
 # … and pairs of words that do: « en direction du marché ».
 _TOWARDS_PAIRS = frozenset({("en", "direction")})
+# Words by which one thing is placed beside another: « un parking à côté des jardins », « près de »,
+# « à proximité de », « devant », « derrière », « en face de », « aux abords de », « le long de » (folded).
+_BESIDE = frozenset("pres cote proximite devant derriere face abords long".split())
+# … and words that place a thing after a noun (« des bancs sur la place », « autour de l'étang »), but
+# after a verb say what it is about (« Sensibiliser … sur le repérage », « Réfléchir autour de… »).
+_ON = frozenset("sur autour sous".split())
 
 
 class PairScore(NamedTuple):
@@ -521,17 +527,20 @@ def _restricts(comparison: _Comparison, settings: DedupSettings) -> bool:
 
 
 def _heads_elsewhere(comparison: _Comparison) -> bool:
-    """Whether the longer text is about another thing that serves or goes to the shorter's: it opens
-    with a word of its own (not generic; after its verb, if any) and reaches the first word they share
-    through « vers », « pour », « jusqu'à », « qui dessert », « en direction de »… (`_TOWARDS`: « Navette
-    électrique vers le marché de producteurs du samedi » is no « Marché de producteurs tous les samedis »: QA)."""
+    """Whether the longer text is about another thing that serves or goes to the shorter's, or stands
+    beside it: it opens with a word of its own (not generic; after its verb, if any) and reaches the first
+    word they share through « vers », « pour », « jusqu'à », « qui dessert », « en direction de »…
+    (`_TOWARDS`: « Navette électrique vers le marché de producteurs du samedi » is no « Marché de
+    producteurs tous les samedis »: QA), or « à côté de », « près de », « devant »… (`_BESIDE`: « Parking
+    à côté des jardins partagés » is no « Jardins partagés », whatever the shorter does with them: QA),
+    or « sur », « autour de » when no verb opens it (`_ON`)."""
     longer = comparison.longer
     order = longer.content_key.split()
     missing = set(comparison.missing_longer)
-    if order and order[0] == longer.action and order[0] in missing:  # (« Créer une navette vers le marché »)
+    verb = bool(order) and order[0] == longer.action
+    if verb:  # (« Créer une navette vers le marché », « Créer un parking près des jardins » / « Créer des jardins »)
         order = order[1:]
-    # (A means to do what the shorter says is the shorter's idea: « Ateliers pour apprendre à réparer son vélo ».)
-    if comparison.shorter.action or not order or order[0] not in missing or longer.weights[order[0]] < 1.0:
+    if not order or order[0] not in missing or longer.weights[order[0]] < 1.0:
         return False
     shared = next((stem for stem in order if stem not in missing), None)
     words = longer.key.split()
@@ -539,7 +548,16 @@ def _heads_elsewhere(comparison: _Comparison) -> bool:
     if head not in words or reached not in words:
         return False
     between = words[words.index(head) + 1 : words.index(reached)]
-    return not _TOWARDS.isdisjoint(between) or not _TOWARDS_PAIRS.isdisjoint(zip(between, between[1:]))
+    if not _BESIDE.isdisjoint(between):
+        return True
+    # (A means to do what the shorter says is the shorter's idea: « Ateliers pour apprendre à réparer son vélo ».)
+    if comparison.shorter.action:
+        return False
+    return (
+        not _TOWARDS.isdisjoint(between)
+        or not _TOWARDS_PAIRS.isdisjoint(zip(between, between[1:]))
+        or (not verb and not _ON.isdisjoint(between))
+    )
 
 
 def _adds_generic_words_only(score: PairScore, settings: DedupSettings) -> bool:
