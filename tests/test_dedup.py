@@ -1030,6 +1030,22 @@ def test_copies_signed_by_different_writers_are_one_idea_whatever_else_the_file_
         assert cluster_texts(["Piste cyclable - Jean Jaurès", "Piste cyclable - Victor Hugo"], nlp=nlp) == [0, 1]
 
 
+def test_copies_signed_with_a_first_name_and_a_surname_are_one_idea_shown_unsigned(french_nlp):
+    # QA (left open): « - Marie Dubois » and « - Jean Martin » were words of the idea: two groups, each shown signed.
+    idea = "Créer une maison des associations"
+    texts = [idea + " - Marie Dubois", idea + " - Jean Martin", idea]
+    for nlp in (french_nlp, None):
+        assert cluster_texts(texts[:2], DedupSettings(), nlp) == [0, 0]
+    for ordered in (texts, texts[::-1]):
+        result = deduplicate_contributions([contribution(k, t) for k, t in enumerate(ordered)], nlp=french_nlp)
+        assert [record.text for record in result if record.canonical] == [idea]
+    # A place of two words on a last line, or after a dash, is the idea's, not a signature.
+    for place in ("Lyon Confluence", "Saint-Priest Centre", "Vénissieux Centre", "Victor Hugo"):
+        assert not signed(f"Rénover la cour de l'école.\n{place}") and not signed(f"Des bancs - {place}")
+    places = [f"Rénover la cour de l'école.\n{place}" for place in ("Lyon Confluence", "Lyon Gerland")]
+    assert cluster_texts(places, DedupSettings(), french_nlp) == [0, 1]
+
+
 @pytest.mark.parametrize("signature", [" - Gisèle", " - Paul", " - Kevin", ". Yvette", " (Marc)"])
 def test_a_wording_signed_after_a_dash_in_brackets_or_after_its_sentence_is_not_shown(french_nlp, signature):
     # QA (rural Agenda 21): « Portage de repas pour les personnes âgées isolées - Gisèle » was shown for

@@ -152,16 +152,17 @@ _NAME_WORDS = r"[A-ZÀ-ÖØ-Þ][\w'’-]*\.?(?:[ \t]+[A-ZÀ-ÖØ-Þ][\w'’-]*\.
 _LEADING_NAME = re.compile(r"\s*(" + _NAME_WORDS + r")[ \t]*:(?!//)")
 # A name after a dash or in brackets at the end: « Bravo aux organisateurs - Christine », « … (Marc) ».
 _TRAILING_NAME = re.compile(r"\s[-–—(]\s*(" + _NAME_WORDS + r")\)?\s*$")
-# A writer's name that `without_framing` leaves out: one word, a common first name (`_first_name`),
-# opening the text before a colon (« Marc : créer une AMAP ») or ending it after a dash, in brackets
-# or after its last sentence (« … - Josiane », « … (Marc) », « …isolées. Yvette »). Two words may
-# be a place's (« … - Victor Hugo », « Jean Jaurès : … »): kept.
-_FIRST_NAME_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’-]*"
+# A writer's name that `without_framing` leaves out: a common first name (`_first_name`) alone,
+# opening the text before a colon (« Marc : créer une AMAP »), or alone or before a surname ending it
+# after a dash, in brackets or after its last sentence (« … - Josiane », « … - Marie Dubois », « … (Marc) »,
+# « …isolées. Yvette »: `_writer_name`). A first name and a surname may be a place's (« … - Victor Hugo »,
+# « Jean Jaurès : … »): `_EPONYMS`.
+_FIRST_NAME_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’-]*(?:[ \t]+[A-ZÀ-ÖØ-Þ][\w'’-]*)?"
 _TRAILING_WRITER = re.compile(
     r"(?:[ \t]+[-–—][ \t]*(" + _FIRST_NAME_WORD + r")|(?<=[.!?…])[ \t]+(" + _FIRST_NAME_WORD + r")"
     r"|[ \t]*\((" + _FIRST_NAME_WORD + r")\))[ \t.!]*$"
 )
-_TRAILING_WRITER_LEAD = 4  # (characters before the last word where its dash or bracket may be)
+_TRAILING_WRITER_LEAD = 4  # (characters before the last two words where a dash or bracket may be)
 _PERSON_LINE = re.compile(r"\n[ \t]*([A-ZÀ-ÖØ-Þ][\w'’-]*\.?(?:[ \t]+[A-ZÀ-ÖØ-Þ][\w'’-]*\.?){1,2})[ \t.!]*$")
 # Words that open a place's name, not a person's (a last line « Place Victor Hugo » is the idea's).
 _PLACE_WORDS = frozenset(
@@ -177,6 +178,18 @@ _PLACE_ARTICLES = frozenset("le la les l du de des d".split())
 # Words that end a district's name, not a person's, after a word that is no first name
 # (« Vénissieux Centre », « Grenoble Nord »; folded).
 _DISTRICT_ENDINGS = frozenset("centre nord sud est ouest ville village gare".split())
+# Surnames of the people streets, squares and schools are most often named after (folded): after a first
+# name, a place (« Piste cyclable - Jean Jaurès », « …\nVictor Hugo »), not a writer.
+_EPONYMS = frozenset(
+    """allende apollinaire aragon aubrac balzac barbusse baudelaire berlioz bert bizet blum brassens briand
+    brossolette camus carnot casanova cezanne chopin clemenceau colette condorcet corneille courbet curie
+    daudet debussy delacroix diderot dolto dumas dunant eiffel eluard ferry flaubert foch freinet gallieni
+    gambetta gaulle giono guesde hoche hugo jaures joffre kennedy king kleber lafayette lamartine leclerc
+    lumiere luther lyautey mace malraux mandela marceau matisse mendes mermoz michel michelet mitterrand
+    moliere monet monnet montessori moulin mozart pagnol parks pasteur peri perrault picasso pompidou prevert
+    proust rabelais racine ravel renoir rimbaud rostand rousseau salengro sand schweitzer semard stendhal
+    veil verlaine verne vian voltaire zay zola""".split()
+)
 # Greeting and closing words a framed text leaves out (folded).
 _FORMULA_WORDS = frozenset("bonjour bonsoir cordialement merci salutations distinguees madame monsieur".split())
 # Common first names in France (folded), for a name alone that could be a place or a topic: « …\nMarie »,
@@ -1127,14 +1140,15 @@ def _writer_at_start(text: str) -> re.Match[str] | None:
 
 
 def _writer_at_end(text: str) -> re.Match[str] | None:
-    """A common first name alone that ends `text` after a dash, in brackets or after its last
-    sentence (« … - Josiane », « … (Marc) », « …isolées. Yvette »)."""
+    """A writer's name (`_writer_name`) that ends `text` after a dash, in brackets or after its last
+    sentence (« … - Josiane », « … - Marie Dubois », « … (Marc) », « …isolées. Yvette »)."""
     end = len(text.rstrip(" \t.!"))
     start = text.rfind(" ", 0, end) + 1  # (the last word: most texts end in one without a capital)
     if not text[start : start + 2].lstrip("(")[:1].isupper():
         return None
-    trailing = _TRAILING_WRITER.search(text, max(0, start - _TRAILING_WRITER_LEAD))
-    return trailing if trailing and _first_name(trailing.group(trailing.lastindex or 1)) else None
+    before = text.rfind(" ", 0, max(0, start - 1)) + 1  # (the word before it: a first name before a surname)
+    trailing = _TRAILING_WRITER.search(text, max(0, before - _TRAILING_WRITER_LEAD))
+    return trailing if trailing and _writer_name(trailing.group(trailing.lastindex or 1)) else None
 
 
 def signed(text: str) -> bool:
@@ -1189,7 +1203,7 @@ def _closing(text: str, start: int) -> re.Match[str] | None:
     if closing is None or closing.group("bare") is None:
         return closing
     name = closing.group("bare")
-    return closing if _is_person(name) and (" " in name or _first_name(name)) else None
+    return closing if _writer_name(name) else None
 
 
 def _first_name(name: str) -> bool:
@@ -1198,10 +1212,20 @@ def _first_name(name: str) -> bool:
     return first in _FIRST_NAMES or first.split("-", 1)[0] in _FIRST_NAMES
 
 
+def _writer_name(name: str) -> bool:
+    """Whether capitalised words ending a text are its writer's name: a common first name, alone or
+    before a surname (« Marie Dubois », « Jean-Marc Saint-Priest »), not a place's name (« Lyon
+    Confluence », « Saint-Priest Centre », « Vénissieux Centre », « Victor Hugo »: `_is_person`, `_EPONYMS`)."""
+    words = name.split()
+    if not _first_name(name):
+        return False
+    return len(words) == 1 or (_is_person(name) and _fold(words[-1].rstrip(".").casefold()) not in _EPONYMS)
+
+
 def _name_line(text: str, start: int) -> re.Match[str] | None:
     """A person's name alone on the last line of `text` (looked for from `start`), not a place's."""
     person = _PERSON_LINE.search(text, start)
-    return person if person is not None and _is_person(person.group(1)) else None
+    return person if person is not None and _writer_name(person.group(1)) else None
 
 
 def _is_person(name: str) -> bool:
