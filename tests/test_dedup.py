@@ -1046,6 +1046,15 @@ def test_copies_signed_with_a_first_name_and_a_surname_are_one_idea_shown_unsign
     assert cluster_texts(places, DedupSettings(), french_nlp) == [0, 1]
 
 
+def test_a_place_of_two_words_after_a_dash_or_on_a_last_line_narrows_the_idea(french_nlp):
+    # « … - Lyon Confluence » was one idea with the same request for no place: its first word, opening
+    # a sentence, was read as no name, and the place did not follow a word of the other text.
+    idea = "Développer les pistes cyclables"
+    for place in (" - Lyon Confluence", " - Vénissieux Centre", ".\nVictor Hugo"):
+        for nlp in (french_nlp, None):
+            assert cluster_texts([idea + place, idea], DedupSettings(), nlp) == [0, 1]
+
+
 @pytest.mark.parametrize("signature", [" - Gisèle", " - Paul", " - Kevin", ". Yvette", " (Marc)"])
 def test_a_wording_signed_after_a_dash_in_brackets_or_after_its_sentence_is_not_shown(french_nlp, signature):
     # QA (rural Agenda 21): « Portage de repas pour les personnes âgées isolées - Gisèle » was shown for

@@ -845,7 +845,9 @@ class TextAnalyzer:
 
     def _names(self, surface: str, raws: list[str]) -> list[bool]:
         """Whether each word looks like a name: a capital inside a sentence, or an acronym (unless
-        the whole text is in capitals)."""
+        the whole text is in capitals); a capital opening a sentence, after the first, before a name
+        (a place's name of two words on a last line or after a dash: « …\nLyon Confluence », « … -
+        Vénissieux Centre »)."""
         names = [False] * len(raws)
         parts = _WORD_SPLIT.split(surface)  # text before the first word, word, text between, …
         for index, raw in enumerate(raws):
@@ -853,6 +855,9 @@ class TextAnalyzer:
                 between = parts[2 * index].strip()
                 starts_sentence = index == 0 or (bool(between) and between[-1] in _SENTENCE_END)
                 names[index] = (len(raw) > 1 and raw.isupper()) or not starts_sentence
+        for index in range(len(raws) - 2, 0, -1):
+            if names[index + 1] and not names[index] and raws[index][0].isupper() and not parts[2 * index + 2].strip():
+                names[index] = True
         if True in names:
             letters = sum(map(len, raws)) - len(_DIGIT.findall(surface))  # word characters but digits
             if letters > 0 and len(_CAPITAL.findall(surface)) > 0.6 * letters:  # shouting: no names
