@@ -1042,6 +1042,8 @@ def test_copies_signed_with_a_first_name_and_a_surname_are_one_idea_shown_unsign
     # A place of two words on a last line, or after a dash, is the idea's, not a signature.
     for place in ("Lyon Confluence", "Saint-Priest Centre", "Vénissieux Centre", "Victor Hugo"):
         assert not signed(f"Rénover la cour de l'école.\n{place}") and not signed(f"Des bancs - {place}")
+    # (A title and a surname on the last line sign the text, as before: « M. Dupont ».)
+    assert all(signed(f"Rénover la cour de l'école.\n{name}") for name in ("M. Dupont", "Mme Martin", "Marie Dubois"))
     places = [f"Rénover la cour de l'école.\n{place}" for place in ("Lyon Confluence", "Lyon Gerland")]
     assert cluster_texts(places, DedupSettings(), french_nlp) == [0, 1]
 

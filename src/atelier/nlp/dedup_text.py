@@ -190,6 +190,8 @@ _EPONYMS = frozenset(
     proust rabelais racine ravel renoir rimbaud rostand rousseau salengro sand schweitzer semard stendhal
     veil verlaine verne vian voltaire zay zola""".split()
 )
+# Titles before a surname (folded, without their point): « M. Dupont », « Mme Martin » sign a text.
+_CIVILITIES = frozenset("m mme mlle mr dr monsieur madame mademoiselle".split())
 # Greeting and closing words a framed text leaves out (folded).
 _FORMULA_WORDS = frozenset("bonjour bonsoir cordialement merci salutations distinguees madame monsieur".split())
 # Common first names in France (folded), for a name alone that could be a place or a topic: « …\nMarie »,
@@ -1219,9 +1221,12 @@ def _first_name(name: str) -> bool:
 
 def _writer_name(name: str) -> bool:
     """Whether capitalised words ending a text are its writer's name: a common first name, alone or
-    before a surname (« Marie Dubois », « Jean-Marc Saint-Priest »), not a place's name (« Lyon
+    before a surname (« Marie Dubois », « Jean-Marc Saint-Priest »), or a title and a surname (« M. Dupont »),
+    not a place's name (« Lyon
     Confluence », « Saint-Priest Centre », « Vénissieux Centre », « Victor Hugo »: `_is_person`, `_EPONYMS`)."""
     words = name.split()
+    if len(words) > 1 and _fold(words[0].rstrip(".").casefold()) in _CIVILITIES:  # (« M. Dupont »)
+        return _fold(words[-1].rstrip(".").casefold()) not in _EPONYMS
     if not _first_name(name):
         return False
     return len(words) == 1 or (_is_person(name) and _fold(words[-1].rstrip(".").casefold()) not in _EPONYMS)
