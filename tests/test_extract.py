@@ -415,3 +415,48 @@ def test_a_table_of_two_equal_columns_without_rules_is_not_read_as_two_columns_o
         for objective, actions in rows_in.items()
         for item in [("objective", "", objective), *(("action", objective, a) for a in actions)]
     ]
+
+
+@pytest.mark.parametrize("shaded", ["rows", "categories"])
+def test_a_postit_table_without_rules_reads_its_shaded_rows_as_rows(tmp_path, shaded):
+    # QA: rows drawn as filled rectangles, no ruling line, set close (1 point of padding): the
+    # post-its of a theme were one post-it, and each category row was read into the theme below
+    # it (« Les comportements sociaux Inégalités sociales », no category left).
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
+    bold = ParagraphStyle("bold", parent=cell, fontName="Helvetica-Bold")
+    per_theme = 2 if shaded == "rows" else 1
+    content = {
+        "Les comportements sociaux": {
+            "Inégalités sociales": ["Lutter contre les inégalités sociales et leurs conséquences",
+                                    "Tenir compte de la diversité des populations"],
+            "Agir sur les comportements": ["S'appuyer sur les habitants", "La prise de conscience passe par l'éducation"],
+        },
+        "Emploi et insertion": {"Insertion": ["Créer des chantiers d'insertion", "Former les jeunes aux métiers verts"]},
+    }  # fmt: skip
+    rows: list[list[object]] = []
+    style: list[tuple] = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)
+    ]  # fmt: skip
+    expected = []
+    for category, themes in content.items():
+        style += [("SPAN", (0, len(rows)), (1, len(rows))), ("BACKGROUND", (0, len(rows)), (1, len(rows)), "#c0c0c0")]
+        rows.append([Paragraph(category, bold), ""])
+        for theme, postits in themes.items():
+            for index, postit in enumerate(postits[:per_theme]):
+                if shaded == "rows":
+                    style.append(("BACKGROUND", (0, len(rows)), (1, len(rows)), ("#eeeeee", "#dddddd")[len(rows) % 2]))
+                rows.append([Paragraph(theme, cell) if index == 0 else "", Paragraph(postit, cell)])
+                expected.append(("postit", category, theme, postit))
+    pdf = tmp_path / "lignes_grisees.pdf"
+    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
+        Paragraph("Liste des post-it", ParagraphStyle("h", fontName="Helvetica-Bold", fontSize=12, leading=15)),
+        Paragraph("Les idées des participants, recopiées des post-it, sont classées par catégorie et par thème.",
+                  ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)),
+        Table(rows, colWidths=[170, 310], style=TableStyle(style)),
+    ])  # fmt: skip
+    result = extract_document(pdf)
+    assert result.status == "ok", result.error
+    assert [(c.kind, c.category, c.theme, c.text) for c in result.contributions] == expected

@@ -10,7 +10,7 @@ import hashlib
 import io
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from statistics import fmean
 
@@ -30,6 +30,7 @@ from atelier.extract.layout import (
     page_words,
     prose_size,
     reading_areas,
+    shaded_boxes,
     words_inside,
 )
 from atelier.extract.ocr import OcrUnavailable, needs_ocr, ocr_page, unavailable_reason
@@ -54,6 +55,8 @@ class _PageLayout:
     # A scanned page: Tesseract's confidence 0–1 of each of `words`, or why it could not be read.
     confidences: tuple[float, ...] = ()
     unread: str = ""
+    # Filled rectangles behind text: their edges are row boundaries of tables without ruling lines.
+    shades: tuple[BBox, ...] = ()
     # Where the page is read in turn (full-width bands, a left column, a right one): `free_lines`
     # are in this order.
     areas: tuple[BBox, ...] = ()
@@ -207,7 +210,8 @@ def _page_layouts(pages: Sequence[object], settings: ExtractionSettings) -> list
 
 def _page_layout(page: object, number: int, settings: ExtractionSettings) -> _PageLayout:
     words = page_words(page, settings)
-    return _assemble(page, number, words, ruled_grids(page, words, number, settings), settings)
+    layout = _assemble(page, number, words, ruled_grids(page, words, number, settings), settings)
+    return replace(layout, shades=shaded_boxes(page, settings))
 
 
 def _scanned_page_layout(page: object, number: int, settings: ExtractionSettings, reason: str | None) -> _PageLayout:
@@ -351,7 +355,7 @@ def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings)
                 assert isinstance(element, list)
                 columns = _region_columns(element, reader.open_columns(), settings)
                 if len(columns) >= 2:
-                    reader.grid(aligned_grid(element, columns, layout.number, settings), columns)
+                    reader.grid(aligned_grid(element, columns, layout.number, settings, layout.shades), columns)
                 else:
                     for line in element:
                         reader.prose(line.text, layout.number, line.bbox, starts_list_item(line.text))

@@ -171,11 +171,16 @@ def aligned_columns(lines: Sequence[Line], settings: ExtractionSettings) -> tupl
 
 
 def aligned_grid(
-    lines: Sequence[Line], columns: Sequence[float], page_number: int, settings: ExtractionSettings
+    lines: Sequence[Line],
+    columns: Sequence[float],
+    page_number: int,
+    settings: ExtractionSettings,
+    shades: Sequence[BBox] = (),
 ) -> Grid:
     """A grid read from text alignment alone.
 
-    Each column's lines are cut into cells at gaps taller than `row_gap_ratio` of the font size.
+    Each column's lines are cut into cells at gaps taller than `row_gap_ratio` of the font size,
+    and at an edge of a shaded row or cell (`shades`) between two lines, whatever their spacing.
     Cells are top-aligned: a row starts wherever any column starts a cell, and a cell that
     reaches below the start of the next rows covers them (`None`), as a spanning cell would.
     """
@@ -194,7 +199,9 @@ def aligned_grid(
     ordered = [sorted(column_lines, key=lambda ln: ln.top) for column_lines in per_column]
     verdicts = [
         [
-            _line_break(pair[0], pair[1], rights[col], _tops_except(ordered, col), settings)
+            "break"
+            if _shade_edge_between(pair[0], pair[1], shades)
+            else _line_break(pair[0], pair[1], rights[col], _tops_except(ordered, col), settings)
             for pair in zip(lines_, lines_[1:])
         ]
         for col, lines_ in enumerate(ordered)
@@ -249,6 +256,17 @@ def aligned_grid(
                 x1 = columns[col + 1] if col + 1 < len(columns) else table_box.x1
                 rows[row_index][col] = Cell(paragraphs=(), bbox=BBox(columns[col], tops[row_index], x1, tops[row_index]))
     return Grid(page=page_number, bbox=table_box, rows=tuple(tuple(r) for r in rows), ruled=False)
+
+
+def _shade_edge_between(previous: Line, line: Line, shades: Sequence[BBox]) -> bool:
+    """Whether the top or bottom edge of a shaded box behind the column runs between the middles of
+    two lines (QA: post-its of rows shaded one by one, set close, were one post-it)."""
+    above, below = (previous.top + previous.bottom) / 2, (line.top + line.bottom) / 2
+    return any(
+        box.x0 < min(previous.x1, line.x1) and box.x1 > max(previous.x0, line.x0) and above < edge < below
+        for box in shades
+        for edge in (box.top, box.bottom)
+    )
 
 
 def _tops_except(ordered: Sequence[Sequence[Line]], column: int) -> list[float]:

@@ -122,6 +122,16 @@ def page_words(page: object, settings: ExtractionSettings) -> list[Word]:
 _NOTE_CALL = re.compile(r"\(?\d{1,3}\)?|[*†‡]{1,3}")
 
 
+def shaded_boxes(page: object, settings: ExtractionSettings) -> tuple[BBox, ...]:
+    """The filled rectangles of a pdfplumber page drawn behind text: shaded rows and cells of tables
+    without ruling lines (`shading_min_height`)."""
+    return tuple(
+        BBox(float(rect["x0"]), float(rect["top"]), float(rect["x1"]), float(rect["bottom"]))
+        for rect in page.rects  # type: ignore[attr-defined]
+        if rect.get("fill") and float(rect["bottom"]) - float(rect["top"]) >= settings.shading_min_height
+    )
+
+
 def without_note_calls(words: Sequence[Word], settings: ExtractionSettings) -> list[Word]:
     """`words` without footnote calls: a number or star set as a superscript right after a word
     ("fraîcheur⁽¹⁾"), smaller than it and raised above its baseline (QA: a call in a cell made an

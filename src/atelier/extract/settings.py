@@ -134,6 +134,10 @@ class ExtractionSettings:
     table_font_delta: float = 0.5
     # Lines wider than this fraction of the text width count as prose when measuring its size.
     prose_width_ratio: float = 0.75
+    # A filled rectangle at least this tall (points) is a shaded row or cell of a table without ruling
+    # lines, its top and bottom edges row boundaries; thinner ones are rules and underlines drawn
+    # as rectangles (reportlab, Word: 0.5–2 points).
+    shading_min_height: float = 4.0
     # Two column starts closer than this are one column (tables without ruling lines).
     column_snap: float = 3.0
     # pdfplumber table finder settings for ruled tables.
@@ -206,7 +210,7 @@ class ExtractionSettings:
                 raise ValueError(f"{name} must be in [0, 1), got {value}")
         for name in (
             "column_gap_ratio", "line_tolerance", "paragraph_gap_ratio", "row_gap_ratio", "column_snap",
-            "note_call_gap", "note_call_size_ratio", "note_call_raise_ratio",
+            "note_call_gap", "note_call_size_ratio", "note_call_raise_ratio", "shading_min_height",
         ):  # fmt: skip
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be positive")
