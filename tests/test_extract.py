@@ -460,3 +460,37 @@ def test_a_postit_table_without_rules_reads_its_shaded_rows_as_rows(tmp_path, sh
     result = extract_document(pdf)
     assert result.status == "ok", result.error
     assert [(c.kind, c.category, c.theme, c.text) for c in result.contributions] == expected
+
+
+def test_a_row_whose_every_cell_wraps_once_in_a_table_without_rules_is_one_row(tmp_path):
+    # QA: cells padded 10 points a side (the next column starts further than the text wraps): each
+    # row of two cells wrapped once at ordinary spacing was two rows, « … énergétique des » an
+    # objective with its action's first line, « ménages modestes » another with the second line.
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
+    rows_in = {
+        "Réduire la précarité énergétique des ménages modestes":
+            "Isoler les logements sociaux construits avant 1975 dans les quartiers prioritaires",
+        "Favoriser l'emploi local et l'insertion des jeunes":
+            "Soutenir les entreprises d'insertion par l'activité économique de tout le territoire",
+        "Développer les mobilités douces au quotidien":
+            "Créer un réseau de pistes cyclables sécurisées entre les communes de l'agglomération",
+    }  # fmt: skip
+    padding = [("LEFTPADDING", (0, 0), (-1, -1), 10), ("RIGHTPADDING", (0, 0), (-1, -1), 10)]
+    style = TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 8), *padding])
+    pdf = tmp_path / "cellules_sur_deux_lignes.pdf"
+    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
+        Paragraph("AXE 2 : Emploi", ParagraphStyle("h", fontName="Helvetica-Bold", fontSize=12, leading=15)),
+        Paragraph("Les propositions des groupes sont présentées dans le tableau qui suit, sans aucun filet.",
+                  ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)),
+        Table([[Paragraph(o, cell), Paragraph(a, cell)] for o, a in rows_in.items()], colWidths=[200, 280],
+              style=style),
+    ])  # fmt: skip
+    result = extract_document(pdf)
+    assert [(c.kind, c.objective, c.text) for c in result.contributions] == [
+        item
+        for objective, action in rows_in.items()
+        for item in [("objective", "", objective), ("action", objective, action)]
+    ]
