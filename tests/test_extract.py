@@ -323,18 +323,23 @@ def test_bullets_header_words_labels_and_note_calls_of_other_reports(tmp_path):
     ]
 
 
-@pytest.mark.parametrize(("gutter", "padding"), [(24, 6), (6, 0)], ids=["wide-gutter", "narrow-justified"])
-def test_a_page_in_two_columns_is_read_column_by_column(tmp_path, gutter, padding):
+@pytest.mark.parametrize(
+    ("gutter", "padding", "spaced"),
+    [(24, 6, False), (6, 0, False), (24, 6, True)],
+    ids=["wide-gutter", "narrow-justified", "spaced-headings"],
+)
+def test_a_page_in_two_columns_is_read_column_by_column(tmp_path, gutter, padding, spaced):
     # QA: the lines of both columns at one height were one line (a 6-point gutter between
     # justified columns: « … immeubles - Développer le covoiturage … » one post-it) or were read
     # row by row across the page (a post-it lost its second line, the right column's category
-    # « Mobilité » became a theme under « Vivre ensemble »).
+    # « Mobilité » became a theme under « Vivre ensemble »). Spaced headings inside the columns
+    # leave white beside the other column's lines, as a table's short cells do.
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import BaseDocTemplate, Frame, FrameBreak, PageTemplate, Paragraph
 
     body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=12.5)
     heading = ParagraphStyle("h1", fontName="Helvetica-Bold", fontSize=13, leading=16, spaceAfter=6)
-    category = ParagraphStyle("h2", fontName="Helvetica-Bold", fontSize=11, leading=14)
+    category = ParagraphStyle("h2", fontName="Helvetica-Bold", fontSize=11, leading=14, spaceBefore=12 if spaced else 0)
     item = ParagraphStyle("item", parent=body, leftIndent=10, spaceAfter=2, alignment=4)  # justified
     columns = {
         "Vivre ensemble": [
@@ -362,12 +367,17 @@ def test_a_page_in_two_columns_is_read_column_by_column(tmp_path, gutter, paddin
         Paragraph("Les participants ont écrit leurs idées sur des post-it, recopiées ici en deux colonnes.", body),
         FrameBreak(),
     ]
+    if spaced:
+        columns = {"Vivre ensemble": columns["Vivre ensemble"][:2], "Santé": ["Ouvrir une maison de santé"],
+                   "Mobilité": columns["Mobilité"], "Emploi": ["Créer une ressourcerie"]}  # fmt: skip
     for name, postits in columns.items():
-        story += [Paragraph(name, category), *(Paragraph(text, item, bulletText="-") for text in postits), FrameBreak()]
+        story += [Paragraph(name, category), *(Paragraph(text, item, bulletText="-") for text in postits)]
+        if name == ("Santé" if spaced else "Vivre ensemble"):  # the end of the left column
+            story.append(FrameBreak())
     pdf = tmp_path / "deux_colonnes.pdf"
     document = BaseDocTemplate(str(pdf), pagesize=A4, invariant=1)
     document.addPageTemplates([PageTemplate(frames=frames)])
-    document.build(story[:-1])
+    document.build(story)
     result = extract_document(pdf)
     assert result.status == "ok", result.error
     assert [(c.kind, c.category, c.theme, c.text) for c in result.contributions] == [

@@ -339,13 +339,16 @@ def _split(rows: Sequence[Sequence[Word]], settings: ExtractionSettings) -> bool
 
 
 def _cells(lefts: Sequence[Sequence[Word]], rights: Sequence[Sequence[Word]], settings: ExtractionSettings) -> bool:
-    """Whether one side leaves a row's height of white (`row_gap_ratio`) beside whole lines of the
-    other: a short objective left blank beside its second action is a table's cell; a column of
-    text goes on line after line."""
+    """Whether the sides are a table's cells: wherever one side leaves a row's height of white
+    (`row_gap_ratio`) beside whole lines of the other, its next line starts level with a line of the
+    other, as the next row's cells do (a short objective left blank beside its second action). The
+    white above a column's next heading ends level with the other column's lines only by chance."""
+    holes = aligned = 0
     for side, other in ((lefts, rights), (rights, lefts)):
         lines = [(min(w.top for w in row), max(w.bottom for w in row), max(w.size for w in row)) for row in side if row]
         beside = [(min(w.top for w in row), max(w.bottom for w in row)) for row in other if row]
         for (_, above, size), (below, _, _) in zip(lines, lines[1:]):
             if below - above > settings.row_gap_ratio * size and any(above < t and b < below for t, b in beside):
-                return True
-    return False
+                holes += 1
+                aligned += any(abs(t - below) <= settings.line_tolerance for t, _ in beside)
+    return holes > 0 and aligned == holes
