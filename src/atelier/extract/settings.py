@@ -119,8 +119,8 @@ class ExtractionSettings:
     # … whose band passes within this fraction of the text width of its centre: the two columns are
     # of one width (the 40/60 tables of the reports split 10% away from it, the 4-column ones further).
     gutter_centre_ratio: float = 0.05
-    # … over at least this many printed rows with text on both sides, each side one line (a table of
-    # three or four columns has more a row); fewer are a short two-cell table, read as such.
+    # … over at least this many printed rows with text on both sides, each side a single column (a
+    # table of three or four columns is white down more bands); fewer are a short table, read as such.
     gutter_min_rows: int = 4
     # A list marker ("-", "1)") and its text may stand this far apart (ratio of the font size).
     marker_gap_ratio: float = 2.5
