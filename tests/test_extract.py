@@ -321,3 +321,186 @@ def test_bullets_header_words_labels_and_note_calls_of_other_reports(tmp_path):
     assert details["Créer un îlot de fraîcheur près du bassin"] == [
         ("Calendrier", "2025"), ("Partenaires", "syndicat des eaux")
     ]
+
+
+@pytest.mark.parametrize(
+    ("gutter", "padding", "spaced"),
+    [(24, 6, False), (6, 0, False), (24, 6, True)],
+    ids=["wide-gutter", "narrow-justified", "spaced-headings"],
+)
+def test_a_page_in_two_columns_is_read_column_by_column(tmp_path, gutter, padding, spaced):
+    # QA: the lines of both columns at one height were one line (a 6-point gutter between
+    # justified columns: « … immeubles - Développer le covoiturage … » one post-it) or were read
+    # row by row across the page (a post-it lost its second line, the right column's category
+    # « Mobilité » became a theme under « Vivre ensemble »). Spaced headings inside the columns
+    # leave white beside the other column's lines, as a table's short cells do.
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import BaseDocTemplate, Frame, FrameBreak, PageTemplate, Paragraph
+
+    body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=12.5)
+    heading = ParagraphStyle("h1", fontName="Helvetica-Bold", fontSize=13, leading=16, spaceAfter=6)
+    category = ParagraphStyle("h2", fontName="Helvetica-Bold", fontSize=11, leading=14, spaceBefore=12 if spaced else 0)
+    item = ParagraphStyle("item", parent=body, leftIndent=10, spaceAfter=2, alignment=4)  # justified
+    columns = {
+        "Vivre ensemble": [
+            "Créer des jardins partagés au pied des immeubles du quartier",
+            "Ouvrir les cours d'école le week-end",
+            "Former les bénévoles",
+        ],
+        "Mobilité": [
+            "Développer le covoiturage entre voisins du quartier nord",
+            "Réparer les vélos au local associatif",
+            "Aider les familles isolées",
+        ],
+    }
+    width, height = A4
+    margin, top = 56, 70
+    column = (width - 2 * margin - gutter) / 2
+    frames = [
+        Frame(margin, height - margin - top, width - 2 * margin, top, id="title"),
+        Frame(margin, margin, column, height - 2 * margin - top, leftPadding=padding, rightPadding=padding, id="left"),
+        Frame(margin + column + gutter, margin, column, height - 2 * margin - top, leftPadding=padding,
+              rightPadding=padding, id="right"),
+    ]  # fmt: skip
+    story = [
+        Paragraph("Post-it de l'atelier", heading),
+        Paragraph("Les participants ont écrit leurs idées sur des post-it, recopiées ici en deux colonnes.", body),
+        FrameBreak(),
+    ]
+    if spaced:
+        columns = {"Vivre ensemble": columns["Vivre ensemble"][:2], "Santé": ["Ouvrir une maison de santé"],
+                   "Mobilité": columns["Mobilité"], "Emploi": ["Créer une ressourcerie"]}  # fmt: skip
+    for name, postits in columns.items():
+        story += [Paragraph(name, category), *(Paragraph(text, item, bulletText="-") for text in postits)]
+        if name == ("Santé" if spaced else "Vivre ensemble"):  # the end of the left column
+            story.append(FrameBreak())
+    pdf = tmp_path / "deux_colonnes.pdf"
+    document = BaseDocTemplate(str(pdf), pagesize=A4, invariant=1)
+    document.addPageTemplates([PageTemplate(frames=frames)])
+    document.build(story)
+    result = extract_document(pdf)
+    assert result.status == "ok", result.error
+    assert [(c.kind, c.category, c.theme, c.text) for c in result.contributions] == [
+        ("postit", name, "", text) for name, postits in columns.items() for text in postits
+    ]
+
+
+@pytest.mark.parametrize("header", [True, False], ids=["header", "no-header"])
+def test_a_table_of_two_equal_columns_without_rules_is_not_read_as_two_columns_of_text(tmp_path, header):
+    # Its columns have a band of white down the middle too: a header row, or an objective's cell
+    # left white beside its second action, says it is a table.
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
+    bold = ParagraphStyle("bold", parent=cell, fontName="Helvetica-Bold")
+    rows_in = {
+        "Réduire la précarité énergétique des ménages les plus modestes de l'agglomération": [
+            "Isoler les logements sociaux construits avant 1975 dans tous les quartiers",
+            "Créer un guichet unique de la rénovation énergétique ouvert à tous les habitants",
+        ],
+        "Favoriser l'emploi local et l'insertion des jeunes sans qualification": [
+            "Soutenir les entreprises d'insertion par l'activité économique du territoire",
+            "Ouvrir chaque année un forum de l'emploi dans les quartiers prioritaires",
+        ],
+        "Protéger la santé des habitants les plus exposés aux pollutions": [
+            "Mesurer la qualité de l'air près des écoles et des crèches de la ville",
+            "Former les médecins généralistes aux maladies liées à l'environnement",
+        ],
+    }
+    rows = [[Paragraph("OBJECTIFS", bold), Paragraph("ACTIONS", bold)]] if header else []
+    rows += [[Paragraph(objective, cell), [Paragraph(f"- {a}", cell) for a in actions]] for objective, actions in
+             rows_in.items()]  # fmt: skip
+    style = TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 8)])
+    pdf = tmp_path / "sans_filets.pdf"
+    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
+        Paragraph("AXE 2 : Emploi", ParagraphStyle("h", fontName="Helvetica-Bold", fontSize=12, leading=15)),
+        Paragraph("Les propositions des groupes sont présentées dans le tableau qui suit, sans filets.",
+                  ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)),
+        Table(rows, colWidths=[240, 240], style=style),
+    ])  # fmt: skip
+    result = extract_document(pdf)
+    assert [(c.kind, c.objective, c.text) for c in result.contributions] == [
+        item
+        for objective, actions in rows_in.items()
+        for item in [("objective", "", objective), *(("action", objective, a) for a in actions)]
+    ]
+
+
+@pytest.mark.parametrize("shaded", ["rows", "categories"])
+def test_a_postit_table_without_rules_reads_its_shaded_rows_as_rows(tmp_path, shaded):
+    # QA: rows drawn as filled rectangles, no ruling line, set close (1 point of padding): the
+    # post-its of a theme were one post-it, and each category row was read into the theme below
+    # it (« Les comportements sociaux Inégalités sociales », no category left).
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
+    bold = ParagraphStyle("bold", parent=cell, fontName="Helvetica-Bold")
+    per_theme = 2 if shaded == "rows" else 1
+    content = {
+        "Les comportements sociaux": {
+            "Inégalités sociales": ["Lutter contre les inégalités sociales et leurs conséquences",
+                                    "Tenir compte de la diversité des populations"],
+            "Agir sur les comportements": ["S'appuyer sur les habitants", "La prise de conscience passe par l'éducation"],
+        },
+        "Emploi et insertion": {"Insertion": ["Créer des chantiers d'insertion", "Former les jeunes aux métiers verts"]},
+    }  # fmt: skip
+    rows: list[list[object]] = []
+    style: list[tuple] = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)
+    ]  # fmt: skip
+    expected = []
+    for category, themes in content.items():
+        style += [("SPAN", (0, len(rows)), (1, len(rows))), ("BACKGROUND", (0, len(rows)), (1, len(rows)), "#c0c0c0")]
+        rows.append([Paragraph(category, bold), ""])
+        for theme, postits in themes.items():
+            for index, postit in enumerate(postits[:per_theme]):
+                if shaded == "rows":
+                    style.append(("BACKGROUND", (0, len(rows)), (1, len(rows)), ("#eeeeee", "#dddddd")[len(rows) % 2]))
+                rows.append([Paragraph(theme, cell) if index == 0 else "", Paragraph(postit, cell)])
+                expected.append(("postit", category, theme, postit))
+    pdf = tmp_path / "lignes_grisees.pdf"
+    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
+        Paragraph("Liste des post-it", ParagraphStyle("h", fontName="Helvetica-Bold", fontSize=12, leading=15)),
+        Paragraph("Les idées des participants, recopiées des post-it, sont classées par catégorie et par thème.",
+                  ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)),
+        Table(rows, colWidths=[170, 310], style=TableStyle(style)),
+    ])  # fmt: skip
+    result = extract_document(pdf)
+    assert result.status == "ok", result.error
+    assert [(c.kind, c.category, c.theme, c.text) for c in result.contributions] == expected
+
+
+def test_a_row_whose_every_cell_wraps_once_in_a_table_without_rules_is_one_row(tmp_path):
+    # QA: cells padded 10 points a side (the next column starts further than the text wraps): each
+    # row of two cells wrapped once at ordinary spacing was two rows, « … énergétique des » an
+    # objective with its action's first line, « ménages modestes » another with the second line.
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
+    rows_in = {
+        "Réduire la précarité énergétique des ménages modestes":
+            "Isoler les logements sociaux construits avant 1975 dans les quartiers prioritaires",
+        "Favoriser l'emploi local et l'insertion des jeunes":
+            "Soutenir les entreprises d'insertion par l'activité économique de tout le territoire",
+        "Développer les mobilités douces au quotidien":
+            "Créer un réseau de pistes cyclables sécurisées entre les communes de l'agglomération",
+    }  # fmt: skip
+    padding = [("LEFTPADDING", (0, 0), (-1, -1), 10), ("RIGHTPADDING", (0, 0), (-1, -1), 10)]
+    style = TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 8), *padding])
+    pdf = tmp_path / "cellules_sur_deux_lignes.pdf"
+    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
+        Paragraph("AXE 2 : Emploi", ParagraphStyle("h", fontName="Helvetica-Bold", fontSize=12, leading=15)),
+        Paragraph("Les propositions des groupes sont présentées dans le tableau qui suit, sans aucun filet.",
+                  ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)),
+        Table([[Paragraph(o, cell), Paragraph(a, cell)] for o, a in rows_in.items()], colWidths=[200, 280],
+              style=style),
+    ])  # fmt: skip
+    result = extract_document(pdf)
+    assert [(c.kind, c.objective, c.text) for c in result.contributions] == [
+        item
+        for objective, action in rows_in.items()
+        for item in [("objective", "", objective), ("action", objective, action)]
+    ]

@@ -10,7 +10,7 @@ import hashlib
 import io
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from statistics import fmean
 
@@ -21,13 +21,24 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from atelier.extract.docx import UnreadableDocx, read_docx
 from atelier.extract.grid import Grid, aligned_columns, aligned_grid, printed_rows, ruled_grids
-from atelier.extract.layout import Line, Word, group_lines, page_words, prose_size, words_inside
+from atelier.extract.layout import (
+    Line,
+    Word,
+    area_index,
+    group_lines,
+    is_header_row,
+    page_words,
+    prose_size,
+    reading_areas,
+    shaded_boxes,
+    words_inside,
+)
 from atelier.extract.ocr import OcrUnavailable, needs_ocr, ocr_page, unavailable_reason
-from atelier.extract.records import Contribution, DocumentResult
+from atelier.extract.records import BBox, Contribution, DocumentResult
 from atelier.extract.settings import ExtractionSettings
 from atelier.extract.system import os_error_reason
 from atelier.extract.tables import Draft, TableReader
-from atelier.extract.text import fold, starts_list_item
+from atelier.extract.text import starts_list_item
 
 
 class UnreadableDocument(Exception):
@@ -44,6 +55,11 @@ class _PageLayout:
     # A scanned page: Tesseract's confidence 0–1 of each of `words`, or why it could not be read.
     confidences: tuple[float, ...] = ()
     unread: str = ""
+    # Filled rectangles behind text: their edges are row boundaries of tables without ruling lines.
+    shades: tuple[BBox, ...] = ()
+    # Where the page is read in turn (full-width bands, a left column, a right one): `free_lines`
+    # are in this order.
+    areas: tuple[BBox, ...] = ()
 
 
 def extract_document(path: Path, settings: ExtractionSettings | None = None) -> DocumentResult:
@@ -194,7 +210,8 @@ def _page_layouts(pages: Sequence[object], settings: ExtractionSettings) -> list
 
 def _page_layout(page: object, number: int, settings: ExtractionSettings) -> _PageLayout:
     words = page_words(page, settings)
-    return _assemble(page, number, words, ruled_grids(page, words, number, settings), settings)
+    layout = _assemble(page, number, words, ruled_grids(page, words, number, settings), settings)
+    return replace(layout, shades=shaded_boxes(page, settings))
 
 
 def _scanned_page_layout(page: object, number: int, settings: ExtractionSettings, reason: str | None) -> _PageLayout:
@@ -221,9 +238,20 @@ def _assemble(
     in_grids: set[Word] = set()
     for grid in grids:
         in_grids.update(words_inside(words, grid.bbox))
-    free = group_lines([w for w in words if w not in in_grids], settings)
+    outside = [w for w in words if w not in in_grids]
     width = float(page.width)  # type: ignore[attr-defined]
-    return _PageLayout(number, width, tuple(words), tuple(grids), tuple(free), confidences)
+    height = float(page.height)  # type: ignore[attr-defined]
+    areas = reading_areas(outside, [grid.bbox for grid in grids], width, height, settings)
+    free = [
+        line
+        for index in range(len(areas))
+        for line in group_lines([w for w in outside if area_index(areas, _box(w)) == index], settings)
+    ]
+    return _PageLayout(number, width, tuple(words), tuple(grids), tuple(free), confidences, areas=areas)
+
+
+def _box(word: Word) -> BBox:
+    return BBox(word.x0, word.top, word.x1, word.bottom)
 
 
 def _set_ocr_confidence(drafts: Iterable[Draft], layouts: Sequence[_PageLayout]) -> None:
@@ -276,24 +304,30 @@ def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings)
         body_size = sizes.most_common(1)[0][0] + settings.table_font_delta
     reader = TableReader(settings)
     for layout in layouts:
-        elements: list[tuple[float, str, object]] = [(grid.bbox.top, "grid", grid) for grid in layout.grids]
+        areas = layout.areas or (BBox(0.0, 0.0, layout.width, float("inf")),)
+        elements: list[tuple[tuple[int, float], str, object]] = [
+            ((area_index(areas, grid.bbox), grid.bbox.top), "grid", grid) for grid in layout.grids
+        ]
         region: list[Line] = []
 
         def close_region() -> None:
             if region:
-                elements.append((region[0].top, "region", list(region)))
+                elements.append(((area_index(areas, region[0].bbox), region[0].top), "region", list(region)))
                 region.clear()
 
+        shifts = _column_shifts(layout, areas)
         header_tops = _header_row_tops(layout.free_lines, settings)
         for line in layout.free_lines:
             kind = _line_kind(line, body_size, settings)
+            if region and area_index(areas, line.bbox) != area_index(areas, region[-1].bbox):
+                close_region()  # a column's table lines end at its foot
             if kind == "table":
                 if region and line.top in header_tops and line.top > region[-1].top + settings.line_tolerance:
                     close_region()  # a header row starts another table
                 region.append(line)
                 continue
             close_region()
-            elements.append((line.top, kind, line))
+            elements.append(((area_index(areas, line.bbox), line.top), kind, line))
         close_region()
         elements.sort(key=lambda element: element[0])
         heading_lines: list[Line] = []
@@ -304,11 +338,14 @@ def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings)
                     heading_lines.append(element)
                 else:
                     heading_lines = [element]
-                reader.heading(" ".join(line.text for line in heading_lines), element.size, heading_lines[0].x0)
+                first = heading_lines[0]
+                indent = first.x0 - shifts.get(area_index(areas, first.bbox), 0.0)
+                reader.heading(" ".join(line.text for line in heading_lines), element.size, indent)
             elif kind == "prose":
                 heading_lines = []
                 assert isinstance(element, Line)
-                reader.prose(element.text, layout.number, element.bbox, starts_list_item(element.text))
+                indent = element.x0 - shifts.get(area_index(areas, element.bbox), 0.0)
+                reader.prose(element.text, layout.number, element.bbox, starts_list_item(element.text), indent)
             elif kind == "grid":
                 heading_lines = []
                 assert isinstance(element, Grid)
@@ -318,22 +355,30 @@ def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings)
                 assert isinstance(element, list)
                 columns = _region_columns(element, reader.open_columns(), settings)
                 if len(columns) >= 2:
-                    reader.grid(aligned_grid(element, columns, layout.number, settings), columns)
+                    reader.grid(aligned_grid(element, columns, layout.number, settings, layout.shades), columns)
                 else:
                     for line in element:
                         reader.prose(line.text, layout.number, line.bbox, starts_list_item(line.text))
     return reader
 
 
-def _is_header_row(row: Sequence[Line], settings: ExtractionSettings) -> bool:
-    """A printed row made only of table header names ("OBJECTIFS", "ACTIONS", …)."""
-    known = {name for name, _ in settings.header_roles}
-    return len(row) >= 2 and all(fold(line.text) in known for line in row)
+def _column_shifts(layout: _PageLayout, areas: Sequence[BBox]) -> dict[int, float]:
+    """How far each column's left edge stands right of the page's: indentation is read from the edge
+    of its column (« Mobilité », heading of the right column, was a theme under the left one's)."""
+    if not layout.free_lines:
+        return {}
+    margin = min(line.x0 for line in layout.free_lines)
+    edges: dict[int, float] = {}
+    for line in layout.free_lines:
+        index = area_index(areas, line.bbox)
+        if areas[index].x0 > 0 or areas[index].x1 < layout.width:
+            edges[index] = min(edges.get(index, line.x0), line.x0)
+    return {index: edge - margin for index, edge in edges.items()}
 
 
 def _header_row_tops(lines: Sequence[Line], settings: ExtractionSettings) -> set[float]:
     """Tops of the lines of every header row."""
-    return {line.top for row in printed_rows(lines, settings) if _is_header_row(row, settings) for line in row}
+    return {line.top for row in printed_rows(lines, settings) if is_header_row(row, settings) for line in row}
 
 
 def _continues_heading(previous: Line, line: Line, settings: ExtractionSettings) -> bool:
@@ -354,7 +399,7 @@ def _line_kind(line: Line, body_size: float | None, settings: ExtractionSettings
 def _region_columns(lines: list[Line], open_columns: tuple[float, ...], settings: ExtractionSettings) -> tuple[float, ...]:
     """Column starts of an aligned table: from its header row, the table it continues, or shared left edges."""
     first_row = sorted(printed_rows(lines, settings)[0], key=lambda line: line.x0)
-    if _is_header_row(first_row, settings):
+    if is_header_row(first_row, settings):
         return tuple(line.x0 for line in first_row)
     if open_columns:
         return open_columns

@@ -171,11 +171,16 @@ def aligned_columns(lines: Sequence[Line], settings: ExtractionSettings) -> tupl
 
 
 def aligned_grid(
-    lines: Sequence[Line], columns: Sequence[float], page_number: int, settings: ExtractionSettings
+    lines: Sequence[Line],
+    columns: Sequence[float],
+    page_number: int,
+    settings: ExtractionSettings,
+    shades: Sequence[BBox] = (),
 ) -> Grid:
     """A grid read from text alignment alone.
 
-    Each column's lines are cut into cells at gaps taller than `row_gap_ratio` of the font size.
+    Each column's lines are cut into cells at gaps taller than `row_gap_ratio` of the font size,
+    and at an edge of a shaded row or cell (`shades`) between two lines, whatever their spacing.
     Cells are top-aligned: a row starts wherever any column starts a cell, and a cell that
     reaches below the start of the next rows covers them (`None`), as a spanning cell would.
     """
@@ -192,13 +197,22 @@ def aligned_grid(
     rights = [x - settings.column_snap for x in columns[1:]] + [table_box.x1]
 
     ordered = [sorted(column_lines, key=lambda ln: ln.top) for column_lines in per_column]
-    verdicts = [
+    # A column's text surely had room up to its widest line; it may have had more, up to the next
+    # column, less the cells' padding, which is not known.
+    widest = [max((line.x1 for line in lines_), default=table_box.x1) for lines_ in ordered]
+    verdicts = _settle_doubts(
+        ordered,
         [
-            _line_break(pair[0], pair[1], rights[col], _tops_except(ordered, col), settings)
-            for pair in zip(lines_, lines_[1:])
-        ]
-        for col, lines_ in enumerate(ordered)
-    ]
+            [
+                "break"
+                if _shade_edge_between(pair[0], pair[1], shades)
+                else _line_break(pair[0], pair[1], (widest[col], rights[col]), _tops_except(ordered, col), settings)
+                for pair in zip(lines_, lines_[1:])
+            ]
+            for col, lines_ in enumerate(ordered)
+        ],
+        settings,
+    )
     # A break proven in one column (a line ending early) is a row break for the lines that sit
     # on the same two printed rows in the other columns (right-aligned prices, short labels).
     proven = [
@@ -251,30 +265,89 @@ def aligned_grid(
     return Grid(page=page_number, bbox=table_box, rows=tuple(tuple(r) for r in rows), ruled=False)
 
 
+def _shade_edge_between(previous: Line, line: Line, shades: Sequence[BBox]) -> bool:
+    """Whether the top or bottom edge of a shaded box behind the column runs between the middles of
+    two lines (QA: post-its of rows shaded one by one, set close, were one post-it)."""
+    above, below = (previous.top + previous.bottom) / 2, (line.top + line.bottom) / 2
+    return any(
+        box.x0 < min(previous.x1, line.x1) and box.x1 > max(previous.x0, line.x0) and above < edge < below
+        for box in shades
+        for edge in (box.top, box.bottom)
+    )
+
+
 def _tops_except(ordered: Sequence[Sequence[Line]], column: int) -> list[float]:
     return [line.top for other, lines_ in enumerate(ordered) if other != column for line in lines_]
 
 
-def _line_break(previous: Line, line: Line, right: float, other_tops: Sequence[float], settings: ExtractionSettings) -> str:
-    """How `line` follows the line above it in its column: "break" (new cell), "same" or "tight".
+def _settle_doubts(
+    ordered: Sequence[Sequence[Line]], verdicts: Sequence[Sequence[str]], settings: ExtractionSettings
+) -> list[list[str]]:
+    """Doubtful breaks (`_line_break`) settled: a wrap when every cell of the upper printed row goes
+    on into the lower one at ordinary spacing and no other cell starts there (QA: with 10 points of
+    padding a side, each row of two cells wrapped once was two rows, « … énergétique des » then
+    « ménages modestes »); a break otherwise. A right-aligned column (prices) says nothing of
+    wrapping: its lines all end at its edge (the names of a wine list over their prices)."""
+    tolerance = settings.line_tolerance
+    flush_right = [_right_aligned(lines_, settings) for lines_ in ordered]
+
+    def goes_on(col: int, top_a: float, top_b: float) -> bool:
+        lines_ = ordered[col]
+        return not flush_right[col] and any(
+            abs(a.top - top_a) <= tolerance and abs(b.top - top_b) <= tolerance and verdict in ("tight", "doubt")
+            for (a, b), verdict in zip(zip(lines_, lines_[1:]), verdicts[col])
+        )
+
+    def columns_at(top: float) -> set[int]:
+        return {col for col, lines_ in enumerate(ordered) if any(abs(line.top - top) <= tolerance for line in lines_)}
+
+    settled = []
+    for lines_, column_verdicts in zip(ordered, verdicts):
+        column = []
+        for (a, b), verdict in zip(zip(lines_, lines_[1:]), column_verdicts):
+            if verdict == "doubt":
+                above = columns_at(a.top)
+                wraps = above == columns_at(b.top) and all(goes_on(col, a.top, b.top) for col in above)
+                verdict = "tight" if wraps else "break"
+            column.append(verdict)
+        settled.append(column)
+    return settled
+
+
+def _right_aligned(lines: Sequence[Line], settings: ExtractionSettings) -> bool:
+    """Lines that end at one edge and start at several."""
+    return (
+        len(lines) >= 2
+        and max(line.x1 for line in lines) - min(line.x1 for line in lines) <= settings.column_snap
+        and max(line.x0 for line in lines) - min(line.x0 for line in lines) > settings.column_snap
+    )
+
+
+def _line_break(
+    previous: Line, line: Line, rights: tuple[float, float], other_tops: Sequence[float], settings: ExtractionSettings
+) -> str:
+    """How `line` follows the line above it in its column: "break" (new cell), "same", "tight" or
+    "doubt", `rights` being where the column surely had room to and where it may have had.
 
     "tight" lines are set at ordinary line spacing with nothing proving a break: one cell,
-    unless another column proves a break between the same two printed rows.
+    unless another column proves a break between the same two printed rows. "doubt": the next
+    word would have fitted only if the column had room beyond its widest line (`_settle_doubts`).
     """
     gap = line.top - previous.bottom
     if gap > settings.row_gap_ratio * line.size:
         return "break"
     if gap > settings.paragraph_gap_ratio * line.size:
         return "same"
-    first_word = line.words[0]
     # Text wraps only when the next word does not fit: if it would have, the break was meant.
-    room_for_next_word = right - previous.x1 - settings.column_gap_ratio * line.size
-    ended_early = first_word.x1 - first_word.x0 < room_for_next_word
+    width = line.words[0].x1 - line.words[0].x0
+    sure, maybe = (right - previous.x1 - settings.column_gap_ratio * line.size for right in rights)
     beside_other_text = any(
         abs(top - previous.top) <= settings.line_tolerance or abs(top - line.top) <= settings.line_tolerance
         for top in other_tops
     )
-    return "break" if ended_early and beside_other_text else "tight"
+    if not beside_other_text or width >= maybe:
+        return "tight"
+    return "break" if width < sure else "doubt"
 
 
 def cell_texts(grid: Grid, carry_down: bool = False, tolerance: float = 2.0) -> list[list[str]]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from atelier.extract.records import BBox
 from atelier.extract.settings import ExtractionSettings
-from atelier.extract.text import is_list_marker
+from atelier.extract.text import fold, is_list_marker
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +122,16 @@ def page_words(page: object, settings: ExtractionSettings) -> list[Word]:
 _NOTE_CALL = re.compile(r"\(?\d{1,3}\)?|[*†‡]{1,3}")
 
 
+def shaded_boxes(page: object, settings: ExtractionSettings) -> tuple[BBox, ...]:
+    """The filled rectangles of a pdfplumber page drawn behind text: shaded rows and cells of tables
+    without ruling lines (`shading_min_height`)."""
+    return tuple(
+        BBox(float(rect["x0"]), float(rect["top"]), float(rect["x1"]), float(rect["bottom"]))
+        for rect in page.rects  # type: ignore[attr-defined]
+        if rect.get("fill") and float(rect["bottom"]) - float(rect["top"]) >= settings.shading_min_height
+    )
+
+
 def without_note_calls(words: Sequence[Word], settings: ExtractionSettings) -> list[Word]:
     """`words` without footnote calls: a number or star set as a superscript right after a word
     ("fraîcheur⁽¹⁾"), smaller than it and raised above its baseline (QA: a call in a cell made an
@@ -147,15 +157,8 @@ def without_note_calls(words: Sequence[Word], settings: ExtractionSettings) -> l
 
 def group_lines(words: Iterable[Word], settings: ExtractionSettings) -> list[Line]:
     """Words grouped into lines, each printed line split where a gap separates columns."""
-    ordered = sorted(words, key=lambda w: (w.top, w.x0))
-    rows: list[list[Word]] = []
-    for word in ordered:
-        if rows and abs(word.top - rows[-1][0].top) <= settings.line_tolerance:
-            rows[-1].append(word)
-        else:
-            rows.append([word])
     lines: list[Line] = []
-    for row in rows:
+    for row in _word_rows(words, settings):
         row.sort(key=lambda w: w.x0)
         current = [row[0]]
         for word in row[1:]:
@@ -193,3 +196,159 @@ def prose_size(lines: Sequence[Line], text_width: float, settings: ExtractionSet
     if not wide:
         return None
     return Counter(wide).most_common(1)[0][0]
+
+
+def is_header_row(row: Sequence[Line], settings: ExtractionSettings) -> bool:
+    """A printed row made only of table header names ("OBJECTIFS", "ACTIONS", …)."""
+    known = {name for name, _ in settings.header_roles}
+    return len(row) >= 2 and all(fold(line.text) in known for line in row)
+
+
+def reading_areas(
+    words: Sequence[Word], tables: Sequence[BBox], width: float, height: float, settings: ExtractionSettings
+) -> tuple[BBox, ...]:
+    """The page cut into the areas a reader reads in turn: full-width bands and, where the page is
+    set in two columns, the left column then the right one (QA: the lines of both columns at one
+    height were read as one line, « Créer des jardins … - Développer le covoiturage … » one post-it).
+
+    Two columns are rows of text on both sides of a band of white (`gutter_ratio`) that runs down
+    the middle of the text (`gutter_centre_ratio`), over `gutter_min_rows` rows at least, each side
+    one column; `tables` (ruled tables) are never cut.
+    """
+    whole = (BBox(0.0, 0.0, width, height),)
+    if not words:
+        return whole
+    left, right = min(w.x0 for w in words), max(w.x1 for w in words)
+    centre, slack = (left + right) / 2, settings.gutter_centre_ratio * (right - left)
+    zone = (centre - slack, centre + slack)
+
+    rows: list[tuple[float, float, list[tuple[float, float]], list[Word]]] = []  # top, bottom, ink, words
+    for row in _word_rows(words, settings):
+        top, bottom = min(w.top for w in row), max(w.bottom for w in row)
+        ink = [(w.x0, w.x1) for w in row]
+        ink += [(t.x0, t.x1) for t in tables if t.top <= (top + bottom) / 2 <= t.bottom]
+        rows.append((top, bottom, ink, row))
+    rows += [(t.top, t.bottom, [(t.x0, t.x1)], []) for t in tables]
+    rows.sort(key=lambda r: r[0])
+
+    sections: list[tuple[float, float, float]] = []  # top, bottom, gutter's middle
+    start, free = 0, [(left, right)]
+    for index, (_, _, ink, row) in enumerate(rows + [(0.0, 0.0, [(left, right)], [])]):
+        least = settings.gutter_ratio * max((w.size for w in row), default=0.0)
+        if remaining := _gutters(free, ink, zone, least):
+            free = remaining
+            continue
+        section = _two_columns(rows[start:index], free, zone, settings)
+        if section is not None:
+            sections.append(section)
+        free = _gutters([(left, right)], ink, zone, least)  # this row may open the next section
+        start = index if free else index + 1
+        free = free or [(left, right)]
+    if not sections:
+        return whole
+    areas: list[BBox] = []
+    above = 0.0
+    for top, bottom, middle in sections:
+        areas += [BBox(0.0, above, width, top), BBox(0.0, top, middle, bottom), BBox(middle, top, width, bottom)]
+        above = bottom
+    return (*areas, BBox(0.0, above, width, height))
+
+
+def area_index(areas: Sequence[BBox], box: BBox) -> int:
+    """The area of `areas` that holds the centre of `box` (the last, when none does)."""
+    x, y = (box.x0 + box.x1) / 2, (box.top + box.bottom) / 2
+    return next(
+        (i for i, r in enumerate(areas) if r.x0 <= x <= r.x1 and r.top <= y <= r.bottom), len(areas) - 1
+    )
+
+
+def _word_rows(words: Iterable[Word], settings: ExtractionSettings) -> list[list[Word]]:
+    rows: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: (w.top, w.x0)):
+        if rows and abs(word.top - rows[-1][0].top) <= settings.line_tolerance:
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+    return rows
+
+
+def _without(free: Sequence[tuple[float, float]], ink: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The intervals of `free` that no interval of `ink` covers."""
+    result = list(free)
+    for x0, x1 in ink:
+        result = [
+            piece
+            for lo, hi in result
+            for piece in ((lo, min(hi, x0)), (max(lo, x1), hi))
+            if piece[1] > piece[0]
+        ]
+    return result
+
+
+def _gutters(
+    free: Sequence[tuple[float, float]], ink: Sequence[tuple[float, float]], zone: tuple[float, float], least: float
+) -> list[tuple[float, float]]:
+    """The white bands of `free` left beside `ink` that cross `zone` and are `least` wide at least."""
+    return [(lo, hi) for lo, hi in _without(free, ink) if lo < zone[1] and hi > zone[0] and hi - lo >= least]
+
+
+def _two_columns(
+    rows: Sequence[tuple[float, float, list[tuple[float, float]], list[Word]]],
+    free: Sequence[tuple[float, float]],
+    zone: tuple[float, float],
+    settings: ExtractionSettings,
+) -> tuple[float, float, float] | None:
+    """The rows' top, bottom and gutter middle if they are set in two columns, else None.
+
+    Of the white bands left, the nearest the middle of `zone` whose middle lies in it (two columns of
+    one width: a list of wines and their prices is white from the names' end to the prices; so is
+    the band after the right column's « - » markers, off the middle) and that leaves
+    each side in one column is the gutter (a table of four columns is white down three bands). A
+    header row (« OBJECTIFS | ACTIONS ») or a cell's white beside the next cell's lines (`_cells`)
+    says the two sides are a table's columns."""
+    if any(is_header_row(group_lines(row, settings), settings) for _, _, _, row in rows):
+        return None
+    for lo, hi in sorted(free, key=lambda gap: abs(gap[0] + gap[1] - zone[0] - zone[1])):
+        middle = (lo + hi) / 2
+        if not zone[0] <= middle <= zone[1]:
+            continue
+        lefts = [[w for w in row if w.x1 <= middle] for _, _, _, row in rows]
+        rights = [[w for w in row if w.x0 >= middle] for _, _, _, row in rows]
+        both = sum(bool(a) and bool(b) for a, b in zip(lefts, rights))
+        if (
+            both >= settings.gutter_min_rows
+            and not _split(lefts, settings)
+            and not _split(rights, settings)
+            and not _cells(lefts, rights, settings)
+        ):
+            return rows[0][0], max(bottom for _, bottom, _, _ in rows), middle
+    return None
+
+
+def _split(rows: Sequence[Sequence[Word]], settings: ExtractionSettings) -> bool:
+    """Whether a band of white wider than a column gap runs down between the lines of `rows`
+    (the spaces of justified lines do not line up; a list marker and its text are one line)."""
+    lines = [group_lines(row, settings) for row in rows if row]
+    if not lines:
+        return False
+    free = [(min(ln[0].x0 for ln in lines), max(line.x1 for ln in lines for line in ln))]
+    least = settings.column_gap_ratio * max(word.size for row in rows for word in row)
+    for row_lines in lines:
+        free = [(lo, hi) for lo, hi in _without(free, [(line.x0, line.x1) for line in row_lines]) if hi - lo > least]
+    return bool(free)
+
+
+def _cells(lefts: Sequence[Sequence[Word]], rights: Sequence[Sequence[Word]], settings: ExtractionSettings) -> bool:
+    """Whether the sides are a table's cells: wherever one side leaves a row's height of white
+    (`row_gap_ratio`) beside whole lines of the other, its next line starts level with a line of the
+    other, as the next row's cells do (a short objective left blank beside its second action). The
+    white above a column's next heading ends level with the other column's lines only by chance."""
+    holes = aligned = 0
+    for side, other in ((lefts, rights), (rights, lefts)):
+        lines = [(min(w.top for w in row), max(w.bottom for w in row), max(w.size for w in row)) for row in side if row]
+        beside = [(min(w.top for w in row), max(w.bottom for w in row)) for row in other if row]
+        for (_, above, size), (below, _, _) in zip(lines, lines[1:]):
+            if below - above > settings.row_gap_ratio * size and any(above < t and b < below for t, b in beside):
+                holes += 1
+                aligned += any(abs(t - below) <= settings.line_tolerance for t, _ in beside)
+    return holes > 0 and aligned == holes

@@ -112,6 +112,16 @@ class ExtractionSettings:
     footer_band_ratio: float = 0.075
     # Two words on one line further apart than this ratio of the font size belong to different columns.
     column_gap_ratio: float = 0.85
+    # A page set in two columns: a band of white at least this ratio of the font size wide runs down
+    # between text on both sides (justified columns may stand 6 points apart in 10-point type; a
+    # word space is 0.28 of it, and the spaces of single-column lines do not line up row after row).
+    gutter_ratio: float = 0.5
+    # … whose band passes within this fraction of the text width of its centre: the two columns are
+    # of one width (the 40/60 tables of the reports split 10% away from it, the 4-column ones further).
+    gutter_centre_ratio: float = 0.05
+    # … over at least this many printed rows with text on both sides, each side a single column (a
+    # table of three or four columns is white down more bands); fewer are a short table, read as such.
+    gutter_min_rows: int = 4
     # A list marker ("-", "1)") and its text may stand this far apart (ratio of the font size).
     marker_gap_ratio: float = 2.5
     # Words whose tops differ by less than this sit on the same line.
@@ -124,6 +134,10 @@ class ExtractionSettings:
     table_font_delta: float = 0.5
     # Lines wider than this fraction of the text width count as prose when measuring its size.
     prose_width_ratio: float = 0.75
+    # A filled rectangle at least this tall (points) is a shaded row or cell of a table without ruling
+    # lines, its top and bottom edges row boundaries; thinner ones are rules and underlines drawn
+    # as rectangles (reportlab, Word: 0.5–2 points).
+    shading_min_height: float = 4.0
     # Two column starts closer than this are one column (tables without ruling lines).
     column_snap: float = 3.0
     # pdfplumber table finder settings for ruled tables.
@@ -196,10 +210,12 @@ class ExtractionSettings:
                 raise ValueError(f"{name} must be in [0, 1), got {value}")
         for name in (
             "column_gap_ratio", "line_tolerance", "paragraph_gap_ratio", "row_gap_ratio", "column_snap",
-            "note_call_gap", "note_call_size_ratio", "note_call_raise_ratio",
+            "note_call_gap", "note_call_size_ratio", "note_call_raise_ratio", "shading_min_height",
         ):  # fmt: skip
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be positive")
+        if self.gutter_ratio <= 0 or not 0 <= self.gutter_centre_ratio < 0.5 or self.gutter_min_rows < 1:
+            raise ValueError("gutter_ratio must be positive, gutter_centre_ratio in [0, 0.5), gutter_min_rows >= 1")
         if self.ocr_max_pages < 0 or self.ocr_min_chars < 0:
             raise ValueError("ocr_max_pages and ocr_min_chars must not be negative")
         for name in ("ocr_resolution", "ocr_timeout", "ocr_threads", "ocr_bold_stroke_ratio", "ocr_line_height_ratio"):

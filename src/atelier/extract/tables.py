@@ -165,16 +165,21 @@ class TableReader:
         opens_list = size is not None and x0 is not None and self._postit_pattern.search(folded)
         self._postit_list = _PostitOutline(size=size, x0=x0) if opens_list else None
 
-    def prose(self, text: str, page: int = 1, bbox: BBox | None = None, starts_item: bool = False) -> None:
+    def prose(
+        self, text: str, page: int = 1, bbox: BBox | None = None, starts_item: bool = False, indent: float | None = None
+    ) -> None:
         """A line of running text: it ends any open table and may state participation figures.
 
         Under a post-it heading, a bulleted line is a post-it and the lines indented under it
-        continue it; the category and theme are the list's headings above it.
+        continue it; the category and theme are the list's headings above it. `indent` is the
+        line's indentation from the edge of its column (`bbox.x0` on a page of one column).
         """
         outline = self._postit_list
         if outline is not None and bbox is not None:
             if starts_item:
-                theme = outline.theme if outline.theme_x0 is not None and bbox.x0 > outline.theme_x0 + self.settings.indent_tolerance else ""
+                indent = bbox.x0 if indent is None else indent
+                under_theme = outline.theme_x0 is not None and indent > outline.theme_x0 + self.settings.indent_tolerance
+                theme = outline.theme if under_theme else ""
                 outline.last = Draft(
                     page=page, kind="postit", text=strip_list_marker(text), bbox=bbox, category=outline.category, theme=theme
                 )
