@@ -416,6 +416,19 @@ def test_evidence_is_the_ideas_own_words_and_a_text_without_letters_is_flagged(s
     assert placed[2].needs_review and placed[3].needs_review
 
 
+def test_an_idea_without_a_word_gets_no_axis_and_a_filler_is_left_as_it_is(seed_model, atelier6, french_nlp):
+    # QA: « ??? » was placed in an axis by `atelier run` (flagged for having no letter): an axis
+    # says nothing of an idea without a word. A filler of a form (« - », « RAS ») is no idea.
+    items = [contribution(0, text, kind="postit", theme="Santé") for text in ("???", "2030", "😀", "-", "RAS")]
+    items.append(contribution(5, "Ouvrir une maison de santé", kind="postit", theme="Santé"))
+    placed = classify_contributions(items, atelier6, seed_model, french_nlp)
+    for item in placed[:3]:
+        assert (item.axis, item.axis_source, item.axis_confidence, item.needs_review) == (None, "model", None, True)
+        assert item.axis_evidence == ("(aucun mot : pas d'axe)",) and item.axis_2 is None
+    assert placed[3:5] == items[3:5]
+    assert placed[5].axis == "5" and placed[5].axis_evidence
+
+
 def test_a_batch_is_predicted_block_by_block_as_a_whole(seed_model, french_nlp):
     # A batch is predicted a block at a time, so that the evidence of 100,000 ideas does not
     # relate every idea to every lemma of the batch (`atelier classify` on 100,000 ideas took
@@ -1072,3 +1085,4 @@ def test_evidence_shows_a_noun_the_lemma_table_reads_as_a_verb_as_the_idea_write
     # Nor is a writer's name read as a verb shown (QA, adversarial round: « marie » for « … - Marie »).
     signed = item("Planter des arbres dans les cours d'école - Marie")
     assert own_evidence(("arbre", "planter", "marier"), signed) == ("arbre", "planter")
+

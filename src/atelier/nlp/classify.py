@@ -41,7 +41,14 @@ from atelier.nlp.axis_estimator import CalibratedLinearClassifier
 from atelier.nlp.axis_features import IdeaFeatures
 from atelier.nlp.axis_model import AxisModel, AxisModelError
 from atelier.nlp.dedup_text import writer_words
-from atelier.nlp.language import Analysis, analyse, loose_key, normalize_for_match
+from atelier.nlp.language import (
+    Analysis,
+    analyse,
+    is_filler,
+    is_wordless,
+    loose_key,
+    normalize_for_match,
+)
 from atelier.nlp.workshop import Workshop
 
 if TYPE_CHECKING:
@@ -49,6 +56,8 @@ if TYPE_CHECKING:
 
 # Ideas predicted together (see `predict_analysis`).
 PREDICTION_BLOCK = 2048
+# The `axis_evidence` of an idea without a word (`is_wordless`), left without an axis: why, for the analyst.
+WORDLESS_EVIDENCE = "(aucun mot : pas d'axe)"
 
 
 @dataclass(frozen=True)
@@ -261,6 +270,23 @@ def placed_by_model(item: Contribution, prediction: AxisPrediction, workshop: Wo
     )
 
 
+def unplaced(item: Contribution) -> Contribution:
+    """A copy of `item` the classifier leaves without an axis, flagged for review: it has no word
+    (« ??? », « 2030 », « 😀 »), and an axis would say nothing of it (QA: `atelier run` placed « ??? »
+    in an axis, `atelier classify` left it blank, unflagged). `axis_evidence` says why."""
+    return dataclasses.replace(
+        item,
+        axis=None,
+        axis_label="",
+        axis_source=MODEL_SOURCE,
+        axis_confidence=None,
+        needs_review=True,
+        axis_2=None,
+        axis_2_confidence=None,
+        axis_evidence=(WORDLESS_EVIDENCE,),
+    )
+
+
 def placed_by_document(item: Contribution, workshop: Workshop) -> Contribution:
     """A copy of `item` in the axis its report states (confidence 1, nothing to review)."""
     return _placed_surely(item, str(item.stated_axis), DOCUMENT_SOURCE, workshop)
@@ -294,6 +320,9 @@ def classify_contributions(
     it outside every axis (at least that threshold), and one its theme puts outside every axis
     while its own words put it in one: it takes that axis. The second axis of an idea under a
     theme is the one its words alone point to (`with_own_second_axis`).
+
+    An idea without a word (`is_wordless`: « ??? », « 2030 ») gets no axis and is flagged
+    (`unplaced`); a filler of a form (`is_filler`: « RAS », « - ») is no idea, and is left as it is.
     """
     unknown = sorted(set(model.classes_) - set(workshop.axis_ids))
     if unknown:
@@ -302,7 +331,10 @@ def classify_contributions(
             f"(axes inconnus : {', '.join(unknown)}). Réentraînez-le avec « atelier train »."
         )
     known = set(workshop.axis_ids)
-    to_predict = [index for index, item in enumerate(contributions) if item.stated_axis not in known]
+    open_ideas = [index for index, item in enumerate(contributions) if item.stated_axis not in known]
+    fillers = {index for index in open_ideas if is_filler(contributions[index].text)}
+    wordless = {index for index in open_ideas if is_wordless(contributions[index].text)}
+    to_predict = [index for index in open_ideas if index not in fillers and index not in wordless]
     predicted = predict_axes(
         model,
         [idea_text(contributions[i]) for i in to_predict],
@@ -333,10 +365,16 @@ def classify_contributions(
             for position, alone in zip(moved, predict_axes(model, texts, nlp, evidence=lemmas), strict=True):
                 predicted[position] = alone
     predictions = dict(zip(to_predict, predicted, strict=True))
-    placed = [
-        placed_by_model(item, predictions[index], workshop) if index in predictions else placed_by_document(item, workshop)
-        for index, item in enumerate(contributions)
-    ]
+    placed = []
+    for index, item in enumerate(contributions):
+        if index in predictions:
+            placed.append(placed_by_model(item, predictions[index], workshop))
+        elif index in wordless:
+            placed.append(unplaced(item))
+        elif index in fillers:
+            placed.append(item)
+        else:
+            placed.append(placed_by_document(item, workshop))
     # ("Merci pour l'organisation" under "Vélo" went to the cycling axis, unflagged: QA.)
     return [dataclasses.replace(item, needs_review=True) if i in unsure else item for i, item in enumerate(placed)]
 

@@ -319,6 +319,24 @@ PLACEHOLDER_TEXTS: frozenset[str] = frozenset(
 )  # fmt: skip
 
 
+# The marks a form fills a blank cell with ("-", "—", "/", "…", "_"), folded by `normalize_for_match`.
+FILLER_MARKS: frozenset[str] = frozenset("-_/. ")
+
+
+def is_filler(text: str) -> bool:
+    """Whether a cell holds no idea: blank, marks that fill a blank ("-", "/", "…"), or a filler word
+    of forms and spreadsheets ("NA", "RAS", "Néant"). Not « ??? », « 2030 » or « 😀 »: someone wrote
+    them, without a word (`is_wordless`)."""
+    folded = normalize_for_match(text)
+    return set(folded) <= FILLER_MARKS or folded.rstrip(" .!?;:").strip() in PLACEHOLDER_TEXTS
+
+
+def is_wordless(text: str) -> bool:
+    """Whether a contribution has no word to be classified by: no letter, and no filler (`is_filler`):
+    « ??? », « !!! », « 2030 », « 😀 ». Its axis could say nothing of it."""
+    return not any(character.isalpha() for character in text) and not is_filler(text)
+
+
 def is_placeholder(text: str) -> bool:
     """Whether a cell holds no idea: no letter and no digit ("-", "?", "…"), or a filler word of
     forms and spreadsheets ("NA", "N/A", "RAS", "Néant", "Sans objet")."""
