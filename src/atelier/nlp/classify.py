@@ -47,6 +47,7 @@ from atelier.nlp.language import (
     is_filler,
     is_wordless,
     loose_key,
+    name_words,
     normalize_for_match,
 )
 from atelier.nlp.workshop import Workshop
@@ -200,13 +201,18 @@ def needs_review(prediction: AxisPrediction, workshop: Workshop, text: str | Non
     return prediction.confidence < workshop.settings.abstain_threshold
 
 
-def own_evidence(evidence: Sequence[str], item: Contribution) -> tuple[str, ...]:
+def own_evidence(
+    evidence: Sequence[str], item: Contribution, workshop_names: frozenset[str] = frozenset()
+) -> tuple[str, ...]:
     """The evidence lemmas that are the idea's: a lemma found in its theme and not in its text
     (the classifier reads both) is left out — "Encourager la RSE" showed "santé", its theme —, and
     so is its writer's name or a greeting (`writer_words`: QA, « jean-pierre » was the evidence of
     « Jean-Pierre : des composteurs dans chaque quartier »; participants' names are personal data). A
     noun the lemma table reads as a verb is shown as the idea writes it: "route", not "router"
-    (QA: « les routes » showed « router », « combles » « combler », « aides » « aider »)."""
+    (QA: « les routes » showed « router », « combles » « combler », « aides » « aider »). A name the
+    idea writes (`name_words`: a place, « à Niort », « La Crèche ») is no evidence of an axis (QA: « niort »,
+    « saint-maixent », « crèche » of the town were shown), unless the workshop's axes write it too
+    (`workshop_names`, folded: « Agenda 21 », « Plan Climat »)."""
     if not evidence:
         return ()
     misread = any(_folded(lemma).endswith("r") for lemma in evidence)
@@ -216,6 +222,10 @@ def own_evidence(evidence: Sequence[str], item: Contribution) -> tuple[str, ...]
     writer = writer_words(item.text)  # (after: « Marie » is read « marier », then written back « marie »)
     if writer:
         evidence = [lemma for lemma in evidence if _folded(lemma) not in writer]
+    names = name_words(item.text) - workshop_names  # (after too: « Sèvre » is read « sevrer »)
+    if names:
+        named = {_evidence_word(name) for name in names}
+        evidence = [lemma for lemma in evidence if _evidence_word(lemma) not in named]
     if not item.theme.strip():
         return tuple(evidence)
     text = normalize_for_match(item.text)  # (the words of a long answer: read once, and only if needed)
@@ -234,6 +244,17 @@ def _as_written(lemma: str, words: frozenset[str]) -> str:
     if len(folded) < 4 or not folded.endswith("r") or folded in words:
         return lemma
     return lemma[:-1] if folded[:-1] in words or folded[:-1] + "s" in words else lemma
+
+
+@lru_cache(maxsize=16)
+def capitalised_words(workshop: Workshop) -> frozenset[str]:
+    """The words (folded) the workshop's axes write with a capital (label, description, keywords,
+    examples): its own names, « Agenda 21 », « Plan Climat », evidence of an axis when an idea writes them."""
+    texts = [text for axis in workshop.axes for text in (axis.label, axis.description, *axis.keywords, *axis.examples)]
+    return frozenset(normalize_for_match(word) for text in texts for word in _CAPITALISED.findall(text))
+
+
+_CAPITALISED = re.compile(r"\b[^\W\d_a-zà-ÿ][^\W\d_]*(?:-[^\W\d_]+)*")
 
 
 @lru_cache(maxsize=65_536)
@@ -266,7 +287,7 @@ def placed_by_model(item: Contribution, prediction: AxisPrediction, workshop: Wo
         needs_review=needs_review(prediction, workshop, item.text),
         axis_2=prediction.second_axis if close else None,
         axis_2_confidence=prediction.second_confidence if close else None,
-        axis_evidence=own_evidence(prediction.evidence, item)[: settings.evidence_lemmas],
+        axis_evidence=own_evidence(prediction.evidence, item, capitalised_words(workshop))[: settings.evidence_lemmas],
     )
 
 
