@@ -723,6 +723,7 @@ def _edited_labels(
     learnt as a decision (`learnt`, (text, axis)): its axis column is a decision, as `atelier
     train` reads it; the model having learnt it places the idea there, and the label left as
     it was undid the analysts' corrections (QA)."""
+    from atelier.nlp.axis_data import theme_group
     from atelier.nlp.classify import axes_decided_by_text, classify_contributions
 
     edited = [k for k, row in enumerate(rows) if decisions.conflicts[row] == "stale" and records[k].stated_axis]
@@ -734,17 +735,21 @@ def _edited_labels(
         return []
     # Where the model places them as classify did, with their theme and its other ideas (QA: read
     # alone, an idea the model had put « hors axes » under its theme went where the analyst moved
-    # it, and the label left as it was undid the correction).
+    # it, and the label left as it was undid the correction). Only their themes' ideas are read:
+    # no other idea changes where the model places them (the whole file was classified twice).
     undecided = set(edited)
+    themes = {theme_group(records[k]) for k in edited} - {None}
+    read = [k for k, record in enumerate(records) if k in undecided or theme_group(record) in themes]
     placed = classify_contributions(
-        [dataclasses.replace(r, stated_axis=None) if k in undecided else r for k, r in enumerate(records)],
+        [dataclasses.replace(records[k], stated_axis=None) if k in undecided else records[k] for k in read],
         workshop,
         model,
         nlp,
     )
+    proposals = dict(zip(read, placed, strict=True))
     relabelled = []
     for k in edited:
-        axis, other, proposal = records[k].stated_axis, labelled_axis(labels[rows[k]], workshop), placed[k]
+        axis, other, proposal = records[k].stated_axis, labelled_axis(labels[rows[k]], workshop), proposals[k]
         if other is not None and proposal.axis == axis != other:
             records[k] = dataclasses.replace(records[k], stated_axis=other)
             decisions.axes[rows[k]] = other
