@@ -1110,3 +1110,15 @@ def test_evidence_shows_no_place_name():
     assert own_evidence(("conseil", "agenda"), agenda) == ("conseil",)
     # A title whose every word has a capital names nothing.
     assert own_evidence(("maison", "santé"), item("Une Maison De Santé")) == ("maison", "santé")
+
+
+def test_a_town_named_like_a_keyword_is_not_read_as_it(french_nlp):
+    # QA (tests/workshops/agenda21_valdesevre.yaml, whose childcare axis has the keyword « crèche »):
+    # the town of La Crèche was read as childcare, « Un marché à La Crèche » placed in axis 4.
+    valdesevre = load_workshop(str(Path(__file__).parent / "workshops" / "agenda21_valdesevre.yaml"))
+    model = train_axis_model(valdesevre, *training_set(valdesevre, []), french_nlp)
+    texts = ["Un marché à La Crèche", "Des logements à La Crèche", "Une crèche avec des horaires élargis"]
+    items = [contribution(i, text, kind="postit") for i, text in enumerate(texts)]
+    placed = classify_contributions(items, valdesevre, model, french_nlp)
+    assert [item.axis for item in placed] == ["1", "3", "4"]
+    assert "crèche" not in placed[0].axis_evidence + placed[1].axis_evidence

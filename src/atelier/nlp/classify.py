@@ -36,7 +36,7 @@ import numpy as np
 from sklearn.pipeline import Pipeline
 
 from atelier.extract.records import DOCUMENT_SOURCE, MODEL_SOURCE, REVIEW_SOURCE, AxisSource, Contribution
-from atelier.nlp.axis_data import idea_text, theme_group, with_theme_context
+from atelier.nlp.axis_data import idea_text, theme_group, with_context, with_theme_context
 from atelier.nlp.axis_estimator import CalibratedLinearClassifier
 from atelier.nlp.axis_features import IdeaFeatures
 from atelier.nlp.axis_model import AxisModel, AxisModelError
@@ -49,6 +49,7 @@ from atelier.nlp.language import (
     loose_key,
     name_words,
     normalize_for_match,
+    without_names,
 )
 from atelier.nlp.workshop import Workshop
 
@@ -342,6 +343,9 @@ def classify_contributions(
     while its own words put it in one: it takes that axis. The second axis of an idea under a
     theme is the one its words alone point to (`with_own_second_axis`).
 
+    The names an idea writes (`without_names`: « à Niort », « La Crèche ») are not read, but those
+    the workshop's axes write (« Agenda 21 »): a town named like a keyword is not that keyword.
+
     An idea without a word (`is_wordless`: « ??? », « 2030 ») gets no axis and is flagged
     (`unplaced`); a filler of a form (`is_filler`: « RAS », « - ») is no idea, and is left as it is.
     """
@@ -356,9 +360,11 @@ def classify_contributions(
     fillers = {index for index in open_ideas if is_filler(contributions[index].text)}
     wordless = {index for index in open_ideas if is_wordless(contributions[index].text)}
     to_predict = [index for index in open_ideas if index not in fillers and index not in wordless]
+    kept = capitalised_words(workshop)
+    read = {i: without_names(contributions[i].text, kept) for i in to_predict}  # (a town is no axis: « La Crèche »)
     predicted = predict_axes(
         model,
-        [idea_text(contributions[i]) for i in to_predict],
+        [with_context(read[i], contributions[i].theme) for i in to_predict],
         nlp,
         # (Twice as many: those of the theme alone are left out, `own_evidence`.)
         evidence=2 * workshop.settings.evidence_lemmas,
@@ -368,7 +374,7 @@ def classify_contributions(
     themed = [position for position, index in enumerate(to_predict) if contributions[index].theme.strip()]
     unsure: set[int] = set()  # in or out of every axis by their own words, surely, and not by their theme
     if themed:
-        texts = [contributions[to_predict[position]].text for position in themed]
+        texts = [read[to_predict[position]] for position in themed]
         own_words = predict_axes(model, texts, nlp, evidence=0)
         outside, threshold = workshop.out_of_scope_axis, workshop.settings.abstain_threshold
         moved = []  # (the theme of a board of free remarks is no axis: its ideas went outside every axis, QA)
@@ -381,7 +387,7 @@ def classify_contributions(
                     moved.append(position)
             predicted[position] = with_own_second_axis(predicted[position], alone)
         if moved:
-            texts = [contributions[to_predict[position]].text for position in moved]
+            texts = [read[to_predict[position]] for position in moved]
             lemmas = 2 * workshop.settings.evidence_lemmas
             for position, alone in zip(moved, predict_axes(model, texts, nlp, evidence=lemmas), strict=True):
                 predicted[position] = alone

@@ -315,6 +315,15 @@ def name_words(text: str) -> frozenset[str]:
     return frozenset(normalize_for_match(word) for word in capitalised) - lower
 
 
+def without_names(text: str, kept: frozenset[str] = frozenset()) -> str:
+    """`text` without the words it writes as names (`name_words`), but those in `kept` (folded):
+    what an idea is placed by (« Marché de producteurs à La Crèche » says nothing of childcare)."""
+    names = name_words(text) - kept
+    if not names:
+        return text
+    return _NAME_WORD.sub(lambda word: "" if normalize_for_match(word.group()) in names else word.group(), text)
+
+
 def _inside_sentence(text: str, start: int) -> bool:
     """Whether the word at `start` follows another word of its sentence (not after a bullet or « . »)."""
     before = text[:start].rstrip()
