@@ -1487,3 +1487,37 @@ def test_classify_and_dedup_read_the_html_of_a_web_export_as_plain_text(runner, 
     assert "1 texte(s) en HTML de html.csv lu(s) comme texte brut" in scores[0].stderr
     # (the first line names the file and the model, whose version is the second it was trained in)
     assert scores[0].stdout.splitlines()[1:] == scores[1].stdout.splitlines()[1:]
+
+
+def test_an_idea_without_a_word_is_left_without_an_axis_and_flagged_by_run_and_classify_alike(
+    runner, tmp_path, prefect_harness
+):
+    # QA: the post-it « ??? » was placed in an axis (flagged) by `atelier run`, and left blank,
+    # unflagged, by `atelier classify`. An idea without a word gets no axis from either command,
+    # is flagged, says why and is counted; a filler of a form (« - », « RAS ») is no idea: left as it is.
+    docx = pytest.importorskip("docx")
+    ideas = ["Ouvrir une maison de santé avec des médecins", "Créer un conseil citoyen dans chaque quartier"]
+    wordless, fillers = ["???", "2030", "😀"], ["-", "RAS"]
+    texts = [ideas[0], *wordless, *fillers, ideas[1]]
+    (tmp_path / "rapports").mkdir()
+    document = docx.Document()
+    document.add_heading("Session 1 : post-it des participants", level=1)
+    document.add_heading("Santé", level=2)
+    for text in texts:
+        document.add_paragraph(text, style="List Bullet")
+    document.save(tmp_path / "rapports" / "seance.docx")
+    ran = runner.invoke(app, ["run", "rapports", "--out", "sortie"])
+    assert ran.exit_code == 0, ran.output
+    pd.DataFrame({"theme": "Santé", "text": texts}).to_csv(tmp_path / "idees.csv", index=False)
+    classified = runner.invoke(app, ["classify", "idees.csv", "--out", "classees.csv"])
+    assert classified.exit_code == 0, classified.output
+    columns = ["axis", "axis_label", "axis_source", "axis_confidence", "needs_review", "axis_evidence"]
+    for frame in (read(tmp_path / "sortie" / "ideas.csv"), read(tmp_path / "classees.csv")):
+        frame = frame.set_index("text")
+        unplaced = ["", "", "model", "", "True", "(aucun mot : pas d'axe)"]
+        assert frame.loc[wordless, columns].values.tolist() == [unplaced] * 3
+        assert frame.loc[fillers, ["axis", "needs_review", "axis_evidence"]].values.tolist() == [["", "", ""]] * 2
+        assert (frame.loc[ideas, "axis"] != "").all()
+    assert re.search(r"Par axe : axe 1 : \d, .*, axe 5 : \d, sans axe : 5\n", ran.stdout)
+    assert ", sans axe : 3\n" in classified.stdout and " ; 3 sans mot, laissée(s) sans axe)" in classified.stdout
+    assert "(et 2 ligne(s) sans texte ou sans idée (« - », « RAS »), non classée(s)" in classified.stdout

@@ -287,16 +287,22 @@ def _probability(cell: str) -> float | None:
 
 
 def _as_contributions(
-    frame: pd.DataFrame, text_column: str, source: Path, stated_axes: Sequence[str | None] | None = None
+    frame: pd.DataFrame,
+    text_column: str,
+    source: Path,
+    stated_axes: Sequence[str | None] | None = None,
+    *,
+    wordless: bool = False,
 ) -> tuple[list[int], list[Contribution]]:
     """The rows of a CSV that hold an idea (not blank, not `is_placeholder`: "NA", "-") as
-    records, so that the pipeline's own rules apply to them. The `document`, `category` and
+    records, so that the pipeline's own rules apply to them; with `wordless`, also those written
+    without a word (`is_wordless`: « ??? », « 2030 »), which classification flags. The `document`, `category` and
     `theme` columns, when the file has them (as `ideas.csv` does), are kept: an idea is then
     read with its theme and its theme's other ideas. A row with a stated axis (`decided_axes`:
     an analyst decided it, or the report states it) keeps it: classifying the file again
     proposes anew only the model's proposals."""
     from atelier.extract.records import Contribution
-    from atelier.nlp.language import is_placeholder
+    from atelier.nlp.language import is_placeholder, is_wordless
 
     def context(name: str) -> list[str]:
         return _context_cells(frame, name, text_column)
@@ -305,7 +311,7 @@ def _as_contributions(
     stated = stated_axes if stated_axes is not None else [None] * len(frame)
     rows, records = [], []
     for position, text in enumerate(plain_cells(column_cells(frame, text_column))):
-        if not text or is_placeholder(text):
+        if not text or (is_placeholder(text) and not (wordless and is_wordless(text))):
             continue
         rows.append(position)
         records.append(
@@ -325,10 +331,15 @@ def _as_contributions(
 
 
 def _with_text(
-    frame: pd.DataFrame, text_column: str, source: Path, stated_axes: Sequence[str | None] | None = None
+    frame: pd.DataFrame,
+    text_column: str,
+    source: Path,
+    stated_axes: Sequence[str | None] | None = None,
+    *,
+    wordless: bool = False,
 ) -> tuple[list[int], list[Contribution]]:
     """`_as_contributions`, or a one-line error when no row has a text."""
-    rows, records = _as_contributions(frame, text_column, source, stated_axes)
+    rows, records = _as_contributions(frame, text_column, source, stated_axes, wordless=wordless)
     if not records:
         _fail(f"{source} : aucune ligne n'a de texte (ni d'idée) dans la colonne « {text_column} ».")
     _say_plain_texts(frame, text_column, rows, records, "", " ; la colonne du fichier écrit les garde telles quelles")
@@ -712,6 +723,7 @@ def _edited_labels(
     learnt as a decision (`learnt`, (text, axis)): its axis column is a decision, as `atelier
     train` reads it; the model having learnt it places the idea there, and the label left as
     it was undid the analysts' corrections (QA)."""
+    from atelier.nlp.axis_data import theme_group
     from atelier.nlp.classify import axes_decided_by_text, classify_contributions
 
     edited = [k for k, row in enumerate(rows) if decisions.conflicts[row] == "stale" and records[k].stated_axis]
@@ -723,17 +735,21 @@ def _edited_labels(
         return []
     # Where the model places them as classify did, with their theme and its other ideas (QA: read
     # alone, an idea the model had put « hors axes » under its theme went where the analyst moved
-    # it, and the label left as it was undid the correction).
+    # it, and the label left as it was undid the correction). Only their themes' ideas are read:
+    # no other idea changes where the model places them (the whole file was classified twice).
     undecided = set(edited)
+    themes = {theme_group(records[k]) for k in edited} - {None}
+    read = [k for k, record in enumerate(records) if k in undecided or theme_group(record) in themes]
     placed = classify_contributions(
-        [dataclasses.replace(r, stated_axis=None) if k in undecided else r for k, r in enumerate(records)],
+        [dataclasses.replace(records[k], stated_axis=None) if k in undecided else records[k] for k in read],
         workshop,
         model,
         nlp,
     )
+    proposals = dict(zip(read, placed, strict=True))
     relabelled = []
     for k in edited:
-        axis, other, proposal = records[k].stated_axis, labelled_axis(labels[rows[k]], workshop), placed[k]
+        axis, other, proposal = records[k].stated_axis, labelled_axis(labels[rows[k]], workshop), proposals[k]
         if other is not None and proposal.axis == axis != other:
             records[k] = dataclasses.replace(records[k], stated_axis=other)
             decisions.axes[rows[k]] = other
@@ -779,8 +795,17 @@ def _no_saved_model(workshop: Workshop, models: Path) -> str:
     return f"Aucun modèle enregistré pour « {workshop.id} » dans {directory.resolve()}{missing}{hint}"
 
 
+# How a count names the ideas without an axis (an idea without a word, a filler of a form).
+UNPLACED_NAME = "sans axe"
+
+
 def _axis_name(axis: str, workshop: Workshop) -> str:
-    """An axis as a count names it: « axe 2 », « hors axes (0) » for the workshop's out-of-scope class."""
+    """An axis as a count names it: « axe 2 », « hors axes (0) » for the workshop's out-of-scope class,
+    « sans axe » for the ideas left without one (`aucun` in the manifest's counts)."""
+    from atelier.flows.outputs import NO_AXIS_KEY
+
+    if axis == NO_AXIS_KEY:
+        return UNPLACED_NAME
     return f"hors axes ({axis})" if axis == workshop.out_of_scope_axis else f"axe {axis}"
 
 
@@ -884,7 +909,7 @@ def classify(
     table = _read_table(input_csv, text_column)
     frame = table.frame
     decisions = decided_axes(frame, config, text_column)
-    rows, records = _with_text(frame, text_column, input_csv, decisions.axes)
+    rows, records = _with_text(frame, text_column, input_csv, decisions.axes, wordless=True)
     _say_all(  # (which of a row's axis and label an analyst changed is told once the model is there)
         undecided_notes(
             decisions._replace(stale_labels=[]),
@@ -977,6 +1002,9 @@ def classify(
         if value:
             counts[str(value)] = counts.get(str(value), 0) + 1
     per_axis = ", ".join(f"{_axis_name(a, config)} : {counts.get(a, 0)}" for a in config.axis_ids)
+    unplaced = sum(1 for record in classified if record.axis is None)
+    if unplaced:
+        per_axis += f", {UNPLACED_NAME} : {unplaced}"
     flagged = sum(1 for value in columns["needs_review"] if value)
     parts = []  # (QA: « 80 ligne(s) placée(s) comme l'ont décidé les analystes », then « 80 classée(s) ».)
     if kept:
@@ -992,7 +1020,8 @@ def classify(
 
 def _flagged_line(flagged: int, classified: Sequence[Contribution], workshop: Workshop) -> str:
     """How many ideas are to review, and why when not all for their confidence (QA: « confiance
-    < 0.50 : 18 » counted 3 ideas at 0.84, flagged for their theme and words disagreeing)."""
+    < 0.50 : 18 » counted 3 ideas at 0.84, flagged for their theme and words disagreeing; and the
+    ideas without a word, left without an axis)."""
     threshold = workshop.settings.abstain_threshold
     unsure = sum(
         1
@@ -1001,10 +1030,16 @@ def _flagged_line(flagged: int, classified: Sequence[Contribution], workshop: Wo
     )
     if unsure == flagged:
         return f"À revoir (confiance < {threshold:.2f}) : {flagged}"
-    return (
-        f"À revoir : {flagged} (confiance < {threshold:.2f} : {unsure} ; {flagged - unsure} plus sûre(s), mais dont "
-        "le thème et les mots ne s'accordent pas sur « hors axes », ou sans lettre)"
-    )
+    unplaced = sum(1 for item in classified if item.needs_review and item.axis is None)
+    reasons = [f"confiance < {threshold:.2f} : {unsure}"]
+    if flagged - unsure - unplaced:
+        reasons.append(
+            f"{flagged - unsure - unplaced} plus sûre(s), mais dont le thème et les mots ne s'accordent pas sur "
+            "« hors axes »"
+        )
+    if unplaced:
+        reasons.append(f"{unplaced} sans mot, laissée(s) sans axe")
+    return f"À revoir : {flagged} ({' ; '.join(reasons)})"
 
 
 @app.command(cls=_FrenchCommand)

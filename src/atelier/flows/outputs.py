@@ -67,6 +67,8 @@ CLUSTER_COLUMNS: tuple[str, ...] = (
     "pages",
 )
 LIST_SEPARATOR = ";"
+# The key of the ideas without an axis in the manifest's counts per axis.
+NO_AXIS_KEY = "aucun"
 
 IDEAS_PARQUET = "ideas.parquet"
 IDEAS_CSV = "ideas.csv"
@@ -478,7 +480,7 @@ def write_run_workbook(
 def _count(values: Iterable[str | None], keys: Iterable[str] = ()) -> dict[str, int]:
     counts = {key: 0 for key in keys}
     for value in values:
-        key = value if value is not None else "aucun"
+        key = value if value is not None else NO_AXIS_KEY
         counts[key] = counts.get(key, 0) + 1
     return counts
 

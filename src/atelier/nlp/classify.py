@@ -36,12 +36,21 @@ import numpy as np
 from sklearn.pipeline import Pipeline
 
 from atelier.extract.records import DOCUMENT_SOURCE, MODEL_SOURCE, REVIEW_SOURCE, AxisSource, Contribution
-from atelier.nlp.axis_data import idea_text, theme_group, with_theme_context
+from atelier.nlp.axis_data import idea_text, theme_group, with_context, with_theme_context
 from atelier.nlp.axis_estimator import CalibratedLinearClassifier
 from atelier.nlp.axis_features import IdeaFeatures
 from atelier.nlp.axis_model import AxisModel, AxisModelError
 from atelier.nlp.dedup_text import writer_words
-from atelier.nlp.language import Analysis, analyse, loose_key, normalize_for_match
+from atelier.nlp.language import (
+    Analysis,
+    analyse,
+    is_filler,
+    is_wordless,
+    loose_key,
+    name_words,
+    normalize_for_match,
+    without_names,
+)
 from atelier.nlp.workshop import Workshop
 
 if TYPE_CHECKING:
@@ -49,6 +58,8 @@ if TYPE_CHECKING:
 
 # Ideas predicted together (see `predict_analysis`).
 PREDICTION_BLOCK = 2048
+# The `axis_evidence` of an idea without a word (`is_wordless`), left without an axis: why, for the analyst.
+WORDLESS_EVIDENCE = "(aucun mot : pas d'axe)"
 
 
 @dataclass(frozen=True)
@@ -191,13 +202,18 @@ def needs_review(prediction: AxisPrediction, workshop: Workshop, text: str | Non
     return prediction.confidence < workshop.settings.abstain_threshold
 
 
-def own_evidence(evidence: Sequence[str], item: Contribution) -> tuple[str, ...]:
+def own_evidence(
+    evidence: Sequence[str], item: Contribution, workshop_names: frozenset[str] = frozenset()
+) -> tuple[str, ...]:
     """The evidence lemmas that are the idea's: a lemma found in its theme and not in its text
     (the classifier reads both) is left out — "Encourager la RSE" showed "santé", its theme —, and
     so is its writer's name or a greeting (`writer_words`: QA, « jean-pierre » was the evidence of
     « Jean-Pierre : des composteurs dans chaque quartier »; participants' names are personal data). A
     noun the lemma table reads as a verb is shown as the idea writes it: "route", not "router"
-    (QA: « les routes » showed « router », « combles » « combler », « aides » « aider »)."""
+    (QA: « les routes » showed « router », « combles » « combler », « aides » « aider »). A name the
+    idea writes (`name_words`: a place, « à Niort », « La Crèche ») is no evidence of an axis (QA: « niort »,
+    « saint-maixent », « crèche » of the town were shown), unless the workshop's axes write it too
+    (`workshop_names`, folded: « Agenda 21 », « Plan Climat »)."""
     if not evidence:
         return ()
     misread = any(_folded(lemma).endswith("r") for lemma in evidence)
@@ -207,6 +223,10 @@ def own_evidence(evidence: Sequence[str], item: Contribution) -> tuple[str, ...]
     writer = writer_words(item.text)  # (after: « Marie » is read « marier », then written back « marie »)
     if writer:
         evidence = [lemma for lemma in evidence if _folded(lemma) not in writer]
+    names = name_words(item.text) - workshop_names  # (after too: « Sèvre » is read « sevrer »)
+    if names:
+        named = {_evidence_word(name) for name in names}
+        evidence = [lemma for lemma in evidence if _evidence_word(lemma) not in named]
     if not item.theme.strip():
         return tuple(evidence)
     text = normalize_for_match(item.text)  # (the words of a long answer: read once, and only if needed)
@@ -225,6 +245,17 @@ def _as_written(lemma: str, words: frozenset[str]) -> str:
     if len(folded) < 4 or not folded.endswith("r") or folded in words:
         return lemma
     return lemma[:-1] if folded[:-1] in words or folded[:-1] + "s" in words else lemma
+
+
+@lru_cache(maxsize=16)
+def capitalised_words(workshop: Workshop) -> frozenset[str]:
+    """The words (folded) the workshop's axes write with a capital (label, description, keywords,
+    examples): its own names, « Agenda 21 », « Plan Climat », evidence of an axis when an idea writes them."""
+    texts = [text for axis in workshop.axes for text in (axis.label, axis.description, *axis.keywords, *axis.examples)]
+    return frozenset(normalize_for_match(word) for text in texts for word in _CAPITALISED.findall(text))
+
+
+_CAPITALISED = re.compile(r"\b[^\W\d_a-zà-ÿ][^\W\d_]*(?:-[^\W\d_]+)*")
 
 
 @lru_cache(maxsize=65_536)
@@ -257,7 +288,24 @@ def placed_by_model(item: Contribution, prediction: AxisPrediction, workshop: Wo
         needs_review=needs_review(prediction, workshop, item.text),
         axis_2=prediction.second_axis if close else None,
         axis_2_confidence=prediction.second_confidence if close else None,
-        axis_evidence=own_evidence(prediction.evidence, item)[: settings.evidence_lemmas],
+        axis_evidence=own_evidence(prediction.evidence, item, capitalised_words(workshop))[: settings.evidence_lemmas],
+    )
+
+
+def unplaced(item: Contribution) -> Contribution:
+    """A copy of `item` the classifier leaves without an axis, flagged for review: it has no word
+    (« ??? », « 2030 », « 😀 »), and an axis would say nothing of it (QA: `atelier run` placed « ??? »
+    in an axis, `atelier classify` left it blank, unflagged). `axis_evidence` says why."""
+    return dataclasses.replace(
+        item,
+        axis=None,
+        axis_label="",
+        axis_source=MODEL_SOURCE,
+        axis_confidence=None,
+        needs_review=True,
+        axis_2=None,
+        axis_2_confidence=None,
+        axis_evidence=(WORDLESS_EVIDENCE,),
     )
 
 
@@ -294,6 +342,12 @@ def classify_contributions(
     it outside every axis (at least that threshold), and one its theme puts outside every axis
     while its own words put it in one: it takes that axis. The second axis of an idea under a
     theme is the one its words alone point to (`with_own_second_axis`).
+
+    The names an idea writes (`without_names`: « à Niort », « La Crèche ») are not read, but those
+    the workshop's axes write (« Agenda 21 »): a town named like a keyword is not that keyword.
+
+    An idea without a word (`is_wordless`: « ??? », « 2030 ») gets no axis and is flagged
+    (`unplaced`); a filler of a form (`is_filler`: « RAS », « - ») is no idea, and is left as it is.
     """
     unknown = sorted(set(model.classes_) - set(workshop.axis_ids))
     if unknown:
@@ -302,10 +356,15 @@ def classify_contributions(
             f"(axes inconnus : {', '.join(unknown)}). Réentraînez-le avec « atelier train »."
         )
     known = set(workshop.axis_ids)
-    to_predict = [index for index, item in enumerate(contributions) if item.stated_axis not in known]
+    open_ideas = [index for index, item in enumerate(contributions) if item.stated_axis not in known]
+    fillers = {index for index in open_ideas if is_filler(contributions[index].text)}
+    wordless = {index for index in open_ideas if is_wordless(contributions[index].text)}
+    to_predict = [index for index in open_ideas if index not in fillers and index not in wordless]
+    kept = capitalised_words(workshop)
+    read = {i: without_names(contributions[i].text, kept) for i in to_predict}  # (a town is no axis: « La Crèche »)
     predicted = predict_axes(
         model,
-        [idea_text(contributions[i]) for i in to_predict],
+        [with_context(read[i], contributions[i].theme) for i in to_predict],
         nlp,
         # (Twice as many: those of the theme alone are left out, `own_evidence`.)
         evidence=2 * workshop.settings.evidence_lemmas,
@@ -315,7 +374,7 @@ def classify_contributions(
     themed = [position for position, index in enumerate(to_predict) if contributions[index].theme.strip()]
     unsure: set[int] = set()  # in or out of every axis by their own words, surely, and not by their theme
     if themed:
-        texts = [contributions[to_predict[position]].text for position in themed]
+        texts = [read[to_predict[position]] for position in themed]
         own_words = predict_axes(model, texts, nlp, evidence=0)
         outside, threshold = workshop.out_of_scope_axis, workshop.settings.abstain_threshold
         moved = []  # (the theme of a board of free remarks is no axis: its ideas went outside every axis, QA)
@@ -328,15 +387,21 @@ def classify_contributions(
                     moved.append(position)
             predicted[position] = with_own_second_axis(predicted[position], alone)
         if moved:
-            texts = [contributions[to_predict[position]].text for position in moved]
+            texts = [read[to_predict[position]] for position in moved]
             lemmas = 2 * workshop.settings.evidence_lemmas
             for position, alone in zip(moved, predict_axes(model, texts, nlp, evidence=lemmas), strict=True):
                 predicted[position] = alone
     predictions = dict(zip(to_predict, predicted, strict=True))
-    placed = [
-        placed_by_model(item, predictions[index], workshop) if index in predictions else placed_by_document(item, workshop)
-        for index, item in enumerate(contributions)
-    ]
+    placed = []
+    for index, item in enumerate(contributions):
+        if index in predictions:
+            placed.append(placed_by_model(item, predictions[index], workshop))
+        elif index in wordless:
+            placed.append(unplaced(item))
+        elif index in fillers:
+            placed.append(item)
+        else:
+            placed.append(placed_by_document(item, workshop))
     # ("Merci pour l'organisation" under "Vélo" went to the cycling axis, unflagged: QA.)
     return [dataclasses.replace(item, needs_review=True) if i in unsure else item for i, item in enumerate(placed)]
 
