@@ -442,9 +442,11 @@ def test_a_postit_table_without_rules_reads_its_shaded_rows_as_rows(tmp_path, sh
         "Les comportements sociaux": {
             "Inégalités sociales": ["Lutter contre les inégalités sociales et leurs conséquences",
                                     "Tenir compte de la diversité des populations"],
-            "Agir sur les comportements": ["S'appuyer sur les habitants", "La prise de conscience passe par l'éducation"],
+            "Agir sur les comportements": ["S'appuyer sur les habitants",
+                                           "La prise de conscience passe par l'éducation"],
         },
-        "Emploi et insertion": {"Insertion": ["Créer des chantiers d'insertion", "Former les jeunes aux métiers verts"]},
+        "Emploi et insertion": {"Insertion": ["Créer des chantiers d'insertion",
+                                              "Former les jeunes aux métiers verts"]},
     }  # fmt: skip
     rows: list[list[object]] = []
     style: list[tuple] = [

@@ -20,7 +20,7 @@ from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
 
 from atelier.extract.docx import UnreadableDocx, read_docx
-from atelier.extract.grid import Grid, aligned_columns, aligned_grid, printed_rows, ruled_grids
+from atelier.extract.grid import Grid, aligned_columns, aligned_grid, ruled_grids
 from atelier.extract.layout import (
     Line,
     Word,
@@ -28,6 +28,7 @@ from atelier.extract.layout import (
     group_lines,
     is_header_row,
     page_words,
+    printed_rows,
     prose_size,
     reading_areas,
     shaded_boxes,

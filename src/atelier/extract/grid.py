@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from atelier.extract.layout import Line, Word, group_lines, words_inside
+from atelier.extract.layout import Line, Word, group_lines, printed_rows, words_inside
 from atelier.extract.records import BBox
 from atelier.extract.settings import ExtractionSettings
 from atelier.extract.text import join_lines, starts_list_item
@@ -138,17 +138,6 @@ def _explicit_line(segment: BBox) -> dict[str, object]:
         "width": segment.x1 - segment.x0,
         "height": segment.bottom - segment.top,
     }
-
-
-def printed_rows(lines: Sequence[Line], settings: ExtractionSettings) -> list[list[Line]]:
-    """Lines grouped by the printed row they sit on, top to bottom."""
-    rows: list[list[Line]] = []
-    for line in sorted(lines, key=lambda ln: (ln.top, ln.x0)):
-        if rows and abs(line.top - rows[-1][0].top) <= settings.line_tolerance:
-            rows[-1].append(line)
-        else:
-            rows.append([line])
-    return rows
 
 
 def aligned_columns(lines: Sequence[Line], settings: ExtractionSettings) -> tuple[float, ...]:

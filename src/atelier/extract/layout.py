@@ -9,6 +9,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from atelier.extract.records import BBox
 from atelier.extract.settings import ExtractionSettings
@@ -69,6 +70,9 @@ class Line:
     @property
     def bbox(self) -> BBox:
         return BBox(self.x0, self.top, self.x1, self.bottom)
+
+
+Printed = TypeVar("Printed", Word, Line)
 
 
 def is_bold(fontname: str) -> bool:
@@ -158,7 +162,7 @@ def without_note_calls(words: Sequence[Word], settings: ExtractionSettings) -> l
 def group_lines(words: Iterable[Word], settings: ExtractionSettings) -> list[Line]:
     """Words grouped into lines, each printed line split where a gap separates columns."""
     lines: list[Line] = []
-    for row in _word_rows(words, settings):
+    for row in printed_rows(words, settings):
         row.sort(key=lambda w: w.x0)
         current = [row[0]]
         for word in row[1:]:
@@ -223,7 +227,7 @@ def reading_areas(
     zone = (centre - slack, centre + slack)
 
     rows: list[tuple[float, float, list[tuple[float, float]], list[Word]]] = []  # top, bottom, ink, words
-    for row in _word_rows(words, settings):
+    for row in printed_rows(words, settings):
         top, bottom = min(w.top for w in row), max(w.bottom for w in row)
         ink = [(w.x0, w.x1) for w in row]
         ink += [(t.x0, t.x1) for t in tables if t.top <= (top + bottom) / 2 <= t.bottom]
@@ -262,13 +266,14 @@ def area_index(areas: Sequence[BBox], box: BBox) -> int:
     )
 
 
-def _word_rows(words: Iterable[Word], settings: ExtractionSettings) -> list[list[Word]]:
-    rows: list[list[Word]] = []
-    for word in sorted(words, key=lambda w: (w.top, w.x0)):
-        if rows and abs(word.top - rows[-1][0].top) <= settings.line_tolerance:
-            rows[-1].append(word)
+def printed_rows(items: Iterable[Printed], settings: ExtractionSettings) -> list[list[Printed]]:
+    """Words or lines grouped by the printed row they sit on (tops within `line_tolerance`), top to bottom."""
+    rows: list[list[Printed]] = []
+    for item in sorted(items, key=lambda it: (it.top, it.x0)):
+        if rows and abs(item.top - rows[-1][0].top) <= settings.line_tolerance:
+            rows[-1].append(item)
         else:
-            rows.append([word])
+            rows.append([item])
     return rows
 
 

@@ -178,7 +178,8 @@ class TableReader:
         if outline is not None and bbox is not None:
             if starts_item:
                 indent = bbox.x0 if indent is None else indent
-                under_theme = outline.theme_x0 is not None and indent > outline.theme_x0 + self.settings.indent_tolerance
+                tolerance = self.settings.indent_tolerance
+                under_theme = outline.theme_x0 is not None and indent > outline.theme_x0 + tolerance
                 theme = outline.theme if under_theme else ""
                 outline.last = Draft(
                     page=page, kind="postit", text=strip_list_marker(text), bbox=bbox, category=outline.category, theme=theme
