@@ -1086,39 +1086,3 @@ def test_evidence_shows_a_noun_the_lemma_table_reads_as_a_verb_as_the_idea_write
     signed = item("Planter des arbres dans les cours d'école - Marie")
     assert own_evidence(("arbre", "planter", "marier"), signed) == ("arbre", "planter")
 
-
-def test_evidence_shows_no_place_name():
-    # QA (a rural Agenda 21, tests/labels/valdesevre_postits.csv): « niort », « saint-maixent », « nanteuil »
-    # and « crèche » of the town of La Crèche were shown as the evidence of an axis, the lemmas the
-    # model gave (« Sèvre », the river, read « sevrer »). A name the workshop's axes write is theirs.
-    def item(text: str) -> Contribution:
-        return Contribution("i1", "r.pdf", "", 1, "postit", text)
-
-    cars = item("Plus de cars vers la gare de Niort le matin tôt pour les travailleurs")
-    assert own_evidence(("gare", "car", "niort", "matin"), cars) == ("gare", "car", "matin")
-    town = item("Marché de producteurs à La Crèche aussi !")
-    assert own_evidence(("marché", "producteur", "crèche"), town) == ("marché", "producteur")
-    between = item("Une vraie piste cyclable La Crèche - Saint-Maixent !!!")
-    assert own_evidence(("piste", "cyclable", "saint-maixent"), between) == ("piste", "cyclable")
-    river = item("Valoriser la Sèvre : canoë, baignade, guinguette")
-    assert own_evidence(("baignade", "canoë", "sevrer", "guinguette"), river) == ("baignade", "canoë", "guinguette")
-    # The childcare one, a word opening a sentence, and a workshop's own name stay.
-    assert own_evidence(("crèche", "horaire"), item("Une crèche avec horaires élargis")) == ("crèche", "horaire")
-    assert own_evidence(("vélo", "piste"), item("Piste cyclable. Vélo partout")) == ("vélo", "piste")
-    agenda = item("Un conseil citoyen pour suivre l'Agenda 21")
-    assert own_evidence(("conseil", "agenda"), agenda, frozenset({"agenda"})) == ("conseil", "agenda")
-    assert own_evidence(("conseil", "agenda"), agenda) == ("conseil",)
-    # A title whose every word has a capital names nothing.
-    assert own_evidence(("maison", "santé"), item("Une Maison De Santé")) == ("maison", "santé")
-
-
-def test_a_town_named_like_a_keyword_is_not_read_as_it(french_nlp):
-    # QA (tests/workshops/agenda21_valdesevre.yaml, whose childcare axis has the keyword « crèche »):
-    # the town of La Crèche was read as childcare, « Un marché à La Crèche » placed in axis 4.
-    valdesevre = load_workshop(str(Path(__file__).parent / "workshops" / "agenda21_valdesevre.yaml"))
-    model = train_axis_model(valdesevre, *training_set(valdesevre, []), french_nlp)
-    texts = ["Un marché à La Crèche", "Des logements à La Crèche", "Une crèche avec des horaires élargis"]
-    items = [contribution(i, text, kind="postit") for i, text in enumerate(texts)]
-    placed = classify_contributions(items, valdesevre, model, french_nlp)
-    assert [item.axis for item in placed] == ["1", "3", "4"]
-    assert "crèche" not in placed[0].axis_evidence + placed[1].axis_evidence

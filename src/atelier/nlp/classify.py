@@ -36,7 +36,7 @@ import numpy as np
 from sklearn.pipeline import Pipeline
 
 from atelier.extract.records import DOCUMENT_SOURCE, MODEL_SOURCE, REVIEW_SOURCE, AxisSource, Contribution
-from atelier.nlp.axis_data import idea_text, theme_group, with_context, with_theme_context
+from atelier.nlp.axis_data import idea_text, theme_group, with_theme_context
 from atelier.nlp.axis_estimator import CalibratedLinearClassifier
 from atelier.nlp.axis_features import IdeaFeatures
 from atelier.nlp.axis_model import AxisModel, AxisModelError
@@ -47,9 +47,7 @@ from atelier.nlp.language import (
     is_filler,
     is_wordless,
     loose_key,
-    name_words,
     normalize_for_match,
-    without_names,
 )
 from atelier.nlp.workshop import Workshop
 
@@ -202,18 +200,13 @@ def needs_review(prediction: AxisPrediction, workshop: Workshop, text: str | Non
     return prediction.confidence < workshop.settings.abstain_threshold
 
 
-def own_evidence(
-    evidence: Sequence[str], item: Contribution, workshop_names: frozenset[str] = frozenset()
-) -> tuple[str, ...]:
+def own_evidence(evidence: Sequence[str], item: Contribution) -> tuple[str, ...]:
     """The evidence lemmas that are the idea's: a lemma found in its theme and not in its text
     (the classifier reads both) is left out — "Encourager la RSE" showed "santé", its theme —, and
     so is its writer's name or a greeting (`writer_words`: QA, « jean-pierre » was the evidence of
     « Jean-Pierre : des composteurs dans chaque quartier »; participants' names are personal data). A
     noun the lemma table reads as a verb is shown as the idea writes it: "route", not "router"
-    (QA: « les routes » showed « router », « combles » « combler », « aides » « aider »). A name the
-    idea writes (`name_words`: a place, « à Niort », « La Crèche ») is no evidence of an axis (QA: « niort »,
-    « saint-maixent », « crèche » of the town were shown), unless the workshop's axes write it too
-    (`workshop_names`, folded: « Agenda 21 », « Plan Climat »)."""
+    (QA: « les routes » showed « router », « combles » « combler », « aides » « aider »)."""
     if not evidence:
         return ()
     misread = any(_folded(lemma).endswith("r") for lemma in evidence)
@@ -223,10 +216,6 @@ def own_evidence(
     writer = writer_words(item.text)  # (after: « Marie » is read « marier », then written back « marie »)
     if writer:
         evidence = [lemma for lemma in evidence if _folded(lemma) not in writer]
-    names = name_words(item.text) - workshop_names  # (after too: « Sèvre » is read « sevrer »)
-    if names:
-        named = {_evidence_word(name) for name in names}
-        evidence = [lemma for lemma in evidence if _evidence_word(lemma) not in named]
     if not item.theme.strip():
         return tuple(evidence)
     text = normalize_for_match(item.text)  # (the words of a long answer: read once, and only if needed)
@@ -245,17 +234,6 @@ def _as_written(lemma: str, words: frozenset[str]) -> str:
     if len(folded) < 4 or not folded.endswith("r") or folded in words:
         return lemma
     return lemma[:-1] if folded[:-1] in words or folded[:-1] + "s" in words else lemma
-
-
-@lru_cache(maxsize=16)
-def capitalised_words(workshop: Workshop) -> frozenset[str]:
-    """The words (folded) the workshop's axes write with a capital (label, description, keywords,
-    examples): its own names, « Agenda 21 », « Plan Climat », evidence of an axis when an idea writes them."""
-    texts = [text for axis in workshop.axes for text in (axis.label, axis.description, *axis.keywords, *axis.examples)]
-    return frozenset(normalize_for_match(word) for text in texts for word in _CAPITALISED.findall(text))
-
-
-_CAPITALISED = re.compile(r"\b[^\W\d_a-zà-ÿ][^\W\d_]*(?:-[^\W\d_]+)*")
 
 
 @lru_cache(maxsize=65_536)
@@ -288,7 +266,7 @@ def placed_by_model(item: Contribution, prediction: AxisPrediction, workshop: Wo
         needs_review=needs_review(prediction, workshop, item.text),
         axis_2=prediction.second_axis if close else None,
         axis_2_confidence=prediction.second_confidence if close else None,
-        axis_evidence=own_evidence(prediction.evidence, item, capitalised_words(workshop))[: settings.evidence_lemmas],
+        axis_evidence=own_evidence(prediction.evidence, item)[: settings.evidence_lemmas],
     )
 
 
@@ -343,9 +321,6 @@ def classify_contributions(
     while its own words put it in one: it takes that axis. The second axis of an idea under a
     theme is the one its words alone point to (`with_own_second_axis`).
 
-    The names an idea writes (`without_names`: « à Niort », « La Crèche ») are not read, but those
-    the workshop's axes write (« Agenda 21 »): a town named like a keyword is not that keyword.
-
     An idea without a word (`is_wordless`: « ??? », « 2030 ») gets no axis and is flagged
     (`unplaced`); a filler of a form (`is_filler`: « RAS », « - ») is no idea, and is left as it is.
     """
@@ -360,11 +335,9 @@ def classify_contributions(
     fillers = {index for index in open_ideas if is_filler(contributions[index].text)}
     wordless = {index for index in open_ideas if is_wordless(contributions[index].text)}
     to_predict = [index for index in open_ideas if index not in fillers and index not in wordless]
-    kept = capitalised_words(workshop)
-    read = {i: without_names(contributions[i].text, kept) for i in to_predict}  # (a town is no axis: « La Crèche »)
     predicted = predict_axes(
         model,
-        [with_context(read[i], contributions[i].theme) for i in to_predict],
+        [idea_text(contributions[i]) for i in to_predict],
         nlp,
         # (Twice as many: those of the theme alone are left out, `own_evidence`.)
         evidence=2 * workshop.settings.evidence_lemmas,
@@ -374,7 +347,7 @@ def classify_contributions(
     themed = [position for position, index in enumerate(to_predict) if contributions[index].theme.strip()]
     unsure: set[int] = set()  # in or out of every axis by their own words, surely, and not by their theme
     if themed:
-        texts = [read[to_predict[position]] for position in themed]
+        texts = [contributions[to_predict[position]].text for position in themed]
         own_words = predict_axes(model, texts, nlp, evidence=0)
         outside, threshold = workshop.out_of_scope_axis, workshop.settings.abstain_threshold
         moved = []  # (the theme of a board of free remarks is no axis: its ideas went outside every axis, QA)
@@ -387,7 +360,7 @@ def classify_contributions(
                     moved.append(position)
             predicted[position] = with_own_second_axis(predicted[position], alone)
         if moved:
-            texts = [read[to_predict[position]] for position in moved]
+            texts = [contributions[to_predict[position]].text for position in moved]
             lemmas = 2 * workshop.settings.evidence_lemmas
             for position, alone in zip(moved, predict_axes(model, texts, nlp, evidence=lemmas), strict=True):
                 predicted[position] = alone

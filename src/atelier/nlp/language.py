@@ -298,44 +298,6 @@ def _shouting(text: str) -> bool:
     return capitals > 2 and 2 * capitals >= len(_WORD.findall(text))
 
 
-def name_words(text: str) -> frozenset[str]:
-    """The words (folded) `text` writes as names: capitalised inside a sentence, not in capitals
-    (an acronym), and never written in lower case in it: « à Niort », « entre Saint-Maixent et
-    La Crèche » (where « crèche » is no childcare: QA). A place or a person says nothing of an
-    axis. A text most of whose words inside its sentences are capitalised (a title, « Une Maison De
-    Santé ») names nothing."""
-    if not _CAPITAL.search(text, 1):  # (most ideas: no capital after their first letter)
-        return frozenset()
-    words = list(_NAME_WORD.finditer(text))
-    inside = [word.group() for word in words if _inside_sentence(text, word.start())]
-    capitalised = [word for word in inside if word[0].isupper() and not word.isupper()]
-    if 2 * len(capitalised) > len(inside):
-        return frozenset()
-    lower = {normalize_for_match(word.group()) for word in words if not word.group()[0].isupper()}
-    return frozenset(normalize_for_match(word) for word in capitalised) - lower
-
-
-def without_names(text: str, kept: frozenset[str] = frozenset()) -> str:
-    """`text` without the words it writes as names (`name_words`), but those in `kept` (folded):
-    what an idea is placed by (« Marché de producteurs à La Crèche » says nothing of childcare)."""
-    names = name_words(text) - kept
-    if not names:
-        return text
-    return _NAME_WORD.sub(lambda word: "" if normalize_for_match(word.group()) in names else word.group(), text)
-
-
-def _inside_sentence(text: str, start: int) -> bool:
-    """Whether the word at `start` follows another word of its sentence (not after a bullet or « . »)."""
-    before = text[:start].rstrip()
-    return bool(before.strip(_BULLETS)) and before[-1] not in _SENTENCE_ENDS
-
-
-_CAPITAL = re.compile(r"[^\W\d_a-zà-ÿ]")
-_NAME_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
-_SENTENCE_ENDS = ".!?:;…«\"“(\n"
-_BULLETS = " -–—•*·>\"«“("
-
-
 def strip_accents(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     if decomposed.isascii():
@@ -365,15 +327,8 @@ def is_filler(text: str) -> bool:
     """Whether a cell holds no idea: blank, marks that fill a blank ("-", "/", "…"), or a filler word
     of forms and spreadsheets ("NA", "RAS", "Néant"). Not « ??? », « 2030 » or « 😀 »: someone wrote
     them, without a word (`is_wordless`)."""
-    core = text.strip().rstrip(" .!?;:…").strip()
-    if len(core) > _LONGEST_FILLER and any(character.isalnum() for character in core):
-        return False  # (more than a filler word: a long answer is not folded for nothing)
     folded = normalize_for_match(text)
     return set(folded) <= FILLER_MARKS or folded.rstrip(" .!?;:").strip() in PLACEHOLDER_TEXTS
-
-
-# Longer than this (with room for accents written as two characters), a text with a letter or digit is no filler word.
-_LONGEST_FILLER = 2 * max(map(len, PLACEHOLDER_TEXTS))
 
 
 def is_wordless(text: str) -> bool:
