@@ -385,6 +385,38 @@ def test_a_page_in_two_columns_is_read_column_by_column(tmp_path, gutter, paddin
     ]
 
 
+
+def test_a_table_without_rules_or_header_whose_objectives_wrap_beside_one_line_actions_is_read(tmp_path):
+    # QA: no white beside its cells (each objective wraps once beside two one-line actions), the
+    # table was read as two columns of text and gave no idea at all. Its objectives are no list.
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
+    rows_in = {
+        "Réduire la précarité énergétique des ménages les plus modestes": [
+            "Isoler les logements sociaux anciens du parc public", "Créer un guichet unique de la rénovation"],
+        "Favoriser l'emploi local et l'insertion des jeunes du territoire": [
+            "Soutenir les entreprises d'insertion du territoire", "Ouvrir un forum de l'emploi chaque année"],
+        "Protéger la santé des habitants les plus exposés aux pollutions": [
+            "Mesurer la qualité de l'air près des écoles", "Former les médecins aux risques sanitaires"],
+    }  # fmt: skip
+    rows = [[Paragraph(objective, cell), [Paragraph(f"- {a}", cell) for a in actions]] for objective, actions in
+            rows_in.items()]  # fmt: skip
+    pdf = tmp_path / "sans_filets_ni_entete.pdf"
+    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
+        Paragraph("AXE 2 : Emploi", ParagraphStyle("h", fontName="Helvetica-Bold", fontSize=12, leading=15)),
+        Paragraph("Les propositions des groupes sont présentées dans le tableau qui suit.",
+                  ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)),
+        Table(rows, colWidths=[240, 240], style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                                            ("BOTTOMPADDING", (0, 0), (-1, -1), 8)])),
+    ])  # fmt: skip
+    result = extract_document(pdf)
+    actions = [c.text for c in result.contributions if c.kind == "action"]
+    assert actions == [a for listed in rows_in.values() for a in listed]
+    first = next(iter(rows_in))
+    assert [c.text for c in result.contributions if c.kind == "objective"][0] == first
+
 @pytest.mark.parametrize("header", [True, False], ids=["header", "no-header"])
 def test_a_table_of_two_equal_columns_without_rules_is_not_read_as_two_columns_of_text(tmp_path, header):
     # Its columns have a band of white down the middle too: a header row, or an objective's cell

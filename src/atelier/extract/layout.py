@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from atelier.extract.records import BBox
 from atelier.extract.settings import ExtractionSettings
-from atelier.extract.text import fold, is_list_marker
+from atelier.extract.text import fold, is_list_marker, starts_list_item
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,15 +319,25 @@ def _two_columns(
             continue
         lefts = [[w for w in row if w.x1 <= middle] for _, _, _, row in rows]
         rights = [[w for w in row if w.x0 >= middle] for _, _, _, row in rows]
-        both = sum(bool(a) and bool(b) for a, b in zip(lefts, rights))
+        sides = [bool(a) and bool(b) for a, b in zip(lefts, rights)]
         if (
-            both >= settings.gutter_min_rows
+            sum(sides) >= settings.gutter_min_rows
+            and _lists(lefts, settings)
+            and _lists(rights, settings)
             and not _split(lefts, settings)
             and not _split(rights, settings)
             and not _cells(lefts, rights, settings)
         ):
-            return rows[0][0], max(bottom for _, bottom, _, _ in rows), middle
+            # (The columns start where both sides do: a short title or intro above them is the page's.)
+            return rows[sides.index(True)][0], max(bottom for _, bottom, _, _ in rows), middle
     return None
+
+
+def _lists(rows: Sequence[Sequence[Word]], settings: ExtractionSettings) -> bool:
+    """Whether a side holds a list item (« - Créer… », « • … »): columns of post-its are lists; the
+    objectives of a table without rules or header, beside their actions, are not (QA: read as a
+    column of text, the table gave no idea)."""
+    return any(starts_list_item(line.text) for row in rows if row for line in group_lines(row, settings))
 
 
 def _split(rows: Sequence[Sequence[Word]], settings: ExtractionSettings) -> bool:
