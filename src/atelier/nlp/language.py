@@ -327,8 +327,15 @@ def is_filler(text: str) -> bool:
     """Whether a cell holds no idea: blank, marks that fill a blank ("-", "/", "…"), or a filler word
     of forms and spreadsheets ("NA", "RAS", "Néant"). Not « ??? », « 2030 » or « 😀 »: someone wrote
     them, without a word (`is_wordless`)."""
+    core = text.strip().rstrip(" .!?;:…").strip()
+    if len(core) > _LONGEST_FILLER and any(character.isalnum() for character in core):
+        return False  # (more than a filler word: a long answer is not folded for nothing)
     folded = normalize_for_match(text)
     return set(folded) <= FILLER_MARKS or folded.rstrip(" .!?;:").strip() in PLACEHOLDER_TEXTS
+
+
+# Longer than this (room left for accents written as two characters), a text with a letter or digit is no filler.
+_LONGEST_FILLER = 2 * max(map(len, PLACEHOLDER_TEXTS))
 
 
 def is_wordless(text: str) -> bool:
