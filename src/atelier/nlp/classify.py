@@ -41,14 +41,7 @@ from atelier.nlp.axis_estimator import CalibratedLinearClassifier
 from atelier.nlp.axis_features import IdeaFeatures
 from atelier.nlp.axis_model import AxisModel, AxisModelError
 from atelier.nlp.dedup_text import writer_words
-from atelier.nlp.language import (
-    Analysis,
-    analyse,
-    is_filler,
-    is_wordless,
-    loose_key,
-    normalize_for_match,
-)
+from atelier.nlp.language import Analysis, analyse, is_filler, is_wordless, loose_key, normalize_for_match
 from atelier.nlp.workshop import Workshop
 
 if TYPE_CHECKING:

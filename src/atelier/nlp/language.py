@@ -347,9 +347,7 @@ def is_wordless(text: str) -> bool:
 def is_placeholder(text: str) -> bool:
     """Whether a cell holds no idea: no letter and no digit ("-", "?", "…"), or a filler word of
     forms and spreadsheets ("NA", "N/A", "RAS", "Néant", "Sans objet")."""
-    if not any(character.isalnum() for character in text):
-        return True
-    return normalize_for_match(text).rstrip(" .!?;:").strip() in PLACEHOLDER_TEXTS
+    return not any(character.isalnum() for character in text) or is_filler(text)
 
 
 def normalize_for_match(text: str) -> str:
