@@ -1048,6 +1048,16 @@ def test_copies_signed_with_a_first_name_and_a_surname_are_one_idea_shown_unsign
     assert cluster_texts(places, DedupSettings(), french_nlp) == [0, 1]
 
 
+def test_copies_signed_on_their_last_line_without_a_full_stop_are_one_idea(french_nlp):
+    # QA: « Plus de bancs⏎Mme Martin » and « …⏎Mme Durand » were two ideas (« M. Martin » joined
+    # only by its point); a place alone on the last line stays the idea's.
+    idea = "Plus de bancs dans le parc"
+    texts = [idea + "\nMme Martin", idea + "\nKevin Durand", idea]
+    assert cluster_texts(texts, DedupSettings(), french_nlp) == [0, 0, 0]
+    places = [idea + "\nLyon Confluence", idea]
+    assert cluster_texts(places, DedupSettings(), french_nlp) == [0, 1]
+
+
 def test_a_place_of_two_words_after_a_dash_or_on_a_last_line_narrows_the_idea(french_nlp):
     # « … - Lyon Confluence » was one idea with the same request for no place: its first word, opening
     # a sentence, was read as no name, and the place did not follow a word of the other text.

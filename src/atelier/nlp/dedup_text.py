@@ -1112,7 +1112,8 @@ def without_framing(text: str) -> str:
     """The text without a list item's marker (`without_list_marker`), a letter's greeting at its
     start or its closing formula and signature at its end, its writer's first name alone before a
     colon that opens it or after a dash, in brackets or after its sentence that ends it (QA:
-    « Marc : … » and « … - Josiane », copies of one idea, fell apart), a web form's « +1 » and its
+    « Marc : … » and « … - Josiane », copies of one idea, fell apart), its writer's name alone on its
+    last line (`_name_line`: « Plus de bancs⏎Mme Martin »), a web form's « +1 » and its
     writer's contact details (`_without_contacts`), when something is left."""
     if text[:1] in _LIST_MARKER_STARTS or text[1:2] == ")":
         text = without_list_marker(text)
@@ -1133,6 +1134,11 @@ def without_framing(text: str) -> str:
         closing = _closing(stripped, max(0, len(stripped) - SIGN_OFF_WINDOW))
         if closing and WORD_PATTERN.search(stripped, 0, closing.start()):
             text = stripped[: closing.start()].rstrip()
+    if "\n" in text:  # (a writer's name alone on the last line: « Plus de bancs⏎Mme Martin », QA)
+        stripped = text.rstrip()
+        person = _name_line(stripped, max(0, len(stripped) - SIGN_OFF_WINDOW))
+        if person and WORD_PATTERN.search(stripped, 0, person.start()):
+            text = stripped[: person.start()].rstrip()
     trailing = _writer_at_end(text)
     if trailing and WORD_PATTERN.search(text, 0, trailing.start()):
         text = text[: trailing.start()]
