@@ -243,11 +243,10 @@ def _assemble(
     width = float(page.width)  # type: ignore[attr-defined]
     height = float(page.height)  # type: ignore[attr-defined]
     areas = reading_areas(outside, [grid.bbox for grid in grids], width, height, settings)
-    free = [
-        line
-        for index in range(len(areas))
-        for line in group_lines([w for w in outside if area_index(areas, _box(w)) == index], settings)
-    ]
+    in_area: list[list[Word]] = [[] for _ in areas]  # (each word's area found once, not once per area)
+    for word in outside:
+        in_area[area_index(areas, _box(word)) if len(areas) > 1 else 0].append(word)
+    free = [line for area_words in in_area for line in group_lines(area_words, settings)]
     return _PageLayout(number, width, tuple(words), tuple(grids), tuple(free), confidences, areas=areas)
 
 
