@@ -1067,6 +1067,21 @@ def test_a_place_of_two_words_after_a_dash_or_on_a_last_line_narrows_the_idea(fr
             assert cluster_texts([idea + place, idea], DedupSettings(), nlp) == [0, 1]
 
 
+def test_a_name_after_a_place_word_is_the_places_and_a_name_surname_first_or_with_a_particle_signs(french_nlp):
+    # QA: « Réfection du gymnase - Léo Lagrange » was one idea with « Réfection du gymnase » (the name read as
+    # a signature: « Lagrange » is no street name of the list), while « - Dubois Marie » and
+    # « - Marie-Claire de la Tour » were read as words of the idea: each signed copy its own group.
+    for nlp in (french_nlp, None):
+        gym = ["Réfection du gymnase - Léo Lagrange", "Réfection du gymnase", "Réfection du gymnase - Jean Moulin"]
+        assert cluster_texts(gym, DedupSettings(), nlp) == [0, 1, 2]
+        idea = "Plus de bancs"
+        texts = [idea + " - Dubois Marie", idea + " - Marie-Claire de la Tour", idea + " - Paul Durand", idea]
+        assert cluster_texts(texts, DedupSettings(), nlp) == [0, 0, 0, 0]
+    assert signed("Plus de bancs - Dubois Marie") and signed("Plus de bancs - Marie-Claire de la Tour")
+    assert not signed("Réfection du gymnase - Léo Lagrange") and not signed("Rénover l'école (Louise Michel)")
+    assert signed("Plus de bancs au parc - Josiane") and signed("Rénover l'école - Mme Martin")
+
+
 @pytest.mark.parametrize("signature", [" - Gisèle", " - Paul", " - Kevin", ". Yvette", " (Marc)"])
 def test_a_wording_signed_after_a_dash_in_brackets_or_after_its_sentence_is_not_shown(french_nlp, signature):
     # QA (rural Agenda 21): « Portage de repas pour les personnes âgées isolées - Gisèle » was shown for
