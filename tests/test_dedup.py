@@ -941,6 +941,19 @@ def test_a_thing_placed_beside_an_idea_is_another_idea(french_nlp):
     assert cluster_texts(["Sensibiliser au repérage des fragilités", about], nlp=french_nlp) == [0, 0]
 
 
+def test_a_place_added_after_an_idea_narrows_it_whatever_the_words(french_nlp):
+    # QA: « Piste cyclable devant l'école » was one idea with « Piste cyclable », while « Un banc près de la
+    # mairie » stood apart from « Un banc » only as a text of one word (a place narrows an idea: bench/TRIED.md).
+    for nlp in (french_nlp, None):
+        for texts in (["Piste cyclable devant l'école", "Piste cyclable"], ["Un banc près de la mairie", "Un banc"]):
+            assert cluster_texts(texts, DedupSettings(), nlp) == [0, 1]
+    for link in ("près du", "à côté du", "le long du"):
+        assert cluster_texts([f"Pistes cyclables {link} collège", "Pistes cyclables"], nlp=french_nlp) == [0, 1]
+    # A complement that spells the idea out is the idea (« dans », « vers »: bench/TRIED.md).
+    spelt_out = ["Pistes cyclables", "Aménagement de pistes cyclables vers les collèges"]
+    assert cluster_texts(spelt_out, nlp=french_nlp) == [0, 0]
+
+
 def test_a_noun_ending_like_an_infinitive_is_no_action_s_verb(french_nlp):
     # QA, adversarial round: « Sentier », « Atelier »… (-er, -ir, -re) were read as the verb of an
     # action, passed over as such, and the path to the market was one idea with the market.
