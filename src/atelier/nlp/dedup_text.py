@@ -1186,9 +1186,12 @@ def signed(text: str) -> bool:
     last line, or after a closing formula, or before a colon that opens the text: « Marc : + de
     pistes cyclables », QA): a wording not to show for a cluster when another is as good
     (participants' names are personal data)."""
+    return bool(leading_name(text)) or signed_elsewhere(text)
+
+
+def signed_elsewhere(text: str) -> bool:
+    """`signed` but for a name that opens the text: for a caller that has read `leading_name` already."""
     if ("@" in text and _EMAIL.search(text)) or _PHONE.search(text):
-        return True
-    if leading_name(text):
         return True
     trailing = _writer_at_end(text.rstrip())
     if trailing and WORD_PATTERN.search(text, 0, trailing.start()):
