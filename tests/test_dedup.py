@@ -941,6 +941,19 @@ def test_a_thing_placed_beside_an_idea_is_another_idea(french_nlp):
     assert cluster_texts(["Sensibiliser au repérage des fragilités", about], nlp=french_nlp) == [0, 0]
 
 
+def test_a_place_added_after_an_idea_narrows_it_whatever_the_words(french_nlp):
+    # QA: « Piste cyclable devant l'école » was one idea with « Piste cyclable », while « Un banc près de la
+    # mairie » stood apart from « Un banc » only as a text of one word (a place narrows an idea: bench/TRIED.md).
+    for nlp in (french_nlp, None):
+        for texts in (["Piste cyclable devant l'école", "Piste cyclable"], ["Un banc près de la mairie", "Un banc"]):
+            assert cluster_texts(texts, DedupSettings(), nlp) == [0, 1]
+    for link in ("près du", "à côté du", "le long du"):
+        assert cluster_texts([f"Pistes cyclables {link} collège", "Pistes cyclables"], nlp=french_nlp) == [0, 1]
+    # A complement that spells the idea out is the idea (« dans », « vers »: bench/TRIED.md).
+    spelt_out = ["Pistes cyclables", "Aménagement de pistes cyclables vers les collèges"]
+    assert cluster_texts(spelt_out, nlp=french_nlp) == [0, 0]
+
+
 def test_a_noun_ending_like_an_infinitive_is_no_action_s_verb(french_nlp):
     # QA, adversarial round: « Sentier », « Atelier »… (-er, -ir, -re) were read as the verb of an
     # action, passed over as such, and the path to the market was one idea with the market.
@@ -1065,6 +1078,21 @@ def test_a_place_of_two_words_after_a_dash_or_on_a_last_line_narrows_the_idea(fr
     for place in (" - Lyon Confluence", " - Vénissieux Centre", ".\nVictor Hugo"):
         for nlp in (french_nlp, None):
             assert cluster_texts([idea + place, idea], DedupSettings(), nlp) == [0, 1]
+
+
+def test_a_name_after_a_place_word_is_the_places_and_a_name_surname_first_or_with_a_particle_signs(french_nlp):
+    # QA: « Réfection du gymnase - Léo Lagrange » was one idea with « Réfection du gymnase » (the name read as
+    # a signature: « Lagrange » is no street name of the list), while « - Dubois Marie » and
+    # « - Marie-Claire de la Tour » were read as words of the idea: each signed copy its own group.
+    for nlp in (french_nlp, None):
+        gym = ["Réfection du gymnase - Léo Lagrange", "Réfection du gymnase", "Réfection du gymnase - Jean Moulin"]
+        assert cluster_texts(gym, DedupSettings(), nlp) == [0, 1, 2]
+        idea = "Plus de bancs"
+        texts = [idea + " - Dubois Marie", idea + " - Marie-Claire de la Tour", idea + " - Paul Durand", idea]
+        assert cluster_texts(texts, DedupSettings(), nlp) == [0, 0, 0, 0]
+    assert signed("Plus de bancs - Dubois Marie") and signed("Plus de bancs - Marie-Claire de la Tour")
+    assert not signed("Réfection du gymnase - Léo Lagrange") and not signed("Rénover l'école (Louise Michel)")
+    assert signed("Plus de bancs au parc - Josiane") and signed("Rénover l'école - Mme Martin")
 
 
 @pytest.mark.parametrize("signature", [" - Gisèle", " - Paul", " - Kevin", ". Yvette", " (Marc)"])

@@ -50,7 +50,7 @@ from atelier.nlp.dedup_text import (
     abbreviations_spelt_out,
     exact_key,
     leading_name,
-    signed,
+    signed_elsewhere,
     without_framing,
 )
 from atelier.nlp.language import normalize_for_match
@@ -288,7 +288,8 @@ def _canonical_member(leader: int, members: Sequence[int], prepared: _Prepared, 
         unit = units[unit_of[item]]
         telling = _telling_aside(unit)
         written = texts[item].strip()
-        writer = {normalize_for_match(word) for word in WORD_PATTERN.findall(leading_name(written))}
+        leading = leading_name(written)
+        writer = {normalize_for_match(word) for word in WORD_PATTERN.findall(leading)}
         core = [
             stem
             for stem in unit.weights
@@ -297,7 +298,7 @@ def _canonical_member(leader: int, members: Sequence[int], prepared: _Prepared, 
         text = without_framing(written)
         return (
             -round(sum(unit.weights[stem] for stem in core), 6),
-            signed(written),
+            bool(leading) or signed_elsewhere(written),
             _unpresentable(written),
             sum(word in FRAME_WORDS for word in unit.key.split()) + (not telling) * len(unit.aside) + (text != written),
             len(unit.names),

@@ -521,8 +521,32 @@ def _restricts(comparison: _Comparison, settings: DedupSettings) -> bool:
     timed = any(shorter.surfaces[stem] in TIME_WORDS for stem in comparison.counted_shorter)
     if not timed and any(longer.surfaces[stem] in TIME_WORDS for stem in added):
         return True  # (a time said more precisely narrows nothing: "le dimanche" / "le dimanche après-midi")
-    return not _NARROWING.isdisjoint(set(longer.key.split()) - set(shorter.key.split())) or _heads_elsewhere(
-        comparison
+    added_words = set(longer.key.split()) - set(shorter.key.split())
+    return (
+        not _NARROWING.isdisjoint(added_words)
+        or (not _BESIDE.isdisjoint(added_words) and _placed_beside(comparison))
+        or _heads_elsewhere(comparison)
+    )
+
+
+def _placed_beside(comparison: _Comparison) -> bool:
+    """Whether the longer text places what they share beside a thing of its own, named after all the
+    words they share: « Piste cyclable devant l'école » is no « Piste cyclable », as « Un banc près de
+    la mairie » is no « Un banc » (`_BESIDE`: a place narrows an idea, where a complement mostly spells
+    it out: « Créer des jardins partagés dans les quartiers » is « Jardins partagés »)."""
+    longer = comparison.longer
+    words = longer.key.split()
+    position = {word: k for k, word in enumerate(words)}  # (a word's last place)
+    missing = set(comparison.missing_longer)
+    shared = [position.get(longer.surfaces[stem], -1) for stem in longer.content_key.split() if stem not in missing]
+    if not shared or min(shared) < 0:
+        return False
+    beside = next((k for k in range(max(shared) + 1, len(words)) if words[k] in _BESIDE), None)
+    return beside is not None and any(
+        position.get(longer.surfaces[stem], -1) > beside
+        and longer.surfaces[stem] not in _BESIDE
+        and longer.weights[stem] >= 1.0
+        for stem in missing
     )
 
 

@@ -156,23 +156,30 @@ _TRAILING_NAME = re.compile(r"\s[-–—(]\s*(" + _NAME_WORDS + r")\)?\s*$")
 # opening the text before a colon (« Marc : créer une AMAP »), or alone or before a surname ending it
 # after a dash, in brackets or after its last sentence (« … - Josiane », « … - Marie Dubois », « … (Marc) »,
 # « …isolées. Yvette »: `_writer_name`). A first name and a surname may be a place's (« … - Victor Hugo »,
-# « Jean Jaurès : … »): `_EPONYMS`.
-_FIRST_NAME_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’-]*(?:[ \t]+[A-ZÀ-ÖØ-Þ][\w'’-]*)?"
+# « Jean Jaurès : … »): `_EPONYMS`; so is one after a place word (« Réfection du gymnase - Léo Lagrange »).
+# A name may be written surname first or with a particle (« - Dubois Marie », « - Marie-Claire de la Tour »).
+_FIRST_NAME_WORD = (
+    r"[A-ZÀ-ÖØ-Þ][\w'’-]*(?:[ \t]+(?:(?:de[ \t]+la|d[eu]s?|la|le)[ \t]+|d['’])?[A-ZÀ-ÖØ-Þ][\w'’-]*){0,2}"
+)
 _TRAILING_WRITER = re.compile(
     r"(?:[ \t]+[-–—][ \t]*(" + _FIRST_NAME_WORD + r")|(?<=[.!?…])[ \t]+(" + _FIRST_NAME_WORD + r")"
     r"|[ \t]*\((" + _FIRST_NAME_WORD + r")\))[ \t.!]*$"
 )
-_TRAILING_WRITER_LEAD = 4  # (characters before the last two words where a dash or bracket may be)
+_TRAILING_WRITER_WORDS = 5  # (words of a name and its particles, back from the last, where a dash or bracket may be)
 _PERSON_LINE = re.compile(r"\n[ \t]*([A-ZÀ-ÖØ-Þ][\w'’-]*\.?(?:[ \t]+[A-ZÀ-ÖØ-Þ][\w'’-]*\.?){1,2})[ \t.!]*$")
 # Words that open a place's name, not a person's (a last line « Place Victor Hugo » is the idea's).
-_PLACE_WORDS = frozenset(
+# (The nouns among them, last before a dash or bracket, make the name after it a place's: `_writer_at_end`.)
+_PLACE_NOUNS = frozenset(
     """rue place avenue av boulevard bd parc quartier square allee chemin impasse cours quai pont jardin
-    jardins ecole college lycee gare mairie eglise marche residence cite lac ile mont saint sainte st ste
+    jardins ecole college lycee gare mairie eglise marche residence cite lac ile mont
     bois foret plage port porte route zone centre hotel maison salle stade piscine gymnase hopital musee
-    bibliotheque mediatheque theatre cinema esplanade promenade parvis carrefour rond-point ville
-    vieux vieille vieil haut haute hauts bas basse grand grande grands petit petite nouveau nouvelle voie
+    bibliotheque mediatheque theatre cinema esplanade promenade parvis carrefour rond-point ville voie
     village parking croix clos mas domaine hameau lotissement faubourg cote colline plateau vallee val pre
     champ champs ferme bourg ilot""".split()
+)
+_PLACE_WORDS = _PLACE_NOUNS | frozenset(
+    "saint sainte st ste vieux vieille vieil haut haute hauts bas basse grand grande grands petit petite nouveau"
+    " nouvelle".split()
 )
 _PLACE_ARTICLES = frozenset("le la les l du de des d".split())
 # Words that end a district's name, not a person's, after a word that is no first name
@@ -1159,9 +1166,19 @@ def _writer_at_end(text: str) -> re.Match[str] | None:
     start = text.rfind(" ", 0, end) + 1  # (the last word: most texts end in one without a capital)
     if not text[start : start + 2].lstrip("(")[:1].isupper():
         return None
-    before = text.rfind(" ", 0, max(0, start - 1)) + 1  # (the word before it: a first name before a surname)
-    trailing = _TRAILING_WRITER.search(text, max(0, before - _TRAILING_WRITER_LEAD))
-    return trailing if trailing and _writer_name(trailing.group(trailing.lastindex or 1)) else None
+    for _ in range(_TRAILING_WRITER_WORDS):  # (the words before it: a first name, a particle before a surname)
+        start = max(0, text.rfind(" ", 0, max(0, start - 1)))
+    trailing = _TRAILING_WRITER.search(text, start)
+    if trailing is None or not _writer_name(trailing.group(trailing.lastindex or 1)):
+        return None
+    name = trailing.group(trailing.lastindex or 1).split()
+    # (After a dash or in brackets, a place word before a first name and a surname names the place;
+    # not before a first name alone or a title: « Plus de bancs au parc - Josiane », « … - Mme Martin ».)
+    if trailing.lastindex != 2 and len(name) > 1 and _fold(name[0].rstrip(".").casefold()) not in _CIVILITIES:
+        before = text[: trailing.start()].rstrip().rsplit(None, 1)[-1:]
+        if before and _fold(before[0].casefold().rsplit("'", 1)[-1].rsplit("’", 1)[-1]) in _PLACE_NOUNS:
+            return None
+    return trailing
 
 
 def signed(text: str) -> bool:
@@ -1169,9 +1186,12 @@ def signed(text: str) -> bool:
     last line, or after a closing formula, or before a colon that opens the text: « Marc : + de
     pistes cyclables », QA): a wording not to show for a cluster when another is as good
     (participants' names are personal data)."""
+    return bool(leading_name(text)) or signed_elsewhere(text)
+
+
+def signed_elsewhere(text: str) -> bool:
+    """`signed` but for a name that opens the text: for a caller that has read `leading_name` already."""
     if ("@" in text and _EMAIL.search(text)) or _PHONE.search(text):
-        return True
-    if leading_name(text):
         return True
     trailing = _writer_at_end(text.rstrip())
     if trailing and WORD_PATTERN.search(text, 0, trailing.start()):
@@ -1233,8 +1253,9 @@ def _writer_name(name: str) -> bool:
     words = name.split()
     if len(words) > 1 and _fold(words[0].rstrip(".").casefold()) in _CIVILITIES:  # (« M. Dupont »)
         return _fold(words[-1].rstrip(".").casefold()) not in _EPONYMS
-    if not _first_name(name):
-        return False
+    if not _first_name(name):  # (a surname before a first name: « Dubois Marie »)
+        surname = _fold(words[0].casefold())
+        return len(words) == 2 and _first_name(words[1]) and _is_person(name) and surname not in _EPONYMS
     return len(words) == 1 or (_is_person(name) and _fold(words[-1].rstrip(".").casefold()) not in _EPONYMS)
 
 
