@@ -538,3 +538,44 @@ def test_a_row_whose_every_cell_wraps_once_in_a_table_without_rules_is_one_row(t
         for objective, action in rows_in.items()
         for item in [("objective", "", objective), ("action", objective, action)]
     ]
+
+
+def _objectives_table_without_rules(pdf: Path, rows_in: dict[str, list[str]], header: bool, style: list) -> None:
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
+    bold = ParagraphStyle("bold", parent=cell, fontName="Helvetica-Bold")
+    rows = [[Paragraph("OBJECTIFS", bold), Paragraph("ACTIONS", bold)]] if header else []
+    rows += [[Paragraph(objective, cell), [Paragraph(f"- {a}", cell) for a in actions]] for objective, actions in
+             rows_in.items()]  # fmt: skip
+    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
+        Paragraph("AXE 2 : Emploi", ParagraphStyle("h", fontName="Helvetica-Bold", fontSize=12, leading=15)),
+        Paragraph("Les propositions des groupes sont présentées dans le tableau qui suit.",
+                  ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)),
+        Table(rows, colWidths=[240, 240], style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), *style])),
+    ])  # fmt: skip
+
+
+def _objectives_and_actions(rows_in: dict[str, list[str]]) -> list[tuple[str, str, str]]:
+    return [
+        item
+        for objective, actions in rows_in.items()
+        for item in [("objective", "", objective), *(("action", objective, a) for a in actions)]
+    ]
+
+
+@pytest.mark.parametrize("header", [True, False], ids=["header", "no-header"])
+def test_an_objective_wrapped_beside_listed_actions_in_a_table_without_rules_stays_whole(tmp_path, header):
+    # QA: « Favoriser l'emploi local et l'insertion des jeunes du » then « territoire », two
+    # objectives: the second action's marker, beside the objective's second line, would have fitted
+    # after the shorter first action, was taken for the start of a row, and that action was filed
+    # under « territoire ».
+    rows_in = {
+        "Favoriser l'emploi local et l'insertion des jeunes du territoire": [
+            "Ouvrir un forum de l'emploi", "Soutenir les entreprises d'insertion du territoire"],
+    }  # fmt: skip
+    pdf = tmp_path / "objectif_sur_deux_lignes.pdf"
+    _objectives_table_without_rules(pdf, rows_in, header, [("BOTTOMPADDING", (0, 0), (-1, -1), 8)])
+    result = extract_document(pdf)
+    assert [(c.kind, c.objective, c.text) for c in result.contributions] == _objectives_and_actions(rows_in)

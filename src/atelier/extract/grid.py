@@ -334,7 +334,9 @@ def _line_break(
         abs(top - previous.top) <= settings.line_tolerance or abs(top - line.top) <= settings.line_tolerance
         for top in other_tops
     )
-    if not beside_other_text or width >= maybe:
+    # A list marker starts a paragraph whether or not it would have fitted above: it proves no row
+    # (QA: « - Ouvrir un forum » beside the second line of its objective cut the objective in two).
+    if not beside_other_text or width >= maybe or starts_list_item(line.text):
         return "tight"
     return "break" if width < sure else "doubt"
 
