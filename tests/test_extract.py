@@ -565,6 +565,34 @@ def _objectives_and_actions(rows_in: dict[str, list[str]]) -> list[tuple[str, st
     ]
 
 
+DEFAULT_PADDING_ROWS = {
+    "short": {
+        "Réduire la précarité énergétique": ["Isoler les logements sociaux", "Créer un guichet unique"],
+        "Favoriser l'emploi local": ["Soutenir les entreprises d'insertion"],
+    },
+    "wrapped": {
+        "Réduire la précarité énergétique des ménages les plus modestes": [
+            "Isoler les logements sociaux anciens du parc public", "Créer un guichet unique de la rénovation"],
+        "Favoriser l'emploi local et l'insertion des jeunes du territoire": [
+            "Soutenir les entreprises d'insertion du territoire", "Ouvrir un forum de l'emploi chaque année"],
+    },
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("rows", DEFAULT_PADDING_ROWS)
+@pytest.mark.parametrize("header", [True, False], ids=["header", "no-header"])
+def test_rows_of_a_table_without_rules_at_default_padding_stay_apart(tmp_path, header, rows):
+    # QA: at reportlab's default padding (3 points a side) rows part by less than a row's gap: the
+    # first action of the next row was filed under the objective above (« Soutenir les entreprises
+    # d'insertion » under « Réduire la précarité énergétique »), the header read into the first row;
+    # objectives that wrap beside two actions, row after row, were one objective.
+    rows_in = DEFAULT_PADDING_ROWS[rows]
+    pdf = tmp_path / "marges_par_defaut.pdf"
+    _objectives_table_without_rules(pdf, rows_in, header, [])
+    result = extract_document(pdf)
+    assert [(c.kind, c.objective, c.text) for c in result.contributions] == _objectives_and_actions(rows_in)
+
+
 @pytest.mark.parametrize("header", [True, False], ids=["header", "no-header"])
 def test_an_objective_wrapped_beside_listed_actions_in_a_table_without_rules_stays_whole(tmp_path, header):
     # QA: « Favoriser l'emploi local et l'insertion des jeunes du » then « territoire », two
