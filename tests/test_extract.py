@@ -607,3 +607,44 @@ def test_an_objective_wrapped_beside_listed_actions_in_a_table_without_rules_sta
     _objectives_table_without_rules(pdf, rows_in, header, [("BOTTOMPADDING", (0, 0), (-1, -1), 8)])
     result = extract_document(pdf)
     assert [(c.kind, c.objective, c.text) for c in result.contributions] == _objectives_and_actions(rows_in)
+
+
+def test_justified_lines_of_a_column_under_a_short_intro_are_not_cut_into_cells(tmp_path):
+    # QA: under a short intro (no line of prose across the page), the 9-point spaces between the
+    # words of the left column's justified lines (10-point type) were read as a table's column gaps:
+    # « Vivre ensemble » and its two post-its were lost.
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import BaseDocTemplate, Frame, FrameBreak, PageTemplate, Paragraph
+
+    body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)
+    category = ParagraphStyle("h2", fontName="Helvetica-Bold", fontSize=11, leading=14)
+    item = ParagraphStyle("item", parent=body, leftIndent=10, spaceAfter=2, alignment=4)  # justified
+    left = {"Vivre ensemble": ["Créer des jardins partagés au pied des immeubles du quartier",
+                               "Ouvrir les cours d'école le week-end pour les familles du quartier"]}
+    right = {"Mobilité": ["Développer le covoiturage entre voisins du quartier nord",
+                          "Réparer les vélos au local associatif du centre social"]}  # fmt: skip
+    width, height = A4
+    margin, top, gutter = 56, 70, 20
+    column = (width - 2 * margin - gutter) / 2
+    frames = [
+        Frame(margin, height - margin - top, width - 2 * margin, top, id="title"),
+        Frame(margin, margin, column, height - 2 * margin - top, id="left"),
+        Frame(margin + column + gutter, margin, column, height - 2 * margin - top, id="right"),
+    ]
+    story = [
+        Paragraph("Post-it de l'atelier", ParagraphStyle("h1", fontName="Helvetica-Bold", fontSize=13, leading=16)),
+        Paragraph("Les idées recopiées des post-it.", body),
+        FrameBreak(),
+    ]
+    for side in (left, right):
+        for name, postits in side.items():
+            story += [Paragraph(name, category), *(Paragraph(text, item, bulletText="-") for text in postits)]
+        story.append(FrameBreak())
+    pdf = tmp_path / "colonnes_justifiees.pdf"
+    document = BaseDocTemplate(str(pdf), pagesize=A4, invariant=1)
+    document.addPageTemplates([PageTemplate(frames=frames)])
+    document.build(story[:-1])
+    result = extract_document(pdf)
+    assert [(c.kind, c.category, c.text) for c in result.contributions] == [
+        ("postit", name, text) for side in (left, right) for name, postits in side.items() for text in postits
+    ]
