@@ -648,3 +648,26 @@ def test_justified_lines_of_a_column_under_a_short_intro_are_not_cut_into_cells(
     assert [(c.kind, c.category, c.text) for c in result.contributions] == [
         ("postit", name, text) for side in (left, right) for name, postits in side.items() for text in postits
     ]
+
+
+@pytest.mark.parametrize("caption_top", [172, 140], ids=["below", "beside"])
+def test_a_photo_caption_beside_a_list_of_postits_is_no_part_of_them(tmp_path, caption_top):
+    # QA: a photo's caption to the right of a list of post-its, its lines further right than the
+    # post-its' text, was read as their continuation (« Installer des parkings relais Photo 1 : … »).
+    pdf = tmp_path / "photo.pdf"
+    page = canvas.Canvas(str(pdf), pagesize=A4, invariant=1)
+    height = A4[1]
+    page.setFont("Helvetica-Bold", 13)
+    page.drawString(56, height - 100, "Post-it de l'atelier")
+    page.setFont("Helvetica", 10)
+    intro = "Les participants ont écrit leurs idées sur des post-it, recopiées ici par les animateurs."
+    page.drawString(56, height - 118, intro)
+    postits = ["Développer le covoiturage entre voisins", "Réparer les vélos au local associatif"]
+    for index, text in enumerate(postits):
+        page.drawString(56, height - 140 - 14 * index, f"- {text}")
+    page.setFont("Helvetica-Oblique", 9)
+    for index, text in enumerate(["Photo 1 : les participants au travail", "en petits groupes, salle des fêtes"]):
+        page.drawString(320, height - caption_top - 12 * index, text)
+    page.save()
+    result = extract_document(pdf)
+    assert [(c.kind, c.text) for c in result.contributions] == [("postit", text) for text in postits]
