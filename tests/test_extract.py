@@ -671,3 +671,50 @@ def test_a_photo_caption_beside_a_list_of_postits_is_no_part_of_them(tmp_path, c
     page.save()
     result = extract_document(pdf)
     assert [(c.kind, c.text) for c in result.contributions] == [("postit", text) for text in postits]
+
+
+RAGGED_COLUMNS = {
+    "short-items": ({"Mobilité": ["Vélos", "Covoiturage", "Bus gratuits"]},
+                    {"Santé": ["Maison de santé", "Médecins", "Pharmacie"]}),
+    "ragged": ({"Mobilité": ["Développer le covoiturage entre voisins du quartier nord",
+                             "Réparer les vélos au local associatif", "Créer des pistes cyclables sécurisées"]},
+               {"Santé": ["Ouvrir une maison de santé", "Attirer des médecins", "Une pharmacie de garde"]}),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("columns", RAGGED_COLUMNS)
+def test_two_ragged_columns_of_postits_under_a_short_intro_are_read_column_by_column(tmp_path, columns):
+    # QA: the right column's post-its ending short of the text's right margin, the text's centre lay
+    # off the gutter: the columns were read as a table, « - Vélos - Covoiturage - Bus gratuits » a
+    # theme and « - Maison de santé - Médecins - Pharmacie » its one post-it.
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import BaseDocTemplate, Frame, FrameBreak, PageTemplate, Paragraph
+
+    body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)
+    category = ParagraphStyle("h2", fontName="Helvetica-Bold", fontSize=11, leading=14)
+    item = ParagraphStyle("item", parent=body, leftIndent=10, spaceAfter=2)
+    width, height = A4
+    margin, top, gutter = 56, 70, 20
+    column = (width - 2 * margin - gutter) / 2
+    frames = [
+        Frame(margin, height - margin - top, width - 2 * margin, top, id="title"),
+        Frame(margin, margin, column, height - 2 * margin - top, id="left"),
+        Frame(margin + column + gutter, margin, column, height - 2 * margin - top, id="right"),
+    ]
+    story = [
+        Paragraph("Post-it de l'atelier", ParagraphStyle("h1", fontName="Helvetica-Bold", fontSize=13, leading=16)),
+        Paragraph("Les idées recopiées des post-it.", body),
+        FrameBreak(),
+    ]
+    for side in RAGGED_COLUMNS[columns]:
+        for name, postits in side.items():
+            story += [Paragraph(name, category), *(Paragraph(text, item, bulletText="-") for text in postits)]
+        story.append(FrameBreak())
+    pdf = tmp_path / "colonnes_en_drapeau.pdf"
+    document = BaseDocTemplate(str(pdf), pagesize=A4, invariant=1)
+    document.addPageTemplates([PageTemplate(frames=frames)])
+    document.build(story[:-1])
+    result = extract_document(pdf)
+    assert [(c.kind, c.category, c.text) for c in result.contributions] == [
+        ("postit", name, text) for side in RAGGED_COLUMNS[columns] for name, postits in side.items() for text in postits
+    ]

@@ -224,8 +224,12 @@ def reading_areas(
     if not words:
         return whole
     left, right = min(w.x0 for w in words), max(w.x1 for w in words)
-    centre, slack = (left + right) / 2, settings.gutter_centre_ratio * (right - left)
-    zone = (centre - slack, centre + slack)
+    # Around the text's centre or the page's: ragged columns end short of the text's right margin
+    # (QA: short post-its in the right column moved the text's centre off the gutter, and the two
+    # columns were read as a table of themes and post-its).
+    slack = settings.gutter_centre_ratio * (right - left)
+    centres = ((left + right) / 2, width / 2)
+    zone = (min(centres) - slack, max(centres) + slack)
 
     rows: list[tuple[float, float, list[tuple[float, float]], list[Word]]] = []  # top, bottom, ink, words
     for row in printed_rows(words, settings):
