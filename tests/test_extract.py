@@ -538,3 +538,183 @@ def test_a_row_whose_every_cell_wraps_once_in_a_table_without_rules_is_one_row(t
         for objective, action in rows_in.items()
         for item in [("objective", "", objective), ("action", objective, action)]
     ]
+
+
+def _objectives_table_without_rules(pdf: Path, rows_in: dict[str, list[str]], header: bool, style: list) -> None:
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
+    bold = ParagraphStyle("bold", parent=cell, fontName="Helvetica-Bold")
+    rows = [[Paragraph("OBJECTIFS", bold), Paragraph("ACTIONS", bold)]] if header else []
+    rows += [[Paragraph(objective, cell), [Paragraph(f"- {a}", cell) for a in actions]] for objective, actions in
+             rows_in.items()]  # fmt: skip
+    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
+        Paragraph("AXE 2 : Emploi", ParagraphStyle("h", fontName="Helvetica-Bold", fontSize=12, leading=15)),
+        Paragraph("Les propositions des groupes sont présentées dans le tableau qui suit.",
+                  ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)),
+        Table(rows, colWidths=[240, 240], style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), *style])),
+    ])  # fmt: skip
+
+
+def _objectives_and_actions(rows_in: dict[str, list[str]]) -> list[tuple[str, str, str]]:
+    return [
+        item
+        for objective, actions in rows_in.items()
+        for item in [("objective", "", objective), *(("action", objective, a) for a in actions)]
+    ]
+
+
+DEFAULT_PADDING_ROWS = {
+    "short": {
+        "Réduire la précarité énergétique": ["Isoler les logements sociaux", "Créer un guichet unique"],
+        "Favoriser l'emploi local": ["Soutenir les entreprises d'insertion"],
+    },
+    "wrapped": {
+        "Réduire la précarité énergétique des ménages les plus modestes": [
+            "Isoler les logements sociaux anciens du parc public", "Créer un guichet unique de la rénovation"],
+        "Favoriser l'emploi local et l'insertion des jeunes du territoire": [
+            "Soutenir les entreprises d'insertion du territoire", "Ouvrir un forum de l'emploi chaque année"],
+    },
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("rows", DEFAULT_PADDING_ROWS)
+@pytest.mark.parametrize("header", [True, False], ids=["header", "no-header"])
+def test_rows_of_a_table_without_rules_at_default_padding_stay_apart(tmp_path, header, rows):
+    # QA: at reportlab's default padding (3 points a side) rows part by less than a row's gap: the
+    # first action of the next row was filed under the objective above (« Soutenir les entreprises
+    # d'insertion » under « Réduire la précarité énergétique »), the header read into the first row;
+    # objectives that wrap beside two actions, row after row, were one objective.
+    rows_in = DEFAULT_PADDING_ROWS[rows]
+    pdf = tmp_path / "marges_par_defaut.pdf"
+    _objectives_table_without_rules(pdf, rows_in, header, [])
+    result = extract_document(pdf)
+    assert [(c.kind, c.objective, c.text) for c in result.contributions] == _objectives_and_actions(rows_in)
+
+
+@pytest.mark.parametrize("header", [True, False], ids=["header", "no-header"])
+def test_an_objective_wrapped_beside_listed_actions_in_a_table_without_rules_stays_whole(tmp_path, header):
+    # QA: « Favoriser l'emploi local et l'insertion des jeunes du » then « territoire », two
+    # objectives: the second action's marker, beside the objective's second line, would have fitted
+    # after the shorter first action, was taken for the start of a row, and that action was filed
+    # under « territoire ».
+    rows_in = {
+        "Favoriser l'emploi local et l'insertion des jeunes du territoire": [
+            "Ouvrir un forum de l'emploi", "Soutenir les entreprises d'insertion du territoire"],
+    }  # fmt: skip
+    pdf = tmp_path / "objectif_sur_deux_lignes.pdf"
+    _objectives_table_without_rules(pdf, rows_in, header, [("BOTTOMPADDING", (0, 0), (-1, -1), 8)])
+    result = extract_document(pdf)
+    assert [(c.kind, c.objective, c.text) for c in result.contributions] == _objectives_and_actions(rows_in)
+
+
+def test_justified_lines_of_a_column_under_a_short_intro_are_not_cut_into_cells(tmp_path):
+    # QA: under a short intro (no line of prose across the page), the 9-point spaces between the
+    # words of the left column's justified lines (10-point type) were read as a table's column gaps:
+    # « Vivre ensemble » and its two post-its were lost.
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import BaseDocTemplate, Frame, FrameBreak, PageTemplate, Paragraph
+
+    body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)
+    category = ParagraphStyle("h2", fontName="Helvetica-Bold", fontSize=11, leading=14)
+    item = ParagraphStyle("item", parent=body, leftIndent=10, spaceAfter=2, alignment=4)  # justified
+    left = {"Vivre ensemble": ["Créer des jardins partagés au pied des immeubles du quartier",
+                               "Ouvrir les cours d'école le week-end pour les familles du quartier"]}
+    right = {"Mobilité": ["Développer le covoiturage entre voisins du quartier nord",
+                          "Réparer les vélos au local associatif du centre social"]}  # fmt: skip
+    width, height = A4
+    margin, top, gutter = 56, 70, 20
+    column = (width - 2 * margin - gutter) / 2
+    frames = [
+        Frame(margin, height - margin - top, width - 2 * margin, top, id="title"),
+        Frame(margin, margin, column, height - 2 * margin - top, id="left"),
+        Frame(margin + column + gutter, margin, column, height - 2 * margin - top, id="right"),
+    ]
+    story = [
+        Paragraph("Post-it de l'atelier", ParagraphStyle("h1", fontName="Helvetica-Bold", fontSize=13, leading=16)),
+        Paragraph("Les idées recopiées des post-it.", body),
+        FrameBreak(),
+    ]
+    for side in (left, right):
+        for name, postits in side.items():
+            story += [Paragraph(name, category), *(Paragraph(text, item, bulletText="-") for text in postits)]
+        story.append(FrameBreak())
+    pdf = tmp_path / "colonnes_justifiees.pdf"
+    document = BaseDocTemplate(str(pdf), pagesize=A4, invariant=1)
+    document.addPageTemplates([PageTemplate(frames=frames)])
+    document.build(story[:-1])
+    result = extract_document(pdf)
+    assert [(c.kind, c.category, c.text) for c in result.contributions] == [
+        ("postit", name, text) for side in (left, right) for name, postits in side.items() for text in postits
+    ]
+
+
+@pytest.mark.parametrize("caption_top", [172, 140], ids=["below", "beside"])
+def test_a_photo_caption_beside_a_list_of_postits_is_no_part_of_them(tmp_path, caption_top):
+    # QA: a photo's caption to the right of a list of post-its, its lines further right than the
+    # post-its' text, was read as their continuation (« Installer des parkings relais Photo 1 : … »).
+    pdf = tmp_path / "photo.pdf"
+    page = canvas.Canvas(str(pdf), pagesize=A4, invariant=1)
+    height = A4[1]
+    page.setFont("Helvetica-Bold", 13)
+    page.drawString(56, height - 100, "Post-it de l'atelier")
+    page.setFont("Helvetica", 10)
+    intro = "Les participants ont écrit leurs idées sur des post-it, recopiées ici par les animateurs."
+    page.drawString(56, height - 118, intro)
+    postits = ["Développer le covoiturage entre voisins", "Réparer les vélos au local associatif"]
+    for index, text in enumerate(postits):
+        page.drawString(56, height - 140 - 14 * index, f"- {text}")
+    page.setFont("Helvetica-Oblique", 9)
+    for index, text in enumerate(["Photo 1 : les participants au travail", "en petits groupes, salle des fêtes"]):
+        page.drawString(320, height - caption_top - 12 * index, text)
+    page.save()
+    result = extract_document(pdf)
+    assert [(c.kind, c.text) for c in result.contributions] == [("postit", text) for text in postits]
+
+
+RAGGED_COLUMNS = {
+    "short-items": ({"Mobilité": ["Vélos", "Covoiturage", "Bus gratuits"]},
+                    {"Santé": ["Maison de santé", "Médecins", "Pharmacie"]}),
+    "ragged": ({"Mobilité": ["Développer le covoiturage entre voisins du quartier nord",
+                             "Réparer les vélos au local associatif", "Créer des pistes cyclables sécurisées"]},
+               {"Santé": ["Ouvrir une maison de santé", "Attirer des médecins", "Une pharmacie de garde"]}),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("columns", RAGGED_COLUMNS)
+def test_two_ragged_columns_of_postits_under_a_short_intro_are_read_column_by_column(tmp_path, columns):
+    # QA: the right column's post-its ending short of the text's right margin, the text's centre lay
+    # off the gutter: the columns were read as a table, « - Vélos - Covoiturage - Bus gratuits » a
+    # theme and « - Maison de santé - Médecins - Pharmacie » its one post-it.
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import BaseDocTemplate, Frame, FrameBreak, PageTemplate, Paragraph
+
+    body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)
+    category = ParagraphStyle("h2", fontName="Helvetica-Bold", fontSize=11, leading=14)
+    item = ParagraphStyle("item", parent=body, leftIndent=10, spaceAfter=2)
+    width, height = A4
+    margin, top, gutter = 56, 70, 20
+    column = (width - 2 * margin - gutter) / 2
+    frames = [
+        Frame(margin, height - margin - top, width - 2 * margin, top, id="title"),
+        Frame(margin, margin, column, height - 2 * margin - top, id="left"),
+        Frame(margin + column + gutter, margin, column, height - 2 * margin - top, id="right"),
+    ]
+    story = [
+        Paragraph("Post-it de l'atelier", ParagraphStyle("h1", fontName="Helvetica-Bold", fontSize=13, leading=16)),
+        Paragraph("Les idées recopiées des post-it.", body),
+        FrameBreak(),
+    ]
+    for side in RAGGED_COLUMNS[columns]:
+        for name, postits in side.items():
+            story += [Paragraph(name, category), *(Paragraph(text, item, bulletText="-") for text in postits)]
+        story.append(FrameBreak())
+    pdf = tmp_path / "colonnes_en_drapeau.pdf"
+    document = BaseDocTemplate(str(pdf), pagesize=A4, invariant=1)
+    document.addPageTemplates([PageTemplate(frames=frames)])
+    document.build(story[:-1])
+    result = extract_document(pdf)
+    assert [(c.kind, c.category, c.text) for c in result.contributions] == [
+        ("postit", name, text) for side in RAGGED_COLUMNS[columns] for name, postits in side.items() for text in postits
+    ]

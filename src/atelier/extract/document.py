@@ -246,7 +246,14 @@ def _assemble(
     in_area: list[list[Word]] = [[] for _ in areas]  # (each word's area found once, not once per area)
     for word in outside:
         in_area[area_index(areas, _box(word)) if len(areas) > 1 else 0].append(word)
-    free = [line for area_words in in_area for line in group_lines(area_words, settings)]
+    # A column of a page in two has no white running down it (`reading_areas`): the wide spaces of its
+    # justified lines part no cells (QA: the left column, 9 points between words in 10-point type,
+    # was read as a table and lost).
+    free = [
+        line
+        for area, area_words in zip(areas, in_area)
+        for line in group_lines(area_words, settings, split_columns=area.x0 <= 0 and area.x1 >= width)
+    ]
     return _PageLayout(number, width, tuple(words), tuple(grids), tuple(free), confidences, areas=areas)
 
 

@@ -202,6 +202,7 @@ def aligned_grid(
         ],
         settings,
     )
+    verdicts = _rows_parted_by_white(ordered, verdicts, settings)
     # A break proven in one column (a line ending early) is a row break for the lines that sit
     # on the same two printed rows in the other columns (right-aligned prices, short labels).
     proven = [
@@ -263,6 +264,49 @@ def _shade_edge_between(previous: Line, line: Line, shades: Sequence[BBox]) -> b
         for box in shades
         for edge in (box.top, box.bottom)
     )
+
+
+def _rows_parted_by_white(
+    ordered: Sequence[Sequence[Line]], verdicts: Sequence[Sequence[str]], settings: ExtractionSettings
+) -> list[list[str]]:
+    """A paragraph's gap ("same") is a row break where every other column with a line at the height
+    of the line below it starts a cell or a paragraph there, and either one of them is proven to start a
+    cell (a gap wider than `row_gap_ratio`) or every column of the table has text there and not all of
+    it items of lists going on. QA: at reportlab's default padding, 3 points a side, rows part by less
+    than `row_gap_ratio`: « - Soutenir les entreprises d'insertion », the first action of a row, was
+    filed under the objective above, « OBJECTIFS » was read into the first objective, and objectives
+    that wrap beside two actions, row after row, were one. Cells whose paragraphs happen to start side
+    by side stay whole: « Porteur : CUGT » beside « Freins : disparité… » with the objective's cell
+    going on, « 2) Gestion de projets » beside « - Il faut impliquer les relais »."""
+    tolerance = settings.line_tolerance
+    # For each column, the lines that start a cell or a paragraph, and whether a cell surely.
+    starts: list[list[tuple[Line, bool]]] = [
+        [(line, verdict == "break") for line, verdict in zip(lines_, ["break", *column_verdicts]) if verdict != "tight"]
+        for lines_, column_verdicts in zip(ordered, verdicts)
+    ]
+
+    def parted(column: int, below: Line) -> bool:
+        beside = [
+            other
+            for other, lines_ in enumerate(ordered)
+            if other != column and any(abs(line.top - below.top) <= tolerance for line in lines_)
+        ]
+        found = [next((s for s in starts[other] if abs(s[0].top - below.top) <= tolerance), None) for other in beside]
+        if not found or None in found:
+            return False
+        side_by_side = [below, *(start[0] for start in found if start is not None)]
+        whole_row = len(side_by_side) == len(ordered)
+        return any(start[1] for start in found if start is not None) or (
+            whole_row and not all(starts_list_item(line.text) for line in side_by_side)
+        )
+
+    return [
+        [
+            "break" if verdict == "same" and parted(col, b) else verdict
+            for b, verdict in zip(lines_[1:], column_verdicts)
+        ]
+        for col, (lines_, column_verdicts) in enumerate(zip(ordered, verdicts))
+    ]
 
 
 def _tops_except(ordered: Sequence[Sequence[Line]], column: int) -> list[float]:
@@ -334,7 +378,9 @@ def _line_break(
         abs(top - previous.top) <= settings.line_tolerance or abs(top - line.top) <= settings.line_tolerance
         for top in other_tops
     )
-    if not beside_other_text or width >= maybe:
+    # A list marker starts a paragraph whether or not it would have fitted above: it proves no row
+    # (QA: « - Ouvrir un forum » beside the second line of its objective cut the objective in two).
+    if not beside_other_text or width >= maybe or starts_list_item(line.text):
         return "tight"
     return "break" if width < sure else "doubt"
 

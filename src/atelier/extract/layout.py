@@ -159,8 +159,9 @@ def without_note_calls(words: Sequence[Word], settings: ExtractionSettings) -> l
     return [word for word in words if id(word) not in dropped]
 
 
-def group_lines(words: Iterable[Word], settings: ExtractionSettings) -> list[Line]:
-    """Words grouped into lines, each printed line split where a gap separates columns."""
+def group_lines(words: Iterable[Word], settings: ExtractionSettings, split_columns: bool = True) -> list[Line]:
+    """Words grouped into lines, each printed line split where a gap separates columns, unless the
+    words are known to stand in one column (`split_columns` false: a column of a page in two)."""
     lines: list[Line] = []
     for row in printed_rows(words, settings):
         row.sort(key=lambda w: w.x0)
@@ -169,7 +170,7 @@ def group_lines(words: Iterable[Word], settings: ExtractionSettings) -> list[Lin
             gap = word.x0 - current[-1].x1
             size = max(word.size, current[-1].size)
             after_marker = len(current) == 1 and is_list_marker(current[0].text) and gap <= settings.marker_gap_ratio * size
-            if gap > settings.column_gap_ratio * size and not after_marker:
+            if split_columns and gap > settings.column_gap_ratio * size and not after_marker:
                 lines.append(_line(current, settings))
                 current = [word]
             else:
@@ -223,8 +224,12 @@ def reading_areas(
     if not words:
         return whole
     left, right = min(w.x0 for w in words), max(w.x1 for w in words)
-    centre, slack = (left + right) / 2, settings.gutter_centre_ratio * (right - left)
-    zone = (centre - slack, centre + slack)
+    # Around the text's centre or the page's: ragged columns end short of the text's right margin
+    # (QA: short post-its in the right column moved the text's centre off the gutter, and the two
+    # columns were read as a table of themes and post-its).
+    slack = settings.gutter_centre_ratio * (right - left)
+    centres = ((left + right) / 2, width / 2)
+    zone = (min(centres) - slack, max(centres) + slack)
 
     rows: list[tuple[float, float, list[tuple[float, float]], list[Word]]] = []  # top, bottom, ink, words
     for row in printed_rows(words, settings):

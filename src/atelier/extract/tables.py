@@ -187,9 +187,13 @@ class TableReader:
                 self.drafts.append(outline.last)
                 self._interrupted = True
                 return
-            if outline.last is not None and bbox.x0 > outline.last.bbox.x0 + self.settings.indent_tolerance:
-                outline.last.text = join_lines([outline.last.text, text])
-                outline.last.bbox = outline.last.bbox.union(bbox)
+            # A post-it goes on in lines indented under its text, which start within its width: a
+            # caption further right, beside or below it, is no part of it (QA: « Photo 1 : les
+            # participants au travail » was glued to « Installer des parkings relais »).
+            last = outline.last
+            if last is not None and last.bbox.x0 + self.settings.indent_tolerance < bbox.x0 < last.bbox.x1:
+                last.text = join_lines([last.text, text])
+                last.bbox = last.bbox.union(bbox)
                 return
         if not self._in_prose:
             self._prose_runs.append([])
