@@ -309,7 +309,7 @@ def _document_line(result: DocumentResult) -> str:
     if result.status == "ok":
         line = f"{result.document} : {len(result.contributions)} contribution(s) sur {result.pages} page(s)"
         if fillers := result.statistics.get(FILLERS_STATISTIC, 0):
-            line += f" (et {fillers} case(s) sans idée, « RAS », « - »…, laissée(s) de côté)"
+            line += f" (et {fillers} case(s) sans idée laissée(s) de côté)"
         return line + "".join(f" ; attention : {warning}" for warning in result.warnings)
     return f"{result.document} : erreur — {result.error}"
 
