@@ -1424,6 +1424,38 @@ def test_a_run_into_its_own_folder_keeps_what_analysts_decided_there(runner, tmp
     assert final.loc["Organiser des conseils de quartier", ["axis", "axis_source"]].tolist() == ["5", "review"]
 
 
+def test_run_sets_apart_the_fillers_of_a_form(runner, tmp_path, prefect_harness):
+    # QA: « RAS » and « - » cells were written without an axis but counted as contributions, made a
+    # group of two « RAS » and stood in the « Sans axe » lines of the synthesis.
+    docx = pytest.importorskip("docx")
+    (tmp_path / "rapports").mkdir()
+    document = docx.Document()
+    document.add_heading("Post-it des participants", level=1)
+    rows = [("Thème", "Post-it"), ("Mobilité", "Développer le covoiturage entre les communes"), ("Mobilité", "RAS")]
+    rows += [("Emploi", "RAS"), ("Emploi", "-"), ("Emploi", "Créer une épicerie solidaire")]
+    table = document.add_table(rows=len(rows), cols=2)
+    for row, cells in enumerate(rows):
+        table.cell(row, 0).text, table.cell(row, 1).text = cells
+    document.save(tmp_path / "rapports" / "seance.docx")
+    result = runner.invoke(app, ["run", "rapports", "--out", "sortie"])
+    assert result.exit_code == 0, result.output
+    ideas = read(tmp_path / "sortie" / "ideas.csv")
+    assert ideas["text"].tolist() == [text for _, text in rows[1:]]  # nothing lost, in the report's order
+    fillers = ideas[ideas["text"].isin(["RAS", "-"])]
+    assert (fillers[["axis", "axis_source", "needs_review", "cluster_id", "canonical"]] == "").all().all()
+    assert (ideas.loc[~ideas.index.isin(fillers.index), "cluster_id"] != "").all()
+    clusters = read(tmp_path / "sortie" / "clusters.csv")
+    assert sorted(clusters["canonical_text"]) == [text for _, text in sorted(rows[1:]) if text not in ("RAS", "-")]
+    assert "Contributions : 2 (2 post-it" in result.stdout and "Idées distinctes : 2" in result.stdout
+    assert "Sans idée (remplissage de formulaire) : 3 case(s) (« - », « RAS »)" in result.stdout
+    assert "seance.docx : 2 contribution(s) sur 1 page(s) (et 3 case(s) sans idée" in result.stderr
+    manifest = json.loads((tmp_path / "sortie" / "manifest.json").read_text(encoding="utf-8"))
+    assert (manifest["counts"]["ideas"], manifest["counts"]["clusters"], manifest["counts"]["fillers"]) == (2, 2, 3)
+    assert "aucun" not in manifest["counts"]["ideas_per_axis"]
+    synthesis = (tmp_path / "sortie" / "synthesis.html").read_text(encoding="utf-8")
+    assert "Sans axe" not in synthesis and "RAS" not in synthesis
+
+
 def test_run_exits_1_when_no_document_could_be_read(runner, tmp_path, prefect_harness):
     reports = tmp_path / "rapports"
     reports.mkdir()
@@ -1518,6 +1550,8 @@ def test_an_idea_without_a_word_is_left_without_an_axis_and_flagged_by_run_and_c
         assert frame.loc[wordless, columns].values.tolist() == [unplaced] * 3
         assert frame.loc[fillers, ["axis", "needs_review", "axis_evidence"]].values.tolist() == [["", "", ""]] * 2
         assert (frame.loc[ideas, "axis"] != "").all()
-    assert re.search(r"Par axe : axe 1 : \d, .*, axe 5 : \d, sans axe : 5\n", ran.stdout)
+    # (The fillers were counted « sans axe » by run, 5 against classify's 3: they are no idea, counted apart.)
+    assert re.search(r"Par axe : axe 1 : \d, .*, axe 5 : \d, sans axe : 3\n", ran.stdout)
+    assert "Sans idée (remplissage de formulaire) : 2 case(s) (« - », « RAS »)" in ran.stdout
     assert ", sans axe : 3\n" in classified.stdout and " ; 3 sans mot, laissée(s) sans axe)" in classified.stdout
     assert "(et 2 ligne(s) sans texte ou sans idée (« - », « RAS »), non classée(s)" in classified.stdout

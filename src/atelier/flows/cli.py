@@ -878,6 +878,12 @@ def run(
         typer.echo(f"Idées distinctes : {summary.clusters}")
         origin = "enregistré" if summary.model_origin == "saved" else "entraîné à la volée"
         typer.echo(f"Modèle d'axes ({origin}) : {summary.model_version}")
+    if summary.fillers:
+        typer.echo(
+            f"Sans idée (remplissage de formulaire) : {len(summary.fillers)} case(s) "
+            f"({listed(sorted(set(summary.fillers)), 3)}), hors des comptes ci-dessus ; gardée(s) dans ideas.csv "
+            "sans axe ni groupe."
+        )
     if summary.documents_ok == 0:
         _fail("aucun document n'a pu être lu.")
 

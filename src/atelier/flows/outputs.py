@@ -513,8 +513,10 @@ def build_manifest(
     documents: Sequence[DocumentResult],
     contributions: Sequence[Contribution],
     clusters: int,
+    fillers: int = 0,
 ) -> dict[str, Any]:
-    """What a run read, with which model, how long each stage took, and what it found."""
+    """What a run read, with which model, how long each stage took, and what it found: the
+    `contributions` are the ideas, the `fillers` the cells of forms that hold none (« RAS », « - »)."""
     return {
         "atelier_version": version,
         "workshop": {"id": workshop_id, "title": workshop_title},
@@ -530,6 +532,7 @@ def build_manifest(
             "ideas_per_kind": _count((c.kind for c in contributions), KINDS),
             "ideas_per_axis": _count((c.axis for c in contributions), axis_ids),
             "clusters": clusters,
+            "fillers": fillers,
         },
         "documents": [document_entry(d) for d in documents],
     }

@@ -47,7 +47,7 @@ from atelier.nlp.axis_data import idea_text
 from atelier.nlp.classify import classify_contributions, decision_of_text, with_decided_axes
 from atelier.nlp.dedup import ClusterSummary, deduplicate_contributions, summarize_clusters
 from atelier.nlp.dedup_settings import DedupSettings
-from atelier.nlp.language import normalize_for_match
+from atelier.nlp.language import is_filler, normalize_for_match
 from atelier.nlp.placement import place_by_headings
 from atelier.nlp.workshop import Workshop, load_workshop
 
@@ -89,6 +89,7 @@ class RunSummary:
     ideas_per_kind: dict[str, int] = field(default_factory=dict)
     ideas_per_axis: dict[str, int] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    fillers: tuple[str, ...] = ()  # the texts of the fillers set apart (`set_apart_fillers`), one per row
 
     @property
     def documents_ok(self) -> int:
@@ -162,8 +163,9 @@ def write_outputs_task(
     clusters: list[ClusterSummary],
     generated_at: datetime,
     added: dict[str, dict[str, AddedCell]] | None = None,
+    rows: list[Contribution] | None = None,
 ) -> list[Path]:
-    return write_run_outputs(out, workshop, documents, contributions, clusters, generated_at, added)
+    return write_run_outputs(out, workshop, documents, contributions, clusters, generated_at, added, rows)
 
 
 @task(name="écrire le manifeste", cache_policy=NO_CACHE)
@@ -179,9 +181,13 @@ def write_run_outputs(
     clusters: Sequence[ClusterSummary],
     generated_at: datetime,
     added: Mapping[str, Mapping[str, AddedCell]] | None = None,
+    rows: Sequence[Contribution] | None = None,
 ) -> list[Path]:
     """The dataset files and the synthesis of a run, each written atomically (the manifest comes
-    after); `ideas` files with the columns an analyst `added` to the last run's."""
+    after); `ideas` files with the columns an analyst `added` to the last run's. The dataset's
+    `rows` are the ideas and the fillers of forms set apart (`set_apart_fillers`), which the
+    synthesis leaves out; by default the ideas alone."""
+    rows = contributions if rows is None else rows
     context = synthesis_context(
         workshop=workshop,
         contributions=contributions,
@@ -190,12 +196,12 @@ def write_run_outputs(
         generated_at=generated_at,
     )
     files = [
-        *outputs.write_ideas(contributions, out, added),
-        outputs.write_details(contributions, out),
+        *outputs.write_ideas(rows, out, added),
+        outputs.write_details(rows, out),
         outputs.write_clusters(clusters, out),
     ]
     try:
-        files.append(outputs.write_run_workbook(contributions, clusters, out, added))
+        files.append(outputs.write_run_workbook(rows, clusters, out, added))
     except outputs.WorkbookTooLarge as error:
         (Path(out) / outputs.IDEAS_XLSX).unlink(missing_ok=True)  # not a previous run's
         _say(f"{outputs.IDEAS_XLSX} non écrit : {error} (les fichiers CSV et Parquet sont complets).", logging.WARNING)
@@ -228,20 +234,49 @@ def _load_french_quietly() -> None:
         pass
 
 
-def _read_documents(
-    paths: Sequence[Path], extraction: ExtractionSettings | None, watch: _Stopwatch
-) -> list[DocumentResult]:
+# The count of a document's fillers (`set_apart_fillers`) among its statistics.
+FILLERS_STATISTIC = "fillers"
+
+
+def set_apart_fillers(result: DocumentResult) -> tuple[DocumentResult, list[Contribution]]:
+    """The document with its ideas only, and the fillers of a form it holds (`is_filler`: a cell
+    « RAS », « - », « Néant », « N/A »), counted in its statistics. A filler is no idea: neither
+    classified, grouped, counted nor in the synthesis; its row is written without axis nor group."""
+    fillers = [c for c in result.contributions if is_filler(c.text)]
+    if not fillers:
+        return result, []
+    ideas = tuple(c for c in result.contributions if not is_filler(c.text))
+    statistics = {**result.statistics, FILLERS_STATISTIC: len(fillers)}
+    return replace(result, contributions=ideas, statistics=statistics), fillers
+
+
+class _Read(NamedTuple):
+    """What `_read_documents` read: the documents (their ideas only), their fillers, and the ids
+    of all their records in reading order."""
+
+    documents: list[DocumentResult]
+    fillers: list[Contribution]
+    order: list[str]
+
+
+def _read_documents(paths: Sequence[Path], extraction: ExtractionSettings | None, watch: _Stopwatch) -> _Read:
     """Each document read in a worker process, bounded in memory and time, `parallel_documents`
     at once and no more read ahead (a batch's bytes are never all in memory); results in input
-    order, each said as it comes. A copy of an input read earlier is reported, not read."""
+    order, each said as it comes. A copy of an input read earlier is reported, not read. The
+    fillers of forms are set apart (`set_apart_fillers`), and returned besides."""
     documents: list[DocumentResult] = []
+    fillers: list[Contribution] = []
+    order: list[str] = []
     copies = Copies()
     pending: deque[PrefectFuture[DocumentResult]] = deque()
 
     def report_oldest() -> None:
         with watch.stage("extract"):
-            result = pending.popleft().result()
+            read = pending.popleft().result()
+        order.extend(c.idea_id for c in read.contributions)
+        result, its_fillers = set_apart_fillers(read)
         documents.append(result)
+        fillers.extend(its_fillers)
         level = logging.INFO if result.status == "ok" else logging.WARNING
         _say(f"[{len(documents)}/{len(paths)}] {_document_line(result)}", level)
 
@@ -254,7 +289,7 @@ def _read_documents(
                 report_oldest()
         while pending:
             report_oldest()
-    return documents
+    return _Read(documents, fillers, order)
 
 
 def _read(path: Path, settings: ExtractionSettings | None, document: str) -> InputFile:
@@ -273,6 +308,8 @@ def _read(path: Path, settings: ExtractionSettings | None, document: str) -> Inp
 def _document_line(result: DocumentResult) -> str:
     if result.status == "ok":
         line = f"{result.document} : {len(result.contributions)} contribution(s) sur {result.pages} page(s)"
+        if fillers := result.statistics.get(FILLERS_STATISTIC, 0):
+            line += f" (et {fillers} case(s) sans idée laissée(s) de côté)"
         return line + "".join(f" ; attention : {warning}" for warning in result.warnings)
     return f"{result.document} : erreur — {result.error}"
 
@@ -602,7 +639,7 @@ def run_pipeline(
 
     # Documents are read in worker processes: meanwhile, this one loads spaCy (`french` waits for it).
     threading.Thread(target=_load_french_quietly, name="atelier-spacy", daemon=True).start()
-    documents = _read_documents(paths, extraction, watch)
+    documents, fillers, order = _read_documents(paths, extraction, watch)
 
     contributions = [c for d in documents if d.status == "ok" for c in d.contributions]
     with watch.stage("place"):
@@ -647,12 +684,19 @@ def run_pipeline(
                 _say(f"Identifiants des groupes repris de {earlier}.")
             contributions, clusters = deduplicate_task(contributions, nlp)
         _say(f"{len(contributions)} contribution(s) classée(s), {len(clusters)} idée(s) distincte(s).")
+    if fillers:
+        _say(
+            f"{len(fillers)} case(s) sans idée ({listed(sorted({c.text for c in fillers}), 3)}) : un remplissage "
+            f"de formulaire n'est ni classé, ni groupé, ni compté ; gardée(s) dans {outputs.IDEAS_CSV} sans axe ni "
+            "groupe."
+        )
+    written = _in_reading_order(contributions, fillers, order)
 
     with watch.stage("write"):
         # Decisions on ideas this run does not write (another document, none read), or in an axis
         # the workshop lacks, stay in a copy; so do the ideas of the documents it does not read.
-        added = _carried_columns(earlier, contributions)
-        unmarked = _unmarked_corrections(earlier, contributions)
+        added = _carried_columns(earlier, written)
+        unmarked = _unmarked_corrections(earlier, written)
         dropped = (
             earlier.unread
             or (applied.lost if applied is not None else (earlier.decided_axes or earlier.decided_texts))
@@ -670,7 +714,9 @@ def run_pipeline(
         for path, copy in copies.items():
             if not absent or path not in earlier.read_files:
                 _say(f"Copie de {path} gardée avant de le remplacer : {copy}")
-        files = write_outputs_task(Path(out), config, documents, contributions, clusters, started_at, added.columns)
+        files = write_outputs_task(
+            Path(out), config, documents, contributions, clusters, started_at, added.columns, written
+        )
     finished_at = datetime.now().astimezone()
     manifest = outputs.build_manifest(
         version=atelier.__version__,
@@ -684,6 +730,7 @@ def run_pipeline(
         documents=documents,
         contributions=contributions,
         clusters=len(clusters),
+        fillers=len(fillers),
     )
     files.append(write_manifest_task(Path(out), manifest))
     _say(f"Écriture terminée : {len(files)} fichier(s) dans {out}")
@@ -703,4 +750,16 @@ def run_pipeline(
         ideas_per_kind=counts["ideas_per_kind"],
         ideas_per_axis=counts["ideas_per_axis"],
         notes=tuple(notes),
+        fillers=tuple(c.text for c in fillers),
     )
+
+
+def _in_reading_order(
+    ideas: Sequence[Contribution], fillers: Sequence[Contribution], order: Sequence[str]
+) -> list[Contribution]:
+    """The rows to write: the ideas and the fillers set apart, back in the order they were read
+    (`order`: the idea ids)."""
+    if not fillers:
+        return list(ideas)
+    position = {idea_id: index for index, idea_id in enumerate(order)}
+    return sorted([*ideas, *fillers], key=lambda item: position.get(item.idea_id, len(position)))

@@ -298,6 +298,85 @@ def _shouting(text: str) -> bool:
     return capitals > 2 and 2 * capitals >= len(_WORD.findall(text))
 
 
+def without_places(text: str, kept: frozenset[str] = frozenset()) -> str:
+    """`text` without the places it names (`place_spans`): what an idea is placed by. A town named
+    like a keyword is not that keyword (QA, a rural Agenda 21: « Un marché à La Crèche » went to
+    the childcare axis, « niort », « saint-maixent » were shown as its evidence). A text that is
+    only a place is read whole."""
+    read = text
+    for start, end in reversed(place_spans(text, kept)):
+        read = read[:start] + read[end:]
+    return read if any(character.isalpha() for character in read) else text  # (« Saint-Maixent » alone)
+
+
+def place_spans(text: str, kept: frozenset[str] = frozenset()) -> list[tuple[int, int]]:
+    """Where `text` names a place, told from a common noun written with a capital (« Ouvrir une
+    Maison de Santé », « Plus de Circuits Courts à la Cantine », « l'Insertion ») by how it is
+    written: a « Saint- » compound (« Saint-Maixent », « St Maixent »), a capitalised article
+    inside a sentence and the capitalised words after it (« à La Crèche », « Le Mans »), or a
+    capitalised word right after « à », « vers » or « entre » (« à Niort », « entre Nanteuil et … »),
+    or after « de » or « pour » that follow a word in lower case, and before no capitalised word
+    (« la gare de Niort », not « Maison de Santé »), that the workshop does not write (`kept`,
+    folded: « Accès à Internet » where « internet » is a keyword). Not in a title whose words
+    inside its sentences are mostly capitalised, but a « Saint- »."""
+    if not _CAPITAL.search(text, 1):  # (most ideas: no capital after their first letter)
+        return []
+    spans = [match.span() for match in _SAINT_PLACE.finditer(text)]
+    named = [match.span() for match in _ARTICLE_PLACE.finditer(text) if _inside_sentence(text, match.start())]
+    for match in _PREPOSITION_PLACE.finditer(text):
+        before = match.group("before")
+        if (before is None or before[0].islower()) and not _written_by(match.group("name"), kept):
+            named.append(match.span("name"))
+    if named and not _title_case(text):
+        spans += named
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _written_by(word: str, kept: frozenset[str]) -> bool:
+    """Whether `word` is one of the `kept` words (folded), in the singular or the plural (« Vélos »)."""
+    folded = normalize_for_match(word)
+    return folded in kept or (folded[-1:] in ("s", "x") and folded[:-1] in kept)
+
+
+def _title_case(text: str) -> bool:
+    """Whether most words inside the sentences of `text` are capitalised (« Une Maison De Santé »)."""
+    inside = [word for word in _NAME_WORD.finditer(text) if _inside_sentence(text, word.start())]
+    capitalised = [word for word in inside if word.group()[0].isupper()]
+    return 2 * len(capitalised) > len(inside)
+
+
+def _inside_sentence(text: str, start: int) -> bool:
+    """Whether the word at `start` follows another word of its sentence (not after a bullet or « . »)."""
+    end = start
+    while end and text[end - 1].isspace():  # (not `text[:start]`: a long answer would be copied word by word)
+        end -= 1
+    return bool(end) and text[end - 1] not in _SENTENCE_ENDS and not _LEADING_BULLETS.fullmatch(text, 0, end)
+
+
+_CAPITAL = re.compile(r"[^\W\d_a-zà-ÿ]")
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+# A capitalised word, with the parts of a compound (« Saint-Maixent-l'École », « Sables-d'Olonne »).
+_PLACE_WORD = r"[^\W\d_a-zà-ÿ][^\W\d_]*(?:-[^\W\d_]+(?:['’][^\W\d_]+)?)*"
+_SAINT_PLACE = re.compile(rf"\b(?:Saint|Sainte|St|Ste)\.?(?:-|[ \t]+){_PLACE_WORD}")
+_ARTICLE_PLACE = re.compile(rf"\b(?:(?:La|Le|Les)[ \t]+|L['’]){_PLACE_WORD}(?:[ \t]+{_PLACE_WORD})*")
+# A capitalised word (not in capitals: an acronym) after « à », « vers » or « entre », or after « de » or
+# « pour » that follow a word (in lower case: `place_spans`) and before none capitalised: « à Niort »,
+# « la gare de Niort », not « Maison de Santé », « Analyses de Besoins Sociaux », « à l'AMAP ».
+_NOT_ACRONYM = r"(?![^\W\d_a-zà-ÿ]{2,}\b)"
+_PREPOSITION_PLACE = re.compile(
+    rf"\b(?:(?:à|vers|entre)|(?P<before>[^\W\d_]+)[ \t]+(?:de|pour))[ \t]+{_NOT_ACRONYM}(?P<name>{_PLACE_WORD})\b"
+    rf"(?(before)(?![ \t]+[^\W\d_a-zà-ÿ]))"
+)
+_SENTENCE_ENDS = ".!?:;…«\"“(\n"
+_LEADING_BULLETS = re.compile(r"[\s\-–—•*·>\"«“(]*")
+
+
 def strip_accents(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     if decomposed.isascii():
