@@ -33,16 +33,8 @@ from atelier.nlp.classify import (
     predict_axes,
     with_own_second_axis,
     with_theme_context,
-    workshop_words,
 )
-from atelier.nlp.language import (
-    LanguageModelError,
-    analyse,
-    lemmatize,
-    load_french,
-    normalize_for_match,
-    without_places,
-)
+from atelier.nlp.language import LanguageModelError, analyse, lemmatize, load_french, normalize_for_match
 from atelier.nlp.workshop import WorkshopSettings, load_workshop
 
 # Ideas the seed report places in an axis (AXE 1–5 summaries and tables). None of them is
@@ -1094,57 +1086,3 @@ def test_evidence_shows_a_noun_the_lemma_table_reads_as_a_verb_as_the_idea_write
     signed = item("Planter des arbres dans les cours d'école - Marie")
     assert own_evidence(("arbre", "planter", "marier"), signed) == ("arbre", "planter")
 
-
-
-VAL_DE_SEVRE = Path(__file__).parent / "workshops" / "agenda21_valdesevre.yaml"
-# QA's capitalised keywords, which a broader rule (bench/TRIED.md) stopped reading.
-CAPITALISED_KEYWORDS = ["Ouvrir une Maison de Santé", "Développer le Vélo entre les communes"]
-CAPITALISED_KEYWORDS += ["Plus de Circuits Courts à la Cantine"]
-
-
-def test_a_place_is_told_from_a_common_noun_written_with_a_capital():
-    # QA (a rural Agenda 21, tests/labels/valdesevre_postits.csv): the town of La Crèche was read as
-    # childcare, « niort », « saint-maixent » shown as evidence.
-    kept = workshop_words(load_workshop(str(VAL_DE_SEVRE)))
-    places = {
-        "Un marché à La Crèche": "Un marché à ",
-        "Piste cyclable entre Nanteuil et Saint-Maixent": "Piste cyclable entre  et ",
-        "Trop de maisons vides en centre ville de St Maixent": "Trop de maisons vides en centre ville de ",
-        "Plus de cars vers la gare de Niort le matin": "Plus de cars vers la gare de  le matin",
-        "Une vraie piste cyclable La Crèche - Saint-Maixent !!!": "Une vraie piste cyclable  -  !!!",
-        "Aucune barre à Chavagné": "Aucune barre à ",
-        "Saint-Maixent": "Saint-Maixent",  # a place alone is read whole
-    }
-    for text, read in places.items():
-        assert without_places(text, kept) == read, text
-    # Common nouns with a capital, the workshop's words after « à », and a capital that opens a sentence.
-    kept_as_written = [
-        *CAPITALISED_KEYWORDS,
-        "Favoriser l'Insertion et les économies d'Énergie",
-        "Le Conseil de Développement",
-        "Analyses de Besoins Sociaux",
-        "Accès à Internet pour les aînés",
-        "La Crèche manque de places",
-        "Une Maison De Santé À La Campagne",
-    ]
-    for text in kept_as_written:
-        assert without_places(text, kept) == text
-
-
-def test_a_town_named_like_a_keyword_is_not_read_as_it(french_nlp):
-    # QA (tests/workshops/agenda21_valdesevre.yaml, whose childcare axis has the keyword « crèche »):
-    # « Un marché à La Crèche » went to axis 4, places were shown as evidence; a broader rule
-    # (bench/TRIED.md) then lost the capitalised keywords: « Ouvrir une Maison de Santé » 0.924 → 0.238.
-    valdesevre = load_workshop(str(VAL_DE_SEVRE))
-    model = train_axis_model(valdesevre, *training_set(valdesevre, []), french_nlp)
-    texts = ["Un marché à La Crèche", "Des logements à La Crèche", "Une crèche avec des horaires élargis"]
-    texts += ["Piste cyclable entre Nanteuil et Saint-Maixent", "Des cars plus fréquents vers la gare de Niort"]
-    texts += CAPITALISED_KEYWORDS
-    items = [contribution(i, text, kind="postit") for i, text in enumerate(texts)]
-    placed = classify_contributions(items, valdesevre, model, french_nlp)
-    assert [item.axis for item in placed] == ["1", "3", "4", "2", "2", "4", "2", "1"]
-    places = {"crèche", "nanteuil", "saint-maixent", "niort"}
-    assert not places & {lemma for item in placed[:2] + placed[3:5] for lemma in item.axis_evidence}
-    assert "crèche" in placed[2].axis_evidence
-    assert all(item.axis_confidence > valdesevre.settings.abstain_threshold for item in placed[5:])
-    assert {"santé", "vélo", "cantine"} <= {lemma for item in placed[5:] for lemma in item.axis_evidence}

@@ -36,20 +36,12 @@ import numpy as np
 from sklearn.pipeline import Pipeline
 
 from atelier.extract.records import DOCUMENT_SOURCE, MODEL_SOURCE, REVIEW_SOURCE, AxisSource, Contribution
-from atelier.nlp.axis_data import idea_text, theme_group, with_context, with_theme_context
+from atelier.nlp.axis_data import idea_text, theme_group, with_theme_context
 from atelier.nlp.axis_estimator import CalibratedLinearClassifier
 from atelier.nlp.axis_features import IdeaFeatures
 from atelier.nlp.axis_model import AxisModel, AxisModelError
 from atelier.nlp.dedup_text import writer_words
-from atelier.nlp.language import (
-    Analysis,
-    analyse,
-    is_filler,
-    is_wordless,
-    loose_key,
-    normalize_for_match,
-    without_places,
-)
+from atelier.nlp.language import Analysis, analyse, is_filler, is_wordless, loose_key, normalize_for_match
 from atelier.nlp.workshop import Workshop
 
 if TYPE_CHECKING:
@@ -237,18 +229,6 @@ def _as_written(lemma: str, words: frozenset[str]) -> str:
     return lemma[:-1] if folded[:-1] in words or folded[:-1] + "s" in words else lemma
 
 
-@lru_cache(maxsize=16)
-def workshop_words(workshop: Workshop) -> frozenset[str]:
-    """The words (folded) of the workshop's axes (label, description, keywords, examples): a
-    capitalised word an idea writes after « à » is read as a word of the workshop, not a place
-    (`without_places`: « Accès à Internet » where « internet » is a keyword)."""
-    texts = [text for axis in workshop.axes for text in (axis.label, axis.description, *axis.keywords, *axis.examples)]
-    return frozenset(normalize_for_match(word) for text in texts for word in _WORDS.findall(text))
-
-
-_WORDS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
-
-
 @lru_cache(maxsize=65_536)
 def _folded(text: str) -> str:
     """`normalize_for_match`, remembered: a batch repeats its themes and its evidence lemmas."""
@@ -334,9 +314,6 @@ def classify_contributions(
     while its own words put it in one: it takes that axis. The second axis of an idea under a
     theme is the one its words alone point to (`with_own_second_axis`).
 
-    The places an idea names (`without_places`: « à Niort », « à La Crèche ») are not read: a town
-    named like a keyword is not that keyword.
-
     An idea without a word (`is_wordless`: « ??? », « 2030 ») gets no axis and is flagged
     (`unplaced`); a filler of a form (`is_filler`: « RAS », « - ») is no idea, and is left as it is.
     """
@@ -351,11 +328,9 @@ def classify_contributions(
     fillers = {index for index in open_ideas if is_filler(contributions[index].text)}
     wordless = {index for index in open_ideas if is_wordless(contributions[index].text)}
     to_predict = [index for index in open_ideas if index not in fillers and index not in wordless]
-    kept = workshop_words(workshop)
-    read = {i: without_places(contributions[i].text, kept) for i in to_predict}
     predicted = predict_axes(
         model,
-        [with_context(read[i], contributions[i].theme) for i in to_predict],
+        [idea_text(contributions[i]) for i in to_predict],
         nlp,
         # (Twice as many: those of the theme alone are left out, `own_evidence`.)
         evidence=2 * workshop.settings.evidence_lemmas,
@@ -365,7 +340,7 @@ def classify_contributions(
     themed = [position for position, index in enumerate(to_predict) if contributions[index].theme.strip()]
     unsure: set[int] = set()  # in or out of every axis by their own words, surely, and not by their theme
     if themed:
-        texts = [read[to_predict[position]] for position in themed]
+        texts = [contributions[to_predict[position]].text for position in themed]
         own_words = predict_axes(model, texts, nlp, evidence=0)
         outside, threshold = workshop.out_of_scope_axis, workshop.settings.abstain_threshold
         moved = []  # (the theme of a board of free remarks is no axis: its ideas went outside every axis, QA)
@@ -378,7 +353,7 @@ def classify_contributions(
                     moved.append(position)
             predicted[position] = with_own_second_axis(predicted[position], alone)
         if moved:
-            texts = [read[to_predict[position]] for position in moved]
+            texts = [contributions[to_predict[position]].text for position in moved]
             lemmas = 2 * workshop.settings.evidence_lemmas
             for position, alone in zip(moved, predict_axes(model, texts, nlp, evidence=lemmas), strict=True):
                 predicted[position] = alone
