@@ -1080,18 +1080,20 @@ def test_a_place_of_two_words_after_a_dash_or_on_a_last_line_narrows_the_idea(fr
             assert cluster_texts([idea + place, idea], DedupSettings(), nlp) == [0, 1]
 
 
-def test_a_name_after_a_place_word_is_the_places_and_a_name_surname_first_or_with_a_particle_signs(french_nlp):
-    # QA: « Réfection du gymnase - Léo Lagrange » was one idea with « Réfection du gymnase » (the name read as
-    # a signature: « Lagrange » is no street name of the list), while « - Dubois Marie » and
-    # « - Marie-Claire de la Tour » were read as words of the idea: each signed copy its own group.
+def test_a_name_written_surname_first_or_with_a_particle_signs_even_after_a_place_word(french_nlp):
+    # QA: « - Dubois Marie » and « - Marie-Claire de la Tour » were read as words of the idea: each
+    # signed copy its own group. A second QA round: a name after a place word (« … dans le parc -
+    # Jean Dupont ») read as the place's kept each signed copy apart, its writer's name shown.
     for nlp in (french_nlp, None):
-        gym = ["Réfection du gymnase - Léo Lagrange", "Réfection du gymnase", "Réfection du gymnase - Jean Moulin"]
-        assert cluster_texts(gym, DedupSettings(), nlp) == [0, 1, 2]
         idea = "Plus de bancs"
         texts = [idea + " - Dubois Marie", idea + " - Marie-Claire de la Tour", idea + " - Paul Durand", idea]
         assert cluster_texts(texts, DedupSettings(), nlp) == [0, 0, 0, 0]
+        parks = ["Plus de bancs dans le parc - Jean Dupont", "Plus de bancs dans le parc", "Rénover la cour de l'école"]
+        parks += ["Rénover la cour de l'école - Marie Dubois", "Agrandir le parking de la gare - Pierre Martin"]
+        parks += ["Agrandir le parking de la gare"]
+        assert cluster_texts(parks, DedupSettings(), nlp) == [0, 0, 1, 1, 2, 2]
     assert signed("Plus de bancs - Dubois Marie") and signed("Plus de bancs - Marie-Claire de la Tour")
-    assert not signed("Réfection du gymnase - Léo Lagrange") and not signed("Rénover l'école (Louise Michel)")
+    assert signed("Plus de bancs dans le parc - Jean Dupont") and not signed("Rénover l'école (Louise Michel)")
     assert signed("Plus de bancs au parc - Josiane") and signed("Rénover l'école - Mme Martin")
 
 

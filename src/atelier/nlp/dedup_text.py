@@ -156,7 +156,7 @@ _TRAILING_NAME = re.compile(r"\s[-–—(]\s*(" + _NAME_WORDS + r")\)?\s*$")
 # opening the text before a colon (« Marc : créer une AMAP »), or alone or before a surname ending it
 # after a dash, in brackets or after its last sentence (« … - Josiane », « … - Marie Dubois », « … (Marc) »,
 # « …isolées. Yvette »: `_writer_name`). A first name and a surname may be a place's (« … - Victor Hugo »,
-# « Jean Jaurès : … »): `_EPONYMS`; so is one after a place word (« Réfection du gymnase - Léo Lagrange »).
+# « Jean Jaurès : … »): `_EPONYMS`.
 # A name may be written surname first or with a particle (« - Dubois Marie », « - Marie-Claire de la Tour »).
 _FIRST_NAME_WORD = (
     r"[A-ZÀ-ÖØ-Þ][\w'’-]*(?:[ \t]+(?:(?:de[ \t]+la|d[eu]s?|la|le)[ \t]+|d['’])?[A-ZÀ-ÖØ-Þ][\w'’-]*){0,2}"
@@ -168,18 +168,14 @@ _TRAILING_WRITER = re.compile(
 _TRAILING_WRITER_WORDS = 5  # (words of a name and its particles, back from the last, where a dash or bracket may be)
 _PERSON_LINE = re.compile(r"\n[ \t]*([A-ZÀ-ÖØ-Þ][\w'’-]*\.?(?:[ \t]+[A-ZÀ-ÖØ-Þ][\w'’-]*\.?){1,2})[ \t.!]*$")
 # Words that open a place's name, not a person's (a last line « Place Victor Hugo » is the idea's).
-# (The nouns among them, last before a dash or bracket, make the name after it a place's: `_writer_at_end`.)
-_PLACE_NOUNS = frozenset(
+_PLACE_WORDS = frozenset(
     """rue place avenue av boulevard bd parc quartier square allee chemin impasse cours quai pont jardin
-    jardins ecole college lycee gare mairie eglise marche residence cite lac ile mont
+    jardins ecole college lycee gare mairie eglise marche residence cite lac ile mont saint sainte st ste
     bois foret plage port porte route zone centre hotel maison salle stade piscine gymnase hopital musee
-    bibliotheque mediatheque theatre cinema esplanade promenade parvis carrefour rond-point ville voie
+    bibliotheque mediatheque theatre cinema esplanade promenade parvis carrefour rond-point ville
+    vieux vieille vieil haut haute hauts bas basse grand grande grands petit petite nouveau nouvelle voie
     village parking croix clos mas domaine hameau lotissement faubourg cote colline plateau vallee val pre
     champ champs ferme bourg ilot""".split()
-)
-_PLACE_WORDS = _PLACE_NOUNS | frozenset(
-    "saint sainte st ste vieux vieille vieil haut haute hauts bas basse grand grande grands petit petite nouveau"
-    " nouvelle".split()
 )
 _PLACE_ARTICLES = frozenset("le la les l du de des d".split())
 # Words that end a district's name, not a person's, after a word that is no first name
@@ -1169,16 +1165,7 @@ def _writer_at_end(text: str) -> re.Match[str] | None:
     for _ in range(_TRAILING_WRITER_WORDS):  # (the words before it: a first name, a particle before a surname)
         start = max(0, text.rfind(" ", 0, max(0, start - 1)))
     trailing = _TRAILING_WRITER.search(text, start)
-    if trailing is None or not _writer_name(trailing.group(trailing.lastindex or 1)):
-        return None
-    name = trailing.group(trailing.lastindex or 1).split()
-    # (After a dash or in brackets, a place word before a first name and a surname names the place;
-    # not before a first name alone or a title: « Plus de bancs au parc - Josiane », « … - Mme Martin ».)
-    if trailing.lastindex != 2 and len(name) > 1 and _fold(name[0].rstrip(".").casefold()) not in _CIVILITIES:
-        before = text[: trailing.start()].rstrip().rsplit(None, 1)[-1:]
-        if before and _fold(before[0].casefold().rsplit("'", 1)[-1].rsplit("’", 1)[-1]) in _PLACE_NOUNS:
-            return None
-    return trailing
+    return trailing if trailing and _writer_name(trailing.group(trailing.lastindex or 1)) else None
 
 
 def signed(text: str) -> bool:
