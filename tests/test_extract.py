@@ -609,6 +609,24 @@ def test_an_objective_wrapped_beside_listed_actions_in_a_table_without_rules_sta
     assert [(c.kind, c.objective, c.text) for c in result.contributions] == _objectives_and_actions(rows_in)
 
 
+@pytest.mark.parametrize("padding", [0, 1])
+@pytest.mark.parametrize("header", [True, False], ids=["header", "no-header"])
+def test_rows_of_listed_actions_in_a_table_without_rules_at_no_padding_stay_apart(tmp_path, header, padding):
+    # QA: at no vertical padding (Word's default), a listed action that would have fitted after the
+    # line above starts a row: read as a paragraph of its cell instead, every action was filed under
+    # the first objective, or the three objectives were one.
+    rows_in = {
+        "Réduire la précarité énergétique": ["Isoler les logements sociaux", "Créer un guichet unique"],
+        "Favoriser l'emploi local": ["Soutenir les entreprises d'insertion", "Ouvrir un forum de l'emploi"],
+        "Protéger la santé des habitants": ["Mesurer la qualité de l'air près des écoles", "Former les médecins"],
+    }
+    pdf = tmp_path / "sans_marges.pdf"
+    style = [("TOPPADDING", (0, 0), (-1, -1), padding), ("BOTTOMPADDING", (0, 0), (-1, -1), padding)]
+    _objectives_table_without_rules(pdf, rows_in, header, style)
+    result = extract_document(pdf)
+    assert [(c.kind, c.objective, c.text) for c in result.contributions] == _objectives_and_actions(rows_in)
+
+
 def test_justified_lines_of_a_column_under_a_short_intro_are_not_cut_into_cells(tmp_path):
     # QA: under a short intro (no line of prose across the page), the 9-point spaces between the
     # words of the left column's justified lines (10-point type) were read as a table's column gaps:

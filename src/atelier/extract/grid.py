@@ -191,15 +191,19 @@ def aligned_grid(
     widest = [max((line.x1 for line in lines_), default=table_box.x1) for lines_ in ordered]
     verdicts = _settle_doubts(
         ordered,
-        [
+        _items_beside_wraps(
+            ordered,
             [
-                "break"
-                if _shade_edge_between(pair[0], pair[1], shades)
-                else _line_break(pair[0], pair[1], (widest[col], rights[col]), _tops_except(ordered, col), settings)
-                for pair in zip(lines_, lines_[1:])
-            ]
-            for col, lines_ in enumerate(ordered)
-        ],
+                [
+                    "break"
+                    if _shade_edge_between(pair[0], pair[1], shades)
+                    else _line_break(pair[0], pair[1], (widest[col], rights[col]), _tops_except(ordered, col), settings)
+                    for pair in zip(lines_, lines_[1:])
+                ]
+                for col, lines_ in enumerate(ordered)
+            ],
+            settings,
+        ),
         settings,
     )
     verdicts = _rows_parted_by_white(ordered, verdicts, settings)
@@ -313,6 +317,34 @@ def _tops_except(ordered: Sequence[Sequence[Line]], column: int) -> list[float]:
     return [line.top for other, lines_ in enumerate(ordered) if other != column for line in lines_]
 
 
+def _items_beside_wraps(
+    ordered: Sequence[Sequence[Line]], verdicts: Sequence[Sequence[str]], settings: ExtractionSettings
+) -> list[list[str]]:
+    """A list item that would have fitted after the line above starts a paragraph of its cell, not a
+    row, where a cell beside it goes on wrapping (QA: « - Ouvrir un forum de l'emploi » beside
+    « territoire », the second line of its objective, cut the objective in two). Elsewhere it may
+    start a row: at no padding, « - Soutenir les entreprises d'insertion » beside « Favoriser
+    l'emploi local », the next objective, is the next row's first action."""
+    tolerance = settings.line_tolerance
+    wraps = [  # (column, top) of the lines that go on from the line above
+        (col, line.top)
+        for col, (lines_, column_verdicts) in enumerate(zip(ordered, verdicts))
+        for line, verdict in zip(lines_[1:], column_verdicts)
+        if verdict == "tight"
+    ]
+
+    def beside_a_wrap(col: int, line: Line) -> bool:
+        return any(other != col and abs(top - line.top) <= tolerance for other, top in wraps)
+
+    return [
+        [
+            "tight" if verdict in ("break", "doubt") and starts_list_item(b.text) and beside_a_wrap(col, b) else verdict
+            for b, verdict in zip(lines_[1:], column_verdicts)
+        ]
+        for col, (lines_, column_verdicts) in enumerate(zip(ordered, verdicts))
+    ]
+
+
 def _settle_doubts(
     ordered: Sequence[Sequence[Line]], verdicts: Sequence[Sequence[str]], settings: ExtractionSettings
 ) -> list[list[str]]:
@@ -378,9 +410,7 @@ def _line_break(
         abs(top - previous.top) <= settings.line_tolerance or abs(top - line.top) <= settings.line_tolerance
         for top in other_tops
     )
-    # A list marker starts a paragraph whether or not it would have fitted above: it proves no row
-    # (QA: « - Ouvrir un forum » beside the second line of its objective cut the objective in two).
-    if not beside_other_text or width >= maybe or starts_list_item(line.text):
+    if not beside_other_text or width >= maybe:
         return "tight"
     return "break" if width < sure else "doubt"
 
