@@ -1447,13 +1447,22 @@ def test_run_sets_apart_the_fillers_of_a_form(runner, tmp_path, prefect_harness)
     clusters = read(tmp_path / "sortie" / "clusters.csv")
     assert sorted(clusters["canonical_text"]) == [text for _, text in sorted(rows[1:]) if text not in ("RAS", "-")]
     assert "Contributions : 2 (2 post-it" in result.stdout and "Idées distinctes : 2" in result.stdout
-    assert "Sans idée (remplissage de formulaire) : 3 case(s) (« - », « RAS »)" in result.stdout
+    assert "Sans idée (remplissage de formulaire) : 3 case(s) (« RAS », « - »)" in result.stdout  # (most frequent 1st)
     assert "seance.docx : 2 contribution(s) sur 1 page(s) (et 3 case(s) sans idée" in result.stderr
     manifest = json.loads((tmp_path / "sortie" / "manifest.json").read_text(encoding="utf-8"))
     assert (manifest["counts"]["ideas"], manifest["counts"]["clusters"], manifest["counts"]["fillers"]) == (2, 2, 3)
     assert "aucun" not in manifest["counts"]["ideas_per_axis"]
     synthesis = (tmp_path / "sortie" / "synthesis.html").read_text(encoding="utf-8")
     assert "Sans axe" not in synthesis and "RAS" not in synthesis
+
+    # QA: an analyst's axis on a filler was said to be on an idea absent from the run (« relancez avec tous
+    # les documents ») though its document was read.
+    ideas.loc[ideas["text"] == "RAS", ["axis", "axis_source"]] = ["2", "review"]
+    ideas.to_csv(tmp_path / "sortie" / "ideas.csv", index=False)
+    again = runner.invoke(app, ["run", "rapports", "--out", "sortie"])
+    assert again.exit_code == 0, again.output
+    assert "2 décision(s) de sortie/ideas.csv portent sur des cases sans idée (« RAS »)" in again.output
+    assert "absentes de cette exécution" not in again.output
 
 
 def test_run_exits_1_when_no_document_could_be_read(runner, tmp_path, prefect_harness):

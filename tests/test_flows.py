@@ -11,7 +11,7 @@ import docx
 import pandas as pd
 import pytest
 
-from atelier.extract.records import Contribution
+from atelier.extract.records import Contribution, DocumentResult
 from atelier.extract.settings import ExtractionSettings
 from atelier.flows import outputs
 from atelier.flows.inputs import InputError, InputFile, collect_inputs, document_names
@@ -22,6 +22,7 @@ from atelier.flows.pipeline import (
     extract_task,
     read_input_task,
     run_pipeline,
+    set_apart_fillers,
 )
 from atelier.nlp.axis_data import training_set
 from atelier.nlp.axis_training import train_axis_model
@@ -221,6 +222,26 @@ def test_extract_task_on_a_sample_report():
     assert result.status == "ok", result.error
     assert result.sha256 == hashlib.sha256(sample.read_bytes()).hexdigest()
     assert result.contributions and all(c.document == sample.name for c in result.contributions)
+
+
+def test_a_form_s_fillers_are_set_apart_and_an_action_under_one_has_no_objective():
+    # QA: « Objectif : N/A » headed an action in the synthesis, the filler of its objective cell kept.
+    def record(n: int, kind: str, text: str, objective: str = "") -> Contribution:
+        return Contribution(
+            idea_id=f"i{n}", document="r.pdf", document_sha256="0" * 64, page=1, kind=kind, text=text,
+            objective=objective,
+        )
+
+    records = (record(0, "objective", "N/A"), record(1, "action", "Créer une ressourcerie", "N/A"))
+    records += (record(2, "objective", "Réduire les déchets"), record(3, "action", "Composter", "Réduire les déchets"))
+    document = DocumentResult("r.pdf", "r/r.pdf", "0" * 64, "ok", pages=1, contributions=records)
+    kept, fillers = set_apart_fillers(document)
+    assert [(c.text, c.objective) for c in kept.contributions] == [
+        ("Créer une ressourcerie", ""), ("Réduire les déchets", ""), ("Composter", "Réduire les déchets")
+    ]  # fmt: skip
+    assert [c.text for c in fillers] == ["N/A"] and kept.statistics["fillers"] == 1
+    plain = DocumentResult("r.pdf", "r/r.pdf", "0" * 64, "ok", pages=1, contributions=records[2:])
+    assert set_apart_fillers(plain) == (plain, [])
 
 
 def test_deduplicate_task_clusters_and_summarises():

@@ -47,7 +47,7 @@ from atelier.flows.decisions import (
     undecided_notes,
     without_contradictions,
 )
-from atelier.flows.messages import examples, listed
+from atelier.flows.messages import examples, listed, most_frequent_first
 from atelier.flows.tables import InputTable, column_cells, plain_cells
 
 if TYPE_CHECKING:
@@ -881,7 +881,8 @@ def run(
     if summary.fillers:
         typer.echo(
             f"Sans idée (remplissage de formulaire) : {len(summary.fillers)} case(s) "
-            f"({listed(sorted(set(summary.fillers)), 3)}), hors des comptes ci-dessus ; gardée(s) dans ideas.csv "
+            f"({listed(most_frequent_first(summary.fillers), 3, 'écritures')}), hors des comptes ci-dessus ; "
+            "gardée(s) dans ideas.csv "
             "sans axe ni groupe."
         )
     if summary.documents_ok == 0:

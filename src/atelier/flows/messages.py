@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 
 
 def examples(items: Sequence[str], limit: int = 3) -> str:
@@ -11,8 +12,14 @@ def examples(items: Sequence[str], limit: int = 3) -> str:
     return shown + (f" … ({len(items)} en tout)" if len(items) > limit else "")
 
 
-def listed(values: Sequence[str], limit: int = 5) -> str:
+def listed(values: Sequence[str], limit: int = 5, kind: str = "") -> str:
     """The first `limit` values in French quotes, joined by commas, and how many there are in all
-    when some are left out."""
+    (of what `kind`: « écritures ») when some are left out."""
     shown = ", ".join(f"« {value} »" for value in values[:limit])
-    return shown + (f" … ({len(values)} en tout)" if len(values) > limit else "")
+    counted = f"{len(values)} {kind}".rstrip()
+    return shown + (f" … ({counted} en tout)" if len(values) > limit else "")
+
+
+def most_frequent_first(texts: Iterable[str]) -> list[str]:
+    """The distinct `texts`, the most frequent first (ties: in their order)."""
+    return [text for text, _ in Counter(texts).most_common()]

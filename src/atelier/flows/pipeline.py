@@ -37,7 +37,7 @@ from atelier.flows.inputs import (
     read_input,
     repeated_inputs,
 )
-from atelier.flows.messages import examples, listed
+from atelier.flows.messages import examples, listed, most_frequent_first
 from atelier.flows.modeling import ModelChoice, choose_model, french, model_directory
 from atelier.flows.reader import DocumentReader
 from atelier.flows.synthesis import synthesis_context, synthesis_html
@@ -243,10 +243,15 @@ def set_apart_fillers(result: DocumentResult) -> tuple[DocumentResult, list[Cont
     « RAS », « - », « Néant », « N/A »), counted in its statistics. A filler is no idea: neither
     classified, grouped, counted nor in the synthesis; its row is written without axis nor group."""
     fillers = [c for c in result.contributions if is_filler(c.text)]
-    if not fillers:
+    # (An action filed under a filler, « N/A », has no objective.)
+    ideas = tuple(
+        replace(c, objective="") if c.objective and is_filler(c.objective) else c
+        for c in result.contributions
+        if not is_filler(c.text)
+    )
+    if not fillers and ideas == tuple(result.contributions):
         return result, []
-    ideas = tuple(c for c in result.contributions if not is_filler(c.text))
-    statistics = {**result.statistics, FILLERS_STATISTIC: len(fillers)}
+    statistics = {**result.statistics, FILLERS_STATISTIC: len(fillers)} if fillers else result.statistics
     return replace(result, contributions=ideas, statistics=statistics), fillers
 
 
@@ -369,12 +374,22 @@ class _AppliedDecisions:
                 f"et un autre dans {earlier} ({named}) : la plus récente des deux décisions est reprise (celle du "
                 "tableau s'il a été modifié après que le modèle l'a apprise)."
             )
-        if self.lost:
-            documents = sorted({document for document, _ in self.lost if document})
+        # (A decision on a form's filler, « RAS », is on no idea: the filler is read, and takes no axis.)
+        on_fillers = [text for _, text in self.lost if is_filler(text)]
+        absent = [(document, text) for document, text in self.lost if not is_filler(text)]
+        if on_fillers:
+            said.append(
+                f"Avertissement : {len(on_fillers)} décision(s) de {earlier} portent sur des cases sans idée "
+                f"({listed(most_frequent_first(on_fillers), 3, 'écritures')}) : un remplissage de formulaire "
+                "n'est pas classé, la décision n'est pas reprise ; le fichier est copié avant d'être remplacé "
+                "(voir ci-dessous)."
+            )
+        if absent:
+            documents = sorted({document for document, _ in absent if document})
             among = f" (documents : {', '.join(documents[:5])})" if documents else ""
             said.append(
-                f"Avertissement : {len(self.lost)} décision(s) de {earlier} portent sur des idées absentes de cette "
-                f"exécution{among}, par exemple « {self.lost[0][1][:50]} » : le fichier est copié avant d'être "
+                f"Avertissement : {len(absent)} décision(s) de {earlier} portent sur des idées absentes de cette "
+                f"exécution{among}, par exemple « {absent[0][1][:50]} » : le fichier est copié avant d'être "
                 "remplacé (voir ci-dessous). Pour les garder dans le tableau, relancez avec tous les documents, ou "
                 "apprenez-les au modèle (atelier train --labels sur la copie)."
             )
@@ -686,7 +701,8 @@ def run_pipeline(
         _say(f"{len(contributions)} contribution(s) classée(s), {len(clusters)} idée(s) distincte(s).")
     if fillers:
         _say(
-            f"{len(fillers)} case(s) sans idée ({listed(sorted({c.text for c in fillers}), 3)}) : un remplissage "
+            f"{len(fillers)} case(s) sans idée "
+            f"({listed(most_frequent_first(c.text for c in fillers), 3, 'écritures')}) : un remplissage "
             f"de formulaire n'est ni classé, ni groupé, ni compté ; gardée(s) dans {outputs.IDEAS_CSV} sans axe ni "
             "groupe."
         )
