@@ -952,6 +952,11 @@ def test_a_place_added_after_an_idea_narrows_it_whatever_the_words(french_nlp):
     # A complement that spells the idea out is the idea (« dans », « vers »: bench/TRIED.md).
     spelt_out = ["Pistes cyclables", "Aménagement de pistes cyclables vers les collèges"]
     assert cluster_texts(spelt_out, nlp=french_nlp) == [0, 0]
+    # Second QA round: « … près de chez nous » and « … à côté des commerces » were one idea apart from the plain
+    # one (the place word, shared, was taken for a word of the idea); « chez nous » names no place, as « chez moi ».
+    parking = "Créer un parking vélo sécurisé"
+    texts = [f"{parking} près de chez nous", f"{parking} à côté des commerces", parking]
+    assert cluster_texts(texts, DedupSettings(), french_nlp) == [0, 1, 0]
 
 
 def test_a_noun_ending_like_an_infinitive_is_no_action_s_verb(french_nlp):

@@ -538,7 +538,11 @@ def _placed_beside(comparison: _Comparison) -> bool:
     words = longer.key.split()
     position = {word: k for k, word in enumerate(words)}  # (a word's last place)
     missing = set(comparison.missing_longer)
-    shared = [position.get(longer.surfaces[stem], -1) for stem in longer.content_key.split() if stem not in missing]
+    shared = [  # (the place word itself may be shared: « près de chez nous » / « près des commerces »)
+        position.get(longer.surfaces[stem], -1)
+        for stem in longer.content_key.split()
+        if stem not in missing and longer.surfaces[stem] not in _BESIDE
+    ]
     if not shared or min(shared) < 0:
         return False
     beside = next((k for k in range(max(shared) + 1, len(words)) if words[k] in _BESIDE), None)
