@@ -1311,9 +1311,9 @@ def test_train_then_evaluate_write_grouped_cross_validation_to_the_card(runner, 
         f"Validation croisée : pli {fold}/3…" for fold in (1, 2, 3)
     ]
 
-    result = runner.invoke(app, ["evaluate", "--models", "modeles", "--folds", "3"])
+    result = runner.invoke(app, ["evaluate", "--models", "modeles", "--folds", "2"])
     assert result.exit_code == 0, result.output
-    assert "Validation croisée : pli 3/3…" in result.stderr
+    assert "Validation croisée : pli 2/2…" in result.stderr
     assert "groupés par texte quasi identique" in result.stdout and "Matrice de confusion" in result.stdout
     assert "Calibration : erreur" in result.stdout
     assert "Résultats écrits dans la fiche" in result.stdout
