@@ -627,20 +627,17 @@ def test_rows_of_listed_actions_in_a_table_without_rules_at_no_padding_stay_apar
     assert [(c.kind, c.objective, c.text) for c in result.contributions] == _objectives_and_actions(rows_in)
 
 
-def test_justified_lines_of_a_column_under_a_short_intro_are_not_cut_into_cells(tmp_path):
-    # QA: under a short intro (no line of prose across the page), the 9-point spaces between the
-    # words of the left column's justified lines (10-point type) were read as a table's column gaps:
-    # « Vivre ensemble » and its two post-its were lost.
+def _two_columns_of_postits_under_a_short_intro(
+    pdf: Path, sides: tuple[dict[str, list[str]], ...], justified: bool
+) -> list[tuple[str, str, str]]:
+    """Render `sides` (left, right: category -> post-its) as two columns under a title and a one-line
+    intro; the post-its expected, column by column."""
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import BaseDocTemplate, Frame, FrameBreak, PageTemplate, Paragraph
 
     body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)
     category = ParagraphStyle("h2", fontName="Helvetica-Bold", fontSize=11, leading=14)
-    item = ParagraphStyle("item", parent=body, leftIndent=10, spaceAfter=2, alignment=4)  # justified
-    left = {"Vivre ensemble": ["Créer des jardins partagés au pied des immeubles du quartier",
-                               "Ouvrir les cours d'école le week-end pour les familles du quartier"]}
-    right = {"Mobilité": ["Développer le covoiturage entre voisins du quartier nord",
-                          "Réparer les vélos au local associatif du centre social"]}  # fmt: skip
+    item = ParagraphStyle("item", parent=body, leftIndent=10, spaceAfter=2, alignment=4 if justified else 0)
     width, height = A4
     margin, top, gutter = 56, 70, 20
     column = (width - 2 * margin - gutter) / 2
@@ -654,18 +651,28 @@ def test_justified_lines_of_a_column_under_a_short_intro_are_not_cut_into_cells(
         Paragraph("Les idées recopiées des post-it.", body),
         FrameBreak(),
     ]
-    for side in (left, right):
+    for side in sides:
         for name, postits in side.items():
             story += [Paragraph(name, category), *(Paragraph(text, item, bulletText="-") for text in postits)]
         story.append(FrameBreak())
-    pdf = tmp_path / "colonnes_justifiees.pdf"
     document = BaseDocTemplate(str(pdf), pagesize=A4, invariant=1)
     document.addPageTemplates([PageTemplate(frames=frames)])
     document.build(story[:-1])
+    return [("postit", name, text) for side in sides for name, postits in side.items() for text in postits]
+
+
+def test_justified_lines_of_a_column_under_a_short_intro_are_not_cut_into_cells(tmp_path):
+    # QA: under a short intro (no line of prose across the page), the 9-point spaces between the
+    # words of the left column's justified lines (10-point type) were read as a table's column gaps:
+    # « Vivre ensemble » and its two post-its were lost.
+    left = {"Vivre ensemble": ["Créer des jardins partagés au pied des immeubles du quartier",
+                               "Ouvrir les cours d'école le week-end pour les familles du quartier"]}
+    right = {"Mobilité": ["Développer le covoiturage entre voisins du quartier nord",
+                          "Réparer les vélos au local associatif du centre social"]}  # fmt: skip
+    pdf = tmp_path / "colonnes_justifiees.pdf"
+    expected = _two_columns_of_postits_under_a_short_intro(pdf, (left, right), justified=True)
     result = extract_document(pdf)
-    assert [(c.kind, c.category, c.text) for c in result.contributions] == [
-        ("postit", name, text) for side in (left, right) for name, postits in side.items() for text in postits
-    ]
+    assert [(c.kind, c.category, c.text) for c in result.contributions] == expected
 
 
 @pytest.mark.parametrize("caption_top", [172, 140], ids=["below", "beside"])
@@ -705,34 +712,7 @@ def test_two_ragged_columns_of_postits_under_a_short_intro_are_read_column_by_co
     # QA: the right column's post-its ending short of the text's right margin, the text's centre lay
     # off the gutter: the columns were read as a table, « - Vélos - Covoiturage - Bus gratuits » a
     # theme and « - Maison de santé - Médecins - Pharmacie » its one post-it.
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import BaseDocTemplate, Frame, FrameBreak, PageTemplate, Paragraph
-
-    body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)
-    category = ParagraphStyle("h2", fontName="Helvetica-Bold", fontSize=11, leading=14)
-    item = ParagraphStyle("item", parent=body, leftIndent=10, spaceAfter=2)
-    width, height = A4
-    margin, top, gutter = 56, 70, 20
-    column = (width - 2 * margin - gutter) / 2
-    frames = [
-        Frame(margin, height - margin - top, width - 2 * margin, top, id="title"),
-        Frame(margin, margin, column, height - 2 * margin - top, id="left"),
-        Frame(margin + column + gutter, margin, column, height - 2 * margin - top, id="right"),
-    ]
-    story = [
-        Paragraph("Post-it de l'atelier", ParagraphStyle("h1", fontName="Helvetica-Bold", fontSize=13, leading=16)),
-        Paragraph("Les idées recopiées des post-it.", body),
-        FrameBreak(),
-    ]
-    for side in RAGGED_COLUMNS[columns]:
-        for name, postits in side.items():
-            story += [Paragraph(name, category), *(Paragraph(text, item, bulletText="-") for text in postits)]
-        story.append(FrameBreak())
     pdf = tmp_path / "colonnes_en_drapeau.pdf"
-    document = BaseDocTemplate(str(pdf), pagesize=A4, invariant=1)
-    document.addPageTemplates([PageTemplate(frames=frames)])
-    document.build(story[:-1])
+    expected = _two_columns_of_postits_under_a_short_intro(pdf, RAGGED_COLUMNS[columns], justified=False)
     result = extract_document(pdf)
-    assert [(c.kind, c.category, c.text) for c in result.contributions] == [
-        ("postit", name, text) for side in RAGGED_COLUMNS[columns] for name, postits in side.items() for text in postits
-    ]
+    assert [(c.kind, c.category, c.text) for c in result.contributions] == expected
