@@ -882,8 +882,7 @@ def run(
         typer.echo(
             f"Sans idée (remplissage de formulaire) : {len(summary.fillers)} case(s) "
             f"({listed(most_frequent_first(summary.fillers), 3, 'écritures')}), hors des comptes ci-dessus ; "
-            "gardée(s) dans ideas.csv "
-            "sans axe ni groupe."
+            "gardée(s) dans ideas.csv sans axe ni groupe."
         )
     if summary.documents_ok == 0:
         _fail("aucun document n'a pu être lu.")
