@@ -296,12 +296,12 @@ def _rows_parted_by_white(
             if other != column and any(abs(line.top - below.top) <= tolerance for line in lines_)
         ]
         found = [next((s for s in starts[other] if abs(s[0].top - below.top) <= tolerance), None) for other in beside]
-        if not found or None in found:
+        started = [start for start in found if start is not None]
+        if not found or len(started) < len(found):
             return False
-        side_by_side = [below, *(start[0] for start in found if start is not None)]
-        whole_row = len(side_by_side) == len(ordered)
-        return any(start[1] for start in found if start is not None) or (
-            whole_row and not all(starts_list_item(line.text) for line in side_by_side)
+        side_by_side = [below, *(line for line, _ in started)]
+        return any(surely for _, surely in started) or (
+            len(side_by_side) == len(ordered) and not all(starts_list_item(line.text) for line in side_by_side)
         )
 
     return [
