@@ -242,13 +242,12 @@ def set_apart_fillers(result: DocumentResult) -> tuple[DocumentResult, list[Cont
     """The document with its ideas only, and the fillers of a form it holds (`is_filler`: a cell
     « RAS », « - », « Néant », « N/A »), counted in its statistics. A filler is no idea: neither
     classified, grouped, counted nor in the synthesis; its row is written without axis nor group."""
-    fillers = [c for c in result.contributions if is_filler(c.text)]
+    fillers: list[Contribution] = []
+    kept: list[Contribution] = []
+    for c in result.contributions:
+        (fillers if is_filler(c.text) else kept).append(c)
     # (An action filed under a filler, « N/A », has no objective.)
-    ideas = tuple(
-        replace(c, objective="") if c.objective and is_filler(c.objective) else c
-        for c in result.contributions
-        if not is_filler(c.text)
-    )
+    ideas = tuple(replace(c, objective="") if c.objective and is_filler(c.objective) else c for c in kept)
     if not fillers and ideas == tuple(result.contributions):
         return result, []
     statistics = {**result.statistics, FILLERS_STATISTIC: len(fillers)} if fillers else result.statistics
