@@ -627,6 +627,43 @@ def test_rows_of_listed_actions_in_a_table_without_rules_at_no_padding_stay_apar
     assert [(c.kind, c.objective, c.text) for c in result.contributions] == _objectives_and_actions(rows_in)
 
 
+@pytest.mark.parametrize("padding", [3, 6, 10])
+@pytest.mark.parametrize("header", [True, False], ids=["header", "no-header"])
+def test_an_objective_cell_of_two_paragraphs_beside_listed_actions_in_a_padded_table_is_one_cell(
+    tmp_path, header, padding
+):
+    # QA: at 6 points of padding, a table without rules whose objective cells hold two paragraphs, each
+    # beside a listed action: « Priorité du groupe 2 », ending early beside « - Créer un guichet
+    # unique », was read as the next row's objective. The rows part by their padding; the paragraphs do not.
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    rows_in = {
+        ("Réduire la précarité énergétique", "Priorité du groupe 2"): [
+            "Isoler les logements sociaux", "Créer un guichet unique"],
+        ("Favoriser l'emploi local", "Avec les entreprises du territoire"): [
+            "Soutenir les entreprises d'insertion", "Ouvrir un forum de l'emploi"],
+    }  # fmt: skip
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
+    bold = ParagraphStyle("bold", parent=cell, fontName="Helvetica-Bold")
+    rows = [[Paragraph("OBJECTIFS", bold), Paragraph("ACTIONS", bold)]] if header else []
+    rows += [[[Paragraph(part, cell) for part in objective], [Paragraph(f"- {a}", cell) for a in actions]]
+             for objective, actions in rows_in.items()]  # fmt: skip
+    style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), padding),
+             ("BOTTOMPADDING", (0, 0), (-1, -1), padding)]  # fmt: skip
+    pdf = tmp_path / "objectif_en_deux_paragraphes.pdf"
+    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
+        Paragraph("AXE 2 : Emploi", ParagraphStyle("h", fontName="Helvetica-Bold", fontSize=12, leading=15)),
+        Paragraph("Les propositions des groupes sont présentées dans le tableau qui suit.",
+                  ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)),
+        Table(rows, colWidths=[240, 240], style=TableStyle(style)),
+    ])  # fmt: skip
+    result = extract_document(pdf)
+    assert [(c.kind, c.objective, c.text) for c in result.contributions] == _objectives_and_actions(
+        {" ".join(objective): actions for objective, actions in rows_in.items()}
+    )
+
+
 def _two_columns_of_postits_under_a_short_intro(
     pdf: Path, sides: tuple[dict[str, list[str]], ...], justified: bool
 ) -> list[tuple[str, str, str]]:

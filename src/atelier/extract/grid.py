@@ -189,6 +189,19 @@ def aligned_grid(
     # A column's text surely had room up to its widest line; it may have had more, up to the next
     # column, less the cells' padding, which is not known.
     widest = [max((line.x1 for line in lines_), default=table_box.x1) for lines_ in ordered]
+    padded = _rows_parted_by_padding(ordered, settings)
+    listing = [_lists_going_on(lines_, settings) for lines_ in ordered]
+
+    def beside_lists(col: int, line: Line) -> bool:
+        """Whether every other column with a line at the height of `line` goes on with a list there."""
+        near = settings.line_tolerance
+        beside = [
+            listing[other]
+            for other, lines_ in enumerate(ordered)
+            if other != col and any(abs(x.top - line.top) <= near for x in lines_)
+        ]
+        return bool(beside) and all(any(abs(top - line.top) <= near for top in tops) for tops in beside)
+
     verdicts = _settle_doubts(
         ordered,
         _items_beside_wraps(
@@ -197,7 +210,14 @@ def aligned_grid(
                 [
                     "break"
                     if _shade_edge_between(pair[0], pair[1], shades)
-                    else _line_break(pair[0], pair[1], (widest[col], rights[col]), _tops_except(ordered, col), settings)
+                    else _line_break(
+                        pair[0],
+                        pair[1],
+                        (widest[col], rights[col]),
+                        _tops_except(ordered, col),
+                        padded and beside_lists(col, pair[1]),
+                        settings,
+                    )
                     for pair in zip(lines_, lines_[1:])
                 ]
                 for col, lines_ in enumerate(ordered)
@@ -268,6 +288,42 @@ def _shade_edge_between(previous: Line, line: Line, shades: Sequence[BBox]) -> b
         for box in shades
         for edge in (box.top, box.bottom)
     )
+
+
+def _rows_parted_by_padding(ordered: Sequence[Sequence[Line]], settings: ExtractionSettings) -> bool:
+    """Whether the cells' padding shows: below some printed row other than a header (bold lines only),
+    every column starts a line after a gap wider than `paragraph_gap_ratio` of the font size. The rows
+    of such a table part so, but for sections set apart in a list of rows (a wine list's « Les Rosés »)."""
+    tolerance = settings.line_tolerance
+    if len(ordered) < 2 or not all(ordered):
+        return False
+    for below in ordered[0][1:]:
+        if all(line.bold for lines_ in ordered for line in lines_ if line.top < below.top - tolerance):
+            continue
+        gaps = []
+        for lines_ in ordered:
+            index = next((i for i, line in enumerate(lines_) if abs(line.top - below.top) <= tolerance), 0)
+            if index == 0:
+                break
+            gaps.append((lines_[index].top - lines_[index - 1].bottom) / lines_[index].size)
+        else:
+            if min(gaps) > settings.paragraph_gap_ratio:
+                return True
+    return False
+
+
+def _lists_going_on(lines: Sequence[Line], settings: ExtractionSettings) -> list[float]:
+    """The tops of a column's lines that start a list item after another item of the same list."""
+    tops: list[float] = []
+    listing = bool(lines) and starts_list_item(lines[0].text)
+    for previous, line in zip(lines, lines[1:]):
+        if line.top - previous.bottom > settings.paragraph_gap_ratio * line.size:
+            listing = False
+        if starts_list_item(line.text):
+            if listing:
+                tops.append(line.top)
+            listing = True
+    return tops
 
 
 def _rows_parted_by_white(
@@ -389,10 +445,19 @@ def _right_aligned(lines: Sequence[Line], settings: ExtractionSettings) -> bool:
 
 
 def _line_break(
-    previous: Line, line: Line, rights: tuple[float, float], other_tops: Sequence[float], settings: ExtractionSettings
+    previous: Line,
+    line: Line,
+    rights: tuple[float, float],
+    other_tops: Sequence[float],
+    in_padded_cell: bool,
+    settings: ExtractionSettings,
 ) -> str:
     """How `line` follows the line above it in its column: "break" (new cell), "same", "tight" or
     "doubt", `rights` being where the column surely had room to and where it may have had.
+    `in_padded_cell`: the table's rows part by their padding (`_rows_parted_by_padding`) and `line` is beside
+    lists going on in the other columns: set close, it is in its cell whatever its length (QA: at 6
+    points of padding, « Priorité du groupe 2 », the second paragraph of an objective's cell beside
+    two listed actions, ended early and was read as the next row's objective).
 
     "tight" lines are set at ordinary line spacing with nothing proving a break: one cell,
     unless another column proves a break between the same two printed rows. "doubt": the next
@@ -403,6 +468,8 @@ def _line_break(
         return "break"
     if gap > settings.paragraph_gap_ratio * line.size:
         return "same"
+    if in_padded_cell:
+        return "tight"
     # Text wraps only when the next word does not fit: if it would have, the break was meant.
     width = line.words[0].x1 - line.words[0].x0
     sure, maybe = (right - previous.x1 - settings.column_gap_ratio * line.size for right in rights)
