@@ -1788,3 +1788,16 @@ def test_two_misspellings_of_the_founders_words_stay_in_its_cluster(french_nlp):
     ]
     assert cluster_texts(texts, nlp=french_nlp) == [0, 0, 0]
     assert cluster_texts(texts) == [0, 0, 0]
+
+
+def test_two_asides_naming_different_places_keep_two_ideas_apart(french_nlp):
+    # QA: « Rénover l'école (Jean Moulin) » / « Rénover l'école (Jules Ferry) » were one idea: asides
+    # are left out of the comparison, so the two schools were not told apart; so were two
+    # neighbourhoods. The same place in both, or no aside in one, is still one idea.
+    for nlp in (french_nlp, None):
+        assert cluster_texts(["Rénover l'école (Jean Moulin)", "Rénover l'école (Jules Ferry)"], nlp=nlp) == [0, 1]
+        gardens = ["Créer un jardin partagé (quartier Bellevue)", "Créer un jardin partagé (quartier des Izards)"]
+        assert cluster_texts(gardens, nlp=nlp) == [0, 1]
+        assert cluster_texts(["Rénover l'école (Jean Moulin)", "Rénover l'école (Jean Moulin)."], nlp=nlp) == [0, 0]
+        assert cluster_texts([gardens[0], "Créer un jardin partagé (quartier Bellevu)"], nlp=nlp) == [0, 0]
+        assert cluster_texts(["Créer un jardin partagé (Marie)", "Créer un jardin partagé (Paul)"], nlp=nlp) == [0, 0]

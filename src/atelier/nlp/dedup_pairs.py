@@ -387,8 +387,23 @@ def _apart(first: TextUnit, second: TextUnit, settings: DedupSettings) -> bool:
         or (bool(first.aimed) and bool(second.aimed) and _aimed_oppositely(first.aimed, second.aimed))
         or (bool(first.lessened) and _undoes(first, second))
         or (bool(second.lessened) and _undoes(second, first))
+        or (bool(first.aside) and bool(second.aside) and _asides_name_apart(first, second))
         or not first.total
         or not second.total
+    )
+
+
+def _asides_name_apart(first: TextUnit, second: TextUnit) -> bool:
+    """Whether both texts name something in an aside and no name of the one is a name of the other
+    (QA: « Rénover l'école (Jean Moulin) » / « Rénover l'école (Jules Ferry) », « Créer un jardin
+    partagé (quartier Bellevue) » / « … (quartier des Izards) »: two schools, two places, one idea
+    once asides were left out). A writer's name in brackets is framing, already left out."""
+    named_first = [first.surfaces[stem] for stem in first.aside & first.names]
+    named_second = [second.surfaces[stem] for stem in second.aside & second.names]
+    return (
+        bool(named_first)
+        and bool(named_second)
+        and not any(a == b or is_typo(a, b) for a in named_first for b in named_second)
     )
 
 
