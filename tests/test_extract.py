@@ -665,10 +665,14 @@ def test_an_objective_cell_of_two_paragraphs_beside_listed_actions_in_a_padded_t
 
 
 def _two_columns_of_postits_under_a_short_intro(
-    pdf: Path, sides: tuple[dict[str, list[str]], ...], justified: bool
+    pdf: Path,
+    sides: tuple[dict[str, list[str]], ...],
+    justified: bool,
+    intro: str = "Les idées recopiées des post-it.",
+    below: list | None = None,
 ) -> list[tuple[str, str, str]]:
-    """Render `sides` (left, right: category -> post-its) as two columns under a title and a one-line
-    intro; the post-its expected, column by column."""
+    """Render `sides` (left, right: category -> post-its) as two columns under a title and `intro`,
+    and `below` (flowables) across the page under the columns; the post-its expected, column by column."""
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import BaseDocTemplate, Frame, FrameBreak, PageTemplate, Paragraph
 
@@ -678,14 +682,17 @@ def _two_columns_of_postits_under_a_short_intro(
     width, height = A4
     margin, top, gutter = 56, 70, 20
     column = (width - 2 * margin - gutter) / 2
+    foot = 0 if below is None else (height - 2 * margin - top) / 2  # the columns' height left to `below`
     frames = [
         Frame(margin, height - margin - top, width - 2 * margin, top, id="title"),
-        Frame(margin, margin, column, height - 2 * margin - top, id="left"),
-        Frame(margin + column + gutter, margin, column, height - 2 * margin - top, id="right"),
+        Frame(margin, margin + foot, column, height - 2 * margin - top - foot, id="left"),
+        Frame(margin + column + gutter, margin + foot, column, height - 2 * margin - top - foot, id="right"),
     ]
+    if below is not None:
+        frames.append(Frame(margin, margin, width - 2 * margin, foot, id="below"))
     story = [
         Paragraph("Post-it de l'atelier", ParagraphStyle("h1", fontName="Helvetica-Bold", fontSize=13, leading=16)),
-        Paragraph("Les idées recopiées des post-it.", body),
+        Paragraph(intro, body),
         FrameBreak(),
     ]
     for side in sides:
@@ -694,7 +701,7 @@ def _two_columns_of_postits_under_a_short_intro(
         story.append(FrameBreak())
     document = BaseDocTemplate(str(pdf), pagesize=A4, invariant=1)
     document.addPageTemplates([PageTemplate(frames=frames)])
-    document.build(story[:-1])
+    document.build(story[:-1] if below is None else story + below)
     return [("postit", name, text) for side in sides for name, postits in side.items() for text in postits]
 
 
@@ -753,3 +760,38 @@ def test_two_ragged_columns_of_postits_under_a_short_intro_are_read_column_by_co
     expected = _two_columns_of_postits_under_a_short_intro(pdf, RAGGED_COLUMNS[columns], justified=False)
     result = extract_document(pdf)
     assert [(c.kind, c.category, c.text) for c in result.contributions] == expected
+
+
+@pytest.mark.parametrize("columns", RAGGED_COLUMNS)
+def test_two_columns_of_postits_between_a_full_width_intro_and_a_table_are_read_with_it(tmp_path, columns):
+    # QA: under a full-width intro, two columns of post-its, then a heading and an OBJECTIFS | ACTIONS
+    # table: the short heading was read into the left column, before the right one, whose category
+    # « Santé » became the page's heading and its post-its were lost (the table's objectives filed
+    # under « Santé »); short post-its in the left column (« Vélos », « Covoiturage »…) left most of
+    # the white left of the page's centre, and the columns were read row by row, « Santé » lost.
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
+    bold = ParagraphStyle("bold", parent=cell, fontName="Helvetica-Bold")
+    rows_in = {"Réduire la précarité énergétique": ["Isoler les logements sociaux", "Créer un guichet unique"],
+               "Favoriser l'emploi local": ["Soutenir les entreprises d'insertion"]}  # fmt: skip
+    rows = [[Paragraph("OBJECTIFS", bold), Paragraph("ACTIONS", bold)]]
+    rows += [[Paragraph(o, cell), [Paragraph(f"- {a}", cell) for a in actions]] for o, actions in rows_in.items()]
+    ruled = TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "TOP")])
+    below = [
+        Paragraph("Objectifs et actions", ParagraphStyle("h", fontName="Helvetica-Bold", fontSize=13, leading=16,
+                                                         spaceBefore=12, spaceAfter=6)),
+        Table(rows, colWidths=[200, 283], style=ruled),
+    ]  # fmt: skip
+    intro = ("Les participants ont écrit leurs idées sur des post-it, recopiées ci-dessous en deux colonnes ; le "
+             "tableau donne ensuite les objectifs et les actions retenus par le groupe.")  # fmt: skip
+    pdf = tmp_path / "colonnes_puis_tableau.pdf"
+    postits = _two_columns_of_postits_under_a_short_intro(pdf, RAGGED_COLUMNS[columns], False, intro, below)
+    result = extract_document(pdf)
+    assert result.status == "ok", result.error
+    assert [(c.kind, c.category, c.theme, c.objective, c.text) for c in result.contributions] == [
+        *((kind, category, "", "", text) for kind, category, text in postits),
+        *((kind, "Objectifs et actions", "", objective, text) for kind, objective, text in
+          _objectives_and_actions(rows_in)),
+    ]

@@ -312,7 +312,10 @@ def _two_columns(
 
     Of the white bands left, the nearest the middle of `zone` whose middle lies in it (two columns of
     one width: a list of wines and their prices is white from the names' end to the prices; so is
-    the band after the right column's « - » markers, off the middle) and that leaves
+    the band after the right column's « - » markers, off the middle), or whose right edge does (the
+    right column starts there, however short the left one's lines end: QA, under a full-width intro,
+    « - Vélos », « - Covoiturage »… left most of the white left of the centre, the columns were read
+    row by row, « Santé » and its post-its lost or filed under « Mobilité »), and that leaves
     each side in one column is the gutter (a table of four columns is white down three bands). A
     header row (« OBJECTIFS | ACTIONS ») or a cell's white beside the next cell's lines (`_cells`)
     says the two sides are a table's columns."""
@@ -320,7 +323,7 @@ def _two_columns(
         return None
     for lo, hi in sorted(free, key=lambda gap: abs(gap[0] + gap[1] - zone[0] - zone[1])):
         middle = (lo + hi) / 2
-        if not zone[0] <= middle <= zone[1]:
+        if not (zone[0] <= middle <= zone[1] or zone[0] <= hi <= zone[1]):
             continue
         lefts = [[w for w in row if w.x1 <= middle] for _, _, _, row in rows]
         rights = [[w for w in row if w.x0 >= middle] for _, _, _, row in rows]
@@ -334,8 +337,24 @@ def _two_columns(
             and not _cells(lefts, rights, settings)
         ):
             # (The columns start where both sides do: a short title or intro above them is the page's.)
-            return rows[sides.index(True)][0], max(bottom for _, bottom, _, _ in rows), middle
+            return rows[sides.index(True)][0], _columns_bottom(rows, sides), middle
     return None
+
+
+def _columns_bottom(
+    rows: Sequence[tuple[float, float, list[tuple[float, float]], list[Word]]], sides: Sequence[bool]
+) -> float:
+    """Where two columns end: at the foot of the rows, the longer column going on alone below the
+    shorter one, up to a line set larger than any beside which both columns have text, a heading
+    under the columns (QA: « Objectifs et actions », short, over the table below the columns, was
+    read in the left column before the right one, and the right column's « Santé » and its post-its
+    were lost, the table's objectives filed under « Santé »)."""
+    first, last = sides.index(True), len(sides) - 1 - sides[::-1].index(True)
+    largest = max(round(word.size, 1) for _, _, _, row in rows[first : last + 1] for word in row)
+    end = next(
+        (i for i in range(last + 1, len(rows)) if any(round(word.size, 1) > largest for word in rows[i][3])), len(rows)
+    )
+    return max(bottom for _, bottom, _, _ in rows[:end])
 
 
 def _lists(rows: Sequence[Sequence[Word]], settings: ExtractionSettings) -> bool:

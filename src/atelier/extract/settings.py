@@ -117,7 +117,8 @@ class ExtractionSettings:
     # word space is 0.28 of it, and the spaces of single-column lines do not line up row after row).
     gutter_ratio: float = 0.5
     # … whose band passes within this fraction of the text width of its centre or the page's (ragged
-    # columns end short of the text's right margin): the two columns are
+    # columns end short of the text's right margin), its middle or its right edge (a ragged left
+    # column ends short of the gutter, the right one starts at it): the two columns are
     # of one width (the 40/60 tables of the reports split 10% away from it, the 4-column ones further).
     gutter_centre_ratio: float = 0.05
     # … over at least this many printed rows with text on both sides, each side a single column (a
