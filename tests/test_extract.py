@@ -795,3 +795,79 @@ def test_two_columns_of_postits_between_a_full_width_intro_and_a_table_are_read_
         *((kind, "Objectifs et actions", "", objective, text) for kind, objective, text in
           _objectives_and_actions(rows_in)),
     ]
+
+
+# A list item wrapped without a hanging indent: its second line starts at its marker, or left of
+# it when the marker is indented (Word's « • » lists without indentation).
+WRAP_BACK = {
+    "at-marker": {"bulletIndent": 0, "firstLineIndent": 12},
+    "left-of-marker": {"bulletIndent": 10, "firstLineIndent": 22},
+}
+
+
+@pytest.mark.parametrize("size", [10, 8.5], ids=["prose-type", "smaller-type"])
+@pytest.mark.parametrize("layout", WRAP_BACK)
+def test_a_postit_wrapped_back_to_its_marker_or_left_of_it_keeps_its_second_line(tmp_path, layout, size):
+    # QA: « • Créer des jardins partagés dans chaque quartier avec les habitants et les associations
+    # du » then « secteur » at the bullet's own x (or the margin, left of an indented bullet): the
+    # second line was taken for prose and lost, in the prose's type or in a smaller one (read as a
+    # table's text). A line of prose set close after a post-it that did not wrap is no part of it.
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)
+    item = ParagraphStyle("item", parent=body, fontSize=size, leading=size * 1.3, bulletFontName="Helvetica",
+                          **WRAP_BACK[layout])  # fmt: skip
+    postits = [
+        "Créer des jardins partagés dans chaque quartier avec les habitants, les écoles et les associations du secteur",
+        "Ouvrir les cours d'école le week-end pour les familles",
+        "Développer le covoiturage entre voisins du quartier nord et entre les communes de la première couronne "
+        "toulousaine",
+        "Réparer les vélos au local associatif",
+    ]
+    pdf = tmp_path / "postits_sans_retrait.pdf"
+    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
+        Paragraph("Post-it de l'atelier", ParagraphStyle("h1", fontName="Helvetica-Bold", fontSize=13, leading=16)),
+        Paragraph("Les participants ont écrit leurs idées sur des post-it, recopiées ici par les animateurs.", body),
+        *(Paragraph(text, item, bulletText="•") for text in postits),
+        Paragraph("Les animateurs ont ensuite regroupé ces idées par thème avec les participants.", body),
+    ])  # fmt: skip
+    result = extract_document(pdf)
+    assert [(c.kind, c.text) for c in result.contributions] == [("postit", text) for text in postits]
+
+
+@pytest.mark.parametrize("ruled", [False, True], ids=["no-rules", "rules"])
+@pytest.mark.parametrize("header", [True, False], ids=["header", "no-header"])
+def test_an_action_wrapped_back_left_of_its_marker_in_a_table_stays_whole(tmp_path, header, ruled):
+    # QA: in a cell of actions listed with an indented « - », the second line of an action set back
+    # at the cell's edge, left of the marker: without rules or header, it was filed in the objectives'
+    # column, « de la ville et des communes voisines » an objective of its own and the actions below
+    # it filed under it.
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    rows_in = {
+        "Réduire la précarité énergétique": [
+            "Isoler les logements sociaux anciens du parc public de la ville et des communes voisines",
+            "Créer un guichet unique"],
+        "Favoriser l'emploi local": [
+            "Soutenir les entreprises d'insertion",
+            "Ouvrir un forum de l'emploi chaque année avec les entreprises du territoire et les associations "
+            "d'insertion du quartier"],
+    }  # fmt: skip
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
+    bold = ParagraphStyle("bold", parent=cell, fontName="Helvetica-Bold")
+    item = ParagraphStyle("item", parent=cell, bulletFontName="Helvetica", **WRAP_BACK["left-of-marker"])
+    rows = [[Paragraph("OBJECTIFS", bold), Paragraph("ACTIONS", bold)]] if header else []
+    rows += [[Paragraph(objective, cell), [Paragraph(a, item, bulletText="-") for a in actions]]
+             for objective, actions in rows_in.items()]  # fmt: skip
+    style = [("VALIGN", (0, 0), (-1, -1), "TOP"), *([("GRID", (0, 0), (-1, -1), 0.5, "black")] if ruled else [])]
+    pdf = tmp_path / "action_sans_retrait.pdf"
+    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
+        Paragraph("AXE 2 : Emploi", ParagraphStyle("h", fontName="Helvetica-Bold", fontSize=12, leading=15)),
+        Paragraph("Les propositions des groupes sont présentées dans le tableau qui suit.",
+                  ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)),
+        Table(rows, colWidths=[200, 240], style=TableStyle(style)),
+    ])  # fmt: skip
+    result = extract_document(pdf)
+    assert [(c.kind, c.objective, c.text) for c in result.contributions] == _objectives_and_actions(rows_in)

@@ -33,6 +33,7 @@ from atelier.extract.layout import (
     reading_areas,
     shaded_boxes,
     words_inside,
+    wraps_onto,
 )
 from atelier.extract.ocr import OcrUnavailable, needs_ocr, ocr_page, unavailable_reason
 from atelier.extract.records import BBox, Contribution, DocumentResult
@@ -323,6 +324,20 @@ def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings)
                 region.clear()
 
         shifts = _column_shifts(layout, areas)
+        rights: dict[int, float] = {}  # where the text of each area ends
+        for line in layout.free_lines:
+            index = area_index(areas, line.bbox)
+            rights[index] = max(rights.get(index, line.x1), line.x1)
+
+        def wraps(previous: Line | None, line: Line) -> bool:
+            """Whether `line` is the line read just before it, of its area, wrapped (`wraps_onto`)."""
+            index = area_index(areas, line.bbox)
+            return (
+                previous is not None
+                and area_index(areas, previous.bbox) == index
+                and wraps_onto(previous, line, rights[index], settings)
+            )
+
         header_tops = _header_row_tops(layout.free_lines, settings)
         for line in layout.free_lines:
             kind = _line_kind(line, body_size, settings)
@@ -338,7 +353,10 @@ def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings)
         close_region()
         elements.sort(key=lambda element: element[0])
         heading_lines: list[Line] = []
+        previous: Line | None = None  # the prose line read just before
         for _, kind, element in elements:
+            if kind != "prose":
+                previous = None
             if kind == "heading":
                 assert isinstance(element, Line)
                 if heading_lines and _continues_heading(heading_lines[-1], element, settings):
@@ -352,7 +370,15 @@ def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings)
                 heading_lines = []
                 assert isinstance(element, Line)
                 indent = element.x0 - shifts.get(area_index(areas, element.bbox), 0.0)
-                reader.prose(element.text, layout.number, element.bbox, starts_list_item(element.text), indent)
+                reader.prose(
+                    element.text,
+                    layout.number,
+                    element.bbox,
+                    starts_list_item(element.text),
+                    indent,
+                    wraps(previous, element),
+                )
+                previous = element
             elif kind == "grid":
                 heading_lines = []
                 assert isinstance(element, Grid)
@@ -364,8 +390,10 @@ def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings)
                 if len(columns) >= 2:
                     reader.grid(aligned_grid(element, columns, layout.number, settings, layout.shades), columns)
                 else:
-                    for line in element:
-                        reader.prose(line.text, layout.number, line.bbox, starts_list_item(line.text))
+                    for above, line in zip([None, *element], element):
+                        reader.prose(
+                            line.text, layout.number, line.bbox, starts_list_item(line.text), wraps=wraps(above, line)
+                        )
     return reader
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from atelier.extract.layout import Line, Word, group_lines, printed_rows, words_inside
+from atelier.extract.layout import Line, Word, fits_after, group_lines, printed_rows, words_inside
 from atelier.extract.records import BBox
 from atelier.extract.settings import ExtractionSettings
 from atelier.extract.text import join_lines, starts_list_item
@@ -173,12 +173,7 @@ def aligned_grid(
     Cells are top-aligned: a row starts wherever any column starts a cell, and a cell that
     reaches below the start of the next rows covers them (`None`), as a spanning cell would.
     """
-    snap = settings.column_snap
-    per_column: list[list[Line]] = [[] for _ in columns]
-    for line in lines:
-        index = max((i for i, x in enumerate(columns) if x <= line.x0 + snap), default=0)
-        per_column[index].append(line)
-
+    per_column = _lines_by_column(lines, columns, settings)
     all_lines = [line for column_lines in per_column for line in column_lines]
     table_box = all_lines[0].bbox
     for line in all_lines[1:]:
@@ -277,6 +272,54 @@ def aligned_grid(
                 x1 = columns[col + 1] if col + 1 < len(columns) else table_box.x1
                 rows[row_index][col] = Cell(paragraphs=(), bbox=BBox(columns[col], tops[row_index], x1, tops[row_index]))
     return Grid(page=page_number, bbox=table_box, rows=tuple(tuple(r) for r in rows), ruled=False)
+
+
+def _lines_by_column(lines: Sequence[Line], columns: Sequence[float], settings: ExtractionSettings) -> list[list[Line]]:
+    """The lines of each column, top to bottom: a line falls in the last column starting at or left
+    of it, but for the wrapped line of a list item that goes back left of the item's marker, to its
+    cell's edge, past the end of the text of the column before (QA: « - Isoler les logements
+    sociaux … » then « de la ville … » at the cell's edge, left of « - », made an objective of its own).
+    Such a line is set close below a list item of the next column (or a line so moved) and its first
+    word would not have fitted after it (`fits_after`)."""
+    ordered = sorted(lines, key=lambda ln: (ln.top, ln.x0))
+    column_of = {
+        id(line): max((i for i, x in enumerate(columns) if x <= line.x0 + settings.column_snap), default=0)
+        for line in ordered
+    }
+    ends: dict[int, float] = {}  # where each column's text ends beside the other columns' text, short of the next
+    for row in printed_rows(ordered, settings):
+        for line in row if len(row) >= 2 else ():
+            col = column_of[id(line)]
+            if col + 1 < len(columns) and line.x1 <= columns[col + 1]:
+                ends[col] = max(ends.get(col, line.x1), line.x1)
+    widest: dict[int, float] = {}
+    for line in ordered:
+        widest[column_of[id(line)]] = max(widest.get(column_of[id(line)], line.x1), line.x1)
+    moved: set[int] = set()
+    for index, line in enumerate(ordered):
+        col = column_of[id(line)]
+        if col not in ends or line.x0 <= ends[col] or starts_list_item(line.text):
+            continue
+        above = next(
+            (
+                other
+                for other in reversed(ordered[:index])
+                if column_of[id(other)] == col + 1 and other.top < line.top - settings.line_tolerance
+            ),
+            None,
+        )
+        if (
+            above is not None
+            and line.top - above.bottom <= settings.paragraph_gap_ratio * line.size
+            and (starts_list_item(above.text) or id(above) in moved)
+            and not fits_after(above, line, widest[col + 1], settings)
+        ):
+            column_of[id(line)] = col + 1
+            moved.add(id(line))
+    per_column: list[list[Line]] = [[] for _ in columns]
+    for line in ordered:
+        per_column[column_of[id(line)]].append(line)
+    return per_column
 
 
 def _shade_edge_between(previous: Line, line: Line, shades: Sequence[BBox]) -> bool:
@@ -471,15 +514,14 @@ def _line_break(
     if in_padded_cell:
         return "tight"
     # Text wraps only when the next word does not fit: if it would have, the break was meant.
-    width = line.words[0].x1 - line.words[0].x0
-    sure, maybe = (right - previous.x1 - settings.column_gap_ratio * line.size for right in rights)
+    sure, maybe = rights
     beside_other_text = any(
         abs(top - previous.top) <= settings.line_tolerance or abs(top - line.top) <= settings.line_tolerance
         for top in other_tops
     )
-    if not beside_other_text or width >= maybe:
+    if not beside_other_text or not fits_after(previous, line, maybe, settings):
         return "tight"
-    return "break" if width < sure else "doubt"
+    return "break" if fits_after(previous, line, sure, settings) else "doubt"
 
 
 def cell_texts(grid: Grid, carry_down: bool = False, tolerance: float = 2.0) -> list[list[str]]:

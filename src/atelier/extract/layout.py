@@ -183,6 +183,23 @@ def _line(words: list[Word], settings: ExtractionSettings) -> Line:
     return Line(tuple(words), word_space=settings.word_space_ratio * max(word.size for word in words))
 
 
+def fits_after(previous: Line, line: Line, right: float, settings: ExtractionSettings) -> bool:
+    """Whether the first word of `line` would have fitted after `previous`, before `right`, a word
+    space being at most `column_gap_ratio` of the font size: text wraps only when it would not."""
+    width = line.words[0].x1 - line.words[0].x0
+    return width < right - previous.x1 - settings.column_gap_ratio * line.size
+
+
+def wraps_onto(previous: Line, line: Line, right: float, settings: ExtractionSettings) -> bool:
+    """Whether `line` is the text of `previous` wrapped: set below it, closer than `paragraph_gap_ratio`
+    of the font size, its first word too long to have fitted after it before `right` (`fits_after`)."""
+    return (
+        line.top > previous.top + settings.line_tolerance
+        and line.top - previous.bottom <= settings.paragraph_gap_ratio * line.size
+        and not fits_after(previous, line, right, settings)
+    )
+
+
 def words_inside(words: Sequence[Word], box: BBox) -> list[Word]:
     """The words whose centre lies inside `box`."""
     return [

@@ -78,6 +78,7 @@ class _PostitOutline:
     theme: str = ""
     theme_x0: float | None = None
     last: Draft | None = None
+    last_read: bool = False  # the line read last is part of `last`
 
 
 def names_people(cells: tuple[Cell | None, ...], settings: ExtractionSettings) -> bool:
@@ -166,13 +167,21 @@ class TableReader:
         self._postit_list = _PostitOutline(size=size, x0=x0) if opens_list else None
 
     def prose(
-        self, text: str, page: int = 1, bbox: BBox | None = None, starts_item: bool = False, indent: float | None = None
+        self,
+        text: str,
+        page: int = 1,
+        bbox: BBox | None = None,
+        starts_item: bool = False,
+        indent: float | None = None,
+        wraps: bool = False,
     ) -> None:
         """A line of running text: it ends any open table and may state participation figures.
 
         Under a post-it heading, a bulleted line is a post-it and the lines indented under it
-        continue it; the category and theme are the list's headings above it. `indent` is the
-        line's indentation from the edge of its column (`bbox.x0` on a page of one column).
+        continue it, and so do the lines that wrap it back to its marker or left of it (`wraps`: the
+        line is the text of the line read just before, wrapped); the category and theme are the
+        list's headings above it. `indent` is the line's indentation from the edge of its column
+        (`bbox.x0` on a page of one column).
         """
         outline = self._postit_list
         if outline is not None and bbox is not None:
@@ -185,16 +194,23 @@ class TableReader:
                     page=page, kind="postit", text=strip_list_marker(text), bbox=bbox, category=outline.category, theme=theme
                 )
                 self.drafts.append(outline.last)
+                outline.last_read = True
                 self._interrupted = True
                 return
             # A post-it goes on in lines indented under its text, which start within its width: a
             # caption further right, beside or below it, is no part of it (QA: « Photo 1 : les
-            # participants au travail » was glued to « Installer des parkings relais »).
+            # participants au travail » was glued to « Installer des parkings relais »). Without a
+            # hanging indent, it goes on in the line that wraps its last line, back at its marker or
+            # left of it (QA: « • Créer des jardins partagés … » lost « secteur », its second line).
             last = outline.last
-            if last is not None and last.bbox.x0 + self.settings.indent_tolerance < bbox.x0 < last.bbox.x1:
+            if last is not None and bbox.x0 < last.bbox.x1 and (
+                bbox.x0 > last.bbox.x0 + self.settings.indent_tolerance or (wraps and outline.last_read)
+            ):
                 last.text = join_lines([last.text, text])
                 last.bbox = last.bbox.union(bbox)
+                outline.last_read = True
                 return
+            outline.last_read = False
         if not self._in_prose:
             self._prose_runs.append([])
         self._prose_runs[-1].append(text)
