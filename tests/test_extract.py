@@ -664,6 +664,81 @@ def test_an_objective_cell_of_two_paragraphs_beside_listed_actions_in_a_padded_t
     )
 
 
+MOBILITY_ROWS = {
+    "Réduire la place de la voiture": ["Créer des pistes cyclables", "Développer le covoiturage"],
+    "Rendre les transports accessibles": ["Baisser le prix du ticket"],
+}
+
+
+def _report_under_a_small_top_margin(pdf: Path, pages: list[dict[str, list[str]]], ruled: bool, header: str) -> None:
+    """Render each of `pages` (objective -> actions) as its own page: the title « Atelier n°3 – Mobilités »,
+    the heading « AXE 1 : Mobilités » and a table, 20 points below the top of the page (in its header
+    band); with `header`, a running header in bold on every page, its page number at its end."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
+    bold = ParagraphStyle("bold", parent=cell, fontName="Helvetica-Bold")
+    title = ParagraphStyle("title", fontName="Helvetica-Bold", fontSize=14, leading=17)
+    style = [("VALIGN", (0, 0), (-1, -1), "TOP"), *([("GRID", (0, 0), (-1, -1), 0.5, "black")] if ruled else [])]
+    story: list = []
+    for rows_in in pages:
+        rows = [[Paragraph("OBJECTIFS", bold), Paragraph("ACTIONS", bold)]]
+        rows += [[Paragraph(o, cell), [Paragraph(f"- {a}", cell) for a in actions]] for o, actions in rows_in.items()]
+        story += [
+            *([PageBreak()] if story else []),
+            Paragraph("Atelier n°3 – Mobilités", title),
+            Paragraph("AXE 1 : Mobilités", ParagraphStyle("h", fontName="Helvetica-Bold", fontSize=12, leading=15)),
+            Paragraph("Les propositions des groupes sont présentées dans le tableau qui suit.",
+                      ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)),
+            Table(rows, colWidths=[240, 240], style=TableStyle(style), repeatRows=1),
+        ]  # fmt: skip
+
+    def running_header(canv, document) -> None:
+        if header:
+            canv.setFont("Helvetica-Bold", 10)
+            canv.drawString(56, A4[1] - 12, f"{header} – p. {canv.getPageNumber()}")
+
+    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1, topMargin=20).build(
+        story, onFirstPage=running_header, onLaterPages=running_header
+    )
+
+
+@pytest.mark.parametrize("pages", [1, 2], ids=["one-page", "same-page-twice"])
+@pytest.mark.parametrize("ruled", [True, False], ids=["ruled", "unruled"])
+def test_a_heading_printed_in_the_top_band_of_a_page_is_kept(tmp_path, ruled, pages):
+    # QA: a one-page report with a small top margin: its title « Atelier n°3 – Mobilités » and its
+    # heading « AXE 1 : Mobilités », 30 to 45 points from the top, were taken for a running header and
+    # dropped, and the table's items got no axis. Printed twice, with a running header on both pages
+    # (bold, its page number changing), the header goes and the headings stay.
+    pdf = tmp_path / "titre_en_haut_de_page.pdf"
+    _report_under_a_small_top_margin(pdf, [MOBILITY_ROWS] * pages, ruled, "PCET – Atelier n°3" if pages > 1 else "")
+    result = extract_document(pdf)
+    assert [(c.page, c.kind, c.stated_axis, c.category, c.objective, c.text) for c in result.contributions] == [
+        (page, kind, "1", "AXE 1 : Mobilités", objective, text)
+        for page in range(1, pages + 1)
+        for kind, objective, text in _objectives_and_actions(MOBILITY_ROWS)
+    ]
+
+
+@pytest.mark.parametrize("header", ["PCET – Atelier n°3", "AXE 1 : Mobilités"], ids=["title", "axis"])
+@pytest.mark.parametrize("ruled", [True, False], ids=["ruled", "unruled"])
+def test_a_running_header_over_a_table_going_on_to_the_next_page_is_still_dropped(tmp_path, ruled, header):
+    # The heading « AXE 1 : Mobilités » in the top band of the first page is kept; the running header
+    # in bold above it and above the table's next rows on page 2 (« PCET – Atelier n°3 – p. 2 ») is
+    # printed on both pages, and stays out: the items of page 2 are still under AXE 1. A running header
+    # « AXE 1 : Mobilités – p. 2 » stays out of page 2 too: read there, it cut the table in two.
+    rows_in = {f"Objectif {n} de mobilité durable": [f"Action {n}.1 pour le vélo", f"Action {n}.2 pour le bus"]
+               for n in range(1, 31)}  # fmt: skip
+    pdf = tmp_path / "entete_courant.pdf"
+    _report_under_a_small_top_margin(pdf, [rows_in], ruled, header)
+    result = extract_document(pdf)
+    assert result.pages == 2 and result.contributions[-1].page == 2
+    assert [(c.kind, c.stated_axis, c.category, c.objective, c.text) for c in result.contributions] == [
+        (kind, "1", "AXE 1 : Mobilités", objective, text) for kind, objective, text in _objectives_and_actions(rows_in)
+    ]
+
+
 def _two_columns_of_postits_under_a_short_intro(
     pdf: Path,
     sides: tuple[dict[str, list[str]], ...],

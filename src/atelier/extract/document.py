@@ -27,10 +27,12 @@ from atelier.extract.layout import (
     area_index,
     group_lines,
     is_header_row,
+    page_header,
     page_words,
     printed_rows,
     prose_size,
     reading_areas,
+    running_headers,
     shaded_boxes,
     words_inside,
     wraps_onto,
@@ -191,13 +193,37 @@ def _damage(error: BaseException) -> str:
 
 
 def _page_layouts(pages: Sequence[object], settings: ExtractionSettings) -> list[_PageLayout]:
-    """Every page's layout: from its text layer, or from OCR within `ocr_max_pages` when it is a scan."""
-    layouts = []
+    """Every page's layout: from its text layer, or from OCR within `ocr_max_pages` when it is a scan.
+    Every page is read before any is laid out: a line of a page's header band is a running header
+    when another page prints it too (`page_header`)."""
+    readings = _page_readings(pages, settings)
+    heights = [float(page.height) for page in pages]  # type: ignore[attr-defined]
+    running = running_headers([(reading.words, height) for reading, height in zip(readings, heights)], settings)
+    return [
+        _page_layout(page, number, reading, running, len(pages) == 1, settings)
+        for number, (page, reading) in enumerate(zip(pages, readings), start=1)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class _PageReading:
+    """The words read on a page, header band included; for a scan, their confidences and the ruling
+    lines seen (None: the page's own), or why it could not be read."""
+
+    words: tuple[Word, ...]
+    confidences: tuple[float, ...] = ()
+    rulings: tuple[BBox, ...] | None = None
+    unread: str = ""
+
+
+def _page_readings(pages: Sequence[object], settings: ExtractionSettings) -> list[_PageReading]:
+    """Every page's words: from its text layer, or from OCR within `ocr_max_pages` when it is a scan."""
+    readings = []
     scanned = 0
     ocr_missing: str | None = None
-    for number, page in enumerate(pages, start=1):
+    for page in pages:
         if not needs_ocr(page, settings):
-            layouts.append(_page_layout(page, number, settings))
+            readings.append(_PageReading(tuple(page_words(page, settings))))
             continue
         scanned += 1
         if scanned > settings.ocr_max_pages:
@@ -206,27 +232,42 @@ def _page_layouts(pages: Sequence[object], settings: ExtractionSettings) -> list
             if scanned == 1:
                 ocr_missing = unavailable_reason(settings)
             reason = ocr_missing
-        layouts.append(_scanned_page_layout(page, number, settings, reason))
-    return layouts
+        readings.append(_scanned_page_reading(page, settings, reason))
+    return readings
 
 
-def _page_layout(page: object, number: int, settings: ExtractionSettings) -> _PageLayout:
-    words = page_words(page, settings)
-    layout = _assemble(page, number, words, ruled_grids(page, words, number, settings), settings)
-    return replace(layout, shades=shaded_boxes(page, settings))
-
-
-def _scanned_page_layout(page: object, number: int, settings: ExtractionSettings, reason: str | None) -> _PageLayout:
-    """A page without text layer read by OCR, its tables found from the ruling lines seen on the image."""
+def _scanned_page_reading(page: object, settings: ExtractionSettings, reason: str | None) -> _PageReading:
+    """A page without text layer read by OCR, with the ruling lines seen on the image."""
     if reason is None:
         try:
             scan = ocr_page(page, settings)
         except OcrUnavailable as error:
             reason = str(error)
     if reason is not None:
-        return _PageLayout(number, float(page.width), (), (), (), unread=reason)  # type: ignore[attr-defined]
-    grids = ruled_grids(page, scan.words, number, settings, rulings=scan.rulings)
-    return _assemble(page, number, scan.words, grids, settings, scan.confidences)
+        return _PageReading((), unread=reason)
+    return _PageReading(scan.words, scan.confidences, scan.rulings)
+
+
+def _page_layout(
+    page: object,
+    number: int,
+    reading: _PageReading,
+    running: Mapping[str, int],
+    single_page: bool,
+    settings: ExtractionSettings,
+) -> _PageLayout:
+    """A page's layout from its reading, its header band's furniture left out; a scan's tables are
+    found from the ruling lines seen on its image."""
+    if reading.unread:
+        return _PageLayout(number, float(page.width), (), (), (), unread=reading.unread)  # type: ignore[attr-defined]
+    height = float(page.height)  # type: ignore[attr-defined]
+    furniture = page_header(reading.words, height, number, running, single_page, settings)
+    kept = [i for i, word in enumerate(reading.words) if word not in furniture]
+    words = [reading.words[i] for i in kept]
+    confidences = tuple(reading.confidences[i] for i in kept) if reading.confidences else ()
+    grids = ruled_grids(page, words, number, settings, rulings=reading.rulings)
+    layout = _assemble(page, number, words, grids, settings, confidences)
+    return layout if reading.rulings is not None else replace(layout, shades=shaded_boxes(page, settings))
 
 
 def _assemble(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -81,9 +81,9 @@ def is_bold(fontname: str) -> bool:
 
 
 def page_words(page: object, settings: ExtractionSettings) -> list[Word]:
-    """The words of a pdfplumber page, without running headers, footers, footnotes and fine print."""
+    """The words of a pdfplumber page, without footers, footnotes and fine print; its header band is
+    read, to be judged with the other pages' (`page_header`)."""
     height = float(page.height)  # type: ignore[attr-defined]
-    top_limit = height * settings.header_band_ratio
     bottom_limit = height * (1.0 - settings.footer_band_ratio)
 
     sizes = Counter(round(float(char.get("size", 0.0)), 1) for char in page.chars)  # type: ignore[attr-defined]
@@ -93,11 +93,7 @@ def page_words(page: object, settings: ExtractionSettings) -> list[Word]:
     def keep(obj: dict) -> bool:
         if obj.get("object_type") != "char":
             return True
-        return (
-            float(obj.get("size", 0.0)) >= min_size
-            and float(obj["top"]) >= top_limit
-            and float(obj["bottom"]) <= bottom_limit
-        )
+        return float(obj.get("size", 0.0)) >= min_size and float(obj["bottom"]) <= bottom_limit
 
     body = page.filter(keep)  # type: ignore[attr-defined]
     raw_words = body.extract_words(
@@ -120,6 +116,70 @@ def page_words(page: object, settings: ExtractionSettings) -> list[Word]:
         for raw in raw_words
     ]
     return without_note_calls(words, settings)
+
+
+def header_band_lines(words: Sequence[Word], height: float, settings: ExtractionSettings) -> list[Line]:
+    """The lines of a page `height` high that start in its header band (`header_band_ratio`)."""
+    return group_lines([w for w in words if w.top < height * settings.header_band_ratio], settings)
+
+
+def running_headers(pages: Sequence[tuple[Sequence[Word], float]], settings: ExtractionSettings) -> dict[str, int]:
+    """The lines printed in the header band of two pages or more of a document, given page by page as
+    (words, page height): its running headers, by key (`_band_key`), each with the number of the
+    first page that prints it."""
+    first: dict[str, int] = {}
+    counts: Counter[str] = Counter()
+    for number, (words, height) in enumerate(pages, start=1):
+        for key in {_band_key(line, settings) for line in header_band_lines(words, height, settings)}:
+            first.setdefault(key, number)
+            counts[key] += 1
+    return {key: first[key] for key, printed in counts.items() if printed > 1}
+
+
+def page_header(
+    words: Sequence[Word],
+    height: float,
+    number: int,
+    running: Mapping[str, int],
+    single_page: bool,
+    settings: ExtractionSettings,
+) -> frozenset[Word]:
+    """The words of the header band of page `number` that are page furniture, not its own text: lines
+    without a letter (a page number, a date), set smaller than the page's commonest size
+    (`band_text_min_ratio`) or printed in another page's band (`running`), and, on a document of one
+    page (nothing to compare with: a logo line, a date), every line but a heading — bold, larger
+    (`band_heading_size_ratio`) or an « AXE n » heading. An « AXE n » heading printed on several
+    pages stays on the first: it states the axis of what follows (QA: a one-page report with a small
+    top margin lost its title « Atelier n°3 – Mobilités » and its heading « AXE 1 : Mobilités »,
+    30 to 45 points from the top, and the table's items their axis); on the next pages it only
+    repeats it, and would cut a table going on there."""
+    sizes = Counter(round(word.size, 1) for word in words for _ in word.text)
+    common_size = sizes.most_common(1)[0][0] if sizes else 0.0
+    axis = re.compile(settings.axis_heading_pattern, re.IGNORECASE)
+    furniture: set[Word] = set()
+    for line in header_band_lines(words, height, settings):
+        key = _band_key(line, settings)
+        axis_heading = axis.match(line.text) is not None
+        if (
+            not any(c.isalpha() for c in line.text)
+            or line.size < settings.band_text_min_ratio * common_size
+            or (key in running and not (axis_heading and running[key] == number))
+            or (
+                single_page
+                and not (axis_heading or line.bold or line.size >= settings.band_heading_size_ratio * common_size)
+            )
+        ):
+            furniture.update(line.words)
+    return frozenset(furniture)
+
+
+def _band_key(line: Line, settings: ExtractionSettings) -> str:
+    """A line of a header band as it repeats from page to page: its text and its size, numbers aside
+    (« p. 2 », « p. 3 ») but the axis of an « AXE n » heading (« AXE 2 » does not repeat « AXE 1 »)."""
+    text = fold(line.text)
+    axis = re.match(settings.axis_heading_pattern, text, re.IGNORECASE)
+    kept = axis.end() if axis else 0
+    return f"{text[:kept]}{re.sub(r'[0-9]+', '#', text[kept:])}@{round(line.size)}"
 
 
 # A footnote call: "(1)", "1", "*", "†".

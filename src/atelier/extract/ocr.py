@@ -161,9 +161,9 @@ def boxes_by_line(data: dict[str, list]) -> list[list[_InkBox]]:
 def words_from_boxes(
     lines: Sequence[Sequence[_InkBox]], ink: np.ndarray, frame: _Frame, settings: ExtractionSettings
 ) -> tuple[tuple[Word, ...], tuple[float, ...]]:
-    """Our words, sized and set on a common baseline per line, without page furniture and fine print."""
+    """Our words, sized and set on a common baseline per line, without footers and fine print; the
+    header band is read, to be judged with the other pages' (`layout.page_header`)."""
     page_top, page_bottom = frame.y(0), frame.y(ink.shape[0])
-    top_limit = page_top + (page_bottom - page_top) * settings.header_band_ratio
     bottom_limit = page_bottom - (page_bottom - page_top) * settings.footer_band_ratio
     measured = [line_size(line) for line in lines]
     common = Counter(
@@ -179,7 +179,7 @@ def words_from_boxes(
         size = size_px * frame.scale_y
         baseline = frame.y(line_baseline(line, size_px))
         top, bottom = baseline - (1 - _BOX_DESCENT) * size, baseline + _BOX_DESCENT * size
-        if size < settings.fine_print_ratio * common_size or top < top_limit or bottom > bottom_limit:
+        if size < settings.fine_print_ratio * common_size or bottom > bottom_limit:
             continue
         bold = stroke_width(ink, line, size_px) >= settings.ocr_bold_stroke_ratio * size_px
         for box in line:
