@@ -1801,3 +1801,8 @@ def test_two_asides_naming_different_places_keep_two_ideas_apart(french_nlp):
         assert cluster_texts(["Rénover l'école (Jean Moulin)", "Rénover l'école (Jean Moulin)."], nlp=nlp) == [0, 0]
         assert cluster_texts([gardens[0], "Créer un jardin partagé (quartier Bellevu)"], nlp=nlp) == [0, 0]
         assert cluster_texts(["Créer un jardin partagé (Marie)", "Créer un jardin partagé (Paul)"], nlp=nlp) == [0, 0]
+        assert cluster_texts(["Plus de bancs (quartier nord)", "Plus de bancs (quartier sud)"], nlp=nlp) == [0, 1]
+        # QA: asides that say who, when or how often are no place: they keep no two copies apart.
+        for asides in (("3 votes", "5 votes"), ("session 1", "session 2"), ("Marie D.", "Paul R."),
+                       ("Saint-Cyprien", "St Cyprien"), ("Christine, habitante", "Paul, élu")):
+            assert cluster_texts([f"Plus de bancs ({aside})" for aside in asides], nlp=nlp) == [0, 0], asides

@@ -47,6 +47,8 @@ from atelier.nlp.dedup_settings import DedupSettings
 from atelier.nlp.dedup_text import (
     FRAME_WORDS,
     OPENING_WORDS,
+    PLACE_KIND_WORDS,
+    PLACE_NAMING_WORDS,
     TIME_WORDS,
     TextUnit,
     is_derived,
@@ -394,17 +396,22 @@ def _apart(first: TextUnit, second: TextUnit, settings: DedupSettings) -> bool:
 
 
 def _asides_name_apart(first: TextUnit, second: TextUnit) -> bool:
-    """Whether both texts name something in an aside and no name of the one is a name of the other
-    (QA: « Rénover l'école (Jean Moulin) » / « Rénover l'école (Jules Ferry) », « Créer un jardin
-    partagé (quartier Bellevue) » / « … (quartier des Izards) »: two schools, two places, one idea
-    once asides were left out). A writer's name in brackets is framing, already left out."""
-    named_first = [first.surfaces[stem] for stem in first.aside & first.names]
-    named_second = [second.surfaces[stem] for stem in second.aside & second.names]
-    return (
-        bool(named_first)
-        and bool(named_second)
-        and not any(a == b or is_typo(a, b) for a in named_first for b in named_second)
-    )
+    """Whether both texts name a place in an aside (`PLACE_NAMING_WORDS`: « (quartier Bellevue) »,
+    « (Jean Moulin) ») and each aside says a word the other's does not, besides the kind of place
+    (`PLACE_KIND_WORDS`: « (Saint-Cyprien) » is « (St Cyprien) ») (QA: « Rénover l'école (Jean
+    Moulin) » / « … (Jules Ferry) », « Créer un jardin partagé (quartier Bellevue) » / « … (quartier
+    des Izards) » were one idea once asides were left out). Other asides say who, when or how often
+    (« (3 votes) », « (CAF) », « (Marie D.) », « (session 2) »): they keep no two texts apart."""
+    aside_first = {first.surfaces[stem] for stem in first.aside}
+    aside_second = {second.surfaces[stem] for stem in second.aside}
+    if aside_first.isdisjoint(PLACE_NAMING_WORDS) or aside_second.isdisjoint(PLACE_NAMING_WORDS):
+        return False
+
+    def says_more(words: set[str], other: set[str]) -> bool:
+        return any(word not in other and not any(is_typo(word, said) for said in other) for word in words)
+
+    names_first, names_second = aside_first - PLACE_KIND_WORDS, aside_second - PLACE_KIND_WORDS
+    return says_more(names_first, names_second) and says_more(names_second, names_first)
 
 
 def _opposed(first: frozenset[str], second: frozenset[str]) -> bool:

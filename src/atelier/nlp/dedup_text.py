@@ -193,6 +193,10 @@ _EPONYMS = frozenset(
     proust rabelais racine ravel renoir rimbaud rostand rousseau salengro sand schweitzer semard stendhal
     veil verlaine verne vian voltaire zay zola""".split()
 )
+# Words by which an aside names a place (« (quartier Bellevue) », « (Jean Moulin) »; folded), and
+# among them those that say what kind of place it is.
+PLACE_NAMING_WORDS: frozenset[str] = _PLACE_WORDS | _EPONYMS
+PLACE_KIND_WORDS: frozenset[str] = _PLACE_WORDS
 # Titles before a surname (folded, without their point): « M. Dupont », « Mme Martin » sign a text.
 _CIVILITIES = frozenset("m mme mlle mr dr monsieur madame mademoiselle".split())
 # Greeting and closing words a framed text leaves out (folded).
