@@ -643,6 +643,8 @@ def test_an_objective_cell_of_two_paragraphs_beside_listed_actions_in_a_padded_t
             "Isoler les logements sociaux", "Créer un guichet unique"],
         ("Favoriser l'emploi local", "Avec les entreprises du territoire"): [
             "Soutenir les entreprises d'insertion", "Ouvrir un forum de l'emploi"],
+        ("Protéger la santé des habitants", "Priorité du groupe 1"): [
+            "Mesurer la qualité de l'air", "Former les médecins"],
     }  # fmt: skip
     cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
     bold = ParagraphStyle("bold", parent=cell, fontName="Helvetica-Bold")
@@ -737,6 +739,50 @@ def test_a_running_header_over_a_table_going_on_to_the_next_page_is_still_droppe
     assert [(c.kind, c.stated_axis, c.category, c.objective, c.text) for c in result.contributions] == [
         (kind, "1", "AXE 1 : Mobilités", objective, text) for kind, objective, text in _objectives_and_actions(rows_in)
     ]
+
+
+def test_one_padded_row_over_rows_at_no_padding_does_not_join_a_table_without_rules_into_one_row(tmp_path):
+    # QA: a first row padded 6 points below, over rows at no padding, was taken for the table's
+    # padding: every line set close was read into its cell, and the three objectives were one.
+    rows_in = {
+        "Réduire la précarité énergétique des ménages les plus modestes du territoire": [
+            "Isoler les logements sociaux", "Créer un guichet unique"],
+        "Favoriser l'emploi local et l'insertion des jeunes du territoire métropolitain": [
+            "Soutenir les entreprises d'insertion", "Ouvrir un forum de l'emploi"],
+        "Protéger la santé des habitants": ["Mesurer la qualité de l'air", "Former les médecins"],
+    }  # fmt: skip
+    pdf = tmp_path / "premiere_ligne_espacee.pdf"
+    style = [("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+             ("BOTTOMPADDING", (0, 0), (-1, 0), 6)]  # fmt: skip
+    _objectives_table_without_rules(pdf, rows_in, False, style)
+    result = extract_document(pdf)
+    assert [(c.kind, c.objective, c.text) for c in result.contributions] == _objectives_and_actions(rows_in)
+
+
+def test_unmarked_actions_beside_listed_obstacles_in_a_padded_table_stay_two_actions(tmp_path):
+    # QA: in a table without rules of three columns at 3 points of padding, two actions written
+    # without a marker, one paragraph each, beside obstacles listed with « - », were read as one.
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
+    bold = ParagraphStyle("bold", parent=cell, fontName="Helvetica-Bold")
+    rows_in = {
+        "Réduire la précarité énergétique": (["Isoler les logements sociaux", "Créer un guichet unique"],
+                                             ["Coût des travaux", "Manque d'artisans"]),
+        "Favoriser l'emploi local": (["Soutenir les entreprises d'insertion", "Ouvrir un forum de l'emploi"],
+                                     ["Financements", "Mobilité des jeunes"]),
+    }  # fmt: skip
+    rows = [[Paragraph(title, bold) for title in ("OBJECTIFS", "ACTIONS", "FREINS")]]
+    rows += [[Paragraph(objective, cell), [Paragraph(a, cell) for a in actions],
+              [Paragraph(f"- {o}", cell) for o in obstacles]] for objective, (actions, obstacles) in rows_in.items()]
+    pdf = tmp_path / "trois_colonnes.pdf"
+    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
+        Paragraph("AXE 2 : Emploi", ParagraphStyle("h", fontName="Helvetica-Bold", fontSize=12, leading=15)),
+        Table(rows, colWidths=[150, 190, 140], style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")])),
+    ])  # fmt: skip
+    actions = [(c.objective, c.text) for c in extract_document(pdf).contributions if c.kind == "action"]
+    assert actions == [(objective, a) for objective, (listed, _) in rows_in.items() for a in listed]
 
 
 def _two_columns_of_postits_under_a_short_intro(

@@ -210,7 +210,7 @@ def aligned_grid(
                         pair[1],
                         (widest[col], rights[col]),
                         _tops_except(ordered, col),
-                        padded and beside_lists(col, pair[1]),
+                        padded and col == 0 and beside_lists(col, pair[1]),
                         settings,
                     )
                     for pair in zip(lines_, lines_[1:])
@@ -334,15 +334,16 @@ def _shade_edge_between(previous: Line, line: Line, shades: Sequence[BBox]) -> b
 
 
 def _rows_parted_by_padding(ordered: Sequence[Sequence[Line]], settings: ExtractionSettings) -> bool:
-    """Whether the cells' padding shows: below some printed row other than a header (bold lines only),
-    every column starts a line after a gap wider than `paragraph_gap_ratio` of the font size. The rows
-    of such a table part so, but for sections set apart in a list of rows (a wine list's « Les Rosés »)."""
+    """Whether the cells' padding shows: below two printed rows or more, every column starts a line
+    after a gap wider than `paragraph_gap_ratio` of the font size. The rows of such a table part so,
+    but for sections set apart in a list of rows (a wine list's « Les Rosés »). One such row is no
+    proof: a header row padded more than the rows below it (QA: over rows at no padding, all three
+    objectives were read as one)."""
     tolerance = settings.line_tolerance
     if len(ordered) < 2 or not all(ordered):
         return False
+    parted = 0
     for below in ordered[0][1:]:
-        if all(line.bold for lines_ in ordered for line in lines_ if line.top < below.top - tolerance):
-            continue
         gaps = []
         for lines_ in ordered:
             index = next((i for i, line in enumerate(lines_) if abs(line.top - below.top) <= tolerance), 0)
@@ -350,7 +351,8 @@ def _rows_parted_by_padding(ordered: Sequence[Sequence[Line]], settings: Extract
                 break
             gaps.append((lines_[index].top - lines_[index - 1].bottom) / lines_[index].size)
         else:
-            if min(gaps) > settings.paragraph_gap_ratio:
+            parted += min(gaps) > settings.paragraph_gap_ratio
+            if parted >= 2:
                 return True
     return False
 
@@ -497,10 +499,12 @@ def _line_break(
 ) -> str:
     """How `line` follows the line above it in its column: "break" (new cell), "same", "tight" or
     "doubt", `rights` being where the column surely had room to and where it may have had.
-    `in_padded_cell`: the table's rows part by their padding (`_rows_parted_by_padding`) and `line` is beside
-    lists going on in the other columns: set close, it is in its cell whatever its length (QA: at 6
-    points of padding, « Priorité du groupe 2 », the second paragraph of an objective's cell beside
-    two listed actions, ended early and was read as the next row's objective).
+    `in_padded_cell`: the table's rows part by their padding (`_rows_parted_by_padding`) and `line`, in
+    its first column, is beside lists going on in the other columns: set close, it is in its cell
+    whatever its length (QA: at 6 points of padding, « Priorité du groupe 2 », the second paragraph
+    of an objective's cell beside two listed actions, ended early and was read as the next row's
+    objective). In a later column, such lines may be items of their own (unmarked actions beside
+    listed obstacles).
 
     "tight" lines are set at ordinary line spacing with nothing proving a break: one cell,
     unless another column proves a break between the same two printed rows. "doubt": the next
