@@ -957,6 +957,26 @@ def test_a_postit_wrapped_back_to_its_marker_or_left_of_it_keeps_its_second_line
     assert [(c.kind, c.text) for c in result.contributions] == [("postit", text) for text in postits]
 
 
+def test_a_sentence_set_close_under_a_postit_that_fills_its_line_is_no_part_of_it(tmp_path):
+    # QA: the last post-it filled its line, so « Les animateurs… », the prose set close under it, could
+    # not have fitted after it and was glued to it as its second line.
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)
+    item = ParagraphStyle("item", parent=body, bulletFontName="Helvetica", bulletIndent=0, leftIndent=12)
+    postits = ["Ouvrir les cours d'école le week-end",
+               "Développer le covoiturage entre voisins du quartier nord et entre les communes de la couronne"]
+    pdf = tmp_path / "postit_pleine_ligne.pdf"
+    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
+        Paragraph("Post-it de l'atelier", ParagraphStyle("h1", fontName="Helvetica-Bold", fontSize=13, leading=16)),
+        Paragraph("Les participants ont écrit leurs idées sur des post-it, recopiées ici par les animateurs.", body),
+        *(Paragraph(text, item, bulletText="•") for text in postits),
+        Paragraph("Les animateurs ont ensuite regroupé ces idées par thème avec les participants.", body),
+    ])  # fmt: skip
+    assert [(c.kind, c.text) for c in extract_document(pdf).contributions] == [("postit", t) for t in postits]
+
+
 @pytest.mark.parametrize("ruled", [False, True], ids=["no-rules", "rules"])
 @pytest.mark.parametrize("header", [True, False], ids=["header", "no-header"])
 def test_an_action_wrapped_back_left_of_its_marker_in_a_table_stays_whole(tmp_path, header, ruled):

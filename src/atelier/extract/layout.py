@@ -252,9 +252,12 @@ def fits_after(previous: Line, line: Line, right: float, settings: ExtractionSet
 
 def wraps_onto(previous: Line, line: Line, right: float, settings: ExtractionSettings) -> bool:
     """Whether `line` is the text of `previous` wrapped: set below it, closer than `paragraph_gap_ratio`
-    of the font size, its first word too long to have fitted after it before `right` (`fits_after`)."""
+    of the font size, its first word too long to have fitted after it before `right` (`fits_after`) and
+    not opening a sentence with a capital (QA: « Les animateurs ont ensuite regroupé ces idées… », set
+    close under a post-it that filled its line, was glued to it)."""
     return (
-        line.top > previous.top + settings.line_tolerance
+        not line.text[:1].isupper()
+        and line.top > previous.top + settings.line_tolerance
         and line.top - previous.bottom <= settings.paragraph_gap_ratio * line.size
         and not fits_after(previous, line, right, settings)
     )
