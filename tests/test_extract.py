@@ -826,6 +826,45 @@ def _two_columns_of_postits_under_a_short_intro(
     return [("postit", name, text) for side in sides for name, postits in side.items() for text in postits]
 
 
+@pytest.mark.parametrize("quote", [("Helvetica-Oblique", 12), ("Helvetica", 11.5)], ids=["italic", "regular"])
+def test_a_quote_set_larger_among_a_left_columns_postits_does_not_end_the_columns(tmp_path, quote):
+    # QA: « Le vélo, c'est la liberté », a participant's quote set larger than the post-its in the
+    # longer left column, was taken for a heading under the columns: the two Mobilité post-its below
+    # it were read after the right column, under « Santé ».
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import BaseDocTemplate, Frame, FrameBreak, PageTemplate, Paragraph
+
+    body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)
+    category = ParagraphStyle("h2", fontName="Helvetica-Bold", fontSize=11, leading=14)
+    item = ParagraphStyle("item", parent=body, leftIndent=10, spaceAfter=2)
+    said = ParagraphStyle("quote", fontName=quote[0], fontSize=quote[1], leading=quote[1] + 3, spaceBefore=4)
+    top = ["Développer le covoiturage entre voisins", "Réparer les vélos au local associatif",
+           "Créer des pistes cyclables sécurisées", "Plus de bus le soir"]  # fmt: skip
+    tail = ["Un parking vélo à la gare", "Des navettes pour le marché"]
+    right = ["Ouvrir une maison de santé", "Attirer des médecins", "Une pharmacie de garde", "Des infirmières à domicile"]
+    width, height = A4
+    margin, intro_height, gutter = 56, 70, 20
+    column = (width - 2 * margin - gutter) / 2
+    frames = [Frame(margin, height - margin - intro_height, width - 2 * margin, intro_height),
+              Frame(margin, margin, column, height - 2 * margin - intro_height),
+              Frame(margin + column + gutter, margin, column, height - 2 * margin - intro_height)]  # fmt: skip
+    pdf = tmp_path / "citation.pdf"
+    document = BaseDocTemplate(str(pdf), pagesize=A4, invariant=1)
+    document.addPageTemplates([PageTemplate(frames=frames)])
+    document.build([
+        Paragraph("Post-it de l'atelier", ParagraphStyle("h1", fontName="Helvetica-Bold", fontSize=13, leading=16)),
+        Paragraph("Les participants ont écrit leurs idées sur des post-it, recopiées ici par les animateurs, "
+                  "puis les ont classées par thème avec eux pendant la séance.", body), FrameBreak(),
+        Paragraph("Mobilité", category), *(Paragraph(text, item, bulletText="-") for text in top),
+        Paragraph("« Le vélo, c'est la liberté »", said), *(Paragraph(text, item, bulletText="-") for text in tail),
+        FrameBreak(), Paragraph("Santé", category), *(Paragraph(text, item, bulletText="-") for text in right),
+    ])  # fmt: skip
+    result = extract_document(pdf)
+    assert [(c.kind, c.category, c.text) for c in result.contributions] == [
+        *(("postit", "Mobilité", text) for text in top + tail), *(("postit", "Santé", text) for text in right)
+    ]
+
+
 def test_justified_lines_of_a_column_under_a_short_intro_are_not_cut_into_cells(tmp_path):
     # QA: under a short intro (no line of prose across the page), the 9-point spaces between the
     # words of the left column's justified lines (10-point type) were read as a table's column gaps:

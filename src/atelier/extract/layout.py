@@ -417,22 +417,35 @@ def _two_columns(
             and not _cells(lefts, rights, settings)
         ):
             # (The columns start where both sides do: a short title or intro above them is the page's.)
-            return rows[sides.index(True)][0], _columns_bottom(rows, sides), middle
+            return rows[sides.index(True)][0], _columns_bottom(rows, sides, middle), middle
     return None
 
 
 def _columns_bottom(
-    rows: Sequence[tuple[float, float, list[tuple[float, float]], list[Word]]], sides: Sequence[bool]
+    rows: Sequence[tuple[float, float, list[tuple[float, float]], list[Word]]], sides: Sequence[bool], middle: float
 ) -> float:
     """Where two columns end: at the foot of the rows, the longer column going on alone below the
     shorter one, up to a line set larger than any beside which both columns have text, a heading
     under the columns (QA: « Objectifs et actions », short, over the table below the columns, was
     read in the left column before the right one, and the right column's « Santé » and its post-its
-    were lost, the table's objectives filed under « Santé »)."""
+    were lost, the table's objectives filed under « Santé »). A line not in bold under which the left
+    column's list goes on is no heading (QA: a quote set larger among the left column's post-its,
+    « Le vélo, c'est la liberté », filed the post-its below it under the right column's category)."""
     first, last = sides.index(True), len(sides) - 1 - sides[::-1].index(True)
     largest = max(round(word.size, 1) for _, _, _, row in rows[first : last + 1] for word in row)
+
+    def left_item(row: Sequence[Word]) -> bool:
+        ordered = sorted(row, key=lambda word: word.x0)
+        return all(word.x1 <= middle for word in ordered) and starts_list_item(" ".join(w.text for w in ordered))
+
     end = next(
-        (i for i in range(last + 1, len(rows)) if any(round(word.size, 1) > largest for word in rows[i][3])), len(rows)
+        (
+            i
+            for i in range(last + 1, len(rows))
+            if any(round(word.size, 1) > largest for word in rows[i][3])
+            and (all(word.bold for word in rows[i][3]) or not (i + 1 < len(rows) and left_item(rows[i + 1][3])))
+        ),
+        len(rows),
     )
     return max(bottom for _, bottom, _, _ in rows[:end])
 
