@@ -674,10 +674,20 @@ MOBILITY_ROWS = {
 
 def _report_under_a_small_top_margin(pdf: Path, pages: list[dict[str, list[str]]], ruled: bool, header: str) -> None:
     """Render each of `pages` (objective -> actions) as its own page: the title « Atelier n°3 – Mobilités »,
-    the heading « AXE 1 : Mobilités » and a table, 20 points below the top of the page (in its header
-    band); with `header`, a running header in bold on every page, its page number at its end."""
+    the heading « AXE 1 : Mobilités » and a table, 20 points below the top of the first page (in its
+    header band), 80 below the top of the next ones; with `header`, a running header in bold on every
+    page, its page number at its end."""
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
+    from reportlab.platypus import (
+        BaseDocTemplate,
+        Frame,
+        NextPageTemplate,
+        PageBreak,
+        PageTemplate,
+        Paragraph,
+        Table,
+        TableStyle,
+    )
 
     cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
     bold = ParagraphStyle("bold", parent=cell, fontName="Helvetica-Bold")
@@ -701,9 +711,13 @@ def _report_under_a_small_top_margin(pdf: Path, pages: list[dict[str, list[str]]
             canv.setFont("Helvetica-Bold", 10)
             canv.drawString(56, A4[1] - 12, f"{header} – p. {canv.getPageNumber()}")
 
-    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1, topMargin=20).build(
-        story, onFirstPage=running_header, onLaterPages=running_header
-    )
+    width, height = A4
+    document = BaseDocTemplate(str(pdf), pagesize=A4, invariant=1)
+    document.addPageTemplates([
+        PageTemplate("first", [Frame(56, 56, width - 112, height - 76)], onPage=running_header),
+        PageTemplate("next", [Frame(56, 56, width - 112, height - 136)], onPage=running_header),
+    ])  # fmt: skip
+    document.build([NextPageTemplate("next"), *story])
 
 
 @pytest.mark.parametrize("pages", [1, 2], ids=["one-page", "same-page-twice"])
@@ -738,6 +752,52 @@ def test_a_running_header_over_a_table_going_on_to_the_next_page_is_still_droppe
     assert result.pages == 2 and result.contributions[-1].page == 2
     assert [(c.kind, c.stated_axis, c.category, c.objective, c.text) for c in result.contributions] == [
         (kind, "1", "AXE 1 : Mobilités", objective, text) for kind, objective, text in _objectives_and_actions(rows_in)
+    ]
+
+
+@pytest.mark.parametrize("header", ["second-page-only", "current-axis"])
+@pytest.mark.parametrize("ruled", [True, False], ids=["ruled", "unruled"])
+def test_a_header_printed_on_one_page_only_is_still_a_running_header(tmp_path, ruled, header):
+    # QA: a running header printed on one page only was read as that page's text: Word's « different
+    # first page » (« PCET & Agenda 21 … – Atelier n°6 » on page 2 only) became the category of page 2's
+    # items, or an objective; a header naming the current axis (Word's StyleRef: « AXE 2 : Emploi » over
+    # page 3, which opens with the end of axis 1's table) filed that end under axis 2.
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
+    bold = ParagraphStyle("bold", parent=cell, fontName="Helvetica-Bold")
+    heading = ParagraphStyle("h", fontName="Helvetica-Bold", fontSize=12, leading=15)
+    body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)
+    axes = {"AXE 1 : Mobilités": {f"Objectif {n} de mobilité durable": [f"Action {n}.1 pour le vélo"]
+                                  for n in range(1, 96)},
+            "AXE 2 : Emploi": {"Favoriser l'emploi local": ["Soutenir les entreprises d'insertion"]}}  # fmt: skip
+    style = [("VALIGN", (0, 0), (-1, -1), "TOP"), *([("GRID", (0, 0), (-1, -1), 0.5, "black")] if ruled else [])]
+    story: list = []
+    for name, rows_in in axes.items():
+        rows = [[Paragraph("OBJECTIFS", bold), Paragraph("ACTIONS", bold)]]
+        rows += [[Paragraph(o, cell), [Paragraph(f"- {a}", cell) for a in actions]] for o, actions in rows_in.items()]
+        story += [Paragraph(name, heading), Paragraph("Les propositions des groupes.", body),
+                  Table(rows, colWidths=[200, 280], style=TableStyle(style), repeatRows=1)]  # fmt: skip
+
+    def running_header(canv, document) -> None:
+        page = canv.getPageNumber()
+        if header == "second-page-only":
+            text = "PCET & Agenda 21 du Grand Toulouse – Atelier n°6" if page == 2 else ""
+        else:
+            text = "AXE 1 : Mobilités" if page < 3 else "AXE 2 : Emploi"
+        canv.setFont("Helvetica-Bold", 10)
+        canv.drawString(56, A4[1] - 40, text)
+
+    pdf = tmp_path / "entete_sur_une_page.pdf"
+    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build(story, onFirstPage=running_header,
+                                                                onLaterPages=running_header)  # fmt: skip
+    result = extract_document(pdf)
+    assert result.pages == 3
+    assert [(c.kind, c.stated_axis, c.category, c.objective, c.text) for c in result.contributions] == [
+        (kind, name[4], name, objective, text)
+        for name, rows_in in axes.items()
+        for kind, objective, text in _objectives_and_actions(rows_in)
     ]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from statistics import fmean
@@ -200,7 +200,7 @@ def _page_layouts(pages: Sequence[object], settings: ExtractionSettings) -> list
     heights = [float(page.height) for page in pages]  # type: ignore[attr-defined]
     running = running_headers([(reading.words, height) for reading, height in zip(readings, heights)], settings)
     return [
-        _page_layout(page, number, reading, running, len(pages) == 1, settings)
+        _page_layout(page, number, reading, running, settings)
         for number, (page, reading) in enumerate(zip(pages, readings), start=1)
     ]
 
@@ -252,8 +252,7 @@ def _page_layout(
     page: object,
     number: int,
     reading: _PageReading,
-    running: Mapping[str, int],
-    single_page: bool,
+    running: Collection[str],
     settings: ExtractionSettings,
 ) -> _PageLayout:
     """A page's layout from its reading, its header band's furniture left out; a scan's tables are
@@ -261,7 +260,7 @@ def _page_layout(
     if reading.unread:
         return _PageLayout(number, float(page.width), (), (), (), unread=reading.unread)  # type: ignore[attr-defined]
     height = float(page.height)  # type: ignore[attr-defined]
-    furniture = page_header(reading.words, height, number, running, single_page, settings)
+    furniture = page_header(reading.words, height, number, running, settings)
     kept = [i for i, word in enumerate(reading.words) if word not in furniture]
     words = [reading.words[i] for i in kept]
     confidences = tuple(reading.confidences[i] for i in kept) if reading.confidences else ()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -123,52 +123,36 @@ def header_band_lines(words: Sequence[Word], height: float, settings: Extraction
     return group_lines([w for w in words if w.top < height * settings.header_band_ratio], settings)
 
 
-def running_headers(pages: Sequence[tuple[Sequence[Word], float]], settings: ExtractionSettings) -> dict[str, int]:
+def running_headers(pages: Sequence[tuple[Sequence[Word], float]], settings: ExtractionSettings) -> frozenset[str]:
     """The lines printed in the header band of two pages or more of a document, given page by page as
-    (words, page height): its running headers, by key (`_band_key`), each with the number of the
-    first page that prints it."""
-    first: dict[str, int] = {}
+    (words, page height): its running headers, by key (`_band_key`)."""
     counts: Counter[str] = Counter()
-    for number, (words, height) in enumerate(pages, start=1):
-        for key in {_band_key(line, settings) for line in header_band_lines(words, height, settings)}:
-            first.setdefault(key, number)
-            counts[key] += 1
-    return {key: first[key] for key, printed in counts.items() if printed > 1}
+    for words, height in pages:
+        counts.update({_band_key(line, settings) for line in header_band_lines(words, height, settings)})
+    return frozenset(key for key, printed in counts.items() if printed > 1)
 
 
 def page_header(
-    words: Sequence[Word],
-    height: float,
-    number: int,
-    running: Mapping[str, int],
-    single_page: bool,
-    settings: ExtractionSettings,
+    words: Sequence[Word], height: float, number: int, running: Collection[str], settings: ExtractionSettings
 ) -> frozenset[Word]:
-    """The words of the header band of page `number` that are page furniture, not its own text: lines
-    without a letter (a page number, a date), set smaller than the page's commonest size
-    (`band_text_min_ratio`) or printed in another page's band (`running`), and, on a document of one
-    page (nothing to compare with: a logo line, a date), every line but a heading — bold, larger
-    (`band_heading_size_ratio`) or an « AXE n » heading. An « AXE n » heading printed on several
-    pages stays on the first: it states the axis of what follows (QA: a one-page report with a small
-    top margin lost its title « Atelier n°3 – Mobilités » and its heading « AXE 1 : Mobilités »,
-    30 to 45 points from the top, and the table's items their axis); on the next pages it only
-    repeats it, and would cut a table going on there."""
+    """The words of the header band of page `number` that are page furniture, not its text: all of them
+    but, on the first page, an « AXE n » heading and a line set larger than the page's commonest size
+    (`band_heading_size_ratio`) that no other page prints in its band (`running`): the document's title
+    (QA: a one-page report with a small top margin lost its title « Atelier n°3 – Mobilités » and its
+    heading « AXE 1 : Mobilités », 30 to 45 points from the top, and the table's items their axis). On
+    later pages, a line of the band is a running header even when printed once: on the pages after the
+    first of a « different first page » (QA: « PCET & Agenda 21 … Atelier n°6 » on page 2 only was read
+    as the category of its items), odd and even pages, or naming the current axis (Word's StyleRef: its
+    « AXE 2 » over the end of axis 1's table filed it under axis 2)."""
+    if number != 1:
+        return frozenset(word for line in header_band_lines(words, height, settings) for word in line.words)
     sizes = Counter(round(word.size, 1) for word in words for _ in word.text)
     common_size = sizes.most_common(1)[0][0] if sizes else 0.0
     axis = re.compile(settings.axis_heading_pattern, re.IGNORECASE)
     furniture: set[Word] = set()
     for line in header_band_lines(words, height, settings):
-        key = _band_key(line, settings)
-        axis_heading = axis.match(line.text) is not None
-        if (
-            not any(c.isalpha() for c in line.text)
-            or line.size < settings.band_text_min_ratio * common_size
-            or (key in running and not (axis_heading and running[key] == number))
-            or (
-                single_page
-                and not (axis_heading or line.bold or line.size >= settings.band_heading_size_ratio * common_size)
-            )
-        ):
+        title = _band_key(line, settings) not in running and line.size >= settings.band_heading_size_ratio * common_size
+        if not (any(c.isalpha() for c in line.text) and (axis.match(line.text) is not None or title)):
             furniture.update(line.words)
     return frozenset(furniture)
 

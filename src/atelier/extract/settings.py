@@ -110,10 +110,8 @@ class ExtractionSettings:
     # Bands at the top and bottom of each page that hold running headers and footers.
     header_band_ratio: float = 0.075
     footer_band_ratio: float = 0.075
-    # A line of the header band is the page's own text when it is printed in no other page's band and
-    # at least this ratio of the page's commonest size (running headers are set small) …
-    band_text_min_ratio: float = 0.95
-    # … and, on a document of one page, a heading: bold, or at least this ratio of that size.
+    # A line of the first page's header band set at least this ratio of the page's commonest size, and
+    # printed in no other page's band, is the document's title, not a running header.
     band_heading_size_ratio: float = 1.15
     # Two words on one line further apart than this ratio of the font size belong to different columns.
     column_gap_ratio: float = 0.85
@@ -218,7 +216,7 @@ class ExtractionSettings:
         for name in (
             "column_gap_ratio", "line_tolerance", "paragraph_gap_ratio", "row_gap_ratio", "column_snap",
             "note_call_gap", "note_call_size_ratio", "note_call_raise_ratio", "shading_min_height",
-            "band_text_min_ratio", "band_heading_size_ratio",
+            "band_heading_size_ratio",
         ):  # fmt: skip
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be positive")
