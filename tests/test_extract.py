@@ -465,7 +465,7 @@ def test_a_postit_table_without_rules_reads_its_shaded_rows_as_rows(tmp_path, sh
     # post-its of a theme were one post-it, and each category row was read into the theme below
     # it (« Les comportements sociaux Inégalités sociales », no category left).
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+    from reportlab.platypus import Paragraph, Table, TableStyle
 
     cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
     bold = ParagraphStyle("bold", parent=cell, fontName="Helvetica-Bold")
@@ -495,12 +495,8 @@ def test_a_postit_table_without_rules_reads_its_shaded_rows_as_rows(tmp_path, sh
                 rows.append([Paragraph(theme, cell) if index == 0 else "", Paragraph(postit, cell)])
                 expected.append(("postit", category, theme, postit))
     pdf = tmp_path / "lignes_grisees.pdf"
-    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
-        Paragraph("Liste des post-it", ParagraphStyle("h", fontName="Helvetica-Bold", fontSize=12, leading=15)),
-        Paragraph("Les idées des participants, recopiées des post-it, sont classées par catégorie et par thème.",
-                  ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)),
-        Table(rows, colWidths=[170, 310], style=TableStyle(style)),
-    ])  # fmt: skip
+    intro = "Les idées des participants, recopiées des post-it, sont classées par catégorie et par thème."
+    _table_page(pdf, Table(rows, colWidths=[170, 310], style=TableStyle(style)), "Liste des post-it", intro)
     result = extract_document(pdf)
     assert result.status == "ok", result.error
     assert [(c.kind, c.category, c.theme, c.text) for c in result.contributions] == expected
@@ -540,21 +536,36 @@ def test_a_row_whose_every_cell_wraps_once_in_a_table_without_rules_is_one_row(t
     ]
 
 
-def _objectives_table_without_rules(pdf: Path, rows_in: dict[str, list[str]], header: bool, style: list) -> None:
+def _table_page(
+    pdf: Path,
+    table: object,
+    heading: str = "AXE 2 : Emploi",
+    intro: str = "Les propositions des groupes sont présentées dans le tableau qui suit.",
+) -> None:
+    """Render a page of `heading`, `intro` and `table` (a reportlab Table)."""
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
+        Paragraph(heading, ParagraphStyle("h", fontName="Helvetica-Bold", fontSize=12, leading=15)),
+        Paragraph(intro, ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)),
+        table,
+    ])  # fmt: skip
+
+
+def _objectives_table_without_rules(
+    pdf: Path, rows_in: dict[str, list[str]] | dict[tuple[str, ...], list[str]], header: bool, style: list
+) -> None:
+    """Render `rows_in` (objective, or its paragraphs -> actions) as a table without rules under a heading."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, Table, TableStyle
 
     cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
     bold = ParagraphStyle("bold", parent=cell, fontName="Helvetica-Bold")
     rows = [[Paragraph("OBJECTIFS", bold), Paragraph("ACTIONS", bold)]] if header else []
-    rows += [[Paragraph(objective, cell), [Paragraph(f"- {a}", cell) for a in actions]] for objective, actions in
-             rows_in.items()]  # fmt: skip
-    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
-        Paragraph("AXE 2 : Emploi", ParagraphStyle("h", fontName="Helvetica-Bold", fontSize=12, leading=15)),
-        Paragraph("Les propositions des groupes sont présentées dans le tableau qui suit.",
-                  ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)),
-        Table(rows, colWidths=[240, 240], style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), *style])),
-    ])  # fmt: skip
+    rows += [[Paragraph(objective, cell) if isinstance(objective, str) else [Paragraph(p, cell) for p in objective],
+              [Paragraph(f"- {a}", cell) for a in actions]] for objective, actions in rows_in.items()]  # fmt: skip
+    _table_page(pdf, Table(rows, colWidths=[240, 240], style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), *style])))
 
 
 def _objectives_and_actions(rows_in: dict[str, list[str]]) -> list[tuple[str, str, str]]:
@@ -635,9 +646,6 @@ def test_an_objective_cell_of_two_paragraphs_beside_listed_actions_in_a_padded_t
     # QA: at 6 points of padding, a table without rules whose objective cells hold two paragraphs, each
     # beside a listed action: « Priorité du groupe 2 », ending early beside « - Créer un guichet
     # unique », was read as the next row's objective. The rows part by their padding; the paragraphs do not.
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
-
     rows_in = {
         ("Réduire la précarité énergétique", "Priorité du groupe 2"): [
             "Isoler les logements sociaux", "Créer un guichet unique"],
@@ -646,20 +654,9 @@ def test_an_objective_cell_of_two_paragraphs_beside_listed_actions_in_a_padded_t
         ("Protéger la santé des habitants", "Priorité du groupe 1"): [
             "Mesurer la qualité de l'air", "Former les médecins"],
     }  # fmt: skip
-    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
-    bold = ParagraphStyle("bold", parent=cell, fontName="Helvetica-Bold")
-    rows = [[Paragraph("OBJECTIFS", bold), Paragraph("ACTIONS", bold)]] if header else []
-    rows += [[[Paragraph(part, cell) for part in objective], [Paragraph(f"- {a}", cell) for a in actions]]
-             for objective, actions in rows_in.items()]  # fmt: skip
-    style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), padding),
-             ("BOTTOMPADDING", (0, 0), (-1, -1), padding)]  # fmt: skip
     pdf = tmp_path / "objectif_en_deux_paragraphes.pdf"
-    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
-        Paragraph("AXE 2 : Emploi", ParagraphStyle("h", fontName="Helvetica-Bold", fontSize=12, leading=15)),
-        Paragraph("Les propositions des groupes sont présentées dans le tableau qui suit.",
-                  ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)),
-        Table(rows, colWidths=[240, 240], style=TableStyle(style)),
-    ])  # fmt: skip
+    style = [("TOPPADDING", (0, 0), (-1, -1), padding), ("BOTTOMPADDING", (0, 0), (-1, -1), padding)]
+    _objectives_table_without_rules(pdf, rows_in, header, style)
     result = extract_document(pdf)
     assert [(c.kind, c.objective, c.text) for c in result.contributions] == _objectives_and_actions(
         {" ".join(objective): actions for objective, actions in rows_in.items()}
@@ -1025,6 +1022,21 @@ WRAP_BACK = {
 }
 
 
+def _postit_list_page(pdf: Path, postits: list[str], item: object) -> None:
+    """Render a page of post-its listed with « • » in the `item` style under « Post-it de l'atelier » and
+    an intro, with a sentence of prose set close under the list."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)
+    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
+        Paragraph("Post-it de l'atelier", ParagraphStyle("h1", fontName="Helvetica-Bold", fontSize=13, leading=16)),
+        Paragraph("Les participants ont écrit leurs idées sur des post-it, recopiées ici par les animateurs.", body),
+        *(Paragraph(text, item, bulletText="•") for text in postits),
+        Paragraph("Les animateurs ont ensuite regroupé ces idées par thème avec les participants.", body),
+    ])  # fmt: skip
+
+
 @pytest.mark.parametrize("size", [10, 8.5], ids=["prose-type", "smaller-type"])
 @pytest.mark.parametrize("layout", WRAP_BACK)
 def test_a_postit_wrapped_back_to_its_marker_or_left_of_it_keeps_its_second_line(tmp_path, layout, size):
@@ -1033,7 +1045,6 @@ def test_a_postit_wrapped_back_to_its_marker_or_left_of_it_keeps_its_second_line
     # second line was taken for prose and lost, in the prose's type or in a smaller one (read as a
     # table's text). A line of prose set close after a post-it that did not wrap is no part of it.
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import Paragraph, SimpleDocTemplate
 
     body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)
     item = ParagraphStyle("item", parent=body, fontSize=size, leading=size * 1.3, bulletFontName="Helvetica",
@@ -1046,12 +1057,7 @@ def test_a_postit_wrapped_back_to_its_marker_or_left_of_it_keeps_its_second_line
         "Réparer les vélos au local associatif",
     ]
     pdf = tmp_path / "postits_sans_retrait.pdf"
-    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
-        Paragraph("Post-it de l'atelier", ParagraphStyle("h1", fontName="Helvetica-Bold", fontSize=13, leading=16)),
-        Paragraph("Les participants ont écrit leurs idées sur des post-it, recopiées ici par les animateurs.", body),
-        *(Paragraph(text, item, bulletText="•") for text in postits),
-        Paragraph("Les animateurs ont ensuite regroupé ces idées par thème avec les participants.", body),
-    ])  # fmt: skip
+    _postit_list_page(pdf, postits, item)
     result = extract_document(pdf)
     assert [(c.kind, c.text) for c in result.contributions] == [("postit", text) for text in postits]
 
@@ -1060,19 +1066,13 @@ def test_a_sentence_set_close_under_a_postit_that_fills_its_line_is_no_part_of_i
     # QA: the last post-it filled its line, so « Les animateurs… », the prose set close under it, could
     # not have fitted after it and was glued to it as its second line.
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import Paragraph, SimpleDocTemplate
 
     body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)
     item = ParagraphStyle("item", parent=body, bulletFontName="Helvetica", bulletIndent=0, leftIndent=12)
     postits = ["Ouvrir les cours d'école le week-end",
                "Développer le covoiturage entre voisins du quartier nord et entre les communes de la couronne"]
     pdf = tmp_path / "postit_pleine_ligne.pdf"
-    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
-        Paragraph("Post-it de l'atelier", ParagraphStyle("h1", fontName="Helvetica-Bold", fontSize=13, leading=16)),
-        Paragraph("Les participants ont écrit leurs idées sur des post-it, recopiées ici par les animateurs.", body),
-        *(Paragraph(text, item, bulletText="•") for text in postits),
-        Paragraph("Les animateurs ont ensuite regroupé ces idées par thème avec les participants.", body),
-    ])  # fmt: skip
+    _postit_list_page(pdf, postits, item)
     assert [(c.kind, c.text) for c in extract_document(pdf).contributions] == [("postit", t) for t in postits]
 
 
@@ -1084,7 +1084,7 @@ def test_an_action_wrapped_back_left_of_its_marker_in_a_table_stays_whole(tmp_pa
     # column, « de la ville et des communes voisines » an objective of its own and the actions below
     # it filed under it.
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+    from reportlab.platypus import Paragraph, Table, TableStyle
 
     rows_in = {
         "Réduire la précarité énergétique": [
@@ -1103,11 +1103,6 @@ def test_an_action_wrapped_back_left_of_its_marker_in_a_table_stays_whole(tmp_pa
              for objective, actions in rows_in.items()]  # fmt: skip
     style = [("VALIGN", (0, 0), (-1, -1), "TOP"), *([("GRID", (0, 0), (-1, -1), 0.5, "black")] if ruled else [])]
     pdf = tmp_path / "action_sans_retrait.pdf"
-    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
-        Paragraph("AXE 2 : Emploi", ParagraphStyle("h", fontName="Helvetica-Bold", fontSize=12, leading=15)),
-        Paragraph("Les propositions des groupes sont présentées dans le tableau qui suit.",
-                  ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)),
-        Table(rows, colWidths=[200, 240], style=TableStyle(style)),
-    ])  # fmt: skip
+    _table_page(pdf, Table(rows, colWidths=[200, 240], style=TableStyle(style)))
     result = extract_document(pdf)
     assert [(c.kind, c.objective, c.text) for c in result.contributions] == _objectives_and_actions(rows_in)
