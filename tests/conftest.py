@@ -18,11 +18,16 @@ def french_nlp():
 
 @pytest.fixture(scope="session")
 def prefect_harness():
-    """One temporary Prefect server and database for every flow run of the session."""
+    """One temporary Prefect server and database for every flow run of the session. Its start may take
+    longer than Prefect's 30 seconds on a fresh clone, where the server's modules are compiled first
+    (CI: « Timed out while attempting to connect to ephemeral Prefect API server », 33 tests in error)."""
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness():
+    with prefect_test_harness(server_startup_timeout=PREFECT_SERVER_STARTUP_SECONDS):
         yield
+
+
+PREFECT_SERVER_STARTUP_SECONDS = 180
 
 
 # ---------------------------------------------------------------- hostile documents
