@@ -554,9 +554,14 @@ def _table_page(
 
 
 def _objectives_table_without_rules(
-    pdf: Path, rows_in: dict[str, list[str]] | dict[tuple[str, ...], list[str]], header: bool, style: list
+    pdf: Path,
+    rows_in: dict[str, list[str]] | dict[tuple[str, ...], list[str]],
+    header: bool,
+    style: list,
+    markers: list[str] | None = None,
 ) -> None:
-    """Render `rows_in` (objective, or its paragraphs -> actions) as a table without rules under a heading."""
+    """Render `rows_in` (objective, or its paragraphs -> actions) as a table without rules under a heading,
+    each row's n-th action after `markers[n]` (« - » by default)."""
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph, Table, TableStyle
 
@@ -564,7 +569,8 @@ def _objectives_table_without_rules(
     bold = ParagraphStyle("bold", parent=cell, fontName="Helvetica-Bold")
     rows = [[Paragraph("OBJECTIFS", bold), Paragraph("ACTIONS", bold)]] if header else []
     rows += [[Paragraph(objective, cell) if isinstance(objective, str) else [Paragraph(p, cell) for p in objective],
-              [Paragraph(f"- {a}", cell) for a in actions]] for objective, actions in rows_in.items()]  # fmt: skip
+              [Paragraph(f"{marker} {a}", cell) for marker, a in zip(markers or ["-"] * len(actions), actions)]]
+             for objective, actions in rows_in.items()]  # fmt: skip
     _table_page(pdf, Table(rows, colWidths=[240, 240], style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), *style])))
 
 
@@ -1022,9 +1028,9 @@ WRAP_BACK = {
 }
 
 
-def _postit_list_page(pdf: Path, postits: list[str], item: object) -> None:
-    """Render a page of post-its listed with « • » in the `item` style under « Post-it de l'atelier » and
-    an intro, with a sentence of prose set close under the list."""
+def _postit_list_page(pdf: Path, postits: list[str], item: object, markers: list[str] | None = None) -> None:
+    """Render a page of post-its listed with « • » (or `markers[n]` before the n-th) in the `item` style under
+    « Post-it de l'atelier » and an intro, with a sentence of prose set close under the list."""
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph, SimpleDocTemplate
 
@@ -1032,7 +1038,7 @@ def _postit_list_page(pdf: Path, postits: list[str], item: object) -> None:
     SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
         Paragraph("Post-it de l'atelier", ParagraphStyle("h1", fontName="Helvetica-Bold", fontSize=13, leading=16)),
         Paragraph("Les participants ont écrit leurs idées sur des post-it, recopiées ici par les animateurs.", body),
-        *(Paragraph(text, item, bulletText="•") for text in postits),
+        *(Paragraph(text, item, bulletText=marker) for marker, text in zip(markers or ["•"] * len(postits), postits)),
         Paragraph("Les animateurs ont ensuite regroupé ces idées par thème avec les participants.", body),
     ])  # fmt: skip
 
@@ -1074,6 +1080,35 @@ def test_a_sentence_set_close_under_a_postit_that_fills_its_line_is_no_part_of_i
     pdf = tmp_path / "postit_pleine_ligne.pdf"
     _postit_list_page(pdf, postits, item)
     assert [(c.kind, c.text) for c in extract_document(pdf).contributions] == [("postit", t) for t in postits]
+
+
+TYPED_MARKERS = {
+    "digit-dash": ["1-", "2 -", "3 –"],
+    "arrow": [">", ">", ">"],
+    "roman": ["i.", "ii)", "iv."],
+    "letter": ["a.", "b.", "c."],
+}
+
+
+@pytest.mark.parametrize("where", ["ruled-cell", "cell-without-rules", "postit-list"])
+@pytest.mark.parametrize("marker", TYPED_MARKERS)
+def test_items_after_a_typed_number_dash_arrow_or_roman_numeral_stay_apart(tmp_path, marker, where):
+    # QA: « 1- Créer un lieu » « 2- Former les bénévoles » on two lines of a cell were one action, the
+    # markers kept in its text; a post-it list with « > » or « ii) » markers was not read at all.
+    from reportlab.lib.styles import ParagraphStyle
+
+    items = ["Créer un lieu d'accueil", "Former les bénévoles 1-2 fois par mois", "Ouvrir le local le samedi"]
+    markers = [m.replace(">", "&gt;") for m in TYPED_MARKERS[marker]]
+    pdf = tmp_path / "marqueurs.pdf"
+    if where == "postit-list":
+        item = ParagraphStyle("item", fontName="Helvetica", fontSize=10, leading=13, bulletIndent=0, leftIndent=18)
+        _postit_list_page(pdf, items, item, TYPED_MARKERS[marker])
+        expected = [("postit", text) for text in items]
+    else:
+        style = [("GRID", (0, 0), (-1, -1), 0.5, "black")] if where == "ruled-cell" else []
+        _objectives_table_without_rules(pdf, {"Rompre l'isolement des aînés": items}, True, style, markers)
+        expected = [("objective", "Rompre l'isolement des aînés"), *(("action", text) for text in items)]
+    assert [(c.kind, c.text) for c in extract_document(pdf).contributions] == expected
 
 
 @pytest.mark.parametrize("ruled", [False, True], ids=["no-rules", "rules"])

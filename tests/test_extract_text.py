@@ -30,6 +30,29 @@ def test_strip_list_marker(raw, expected):
     assert strip_list_marker(raw) == expected
 
 
+def test_a_typed_number_dash_arrow_roman_numeral_or_letter_is_a_marker_but_not_a_figure_heading_or_initial():
+    items = {
+        "1- Créer un lieu": "Créer un lieu",
+        "2 - Former les bénévoles": "Former les bénévoles",
+        "3 – Ouvrir le local": "Ouvrir le local",
+        "> Créer un lieu": "Créer un lieu",
+        "iv) Former les bénévoles": "Former les bénévoles",
+        "ii. Ouvrir le local": "Ouvrir le local",
+        "b. Créer un lieu": "Créer un lieu",
+    }
+    kept = [
+        "2025 - bilan de l'année",
+        "10 - 15 jeunes chaque semaine",
+        "1-2 fois par mois",
+        "> 50 % des habitants",
+        "I. Diagnostic",
+        "A. Logement",
+        "A. Dupont, animateur",
+        "i.e. les aînés",
+    ]
+    assert {raw: strip_list_marker(raw) for raw in [*items, *kept]} == {**items, **{raw: raw for raw in kept}}
+
+
 def test_split_label_keeps_the_document_spelling():
     assert split_label("Facteurs de réussite : communiquer", LABELS) == ("Facteurs de réussite", "communiquer")
     assert split_label("Critère d’évaluation : -nombre de terrains", LABELS) == ("Critère d’évaluation", "-nombre de terrains")

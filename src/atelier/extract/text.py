@@ -12,12 +12,16 @@ _SPACES = re.compile(r"[\s\u00a0\u202f\u2007\u2009]+")
 # "➢", "o"…; the bullets of Word's Symbol and Wingdings fonts come out as private-use characters, or
 # as "(cid:N)" when the PDF does not map them to a character (QA: « (cid:127) Créer… » glued a
 # cell's actions into one). A dash glued to its word ("-nombre de terrains") is not a marker: such
-# items continue a labelled sub-field.
+# items continue a labelled sub-field. Lower-case roman numerals ("ii.", "iv)") and letters with a
+# point ("a.") too, but no capital: « I. Diagnostic », « A. Logement » are headings, « A. Dupont » a name.
 _MARKER = (
-    r"(?:\(?\d{1,2}[).]|\(?[a-h]\)|[-–—•▪●◦‣⁃∙○◆◇■□►▸▶➢➤→✓✔*\uf0a7\uf0b7\uf0d8\uf0fc\uf076]"
-    r"|\(cid:\d+\)|o)"
+    r"(?:\(?\d{1,2}[).]|\(?[a-h][).]|\(?(?:i{1,3}|iv|vi{0,3}|ix|xi{0,3})[).]"
+    r"|[-–—•▪●◦‣⁃∙○◆◇■□►▸▶➢➤→✓✔*\uf0a7\uf0b7\uf0d8\uf0fc\uf076]|\(cid:\d+\)|o)"
 )
-_LIST_MARKER = re.compile(rf"^\s*{_MARKER}(?=\s)\s*")
+# A number and a dash ("1- Créer", "1 - Créer") or a typed arrow ("> Créer") open an item only before
+# a word: « 10 - 15 jeunes », « > 50 % des habitants » are figures (and « 1-2 fois », glued, no marker).
+_MARKER_BEFORE_WORD = r"(?:\d{1,2} ?[-–]|>)"
+_LIST_MARKER = re.compile(rf"^\s*(?:{_MARKER}(?=\s)|{_MARKER_BEFORE_WORD}(?=\s+[^\s\d]))\s*")
 _ENDS_WITH_HYPHEN = re.compile(r"[a-zà-öø-ÿ]-$")
 _STARTS_LOWER = re.compile(r"^[a-zà-öø-ÿ]")
 
@@ -54,7 +58,7 @@ def join_lines(lines: Iterable[str]) -> str:
     return text
 
 
-_LONE_MARKER = re.compile(rf"^{_MARKER}$")
+_LONE_MARKER = re.compile(rf"^(?:{_MARKER}|{_MARKER_BEFORE_WORD})$")
 
 
 def is_list_marker(text: str) -> bool:
