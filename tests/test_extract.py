@@ -558,20 +558,27 @@ def _objectives_table_without_rules(
     rows_in: dict[str, list[str]] | dict[tuple[str, ...], list[str]],
     header: bool,
     style: list,
+    names: tuple[str, ...] = ("OBJECTIFS", "ACTIONS"),
+    lead: dict[str, str] | None = None,
+    trail: dict[str, tuple[str, ...]] | None = None,
     markers: list[str] | None = None,
 ) -> None:
-    """Render `rows_in` (objective, or its paragraphs -> actions) as a table without rules under a heading,
-    each row's n-th action after `markers[n]` (« - » by default)."""
+    """Render `rows_in` (objective, or its paragraphs -> actions) as a table without rules (unless `style`
+    draws them) under a heading, with the header `names`, and for each objective a cell before it (`lead`)
+    and cells after its actions (`trail`) if given; each row's n-th action after `markers[n]` (« - » by default)."""
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph, Table, TableStyle
 
     cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
     bold = ParagraphStyle("bold", parent=cell, fontName="Helvetica-Bold")
-    rows = [[Paragraph("OBJECTIFS", bold), Paragraph("ACTIONS", bold)]] if header else []
-    rows += [[Paragraph(objective, cell) if isinstance(objective, str) else [Paragraph(p, cell) for p in objective],
-              [Paragraph(f"{marker} {a}", cell) for marker, a in zip(markers or ["-"] * len(actions), actions)]]
+    rows = [[Paragraph(name, bold) for name in names]] if header else []
+    rows += [[*([Paragraph(lead[objective], cell)] if lead else []),
+              Paragraph(objective, cell) if isinstance(objective, str) else [Paragraph(p, cell) for p in objective],
+              [Paragraph(f"{marker} {a}", cell) for marker, a in zip(markers or ["-"] * len(actions), actions)],
+              *(Paragraph(text, cell) for text in (trail or {}).get(objective, ()))]
              for objective, actions in rows_in.items()]  # fmt: skip
-    _table_page(pdf, Table(rows, colWidths=[240, 240], style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), *style])))
+    widths = [480 / len(rows[0])] * len(rows[0])
+    _table_page(pdf, Table(rows, colWidths=widths, style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), *style])))
 
 
 def _objectives_and_actions(rows_in: dict[str, list[str]]) -> list[tuple[str, str, str]]:
@@ -580,6 +587,48 @@ def _objectives_and_actions(rows_in: dict[str, list[str]]) -> list[tuple[str, st
         for objective, actions in rows_in.items()
         for item in [("objective", "", objective), *(("action", objective, a) for a in actions)]
     ]
+
+
+FOUR_COLUMNS_ROWS = {
+    "Réduire la précarité énergétique des ménages": [
+        "Isoler les logements sociaux", "Créer un guichet unique de la rénovation"],
+    "Favoriser l'emploi local": ["Soutenir les entreprises d'insertion"],
+}  # fmt: skip
+FOUR_COLUMNS = {  # header, Axe cells, cells after the actions
+    "freins-leviers": (("Objectifs", "Actions", "Freins", "Leviers"), None, (
+        ("Coût des travaux pour les bailleurs", "Aides de l'ANAH"),
+        ("Manque de foncier", "Clauses sociales dans les marchés publics"))),
+    "porteurs-echeances": (("Objectifs", "Actions", "Porteurs", "Échéances"), None, (
+        ("Bailleurs sociaux", "2025"), ("Maison de l'emploi", "Fin 2026"))),
+    "axe-obstacle": (("Axe", "Objectif", "Action", "Obstacle"), ("Axe 1 : Solidarités", "Axe 3 : Emploi"), (
+        ("Coût des travaux",), ("Manque de foncier",))),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("ruled", [True, False], ids=["rules", "no-rules"])
+@pytest.mark.parametrize("table", FOUR_COLUMNS)
+def test_a_table_of_four_columns_files_each_column_by_its_header(tmp_path, table, ruled):
+    # « Objectifs | Actions | Porteurs | Échéances » and « Axe | Objectif | Action | Obstacle » were read as
+    # themes, objectives, actions and « Modalités » from their header row on (« 2025 » lost as a page
+    # number); « Leviers » filed under « Freins »; without rules, « - Soutenir les » cut from « entreprises
+    # d'insertion » and « - Créer un guichet unique… » read as a row of its own, without the row's obstacle.
+    names, axes, trails = FOUR_COLUMNS[table]
+    objectives = list(FOUR_COLUMNS_ROWS)
+    lead = dict(zip(objectives, axes)) if axes else None
+    pdf = tmp_path / "quatre_colonnes.pdf"
+    style = [("GRID", (0, 0), (-1, -1), 0.5, "black")] if ruled else []
+    _objectives_table_without_rules(pdf, FOUR_COLUMNS_ROWS, True, style, names, lead, dict(zip(objectives, trails)))
+    result = extract_document(pdf)
+    expected = []
+    for number, (objective, actions) in enumerate(FOUR_COLUMNS_ROWS.items()):
+        theme, axis = (axes[number], axes[number][4]) if axes else ("", "2")
+        details = list(zip(names[-len(trails[number]):], trails[number]))
+        expected += [("objective", theme, axis, "", objective, [])]
+        expected += [("action", theme, axis, objective, action, details) for action in actions]
+    assert [
+        (c.kind, c.theme, c.stated_axis, c.objective, c.text, [(d.field, d.text) for d in c.details])
+        for c in result.contributions
+    ] == expected
 
 
 DEFAULT_PADDING_ROWS = {
@@ -1106,7 +1155,7 @@ def test_items_after_a_typed_number_dash_arrow_or_roman_numeral_stay_apart(tmp_p
         expected = [("postit", text) for text in items]
     else:
         style = [("GRID", (0, 0), (-1, -1), 0.5, "black")] if where == "ruled-cell" else []
-        _objectives_table_without_rules(pdf, {"Rompre l'isolement des aînés": items}, True, style, markers)
+        _objectives_table_without_rules(pdf, {"Rompre l'isolement des aînés": items}, True, style, markers=markers)
         expected = [("objective", "Rompre l'isolement des aînés"), *(("action", text) for text in items)]
     assert [(c.kind, c.text) for c in extract_document(pdf).contributions] == expected
 

@@ -46,7 +46,10 @@ DEFAULT_DETAIL_LABELS: tuple[str, ...] = (
     "Budget",
     "Coût",
     "Échéance",
+    "Échéances",
     "Pilote",
+    "Obstacle",
+    "Obstacles",
 )
 
 # Header cell texts (compared accent- and case-insensitively) and the role of their column.
@@ -73,6 +76,23 @@ DEFAULT_HEADER_ROLES: tuple[tuple[str, str], ...] = (
     ("freins et leviers", "details"),
     ("leviers", "details"),
     ("modalites de mise en oeuvre", "details"),
+    # Plan Climat / Agenda 21 tables of four columns: « Axe | Objectif | Action | Obstacle »,
+    # « Objectifs | Actions | Porteurs | Échéances ». A details column named by one of
+    # `detail_labels` files its cells under that label.
+    ("axe", "theme"),
+    ("axes", "theme"),
+    ("frein", "details"),
+    ("levier", "details"),
+    ("obstacle", "details"),
+    ("obstacles", "details"),
+    ("porteur", "details"),
+    ("porteurs", "details"),
+    ("pilote", "details"),
+    ("acteurs", "details"),
+    ("partenaires", "details"),
+    ("echeance", "details"),
+    ("echeances", "details"),
+    ("calendrier", "details"),
     ("post-it", "postit"),
     ("post-its", "postit"),
     ("postit", "postit"),

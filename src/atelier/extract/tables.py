@@ -18,7 +18,8 @@ from atelier.extract.settings import ExtractionSettings
 from atelier.extract.text import compile_label_pattern, fold, join_lines, label_parts, split_label, strip_list_marker
 
 Role = str  # "theme", "objective", "action", "details", "postit"
-_PAGE_NUMBER = re.compile(r"^[-–—]?\s*\d{1,4}\s*[-–—]?$")
+# A page number: three digits at most, so that a year (« 2025 » in an « Échéances » column) is no page number.
+_PAGE_NUMBER = re.compile(r"^[-–—]?\s*\d{1,3}\s*[-–—]?$")
 
 # What may come before a heading's words: a number ("3.", "III -"), "Annexe 2 :", an article.
 _HEADING_LEAD = re.compile(r"^(?:(?:annexe|[ivx]+|\d+)\b[\s.:)\-–]*)*(?:(?:les|la|le|l')\s*)?")
@@ -65,7 +66,8 @@ class _OpenTable:
     carried: dict[Role, str] = field(default_factory=dict)
     last_actions: list[Draft] = field(default_factory=list)
     columns: tuple[float, ...] = ()
-    details_field: str = ""  # the field of a sub-field without a label, when the header names one ("FREINS")
+    # Per column, the field of a sub-field without a label, when the header names one ("FREINS").
+    details_fields: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -286,18 +288,17 @@ class TableReader:
             heading_serial=self._heading_serial,
             has_header=header is not None,
             axes_stated_before=len(self._stated_axes),
-            details_field=self._named_field(roles, header),
+            details_fields=tuple(self._named_field(role, cell) for role, cell in zip(roles, header or ())),
         )
         if header is not None:
             self._header_tables.append(self._table)
 
-    def _named_field(self, roles: tuple[Role, ...], header: tuple[Cell | None, ...] | None) -> str:
+    def _named_field(self, role: Role, cell: Cell | None) -> str:
         """The label a details column's header gives ("FREINS": « Freins »; QA, its text was filed
         under « Modalités »), when it names one label alone ("FREINS / MODALITES" names two)."""
-        if header is None or "details" not in roles:
+        if role != "details" or cell is None:
             return ""
-        cell = header[roles.index("details")]
-        named = fold(cell.text).strip(" :") if cell is not None else ""
+        named = fold(cell.text).strip(" :")
         return next((label for label in self.settings.detail_labels if fold(label) == named), "")
 
     def finish(self) -> list[Draft]:
@@ -358,9 +359,10 @@ class TableReader:
                 row_actions.extend(self._read_actions(page, cell))
         if row_actions:
             table.last_actions = row_actions
-        for role, cell in zip(table.roles, cells):
+        fields = table.details_fields or ("",) * len(table.roles)
+        for role, cell, named in zip(table.roles, cells, fields):
             if role == "details" and cell is not None and not cell.is_empty:
-                details = self._read_details(cell)
+                details = self._read_details(cell, named)
                 for action in row_actions or table.last_actions:
                     action.details.extend(details)
 
@@ -410,16 +412,21 @@ class TableReader:
             )
         return actions
 
-    def _read_details(self, cell: Cell) -> list[Detail]:
+    def _read_details(self, cell: Cell, named: str) -> list[Detail]:
+        """The sub-fields of a details cell; those without a label go under its column's `named` field."""
         details = []
         for paragraph in cell.paragraphs:
             for field_name, value in label_parts(paragraph.text, self._labels):
                 if field_name is None:
-                    field_name = self._table.details_field if self._table is not None else ""
-                    field_name, value = field_name or self.settings.unlabelled_detail_field, strip_list_marker(value)
+                    field_name, value = named or self.settings.unlabelled_detail_field, strip_list_marker(value)
                 if value:
                     details.append(Detail(field_name, value))
         return details
+
+    def _stated_axis(self, theme: str) -> str | None:
+        """The axis a row's theme states (an « Axe » column: « Axe 1 : Solidarités »), else its heading's."""
+        match = self._axis_pattern.match(fold(theme))
+        return match.group(1) if match else self._axis
 
     def _add(self, page: int, kind: Kind, text: str, bbox: BBox, theme: str = "", objective: str = "") -> Draft:
         table = self._table
@@ -433,7 +440,7 @@ class TableReader:
             category=table.category if in_postit_table else self._heading,
             theme=theme,
             objective=objective,
-            stated_axis=None if in_postit_table else self._axis,
+            stated_axis=None if in_postit_table else self._stated_axis(theme),
             table=table.number,
         )
         self.drafts.append(draft)
