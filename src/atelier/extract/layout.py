@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from atelier.extract.records import BBox
 from atelier.extract.settings import ExtractionSettings
-from atelier.extract.text import fold, is_list_marker, starts_list_item
+from atelier.extract.text import fold, header_name, is_list_marker, starts_list_item
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,7 +270,7 @@ def prose_size(lines: Sequence[Line], text_width: float, settings: ExtractionSet
 def is_header_row(row: Sequence[Line], settings: ExtractionSettings) -> bool:
     """A printed row made only of table header names ("OBJECTIFS", "ACTIONS", …)."""
     known = {name for name, _ in settings.header_roles}
-    return len(row) >= 2 and all(fold(line.text) in known for line in row)
+    return len(row) >= 2 and all(header_name(line.text) in known for line in row)
 
 
 def reading_areas(

@@ -52,7 +52,8 @@ DEFAULT_DETAIL_LABELS: tuple[str, ...] = (
     "Obstacles",
 )
 
-# Header cell texts (compared accent- and case-insensitively) and the role of their column.
+# Header cell texts (compared accent- and case-insensitively, without a closing « : » or a plural
+# « (s) »: « Porteur(s) : » is « porteur ») and the role of their column.
 DEFAULT_HEADER_ROLES: tuple[tuple[str, str], ...] = (
     ("thematiques", "theme"),
     ("thematique", "theme"),
@@ -93,6 +94,13 @@ DEFAULT_HEADER_ROLES: tuple[tuple[str, str], ...] = (
     ("echeance", "details"),
     ("echeances", "details"),
     ("calendrier", "details"),
+    ("pilotes", "details"),
+    ("echeancier", "details"),
+    ("indicateur", "details"),
+    ("indicateurs", "details"),
+    ("budget", "details"),
+    ("axe strategique", "theme"),
+    ("axes strategiques", "theme"),
     ("post-it", "postit"),
     ("post-its", "postit"),
     ("postit", "postit"),

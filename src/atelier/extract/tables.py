@@ -15,7 +15,15 @@ from atelier.extract.grid import Cell, Grid
 from atelier.extract.participation import participation_statistics
 from atelier.extract.records import BBox, Detail, Kind
 from atelier.extract.settings import ExtractionSettings
-from atelier.extract.text import compile_label_pattern, fold, join_lines, label_parts, split_label, strip_list_marker
+from atelier.extract.text import (
+    compile_label_pattern,
+    fold,
+    header_name,
+    join_lines,
+    label_parts,
+    split_label,
+    strip_list_marker,
+)
 
 Role = str  # "theme", "objective", "action", "details", "postit"
 # A page number: three digits at most, so that a year (« 2025 » in an « Échéances » column) is no page number.
@@ -92,17 +100,21 @@ def names_people(cells: tuple[Cell | None, ...], settings: ExtractionSettings) -
 
 
 def header_roles(cells: tuple[Cell | None, ...], settings: ExtractionSettings) -> tuple[Role, ...] | None:
-    """The roles of a header row ("OBJECTIFS | ACTIONS | FREINS / MODALITES"), or None."""
+    """The roles of a header row ("OBJECTIFS | ACTIONS | FREINS / MODALITES"), or None. A header
+    names a column of objectives, actions or post-its: « Freins | Leviers » alone is read as a
+    table of post-its (QA: as a header, its rows gave no idea at all)."""
     known = dict(settings.header_roles)
     roles = []
     for cell in cells:
         if cell is None or cell.is_empty:
             return None
-        role = known.get(fold(cell.text))
+        role = known.get(header_name(cell.text))
         if role is None:
             return None
         roles.append(role)
-    return tuple(roles) if len(roles) >= 2 else None
+    if len(roles) < 2 or not {"objective", "action", "postit"} & set(roles):
+        return None
+    return tuple(roles)
 
 
 def default_roles(column_count: int, has_axis: bool) -> tuple[Role, ...] | None:
@@ -298,7 +310,7 @@ class TableReader:
         under « Modalités »), when it names one label alone ("FREINS / MODALITES" names two)."""
         if role != "details" or cell is None:
             return ""
-        named = fold(cell.text).strip(" :")
+        named = header_name(cell.text)
         return next((label for label in self.settings.detail_labels if fold(label) == named), "")
 
     def finish(self) -> list[Draft]:

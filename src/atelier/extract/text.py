@@ -12,10 +12,11 @@ _SPACES = re.compile(r"[\s\u00a0\u202f\u2007\u2009]+")
 # "➢", "o"…; the bullets of Word's Symbol and Wingdings fonts come out as private-use characters, or
 # as "(cid:N)" when the PDF does not map them to a character (QA: « (cid:127) Créer… » glued a
 # cell's actions into one). A dash glued to its word ("-nombre de terrains") is not a marker: such
-# items continue a labelled sub-field. Lower-case roman numerals ("ii.", "iv)") and letters with a
-# point ("a.") too, but no capital: « I. Diagnostic », « A. Logement » are headings, « A. Dupont » a name.
+# items continue a labelled sub-field. Lower-case roman numerals with a parenthesis ("ii)", "(iv)") too;
+# not with a point, nor a letter with a point: a line wrapped at « c. à d. », « (v. annexe 2) », « i. e. »
+# would start an item (QA); nor a capital: « I. Diagnostic », « A. Logement » are headings, « A. Dupont » a name.
 _MARKER = (
-    r"(?:\(?\d{1,2}[).]|\(?[a-h][).]|\(?(?:i{1,3}|iv|vi{0,3}|ix|xi{0,3})[).]"
+    r"(?:\(?\d{1,2}[).]|\(?[a-h]\)|\(?(?:i{1,3}|iv|vi{0,3}|ix|xi{0,3})\)"
     r"|[-–—•▪●◦‣⁃∙○◆◇■□►▸▶➢➤→✓✔*\uf0a7\uf0b7\uf0d8\uf0fc\uf076]|\(cid:\d+\)|o)"
 )
 # A number and a dash ("1- Créer", "1 - Créer") or a typed arrow ("> Créer") open an item only before
@@ -31,6 +32,12 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _SPACES.sub(" ", stripped.replace("’", "'")).strip()
+
+
+def header_name(text: str) -> str:
+    """A table header cell's text as `ExtractionSettings.header_roles` names it: folded, without a
+    closing colon or a plural « (s) » (« Porteur(s) : » → « porteur »)."""
+    return fold(text).replace("(s)", "").strip(" :")
 
 
 def clean_text(text: str) -> str:
