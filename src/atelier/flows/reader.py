@@ -3,12 +3,15 @@
 A PDF of a few MB can hold compressed streams of many GB (a 2 MB one made pdfplumber take 4.1 GB
 and 20 s; twelve MB would take the machine's 24 GB), and a damaged file can keep a parser busy
 for ever: read in the run's own process, one such file would end or stall the whole batch.
-`DocumentReader` keeps worker processes, started with "spawn" (fresh interpreters that inherit
-none of Prefect's threads), whose address space may each grow by `max_memory_bytes` at most, and
-gives each document `document_timeout` seconds. A document that goes past either, or that kills
-its worker, becomes an error result with its reason, and a new worker reads the next one.
-A script of one's own that runs a flow needs Python's `if __name__ == "__main__":` guard: a
-spawned worker imports the main module again (the `atelier` command has it).
+`DocumentReader` keeps worker processes whose address space may each grow by `max_memory_bytes`
+at most, and gives each document `document_timeout` seconds. A document that goes past either, or
+that kills its worker, becomes an error result with its reason, and a new worker reads the next one.
+Workers are forked from a "forkserver": a fresh interpreter, so they inherit none of Prefect's
+threads, that imports the extractor once; each worker then starts without importing it again (a
+second reader in one process read its first document in 0.08 s instead of 1.1–1.4 s, and its
+workers stopped in 0.02 s instead of 0.5–0.7 s).
+A script of one's own that runs a flow needs Python's `if __name__ == "__main__":` guard: the
+forkserver imports the main module (the `atelier` command has it).
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from multiprocessing.process import BaseProcess
 from atelier.extract.records import DocumentResult
 from atelier.extract.settings import ExtractionSettings
 
-_CONTEXT = multiprocessing.get_context("spawn")
+_CONTEXT = multiprocessing.get_context("forkserver")
+_PRELOADED_MODULES = ["__main__", "atelier.extract.document"]
 _STOP_SECONDS = 5.0  # given to a worker to leave on its own before it is killed
 
 
@@ -33,6 +37,7 @@ class DocumentReader:
 
     def __init__(self, settings: ExtractionSettings | None = None) -> None:
         self.settings = settings or ExtractionSettings()
+        _CONTEXT.set_forkserver_preload(_PRELOADED_MODULES)  # (once the forkserver runs, it keeps its own)
         self._workers = [_Worker(self.settings) for _ in range(self.settings.parallel_documents)]
         self._free: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
         for worker in self._workers:
