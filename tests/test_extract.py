@@ -655,6 +655,31 @@ def test_numbered_objectives_beside_listed_actions_under_a_header_without_rules_
     )
 
 
+def test_an_axe_column_keeps_its_axis_in_tables_placed_by_order_under_one_heading(tmp_path):
+    # QA: after « AXE 1 » and « AXE 2 » headings, two tables under one heading are placed on axes 1 and 2
+    # in order, and that placement overrode their « Axe » cells: « Axe 2 : Emploi » was filed under axis 1.
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
+
+    heading = ParagraphStyle("h", fontName="Helvetica-Bold", fontSize=12, leading=15)
+    body = ParagraphStyle("b", fontName="Helvetica", fontSize=10, leading=13)
+    cell = ParagraphStyle("c", fontName="Helvetica", fontSize=9, leading=11)
+    rows = [("Axe 2 : Emploi", "Favoriser l'emploi local", "Soutenir l'insertion"),
+            ("Axe 1 : Solidarités", "Rompre l'isolement", "Créer un café des aînés")]  # fmt: skip
+    story = [Paragraph("AXE 1 : Solidarités", heading), Paragraph("Le groupe a parlé des solidarités.", body),
+             Paragraph("AXE 2 : Emploi", heading), Paragraph("Le groupe a parlé de l'emploi local.", body),
+             Paragraph("Tableaux détaillés", heading)]  # fmt: skip
+    for row in rows:
+        grid = [[Paragraph(text, cell) for text in texts] for texts in (("Axe", "Objectif", "Action"), row)]
+        story += [Table(grid, colWidths=[120, 180, 180], style=[("GRID", (0, 0), (-1, -1), 0.5, "black")]),
+                  Paragraph("Suite des propositions.", body)]  # fmt: skip
+    pdf = tmp_path / "colonne_axe.pdf"
+    SimpleDocTemplate(str(pdf)).build(story)
+    assert [(c.stated_axis, c.text) for c in extract_document(pdf).contributions] == [
+        (axe[4], text) for axe, objective, action in rows for text in (objective, action)
+    ]
+
+
 def test_a_table_of_freins_and_leviers_alone_loses_no_text(tmp_path):
     # QA: its header named no column of objectives, actions or post-its: read as one, the table gave no idea.
     from reportlab.lib.styles import ParagraphStyle

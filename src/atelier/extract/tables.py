@@ -318,7 +318,8 @@ class TableReader:
 
         A report may print its detailed tables one after another under a single heading, after
         "AXE 1" … "AXE k" headings earlier on (the seed report does): k such tables with header
-        rows, under one heading, are the axes 1 … k in order.
+        rows, under one heading, are the axes 1 … k in order; but a row whose « Axe » cell names its
+        axis keeps it (QA: « Axe 2 : Emploi » in the first table was filed under axis 1).
         """
         runs: dict[int, list[_OpenTable]] = {}
         for table in self._header_tables:
@@ -328,7 +329,7 @@ class TableReader:
                 continue
             placement = dict(zip((table.number for table in tables), self._stated_axes))
             for draft in self.drafts:
-                if draft.table in placement:
+                if draft.table in placement and not self._axis_pattern.match(fold(draft.theme)):
                     draft.stated_axis, draft.category = placement[draft.table]
         return self.drafts
 
