@@ -589,16 +589,12 @@ def _objectives_and_actions(rows_in: dict[str, list[str]]) -> list[tuple[str, st
     ]
 
 
-FOUR_COLUMNS_ROWS = {
+DETAILS_COLUMNS_ROWS = {
     "Réduire la précarité énergétique des ménages": [
         "Isoler les logements sociaux", "Créer un guichet unique de la rénovation"],
     "Favoriser l'emploi local": ["Soutenir les entreprises d'insertion"],
 }  # fmt: skip
-# Without rules, one short action a row: a second listed action, or one wrapped in a narrow column, is read
-# as a row of its own without the row's details (known, as in tables of three columns).
-FOUR_COLUMNS_ROWS_WITHOUT_RULES = {"Réduire la précarité énergétique": ["Isoler les logements"],
-                                   "Favoriser l'emploi local": ["Aider l'insertion"]}  # fmt: skip
-FOUR_COLUMNS = {  # header, Axe cells, cells after the actions
+DETAILS_COLUMNS = {  # header, Axe cells, cells after the actions
     "freins-leviers": (("Objectifs", "Actions", "Freins", "Leviers"), None, (
         ("Coût des travaux pour les bailleurs", "Aides de l'ANAH"),
         ("Manque de foncier", "Clauses sociales dans les marchés publics"))),
@@ -608,28 +604,31 @@ FOUR_COLUMNS = {  # header, Axe cells, cells after the actions
         ("Coût des travaux",), ("Manque de foncier",))),
     "plural-colon": (("Objectif(s)", "Actions", "Porteur(s) :", "Échéance(s)"), None, (
         ("Bailleurs sociaux", "2025"), ("Maison de l'emploi", "Fin 2026"))),
+    "five-columns": (("Objectifs", "Actions", "Pilote", "Partenaires", "Échéance"), None, (
+        ("Bailleurs sociaux", "ANAH, CAF", "2025"), ("Maison de l'emploi", "Région", "Fin 2026"))),
+    "axe-five-columns": (("Axe", "Objectifs", "Actions", "Freins", "Leviers"), ("Axe 1 : Solidarités", "Axe 3 : Emploi"), (
+        ("Coût des travaux", "Aides de l'ANAH"), ("Manque de foncier", "Clauses sociales"))),
 }  # fmt: skip
 FIELD_OF_HEADER = {"Porteur(s) :": "Porteur", "Échéance(s)": "Échéance"}
 
 
 @pytest.mark.parametrize("ruled", [True, False], ids=["rules", "no-rules"])
-@pytest.mark.parametrize("table", FOUR_COLUMNS)
-def test_a_table_of_four_columns_files_each_column_by_its_header(tmp_path, table, ruled):
+@pytest.mark.parametrize("table", DETAILS_COLUMNS)
+def test_a_table_of_four_or_five_columns_files_each_column_by_its_header(tmp_path, table, ruled):
     # « Objectifs | Actions | Porteurs | Échéances » and « Axe | Objectif | Action | Obstacle » were read as
     # themes, objectives, actions and « Modalités » from their header row on (« 2025 » lost as a page
-    # number); « Leviers » filed under « Freins »; without rules, « - Soutenir les » cut from « entreprises
-    # d'insertion » and « - Créer un guichet unique… » read as a row of its own, without the row's obstacle
-    # (the last two still so). « Porteur(s) : » was no header name.
-    names, axes, trails = FOUR_COLUMNS[table]
-    rows_in = FOUR_COLUMNS_ROWS if ruled else FOUR_COLUMNS_ROWS_WITHOUT_RULES
-    objectives = list(rows_in)
+    # number); « Leviers » filed under « Freins »; « Porteur(s) : » was no header name. Without rules, in
+    # these narrow columns, « - Isoler les » then « logements sociaux », « entreprises » then « d'insertion »
+    # and « - Créer un guichet unique… » were read as rows of their own, without the row's details.
+    names, axes, trails = DETAILS_COLUMNS[table]
+    objectives = list(DETAILS_COLUMNS_ROWS)
     lead = dict(zip(objectives, axes)) if axes else None
-    pdf = tmp_path / "quatre_colonnes.pdf"
+    pdf = tmp_path / "colonnes_de_details.pdf"
     style = [("GRID", (0, 0), (-1, -1), 0.5, "black")] if ruled else []
-    _objectives_table_without_rules(pdf, rows_in, True, style, names, lead, dict(zip(objectives, trails)))
+    _objectives_table_without_rules(pdf, DETAILS_COLUMNS_ROWS, True, style, names, lead, dict(zip(objectives, trails)))
     result = extract_document(pdf)
     expected = []
-    for number, (objective, actions) in enumerate(rows_in.items()):
+    for number, (objective, actions) in enumerate(DETAILS_COLUMNS_ROWS.items()):
         theme, axis = (axes[number], axes[number][4]) if axes else ("", "2")
         fields = [FIELD_OF_HEADER.get(name, name) for name in names[-len(trails[number]) :]]
         details = list(zip(fields, trails[number]))

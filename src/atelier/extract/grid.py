@@ -197,30 +197,25 @@ def aligned_grid(
         ]
         return bool(beside) and all(any(abs(top - line.top) <= near for top in tops) for tops in beside)
 
-    verdicts = _settle_doubts(
-        ordered,
-        _items_beside_wraps(
-            ordered,
-            [
-                [
-                    "break"
-                    if _shade_edge_between(pair[0], pair[1], shades)
-                    else _line_break(
-                        pair[0],
-                        pair[1],
-                        (widest[col], rights[col]),
-                        _tops_except(ordered, col),
-                        padded and col == 0 and beside_lists(col, pair[1]),
-                        settings,
-                    )
-                    for pair in zip(lines_, lines_[1:])
-                ]
-                for col, lines_ in enumerate(ordered)
-            ],
-            settings,
-        ),
-        settings,
-    )
+    verdicts = [
+        [
+            "break"
+            if _shade_edge_between(a, b, shades)
+            else _line_break(
+                a,
+                b,
+                (widest[col], rights[col]),
+                _tops_except(ordered, col),
+                padded and col == 0 and beside_lists(col, b),
+                settings,
+            )
+            for a, b in zip(lines_, lines_[1:])
+        ]
+        for col, lines_ in enumerate(ordered)
+    ]
+    if padded:
+        verdicts = _wraps_in_padded_cells(ordered, verdicts, shades, settings)
+    verdicts = _settle_doubts(ordered, _items_beside_wraps(ordered, verdicts, settings), settings)
     verdicts = _rows_parted_by_white(ordered, verdicts, settings)
     verdicts = _header_row_apart(ordered, verdicts, lines, settings)
     # A break proven in one column (a line ending early) is a row break for the lines that sit
@@ -410,6 +405,57 @@ def _rows_parted_by_white(
         [
             "break" if verdict == "same" and parted(col, b) else verdict
             for b, verdict in zip(lines_[1:], column_verdicts)
+        ]
+        for col, (lines_, column_verdicts) in enumerate(zip(ordered, verdicts))
+    ]
+
+
+def _wraps_in_padded_cells(
+    ordered: Sequence[Sequence[Line]],
+    verdicts: Sequence[Sequence[str]],
+    shades: Sequence[BBox],
+    settings: ExtractionSettings,
+) -> list[list[str]]:
+    """In a table whose rows part by their padding (`_rows_parted_by_padding`), a line set close under
+    another starts no row where the lines beside it, if any, go on wrapping: it goes on its cell, as a
+    wrap or, after a list marker, as the cell's next item (`paragraphs_of`). QA: in tables of four and
+    five columns without rules, « - Isoler les » then « logements sociaux », « entreprises » then
+    « d'insertion » and « - Créer un guichet unique… » under « sociaux » were each read as a row of
+    their own, without the row's details. Only where every line set close whose first word would
+    surely have fitted above (`_line_break`) is in lower case or a list item: an unmarked one opening
+    with a capital may start a row set without padding (a wine list's rows, its sections set apart),
+    and nothing changes."""
+    tolerance = settings.line_tolerance
+
+    def close(above: Line, line: Line) -> bool:
+        return line.top - above.bottom <= settings.paragraph_gap_ratio * line.size
+
+    if any(
+        verdict == "break" and close(a, b) and not starts_list_item(b.text) and not b.text[:1].islower()
+        for lines_, column_verdicts in zip(ordered, verdicts)
+        for (a, b), verdict in zip(zip(lines_, lines_[1:]), column_verdicts)
+    ):
+        return [list(column_verdicts) for column_verdicts in verdicts]
+
+    def wrapping_beside(col: int, line: Line) -> bool:
+        """Whether every other column's line at the height of `line`, if any, goes on its cell unmarked."""
+        for other, (lines_, column_verdicts) in enumerate(zip(ordered, verdicts)):
+            if other == col:
+                continue
+            for below, verdict in zip(lines_, ["start", *column_verdicts]):
+                if abs(below.top - line.top) <= tolerance and (verdict != "tight" or starts_list_item(below.text)):
+                    return False
+        return True
+
+    return [
+        [
+            "tight"
+            if verdict in ("break", "doubt")
+            and close(a, b)
+            and not _shade_edge_between(a, b, shades)
+            and wrapping_beside(col, b)
+            else verdict
+            for (a, b), verdict in zip(zip(lines_, lines_[1:]), column_verdicts)
         ]
         for col, (lines_, column_verdicts) in enumerate(zip(ordered, verdicts))
     ]
