@@ -915,6 +915,37 @@ def test_a_header_printed_on_one_page_only_is_still_a_running_header(tmp_path, r
     ]
 
 
+@pytest.mark.parametrize("ruled", [True, False], ids=["ruled", "unruled"])
+@pytest.mark.parametrize("margin", [36, 25])
+def test_rows_of_a_table_in_the_top_or_bottom_band_of_a_page_with_narrow_margins_are_kept(tmp_path, margin, ruled):
+    # A table across page breaks, with narrow margins: its rows in the top band of the next page (7.5 %,
+    # 63 points) or the bottom band of the page before were dropped as page furniture, with no warning.
+    # The running header, the page number and a footer printed once in smaller type stay out.
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
+
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=10, leading=12)
+    rows_in = {f"Objectif {n} pour le territoire": [f"Action {n} à mener"] for n in range(1, 71)}
+    rows = [[Paragraph("OBJECTIFS", cell), Paragraph("ACTIONS", cell)]]
+    rows += [[Paragraph(o, cell), [Paragraph(f"- {a}", cell) for a in actions]] for o, actions in rows_in.items()]
+    style = [("VALIGN", (0, 0), (-1, -1), "TOP"), *([("GRID", (0, 0), (-1, -1), 0.5, "black")] if ruled else [])]
+
+    def furniture(canv, document) -> None:
+        canv.setFont("Helvetica", 8)
+        canv.drawString(40, A4[1] - 18, "Plan Climat – Atelier n°2 – compte rendu")
+        canv.drawString(40, 14, "Document de travail" if canv.getPageNumber() == 2 else "")
+        canv.setFont("Helvetica", 10)
+        canv.drawString(A4[0] - 80, 14, f"Page {canv.getPageNumber()}")
+
+    pdf = tmp_path / "marges_etroites.pdf"
+    SimpleDocTemplate(str(pdf), pagesize=A4, topMargin=margin, bottomMargin=margin, invariant=1).build(
+        [Table(rows, colWidths=[240, 240], style=style)], onFirstPage=furniture, onLaterPages=furniture
+    )
+    result = extract_document(pdf)
+    assert result.pages >= 2
+    assert [(c.kind, c.objective, c.text) for c in result.contributions] == _objectives_and_actions(rows_in)
+
+
 def test_one_padded_row_over_rows_at_no_padding_does_not_join_a_table_without_rules_into_one_row(tmp_path):
     # QA: a first row padded 6 points below, over rows at no padding, was taken for the table's
     # padding: every line set close was read into its cell, and the three objectives were one.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from statistics import fmean
@@ -23,15 +23,18 @@ from atelier.extract.docx import UnreadableDocx, read_docx
 from atelier.extract.grid import Grid, aligned_columns, aligned_grid, ruled_grids
 from atelier.extract.layout import (
     Line,
+    RunningLines,
     Word,
     area_index,
     group_lines,
     is_header_row,
+    page_footer,
     page_header,
     page_words,
     printed_rows,
     prose_size,
     reading_areas,
+    running_footers,
     running_headers,
     shaded_boxes,
     words_inside,
@@ -198,7 +201,8 @@ def _page_layouts(pages: Sequence[object], settings: ExtractionSettings) -> list
     when another page prints it too (`page_header`)."""
     readings = _page_readings(pages, settings)
     heights = [float(page.height) for page in pages]  # type: ignore[attr-defined]
-    running = running_headers([(reading.words, height) for reading, height in zip(readings, heights)], settings)
+    words_by_page = [(reading.words, height) for reading, height in zip(readings, heights)]
+    running = running_headers(words_by_page, settings), running_footers(words_by_page, settings)
     return [
         _page_layout(page, number, reading, running, settings)
         for number, (page, reading) in enumerate(zip(pages, readings), start=1)
@@ -252,15 +256,18 @@ def _page_layout(
     page: object,
     number: int,
     reading: _PageReading,
-    running: Collection[str],
+    running: tuple[RunningLines, RunningLines],
     settings: ExtractionSettings,
 ) -> _PageLayout:
-    """A page's layout from its reading, its header band's furniture left out; a scan's tables are
-    found from the ruling lines seen on its image."""
+    """A page's layout from its reading, its header and footer bands' furniture left out (`running`:
+    the document's running headers and footers); a scan's tables are found from the ruling lines seen
+    on its image."""
     if reading.unread:
         return _PageLayout(number, float(page.width), (), (), (), unread=reading.unread)  # type: ignore[attr-defined]
     height = float(page.height)  # type: ignore[attr-defined]
-    furniture = page_header(reading.words, height, number, running, settings)
+    furniture = page_header(reading.words, height, number, running[0], settings) | page_footer(
+        reading.words, height, running[1], settings
+    )
     kept = [i for i, word in enumerate(reading.words) if word not in furniture]
     words = [reading.words[i] for i in kept]
     confidences = tuple(reading.confidences[i] for i in kept) if reading.confidences else ()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -81,10 +81,8 @@ def is_bold(fontname: str) -> bool:
 
 
 def page_words(page: object, settings: ExtractionSettings) -> list[Word]:
-    """The words of a pdfplumber page, without footers, footnotes and fine print; its header band is
-    read, to be judged with the other pages' (`page_header`)."""
-    height = float(page.height)  # type: ignore[attr-defined]
-    bottom_limit = height * (1.0 - settings.footer_band_ratio)
+    """The words of a pdfplumber page, without footnote calls and fine print; its header and footer
+    bands are read, to be judged with the other pages' (`page_header`, `page_footer`)."""
 
     sizes = Counter(round(float(char.get("size", 0.0)), 1) for char in page.chars)  # type: ignore[attr-defined]
     common_size = sizes.most_common(1)[0][0] if sizes else 0.0
@@ -93,7 +91,7 @@ def page_words(page: object, settings: ExtractionSettings) -> list[Word]:
     def keep(obj: dict) -> bool:
         if obj.get("object_type") != "char":
             return True
-        return float(obj.get("size", 0.0)) >= min_size and float(obj["bottom"]) <= bottom_limit
+        return float(obj.get("size", 0.0)) >= min_size
 
     body = page.filter(keep)  # type: ignore[attr-defined]
     raw_words = body.extract_words(
@@ -123,17 +121,50 @@ def header_band_lines(words: Sequence[Word], height: float, settings: Extraction
     return group_lines([w for w in words if w.top < height * settings.header_band_ratio], settings)
 
 
-def running_headers(pages: Sequence[tuple[Sequence[Word], float]], settings: ExtractionSettings) -> frozenset[str]:
+def footer_band_lines(words: Sequence[Word], height: float, settings: ExtractionSettings) -> list[Line]:
+    """The lines of a page `height` high that end in its footer band (`footer_band_ratio`)."""
+    return group_lines([w for w in words if w.bottom > height * (1.0 - settings.footer_band_ratio)], settings)
+
+
+@dataclass(frozen=True, slots=True)
+class RunningLines:
+    """The lines printed in the header (or footer) band of two pages or more: by key, numbers aside
+    (`_band_key`: « p. 2 », « p. 3 »), and as printed, numbers included."""
+
+    keys: frozenset[str] = frozenset()
+    printed: frozenset[str] = frozenset()
+
+
+def running_headers(pages: Sequence[tuple[Sequence[Word], float]], settings: ExtractionSettings) -> RunningLines:
     """The lines printed in the header band of two pages or more of a document, given page by page as
-    (words, page height): its running headers, by key (`_band_key`)."""
-    counts: Counter[str] = Counter()
+    (words, page height): its running headers."""
+    return _running(pages, header_band_lines, settings)
+
+
+def running_footers(pages: Sequence[tuple[Sequence[Word], float]], settings: ExtractionSettings) -> RunningLines:
+    """The lines printed in the footer band of two pages or more, as `running_headers`."""
+    return _running(pages, footer_band_lines, settings)
+
+
+def _running(
+    pages: Sequence[tuple[Sequence[Word], float]],
+    band: Callable[[Sequence[Word], float, ExtractionSettings], list[Line]],
+    settings: ExtractionSettings,
+) -> RunningLines:
+    keys: Counter[str] = Counter()
+    printed: Counter[str] = Counter()
     for words, height in pages:
-        counts.update({_band_key(line, settings) for line in header_band_lines(words, height, settings)})
-    return frozenset(key for key, printed in counts.items() if printed > 1)
+        lines = band(words, height, settings)
+        keys.update({_band_key(line, settings) for line in lines})
+        printed.update({_printed_key(line) for line in lines})
+    return RunningLines(
+        keys=frozenset(key for key, count in keys.items() if count > 1),
+        printed=frozenset(key for key, count in printed.items() if count > 1),
+    )
 
 
 def page_header(
-    words: Sequence[Word], height: float, number: int, running: Collection[str], settings: ExtractionSettings
+    words: Sequence[Word], height: float, number: int, running: RunningLines, settings: ExtractionSettings
 ) -> frozenset[Word]:
     """The words of the header band of page `number` that are page furniture, not its text: all of them
     but, on the first page, an « AXE n » heading and a line set larger than the page's commonest size
@@ -143,18 +174,73 @@ def page_header(
     later pages, a line of the band is a running header even when printed once: on the pages after the
     first of a « different first page » (QA: « PCET & Agenda 21 … Atelier n°6 » on page 2 only was read
     as the category of its items), odd and even pages, or naming the current axis (Word's StyleRef: its
-    « AXE 2 » over the end of axis 1's table filed it under axis 2)."""
-    if number != 1:
-        return frozenset(word for line in header_band_lines(words, height, settings) for word in line.words)
+    « AXE 2 » over the end of axis 1's table filed it under axis 2). On any page, a line that text
+    follows closely (`_set_close`) is the page's text reaching into the band, unless another page prints
+    it as it is: the first rows of a table at the top of a page with narrow margins were lost (numbered,
+    « Objectif 43 … » on page 2 and « Objectif 1 … » on page 1 have one key numbers aside)."""
+    band = header_band_lines(words, height, settings)
+    if not band:
+        return frozenset()
+    lines = group_lines(words, settings)
     sizes = Counter(round(word.size, 1) for word in words for _ in word.text)
     common_size = sizes.most_common(1)[0][0] if sizes else 0.0
     axis = re.compile(settings.axis_heading_pattern, re.IGNORECASE)
-    furniture: set[Word] = set()
-    for line in header_band_lines(words, height, settings):
-        title = _band_key(line, settings) not in running and line.size >= settings.band_heading_size_ratio * common_size
-        if not (any(c.isalpha() for c in line.text) and (axis.match(line.text) is not None or title)):
-            furniture.update(line.words)
-    return frozenset(furniture)
+
+    def text(line: Line) -> bool:
+        if _text_in_band(line, running) and any(_set_close(line, below, settings) for below in lines):
+            return True
+        title = (
+            _band_key(line, settings) not in running.keys
+            and line.size >= settings.band_heading_size_ratio * common_size
+        )
+        return number == 1 and any(c.isalpha() for c in line.text) and (axis.match(line.text) is not None or title)
+
+    return frozenset(word for line in band if not text(line) for word in line.words)
+
+
+def page_footer(
+    words: Sequence[Word], height: float, running: RunningLines, settings: ExtractionSettings
+) -> frozenset[Word]:
+    """The words of the footer band that are page furniture: all of them but a line with letters that
+    text leads into from just above (`_set_close`) and that no other page prints as it is (`running`):
+    the last rows of a table at the foot of a page with narrow margins were lost."""
+    band = footer_band_lines(words, height, settings)
+    lines = group_lines(words, settings) if band else []
+    return frozenset(
+        word
+        for line in band
+        if not _text_in_band(line, running) or not any(_set_close(above, line, settings) for above in lines)
+        for word in line.words
+    )
+
+
+def _set_close(above: Line, below: Line, settings: ExtractionSettings) -> bool:
+    """Whether `below` goes on from `above` as the text of one block does: beside it, in type of about
+    its size, within `band_text_gap_ratio` of that size below it."""
+    return (
+        below.top > above.top + settings.line_tolerance
+        and 0 <= below.top - above.bottom <= settings.band_text_gap_ratio * max(above.size, below.size)
+        and abs(above.size - below.size) <= settings.band_text_size_tolerance * max(above.size, below.size)
+        and below.x0 < above.x1
+        and below.x1 > above.x0
+    )
+
+
+def _text_in_band(line: Line, running: RunningLines) -> bool:
+    """Whether a line of a header or footer band may be the page's text: it has letters, is no page
+    number (« Page 2 », « p. 3/12 ») and no other page prints it as it is."""
+    return (
+        any(c.isalpha() for c in line.text)
+        and _PAGE_NUMBERING.fullmatch(line.text.strip()) is None
+        and _printed_key(line) not in running.printed
+    )
+
+
+_PAGE_NUMBERING = re.compile(r"[-–—]?\s*(?:page|p\.)\s*\d{1,4}(?:\s*(?:/|sur)\s*\d{1,4})?\s*[-–—]?", re.IGNORECASE)
+
+
+def _printed_key(line: Line) -> str:
+    return f"{fold(line.text)}@{round(line.size)}"
 
 
 def _band_key(line: Line, settings: ExtractionSettings) -> str:

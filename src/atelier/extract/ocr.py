@@ -161,10 +161,8 @@ def boxes_by_line(data: dict[str, list]) -> list[list[_InkBox]]:
 def words_from_boxes(
     lines: Sequence[Sequence[_InkBox]], ink: np.ndarray, frame: _Frame, settings: ExtractionSettings
 ) -> tuple[tuple[Word, ...], tuple[float, ...]]:
-    """Our words, sized and set on a common baseline per line, without footers and fine print; the
-    header band is read, to be judged with the other pages' (`layout.page_header`)."""
-    page_top, page_bottom = frame.y(0), frame.y(ink.shape[0])
-    bottom_limit = page_bottom - (page_bottom - page_top) * settings.footer_band_ratio
+    """Our words, sized and set on a common baseline per line, without fine print; the header and
+    footer bands are read, to be judged with the other pages' (`layout.page_header`, `layout.page_footer`)."""
     measured = [line_size(line) for line in lines]
     common = Counter(
         round(size * frame.scale_y, 1) for line, size in zip(lines, measured) if size for box in line for _ in box.text
@@ -179,7 +177,7 @@ def words_from_boxes(
         size = size_px * frame.scale_y
         baseline = frame.y(line_baseline(line, size_px))
         top, bottom = baseline - (1 - _BOX_DESCENT) * size, baseline + _BOX_DESCENT * size
-        if size < settings.fine_print_ratio * common_size or bottom > bottom_limit:
+        if size < settings.fine_print_ratio * common_size:
             continue
         bold = stroke_width(ink, line, size_px) >= settings.ocr_bold_stroke_ratio * size_px
         for box in line:

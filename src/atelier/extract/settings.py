@@ -141,6 +141,12 @@ class ExtractionSettings:
     # A line of the first page's header band set at least this ratio of the page's commonest size, and
     # printed in no other page's band, is the document's title, not a running header.
     band_heading_size_ratio: float = 1.15
+    # A line of a later page's header band, or of any page's footer band, printed on no other page is
+    # the page's text when the text goes on from it or into it within this ratio of the font size (a
+    # table across a page break with narrow margins); headers and footers are set further apart.
+    band_text_gap_ratio: float = 1.2
+    # … and when its type is the text's size, give or take this ratio (a header or footer is set smaller).
+    band_text_size_tolerance: float = 0.1
     # Two words on one line further apart than this ratio of the font size belong to different columns.
     column_gap_ratio: float = 0.85
     # A page set in two columns: a band of white at least this ratio of the font size wide runs down
@@ -244,7 +250,7 @@ class ExtractionSettings:
         for name in (
             "column_gap_ratio", "line_tolerance", "paragraph_gap_ratio", "row_gap_ratio", "column_snap",
             "note_call_gap", "note_call_size_ratio", "note_call_raise_ratio", "shading_min_height",
-            "band_heading_size_ratio",
+            "band_heading_size_ratio", "band_text_gap_ratio", "band_text_size_tolerance",
         ):  # fmt: skip
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be positive")
