@@ -654,6 +654,39 @@ def test_numbered_objectives_beside_listed_actions_under_a_header_without_rules_
     )
 
 
+@pytest.mark.parametrize("spans", [True, False], ids=["spanning-cells", "empty-cells"])
+def test_a_header_of_two_rows_names_each_column_by_its_lower_cell(tmp_path, spans):
+    # « Objectifs | Actions | Mise en œuvre » over « Porteurs | Échéances »: the two header rows were read as
+    # an objective « Actions » and actions « Mise en œuvre » and « Porteurs », then the rows below as a
+    # table of themes, objectives, actions and « Modalités » (« Bailleurs » an action, « - Isoler … » an objective).
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
+
+    cell = ParagraphStyle("c", fontName="Helvetica", fontSize=9, leading=11)
+    bold = ParagraphStyle("b", parent=cell, fontName="Helvetica-Bold")
+    rows_in = {"Réduire la précarité énergétique": ["Isoler les logements", "Créer un guichet unique"],
+               "Favoriser l'emploi local": ["Soutenir l'insertion"]}  # fmt: skip
+    trails = {"Réduire la précarité énergétique": ("Bailleurs", "2025"), "Favoriser l'emploi local": ("CCAS", "Fin 2026")}
+    rows = [[Paragraph("Objectifs", bold), Paragraph("Actions", bold), Paragraph("Mise en œuvre", bold), ""],
+            ["", "", Paragraph("Porteurs", bold), Paragraph("Échéances", bold)]]  # fmt: skip
+    rows += [[Paragraph(o, cell), [Paragraph(f"- {a}", cell) for a in actions], *(Paragraph(t, cell) for t in trails[o])]
+             for o, actions in rows_in.items()]  # fmt: skip
+    style = [("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+    if spans:
+        style += [("SPAN", (0, 0), (0, 1)), ("SPAN", (1, 0), (1, 1)), ("SPAN", (2, 0), (3, 0))]
+    pdf = tmp_path / "entete_sur_deux_lignes.pdf"
+    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build(
+        [Paragraph("AXE 2 : Emploi", bold), Table(rows, colWidths=[130, 150, 110, 90], style=style)]
+    )
+    assert [(c.kind, c.objective, c.text, [(d.field, d.text) for d in c.details]) for c in
+            extract_document(pdf).contributions] == [
+        item
+        for objective, actions in rows_in.items()
+        for item in [("objective", "", objective, []),
+                     *(("action", objective, a, list(zip(("Porteurs", "Échéances"), trails[objective]))) for a in actions)]
+    ]  # fmt: skip
+
+
 def test_an_axe_column_keeps_its_axis_in_tables_placed_by_order_under_one_heading(tmp_path):
     # QA: after « AXE 1 » and « AXE 2 » headings, two tables under one heading are placed on axes 1 and 2
     # in order, and that placement overrode their « Axe » cells: « Axe 2 : Emploi » was filed under axis 1.

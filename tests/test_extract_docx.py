@@ -83,6 +83,34 @@ def test_objective_merged_down_over_three_actions(tmp_path):
     ]
 
 
+def test_a_header_of_two_rows_with_merged_cells_names_each_column_by_its_lower_cell(tmp_path):
+    # « Objectifs | Actions » merged down over two rows, « Mise en œuvre » merged across « Porteurs | Échéances »:
+    # the header rows were read as ideas and the table's columns as themes, objectives, actions and « Modalités ».
+    document = docx.Document()
+    document.add_paragraph().add_run("AXE 2 : Emploi").bold = True
+    table = document.add_table(rows=4, cols=4)
+    for column, name in enumerate(("Objectifs", "Actions", "Mise en œuvre")):
+        table.cell(0, column).paragraphs[0].add_run(name).bold = True
+    table.cell(0, 0).merge(table.cell(1, 0))
+    table.cell(0, 1).merge(table.cell(1, 1))
+    table.cell(0, 2).merge(table.cell(0, 3))
+    for column, name in ((2, "Porteurs"), (3, "Échéances")):
+        table.cell(1, column).paragraphs[0].add_run(name).bold = True
+    for row, texts in enumerate([("Réduire la précarité énergétique", "Isoler les logements", "Bailleurs", "2025"),
+                                 ("Favoriser l'emploi local", "Soutenir l'insertion", "CCAS", "Fin 2026")], start=2):  # fmt: skip
+        for column, text in enumerate(texts):
+            table.cell(row, column).paragraphs[0].add_run(text)
+    path = tmp_path / "entete_fusionne.docx"
+    document.save(str(path))
+    result = extract_document(path)
+    assert [(c.kind, c.objective, c.text, [(d.field, d.text) for d in c.details]) for c in result.contributions] == [
+        ("objective", "", "Réduire la précarité énergétique", []),
+        ("action", "Réduire la précarité énergétique", "Isoler les logements", [("Porteurs", "Bailleurs"), ("Échéances", "2025")]),
+        ("objective", "", "Favoriser l'emploi local", []),
+        ("action", "Favoriser l'emploi local", "Soutenir l'insertion", [("Porteurs", "CCAS"), ("Échéances", "Fin 2026")]),
+    ]  # fmt: skip
+
+
 def test_paragraph_in_bold_throughout_is_a_heading(tmp_path):
     result = extract_document(_merged_objective_document(tmp_path / "gras.docx", heading_style=None))
     assert result.status == "ok", result.error

@@ -117,6 +117,26 @@ def header_roles(cells: tuple[Cell | None, ...], settings: ExtractionSettings) -
     return tuple(roles)
 
 
+def table_header(
+    rows: Sequence[tuple[Cell | None, ...]], settings: ExtractionSettings
+) -> tuple[tuple[Cell | None, ...], int] | None:
+    """The header of a table's first `rows` and how many rows it takes: a row naming its columns
+    (`header_roles`), or two, the upper one grouping columns under a name of its own (« Objectifs |
+    Actions | Mise en œuvre » over « Porteurs | Échéances »): each column is named by its lower cell,
+    else by the upper one, spanning both rows or over an empty cell."""
+    if not rows:
+        return None
+    if header_roles(rows[0], settings) is not None:
+        return rows[0], 1
+    if len(rows) < 2 or len(rows[0]) != len(rows[1]):
+        return None
+    merged = tuple(
+        lower if lower is not None and not lower.is_empty else upper for upper, lower in zip(rows[0], rows[1])
+    )
+    named_below = any(lower is not None and not lower.is_empty for lower in rows[1])
+    return (merged, 2) if named_below and header_roles(merged, settings) is not None else None
+
+
 def default_roles(column_count: int, has_axis: bool) -> tuple[Role, ...] | None:
     if column_count == 2:
         return ("objective", "action") if has_axis else ("theme", "postit")
@@ -249,9 +269,10 @@ class TableReader:
             self._skip_people(grid.rows)
             return
         rows = list(grid.rows if people is None else grid.rows[:people])
-        roles = header_roles(rows[0], self.settings) if rows else None
-        if roles is not None:
-            rows = rows[1:]
+        header = table_header(rows, self.settings)
+        roles = header_roles(header[0], self.settings) if header is not None else None
+        if header is not None:
+            rows = rows[header[1] :]
         # A table goes on over a page break, its header repeated or not; on the same page, a
         # header row starts another table.
         continuing = (
@@ -266,7 +287,7 @@ class TableReader:
                 self.statistics["tables_skipped"] += 1
                 self._interrupted = False
                 return
-            self._start_table(roles, header=grid.rows[0] if header_roles(grid.rows[0], self.settings) else None)
+            self._start_table(roles, header=header[0] if header is not None else None)
         assert self._table is not None
         if columns:
             self._table.columns = columns
