@@ -606,20 +606,25 @@ DETAILS_COLUMNS = {  # header, Axe cells, cells after the actions
         ("Bailleurs sociaux", "2025"), ("Maison de l'emploi", "Fin 2026"))),
     "five-columns": (("Objectifs", "Actions", "Pilote", "Partenaires", "Échéance"), None, (
         ("Bailleurs sociaux", "ANAH, CAF", "2025"), ("Maison de l'emploi", "Région", "Fin 2026"))),
+    "freins-slash-leviers": (("OBJECTIFS", "ACTIONS", "FREINS / LEVIERS"), None, (
+        ("Coût des travaux",), ("Manque de foncier",))),
+    "moyens-indicateurs": (("Objectifs", "Actions", "Moyens", "Indicateurs de suivi"), None, (
+        ("Budget de la ville", "Logements isolés"), ("Deux animateurs", "Emplois créés"))),
     "axe-five-columns": (("Axe", "Objectifs", "Actions", "Freins", "Leviers"), ("Axe 1 : Solidarités", "Axe 3 : Emploi"), (
         ("Coût des travaux", "Aides de l'ANAH"), ("Manque de foncier", "Clauses sociales"))),
 }  # fmt: skip
-FIELD_OF_HEADER = {"Porteur(s) :": "Porteur", "Échéance(s)": "Échéance"}
+FIELD_OF_HEADER = {"Porteur(s) :": "Porteur", "Échéance(s)": "Échéance", "FREINS / LEVIERS": "Freins / leviers"}
 
 
 @pytest.mark.parametrize("ruled", [True, False], ids=["rules", "no-rules"])
 @pytest.mark.parametrize("table", DETAILS_COLUMNS)
-def test_a_table_of_four_or_five_columns_files_each_column_by_its_header(tmp_path, table, ruled):
+def test_a_table_with_columns_of_details_files_each_column_by_its_header(tmp_path, table, ruled):
     # « Objectifs | Actions | Porteurs | Échéances » and « Axe | Objectif | Action | Obstacle » were read as
     # themes, objectives, actions and « Modalités » from their header row on (« 2025 » lost as a page
     # number); « Leviers » filed under « Freins »; « Porteur(s) : » was no header name. Without rules, in
     # these narrow columns, « - Isoler les » then « logements sociaux », « entreprises » then « d'insertion »
     # and « - Créer un guichet unique… » were read as rows of their own, without the row's details.
+    # « FREINS / LEVIERS » filed its text under « Modalités »; « Moyens », « Indicateurs de suivi » were no headers.
     names, axes, trails = DETAILS_COLUMNS[table]
     objectives = list(DETAILS_COLUMNS_ROWS)
     lead = dict(zip(objectives, axes)) if axes else None

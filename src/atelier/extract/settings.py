@@ -77,6 +77,10 @@ DEFAULT_HEADER_ROLES: tuple[tuple[str, str], ...] = (
     ("freins et leviers", "details"),
     ("leviers", "details"),
     ("modalites de mise en oeuvre", "details"),
+    ("mise en oeuvre", "details"),
+    ("moyens", "details"),
+    ("cout", "details"),
+    ("indicateurs de suivi", "details"),
     # Plan Climat / Agenda 21 tables of four columns: « Axe | Objectif | Action | Obstacle »,
     # « Objectifs | Actions | Porteurs | Échéances ». A details column named by one of
     # `detail_labels` files its cells under that label.

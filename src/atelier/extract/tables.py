@@ -327,12 +327,18 @@ class TableReader:
             self._header_tables.append(self._table)
 
     def _named_field(self, role: Role, cell: Cell | None) -> str:
-        """The label a details column's header gives ("FREINS": « Freins »; QA, its text was filed
-        under « Modalités »), when it names one label alone ("FREINS / MODALITES" names two)."""
+        """The field a details column's header files its unlabelled text under: the label it names
+        ("FREINS": « Freins »; QA, its text was filed under « Modalités »), else, naming labels together,
+        the header as written (« FREINS / LEVIERS »: « Freins / leviers », not « Modalités »), but
+        for those naming « Modalités », the default (`unlabelled_detail_field`)."""
         if role != "details" or cell is None:
             return ""
         named = header_name(cell.text)
-        return next((label for label in self.settings.detail_labels if fold(label) == named), "")
+        label = next((label for label in self.settings.detail_labels if fold(label) == named), "")
+        if label or fold(self.settings.unlabelled_detail_field) in named:
+            return label
+        written = cell.text.strip().rstrip(" :")
+        return written[:1].upper() + written[1:].lower()
 
     def finish(self) -> list[Draft]:
         """The drafts, once tables are placed by the document's order where no heading places them.
