@@ -645,15 +645,21 @@ def test_a_table_with_columns_of_details_files_each_column_by_its_header(tmp_pat
     ] == expected
 
 
+@pytest.mark.parametrize("first_actions", [1, 2])
+@pytest.mark.parametrize("padding", [0, 3])
 @pytest.mark.parametrize("number", ["1 -", "1."])
 def test_numbered_objectives_beside_listed_actions_under_a_header_without_rules_leave_the_header_apart(
-    tmp_path, number
+    tmp_path, number, padding, first_actions
 ):
-    # QA: at no padding, « OBJECTIFS » was read into the first objective and « ACTIONS » was an action.
-    rows_in = {f"{number} Réduire la précarité énergétique des ménages": ["Isoler les logements", "Créer un forum"],
-               f"{number.replace('1', '2')} Favoriser l'emploi local": ["Soutenir l'insertion"]}  # fmt: skip
+    # QA: at no padding, « OBJECTIFS » was read into the first objective and « ACTIONS » was an action. At
+    # 3 points of padding, with one action beside the first, the first two objectives were one.
+    first = ["Isoler les logements", "Créer un forum"][:first_actions]
+    rows_in = {f"{number} Réduire la précarité énergétique des ménages": first,
+               f"{number.replace('1', '2')} Favoriser l'emploi local": ["Soutenir l'insertion", "Créer un forum"],
+               f"{number.replace('1', '3')} Rompre l'isolement": ["Créer un café des aînés"]}  # fmt: skip
     pdf = tmp_path / "objectifs_numerotes.pdf"
-    _objectives_table_without_rules(pdf, rows_in, True, [])
+    style = [("TOPPADDING", (0, 0), (-1, -1), padding), ("BOTTOMPADDING", (0, 0), (-1, -1), padding)]
+    _objectives_table_without_rules(pdf, rows_in, True, style)
     assert [(c.kind, c.objective, c.text) for c in extract_document(pdf).contributions] == _objectives_and_actions(
         rows_in
     )

@@ -216,7 +216,7 @@ def aligned_grid(
     if padded:
         verdicts = _wraps_in_padded_cells(ordered, verdicts, shades, settings)
     verdicts = _settle_doubts(ordered, _items_beside_wraps(ordered, verdicts, settings), settings)
-    verdicts = _rows_parted_by_white(ordered, verdicts, settings)
+    verdicts = _rows_parted_by_white(ordered, verdicts, padded, settings)
     verdicts = _header_row_apart(ordered, verdicts, lines, settings)
     # A break proven in one column (a line ending early) is a row break for the lines that sit
     # on the same two printed rows in the other columns (right-aligned prices, short labels).
@@ -368,7 +368,7 @@ def _lists_going_on(lines: Sequence[Line], settings: ExtractionSettings) -> list
 
 
 def _rows_parted_by_white(
-    ordered: Sequence[Sequence[Line]], verdicts: Sequence[Sequence[str]], settings: ExtractionSettings
+    ordered: Sequence[Sequence[Line]], verdicts: Sequence[Sequence[str]], padded: bool, settings: ExtractionSettings
 ) -> list[list[str]]:
     """A paragraph's gap ("same") is a row break where every other column with a line at the height
     of the line below it starts a cell or a paragraph there, and either one of them is proven to start a
@@ -378,7 +378,9 @@ def _rows_parted_by_white(
     filed under the objective above, « OBJECTIFS » was read into the first objective, and objectives
     that wrap beside two actions, row after row, were one. Cells whose paragraphs happen to start side
     by side stay whole: « Porteur : CUGT » beside « Freins : disparité… » with the objective's cell
-    going on, « 2) Gestion de projets » beside « - Il faut impliquer les relais »."""
+    going on, « 2) Gestion de projets » beside « - Il faut impliquer les relais ». Where the padding
+    parts the rows (`_rows_parted_by_padding`), items of lists side by side in every column part them too
+    (QA: numbered objectives « 1 - » and « 2 - », the first beside one listed action, were one objective)."""
     tolerance = settings.line_tolerance
     # For each column, the lines that start a cell or a paragraph, and whether a cell surely.
     starts: list[list[tuple[Line, bool]]] = [
@@ -398,7 +400,8 @@ def _rows_parted_by_white(
             return False
         side_by_side = [below, *(line for line, _ in started)]
         return any(surely for _, surely in started) or (
-            len(side_by_side) == len(ordered) and not all(starts_list_item(line.text) for line in side_by_side)
+            len(side_by_side) == len(ordered)
+            and (padded or not all(starts_list_item(line.text) for line in side_by_side))
         )
 
     return [
