@@ -610,6 +610,7 @@ DETAILS_COLUMNS = {  # header, Axe cells, cells after the actions
         ("Coût des travaux",), ("Manque de foncier",))),
     "moyens-indicateurs": (("Objectifs", "Actions", "Moyens", "Indicateurs de suivi"), None, (
         ("Budget de la ville", "Logements isolés"), ("Deux animateurs", "Emplois créés"))),
+    "budget-indicateurs": (("Objectifs", "Actions", "Budget", "Indicateurs"), None, (("12", "50"), ("8", "3"))),
     "axe-five-columns": (("Axe", "Objectifs", "Actions", "Freins", "Leviers"), ("Axe 1 : Solidarités", "Axe 3 : Emploi"), (
         ("Coût des travaux", "Aides de l'ANAH"), ("Manque de foncier", "Clauses sociales"))),
 }  # fmt: skip
@@ -624,7 +625,8 @@ def test_a_table_with_columns_of_details_files_each_column_by_its_header(tmp_pat
     # number); « Leviers » filed under « Freins »; « Porteur(s) : » was no header name. Without rules, in
     # these narrow columns, « - Isoler les » then « logements sociaux », « entreprises » then « d'insertion »
     # and « - Créer un guichet unique… » were read as rows of their own, without the row's details.
-    # « FREINS / LEVIERS » filed its text under « Modalités »; « Moyens », « Indicateurs de suivi » were no headers.
+    # « FREINS / LEVIERS » filed its text under « Modalités »; « Moyens », « Indicateurs de suivi » were no headers;
+    # a number alone under « Budget » or « Indicateurs » (« 12 ») was dropped as a page number.
     names, axes, trails = DETAILS_COLUMNS[table]
     objectives = list(DETAILS_COLUMNS_ROWS)
     lead = dict(zip(objectives, axes)) if axes else None

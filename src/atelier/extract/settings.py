@@ -218,6 +218,12 @@ class ExtractionSettings:
     # A heading naming an axis: "AXE 2", "Axe 2 :", "AXE N°2".
     axis_heading_pattern: str = r"^\s*axe\s*(?:n\s*°\s*)?(\d+)\b"
     unlabelled_detail_field: str = "Modalités"
+    # Details columns (named by their header) whose cells may hold a number alone, kept (« Budget | 12 »):
+    # elsewhere a number of three digits at most alone in a cell is a page number caught in it.
+    counted_detail_fields: tuple[str, ...] = (
+        "Budget", "Coût", "Moyens", "Échéance", "Échéances", "Échéancier", "Calendrier", "Indicateur", "Indicateurs",
+        "Indicateurs de suivi", "Priorité",
+    )  # fmt: skip
     # Word paragraph styles whose names start with one of these (accent- and case-insensitively) are headings.
     docx_heading_styles: tuple[str, ...] = ("heading", "titre", "title", "subtitle", "sous-titre")
     # Scanned pages: a page with fewer characters than this and an image is read with Tesseract.

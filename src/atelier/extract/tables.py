@@ -161,6 +161,7 @@ class TableReader:
             "page_numbers_in_cells": 0,
         }
         self._labels = compile_label_pattern(settings.detail_labels)
+        self._counted_fields = frozenset(fold(name) for name in settings.counted_detail_fields)
         self._axis_pattern = re.compile(settings.axis_heading_pattern, re.IGNORECASE)
         self._heading = ""
         self._axis: str | None = None
@@ -365,7 +366,10 @@ class TableReader:
     def _read_row(self, page: int, row: tuple[Cell | None, ...]) -> None:
         table = self._table
         assert table is not None
-        cells = [self._without_page_numbers(cell) for cell in row] + [None] * (len(table.roles) - len(row))
+        # (A number alone in a column of budgets or dates is its value, not a page number caught in the cell.)
+        counted = {i for i, named in enumerate(table.details_fields) if fold(named) in self._counted_fields}
+        cells = [cell if i in counted else self._without_page_numbers(cell) for i, cell in enumerate(row)]
+        cells += [None] * (len(table.roles) - len(row))
         filled = [c for c in cells if c is not None and not c.is_empty]
         if not filled:
             return
