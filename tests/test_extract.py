@@ -667,11 +667,14 @@ def test_numbered_objectives_beside_listed_actions_under_a_header_without_rules_
     )
 
 
+@pytest.mark.parametrize("ruled", [True, False], ids=["rules", "no-rules"])
 @pytest.mark.parametrize("spans", [True, False], ids=["spanning-cells", "empty-cells"])
-def test_a_header_of_two_rows_names_each_column_by_its_lower_cell(tmp_path, spans):
+def test_a_header_of_two_rows_names_each_column_by_its_lower_cell(tmp_path, spans, ruled):
     # « Objectifs | Actions | Mise en œuvre » over « Porteurs | Échéances »: the two header rows were read as
     # an objective « Actions » and actions « Mise en œuvre » and « Porteurs », then the rows below as a
-    # table of themes, objectives, actions and « Modalités » (« Bailleurs » an action, « - Isoler … » an objective).
+    # table of themes, objectives, actions and « Modalités » (« Bailleurs » an action, « - Isoler … » an objective);
+    # without rules, « Porteurs | Échéances » started a table of two columns (and « Mise en œuvre », its « œ »
+    # not folded to « oe », was no header name).
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
 
@@ -684,7 +687,7 @@ def test_a_header_of_two_rows_names_each_column_by_its_lower_cell(tmp_path, span
             ["", "", Paragraph("Porteurs", bold), Paragraph("Échéances", bold)]]  # fmt: skip
     rows += [[Paragraph(o, cell), [Paragraph(f"- {a}", cell) for a in actions], *(Paragraph(t, cell) for t in trails[o])]
              for o, actions in rows_in.items()]  # fmt: skip
-    style = [("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+    style = [("VALIGN", (0, 0), (-1, -1), "TOP"), *([("GRID", (0, 0), (-1, -1), 0.5, "black")] if ruled else [])]
     if spans:
         style += [("SPAN", (0, 0), (0, 1)), ("SPAN", (1, 0), (1, 1)), ("SPAN", (2, 0), (3, 0))]
     pdf = tmp_path / "entete_sur_deux_lignes.pdf"

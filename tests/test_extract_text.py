@@ -67,6 +67,9 @@ def test_split_label_keeps_the_document_spelling():
 
 def test_fold_is_case_and_accent_insensitive():
     assert fold("Thématiques") == fold("THEMATIQUES") == "thematiques"
+    # « œ » and « æ » are no accents Unicode decomposes: « Mise en œuvre » was no header name.
+    assert fold("Mise en Œuvre") == fold("MISE EN OEUVRE") == "mise en oeuvre"
+    assert fold("Curriculum vitæ") == "curriculum vitae"
 
 
 def test_settings_are_validated():

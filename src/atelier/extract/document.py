@@ -391,7 +391,12 @@ def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings)
             if region and area_index(areas, line.bbox) != area_index(areas, region[-1].bbox):
                 close_region()  # a column's table lines end at its foot
             if kind == "table":
-                if region and line.top in header_tops and line.top > region[-1].top + settings.line_tolerance:
+                if (
+                    region
+                    and line.top in header_tops
+                    and line.top > region[-1].top + settings.line_tolerance
+                    and region[-1].top not in header_tops  # (a header of two rows: « Mise en œuvre » over two)
+                ):
                     close_region()  # a header row starts another table
                 region.append(line)
                 continue
@@ -479,10 +484,17 @@ def _line_kind(line: Line, body_size: float | None, settings: ExtractionSettings
 
 
 def _region_columns(lines: list[Line], open_columns: tuple[float, ...], settings: ExtractionSettings) -> tuple[float, ...]:
-    """Column starts of an aligned table: from its header row, the table it continues, or shared left edges."""
-    first_row = sorted(printed_rows(lines, settings)[0], key=lambda line: line.x0)
+    """Column starts of an aligned table: from its header row (or two: « Objectifs | Actions | Mise en
+    œuvre » over « Porteurs | Échéances », the starts of both), the table it continues, or shared left edges."""
+    rows = printed_rows(lines, settings)
+    first_row = sorted(rows[0], key=lambda line: line.x0)
     if is_header_row(first_row, settings):
-        return tuple(line.x0 for line in first_row)
+        starts = [line.x0 for line in first_row]
+        if len(rows) > 1 and is_header_row(rows[1], settings):
+            for line in rows[1]:
+                if all(abs(line.x0 - start) > settings.column_snap for start in starts):
+                    starts.append(line.x0)
+        return tuple(sorted(starts))
     if open_columns:
         return open_columns
     return aligned_columns(lines, settings)

@@ -28,10 +28,11 @@ _STARTS_LOWER = re.compile(r"^[a-zà-öø-ÿ]")
 
 
 def fold(text: str) -> str:
-    """Case- and accent-insensitive form of a text, for comparisons only."""
+    """Case- and accent-insensitive form of a text, for comparisons only; « œ » and « æ » spelt out
+    (« Mise en œuvre » is « mise en oeuvre »: Unicode does not decompose them)."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _SPACES.sub(" ", stripped.replace("’", "'")).strip()
+    return _SPACES.sub(" ", stripped.replace("’", "'").replace("œ", "oe").replace("æ", "ae")).strip()
 
 
 def header_name(text: str) -> str:
