@@ -502,6 +502,85 @@ def test_a_postit_table_without_rules_reads_its_shaded_rows_as_rows(tmp_path, sh
     assert [(c.kind, c.category, c.theme, c.text) for c in result.contributions] == expected
 
 
+STICKY_NOTES = [["Plus de pistes", "cyclables sécurisées"], ["Un bus toutes les", "10 minutes le soir"],
+                ["Parking vélo à la gare"], ["Covoiturage entre", "voisins pour aller", "au marché"],
+                ["Baisser le prix", "du ticket"], ["Navette pour les", "personnes âgées"],
+                ["Des bancs aux", "arrêts de bus"], ["Trottoirs plus larges"]]  # fmt: skip
+
+
+def _sticky_notes_page(pdf: Path, headings: list[tuple[str, int]], shadow: bool = False) -> None:
+    """A page of `headings` (text, size) over the `STICKY_NOTES` drawn as yellow boxes, three a row,
+    each with its lines; with `shadow`, a grey box drawn under each, a little lower and to the right."""
+    page = canvas.Canvas(str(pdf), pagesize=A4, invariant=1)
+    width, height = A4
+    top = height - 90
+    for text, size in headings:
+        page.setFont("Helvetica-Bold", size)
+        page.drawString(60, top, text)
+        top -= 2 * size
+    for number, lines in enumerate(STICKY_NOTES):
+        x, y = 60 + (number % 3) * 165, top - 20 - (number // 3) * 130
+        if shadow:
+            page.setFillColorRGB(0.6, 0.6, 0.6)
+            page.rect(x + 3, y - 103, 145, 100, fill=1, stroke=0)
+        page.setFillColorRGB(1, 0.95, 0.5)
+        page.rect(x, y - 100, 145, 100, fill=1, stroke=0)
+        page.setFillColorRGB(0, 0, 0)
+        page.setFont("Helvetica", 11)
+        for row, line in enumerate(lines):
+            page.drawString(x + 8, y - 20 - row * 14, line)
+    page.save()
+
+
+@pytest.mark.parametrize("shadow", [False, True], ids=["flat", "shadow"])
+@pytest.mark.parametrize("headings", ["postit-section", "plain-heading"])
+def test_post_its_drawn_as_boxes_are_one_post_it_each_in_reading_order(tmp_path, headings, shadow):
+    # A board of sticky notes (exported from a digital wall, or drawn): each box's lines were read as rows
+    # of a table without rules (« Plus de pistes » an objective, « Un bus toutes les » its action,
+    # « cyclables sécurisées » another objective), and the third column's notes were lost.
+    pdf = tmp_path / "post_it_en_boites.pdf"
+    if headings == "postit-section":
+        _sticky_notes_page(pdf, [("Atelier mobilité – Post-it des participants", 16), ("Se déplacer autrement", 12)], shadow)
+        category = "Se déplacer autrement"
+    else:
+        _sticky_notes_page(pdf, [("Mobilité", 14)], shadow)
+        category = "Mobilité"
+    result = extract_document(pdf)
+    assert [(c.kind, c.category, c.text) for c in result.contributions] == [
+        ("postit", category, " ".join(lines)) for lines in STICKY_NOTES
+    ]
+
+
+def test_shaded_rows_of_a_narrow_post_it_table_and_highlighted_words_are_no_boxed_post_its(tmp_path):
+    # A table of two narrow columns whose rows are shaded (the second and third post-its of a theme alone in
+    # their rows, one under the other), and words highlighted in a colour inside a paragraph, are not
+    # post-its drawn as boxes.
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
+    body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13, spaceAfter=12)
+    themes = {"Mobilité": ["Plus de bus le soir"],
+              "Insertion": ["Créer des chantiers d'insertion", "Former les jeunes aux métiers verts", "Une régie"]}  # fmt: skip
+    rows, style = [], [("VALIGN", (0, 0), (-1, -1), "TOP")]
+    for theme, postits in themes.items():
+        for index, postit in enumerate(postits):
+            style.append(("BACKGROUND", (0, len(rows)), (1, len(rows)), ("#eeeeee", "#dddddd")[len(rows) % 2]))
+            rows.append([Paragraph(theme, cell) if index == 0 else "", Paragraph(postit, cell)])
+    intro = ('Le groupe a retenu <span backColor="#ffff00">deux priorités</span> et une '
+             '<span backColor="#ffff00">troisième</span> pour la suite.')  # fmt: skip
+    pdf = tmp_path / "post_it_grises_etroits.pdf"
+    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
+        Paragraph("Liste des post-it", ParagraphStyle("h", fontName="Helvetica-Bold", fontSize=12, leading=15)),
+        Paragraph(intro, body),
+        Table(rows, colWidths=[100, 180], style=TableStyle(style)),
+    ])  # fmt: skip
+    result = extract_document(pdf)
+    assert [(c.kind, c.theme, c.text) for c in result.contributions] == [
+        ("postit", theme, postit) for theme, postits in themes.items() for postit in postits
+    ]
+
+
 def test_a_row_whose_every_cell_wraps_once_in_a_table_without_rules_is_one_row(tmp_path):
     # QA: cells padded 10 points a side (the next column starts further than the text wraps): each
     # row of two cells wrapped once at ordinary spacing was two rows, « … énergétique des » an

@@ -23,11 +23,14 @@ from atelier.extract.docx import UnreadableDocx, read_docx
 from atelier.extract.grid import Grid, aligned_columns, aligned_grid, ruled_grids
 from atelier.extract.layout import (
     Line,
+    Note,
     RunningLines,
     Word,
     area_index,
+    coloured_boxes,
     group_lines,
     is_header_row,
+    notes_on_page,
     page_footer,
     page_header,
     page_words,
@@ -67,6 +70,8 @@ class _PageLayout:
     # Where the page is read in turn (full-width bands, a left column, a right one): `free_lines`
     # are in this order.
     areas: tuple[BBox, ...] = ()
+    # Post-its drawn as boxes, in reading order; their words are in no grid and no free line.
+    notes: tuple[Note, ...] = ()
 
 
 def extract_document(path: Path, settings: ExtractionSettings | None = None) -> DocumentResult:
@@ -272,8 +277,13 @@ def _page_layout(
     words = [reading.words[i] for i in kept]
     confidences = tuple(reading.confidences[i] for i in kept) if reading.confidences else ()
     grids = ruled_grids(page, words, number, settings, rulings=reading.rulings)
-    layout = _assemble(page, number, words, grids, settings, confidences)
-    return layout if reading.rulings is not None else replace(layout, shades=shaded_boxes(page, settings))
+    if reading.rulings is not None:
+        return _assemble(page, number, words, grids, settings, confidences)
+    width = float(page.width)  # type: ignore[attr-defined]
+    tables = [grid.bbox for grid in grids]
+    notes = notes_on_page(coloured_boxes(page, settings), words, tables, width, height, settings)
+    layout = _assemble(page, number, words, grids, settings, confidences, notes)
+    return replace(layout, shades=shaded_boxes(page, settings))
 
 
 def _assemble(
@@ -283,10 +293,11 @@ def _assemble(
     grids: Sequence[Grid],
     settings: ExtractionSettings,
     confidences: tuple[float, ...] = (),
+    notes: tuple[Note, ...] = (),
 ) -> _PageLayout:
     in_grids: set[Word] = set()
-    for grid in grids:
-        in_grids.update(words_inside(words, grid.bbox))
+    for box in [grid.bbox for grid in grids] + [note.bbox for note in notes]:
+        in_grids.update(words_inside(words, box))
     outside = [w for w in words if w not in in_grids]
     width = float(page.width)  # type: ignore[attr-defined]
     height = float(page.height)  # type: ignore[attr-defined]
@@ -302,7 +313,7 @@ def _assemble(
         for area, area_words in zip(areas, in_area)
         for line in group_lines(area_words, settings, split_columns=area.x0 <= 0 and area.x1 >= width)
     ]
-    return _PageLayout(number, width, tuple(words), tuple(grids), tuple(free), confidences, areas=areas)
+    return _PageLayout(number, width, tuple(words), tuple(grids), tuple(free), confidences, areas=areas, notes=notes)
 
 
 def _box(word: Word) -> BBox:
@@ -363,6 +374,11 @@ def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings)
         elements: list[tuple[tuple[int, float], str, object]] = [
             ((area_index(areas, grid.bbox), grid.bbox.top), "grid", grid) for grid in layout.grids
         ]
+        row = BBox(0.0, -1.0, 0.0, -1.0)  # (the notes of a row, in reading order already, share its key)
+        for note in layout.notes:
+            if note.bbox.top >= row.bottom:
+                row = note.bbox
+            elements.append(((area_index(areas, note.bbox), row.top), "note", note))
         region: list[Line] = []
 
         def close_region() -> None:
@@ -435,6 +451,10 @@ def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings)
                 heading_lines = []
                 assert isinstance(element, Grid)
                 reader.grid(element)
+            elif kind == "note":
+                heading_lines = []
+                assert isinstance(element, Note)
+                reader.note(element.text, layout.number, element.bbox)
             else:
                 heading_lines = []
                 assert isinstance(element, list)

@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from atelier.extract.records import BBox
 from atelier.extract.settings import ExtractionSettings
-from atelier.extract.text import fold, header_name, is_list_marker, starts_list_item
+from atelier.extract.text import fold, header_name, is_list_marker, join_lines, starts_list_item
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,6 +254,142 @@ def _band_key(line: Line, settings: ExtractionSettings) -> str:
 
 # A footnote call: "(1)", "1", "*", "†".
 _NOTE_CALL = re.compile(r"\(?\d{1,3}\)?|[*†‡]{1,3}")
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A post-it drawn as a box (`notes_on_page`): where it is and its text."""
+
+    bbox: BBox
+    text: str
+
+
+def coloured_boxes(page: object, settings: ExtractionSettings) -> tuple[BBox, ...]:
+    """The rectangles of a pdfplumber page filled in a colour other than white, `shading_min_height` tall at least."""
+    return tuple(
+        BBox(float(rect["x0"]), float(rect["top"]), float(rect["x1"]), float(rect["bottom"]))
+        for rect in page.rects  # type: ignore[attr-defined]
+        if rect.get("fill")
+        and float(rect["bottom"]) - float(rect["top"]) >= settings.shading_min_height
+        and not _white(rect.get("non_stroking_color"))
+    )
+
+
+def _white(colour: object) -> bool:
+    values = colour if isinstance(colour, (tuple, list)) else (colour,)
+    if not values or not all(isinstance(v, (int, float)) for v in values):
+        return False
+    if len(values) == 4:  # CMYK
+        return all(float(v) <= 0.03 for v in values)
+    return all(float(v) >= 0.97 for v in values)
+
+
+def notes_on_page(
+    boxes: Sequence[BBox], words: Sequence[Word], tables: Sequence[BBox], width: float, height: float,
+    settings: ExtractionSettings,
+) -> tuple[Note, ...]:  # fmt: skip
+    """Post-its drawn as boxes, as a board of sticky notes is exported: coloured `boxes` narrower than
+    `note_max_width_ratio` of the page, outside `tables`, touching no other, each holding its own words
+    in one column, not all bold (a heading on a coloured band), set apart from any word outside it, with
+    no text between two of them stacked, `note_min_count` of them on the page at least (a table's shaded
+    cells or rows touch, hold several columns or have text between them; a highlighted word has text
+    beside it). In reading order: row by row, left to right."""
+    tolerance = settings.line_tolerance
+    candidates = [
+        box
+        for box in boxes
+        if box.x1 - box.x0 <= settings.note_max_width_ratio * width
+        and box.bottom - box.top <= settings.note_max_height_ratio * height
+        and not any(_inside(box, table, tolerance) for table in tables)
+    ]
+    kept: list[tuple[BBox, list[Word]]] = []
+    for box in sorted(candidates, key=lambda b: -(b.x1 - b.x0) * (b.bottom - b.top)):
+        if any(_overlap(box, other) for other, _ in kept):
+            continue  # (a shadow or a strip drawn over the note)
+        if any(_touch(box, other, tolerance) and not _overlap(box, other) for other in boxes):
+            continue  # (a table's shaded rows or cells, side by side)
+        inside = words_inside(words, box)
+        if inside and all(_inside(_box_of(word), box, tolerance) for word in inside):
+            kept.append((box, inside))
+    axis = re.compile(settings.axis_heading_pattern, re.IGNORECASE)
+    kept = [  # (a heading set on a coloured band: in bold throughout, or « AXE n »)
+        (box, inside)
+        for box, inside in kept
+        if not all(word.bold for word in inside) and not axis.match(fold(" ".join(word.text for word in inside)))
+    ]
+    notes: list[tuple[BBox, list[Word]]] = []
+    for box, inside in kept:
+        lines = group_lines(inside, settings)
+        one_column = len(lines) == len(printed_rows(inside, settings))
+        size = max(word.size for word in inside)
+        margin = settings.column_gap_ratio * size
+        apart = not any(
+            word.bottom > box.top and word.top < box.bottom and box.x0 - margin < word.x1 and word.x0 < box.x1 + margin
+            for word in words
+            if not _inside(_box_of(word), box, tolerance)
+            and not any(_inside(_box_of(word), other, tolerance) for other, _ in kept)
+        )
+        if one_column and apart:
+            notes.append((box, inside))
+    in_notes = {id(word) for _, inside in notes for word in inside}
+    loose = [word for word in words if id(word) not in in_notes]
+    notes = [
+        (box, inside)
+        for box, inside in notes
+        if not any(other is not box and _text_between(box, other, loose, tolerance) for other, _ in notes)
+    ]
+    if len(notes) < settings.note_min_count:
+        return ()
+    rows: list[list[tuple[BBox, list[Word]]]] = []
+    for box, inside in sorted(notes, key=lambda note: note[0].top):
+        if rows and box.top < rows[-1][0][0].bottom:
+            rows[-1].append((box, inside))
+        else:
+            rows.append([(box, inside)])
+    return tuple(
+        Note(box, join_lines(line.text for line in group_lines(inside, settings)))
+        for row in rows
+        for box, inside in sorted(row, key=lambda note: note[0].x0)
+    )
+
+
+def _inside(inner: BBox, outer: BBox, tolerance: float) -> bool:
+    return (
+        inner.x0 >= outer.x0 - tolerance
+        and inner.x1 <= outer.x1 + tolerance
+        and inner.top >= outer.top - tolerance
+        and inner.bottom <= outer.bottom + tolerance
+    )
+
+
+def _overlap(first: BBox, second: BBox) -> bool:
+    return first.x0 < second.x1 and second.x0 < first.x1 and first.top < second.bottom and second.top < first.bottom
+
+
+def _touch(first: BBox, second: BBox, tolerance: float) -> bool:
+    """Whether two boxes meet or nearly, edge to edge (closer than `tolerance`)."""
+    return (
+        first.x0 < second.x1 + tolerance
+        and second.x0 < first.x1 + tolerance
+        and first.top < second.bottom + tolerance
+        and second.top < first.bottom + tolerance
+    )
+
+
+def _box_of(word: Word) -> BBox:
+    return BBox(word.x0, word.top, word.x1, word.bottom)
+
+
+def _text_between(upper: BBox, lower: BBox, words: Sequence[Word], tolerance: float) -> bool:
+    """Whether a word lies between two boxes stacked one over the other (a table's rows shaded
+    one in two have their text between the shaded ones)."""
+    if upper.bottom > lower.top or not (upper.x0 < lower.x1 and lower.x0 < upper.x1):
+        return False
+    left, right = max(upper.x0, lower.x0), min(upper.x1, lower.x1)
+    return any(
+        left <= (word.x0 + word.x1) / 2 <= right and upper.bottom - tolerance < (word.top + word.bottom) / 2 < lower.top + tolerance
+        for word in words
+    )
 
 
 def shaded_boxes(page: object, settings: ExtractionSettings) -> tuple[BBox, ...]:

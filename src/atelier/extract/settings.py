@@ -181,6 +181,11 @@ class ExtractionSettings:
     # lines, its top and bottom edges row boundaries; thinner ones are rules and underlines drawn
     # as rectangles (reportlab, Word: 0.5–2 points).
     shading_min_height: float = 4.0
+    # Post-its drawn as boxes (`layout.notes_on_page`): coloured rectangles at most this ratio of the
+    # page wide and high, this many on a page at least.
+    note_max_width_ratio: float = 0.5
+    note_max_height_ratio: float = 0.5
+    note_min_count: int = 2
     # Two column starts closer than this are one column (tables without ruling lines).
     column_snap: float = 3.0
     # pdfplumber table finder settings for ruled tables.

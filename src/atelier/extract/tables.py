@@ -252,6 +252,15 @@ class TableReader:
         self._in_prose = True
         self._interrupted = True
 
+    def note(self, text: str, page: int, bbox: BBox) -> None:
+        """A post-it drawn as a box (`layout.notes_on_page`): filed under the post-it list's headings when
+        one is open, else under the current heading."""
+        self._in_prose = False
+        self._interrupted = True
+        outline = self._postit_list
+        category, theme = (outline.category, outline.theme) if outline is not None else (self._heading, "")
+        self.drafts.append(Draft(page=page, kind="postit", text=text, bbox=bbox, category=category, theme=theme))
+
     def document_statistics(self) -> dict[str, int]:
         """Counts of tables read and skipped, and participation figures stated in the prose."""
         return {**self.statistics, **participation_statistics(" ".join(run) for run in self._prose_runs)}
