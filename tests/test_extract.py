@@ -581,6 +581,35 @@ def test_shaded_rows_of_a_narrow_post_it_table_and_highlighted_words_are_no_boxe
     ]
 
 
+@pytest.mark.parametrize("rows_count", [3, 45], ids=["one-page", "pages"])
+@pytest.mark.parametrize("repeat", [1, 0], ids=["header-repeated", "header-once"])
+def test_a_table_without_rules_in_the_type_of_the_prose_is_read_from_its_header_row(tmp_path, rows_count, repeat):
+    # QA: a table without rules whose text is the size of the report's prose was read as prose: no idea at
+    # all (and across a page break, without its header repeated, its second page was prose too). The prose
+    # before and after it stays prose.
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
+
+    body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)
+    bold = ParagraphStyle("bold", parent=body, fontName="Helvetica-Bold")
+    rows_in = {f"Objectif {n} pour le quartier": [f"Action {n} à mener", f"Autre action {n}"]
+               for n in range(1, rows_count + 1)}  # fmt: skip
+    rows = [[Paragraph("OBJECTIFS", bold), Paragraph("ACTIONS", bold)]]
+    rows += [[Paragraph(o, body), [Paragraph(f"- {a}", body) for a in actions]] for o, actions in rows_in.items()]
+    pdf = tmp_path / "tableau_a_la_taille_du_texte.pdf"
+    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
+        Paragraph("AXE 2 : Emploi", ParagraphStyle("h", fontName="Helvetica-Bold", fontSize=13, leading=16)),
+        Paragraph("L'atelier s'est tenu à la salle des fêtes en présence d'une quarantaine d'habitants. Les "
+                  "propositions des groupes sont présentées dans le tableau qui suit, objectif par objectif.", body),
+        Table(rows, colWidths=[200, 280], style=[("VALIGN", (0, 0), (-1, -1), "TOP")], repeatRows=repeat),
+        Paragraph("Le groupe a ensuite échangé sur les suites à donner à ces propositions lors du prochain "
+                  "atelier, en juin, avec les services de la ville.", body),
+    ])  # fmt: skip
+    result = extract_document(pdf)
+    assert (result.pages == 1) == (rows_count == 3)
+    assert [(c.kind, c.objective, c.text) for c in result.contributions] == _objectives_and_actions(rows_in)
+
+
 def test_a_row_whose_every_cell_wraps_once_in_a_table_without_rules_is_one_row(tmp_path):
     # QA: cells padded 10 points a side (the next column starts further than the text wraps): each
     # row of two cells wrapped once at ordinary spacing was two rows, « … énergétique des » an

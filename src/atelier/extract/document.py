@@ -369,6 +369,8 @@ def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings)
         sizes = Counter(round(word.size, 1) for layout in layouts for word in layout.words)
         body_size = sizes.most_common(1)[0][0] + settings.table_font_delta
     reader = TableReader(settings)
+    headed: tuple[float, ...] = ()  # the columns of a table at body size opened by its header row
+    last_bottom = 0.0
     for layout in layouts:
         areas = layout.areas or (BBox(0.0, 0.0, layout.width, float("inf")),)
         elements: list[tuple[tuple[int, float], str, object]] = [
@@ -401,9 +403,21 @@ def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings)
                 and wraps_onto(previous, line, rights[index], settings)
             )
 
-        header_tops = _header_row_tops(layout.free_lines, settings)
+        header_rows = _header_rows(layout.free_lines, settings)
+        header_tops = {line.top for row in header_rows.values() for line in row}
+        if headed and layout.free_lines:
+            last_bottom = layout.free_lines[0].top  # (a table goes on at the top of the next page)
         for line in layout.free_lines:
             kind = _line_kind(line, body_size, settings)
+            # A table whose text is the size of the prose is known by its header row; it goes on while
+            # each line stands inside one of its columns (QA: at one size, it was read as prose: no idea).
+            at_body_size = body_size is not None and line.size <= body_size + settings.table_font_delta
+            if kind != "table" and line.top in header_rows and at_body_size:
+                headed = tuple(sorted(other.x0 for other in header_rows[line.top]))
+            elif headed and not _inside_a_column(line, headed, last_bottom, body_size, settings):
+                headed = ()
+            if headed:
+                kind, last_bottom = "table", line.bottom
             if region and area_index(areas, line.bbox) != area_index(areas, region[-1].bbox):
                 close_region()  # a column's table lines end at its foot
             if kind == "table":
@@ -483,9 +497,26 @@ def _column_shifts(layout: _PageLayout, areas: Sequence[BBox]) -> dict[int, floa
     return {index: edge - margin for index, edge in edges.items()}
 
 
-def _header_row_tops(lines: Sequence[Line], settings: ExtractionSettings) -> set[float]:
-    """Tops of the lines of every header row."""
-    return {line.top for row in printed_rows(lines, settings) if is_header_row(row, settings) for line in row}
+def _header_rows(lines: Sequence[Line], settings: ExtractionSettings) -> dict[float, list[Line]]:
+    """The lines of every header row, by the top of each."""
+    return {
+        line.top: row for row in printed_rows(lines, settings) if is_header_row(row, settings) for line in row
+    }
+
+
+def _inside_a_column(
+    line: Line, columns: Sequence[float], last_bottom: float, body_size: float | None, settings: ExtractionSettings
+) -> bool:
+    """Whether `line` may go on a table of `columns` opened by its header row: it starts in one column and
+    ends before the next (prose runs across them), is no larger heading, and follows the table's last line
+    within `headed_table_gap_ratio` of its size."""
+    if body_size is not None and line.size > body_size + settings.table_font_delta:
+        return False
+    if line.top - last_bottom > settings.headed_table_gap_ratio * line.size:
+        return False
+    snap = settings.column_snap
+    column = max((i for i, start in enumerate(columns) if start <= line.x0 + snap), default=None)
+    return column is not None and (column + 1 == len(columns) or line.x1 <= columns[column + 1] + snap)
 
 
 def _continues_heading(previous: Line, line: Line, settings: ExtractionSettings) -> bool:

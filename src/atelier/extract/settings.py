@@ -175,6 +175,9 @@ class ExtractionSettings:
     row_gap_ratio: float = 0.95
     # Table text is at least this much smaller than the prose of the report.
     table_font_delta: float = 0.5
+    # A table set at the size of the prose, opened by its header row, ends at a line further below its
+    # last one than this ratio of the font size (or at a line across its columns).
+    headed_table_gap_ratio: float = 3.0
     # Lines wider than this fraction of the text width count as prose when measuring its size.
     prose_width_ratio: float = 0.75
     # A filled rectangle at least this tall (points) is a shaded row or cell of a table without ruling
