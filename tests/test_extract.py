@@ -1103,6 +1103,87 @@ def test_rows_of_a_table_in_the_top_or_bottom_band_of_a_page_with_narrow_margins
     assert [(c.kind, c.objective, c.text) for c in result.contributions] == _objectives_and_actions(rows_in)
 
 
+@pytest.mark.parametrize("furniture", ["header-with-page-number", "header-on-page-two-only", "two-line-footnote"])
+def test_headers_and_footnotes_set_close_to_the_text_stay_out_of_it(tmp_path, furniture):
+    # QA, once text in the top and bottom bands was read: a bold running header « … – p. 2 » (its page number
+    # making each page's differ) or one printed on page 2 only, in the text's size just above it, became the
+    # category of page 2's items; the second line of a footnote, set close under its first, an objective.
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
+
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
+    count = 3 if furniture == "two-line-footnote" else 60
+    rows_in = {f"Objectif {n} pour le quartier": [f"Action {n} à mener"] for n in range(1, count + 1)}
+    rows = [[Paragraph("OBJECTIFS", cell), Paragraph("ACTIONS", cell)]]
+    rows += [[Paragraph(o, cell), [Paragraph(f"- {a}", cell) for a in actions]] for o, actions in rows_in.items()]
+
+    def page_furniture(canv, document) -> None:
+        if furniture == "two-line-footnote":
+            canv.setFont("Helvetica", 8)
+            canv.drawString(56, 34, "(1) Source : diagnostic territorial, Insee 2020, traitement de l'agence.")
+            canv.drawString(56, 25, "Les chiffres portent sur l'ensemble des communes de la métropole.")
+        elif furniture == "header-with-page-number" or canv.getPageNumber() > 1:
+            canv.setFont("Helvetica-Bold", 10)
+            canv.drawString(56, A4[1] - 34, f"Compte rendu – Atelier n°6 – p. {canv.getPageNumber()}")
+
+    pdf = tmp_path / "mobilier_de_page.pdf"
+    SimpleDocTemplate(str(pdf), pagesize=A4, topMargin=36, invariant=1).build(
+        [Paragraph("AXE 1 : Mobilités", ParagraphStyle("h", fontName="Helvetica-Bold", fontSize=13, leading=16)),
+         Table(rows, colWidths=[220, 260], style=[("VALIGN", (0, 0), (-1, -1), "TOP")])],
+        onFirstPage=page_furniture, onLaterPages=page_furniture,
+    )  # fmt: skip
+    result = extract_document(pdf)
+    assert [(c.kind, c.category, c.objective, c.text) for c in result.contributions] == [
+        (kind, "AXE 1 : Mobilités", objective, text) for kind, objective, text in _objectives_and_actions(rows_in)
+    ]
+
+
+def test_the_second_line_of_a_footer_is_no_part_of_the_last_post_it(tmp_path):
+    # QA: a footer of two lines under a list of post-its reaching the foot of the page: its first line was
+    # dropped, its second, set close under it, was kept and glued to the last post-it.
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    body = ParagraphStyle("body", fontName="Helvetica", fontSize=11, leading=14)
+    item = ParagraphStyle("item", parent=body, leftIndent=12)
+    postits = [f"Idée numéro {n} des habitants du quartier" for n in range(1, 41)]
+    story = [Paragraph("Les post-it des participants", ParagraphStyle("h1", fontName="Helvetica-Bold", fontSize=14, leading=17)),
+             Paragraph("Mobilité", ParagraphStyle("h2", fontName="Helvetica-Bold", fontSize=12, leading=15)),
+             *(Paragraph(text, item, bulletText="-") for text in postits)]  # fmt: skip
+
+    def footer(canv, document) -> None:
+        canv.setFont("Helvetica-Oblique", 10)
+        canv.drawCentredString(A4[0] / 2, 25, "Compte rendu de l'atelier du 12 mars 2024")
+        canv.drawCentredString(A4[0] / 2, 13, "Mairie de Villeneuve")
+
+    pdf = tmp_path / "pied_de_page_sur_deux_lignes.pdf"
+    SimpleDocTemplate(str(pdf), pagesize=A4, topMargin=45, bottomMargin=25, invariant=1).build(story, onFirstPage=footer)
+    result = extract_document(pdf)
+    assert [c.text for c in result.contributions] == postits
+
+
+@pytest.mark.parametrize("margin", [25, 30, 36])
+def test_a_row_split_by_a_page_break_in_the_top_band_keeps_its_objective(tmp_path, margin):
+    # QA: in the top band of page 2, a one-line objective with nothing set close under it was dropped while
+    # its two actions were kept, filed under the objective before.
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
+
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
+    rows_in = {f"Objectif {n} pour le quartier": [f"Action {n}.1 à mener", f"Action {n}.2 à mener"]
+               for n in range(1, 41)}  # fmt: skip
+    rows = [[Paragraph("OBJECTIFS", cell), Paragraph("ACTIONS", cell)]]
+    rows += [[Paragraph(o, cell), [Paragraph(f"- {a}", cell) for a in actions]] for o, actions in rows_in.items()]
+    pdf = tmp_path / "ligne_coupee.pdf"
+    SimpleDocTemplate(str(pdf), pagesize=A4, topMargin=margin, bottomMargin=margin, invariant=1).build(
+        [Paragraph("AXE 1 : Mobilités", ParagraphStyle("h", fontName="Helvetica-Bold", fontSize=13, leading=16)),
+         Table(rows, colWidths=[220, 260], style=[("VALIGN", (0, 0), (-1, -1), "TOP")])]
+    )  # fmt: skip
+    result = extract_document(pdf)
+    assert result.pages == 2
+    assert [(c.kind, c.objective, c.text) for c in result.contributions] == _objectives_and_actions(rows_in)
+
+
 def test_one_padded_row_over_rows_at_no_padding_does_not_join_a_table_without_rules_into_one_row(tmp_path):
     # QA: a first row padded 6 points below, over rows at no padding, was taken for the table's
     # padding: every line set close was read into its cell, and the three objectives were one.

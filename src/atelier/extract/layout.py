@@ -174,20 +174,19 @@ def page_header(
     later pages, a line of the band is a running header even when printed once: on the pages after the
     first of a « different first page » (QA: « PCET & Agenda 21 … Atelier n°6 » on page 2 only was read
     as the category of its items), odd and even pages, or naming the current axis (Word's StyleRef: its
-    « AXE 2 » over the end of axis 1's table filed it under axis 2). On any page, a line that text
-    follows closely (`_set_close`) is the page's text reaching into the band, unless another page prints
-    it as it is: the first rows of a table at the top of a page with narrow margins were lost (numbered,
-    « Objectif 43 … » on page 2 and « Objectif 1 … » on page 1 have one key numbers aside)."""
+    « AXE 2 » over the end of axis 1's table filed it under axis 2). On any page, the page's text reaching
+    into the band is read (`_text_rows_in_band`): the first rows of a table at the top of a page with
+    narrow margins were lost."""
     band = header_band_lines(words, height, settings)
     if not band:
         return frozenset()
-    lines = group_lines(words, settings)
+    kept = _text_rows_in_band(band, group_lines(words, settings), running, settings, upwards=True)
     sizes = Counter(round(word.size, 1) for word in words for _ in word.text)
     common_size = sizes.most_common(1)[0][0] if sizes else 0.0
     axis = re.compile(settings.axis_heading_pattern, re.IGNORECASE)
 
     def text(line: Line) -> bool:
-        if _text_in_band(line, running) and any(_set_close(line, below, settings) for below in lines):
+        if id(line) in kept:
             return True
         title = (
             _band_key(line, settings) not in running.keys
@@ -201,17 +200,50 @@ def page_header(
 def page_footer(
     words: Sequence[Word], height: float, running: RunningLines, settings: ExtractionSettings
 ) -> frozenset[Word]:
-    """The words of the footer band that are page furniture: all of them but a line with letters that
-    text leads into from just above (`_set_close`) and that no other page prints as it is (`running`):
-    the last rows of a table at the foot of a page with narrow margins were lost."""
+    """The words of the footer band that are page furniture: all of them but the page's text reaching
+    into the band (`_text_rows_in_band`): the last rows of a table at the foot of a page with narrow
+    margins were lost."""
     band = footer_band_lines(words, height, settings)
-    lines = group_lines(words, settings) if band else []
-    return frozenset(
-        word
-        for line in band
-        if not _text_in_band(line, running) or not any(_set_close(above, line, settings) for above in lines)
-        for word in line.words
-    )
+    if not band:
+        return frozenset()
+    kept = _text_rows_in_band(band, group_lines(words, settings), running, settings, upwards=False)
+    return frozenset(word for line in band if id(line) not in kept for word in line.words)
+
+
+def _text_rows_in_band(
+    band: Sequence[Line], lines: Sequence[Line], running: RunningLines, settings: ExtractionSettings, upwards: bool
+) -> set[int]:
+    """The ids of the lines of a header band (`upwards`: the text goes on below them) or of a footer band
+    that are the page's text: the printed rows of the band, from the text inwards, each with a line that
+    the text goes on from or into (`_set_close`: a line outside the band or in a row kept), that may be text
+    (`_text_in_band`, or a table's header name, repeated on every page: « OBJECTIFS | ACTIONS ») and is set
+    like it: in bold or not as it is, but for header names (a bold running header set just above the text,
+    QA). Rows are kept whole (QA: half a table's row was kept, its details cell dropped). Not kept: what no
+    text reaches, nor what lies past a row of furniture (the second line of a footer or of a footnote under
+    its first, a header's first line over its second, QA)."""
+    def place(line: Line) -> tuple[float, float, str]:
+        return (round(line.top, 1), round(line.x0, 1), line.text)
+
+    in_band = {place(line) for line in band}
+    known = {name for name, _ in settings.header_roles}
+    kept: set[int] = set()
+    texts = [line for line in lines if place(line) not in in_band]
+    rows = sorted(printed_rows(band, settings), key=lambda row: min(line.top for line in row), reverse=upwards)
+    for row in rows:
+        named = [header_name(line.text) in known for line in row]
+        if not any(
+            (name or _text_in_band(line, running, lines, settings))
+            and any(
+                (_set_close(line, other, settings) if upwards else _set_close(other, line, settings))
+                and (other.bold == line.bold or name)
+                for other in texts
+            )
+            for line, name in zip(row, named)
+        ):
+            break  # (past a row of furniture, no text goes on)
+        kept.update(id(line) for line in row)
+        texts.extend(row)
+    return kept
 
 
 def _set_close(above: Line, below: Line, settings: ExtractionSettings) -> bool:
@@ -226,14 +258,17 @@ def _set_close(above: Line, below: Line, settings: ExtractionSettings) -> bool:
     )
 
 
-def _text_in_band(line: Line, running: RunningLines) -> bool:
+def _text_in_band(line: Line, running: RunningLines, lines: Sequence[Line], settings: ExtractionSettings) -> bool:
     """Whether a line of a header or footer band may be the page's text: it has letters, is no page
-    number (« Page 2 », « p. 3/12 ») and no other page prints it as it is."""
-    return (
-        any(c.isalpha() for c in line.text)
-        and _PAGE_NUMBERING.fullmatch(line.text.strip()) is None
-        and _printed_key(line) not in running.printed
-    )
+    number (« Page 2 », « p. 3/12 »), no other page prints it as it is, nor, numbers aside, as the only
+    line of its kind on the page (« Compte rendu – p. 2 »; a table's numbered rows, « Objectif 43 … »
+    on page 2 as « Objectif 1 … » on page 1, are many on a page)."""
+    if not any(c.isalpha() for c in line.text) or _PAGE_NUMBERING.fullmatch(line.text.strip()) is not None:
+        return False
+    if _printed_key(line) in running.printed:
+        return False
+    key = _band_key(line, settings)
+    return key not in running.keys or sum(_band_key(other, settings) == key for other in lines) > 1
 
 
 _PAGE_NUMBERING = re.compile(r"[-–—]?\s*(?:page|p\.)\s*\d{1,4}(?:\s*(?:/|sur)\s*\d{1,4})?\s*[-–—]?", re.IGNORECASE)
