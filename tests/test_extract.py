@@ -551,6 +551,31 @@ def test_post_its_drawn_as_boxes_are_one_post_it_each_in_reading_order(tmp_path,
     ]
 
 
+def test_boxes_of_listed_points_side_by_side_are_no_post_its(tmp_path):
+    # « Points forts » and « Points faibles » in two coloured boxes side by side, each with its list: read as
+    # the page's text (a post-it list under its heading), not as two post-its gluing the items together.
+    page = canvas.Canvas(str(tmp_path / "encadres.pdf"), pagesize=A4, invariant=1)
+    width, height = A4
+    page.setFont("Helvetica-Bold", 14)
+    page.drawString(60, height - 90, "Post-it du diagnostic")
+    boxes = {"Points forts": ["- Des associations actives", "- Un marché le samedi"],
+             "Points faibles": ["- Peu de bus le soir", "- Des commerces fermés"]}  # fmt: skip
+    for number, (title, items) in enumerate(boxes.items()):
+        x = 60 + number * 250
+        page.setFillColorRGB(0.85, 0.92, 1.0)
+        page.rect(x, height - 250, 230, 130, fill=1, stroke=0)
+        page.setFillColorRGB(0, 0, 0)
+        page.setFont("Helvetica-Bold", 11)
+        page.drawString(x + 10, height - 140, title)
+        page.setFont("Helvetica", 11)
+        for row, item in enumerate(items):
+            page.drawString(x + 10, height - 160 - row * 15, item)
+    page.save()
+    texts = [c.text for c in extract_document(tmp_path / "encadres.pdf").contributions]
+    assert not any("associations" in text and "marché" in text for text in texts)
+    assert not any("bus" in text and "commerces" in text for text in texts)
+
+
 def test_shaded_rows_of_a_narrow_post_it_table_and_highlighted_words_are_no_boxed_post_its(tmp_path):
     # A table of two narrow columns whose rows are shaded (the second and third post-its of a theme alone in
     # their rows, one under the other), and words highlighted in a colour inside a paragraph, are not

@@ -77,3 +77,7 @@ def test_settings_are_validated():
         ExtractionSettings(paragraph_gap_ratio=2.0, row_gap_ratio=1.0)
     with pytest.raises(ValueError):
         ExtractionSettings(max_pages=0)
+    for bad in ({"note_max_width_ratio": 0.0}, {"note_max_height_ratio": 1.5}, {"note_min_count": 0},
+                {"note_max_lines": 0}, {"band_text_gap_ratio": 0.0}, {"headed_table_gap_ratio": -1.0}):  # fmt: skip
+        with pytest.raises(ValueError):
+            ExtractionSettings(**bad)

@@ -189,6 +189,8 @@ class ExtractionSettings:
     note_max_width_ratio: float = 0.5
     note_max_height_ratio: float = 0.5
     note_min_count: int = 2
+    # … of this many lines at most (a box of more, or holding a list, is a text box: « Points forts »).
+    note_max_lines: int = 8
     # Two column starts closer than this are one column (tables without ruling lines).
     column_snap: float = 3.0
     # pdfplumber table finder settings for ruled tables.
@@ -268,12 +270,16 @@ class ExtractionSettings:
         for name in (
             "column_gap_ratio", "line_tolerance", "paragraph_gap_ratio", "row_gap_ratio", "column_snap",
             "note_call_gap", "note_call_size_ratio", "note_call_raise_ratio", "shading_min_height",
-            "band_heading_size_ratio", "band_text_gap_ratio", "band_text_size_tolerance",
+            "band_heading_size_ratio", "band_text_gap_ratio", "band_text_size_tolerance", "headed_table_gap_ratio",
         ):  # fmt: skip
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be positive")
         if self.gutter_ratio <= 0 or not 0 <= self.gutter_centre_ratio < 0.5 or self.gutter_min_rows < 1:
             raise ValueError("gutter_ratio must be positive, gutter_centre_ratio in [0, 0.5), gutter_min_rows >= 1")
+        if not (0 < self.note_max_width_ratio <= 1 and 0 < self.note_max_height_ratio <= 1):
+            raise ValueError("note_max_width_ratio and note_max_height_ratio must be in (0, 1]")
+        if self.note_min_count < 1 or self.note_max_lines < 1:
+            raise ValueError("note_min_count and note_max_lines must be at least 1")
         if self.ocr_max_pages < 0 or self.ocr_min_chars < 0:
             raise ValueError("ocr_max_pages and ocr_min_chars must not be negative")
         for name in ("ocr_resolution", "ocr_timeout", "ocr_threads", "ocr_bold_stroke_ratio", "ocr_line_height_ratio"):
