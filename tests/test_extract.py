@@ -635,6 +635,33 @@ def test_a_table_without_rules_in_the_type_of_the_prose_is_read_from_its_header_
     assert [(c.kind, c.objective, c.text) for c in result.contributions] == _objectives_and_actions(rows_in)
 
 
+def test_a_table_in_the_type_of_the_prose_ends_at_a_heading_in_bold_before_a_list_of_post_its(tmp_path):
+    # A heading in bold, in the prose's size, right under such a table, and the post-its listed under it,
+    # were read into the table's last objective.
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
+
+    body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)
+    bold = ParagraphStyle("bold", parent=body, fontName="Helvetica-Bold")
+    rows_in = {"Réduire la précarité énergétique": ["Isoler les logements"], "Favoriser l'emploi local": ["Aider l'insertion"]}
+    postits = ["Plus de bus le soir", "Des bancs au parc", "Un local pour les jeunes"]
+    rows = [[Paragraph("OBJECTIFS", bold), Paragraph("ACTIONS", bold)]]
+    rows += [[Paragraph(o, body), [Paragraph(f"- {a}", body) for a in actions]] for o, actions in rows_in.items()]
+    pdf = tmp_path / "tableau_puis_post_it.pdf"
+    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
+        Paragraph("AXE 2 : Emploi", ParagraphStyle("h", fontName="Helvetica-Bold", fontSize=13, leading=16)),
+        Paragraph("L'atelier s'est tenu à la salle des fêtes en présence d'une quarantaine d'habitants ; leurs "
+                  "propositions sont présentées dans le tableau qui suit.", body),
+        Table(rows, colWidths=[200, 280], style=[("VALIGN", (0, 0), (-1, -1), "TOP")]),
+        Paragraph("Post-it des participants", bold),
+        *(Paragraph(text, ParagraphStyle("item", parent=body, leftIndent=12), bulletText="-") for text in postits),
+    ])  # fmt: skip
+    result = extract_document(pdf)
+    assert [(c.kind, c.objective, c.text) for c in result.contributions] == [
+        *_objectives_and_actions(rows_in), *(("postit", "", text) for text in postits)
+    ]
+
+
 def test_a_row_whose_every_cell_wraps_once_in_a_table_without_rules_is_one_row(tmp_path):
     # QA: cells padded 10 points a side (the next column starts further than the text wraps): each
     # row of two cells wrapped once at ordinary spacing was two rows, « … énergétique des » an

@@ -404,17 +404,23 @@ def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings)
             )
 
         header_rows = _header_rows(layout.free_lines, settings)
+        shared_tops = {line.top for row in printed_rows(layout.free_lines, settings) if len(row) > 1 for line in row}
         header_tops = {line.top for row in header_rows.values() for line in row}
         if headed and layout.free_lines:
             last_bottom = layout.free_lines[0].top  # (a table goes on at the top of the next page)
         for line in layout.free_lines:
             kind = _line_kind(line, body_size, settings)
             # A table whose text is the size of the prose is known by its header row; it goes on while
-            # each line stands inside one of its columns (QA: at one size, it was read as prose: no idea).
+            # each line stands inside one of its columns (QA: at one size, it was read as prose: no idea),
+            # up to a line in bold alone on its row: a heading (« Post-it des participants » and its list
+            # were read as an objective).
             at_body_size = body_size is not None and line.size <= body_size + settings.table_font_delta
             if kind != "table" and line.top in header_rows and at_body_size:
                 headed = tuple(sorted(other.x0 for other in header_rows[line.top]))
-            elif headed and not _inside_a_column(line, headed, last_bottom, body_size, settings):
+            elif headed and (
+                not _inside_a_column(line, headed, last_bottom, body_size, settings)
+                or (line.bold and line.top not in shared_tops)
+            ):
                 headed = ()
             if headed:
                 kind, last_bottom = "table", line.bottom
