@@ -270,8 +270,9 @@ def _page_layout(
     if reading.unread:
         return _PageLayout(number, float(page.width), (), (), (), unread=reading.unread)  # type: ignore[attr-defined]
     height = float(page.height)  # type: ignore[attr-defined]
-    furniture = page_header(reading.words, height, number, running[0], settings) | page_footer(
-        reading.words, height, running[1], settings
+    lines = group_lines(reading.words, settings)
+    furniture = page_header(reading.words, height, number, running[0], settings, lines) | page_footer(
+        reading.words, height, running[1], settings, lines
     )
     kept = [i for i, word in enumerate(reading.words) if word not in furniture]
     words = [reading.words[i] for i in kept]

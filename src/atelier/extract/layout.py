@@ -164,7 +164,12 @@ def _running(
 
 
 def page_header(
-    words: Sequence[Word], height: float, number: int, running: RunningLines, settings: ExtractionSettings
+    words: Sequence[Word],
+    height: float,
+    number: int,
+    running: RunningLines,
+    settings: ExtractionSettings,
+    lines: Sequence[Line] | None = None,
 ) -> frozenset[Word]:
     """The words of the header band of page `number` that are page furniture, not its text: all of them
     but, on the first page, an « AXE n » heading and a line set larger than the page's commonest size
@@ -176,11 +181,12 @@ def page_header(
     as the category of its items), odd and even pages, or naming the current axis (Word's StyleRef: its
     « AXE 2 » over the end of axis 1's table filed it under axis 2). On any page, the page's text reaching
     into the band is read (`_text_rows_in_band`): the first rows of a table at the top of a page with
-    narrow margins were lost."""
+    narrow margins were lost. `lines`: the page's, grouped already."""
     band = header_band_lines(words, height, settings)
     if not band:
         return frozenset()
-    kept = _text_rows_in_band(band, group_lines(words, settings), running, settings, upwards=True)
+    lines = group_lines(words, settings) if lines is None else lines
+    kept = _text_rows_in_band(band, lines, running, settings, upwards=True)
     sizes = Counter(round(word.size, 1) for word in words for _ in word.text)
     common_size = sizes.most_common(1)[0][0] if sizes else 0.0
     axis = re.compile(settings.axis_heading_pattern, re.IGNORECASE)
@@ -198,15 +204,20 @@ def page_header(
 
 
 def page_footer(
-    words: Sequence[Word], height: float, running: RunningLines, settings: ExtractionSettings
+    words: Sequence[Word],
+    height: float,
+    running: RunningLines,
+    settings: ExtractionSettings,
+    lines: Sequence[Line] | None = None,
 ) -> frozenset[Word]:
     """The words of the footer band that are page furniture: all of them but the page's text reaching
     into the band (`_text_rows_in_band`): the last rows of a table at the foot of a page with narrow
-    margins were lost."""
+    margins were lost. `lines`: the page's, grouped already."""
     band = footer_band_lines(words, height, settings)
     if not band:
         return frozenset()
-    kept = _text_rows_in_band(band, group_lines(words, settings), running, settings, upwards=False)
+    lines = group_lines(words, settings) if lines is None else lines
+    kept = _text_rows_in_band(band, lines, running, settings, upwards=False)
     return frozenset(word for line in band if id(line) not in kept for word in line.words)
 
 
