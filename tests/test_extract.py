@@ -662,6 +662,34 @@ def test_a_table_in_the_type_of_the_prose_ends_at_a_heading_in_bold_before_a_lis
     ]
 
 
+@pytest.mark.parametrize("padding", [0, 1])
+def test_a_line_going_on_in_lower_case_in_a_narrow_column_stays_in_its_cell(tmp_path, padding):
+    # At 1 point of padding (rows not told apart by it), « Réduire la précarité » then « énergétique des
+    # ménages modestes », « - Soutenir les entreprises » then « d'insertion » were rows of their own: two
+    # objectives, and an action « d'insertion » without the row's details.
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, Table
+
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=8, leading=9.6)
+    bold = ParagraphStyle("bold", parent=cell, fontName="Helvetica-Bold")
+    rows_in = {"Réduire la précarité énergétique des ménages modestes": (
+                   ["Soutenir les entreprises d'insertion", "Créer un guichet unique de la rénovation énergétique"], "2025"),
+               "Développer les mobilités douces au quotidien": (
+                   ["Former les bénévoles", "Aménager des pistes cyclables sécurisées"], "Aides de l'ANAH")}  # fmt: skip
+    rows = [[Paragraph(name, bold) for name in ("Objectifs", "Actions", "Freins")]]
+    rows += [[Paragraph(o, cell), [Paragraph(f"- {a}", cell) for a in actions], Paragraph(frein, cell)]
+             for o, (actions, frein) in rows_in.items()]  # fmt: skip
+    style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), padding),
+             ("BOTTOMPADDING", (0, 0), (-1, -1), padding)]  # fmt: skip
+    pdf = tmp_path / "colonnes_etroites.pdf"
+    _table_page(pdf, Table(rows, colWidths=[123, 115, 122], style=style))
+    assert [(c.kind, c.objective, c.text, [(d.field, d.text) for d in c.details]) for c in extract_document(pdf).contributions] == [
+        item
+        for objective, (actions, frein) in rows_in.items()
+        for item in [("objective", "", objective, []), *(("action", objective, a, [("Freins", frein)]) for a in actions)]
+    ]  # fmt: skip
+
+
 def test_a_row_whose_every_cell_wraps_once_in_a_table_without_rules_is_one_row(tmp_path):
     # QA: cells padded 10 points a side (the next column starts further than the text wraps): each
     # row of two cells wrapped once at ordinary spacing was two rows, « … énergétique des » an

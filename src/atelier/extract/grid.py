@@ -213,8 +213,7 @@ def aligned_grid(
         ]
         for col, lines_ in enumerate(ordered)
     ]
-    if padded:
-        verdicts = _wraps_in_padded_cells(ordered, verdicts, shades, settings)
+    verdicts = _wraps_in_cells(ordered, verdicts, shades, padded, settings)
     verdicts = _settle_doubts(ordered, _items_beside_wraps(ordered, verdicts, settings), settings)
     verdicts = _rows_parted_by_white(ordered, verdicts, padded, settings)
     verdicts = _header_row_apart(ordered, verdicts, lines, settings)
@@ -413,10 +412,11 @@ def _rows_parted_by_white(
     ]
 
 
-def _wraps_in_padded_cells(
+def _wraps_in_cells(
     ordered: Sequence[Sequence[Line]],
     verdicts: Sequence[Sequence[str]],
     shades: Sequence[BBox],
+    padded: bool,
     settings: ExtractionSettings,
 ) -> list[list[str]]:
     """In a table whose rows part by their padding (`_rows_parted_by_padding`), a line set close under
@@ -433,20 +433,24 @@ def _wraps_in_padded_cells(
     def close(above: Line, line: Line) -> bool:
         return line.top - above.bottom <= settings.paragraph_gap_ratio * line.size
 
-    if any(
+    if padded and any(
         verdict == "break" and close(a, b) and not starts_list_item(b.text) and not b.text[:1].islower()
         for lines_, column_verdicts in zip(ordered, verdicts)
         for (a, b), verdict in zip(zip(lines_, lines_[1:]), column_verdicts)
     ):
-        return [list(column_verdicts) for column_verdicts in verdicts]
+        padded = False
 
-    def wrapping_beside(col: int, line: Line) -> bool:
-        """Whether every other column's line at the height of `line`, if any, goes on its cell unmarked."""
+    def wrapping_beside(col: int, line: Line, items: bool = False) -> bool:
+        """Whether every other column's line at the height of `line`, if any, goes on its cell unmarked (or,
+        with `items`, is an item of a list: the next item of a cell beside)."""
         for other, (lines_, column_verdicts) in enumerate(zip(ordered, verdicts)):
             if other == col:
                 continue
-            for below, verdict in zip(lines_, ["start", *column_verdicts]):
-                if abs(below.top - line.top) <= tolerance and (verdict != "tight" or starts_list_item(below.text)):
+            for index, (below, verdict) in enumerate(zip(lines_, ["start", *column_verdicts])):
+                if abs(below.top - line.top) > tolerance:
+                    continue
+                listed = starts_list_item(below.text)
+                if not (verdict == "tight" and not listed) and not (items and listed and index > 0):
                     return False
         return True
 
@@ -456,7 +460,10 @@ def _wraps_in_padded_cells(
             if verdict in ("break", "doubt")
             and close(a, b)
             and not _shade_edge_between(a, b, shades)
-            and wrapping_beside(col, b)
+            and (
+                (padded and wrapping_beside(col, b))
+                or (b.text[:1].islower() and not starts_list_item(b.text) and wrapping_beside(col, b, items=True))
+            )
             else verdict
             for (a, b), verdict in zip(zip(lines_, lines_[1:]), column_verdicts)
         ]
