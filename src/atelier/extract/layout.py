@@ -336,7 +336,8 @@ def notes_on_page(
 ) -> tuple[Note, ...]:  # fmt: skip
     """Post-its drawn as boxes, as a board of sticky notes is exported: coloured `boxes` narrower than
     `note_max_width_ratio` of the page, outside `tables`, touching no other, each holding its own words
-    in one column, `note_max_lines` at most and no list, not all bold (a heading on a coloured band), set
+    in one column, two words at least (a diagram's steps: « Diagnostic » → « Ateliers »), `note_max_lines`
+    at most and no list, not all bold (a heading on a coloured band), set
     apart from any word outside it, with
     no text between two of them stacked, `note_min_count` of them on the page at least (a table's shaded
     cells or rows touch, hold several columns or have text between them; a highlighted word has text
@@ -356,7 +357,7 @@ def notes_on_page(
         if any(_touch(box, other, tolerance) and not _overlap(box, other) for other in boxes):
             continue  # (a table's shaded rows or cells, side by side)
         inside = words_inside(words, box)
-        if inside and all(_inside(_box_of(word), box, tolerance) for word in inside):
+        if len(inside) >= 2 and all(_inside(_box_of(word), box, tolerance) for word in inside):
             kept.append((box, inside))
     axis = re.compile(settings.axis_heading_pattern, re.IGNORECASE)
     kept = [  # (a heading set on a coloured band: in bold throughout, or « AXE n »)
