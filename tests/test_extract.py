@@ -677,18 +677,20 @@ def test_a_table_in_the_type_of_the_prose_ends_at_a_heading_in_bold_before_a_lis
     ]
 
 
-@pytest.mark.parametrize("padding", [0, 1])
+@pytest.mark.parametrize("padding", [0, 1, 10])
 def test_a_line_going_on_in_lower_case_in_a_narrow_column_stays_in_its_cell(tmp_path, padding):
     # At 1 point of padding (rows not told apart by it), « Réduire la précarité » then « énergétique des
-    # ménages modestes », « - Soutenir les entreprises » then « d'insertion » were rows of their own: two
-    # objectives, and an action « d'insertion » without the row's details.
+    # ménages modestes », « - Mettre en place un marché » then « de producteurs » were rows of their own: two
+    # objectives, and an action « de producteurs » without the row's details; at 10 points, so were two
+    # such wraps side by side.
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph, Table
 
     cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=8, leading=9.6)
     bold = ParagraphStyle("bold", parent=cell, fontName="Helvetica-Bold")
     rows_in = {"Réduire la précarité énergétique des ménages modestes": (
-                   ["Soutenir les entreprises d'insertion", "Créer un guichet unique de la rénovation énergétique"], "2025"),
+                   ["Mettre en place un marché de producteurs", "Créer un guichet unique de la rénovation énergétique"],
+                   "2025"),
                "Développer les mobilités douces au quotidien": (
                    ["Former les bénévoles", "Aménager des pistes cyclables sécurisées"], "Aides de l'ANAH")}  # fmt: skip
     rows = [[Paragraph(name, bold) for name in ("Objectifs", "Actions", "Freins")]]
@@ -697,12 +699,33 @@ def test_a_line_going_on_in_lower_case_in_a_narrow_column_stays_in_its_cell(tmp_
     style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), padding),
              ("BOTTOMPADDING", (0, 0), (-1, -1), padding)]  # fmt: skip
     pdf = tmp_path / "colonnes_etroites.pdf"
-    _table_page(pdf, Table(rows, colWidths=[123, 115, 122], style=style))
+    _table_page(pdf, Table(rows, colWidths=[126, 119, 175], style=style))
     assert [(c.kind, c.objective, c.text, [(d.field, d.text) for d in c.details]) for c in extract_document(pdf).contributions] == [
         item
         for objective, (actions, frein) in rows_in.items()
         for item in [("objective", "", objective, []), *(("action", objective, a, [("Freins", frein)]) for a in actions)]
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize("padding", [1, 3])
+def test_the_first_listed_action_beside_the_next_objective_starts_its_row(tmp_path, padding):
+    # An objective of one line beside three listed actions, then the next objective: its first action, set
+    # beside it but close under the actions above, went on their list (and, with it, the next one).
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, Table
+
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=10.8)
+    bold = ParagraphStyle("bold", parent=cell, fontName="Helvetica-Bold")
+    rows_in = {"Réduire la précarité énergétique des ménages modestes": [
+                   "Organiser des visites à domicile", "Former les bénévoles", "Développer le covoiturage entre voisins"],
+               "Rompre l'isolement des personnes âgées": ["Créer un café des aînés", "Organiser des repas partagés"]}  # fmt: skip
+    rows = [[Paragraph("Objectifs", bold), Paragraph("Actions", bold)]]
+    rows += [[Paragraph(o, cell), [Paragraph(f"- {a}", cell) for a in actions]] for o, actions in rows_in.items()]
+    style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), padding),
+             ("BOTTOMPADDING", (0, 0), (-1, -1), padding)]  # fmt: skip
+    pdf = tmp_path / "premiere_action.pdf"
+    _table_page(pdf, Table(rows, colWidths=[273, 207], style=style))
+    assert [(c.kind, c.objective, c.text) for c in extract_document(pdf).contributions] == _objectives_and_actions(rows_in)
 
 
 def test_a_row_whose_every_cell_wraps_once_in_a_table_without_rules_is_one_row(tmp_path):

@@ -225,13 +225,24 @@ def aligned_grid(
         for (a, b), verdict in zip(zip(lines_, lines_[1:]), column_verdicts)
         if verdict == "break"
     ]
+    # A row the first column surely starts, after white wider than a row's (`row_gap_ratio`), starts there in
+    # every column: a list item set at its top goes with it (QA-style: « - Créer un café des aînés », beside
+    # the next objective, went on the list of the row above).
+    row_starts = [
+        b.top
+        for a, b in zip(ordered[0], ordered[0][1:])
+        if b.top - a.bottom > settings.row_gap_ratio * b.size
+    ] if ordered else []  # fmt: skip
     blocks: list[list[list[Line]]] = []
     for lines_, column_verdicts in zip(ordered, verdicts):
         column_blocks: list[list[Line]] = [[lines_[0]]] if lines_ else []
         for (a, b), verdict in zip(zip(lines_, lines_[1:]), column_verdicts):
-            if verdict == "tight" and any(
-                abs(a.top - top_a) <= settings.line_tolerance and abs(b.top - top_b) <= settings.line_tolerance
-                for top_a, top_b in proven
+            if verdict == "tight" and (
+                any(
+                    abs(a.top - top_a) <= settings.line_tolerance and abs(b.top - top_b) <= settings.line_tolerance
+                    for top_a, top_b in proven
+                )
+                or (starts_list_item(b.text) and any(abs(b.top - top) <= settings.line_tolerance for top in row_starts))
             ):
                 verdict = "break"
             if verdict == "break":
@@ -440,20 +451,35 @@ def _wraps_in_cells(
     ):
         padded = False
 
+    def lower_wrap(above: Line, line: Line) -> bool:
+        return close(above, line) and line.text[:1].islower() and not starts_list_item(line.text)
+
+    going_on = {  # lines that go on their cell, or may: set close and in lower case
+        id(b)
+        for lines_, column_verdicts in zip(ordered, verdicts)
+        for (a, b), verdict in zip(zip(lines_, lines_[1:]), column_verdicts)
+        if (verdict == "tight" and not starts_list_item(b.text)) or lower_wrap(a, b)
+    }
+
     def wrapping_beside(col: int, line: Line, items: bool = False) -> bool:
         """Whether every other column's line at the height of `line`, if any, goes on its cell unmarked (or,
         with `items`, is an item of a list: the next item of a cell beside)."""
-        for other, (lines_, column_verdicts) in enumerate(zip(ordered, verdicts)):
+        for other, lines_ in enumerate(ordered):
             if other == col:
                 continue
-            for index, (below, verdict) in enumerate(zip(lines_, ["start", *column_verdicts])):
-                if abs(below.top - line.top) > tolerance:
+            for index, below in enumerate(lines_):
+                if abs(below.top - line.top) > tolerance or id(below) in going_on:
                     continue
-                listed = starts_list_item(below.text)
-                if not (verdict == "tight" and not listed) and not (items and listed and index > 0):
+                if not (items and index > 0 and starts_list_item(below.text)):
                     return False
         return True
 
+    def alone(col: int, line: Line) -> bool:
+        return not any(
+            abs(other.top - line.top) <= tolerance for index, lines_ in enumerate(ordered) if index != col for other in lines_
+        )
+
+    listing = [_lists_going_on(lines_, settings) for lines_ in ordered]
     return [
         [
             "tight"
@@ -462,7 +488,8 @@ def _wraps_in_cells(
             and not _shade_edge_between(a, b, shades)
             and (
                 (padded and wrapping_beside(col, b))
-                or (b.text[:1].islower() and not starts_list_item(b.text) and wrapping_beside(col, b, items=True))
+                or (lower_wrap(a, b) and wrapping_beside(col, b, items=True))
+                or (b.top in listing[col] and alone(col, b))  # (the next item of a list, nothing beside it)
             )
             else verdict
             for (a, b), verdict in zip(zip(lines_, lines_[1:]), column_verdicts)
