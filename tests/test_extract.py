@@ -728,6 +728,29 @@ def test_the_first_listed_action_beside_the_next_objective_starts_its_row(tmp_pa
     assert [(c.kind, c.objective, c.text) for c in extract_document(pdf).contributions] == _objectives_and_actions(rows_in)
 
 
+def test_rows_parted_by_one_point_of_padding_are_told_from_lines_of_one_cell(tmp_path):
+    # At 1 point of padding a side, the white between two rows is 2 points wider than between two lines of
+    # a cell, narrower than a paragraph's: an objective filling its line (« Renforcer le lien social entre
+    # générations ») and the next row's were one objective, with the actions of both.
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, Table
+
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=10.8)
+    bold = ParagraphStyle("bold", parent=cell, fontName="Helvetica-Bold")
+    rows_in = {"Réduire la précarité énergétique des ménages modestes": ["Installer des capteurs de pollution",
+                                                                        "Isoler les logements sociaux"],
+               "Renforcer le lien social entre générations": ["Former les bénévoles"],
+               "Lutter contre les inégalités d'accès aux soins": ["Organiser des visites à domicile",
+                                                                  "Aménager des pistes cyclables sécurisées"]}  # fmt: skip
+    rows = [[Paragraph("Objectifs", bold), Paragraph("Actions", bold)]]
+    rows += [[Paragraph(o, cell), [Paragraph(f"- {a}", cell) for a in actions]] for o, actions in rows_in.items()]
+    style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 1),
+             ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]  # fmt: skip
+    pdf = tmp_path / "marges_d_un_point.pdf"
+    _table_page(pdf, Table(rows, colWidths=[183.2, 176.8], style=style))
+    assert [(c.kind, c.objective, c.text) for c in extract_document(pdf).contributions] == _objectives_and_actions(rows_in)
+
+
 def test_a_row_whose_every_cell_wraps_once_in_a_table_without_rules_is_one_row(tmp_path):
     # QA: cells padded 10 points a side (the next column starts further than the text wraps): each
     # row of two cells wrapped once at ordinary spacing was two rows, « … énergétique des » an

@@ -7,6 +7,7 @@ tables (`tables.py`) does not depend on how the table was drawn.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -216,6 +217,7 @@ def aligned_grid(
     verdicts = _wraps_in_cells(ordered, verdicts, shades, padded, settings)
     verdicts = _settle_doubts(ordered, _items_beside_wraps(ordered, verdicts, settings), settings)
     verdicts = _rows_parted_by_white(ordered, verdicts, padded, settings)
+    verdicts = _rows_parted_by_wider_gaps(ordered, verdicts, settings)
     verdicts = _header_row_apart(ordered, verdicts, lines, settings)
     # A break proven in one column (a line ending early) is a row break for the lines that sit
     # on the same two printed rows in the other columns (right-aligned prices, short labels).
@@ -495,6 +497,49 @@ def _wraps_in_cells(
             for (a, b), verdict in zip(zip(lines_, lines_[1:]), column_verdicts)
         ]
         for col, (lines_, column_verdicts) in enumerate(zip(ordered, verdicts))
+    ]
+
+
+def _rows_parted_by_wider_gaps(
+    ordered: Sequence[Sequence[Line]], verdicts: Sequence[Sequence[str]], settings: ExtractionSettings
+) -> list[list[str]]:
+    """Lines set close (« tight », « doubt ») start a row where every column with a line at their height
+    starts it after white wider, by `row_gap_excess` at least, than the table's commonest white between
+    two lines of a cell, and two columns at least do so (QA-style: at 1 point of padding, an objective
+    filling its line and the next row's, beside their actions, were one objective). A cell's lines are
+    set at one leading; its rows part by their padding, however thin."""
+    gaps = Counter(
+        round(b.top - a.bottom, 1)
+        for lines_, column_verdicts in zip(ordered, verdicts)
+        for (a, b), verdict in zip(zip(lines_, lines_[1:]), column_verdicts)
+        if verdict in ("tight", "doubt")
+    )
+    if not gaps:
+        return [list(column_verdicts) for column_verdicts in verdicts]
+    usual = gaps.most_common(1)[0][0]
+    tolerance = settings.line_tolerance
+
+    def wider(col: int, top: float) -> bool | None:
+        """Whether column `col` has a line at `top` after a wider white (None: no line there)."""
+        lines_ = ordered[col]
+        for index, line in enumerate(lines_):
+            if abs(line.top - top) <= tolerance:
+                return index == 0 or line.top - lines_[index - 1].bottom >= usual + settings.row_gap_excess
+        return None
+
+    def parted(top: float) -> bool:
+        seen = [wider(col, top) for col in range(len(ordered))]
+        present = [value for value in seen if value is not None]
+        return len(present) >= 2 and all(present)
+
+    return [
+        [
+            "break"
+            if verdict in ("tight", "doubt") and b.top - a.bottom >= usual + settings.row_gap_excess and parted(b.top)
+            else verdict
+            for (a, b), verdict in zip(zip(lines_, lines_[1:]), column_verdicts)
+        ]
+        for lines_, column_verdicts in zip(ordered, verdicts)
     ]
 
 

@@ -173,6 +173,9 @@ class ExtractionSettings:
     paragraph_gap_ratio: float = 0.45
     # Without ruling lines, a vertical gap larger than this ratio of the font size ends a cell.
     row_gap_ratio: float = 0.95
+    # … and lines set closer part rows where every column starts one after white wider by this many
+    # points than the table's commonest white between two lines of a cell (padding of 1 point a side).
+    row_gap_excess: float = 1.0
     # Table text is at least this much smaller than the prose of the report.
     table_font_delta: float = 0.5
     # A table set at the size of the prose, opened by its header row, ends at a line further below its
@@ -271,6 +274,7 @@ class ExtractionSettings:
             "column_gap_ratio", "line_tolerance", "paragraph_gap_ratio", "row_gap_ratio", "column_snap",
             "note_call_gap", "note_call_size_ratio", "note_call_raise_ratio", "shading_min_height",
             "band_heading_size_ratio", "band_text_gap_ratio", "band_text_size_tolerance", "headed_table_gap_ratio",
+            "row_gap_excess",
         ):  # fmt: skip
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be positive")
