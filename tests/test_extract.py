@@ -551,19 +551,24 @@ def test_post_its_drawn_as_boxes_are_one_post_it_each_in_reading_order(tmp_path,
     ]
 
 
-def test_the_steps_of_a_diagram_in_coloured_boxes_are_no_post_its(tmp_path):
-    # « Diagnostic », « Ateliers », « Synthèse »: a word a box, the steps of a process drawn as a diagram.
-    page = canvas.Canvas(str(tmp_path / "schema.pdf"), pagesize=A4, invariant=1)
+@pytest.mark.parametrize("boxes", ["diagram", "key-figures"])
+def test_the_steps_of_a_diagram_or_key_figures_in_coloured_boxes_are_no_post_its(tmp_path, boxes):
+    # « Diagnostic », « Ateliers », « Synthèse »: a word a box, the steps of a process drawn as a diagram;
+    # « 250 » in large type over « participants »: key figures.
+    page = canvas.Canvas(str(tmp_path / "encadres.pdf"), pagesize=A4, invariant=1)
     page.setFont("Helvetica-Bold", 14)
     page.drawString(60, A4[1] - 90, "Déroulé de la concertation")
-    for number, step in enumerate(["Diagnostic", "Ateliers", "Synthèse"]):
+    texts = [["Diagnostic"], ["Ateliers"], ["Synthèse"]] if boxes == "diagram" else [
+        ["250", "participants"], ["12", "ateliers"], ["450", "idées recueillies"]]  # fmt: skip
+    for number, lines in enumerate(texts):
         page.setFillColorRGB(0.7, 0.9, 1.0)
-        page.rect(60 + number * 170, A4[1] - 180, 140, 50, fill=1, stroke=0)
+        page.rect(60 + number * 170, A4[1] - 200, 140, 70, fill=1, stroke=0)
         page.setFillColorRGB(0, 0, 0)
-        page.setFont("Helvetica", 12)
-        page.drawString(75 + number * 170, A4[1] - 160, step)
+        for row, line in enumerate(lines):
+            page.setFont("Helvetica", 24 if boxes == "key-figures" and row == 0 else 12)
+            page.drawString(75 + number * 170, A4[1] - 160 - row * 22, line)
     page.save()
-    assert [c.kind for c in extract_document(tmp_path / "schema.pdf").contributions if c.kind == "postit"] == []
+    assert [c.kind for c in extract_document(tmp_path / "encadres.pdf").contributions if c.kind == "postit"] == []
 
 
 def test_boxes_of_listed_points_side_by_side_are_no_post_its(tmp_path):

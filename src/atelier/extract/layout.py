@@ -337,7 +337,8 @@ def notes_on_page(
     """Post-its drawn as boxes, as a board of sticky notes is exported: coloured `boxes` narrower than
     `note_max_width_ratio` of the page, outside `tables`, touching no other, each holding its own words
     in one column, two words at least (a diagram's steps: « Diagnostic » → « Ateliers »), `note_max_lines`
-    at most and no list, not all bold (a heading on a coloured band), set
+    at most and no list, in one size (key figures: « 250 » over « participants »), not all bold (a heading
+    on a coloured band), set
     apart from any word outside it, with
     no text between two of them stacked, `note_min_count` of them on the page at least (a table's shaded
     cells or rows touch, hold several columns or have text between them; a highlighted word has text
@@ -371,6 +372,9 @@ def notes_on_page(
         one_column = len(lines) == len(printed_rows(inside, settings))
         if len(lines) > settings.note_max_lines or sum(starts_list_item(line.text) for line in lines) > 1:
             continue  # (a box of text or a list: « Points forts » and its items)
+        sizes = [word.size for word in inside]
+        if max(sizes) > (1 + settings.band_text_size_tolerance) * min(sizes):
+            continue  # (a key figure: « 250 » large over « participants »)
         size = max(word.size for word in inside)
         margin = settings.column_gap_ratio * size
         apart = not any(
