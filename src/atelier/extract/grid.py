@@ -230,11 +230,8 @@ def aligned_grid(
     # A row the first column surely starts, after white wider than a row's (`row_gap_ratio`), starts there in
     # every column: a list item set at its top goes with it (QA-style: « - Créer un café des aînés », beside
     # the next objective, went on the list of the row above).
-    row_starts = [
-        b.top
-        for a, b in zip(ordered[0], ordered[0][1:])
-        if b.top - a.bottom > settings.row_gap_ratio * b.size
-    ] if ordered else []  # fmt: skip
+    first_column = ordered[0] if ordered else []
+    row_starts = [b.top for a, b in zip(first_column, first_column[1:]) if b.top - a.bottom > settings.row_gap_ratio * b.size]
     blocks: list[list[list[Line]]] = []
     for lines_, column_verdicts in zip(ordered, verdicts):
         column_blocks: list[list[Line]] = [[lines_[0]]] if lines_ else []
@@ -432,15 +429,19 @@ def _wraps_in_cells(
     padded: bool,
     settings: ExtractionSettings,
 ) -> list[list[str]]:
-    """In a table whose rows part by their padding (`_rows_parted_by_padding`), a line set close under
-    another starts no row where the lines beside it, if any, go on wrapping: it goes on its cell, as a
-    wrap or, after a list marker, as the cell's next item (`paragraphs_of`). QA: in tables of four and
-    five columns without rules, « - Isoler les » then « logements sociaux », « entreprises » then
-    « d'insertion » and « - Créer un guichet unique… » under « sociaux » were each read as a row of
-    their own, without the row's details. Only where every line set close whose first word would
-    surely have fitted above (`_line_break`) is in lower case or a list item: an unmarked one opening
-    with a capital may start a row set without padding (a wine list's rows, its sections set apart),
-    and nothing changes."""
+    """Lines set close under another that go on their cell (« tight »), as a wrap or, after a list
+    marker, as the cell's next item (`paragraphs_of`), rather than start a row:
+    - in a table whose rows part by their padding (`_rows_parted_by_padding`), any such line where the
+      lines beside it, if any, go on their cells (QA: in tables of four and five columns without rules,
+      « - Isoler les » then « logements sociaux », « entreprises » then « d'insertion » and « - Créer un
+      guichet unique… » under « sociaux » were each a row of their own, without the row's details); only
+      where every line set close whose first word would surely have fitted above (`_line_break`) is in
+      lower case or a list item: an unmarked one opening with a capital may start a row set without
+      padding (a wine list's rows, its sections set apart);
+    - padded or not, a line going on in lower case where the lines beside it go on or list their next
+      items (« Réduire la précarité » then « énergétique des ménages », at 0 or 1 point of padding);
+    - padded or not, the next item of a list with nothing beside it (« - Créer un guichet unique »
+      under « de producteurs », the wrap of the item before)."""
     tolerance = settings.line_tolerance
 
     def close(above: Line, line: Line) -> bool:
@@ -477,9 +478,7 @@ def _wraps_in_cells(
         return True
 
     def alone(col: int, line: Line) -> bool:
-        return not any(
-            abs(other.top - line.top) <= tolerance for index, lines_ in enumerate(ordered) if index != col for other in lines_
-        )
+        return not any(abs(top - line.top) <= tolerance for top in _tops_except(ordered, col))
 
     listing = [_lists_going_on(lines_, settings) for lines_ in ordered]
     return [

@@ -232,6 +232,7 @@ def _text_rows_in_band(
     QA). Rows are kept whole (QA: half a table's row was kept, its details cell dropped). Not kept: what no
     text reaches, nor what lies past a row of furniture (the second line of a footer or of a footnote under
     its first, a header's first line over its second, QA)."""
+
     def place(line: Line) -> tuple[float, float, str]:
         return (round(line.top, 1), round(line.x0, 1), line.text)
 
@@ -338,11 +339,10 @@ def notes_on_page(
     `note_max_width_ratio` of the page, outside `tables`, touching no other, each holding its own words
     in one column, two words at least (a diagram's steps: « Diagnostic » → « Ateliers »), `note_max_lines`
     at most and no list, in one size (key figures: « 250 » over « participants »), not all bold (a heading
-    on a coloured band), set
-    apart from any word outside it, with
-    no text between two of them stacked, `note_min_count` of them on the page at least (a table's shaded
-    cells or rows touch, hold several columns or have text between them; a highlighted word has text
-    beside it). In reading order: row by row, left to right."""
+    on a coloured band), set apart from any word outside it, with no text between two of them stacked,
+    `note_min_count` of them on the page at least (a table's shaded cells or rows touch, hold several
+    columns or have text between them; a highlighted word has text beside it). In reading order: row by
+    row, left to right."""
     tolerance = settings.line_tolerance
     candidates = [
         box
@@ -369,21 +369,21 @@ def notes_on_page(
     notes: list[tuple[BBox, list[Word]]] = []
     for box, inside in kept:
         lines = group_lines(inside, settings)
-        one_column = len(lines) == len(printed_rows(inside, settings))
+        if len(lines) != len(printed_rows(inside, settings)):
+            continue  # (a table's row: cells side by side)
         if len(lines) > settings.note_max_lines or sum(starts_list_item(line.text) for line in lines) > 1:
             continue  # (a box of text or a list: « Points forts » and its items)
         sizes = [word.size for word in inside]
         if max(sizes) > (1 + settings.band_text_size_tolerance) * min(sizes):
             continue  # (a key figure: « 250 » large over « participants »)
-        size = max(word.size for word in inside)
-        margin = settings.column_gap_ratio * size
+        margin = settings.column_gap_ratio * max(sizes)
         apart = not any(
             word.bottom > box.top and word.top < box.bottom and box.x0 - margin < word.x1 and word.x0 < box.x1 + margin
             for word in words
             if not _inside(_box_of(word), box, tolerance)
             and not any(_inside(_box_of(word), other, tolerance) for other, _ in kept)
         )
-        if one_column and apart:
+        if apart:
             notes.append((box, inside))
     in_notes = {id(word) for _, inside in notes for word in inside}
     loose = [word for word in words if id(word) not in in_notes]
@@ -441,7 +441,8 @@ def _text_between(upper: BBox, lower: BBox, words: Sequence[Word], tolerance: fl
         return False
     left, right = max(upper.x0, lower.x0), min(upper.x1, lower.x1)
     return any(
-        left <= (word.x0 + word.x1) / 2 <= right and upper.bottom - tolerance < (word.top + word.bottom) / 2 < lower.top + tolerance
+        left <= (word.x0 + word.x1) / 2 <= right
+        and upper.bottom - tolerance < (word.top + word.bottom) / 2 < lower.top + tolerance
         for word in words
     )
 

@@ -145,11 +145,12 @@ class ExtractionSettings:
     # A line of the first page's header band set at least this ratio of the page's commonest size, and
     # printed in no other page's band, is the document's title, not a running header.
     band_heading_size_ratio: float = 1.15
-    # A line of a later page's header band, or of any page's footer band, printed on no other page is
-    # the page's text when the text goes on from it or into it within this ratio of the font size (a
-    # table across a page break with narrow margins); headers and footers are set further apart.
+    # A line of a header or footer band is the page's text (`layout._text_rows_in_band`) when the text
+    # goes on from it or into it within this ratio of the font size (a table across a page break with
+    # narrow margins); headers and footers are set further apart …
     band_text_gap_ratio: float = 1.2
-    # … and when its type is the text's size, give or take this ratio (a header or footer is set smaller).
+    # … and in type of the text's size, give or take this ratio (a header or footer is set smaller; a
+    # post-it drawn as a box is in one size, give or take as much).
     band_text_size_tolerance: float = 0.1
     # Two words on one line further apart than this ratio of the font size belong to different columns.
     column_gap_ratio: float = 0.85
