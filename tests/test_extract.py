@@ -756,6 +756,45 @@ def test_rows_parted_by_one_point_of_padding_are_told_from_lines_of_one_cell(tmp
     assert [(c.kind, c.objective, c.text) for c in extract_document(pdf).contributions] == _objectives_and_actions(rows_in)
 
 
+def test_a_wrapped_line_opening_with_a_number_and_a_dash_or_an_arrow_goes_on_its_item(tmp_path):
+    # QA: « … de quartier ⏎ 1 - fois par trimestre » in a cell, « … avec des animateurs ⏎ > objectif : 200
+    # visites par an » in a list of post-its: the wrapped line started an item. A list numbered « 1 - », « 2 - »
+    # in lower case stays a list.
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, Table
+
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
+    rows = [[Paragraph("OBJECTIFS", cell), Paragraph("ACTIONS", cell)],
+            [Paragraph("Faire vivre les conseils de quartier", cell),
+             [Paragraph("- Réunir les habitants de chaque conseil de quartier<br/>1 - fois par trimestre", cell),
+              Paragraph("- Ouvrir les réunions à tous", cell)]],
+            [Paragraph("Animer la vie locale", cell),
+             [Paragraph("1 - créer un comité des fêtes", cell), Paragraph("2 - former des animateurs", cell)]]]  # fmt: skip
+    pdf = tmp_path / "tableau.pdf"
+    _table_page(pdf, Table(rows, colWidths=[200, 280], style=[("GRID", (0, 0), (-1, -1), 0.5, "black")]))
+    assert [c.text for c in extract_document(pdf).contributions if c.kind == "action"] == [
+        "Réunir les habitants de chaque conseil de quartier 1 - fois par trimestre", "Ouvrir les réunions à tous",
+        "créer un comité des fêtes", "former des animateurs"]  # fmt: skip
+
+    page = canvas.Canvas(str(tmp_path / "post_it.pdf"), pagesize=A4, invariant=1)
+    page.setFont("Helvetica-Bold", 14)
+    page.drawString(60, A4[1] - 90, "Post-it des participants")
+    page.setFont("Helvetica", 11)
+    lines = [("- ", "Plus de bus le soir"),
+             ("- ", "Un local pour les jeunes du quartier, ouvert le soir et le week-end, avec des animateurs"),
+             ("", "> objectif : 200 visites par an"), ("- ", "Des bancs au parc")]  # fmt: skip
+    for row, (marker, text) in enumerate(lines):
+        page.drawString(72, A4[1] - 120 - row * 14, marker)
+        page.drawString(82, A4[1] - 120 - row * 14, text)
+    page.save()
+    assert [c.text for c in extract_document(tmp_path / "post_it.pdf").contributions] == [
+        "Plus de bus le soir",
+        "Un local pour les jeunes du quartier, ouvert le soir et le week-end, avec des animateurs > objectif : 200 "
+        "visites par an",
+        "Des bancs au parc",
+    ]
+
+
 def test_a_row_whose_every_cell_wraps_once_in_a_table_without_rules_is_one_row(tmp_path):
     # QA: cells padded 10 points a side (the next column starts further than the text wraps): each
     # row of two cells wrapped once at ordinary spacing was two rows, « … énergétique des » an

@@ -48,7 +48,7 @@ from atelier.extract.records import BBox, Contribution, DocumentResult
 from atelier.extract.settings import ExtractionSettings
 from atelier.extract.system import os_error_reason
 from atelier.extract.tables import Draft, TableReader
-from atelier.extract.text import starts_list_item
+from atelier.extract.text import may_be_wrapped, starts_list_item
 
 
 class UnreadableDocument(Exception):
@@ -459,13 +459,14 @@ def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings)
                 heading_lines = []
                 assert isinstance(element, Line)
                 indent = element.x0 - shifts.get(area_index(areas, element.bbox), 0.0)
+                wrapped = wraps(previous, element)
                 reader.prose(
                     element.text,
                     layout.number,
                     element.bbox,
-                    starts_list_item(element.text),
+                    starts_list_item(element.text) and not (wrapped and may_be_wrapped(element.text)),
                     indent,
-                    wraps(previous, element),
+                    wrapped,
                 )
                 previous = element
             elif kind == "grid":

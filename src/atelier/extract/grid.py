@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from atelier.extract.layout import Line, Word, fits_after, group_lines, is_header_row, printed_rows, words_inside
 from atelier.extract.records import BBox
 from atelier.extract.settings import ExtractionSettings
-from atelier.extract.text import join_lines, starts_list_item
+from atelier.extract.text import guessed_marker, join_lines, may_be_wrapped, starts_list_item
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,11 +58,15 @@ def paragraphs_of(lines: Sequence[Line], settings: ExtractionSettings) -> tuple[
     """Split the lines of one cell into paragraphs: at a vertical gap or a list marker."""
     ordered = sorted(lines, key=lambda line: (line.top, line.x0))
     groups: list[list[Line]] = []
-    for line in ordered:
+    for index, line in enumerate(ordered):
         if groups:
             previous = groups[-1][-1]
             gap = line.top - previous.bottom
-            same_paragraph = gap <= settings.paragraph_gap_ratio * line.size and not starts_list_item(line.text)
+            # (« 1 - fois par trimestre » under a line of the cell, no item above opening so: a wrap, QA)
+            opens_item = starts_list_item(line.text) and not (
+                may_be_wrapped(line.text) and not any(guessed_marker(above.text) for above in ordered[:index])
+            )
+            same_paragraph = gap <= settings.paragraph_gap_ratio * line.size and not opens_item
             if same_paragraph:
                 groups[-1].append(line)
                 continue

@@ -23,6 +23,8 @@ _MARKER = (
 # a word: « 10 - 15 jeunes », « > 50 % des habitants » are figures (and « 1-2 fois », glued, no marker).
 _MARKER_BEFORE_WORD = r"(?:\d{1,2} ?[-–]|>)"
 _LIST_MARKER = re.compile(rf"^\s*(?:{_MARKER}(?=\s)|{_MARKER_BEFORE_WORD}(?=\s+[^\s\d]))\s*")
+_GUESSED_MARKER_ANY = re.compile(rf"^\s*{_MARKER_BEFORE_WORD}\s+[^\s\d]")
+_GUESSED_MARKER = re.compile(rf"^\s*{_MARKER_BEFORE_WORD}\s+[a-zà-öø-ÿ]")
 _ENDS_WITH_HYPHEN = re.compile(r"[a-zà-öø-ÿ]-$")
 _STARTS_LOWER = re.compile(r"^[a-zà-öø-ÿ]")
 
@@ -76,6 +78,17 @@ def is_list_marker(text: str) -> bool:
 
 def starts_list_item(text: str) -> bool:
     return bool(_LIST_MARKER.match(text))
+
+
+def may_be_wrapped(text: str) -> bool:
+    """Whether a line opening with a number and a dash or a typed arrow goes on in lower case: « 1 - fois par
+    trimestre », « > objectif : 200 visites » may be the line above wrapped, not an item (QA)."""
+    return bool(_GUESSED_MARKER.match(text))
+
+
+def guessed_marker(text: str) -> bool:
+    """Whether a line opens with a number and a dash or a typed arrow before a word (« 1 - Créer », « > Créer »)."""
+    return bool(_GUESSED_MARKER_ANY.match(text))
 
 
 def strip_list_marker(text: str) -> str:
