@@ -631,7 +631,7 @@ def test_shaded_rows_of_a_narrow_post_it_table_and_highlighted_words_are_no_boxe
 def test_a_table_without_rules_in_the_type_of_the_prose_is_read_from_its_header_row(tmp_path, rows_count, repeat):
     # QA: a table without rules whose text is the size of the report's prose was read as prose: no idea at
     # all (and across a page break, without its header repeated, its second page was prose too). The prose
-    # before and after it stays prose.
+    # before and after it stays prose, « Source : … » too, short enough to stand in its first column.
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
 
@@ -647,6 +647,7 @@ def test_a_table_without_rules_in_the_type_of_the_prose_is_read_from_its_header_
         Paragraph("L'atelier s'est tenu à la salle des fêtes en présence d'une quarantaine d'habitants. Les "
                   "propositions des groupes sont présentées dans le tableau qui suit, objectif par objectif.", body),
         Table(rows, colWidths=[200, 280], style=[("VALIGN", (0, 0), (-1, -1), "TOP")], repeatRows=repeat),
+        Paragraph("Source : atelier du 12 mars.", ParagraphStyle("source", parent=body, spaceBefore=6)),
         Paragraph("Le groupe a ensuite échangé sur les suites à donner à ces propositions lors du prochain "
                   "atelier, en juin, avec les services de la ville.", body),
     ])  # fmt: skip

@@ -405,7 +405,9 @@ def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings)
             )
 
         header_rows = _header_rows(layout.free_lines, settings)
-        shared_tops = {line.top for row in printed_rows(layout.free_lines, settings) if len(row) > 1 for line in row}
+        page_rows = printed_rows(layout.free_lines, settings)
+        shared_tops = {line.top for row in page_rows if len(row) > 1 for line in row}
+        row_tops = sorted(min(line.top for line in row) for row in page_rows)
         header_tops = {line.top for row in header_rows.values() for line in row}
         if headed and layout.free_lines:
             last_bottom = layout.free_lines[0].top  # (a table goes on at the top of the next page)
@@ -421,6 +423,7 @@ def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings)
             elif headed and (
                 not _inside_a_column(line, headed, last_bottom, body_size, settings)
                 or (line.bold and line.top not in shared_tops)
+                or _closing_line(line, last_bottom, row_tops, shared_tops, settings)
             ):
                 headed = ()
             if headed:
@@ -525,6 +528,18 @@ def _inside_a_column(
     snap = settings.column_snap
     column = max((i for i, start in enumerate(columns) if start <= line.x0 + snap), default=None)
     return column is not None and (column + 1 == len(columns) or line.x1 <= columns[column + 1] + snap)
+
+
+def _closing_line(
+    line: Line, last_bottom: float, row_tops: Sequence[float], shared_tops: set[float], settings: ExtractionSettings
+) -> bool:
+    """Whether `line`, under a table set in the prose's type, is a line of prose after it (« Source : … »):
+    alone on its printed row, set apart from the table's last line, and the row below it (if any) alone
+    too (an objective without actions is followed by rows of several columns)."""
+    if line.top in shared_tops or line.top - last_bottom <= settings.paragraph_gap_ratio * line.size:
+        return False
+    below = next((top for top in row_tops if top > line.top + settings.line_tolerance), None)
+    return below is None or below not in shared_tops
 
 
 def _continues_heading(previous: Line, line: Line, settings: ExtractionSettings) -> bool:
