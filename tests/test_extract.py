@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen import canvas
 
 from atelier.extract.document import extract_document
@@ -626,6 +627,27 @@ def test_shaded_rows_of_a_narrow_post_it_table_and_highlighted_words_are_no_boxe
     ]
 
 
+def _table_in_the_prose_type(pdf: Path, rows_in: dict[str, list[str]], after: list, repeat: int = 0) -> None:
+    """Render « AXE 2 : Emploi », a paragraph, `rows_in` as a table without rules under « OBJECTIFS | ACTIONS »,
+    all in the 10-point type of the prose, then the flowables `after`. `repeat`: header rows repeated."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
+
+    rows = [[Paragraph("OBJECTIFS", PROSE_BOLD), Paragraph("ACTIONS", PROSE_BOLD)]]
+    rows += [[Paragraph(o, PROSE), [Paragraph(f"- {a}", PROSE) for a in actions]] for o, actions in rows_in.items()]
+    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
+        Paragraph("AXE 2 : Emploi", ParagraphStyle("h", fontName="Helvetica-Bold", fontSize=13, leading=16)),
+        Paragraph("L'atelier s'est tenu à la salle des fêtes en présence d'une quarantaine d'habitants. Les "
+                  "propositions des groupes sont présentées dans le tableau qui suit, objectif par objectif.", PROSE),
+        Table(rows, colWidths=[200, 280], style=[("VALIGN", (0, 0), (-1, -1), "TOP")], repeatRows=repeat),
+        *after,
+    ])  # fmt: skip
+
+
+PROSE = ParagraphStyle("prose", fontName="Helvetica", fontSize=10, leading=13)
+PROSE_BOLD = ParagraphStyle("prose_bold", parent=PROSE, fontName="Helvetica-Bold")
+
+
 @pytest.mark.parametrize("rows_count", [3, 45], ids=["one-page", "pages"])
 @pytest.mark.parametrize("repeat", [1, 0], ids=["header-repeated", "header-once"])
 def test_a_table_without_rules_in_the_type_of_the_prose_is_read_from_its_header_row(tmp_path, rows_count, repeat):
@@ -633,24 +655,16 @@ def test_a_table_without_rules_in_the_type_of_the_prose_is_read_from_its_header_
     # all (and across a page break, without its header repeated, its second page was prose too). The prose
     # before and after it stays prose, « Source : … » too, short enough to stand in its first column.
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
+    from reportlab.platypus import Paragraph
 
-    body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)
-    bold = ParagraphStyle("bold", parent=body, fontName="Helvetica-Bold")
     rows_in = {f"Objectif {n} pour le quartier": [f"Action {n} à mener", f"Autre action {n}"]
                for n in range(1, rows_count + 1)}  # fmt: skip
-    rows = [[Paragraph("OBJECTIFS", bold), Paragraph("ACTIONS", bold)]]
-    rows += [[Paragraph(o, body), [Paragraph(f"- {a}", body) for a in actions]] for o, actions in rows_in.items()]
     pdf = tmp_path / "tableau_a_la_taille_du_texte.pdf"
-    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
-        Paragraph("AXE 2 : Emploi", ParagraphStyle("h", fontName="Helvetica-Bold", fontSize=13, leading=16)),
-        Paragraph("L'atelier s'est tenu à la salle des fêtes en présence d'une quarantaine d'habitants. Les "
-                  "propositions des groupes sont présentées dans le tableau qui suit, objectif par objectif.", body),
-        Table(rows, colWidths=[200, 280], style=[("VALIGN", (0, 0), (-1, -1), "TOP")], repeatRows=repeat),
-        Paragraph("Source : atelier du 12 mars.", ParagraphStyle("source", parent=body, spaceBefore=6)),
+    _table_in_the_prose_type(pdf, rows_in, [
+        Paragraph("Source : atelier du 12 mars.", ParagraphStyle("source", parent=PROSE, spaceBefore=6)),
         Paragraph("Le groupe a ensuite échangé sur les suites à donner à ces propositions lors du prochain "
-                  "atelier, en juin, avec les services de la ville.", body),
-    ])  # fmt: skip
+                  "atelier, en juin, avec les services de la ville.", PROSE),
+    ], repeat)  # fmt: skip
     result = extract_document(pdf)
     assert (result.pages == 1) == (rows_count == 3)
     assert [(c.kind, c.objective, c.text) for c in result.contributions] == _objectives_and_actions(rows_in)
@@ -660,23 +674,14 @@ def test_a_table_in_the_type_of_the_prose_ends_at_a_heading_in_bold_before_a_lis
     # A heading in bold, in the prose's size, right under such a table, and the post-its listed under it,
     # were read into the table's last objective.
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
+    from reportlab.platypus import Paragraph
 
-    body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)
-    bold = ParagraphStyle("bold", parent=body, fontName="Helvetica-Bold")
     rows_in = {"Réduire la précarité énergétique": ["Isoler les logements"], "Favoriser l'emploi local": ["Aider l'insertion"]}
     postits = ["Plus de bus le soir", "Des bancs au parc", "Un local pour les jeunes"]
-    rows = [[Paragraph("OBJECTIFS", bold), Paragraph("ACTIONS", bold)]]
-    rows += [[Paragraph(o, body), [Paragraph(f"- {a}", body) for a in actions]] for o, actions in rows_in.items()]
     pdf = tmp_path / "tableau_puis_post_it.pdf"
-    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
-        Paragraph("AXE 2 : Emploi", ParagraphStyle("h", fontName="Helvetica-Bold", fontSize=13, leading=16)),
-        Paragraph("L'atelier s'est tenu à la salle des fêtes en présence d'une quarantaine d'habitants ; leurs "
-                  "propositions sont présentées dans le tableau qui suit.", body),
-        Table(rows, colWidths=[200, 280], style=[("VALIGN", (0, 0), (-1, -1), "TOP")]),
-        Paragraph("Post-it des participants", bold),
-        *(Paragraph(text, ParagraphStyle("item", parent=body, leftIndent=12), bulletText="-") for text in postits),
-    ])  # fmt: skip
+    item = ParagraphStyle("item", parent=PROSE, leftIndent=12)
+    _table_in_the_prose_type(pdf, rows_in, [Paragraph("Post-it des participants", PROSE_BOLD),
+                                            *(Paragraph(text, item, bulletText="-") for text in postits)])  # fmt: skip
     result = extract_document(pdf)
     assert [(c.kind, c.objective, c.text) for c in result.contributions] == [
         *_objectives_and_actions(rows_in), *(("postit", "", text) for text in postits)
