@@ -688,6 +688,29 @@ def test_a_table_in_the_type_of_the_prose_ends_at_a_heading_in_bold_before_a_lis
     ]
 
 
+@pytest.mark.parametrize("padding", [0, 3, 10])
+def test_unmarked_actions_in_lower_case_one_paragraph_each_stay_apart(tmp_path, padding):
+    # QA: « isoler les logements » then « créer un guichet unique », two paragraphs of one cell, both in lower
+    # case, were joined into one action once a line going on in lower case was read as a wrap: where the
+    # paragraph itself opens in lower case, a line in lower case says nothing.
+    from reportlab.platypus import Paragraph, Table
+
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
+    bold = ParagraphStyle("bold", parent=cell, fontName="Helvetica-Bold")
+    rows = [[Paragraph(name, bold) for name in ("OBJECTIFS", "ACTIONS", "FREINS")],
+            [Paragraph("Réduire la précarité énergétique", cell),
+             [Paragraph("isoler les logements", cell), Paragraph("créer un guichet unique", cell)],
+             Paragraph("Coût des travaux", cell)],
+            [Paragraph("Favoriser l'emploi local", cell), Paragraph("soutenir l'insertion", cell),
+             Paragraph("Manque de foncier", cell)]]  # fmt: skip
+    style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), padding),
+             ("BOTTOMPADDING", (0, 0), (-1, -1), padding)]  # fmt: skip
+    pdf = tmp_path / "actions_en_minuscules.pdf"
+    _table_page(pdf, Table(rows, colWidths=[160, 160, 160], style=style))
+    assert [c.text for c in extract_document(pdf).contributions if c.kind == "action"] == [
+        "isoler les logements", "créer un guichet unique", "soutenir l'insertion"]  # fmt: skip
+
+
 @pytest.mark.parametrize("padding", [0, 1, 10])
 def test_a_line_going_on_in_lower_case_in_a_narrow_column_stays_in_its_cell(tmp_path, padding):
     # At 1 point of padding (rows not told apart by it), « Réduire la précarité » then « énergétique des

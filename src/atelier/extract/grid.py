@@ -54,8 +54,11 @@ class Grid:
         return max((len(row) for row in self.rows), default=0)
 
 
-def paragraphs_of(lines: Sequence[Line], settings: ExtractionSettings) -> tuple[Paragraph, ...]:
-    """Split the lines of one cell into paragraphs: at a vertical gap or a list marker."""
+def paragraphs_of(
+    lines: Sequence[Line], settings: ExtractionSettings, starts: frozenset[int] | set[int] = frozenset()
+) -> tuple[Paragraph, ...]:
+    """Split the lines of one cell into paragraphs: at a vertical gap, a list marker or a line of `starts`
+    (ids: lines known to open a paragraph, `aligned_grid`)."""
     ordered = sorted(lines, key=lambda line: (line.top, line.x0))
     groups: list[list[Line]] = []
     for index, line in enumerate(ordered):
@@ -66,7 +69,7 @@ def paragraphs_of(lines: Sequence[Line], settings: ExtractionSettings) -> tuple[
             opens_item = starts_list_item(line.text) and not (
                 may_be_wrapped(line.text) and not any(guessed_marker(above.text) for above in ordered[:index])
             )
-            same_paragraph = gap <= settings.paragraph_gap_ratio * line.size and not opens_item
+            same_paragraph = gap <= settings.paragraph_gap_ratio * line.size and not opens_item and id(line) not in starts
             if same_paragraph:
                 groups[-1].append(line)
                 continue
@@ -237,10 +240,16 @@ def aligned_grid(
     first_column = ordered[0] if ordered else []
     row_starts = [b.top for a, b in zip(first_column, first_column[1:]) if b.top - a.bottom > settings.row_gap_ratio * b.size]
     blocks: list[list[list[Line]]] = []
+    paragraph_starts = {  # lines that go on their cell in a paragraph of their own
+        id(b)
+        for lines_, column_verdicts in zip(ordered, verdicts)
+        for b, verdict in zip(lines_[1:], column_verdicts)
+        if verdict == "para"
+    }
     for lines_, column_verdicts in zip(ordered, verdicts):
         column_blocks: list[list[Line]] = [[lines_[0]]] if lines_ else []
         for (a, b), verdict in zip(zip(lines_, lines_[1:]), column_verdicts):
-            if verdict == "tight" and (
+            if verdict in ("tight", "para") and (
                 any(
                     abs(a.top - top_a) <= settings.line_tolerance and abs(b.top - top_b) <= settings.line_tolerance
                     for top_a, top_b in proven
@@ -269,7 +278,7 @@ def aligned_grid(
             box = block[0].bbox
             for line in block[1:]:
                 box = box.union(line.bbox)
-            rows[start][col] = Cell(paragraphs=paragraphs_of(block, settings), bbox=box)
+            rows[start][col] = Cell(paragraphs=paragraphs_of(block, settings, paragraph_starts), bbox=box)
         for row_index in range(len(tops)):
             if rows[row_index][col] is not None:
                 continue
@@ -458,8 +467,23 @@ def _wraps_in_cells(
     ):
         padded = False
 
+    # Where each line's paragraph starts (the line after the last white or break above it): a paragraph
+    # opening in lower case (« isoler les logements ») says nothing of a line going on in lower case.
+    opening: dict[int, Line] = {}
+    for lines_, column_verdicts in zip(ordered, verdicts):
+        first = lines_[0] if lines_ else None
+        for a, b, verdict in zip(lines_, lines_[1:], column_verdicts):
+            first = b if verdict in ("break", "same") or starts_list_item(b.text) else first
+            opening[id(b)] = first if first is not b else a
+
     def lower_wrap(above: Line, line: Line) -> bool:
-        return close(above, line) and line.text[:1].islower() and not starts_list_item(line.text)
+        start = opening.get(id(line), above)
+        return (
+            close(above, line)
+            and line.text[:1].islower()
+            and not starts_list_item(line.text)
+            and not start.text[:1].islower()
+        )
 
     going_on = {  # lines that go on their cell, or may: set close and in lower case
         id(b)
@@ -485,20 +509,25 @@ def _wraps_in_cells(
         return not any(abs(top - line.top) <= tolerance for top in _tops_except(ordered, col))
 
     listing = [_lists_going_on(lines_, settings) for lines_ in ordered]
+
+    def kept_in_cell(col: int, a: Line, b: Line, verdict: str) -> str:
+        """`verdict` for `b` under `a`, or, if it goes on its cell: « tight » for a wrap or a list's next
+        item (`paragraphs_of` parts at its marker), « para » for a line whose first word would surely have
+        fitted above (QA: « isoler les logements » ⏎ « créer un guichet unique », unmarked actions of one
+        cell, were joined into one)."""
+        if verdict not in ("break", "doubt") or not close(a, b) or _shade_edge_between(a, b, shades):
+            return verdict
+        both_lower = b.text[:1].islower() and opening.get(id(b), a).text[:1].islower()
+        if (padded and not both_lower and wrapping_beside(col, b)) or (
+            lower_wrap(a, b) and wrapping_beside(col, b, items=True)
+        ):
+            return "para" if verdict == "break" and not starts_list_item(b.text) else "tight"
+        if b.top in listing[col] and alone(col, b):  # (the next item of a list, nothing beside it)
+            return "tight"
+        return verdict
+
     return [
-        [
-            "tight"
-            if verdict in ("break", "doubt")
-            and close(a, b)
-            and not _shade_edge_between(a, b, shades)
-            and (
-                (padded and wrapping_beside(col, b))
-                or (lower_wrap(a, b) and wrapping_beside(col, b, items=True))
-                or (b.top in listing[col] and alone(col, b))  # (the next item of a list, nothing beside it)
-            )
-            else verdict
-            for (a, b), verdict in zip(zip(lines_, lines_[1:]), column_verdicts)
-        ]
+        [kept_in_cell(col, a, b, verdict) for (a, b), verdict in zip(zip(lines_, lines_[1:]), column_verdicts)]
         for col, (lines_, column_verdicts) in enumerate(zip(ordered, verdicts))
     ]
 
@@ -516,7 +545,7 @@ def _rows_parted_by_wider_gaps(
         for lines_, column_verdicts in zip(ordered, verdicts)
         for (a, b), verdict in zip(zip(lines_, lines_[1:]), column_verdicts)
         if verdict in ("tight", "doubt")
-    )
+    )  # (the white between a cell's lines: « para » lines may follow a paragraph's own)
     if not gaps:
         return [list(column_verdicts) for column_verdicts in verdicts]
     usual = gaps.most_common(1)[0][0]
@@ -538,7 +567,9 @@ def _rows_parted_by_wider_gaps(
     return [
         [
             "break"
-            if verdict in ("tight", "doubt") and b.top - a.bottom >= usual + settings.row_gap_excess and parted(b.top)
+            if verdict in ("tight", "para", "doubt")
+            and b.top - a.bottom >= usual + settings.row_gap_excess
+            and parted(b.top)
             else verdict
             for (a, b), verdict in zip(zip(lines_, lines_[1:]), column_verdicts)
         ]
@@ -611,7 +642,7 @@ def _settle_doubts(
     def goes_on(col: int, top_a: float, top_b: float) -> bool:
         lines_ = ordered[col]
         return not flush_right[col] and any(
-            abs(a.top - top_a) <= tolerance and abs(b.top - top_b) <= tolerance and verdict in ("tight", "doubt")
+            abs(a.top - top_a) <= tolerance and abs(b.top - top_b) <= tolerance and verdict in ("tight", "para", "doubt")
             for (a, b), verdict in zip(zip(lines_, lines_[1:]), verdicts[col])
         )
 
