@@ -467,23 +467,22 @@ def _wraps_in_cells(
     ):
         padded = False
 
-    # Where each line's paragraph starts (the line after the last white or break above it): a paragraph
-    # opening in lower case (« isoler les logements ») says nothing of a line going on in lower case.
+    # The line each line's paragraph opens with (after the last white, break or list marker above it): a
+    # paragraph opening in lower case (« isoler les logements ») says nothing of a line in lower case under it.
     opening: dict[int, Line] = {}
     for lines_, column_verdicts in zip(ordered, verdicts):
-        first = lines_[0] if lines_ else None
-        for a, b, verdict in zip(lines_, lines_[1:], column_verdicts):
-            first = b if verdict in ("break", "same") or starts_list_item(b.text) else first
-            opening[id(b)] = first if first is not b else a
+        start = lines_[0] if lines_ else None
+        for line, verdict in zip(lines_, ["break", *column_verdicts]):
+            if verdict in ("break", "same") or starts_list_item(line.text):
+                start = line
+            opening[id(line)] = start
+
+    def in_lower(line: Line) -> bool:
+        return line.text[:1].islower() and not starts_list_item(line.text)
 
     def lower_wrap(above: Line, line: Line) -> bool:
-        start = opening.get(id(line), above)
-        return (
-            close(above, line)
-            and line.text[:1].islower()
-            and not starts_list_item(line.text)
-            and not start.text[:1].islower()
-        )
+        """`line` goes on in lower case the paragraph of `above`, which opens with a capital or a marker."""
+        return close(above, line) and in_lower(line) and not opening[id(above)].text[:1].islower()
 
     going_on = {  # lines that go on their cell, or may: set close and in lower case
         id(b)
@@ -517,7 +516,7 @@ def _wraps_in_cells(
         cell, were joined into one)."""
         if verdict not in ("break", "doubt") or not close(a, b) or _shade_edge_between(a, b, shades):
             return verdict
-        both_lower = b.text[:1].islower() and opening.get(id(b), a).text[:1].islower()
+        both_lower = in_lower(b) and opening[id(a)].text[:1].islower()
         if (padded and not both_lower and wrapping_beside(col, b)) or (
             lower_wrap(a, b) and wrapping_beside(col, b, items=True)
         ):
