@@ -238,13 +238,14 @@ def _text_rows_in_band(
 
     in_band = {place(line) for line in band}
     known = {name for name, _ in settings.header_roles}
+    kinds = Counter(_band_key(line, settings) for line in lines) if running.keys else Counter()
     kept: set[int] = set()
     texts = [line for line in lines if place(line) not in in_band]
     rows = sorted(printed_rows(band, settings), key=lambda row: min(line.top for line in row), reverse=upwards)
     for row in rows:
         named = [header_name(line.text) in known for line in row]
         if not any(
-            (name or _text_in_band(line, running, lines, settings))
+            (name or _text_in_band(line, running, kinds, settings))
             and any(
                 (_set_close(line, other, settings) if upwards else _set_close(other, line, settings))
                 and (other.bold == line.bold or name)
@@ -270,17 +271,17 @@ def _set_close(above: Line, below: Line, settings: ExtractionSettings) -> bool:
     )
 
 
-def _text_in_band(line: Line, running: RunningLines, lines: Sequence[Line], settings: ExtractionSettings) -> bool:
+def _text_in_band(line: Line, running: RunningLines, kinds: Counter[str], settings: ExtractionSettings) -> bool:
     """Whether a line of a header or footer band may be the page's text: it has letters, is no page
     number (« Page 2 », « p. 3/12 »), no other page prints it as it is, nor, numbers aside, as the only
-    line of its kind on the page (« Compte rendu – p. 2 »; a table's numbered rows, « Objectif 43 … »
-    on page 2 as « Objectif 1 … » on page 1, are many on a page)."""
+    line of its kind on the page (`kinds`: the page's lines by `_band_key`; « Compte rendu – p. 2 »; a
+    table's numbered rows, « Objectif 43 … » on page 2 as « Objectif 1 … » on page 1, are many on a page)."""
     if not any(c.isalpha() for c in line.text) or _PAGE_NUMBERING.fullmatch(line.text.strip()) is not None:
         return False
     if _printed_key(line) in running.printed:
         return False
     key = _band_key(line, settings)
-    return key not in running.keys or sum(_band_key(other, settings) == key for other in lines) > 1
+    return key not in running.keys or kinds[key] > 1
 
 
 _PAGE_NUMBERING = re.compile(r"[-–—]?\s*(?:page|p\.)\s*\d{1,4}(?:\s*(?:/|sur)\s*\d{1,4})?\s*[-–—]?", re.IGNORECASE)
@@ -312,14 +313,8 @@ class Note:
 
 
 def coloured_boxes(page: object, settings: ExtractionSettings) -> tuple[BBox, ...]:
-    """The rectangles of a pdfplumber page filled in a colour other than white, `shading_min_height` tall at least."""
-    return tuple(
-        BBox(float(rect["x0"]), float(rect["top"]), float(rect["x1"]), float(rect["bottom"]))
-        for rect in page.rects  # type: ignore[attr-defined]
-        if rect.get("fill")
-        and float(rect["bottom"]) - float(rect["top"]) >= settings.shading_min_height
-        and not _white(rect.get("non_stroking_color"))
-    )
+    """The filled rectangles of `shaded_boxes` in a colour other than white."""
+    return tuple(box for box, colour in _filled_boxes(page, settings) if not _white(colour))
 
 
 def _white(colour: object) -> bool:
@@ -450,11 +445,19 @@ def _text_between(upper: BBox, lower: BBox, words: Sequence[Word], tolerance: fl
 def shaded_boxes(page: object, settings: ExtractionSettings) -> tuple[BBox, ...]:
     """The filled rectangles of a pdfplumber page drawn behind text: shaded rows and cells of tables
     without ruling lines (`shading_min_height`)."""
-    return tuple(
-        BBox(float(rect["x0"]), float(rect["top"]), float(rect["x1"]), float(rect["bottom"]))
+    return tuple(box for box, _ in _filled_boxes(page, settings))
+
+
+def _filled_boxes(page: object, settings: ExtractionSettings) -> list[tuple[BBox, object]]:
+    """The filled rectangles of a pdfplumber page at least `shading_min_height` tall, with their fill colour."""
+    return [
+        (
+            BBox(float(rect["x0"]), float(rect["top"]), float(rect["x1"]), float(rect["bottom"])),
+            rect.get("non_stroking_color"),
+        )
         for rect in page.rects  # type: ignore[attr-defined]
         if rect.get("fill") and float(rect["bottom"]) - float(rect["top"]) >= settings.shading_min_height
-    )
+    ]
 
 
 def without_note_calls(words: Sequence[Word], settings: ExtractionSettings) -> list[Word]:
