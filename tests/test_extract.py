@@ -969,6 +969,32 @@ def test_a_table_with_columns_of_details_files_each_column_by_its_header(tmp_pat
     ] == expected
 
 
+@pytest.mark.parametrize("ruled", [True, False], ids=["rules", "no-rules"])
+def test_a_header_name_split_over_two_lines_by_a_narrow_column_still_names_it(tmp_path, ruled):
+    # QA: in columns 50 points wide, « Partenaires » and « Échéance » were printed « Partenai ⏎ res » and
+    # « Échéanc ⏎ e »: no header was found and the table gave no idea at all.
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
+    bold = ParagraphStyle("bold", parent=cell, fontName="Helvetica-Bold")
+    names = ("Objectifs", "Actions", "Pilote", "Partenaires", "Échéance")
+    rows_in = {"Réduire la précarité énergétique": ("Isoler les logements", "CCAS", "ANAH", "2025"),
+               "Favoriser l'emploi local": ("Créer un forum", "Région", "CAF", "2027")}  # fmt: skip
+    rows = [[Paragraph(name, bold) for name in names]]
+    rows += [[Paragraph(objective, cell), Paragraph(f"- {action}", cell), *(Paragraph(t, cell) for t in trail)]
+             for objective, (action, *trail) in rows_in.items()]  # fmt: skip
+    style = [("VALIGN", (0, 0), (-1, -1), "TOP"), *([("GRID", (0, 0), (-1, -1), 0.5, "black")] if ruled else [])]
+    pdf = tmp_path / "entete_coupe.pdf"
+    _table_page(pdf, Table(rows, colWidths=[150, 150, 50, 50, 50], style=TableStyle(style)))
+    expected = []
+    for objective, (action, *trail) in rows_in.items():
+        expected += [("objective", objective, []), ("action", action, list(zip(names[2:], trail)))]
+    assert [(c.kind, c.text, [(d.field, d.text) for d in c.details]) for c in extract_document(pdf).contributions] == (
+        expected
+    )
+
+
 @pytest.mark.parametrize("first_actions", [1, 2])
 @pytest.mark.parametrize("padding", [0, 3])
 @pytest.mark.parametrize("number", ["1 -", "1."])
@@ -1680,6 +1706,8 @@ TYPED_MARKERS = {
     "digit-dash": ["1-", "2 -", "3 –"],
     "arrow": [">", ">", ">"],
     "roman": ["i)", "ii)", "(iv)"],
+    "slash-degree": ["1/", "2°", "3 /"],
+    "double-arrow": ["=>", "=>", "=>"],
 }
 
 

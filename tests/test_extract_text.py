@@ -1,7 +1,15 @@
 import pytest
 
 from atelier.extract.settings import DEFAULT_DETAIL_LABELS, ExtractionSettings
-from atelier.extract.text import clean_text, compile_label_pattern, fold, join_lines, split_label, strip_list_marker
+from atelier.extract.text import (
+    clean_text,
+    compile_label_pattern,
+    fold,
+    join_lines,
+    named_header,
+    split_label,
+    strip_list_marker,
+)
 
 LABELS = compile_label_pattern(DEFAULT_DETAIL_LABELS)
 
@@ -38,12 +46,21 @@ def test_a_typed_number_dash_arrow_or_roman_numeral_is_a_marker_but_not_a_figure
         "> Créer un lieu": "Créer un lieu",
         "iv) Former les bénévoles": "Former les bénévoles",
         "(ii) Ouvrir le local": "Ouvrir le local",
+        # (QA: « 1/ », « 1° », « => », « ⇒ » were no markers, kept in the texts and items glued)
+        "1/ Créer un lieu": "Créer un lieu",
+        "2° Former les bénévoles": "Former les bénévoles",
+        "=> Ouvrir le local": "Ouvrir le local",
+        "⇒ Ouvrir le local": "Ouvrir le local",
     }
     kept = [
         "2025 - bilan de l'année",
         "10 - 15 jeunes chaque semaine",
         "1-2 fois par mois",
+        "1/2 journée par mois",
+        "10 / 15 jeunes",
+        "19° dans les salles",
         "> 50 % des habitants",
+        "=> 20 % de logements",
         "I. Diagnostic",
         "A. Logement",
         "A. Dupont, animateur",
@@ -70,6 +87,15 @@ def test_fold_is_case_and_accent_insensitive():
     # « œ » and « æ » are no accents Unicode decomposes: « Mise en œuvre » was no header name.
     assert fold("Mise en Œuvre") == fold("MISE EN OEUVRE") == "mise en oeuvre"
     assert fold("Curriculum vitæ") == "curriculum vitae"
+
+
+def test_a_header_word_split_by_a_narrow_column_is_mended_but_no_other_text_named():
+    names = {"partenaires", "echeance", "indicateurs de suivi"}
+    assert named_header("Partenai res", names) == "Partenaires"
+    assert named_header("Indicateur s de suivi", names) == "Indicateurs de suivi"
+    assert named_header("Échéance :", names) == "Échéance :"
+    assert named_header("Partenaires locaux", names) is None
+    assert named_header("Éché an ce", names) is None
 
 
 def test_settings_are_validated():

@@ -21,6 +21,7 @@ from atelier.extract.text import (
     header_name,
     join_lines,
     label_parts,
+    named_header,
     split_label,
     strip_list_marker,
 )
@@ -108,10 +109,10 @@ def header_roles(cells: tuple[Cell | None, ...], settings: ExtractionSettings) -
     for cell in cells:
         if cell is None or cell.is_empty:
             return None
-        role = known.get(header_name(cell.text))
-        if role is None:
+        written = named_header(cell.text, known)
+        if written is None:
             return None
-        roles.append(role)
+        roles.append(known[header_name(written)])
     if len(roles) < 2 or not {"objective", "action", "postit"} & set(roles):
         return None
     return tuple(roles)
@@ -343,11 +344,12 @@ class TableReader:
         for those naming « Modalités », the default (`unlabelled_detail_field`)."""
         if role != "details" or cell is None:
             return ""
-        named = header_name(cell.text)
+        written = named_header(cell.text, dict(self.settings.header_roles)) or cell.text
+        named = header_name(written)
         label = next((label for label in self.settings.detail_labels if fold(label) == named), "")
         if label or fold(self.settings.unlabelled_detail_field) in named:
             return label
-        written = cell.text.strip().rstrip(" :")
+        written = written.strip().rstrip(" :")
         return written[:1].upper() + written[1:].lower()
 
     def finish(self) -> list[Draft]:

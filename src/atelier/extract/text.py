@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 _LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2007\u2009]+")
@@ -19,9 +19,11 @@ _MARKER = (
     r"(?:\(?\d{1,2}[).]|\(?[a-h]\)|\(?(?:i{1,3}|iv|vi{0,3}|ix|xi{0,3})\)"
     r"|[-–—•▪●◦‣⁃∙○◆◇■□►▸▶➢➤→✓✔*\uf0a7\uf0b7\uf0d8\uf0fc\uf076]|\(cid:\d+\)|o)"
 )
-# A number and a dash ("1- Créer", "1 - Créer") or a typed arrow ("> Créer") open an item only before
-# a word: « 10 - 15 jeunes », « > 50 % des habitants » are figures (and « 1-2 fois », glued, no marker).
-_MARKER_BEFORE_WORD = r"(?:\d{1,2} ?[-–]|>)"
+# A number and a dash, a slash or a degree sign (« 1- Créer », « 1 - Créer », « 1/ Créer », « 1° Créer ») or
+# a typed arrow (« > Créer », « => Créer », « ⇒ Créer ») open an item only before a word: « 10 - 15 jeunes »,
+# « > 50 % des habitants » are figures (and « 1-2 fois », « 1/2 journée », glued, no marker); a degree sign
+# only after one digit: « 19° dans les salles » is a temperature.
+_MARKER_BEFORE_WORD = r"(?:\d{1,2} ?[-–/]|\d°|=?>|⇒)"
 _LIST_MARKER = re.compile(rf"^\s*(?:{_MARKER}(?=\s)|{_MARKER_BEFORE_WORD}(?=\s+[^\s\d]))\s*")
 _GUESSED_MARKER_ANY = re.compile(rf"^\s*{_MARKER_BEFORE_WORD}\s+[^\s\d]")
 _GUESSED_MARKER = re.compile(rf"^\s*{_MARKER_BEFORE_WORD}\s+[a-zà-öø-ÿ]")
@@ -41,6 +43,19 @@ def header_name(text: str) -> str:
     """A table header cell's text as `ExtractionSettings.header_roles` names it: folded, without a
     closing colon or a plural « (s) » (« Porteur(s) : » → « porteur »)."""
     return fold(text).replace("(s)", "").strip(" :")
+
+
+def named_header(text: str, names: Collection[str]) -> str | None:
+    """A header cell's text as written, if it is one of `names` (`header_name`), mending a word a narrow
+    column split over two lines (QA: « Partenaire ⏎ s », « Échéanc ⏎ e »: the table was not read)."""
+    if header_name(text) in names:
+        return text
+    words = text.split()
+    for i in range(1, len(words)):
+        mended = " ".join([*words[: i - 1], words[i - 1] + words[i], *words[i + 1 :]])
+        if header_name(mended) in names:
+            return mended
+    return None
 
 
 def clean_text(text: str) -> str:
