@@ -711,6 +711,37 @@ def test_unmarked_actions_in_lower_case_one_paragraph_each_stay_apart(tmp_path, 
         "isoler les logements", "créer un guichet unique", "soutenir l'insertion"]  # fmt: skip
 
 
+@pytest.mark.parametrize("ruled", [False, True], ids=["no-rules", "rules"])
+@pytest.mark.parametrize("padding", [0, 3, 10])
+def test_unmarked_actions_typed_one_per_line_in_a_cell_stay_apart(tmp_path, padding, ruled):
+    # QA: « Planter des arbres dans les cours d'école » ⏎ « Soutenir les entreprises d'insertion », actions typed
+    # one per line in a cell without a marker or a white between them, were one action; so were three, the
+    # line above as long as the column's widest. A wrap that leaves a word hanging (« avec la » ⏎
+    # « Chambre… », « : » ⏎ « Former… ») stays one action.
+    from reportlab.platypus import Paragraph, Table
+
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
+    bold = ParagraphStyle("bold", parent=cell, fontName="Helvetica-Bold")
+    rows_in = {"Accompagner la transition agricole": ["Planter des arbres dans les cours d'école",
+                                                      "Soutenir les entreprises d'insertion"],
+               "Réduire la précarité énergétique": ["Développer le covoiturage",
+                                                    "Mesurer la qualité de l'air dans les écoles",
+                                                    "Former les médecins généralistes",
+                                                    "Créer un partenariat avec la Chambre d'agriculture",
+                                                    "Coordonner les politiques locales : Former des groupes"]}  # fmt: skip
+    rows = [[Paragraph(name, bold) for name in ("OBJECTIFS", "ACTIONS")]]
+    rows += [[Paragraph(objective, cell), [Paragraph(action, cell) for action in actions]]
+             for objective, actions in rows_in.items()]  # fmt: skip
+    style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), padding),
+             ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
+             *([("GRID", (0, 0), (-1, -1), 0.5, "black")] if ruled else [])]  # fmt: skip
+    pdf = tmp_path / "actions_une_par_ligne.pdf"
+    _table_page(pdf, Table(rows, colWidths=[170, 160], style=style))
+    assert [(c.kind, c.objective, c.text) for c in extract_document(pdf).contributions] == _objectives_and_actions(
+        rows_in
+    )
+
+
 @pytest.mark.parametrize("padding", [0, 1, 10])
 def test_a_line_going_on_in_lower_case_in_a_narrow_column_stays_in_its_cell(tmp_path, padding):
     # At 1 point of padding (rows not told apart by it), « Réduire la précarité » then « énergétique des

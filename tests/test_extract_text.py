@@ -7,6 +7,7 @@ from atelier.extract.text import (
     fold,
     join_lines,
     named_header,
+    opens_an_action,
     split_label,
     strip_list_marker,
 )
@@ -96,6 +97,15 @@ def test_a_header_word_split_by_a_narrow_column_is_mended_but_no_other_text_name
     assert named_header("Échéance :", names) == "Échéance :"
     assert named_header("Partenaires locaux", names) is None
     assert named_header("Éché an ce", names) is None
+
+
+def test_a_line_opens_an_action_by_a_capitalised_infinitive_and_a_determiner_unless_a_word_hangs_above():
+    above = "Planter des arbres dans les cours d'école"
+    opening = ["Soutenir les entreprises", "Mettre en place un budget", "Aider l'installation", "Créer un café"]
+    assert all(opens_an_action(line, above) for line in opening)
+    assert not any(opens_an_action(line, above) for line in ["Chambre d'agriculture", "Région Occitanie", "Centre social",
+                                                             "Faire connaître", "soutenir les entreprises"])  # fmt: skip
+    assert not any(opens_an_action("Former les jeunes", above) for above in ["avec la", "pour", "publiques :", "ou,"])
 
 
 def test_settings_are_validated():

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from atelier.extract.layout import Line, Word, fits_after, group_lines, is_header_row, printed_rows, words_inside
 from atelier.extract.records import BBox
 from atelier.extract.settings import ExtractionSettings
-from atelier.extract.text import guessed_marker, join_lines, may_be_wrapped, starts_list_item
+from atelier.extract.text import guessed_marker, join_lines, may_be_wrapped, opens_an_action, starts_list_item
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +69,12 @@ def paragraphs_of(
             opens_item = starts_list_item(line.text) and not (
                 may_be_wrapped(line.text) and not any(guessed_marker(above.text) for above in ordered[:index])
             )
-            same_paragraph = gap <= settings.paragraph_gap_ratio * line.size and not opens_item and id(line) not in starts
+            same_paragraph = (
+                gap <= settings.paragraph_gap_ratio * line.size
+                and not opens_item
+                and id(line) not in starts
+                and not opens_an_action(line.text, previous.text)
+            )
             if same_paragraph:
                 groups[-1].append(line)
                 continue
@@ -235,8 +240,9 @@ def aligned_grid(
         if verdict == "break"
     ]
     # A row the first column surely starts, after white wider than a row's (`row_gap_ratio`), starts there in
-    # every column: a list item set at its top goes with it (QA-style: « - Créer un café des aînés », beside
-    # the next objective, went on the list of the row above).
+    # every column: a list item or a line opening with a capital set at its top goes with it (QA-style: « - Créer
+    # un café des aînés », or « Développer le covoiturage » unmarked at no padding, beside the next objective,
+    # went on the list of the row above).
     first_column = ordered[0] if ordered else []
     row_starts = [b.top for a, b in zip(first_column, first_column[1:]) if b.top - a.bottom > settings.row_gap_ratio * b.size]
     blocks: list[list[list[Line]]] = []
@@ -254,7 +260,10 @@ def aligned_grid(
                     abs(a.top - top_a) <= settings.line_tolerance and abs(b.top - top_b) <= settings.line_tolerance
                     for top_a, top_b in proven
                 )
-                or (starts_list_item(b.text) and any(abs(b.top - top) <= settings.line_tolerance for top in row_starts))
+                or (
+                    (starts_list_item(b.text) or b.text[:1].isupper())
+                    and any(abs(b.top - top) <= settings.line_tolerance for top in row_starts)
+                )
             ):
                 verdict = "break"
             if verdict == "break":

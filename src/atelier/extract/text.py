@@ -106,6 +106,28 @@ def guessed_marker(text: str) -> bool:
     return bool(_GUESSED_MARKER_ANY.match(text))
 
 
+# A line opening as an action does: a verb in the infinitive with a capital, then its object's determiner
+# (« Créer un », « Soutenir les », « Mettre en », « Aider l'… »). Inside a sentence a wrapped line hardly
+# ever does, unless the line above leaves a word hanging (« de », « et », a comma, a colon: « coordonner les
+# politiques publiques : ⏎ Former des groupes de travail… », the seed report).
+_OPENS_ACTION = re.compile(
+    r"^[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:er|ir|re)\s+(?:l['’]|(?:le|la|les|un|une|des|du|en|au|aux|leur|leurs|"
+    r"son|sa|ses|notre|nos|votre|vos|ce|cet|cette|ces|plus|davantage)\s)"
+)
+_LEAVES_A_WORD_HANGING = re.compile(
+    r"(?:[,;:(/–-]|\b(?:de|d['’]|du|des|et|ou|à|au|aux|en|le|la|les|l['’]|un|une|pour|par|avec|sur|dans|sans|"
+    r"vers|chez|entre|que|qui|dont|afin|ainsi|mais|plus|très|son|sa|ses|leur|leurs|ce|cet|cette|ces))$",
+    re.IGNORECASE,
+)
+
+
+def opens_an_action(line: str, above: str) -> bool:
+    """Whether `line`, set under `above` in one paragraph's spacing, opens an item of its own: unmarked
+    actions typed one per line in a cell (« Planter des arbres dans les cours d'école » ⏎ « Soutenir les
+    entreprises d'insertion », QA: read as one action)."""
+    return bool(_OPENS_ACTION.match(line)) and not _LEAVES_A_WORD_HANGING.search(above.rstrip())
+
+
 def strip_list_marker(text: str) -> str:
     return _LIST_MARKER.sub("", text, count=1).strip()
 
