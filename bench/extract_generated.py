@@ -1,11 +1,12 @@
 """Extraction of generated layouts against what was generated: tables without rules and boards of notes.
 
-    .venv/bin/python bench/extract_generated.py [--tables 200] [--boards 80]
+    .venv/bin/python bench/extract_generated.py [--tables 200] [--ruled-rows 100] [--boards 80]
 
 Tables without rules (seeded, reproducible): 2 to 5 columns, with or without a header row
 (« Objectifs | Actions | Freins | Leviers | Échéances »), padding 0 to 10 points, narrow and wide
 columns, cells in 8 to 10 points (10: the size of the prose around them), actions listed after
-« - », « • », « 1. », « 1- », « 1) » or alone; prose before and after. Boards of notes: 2 to 12
+« - », « • », « 1. », « 1- », « 1) » or alone; prose before and after. The same ruled between their rows
+only (horizontal borders), cells at the top or the middle of their rows. Boards of notes: 2 to 12
 coloured boxes, 1 to 4 a row, with or without a shadow, text of 9 to 12 points. Figures: documents
 read exactly (every item with its kind, text, objective and details, in order for the boards), and
 the recall and precision of items by kind and text.
@@ -55,8 +56,9 @@ IDEAS = [
 Item = tuple[str, str, str, tuple[tuple[str, str], ...]]  # kind, objective, text, details
 
 
-def table_document(seed: int, pdf: Path) -> list[Item]:
-    """Render a table without rules drawn from `seed`; its expected items."""
+def table_document(seed: int, pdf: Path, rules_between_rows: bool = False) -> list[Item]:
+    """Render a table without rules drawn from `seed`, or with `rules_between_rows` (horizontal borders only,
+    its cells at the top or the middle of their rows); its expected items."""
     rnd = random.Random(seed)
     columns = rnd.choice([2, 3, 3, 4, 5])
     size = rnd.choice([8, 9]) if rnd.random() < 0.8 else 10
@@ -89,6 +91,8 @@ def table_document(seed: int, pdf: Path) -> list[Item]:
         expected += [("action", objective, action, tuple(zip(fields, details))) for action in actions]
     style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), padding),
              ("BOTTOMPADDING", (0, 0), (-1, -1), padding)]  # fmt: skip
+    if rules_between_rows:
+        style += [("VALIGN", (0, 0), (-1, -1), rnd.choice(["TOP", "MIDDLE"])), ("LINEBELOW", (0, 0), (-1, -1), 0.5, "black")]
     SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
         Paragraph("AXE 2 : Emploi", ParagraphStyle("h", fontName="Helvetica-Bold", fontSize=13, leading=16)),
         Paragraph("L'atelier s'est tenu à la salle des fêtes en présence d'une quarantaine d'habitants ; leurs "
@@ -155,6 +159,8 @@ def extracted(pdf: Path, with_objectives: bool) -> list[Item]:
 
 
 def report(name: str, pairs: Sequence[tuple[list[Item], list[Item]]]) -> None:
+    if not pairs:
+        return
     exact = sum(expected == found for expected, found in pairs)
     wanted = Counter((item[0], item[2]) for expected, _ in pairs for item in expected)
     got = Counter((item[0], item[2]) for _, found in pairs for item in found)
@@ -166,6 +172,7 @@ def report(name: str, pairs: Sequence[tuple[list[Item], list[Item]]]) -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--tables", type=int, default=200)
+    parser.add_argument("--ruled-rows", type=int, default=100)
     parser.add_argument("--boards", type=int, default=80)
     arguments = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:
@@ -174,6 +181,11 @@ def main(argv: Sequence[str] | None = None) -> None:
             pdf = Path(folder) / f"table_{seed}.pdf"
             tables.append((table_document(seed, pdf), extracted(pdf, with_objectives=True)))
         report("tables without rules", tables)
+        ruled_rows = []
+        for seed in range(arguments.ruled_rows):
+            pdf = Path(folder) / f"ruled_rows_{seed}.pdf"
+            ruled_rows.append((table_document(10_000 + seed, pdf, True), extracted(pdf, with_objectives=True)))
+        report("tables ruled between rows only", ruled_rows)
         boards = []
         for seed in range(arguments.boards):
             pdf = Path(folder) / f"board_{seed}.pdf"

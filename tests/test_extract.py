@@ -627,9 +627,12 @@ def test_shaded_rows_of_a_narrow_post_it_table_and_highlighted_words_are_no_boxe
     ]
 
 
-def _table_in_the_prose_type(pdf: Path, rows_in: dict[str, list[str]], after: list, repeat: int = 0) -> None:
-    """Render « AXE 2 : Emploi », a paragraph, `rows_in` as a table without rules under « OBJECTIFS | ACTIONS »,
-    all in the 10-point type of the prose, then the flowables `after`. `repeat`: header rows repeated."""
+def _table_in_the_prose_type(
+    pdf: Path, rows_in: dict[str, list[str]], after: list, repeat: int = 0, style: tuple = (), foot_rule: bool = False
+) -> None:
+    """Render « AXE 2 : Emploi », a paragraph, `rows_in` as a table without rules (but `style`) under « OBJECTIFS |
+    ACTIONS », all in the 10-point type of the prose, then the flowables `after`. `repeat`: header rows repeated;
+    `foot_rule`: a rule across the foot of the page."""
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
 
@@ -639,9 +642,9 @@ def _table_in_the_prose_type(pdf: Path, rows_in: dict[str, list[str]], after: li
         Paragraph("AXE 2 : Emploi", ParagraphStyle("h", fontName="Helvetica-Bold", fontSize=13, leading=16)),
         Paragraph("L'atelier s'est tenu à la salle des fêtes en présence d'une quarantaine d'habitants. Les "
                   "propositions des groupes sont présentées dans le tableau qui suit, objectif par objectif.", PROSE),
-        Table(rows, colWidths=[200, 280], style=[("VALIGN", (0, 0), (-1, -1), "TOP")], repeatRows=repeat),
+        Table(rows, colWidths=[200, 280], style=[("VALIGN", (0, 0), (-1, -1), "TOP"), *style], repeatRows=repeat),
         *after,
-    ])  # fmt: skip
+    ], onFirstPage=lambda page, _: foot_rule and page.line(57, 60, 538, 60))  # fmt: skip
 
 
 PROSE = ParagraphStyle("prose", fontName="Helvetica", fontSize=10, leading=13)
@@ -667,6 +670,25 @@ def test_a_table_without_rules_in_the_type_of_the_prose_is_read_from_its_header_
     ], repeat)  # fmt: skip
     result = extract_document(pdf)
     assert (result.pages == 1) == (rows_count == 3)
+    assert [(c.kind, c.objective, c.text) for c in result.contributions] == _objectives_and_actions(rows_in)
+
+
+def test_a_table_in_the_type_of_the_prose_ruled_between_rows_with_cells_centred_is_read_whole(tmp_path):
+    # QA: in such a table with horizontal borders only, its cells centred in their rows, the first line
+    # under the header stood alone on its printed row, far from the header: the table ended there, no idea.
+    # The prose under it, before a rule at the page's foot, stays prose.
+    from reportlab.platypus import Paragraph
+
+    rows_in = {"Réduire la précarité énergétique des ménages modestes du quartier": [
+                   "Isoler les logements sociaux", "Créer un guichet unique", "Former les artisans du bâtiment"],
+               "Favoriser l'emploi local": ["Aider l'insertion des jeunes", "Ouvrir un forum de l'emploi"]}  # fmt: skip
+    pdf = tmp_path / "tableau_filets_centre.pdf"
+    style = (("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LINEBELOW", (0, 0), (-1, -1), 0.5, "black"),
+             ("TOPPADDING", (0, 0), (-1, -1), 8), ("BOTTOMPADDING", (0, 0), (-1, -1), 8))  # fmt: skip
+    _table_in_the_prose_type(pdf, rows_in, [
+        Paragraph("Le groupe a ensuite échangé sur les suites à donner à ces propositions lors du prochain "
+                  "atelier, en juin, avec les services de la ville.", PROSE)], style=style, foot_rule=True)  # fmt: skip
+    result = extract_document(pdf)
     assert [(c.kind, c.objective, c.text) for c in result.contributions] == _objectives_and_actions(rows_in)
 
 
@@ -1024,6 +1046,82 @@ def test_a_header_name_split_over_two_lines_by_a_narrow_column_still_names_it(tm
     assert [(c.kind, c.text, [(d.field, d.text) for d in c.details]) for c in extract_document(pdf).contributions] == (
         expected
     )
+
+
+HORIZONTAL_RULES_ROWS = {
+    "1 - Rompre l'isolement des personnes âgées": (["Isoler les logements sociaux", "Créer un guichet unique de la rénovation"],
+                                                   "Coût des travaux"),
+    "2 - Améliorer l'accès aux services publics": (["Aider l'installation de jeunes agriculteurs"], "Manque d'artisans"),
+    "3 - Accompagner la transition agricole": (["Créer des jardins partagés", "Développer le covoiturage"], "Financements"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("valign", ["TOP", "MIDDLE"])
+@pytest.mark.parametrize("padding", [0, 3, 6])
+def test_a_table_ruled_between_its_rows_only_is_cut_into_rows_at_its_rules(tmp_path, padding, valign):
+    # QA: in a table with horizontal borders only (Word's « Plain Table » styles), « 1 - Rompre l'isolement des »
+    # ⏎ « personnes âgées » was cut into two rows: an objective « personnes âgées » took the second action,
+    # without its « Freins »; with cells centred in their rows, most rows were cut apart.
+    from reportlab.platypus import Paragraph, Table
+
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
+    bold = ParagraphStyle("bold", parent=cell, fontName="Helvetica-Bold")
+    rows = [[Paragraph(name, bold) for name in ("OBJECTIFS", "ACTIONS", "FREINS")]]
+    rows += [[Paragraph(objective, cell), [Paragraph(action, cell) for action in actions], Paragraph(brake, cell)]
+             for objective, (actions, brake) in HORIZONTAL_RULES_ROWS.items()]  # fmt: skip
+    style = [("VALIGN", (0, 0), (-1, -1), valign), ("TOPPADDING", (0, 0), (-1, -1), padding),
+             ("BOTTOMPADDING", (0, 0), (-1, -1), padding), ("LINEBELOW", (0, 0), (-1, -1), 0.5, "black")]  # fmt: skip
+    pdf = tmp_path / "filets_horizontaux.pdf"
+    _table_page(pdf, Table(rows, colWidths=[130, 200, 110], style=style))
+    expected = []
+    for objective, (actions, brake) in HORIZONTAL_RULES_ROWS.items():
+        expected += [("objective", objective, [])] + [("action", action, [("Freins", brake)]) for action in actions]
+    assert [(c.kind, c.text, [(d.field, d.text) for d in c.details]) for c in extract_document(pdf).contributions] == (
+        expected
+    )
+
+
+def test_a_rule_under_the_header_alone_leaves_the_rows_to_the_white_between_them(tmp_path):
+    # Rules above and below the header and under the table say nothing of the rows between: they are
+    # still told apart by their white (one rule between the lines of the table is not enough).
+    from reportlab.platypus import Paragraph, Table
+
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
+    bold = ParagraphStyle("bold", parent=cell, fontName="Helvetica-Bold")
+    rows = [[Paragraph(name, bold) for name in ("OBJECTIFS", "ACTIONS", "FREINS")]]
+    rows += [[Paragraph(objective, cell), [Paragraph(f"- {action}", cell) for action in actions], Paragraph(brake, cell)]
+             for objective, (actions, brake) in HORIZONTAL_RULES_ROWS.items()]  # fmt: skip
+    style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 6),
+             ("BOTTOMPADDING", (0, 0), (-1, -1), 6), ("LINEABOVE", (0, 0), (-1, 0), 1, "black"),
+             ("LINEBELOW", (0, 0), (-1, 0), 0.5, "black"), ("LINEBELOW", (0, -1), (-1, -1), 1, "black")]  # fmt: skip
+    pdf = tmp_path / "filets_d_en_tete.pdf"
+    _table_page(pdf, Table(rows, colWidths=[130, 200, 110], style=style))
+    expected = []
+    for objective, (actions, brake) in HORIZONTAL_RULES_ROWS.items():
+        expected += [("objective", objective, [])] + [("action", action, [("Freins", brake)]) for action in actions]
+    assert [(c.kind, c.text, [(d.field, d.text) for d in c.details]) for c in extract_document(pdf).contributions] == (
+        expected
+    )
+
+
+def test_horizontal_rules_drawn_cell_by_cell_are_one_rule_across_the_table(tmp_path):
+    import pdfplumber
+
+    from atelier.extract.layout import horizontal_rules
+
+    pdf = tmp_path / "bordures.pdf"
+    page = canvas.Canvas(str(pdf), pagesize=A4)
+    page.setLineWidth(0.5)
+    for y in (700, 650):
+        for x0, x1 in ((60, 200), (200, 400), (400, 540)):  # a border per cell, as Word draws them
+            page.line(x0, y, x1, y)
+    page.rect(60, 600, 480, 0.75, stroke=0, fill=1)  # a border drawn as a thin rectangle
+    page.rect(60, 500, 480, 20, stroke=0, fill=1)  # a shaded row: no rule
+    page.save()
+    with pdfplumber.open(pdf) as document:
+        rules = horizontal_rules(document.pages[0], ExtractionSettings())
+    height = A4[1]
+    assert [(round(r.x0), round(r.x1), round(height - r.top)) for r in rules] == [(60, 540, 700), (60, 540, 650), (60, 540, 600)]
 
 
 @pytest.mark.parametrize("first_actions", [1, 2])

@@ -114,6 +114,7 @@ def test_settings_are_validated():
     with pytest.raises(ValueError):
         ExtractionSettings(max_pages=0)
     for bad in ({"note_max_width_ratio": 0.0}, {"note_max_height_ratio": 1.5}, {"note_min_count": 0},
-                {"note_max_lines": 0}, {"band_text_gap_ratio": 0.0}, {"headed_table_gap_ratio": -1.0}):  # fmt: skip
+                {"note_max_lines": 0}, {"band_text_gap_ratio": 0.0}, {"headed_table_gap_ratio": -1.0},
+                {"row_rule_min_span": 0.0}, {"row_rule_min_span": 1.5}, {"row_rule_min_count": 0}):  # fmt: skip
         with pytest.raises(ValueError):
             ExtractionSettings(**bad)

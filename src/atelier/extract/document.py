@@ -29,6 +29,7 @@ from atelier.extract.layout import (
     area_index,
     coloured_boxes,
     group_lines,
+    horizontal_rules,
     is_header_row,
     notes_on_page,
     page_footer,
@@ -67,6 +68,8 @@ class _PageLayout:
     unread: str = ""
     # Filled rectangles behind text: their edges are row boundaries of tables without ruling lines.
     shades: tuple[BBox, ...] = ()
+    # Horizontal rules (boxes of no height): row boundaries of tables ruled between rows only.
+    rules: tuple[BBox, ...] = ()
     # Where the page is read in turn (full-width bands, a left column, a right one): `free_lines`
     # are in this order.
     areas: tuple[BBox, ...] = ()
@@ -284,7 +287,7 @@ def _page_layout(
     tables = [grid.bbox for grid in grids]
     notes = notes_on_page(coloured_boxes(page, settings), words, tables, width, height, settings)
     layout = _assemble(page, number, words, grids, settings, confidences, notes)
-    return replace(layout, shades=shaded_boxes(page, settings))
+    return replace(layout, shades=shaded_boxes(page, settings), rules=horizontal_rules(page, settings))
 
 
 def _assemble(
@@ -371,6 +374,7 @@ def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings)
         body_size = sizes.most_common(1)[0][0] + settings.table_font_delta
     reader = TableReader(settings)
     headed: tuple[float, ...] = ()  # the columns of a table at body size opened by its header row
+    headed_rules: list[BBox] = []  # … and the rules across it, if it is ruled between its rows
     last_bottom = 0.0
     for layout in layouts:
         areas = layout.areas or (BBox(0.0, 0.0, layout.width, float("inf")),)
@@ -420,7 +424,8 @@ def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings)
             at_body_size = body_size is not None and line.size <= body_size + settings.table_font_delta
             if kind != "table" and line.top in header_rows and at_body_size:
                 headed = tuple(sorted(other.x0 for other in header_rows[line.top]))
-            elif headed and (
+                headed_rules = _rules_across(header_rows[line.top], headed, layout, settings)
+            elif headed and not _between_rules(line, headed_rules) and (
                 not _inside_a_column(line, headed, last_bottom, body_size, settings)
                 or (line.bold and line.top not in shared_tops)
                 or _closing_line(line, last_bottom, row_tops, shared_tops, settings)
@@ -485,7 +490,9 @@ def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings)
                 assert isinstance(element, list)
                 columns = _region_columns(element, reader.open_columns(), settings)
                 if len(columns) >= 2:
-                    reader.grid(aligned_grid(element, columns, layout.number, settings, layout.shades), columns)
+                    reader.grid(
+                        aligned_grid(element, columns, layout.number, settings, layout.shades, layout.rules), columns
+                    )
                 else:
                     for above, line in zip([None, *element], element):
                         reader.prose(
@@ -525,9 +532,42 @@ def _inside_a_column(
         return False
     if line.top - last_bottom > settings.headed_table_gap_ratio * line.size:
         return False
+    return _in_one_column(line, columns, settings)
+
+
+def _in_one_column(line: Line, columns: Sequence[float], settings: ExtractionSettings) -> bool:
+    """Whether `line` starts in one of a table's `columns` and ends before the next."""
     snap = settings.column_snap
     column = max((i for i, start in enumerate(columns) if start <= line.x0 + snap), default=None)
     return column is not None and (column + 1 == len(columns) or line.x1 <= columns[column + 1] + snap)
+
+
+def _rules_across(
+    header: Sequence[Line], columns: Sequence[float], layout: _PageLayout, settings: ExtractionSettings
+) -> list[BBox]:
+    """The rules that part the rows of a table opened by `header` (its column starts `columns`): under it,
+    across `row_rule_min_span` of its width, down to the first band between two of them holding no line
+    or a line across its columns (prose under the table, before a rule at the page's foot); none unless
+    `row_rule_min_count` bands at least are so ruled."""
+    x0, x1, bottom = min(line.x0 for line in header), max(line.x1 for line in header), max(line.bottom for line in header)
+    across = sorted(
+        (rule for rule in layout.rules
+         if rule.top > bottom and min(rule.x1, x1) - max(rule.x0, x0) >= settings.row_rule_min_span * (x1 - x0)),
+        key=lambda rule: rule.top,
+    )  # fmt: skip
+    kept = across[:1]
+    for upper, lower in zip(across, across[1:]):
+        inside = [line for line in layout.free_lines if line.top > upper.top and line.bottom < lower.top]
+        if not inside or not all(_in_one_column(line, columns, settings) for line in inside):
+            break
+        kept.append(lower)
+    return kept if len(kept) > settings.row_rule_min_count else []
+
+
+def _between_rules(line: Line, rules: Sequence[BBox]) -> bool:
+    """Whether `line` lies between two of a table's `rules` (`_rules_across`): in one of its rows, however far
+    from the lines around it (cells centred in tall rows, QA)."""
+    return any(rule.bottom < line.top for rule in rules) and any(rule.top > line.bottom for rule in rules)
 
 
 def _closing_line(

@@ -7,6 +7,7 @@ tables (`tables.py`) does not depend on how the table was drawn.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -178,13 +179,17 @@ def aligned_grid(
     page_number: int,
     settings: ExtractionSettings,
     shades: Sequence[BBox] = (),
+    rules: Sequence[BBox] = (),
 ) -> Grid:
-    """A grid read from text alignment alone.
+    """A grid read from text alignment alone, or from alignment and horizontal rules.
 
     Each column's lines are cut into cells at gaps taller than `row_gap_ratio` of the font size,
     and at an edge of a shaded row or cell (`shades`) between two lines, whatever their spacing.
     Cells are top-aligned: a row starts wherever any column starts a cell, and a cell that
     reaches below the start of the next rows covers them (`None`), as a spanning cell would.
+    A table ruled between its rows (`_row_rules`) is cut at its rules only, as a ruled table is (QA: in
+    Word's tables with horizontal borders only, « 1 - Rompre l'isolement des » ⏎ « personnes âgées »
+    was cut into two rows, its objective and actions split).
     """
     per_column = _lines_by_column(lines, columns, settings)
     all_lines = [line for column_lines in per_column for line in column_lines]
@@ -210,6 +215,9 @@ def aligned_grid(
         ]
         return bool(beside) and all(any(abs(top - line.top) <= near for top in tops) for tops in beside)
 
+    row_rules = _row_rules(all_lines, table_box, rules, settings)
+    if row_rules:
+        return _banded_grid(ordered, lines, row_rules, columns, table_box, page_number, settings)
     verdicts = [
         [
             "break"
@@ -231,6 +239,76 @@ def aligned_grid(
     verdicts = _rows_parted_by_white(ordered, verdicts, padded, settings)
     verdicts = _rows_parted_by_wider_gaps(ordered, verdicts, settings)
     verdicts = _header_row_apart(ordered, verdicts, lines, settings)
+    # A row the first column surely starts, after white wider than a row's (`row_gap_ratio`), starts there in
+    # every column: a list item or a line opening with a capital set at its top goes with it (QA-style: « - Créer
+    # un café des aînés », or « Développer le covoiturage » unmarked at no padding, beside the next objective,
+    # went on the list of the row above).
+    first_column = ordered[0] if ordered else []
+    row_starts = [b.top for a, b in zip(first_column, first_column[1:]) if b.top - a.bottom > settings.row_gap_ratio * b.size]
+    return _grid_of(ordered, verdicts, row_starts, columns, table_box, page_number, settings)
+
+
+def _row_rules(lines: Sequence[Line], table_box: BBox, rules: Sequence[BBox], settings: ExtractionSettings) -> list[BBox]:
+    """The rules that cut a table into rows: across `row_rule_min_span` of its width, between its lines, if
+    there are `row_rule_min_count` of them at least (else none: a rule under a header, or one closing a
+    section, says nothing of the rows between)."""
+    middles = sorted((line.top + line.bottom) / 2 for line in lines)
+    across = [
+        rule
+        for rule in rules
+        if min(rule.x1, table_box.x1) - max(rule.x0, table_box.x0) >= settings.row_rule_min_span * (table_box.x1 - table_box.x0)
+        and middles[0] < rule.top < middles[-1]
+    ]
+    return across if len(across) >= settings.row_rule_min_count else []
+
+
+def _banded_grid(
+    ordered: Sequence[Sequence[Line]],
+    lines: Sequence[Line],
+    row_rules: Sequence[BBox],
+    columns: Sequence[float],
+    table_box: BBox,
+    page_number: int,
+    settings: ExtractionSettings,
+) -> Grid:
+    """The grid of a table ruled between its rows: a row between two rules, its cells however they are
+    aligned in it (top, middle), and a header row (« OBJECTIFS | ACTIONS ») apart even without a rule under it."""
+    header_bottoms = [
+        max(line.bottom for line in row) for row in printed_rows(lines, settings) if is_header_row(row, settings)
+    ]
+    edges = sorted({rule.top for rule in row_rules} | set(header_bottoms))
+    bands: dict[int, list[list[Line]]] = {}
+    for col, lines_ in enumerate(ordered):
+        for line in lines_:
+            band = bisect_left(edges, (line.top + line.bottom) / 2)
+            bands.setdefault(band, [[] for _ in columns])[col].append(line)
+    rows = []
+    for band in sorted(bands):
+        top = edges[band - 1] if band > 0 else table_box.top
+        row: list[Cell | None] = []
+        for col, cell_lines in enumerate(bands[band]):
+            if cell_lines:
+                box = cell_lines[0].bbox
+                for line in cell_lines[1:]:
+                    box = box.union(line.bbox)
+                row.append(Cell(paragraphs=paragraphs_of(cell_lines, settings), bbox=box))
+            else:
+                x1 = columns[col + 1] if col + 1 < len(columns) else table_box.x1
+                row.append(Cell(paragraphs=(), bbox=BBox(columns[col], top, x1, top)))
+        rows.append(tuple(row))
+    return Grid(page=page_number, bbox=table_box, rows=tuple(rows), ruled=False)
+
+
+def _grid_of(
+    ordered: Sequence[Sequence[Line]],
+    verdicts: Sequence[Sequence[str]],
+    row_starts: Sequence[float],
+    columns: Sequence[float],
+    table_box: BBox,
+    page_number: int,
+    settings: ExtractionSettings,
+) -> Grid:
+    """The grid of each column's lines cut into cells by `verdicts` (`aligned_grid`)."""
     # A break proven in one column (a line ending early) is a row break for the lines that sit
     # on the same two printed rows in the other columns (right-aligned prices, short labels).
     proven = [
@@ -239,12 +317,6 @@ def aligned_grid(
         for (a, b), verdict in zip(zip(lines_, lines_[1:]), column_verdicts)
         if verdict == "break"
     ]
-    # A row the first column surely starts, after white wider than a row's (`row_gap_ratio`), starts there in
-    # every column: a list item or a line opening with a capital set at its top goes with it (QA-style: « - Créer
-    # un café des aînés », or « Développer le covoiturage » unmarked at no padding, beside the next objective,
-    # went on the list of the row above).
-    first_column = ordered[0] if ordered else []
-    row_starts = [b.top for a, b in zip(first_column, first_column[1:]) if b.top - a.bottom > settings.row_gap_ratio * b.size]
     blocks: list[list[list[Line]]] = []
     paragraph_starts = {  # lines that go on their cell in a paragraph of their own
         id(b)

@@ -448,6 +448,26 @@ def shaded_boxes(page: object, settings: ExtractionSettings) -> tuple[BBox, ...]
     return tuple(box for box, _ in _filled_boxes(page, settings))
 
 
+def horizontal_rules(page: object, settings: ExtractionSettings) -> tuple[BBox, ...]:
+    """The horizontal rules of a pdfplumber page, each a box of no height at its middle: lines, and
+    rectangles thinner than `shading_min_height` (borders drawn as rectangles), segments on one height
+    that touch joined (a border drawn cell by cell)."""
+    segments = [
+        (round((float(item["top"]) + float(item["bottom"])) / 2, 1), float(item["x0"]), float(item["x1"]))
+        for item in [*page.lines, *page.rects]  # type: ignore[attr-defined]
+        if float(item["bottom"]) - float(item["top"]) < settings.shading_min_height
+        and float(item["x1"]) - float(item["x0"]) > float(item["bottom"]) - float(item["top"])
+    ]
+    rules: list[BBox] = []
+    for middle, x0, x1 in sorted(segments):
+        last = rules[-1] if rules else None
+        if last is not None and abs(last.top - middle) <= settings.line_tolerance and x0 <= last.x1 + settings.column_snap:
+            rules[-1] = BBox(last.x0, last.top, max(last.x1, x1), last.top)
+        else:
+            rules.append(BBox(x0, middle, x1, middle))
+    return tuple(rules)
+
+
 def _filled_boxes(page: object, settings: ExtractionSettings) -> list[tuple[BBox, object]]:
     """The filled rectangles of a pdfplumber page at least `shading_min_height` tall, with their fill colour."""
     return [

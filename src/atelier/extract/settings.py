@@ -188,6 +188,11 @@ class ExtractionSettings:
     # lines, its top and bottom edges row boundaries; thinner ones are rules and underlines drawn
     # as rectangles (reportlab, Word: 0.5–2 points).
     shading_min_height: float = 4.0
+    # A table without ruling lines between columns but with horizontal rules (lines, or rectangles thinner
+    # than `shading_min_height`) across this ratio of its width at least, at this many places between its
+    # lines at least, is cut into rows at its rules and nowhere else (Word's tables with horizontal borders only).
+    row_rule_min_span: float = 0.8
+    row_rule_min_count: int = 2
     # Post-its drawn as boxes (`layout.notes_on_page`): coloured rectangles at most this ratio of the
     # page wide and high, this many on a page at least.
     note_max_width_ratio: float = 0.5
@@ -283,6 +288,8 @@ class ExtractionSettings:
             raise ValueError("gutter_ratio must be positive, gutter_centre_ratio in [0, 0.5), gutter_min_rows >= 1")
         if not (0 < self.note_max_width_ratio <= 1 and 0 < self.note_max_height_ratio <= 1):
             raise ValueError("note_max_width_ratio and note_max_height_ratio must be in (0, 1]")
+        if not 0 < self.row_rule_min_span <= 1 or self.row_rule_min_count < 1:
+            raise ValueError("row_rule_min_span must be in (0, 1], row_rule_min_count at least 1")
         if self.note_min_count < 1 or self.note_max_lines < 1:
             raise ValueError("note_min_count and note_max_lines must be at least 1")
         if self.ocr_max_pages < 0 or self.ocr_min_chars < 0:

@@ -112,7 +112,7 @@ def guessed_marker(text: str) -> bool:
 # politiques publiques : ⏎ Former des groupes de travail… », the seed report).
 _OPENS_ACTION = re.compile(
     r"^[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:er|ir|re)\s+(?:l['’]|(?:le|la|les|un|une|des|du|en|au|aux|leur|leurs|"
-    r"son|sa|ses|notre|nos|votre|vos|ce|cet|cette|ces|plus|davantage)\s)"
+    r"son|sa|ses|notre|nos|votre|vos|ce|cet|cette|ces|plus|davantage)(?:\s|$))"
 )
 _LEAVES_A_WORD_HANGING = re.compile(
     r"(?:[,;:(/–-]|\b(?:de|d['’]|du|des|et|ou|à|au|aux|en|le|la|les|l['’]|un|une|pour|par|avec|sur|dans|sans|"
