@@ -1081,6 +1081,29 @@ def test_a_table_ruled_between_its_rows_only_is_cut_into_rows_at_its_rules(tmp_p
     )
 
 
+@pytest.mark.parametrize("valign", ["TOP", "MIDDLE"])
+def test_a_table_shaded_one_row_in_two_is_cut_at_the_edges_of_its_shades(tmp_path, valign):
+    # QA: rows shaded one in two, their cells centred: cut by the white between lines, most rows were split
+    # apart (an objective « personnes âgées »), or an objective read beside the actions of the row above.
+    style = [("VALIGN", (0, 0), (-1, -1), valign), ("TOPPADDING", (0, 0), (-1, -1), 3),
+             ("BOTTOMPADDING", (0, 0), (-1, -1), 3), ("ROWBACKGROUNDS", (0, 1), (-1, -1), ["#dddddd", "#ffffff"])]  # fmt: skip
+    rows_in = {objective: actions for objective, (actions, _) in HORIZONTAL_RULES_ROWS.items()}
+    rows_in["4 - Soutenir la vie associative"] = ["Ouvrir un forum des associations"]
+    pdf = tmp_path / "lignes_grisees.pdf"
+    _objectives_table_without_rules(pdf, rows_in, True, style, markers=["•", "•"])
+    assert [(c.kind, c.objective, c.text) for c in extract_document(pdf).contributions] == _objectives_and_actions(rows_in)
+
+
+def test_one_shaded_row_among_white_ones_leaves_the_rows_below_it_to_their_white(tmp_path):
+    # A highlighted first row: its two edges are no rules between the rows below it, set apart by their white.
+    style = [("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+             ("BACKGROUND", (0, 1), (-1, 1), "#dddddd")]  # fmt: skip
+    rows_in = {objective: actions for objective, (actions, _) in HORIZONTAL_RULES_ROWS.items()}
+    pdf = tmp_path / "une_ligne_grisee.pdf"
+    _objectives_table_without_rules(pdf, rows_in, True, style)
+    assert [(c.kind, c.objective, c.text) for c in extract_document(pdf).contributions] == _objectives_and_actions(rows_in)
+
+
 def test_a_rule_under_the_header_alone_leaves_the_rows_to_the_white_between_them(tmp_path):
     # Rules above and below the header and under the table say nothing of the rows between: they are
     # still told apart by their white (one rule between the lines of the table is not enough).

@@ -549,7 +549,8 @@ def _rules_across(
     across `row_rule_min_span` of its width, down to the first band between two of them holding no line
     or a line across its columns (prose under the table, before a rule at the page's foot); none unless
     `row_rule_min_count` bands at least are so ruled."""
-    x0, x1, bottom = min(line.x0 for line in header), max(line.x1 for line in header), max(line.bottom for line in header)
+    x0, x1 = min(line.x0 for line in header), max(line.x1 for line in header)
+    bottom = max(line.bottom for line in header)
     across = sorted(
         (rule for rule in layout.rules
          if rule.top > bottom and min(rule.x1, x1) - max(rule.x0, x0) >= settings.row_rule_min_span * (x1 - x0)),

@@ -12,7 +12,16 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from atelier.extract.layout import Line, Word, fits_after, group_lines, is_header_row, printed_rows, words_inside
+from atelier.extract.layout import (
+    Line,
+    Word,
+    fits_after,
+    group_lines,
+    is_header_row,
+    joined_rules,
+    printed_rows,
+    words_inside,
+)
 from atelier.extract.records import BBox
 from atelier.extract.settings import ExtractionSettings
 from atelier.extract.text import guessed_marker, join_lines, may_be_wrapped, opens_an_action, starts_list_item
@@ -187,9 +196,9 @@ def aligned_grid(
     and at an edge of a shaded row or cell (`shades`) between two lines, whatever their spacing.
     Cells are top-aligned: a row starts wherever any column starts a cell, and a cell that
     reaches below the start of the next rows covers them (`None`), as a spanning cell would.
-    A table ruled between its rows (`_row_rules`) is cut at its rules only, as a ruled table is (QA: in
-    Word's tables with horizontal borders only, « 1 - Rompre l'isolement des » ⏎ « personnes âgées »
-    was cut into two rows, its objective and actions split).
+    A table ruled between its rows (`_row_rules`: horizontal rules, or the edges of rows shaded across it) is
+    cut at its rules only, as a ruled table is (QA: in Word's tables with horizontal borders only, « 1 - Rompre
+    l'isolement des » ⏎ « personnes âgées » was cut into two rows, its objective and actions split).
     """
     per_column = _lines_by_column(lines, columns, settings)
     all_lines = [line for column_lines in per_column for line in column_lines]
@@ -215,7 +224,10 @@ def aligned_grid(
         ]
         return bool(beside) and all(any(abs(top - line.top) <= near for top in tops) for tops in beside)
 
-    row_rules = _row_rules(all_lines, table_box, rules, settings)
+    shade_edges = [
+        BBox(box.x0, edge, box.x1, edge) for box in _row_shades(ordered, shades) for edge in (box.top, box.bottom)
+    ]
+    row_rules = _row_rules(all_lines, table_box, joined_rules([*rules, *shade_edges], settings), settings)
     if row_rules:
         return _banded_grid(ordered, lines, row_rules, columns, table_box, page_number, settings)
     verdicts = [
@@ -248,18 +260,49 @@ def aligned_grid(
     return _grid_of(ordered, verdicts, row_starts, columns, table_box, page_number, settings)
 
 
-def _row_rules(lines: Sequence[Line], table_box: BBox, rules: Sequence[BBox], settings: ExtractionSettings) -> list[BBox]:
-    """The rules that cut a table into rows: across `row_rule_min_span` of its width, between its lines, if
-    there are `row_rule_min_count` of them at least (else none: a rule under a header, or one closing a
-    section, says nothing of the rows between)."""
-    middles = sorted((line.top + line.bottom) / 2 for line in lines)
-    across = [
-        rule
-        for rule in rules
-        if min(rule.x1, table_box.x1) - max(rule.x0, table_box.x0) >= settings.row_rule_min_span * (table_box.x1 - table_box.x0)
-        and middles[0] < rule.top < middles[-1]
+def _row_shades(ordered: Sequence[Sequence[Line]], shades: Sequence[BBox]) -> list[BBox]:
+    """The shaded boxes behind a table that are rows of it, their edges its row boundaries: none unless each box
+    holding text holds it in two columns at least (a category's heading shaded across the table is a section,
+    not a row: the rows under it are not shaded one by one)."""
+    holding = [
+        {
+            col
+            for col, lines_ in enumerate(ordered)
+            for line in lines_
+            if box.top < (line.top + line.bottom) / 2 < box.bottom
+        }
+        for box in shades
     ]
-    return across if len(across) >= settings.row_rule_min_count else []
+    if any(len(columns) == 1 for columns in holding):
+        return []
+    return [box for box, columns in zip(shades, holding) if columns]
+
+
+def _row_rules(
+    lines: Sequence[Line], table_box: BBox, rules: Sequence[BBox], settings: ExtractionSettings
+) -> list[BBox]:
+    """The rules that cut a table into rows: across `row_rule_min_span` of its width, between its lines, if
+    there are `row_rule_min_count` of them at least and no white wider than a row's (`row_gap_ratio`) runs
+    across the table between two of them (else none: a rule under a header, one closing a section, or a
+    shaded row among white ones says nothing of the rows between)."""
+    middles = sorted((line.top + line.bottom) / 2 for line in lines)
+    width = table_box.x1 - table_box.x0
+    across = sorted(
+        (rule for rule in rules
+         if min(rule.x1, table_box.x1) - max(rule.x0, table_box.x0) >= settings.row_rule_min_span * width
+         and middles[0] < rule.top < middles[-1]),
+        key=lambda rule: rule.top,
+    )  # fmt: skip
+    if len(across) < settings.row_rule_min_count:
+        return []
+    edges = [rule.top for rule in across]
+    bottoms: dict[int, float] = {}  # per band, the lowest bottom of its lines so far
+    for line in sorted(lines, key=lambda line: line.top):
+        band = bisect_left(edges, (line.top + line.bottom) / 2)
+        if band in bottoms and line.top - bottoms[band] > settings.row_gap_ratio * line.size:
+            return []
+        bottoms[band] = max(bottoms.get(band, line.bottom), line.bottom)
+    return across
 
 
 def _banded_grid(

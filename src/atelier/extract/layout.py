@@ -450,21 +450,33 @@ def shaded_boxes(page: object, settings: ExtractionSettings) -> tuple[BBox, ...]
 
 def horizontal_rules(page: object, settings: ExtractionSettings) -> tuple[BBox, ...]:
     """The horizontal rules of a pdfplumber page, each a box of no height at its middle: lines, and
-    rectangles thinner than `shading_min_height` (borders drawn as rectangles), segments on one height
-    that touch joined (a border drawn cell by cell)."""
-    segments = [
-        (round((float(item["top"]) + float(item["bottom"])) / 2, 1), float(item["x0"]), float(item["x1"]))
-        for item in [*page.lines, *page.rects]  # type: ignore[attr-defined]
-        if float(item["bottom"]) - float(item["top"]) < settings.shading_min_height
-        and float(item["x1"]) - float(item["x0"]) > float(item["bottom"]) - float(item["top"])
-    ]
+    rectangles thinner than `shading_min_height` (borders drawn as rectangles), joined (`joined_rules`)."""
+    return joined_rules(
+        [
+            BBox(float(item["x0"]), middle, float(item["x1"]), middle)
+            for item in [*page.lines, *page.rects]  # type: ignore[attr-defined]
+            if float(item["bottom"]) - float(item["top"]) < settings.shading_min_height
+            and float(item["x1"]) - float(item["x0"]) > float(item["bottom"]) - float(item["top"])
+            for middle in [round((float(item["top"]) + float(item["bottom"])) / 2, 1)]
+        ],
+        settings,
+    )
+
+
+def joined_rules(segments: Iterable[BBox], settings: ExtractionSettings) -> tuple[BBox, ...]:
+    """Horizontal segments (boxes of no height) on one height that touch or overlap, joined into one
+    rule (a border drawn cell by cell; the edges of a row's shaded cells)."""
     rules: list[BBox] = []
-    for middle, x0, x1 in sorted(segments):
+    for segment in sorted(segments, key=lambda box: (box.top, box.x0)):
         last = rules[-1] if rules else None
-        if last is not None and abs(last.top - middle) <= settings.line_tolerance and x0 <= last.x1 + settings.column_snap:
-            rules[-1] = BBox(last.x0, last.top, max(last.x1, x1), last.top)
+        if (
+            last is not None
+            and abs(last.top - segment.top) <= settings.line_tolerance
+            and segment.x0 <= last.x1 + settings.column_snap
+        ):
+            rules[-1] = BBox(last.x0, last.top, max(last.x1, segment.x1), last.top)
         else:
-            rules.append(BBox(x0, middle, x1, middle))
+            rules.append(segment)
     return tuple(rules)
 
 
