@@ -1,12 +1,13 @@
 """Extraction of generated layouts against what was generated: tables without rules and boards of notes.
 
-    .venv/bin/python bench/extract_generated.py [--tables 200] [--ruled-rows 100] [--boards 80]
+    .venv/bin/python bench/extract_generated.py [--tables 200] [--ruled-rows 100] [--centred 100] [--boards 80]
 
 Tables without rules (seeded, reproducible): 2 to 5 columns, with or without a header row
 (« Objectifs | Actions | Freins | Leviers | Échéances »), padding 0 to 10 points, narrow and wide
 columns, cells in 8 to 10 points (10: the size of the prose around them), actions listed after
 « - », « • », « 1. », « 1- », « 1) » or alone; prose before and after. The same ruled between their rows
-only (horizontal borders), cells at the top or the middle of their rows. Boards of notes: 2 to 12
+only (horizontal borders), cells at the top or the middle of their rows; and without rules, cells centred in
+their rows. Boards of notes: 2 to 12
 coloured boxes, 1 to 4 a row, with or without a shadow, text of 9 to 12 points. Figures: documents
 read exactly (every item with its kind, text, objective and details, in order for the boards), and
 the recall and precision of items by kind and text.
@@ -56,9 +57,9 @@ IDEAS = [
 Item = tuple[str, str, str, tuple[tuple[str, str], ...]]  # kind, objective, text, details
 
 
-def table_document(seed: int, pdf: Path, rules_between_rows: bool = False) -> list[Item]:
+def table_document(seed: int, pdf: Path, rules_between_rows: bool = False, centred: bool = False) -> list[Item]:
     """Render a table without rules drawn from `seed`, or with `rules_between_rows` (horizontal borders only,
-    its cells at the top or the middle of their rows); its expected items."""
+    its cells at the top or the middle of their rows), or its cells `centred` in their rows; its expected items."""
     rnd = random.Random(seed)
     columns = rnd.choice([2, 3, 3, 4, 5])
     size = rnd.choice([8, 9]) if rnd.random() < 0.8 else 10
@@ -91,8 +92,11 @@ def table_document(seed: int, pdf: Path, rules_between_rows: bool = False) -> li
         expected += [("action", objective, action, tuple(zip(fields, details))) for action in actions]
     style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), padding),
              ("BOTTOMPADDING", (0, 0), (-1, -1), padding)]  # fmt: skip
+    if centred:
+        style.append(("VALIGN", (0, 0), (-1, -1), "MIDDLE"))
     if rules_between_rows:
-        style += [("VALIGN", (0, 0), (-1, -1), rnd.choice(["TOP", "MIDDLE"])), ("LINEBELOW", (0, 0), (-1, -1), 0.5, "black")]
+        valign = rnd.choice(["TOP", "MIDDLE"])
+        style += [("VALIGN", (0, 0), (-1, -1), valign), ("LINEBELOW", (0, 0), (-1, -1), 0.5, "black")]
     SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
         Paragraph("AXE 2 : Emploi", ParagraphStyle("h", fontName="Helvetica-Bold", fontSize=13, leading=16)),
         Paragraph("L'atelier s'est tenu à la salle des fêtes en présence d'une quarantaine d'habitants ; leurs "
@@ -173,6 +177,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--tables", type=int, default=200)
     parser.add_argument("--ruled-rows", type=int, default=100)
+    parser.add_argument("--centred", type=int, default=100)
     parser.add_argument("--boards", type=int, default=80)
     arguments = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:
@@ -186,6 +191,11 @@ def main(argv: Sequence[str] | None = None) -> None:
             pdf = Path(folder) / f"ruled_rows_{seed}.pdf"
             ruled_rows.append((table_document(10_000 + seed, pdf, True), extracted(pdf, with_objectives=True)))
         report("tables ruled between rows only", ruled_rows)
+        centred = []
+        for seed in range(arguments.centred):
+            pdf = Path(folder) / f"centred_{seed}.pdf"
+            centred.append((table_document(20_000 + seed, pdf, centred=True), extracted(pdf, with_objectives=True)))
+        report("tables without rules, cells centred", centred)
         boards = []
         for seed in range(arguments.boards):
             pdf = Path(folder) / f"board_{seed}.pdf"

@@ -692,6 +692,28 @@ def test_a_table_in_the_type_of_the_prose_ruled_between_rows_with_cells_centred_
     assert [(c.kind, c.objective, c.text) for c in result.contributions] == _objectives_and_actions(rows_in)
 
 
+def test_a_table_in_the_type_of_the_prose_its_cells_centred_goes_on_past_lines_alone_on_their_row(tmp_path):
+    # QA: its cells centred, lines of the table stood alone on their printed row, set apart, with another
+    # alone under them: the table ended at the first, its last rows read as prose (no idea). « Source : … »
+    # and the prose after it still end it.
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph
+
+    rows_in = {"Réduire la précarité énergétique des ménages modestes du quartier": [
+                   "Isoler les logements sociaux", "Créer un guichet unique", "Former les artisans du bâtiment"],
+               "Favoriser l'emploi local": ["Aider l'insertion des jeunes", "Ouvrir un forum de l'emploi"],
+               "Rompre l'isolement": ["Créer un café des aînés du centre-ville et des quartiers"]}  # fmt: skip
+    pdf = tmp_path / "tableau_centre.pdf"
+    style = (("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("TOPPADDING", (0, 0), (-1, -1), 6),
+             ("BOTTOMPADDING", (0, 0), (-1, -1), 6))  # fmt: skip
+    _table_in_the_prose_type(pdf, rows_in, [
+        Paragraph("Source : atelier du 12 mars.", ParagraphStyle("source", parent=PROSE, spaceBefore=6)),
+        Paragraph("Le groupe a ensuite échangé sur les suites à donner à ces propositions lors du prochain "
+                  "atelier, en juin, avec les services de la ville.", PROSE)], style=style)  # fmt: skip
+    result = extract_document(pdf)
+    assert [(c.kind, c.objective, c.text) for c in result.contributions] == _objectives_and_actions(rows_in)
+
+
 def test_a_table_in_the_type_of_the_prose_ends_at_a_heading_in_bold_before_a_list_of_post_its(tmp_path):
     # A heading in bold, in the prose's size, right under such a table, and the post-its listed under it,
     # were read into the table's last objective.
@@ -1092,6 +1114,29 @@ def test_a_table_shaded_one_row_in_two_is_cut_at_the_edges_of_its_shades(tmp_pat
     pdf = tmp_path / "lignes_grisees.pdf"
     _objectives_table_without_rules(pdf, rows_in, True, style, markers=["•", "•"])
     assert [(c.kind, c.objective, c.text) for c in extract_document(pdf).contributions] == _objectives_and_actions(rows_in)
+
+
+@pytest.mark.parametrize("padding", [1, 3, 10])
+def test_a_table_without_rules_its_cells_centred_in_their_rows_is_cut_at_the_white_between_rows(tmp_path, padding):
+    # QA: cells centred in their rows do not start together: rows were cut wherever one cell started, an
+    # objective read beside the actions of the row above, « Freins » given to the wrong actions.
+    from reportlab.platypus import Paragraph, Table
+
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
+    bold = ParagraphStyle("bold", parent=cell, fontName="Helvetica-Bold")
+    rows = [[Paragraph(name, bold) for name in ("OBJECTIFS", "ACTIONS", "FREINS")]]
+    rows += [[Paragraph(objective, cell), [Paragraph(f"- {action}", cell) for action in actions], Paragraph(brake, cell)]
+             for objective, (actions, brake) in HORIZONTAL_RULES_ROWS.items()]  # fmt: skip
+    style = [("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("TOPPADDING", (0, 0), (-1, -1), padding),
+             ("BOTTOMPADDING", (0, 0), (-1, -1), padding)]  # fmt: skip
+    pdf = tmp_path / "cases_centrees.pdf"
+    _table_page(pdf, Table(rows, colWidths=[130, 200, 110], style=style))
+    expected = []
+    for objective, (actions, brake) in HORIZONTAL_RULES_ROWS.items():
+        expected += [("objective", objective, [])] + [("action", action, [("Freins", brake)]) for action in actions]
+    assert [(c.kind, c.text, [(d.field, d.text) for d in c.details]) for c in extract_document(pdf).contributions] == (
+        expected
+    )
 
 
 def test_one_shaded_row_among_white_ones_leaves_the_rows_below_it_to_their_white(tmp_path):

@@ -411,7 +411,7 @@ def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings)
         header_rows = _header_rows(layout.free_lines, settings)
         page_rows = printed_rows(layout.free_lines, settings)
         shared_tops = {line.top for row in page_rows if len(row) > 1 for line in row}
-        row_tops = sorted(min(line.top for line in row) for row in page_rows)
+        rows_by_top = sorted((min(line.top for line in row), row) for row in page_rows)
         header_tops = {line.top for row in header_rows.values() for line in row}
         if headed and layout.free_lines:
             last_bottom = layout.free_lines[0].top  # (a table goes on at the top of the next page)
@@ -428,7 +428,7 @@ def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings)
             elif headed and not _between_rules(line, headed_rules) and (
                 not _inside_a_column(line, headed, last_bottom, body_size, settings)
                 or (line.bold and line.top not in shared_tops)
-                or _closing_line(line, last_bottom, row_tops, shared_tops, settings)
+                or _closing_line(line, last_bottom, rows_by_top, headed, shared_tops, settings)
             ):
                 headed = ()
             if headed:
@@ -572,15 +572,31 @@ def _between_rules(line: Line, rules: Sequence[BBox]) -> bool:
 
 
 def _closing_line(
-    line: Line, last_bottom: float, row_tops: Sequence[float], shared_tops: set[float], settings: ExtractionSettings
+    line: Line,
+    last_bottom: float,
+    rows_by_top: Sequence[tuple[float, list[Line]]],
+    columns: Sequence[float],
+    shared_tops: set[float],
+    settings: ExtractionSettings,
 ) -> bool:
-    """Whether `line`, under a table set in the prose's type, is a line of prose after it (« Source : … »):
-    alone on its printed row, set apart from the table's last line, and the row below it (if any) alone
-    too (an objective without actions is followed by rows of several columns)."""
+    """Whether `line`, under a table set in the prose's type (its column starts `columns`), is a line of prose
+    after it (« Source : … »): alone on its printed row, set apart from the table's last line, and the rows
+    below it alone too, down to a line across the columns or the end (an objective without actions, or cells
+    centred in their rows, are followed by rows of several columns, QA)."""
     if line.top in shared_tops or line.top - last_bottom <= settings.paragraph_gap_ratio * line.size:
         return False
-    below = next((top for top in row_tops if top > line.top + settings.line_tolerance), None)
-    return below is None or below not in shared_tops
+    reach = line.bottom
+    for top, row in rows_by_top:
+        if top <= line.top + settings.line_tolerance:
+            continue
+        if top in shared_tops:
+            return False
+        if top - reach > settings.headed_table_gap_ratio * line.size or not all(
+            _in_one_column(other, columns, settings) for other in row
+        ):
+            return True
+        reach = max(reach, *(other.bottom for other in row))
+    return True
 
 
 def _continues_heading(previous: Line, line: Line, settings: ExtractionSettings) -> bool:

@@ -230,6 +230,9 @@ def aligned_grid(
     row_rules = _row_rules(all_lines, table_box, joined_rules([*rules, *shade_edges], settings), settings)
     if row_rules:
         return _banded_grid(ordered, lines, row_rules, columns, table_box, page_number, settings)
+    centred = _centred_rows(ordered, table_box, settings)
+    if centred:
+        return _banded_grid(ordered, lines, centred, columns, table_box, page_number, settings)
     verdicts = [
         [
             "break"
@@ -303,6 +306,39 @@ def _row_rules(
             return []
         bottoms[band] = max(bottoms.get(band, line.bottom), line.bottom)
     return across
+
+
+def _centred_rows(ordered: Sequence[Sequence[Line]], table_box: BBox, settings: ExtractionSettings) -> list[BBox]:
+    """The row boundaries of a table whose cells are centred in their rows (none if it is not): where white
+    wider, by `row_gap_excess`, than the commonest white between two lines of a column runs across the
+    table; it is such a table if, between those boundaries, the cells of every row have one middle (within
+    `line_tolerance`) and those of one row at least do not start together (QA: centred cells did not start
+    their rows together, and rows were cut wherever one did)."""
+    gaps = Counter(round(b.top - a.bottom, 1) for lines_ in ordered for a, b in zip(lines_, lines_[1:]))
+    if not gaps:
+        return []
+    usual = gaps.most_common(1)[0][0]
+    spans = sorted((line.top, line.bottom) for lines_ in ordered for line in lines_)
+    edges: list[float] = []
+    reach = spans[0][1]
+    for top, bottom in spans[1:]:
+        if top - reach >= usual + settings.row_gap_excess:
+            edges.append((top + reach) / 2)
+        reach = max(reach, bottom)
+    staggered = False
+    for upper, lower in zip([float("-inf"), *edges], [*edges, float("inf")]):
+        cells = [
+            [line for line in lines_ if upper < line.top and line.bottom < lower] for lines_ in ordered
+        ]
+        cells = [cell for cell in cells if cell]
+        if len(cells) < 2:
+            continue
+        middles = [(cell[0].top + cell[-1].bottom) / 2 for cell in cells]
+        if max(middles) - min(middles) > settings.line_tolerance:
+            return []
+        tops = [cell[0].top for cell in cells]
+        staggered = staggered or max(tops) - min(tops) > settings.line_tolerance
+    return [BBox(table_box.x0, edge, table_box.x1, edge) for edge in edges] if staggered else []
 
 
 def _banded_grid(
