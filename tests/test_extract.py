@@ -460,6 +460,28 @@ def test_a_table_of_two_equal_columns_without_rules_is_not_read_as_two_columns_o
     ]
 
 
+@pytest.mark.parametrize("padding", [0, 1])
+def test_a_postit_table_without_rules_set_close_keeps_one_postit_a_row(tmp_path, padding):
+    # QA: « Mobilité | Moins de voitures en centre-ville » ⏎ « Santé | Moins de voitures en centre-ville » ⏎
+    # « Logement | Plus de bus le soir », one line a cell at 0 or 1 point of padding, were one post-it: neither
+    # line ends early, but wrapped French goes on in lower case, and every cell of each row opens with a capital.
+    from reportlab.platypus import Paragraph, Table
+
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
+    bold = ParagraphStyle("bold", parent=cell, fontName="Helvetica-Bold")
+    postits = [("Mobilité", "Moins de voitures en centre-ville"), ("Santé", "Moins de voitures en centre-ville"),
+               ("Logement", "Plus de bus le soir"), ("Emploi", "Des pistes cyclables")]  # fmt: skip
+    rows = [[Paragraph("Thème", bold), Paragraph("Post-it", bold)]]
+    rows += [[Paragraph(theme, cell), Paragraph(text, cell)] for theme, text in postits]
+    style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), padding),
+             ("BOTTOMPADDING", (0, 0), (-1, -1), padding)]  # fmt: skip
+    pdf = tmp_path / "post_it_serres.pdf"
+    _table_page(pdf, Table(rows, colWidths=[216, 264], style=style), "Post-it de l'atelier")
+    assert [(c.kind, c.theme, c.text) for c in extract_document(pdf).contributions] == [
+        ("postit", theme, text) for theme, text in postits
+    ]
+
+
 @pytest.mark.parametrize("shaded", ["rows", "categories"])
 def test_a_postit_table_without_rules_reads_its_shaded_rows_as_rows(tmp_path, shaded):
     # QA: rows drawn as filled rectangles, no ruling line, set close (1 point of padding): the

@@ -250,7 +250,7 @@ def aligned_grid(
         for col, lines_ in enumerate(ordered)
     ]
     verdicts = _wraps_in_cells(ordered, verdicts, shades, padded, settings)
-    verdicts = _settle_doubts(ordered, _items_beside_wraps(ordered, verdicts, settings), settings)
+    verdicts = _settle_doubts(ordered, _items_beside_wraps(ordered, verdicts, settings), padded, settings)
     verdicts = _rows_parted_by_white(ordered, verdicts, padded, settings)
     verdicts = _rows_parted_by_wider_gaps(ordered, verdicts, settings)
     verdicts = _header_row_apart(ordered, verdicts, lines, settings)
@@ -788,13 +788,16 @@ def _header_row_apart(
 
 
 def _settle_doubts(
-    ordered: Sequence[Sequence[Line]], verdicts: Sequence[Sequence[str]], settings: ExtractionSettings
+    ordered: Sequence[Sequence[Line]], verdicts: Sequence[Sequence[str]], padded: bool, settings: ExtractionSettings
 ) -> list[list[str]]:
     """Doubtful breaks (`_line_break`) settled: a wrap when every cell of the upper printed row goes
     on into the lower one at ordinary spacing and no other cell starts there (QA: with 10 points of
     padding a side, each row of two cells wrapped once was two rows, « … énergétique des » then
     « ménages modestes »); a break otherwise. A right-aligned column (prices) says nothing of
-    wrapping: its lines all end at its edge (the names of a wine list over their prices)."""
+    wrapping: its lines all end at its edge (the names of a wine list over their prices). Nor, in a table whose
+    rows are not parted by their padding (`padded`), is it a wrap where every cell of the lower printed row, two
+    at least, opens with a capital (`_opens_with_a_capital`; in a padded one, that is a cell's next paragraphs:
+    « Priorité du groupe 1 » beside the next unmarked action)."""
     tolerance = settings.line_tolerance
     flush_right = [_right_aligned(lines_, settings) for lines_ in ordered]
 
@@ -814,11 +817,26 @@ def _settle_doubts(
         for (a, b), verdict in zip(zip(lines_, lines_[1:]), column_verdicts):
             if verdict == "doubt":
                 above = columns_at(a.top)
-                wraps = above == columns_at(b.top) and all(goes_on(col, a.top, b.top) for col in above)
+                wraps = (
+                    above == columns_at(b.top)
+                    and all(goes_on(col, a.top, b.top) for col in above)
+                    and not (
+                        not padded
+                        and len(above) >= 2
+                        and all(_opens_with_a_capital(ordered[col], b.top, tolerance) for col in above)
+                    )
+                )
                 verdict = "tight" if wraps else "break"
             column.append(verdict)
         settled.append(column)
     return settled
+
+
+def _opens_with_a_capital(lines: Sequence[Line], top: float, tolerance: float) -> bool:
+    """Whether the line of `lines` at `top` opens with a capital: text wrapped in French goes on in lower case,
+    so a printed row whose every cell does so starts a row (QA: « Mobilité | Moins de voitures… » ⏎ « Santé |
+    Moins de voitures… » at one point of padding were one post-it)."""
+    return any(abs(line.top - top) <= tolerance and line.text[:1].isupper() for line in lines)
 
 
 def _right_aligned(lines: Sequence[Line], settings: ExtractionSettings) -> bool:
