@@ -460,6 +460,37 @@ def test_a_table_of_two_equal_columns_without_rules_is_not_read_as_two_columns_o
     ]
 
 
+@pytest.mark.parametrize("padding", [3, 6, 10])
+def test_an_objectives_second_paragraph_below_the_cells_beside_it_stays_in_its_padded_row(tmp_path, padding):
+    # QA: in a padded table, « 3. Protéger la santé des habitants » ⏎ « Priorité du groupe 2 », set close at
+    # the foot of its row with nothing beside it, was read as an objective of its own: a line set close that
+    # opens with a capital was taken for a row set without padding, and the table as not padded at all.
+    from reportlab.platypus import Paragraph, Table
+
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
+    bold = ParagraphStyle("bold", parent=cell, fontName="Helvetica-Bold")
+    rows_in = [
+        ("Axe 1 : Solidarités", ["1. Lutter contre le décrochage scolaire"],
+         ["mesurer la qualité de l'air dans les écoles", "aider l'installation de jeunes agriculteurs"],
+         ["Coût des travaux", "Manque de foncier"]),
+        ("Axe 2 : Solidarités", ["2. Réduire la précarité énergétique des ménages", "Avec les entreprises du territoire"],
+         ["aider l'installation de jeunes agriculteurs", "développer le covoiturage"], ["Financements"]),
+        ("Axe 3 : Solidarités", ["3. Protéger la santé des habitants", "Priorité du groupe 2"],
+         ["former les médecins généralistes"], ["Disparité des territoires", "Coût des travaux"]),
+    ]  # fmt: skip
+    rows = [[Paragraph(name, bold) for name in ("Axe", "Objectif", "Action", "Obstacle")]]
+    rows += [[Paragraph(axis, cell), [Paragraph(text, cell) for text in objective],
+              [Paragraph(f"- {action}", cell) for action in actions], [Paragraph(f"- {text}", cell) for text in brakes]]
+             for axis, objective, actions, brakes in rows_in]  # fmt: skip
+    style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), padding),
+             ("BOTTOMPADDING", (0, 0), (-1, -1), padding)]  # fmt: skip
+    pdf = tmp_path / "objectif_en_deux_paragraphes.pdf"
+    _table_page(pdf, Table(rows, colWidths=[120] * 4, style=style))
+    expected = [item for _, objective, actions, _ in rows_in
+                for item in [("objective", " ".join(objective)), *(("action", a) for a in actions)]]  # fmt: skip
+    assert [(c.kind, c.text) for c in extract_document(pdf).contributions] == expected
+
+
 @pytest.mark.parametrize("padding", [0, 1])
 def test_a_postit_table_without_rules_set_close_keeps_one_postit_a_row(tmp_path, padding):
     # QA: « Mobilité | Moins de voitures en centre-ville » ⏎ « Santé | Moins de voitures en centre-ville » ⏎

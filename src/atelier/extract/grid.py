@@ -211,7 +211,8 @@ def aligned_grid(
     # A column's text surely had room up to its widest line; it may have had more, up to the next
     # column, less the cells' padding, which is not known.
     widest = [max((line.x1 for line in lines_), default=table_box.x1) for lines_ in ordered]
-    padded = _rows_parted_by_padding(ordered, settings)
+    parted = _rows_parted_by_padding(ordered, settings)
+    padded = parted >= 2
     listing = [_lists_going_on(lines_, settings) for lines_ in ordered]
 
     def beside_lists(col: int, line: Line) -> bool:
@@ -249,7 +250,7 @@ def aligned_grid(
         ]
         for col, lines_ in enumerate(ordered)
     ]
-    verdicts = _wraps_in_cells(ordered, verdicts, shades, padded, settings)
+    verdicts = _wraps_in_cells(ordered, verdicts, shades, parted, settings)
     verdicts = _settle_doubts(ordered, _items_beside_wraps(ordered, verdicts, settings), padded, settings)
     verdicts = _rows_parted_by_white(ordered, verdicts, padded, settings)
     verdicts = _rows_parted_by_wider_gaps(ordered, verdicts, settings)
@@ -511,15 +512,15 @@ def _shade_edge_between(previous: Line, line: Line, shades: Sequence[BBox]) -> b
     )
 
 
-def _rows_parted_by_padding(ordered: Sequence[Sequence[Line]], settings: ExtractionSettings) -> bool:
-    """Whether the cells' padding shows: below two printed rows or more, every column starts a line
-    after a gap wider than `paragraph_gap_ratio` of the font size. The rows of such a table part so,
-    but for sections set apart in a list of rows (a wine list's « Les Rosés »). One such row is no
-    proof: a header row padded more than the rows below it (QA: over rows at no padding, all three
-    objectives were read as one)."""
+def _rows_parted_by_padding(ordered: Sequence[Sequence[Line]], settings: ExtractionSettings) -> int:
+    """How many printed rows show the cells' padding: every column starts a line there after a gap wider
+    than `paragraph_gap_ratio` of the font size. The rows of a table part so if two or more do, but for
+    sections set apart in a list of rows (a wine list's « Les Rosés »). One such row is no proof: a header
+    row padded more than the rows below it (QA: over rows at no padding, all three objectives were read as
+    one)."""
     tolerance = settings.line_tolerance
     if len(ordered) < 2 or not all(ordered):
-        return False
+        return 0
     parted = 0
     for below in ordered[0][1:]:
         gaps = []
@@ -530,9 +531,7 @@ def _rows_parted_by_padding(ordered: Sequence[Sequence[Line]], settings: Extract
             gaps.append((lines_[index].top - lines_[index - 1].bottom) / lines_[index].size)
         else:
             parted += min(gaps) > settings.paragraph_gap_ratio
-            if parted >= 2:
-                return True
-    return False
+    return parted
 
 
 def _lists_going_on(lines: Sequence[Line], settings: ExtractionSettings) -> list[float]:
@@ -599,18 +598,19 @@ def _wraps_in_cells(
     ordered: Sequence[Sequence[Line]],
     verdicts: Sequence[Sequence[str]],
     shades: Sequence[BBox],
-    padded: bool,
+    parted: int,
     settings: ExtractionSettings,
 ) -> list[list[str]]:
     """Lines set close under another that go on their cell (« tight »), as a wrap or, after a list
     marker, as the cell's next item (`paragraphs_of`), rather than start a row:
-    - in a table whose rows part by their padding (`_rows_parted_by_padding`), any such line where the
+    - in a table whose rows part by their padding (`_rows_parted_by_padding`: `parted` rows), any such line where the
       lines beside it, if any, go on their cells (QA: in tables of four and five columns without rules,
       « - Isoler les » then « logements sociaux », « entreprises » then « d'insertion » and « - Créer un
       guichet unique… » under « sociaux » were each a row of their own, without the row's details); only
-      where every line set close whose first word would surely have fitted above (`_line_break`) is in
-      lower case or a list item: an unmarked one opening with a capital may start a row set without
-      padding (a wine list's rows, its sections set apart);
+      where fewer lines set close whose first word would surely have fitted above (`_line_break`) open
+      unmarked with a capital than rows part by their padding: such lines may start rows set without
+      padding (a wine list's rows, its sections set apart), or be a cell's next paragraph (« Priorité du
+      groupe 2 » under its objective, QA: read as an objective of its own);
     - padded or not, a line going on in lower case where the lines beside it go on or list their next
       items (« Réduire la précarité » then « énergétique des ménages », at 0 or 1 point of padding);
     - padded or not, the next item of a list with nothing beside it (« - Créer un guichet unique »
@@ -620,12 +620,12 @@ def _wraps_in_cells(
     def close(above: Line, line: Line) -> bool:
         return line.top - above.bottom <= settings.paragraph_gap_ratio * line.size
 
-    if padded and any(
+    capitalised = sum(
         verdict == "break" and close(a, b) and not starts_list_item(b.text) and not b.text[:1].islower()
         for lines_, column_verdicts in zip(ordered, verdicts)
         for (a, b), verdict in zip(zip(lines_, lines_[1:]), column_verdicts)
-    ):
-        padded = False
+    )
+    padded = parted >= 2 and capitalised < parted
 
     # The line each line's paragraph opens with (after the last white, break or list marker above it): a
     # paragraph opening in lower case (« isoler les logements ») says nothing of a line in lower case under it.
