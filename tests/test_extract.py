@@ -491,6 +491,30 @@ def test_an_objectives_second_paragraph_below_the_cells_beside_it_stays_in_its_p
     assert [(c.kind, c.text) for c in extract_document(pdf).contributions] == expected
 
 
+def test_a_row_break_proven_beside_an_objective_a_paragraph_apart_parts_the_objectives(tmp_path):
+    # QA-style: at 1 point of padding, « Favoriser l'emploi ⏎ local » and, a little white below it, the next row's
+    # « Renforcer le lien social… » beside the next row's first action and details were one objective.
+    from reportlab.platypus import Paragraph, Table
+
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=8, leading=9.6)
+    bold = ParagraphStyle("bold", parent=cell, fontName="Helvetica-Bold")
+    rows_in = {"Soutenir la vie associative des quartiers": (["Mettre en place un marché de producteurs",
+                                                              "Planter des arbres dans les rues"], "Bailleurs sociaux"),
+               "Favoriser l'emploi local": (["Former les bénévoles", "Organiser des visites à domicile"], "Clauses sociales"),
+               "Renforcer le lien social entre générations": (["Soutenir les entreprises d'insertion",
+                                                               "Planter des arbres dans les rues"], "2025")}  # fmt: skip
+    rows = [[Paragraph(name, bold) for name in ("Objectifs", "Actions", "Freins")]]
+    rows += [[Paragraph(objective, cell), [Paragraph(f"{n}. {a}", cell) for n, a in enumerate(actions, 1)],
+              Paragraph(brake, cell)] for objective, (actions, brake) in rows_in.items()]  # fmt: skip
+    style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 1),
+             ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]  # fmt: skip
+    pdf = tmp_path / "objectifs_serres.pdf"
+    _table_page(pdf, Table(rows, colWidths=[89, 136, 116], style=style))
+    assert [(c.kind, c.objective, c.text) for c in extract_document(pdf).contributions] == _objectives_and_actions(
+        {objective: actions for objective, (actions, _) in rows_in.items()}
+    )
+
+
 @pytest.mark.parametrize("padding", [0, 1])
 def test_a_postit_table_without_rules_set_close_keeps_one_postit_a_row(tmp_path, padding):
     # QA: « Mobilité | Moins de voitures en centre-ville » ⏎ « Santé | Moins de voitures en centre-ville » ⏎

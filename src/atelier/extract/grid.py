@@ -390,7 +390,9 @@ def _grid_of(
 ) -> Grid:
     """The grid of each column's lines cut into cells by `verdicts` (`aligned_grid`)."""
     # A break proven in one column (a line ending early) is a row break for the lines that sit
-    # on the same two printed rows in the other columns (right-aligned prices, short labels).
+    # on the same two printed rows in the other columns (right-aligned prices, short labels), set close or
+    # a paragraph apart (QA: at 1 point of padding, « Favoriser l'emploi local » and the next row's objective
+    # beside it, a little white between them, were one objective).
     proven = [
         (a.top, b.top)
         for lines_, column_verdicts in zip(ordered, verdicts)
@@ -407,15 +409,16 @@ def _grid_of(
     for lines_, column_verdicts in zip(ordered, verdicts):
         column_blocks: list[list[Line]] = [[lines_[0]]] if lines_ else []
         for (a, b), verdict in zip(zip(lines_, lines_[1:]), column_verdicts):
-            if verdict in ("tight", "para") and (
-                any(
+            if (
+                verdict in ("tight", "para", "same")
+                and any(
                     abs(a.top - top_a) <= settings.line_tolerance and abs(b.top - top_b) <= settings.line_tolerance
                     for top_a, top_b in proven
                 )
-                or (
-                    (starts_list_item(b.text) or b.text[:1].isupper())
-                    and any(abs(b.top - top) <= settings.line_tolerance for top in row_starts)
-                )
+            ) or (
+                verdict in ("tight", "para")
+                and (starts_list_item(b.text) or b.text[:1].isupper())
+                and any(abs(b.top - top) <= settings.line_tolerance for top in row_starts)
             ):
                 verdict = "break"
             if verdict == "break":
