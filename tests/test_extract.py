@@ -515,6 +515,31 @@ def test_a_row_break_proven_beside_an_objective_a_paragraph_apart_parts_the_obje
     )
 
 
+@pytest.mark.parametrize("marker", ["1)", "1.", "a)"])
+def test_a_list_numbered_anew_starts_a_row_at_no_padding(tmp_path, marker):
+    # QA-style: at no padding, « des personnes âgées » filling its line, the next row's « Lutter contre les… »
+    # beside « 1) Créer un café des aînés » (under « 1) Ouvrir un forum… ») was glued to the objective above.
+    from reportlab.platypus import Paragraph, Table
+
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=10.8)
+    bold = ParagraphStyle("bold", parent=cell, fontName="Helvetica-Bold")
+    rows_in = {"Rompre l'isolement des personnes âgées": ["Ouvrir un forum de l'emploi"],
+               "Lutter contre les inégalités d'accès aux soins": ["Créer un café des aînés", "Créer un guichet unique"],
+               "Améliorer la qualité de l'air": ["Mettre en place un marché de producteurs"]}  # fmt: skip
+
+    def numbered(n: int) -> str:
+        return marker.replace("1", str(n)) if marker[0] == "1" else f"{'abc'[n - 1]})"
+
+    rows = [[Paragraph(name, bold) for name in ("OBJECTIFS", "ACTIONS", "FREINS")]]
+    rows += [[Paragraph(objective, cell), [Paragraph(f"{numbered(n)} {a}", cell) for n, a in enumerate(actions, 1)],
+              Paragraph("Coût des travaux", cell)] for objective, actions in rows_in.items()]  # fmt: skip
+    style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 0),
+             ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]  # fmt: skip
+    pdf = tmp_path / "listes_renumerotees.pdf"
+    _table_page(pdf, Table(rows, colWidths=[100, 180, 100], style=style))
+    assert [(c.kind, c.objective, c.text) for c in extract_document(pdf).contributions] == _objectives_and_actions(rows_in)
+
+
 @pytest.mark.parametrize("padding", [0, 1])
 def test_a_postit_table_without_rules_set_close_keeps_one_postit_a_row(tmp_path, padding):
     # QA: « Mobilité | Moins de voitures en centre-ville » ⏎ « Santé | Moins de voitures en centre-ville » ⏎

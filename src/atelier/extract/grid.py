@@ -7,6 +7,7 @@ tables (`tables.py`) does not depend on how the table was drawn.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
@@ -261,7 +262,32 @@ def aligned_grid(
     # went on the list of the row above).
     first_column = ordered[0] if ordered else []
     row_starts = [b.top for a, b in zip(first_column, first_column[1:]) if b.top - a.bottom > settings.row_gap_ratio * b.size]
+    # So does a list numbered anew in any column (« 1) Créer un café des aînés » under « 1) Ouvrir un forum… »:
+    # QA-style, at no padding, the objective beside it was glued to the one above).
+    restarts = _lists_numbered_anew(ordered)
+    if restarts:
+        row_starts += [line.top for line in restarts.values()]
+        verdicts = [
+            ["break" if id(b) in restarts else verdict for b, verdict in zip(lines_[1:], column_verdicts)]
+            for lines_, column_verdicts in zip(ordered, verdicts)
+        ]
     return _grid_of(ordered, verdicts, row_starts, columns, table_box, page_number, settings)
+
+
+_FIRST_ITEM = re.compile(r"^\s*\(?(?:1|a|i)\s?[).\-–/]\s|^\s*1°\s")
+
+
+def _lists_numbered_anew(ordered: Sequence[Sequence[Line]]) -> dict[int, Line]:
+    """The lines, by id, that open a list numbered from 1 (« 1) », « 1. », « a) ») under an item of a list
+    in their column: a new cell's list."""
+    restarts: dict[int, Line] = {}
+    for lines_ in ordered:
+        listing = False
+        for line in lines_:
+            if listing and _FIRST_ITEM.match(line.text):
+                restarts[id(line)] = line
+            listing = listing or starts_list_item(line.text)
+    return restarts
 
 
 def _row_shades(ordered: Sequence[Sequence[Line]], shades: Sequence[BBox]) -> list[BBox]:
