@@ -540,6 +540,34 @@ def test_a_list_numbered_anew_starts_a_row_at_no_padding(tmp_path, marker):
     assert [(c.kind, c.objective, c.text) for c in extract_document(pdf).contributions] == _objectives_and_actions(rows_in)
 
 
+@pytest.mark.parametrize("space_after", [0, 2, 8])
+def test_a_word_table_without_borders_its_paragraphs_spaced_after_keeps_its_rows(tmp_path, space_after):
+    # As Word sets a table without borders: no cell margin above or below, each paragraph followed by its
+    # space. At 0–2 points, « Favoriser l'emploi local » and the next row's « Rompre l'isolement des… », beside
+    # « • Créer un café des aînés » and « Financements », were one objective: a list item opens a cell as a
+    # capital does.
+    from reportlab.platypus import Paragraph, Table
+
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=10, leading=11.7, spaceAfter=space_after)
+    bold = ParagraphStyle("bold", parent=cell, fontName="Helvetica-Bold")
+    rows_in = {"Réduire la précarité énergétique des ménages modestes": (
+                   ["Isoler les logements sociaux du quartier nord", "Créer un guichet unique de la rénovation"],
+                   "Coût des travaux"),
+               "Favoriser l'emploi local": (["Soutenir les entreprises d'insertion"], "Manque de foncier"),
+               "Rompre l'isolement des personnes âgées": (
+                   ["Créer un café des aînés", "Organiser des visites à domicile"], "Financements")}  # fmt: skip
+    rows = [[Paragraph(name, bold) for name in ("Objectifs", "Actions", "Freins")]]
+    rows += [[Paragraph(objective, cell), [Paragraph(f"• {a}", cell) for a in actions], Paragraph(brake, cell)]
+             for objective, (actions, brake) in rows_in.items()]  # fmt: skip
+    style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 0),
+             ("BOTTOMPADDING", (0, 0), (-1, -1), space_after)]  # fmt: skip
+    pdf = tmp_path / "tableau_word.pdf"
+    _table_page(pdf, Table(rows, colWidths=[160, 200, 110], style=style))
+    assert [(c.kind, c.objective, c.text) for c in extract_document(pdf).contributions] == _objectives_and_actions(
+        {objective: actions for objective, (actions, _) in rows_in.items()}
+    )
+
+
 @pytest.mark.parametrize("padding", [0, 1])
 def test_a_postit_table_without_rules_set_close_keeps_one_postit_a_row(tmp_path, padding):
     # QA: « Mobilité | Moins de voitures en centre-ville » ⏎ « Santé | Moins de voitures en centre-ville » ⏎

@@ -862,10 +862,12 @@ def _settle_doubts(
 
 
 def _opens_with_a_capital(lines: Sequence[Line], top: float, tolerance: float) -> bool:
-    """Whether the line of `lines` at `top` opens with a capital: text wrapped in French goes on in lower case,
-    so a printed row whose every cell does so starts a row (QA: « Mobilité | Moins de voitures… » ⏎ « Santé |
-    Moins de voitures… » at one point of padding were one post-it)."""
-    return any(abs(line.top - top) <= tolerance and line.text[:1].isupper() for line in lines)
+    """Whether the line of `lines` at `top` opens with a capital or a list marker: text wrapped in French goes
+    on in lower case, so a printed row whose every cell does so starts a row (QA: « Mobilité | Moins de
+    voitures… » ⏎ « Santé | Moins de voitures… » at one point of padding were one post-it)."""
+    return any(
+        abs(line.top - top) <= tolerance and (line.text[:1].isupper() or starts_list_item(line.text)) for line in lines
+    )
 
 
 def _right_aligned(lines: Sequence[Line], settings: ExtractionSettings) -> bool:
