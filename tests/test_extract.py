@@ -2029,6 +2029,21 @@ def test_a_sentence_set_close_under_a_postit_that_fills_its_line_is_no_part_of_i
     assert [(c.kind, c.text) for c in extract_document(pdf).contributions] == [("postit", t) for t in postits]
 
 
+def test_a_symbol_set_higher_than_the_text_in_a_postit_keeps_the_post_it_whole(tmp_path):
+    # QA: « Des pistes cyclables ✓ sécurisées vers le collège », the « ✓ » of a symbol font set 2 points higher
+    # than the text, cut the post-it at the glyph: « sécurisées vers le collège » was lost, the glyph read « n ».
+    item = ParagraphStyle("item", fontName="Helvetica", fontSize=10, leading=13, bulletIndent=2, leftIndent=14)
+    written = ['Des pistes cyclables <font name="ZapfDingbats">4</font> sécurisées vers le collège',
+               'Plus de bus le soir <font name="ZapfDingbats">n</font> et le dimanche', "Un local pour les jeunes"]  # fmt: skip
+    pdf = tmp_path / "symboles.pdf"
+    _postit_list_page(pdf, written, item)
+    assert [(c.kind, c.text) for c in extract_document(pdf).contributions] == [
+        ("postit", "Des pistes cyclables • sécurisées vers le collège"),
+        ("postit", "Plus de bus le soir • et le dimanche"),
+        ("postit", "Un local pour les jeunes"),
+    ]
+
+
 TYPED_MARKERS = {
     "digit-dash": ["1-", "2 -", "3 –"],
     "arrow": [">", ">", ">"],

@@ -25,6 +25,13 @@ def test_clean_text_expands_ligatures_and_spaces():
     assert clean_text("eﬃcace\u202fet  ﬁable") == "efficace et fiable"
 
 
+def test_clean_text_removes_controls_zero_width_and_bidirectional_overrides():
+    # QA: an unclosed « U+202E » in a post-it reversed the line of the synthesis after it.
+    assert clean_text("Ligne \u202eevil\u202c pour\u200b la\ufeff santé\x07 \x1b[31m\u2028publique") == (
+        "Ligne evil pour la santé [31m publique"
+    )
+
+
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [

@@ -113,7 +113,35 @@ def page_words(page: object, settings: ExtractionSettings) -> list[Word]:
         )
         for raw in raw_words
     ]
-    return without_note_calls(words, settings)
+    symbols = {index for index, raw in enumerate(raw_words) if _SYMBOL_FONT.search(str(raw["fontname"]))}
+    return without_note_calls(_symbols_in_line(words, symbols) if symbols else words, settings)
+
+
+# Fonts of symbols: their glyphs (« ✓ », « ■ », « ➢ » of Word's Wingdings, ZapfDingbats) sit higher or lower than
+# the text around them, and come out as letters (« n », « 4 ») or private-use characters when the PDF does not map them.
+_SYMBOL_FONT = re.compile(r"dingbat|wingding|webding|symbol", re.IGNORECASE)
+
+
+def _symbols_in_line(words: Sequence[Word], symbols: set[int]) -> list[Word]:
+    """`words` with those of symbol fonts (`symbols`, their indexes) set on the line of the nearest word of text
+    beside them, and « • » for a glyph the PDF leaves unmapped (QA: « Des pistes cyclables ✓ sécurisées », its
+    « ✓ » 2 points higher than the text, cut the post-it at the glyph, and « sécurisées vers le collège » was lost)."""
+    texts = [word for index, word in enumerate(words) if index not in symbols]
+    placed = []
+    for index, word in enumerate(words):
+        if index not in symbols:
+            placed.append(word)
+            continue
+        height = word.bottom - word.top
+        beside = [other for other in texts if min(other.bottom, word.bottom) - max(other.top, word.top) > height / 2]
+        text = "•" if all(c.isascii() or "\ue000" <= c <= "\uf8ff" for c in word.text) else word.text
+        if beside:
+            nearest = min(beside, key=lambda other: max(other.x0 - word.x1, word.x0 - other.x1))
+            word = Word(text, word.x0, word.x1, nearest.top, nearest.bottom, nearest.size, word.bold)
+        else:
+            word = Word(text, word.x0, word.x1, word.top, word.bottom, word.size, word.bold)
+        placed.append(word)
+    return placed
 
 
 def header_band_lines(words: Sequence[Word], height: float, settings: ExtractionSettings) -> list[Line]:

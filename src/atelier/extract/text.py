@@ -58,9 +58,14 @@ def named_header(text: str, names: Collection[str]) -> str | None:
     return None
 
 
+# Characters that show nothing but may change how the text around them shows: controls, zero-width spaces and
+# joiners, and bidirectional overrides (QA: an unclosed « U+202E » in a post-it reversed the synthesis's line after it).
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
 def clean_text(text: str) -> str:
-    """Ligatures expanded, every run of spaces (non-breaking included) made one space."""
-    return _SPACES.sub(" ", text.translate(_LIGATURES)).strip()
+    """Ligatures expanded, invisible characters removed, every run of spaces (non-breaking included) made one space."""
+    return _SPACES.sub(" ", _INVISIBLE.sub("", text.translate(_LIGATURES))).strip()
 
 
 def join_lines(lines: Iterable[str]) -> str:
