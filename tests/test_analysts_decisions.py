@@ -474,6 +474,8 @@ def test_a_decision_withdrawn_in_the_newer_sheet_is_not_taken_from_the_older(run
     result = runner.invoke(app, ["run", "rapports", "--out", "sortie"])
     assert result.exit_code == 0, result.output
     assert by_text(sheet).loc[ACTIONS[1], "axis_source"] != "review"
+    # (QA: and it was not one to check, however sure the model was)
+    assert by_text(sheet).loc[ACTIONS[1], "needs_review"] == "True"
     (copy,) = (tmp_path / "sortie").glob("ideas.avant-*.csv")
     assert by_text(copy).loc[ACTIONS[1], "axis_source"] == "à revoir"
 
@@ -680,3 +682,30 @@ def test_words_of_one_axis_label_name_that_axis():
     # A number the workshop has no axis for, or « axe » alone, names no axis (QA: « Axe 7 » of six
     # axes became an analyst's decision for « Hors axes », the one label with the word « axes »).
     assert read_axis_ids(["Axe 7", "AXE N°7", "axe", "Axes"], workshop) == ["Axe 7", "AXE N°7", "axe", "Axes"]
+
+
+def test_an_edit_saved_while_a_run_goes_on_is_kept_in_a_copy_and_said(runner, tmp_path, prefect_harness):
+    # QA: an analyst saved a decision in ideas.csv while `atelier run` was classifying; the run, which had read
+    # the file before, replaced it when it ended: the decision was lost without a word.
+    from atelier.flows.decisions import earlier_run
+    from atelier.flows.pipeline import run_pipeline
+    from atelier.nlp.workshop import load_workshop
+
+    write_report(tmp_path / "seance1" / "seance1.docx")
+    assert runner.invoke(app, ["run", "seance1", "--out", "sortie"]).exit_code == 0
+    out = tmp_path / "sortie"
+    earlier, _ = earlier_run(out, load_workshop(None))  # what the next run reads as it starts
+    decide(out / "ideas.csv", ACTIONS[1], "5")  # saved while it goes on
+    summary = run_pipeline([tmp_path / "seance1"], out, earlier=earlier)
+    copies = sorted(out.glob("ideas.avant-*.csv"))
+    assert len(copies) == 1
+    assert by_text(copies[0]).loc[ACTIONS[1], ["axis", "axis_source"]].tolist() == ["5", "review"]
+    assert by_text(out / "ideas.csv").loc[ACTIONS[1], "axis_source"] != "review"
+    assert [note for note in summary.notes if "modifié pendant l'exécution" in note] == [
+        f"Avertissement : {out / 'ideas.csv'} a été modifié pendant l'exécution, après sa lecture ; ces changements "
+        f"ne sont pas dans les nouvelles sorties. Copie gardée : {copies[0]}. Remettez-la à sa place puis relancez "
+        "atelier run pour les appliquer."
+    ]
+    # A run with nothing saved meanwhile says nothing of it.
+    summary = run_pipeline([tmp_path / "seance1"], out, earlier=earlier_run(out, load_workshop(None))[0])
+    assert not [note for note in summary.notes if "modifié pendant l'exécution" in note]

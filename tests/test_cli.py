@@ -943,6 +943,25 @@ def test_train_learns_analysts_decisions(runner, tmp_path):
     assert card["n_training_texts"]["labelled"] == 2
 
 
+def test_train_without_labels_says_which_decisions_of_the_run_it_does_not_learn(runner, tmp_path):
+    # QA: `atelier train` beside a run whose ideas.csv held 12 decisions learnt none of them, without a word.
+    processed = tmp_path / "data" / "processed"
+    processed.mkdir(parents=True)
+    pd.DataFrame({
+        "text": ["Organiser une fête des voisins", "Installer des bancs", "Créer un budget participatif"],
+        "theme": ["Lien social", "", ""], "axis": ["5", "3", "3"], "axis_source": ["review", "Review", "model"],
+    }).to_csv(processed / "ideas.csv", index=False)  # fmt: skip
+    result = runner.invoke(app, ["train", "--no-cv", "--models", "m"])
+    assert result.exit_code == 0, result.output
+    note = "2 décision(s) d'analyste (axis_source « review ») de data/processed/ideas.csv ne sont pas apprises"
+    assert note in result.stderr and "(atelier train --labels data/processed/ideas.csv)" in result.stderr
+    # Once learnt, a training again (which keeps them) says nothing of them.
+    labels = ["--labels", str(processed / "ideas.csv")]
+    assert runner.invoke(app, ["train", "--no-cv", "--models", "m", *labels]).exit_code == 0
+    result = runner.invoke(app, ["train", "--no-cv", "--models", "m"])
+    assert result.exit_code == 0 and note not in result.stderr
+
+
 def test_train_says_which_decisions_a_new_labels_file_forgets_or_contradicts(runner, tmp_path):
     # QA: a colleague's file replaced the week's decisions without a word, and a text given two
     # axes in one file was learnt under both.

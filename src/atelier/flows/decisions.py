@@ -533,8 +533,9 @@ def earlier_run(out: Path, workshop: Workshop) -> tuple[EarlierRun | None, list[
     `ideas.xlsx`: the cluster ids, and the axes analysts decided (`decided_axes`, rows marked
     review). An analyst edits one of them (or both): the newer one's decision counts where they
     differ, named in a note. None without either file; with it, the notes of the reading."""
-    from atelier.flows.outputs import IDEAS_CSV, IDEAS_XLSX, EarlierRun
+    from atelier.flows.outputs import IDEAS_CSV, IDEAS_XLSX, EarlierRun, file_states
 
+    states = file_states(out)
     files = sorted(
         (path for path in (out / IDEAS_CSV, out / IDEAS_XLSX) if path.is_file()), key=lambda file: file.stat().st_mtime
     )
@@ -549,7 +550,9 @@ def earlier_run(out: Path, workshop: Workshop) -> tuple[EarlierRun | None, list[
     unreadable = tuple(path for path, earlier in found.items() if earlier is None)  # copied before replaced
     newest = files[-1]
     if not read:
-        return EarlierRun(newest, {}, modified=newest.stat().st_mtime, unread=len(files), files=tuple(files)), notes
+        return EarlierRun(
+            newest, {}, modified=newest.stat().st_mtime, unread=len(files), files=tuple(files), states=states
+        ), notes
     clusters: dict[str, str] = {}
     decided: dict[str, str] = {}
     decided_texts: dict[str, str] = {}
@@ -612,5 +615,6 @@ def earlier_run(out: Path, workshop: Workshop) -> tuple[EarlierRun | None, list[
         proposed_axes=proposed,
         documents=documents,
         read_files=tuple(earlier.path for earlier in read),
+        states=states,
     )
     return run, notes

@@ -257,10 +257,30 @@ class EarlierRun:
     # run that does not read one of those documents copies them before it replaces them.
     documents: Mapping[tuple[str, str], int] = field(default_factory=dict)
     read_files: tuple[Path, ...] = ()
+    # The state of `ideas.csv` and `ideas.xlsx` when they were read (`file_states`): a run finding them
+    # changed when it writes keeps a copy (an analyst's edits saved meanwhile are not in what it read).
+    states: Mapping[Path, tuple[int, int]] = field(default_factory=dict)
 
     def __str__(self) -> str:
         """The file(s) whose decisions count, as a message names them."""
         return " et ".join(map(str, self.named or (self.path,)))
+
+
+def file_states(out: Path) -> dict[Path, tuple[int, int]]:
+    """The time of last writing (ns) and the size of `ideas.csv` and `ideas.xlsx` in `out`, those there are."""
+    states = {}
+    for path in (Path(out) / IDEAS_CSV, Path(out) / IDEAS_XLSX):
+        try:
+            status = path.stat()
+        except OSError:
+            continue
+        states[path] = (status.st_mtime_ns, status.st_size)
+    return states
+
+
+def changed_since(states: Mapping[Path, tuple[int, int]], out: Path) -> list[Path]:
+    """The files of `file_states(out)` written since `states` were taken (or made since)."""
+    return [path for path, state in file_states(out).items() if states.get(path) != state]
 
 
 def keep_copy(path: Path, when: datetime) -> Path:

@@ -469,6 +469,12 @@ def _analysts_decisions(
             from_model += 1
             moved_by_model += item.axis != axis
     placed, _, _ = with_decided_axes(contributions, workshop, chosen)
+    # An idea an analyst marked « à revoir » (and no one has decided since) is one to check, however sure the
+    # model is (QA: it came out needs_review false, and not among the ideas to check of the synthesis).
+    placed = [
+        replace(item, needs_review=True) if item.idea_id in earlier.withdrawn and axis is None else item
+        for item, axis in zip(placed, chosen, strict=True)
+    ]
     present = {item.idea_id for item in contributions}
     lost = [where for idea, where in earlier.decided_where.items() if idea not in present]
     if earlier.decided_texts:
@@ -645,6 +651,7 @@ def run_pipeline(
     with watch.stage("collect"):
         outputs.check_output_directory(out)
         paths = collect_inputs(inputs)
+        states = earlier.states if earlier is not None and earlier.states else outputs.file_states(Path(out))
         if earlier is None:
             earlier = outputs.EarlierRun(Path(out) / outputs.IDEAS_CSV, outputs.earlier_cluster_ids(Path(out)))
     _say(f"Atelier « {config.id} » : {len(paths)} fichier(s) à lire.")
@@ -729,6 +736,16 @@ def run_pipeline(
         for path, copy in copies.items():
             if not absent or path not in earlier.read_files:
                 _say(f"Copie de {path} gardée avant de le remplacer : {copy}")
+        for path in outputs.changed_since(states, Path(out)):
+            # (An analyst's edits saved while the run was reading and classifying: what it read is older.)
+            copy = copies.get(path) or outputs.keep_copy(path, datetime.now().astimezone())
+            note = (
+                f"Avertissement : {path} a été modifié pendant l'exécution, après sa lecture ; ces changements ne "
+                f"sont pas dans les nouvelles sorties. Copie gardée : {copy}. Remettez-la à sa place puis relancez "
+                "atelier run pour les appliquer."
+            )
+            notes.append(note)
+            _say(note, logging.WARNING)
         files = write_outputs_task(
             Path(out), config, documents, contributions, clusters, started_at, added.columns, written
         )
