@@ -1496,6 +1496,23 @@ def test_run_exits_1_when_no_document_could_be_read(runner, tmp_path, prefect_ha
     assert "Erreur : aucun document n'a pu être lu." in result.stderr
     # the outputs are written all the same: the manifest says what went wrong
     assert (tmp_path / "resultats" / "manifest.json").is_file()
+    # but over a run already there, nothing is written (QA: its synthesis and tables were replaced by empty ones)
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.add_heading("AXE 3 : Comment faire participer les citoyens ?", level=1)
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Objectifs", "Actions"
+    table.cell(1, 0).text, table.cell(1, 1).text = "Associer les habitants", "Créer un budget participatif"
+    (tmp_path / "bon").mkdir()
+    document.save(tmp_path / "bon" / "seance.docx")
+    assert runner.invoke(app, ["run", "bon", "--out", "resultats"]).exit_code == 0
+    before = {path.name: path.read_bytes() for path in (tmp_path / "resultats").iterdir()}
+    result = runner.invoke(app, ["run", "rapports", "--out", "resultats"])
+    assert result.exit_code == 1 and "Erreur : aucun document n'a pu être lu." in result.stderr
+    assert "Aucun document lu : rien n'est écrit, les résultats précédents de resultats restent tels quels." in (
+        result.stderr
+    )
+    assert {path.name: path.read_bytes() for path in (tmp_path / "resultats").iterdir()} == before
 
 
 def test_evaluate_aligns_long_axis_ids(runner, tmp_path):

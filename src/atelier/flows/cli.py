@@ -898,7 +898,8 @@ def run(
     except OSError as error:
         _fail(f"{getattr(error, 'filename', None) or out} : {os_error_reason(error)}")
 
-    typer.echo(f"Résultats écrits dans {summary.out} :")
+    if summary.files:
+        typer.echo(f"Résultats écrits dans {summary.out} :")
     for file in summary.files:
         typer.echo(f"  {file}")
     typer.echo(

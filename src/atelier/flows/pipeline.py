@@ -714,41 +714,50 @@ def run_pipeline(
         )
     written = _in_reading_order(contributions, fillers, order)
 
+    # No document read, over a run already there: its outputs stay as they are (QA: they were replaced by empty
+    # ones, the synthesis with them). Into a new folder, the manifest says what went wrong.
+    keep_previous = not any(d.status == "ok" for d in documents) and (Path(out) / outputs.IDEAS_CSV).is_file()
+    if keep_previous:
+        note = f"Aucun document lu : rien n'est écrit, les résultats précédents de {out} restent tels quels."
+        notes.append(note)
+        _say(note, logging.WARNING)
+    files: list[Path] = []
     with watch.stage("write"):
-        # Decisions on ideas this run does not write (another document, none read), or in an axis
-        # the workshop lacks, stay in a copy; so do the ideas of the documents it does not read.
-        added = _carried_columns(earlier, written)
-        unmarked = _unmarked_corrections(earlier, written)
-        dropped = (
-            earlier.unread
-            or (applied.lost if applied is not None else (earlier.decided_axes or earlier.decided_texts))
-            or added.lost
-            or unmarked
-        )
-        absent = absent_documents(earlier.documents, documents)
-        kept = [*(earlier.files if dropped else ()), *(earlier.read_files if absent else ())]
-        copies = {path: outputs.keep_copy(path, started_at) for path in dict.fromkeys(kept)}
-        for note in absent_documents_notes(
-            absent, {path: copies[path] for path in sorted(earlier.read_files) if absent}, inputs, workshop, out
-        ):
-            notes.append(note)
-            _say(note, logging.WARNING)
-        for path, copy in copies.items():
-            if not absent or path not in earlier.read_files:
-                _say(f"Copie de {path} gardée avant de le remplacer : {copy}")
-        for path in outputs.changed_since(states, Path(out)):
-            # (An analyst's edits saved while the run was reading and classifying: what it read is older.)
-            copy = copies.get(path) or outputs.keep_copy(path, datetime.now().astimezone())
-            note = (
-                f"Avertissement : {path} a été modifié pendant l'exécution, après sa lecture ; ces changements ne "
-                f"sont pas dans les nouvelles sorties. Copie gardée : {copy}. Remettez-la à sa place puis relancez "
-                "atelier run pour les appliquer."
+        if not keep_previous:
+            # Decisions on ideas this run does not write (another document, none read), or in an axis
+            # the workshop lacks, stay in a copy; so do the ideas of the documents it does not read.
+            added = _carried_columns(earlier, written)
+            unmarked = _unmarked_corrections(earlier, written)
+            dropped = (
+                earlier.unread
+                or (applied.lost if applied is not None else (earlier.decided_axes or earlier.decided_texts))
+                or added.lost
+                or unmarked
             )
-            notes.append(note)
-            _say(note, logging.WARNING)
-        files = write_outputs_task(
-            Path(out), config, documents, contributions, clusters, started_at, added.columns, written
-        )
+            absent = absent_documents(earlier.documents, documents)
+            kept = [*(earlier.files if dropped else ()), *(earlier.read_files if absent else ())]
+            copies = {path: outputs.keep_copy(path, started_at) for path in dict.fromkeys(kept)}
+            for note in absent_documents_notes(
+                absent, {path: copies[path] for path in sorted(earlier.read_files) if absent}, inputs, workshop, out
+            ):
+                notes.append(note)
+                _say(note, logging.WARNING)
+            for path, copy in copies.items():
+                if not absent or path not in earlier.read_files:
+                    _say(f"Copie de {path} gardée avant de le remplacer : {copy}")
+            for path in outputs.changed_since(states, Path(out)):
+                # (An analyst's edits saved while the run was reading and classifying: what it read is older.)
+                copy = copies.get(path) or outputs.keep_copy(path, datetime.now().astimezone())
+                note = (
+                    f"Avertissement : {path} a été modifié pendant l'exécution, après sa lecture ; ces changements "
+                    f"ne sont pas dans les nouvelles sorties. Copie gardée : {copy}. Remettez-la à sa place puis "
+                    "relancez atelier run pour les appliquer."
+                )
+                notes.append(note)
+                _say(note, logging.WARNING)
+            files = write_outputs_task(
+                Path(out), config, documents, contributions, clusters, started_at, added.columns, written
+            )
     finished_at = datetime.now().astimezone()
     manifest = outputs.build_manifest(
         version=atelier.__version__,
@@ -764,8 +773,9 @@ def run_pipeline(
         clusters=len(clusters),
         fillers=len(fillers),
     )
-    files.append(write_manifest_task(Path(out), manifest))
-    _say(f"Écriture terminée : {len(files)} fichier(s) dans {out}")
+    if not keep_previous:
+        files.append(write_manifest_task(Path(out), manifest))
+        _say(f"Écriture terminée : {len(files)} fichier(s) dans {out}")
     counts = manifest["counts"]
     return RunSummary(
         out=Path(out),

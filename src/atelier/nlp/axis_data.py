@@ -73,9 +73,14 @@ def idea_text(contribution: Contribution, *, context: bool = True) -> str:
 
 
 def theme_group(contribution: Contribution) -> tuple[str, str, str] | None:
-    """The ideas an idea is read with: those under the same theme and category of its report."""
+    """The ideas an idea is read with: those under the same theme and category of its report; for post-its
+    listed under one level of headings (a category, no theme), those under the same heading (QA: post-its
+    under « Mobilité », « Habitat »… were each read alone, and 6 of 33 went surely to another axis)."""
     theme = " ".join(contribution.theme.split())
-    return (contribution.document, " ".join(contribution.category.split()), theme) if theme else None
+    category = " ".join(contribution.category.split())
+    if not theme and contribution.kind == "postit" and category:
+        return (contribution.document, category, "")
+    return (contribution.document, category, theme) if theme else None
 
 
 def with_theme_context(
