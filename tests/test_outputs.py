@@ -231,6 +231,23 @@ def test_synthesis_lists_the_ideas_flagged_for_review(reviewed, documents, works
     assert [a["confidence"] for a in context["attention"]] == ["49 %"]
 
 
+def test_synthesis_lists_ideas_of_one_weight_in_french_alphabetical_order(records, documents, workshop):
+    # QA: sorted by code point, « Éteindre… » and « Économiser… » came after « Trop… ».
+    texts = ["Trop de voitures", "Éteindre l'éclairage la nuit", "Économiser l'eau", "Planter des arbres"]
+    ideas = [
+        dataclasses.replace(records[0], idea_id=f"abababababab-00{n}9", text=text, cluster_id=f"c-00000000{n}9")
+        for n, text in enumerate(texts)
+    ]
+    context = synthesis_context(
+        workshop=workshop, contributions=ideas, clusters=summarize_clusters(ideas), documents=documents,
+        generated_at=datetime(2024, 5, 1),
+    )  # fmt: skip
+    axes = {axis["id"]: axis for axis in context["axes"]}
+    assert [cluster["text"] for cluster in axes["5"]["clusters"]] == [
+        "Économiser l'eau", "Éteindre l'éclairage la nuit", "Planter des arbres", "Trop de voitures"
+    ]
+
+
 def test_synthesis_consolidates_objectives_actions_and_their_sub_fields(workshop, documents):
     """Two documents state one objective with one action each time (worded a little apart, hence
     one cluster each); the second adds a field; an action has no objective, another names an

@@ -230,7 +230,8 @@ def synthesis_context(
         listed.append((None, "Sans axe"))
     for index, (axis_id, label) in enumerate(listed):
         members = [s for s in clusters if s.axis == axis_id]
-        members.sort(key=lambda s: (-int(s.size), s.canonical_text.casefold()))
+        # (In French order: « Éteindre… » with the e's, not after « Trop… », QA.)
+        members.sort(key=lambda s: (-int(s.size), normalize_for_match(s.canonical_text), s.canonical_text))
         ideas = ideas_per_axis.get(axis_id, 0) if axis_id is not None else sum(
             1 for c in contributions if c.axis is None or c.axis not in known
         )
