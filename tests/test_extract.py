@@ -2044,6 +2044,70 @@ def test_a_symbol_set_higher_than_the_text_in_a_postit_keeps_the_post_it_whole(t
     ]
 
 
+@pytest.mark.parametrize("ruled", [True, False], ids=["rules", "no-rules"])
+def test_a_row_a_page_break_cuts_is_read_as_one_row(tmp_path, ruled):
+    # QA: Word breaks a row across pages: « 2) Prêter des wattmètres à la » ⏎ (page 2) « médiathèque » were two
+    # actions, the second and the next without the row's « Freins » and « Porteurs », and « Espace France Rénov', »
+    # ⏎ « médiathèques, CCAS » two of them.
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table
+
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
+    bold = ParagraphStyle("bold", parent=cell, fontName="Helvetica-Bold")
+    style = [("VALIGN", (0, 0), (-1, -1), "TOP"), *([("GRID", (0, 0), (-1, -1), 0.5, "black")] if ruled else [])]
+    widths = [120, 170, 100, 90]
+    first = [[Paragraph(name, bold) for name in ("Objectifs", "Actions", "Freins", "Porteurs")],
+             [Paragraph("Réduire la consommation des bâtiments", cell), Paragraph("1) Installer des thermostats", cell),
+              Paragraph("Coût initial", cell), Paragraph("Communes", cell)],
+             [Paragraph("Encourager la sobriété des ménages", cell),
+              [Paragraph("1) Lancer un défi familles à énergie positive", cell),
+               Paragraph("2) Prêter des wattmètres à la", cell)],
+              Paragraph("Lassitude", cell), Paragraph("Espace France Rénov',", cell)]]  # fmt: skip
+    rest = [["", [Paragraph("médiathèque", cell), Paragraph("3) Diffuser un guide des écogestes", cell)], "",
+             Paragraph("médiathèques, CCAS", cell)],
+            [Paragraph("Former les élus", cell), Paragraph("1) Organiser une visite", cell), Paragraph("Agenda", cell),
+             Paragraph("Communes", cell)]]  # fmt: skip
+    pdf = tmp_path / "ligne_coupee.pdf"
+    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
+        Paragraph("Pistes d'actions", ParagraphStyle("h", fontName="Helvetica-Bold", fontSize=13, leading=16)),
+        Table(first, colWidths=widths, style=style), PageBreak(), Table(rest, colWidths=widths, style=style),
+    ])  # fmt: skip
+    sober = [("Freins", "Lassitude"), ("Porteurs", "Espace France Rénov', médiathèques, CCAS")]
+    assert [(c.kind, c.text, [(d.field, d.text) for d in c.details]) for c in extract_document(pdf).contributions] == [
+        ("objective", "Réduire la consommation des bâtiments", []),
+        ("action", "Installer des thermostats", [("Freins", "Coût initial"), ("Porteurs", "Communes")]),
+        ("objective", "Encourager la sobriété des ménages", []),
+        ("action", "Lancer un défi familles à énergie positive", sober),
+        ("action", "Prêter des wattmètres à la médiathèque", sober),
+        ("action", "Diffuser un guide des écogestes", sober),
+        ("objective", "Former les élus", []),
+        ("action", "Organiser une visite", [("Freins", "Agenda"), ("Porteurs", "Communes")]),
+    ]
+
+
+def test_a_row_of_its_own_at_the_top_of_a_page_under_a_spanning_objective_stays_its_own(tmp_path):
+    # Under an objective spanning its rows, a row at the top of the next page is a row of its own: its action opens
+    # with a capital, and the details above it leave no word hanging (its own « coût… » in lower case or not).
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table
+
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
+    bold = ParagraphStyle("bold", parent=cell, fontName="Helvetica-Bold")
+    style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("GRID", (0, 0), (-1, -1), 0.5, "black")]
+    first = [[Paragraph(name, bold) for name in ("Objectifs", "Actions", "Freins")],
+             [Paragraph("Réduire la consommation", cell), Paragraph("Installer des thermostats", cell),
+              Paragraph("Coût initial", cell)]]  # fmt: skip
+    rest = [["", Paragraph("Nommer un référent énergie", cell), Paragraph("temps des secrétaires", cell)]]
+    pdf = tmp_path / "ligne_suivante.pdf"
+    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
+        Table(first, colWidths=[150, 200, 130], style=style), PageBreak(),
+        Table(rest, colWidths=[150, 200, 130], style=style),
+    ])  # fmt: skip
+    assert [(c.kind, c.text, [(d.field, d.text) for d in c.details]) for c in extract_document(pdf).contributions] == [
+        ("objective", "Réduire la consommation", []),
+        ("action", "Installer des thermostats", [("Freins", "Coût initial")]),
+        ("action", "Nommer un référent énergie", [("Freins", "temps des secrétaires")]),
+    ]
+
+
 TYPED_MARKERS = {
     "digit-dash": ["1-", "2 -", "3 –"],
     "arrow": [">", ">", ">"],

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from atelier.extract.grid import Cell, Grid
+from atelier.extract.grid import Cell, Grid, Paragraph
 from atelier.extract.participation import participation_statistics
 from atelier.extract.records import BBox, Detail, Kind
 from atelier.extract.settings import ExtractionSettings
@@ -21,6 +21,7 @@ from atelier.extract.text import (
     header_name,
     join_lines,
     label_parts,
+    leaves_a_word_hanging,
     named_header,
     split_label,
     strip_list_marker,
@@ -138,6 +139,31 @@ def table_header(
     return (merged, 2) if named_below and header_roles(merged, settings) is not None else None
 
 
+def _joined_row(upper: tuple[Cell | None, ...], lower: tuple[Cell | None, ...]) -> tuple[Cell | None, ...]:
+    """A row a page break cut, its two parts joined cell by cell: a cell's text going on in lower case on the
+    next page ends the paragraph the page cut; its other paragraphs follow."""
+    joined: list[Cell | None] = []
+    for index in range(max(len(upper), len(lower))):
+        above = upper[index] if index < len(upper) else None
+        below = lower[index] if index < len(lower) else None
+        if below is None or below.is_empty:
+            joined.append(above)
+        elif above is None or above.is_empty:
+            joined.append(below)
+        else:
+            first, *rest = below.paragraphs
+            paragraphs = list(above.paragraphs)
+            if first.text[:1].islower():
+                last = paragraphs.pop()
+                paragraphs.append(
+                    Paragraph(text=join_lines([last.text, first.text]), bbox=last.bbox, bold=last.bold and first.bold)
+                )
+            else:
+                paragraphs.append(first)
+            joined.append(Cell(paragraphs=(*paragraphs, *rest), bbox=above.bbox))
+    return tuple(joined)
+
+
 def default_roles(column_count: int, has_axis: bool) -> tuple[Role, ...] | None:
     if column_count == 2:
         return ("objective", "action") if has_axis else ("theme", "postit")
@@ -168,6 +194,9 @@ class TableReader:
         self._axis: str | None = None
         self._skipping = False
         self._table: _OpenTable | None = None
+        # The last row of the last grid read, kept until what follows shows whether the next page goes on
+        # with it (a row broken across a page, `_goes_on`): its page and cells.
+        self._pending: tuple[int, tuple[Cell | None, ...]] | None = None
         self._interrupted = True
         self._prose_runs: list[list[str]] = []
         self._in_prose = False
@@ -181,6 +210,7 @@ class TableReader:
 
     def heading(self, text: str, size: float | None = None, x0: float | None = None) -> None:
         """A heading; with its size and indentation, it can also be a level of a post-it list."""
+        self._read_pending()
         self._in_prose = False
         self._interrupted = True
         outline = self._postit_list
@@ -219,6 +249,7 @@ class TableReader:
         list's headings above it. `indent` is the line's indentation from the edge of its column
         (`bbox.x0` on a page of one column).
         """
+        self._read_pending()
         outline = self._postit_list
         if outline is not None and bbox is not None:
             if starts_item:
@@ -256,6 +287,7 @@ class TableReader:
     def note(self, text: str, page: int, bbox: BBox) -> None:
         """A post-it drawn as a box (`layout.notes_on_page`): filed under the post-it list's headings when
         one is open, else under the current heading."""
+        self._read_pending()
         self._in_prose = False
         self._interrupted = True
         outline = self._postit_list
@@ -292,6 +324,12 @@ class TableReader:
             and len(self._table.roles) == grid.column_count
             and (roles is None or (roles == self._table.roles and grid.page > self._table.last_page))
         )
+        if continuing and rows and self._pending is not None and grid.page > self._pending[0]:
+            if self._goes_on(rows[0]):
+                page, upper = self._pending
+                self._pending = None
+                self._read_row(page, _joined_row(upper, rows.pop(0)))
+        self._read_pending()
         if not continuing:
             roles = roles or default_roles(grid.column_count, self._axis is not None)
             if roles is None:
@@ -302,11 +340,14 @@ class TableReader:
         assert self._table is not None
         if columns:
             self._table.columns = columns
-        for row in rows:
+        for number, row in enumerate(rows):
             if header_roles(row, self.settings) == self._table.roles:
                 self._start_table(self._table.roles, header=row)
                 continue
-            self._read_row(grid.page, row)
+            if number == len(rows) - 1:
+                self._pending = (grid.page, row)
+            else:
+                self._read_row(grid.page, row)
         self._table.last_page = grid.page
         self._interrupted = False
         if people is not None:  # the list of who came follows the ideas in one grid
@@ -315,6 +356,7 @@ class TableReader:
     def _skip_people(self, rows: Sequence[tuple[Cell | None, ...]]) -> None:
         """Rows of a list of people (`lists_participants`, `names_people`): counted (not their
         header), never read; so is what continues it up to the next heading."""
+        self._read_pending()
         self._skipping = True
         self.statistics["tables_skipped"] += 1
         self.statistics["participants_listed"] += sum(
@@ -360,6 +402,7 @@ class TableReader:
         rows, under one heading, are the axes 1 … k in order; but a row whose « Axe » cell names its
         axis keeps it (QA: « Axe 2 : Emploi » in the first table was filed under axis 1).
         """
+        self._read_pending()
         runs: dict[int, list[_OpenTable]] = {}
         for table in self._header_tables:
             runs.setdefault(table.heading_serial, []).append(table)
@@ -373,6 +416,35 @@ class TableReader:
         return self.drafts
 
     # Rows ---------------------------------------------------------------------------------
+
+    def _read_pending(self) -> None:
+        if self._pending is not None:
+            page, row = self._pending
+            self._pending = None
+            self._read_row(page, row)
+
+    def _goes_on(self, row: tuple[Cell | None, ...]) -> bool:
+        """Whether `row`, first of a page, is the rest of the last row read (`_pending`), which a page break cut
+        (Word breaks rows across pages): its objective or theme cell empty, and a cell going on in lower case
+        an action or a post-it (those open with a capital), or a cell above that leaves a word hanging (QA:
+        « Prêter des wattmètres à la » ⏎ « médiathèque » were two actions, the second without the row's
+        details; « Espace France Rénov', » ⏎ « médiathèques, CCAS », two « Porteurs »)."""
+        table = self._table
+        if table is None or self._pending is None:
+            return False
+        upper = self._pending[1]
+        for role, cell in zip(table.roles, row):
+            if role in ("objective", "theme") and cell is not None and not cell.is_empty:
+                return False
+        for index, (role, cell) in enumerate(zip(table.roles, row)):
+            if cell is None or cell.is_empty or not cell.paragraphs[0].text[:1].islower():
+                continue
+            above = upper[index] if index < len(upper) else None
+            if role in ("action", "postit") or (
+                above is not None and not above.is_empty and leaves_a_word_hanging(above.paragraphs[-1].text)
+            ):
+                return True
+        return False
 
     def _read_row(self, page: int, row: tuple[Cell | None, ...]) -> None:
         table = self._table

@@ -126,11 +126,16 @@ _LEAVES_A_WORD_HANGING = re.compile(
 )
 
 
+def leaves_a_word_hanging(text: str) -> bool:
+    """Whether `text` ends on a word that wants another after it (« de », « et », « la »…) or on a comma."""
+    return bool(_LEAVES_A_WORD_HANGING.search(text.rstrip()))
+
+
 def opens_an_action(line: str, above: str) -> bool:
     """Whether `line`, set under `above` in one paragraph's spacing, opens an item of its own: unmarked
     actions typed one per line in a cell (« Planter des arbres dans les cours d'école » ⏎ « Soutenir les
     entreprises d'insertion », QA: read as one action)."""
-    return bool(_OPENS_ACTION.match(line)) and not _LEAVES_A_WORD_HANGING.search(above.rstrip())
+    return bool(_OPENS_ACTION.match(line)) and not leaves_a_word_hanging(above)
 
 
 def strip_list_marker(text: str) -> str:
