@@ -2108,6 +2108,28 @@ def test_a_row_of_its_own_at_the_top_of_a_page_under_a_spanning_objective_stays_
     ]
 
 
+@pytest.mark.parametrize("ruled", [True, False], ids=["rules", "no-rules"])
+def test_a_label_alone_on_its_line_names_the_listed_details_under_it(tmp_path, ruled):
+    # QA: « Freins : » ⏎ « - manque de bénévoles » ⏎ « - assurance » ⏎ « Partenaires : » ⏎ « - Ressourcerie du
+    # Lizon » in a « Modalités » cell were three « Modalités », the words « Freins » and « Partenaires » lost.
+    from reportlab.platypus import Paragraph, Table
+
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
+    bold = ParagraphStyle("bold", parent=cell, fontName="Helvetica-Bold")
+    lines = ["Freins :", "- manque de bénévoles", "- assurance", "Partenaires :", "- Ressourcerie du Lizon"]
+    rows = [[Paragraph(name, bold) for name in ("Objectifs", "Actions", "Modalités")],
+            [Paragraph("Allonger la durée de vie des objets", cell), Paragraph("- Ouvrir un repair café", cell),
+             [Paragraph(line, cell) for line in lines]]]  # fmt: skip
+    style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 4),
+             ("BOTTOMPADDING", (0, 0), (-1, -1), 4), *([("GRID", (0, 0), (-1, -1), 0.5, "black")] if ruled else [])]  # fmt: skip
+    pdf = tmp_path / "libelles_seuls.pdf"
+    _table_page(pdf, Table(rows, colWidths=[160, 160, 160], style=style))
+    (action,) = [c for c in extract_document(pdf).contributions if c.kind == "action"]
+    assert [(d.field, d.text) for d in action.details] == [
+        ("Freins", "manque de bénévoles"), ("Freins", "assurance"), ("Partenaires", "Ressourcerie du Lizon")
+    ]
+
+
 TYPED_MARKERS = {
     "digit-dash": ["1-", "2 -", "3 –"],
     "arrow": [">", ">", ">"],

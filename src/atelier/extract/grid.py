@@ -712,6 +712,8 @@ def _wraps_in_cells(
             return "para" if verdict == "break" and not starts_list_item(b.text) else "tight"
         if b.top in listing[col] and alone(col, b):  # (the next item of a list, nothing beside it)
             return "tight"
+        if starts_list_item(b.text) and a.text.rstrip().endswith(":") and alone(col, b):
+            return "tight"  # (the first item of a list its line introduces: « Freins : » ⏎ « - manque de… », QA)
         return verdict
 
     return [

@@ -540,12 +540,18 @@ class TableReader:
         return actions
 
     def _read_details(self, cell: Cell, named: str) -> list[Detail]:
-        """The sub-fields of a details cell; those without a label go under its column's `named` field."""
+        """The sub-fields of a details cell; those without a label go under its column's `named` field, or
+        under the label standing alone on the line above them (« Freins : » over « - manque de bénévoles »,
+        « - assurance »: QA, filed under « Modalités », the word « Freins » lost)."""
         details = []
+        heading = ""  # a label alone on its line: the field of the lines under it
         for paragraph in cell.paragraphs:
             for field_name, value in label_parts(paragraph.text, self._labels):
                 if field_name is None:
-                    field_name, value = named or self.settings.unlabelled_detail_field, strip_list_marker(value)
+                    field_name = heading or named or self.settings.unlabelled_detail_field
+                    value = strip_list_marker(value)
+                else:
+                    heading = "" if value else field_name
                 if value:
                     details.append(Detail(field_name, value))
         return details
