@@ -17,7 +17,9 @@ LABELS = compile_label_pattern(DEFAULT_DETAIL_LABELS)
 
 def test_join_lines_repairs_hyphenation_but_keeps_compound_words():
     assert join_lines(["Favoriser le dévelop-", "pement durable"]) == "Favoriser le développement durable"
-    assert join_lines(["mairie de Saint-", "Orens"]) == "mairie de Saint- Orens"
+    assert join_lines(["mairie de Saint-", "Orens"]) == "mairie de Saint-Orens"
+    assert join_lines(["sur la période 2020-", "2025"]) == "sur la période 2020-2025"
+    assert join_lines(["Mobilité -", "Transports"]) == "Mobilité - Transports"
     assert join_lines(["Lutter  contre\u00a0les", " inégalités "]) == "Lutter contre les inégalités"
 
 

@@ -29,6 +29,7 @@ _GUESSED_MARKER_ANY = re.compile(rf"^\s*{_MARKER_BEFORE_WORD}\s+[^\s\d]")
 _GUESSED_MARKER = re.compile(rf"^\s*{_MARKER_BEFORE_WORD}\s+[a-zà-öø-ÿ]")
 _ENDS_WITH_HYPHEN = re.compile(r"[a-zà-öø-ÿ]-$")
 _STARTS_LOWER = re.compile(r"^[a-zà-öø-ÿ]")
+_KEPT_HYPHEN = re.compile(r"[^\W_]-$")
 
 
 def fold(text: str) -> str:
@@ -72,7 +73,7 @@ def join_lines(lines: Iterable[str]) -> str:
     """Join the lines of one paragraph, repairing hyphenation at line ends.
 
     "dévelop-" + "pement" becomes "développement"; a hyphen kept by the word itself before a
-    capital or a digit ("Saint-" + "Orens") stays.
+    capital or a digit stays, joined ("Saint-" + "Orens": "Saint-Orens"; QA, it read « Saint- Orens »).
     """
     text = ""
     for raw in lines:
@@ -81,6 +82,8 @@ def join_lines(lines: Iterable[str]) -> str:
             continue
         if text and _ENDS_WITH_HYPHEN.search(text) and _STARTS_LOWER.match(line):
             text = text[:-1] + line
+        elif text and _KEPT_HYPHEN.search(text) and (line[:1].isupper() or line[:1].isdigit()):
+            text = text + line
         elif text:
             text = f"{text} {line}"
         else:
