@@ -1208,29 +1208,38 @@ HORIZONTAL_RULES_ROWS = {
 }  # fmt: skip
 
 
+def _table_of_brakes(pdf: Path, style: list, marker: str = "") -> list[tuple[str, str, list]]:
+    """Render HORIZONTAL_RULES_ROWS as « OBJECTIFS | ACTIONS | FREINS » in `style`, each action after `marker`;
+    the items expected of it (kind, text, details)."""
+    from reportlab.platypus import Paragraph, Table
+
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
+    bold = ParagraphStyle("bold", parent=cell, fontName="Helvetica-Bold")
+    rows = [[Paragraph(name, bold) for name in ("OBJECTIFS", "ACTIONS", "FREINS")]]
+    rows += [[Paragraph(objective, cell), [Paragraph(marker + action, cell) for action in actions], Paragraph(brake, cell)]
+             for objective, (actions, brake) in HORIZONTAL_RULES_ROWS.items()]  # fmt: skip
+    _table_page(pdf, Table(rows, colWidths=[130, 200, 110], style=style))
+    expected = []
+    for objective, (actions, brake) in HORIZONTAL_RULES_ROWS.items():
+        expected += [("objective", objective, [])] + [("action", action, [("Freins", brake)]) for action in actions]
+    return expected
+
+
+def _items_with_details(pdf: Path) -> list[tuple[str, str, list]]:
+    return [(c.kind, c.text, [(d.field, d.text) for d in c.details]) for c in extract_document(pdf).contributions]
+
+
 @pytest.mark.parametrize("valign", ["TOP", "MIDDLE"])
 @pytest.mark.parametrize("padding", [0, 3, 6])
 def test_a_table_ruled_between_its_rows_only_is_cut_into_rows_at_its_rules(tmp_path, padding, valign):
     # QA: in a table with horizontal borders only (Word's « Plain Table » styles), « 1 - Rompre l'isolement des »
     # ⏎ « personnes âgées » was cut into two rows: an objective « personnes âgées » took the second action,
     # without its « Freins »; with cells centred in their rows, most rows were cut apart.
-    from reportlab.platypus import Paragraph, Table
-
-    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
-    bold = ParagraphStyle("bold", parent=cell, fontName="Helvetica-Bold")
-    rows = [[Paragraph(name, bold) for name in ("OBJECTIFS", "ACTIONS", "FREINS")]]
-    rows += [[Paragraph(objective, cell), [Paragraph(action, cell) for action in actions], Paragraph(brake, cell)]
-             for objective, (actions, brake) in HORIZONTAL_RULES_ROWS.items()]  # fmt: skip
     style = [("VALIGN", (0, 0), (-1, -1), valign), ("TOPPADDING", (0, 0), (-1, -1), padding),
              ("BOTTOMPADDING", (0, 0), (-1, -1), padding), ("LINEBELOW", (0, 0), (-1, -1), 0.5, "black")]  # fmt: skip
     pdf = tmp_path / "filets_horizontaux.pdf"
-    _table_page(pdf, Table(rows, colWidths=[130, 200, 110], style=style))
-    expected = []
-    for objective, (actions, brake) in HORIZONTAL_RULES_ROWS.items():
-        expected += [("objective", objective, [])] + [("action", action, [("Freins", brake)]) for action in actions]
-    assert [(c.kind, c.text, [(d.field, d.text) for d in c.details]) for c in extract_document(pdf).contributions] == (
-        expected
-    )
+    expected = _table_of_brakes(pdf, style)
+    assert _items_with_details(pdf) == expected
 
 
 @pytest.mark.parametrize("valign", ["TOP", "MIDDLE"])
@@ -1250,23 +1259,11 @@ def test_a_table_shaded_one_row_in_two_is_cut_at_the_edges_of_its_shades(tmp_pat
 def test_a_table_without_rules_its_cells_centred_in_their_rows_is_cut_at_the_white_between_rows(tmp_path, padding):
     # QA: cells centred in their rows do not start together: rows were cut wherever one cell started, an
     # objective read beside the actions of the row above, « Freins » given to the wrong actions.
-    from reportlab.platypus import Paragraph, Table
-
-    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
-    bold = ParagraphStyle("bold", parent=cell, fontName="Helvetica-Bold")
-    rows = [[Paragraph(name, bold) for name in ("OBJECTIFS", "ACTIONS", "FREINS")]]
-    rows += [[Paragraph(objective, cell), [Paragraph(f"- {action}", cell) for action in actions], Paragraph(brake, cell)]
-             for objective, (actions, brake) in HORIZONTAL_RULES_ROWS.items()]  # fmt: skip
     style = [("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("TOPPADDING", (0, 0), (-1, -1), padding),
              ("BOTTOMPADDING", (0, 0), (-1, -1), padding)]  # fmt: skip
     pdf = tmp_path / "cases_centrees.pdf"
-    _table_page(pdf, Table(rows, colWidths=[130, 200, 110], style=style))
-    expected = []
-    for objective, (actions, brake) in HORIZONTAL_RULES_ROWS.items():
-        expected += [("objective", objective, [])] + [("action", action, [("Freins", brake)]) for action in actions]
-    assert [(c.kind, c.text, [(d.field, d.text) for d in c.details]) for c in extract_document(pdf).contributions] == (
-        expected
-    )
+    expected = _table_of_brakes(pdf, style, "- ")
+    assert _items_with_details(pdf) == expected
 
 
 def test_one_shaded_row_among_white_ones_leaves_the_rows_below_it_to_their_white(tmp_path):
@@ -1282,24 +1279,12 @@ def test_one_shaded_row_among_white_ones_leaves_the_rows_below_it_to_their_white
 def test_a_rule_under_the_header_alone_leaves_the_rows_to_the_white_between_them(tmp_path):
     # Rules above and below the header and under the table say nothing of the rows between: they are
     # still told apart by their white (one rule between the lines of the table is not enough).
-    from reportlab.platypus import Paragraph, Table
-
-    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
-    bold = ParagraphStyle("bold", parent=cell, fontName="Helvetica-Bold")
-    rows = [[Paragraph(name, bold) for name in ("OBJECTIFS", "ACTIONS", "FREINS")]]
-    rows += [[Paragraph(objective, cell), [Paragraph(f"- {action}", cell) for action in actions], Paragraph(brake, cell)]
-             for objective, (actions, brake) in HORIZONTAL_RULES_ROWS.items()]  # fmt: skip
     style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 6),
              ("BOTTOMPADDING", (0, 0), (-1, -1), 6), ("LINEABOVE", (0, 0), (-1, 0), 1, "black"),
              ("LINEBELOW", (0, 0), (-1, 0), 0.5, "black"), ("LINEBELOW", (0, -1), (-1, -1), 1, "black")]  # fmt: skip
     pdf = tmp_path / "filets_d_en_tete.pdf"
-    _table_page(pdf, Table(rows, colWidths=[130, 200, 110], style=style))
-    expected = []
-    for objective, (actions, brake) in HORIZONTAL_RULES_ROWS.items():
-        expected += [("objective", objective, [])] + [("action", action, [("Freins", brake)]) for action in actions]
-    assert [(c.kind, c.text, [(d.field, d.text) for d in c.details]) for c in extract_document(pdf).contributions] == (
-        expected
-    )
+    expected = _table_of_brakes(pdf, style, "- ")
+    assert _items_with_details(pdf) == expected
 
 
 def test_horizontal_rules_drawn_cell_by_cell_are_one_rule_across_the_table(tmp_path):
