@@ -415,6 +415,7 @@ def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings)
         header_tops = {line.top for row in header_rows.values() for line in row}
         if headed and layout.free_lines:
             last_bottom = layout.free_lines[0].top  # (a table goes on at the top of the next page)
+        headed_rules = []  # (a page's rules are no rows of the next one)
         for line in layout.free_lines:
             kind = _line_kind(line, body_size, settings)
             # A table whose text is the size of the prose is known by its header row; it goes on while
