@@ -538,6 +538,9 @@ class _Labels(NamedTuple):
     without_axis: int = 0  # rows with a text and no axis (neither learnt nor evaluated)
 
 
+DECIDED_COLUMNS = frozenset({"text", "axis", "axis_source", "theme"})
+
+
 def _decisions_not_given(learnt: Sequence[StoredDecision], path: Path) -> list[str]:
     """A note when the run's `ideas.csv` at `path` holds analysts' decisions (`axis_source` review) that a training
     without --labels does not learn (QA: `atelier train` left 12 of them out without a word)."""
@@ -567,9 +570,6 @@ def _decisions_not_given(learnt: Sequence[StoredDecision], path: Path) -> list[s
         f"{missing} décision(s) d'analyste (axis_source « review ») de {path} ne sont pas apprises : un "
         f"entraînement ne les lit que données par --labels (atelier train --labels {path})."
     ]
-
-
-DECIDED_COLUMNS = frozenset({"text", "axis", "axis_source", "theme"})
 
 
 def _read_labels(path: Path, workshop: Workshop) -> _Labels:
