@@ -1242,6 +1242,27 @@ def test_a_table_ruled_between_its_rows_only_is_cut_into_rows_at_its_rules(tmp_p
     assert _items_with_details(pdf) == expected
 
 
+@pytest.mark.parametrize("ruled", [True, False], ids=["rules", "no-rules"])
+def test_a_footnote_under_a_table_is_no_objective_and_its_call_leaves_the_text(tmp_path, ruled):
+    # QA: « ¹ Syndicat mixte du bassin versant du Lizon (SMBVL). » under the table was an objective placed in an
+    # axis at confidence 1.0, and « Récupérer l'eau de pluie¹ » kept its call.
+    from reportlab.platypus import Paragraph, Table
+
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
+    bold = ParagraphStyle("bold", parent=cell, fontName="Helvetica-Bold")
+    rows = [[Paragraph(name, bold) for name in ("OBJECTIFS", "ACTIONS")],
+            [Paragraph("Économiser l'eau", cell), Paragraph("- Récupérer l'eau de pluie¹", cell)],
+            [Paragraph("Protéger les personnes vulnérables", cell), Paragraph("- Tenir un registre", cell)],
+            [Paragraph("¹ Syndicat mixte du bassin versant du Lizon (SMBVL).", cell), ""]]  # fmt: skip
+    style = [("VALIGN", (0, 0), (-1, -1), "TOP"), *([("GRID", (0, 0), (-1, -2), 0.5, "black")] if ruled else [])]
+    pdf = tmp_path / "note_de_bas.pdf"
+    _table_page(pdf, Table(rows, colWidths=[200, 200], style=style))
+    assert [(c.kind, c.text) for c in extract_document(pdf).contributions] == [
+        ("objective", "Économiser l'eau"), ("action", "Récupérer l'eau de pluie"),
+        ("objective", "Protéger les personnes vulnérables"), ("action", "Tenir un registre"),
+    ]
+
+
 @pytest.mark.parametrize("valign", ["TOP", "MIDDLE"])
 def test_a_table_shaded_one_row_in_two_is_cut_at_the_edges_of_its_shades(tmp_path, valign):
     # QA: rows shaded one in two, their cells centred: cut by the white between lines, most rows were split

@@ -18,13 +18,22 @@ LABELS = compile_label_pattern(DEFAULT_DETAIL_LABELS)
 def test_join_lines_repairs_hyphenation_but_keeps_compound_words():
     assert join_lines(["Favoriser le dévelop-", "pement durable"]) == "Favoriser le développement durable"
     assert join_lines(["mairie de Saint-", "Orens"]) == "mairie de Saint-Orens"
-    assert join_lines(["sur la période 2020-", "2025"]) == "sur la période 2020-2025"
+    assert join_lines(["vers Saint-Aubin-du-", "Lizon"]) == "vers Saint-Aubin-du-Lizon"
+    assert join_lines(["1-", "Créer un lieu"]) == "1- Créer un lieu"
     assert join_lines(["Mobilité -", "Transports"]) == "Mobilité - Transports"
     assert join_lines(["Lutter  contre\u00a0les", " inégalités "]) == "Lutter contre les inégalités"
 
 
 def test_clean_text_expands_ligatures_and_spaces():
     assert clean_text("eﬃcace\u202fet  ﬁable") == "efficace et fiable"
+
+
+def test_clean_text_removes_footnote_calls_but_not_powers_of_units():
+    # QA: « Récupérer l'eau de pluie¹ » kept its call.
+    assert clean_text("Récupérer l'eau de pluie¹ avec le syndicat (SMBVL).²") == (
+        "Récupérer l'eau de pluie avec le syndicat (SMBVL)."
+    )
+    assert clean_text("des logements de 50 m² et 3 km³ de CO²") == "des logements de 50 m² et 3 km³ de CO²"
 
 
 def test_clean_text_removes_controls_zero_width_and_bidirectional_overrides():

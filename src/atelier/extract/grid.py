@@ -25,7 +25,14 @@ from atelier.extract.layout import (
 )
 from atelier.extract.records import BBox
 from atelier.extract.settings import ExtractionSettings
-from atelier.extract.text import guessed_marker, join_lines, may_be_wrapped, opens_an_action, starts_list_item
+from atelier.extract.text import (
+    guessed_marker,
+    is_footnote,
+    join_lines,
+    may_be_wrapped,
+    opens_an_action,
+    starts_list_item,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +92,7 @@ def paragraphs_of(
                 and not opens_item
                 and id(line) not in starts
                 and not opens_an_action(line.text, previous.text)
+                and not is_footnote(line.text)
             )
             if same_paragraph:
                 groups[-1].append(line)

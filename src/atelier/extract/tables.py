@@ -19,6 +19,7 @@ from atelier.extract.text import (
     compile_label_pattern,
     fold,
     header_name,
+    is_footnote,
     join_lines,
     label_parts,
     leaves_a_word_hanging,
@@ -186,6 +187,7 @@ class TableReader:
             "tables_skipped": 0,
             "participants_listed": 0,
             "page_numbers_in_cells": 0,
+            "footnotes_in_cells": 0,
         }
         self._labels = compile_label_pattern(settings.detail_labels)
         self._counted_fields = frozenset(fold(name) for name in settings.counted_detail_fields)
@@ -494,13 +496,17 @@ class TableReader:
                     action.details.extend(details)
 
     def _without_page_numbers(self, cell: Cell | None) -> Cell | None:
-        """The cell without paragraphs that are a bare page number caught inside it ("5", "– 5 –")."""
+        """The cell without paragraphs that are a bare page number caught inside it ("5", "– 5 –"), or a footnote
+        (« ¹ Syndicat mixte… » under the table, QA: read as an objective)."""
         if cell is None:
             return None
-        kept = tuple(p for p in cell.paragraphs if not _PAGE_NUMBER.match(p.text))
-        if len(kept) == len(cell.paragraphs):
+        numbers = sum(1 for p in cell.paragraphs if _PAGE_NUMBER.match(p.text))
+        notes = sum(1 for p in cell.paragraphs if is_footnote(p.text))
+        if not numbers and not notes:
             return cell
-        self.statistics["page_numbers_in_cells"] += len(cell.paragraphs) - len(kept)
+        self.statistics["page_numbers_in_cells"] += numbers
+        self.statistics["footnotes_in_cells"] += notes
+        kept = tuple(p for p in cell.paragraphs if not _PAGE_NUMBER.match(p.text) and not is_footnote(p.text))
         return Cell(paragraphs=kept, bbox=cell.bbox)
 
     def _is_lone_postit(self, cells: list[Cell | None]) -> bool:

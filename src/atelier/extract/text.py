@@ -29,7 +29,7 @@ _GUESSED_MARKER_ANY = re.compile(rf"^\s*{_MARKER_BEFORE_WORD}\s+[^\s\d]")
 _GUESSED_MARKER = re.compile(rf"^\s*{_MARKER_BEFORE_WORD}\s+[a-zà-öø-ÿ]")
 _ENDS_WITH_HYPHEN = re.compile(r"[a-zà-öø-ÿ]-$")
 _STARTS_LOWER = re.compile(r"^[a-zà-öø-ÿ]")
-_KEPT_HYPHEN = re.compile(r"[^\W_]-$")
+_KEPT_HYPHEN = re.compile(r"[^\W\d_]-$")  # (after a letter: « 1- » ⏎ « Créer… » is a marker and its item)
 
 
 def fold(text: str) -> str:
@@ -64,16 +64,31 @@ def named_header(text: str, names: Collection[str]) -> str | None:
 _INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 
 
+# A footnote call typed as a superscript digit glued to a word in lower case or a closing sign (« eau de pluie¹ »,
+# « (SMBVL).² »), but not the power of a unit (« 50 m² », « 3 km² ») nor a formula in capitals (« CO² »).
+_SUPERSCRIPT_CALL = re.compile(r"(?<=[a-zà-öø-ÿ)».])(?<!m)[¹²³⁴⁵⁶⁷⁸⁹⁰]+")
+# A footnote's own text, opening with its superscript number (« ¹ Syndicat mixte du bassin… »).
+_FOOTNOTE = re.compile(r"^\s*[¹²³⁴⁵⁶⁷⁸⁹⁰]+\s*\S")
+
+
 def clean_text(text: str) -> str:
-    """Ligatures expanded, invisible characters removed, every run of spaces (non-breaking included) made one space."""
-    return _SPACES.sub(" ", _INVISIBLE.sub("", text.translate(_LIGATURES))).strip()
+    """Ligatures expanded, invisible characters and footnote calls removed, every run of spaces (non-breaking
+    included) made one space."""
+    return _SPACES.sub(" ", _SUPERSCRIPT_CALL.sub("", _INVISIBLE.sub("", text.translate(_LIGATURES)))).strip()
+
+
+def is_footnote(text: str) -> bool:
+    """Whether `text` is a footnote: it opens with a superscript number (QA: « ¹ Syndicat mixte du bassin
+    versant du Lizon (SMBVL). », under a table, was read as an objective)."""
+    return bool(_FOOTNOTE.match(text))
 
 
 def join_lines(lines: Iterable[str]) -> str:
     """Join the lines of one paragraph, repairing hyphenation at line ends.
 
     "dévelop-" + "pement" becomes "développement"; a hyphen kept by the word itself before a
-    capital or a digit stays, joined ("Saint-" + "Orens": "Saint-Orens"; QA, it read « Saint- Orens »).
+    capital or a digit stays, joined ("Saint-" + "Orens": "Saint-Orens"; QA, it read « Saint- Orens »), but not
+    a number's (« 1- » ⏎ « Créer… », a marker).
     """
     text = ""
     for raw in lines:
