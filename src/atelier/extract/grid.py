@@ -7,7 +7,6 @@ tables (`tables.py`) does not depend on how the table was drawn.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
@@ -30,6 +29,7 @@ from atelier.extract.text import (
     is_footnote,
     join_lines,
     may_be_wrapped,
+    opens_a_numbered_list,
     opens_an_action,
     starts_list_item,
 )
@@ -282,9 +282,6 @@ def aligned_grid(
     return _grid_of(ordered, verdicts, row_starts, columns, table_box, page_number, settings)
 
 
-_FIRST_ITEM = re.compile(r"^\s*\(?(?:1|a|i)\s?[).\-–/]\s|^\s*1°\s")
-
-
 def _lists_numbered_anew(ordered: Sequence[Sequence[Line]]) -> dict[int, Line]:
     """The lines, by id, that open a list numbered from 1 (« 1) », « 1. », « a) ») under an item of a list
     in their column: a new cell's list."""
@@ -292,7 +289,7 @@ def _lists_numbered_anew(ordered: Sequence[Sequence[Line]]) -> dict[int, Line]:
     for lines_ in ordered:
         listing = False
         for line in lines_:
-            if listing and _FIRST_ITEM.match(line.text):
+            if listing and opens_a_numbered_list(line.text):
                 restarts[id(line)] = line
             listing = listing or starts_list_item(line.text)
     return restarts
@@ -361,11 +358,8 @@ def _centred_rows(ordered: Sequence[Sequence[Line]], table_box: BBox, settings: 
             edges.append((top + reach) / 2)
         reach = max(reach, bottom)
     staggered = False
-    for upper, lower in zip([float("-inf"), *edges], [*edges, float("inf")]):
-        cells = [
-            [line for line in lines_ if upper < line.top and line.bottom < lower] for lines_ in ordered
-        ]
-        cells = [cell for cell in cells if cell]
+    for row in _lines_by_band(ordered, edges).values():
+        cells = [cell for cell in row if cell]
         if len(cells) < 2:
             continue
         middles = [(cell[0].top + cell[-1].bottom) / 2 for cell in cells]
@@ -374,6 +368,16 @@ def _centred_rows(ordered: Sequence[Sequence[Line]], table_box: BBox, settings: 
         tops = [cell[0].top for cell in cells]
         staggered = staggered or max(tops) - min(tops) > settings.line_tolerance
     return [BBox(table_box.x0, edge, table_box.x1, edge) for edge in edges] if staggered else []
+
+
+def _lines_by_band(ordered: Sequence[Sequence[Line]], edges: Sequence[float]) -> dict[int, list[list[Line]]]:
+    """Each column's lines between two of the sorted `edges` (band n lies under the n-th edge), by band."""
+    bands: dict[int, list[list[Line]]] = {}
+    for col, lines_ in enumerate(ordered):
+        for line in lines_:
+            band = bisect_left(edges, (line.top + line.bottom) / 2)
+            bands.setdefault(band, [[] for _ in ordered])[col].append(line)
+    return bands
 
 
 def _banded_grid(
@@ -391,11 +395,7 @@ def _banded_grid(
         max(line.bottom for line in row) for row in printed_rows(lines, settings) if is_header_row(row, settings)
     ]
     edges = sorted({rule.top for rule in row_rules} | set(header_bottoms))
-    bands: dict[int, list[list[Line]]] = {}
-    for col, lines_ in enumerate(ordered):
-        for line in lines_:
-            band = bisect_left(edges, (line.top + line.bottom) / 2)
-            bands.setdefault(band, [[] for _ in columns])[col].append(line)
+    bands = _lines_by_band(ordered, edges)
     rows = []
     for band in sorted(bands):
         top = edges[band - 1] if band > 0 else table_box.top

@@ -453,7 +453,7 @@ class TableReader:
         assert table is not None
         # (A number alone in a column of budgets or dates is its value, not a page number caught in the cell.)
         counted = {i for i, named in enumerate(table.details_fields) if fold(named) in self._counted_fields}
-        cells = [cell if i in counted else self._without_page_numbers(cell) for i, cell in enumerate(row)]
+        cells = [cell if i in counted else self._without_strays(cell) for i, cell in enumerate(row)]
         cells += [None] * (len(table.roles) - len(row))
         filled = [c for c in cells if c is not None and not c.is_empty]
         if not filled:
@@ -495,19 +495,19 @@ class TableReader:
                 for action in row_actions or table.last_actions:
                     action.details.extend(details)
 
-    def _without_page_numbers(self, cell: Cell | None) -> Cell | None:
+    def _without_strays(self, cell: Cell | None) -> Cell | None:
         """The cell without paragraphs that are a bare page number caught inside it ("5", "– 5 –"), or a footnote
         (« ¹ Syndicat mixte… » under the table, QA: read as an objective)."""
         if cell is None:
             return None
-        numbers = sum(1 for p in cell.paragraphs if _PAGE_NUMBER.match(p.text))
-        notes = sum(1 for p in cell.paragraphs if is_footnote(p.text))
+        numbers = [p for p in cell.paragraphs if _PAGE_NUMBER.match(p.text)]
+        notes = [p for p in cell.paragraphs if is_footnote(p.text)]
         if not numbers and not notes:
             return cell
-        self.statistics["page_numbers_in_cells"] += numbers
-        self.statistics["footnotes_in_cells"] += notes
-        kept = tuple(p for p in cell.paragraphs if not _PAGE_NUMBER.match(p.text) and not is_footnote(p.text))
-        return Cell(paragraphs=kept, bbox=cell.bbox)
+        self.statistics["page_numbers_in_cells"] += len(numbers)
+        self.statistics["footnotes_in_cells"] += len(notes)
+        strays = {id(p) for p in (*numbers, *notes)}
+        return Cell(paragraphs=tuple(p for p in cell.paragraphs if id(p) not in strays), bbox=cell.bbox)
 
     def _is_lone_postit(self, cells: list[Cell | None]) -> bool:
         theme, postit = cells[0], cells[1]

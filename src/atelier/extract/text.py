@@ -156,6 +156,14 @@ def opens_an_action(line: str, above: str) -> bool:
     return bool(_OPENS_ACTION.match(line)) and not leaves_a_word_hanging(above)
 
 
+_FIRST_ITEM = re.compile(r"^\s*\(?(?:1|a|i)\s?[).\-–/]\s|^\s*1°\s")
+
+
+def opens_a_numbered_list(text: str) -> bool:
+    """Whether a line opens a list numbered from its first item (« 1) », « 1. », « 1- », « a) », « i) », « 1° »)."""
+    return bool(_FIRST_ITEM.match(text))
+
+
 def strip_list_marker(text: str) -> str:
     return _LIST_MARKER.sub("", text, count=1).strip()
 

@@ -538,31 +538,28 @@ class _Labels(NamedTuple):
     without_axis: int = 0  # rows with a text and no axis (neither learnt nor evaluated)
 
 
-DECIDED_COLUMNS = frozenset({"text", "axis", "axis_source", "theme"})
-
-
-def _decisions_not_given(learnt: Sequence[StoredDecision], path: Path) -> list[str]:
-    """A note when the run's `ideas.csv` at `path` holds analysts' decisions (`axis_source` review) that a training
-    without --labels does not learn (QA: `atelier train` left 12 of them out without a word)."""
+def _decisions_not_given(learnt: Sequence[StoredDecision], path: Path, workshop: Workshop) -> list[str]:
+    """A note when the run's `ideas.csv` at `path` holds analysts' decisions (`decided_axes`: rows marked review,
+    « revu », « OK »…) that a training without --labels does not learn (QA: `atelier train` left 12 of them out
+    without a word)."""
     import pandas as pd
 
-    from atelier.flows.decisions import folded_cell
     from atelier.nlp.axis_data import with_context
 
     if not path.is_file():
         return []
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, usecols=lambda column: column in DECIDED_COLUMNS)
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError):
         return []
     if not {"text", "axis", "axis_source"} <= set(frame.columns):
         return []
+    decided = decided_axes(frame, workshop, "text")
     known = {(folded_cell(decision.key), decision.axis) for decision in learnt}
-    themes = frame["theme"] if "theme" in frame.columns else [""] * len(frame)
+    rows = zip(column_cells(frame, "text"), column_cells(frame, "theme"), decided.axes, decided.sources, strict=True)
     missing = sum(
-        source.strip().casefold() == REVIEW_SOURCE
-        and (folded_cell(with_context(text, theme)), axis.strip()) not in known
-        for text, axis, source, theme in zip(frame["text"], frame["axis"], frame["axis_source"], themes)
+        axis is not None and source == REVIEW_SOURCE and (folded_cell(with_context(text, theme)), axis) not in known
+        for text, theme, axis, source in rows
     )
     if not missing:
         return []
@@ -1209,7 +1206,7 @@ def train(
     if decisions_csv is None:
         # The decisions the model in place learnt (kept beside it): a retraining keeps them.
         decisions, left_out = _kept_decisions(config, directory)
-        _say_all(_decisions_not_given(decisions, DEFAULT_OUT / "ideas.csv"))
+        _say_all(_decisions_not_given(decisions, DEFAULT_OUT / "ideas.csv", config))
     else:
         read = _read_labels(decisions_csv, config)
         try:
