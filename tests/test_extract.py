@@ -1807,11 +1807,13 @@ def _two_columns_of_postits_under_a_short_intro(
     justified: bool,
     intro: str = "Les idées recopiées des post-it.",
     below: list | None = None,
+    right_lowered: float = 0.0,
 ) -> list[tuple[str, str, str]]:
     """Render `sides` (left, right: category -> post-its) as two columns under a title and `intro`,
-    and `below` (flowables) across the page under the columns; the post-its expected, column by column."""
+    and `below` (flowables) across the page under the columns, the right column `right_lowered` points
+    lower than the left; the post-its expected, column by column."""
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import BaseDocTemplate, Frame, FrameBreak, PageTemplate, Paragraph
+    from reportlab.platypus import BaseDocTemplate, Frame, FrameBreak, PageTemplate, Paragraph, Spacer
 
     body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)
     category = ParagraphStyle("h2", fontName="Helvetica-Bold", fontSize=11, leading=14)
@@ -1832,7 +1834,9 @@ def _two_columns_of_postits_under_a_short_intro(
         Paragraph(intro, body),
         FrameBreak(),
     ]
-    for side in sides:
+    for index, side in enumerate(sides):
+        if index and right_lowered:
+            story.append(Spacer(1, right_lowered))
         for name, postits in side.items():
             story += [Paragraph(name, category), *(Paragraph(text, item, bulletText="-") for text in postits)]
         story.append(FrameBreak())
@@ -1934,6 +1938,21 @@ def test_two_ragged_columns_of_postits_under_a_short_intro_are_read_column_by_co
     # theme and « - Maison de santé - Médecins - Pharmacie » its one post-it.
     pdf = tmp_path / "colonnes_en_drapeau.pdf"
     expected = _two_columns_of_postits_under_a_short_intro(pdf, RAGGED_COLUMNS[columns], justified=False)
+    result = extract_document(pdf)
+    assert [(c.kind, c.category, c.text) for c in result.contributions] == expected
+
+
+@pytest.mark.parametrize("lowered", [4.0, 6.5, 9.0])
+@pytest.mark.parametrize("columns", RAGGED_COLUMNS)
+def test_two_columns_of_postits_whose_lines_are_not_level_are_read_column_by_column(tmp_path, columns, lowered):
+    # QA: the right column set a few points lower than the left one (a heading with more space
+    # above it, another leading), no printed row had text on both sides of the gutter: the page was
+    # read line by line across both columns, the right column's post-its filed under the left's
+    # category and « Santé » read as a post-it.
+    pdf = tmp_path / "colonnes_decalees.pdf"
+    expected = _two_columns_of_postits_under_a_short_intro(
+        pdf, RAGGED_COLUMNS[columns], justified=False, right_lowered=lowered
+    )
     result = extract_document(pdf)
     assert [(c.kind, c.category, c.text) for c in result.contributions] == expected
 

@@ -731,7 +731,7 @@ def _two_columns(
             continue
         lefts = [[w for w in row if w.x1 <= middle] for _, _, _, row in rows]
         rights = [[w for w in row if w.x0 >= middle] for _, _, _, row in rows]
-        sides = [bool(a) and bool(b) for a, b in zip(lefts, rights)]
+        sides = _both_sides(rows, lefts, rights)
         if (
             sum(sides) >= settings.gutter_min_rows
             and _lists(lefts, settings)
@@ -743,6 +743,26 @@ def _two_columns(
             # (The columns start where both sides do: a short title or intro above them is the page's.)
             return rows[sides.index(True)][0], _columns_bottom(rows, sides, middle), middle
     return None
+
+
+def _both_sides(
+    rows: Sequence[tuple[float, float, list[tuple[float, float]], list[Word]]],
+    lefts: Sequence[Sequence[Word]],
+    rights: Sequence[Sequence[Word]],
+) -> list[bool]:
+    """For each row, whether it has text on both sides of the gutter: itself, or with the row just
+    above or below it, less than a line's height away, holding the other side (QA: the right column
+    set a few points lower than the left one, no row had text on both sides, and the page was read
+    line by line across both columns)."""
+
+    def near(index: int, other: Sequence[Sequence[Word]]) -> bool:
+        top, size = rows[index][0], max(word.size for word in rows[index][3])
+        return any(0 <= j < len(rows) and bool(other[j]) and abs(rows[j][0] - top) < size for j in (index - 1, index + 1))
+
+    return [
+        bool(left) and bool(right) or bool(left) and near(i, rights) or bool(right) and near(i, lefts)
+        for i, (left, right) in enumerate(zip(lefts, rights))
+    ]
 
 
 def _columns_bottom(
