@@ -61,6 +61,41 @@ def test_line_break_hyphenation_is_repaired(variant):
     assert any("concertation/expérimentation inter-acteurs" in c.text for c in result.contributions)
 
 
+@pytest.mark.parametrize("written_whole", [True, False], ids=["prose-writes-co-construction", "no-evidence"])
+def test_a_hyphen_ending_a_line_is_kept_in_a_compound_word(tmp_path, written_whole):
+    # QA: « bien- » ⏎ « être » came out « bienêtre », « tiers- » ⏎ « lieu » « tierslieu ». A syllable's
+    # hyphen goes (« co- » ⏎ « hésion », « do- » ⏎ « micile »); after a prefix that may be either, the
+    # document says which: the seed report writes « co-construction » whole in its prose.
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
+    bold = ParagraphStyle("bold", parent=cell, fontName="Helvetica-Bold")
+    rows = [
+        [Paragraph("OBJECTIFS", bold), Paragraph("ACTIONS", bold)],
+        [Paragraph("Renforcer la co-<br/>hésion sociale", cell),
+         [Paragraph("- Une démarche de co-<br/>construction avec les habitants", cell),
+          Paragraph("- Ouvrir un tiers-<br/>lieu au centre", cell)]],
+        [Paragraph("Favoriser le bien-<br/>être des aînés", cell),
+         [Paragraph("- Former les aides à do-<br/>micile", cell), Paragraph("- Organiser un vide-<br/>grenier solidaire", cell)]],
+    ]  # fmt: skip
+    ruled = TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "TOP")])
+    intro = "La co-construction avec les habitants a guidé l'atelier." if written_whole else "Synthèse de l'atelier."
+    pdf = tmp_path / "traits_d_union.pdf"
+    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build(
+        [Paragraph(intro, ParagraphStyle("body", fontName="Helvetica", fontSize=10)), Table(rows, colWidths=[200, 250], style=ruled)]
+    )
+    result = extract_document(pdf)
+    construction = "co-construction" if written_whole else "coconstruction"
+    assert [(c.kind, c.text) for c in result.contributions] == [
+        ("objective", "Renforcer la cohésion sociale"),
+        ("action", f"Une démarche de {construction} avec les habitants"),
+        ("action", "Ouvrir un tiers-lieu au centre"),
+        ("objective", "Favoriser le bien-être des aînés"),
+        ("action", "Former les aides à domicile"),
+        ("action", "Organiser un vide-grenier solidaire"),
+    ]
+
+
 SPAN = {
     "blocks": [
         {"h2": "AXE 4 : En quoi le PCET peut-il contribuer à réduire les inégalités?"},

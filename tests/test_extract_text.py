@@ -8,8 +8,10 @@ from atelier.extract.text import (
     join_lines,
     named_header,
     opens_an_action,
+    settle_hyphens,
     split_label,
     strip_list_marker,
+    written_compounds,
 )
 
 LABELS = compile_label_pattern(DEFAULT_DETAIL_LABELS)
@@ -22,6 +24,33 @@ def test_join_lines_repairs_hyphenation_but_keeps_compound_words():
     assert join_lines(["1-", "Créer un lieu"]) == "1- Créer un lieu"
     assert join_lines(["Mobilité -", "Transports"]) == "Mobilité - Transports"
     assert join_lines(["Lutter  contre\u00a0les", " inégalités "]) == "Lutter contre les inégalités"
+
+
+@pytest.mark.parametrize(
+    "lines, joined",
+    [
+        (["Favoriser le bien-", "être des aînés"], "Favoriser le bien-être des aînés"),
+        (["Un tiers-", "lieu"], "Un tiers-lieu"),
+        (["du porte-à-", "porte"], "du porte-à-porte"),
+        (["c'est-à-", "dire"], "c'est-à-dire"),
+        (["prendre rendez-", "vous"], "prendre rendez-vous"),
+        (["le non-", "recours aux droits"], "le non-recours aux droits"),
+        # A soft hyphen the PDF set at a line's end is a syllable's, and shows nothing inside a line.
+        (["Favoriser le dévelop\u00ad", "pement"], "Favoriser le développement"),
+        (["dévelop\u00adpement durable"], "développement durable"),
+    ],
+)
+def test_a_hyphen_ending_a_line_stays_in_a_compound_word(lines, joined):
+    assert settle_hyphens(join_lines(lines), frozenset()) == joined
+
+
+def test_a_hyphen_after_a_prefix_is_kept_where_the_document_writes_the_word_with_it():
+    compounds = written_compounds(["La", "co-construction", "et", "l'éco-rénovation", "(socio-économique)"])
+    assert compounds == {"co-construction", "eco-renovation", "socio-economique"}
+    assert settle_hyphens(join_lines(["une co-", "construction"]), compounds) == "une co-construction"
+    assert settle_hyphens(join_lines(["l'Éco-", "rénovation"]), compounds) == "l'Éco-rénovation"
+    assert settle_hyphens(join_lines(["la co-", "hésion"]), compounds) == "la cohésion"
+    assert settle_hyphens(join_lines(["l'éco-", "nomie"]), compounds) == "l'économie"
 
 
 def test_clean_text_expands_ligatures_and_spaces():

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from statistics import fmean
@@ -20,7 +20,7 @@ from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
 
 from atelier.extract.docx import UnreadableDocx, read_docx
-from atelier.extract.grid import Grid, aligned_columns, aligned_grid, ruled_grids
+from atelier.extract.grid import Cell, Grid, aligned_columns, aligned_grid, ruled_grids
 from atelier.extract.layout import (
     Line,
     Note,
@@ -45,11 +45,11 @@ from atelier.extract.layout import (
     wraps_onto,
 )
 from atelier.extract.ocr import OcrUnavailable, needs_ocr, ocr_page, unavailable_reason
-from atelier.extract.records import BBox, Contribution, DocumentResult
+from atelier.extract.records import BBox, Contribution, Detail, DocumentResult
 from atelier.extract.settings import ExtractionSettings
 from atelier.extract.system import os_error_reason
 from atelier.extract.tables import Draft, TableReader
-from atelier.extract.text import may_be_wrapped, starts_list_item
+from atelier.extract.text import may_be_wrapped, settle_hyphens, starts_list_item, written_compounds
 
 
 class UnreadableDocument(Exception):
@@ -102,8 +102,10 @@ def extract_docx_bytes(data: bytes, name: str, path: str, settings: ExtractionSe
         reader = read_docx(data, settings)
     except UnreadableDocx as error:
         return DocumentResult(**base, status="error", error=str(error))
+    drafts = reader.finish()
+    compounds = written_compounds(word for d in drafts for word in (d.text, d.category, d.theme, d.objective))
     contributions = tuple(
-        _to_contribution(d, i, name, sha256, located=False) for i, d in enumerate(reader.finish(), start=1)
+        _to_contribution(d, i, name, sha256, compounds, located=False) for i, d in enumerate(drafts, start=1)
     )
     statistics = {"pages": 1, **reader.document_statistics()}
     return DocumentResult(
@@ -119,8 +121,17 @@ def extract_docx_bytes(data: bytes, name: str, path: str, settings: ExtractionSe
 def extract_tables(path: Path, settings: ExtractionSettings | None = None) -> list[Grid]:
     """Every table of a PDF as a grid, ruled or aligned, in reading order (raises UnreadableDocument)."""
     settings = settings or ExtractionSettings()
-    data = read_document_bytes(path, settings)
-    return read_structure(_read_layouts(data, settings), settings).grids
+    layouts = _read_layouts(read_document_bytes(path, settings), settings)
+    compounds = written_compounds(word.text for layout in layouts for word in layout.words)
+    return [
+        replace(grid, rows=tuple(tuple(cell and _settled_cell(cell, compounds) for cell in row) for row in grid.rows))
+        for grid in read_structure(layouts, settings).grids
+    ]
+
+
+def _settled_cell(cell: Cell, compounds: Collection[str]) -> Cell:
+    paragraphs = tuple(replace(p, text=settle_hyphens(p.text, compounds)) for p in cell.paragraphs)
+    return replace(cell, paragraphs=paragraphs)
 
 
 def read_document_bytes(path: Path, settings: ExtractionSettings) -> bytes:
@@ -150,7 +161,8 @@ def extract_pdf_bytes(data: bytes, name: str, path: str, settings: ExtractionSet
     reader = read_structure(layouts, settings)
     drafts = reader.finish()
     _set_ocr_confidence(drafts, layouts)
-    contributions = tuple(_to_contribution(d, i, name, sha256) for i, d in enumerate(drafts, start=1))
+    compounds = written_compounds(word.text for layout in layouts for word in layout.words)
+    contributions = tuple(_to_contribution(d, i, name, sha256, compounds) for i, d in enumerate(drafts, start=1))
     scanned = [layout for layout in layouts if layout.confidences or layout.unread]
     statistics = {
         "pages": len(layouts),
@@ -632,20 +644,23 @@ def _region_columns(lines: list[Line], open_columns: tuple[float, ...], settings
     return aligned_columns(lines, settings)
 
 
-def _to_contribution(draft: Draft, index: int, document: str, sha256: str, located: bool = True) -> Contribution:
+def _to_contribution(
+    draft: Draft, index: int, document: str, sha256: str, compounds: Collection[str], located: bool = True
+) -> Contribution:
+    """`draft` as a record, the hyphens its line ends left unsure settled by the document's `compounds`."""
     return Contribution(
         idea_id=f"{sha256[:12]}-{index:04d}",
         document=document,
         document_sha256=sha256,
         page=draft.page,
         kind=draft.kind,
-        text=draft.text,
-        category=draft.category,
-        theme=draft.theme,
-        objective=draft.objective,
+        text=settle_hyphens(draft.text, compounds),
+        category=settle_hyphens(draft.category, compounds),
+        theme=settle_hyphens(draft.theme, compounds),
+        objective=settle_hyphens(draft.objective, compounds),
         bbox=draft.bbox if located else None,
         stated_axis=draft.stated_axis,
-        details=tuple(draft.details),
+        details=tuple(Detail(d.field, settle_hyphens(d.text, compounds)) for d in draft.details),
         ocr_confidence=draft.ocr_confidence,
     )
 

@@ -30,6 +30,26 @@ _GUESSED_MARKER = re.compile(rf"^\s*{_MARKER_BEFORE_WORD}\s+[a-zà-öø-ÿ]")
 _ENDS_WITH_HYPHEN = re.compile(r"[a-zà-öø-ÿ]-$")
 _STARTS_LOWER = re.compile(r"^[a-zà-öø-ÿ]")
 _KEPT_HYPHEN = re.compile(r"[^\W\d_]-$")  # (after a letter: « 1- » ⏎ « Créer… » is a marker and its item)
+# A hyphen at a line's end before a word in lower case: a syllable's (« dévelop- » ⏎ « pement ») unless the word
+# before it or after it is one that French writes with a hyphen (« bien- » ⏎ « être », « tiers- » ⏎ « lieu »,
+# « porte-à- » ⏎ « porte »; QA: « bienêtre », « tierslieu »). After a prefix that is a syllable too (« co- » ⏎
+# « construction » or « co- » ⏎ « hésion », « éco- » ⏎ « rénovation » or « éco- » ⏎ « nomie »), the document
+# says which: `settle_hyphens`.
+_COMPOUND_HEADS = frozenset(
+    "bien tiers vide porte garde après avant arrière demi semi non peut rendez vis quelques elles eux lui nous "
+    "soi celle celles celui ceux à e".split()
+)
+_COMPOUND_TAILS = frozenset(
+    "être lieu lieux vous dire faire même mêmes là ci delà dessus dessous relais clé clés clef clefs grenier "
+    "greniers parole paroles up à".split()
+)
+_UNSURE_HEADS = frozenset("co éco socio médico psycho inter intra anti ex mi sous contre auto néo pré post multi".split())
+# Where `join_lines` left such a hyphen unsure; no text keeps it (`clean_text` removes the PDF's own soft hyphens).
+UNSURE_HYPHEN = "\u00ad"
+_LAST_WORD = re.compile(r"(?:^|[^\w-])((?:[^\W\d_]+-)*)([^\W\d_]+)-$")
+_FIRST_WORD = re.compile(r"^[^\W\d_]+")
+_UNSURE_COMPOUND = re.compile(rf"([^\W\d_]+){UNSURE_HYPHEN}([^\W\d_]+)")
+_COMPOUND = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
 
 
 def fold(text: str) -> str:
@@ -61,7 +81,7 @@ def named_header(text: str, names: Collection[str]) -> str | None:
 
 # Characters that show nothing but may change how the text around them shows: controls, zero-width spaces and
 # joiners, and bidirectional overrides (QA: an unclosed « U+202E » in a post-it reversed the synthesis's line after it).
-_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 
 
 # A footnote call typed as a superscript digit glued to a word in lower case or a closing sign (« eau de pluie¹ »,
@@ -90,20 +110,54 @@ def join_lines(lines: Iterable[str]) -> str:
     capital or a digit stays, joined ("Saint-" + "Orens": "Saint-Orens"; QA, it read « Saint- Orens »), but not
     a number's (« 1- » ⏎ « Créer… », a marker).
     """
-    text = ""
+    text, soft = "", False
     for raw in lines:
         line = clean_text(raw)
         if not line:
             continue
-        if text and _ENDS_WITH_HYPHEN.search(text) and _STARTS_LOWER.match(line):
-            text = text[:-1] + line
+        if text and soft and _STARTS_LOWER.match(line):
+            text = text + line
+        elif text and _ENDS_WITH_HYPHEN.search(text) and _STARTS_LOWER.match(line):
+            text = text[:-1] + _line_end_hyphen(text, line) + line
         elif text and _KEPT_HYPHEN.search(text) and (line[:1].isupper() or line[:1].isdigit()):
             text = text + line
         elif text:
             text = f"{text} {line}"
         else:
             text = line
+        soft = raw.rstrip().endswith(UNSURE_HYPHEN)  # the PDF's own soft hyphen: a syllable's
     return text
+
+
+def _line_end_hyphen(text: str, line: str) -> str:
+    """What the hyphen ending `text` before `line`, in lower case, leaves: "-" in a compound word, ""
+    after a syllable, `UNSURE_HYPHEN` when the document must say."""
+    ending, first = _LAST_WORD.search(text), _FIRST_WORD.match(line)
+    head, tail = (ending.group(2).lower() if ending else ""), (first.group(0) if first else "")
+    if (ending and ending.group(1)) or head in _COMPOUND_HEADS or tail in _COMPOUND_TAILS:
+        return "-"
+    return UNSURE_HYPHEN if head in _UNSURE_HEADS else ""
+
+
+def written_compounds(words: Iterable[str]) -> frozenset[str]:
+    """The compound words (« co-construction ») written whole in `words`, folded, each pair of parts."""
+    pairs: set[str] = set()
+    for word in words:
+        for compound in _COMPOUND.findall(word):
+            parts = fold(compound).split("-")
+            pairs.update(f"{a}-{b}" for a, b in zip(parts, parts[1:]))
+    return frozenset(pairs)
+
+
+def settle_hyphens(text: str, compounds: Collection[str]) -> str:
+    """`text` with each hyphen `join_lines` left unsure settled: kept where the document writes the word
+    with it elsewhere (`written_compounds`: « co-construction » is a compound in the seed report,
+    « co- » ⏎ « hésion » a syllable), removed otherwise."""
+    if UNSURE_HYPHEN not in text:
+        return text
+    return _UNSURE_COMPOUND.sub(
+        lambda m: m[1] + ("-" if fold(f"{m[1]}-{m[2]}") in compounds else "") + m[2], text
+    ).replace(UNSURE_HYPHEN, "")
 
 
 _LONE_MARKER = re.compile(rf"^(?:{_MARKER}|{_MARKER_BEFORE_WORD})$")
