@@ -96,6 +96,29 @@ def test_a_hyphen_ending_a_line_is_kept_in_a_compound_word(tmp_path, written_who
     ]
 
 
+def test_letters_set_as_a_superscript_stay_in_their_word(tmp_path):
+    # QA: Word raises the « er » of « 1er »: it made a line of its own, the post-it stopped at « Ouvrir le 1 »
+    # and « étage de la mairie aux associations » was lost; the « e » of « 2e » was dropped.
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)
+    item = ParagraphStyle("item", parent=body, leftIndent=14, bulletIndent=2, spaceAfter=2)
+    pdf = tmp_path / "exposants.pdf"
+    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
+        Paragraph("Post-it de l'atelier", ParagraphStyle("h1", fontName="Helvetica-Bold", fontSize=14, leading=17)),
+        Paragraph("Les participants ont écrit leurs idées sur des post-it, recopiées ici par les animateurs.", body),
+        Paragraph("Vie locale", ParagraphStyle("cat", fontName="Helvetica-Bold", fontSize=11, leading=14, spaceBefore=8)),
+        Paragraph("Ouvrir le 1<super>er</super> étage de la mairie aux associations", item, bulletText="-"),
+        Paragraph("Le 2<super>e</super> samedi du mois, un marché de producteurs", item, bulletText="-"),
+        Paragraph("Reçus par M<super>me</super> la maire au XX<super>e</super> siècle", item, bulletText="-"),
+    ])  # fmt: skip
+    assert [(c.category, c.text) for c in extract_document(pdf).contributions] == [
+        ("Vie locale", "Ouvrir le 1er étage de la mairie aux associations"),
+        ("Vie locale", "Le 2e samedi du mois, un marché de producteurs"),
+        ("Vie locale", "Reçus par Mme la maire au XXe siècle"),
+    ]
+
+
 SPAN = {
     "blocks": [
         {"h2": "AXE 4 : En quoi le PCET peut-il contribuer à réduire les inégalités?"},

@@ -35,6 +35,13 @@ def test_join_lines_repairs_hyphenation_but_keeps_compound_words():
         (["c'est-à-", "dire"], "c'est-à-dire"),
         (["prendre rendez-", "vous"], "prendre rendez-vous"),
         (["le non-", "recours aux droits"], "le non-recours aux droits"),
+        (["Animer le centre-", "ville le soir"], "Animer le centre-ville le soir"),
+        (["pour les sans-", "abri"], "pour les sans-abri"),
+        (["comme en Île-", "de-France"], "comme en Île-de-France"),
+        (["Une vélo-", "école"], "Une vélo-école"),
+        # An elided word at a line's end is glued to the next.
+        (["Favoriser l'accès à l'", "emploi des jeunes"], "Favoriser l'accès à l'emploi des jeunes"),
+        (["Les jeunes n’ont aujourd’", "hui aucun lieu"], "Les jeunes n’ont aujourd’hui aucun lieu"),
         # A soft hyphen the PDF set at a line's end is a syllable's, and shows nothing inside a line.
         (["Favoriser le dévelop\u00ad", "pement"], "Favoriser le développement"),
         (["dévelop\u00adpement durable"], "développement durable"),

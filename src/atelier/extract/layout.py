@@ -6,6 +6,7 @@ This is the boundary with pdfplumber: its dicts are read here and nowhere else.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -114,7 +115,9 @@ def page_words(page: object, settings: ExtractionSettings) -> list[Word]:
         for raw in raw_words
     ]
     symbols = {index for index, raw in enumerate(raw_words) if _SYMBOL_FONT.search(str(raw["fontname"]))}
-    return without_note_calls(_symbols_in_line(words, symbols) if symbols else words, settings)
+    return with_superscripts_joined(
+        without_note_calls(_symbols_in_line(words, symbols) if symbols else words, settings), settings
+    )
 
 
 # Fonts of symbols: their glyphs (« ✓ », « ■ », « ➢ » of Word's Wingdings, ZapfDingbats) sit higher or lower than
@@ -528,19 +531,45 @@ def without_note_calls(words: Sequence[Word], settings: ExtractionSettings) -> l
     calls = [word for word in words if _NOTE_CALL.fullmatch(word.text)]
     if not calls:
         return list(words)
-    dropped = set()
-    for call in calls:
-        for word in words:
-            if (
-                word is not call
-                and 0 <= call.x0 - word.x1 <= settings.note_call_gap
-                and call.size <= settings.note_call_size_ratio * word.size
-                and call.bottom <= word.bottom - settings.note_call_raise_ratio * word.size
-                and call.bottom > word.top
-            ):
-                dropped.add(id(call))
-                break
+    dropped = {id(call) for call in calls if any(word is not call and _superscript_of(call, word, settings) for word in words)}
     return [word for word in words if id(word) not in dropped]
+
+
+def _superscript_of(word: Word, base: Word, settings: ExtractionSettings) -> bool:
+    """Whether `word` is set as a superscript right after `base` (touching it within `note_call_gap`, a
+    kerned glyph or a rounding over it), smaller, raised above its baseline."""
+    return (
+        abs(word.x0 - base.x1) <= settings.note_call_gap
+        and word.size <= settings.note_call_size_ratio * base.size
+        and word.bottom <= base.bottom - settings.note_call_raise_ratio * base.size
+        and word.bottom > base.top
+    )
+
+
+_SUPERSCRIPT_LETTERS = re.compile(r"[^\W\d_]{1,3}")
+
+
+def with_superscripts_joined(words: Sequence[Word], settings: ExtractionSettings) -> list[Word]:
+    """`words` with the letters set as a superscript after a word joined to it, on its line: « 1er », « 2e »,
+    « XXe », « Mme », « n° » (QA: the raised « er » of « le 1er étage » made a line of its own, and the post-it
+    stopped at « 1 », « étage de la mairie » lost)."""
+    raised = [word for word in words if _SUPERSCRIPT_LETTERS.fullmatch(word.text)]
+    if not raised:
+        return list(words)
+    by_end = sorted(words, key=lambda w: w.x1)
+    ends = [w.x1 for w in by_end]
+    joined: dict[int, Word] = {}  # base's id -> the base with its superscripts
+    dropped: set[int] = set()
+    for word in sorted(raised, key=lambda w: w.x0):
+        near = (bisect_left(ends, word.x0 - settings.note_call_gap), bisect_right(ends, word.x0 + settings.note_call_gap))
+        before = by_end[near[0] : near[1]]
+        base = next((b for b in before if b is not word and _superscript_of(word, b, settings)), None)
+        if base is None:
+            continue
+        start = joined.get(id(base), base)
+        joined[id(base)] = Word(start.text + word.text, start.x0, word.x1, start.top, start.bottom, start.size, start.bold)
+        dropped.add(id(word))
+    return [joined.get(id(word), word) for word in words if id(word) not in dropped]
 
 
 def group_lines(words: Iterable[Word], settings: ExtractionSettings, split_columns: bool = True) -> list[Line]:

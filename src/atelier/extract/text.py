@@ -37,12 +37,13 @@ _KEPT_HYPHEN = re.compile(r"[^\W\d_]-$")  # (after a letter: « 1- » ⏎ « Cr�
 # says which: `settle_hyphens`.
 _COMPOUND_HEADS = frozenset(
     "bien tiers vide porte garde après avant arrière demi semi non peut rendez vis quelques elles eux lui nous "
-    "soi celle celles celui ceux à e".split()
+    "soi celle celles celui ceux à e sans centre grand grande grands grandes pique lave vélo mini micro".split()
 )
 _COMPOUND_TAILS = frozenset(
     "être lieu lieux vous dire faire même mêmes là ci delà dessus dessous relais clé clés clef clefs grenier "
-    "greniers parole paroles up à".split()
+    "greniers parole paroles up à abri abris ville villes".split()
 )
+_ENDS_WITH_ELISION = re.compile(r"[^\W\d_]['’]$")  # « l' » ⏎ « emploi », « aujourd' » ⏎ « hui »
 _UNSURE_HEADS = frozenset("co éco socio médico psycho inter intra anti ex mi sous contre auto néo pré post multi".split())
 # Where `join_lines` left such a hyphen unsure; no text keeps it (`clean_text` removes the PDF's own soft hyphens).
 UNSURE_HYPHEN = "\u00ad"
@@ -121,6 +122,8 @@ def join_lines(lines: Iterable[str]) -> str:
             text = text[:-1] + _line_end_hyphen(text, line) + line
         elif text and _KEPT_HYPHEN.search(text) and (line[:1].isupper() or line[:1].isdigit()):
             text = text + line
+        elif text and _ENDS_WITH_ELISION.search(text) and line[:1].isalpha():
+            text = text + line
         elif text:
             text = f"{text} {line}"
         else:
@@ -134,7 +137,9 @@ def _line_end_hyphen(text: str, line: str) -> str:
     after a syllable, `UNSURE_HYPHEN` when the document must say."""
     ending, first = _LAST_WORD.search(text), _FIRST_WORD.match(line)
     head, tail = (ending.group(2).lower() if ending else ""), (first.group(0) if first else "")
-    if (ending and ending.group(1)) or head in _COMPOUND_HEADS or tail in _COMPOUND_TAILS:
+    if (ending and ending.group(1)) or line[len(tail) : len(tail) + 1] == "-":  # « porte-à- », « de-France »
+        return "-"
+    if head in _COMPOUND_HEADS or tail in _COMPOUND_TAILS:
         return "-"
     return UNSURE_HYPHEN if head in _UNSURE_HEADS else ""
 
