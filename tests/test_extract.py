@@ -1957,6 +1957,69 @@ def test_justified_lines_of_a_column_under_a_short_intro_are_not_cut_into_cells(
     assert [(c.kind, c.category, c.text) for c in result.contributions] == expected
 
 
+def _postit_page(pdf: Path, categories: dict[str, list[tuple[str, str]]]) -> None:
+    """A page of post-its under a title and an intro, each category's lines drawn as given: (marker, text),
+    the marker at 72 and its text at 84, or a text alone at 72 (no marker) or 84 ("text-x"); a closing
+    sentence at the margin under them."""
+    page = canvas.Canvas(str(pdf), pagesize=A4, invariant=1)
+    y = A4[1] - 80
+    page.setFont("Helvetica-Bold", 14)
+    page.drawString(56, y, "Post-it de l'atelier")
+    page.setFont("Helvetica", 10)
+    page.drawString(56, y - 20, "Les participants ont écrit leurs idées sur des post-it, recopiées ici par les animateurs.")
+    y -= 45
+    for name, lines in categories.items():
+        page.setFont("Helvetica-Bold", 11)
+        page.drawString(56, y, name)
+        y -= 17
+        page.setFont("Helvetica", 10)
+        for marker, text in lines:
+            if marker in ("-", "•"):
+                page.drawString(72, y, marker)
+            page.drawString(84 if marker else 72, y, text)
+            y -= 15
+        y -= 6
+    page.drawString(56, y - 8, "Les animateurs ont ensuite regroupé ces idées par thème avec les participants.")
+    page.save()
+
+
+@pytest.mark.parametrize(
+    "health",
+    [
+        [("", "Ouvrir une maison de santé"), ("", "Attirer des médecins"), ("", "Une pharmacie de garde")],
+        [("-", "Ouvrir une maison de santé"), ("", "Attirer des médecins"), ("-", "Une pharmacie de garde")],
+        [("-", "Ouvrir une maison de santé"), ("text-x", "Attirer des médecins"), ("-", "Une pharmacie de garde")],
+        [("", "Ouvrir une maison de santé"), ("-", "Attirer des médecins"), ("-", "Une pharmacie de garde")],
+    ],
+    ids=["no-markers", "marker-forgotten", "marker-forgotten-indent-kept", "first-marker-forgotten"],
+)
+def test_a_postit_without_its_marker_is_kept(tmp_path, health):
+    # QA: a category whose post-its had no markers lost them all, without a warning; a post-it whose
+    # marker the consultant forgot was lost, or, its indent kept, glued to the one above. The closing
+    # sentence, at the headings' margin, stays prose.
+    pdf = tmp_path / "sans_puces.pdf"
+    mobility = [("-", "Plus de bus le soir"), ("-", "Des pistes cyclables sécurisées")]
+    _postit_page(pdf, {"Mobilité": mobility, "Santé": health})
+    assert [(c.kind, c.category, c.text) for c in extract_document(pdf).contributions] == [
+        *(("postit", "Mobilité", text) for _, text in mobility),
+        *(("postit", "Santé", text) for _, text in health),
+    ]
+
+
+def test_a_postit_going_on_under_its_text_after_a_short_line_stays_whole(tmp_path):
+    # A line set under a post-it's text goes on with it when the line above leaves a word hanging
+    # (« … par le » ⏎ « CCAS ») or when it does not open with a word written with a capital (« M€ »).
+    pdf = tmp_path / "suites.pdf"
+    lines = [("-", "Renforcer l'accompagnement des familles par le"), ("text-x", "CCAS et la CAF"),
+             ("-", "Un budget participatif de 10"), ("text-x", "M€ par an"), ("-", "Des bancs au parc")]  # fmt: skip
+    _postit_page(pdf, {"Vie locale": lines})
+    assert [c.text for c in extract_document(pdf).contributions] == [
+        "Renforcer l'accompagnement des familles par le CCAS et la CAF",
+        "Un budget participatif de 10 M€ par an",
+        "Des bancs au parc",
+    ]
+
+
 @pytest.mark.parametrize("caption_top", [172, 140], ids=["below", "beside"])
 def test_a_photo_caption_beside_a_list_of_postits_is_no_part_of_them(tmp_path, caption_top):
     # QA: a photo's caption to the right of a list of post-its, its lines further right than the

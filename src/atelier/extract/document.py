@@ -28,6 +28,7 @@ from atelier.extract.layout import (
     Word,
     area_index,
     coloured_boxes,
+    fits_after,
     group_lines,
     horizontal_rules,
     is_header_row,
@@ -420,6 +421,15 @@ def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings)
                 and wraps_onto(previous, line, rights[index], settings)
             )
 
+        def fits(previous: Line | None, line: Line) -> bool:
+            """Whether the first word of `line` would have fitted after the line read just before it, of its area."""
+            index = area_index(areas, line.bbox)
+            return (
+                previous is not None
+                and area_index(areas, previous.bbox) == index
+                and fits_after(previous, line, rights[index], settings)
+            )
+
         header_rows = _header_rows(layout.free_lines, settings)
         page_rows = printed_rows(layout.free_lines, settings)
         shared_tops = {line.top for row in page_rows if len(row) > 1 for line in row}
@@ -488,6 +498,7 @@ def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings)
                     starts_list_item(element.text) and not (wrapped and may_be_wrapped(element.text)),
                     indent,
                     wrapped,
+                    fits(previous, element),
                 )
                 previous = element
             elif kind == "grid":
@@ -509,7 +520,12 @@ def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings)
                 else:
                     for above, line in zip([None, *element], element):
                         reader.prose(
-                            line.text, layout.number, line.bbox, starts_list_item(line.text), wraps=wraps(above, line)
+                            line.text,
+                            layout.number,
+                            line.bbox,
+                            starts_list_item(line.text),
+                            wraps=wraps(above, line),
+                            fits=fits(above, line),
                         )
     return reader
 

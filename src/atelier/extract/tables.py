@@ -24,6 +24,7 @@ from atelier.extract.text import (
     label_parts,
     leaves_a_word_hanging,
     named_header,
+    opens_a_sentence,
     split_label,
     strip_list_marker,
 )
@@ -88,10 +89,12 @@ class _PostitOutline:
     size: float
     x0: float
     category: str = ""
+    category_x0: float | None = None
     theme: str = ""
     theme_x0: float | None = None
     last: Draft | None = None
     last_read: bool = False  # the line read last is part of `last`
+    item_x0: float | None = None  # the indentation of its items (their markers', or their text's without)
 
 
 def names_people(cells: tuple[Cell | None, ...], settings: ExtractionSettings) -> bool:
@@ -220,7 +223,7 @@ class TableReader:
             if x0 > outline.x0 + self.settings.indent_tolerance:
                 outline.theme, outline.theme_x0 = text, x0
             else:
-                outline.category, outline.theme, outline.theme_x0 = text, "", None
+                outline.category, outline.category_x0, outline.theme, outline.theme_x0 = text, x0, "", None
             outline.last = None
             return
         self._heading = text
@@ -242,42 +245,46 @@ class TableReader:
         starts_item: bool = False,
         indent: float | None = None,
         wraps: bool = False,
+        fits: bool = False,
     ) -> None:
         """A line of running text: it ends any open table and may state participation figures.
 
         Under a post-it heading, a bulleted line is a post-it and the lines indented under it
         continue it, and so do the lines that wrap it back to its marker or left of it (`wraps`: the
         line is the text of the line read just before, wrapped); the category and theme are the
-        list's headings above it. `indent` is the line's indentation from the edge of its column
-        (`bbox.x0` on a page of one column).
+        list's headings above it. A line without a marker set where the list's items are is a post-it
+        too (`_unmarked_item`). `indent` is the line's indentation from the edge of its column
+        (`bbox.x0` on a page of one column); `fits`, whether its first word would have fitted at the
+        end of the line read just before (that line was not wrapped).
         """
         self._read_pending()
         outline = self._postit_list
         if outline is not None and bbox is not None:
+            indent = bbox.x0 if indent is None else indent
             if starts_item:
-                indent = bbox.x0 if indent is None else indent
-                tolerance = self.settings.indent_tolerance
-                under_theme = outline.theme_x0 is not None and indent > outline.theme_x0 + tolerance
-                theme = outline.theme if under_theme else ""
-                outline.last = Draft(
-                    page=page, kind="postit", text=strip_list_marker(text), bbox=bbox, category=outline.category, theme=theme
-                )
-                self.drafts.append(outline.last)
-                outline.last_read = True
-                self._interrupted = True
+                outline.item_x0 = indent
+                self._add_postit(outline, strip_list_marker(text), page, bbox, indent)
                 return
             # A post-it goes on in lines indented under its text, which start within its width: a
             # caption further right, beside or below it, is no part of it (QA: « Photo 1 : les
             # participants au travail » was glued to « Installer des parkings relais »). Without a
             # hanging indent, it goes on in the line that wraps its last line, back at its marker or
             # left of it (QA: « • Créer des jardins partagés … » lost « secteur », its second line).
+            # A line opening with a capitalised word after a line it did not wrap, which left no word
+            # hanging, is another idea (QA: a post-it whose marker was forgotten, its indent kept, was
+            # glued to the one above; « … par le » ⏎ « CCAS et la CAF », « 10 » ⏎ « M€ » go on).
             last = outline.last
-            if last is not None and bbox.x0 < last.bbox.x1 and (
+            anew = fits and last is not None and opens_a_sentence(text) and not leaves_a_word_hanging(last.text)
+            if last is not None and bbox.x0 < last.bbox.x1 and not anew and (
                 bbox.x0 > last.bbox.x0 + self.settings.indent_tolerance or (wraps and outline.last_read)
             ):
                 last.text = join_lines([last.text, text])
                 last.bbox = last.bbox.union(bbox)
                 outline.last_read = True
+                return
+            if self._unmarked_item(outline, indent, bbox):
+                outline.item_x0 = outline.item_x0 if outline.item_x0 is not None else indent
+                self._add_postit(outline, text, page, bbox, indent)
                 return
             outline.last_read = False
         if not self._in_prose:
@@ -285,6 +292,28 @@ class TableReader:
         self._prose_runs[-1].append(text)
         self._in_prose = True
         self._interrupted = True
+
+    def _add_postit(self, outline: _PostitOutline, text: str, page: int, bbox: BBox, indent: float) -> None:
+        under_theme = outline.theme_x0 is not None and indent > outline.theme_x0 + self.settings.indent_tolerance
+        theme = outline.theme if under_theme else ""
+        outline.last = Draft(page=page, kind="postit", text=text, bbox=bbox, category=outline.category, theme=theme)
+        self.drafts.append(outline.last)
+        outline.last_read = True
+        self._interrupted = True
+
+    def _unmarked_item(self, outline: _PostitOutline, indent: float, bbox: BBox) -> bool:
+        """Whether a line without a marker, under a category or theme of a post-it list, is one of its
+        items: set where they are, at their markers or their text (QA: a post-it whose marker was
+        forgotten was lost), or, none read yet, indented under its heading (QA: a category whose
+        post-its had no markers lost them all, silently). Prose starts at the heading's indentation."""
+        heading_x0 = outline.theme_x0 if outline.theme_x0 is not None else outline.category_x0
+        if heading_x0 is None:
+            return False
+        tolerance = self.settings.indent_tolerance
+        if outline.item_x0 is None:
+            return indent > heading_x0 + tolerance
+        room = (self.settings.marker_gap_ratio + 1.0) * (bbox.bottom - bbox.top)  # a marker and its gap
+        return outline.item_x0 - tolerance <= indent <= outline.item_x0 + room and indent > heading_x0 + tolerance
 
     def note(self, text: str, page: int, bbox: BBox) -> None:
         """A post-it drawn as a box (`layout.notes_on_page`): filed under the post-it list's headings when

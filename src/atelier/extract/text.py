@@ -208,6 +208,14 @@ def leaves_a_word_hanging(text: str) -> bool:
     return bool(_LEAVES_A_WORD_HANGING.search(text.rstrip()))
 
 
+_OPENS_SENTENCE = re.compile(r"^[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’]")
+
+
+def opens_a_sentence(text: str) -> bool:
+    """Whether `text` opens with a word written with a capital, not an acronym or a unit (« CCAS », « M€ »)."""
+    return bool(_OPENS_SENTENCE.match(text))
+
+
 def opens_an_action(line: str, above: str) -> bool:
     """Whether `line`, set under `above` in one paragraph's spacing, opens an item of its own: unmarked
     actions typed one per line in a cell (« Planter des arbres dans les cours d'école » ⏎ « Soutenir les
