@@ -2006,6 +2006,32 @@ def test_a_postit_without_its_marker_is_kept(tmp_path, health):
     ]
 
 
+@pytest.mark.parametrize("bold_marker", [True, False], ids=["marker-in-bold", "marker-plain"])
+def test_a_postit_set_in_bold_is_kept_whole(tmp_path, bold_marker):
+    # QA: a post-it the consultant set in bold, its dash too, was read as a heading and lost; with a
+    # plain dash, its last line, all bold, was lost.
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)
+    item = ParagraphStyle("item", parent=body, leftIndent=14, bulletIndent=2, spaceAfter=2,
+                          bulletFontName="Helvetica-Bold" if bold_marker else "Helvetica")  # fmt: skip
+    priority = "Priorité absolue : rouvrir la ligne de bus du dimanche vers l'hôpital et la gare avant l'été prochain"
+    pdf = tmp_path / "gras.pdf"
+    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
+        Paragraph("Post-it de l'atelier", ParagraphStyle("h1", fontName="Helvetica-Bold", fontSize=14, leading=17)),
+        Paragraph("Les participants ont écrit leurs idées sur des post-it, recopiées ici par les animateurs.", body),
+        Paragraph("Mobilité", ParagraphStyle("cat", fontName="Helvetica-Bold", fontSize=11, leading=14, spaceBefore=8)),
+        Paragraph("Plus de bus le soir", ParagraphStyle("plain", parent=item, bulletFontName="Helvetica"), bulletText="-"),
+        Paragraph(f"<b>{priority}</b>", item, bulletText="-"),
+        Paragraph("<b>Un parking relais à la gare</b>", item, bulletText="-"),
+        Paragraph("Des bancs au parc", ParagraphStyle("plain", parent=item, bulletFontName="Helvetica"), bulletText="-"),
+    ])  # fmt: skip
+    assert [(c.kind, c.category, c.theme, c.text) for c in extract_document(pdf).contributions] == [
+        ("postit", "Mobilité", "", text)
+        for text in ("Plus de bus le soir", priority, "Un parking relais à la gare", "Des bancs au parc")
+    ]
+
+
 def test_a_postit_going_on_under_its_text_after_a_short_line_stays_whole(tmp_path):
     # A line set under a post-it's text goes on with it when the line above leaves a word hanging
     # (« … par le » ⏎ « CCAS ») or when it does not open with a word written with a capital (« M€ »).

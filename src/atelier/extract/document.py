@@ -50,7 +50,13 @@ from atelier.extract.records import BBox, Contribution, Detail, DocumentResult
 from atelier.extract.settings import ExtractionSettings
 from atelier.extract.system import os_error_reason
 from atelier.extract.tables import Draft, TableReader
-from atelier.extract.text import may_be_wrapped, settle_hyphens, starts_list_item, written_compounds
+from atelier.extract.text import (
+    may_be_wrapped,
+    settle_hyphens,
+    starts_list_item,
+    starts_with_a_bullet,
+    written_compounds,
+)
 
 
 class UnreadableDocument(Exception):
@@ -475,6 +481,8 @@ def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings)
         heading_lines: list[Line] = []
         previous: Line | None = None  # the prose line read just before
         for _, kind, element in elements:
+            if kind == "heading" and isinstance(element, Line) and wraps(previous, element):
+                kind = "prose"  # a post-it's text in bold wraps onto a line all bold (QA: its last word was lost)
             if kind != "prose":
                 previous = None
             if kind == "heading":
@@ -638,9 +646,11 @@ def _continues_heading(previous: Line, line: Line, settings: ExtractionSettings)
 
 
 def _line_kind(line: Line, body_size: float | None, settings: ExtractionSettings) -> str:
+    """"table" for a line smaller than the prose, else "heading" for a line in bold, unless it opens with a
+    bullet (QA: a post-it set in bold, its dash too, was read as a theme and lost), else "prose"."""
     if body_size is None or line.size <= body_size - settings.table_font_delta:
         return "table"
-    return "heading" if line.bold else "prose"
+    return "heading" if line.bold and not starts_with_a_bullet(line.text) else "prose"
 
 
 def _region_columns(lines: list[Line], open_columns: tuple[float, ...], settings: ExtractionSettings) -> tuple[float, ...]:

@@ -15,10 +15,8 @@ _SPACES = re.compile(r"[\s\u00a0\u202f\u2007\u2009]+")
 # items continue a labelled sub-field. Lower-case roman numerals with a parenthesis ("ii)", "(iv)") too;
 # not with a point, nor a letter with a point: a line wrapped at « c. à d. », « (v. annexe 2) », « i. e. »
 # would start an item (QA); nor a capital: « I. Diagnostic », « A. Logement » are headings, « A. Dupont » a name.
-_MARKER = (
-    r"(?:\(?\d{1,2}[).]|\(?[a-h]\)|\(?(?:i{1,3}|iv|vi{0,3}|ix|xi{0,3})\)"
-    r"|[-–—•▪●◦‣⁃∙○◆◇■□►▸▶➢➤→✓✔*\uf0a7\uf0b7\uf0d8\uf0fc\uf076]|\(cid:\d+\)|o)"
-)
+_BULLET = r"(?:[-–—•▪●◦‣⁃∙○◆◇■□►▸▶➢➤→✓✔*\uf0a7\uf0b7\uf0d8\uf0fc\uf076]|\(cid:\d+\))"
+_MARKER = rf"(?:\(?\d{{1,2}}[).]|\(?[a-h]\)|\(?(?:i{{1,3}}|iv|vi{{0,3}}|ix|xi{{0,3}})\)|{_BULLET}|o)"
 # A number and a dash, a slash or a degree sign (« 1- Créer », « 1 - Créer », « 1/ Créer », « 1° Créer ») or
 # a typed arrow (« > Créer », « => Créer », « ⇒ Créer ») open an item only before a word: « 10 - 15 jeunes »,
 # « > 50 % des habitants » are figures (and « 1-2 fois », « 1/2 journée », glued, no marker); a degree sign
@@ -163,6 +161,15 @@ def settle_hyphens(text: str, compounds: Collection[str]) -> str:
     return _UNSURE_COMPOUND.sub(
         lambda m: m[1] + ("-" if fold(f"{m[1]}-{m[2]}") in compounds else "") + m[2], text
     ).replace(UNSURE_HYPHEN, "")
+
+
+_BULLETED = re.compile(rf"^\s*{_BULLET}\s")
+
+
+def starts_with_a_bullet(text: str) -> bool:
+    """Whether `text` opens with a bullet or a dash and a space: a list's item, never a heading (a numbered
+    line may be one: « 1. Diagnostic »)."""
+    return bool(_BULLETED.match(text))
 
 
 _LONE_MARKER = re.compile(rf"^(?:{_MARKER}|{_MARKER_BEFORE_WORD})$")
