@@ -1865,25 +1865,29 @@ def _two_columns_of_postits_under_a_short_intro(
     justified: bool,
     intro: str = "Les idées recopiées des post-it.",
     below: list | None = None,
-    right_lowered: float = 0.0,
+    lowered: tuple[float, float] = (0.0, 0.0),
+    left_share: float = 0.5,
+    left_heading_space: float = 0.0,
 ) -> list[tuple[str, str, str]]:
     """Render `sides` (left, right: category -> post-its) as two columns under a title and `intro`,
-    and `below` (flowables) across the page under the columns, the right column `right_lowered` points
-    lower than the left; the post-its expected, column by column."""
+    and `below` (flowables) across the page under the columns; each column `lowered` by so many points,
+    the left one `left_share` of their width, its categories but the first `left_heading_space` points
+    under the list above; the post-its expected, column by column."""
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import BaseDocTemplate, Frame, FrameBreak, PageTemplate, Paragraph, Spacer
 
     body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)
     category = ParagraphStyle("h2", fontName="Helvetica-Bold", fontSize=11, leading=14)
+    spaced = ParagraphStyle("h2-spaced", parent=category, spaceBefore=left_heading_space)
     item = ParagraphStyle("item", parent=body, leftIndent=10, spaceAfter=2, alignment=4 if justified else 0)
     width, height = A4
     margin, top, gutter = 56, 70, 20
-    column = (width - 2 * margin - gutter) / 2
+    left, right = (width - 2 * margin - gutter) * left_share, (width - 2 * margin - gutter) * (1 - left_share)
     foot = 0 if below is None else (height - 2 * margin - top) / 2  # the columns' height left to `below`
     frames = [
         Frame(margin, height - margin - top, width - 2 * margin, top, id="title"),
-        Frame(margin, margin + foot, column, height - 2 * margin - top - foot, id="left"),
-        Frame(margin + column + gutter, margin + foot, column, height - 2 * margin - top - foot, id="right"),
+        Frame(margin, margin + foot, left, height - 2 * margin - top - foot, id="left"),
+        Frame(margin + left + gutter, margin + foot, right, height - 2 * margin - top - foot, id="right"),
     ]
     if below is not None:
         frames.append(Frame(margin, margin, width - 2 * margin, foot, id="below"))
@@ -1893,10 +1897,11 @@ def _two_columns_of_postits_under_a_short_intro(
         FrameBreak(),
     ]
     for index, side in enumerate(sides):
-        if index and right_lowered:
-            story.append(Spacer(1, right_lowered))
-        for name, postits in side.items():
-            story += [Paragraph(name, category), *(Paragraph(text, item, bulletText="-") for text in postits)]
+        if lowered[index]:
+            story.append(Spacer(1, lowered[index]))
+        for number, (name, postits) in enumerate(side.items()):
+            style = spaced if index == 0 and number else category
+            story += [Paragraph(name, style), *(Paragraph(text, item, bulletText="-") for text in postits)]
         story.append(FrameBreak())
     document = BaseDocTemplate(str(pdf), pagesize=A4, invariant=1)
     document.addPageTemplates([PageTemplate(frames=frames)])
@@ -2089,19 +2094,54 @@ def test_two_ragged_columns_of_postits_under_a_short_intro_are_read_column_by_co
     assert [(c.kind, c.category, c.text) for c in result.contributions] == expected
 
 
-@pytest.mark.parametrize("lowered", [4.0, 6.5, 9.0])
+@pytest.mark.parametrize("lowered", [(0, 4.0), (0, 6.5), (0, 9.0), (12.0, 0)], ids=["right-4", "right-6.5", "right-9", "left-12"])
 @pytest.mark.parametrize("columns", RAGGED_COLUMNS)
 def test_two_columns_of_postits_whose_lines_are_not_level_are_read_column_by_column(tmp_path, columns, lowered):
-    # QA: the right column set a few points lower than the left one (a heading with more space
-    # above it, another leading), no printed row had text on both sides of the gutter: the page was
-    # read line by line across both columns, the right column's post-its filed under the left's
-    # category and « Santé » read as a post-it.
+    # QA: one column set a few points lower than the other (a heading with more space above it,
+    # another leading), no printed row had text on both sides of the gutter: the page was read line
+    # by line across both columns, the right column's post-its filed under the left's category and
+    # « Santé » read as a post-it; the left column 12 points lower, the right one's category was lost.
     pdf = tmp_path / "colonnes_decalees.pdf"
-    expected = _two_columns_of_postits_under_a_short_intro(
-        pdf, RAGGED_COLUMNS[columns], justified=False, right_lowered=lowered
-    )
+    expected = _two_columns_of_postits_under_a_short_intro(pdf, RAGGED_COLUMNS[columns], justified=False, lowered=lowered)
     result = extract_document(pdf)
     assert [(c.kind, c.category, c.text) for c in result.contributions] == expected
+
+
+TWO_CATEGORIES_A_SIDE = (
+    {"Culture et loisirs": ["Ouvrir les cours d'école le week-end", "Développer le covoiturage entre voisins",
+                            "Réparer les vélos au local associatif"],
+     "Numérique": ["Des ateliers numériques pour les seniors", "Un accès à internet à la médiathèque",
+                   "Aider aux démarches en ligne"]},
+    {"Mobilité": ["Installer des bancs sur la place", "Organiser une fête des voisins", "Un marché de producteurs locaux"],
+     "Santé": ["Rénover le gymnase municipal", "Ouvrir une maison de santé", "Attirer des médecins généralistes"]},
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("space", [15.0, 16.0])
+def test_a_category_spaced_a_line_from_the_list_above_does_not_make_the_columns_a_table(tmp_path, space):
+    # QA: the left column's second category set about a line's height under its list came level with an
+    # item of the right column, as the next row of a table's cells does: the columns were read as a table
+    # of themes and post-its, every category lost.
+    pdf = tmp_path / "categorie_espacee.pdf"
+    expected = _two_columns_of_postits_under_a_short_intro(
+        pdf, TWO_CATEGORIES_A_SIDE, justified=False, left_heading_space=space
+    )
+    assert [(c.kind, c.category, c.text) for c in extract_document(pdf).contributions] == expected
+
+
+@pytest.mark.parametrize("left_share", [0.4, 0.6])
+def test_two_columns_of_unequal_widths_are_read_column_by_column(tmp_path, left_share):
+    # QA: columns of 60/40 were read row by row, the left column's post-its as themes of the right one's.
+    pdf = tmp_path / "colonnes_inegales.pdf"
+    sides = (
+        {"Mobilité": ["Créer des jardins partagés au pied des immeubles", "Ouvrir les cours d'école le week-end",
+                      "Développer le covoiturage entre voisins", "Réparer les vélos au local associatif",
+                      "Créer des pistes cyclables sécurisées"]},
+        {"Santé": ["Ouvrir une maison de santé", "Attirer des médecins généralistes", "Une pharmacie de garde le dimanche",
+                   "Planter des arbres rue Jaurès", "Installer des bancs sur la place"]},
+    )  # fmt: skip
+    expected = _two_columns_of_postits_under_a_short_intro(pdf, sides, justified=False, left_share=left_share)
+    assert [(c.kind, c.category, c.text) for c in extract_document(pdf).contributions] == expected
 
 
 @pytest.mark.parametrize("columns", RAGGED_COLUMNS)

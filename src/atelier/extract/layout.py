@@ -760,7 +760,7 @@ def _two_columns(
             continue
         lefts = [[w for w in row if w.x1 <= middle] for _, _, _, row in rows]
         rights = [[w for w in row if w.x0 >= middle] for _, _, _, row in rows]
-        sides = _both_sides(rows, lefts, rights)
+        sides = _both_sides(rows, lefts, rights, settings)
         if (
             sum(sides) >= settings.gutter_min_rows
             and _lists(lefts, settings)
@@ -778,15 +778,21 @@ def _both_sides(
     rows: Sequence[tuple[float, float, list[tuple[float, float]], list[Word]]],
     lefts: Sequence[Sequence[Word]],
     rights: Sequence[Sequence[Word]],
+    settings: ExtractionSettings,
 ) -> list[bool]:
     """For each row, whether it has text on both sides of the gutter: itself, or with the row just
-    above or below it, less than a line's height away, holding the other side (QA: the right column
-    set a few points lower than the left one, no row had text on both sides, and the page was read
-    line by line across both columns)."""
+    above or below it, about a line's height away at most (`staggered_rows_ratio`), holding the other
+    side (QA: one column set a few points lower than the other, no row had text on both sides, and the
+    page was read line by line across both columns)."""
 
     def near(index: int, other: Sequence[Sequence[Word]]) -> bool:
-        top, size = rows[index][0], max(word.size for word in rows[index][3])
-        return any(0 <= j < len(rows) and bool(other[j]) and abs(rows[j][0] - top) < size for j in (index - 1, index + 1))
+        top, words = rows[index][0], rows[index][3]
+        return any(
+            0 <= j < len(rows)
+            and bool(other[j])
+            and abs(rows[j][0] - top) < settings.staggered_rows_ratio * max(w.size for w in [*words, *rows[j][3]])
+            for j in (index - 1, index + 1)
+        )
 
     return [
         bool(left) and bool(right) or bool(left) and near(i, rights) or bool(right) and near(i, lefts)
@@ -847,12 +853,27 @@ def _cells(lefts: Sequence[Sequence[Word]], rights: Sequence[Sequence[Word]], se
     """Whether the sides are a table's cells: wherever one side leaves a row's height of white
     (`row_gap_ratio`) beside whole lines of the other, its next line starts level with a line of the
     other, as the next row's cells do (a short objective left blank beside its second action). The
-    white above a column's next heading ends level with the other column's lines only by chance."""
+    white above a column's next heading ends level with the other column's lines only by chance: a line
+    in bold or larger than its side's commonest size, without a marker, under white is a heading, not a
+    cell (QA: a category spaced a line's height from the list above lined up with the other column's items)."""
     holes = aligned = 0
     for side, other in ((lefts, rights), (rights, lefts)):
-        lines = [(min(w.top for w in row), max(w.bottom for w in row), max(w.size for w in row)) for row in side if row]
+        rows = [sorted(row, key=lambda w: w.x0) for row in side if row]
+        common = Counter(round(w.size, 1) for row in rows for w in row).most_common(1)[0][0] if rows else 0.0
+        lines = [
+            (
+                min(w.top for w in row),
+                max(w.bottom for w in row),
+                max(w.size for w in row),
+                (all(w.bold for w in row) or min(round(w.size, 1) for w in row) > common)
+                and not starts_list_item(" ".join(w.text for w in row)),
+            )
+            for row in rows
+        ]
         beside = [(min(w.top for w in row), max(w.bottom for w in row)) for row in other if row]
-        for (_, above, size), (below, _, _) in zip(lines, lines[1:]):
+        for (_, above, size, _), (below, _, _, heading) in zip(lines, lines[1:]):
+            if heading:
+                continue
             if below - above > settings.row_gap_ratio * size and any(above < t and b < below for t, b in beside):
                 holes += 1
                 aligned += any(abs(t - below) <= settings.line_tolerance for t, _ in beside)

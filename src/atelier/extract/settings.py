@@ -160,12 +160,16 @@ class ExtractionSettings:
     gutter_ratio: float = 0.5
     # … whose band passes within this fraction of the text width of its centre or the page's (ragged
     # columns end short of the text's right margin), its middle or its right edge (a ragged left
-    # column ends short of the gutter, the right one starts at it): the two columns are
-    # of one width (the 40/60 tables of the reports split 10% away from it, the 4-column ones further).
-    gutter_centre_ratio: float = 0.05
+    # column ends short of the gutter, the right one starts at it): the two columns are of about one
+    # width, 58/42 at most (QA: columns of 60/40 were read row by row; the 40/60 tables of the reports
+    # split 10% away from the centre, the 4-column ones further).
+    gutter_centre_ratio: float = 0.08
     # … over at least this many printed rows with text on both sides, each side a single column (a
     # table of three or four columns is white down more bands); fewer are a short table, read as such.
     gutter_min_rows: int = 4
+    # … a row with text on one side only counting as such when the row above or below it, closer than this
+    # ratio of the larger font size (about a line's height), holds the other side: columns not set level.
+    staggered_rows_ratio: float = 1.5
     # A list marker ("-", "1)") and its text may stand this far apart (ratio of the font size).
     marker_gap_ratio: float = 2.5
     # Words whose tops differ by less than this sit on the same line.
@@ -280,7 +284,7 @@ class ExtractionSettings:
             "column_gap_ratio", "line_tolerance", "paragraph_gap_ratio", "row_gap_ratio", "column_snap",
             "note_call_gap", "note_call_size_ratio", "note_call_raise_ratio", "shading_min_height",
             "band_heading_size_ratio", "band_text_gap_ratio", "band_text_size_tolerance", "headed_table_gap_ratio",
-            "row_gap_excess",
+            "row_gap_excess", "staggered_rows_ratio",
         ):  # fmt: skip
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be positive")
