@@ -1868,16 +1868,17 @@ def _two_columns_of_postits_under_a_short_intro(
     lowered: tuple[float, float] = (0.0, 0.0),
     left_share: float = 0.5,
     left_heading_space: float = 0.0,
+    category_size: float = 11.0,
 ) -> list[tuple[str, str, str]]:
     """Render `sides` (left, right: category -> post-its) as two columns under a title and `intro`,
     and `below` (flowables) across the page under the columns; each column `lowered` by so many points,
     the left one `left_share` of their width, its categories but the first `left_heading_space` points
-    under the list above; the post-its expected, column by column."""
+    under the list above, the categories in bold of `category_size`; the post-its expected, column by column."""
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import BaseDocTemplate, Frame, FrameBreak, PageTemplate, Paragraph, Spacer
 
     body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)
-    category = ParagraphStyle("h2", fontName="Helvetica-Bold", fontSize=11, leading=14)
+    category = ParagraphStyle("h2", fontName="Helvetica-Bold", fontSize=category_size, leading=category_size + 3)
     spaced = ParagraphStyle("h2-spaced", parent=category, spaceBefore=left_heading_space)
     item = ParagraphStyle("item", parent=body, leftIndent=10, spaceAfter=2, alignment=4 if justified else 0)
     width, height = A4
@@ -2126,6 +2127,14 @@ def test_a_category_spaced_a_line_from_the_list_above_does_not_make_the_columns_
     expected = _two_columns_of_postits_under_a_short_intro(
         pdf, TWO_CATEGORIES_A_SIDE, justified=False, left_heading_space=space
     )
+    assert [(c.kind, c.category, c.text) for c in extract_document(pdf).contributions] == expected
+
+
+def test_categories_in_bold_at_the_postits_size_in_two_columns_are_kept(tmp_path):
+    # QA: without a line of prose across the page, every line of the columns was read at the tables' size
+    # and the categories, in bold at the post-its' size, were read as prose: every category lost.
+    pdf = tmp_path / "categories_en_gras.pdf"
+    expected = _two_columns_of_postits_under_a_short_intro(pdf, TWO_CATEGORIES_A_SIDE, justified=False, category_size=10)
     assert [(c.kind, c.category, c.text) for c in extract_document(pdf).contributions] == expected
 
 

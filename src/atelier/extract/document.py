@@ -526,12 +526,19 @@ def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings)
                         aligned_grid(element, columns, layout.number, settings, layout.shades, layout.rules), columns
                     )
                 else:
+                    # Lines of one column at the table's size: a line in bold is a heading, as in the
+                    # prose (QA: two columns of post-its without prose across the page lost their categories).
                     for above, line in zip([None, *element], element):
+                        indent = line.x0 - shifts.get(area_index(areas, line.bbox), 0.0)
+                        if line.bold and not starts_with_a_bullet(line.text) and not wraps(above, line):
+                            reader.heading(line.text, line.size, indent)
+                            continue
                         reader.prose(
                             line.text,
                             layout.number,
                             line.bbox,
                             starts_list_item(line.text),
+                            indent,
                             wraps=wraps(above, line),
                             fits=fits(above, line),
                         )
