@@ -2052,6 +2052,41 @@ def test_a_postit_going_on_under_its_text_after_a_short_line_stays_whole(tmp_pat
     ]
 
 
+def test_postits_beside_a_photo_keep_their_headings(tmp_path):
+    # QA: a photo and its caption in the left half, two headings and their post-its in the right half:
+    # the headings, indented from the page's title, were read as themes and the post-its, set at their
+    # indentation, had none: every heading lost.
+    pdf = tmp_path / "photo_a_gauche.pdf"
+    page = canvas.Canvas(str(pdf), pagesize=A4, invariant=1)
+    top = A4[1] - 80
+    page.setFont("Helvetica-Bold", 13)
+    page.drawString(56, top, "Post-it de l'atelier")
+    page.setFont("Helvetica", 10)
+    page.drawString(56, top - 18, "Les idées recopiées des post-it.")
+    page.setFillGray(0.8)
+    page.rect(56, top - 170, 200, 120, fill=1, stroke=0)
+    page.setFillGray(0)
+    page.setFont("Helvetica-Oblique", 9)
+    page.drawString(56, top - 184, "Photo 2 : restitution des ateliers en plénière")
+    headings = {"Santé": ["Ouvrir une maison de santé", "Attirer des médecins généralistes", "Une pharmacie de garde"],
+                "Vivre ensemble": ["Installer des bancs sur la place", "Organiser une fête des voisins"]}  # fmt: skip
+    y = top - 50
+    for heading, postits in headings.items():
+        page.setFont("Helvetica-Bold", 11)
+        page.drawString(314, y, heading)
+        y -= 16
+        page.setFont("Helvetica", 10)
+        for text in postits:
+            page.drawString(314, y, "-")
+            page.drawString(324, y, text)
+            y -= 14
+        y -= 6
+    page.save()
+    assert [(c.kind, c.category or c.theme, c.text) for c in extract_document(pdf).contributions] == [
+        ("postit", heading, text) for heading, postits in headings.items() for text in postits
+    ]
+
+
 @pytest.mark.parametrize("caption_top", [172, 140], ids=["below", "beside"])
 def test_a_photo_caption_beside_a_list_of_postits_is_no_part_of_them(tmp_path, caption_top):
     # QA: a photo's caption to the right of a list of post-its, its lines further right than the

@@ -294,7 +294,12 @@ class TableReader:
         self._interrupted = True
 
     def _add_postit(self, outline: _PostitOutline, text: str, page: int, bbox: BBox, indent: float) -> None:
-        under_theme = outline.theme_x0 is not None and indent > outline.theme_x0 + self.settings.indent_tolerance
+        # Under a category, an item is its theme's when indented under it; with no category above, a theme
+        # is every item's (QA: beside a photo, the right column's headings, indented from the page's title,
+        # were themes, and their post-its, set at their indentation, had none).
+        under_theme = outline.theme_x0 is not None and (
+            indent > outline.theme_x0 + self.settings.indent_tolerance or not outline.category
+        )
         theme = outline.theme if under_theme else ""
         outline.last = Draft(page=page, kind="postit", text=text, bbox=bbox, category=outline.category, theme=theme)
         self.drafts.append(outline.last)
