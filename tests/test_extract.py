@@ -2173,6 +2173,21 @@ def test_categories_in_bold_at_the_postits_size_in_two_columns_are_kept(tmp_path
     assert [(c.kind, c.category, c.text) for c in extract_document(pdf).contributions] == expected
 
 
+def test_a_short_column_beside_a_long_one_is_read_as_a_column(tmp_path):
+    # QA: a category and two post-its on the left, three rows with text on both sides, under the four
+    # the columns needed: the page was read as a table, every post-it glued into one.
+    pdf = tmp_path / "colonne_courte.pdf"
+    sides = (
+        {"Sécurité": ["Réparer les vélos au local associatif", "Créer des pistes cyclables sécurisées"]},
+        {"Culture et loisirs": ["Ouvrir une maison de santé", "Attirer des médecins généralistes",
+                                "Une pharmacie de garde le dimanche", "Planter des arbres rue Jaurès",
+                                "Installer des bancs sur la place", "Organiser une fête des voisins",
+                                "Un marché de producteurs locaux", "Rénover le gymnase municipal"]},
+    )  # fmt: skip
+    expected = _two_columns_of_postits_under_a_short_intro(pdf, sides, justified=False)
+    assert [(c.kind, c.category, c.text) for c in extract_document(pdf).contributions] == expected
+
+
 @pytest.mark.parametrize("left_share", [0.4, 0.6])
 def test_two_columns_of_unequal_widths_are_read_column_by_column(tmp_path, left_share):
     # QA: columns of 60/40 were read row by row, the left column's post-its as themes of the right one's.

@@ -165,8 +165,9 @@ class ExtractionSettings:
     # split 10% away from the centre, the 4-column ones further).
     gutter_centre_ratio: float = 0.08
     # … over at least this many printed rows with text on both sides, each side a single column (a
-    # table of three or four columns is white down more bands); fewer are a short table, read as such.
-    gutter_min_rows: int = 4
+    # table of three or four columns is white down more bands); fewer are a short table, read as such
+    # (3: a category and two post-its beside a longer column, QA).
+    gutter_min_rows: int = 3
     # … a row with text on one side only counting as such when the row above or below it, closer than this
     # ratio of the larger font size (about a line's height), holds the other side: columns not set level.
     staggered_rows_ratio: float = 1.5
