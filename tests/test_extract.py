@@ -38,6 +38,12 @@ def test_sample_report_is_extracted_exactly(variant):
     assert pages == sorted(pages) and pages[0] >= 2 and pages[-1] == result.pages - 2
 
 
+def test_a_path_given_as_text_is_read():
+    # A library user's `extract_document("rapport.pdf")` failed on `str.stat`.
+    result = extract_document(str(OUTPUTS["ruled"]))
+    assert result.status == "ok" and result.contributions
+
+
 def test_ids_are_stable_and_provenance_is_set():
     first = extract_document(OUTPUTS["ruled"])
     second = extract_document(OUTPUTS["ruled"])

@@ -84,8 +84,9 @@ class _PageLayout:
     notes: tuple[Note, ...] = ()
 
 
-def extract_document(path: Path, settings: ExtractionSettings | None = None) -> DocumentResult:
+def extract_document(path: str | Path, settings: ExtractionSettings | None = None) -> DocumentResult:
     """Read one report. Never raises for bad input: see `DocumentResult.status` and `.error`."""
+    path = Path(path)
     settings = settings or ExtractionSettings()
     try:
         data = read_document_bytes(path, settings)
