@@ -1971,8 +1971,8 @@ def test_justified_lines_of_a_column_under_a_short_intro_are_not_cut_into_cells(
 
 def _postit_page(pdf: Path, categories: dict[str, list[tuple[str, str]]]) -> None:
     """A page of post-its under a title and an intro, each category's lines drawn as given: (marker, text),
-    the marker at 72 and its text at 84, or a text alone at 72 (no marker) or 84 ("text-x"); a closing
-    sentence at the margin under them."""
+    the marker at 72 and its text at 84, or a text alone at 72 (no marker) or 84 ("text-x", or "wrap": set
+    12 points under the line above, as a paragraph's next line); a closing sentence at the margin under them."""
     page = canvas.Canvas(str(pdf), pagesize=A4, invariant=1)
     y = A4[1] - 80
     page.setFont("Helvetica-Bold", 14)
@@ -1986,6 +1986,7 @@ def _postit_page(pdf: Path, categories: dict[str, list[tuple[str, str]]]) -> Non
         y -= 17
         page.setFont("Helvetica", 10)
         for marker, text in lines:
+            y += 3 if marker == "wrap" else 0
             if marker in ("-", "•"):
                 page.drawString(72, y, marker)
             page.drawString(84 if marker else 72, y, text)
@@ -2015,6 +2016,19 @@ def test_a_postit_without_its_marker_is_kept(tmp_path, health):
     assert [(c.kind, c.category, c.text) for c in extract_document(pdf).contributions] == [
         *(("postit", "Mobilité", text) for _, text in mobility),
         *(("postit", "Santé", text) for _, text in health),
+    ]
+
+
+def test_a_line_wrapping_a_postit_at_its_text_stays_in_it_though_it_opens_like_an_item(tmp_path):
+    # QA: « … de 3 % en 2020 à » ⏎ « 12. Objectif fixé par le PDU », the second line set at the post-it's
+    # text under a full line, became a post-it of its own, « 12. » dropped as its marker.
+    pdf = tmp_path / "suite_numerotee.pdf"
+    first = "Passer la part du vélo dans les trajets domicile-travail des habitants de 3 % en 2020 à"
+    lines = [("-", "Plus de bancs au parc"), ("-", first), ("wrap", "12. Objectif fixé par le PDU"),
+             ("-", "Des bancs au parc")]  # fmt: skip
+    _postit_page(pdf, {"Vie locale": lines})
+    assert [c.text for c in extract_document(pdf).contributions] == [
+        "Plus de bancs au parc", f"{first} 12. Objectif fixé par le PDU", "Des bancs au parc"
     ]
 
 

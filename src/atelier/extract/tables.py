@@ -261,7 +261,11 @@ class TableReader:
         outline = self._postit_list
         if outline is not None and bbox is not None:
             indent = bbox.x0 if indent is None else indent
-            if starts_item:
+            # A line that wraps a post-it, set at its text's indentation, goes on with it even when it opens
+            # as an item would (QA: « … de 3 % en 2020 à » ⏎ « 12. Objectif fixé par le PDU », « – surtout
+            # en hiver – … » became post-its of their own): the list's items start at their markers.
+            hanging = outline.item_x0 is not None and indent > outline.item_x0 + self.settings.indent_tolerance
+            if starts_item and not (wraps and hanging and outline.last_read):
                 outline.item_x0 = indent
                 self._add_postit(outline, strip_list_marker(text), page, bbox, indent)
                 return
