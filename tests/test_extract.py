@@ -1871,12 +1871,12 @@ def _two_columns_of_postits_under_a_short_intro(
     justified: bool,
     intro: str = "Les idées recopiées des post-it.",
     below: list | None = None,
-    lowered: tuple[float, float] = (0.0, 0.0),
+    lowered: tuple[float, ...] = (0.0, 0.0, 0.0),
     left_share: float = 0.5,
     left_heading_space: float = 0.0,
     category_size: float = 11.0,
 ) -> list[tuple[str, str, str]]:
-    """Render `sides` (left, right: category -> post-its) as two columns under a title and `intro`,
+    """Render `sides` (left, right: category -> post-its; or three) as columns under a title and `intro`,
     and `below` (flowables) across the page under the columns; each column `lowered` by so many points,
     the left one `left_share` of their width, its categories but the first `left_heading_space` points
     under the list above, the categories in bold of `category_size`; the post-its expected, column by column."""
@@ -1889,13 +1889,13 @@ def _two_columns_of_postits_under_a_short_intro(
     item = ParagraphStyle("item", parent=body, leftIndent=10, spaceAfter=2, alignment=4 if justified else 0)
     width, height = A4
     margin, top, gutter = 56, 70, 20
-    left, right = (width - 2 * margin - gutter) * left_share, (width - 2 * margin - gutter) * (1 - left_share)
+    shares = (left_share, 1 - left_share) if len(sides) == 2 else (1 / len(sides),) * len(sides)
+    widths = [(width - 2 * margin - gutter * (len(sides) - 1)) * share for share in shares]
     foot = 0 if below is None else (height - 2 * margin - top) / 2  # the columns' height left to `below`
-    frames = [
-        Frame(margin, height - margin - top, width - 2 * margin, top, id="title"),
-        Frame(margin, margin + foot, left, height - 2 * margin - top - foot, id="left"),
-        Frame(margin + left + gutter, margin + foot, right, height - 2 * margin - top - foot, id="right"),
-    ]
+    frames = [Frame(margin, height - margin - top, width - 2 * margin, top, id="title")]
+    for index, column in enumerate(widths):
+        x = margin + sum(widths[:index]) + gutter * index
+        frames.append(Frame(x, margin + foot, column, height - 2 * margin - top - foot, id=f"column-{index}"))
     if below is not None:
         frames.append(Frame(margin, margin, width - 2 * margin, foot, id="below"))
     story = [
@@ -2190,6 +2190,27 @@ def test_categories_in_bold_at_the_postits_size_in_two_columns_are_kept(tmp_path
     # and the categories, in bold at the post-its' size, were read as prose: every category lost.
     pdf = tmp_path / "categories_en_gras.pdf"
     expected = _two_columns_of_postits_under_a_short_intro(pdf, TWO_CATEGORIES_A_SIDE, justified=False, category_size=10)
+    assert [(c.kind, c.category, c.text) for c in extract_document(pdf).contributions] == expected
+
+
+@pytest.mark.parametrize("lowered", [(0, 0, 0), (0, 4.0, 7.0)], ids=["level", "staggered"])
+@pytest.mark.parametrize("postits", ["short", "long"])
+def test_three_columns_of_postits_are_read_column_by_column(tmp_path, lowered, postits):
+    # QA: three columns of post-its were read as a table (« - Vélos » an objective, « Médecins » its
+    # action, « Fête des voisins » its detail), or, not level, line by line across the columns.
+    pdf = tmp_path / "trois_colonnes.pdf"
+    sides = {
+        "short": ({"Mobilité": ["Vélos", "Covoiturage", "Bus gratuits", "Navettes"]},
+                  {"Santé": ["Médecins", "Pharmacie", "Infirmières", "Dentiste"]},
+                  {"Vivre ensemble": ["Fête des voisins", "Bancs", "Éclairage", "Wifi public"]}),
+        "long": ({"Environnement": ["Créer des pistes cyclables sécurisées", "Plus de bus le soir",
+                                    "Ouvrir une maison de santé", "Attirer des médecins généralistes"]},
+                 {"Jeunesse": ["Une pharmacie de garde le dimanche", "Planter des arbres rue Jaurès",
+                               "Installer des bancs sur la place", "Organiser une fête des voisins"]},
+                 {"Logement": ["Un marché de producteurs locaux", "Des composteurs collectifs dans chaque résidence",
+                               "Rénover le gymnase municipal", "Un local pour les jeunes"]}),
+    }[postits]  # fmt: skip
+    expected = _two_columns_of_postits_under_a_short_intro(pdf, sides, justified=False, lowered=lowered)
     assert [(c.kind, c.category, c.text) for c in extract_document(pdf).contributions] == expected
 
 
