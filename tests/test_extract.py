@@ -102,6 +102,22 @@ def test_a_hyphen_ending_a_line_is_kept_in_a_compound_word(tmp_path, written_who
     ]
 
 
+def test_a_compound_cut_at_a_line_end_stays_whole_in_a_postit_of_three_lines(tmp_path):
+    # A post-it's lines are joined one at a time: the hyphen left unsure at its first line's end was
+    # lost when its third line was joined (« coconstruction »), and « bien- » ⏎ « veillance », « mi- » ⏎
+    # « lieu » are syllables (QA: « bien-veillance », « mi-lieu »).
+    pdf = tmp_path / "trois_lignes.pdf"
+    lines = [("-", "Plus de co-construction"), ("-", "Une démarche de co-"), ("wrap", "construction avec les habitants et les"),
+             ("wrap", "associations du quartier"), ("-", "Accueillir avec bien-"), ("wrap", "veillance en mi-"),
+             ("wrap", "lieu rural")]  # fmt: skip
+    _postit_page(pdf, {"Vie locale": lines})
+    assert [c.text for c in extract_document(pdf).contributions] == [
+        "Plus de co-construction",
+        "Une démarche de co-construction avec les habitants et les associations du quartier",
+        "Accueillir avec bienveillance en milieu rural",
+    ]
+
+
 def test_letters_set_as_a_superscript_stay_in_their_word(tmp_path):
     # QA: Word raises the « er » of « 1er »: it made a line of its own, the post-it stopped at « Ouvrir le 1 »
     # and « étage de la mairie aux associations » was lost; the « e » of « 2e » was dropped.
@@ -2063,12 +2079,51 @@ def test_a_postit_going_on_under_its_text_after_a_short_line_stays_whole(tmp_pat
     # (« … par le » ⏎ « CCAS ») or when it does not open with a word written with a capital (« M€ »).
     pdf = tmp_path / "suites.pdf"
     lines = [("-", "Renforcer l'accompagnement des familles par le"), ("text-x", "CCAS et la CAF"),
-             ("-", "Un budget participatif de 10"), ("text-x", "M€ par an"), ("-", "Des bancs au parc")]  # fmt: skip
+             ("-", "Un budget participatif de 10"), ("text-x", "M€ par an"),
+             ("-", "Créer un lieu ressource pour les associations du quartier"), ("text-x", "Empalot"),
+             ("-", "Des bancs au parc")]  # fmt: skip
     _postit_page(pdf, {"Vie locale": lines})
     assert [c.text for c in extract_document(pdf).contributions] == [
         "Renforcer l'accompagnement des familles par le CCAS et la CAF",
         "Un budget participatif de 10 M€ par an",
+        "Créer un lieu ressource pour les associations du quartier Empalot",
         "Des bancs au parc",
+    ]
+
+
+@pytest.mark.parametrize("heading", ["Étaient présents", "Personnes excusées"])
+def test_names_under_a_heading_of_participants_after_a_postit_list_are_no_postits(tmp_path, heading):
+    # QA: the heading, smaller than the post-it list's title, was read as a category of it, and the
+    # names under it, indented without markers, as its post-its.
+    pdf = tmp_path / "presents.pdf"
+    names = [("", "Marie DUPONT, CCAS de Colomiers"), ("", "Jean MARTIN, habitant")]
+    _postit_page(pdf, {"Mobilité": [("-", "Plus de bus le soir"), ("-", "Un parking vélo à la gare")], heading: names})
+    assert [(c.category, c.text) for c in extract_document(pdf).contributions] == [
+        ("Mobilité", "Plus de bus le soir"), ("Mobilité", "Un parking vélo à la gare")
+    ]
+
+
+def test_prose_under_a_category_is_no_postit(tmp_path):
+    # QA: a paragraph of commentary indented at its first line (the body style of French Word reports), a
+    # line introducing the list and a note in brackets, set where unmarked post-its stand, were post-its.
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)
+    indented = ParagraphStyle("indented", parent=body, firstLineIndent=28, spaceAfter=4)
+    item = ParagraphStyle("item", parent=body, leftIndent=14, bulletIndent=2, spaceAfter=2)
+    pdf = tmp_path / "commentaire.pdf"
+    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
+        Paragraph("Post-it de l'atelier", ParagraphStyle("h1", fontName="Helvetica-Bold", fontSize=14, leading=17)),
+        Paragraph("Mobilité", ParagraphStyle("cat", fontName="Helvetica-Bold", fontSize=11, leading=14, spaceBefore=8)),
+        Paragraph("Les échanges ont porté surtout sur les transports en commun du soir et du week-end, jugés "
+                  "insuffisants par la plupart des participants, en particulier dans les quartiers nord.", indented),
+        Paragraph("Propositions des participants :", ParagraphStyle("lead", parent=body, leftIndent=14)),
+        Paragraph("(post-it recopiés tels quels)", ParagraphStyle("note", parent=body, leftIndent=14)),
+        Paragraph("Plus de bus le soir", item, bulletText="-"),
+        Paragraph("Un parking vélo à la gare", item, bulletText="-"),
+    ])  # fmt: skip
+    assert [(c.category, c.text) for c in extract_document(pdf).contributions] == [
+        ("Mobilité", "Plus de bus le soir"), ("Mobilité", "Un parking vélo à la gare")
     ]
 
 

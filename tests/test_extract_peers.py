@@ -11,7 +11,7 @@ import pytest
 from atelier.extract.document import extract_document, extract_tables
 from atelier.extract.grid import cell_texts
 from atelier.extract.settings import ExtractionSettings
-from atelier.extract.text import join_lines
+from atelier.extract.text import Spellings, join_lines, settle_hyphens
 
 PEER = Path(__file__).resolve().parent / "peer"
 EXPECTED = json.loads((PEER / "camelot" / "expected.json").read_text(encoding="utf-8"))
@@ -21,7 +21,10 @@ WHOLE_PAGE = ExtractionSettings(header_band_ratio=0.0, footer_band_ratio=0.0)
 
 def _expected_rows(name: str) -> list[list[str]]:
     # camelot keeps line breaks inside a cell; ours are joined (and "Preva-\nlence" repaired).
-    return [[join_lines(cell.split("\n")) for cell in row] for row in EXPECTED[name]["expected_rows"]]
+    return [
+        [settle_hyphens(join_lines(cell.split("\n")), Spellings()) for cell in row]
+        for row in EXPECTED[name]["expected_rows"]
+    ]
 
 
 @pytest.mark.parametrize(

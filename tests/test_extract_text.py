@@ -2,6 +2,7 @@ import pytest
 
 from atelier.extract.settings import DEFAULT_DETAIL_LABELS, ExtractionSettings
 from atelier.extract.text import (
+    Spellings,
     clean_text,
     compile_label_pattern,
     fold,
@@ -9,16 +10,19 @@ from atelier.extract.text import (
     named_header,
     opens_an_action,
     settle_hyphens,
+    shown_soft_hyphens,
+    spellings,
     split_label,
     strip_list_marker,
-    written_compounds,
 )
 
 LABELS = compile_label_pattern(DEFAULT_DETAIL_LABELS)
 
 
 def test_join_lines_repairs_hyphenation_but_keeps_compound_words():
-    assert join_lines(["Favoriser le dévelop-", "pement durable"]) == "Favoriser le développement durable"
+    assert settle_hyphens(join_lines(["Favoriser le dévelop-", "pement durable"]), Spellings()) == (
+        "Favoriser le développement durable"
+    )
     assert join_lines(["mairie de Saint-", "Orens"]) == "mairie de Saint-Orens"
     assert join_lines(["vers Saint-Aubin-du-", "Lizon"]) == "vers Saint-Aubin-du-Lizon"
     assert join_lines(["1-", "Créer un lieu"]) == "1- Créer un lieu"
@@ -42,22 +46,33 @@ def test_join_lines_repairs_hyphenation_but_keeps_compound_words():
         # An elided word at a line's end is glued to the next.
         (["Favoriser l'accès à l'", "emploi des jeunes"], "Favoriser l'accès à l'emploi des jeunes"),
         (["Les jeunes n’ont aujourd’", "hui aucun lieu"], "Les jeunes n’ont aujourd’hui aucun lieu"),
-        # A soft hyphen the PDF set at a line's end is a syllable's, and shows nothing inside a line.
-        (["Favoriser le dévelop\u00ad", "pement"], "Favoriser le développement"),
-        (["dévelop\u00adpement durable"], "développement durable"),
+        (["Favoriser le dévelop-", "pement"], "Favoriser le développement"),
+        # Syllables on which a line may end or start, though « bien » and « lieu » open or close compounds.
+        (["beaucoup de bien-", "veillance"], "beaucoup de bienveillance"),
+        (["en mi-", "lieu rural"], "en milieu rural"),
     ],
 )
 def test_a_hyphen_ending_a_line_stays_in_a_compound_word(lines, joined):
-    assert settle_hyphens(join_lines(lines), frozenset()) == joined
+    assert settle_hyphens(join_lines(lines), Spellings()) == joined
+
+
+def test_a_soft_hyphen_of_the_pdf_shows_as_a_hyphen_at_a_line_end_and_nothing_inside_a_line():
+    # Producers that hyphenate set U+00AD where a line breaks (reportlab's own fonts cannot show it).
+    assert shown_soft_hyphens("dévelop\u00ad") == "dévelop-"
+    assert shown_soft_hyphens("co\u00adhésion") == "cohésion"
+    lines = [shown_soft_hyphens("Favoriser le dévelop\u00ad"), "pement durable"]
+    assert settle_hyphens(join_lines(lines), Spellings()) == "Favoriser le développement durable"
 
 
 def test_a_hyphen_after_a_prefix_is_kept_where_the_document_writes_the_word_with_it():
-    compounds = written_compounds(["La", "co-construction", "et", "l'éco-rénovation", "(socio-économique)"])
-    assert compounds == {"co-construction", "eco-renovation", "socio-economique"}
-    assert settle_hyphens(join_lines(["une co-", "construction"]), compounds) == "une co-construction"
-    assert settle_hyphens(join_lines(["l'Éco-", "rénovation"]), compounds) == "l'Éco-rénovation"
-    assert settle_hyphens(join_lines(["la co-", "hésion"]), compounds) == "la cohésion"
-    assert settle_hyphens(join_lines(["l'éco-", "nomie"]), compounds) == "l'économie"
+    written = spellings(["La co-construction et l'éco-rénovation (socio-économique)", "les tiers lieux, un lieu"])
+    assert written.compounds == {"co-construction", "eco-renovation", "socio-economique"}
+    assert settle_hyphens(join_lines(["une co-", "construction"]), written) == "une co-construction"
+    assert settle_hyphens(join_lines(["l'Éco-", "rénovation"]), written) == "l'Éco-rénovation"
+    assert settle_hyphens(join_lines(["la co-", "hésion"]), written) == "la cohésion"
+    assert settle_hyphens(join_lines(["l'éco-", "nomie"]), written) == "l'économie"
+    # A word the document writes joined is joined, whatever the lists say.
+    assert settle_hyphens(join_lines(["un bien-", "être"]), spellings(["le bienêtre"])) == "un bienêtre"
 
 
 def test_clean_text_expands_ligatures_and_spaces():

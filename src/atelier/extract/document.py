@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from statistics import fmean
@@ -51,11 +51,12 @@ from atelier.extract.settings import ExtractionSettings
 from atelier.extract.system import os_error_reason
 from atelier.extract.tables import Draft, TableReader
 from atelier.extract.text import (
+    Spellings,
     may_be_wrapped,
     settle_hyphens,
+    spellings,
     starts_list_item,
     starts_with_a_bullet,
-    written_compounds,
 )
 
 
@@ -111,9 +112,9 @@ def extract_docx_bytes(data: bytes, name: str, path: str, settings: ExtractionSe
     except UnreadableDocx as error:
         return DocumentResult(**base, status="error", error=str(error))
     drafts = reader.finish()
-    compounds = written_compounds(word for d in drafts for word in (d.text, d.category, d.theme, d.objective))
+    written = spellings(text for d in drafts for text in (d.text, d.category, d.theme, d.objective))
     contributions = tuple(
-        _to_contribution(d, i, name, sha256, compounds, located=False) for i, d in enumerate(drafts, start=1)
+        _to_contribution(d, i, name, sha256, written, located=False) for i, d in enumerate(drafts, start=1)
     )
     statistics = {"pages": 1, **reader.document_statistics()}
     return DocumentResult(
@@ -130,15 +131,15 @@ def extract_tables(path: Path, settings: ExtractionSettings | None = None) -> li
     """Every table of a PDF as a grid, ruled or aligned, in reading order (raises UnreadableDocument)."""
     settings = settings or ExtractionSettings()
     layouts = _read_layouts(read_document_bytes(path, settings), settings)
-    compounds = written_compounds(word.text for layout in layouts for word in layout.words)
+    written = spellings(word.text for layout in layouts for word in layout.words)
     return [
-        replace(grid, rows=tuple(tuple(cell and _settled_cell(cell, compounds) for cell in row) for row in grid.rows))
+        replace(grid, rows=tuple(tuple(cell and _settled_cell(cell, written) for cell in row) for row in grid.rows))
         for grid in read_structure(layouts, settings).grids
     ]
 
 
-def _settled_cell(cell: Cell, compounds: Collection[str]) -> Cell:
-    paragraphs = tuple(replace(p, text=settle_hyphens(p.text, compounds)) for p in cell.paragraphs)
+def _settled_cell(cell: Cell, written: Spellings) -> Cell:
+    paragraphs = tuple(replace(p, text=settle_hyphens(p.text, written)) for p in cell.paragraphs)
     return replace(cell, paragraphs=paragraphs)
 
 
@@ -169,8 +170,8 @@ def extract_pdf_bytes(data: bytes, name: str, path: str, settings: ExtractionSet
     reader = read_structure(layouts, settings)
     drafts = reader.finish()
     _set_ocr_confidence(drafts, layouts)
-    compounds = written_compounds(word.text for layout in layouts for word in layout.words)
-    contributions = tuple(_to_contribution(d, i, name, sha256, compounds) for i, d in enumerate(drafts, start=1))
+    written = spellings(word.text for layout in layouts for word in layout.words)
+    contributions = tuple(_to_contribution(d, i, name, sha256, written) for i, d in enumerate(drafts, start=1))
     scanned = [layout for layout in layouts if layout.confidences or layout.unread]
     statistics = {
         "pages": len(layouts),
@@ -428,6 +429,11 @@ def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings)
                 and wraps_onto(previous, line, rights[index], settings)
             )
 
+        def opens_a_paragraph(line: Line, below: Line) -> bool:
+            """Whether `line` is the first line of a paragraph indented at its first line: `below` wraps it,
+            starting further left."""
+            return below.x0 < line.x0 - settings.indent_tolerance and wraps(line, below)
+
         def fits(previous: Line | None, line: Line) -> bool:
             """Whether the first word of `line` would have fitted after the line read just before it, of its area."""
             index = area_index(areas, line.bbox)
@@ -481,7 +487,8 @@ def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings)
         elements.sort(key=lambda element: element[0])
         heading_lines: list[Line] = []
         previous: Line | None = None  # the prose line read just before
-        for _, kind, element in elements:
+        following = [element for _, _, element in elements[1:]] + [None]
+        for (_, kind, element), after in zip(elements, following):
             if kind == "heading" and isinstance(element, Line) and wraps(previous, element):
                 kind = "prose"  # a post-it's text in bold wraps onto a line all bold (QA: its last word was lost)
             if kind != "prose":
@@ -508,6 +515,7 @@ def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings)
                     indent,
                     wrapped,
                     fits(previous, element),
+                    isinstance(after, Line) and opens_a_paragraph(element, after),
                 )
                 previous = element
             elif kind == "grid":
@@ -529,7 +537,7 @@ def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings)
                 else:
                     # Lines of one column at the table's size: a line in bold is a heading, as in the
                     # prose (QA: two columns of post-its without prose across the page lost their categories).
-                    for above, line in zip([None, *element], element):
+                    for above, line, below in zip([None, *element], element, [*element[1:], None]):
                         indent = line.x0 - shifts.get(area_index(areas, line.bbox), 0.0)
                         if line.bold and not starts_with_a_bullet(line.text) and not wraps(above, line):
                             reader.heading(line.text, line.size, indent)
@@ -542,6 +550,7 @@ def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings)
                             indent,
                             wraps=wraps(above, line),
                             fits=fits(above, line),
+                            indented_first_line=below is not None and opens_a_paragraph(line, below),
                         )
     return reader
 
@@ -679,22 +688,22 @@ def _region_columns(lines: list[Line], open_columns: tuple[float, ...], settings
 
 
 def _to_contribution(
-    draft: Draft, index: int, document: str, sha256: str, compounds: Collection[str], located: bool = True
+    draft: Draft, index: int, document: str, sha256: str, written: Spellings, located: bool = True
 ) -> Contribution:
-    """`draft` as a record, the hyphens its line ends left unsure settled by the document's `compounds`."""
+    """`draft` as a record, the hyphens its line ends left unsure settled by how the document writes words."""
     return Contribution(
         idea_id=f"{sha256[:12]}-{index:04d}",
         document=document,
         document_sha256=sha256,
         page=draft.page,
         kind=draft.kind,
-        text=settle_hyphens(draft.text, compounds),
-        category=settle_hyphens(draft.category, compounds),
-        theme=settle_hyphens(draft.theme, compounds),
-        objective=settle_hyphens(draft.objective, compounds),
+        text=settle_hyphens(draft.text, written),
+        category=settle_hyphens(draft.category, written),
+        theme=settle_hyphens(draft.theme, written),
+        objective=settle_hyphens(draft.objective, written),
         bbox=draft.bbox if located else None,
         stated_axis=draft.stated_axis,
-        details=tuple(Detail(d.field, settle_hyphens(d.text, compounds)) for d in draft.details),
+        details=tuple(Detail(d.field, settle_hyphens(d.text, written)) for d in draft.details),
         ocr_confidence=draft.ocr_confidence,
     )
 

@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from atelier.extract.records import BBox
 from atelier.extract.settings import ExtractionSettings
-from atelier.extract.text import fold, header_name, is_list_marker, join_lines, starts_list_item
+from atelier.extract.text import fold, header_name, is_list_marker, join_lines, shown_soft_hyphens, starts_list_item
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +104,7 @@ def page_words(page: object, settings: ExtractionSettings) -> list[Word]:
     )
     words = [
         Word(
-            text=raw["text"],
+            text=shown_soft_hyphens(raw["text"]),
             x0=float(raw["x0"]),
             x1=float(raw["x1"]),
             top=float(raw["top"]),

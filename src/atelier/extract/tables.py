@@ -24,7 +24,7 @@ from atelier.extract.text import (
     label_parts,
     leaves_a_word_hanging,
     named_header,
-    opens_a_sentence,
+    opens_an_action,
     split_label,
     strip_list_marker,
 )
@@ -219,7 +219,15 @@ class TableReader:
         self._in_prose = False
         self._interrupted = True
         outline = self._postit_list
-        if outline is not None and size is not None and x0 is not None and size < outline.size - 0.1:
+        # A heading of participants (« Étaient présents ») ends a post-it list, whatever its size (QA: under
+        # a smaller one, the names typed without markers were read as its post-its).
+        if (
+            outline is not None
+            and size is not None
+            and x0 is not None
+            and size < outline.size - 0.1
+            and not lists_participants(fold(text), self.settings)
+        ):
             if x0 > outline.x0 + self.settings.indent_tolerance:
                 outline.theme, outline.theme_x0 = text, x0
             else:
@@ -246,6 +254,7 @@ class TableReader:
         indent: float | None = None,
         wraps: bool = False,
         fits: bool = False,
+        indented_first_line: bool = False,
     ) -> None:
         """A line of running text: it ends any open table and may state participation figures.
 
@@ -253,9 +262,11 @@ class TableReader:
         continue it, and so do the lines that wrap it back to its marker or left of it (`wraps`: the
         line is the text of the line read just before, wrapped); the category and theme are the
         list's headings above it. A line without a marker set where the list's items are is a post-it
-        too (`_unmarked_item`). `indent` is the line's indentation from the edge of its column
-        (`bbox.x0` on a page of one column); `fits`, whether its first word would have fitted at the
-        end of the line read just before (that line was not wrapped).
+        too (`_unmarked_item`), unless it opens a paragraph whose next lines start left of it
+        (`indented_first_line`: QA, a paragraph of commentary indented at its first line, the body style
+        of French Word reports, was a post-it). `indent` is the line's indentation from the edge of its
+        column (`bbox.x0` on a page of one column); `fits`, whether its first word would have fitted at
+        the end of the line read just before (that line was not wrapped).
         """
         self._read_pending()
         outline = self._postit_list
@@ -274,11 +285,12 @@ class TableReader:
             # participants au travail » was glued to « Installer des parkings relais »). Without a
             # hanging indent, it goes on in the line that wraps its last line, back at its marker or
             # left of it (QA: « • Créer des jardins partagés … » lost « secteur », its second line).
-            # A line opening with a capitalised word after a line it did not wrap, which left no word
-            # hanging, is another idea (QA: a post-it whose marker was forgotten, its indent kept, was
-            # glued to the one above; « … par le » ⏎ « CCAS et la CAF », « 10 » ⏎ « M€ » go on).
+            # A line opening as an action does (« Attirer des… ») after a line it did not wrap, which left
+            # no word hanging, is another idea (QA: a post-it whose marker was forgotten, its indent kept,
+            # was glued to the one above; « … par le » ⏎ « CCAS et la CAF », « 10 » ⏎ « M€ », « … du
+            # quartier » ⏎ « Empalot » beside a photo go on).
             last = outline.last
-            anew = fits and last is not None and opens_a_sentence(text) and not leaves_a_word_hanging(last.text)
+            anew = fits and last is not None and opens_an_action(text, last.text)
             if last is not None and bbox.x0 < last.bbox.x1 and not anew and (
                 bbox.x0 > last.bbox.x0 + self.settings.indent_tolerance or (wraps and outline.last_read)
             ):
@@ -286,7 +298,7 @@ class TableReader:
                 last.bbox = last.bbox.union(bbox)
                 outline.last_read = True
                 return
-            if self._unmarked_item(outline, indent, bbox):
+            if not indented_first_line and self._unmarked_item(outline, text, indent, bbox):
                 outline.item_x0 = outline.item_x0 if outline.item_x0 is not None else indent
                 self._add_postit(outline, text, page, bbox, indent)
                 return
@@ -310,13 +322,16 @@ class TableReader:
         outline.last_read = True
         self._interrupted = True
 
-    def _unmarked_item(self, outline: _PostitOutline, indent: float, bbox: BBox) -> bool:
+    def _unmarked_item(self, outline: _PostitOutline, text: str, indent: float, bbox: BBox) -> bool:
         """Whether a line without a marker, under a category or theme of a post-it list, is one of its
         items: set where they are, at their markers or their text (QA: a post-it whose marker was
         forgotten was lost), or, none read yet, indented under its heading (QA: a category whose
-        post-its had no markers lost them all, silently). Prose starts at the heading's indentation."""
+        post-its had no markers lost them all, silently). Prose starts at the heading's indentation; a
+        line that introduces what follows (« Propositions des participants : ») or a note in brackets
+        (« (post-it recopiés tels quels) ») is none."""
         heading_x0 = outline.theme_x0 if outline.theme_x0 is not None else outline.category_x0
-        if heading_x0 is None:
+        stripped = text.strip()
+        if heading_x0 is None or stripped.endswith(":") or (stripped.startswith("(") and stripped.endswith(")")):
             return False
         tolerance = self.settings.indent_tolerance
         if outline.item_x0 is None:

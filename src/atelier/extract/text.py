@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 
 _LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2007\u2009]+")
@@ -28,33 +29,34 @@ _GUESSED_MARKER = re.compile(rf"^\s*{_MARKER_BEFORE_WORD}\s+[a-zà-öø-ÿ]")
 _ENDS_WITH_HYPHEN = re.compile(r"[a-zà-öø-ÿ]-$")
 _STARTS_LOWER = re.compile(r"^[a-zà-öø-ÿ]")
 _KEPT_HYPHEN = re.compile(r"[^\W\d_]-$")  # (after a letter: « 1- » ⏎ « Créer… » is a marker and its item)
-# A hyphen at a line's end before a word in lower case: a syllable's (« dévelop- » ⏎ « pement ») unless the word
-# before it or after it is one that French writes with a hyphen (« bien- » ⏎ « être », « tiers- » ⏎ « lieu »,
-# « porte-à- » ⏎ « porte »; QA: « bienêtre », « tierslieu »). After a prefix that is a syllable too (« co- » ⏎
-# « construction » or « co- » ⏎ « hésion », « éco- » ⏎ « rénovation » or « éco- » ⏎ « nomie »), the document
-# says which: `settle_hyphens`.
+# A hyphen at a line's end before a word in lower case: a syllable's (« dévelop- » ⏎ « pement ») or a compound
+# word's (« bien- » ⏎ « être », « co- » ⏎ « construction »; QA: « bienêtre », « tierslieu »). `join_lines` leaves
+# it unsure and `settle_hyphens` decides with the whole document: the word written elsewhere with its hyphen or
+# without it, else a word French writes with one before or after it (`_COMPOUND_HEADS`, `_COMPOUND_TAILS`: none
+# a syllable a line may end or start on: « bien » of « bienveillance », « lieu » of « milieu » are not there).
 _COMPOUND_HEADS = frozenset(
-    "bien tiers vide porte garde après avant arrière demi semi non peut rendez vis quelques elles eux lui nous "
-    "soi celle celles celui ceux à e sans centre grand grande grands grandes pique lave vélo mini micro".split()
+    "tiers vide porte après avant arrière demi semi non peut rendez vis quelques elles eux nous celle celles "
+    "celui ceux à e sans centre grand pique lave vélo micro savoir".split()
 )
 _COMPOUND_TAILS = frozenset(
-    "être lieu lieux vous dire faire même mêmes là ci delà dessus dessous relais clé clés clef clefs grenier "
-    "greniers parole paroles up à abri abris ville villes".split()
+    "être vous même mêmes là delà dessus dessous relais clé clés clef clefs grenier greniers parole paroles up à "
+    "abri abris ville villes".split()
 )
 _ENDS_WITH_ELISION = re.compile(r"[^\W\d_]['’]$")  # « l' » ⏎ « emploi », « aujourd' » ⏎ « hui »
-_UNSURE_HEADS = frozenset("co éco socio médico psycho inter intra anti ex mi sous contre auto néo pré post multi".split())
-# Where `join_lines` left such a hyphen unsure; no text keeps it (`clean_text` removes the PDF's own soft hyphens).
+# Where `join_lines` left such a hyphen unsure, between the two parts of the word; a soft hyphen of the PDF
+# itself is read as a hyphen shown at a line's end (`layout.page_words`).
 UNSURE_HYPHEN = "\u00ad"
 _LAST_WORD = re.compile(r"(?:^|[^\w-])((?:[^\W\d_]+-)*)([^\W\d_]+)-$")
 _FIRST_WORD = re.compile(r"^[^\W\d_]+")
 _UNSURE_COMPOUND = re.compile(rf"([^\W\d_]+){UNSURE_HYPHEN}([^\W\d_]+)")
+_WORD = re.compile(r"[^\W\d_]+")
 _COMPOUND = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
 
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form of a text, for comparisons only; « œ » and « æ » spelt out
     (« Mise en œuvre » is « mise en oeuvre »: Unicode does not decompose them)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("\u00ad", ""))
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _SPACES.sub(" ", stripped.replace("’", "'").replace("œ", "oe").replace("æ", "ae")).strip()
 
@@ -80,7 +82,7 @@ def named_header(text: str, names: Collection[str]) -> str | None:
 
 # Characters that show nothing but may change how the text around them shows: controls, zero-width spaces and
 # joiners, and bidirectional overrides (QA: an unclosed « U+202E » in a post-it reversed the synthesis's line after it).
-_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 
 
 # A footnote call typed as a superscript digit glued to a word in lower case or a closing sign (« eau de pluie¹ »,
@@ -109,14 +111,12 @@ def join_lines(lines: Iterable[str]) -> str:
     capital or a digit stays, joined ("Saint-" + "Orens": "Saint-Orens"; QA, it read « Saint- Orens »), but not
     a number's (« 1- » ⏎ « Créer… », a marker).
     """
-    text, soft = "", False
+    text = ""
     for raw in lines:
         line = clean_text(raw)
         if not line:
             continue
-        if text and soft and _STARTS_LOWER.match(line):
-            text = text + line
-        elif text and _ENDS_WITH_HYPHEN.search(text) and _STARTS_LOWER.match(line):
+        if text and _ENDS_WITH_HYPHEN.search(text) and _STARTS_LOWER.match(line):
             text = text[:-1] + _line_end_hyphen(text, line) + line
         elif text and _KEPT_HYPHEN.search(text) and (line[:1].isupper() or line[:1].isdigit()):
             text = text + line
@@ -126,41 +126,66 @@ def join_lines(lines: Iterable[str]) -> str:
             text = f"{text} {line}"
         else:
             text = line
-        soft = raw.rstrip().endswith(UNSURE_HYPHEN)  # the PDF's own soft hyphen: a syllable's
     return text
 
 
 def _line_end_hyphen(text: str, line: str) -> str:
-    """What the hyphen ending `text` before `line`, in lower case, leaves: "-" in a compound word, ""
-    after a syllable, `UNSURE_HYPHEN` when the document must say."""
+    """What the hyphen ending `text` before `line`, in lower case, leaves: "-" in a word that has another
+    (« porte-à- » ⏎ « porte », « Île- » ⏎ « de-France »), `UNSURE_HYPHEN` otherwise."""
     ending, first = _LAST_WORD.search(text), _FIRST_WORD.match(line)
-    head, tail = (ending.group(2).lower() if ending else ""), (first.group(0) if first else "")
-    if (ending and ending.group(1)) or line[len(tail) : len(tail) + 1] == "-":  # « porte-à- », « de-France »
+    tail = first.group(0) if first else ""
+    if (ending and ending.group(1)) or line[len(tail) : len(tail) + 1] == "-":
         return "-"
-    if head in _COMPOUND_HEADS or tail in _COMPOUND_TAILS:
-        return "-"
-    return UNSURE_HYPHEN if head in _UNSURE_HEADS else ""
+    return UNSURE_HYPHEN
 
 
-def written_compounds(words: Iterable[str]) -> frozenset[str]:
-    """The compound words (« co-construction ») written whole in `words`, folded, each pair of parts."""
-    pairs: set[str] = set()
-    for word in words:
-        for compound in _COMPOUND.findall(word):
-            parts = fold(compound).split("-")
-            pairs.update(f"{a}-{b}" for a, b in zip(parts, parts[1:]))
-    return frozenset(pairs)
+def shown_soft_hyphens(word: str) -> str:
+    """A word's soft hyphens (U+00AD, set by producers that hyphenate) as a reader sees them: a hyphen at its
+    end, where a line broke, and nothing inside it."""
+    if "\u00ad" not in word:
+        return word
+    return word.rstrip("\u00ad").replace("\u00ad", "") + ("-" if word.endswith("\u00ad") else "")
 
 
-def settle_hyphens(text: str, compounds: Collection[str]) -> str:
-    """`text` with each hyphen `join_lines` left unsure settled: kept where the document writes the word
-    with it elsewhere (`written_compounds`: « co-construction » is a compound in the seed report,
-    « co- » ⏎ « hésion » a syllable), removed otherwise."""
+@dataclass(frozen=True)
+class Spellings:
+    """How a document writes its words, folded: its compound words, each pair of parts (« co-construction »),
+    and its other words (« cohésion »)."""
+
+    compounds: frozenset[str] = frozenset()
+    words: frozenset[str] = frozenset()
+
+
+def spellings(texts: Iterable[str]) -> Spellings:
+    compounds: set[str] = set()
+    words: set[str] = set()
+    for text in texts:
+        folded = fold(text)
+        for compound in _COMPOUND.findall(folded):
+            parts = compound.split("-")
+            compounds.update(f"{a}-{b}" for a, b in zip(parts, parts[1:]))
+        words.update(_WORD.findall(folded))
+    return Spellings(frozenset(compounds), frozenset(words))
+
+
+def settle_hyphens(text: str, written: Spellings) -> str:
+    """`text` with each hyphen `join_lines` left unsure settled: kept where the document writes the word with
+    it elsewhere (« co-construction » in the seed report), removed where it writes it without (« milieu »),
+    else kept after or before a word French writes with one (« bien-être », « tiers-lieu »), else removed
+    (a syllable's: « co- » ⏎ « hésion »)."""
     if UNSURE_HYPHEN not in text:
         return text
-    return _UNSURE_COMPOUND.sub(
-        lambda m: m[1] + ("-" if fold(f"{m[1]}-{m[2]}") in compounds else "") + m[2], text
-    ).replace(UNSURE_HYPHEN, "")
+
+    def settled(match: re.Match[str]) -> str:
+        head, tail = match[1], match[2]
+        if fold(f"{head}-{tail}") in written.compounds:
+            return f"{head}-{tail}"
+        if fold(head + tail) in written.words:
+            return head + tail
+        compound = head.lower() in _COMPOUND_HEADS or tail.lower() in _COMPOUND_TAILS
+        return f"{head}-{tail}" if compound else head + tail
+
+    return _UNSURE_COMPOUND.sub(settled, text).replace(UNSURE_HYPHEN, "")
 
 
 _BULLETED = re.compile(rf"^\s*{_BULLET}\s")
@@ -213,14 +238,6 @@ _LEAVES_A_WORD_HANGING = re.compile(
 def leaves_a_word_hanging(text: str) -> bool:
     """Whether `text` ends on a word that wants another after it (« de », « et », « la »…) or on a comma."""
     return bool(_LEAVES_A_WORD_HANGING.search(text.rstrip()))
-
-
-_OPENS_SENTENCE = re.compile(r"^[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’]")
-
-
-def opens_a_sentence(text: str) -> bool:
-    """Whether `text` opens with a word written with a capital, not an acronym or a unit (« CCAS », « M€ »)."""
-    return bool(_OPENS_SENTENCE.match(text))
 
 
 def opens_an_action(line: str, above: str) -> bool:
