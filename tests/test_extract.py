@@ -102,6 +102,29 @@ def test_a_hyphen_ending_a_line_is_kept_in_a_compound_word(tmp_path, written_who
     ]
 
 
+def test_a_justified_postit_in_a_narrow_column_keeps_all_its_words(tmp_path):
+    # QA: justified in a frame 330 points wide, the first line's spaces (9 points in 10-point type) were
+    # read as a table's column gaps: « Financer communes de Launaguet… », its middle words lost.
+    from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
+
+    body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13, spaceAfter=4)
+    item = ParagraphStyle("item", parent=body, leftIndent=18, bulletIndent=6, spaceAfter=2, alignment=4)
+    postits = ["Financer un poste d'animateur jeunesse partagé entre les communes de Launaguet et Aucamville",
+               "Accompagner les seniors isolés avec le soutien du Conseil Général de Haute-Garonne",
+               "Créer un jardin partagé"]  # fmt: skip
+    pdf = tmp_path / "justifie.pdf"
+    document = BaseDocTemplate(str(pdf), pagesize=A4, invariant=1)
+    document.addPageTemplates([PageTemplate(frames=[Frame(56, 56, 330, A4[1] - 112)])])
+    document.build([
+        Paragraph("Liste des post-it", ParagraphStyle("h1", fontName="Helvetica-Bold", fontSize=14, leading=17)),
+        Paragraph("Les participants ont écrit leurs idées sur des post-it, recopiées ici par les animateurs et "
+                  "classées par catégorie.", body),
+        Paragraph("Mobilité", ParagraphStyle("cat", fontName="Helvetica-Bold", fontSize=11, leading=14, spaceBefore=8)),
+        *(Paragraph(text, item, bulletText="-") for text in postits),
+    ])  # fmt: skip
+    assert [(c.category, c.text) for c in extract_document(pdf).contributions] == [("Mobilité", t) for t in postits]
+
+
 def test_a_compound_cut_at_a_line_end_stays_whole_in_a_postit_of_three_lines(tmp_path):
     # A post-it's lines are joined one at a time: the hyphen left unsure at its first line's end was
     # lost when its third line was joined (« coconstruction »), and « bien- » ⏎ « veillance », « mi- » ⏎

@@ -152,8 +152,11 @@ class ExtractionSettings:
     # … and in type of the text's size, give or take this ratio (a header or footer is set smaller; a
     # post-it drawn as a box is in one size, give or take as much).
     band_text_size_tolerance: float = 0.1
-    # Two words on one line further apart than this ratio of the font size belong to different columns.
+    # Two words on one line further apart than this ratio of the font size belong to different columns…
     column_gap_ratio: float = 0.85
+    # … unless this many gaps of the line are as wide, within this many points: the spaces of a justified line.
+    justified_min_spaces: int = 3
+    justified_space_tolerance: float = 0.3
     # A page set in two columns: a band of white at least this ratio of the font size wide runs down
     # between text on both sides (justified columns may stand 6 points apart in 10-point type; a
     # word space is 0.28 of it, and the spaces of single-column lines do not line up row after row).
@@ -285,7 +288,7 @@ class ExtractionSettings:
             "column_gap_ratio", "line_tolerance", "paragraph_gap_ratio", "row_gap_ratio", "column_snap",
             "note_call_gap", "note_call_size_ratio", "note_call_raise_ratio", "shading_min_height",
             "band_heading_size_ratio", "band_text_gap_ratio", "band_text_size_tolerance", "headed_table_gap_ratio",
-            "row_gap_excess", "staggered_rows_ratio",
+            "row_gap_excess", "staggered_rows_ratio", "justified_space_tolerance",
         ):  # fmt: skip
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be positive")
@@ -295,6 +298,8 @@ class ExtractionSettings:
             raise ValueError("note_max_width_ratio and note_max_height_ratio must be in (0, 1]")
         if not 0 < self.row_rule_min_span <= 1 or self.row_rule_min_count < 1:
             raise ValueError("row_rule_min_span must be in (0, 1], row_rule_min_count at least 1")
+        if self.justified_min_spaces < 2:
+            raise ValueError("justified_min_spaces must be at least 2")
         if self.note_min_count < 1 or self.note_max_lines < 1:
             raise ValueError("note_min_count and note_max_lines must be at least 1")
         if self.ocr_max_pages < 0 or self.ocr_min_chars < 0:
