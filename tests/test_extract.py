@@ -2144,9 +2144,34 @@ def test_prose_under_a_category_is_no_postit(tmp_path):
         Paragraph("(post-it recopiés tels quels)", ParagraphStyle("note", parent=body, leftIndent=14)),
         Paragraph("Plus de bus le soir", item, bulletText="-"),
         Paragraph("Un parking vélo à la gare", item, bulletText="-"),
+        Paragraph("Le groupe a longuement débattu de la desserte des quartiers périphériques, jugée insuffisante "
+                  "par la plupart des participants, en particulier le soir et le week-end.", indented),
     ])  # fmt: skip
     assert [(c.category, c.text) for c in extract_document(pdf).contributions] == [
         ("Mobilité", "Plus de bus le soir"), ("Mobilité", "Un parking vélo à la gare")
+    ]
+
+
+def test_a_bullet_opening_a_tables_objective_or_postit_is_no_part_of_its_text(tmp_path):
+    # QA: « • Relier les quartiers au centre » was an objective with its bullet (« (cid:127) » when the PDF
+    # left it unmapped), and « - Plus de bus le soir » a post-it of a table of themes and post-its.
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
+    bold = ParagraphStyle("bold", parent=cell, fontName="Helvetica-Bold")
+    ruled = TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "TOP")])
+    objectives = Table([[Paragraph("OBJECTIFS", bold), Paragraph("ACTIONS", bold)],
+                        [Paragraph("• Relier les quartiers au centre", cell), Paragraph("- Plus de bus le soir", cell)]],
+                       colWidths=[200, 250], style=ruled)  # fmt: skip
+    postits = Table([[Paragraph("THÈMES", bold), Paragraph("POST-IT", bold)],
+                     [Paragraph("Mobilité", cell), Paragraph("- Un parking vélo à la gare", cell)]],
+                    colWidths=[200, 250], style=ruled)  # fmt: skip
+    pdf = tmp_path / "puces_en_case.pdf"
+    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([objectives, Paragraph("Post-it", bold), postits])
+    assert [(c.kind, c.objective, c.text) for c in extract_document(pdf).contributions] == [
+        ("objective", "", "Relier les quartiers au centre"),
+        ("action", "Relier les quartiers au centre", "Plus de bus le soir"),
+        ("postit", "", "Un parking vélo à la gare"),
     ]
 
 

@@ -26,6 +26,7 @@ from atelier.extract.text import (
     named_header,
     opens_an_action,
     split_label,
+    starts_with_a_bullet,
     strip_list_marker,
 )
 
@@ -95,6 +96,12 @@ class _PostitOutline:
     last: Draft | None = None
     last_read: bool = False  # the line read last is part of `last`
     item_x0: float | None = None  # the indentation of its items (their markers', or their text's without)
+
+
+def _unbulleted(text: str) -> str:
+    """A cell's text without the bullet it opens with (QA: « (cid:127) Relier les quartiers… » an objective,
+    « - Plus de bus » a post-it of a table of themes and post-its); a number stays (« 1. » numbers objectives)."""
+    return strip_list_marker(text) if starts_with_a_bullet(text) else text
 
 
 def names_people(cells: tuple[Cell | None, ...], settings: ExtractionSettings) -> bool:
@@ -262,9 +269,9 @@ class TableReader:
         continue it, and so do the lines that wrap it back to its marker or left of it (`wraps`: the
         line is the text of the line read just before, wrapped); the category and theme are the
         list's headings above it. A line without a marker set where the list's items are is a post-it
-        too (`_unmarked_item`), unless it opens a paragraph whose next lines start left of it
-        (`indented_first_line`: QA, a paragraph of commentary indented at its first line, the body style
-        of French Word reports, was a post-it). `indent` is the line's indentation from the edge of its
+        too (`_unmarked_item`), unless, not wrapping the line above, it opens a paragraph whose next lines
+        start left of it (`indented_first_line`: QA, a paragraph of commentary indented at its first line,
+        the body style of French Word reports, was a post-it or went on the one above). `indent` is the line's indentation from the edge of its
         column (`bbox.x0` on a page of one column); `fits`, whether its first word would have fitted at
         the end of the line read just before (that line was not wrapped).
         """
@@ -290,7 +297,8 @@ class TableReader:
             # was glued to the one above; « … par le » ⏎ « CCAS et la CAF », « 10 » ⏎ « M€ », « … du
             # quartier » ⏎ « Empalot » beside a photo go on).
             last = outline.last
-            anew = fits and last is not None and opens_an_action(text, last.text)
+            paragraph = indented_first_line and not wraps
+            anew = (fits and last is not None and opens_an_action(text, last.text)) or paragraph
             if last is not None and bbox.x0 < last.bbox.x1 and not anew and (
                 bbox.x0 > last.bbox.x0 + self.settings.indent_tolerance or (wraps and outline.last_read)
             ):
@@ -298,7 +306,7 @@ class TableReader:
                 last.bbox = last.bbox.union(bbox)
                 outline.last_read = True
                 return
-            if not indented_first_line and self._unmarked_item(outline, text, indent, bbox):
+            if not paragraph and self._unmarked_item(outline, text, indent, bbox):
                 outline.item_x0 = outline.item_x0 if outline.item_x0 is not None else indent
                 self._add_postit(outline, text, page, bbox, indent)
                 return
@@ -518,14 +526,15 @@ class TableReader:
             return
         if table.roles == ("theme", "postit") and self._is_lone_postit(cells):
             assert first is not None
-            self._add(page, "postit", first.text, first.bbox, theme="")
+            self._add(page, "postit", _unbulleted(first.text), first.bbox, theme="")
             return
 
         for role, cell in zip(table.roles, cells):
             if role in ("theme", "objective") and cell is not None and not cell.is_empty:
-                if role == "objective" and cell.text != table.carried.get("objective"):
-                    table.carried["objective"] = cell.text
-                    self._add(page, "objective", cell.text, cell.bbox, theme=table.carried.get("theme", ""))
+                objective = _unbulleted(cell.text)
+                if role == "objective" and objective != table.carried.get("objective"):
+                    table.carried["objective"] = objective
+                    self._add(page, "objective", objective, cell.bbox, theme=table.carried.get("theme", ""))
                 elif role == "theme":
                     if cell.text != table.carried.get("theme"):
                         table.carried.pop("objective", None)
@@ -536,7 +545,7 @@ class TableReader:
             if cell is None or cell.is_empty:
                 continue
             if role == "postit":
-                self._add(page, "postit", cell.text, cell.bbox, theme=table.carried.get("theme", ""))
+                self._add(page, "postit", _unbulleted(cell.text), cell.bbox, theme=table.carried.get("theme", ""))
             elif role == "action":
                 row_actions.extend(self._read_actions(page, cell))
         if row_actions:
