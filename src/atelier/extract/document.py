@@ -420,14 +420,15 @@ def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings)
             index = area_index(areas, line.bbox)
             rights[index] = max(rights.get(index, line.x1), line.x1)
 
+        def shared_area(previous: Line | None, line: Line) -> int | None:
+            """The area of `line` if `previous`, the line read just before it, is in it too."""
+            index = area_index(areas, line.bbox)
+            return index if previous is not None and area_index(areas, previous.bbox) == index else None
+
         def wraps(previous: Line | None, line: Line) -> bool:
             """Whether `line` is the line read just before it, of its area, wrapped (`wraps_onto`)."""
-            index = area_index(areas, line.bbox)
-            return (
-                previous is not None
-                and area_index(areas, previous.bbox) == index
-                and wraps_onto(previous, line, rights[index], settings)
-            )
+            index = shared_area(previous, line)
+            return index is not None and previous is not None and wraps_onto(previous, line, rights[index], settings)
 
         def opens_a_paragraph(line: Line, below: Line) -> bool:
             """Whether `line` is the first line of a paragraph indented at its first line: `below` wraps it,
@@ -436,12 +437,8 @@ def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings)
 
         def fits(previous: Line | None, line: Line) -> bool:
             """Whether the first word of `line` would have fitted after the line read just before it, of its area."""
-            index = area_index(areas, line.bbox)
-            return (
-                previous is not None
-                and area_index(areas, previous.bbox) == index
-                and fits_after(previous, line, rights[index], settings)
-            )
+            index = shared_area(previous, line)
+            return index is not None and previous is not None and fits_after(previous, line, rights[index], settings)
 
         header_rows = _header_rows(layout.free_lines, settings)
         page_rows = printed_rows(layout.free_lines, settings)
