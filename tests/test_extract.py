@@ -125,6 +125,54 @@ def test_a_justified_postit_in_a_narrow_column_keeps_all_its_words(tmp_path):
     assert [(c.category, c.text) for c in extract_document(pdf).contributions] == [("Mobilité", t) for t in postits]
 
 
+def test_columns_of_figures_equally_spaced_are_no_justified_line(tmp_path):
+    # QA: the figures of four columns (« Budget | Coût | Moyens | Indicateurs »), two digits each and
+    # equally spaced, were read as the spaces of a justified line: one objective, « 12 15 30 45 » a budget.
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
+
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
+    bold = ParagraphStyle("bold", parent=cell, fontName="Helvetica-Bold")
+    names = ("Objectifs", "Actions", "Budget", "Coût", "Moyens", "Indicateurs")
+    values = [("Isoler les logements", "Audits thermiques", "12", "15", "30", "45"),
+              ("Favoriser l'emploi", "Forum annuel", "20", "25", "10", "60")]  # fmt: skip
+    rows = [[Paragraph(name, bold) for name in names]] + [[Paragraph(v, cell) for v in row] for row in values]
+    pdf = tmp_path / "chiffres.pdf"
+    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
+        Paragraph("AXE 2 : Emploi", ParagraphStyle("h", fontName="Helvetica-Bold", fontSize=12, leading=15)),
+        Paragraph("Les propositions des groupes sont présentées dans le tableau qui suit.",
+                  ParagraphStyle("p", fontName="Helvetica", fontSize=10, leading=13)),
+        Table(rows, colWidths=[110, 110] + [65] * 4, style=[("VALIGN", (0, 0), (-1, -1), "TOP")]),
+    ])  # fmt: skip
+    actions = [c for c in extract_document(pdf).contributions if c.kind == "action"]
+    assert [(a.objective, a.text, [(d.field, d.text) for d in a.details]) for a in actions] == [
+        (objective, action, list(zip(names[2:], figures))) for objective, action, *figures in values
+    ]
+
+
+def test_a_table_of_three_bulleted_columns_under_a_header_in_bold_is_no_page_in_columns(tmp_path):
+    # QA: « Points forts | Points faibles | Pistes » (a header no role names), every cell a bulleted list, was
+    # read as a page in three columns of text and, under no heading of post-its, gave nothing at all.
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
+
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=10.8)
+    bold = ParagraphStyle("bold", parent=cell, fontName="Helvetica-Bold")
+    columns = [[["Lien social fort", "Associations actives"], ["Commerces proches"]],
+               [["Peu de transports", "Logements vétustes"], ["Manque de médecins"]],
+               [["Navette le soir", "Rénovation aidée"], ["Maison de santé"]]]  # fmt: skip
+    rows = [[Paragraph(h, bold) for h in ("Points forts", "Points faibles", "Pistes")]]
+    rows += [[[Paragraph("- " + text, cell) for text in column[i]] for column in columns] for i in range(2)]
+    pdf = tmp_path / "diagnostic.pdf"
+    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
+        Paragraph("Diagnostic du quartier", ParagraphStyle("h", fontName="Helvetica-Bold", fontSize=12, leading=15)),
+        Paragraph("Les participants ont relevé les points suivants.",
+                  ParagraphStyle("p", fontName="Helvetica", fontSize=10, leading=13)),
+        Table(rows, colWidths=[160] * 3, style=[("VALIGN", (0, 0), (-1, -1), "TOP")]),
+    ])  # fmt: skip
+    result = extract_document(pdf)
+    read = " ".join([c.text for c in result.contributions] + [d.text for c in result.contributions for d in c.details])
+    assert all(text in read for column in columns for cell_texts in column for text in cell_texts)
+
+
 def test_a_compound_cut_at_a_line_end_stays_whole_in_a_postit_of_three_lines(tmp_path):
     # A post-it's lines are joined one at a time: the hyphen left unsure at its first line's end was
     # lost when its third line was joined (« coconstruction »), and « bien- » ⏎ « veillance », « mi- » ⏎

@@ -595,13 +595,14 @@ def group_lines(words: Iterable[Word], settings: ExtractionSettings, split_colum
 
 
 def _justified_spacing(row: Sequence[Word], settings: ExtractionSettings) -> float | None:
-    """The space between the words of a justified line in `row` (sorted by x0): a gap wider than a word space
-    that `justified_min_spaces` gaps of the row share, within `justified_space_tolerance` (QA: a justified
-    post-it 9 points apart in 10-point type was cut into a table's cells and lost its middle words). The
-    gaps between a table's cells differ with what the cells hold."""
+    """The space between the words of a justified line in `row` (sorted by x0): a gap wider than a word space,
+    narrower than `justified_max_space_ratio` of the font size, that `justified_min_spaces` gaps of the row
+    share, within `justified_space_tolerance` (QA: a justified post-it 9 points apart in 10-point type was cut
+    into a table's cells and lost its middle words). The gaps between a table's cells differ with what the
+    cells hold, or are wider (QA: columns of two-digit figures, equally spaced, were read as one line)."""
     gaps = sorted(b.x0 - a.x1 for a, b in zip(row, row[1:]))
-    tolerance = settings.justified_space_tolerance
-    wide = [gap for gap in gaps if gap > settings.column_gap_ratio * max(w.size for w in row)]
+    tolerance, size = settings.justified_space_tolerance, max(w.size for w in row)
+    wide = [gap for gap in gaps if settings.column_gap_ratio * size < gap <= settings.justified_max_space_ratio * size]
     for gap in wide:
         if sum(abs(other - gap) <= tolerance for other in gaps) >= settings.justified_min_spaces:
             return gap
@@ -780,6 +781,10 @@ def _columns_section(
     ):
         return None
     first = shared.index(True)
+    header, body = rows[first][3], [w for _, _, _, row in rows[first + 1 :] for w in row]
+    common = Counter(round(w.size, 1) for w in body).most_common(1)[0][0] if body else 0.0
+    if all(w.bold for w in header) and max(round(w.size, 1) for w in header) <= common:
+        return None  # a table's header row, bold at its cells' size (« Points forts | Points faibles | Pistes »)
     return rows[first][0], max(bottom for _, bottom, _, _ in rows[first:]), tuple(middles)
 
 

@@ -154,9 +154,11 @@ class ExtractionSettings:
     band_text_size_tolerance: float = 0.1
     # Two words on one line further apart than this ratio of the font size belong to different columns…
     column_gap_ratio: float = 0.85
-    # … unless this many gaps of the line are as wide, within this many points: the spaces of a justified line.
+    # … unless this many gaps of the line are as wide, within this many points, and narrower than this ratio of
+    # the font size: the spaces of a justified line.
     justified_min_spaces: int = 3
     justified_space_tolerance: float = 0.3
+    justified_max_space_ratio: float = 1.5
     # A page set in two columns: a band of white at least this ratio of the font size wide runs down
     # between text on both sides (justified columns may stand 6 points apart in 10-point type; a
     # word space is 0.28 of it, and the spaces of single-column lines do not line up row after row).
@@ -288,7 +290,7 @@ class ExtractionSettings:
             "column_gap_ratio", "line_tolerance", "paragraph_gap_ratio", "row_gap_ratio", "column_snap",
             "note_call_gap", "note_call_size_ratio", "note_call_raise_ratio", "shading_min_height",
             "band_heading_size_ratio", "band_text_gap_ratio", "band_text_size_tolerance", "headed_table_gap_ratio",
-            "row_gap_excess", "staggered_rows_ratio", "justified_space_tolerance",
+            "row_gap_excess", "staggered_rows_ratio", "justified_space_tolerance", "justified_max_space_ratio",
         ):  # fmt: skip
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be positive")
