@@ -125,6 +125,50 @@ def test_a_justified_postit_in_a_narrow_column_keeps_all_its_words(tmp_path):
     assert [(c.category, c.text) for c in extract_document(pdf).contributions] == [("Mobilité", t) for t in postits]
 
 
+def test_a_page_of_a_few_postits_under_a_long_title_is_no_fine_print(tmp_path):
+    # QA: the page's commonest size was its bold title's, 14 points, and its few post-its in 10-point type
+    # were fine print under 0.8 of it: the page gave nothing.
+    page = canvas.Canvas(str(tmp_path / "page_courte.pdf"), pagesize=A4, invariant=1)
+    page.setFont("Helvetica-Bold", 14)
+    page.drawString(56, 760, "Post-it recopiés de l'atelier du 12 mars 2026 à la mairie")
+    page.setFont("Helvetica-Bold", 11)
+    page.drawString(56, 738, "Santé")
+    page.setFont("Helvetica", 10)
+    for y, text in ((722, "Des médecins"), (708, "Une pharmacie")):
+        page.drawString(72, y, "-")
+        page.drawString(84, y, text)
+    page.save()
+    result = extract_document(tmp_path / "page_courte.pdf")
+    assert [(c.category, c.text) for c in result.contributions] == [
+        ("Santé", "Des médecins"), ("Santé", "Une pharmacie")
+    ]
+
+
+def test_a_table_left_unread_among_ideas_is_named_in_a_warning(tmp_path):
+    # QA: a table of five columns without a header gave nothing, and the run said nothing of it, the
+    # document's other ideas being read.
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
+    ruled = TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "TOP")])
+    rows = [[Paragraph(text, cell) for text in ("Isoler les logements", "Audits", "CCAS", "2026", "Élevée")],
+            [Paragraph(text, cell) for text in ("Favoriser l'emploi", "Forum", "Mission locale", "2027", "Moyenne")]]  # fmt: skip
+    pdf = tmp_path / "tableau_non_lu.pdf"
+    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
+        Paragraph("Post-it de l'atelier", ParagraphStyle("h1", fontName="Helvetica-Bold", fontSize=14, leading=17)),
+        Paragraph("Mobilité", ParagraphStyle("cat", fontName="Helvetica-Bold", fontSize=11, leading=14)),
+        Paragraph("Plus de bus le soir", ParagraphStyle("item", fontName="Helvetica", fontSize=10, leftIndent=14),
+                  bulletText="-"),
+        PageBreak(), Table(rows, colWidths=[120, 80, 90, 60, 70], style=ruled),
+    ])  # fmt: skip
+    result = extract_document(pdf)
+    assert [c.text for c in result.contributions] == ["Plus de bus le soir"]
+    assert result.warnings == (
+        "1 tableau(x) non lu(s), page(s) 2 : aucun en-tête n'en nomme les colonnes (« Objectifs », « Actions », "
+        "« Post-it »…) ; voir les mises en page lues dans le README",
+    )
+
+
 def test_columns_of_figures_equally_spaced_are_no_justified_line(tmp_path):
     # QA: the figures of four columns (« Budget | Coût | Moyens | Indicateurs »), two digits each and
     # equally spaced, were read as the spaces of a justified line: one objective, « 12 15 30 45 » a budget.

@@ -186,7 +186,8 @@ def extract_pdf_bytes(data: bytes, name: str, path: str, settings: ExtractionSet
         contributions=contributions,
         statistics=statistics,
         # (Pages left unread say why nothing was found.)
-        warnings=unread_warnings(layouts) or nothing_found_warning(contributions, statistics),
+        warnings=(unread_warnings(layouts) or nothing_found_warning(contributions, statistics))
+        + (unread_tables_warning(reader.unread_table_pages) if contributions else ()),
     )
 
 
@@ -367,6 +368,18 @@ def nothing_found_warning(contributions: Sequence[Contribution], statistics: Map
         "aucune idée reconnue : ni tableau d'objectifs et d'actions ou de post-it, ni liste de post-it sous un "
         "titre « Post-it »" + (f" ({skipped} tableau(x) non lu(s))" if skipped else "") + " ; voir les mises en "
         "page lues dans le README",
+    )
+
+
+def unread_tables_warning(pages: Sequence[int]) -> tuple[str, ...]:
+    """The tables left unread among ideas that were read (QA: a table of five columns without a header gave
+    nothing, and the run said nothing of it)."""
+    if not pages:
+        return ()
+    listed = ", ".join(str(page) for page in sorted(set(pages)))
+    return (
+        f"{len(pages)} tableau(x) non lu(s), page(s) {listed} : aucun en-tête n'en nomme les colonnes (« Objectifs », "
+        "« Actions », « Post-it »…) ; voir les mises en page lues dans le README",
     )
 
 

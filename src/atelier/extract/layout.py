@@ -85,7 +85,11 @@ def page_words(page: object, settings: ExtractionSettings) -> list[Word]:
     """The words of a pdfplumber page, without footnote calls and fine print; its header and footer
     bands are read, to be judged with the other pages' (`page_header`, `page_footer`)."""
 
-    sizes = Counter(round(float(char.get("size", 0.0)), 1) for char in page.chars)  # type: ignore[attr-defined]
+    # The commonest size of the page's regular text: its title in bold may be longer than its few lines of text
+    # (QA: a title of 14 points over three short post-its made them fine print, and the page gave nothing).
+    chars = page.chars  # type: ignore[attr-defined]
+    regular = [char for char in chars if not is_bold(str(char.get("fontname", ""))) and str(char.get("text", "")).strip()]
+    sizes = Counter(round(float(char.get("size", 0.0)), 1) for char in regular or chars)
     common_size = sizes.most_common(1)[0][0] if sizes else 0.0
     min_size = settings.fine_print_ratio * common_size
 

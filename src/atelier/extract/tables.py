@@ -199,6 +199,8 @@ class TableReader:
             "page_numbers_in_cells": 0,
             "footnotes_in_cells": 0,
         }
+        # The pages of tables left unread: no header names their columns and their number gives no roles.
+        self.unread_table_pages: list[int] = []
         self._labels = compile_label_pattern(settings.detail_labels)
         self._counted_fields = frozenset(fold(name) for name in settings.counted_detail_fields)
         self._axis_pattern = re.compile(settings.axis_heading_pattern, re.IGNORECASE)
@@ -397,6 +399,7 @@ class TableReader:
             roles = roles or default_roles(grid.column_count, self._axis is not None)
             if roles is None:
                 self.statistics["tables_skipped"] += 1
+                self.unread_table_pages.append(grid.page)
                 self._interrupted = False
                 return
             self._start_table(roles, header=header[0] if header is not None else None)
