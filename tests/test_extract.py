@@ -144,6 +144,95 @@ def test_a_page_of_a_few_postits_under_a_long_title_is_no_fine_print(tmp_path):
     ]
 
 
+def test_two_notes_in_small_type_under_a_title_are_no_fine_print(tmp_path):
+    # A title of 14 points and two notes of 9 points on one row: the page's text size is the notes', not the
+    # title's (taken by its lines, the sizes tied and the notes became fine print: bench/extract_generated.py).
+    page = canvas.Canvas(str(tmp_path / "deux_notes.pdf"), pagesize=A4, invariant=1)
+    page.setFont("Helvetica-Bold", 14)
+    page.drawString(50, 770, "Ce que disent les habitants")
+    for x, text in ((53, "Des fêtes de quartier"), (278, "Un composteur collectif")):
+        page.setFillColorRGB(1.0, 0.95, 0.6)
+        page.rect(x, 680, 200, 60, fill=1, stroke=0)
+        page.setFillColorRGB(0, 0, 0)
+        page.setFont("Helvetica", 9)
+        page.drawString(x + 10, 720, text)
+    page.save()
+    result = extract_document(tmp_path / "deux_notes.pdf")
+    assert [(c.kind, c.text) for c in result.contributions] == [
+        ("postit", "Des fêtes de quartier"), ("postit", "Un composteur collectif")
+    ]
+
+
+def test_postits_in_small_type_under_a_larger_intro_are_no_fine_print(tmp_path):
+    # QA: measured against the page's regular text only, a two-line intro of 12 points outweighed the 9-point
+    # post-its (their labels in bold), which became fine print: the page gave nothing.
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    intro = ("Lors de cette séance, les participants ont écrit leurs idées sur des post-it. Les animateurs les ont "
+             "regroupées par thème avec eux, puis recopiées ci-dessous sans les modifier, fautes comprises.")  # fmt: skip
+    items = [("Transports", "Plus de bus le soir"), ("Transports", "Des pistes cyclables"),
+             ("Santé", "Une maison de santé"), ("Santé", "Attirer des médecins"),
+             ("Logement", "Rénover les logements"), ("Culture", "Une salle des fêtes")]  # fmt: skip
+    item = ParagraphStyle("item", fontName="Helvetica", fontSize=9, leading=11, leftIndent=14, bulletIndent=2)
+    pdf = tmp_path / "petits_caracteres.pdf"
+    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
+        Paragraph("Post-it de l'atelier", ParagraphStyle("h", fontName="Helvetica-Bold", fontSize=14, leading=18)),
+        Paragraph(intro, ParagraphStyle("intro", fontName="Helvetica", fontSize=12, leading=15, spaceAfter=6)),
+        *(Paragraph(f"<b>{label} :</b> {text}", item, bulletText="-") for label, text in items),
+    ])  # fmt: skip
+    assert [c.text for c in extract_document(pdf).contributions] == [f"{label} : {text}" for label, text in items]
+
+
+@pytest.mark.parametrize("bullet_font", ["Helvetica-Bold", "Helvetica"])
+def test_a_bold_bulleted_line_over_items_indented_under_it_is_their_heading(tmp_path, bullet_font):
+    # QA: Word's lists of two levels, « • Mobilité » in bold over « – Plus de bus le soir »: once a bold line
+    # opening with a bullet became a post-it, the categories were post-its and every post-it lost its heading.
+    page = canvas.Canvas(str(tmp_path / "listes_imbriquees.pdf"), pagesize=A4, invariant=1)
+    page.setFont("Helvetica-Bold", 14)
+    page.drawString(56, 780, "Post-it de l'atelier")
+    y = 756
+    headings = {"Mobilité": ["Plus de bus le soir", "Des pistes cyclables sécurisées"], "Santé": ["Une maison de santé"]}
+    for heading, postits in headings.items():
+        page.setFont(bullet_font, 10)
+        page.drawString(56, y, "•")
+        page.setFont("Helvetica-Bold", 10)
+        page.drawString(68, y, heading)
+        y -= 14
+        page.setFont("Helvetica", 10)
+        for text in postits:
+            page.drawString(80, y, "–")
+            page.drawString(92, y, text)
+            y -= 14
+    page.save()
+    result = extract_document(tmp_path / "listes_imbriquees.pdf")
+    assert [(c.category or c.theme, c.text) for c in result.contributions] == [
+        (heading, text) for heading, postits in headings.items() for text in postits
+    ]
+
+
+def test_commentary_above_a_list_of_marked_postits_is_no_postit(tmp_path):
+    # QA: a comment set at the items' indentation above the list (no marked post-it read yet) was kept as a
+    # post-it; a post-it whose marker was forgotten above the others stays one.
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)
+    item = ParagraphStyle("item", parent=body, leftIndent=14, bulletIndent=2, spaceAfter=2)
+    pdf = tmp_path / "commentaire_avant.pdf"
+    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
+        Paragraph("Post-it de l'atelier", ParagraphStyle("h1", fontName="Helvetica-Bold", fontSize=14, leading=17)),
+        Paragraph("Mobilité", ParagraphStyle("cat", fontName="Helvetica-Bold", fontSize=11, leading=14, spaceBefore=8)),
+        Paragraph("Ce thème a suscité de nombreux échanges entre les habitants des différents quartiers, en particulier "
+                  "sur les horaires.", ParagraphStyle("note", parent=body, leftIndent=14, fontName="Helvetica-Oblique")),
+        Paragraph("Plus de bus le soir", item, bulletText="-"),
+        Paragraph("Santé", ParagraphStyle("cat", fontName="Helvetica-Bold", fontSize=11, leading=14, spaceBefore=8)),
+        Paragraph("Une pharmacie de garde", ParagraphStyle("plain", parent=body, leftIndent=14)),
+        Paragraph("Une maison de santé", item, bulletText="-"),
+    ])  # fmt: skip
+    assert [(c.category, c.text) for c in extract_document(pdf).contributions] == [
+        ("Mobilité", "Plus de bus le soir"), ("Santé", "Une pharmacie de garde"), ("Santé", "Une maison de santé")
+    ]
+
+
 def test_a_table_left_unread_among_ideas_is_named_in_a_warning(tmp_path):
     # QA: a table of five columns without a header gave nothing, and the run said nothing of it, the
     # document's other ideas being read.
@@ -2186,6 +2275,17 @@ def test_a_postit_set_in_bold_is_kept_whole(tmp_path, bold_marker):
     assert [(c.kind, c.category, c.theme, c.text) for c in extract_document(pdf).contributions] == [
         ("postit", "Mobilité", "", text)
         for text in ("Plus de bus le soir", priority, "Un parking relais à la gare", "Des bancs au parc")
+    ]
+
+
+def test_a_postit_of_two_sentences_typed_on_two_lines_stays_whole(tmp_path):
+    # QA: « Trop de voitures devant l'école. » ⏎ « Créer une zone 30 », one post-it transcribed with its own
+    # line break, was cut in two: the second line opens as an action does, but the first closed a sentence.
+    pdf = tmp_path / "deux_phrases.pdf"
+    lines = [("-", "Trop de voitures devant l'école."), ("text-x", "Créer une zone 30"), ("-", "Plus de bus le soir")]
+    _postit_page(pdf, {"Mobilité": lines})
+    assert [c.text for c in extract_document(pdf).contributions] == [
+        "Trop de voitures devant l'école. Créer une zone 30", "Plus de bus le soir"
     ]
 
 

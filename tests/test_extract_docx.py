@@ -276,3 +276,24 @@ def test_a_document_where_no_idea_is_recognised_says_so(tmp_path):
         "aucune idée reconnue : ni tableau d'objectifs et d'actions ou de post-it, ni liste de post-it sous un titre "
         "« Post-it » ; voir les mises en page lues dans le README",
     )
+
+
+def test_a_compound_cut_by_a_line_break_keeps_its_hyphen_where_the_document_writes_it(tmp_path):
+    # QA: the document's spellings were read from its ideas alone, not its prose, where « co-construction »
+    # is written whole, and the word cut at the break, its hyphen left unsure, read as written joined.
+    document = docx.Document()
+    document.add_paragraph("La co-construction dans un tiers-lieu a guidé l'atelier.")
+    document.add_heading("Post-it des participants", level=1)
+    document.add_heading("Gouvernance", level=2)
+    paragraph = document.add_paragraph("Une démarche de co-", style="List Bullet")
+    paragraph.runs[0].add_break()
+    paragraph.add_run("construction avec les habitants")
+    paragraph = document.add_paragraph("Ouvrir un tiers-", style="List Bullet")
+    paragraph.runs[0].add_break()
+    paragraph.add_run("lieu au centre")
+    document.save(str(tmp_path / "coupures.docx"))
+    result = extract_document(tmp_path / "coupures.docx")
+    assert [c.text for c in result.contributions] == [
+        "Une démarche de co-construction avec les habitants",
+        "Ouvrir un tiers-lieu au centre",
+    ]

@@ -32,6 +32,7 @@ from atelier.extract.layout import (
     group_lines,
     horizontal_rules,
     is_header_row,
+    is_list_marker,
     notes_on_page,
     page_footer,
     page_header,
@@ -57,6 +58,7 @@ from atelier.extract.text import (
     spellings,
     starts_list_item,
     starts_with_a_bullet,
+    strip_list_marker,
 )
 
 
@@ -112,7 +114,7 @@ def extract_docx_bytes(data: bytes, name: str, path: str, settings: ExtractionSe
     except UnreadableDocx as error:
         return DocumentResult(**base, status="error", error=str(error))
     drafts = reader.finish()
-    written = spellings(text for d in drafts for text in (d.text, d.category, d.theme, d.objective))
+    written = spellings(reader.texts_read())
     contributions = tuple(
         _to_contribution(d, i, name, sha256, written, located=False) for i, d in enumerate(drafts, start=1)
     )
@@ -501,6 +503,8 @@ def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings)
         for (_, kind, element), after in zip(elements, following):
             if kind == "heading" and isinstance(element, Line) and wraps(previous, element):
                 kind = "prose"  # a post-it's text in bold wraps onto a line all bold (QA: its last word was lost)
+            elif kind == "prose" and isinstance(element, Line) and _heads_a_nested_list(element, after, settings):
+                kind = "heading"
             if kind != "prose":
                 previous = None
             if kind == "heading":
@@ -511,7 +515,8 @@ def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings)
                     heading_lines = [element]
                 first = heading_lines[0]
                 indent = first.x0 - shifts.get(area_index(areas, first.bbox), 0.0)
-                reader.heading(" ".join(line.text for line in heading_lines), element.size, indent)
+                text = " ".join(line.text for line in heading_lines)
+                reader.heading(strip_list_marker(text) if starts_with_a_bullet(text) else text, element.size, indent)
             elif kind == "prose":
                 heading_lines = []
                 assert isinstance(element, Line)
@@ -669,6 +674,22 @@ def _continues_heading(previous: Line, line: Line, settings: ExtractionSettings)
         abs(line.size - previous.size) < 0.1
         and abs(line.x0 - previous.x0) <= settings.indent_tolerance
         and line.top - previous.bottom <= line.size
+    )
+
+
+def _heads_a_nested_list(line: Line, after: object, settings: ExtractionSettings) -> bool:
+    """Whether `line`, in bold and opening with a bullet, heads the items indented under it (`after`, the
+    next element read): a category of Word's lists of two levels (QA: « • Mobilité » over « – Plus de bus »
+    was read as a post-it and every category lost)."""
+    words = line.words[1:] if is_list_marker(line.words[0].text) else line.words  # (the bullet may not be bold)
+    return (
+        bool(words)
+        and all(word.bold for word in words)
+        and starts_with_a_bullet(line.text)
+        and isinstance(after, Line)
+        and not after.bold
+        and starts_list_item(after.text)
+        and after.x0 > line.x0 + settings.indent_tolerance
     )
 
 

@@ -85,13 +85,13 @@ def page_words(page: object, settings: ExtractionSettings) -> list[Word]:
     """The words of a pdfplumber page, without footnote calls and fine print; its header and footer
     bands are read, to be judged with the other pages' (`page_header`, `page_footer`)."""
 
-    # The commonest size of the page's regular text: its title in bold may be longer than its few lines of text
-    # (QA: a title of 14 points over three short post-its made them fine print, and the page gave nothing).
-    chars = page.chars  # type: ignore[attr-defined]
-    regular = [char for char in chars if not is_bold(str(char.get("fontname", ""))) and str(char.get("text", "")).strip()]
-    sizes = Counter(round(float(char.get("size", 0.0)), 1) for char in regular or chars)
-    common_size = sizes.most_common(1)[0][0] if sizes else 0.0
-    min_size = settings.fine_print_ratio * common_size
+    # The smallest size that a good share of the page's characters have (`fine_print_min_share`), not the
+    # commonest: a long title over a few post-its (QA: a title of 14 points made them fine print, and the
+    # page gave nothing), a two-line intro of 12 points over post-its of 9.
+    sizes = Counter(round(float(char.get("size", 0.0)), 1) for char in page.chars)  # type: ignore[attr-defined]
+    total = sum(sizes.values())
+    shared = [size for size, count in sizes.items() if count >= settings.fine_print_min_share * total]
+    min_size = settings.fine_print_ratio * min(shared) if shared else 0.0
 
     def keep(obj: dict) -> bool:
         if obj.get("object_type") != "char":
@@ -535,7 +535,9 @@ def without_note_calls(words: Sequence[Word], settings: ExtractionSettings) -> l
     calls = [word for word in words if _NOTE_CALL.fullmatch(word.text)]
     if not calls:
         return list(words)
-    dropped = {id(call) for call in calls if any(word is not call and _superscript_of(call, word, settings) for word in words)}
+    dropped = {
+        id(call) for call in calls if any(word is not call and _superscript_of(call, word, settings) for word in words)
+    }
     return [word for word in words if id(word) not in dropped]
 
 
@@ -565,13 +567,15 @@ def with_superscripts_joined(words: Sequence[Word], settings: ExtractionSettings
     joined: dict[int, Word] = {}  # base's id -> the base with its superscripts
     dropped: set[int] = set()
     for word in sorted(raised, key=lambda w: w.x0):
-        near = (bisect_left(ends, word.x0 - settings.note_call_gap), bisect_right(ends, word.x0 + settings.note_call_gap))
-        before = by_end[near[0] : near[1]]
+        gap = settings.note_call_gap
+        before = by_end[bisect_left(ends, word.x0 - gap) : bisect_right(ends, word.x0 + gap)]
         base = next((b for b in before if b is not word and _superscript_of(word, b, settings)), None)
         if base is None:
             continue
         start = joined.get(id(base), base)
-        joined[id(base)] = Word(start.text + word.text, start.x0, word.x1, start.top, start.bottom, start.size, start.bold)
+        joined[id(base)] = Word(
+            start.text + word.text, start.x0, word.x1, start.top, start.bottom, start.size, start.bold
+        )
         dropped.add(id(word))
     return [joined.get(id(word), word) for word in words if id(word) not in dropped]
 
@@ -776,7 +780,9 @@ def _columns_section(
     if len(middles) < 2 or any(is_header_row(group_lines(row, settings), settings) for _, _, _, row in rows):
         return None
     edges = (float("-inf"), *middles, float("inf"))
-    columns = [[[w for w in row if a <= (w.x0 + w.x1) / 2 < b] for _, _, _, row in rows] for a, b in zip(edges, edges[1:])]
+    columns = [
+        [[w for w in row if a <= (w.x0 + w.x1) / 2 < b] for _, _, _, row in rows] for a, b in zip(edges, edges[1:])
+    ]
     shared = [sum(bool(column[i]) for column in columns) >= 2 for i in range(len(rows))]
     if (
         sum(shared) < settings.gutter_min_rows

@@ -128,9 +128,10 @@ class ExtractionSettings:
     parallel_documents: int = 2
     # A Word file (a ZIP archive) larger than this once unpacked is refused before it is unpacked.
     max_unpacked_bytes: int = 512 * 1024**2
-    # Characters smaller than this ratio of the page's commonest size are footnotes, footnote
-    # markers or fine print.
+    # Characters smaller than this ratio of the page's text size are footnotes, footnote markers or fine
+    # print: the smallest size that this share of the page's characters have at least.
     fine_print_ratio: float = 0.8
+    fine_print_min_share: float = 0.15
     # A footnote call set as a superscript: a number or a star at most this far (points) after a
     # word, at most this ratio of its size, its foot raised by at least this ratio of its size.
     note_call_gap: float = 2.0
@@ -187,6 +188,9 @@ class ExtractionSettings:
     # … and lines set closer part rows where every column starts one after white wider by this many
     # points than the table's commonest white between two lines of a cell (padding of 1 point a side).
     row_gap_excess: float = 1.0
+    # Lines without a marker read as post-its before a category's first marked one were commentary when
+    # longer than this many characters (or closed by a full stop).
+    commentary_min_chars: int = 80
     # Table text is at least this much smaller than the prose of the report.
     table_font_delta: float = 0.5
     # A table set at the size of the prose, opened by its header row, ends at a line further below its
@@ -282,7 +286,9 @@ class ExtractionSettings:
             raise ValueError("max_memory_bytes, document_timeout and max_unpacked_bytes must be positive")
         if self.parallel_documents < 1:
             raise ValueError("parallel_documents must be at least 1")
-        for name in ("header_band_ratio", "footer_band_ratio", "prose_width_ratio", "fine_print_ratio"):
+        for name in (
+            "header_band_ratio", "footer_band_ratio", "prose_width_ratio", "fine_print_ratio", "fine_print_min_share"
+        ):
             value = getattr(self, name)
             if not 0.0 <= value < 1.0:
                 raise ValueError(f"{name} must be in [0, 1), got {value}")
@@ -300,6 +306,8 @@ class ExtractionSettings:
             raise ValueError("note_max_width_ratio and note_max_height_ratio must be in (0, 1]")
         if not 0 < self.row_rule_min_span <= 1 or self.row_rule_min_count < 1:
             raise ValueError("row_rule_min_span must be in (0, 1], row_rule_min_count at least 1")
+        if self.commentary_min_chars < 1:
+            raise ValueError("commentary_min_chars must be at least 1")
         if self.justified_min_spaces < 2:
             raise ValueError("justified_min_spaces must be at least 2")
         if self.note_min_count < 1 or self.note_max_lines < 1:

@@ -96,6 +96,8 @@ class _PostitOutline:
     last: Draft | None = None
     last_read: bool = False  # the line read last is part of `last`
     item_x0: float | None = None  # the indentation of its items (their markers', or their text's without)
+    marked: bool = False  # an item with a marker was read
+    leading: list[Draft] = field(default_factory=list)  # the category's unmarked items read before any marked one
 
 
 def _unbulleted(text: str) -> str:
@@ -242,6 +244,7 @@ class TableReader:
             else:
                 outline.category, outline.category_x0, outline.theme, outline.theme_x0 = text, x0, "", None
             outline.last = None
+            outline.leading = []
             return
         self._heading = text
         self._heading_serial += 1
@@ -273,9 +276,9 @@ class TableReader:
         list's headings above it. A line without a marker set where the list's items are is a post-it
         too (`_unmarked_item`), unless, not wrapping the line above, it opens a paragraph whose next lines
         start left of it (`indented_first_line`: QA, a paragraph of commentary indented at its first line,
-        the body style of French Word reports, was a post-it or went on the one above). `indent` is the line's indentation from the edge of its
-        column (`bbox.x0` on a page of one column); `fits`, whether its first word would have fitted at
-        the end of the line read just before (that line was not wrapped).
+        the body style of French Word reports, was a post-it or went on the one above). `indent` is the
+        line's indentation from the edge of its column (`bbox.x0` on a page of one column); `fits`, whether
+        its first word would have fitted at the end of the line read just before (that line was not wrapped).
         """
         self._read_pending()
         outline = self._postit_list
@@ -286,7 +289,8 @@ class TableReader:
             # en hiver – … » became post-its of their own): the list's items start at their markers.
             hanging = outline.item_x0 is not None and indent > outline.item_x0 + self.settings.indent_tolerance
             if starts_item and not (wraps and hanging and outline.last_read):
-                outline.item_x0 = indent
+                outline.item_x0, outline.marked = indent, True
+                self._drop_leading_commentary(outline)
                 self._add_postit(outline, strip_list_marker(text), page, bbox, indent)
                 return
             # A post-it goes on in lines indented under its text, which start within its width: a
@@ -300,7 +304,12 @@ class TableReader:
             # quartier » ⏎ « Empalot » beside a photo go on).
             last = outline.last
             paragraph = indented_first_line and not wraps
-            anew = (fits and last is not None and opens_an_action(text, last.text)) or paragraph
+            anew = (
+                fits
+                and last is not None
+                and opens_an_action(text, last.text)
+                and not last.text.rstrip().endswith((".", "!", "?"))  # (a post-it of two sentences, QA)
+            ) or paragraph
             if last is not None and bbox.x0 < last.bbox.x1 and not anew and (
                 bbox.x0 > last.bbox.x0 + self.settings.indent_tolerance or (wraps and outline.last_read)
             ):
@@ -311,6 +320,8 @@ class TableReader:
             if not paragraph and self._unmarked_item(outline, text, indent, bbox):
                 outline.item_x0 = outline.item_x0 if outline.item_x0 is not None else indent
                 self._add_postit(outline, text, page, bbox, indent)
+                if not outline.marked:
+                    outline.leading.append(self.drafts[-1])
                 return
             outline.last_read = False
         if not self._in_prose:
@@ -331,6 +342,21 @@ class TableReader:
         self.drafts.append(outline.last)
         outline.last_read = True
         self._interrupted = True
+
+    def _drop_leading_commentary(self, outline: _PostitOutline) -> None:
+        """The first marked item of a category shows its list: the unmarked lines read before it as its items
+        were commentary when they read as sentences, long or closed by a full stop (QA: « Ce thème a suscité
+        de nombreux échanges… », indented above the post-its, was one); the others are items whose marker was
+        forgotten."""
+        commentary = [
+            draft
+            for draft in outline.leading
+            if len(draft.text) > self.settings.commentary_min_chars or draft.text.rstrip().endswith((".", "!", "…"))
+        ]
+        for draft in commentary:
+            self.drafts.remove(draft)
+            self._prose_runs.append([draft.text])
+        outline.leading = []
 
     def _unmarked_item(self, outline: _PostitOutline, text: str, indent: float, bbox: BBox) -> bool:
         """Whether a line without a marker, under a category or theme of a post-it list, is one of its
@@ -358,6 +384,11 @@ class TableReader:
         outline = self._postit_list
         category, theme = (outline.category, outline.theme) if outline is not None else (self._heading, "")
         self.drafts.append(Draft(page=page, kind="postit", text=text, bbox=bbox, category=category, theme=theme))
+
+    def texts_read(self) -> list[str]:
+        """Every text read: the drafts' and the prose's (what a Word document writes, for `text.spellings`)."""
+        drafts = [text for d in self.drafts for text in (d.text, d.category, d.theme, d.objective)]
+        return drafts + [line for run in self._prose_runs for line in run]
 
     def document_statistics(self) -> dict[str, int]:
         """Counts of tables read and skipped, and participation figures stated in the prose."""

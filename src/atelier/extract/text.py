@@ -160,7 +160,7 @@ def spellings(texts: Iterable[str]) -> Spellings:
     compounds: set[str] = set()
     words: set[str] = set()
     for text in texts:
-        folded = fold(text)
+        folded = fold(_UNSURE_COMPOUND.sub(" ", text))  # (a word cut at a line's end says nothing yet)
         for compound in _COMPOUND.findall(folded):
             parts = compound.split("-")
             compounds.update(f"{a}-{b}" for a, b in zip(parts, parts[1:]))
