@@ -564,10 +564,10 @@ def with_superscripts_joined(words: Sequence[Word], settings: ExtractionSettings
         return list(words)
     by_end = sorted(words, key=lambda w: w.x1)
     ends = [w.x1 for w in by_end]
+    gap = settings.note_call_gap
     joined: dict[int, Word] = {}  # base's id -> the base with its superscripts
     dropped: set[int] = set()
     for word in sorted(raised, key=lambda w: w.x0):
-        gap = settings.note_call_gap
         before = by_end[bisect_left(ends, word.x0 - gap) : bisect_right(ends, word.x0 + gap)]
         base = next((b for b in before if b is not word and _superscript_of(word, b, settings)), None)
         if base is None:
@@ -739,19 +739,23 @@ def _many_columns(
     start, free = 0, [(left, right)]
     for index, (_, _, ink, row) in enumerate([*rows, (0.0, 0.0, [(left, right)], [])]):
         least = settings.gutter_ratio * max((w.size for w in row), default=0.0)
-
-        def bands(white: list[tuple[float, float]]) -> list[tuple[float, float]]:
-            return [(lo, hi) for lo, hi in _without(white, ink) if hi - lo >= least and lo > left and hi < right]
-
-        if len(inside := bands(free)) >= 2:
+        inside = _inner_bands(free, ink, least, (left, right))
+        if len(inside) >= 2:
             free = inside
             continue
         section = _columns_section(rows[start:index], [(lo + hi) / 2 for lo, hi in free], settings)
         if section is not None:
             sections.append(section)
-        opened = bands([(left, right)])  # this row may open the next section
+        opened = _inner_bands([(left, right)], ink, least, (left, right))  # (this row may open the next section)
         start, free = (index, opened) if len(opened) >= 2 else (index + 1, [(left, right)])
     return sections
+
+
+def _inner_bands(
+    free: Sequence[tuple[float, float]], ink: Sequence[tuple[float, float]], least: float, text: tuple[float, float]
+) -> list[tuple[float, float]]:
+    """The white bands of `free` left beside `ink`, `least` wide at least, inside the `text`'s margins."""
+    return [(lo, hi) for lo, hi in _without(free, ink) if hi - lo >= least and text[0] < lo and hi < text[1]]
 
 
 def _level_rows(
@@ -777,6 +781,7 @@ def _columns_section(
     middles: Sequence[float],
     settings: ExtractionSettings,
 ) -> tuple[float, float, tuple[float, ...]] | None:
+    """The top, bottom and gutter middles of `rows` if they are set in columns parted at `middles`, else None."""
     if len(middles) < 2 or any(is_header_row(group_lines(row, settings), settings) for _, _, _, row in rows):
         return None
     edges = (float("-inf"), *middles, float("inf"))

@@ -96,8 +96,11 @@ class _PostitOutline:
     last: Draft | None = None
     last_read: bool = False  # the line read last is part of `last`
     item_x0: float | None = None  # the indentation of its items (their markers', or their text's without)
-    marked: bool = False  # an item with a marker was read
+    marked: bool = False  # an item with a marker was read under the category
     leading: list[Draft] = field(default_factory=list)  # the category's unmarked items read before any marked one
+
+
+_SENTENCE_ENDS = (".", "!", "?", "…")
 
 
 def _unbulleted(text: str) -> str:
@@ -243,8 +246,7 @@ class TableReader:
                 outline.theme, outline.theme_x0 = text, x0
             else:
                 outline.category, outline.category_x0, outline.theme, outline.theme_x0 = text, x0, "", None
-            outline.last = None
-            outline.leading = []
+            outline.last, outline.marked, outline.leading = None, False, []
             return
         self._heading = text
         self._heading_serial += 1
@@ -308,7 +310,7 @@ class TableReader:
                 fits
                 and last is not None
                 and opens_an_action(text, last.text)
-                and not last.text.rstrip().endswith((".", "!", "?"))  # (a post-it of two sentences, QA)
+                and not last.text.rstrip().endswith(_SENTENCE_ENDS)  # (a post-it of two sentences, QA)
             ) or paragraph
             if last is not None and bbox.x0 < last.bbox.x1 and not anew and (
                 bbox.x0 > last.bbox.x0 + self.settings.indent_tolerance or (wraps and outline.last_read)
@@ -351,7 +353,7 @@ class TableReader:
         commentary = [
             draft
             for draft in outline.leading
-            if len(draft.text) > self.settings.commentary_min_chars or draft.text.rstrip().endswith((".", "!", "…"))
+            if len(draft.text) > self.settings.commentary_min_chars or draft.text.rstrip().endswith(_SENTENCE_ENDS)
         ]
         for draft in commentary:
             self.drafts.remove(draft)
