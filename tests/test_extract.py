@@ -2402,6 +2402,31 @@ def test_postits_beside_a_photo_keep_their_headings(tmp_path):
     ]
 
 
+def test_a_photos_caption_under_a_list_of_postits_is_no_part_of_them(tmp_path):
+    # QA: « Photo 1 : le mur de post-it… », centred in italics under a list, went on its last post-it.
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)
+    item = ParagraphStyle("item", parent=body, leftIndent=14, bulletIndent=2, spaceAfter=2)
+    caption = ParagraphStyle("caption", parent=body, fontName="Helvetica-Oblique", fontSize=9, alignment=1)
+    category = ParagraphStyle("cat", fontName="Helvetica-Bold", fontSize=11, leading=14, spaceBefore=8)
+    pdf = tmp_path / "legendes.pdf"
+    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
+        Paragraph("Post-it de l'atelier", ParagraphStyle("h1", fontName="Helvetica-Bold", fontSize=14, leading=17)),
+        Paragraph("Mobilité", category),
+        Paragraph("Plus de bus le soir", item, bulletText="-"),
+        Paragraph("Un parking vélo à la gare", item, bulletText="-"),
+        Paragraph("Photo 1 : le mur de post-it de la catégorie mobilité à la fin de la première session", caption),
+        Paragraph("Santé", category),
+        Paragraph("Ouvrir une maison de santé", item, bulletText="-"),
+        Paragraph("Source : compte-rendu des animateurs", caption),
+    ])  # fmt: skip
+    assert [(c.category, c.text) for c in extract_document(pdf).contributions] == [
+        ("Mobilité", "Plus de bus le soir"), ("Mobilité", "Un parking vélo à la gare"),
+        ("Santé", "Ouvrir une maison de santé"),
+    ]
+
+
 @pytest.mark.parametrize("caption_top", [172, 140], ids=["below", "beside"])
 def test_a_photo_caption_beside_a_list_of_postits_is_no_part_of_them(tmp_path, caption_top):
     # QA: a photo's caption to the right of a list of post-its, its lines further right than the

@@ -19,6 +19,7 @@ from atelier.extract.text import (
     compile_label_pattern,
     fold,
     header_name,
+    is_caption,
     is_footnote,
     join_lines,
     label_parts,
@@ -284,7 +285,9 @@ class TableReader:
         """
         self._read_pending()
         outline = self._postit_list
-        if outline is not None and bbox is not None:
+        if outline is not None and bbox is not None and is_caption(text):
+            outline.last_read = False  # a photo's caption is no post-it, nor part of one
+        elif outline is not None and bbox is not None:
             indent = bbox.x0 if indent is None else indent
             # A line that wraps a post-it, set at its text's indentation, goes on with it even when it opens
             # as an item would (QA: « … de 3 % en 2020 à » ⏎ « 12. Objectif fixé par le PDU », « – surtout

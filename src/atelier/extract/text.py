@@ -188,6 +188,18 @@ def settle_hyphens(text: str, written: Spellings) -> str:
     return _UNSURE_COMPOUND.sub(settled, text).replace(UNSURE_HYPHEN, "")
 
 
+# A caption: « Photo 1 : … », « Figure 2 – … », « Source : … », « © Ville de … » (folded).
+_CAPTION = re.compile(
+    r"^(?:(?:photo|figure|fig\.|illustration|image)s?\s*(?:n°\s*)?[\d.]*\s*[:–]|(?:source|credit|legende)s?\s*[:–]|©)"
+)
+
+
+def is_caption(text: str) -> bool:
+    """Whether `text` opens as the caption of a photo or a figure does (QA: « Photo 1 : le mur de post-it… »,
+    under a list, was glued to its last post-it)."""
+    return bool(_CAPTION.match(fold(text)))
+
+
 _BULLETED = re.compile(rf"^\s*{_BULLET}\s")
 
 
