@@ -2289,6 +2289,13 @@ def test_a_postit_of_two_sentences_typed_on_two_lines_stays_whole(tmp_path):
     ]
 
 
+def test_a_line_without_a_letter_is_no_unmarked_postit(tmp_path):
+    # QA: in a scan, OCR read a marker « -_ » on a line of its own, and each one was a post-it.
+    pdf = tmp_path / "marques_seules.pdf"
+    _postit_page(pdf, {"Mobilité": [("", "-_"), ("", "Plus de bus le soir"), ("", "-_"), ("", "Des pistes cyclables")]})
+    assert [c.text for c in extract_document(pdf).contributions] == ["Plus de bus le soir", "Des pistes cyclables"]
+
+
 def test_a_postit_going_on_under_its_text_after_a_short_line_stays_whole(tmp_path):
     # A line set under a post-it's text goes on with it when the line above leaves a word hanging
     # (« … par le » ⏎ « CCAS ») or when it does not open with a word written with a capital (« M€ »).

@@ -374,6 +374,8 @@ class TableReader:
         stripped = text.strip()
         if heading_x0 is None or stripped.endswith(":") or (stripped.startswith("(") and stripped.endswith(")")):
             return False
+        if not any(c.isalnum() for c in stripped):
+            return False  # (QA: a scan's marker read « -_ » on a line of its own)
         tolerance = self.settings.indent_tolerance
         if outline.item_x0 is None:
             return indent > heading_x0 + tolerance
