@@ -20,6 +20,12 @@ from samples.render import EXPECTED_DIR, OUTPUTS, VARIANTS, render_document
 from tests.expected_items import expected as expected_items
 from tests.expected_items import extracted
 
+# The styles of a page of post-its rendered with reportlab's platypus: its title, a category, text and an item.
+POSTIT_TITLE = ParagraphStyle("h1", fontName="Helvetica-Bold", fontSize=14, leading=17)
+POSTIT_CATEGORY = ParagraphStyle("cat", fontName="Helvetica-Bold", fontSize=11, leading=14, spaceBefore=8)
+POSTIT_BODY = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)
+POSTIT_ITEM = ParagraphStyle("item", parent=POSTIT_BODY, leftIndent=14, bulletIndent=2, spaceAfter=2)
+
 
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_sample_report_is_extracted_exactly(variant):
@@ -116,10 +122,10 @@ def test_a_justified_postit_in_a_narrow_column_keeps_all_its_words(tmp_path):
     document = BaseDocTemplate(str(pdf), pagesize=A4, invariant=1)
     document.addPageTemplates([PageTemplate(frames=[Frame(56, 56, 330, A4[1] - 112)])])
     document.build([
-        Paragraph("Liste des post-it", ParagraphStyle("h1", fontName="Helvetica-Bold", fontSize=14, leading=17)),
+        Paragraph("Liste des post-it", POSTIT_TITLE),
         Paragraph("Les participants ont écrit leurs idées sur des post-it, recopiées ici par les animateurs et "
                   "classées par catégorie.", body),
-        Paragraph("Mobilité", ParagraphStyle("cat", fontName="Helvetica-Bold", fontSize=11, leading=14, spaceBefore=8)),
+        Paragraph("Mobilité", POSTIT_CATEGORY),
         *(Paragraph(text, item, bulletText="-") for text in postits),
     ])  # fmt: skip
     assert [(c.category, c.text) for c in extract_document(pdf).contributions] == [("Mobilité", t) for t in postits]
@@ -215,16 +221,16 @@ def test_commentary_above_a_list_of_marked_postits_is_no_postit(tmp_path):
     # post-it; a post-it whose marker was forgotten above the others stays one.
     from reportlab.platypus import Paragraph, SimpleDocTemplate
 
-    body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)
-    item = ParagraphStyle("item", parent=body, leftIndent=14, bulletIndent=2, spaceAfter=2)
+    body = POSTIT_BODY
+    item = POSTIT_ITEM
     pdf = tmp_path / "commentaire_avant.pdf"
     SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
-        Paragraph("Post-it de l'atelier", ParagraphStyle("h1", fontName="Helvetica-Bold", fontSize=14, leading=17)),
-        Paragraph("Mobilité", ParagraphStyle("cat", fontName="Helvetica-Bold", fontSize=11, leading=14, spaceBefore=8)),
+        Paragraph("Post-it de l'atelier", POSTIT_TITLE),
+        Paragraph("Mobilité", POSTIT_CATEGORY),
         Paragraph("Ce thème a suscité de nombreux échanges entre les habitants des différents quartiers, en particulier "
                   "sur les horaires.", ParagraphStyle("note", parent=body, leftIndent=14, fontName="Helvetica-Oblique")),
         Paragraph("Plus de bus le soir", item, bulletText="-"),
-        Paragraph("Santé", ParagraphStyle("cat", fontName="Helvetica-Bold", fontSize=11, leading=14, spaceBefore=8)),
+        Paragraph("Santé", POSTIT_CATEGORY),
         Paragraph("Une pharmacie de garde", ParagraphStyle("plain", parent=body, leftIndent=14)),
         Paragraph("Une maison de santé", item, bulletText="-"),
     ])  # fmt: skip
@@ -244,7 +250,7 @@ def test_a_table_left_unread_among_ideas_is_named_in_a_warning(tmp_path):
             [Paragraph(text, cell) for text in ("Favoriser l'emploi", "Forum", "Mission locale", "2027", "Moyenne")]]  # fmt: skip
     pdf = tmp_path / "tableau_non_lu.pdf"
     SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
-        Paragraph("Post-it de l'atelier", ParagraphStyle("h1", fontName="Helvetica-Bold", fontSize=14, leading=17)),
+        Paragraph("Post-it de l'atelier", POSTIT_TITLE),
         Paragraph("Mobilité", ParagraphStyle("cat", fontName="Helvetica-Bold", fontSize=11, leading=14)),
         Paragraph("Plus de bus le soir", ParagraphStyle("item", fontName="Helvetica", fontSize=10, leftIndent=14),
                   bulletText="-"),
@@ -327,13 +333,13 @@ def test_letters_set_as_a_superscript_stay_in_their_word(tmp_path):
     # and « étage de la mairie aux associations » was lost; the « e » of « 2e » was dropped.
     from reportlab.platypus import Paragraph, SimpleDocTemplate
 
-    body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)
-    item = ParagraphStyle("item", parent=body, leftIndent=14, bulletIndent=2, spaceAfter=2)
+    body = POSTIT_BODY
+    item = POSTIT_ITEM
     pdf = tmp_path / "exposants.pdf"
     SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
-        Paragraph("Post-it de l'atelier", ParagraphStyle("h1", fontName="Helvetica-Bold", fontSize=14, leading=17)),
+        Paragraph("Post-it de l'atelier", POSTIT_TITLE),
         Paragraph("Les participants ont écrit leurs idées sur des post-it, recopiées ici par les animateurs.", body),
-        Paragraph("Vie locale", ParagraphStyle("cat", fontName="Helvetica-Bold", fontSize=11, leading=14, spaceBefore=8)),
+        Paragraph("Vie locale", POSTIT_CATEGORY),
         Paragraph("Ouvrir le 1<super>er</super> étage de la mairie aux associations", item, bulletText="-"),
         Paragraph("Le 2<super>e</super> samedi du mois, un marché de producteurs", item, bulletText="-"),
         Paragraph("Reçus par M<super>me</super> la maire au XX<super>e</super> siècle", item, bulletText="-"),
@@ -1896,7 +1902,7 @@ def test_a_header_printed_on_one_page_only_is_still_a_running_header(tmp_path, r
     cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
     bold = ParagraphStyle("bold", parent=cell, fontName="Helvetica-Bold")
     heading = ParagraphStyle("h", fontName="Helvetica-Bold", fontSize=12, leading=15)
-    body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)
+    body = POSTIT_BODY
     axes = {"AXE 1 : Mobilités": {f"Objectif {n} de mobilité durable": [f"Action {n}.1 pour le vélo"]
                                   for n in range(1, 96)},
             "AXE 2 : Emploi": {"Favoriser l'emploi local": ["Soutenir les entreprises d'insertion"]}}  # fmt: skip
@@ -2004,7 +2010,7 @@ def test_the_second_line_of_a_footer_is_no_part_of_the_last_post_it(tmp_path):
     body = ParagraphStyle("body", fontName="Helvetica", fontSize=11, leading=14)
     item = ParagraphStyle("item", parent=body, leftIndent=12)
     postits = [f"Idée numéro {n} des habitants du quartier" for n in range(1, 41)]
-    story = [Paragraph("Les post-it des participants", ParagraphStyle("h1", fontName="Helvetica-Bold", fontSize=14, leading=17)),
+    story = [Paragraph("Les post-it des participants", POSTIT_TITLE),
              Paragraph("Mobilité", ParagraphStyle("h2", fontName="Helvetica-Bold", fontSize=12, leading=15)),
              *(Paragraph(text, item, bulletText="-") for text in postits)]  # fmt: skip
 
@@ -2103,7 +2109,7 @@ def _two_columns_of_postits_under_a_short_intro(
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import BaseDocTemplate, Frame, FrameBreak, PageTemplate, Paragraph, Spacer
 
-    body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)
+    body = POSTIT_BODY
     category = ParagraphStyle("h2", fontName="Helvetica-Bold", fontSize=category_size, leading=category_size + 3)
     spaced = ParagraphStyle("h2-spaced", parent=category, spaceBefore=left_heading_space)
     item = ParagraphStyle("item", parent=body, leftIndent=10, spaceAfter=2, alignment=4 if justified else 0)
@@ -2144,7 +2150,7 @@ def test_a_quote_set_larger_among_a_left_columns_postits_does_not_end_the_column
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import BaseDocTemplate, Frame, FrameBreak, PageTemplate, Paragraph
 
-    body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)
+    body = POSTIT_BODY
     category = ParagraphStyle("h2", fontName="Helvetica-Bold", fontSize=11, leading=14)
     item = ParagraphStyle("item", parent=body, leftIndent=10, spaceAfter=2)
     said = ParagraphStyle("quote", fontName=quote[0], fontSize=quote[1], leading=quote[1] + 3, spaceBefore=4)
@@ -2258,15 +2264,15 @@ def test_a_postit_set_in_bold_is_kept_whole(tmp_path, bold_marker):
     # plain dash, its last line, all bold, was lost.
     from reportlab.platypus import Paragraph, SimpleDocTemplate
 
-    body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)
+    body = POSTIT_BODY
     item = ParagraphStyle("item", parent=body, leftIndent=14, bulletIndent=2, spaceAfter=2,
                           bulletFontName="Helvetica-Bold" if bold_marker else "Helvetica")  # fmt: skip
     priority = "Priorité absolue : rouvrir la ligne de bus du dimanche vers l'hôpital et la gare avant l'été prochain"
     pdf = tmp_path / "gras.pdf"
     SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
-        Paragraph("Post-it de l'atelier", ParagraphStyle("h1", fontName="Helvetica-Bold", fontSize=14, leading=17)),
+        Paragraph("Post-it de l'atelier", POSTIT_TITLE),
         Paragraph("Les participants ont écrit leurs idées sur des post-it, recopiées ici par les animateurs.", body),
-        Paragraph("Mobilité", ParagraphStyle("cat", fontName="Helvetica-Bold", fontSize=11, leading=14, spaceBefore=8)),
+        Paragraph("Mobilité", POSTIT_CATEGORY),
         Paragraph("Plus de bus le soir", ParagraphStyle("plain", parent=item, bulletFontName="Helvetica"), bulletText="-"),
         Paragraph(f"<b>{priority}</b>", item, bulletText="-"),
         Paragraph("<b>Un parking relais à la gare</b>", item, bulletText="-"),
@@ -2330,13 +2336,13 @@ def test_prose_under_a_category_is_no_postit(tmp_path):
     # line introducing the list and a note in brackets, set where unmarked post-its stand, were post-its.
     from reportlab.platypus import Paragraph, SimpleDocTemplate
 
-    body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)
+    body = POSTIT_BODY
     indented = ParagraphStyle("indented", parent=body, firstLineIndent=28, spaceAfter=4)
-    item = ParagraphStyle("item", parent=body, leftIndent=14, bulletIndent=2, spaceAfter=2)
+    item = POSTIT_ITEM
     pdf = tmp_path / "commentaire.pdf"
     SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
-        Paragraph("Post-it de l'atelier", ParagraphStyle("h1", fontName="Helvetica-Bold", fontSize=14, leading=17)),
-        Paragraph("Mobilité", ParagraphStyle("cat", fontName="Helvetica-Bold", fontSize=11, leading=14, spaceBefore=8)),
+        Paragraph("Post-it de l'atelier", POSTIT_TITLE),
+        Paragraph("Mobilité", POSTIT_CATEGORY),
         Paragraph("Les échanges ont porté surtout sur les transports en commun du soir et du week-end, jugés "
                   "insuffisants par la plupart des participants, en particulier dans les quartiers nord.", indented),
         Paragraph("Propositions des participants :", ParagraphStyle("lead", parent=body, leftIndent=14)),
@@ -2413,13 +2419,13 @@ def test_a_photos_caption_under_a_list_of_postits_is_no_part_of_them(tmp_path):
     # QA: « Photo 1 : le mur de post-it… », centred in italics under a list, went on its last post-it.
     from reportlab.platypus import Paragraph, SimpleDocTemplate
 
-    body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)
-    item = ParagraphStyle("item", parent=body, leftIndent=14, bulletIndent=2, spaceAfter=2)
+    body = POSTIT_BODY
+    item = POSTIT_ITEM
     caption = ParagraphStyle("caption", parent=body, fontName="Helvetica-Oblique", fontSize=9, alignment=1)
-    category = ParagraphStyle("cat", fontName="Helvetica-Bold", fontSize=11, leading=14, spaceBefore=8)
+    category = POSTIT_CATEGORY
     pdf = tmp_path / "legendes.pdf"
     SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
-        Paragraph("Post-it de l'atelier", ParagraphStyle("h1", fontName="Helvetica-Bold", fontSize=14, leading=17)),
+        Paragraph("Post-it de l'atelier", POSTIT_TITLE),
         Paragraph("Mobilité", category),
         Paragraph("Plus de bus le soir", item, bulletText="-"),
         Paragraph("Un parking vélo à la gare", item, bulletText="-"),
@@ -2620,7 +2626,7 @@ def _postit_list_page(pdf: Path, postits: list[str], item: object, markers: list
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph, SimpleDocTemplate
 
-    body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)
+    body = POSTIT_BODY
     SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
         Paragraph("Post-it de l'atelier", ParagraphStyle("h1", fontName="Helvetica-Bold", fontSize=13, leading=16)),
         Paragraph("Les participants ont écrit leurs idées sur des post-it, recopiées ici par les animateurs.", body),
@@ -2638,7 +2644,7 @@ def test_a_postit_wrapped_back_to_its_marker_or_left_of_it_keeps_its_second_line
     # table's text). A line of prose set close after a post-it that did not wrap is no part of it.
     from reportlab.lib.styles import ParagraphStyle
 
-    body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)
+    body = POSTIT_BODY
     item = ParagraphStyle("item", parent=body, fontSize=size, leading=size * 1.3, bulletFontName="Helvetica",
                           **WRAP_BACK[layout])  # fmt: skip
     postits = [
@@ -2659,7 +2665,7 @@ def test_a_sentence_set_close_under_a_postit_that_fills_its_line_is_no_part_of_i
     # not have fitted after it and was glued to it as its second line.
     from reportlab.lib.styles import ParagraphStyle
 
-    body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)
+    body = POSTIT_BODY
     item = ParagraphStyle("item", parent=body, bulletFontName="Helvetica", bulletIndent=0, leftIndent=12)
     postits = ["Ouvrir les cours d'école le week-end",
                "Développer le covoiturage entre voisins du quartier nord et entre les communes de la couronne"]
