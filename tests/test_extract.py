@@ -27,6 +27,14 @@ POSTIT_BODY = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=
 POSTIT_ITEM = ParagraphStyle("item", parent=POSTIT_BODY, leftIndent=14, bulletIndent=2, spaceAfter=2)
 
 
+def _postit_story(pdf: Path, flowables: list) -> None:
+    """Render `flowables` with platypus under the title « Post-it de l'atelier » (`POSTIT_TITLE`)."""
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    title = Paragraph("Post-it de l'atelier", POSTIT_TITLE)
+    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([title, *flowables])
+
+
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_sample_report_is_extracted_exactly(variant):
     pdf = OUTPUTS[variant]
@@ -219,13 +227,11 @@ def test_a_bold_bulleted_line_over_items_indented_under_it_is_their_heading(tmp_
 def test_commentary_above_a_list_of_marked_postits_is_no_postit(tmp_path):
     # QA: a comment set at the items' indentation above the list (no marked post-it read yet) was kept as a
     # post-it; a post-it whose marker was forgotten above the others stays one.
-    from reportlab.platypus import Paragraph, SimpleDocTemplate
+    from reportlab.platypus import Paragraph
 
-    body = POSTIT_BODY
-    item = POSTIT_ITEM
+    body, item = POSTIT_BODY, POSTIT_ITEM
     pdf = tmp_path / "commentaire_avant.pdf"
-    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
-        Paragraph("Post-it de l'atelier", POSTIT_TITLE),
+    _postit_story(pdf, [
         Paragraph("Mobilité", POSTIT_CATEGORY),
         Paragraph("Ce thème a suscité de nombreux échanges entre les habitants des différents quartiers, en particulier "
                   "sur les horaires.", ParagraphStyle("note", parent=body, leftIndent=14, fontName="Helvetica-Oblique")),
@@ -242,15 +248,14 @@ def test_commentary_above_a_list_of_marked_postits_is_no_postit(tmp_path):
 def test_a_table_left_unread_among_ideas_is_named_in_a_warning(tmp_path):
     # QA: a table of five columns without a header gave nothing, and the run said nothing of it, the
     # document's other ideas being read.
-    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
+    from reportlab.platypus import PageBreak, Paragraph, Table, TableStyle
 
     cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
     ruled = TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "TOP")])
     rows = [[Paragraph(text, cell) for text in ("Isoler les logements", "Audits", "CCAS", "2026", "Élevée")],
             [Paragraph(text, cell) for text in ("Favoriser l'emploi", "Forum", "Mission locale", "2027", "Moyenne")]]  # fmt: skip
     pdf = tmp_path / "tableau_non_lu.pdf"
-    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
-        Paragraph("Post-it de l'atelier", POSTIT_TITLE),
+    _postit_story(pdf, [
         Paragraph("Mobilité", ParagraphStyle("cat", fontName="Helvetica-Bold", fontSize=11, leading=14)),
         Paragraph("Plus de bus le soir", ParagraphStyle("item", fontName="Helvetica", fontSize=10, leftIndent=14),
                   bulletText="-"),
@@ -331,13 +336,11 @@ def test_a_compound_cut_at_a_line_end_stays_whole_in_a_postit_of_three_lines(tmp
 def test_letters_set_as_a_superscript_stay_in_their_word(tmp_path):
     # QA: Word raises the « er » of « 1er »: it made a line of its own, the post-it stopped at « Ouvrir le 1 »
     # and « étage de la mairie aux associations » was lost; the « e » of « 2e » was dropped.
-    from reportlab.platypus import Paragraph, SimpleDocTemplate
+    from reportlab.platypus import Paragraph
 
-    body = POSTIT_BODY
-    item = POSTIT_ITEM
+    body, item = POSTIT_BODY, POSTIT_ITEM
     pdf = tmp_path / "exposants.pdf"
-    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
-        Paragraph("Post-it de l'atelier", POSTIT_TITLE),
+    _postit_story(pdf, [
         Paragraph("Les participants ont écrit leurs idées sur des post-it, recopiées ici par les animateurs.", body),
         Paragraph("Vie locale", POSTIT_CATEGORY),
         Paragraph("Ouvrir le 1<super>er</super> étage de la mairie aux associations", item, bulletText="-"),
@@ -2262,15 +2265,14 @@ def test_a_line_wrapping_a_postit_at_its_text_stays_in_it_though_it_opens_like_a
 def test_a_postit_set_in_bold_is_kept_whole(tmp_path, bold_marker):
     # QA: a post-it the consultant set in bold, its dash too, was read as a heading and lost; with a
     # plain dash, its last line, all bold, was lost.
-    from reportlab.platypus import Paragraph, SimpleDocTemplate
+    from reportlab.platypus import Paragraph
 
     body = POSTIT_BODY
     item = ParagraphStyle("item", parent=body, leftIndent=14, bulletIndent=2, spaceAfter=2,
                           bulletFontName="Helvetica-Bold" if bold_marker else "Helvetica")  # fmt: skip
     priority = "Priorité absolue : rouvrir la ligne de bus du dimanche vers l'hôpital et la gare avant l'été prochain"
     pdf = tmp_path / "gras.pdf"
-    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
-        Paragraph("Post-it de l'atelier", POSTIT_TITLE),
+    _postit_story(pdf, [
         Paragraph("Les participants ont écrit leurs idées sur des post-it, recopiées ici par les animateurs.", body),
         Paragraph("Mobilité", POSTIT_CATEGORY),
         Paragraph("Plus de bus le soir", ParagraphStyle("plain", parent=item, bulletFontName="Helvetica"), bulletText="-"),
@@ -2334,14 +2336,13 @@ def test_names_under_a_heading_of_participants_after_a_postit_list_are_no_postit
 def test_prose_under_a_category_is_no_postit(tmp_path):
     # QA: a paragraph of commentary indented at its first line (the body style of French Word reports), a
     # line introducing the list and a note in brackets, set where unmarked post-its stand, were post-its.
-    from reportlab.platypus import Paragraph, SimpleDocTemplate
+    from reportlab.platypus import Paragraph
 
     body = POSTIT_BODY
     indented = ParagraphStyle("indented", parent=body, firstLineIndent=28, spaceAfter=4)
     item = POSTIT_ITEM
     pdf = tmp_path / "commentaire.pdf"
-    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
-        Paragraph("Post-it de l'atelier", POSTIT_TITLE),
+    _postit_story(pdf, [
         Paragraph("Mobilité", POSTIT_CATEGORY),
         Paragraph("Les échanges ont porté surtout sur les transports en commun du soir et du week-end, jugés "
                   "insuffisants par la plupart des participants, en particulier dans les quartiers nord.", indented),
@@ -2417,15 +2418,13 @@ def test_postits_beside_a_photo_keep_their_headings(tmp_path):
 
 def test_a_photos_caption_under_a_list_of_postits_is_no_part_of_them(tmp_path):
     # QA: « Photo 1 : le mur de post-it… », centred in italics under a list, went on its last post-it.
-    from reportlab.platypus import Paragraph, SimpleDocTemplate
+    from reportlab.platypus import Paragraph
 
-    body = POSTIT_BODY
-    item = POSTIT_ITEM
+    body, item = POSTIT_BODY, POSTIT_ITEM
     caption = ParagraphStyle("caption", parent=body, fontName="Helvetica-Oblique", fontSize=9, alignment=1)
     category = POSTIT_CATEGORY
     pdf = tmp_path / "legendes.pdf"
-    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
-        Paragraph("Post-it de l'atelier", POSTIT_TITLE),
+    _postit_story(pdf, [
         Paragraph("Mobilité", category),
         Paragraph("Plus de bus le soir", item, bulletText="-"),
         Paragraph("Un parking vélo à la gare", item, bulletText="-"),

@@ -58,7 +58,7 @@ from atelier.extract.text import (
     spellings,
     starts_list_item,
     starts_with_a_bullet,
-    strip_list_marker,
+    without_bullet,
 )
 
 
@@ -133,11 +133,16 @@ def extract_tables(path: Path, settings: ExtractionSettings | None = None) -> li
     """Every table of a PDF as a grid, ruled or aligned, in reading order (raises UnreadableDocument)."""
     settings = settings or ExtractionSettings()
     layouts = _read_layouts(read_document_bytes(path, settings), settings)
-    written = spellings(word.text for layout in layouts for word in layout.words)
+    written = _page_spellings(layouts)
     return [
         replace(grid, rows=tuple(tuple(cell and _settled_cell(cell, written) for cell in row) for row in grid.rows))
         for grid in read_structure(layouts, settings).grids
     ]
+
+
+def _page_spellings(layouts: Sequence[_PageLayout]) -> Spellings:
+    """How the document writes its words, read from every word of its pages (prose and tables alike)."""
+    return spellings(word.text for layout in layouts for word in layout.words)
 
 
 def _settled_cell(cell: Cell, written: Spellings) -> Cell:
@@ -172,7 +177,7 @@ def extract_pdf_bytes(data: bytes, name: str, path: str, settings: ExtractionSet
     reader = read_structure(layouts, settings)
     drafts = reader.finish()
     _set_ocr_confidence(drafts, layouts)
-    written = spellings(word.text for layout in layouts for word in layout.words)
+    written = _page_spellings(layouts)
     contributions = tuple(_to_contribution(d, i, name, sha256, written) for i, d in enumerate(drafts, start=1))
     scanned = [layout for layout in layouts if layout.confidences or layout.unread]
     statistics = {
@@ -516,7 +521,7 @@ def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings)
                 first = heading_lines[0]
                 indent = first.x0 - shifts.get(area_index(areas, first.bbox), 0.0)
                 text = " ".join(line.text for line in heading_lines)
-                reader.heading(strip_list_marker(text) if starts_with_a_bullet(text) else text, element.size, indent)
+                reader.heading(without_bullet(text), element.size, indent)
             elif kind == "prose":
                 heading_lines = []
                 assert isinstance(element, Line)

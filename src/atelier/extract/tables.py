@@ -27,8 +27,8 @@ from atelier.extract.text import (
     named_header,
     opens_an_action,
     split_label,
-    starts_with_a_bullet,
     strip_list_marker,
+    without_bullet,
 )
 
 Role = str  # "theme", "objective", "action", "details", "postit"
@@ -102,12 +102,6 @@ class _PostitOutline:
 
 
 _SENTENCE_ENDS = (".", "!", "?", "…")
-
-
-def _unbulleted(text: str) -> str:
-    """A cell's text without the bullet it opens with (QA: « (cid:127) Relier les quartiers… » an objective,
-    « - Plus de bus » a post-it of a table of themes and post-its); a number stays (« 1. » numbers objectives)."""
-    return strip_list_marker(text) if starts_with_a_bullet(text) else text
 
 
 def names_people(cells: tuple[Cell | None, ...], settings: ExtractionSettings) -> bool:
@@ -233,7 +227,7 @@ class TableReader:
         self._read_pending()
         self._in_prose = False
         self._interrupted = True
-        outline = self._postit_list
+        outline, folded = self._postit_list, fold(text)
         # A heading of participants (« Étaient présents ») ends a post-it list, whatever its size (QA: under
         # a smaller one, the names typed without markers were read as its post-its).
         if (
@@ -241,7 +235,7 @@ class TableReader:
             and size is not None
             and x0 is not None
             and size < outline.size - 0.1
-            and not lists_participants(fold(text), self.settings)
+            and not lists_participants(folded, self.settings)
         ):
             if x0 > outline.x0 + self.settings.indent_tolerance:
                 outline.theme, outline.theme_x0 = text, x0
@@ -251,7 +245,6 @@ class TableReader:
             return
         self._heading = text
         self._heading_serial += 1
-        folded = fold(text)
         match = self._axis_pattern.match(folded)
         self._axis = match.group(1) if match else None
         if self._axis is not None and self._axis not in (axis for axis, _ in self._stated_axes):
@@ -567,12 +560,12 @@ class TableReader:
             return
         if table.roles == ("theme", "postit") and self._is_lone_postit(cells):
             assert first is not None
-            self._add(page, "postit", _unbulleted(first.text), first.bbox, theme="")
+            self._add(page, "postit", without_bullet(first.text), first.bbox, theme="")
             return
 
         for role, cell in zip(table.roles, cells):
             if role in ("theme", "objective") and cell is not None and not cell.is_empty:
-                objective = _unbulleted(cell.text)
+                objective = without_bullet(cell.text)  # (QA: « (cid:127) Relier les quartiers… »)
                 if role == "objective" and objective != table.carried.get("objective"):
                     table.carried["objective"] = objective
                     self._add(page, "objective", objective, cell.bbox, theme=table.carried.get("theme", ""))
@@ -586,7 +579,7 @@ class TableReader:
             if cell is None or cell.is_empty:
                 continue
             if role == "postit":
-                self._add(page, "postit", _unbulleted(cell.text), cell.bbox, theme=table.carried.get("theme", ""))
+                self._add(page, "postit", without_bullet(cell.text), cell.bbox, theme=table.carried.get("theme", ""))
             elif role == "action":
                 row_actions.extend(self._read_actions(page, cell))
         if row_actions:

@@ -209,6 +209,11 @@ def starts_with_a_bullet(text: str) -> bool:
     return bool(_BULLETED.match(text))
 
 
+def without_bullet(text: str) -> str:
+    """`text` without the bullet it opens with; a number stays (« 1. » numbers objectives and headings)."""
+    return strip_list_marker(text) if starts_with_a_bullet(text) else text
+
+
 _LONE_MARKER = re.compile(rf"^(?:{_MARKER}|{_MARKER_BEFORE_WORD})$")
 
 
