@@ -14,8 +14,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from atelier.extract.records import DocumentResult
+from atelier.extract.records import Contribution, DocumentResult
 from atelier.flows.cli import app
+from atelier.flows.decisions import FollowSettings, followed_ideas
 from atelier.flows.pipeline import absent_documents, absent_documents_notes
 
 PREFECT_ENV = {
@@ -709,3 +710,102 @@ def test_an_edit_saved_while_a_run_goes_on_is_kept_in_a_copy_and_said(runner, tm
     # A run with nothing saved meanwhile says nothing of it.
     summary = run_pipeline([tmp_path / "seance1"], out, earlier=earlier_run(out, load_workshop(None))[0])
     assert not [note for note in summary.notes if "modifié pendant l'exécution" in note]
+
+
+def test_decisions_and_comments_follow_their_ideas_when_the_report_is_edited(runner, tmp_path, prefect_harness):
+    # The consultant adds an action to the report and saves it again: the file's hash and the ideas'
+    # numbers change. The analyst's decision and comment were dropped as on « absent ideas ».
+    write_report(tmp_path / "rapports" / "seance.docx")
+    assert runner.invoke(app, ["run", "rapports", "--out", "sortie"]).exit_code == 0
+    sheet = tmp_path / "sortie" / "ideas.csv"
+    decide(sheet, ACTIONS[1], "5", commentaire="Voir avec la mairie")
+    write_report(tmp_path / "rapports" / "seance.docx", actions=("Ouvrir une maison des associations", *ACTIONS))
+    result = runner.invoke(app, ["run", "rapports", "--out", "sortie"])
+    assert result.exit_code == 0, result.output
+    ideas = by_text(sheet)
+    assert ideas.loc[ACTIONS[1], ["axis", "axis_source", "commentaire"]].tolist() == ["5", "review", "Voir avec la mairie"]
+    assert ideas.loc["Ouvrir une maison des associations", ["axis_source", "commentaire"]].tolist() == ["document", ""]
+    assert "absentes de cette exécution" not in result.stderr
+    assert "1 idée(s) gardent l'axe décidé" in result.stderr
+    assert "Le rapport, ou sa lecture, a changé depuis l'exécution précédente : 3 idée(s) de" in result.stderr
+
+
+def test_a_decision_is_not_carried_to_the_idea_that_now_has_its_number(runner, tmp_path, prefect_harness):
+    # A sheet written by an earlier version of atelier, which read one action fewer: the numbers of
+    # the ideas after it were one lower. Each decision went to the idea that has its number now.
+    write_report(tmp_path / "rapports" / "seance.docx", actions=("Ouvrir une maison des associations", *ACTIONS))
+    assert runner.invoke(app, ["run", "rapports", "--out", "sortie"]).exit_code == 0
+    sheet = tmp_path / "sortie" / "ideas.csv"
+    frame = read(sheet)
+    ids = frame["idea_id"].tolist()
+    first = frame.index[frame["text"] == "Ouvrir une maison des associations"][0]
+    frame = frame.drop(index=first)
+    frame["idea_id"] = [ids[position] if position < first else ids[position - 1] for position in frame.index]
+    frame.to_csv(sheet, index=False)
+    (tmp_path / "sortie" / "ideas.xlsx").unlink()  # (written by that version too: the same numbers)
+    decide(sheet, ACTIONS[1], "5", commentaire="Voir avec la mairie")
+    result = runner.invoke(app, ["run", "rapports", "--out", "sortie"])
+    assert result.exit_code == 0, result.output
+    ideas = by_text(sheet)
+    assert ideas.loc[ACTIONS[1], ["axis", "axis_source", "commentaire"]].tolist() == ["5", "review", "Voir avec la mairie"]
+    assert ideas.loc[ACTIONS[0], ["axis_source", "commentaire"]].tolist() == ["document", ""]
+
+
+def test_a_decision_follows_its_idea_through_a_small_change_of_its_text(runner, tmp_path, prefect_harness):
+    # The report is corrected (« participatif » was misspelt) and saved again: the decision on the
+    # misspelt text is the corrected idea's. The analyst may also have corrected the text in the sheet.
+    write_report(tmp_path / "rapports" / "seance.docx", actions=(ACTIONS[0], "Créer un budjet participatf"))
+    assert runner.invoke(app, ["run", "rapports", "--out", "sortie"]).exit_code == 0
+    sheet = tmp_path / "sortie" / "ideas.csv"
+    decide(sheet, "Créer un budjet participatf", "5")
+    write_report(tmp_path / "rapports" / "seance.docx", actions=("Ouvrir une maison des associations", *ACTIONS))
+    result = runner.invoke(app, ["run", "rapports", "--out", "sortie"])
+    assert result.exit_code == 0, result.output
+    ideas = by_text(sheet)
+    assert ideas.loc[ACTIONS[1], ["axis", "axis_source"]].tolist() == ["5", "review"]
+    assert (ideas["axis_source"] == "review").sum() == 1
+
+
+def _ideas(*texts: str, document: str = "r.pdf", first: int = 1) -> list[Contribution]:
+    return [Contribution(f"{document}-{n}", document, "", 1, "postit", text) for n, text in enumerate(texts, first)]
+
+
+def test_a_row_is_found_by_its_text_then_by_a_text_a_little_different_and_never_by_another_idea_s():
+    # The report edited: a post-it added first (every number moves by one), a typo corrected, an
+    # idea replaced by a longer one of another meaning (« … pour les jeunes »: 80.5, below 90).
+    rows = {
+        "r.pdf-1": ("r.pdf", "Créer un budjet participatf"),
+        "r.pdf-2": ("r.pdf", "Organiser des conseils de quartier"),
+        "r.pdf-3": ("r.pdf", "Ouvrir la médiathèque le dimanche"),
+    }
+    ideas = _ideas(
+        "Planter des arbres",
+        "Créer un budget participatif",
+        "Organiser des conseils de quartier !",
+        "Ouvrir la médiathèque le dimanche pour les jeunes",
+    )
+    followed = followed_ideas(rows, ideas)
+    assert followed.ids == {"r.pdf-1": "r.pdf-2", "r.pdf-2": "r.pdf-3", "r.pdf-3": "r.pdf-3 (avant)"}
+    assert (followed.by_text, followed.by_likeness, followed.by_number) == (1, 1, 0)
+    # Lower the bar and the longer idea is taken for it.
+    assert followed_ideas(rows, ideas, FollowSettings(min_similarity=80)).ids["r.pdf-3"] == "r.pdf-4"
+
+
+def test_copies_of_a_text_are_followed_in_order_and_within_their_document():
+    rows = {"a-1": ("a", "Plus de bancs"), "a-2": ("a", "Plus de bancs"), "b-1": ("b", "Plus de bancs")}
+    ideas = [*_ideas("Des arbres", "Plus de bancs", "Plus de bancs", document="a"), *_ideas("Du vélo", document="b")]
+    followed = followed_ideas(rows, ideas)
+    assert followed.ids == {"a-1": "a-2", "a-2": "a-3", "b-1": "b-1 (avant)"}
+
+
+def test_a_text_rewritten_in_the_sheet_keeps_its_idea_when_the_numbers_around_it_hold():
+    rows = {
+        "r.pdf-1": ("r.pdf", "Plus de bancs"),
+        "r.pdf-2": ("r.pdf", "Des bus le soir, jusqu'à minuit, surtout le week-end"),
+        "r.pdf-3": ("r.pdf", "Des arbres"),
+    }
+    followed = followed_ideas(rows, _ideas("Plus de bancs", "Des bus le soir", "Des arbres"))
+    assert (followed.ids, followed.by_number) == ({}, 1)
+    # The numbers around it moved too: it is no longer taken for the idea that has its number.
+    shifted = followed_ideas(rows, _ideas("Un marché", "Des bus le soir", "Plus de bancs", first=0))
+    assert shifted.ids["r.pdf-2"] == "r.pdf-2 (avant)" and shifted.by_number == 0

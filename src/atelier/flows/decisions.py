@@ -19,8 +19,9 @@ import datetime
 import functools
 import math
 import re
-from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections import Counter, defaultdict, deque
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -31,6 +32,7 @@ from atelier.flows.tables import AddedCell, column_cells, plain_cells
 if TYPE_CHECKING:
     import pandas as pd
 
+    from atelier.extract.records import Contribution
     from atelier.flows.modeling import StoredDecision
     from atelier.flows.outputs import EarlierRun
     from atelier.nlp.workshop import Workshop
@@ -393,7 +395,7 @@ class _EarlierFile(NamedTuple):
     decided_texts: dict[str, str]  # text read with its theme -> axis, decided rows without an idea_id
     where: dict[str, tuple[str, str]]  # idea_id -> (document, text) of the decided rows
     unread: int  # rows marked decided whose axis is none of the workshop's, or marked "à revoir"…
-    keys: dict[str, str]  # idea_id -> its text read with its theme, for every row
+    rows: dict[str, tuple[str, str]]  # idea_id -> (document, its text read with its theme), for every row
     withdrawn: set[str]  # idea_ids an analyst marked undecided ("à revoir", `UNCLEAR_SOURCE`)
     stated: dict[str, str]  # idea_id -> axis of rows marked document whose label is another axis's (an edit)
     added: dict[str, dict[str, AddedCell]]  # column an analyst added -> idea_id -> its cell, for every row with an id
@@ -469,7 +471,11 @@ def _earlier_file(path: Path, workshop: Workshop) -> tuple[_EarlierFile | None, 
         (document, sha) for document, sha in zip(documents, column_cells(frame, "document_sha256"), strict=True)
     )
     per_document.pop(("", ""), None)
-    keys = {idea: with_context(text, theme) for idea, text, theme in zip(ids, texts, themes, strict=True) if idea}
+    rows = {
+        idea: (document, with_context(text, theme))
+        for idea, document, text, theme in zip(ids, documents, texts, themes, strict=True)
+        if idea
+    }
     decided: dict[str, str] = {}
     decided_texts: dict[str, str] = {}
     where: dict[str, tuple[str, str]] = {}
@@ -507,7 +513,7 @@ def _earlier_file(path: Path, workshop: Workshop) -> tuple[_EarlierFile | None, 
         )
     unread = decisions.undecided + sum(decisions.unclear_sources.values()) + len(foreign) + orphans  # (each: a copy)
     earlier = _EarlierFile(
-        path, clustered, decided, decided_texts, where, unread, keys, withdrawn, stated, added, proposed, per_document
+        path, clustered, decided, decided_texts, where, unread, rows, withdrawn, stated, added, proposed, per_document
     )
     return earlier, notes
 
@@ -562,8 +568,10 @@ def earlier_run(out: Path, workshop: Workshop) -> tuple[EarlierRun | None, list[
     added: dict[str, dict[str, AddedCell]] = {}
     proposed: dict[str, str] = {}
     documents: dict[tuple[str, str], int] = {}
+    rows: dict[str, tuple[str, str]] = {}
     for earlier in read:  # older first: the newer file's values replace
         documents.update(earlier.documents)
+        rows.update(earlier.rows)
         proposed.update(earlier.proposed)
         for column, cells in earlier.added.items():
             added.setdefault(column, {}).update(cells)
@@ -578,7 +586,7 @@ def earlier_run(out: Path, workshop: Workshop) -> tuple[EarlierRun | None, list[
     if len(read) == 2:
         older, newer = read
         # The newer file's decisions by text, and its rows marked undecided, replace the older's.
-        replaced = {idea for idea, key in older.keys.items() if key in newer.decided_texts} | newer.withdrawn
+        replaced = {idea for idea, (_, key) in older.rows.items() if key in newer.decided_texts} | newer.withdrawn
         for idea in replaced & older.decided.keys() - newer.decided.keys():
             del decided[idea]
         own = decided.keys() & older.decided.keys() - newer.decided.keys()
@@ -616,5 +624,118 @@ def earlier_run(out: Path, workshop: Workshop) -> tuple[EarlierRun | None, list[
         documents=documents,
         read_files=tuple(earlier.path for earlier in read),
         states=states,
+        rows=rows,
     )
     return run, notes
+
+
+@dataclass(frozen=True)
+class FollowSettings:
+    """How a run finds again the ideas of the last run's sheets whose numbers no longer hold their
+    texts: the report edited and saved again (its hash, so every number, changes), or read
+    otherwise by a newer atelier (a post-it found or lost before them moves their numbers)."""
+
+    # rapidfuzz `fuzz.ratio` (0–100) of the two texts' `loose_key`s for a text corrected since
+    # (« Créer un budjet participatf » / « Créer un budget participatif »: 94.5), among the ideas
+    # of the same document that no row found: « Créer un budget participatif » / « … jeunes »
+    # (88.9) are two ideas.
+    min_similarity: float = 90.0
+
+    def __post_init__(self) -> None:
+        if not 0 < self.min_similarity <= 100:
+            raise ValueError("min_similarity est un score de 0 à 100")
+
+
+class FollowedIdeas(NamedTuple):
+    """`followed_ideas`: each row's idea now (`ids`, old idea_id -> idea_id now, for the rows whose
+    number changed), and how many were found by their text, by a text a little different, and by
+    their number among rows that kept theirs (their text edited in the sheet)."""
+
+    ids: dict[str, str]
+    by_text: int
+    by_likeness: int
+    by_number: int
+
+    @property
+    def moved(self) -> int:
+        return self.by_text + self.by_likeness
+
+
+def followed_ideas(
+    rows: Mapping[str, tuple[str, str]], ideas: Sequence[Contribution], settings: FollowSettings = FollowSettings()
+) -> FollowedIdeas:
+    """Which idea of this run each row of the last run's sheets (`rows`: idea_id -> (document, text
+    read with its theme), in the sheet's order) is, one idea per row:
+
+    1. the first idea of the same document with its text (`loose_key`) that no row has found, the
+       rows taken in their order (a post-it added or lost moves the others' numbers, not their order);
+    2. else the idea that has its number, when it has its text (a report renamed);
+    3. else the one of the same document, not found by a row, whose text is the most like its text,
+       at `settings.min_similarity` at least (a text corrected);
+    4. else the idea that has its number, if no row found it and the rows beside it in the sheet
+       kept theirs (the analyst rewrote that text in the sheet).
+
+    A row found nowhere whose number is now another idea's is given a number no idea has: what it
+    holds is counted with the absent ideas', never put on that other idea."""
+    import numpy as np
+    from rapidfuzz import fuzz, process
+
+    from atelier.nlp.axis_data import idea_text
+    from atelier.nlp.language import loose_key
+
+    now = {item.idea_id: (item.document, loose_key(idea_text(item))) for item in ideas}
+    old = {idea: (document, loose_key(text)) for idea, (document, text) in rows.items()}
+    waiting: dict[tuple[str, str], deque[str]] = defaultdict(deque)
+    for idea, place in now.items():
+        waiting[place].append(idea)
+    found: dict[str, str] = {}
+    for idea, place in old.items():
+        if waiting.get(place):
+            found[idea] = waiting[place].popleft()
+    taken = set(found.values())
+    for idea, (_, key) in old.items():
+        if idea not in found and idea in now and idea not in taken and now[idea][1] == key:
+            found[idea] = idea
+            taken.add(idea)
+    by_text = sum(1 for idea, new in found.items() if new != idea)
+    left = [idea for idea in old if idea not in found]
+    candidates: list[tuple[float, str, str]] = []
+    for document in dict.fromkeys(old[idea][0] for idea in left):
+        these = [idea for idea in left if old[idea][0] == document]
+        others = [idea for idea, (name, _) in now.items() if name == document and idea not in taken]
+        if not others:
+            continue
+        keys = [now[idea][1] for idea in others]
+        for start in range(0, len(these), 500):  # (rows at a time: a matrix of 20,000 × 20,000 is 1.6 GB)
+            block = these[start : start + 500]
+            scores = process.cdist(
+                [old[idea][1] for idea in block], keys, scorer=fuzz.ratio,
+                score_cutoff=settings.min_similarity, dtype=np.float32,
+            )
+            for row, column in zip(*np.nonzero(scores), strict=True):
+                candidates.append((float(scores[row, column]), block[row], others[column]))
+    by_likeness = 0
+    for score, idea, other in sorted(candidates, key=lambda candidate: -candidate[0]):
+        if score < settings.min_similarity:
+            break
+        if idea not in found and other not in taken:
+            found[idea] = other
+            taken.add(other)
+            by_likeness += 1
+    order = list(old)
+    position = {idea: index for index, idea in enumerate(order)}
+    by_number = 0
+    for idea in left:
+        if idea in found or idea not in now or idea in taken:
+            continue
+        index = position[idea]
+        beside = [order[i] for i in (index - 1, index + 1) if 0 <= i < len(order) and old[order[i]][0] == old[idea][0]]
+        if beside and all(found.get(other) == other for other in beside):
+            found[idea] = idea
+            taken.add(idea)
+            by_number += 1
+    ids = {idea: new for idea, new in found.items() if new != idea}
+    for idea in old:
+        if idea not in found and idea in now:
+            ids[idea] = f"{idea} (avant)"  # (a number no idea has)
+    return FollowedIdeas(ids, by_text, by_likeness, by_number)

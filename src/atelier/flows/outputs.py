@@ -16,7 +16,7 @@ import shutil
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -260,6 +260,29 @@ class EarlierRun:
     # The state of `ideas.csv` and `ideas.xlsx` when they were read (`file_states`): a run finding them
     # changed when it writes keeps a copy (an analyst's edits saved meanwhile are not in what it read).
     states: Mapping[Path, tuple[int, int]] = field(default_factory=dict)
+    # idea_id -> (document, text read with its theme) of every row: how the ideas are found again
+    # when the numbers no longer hold their texts (`decisions.followed_ideas`).
+    rows: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+
+    def renumbered(self, ids: Mapping[str, str]) -> EarlierRun:
+        """A copy in which what the sheets hold of each idea (cluster, decision, comment…) is held
+        under `ids[its idea_id]`, the number of that idea now; an idea_id not in `ids` stays."""
+
+        def under(mapping: Mapping[str, Any]) -> dict[str, Any]:
+            return {ids.get(key, key): value for key, value in mapping.items()}
+
+        return replace(
+            self,
+            cluster_ids=under(self.cluster_ids),
+            decided_axes=under(self.decided_axes),
+            decided_where=under(self.decided_where),
+            stated_axes=under(self.stated_axes),
+            written=under(self.written),
+            withdrawn=frozenset(ids.get(idea, idea) for idea in self.withdrawn),
+            added_columns={column: under(cells) for column, cells in self.added_columns.items()},
+            proposed_axes=under(self.proposed_axes),
+            rows=under(self.rows),
+        )
 
     def __str__(self) -> str:
         """The file(s) whose decisions count, as a message names them."""

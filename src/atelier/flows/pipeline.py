@@ -27,6 +27,7 @@ import atelier
 from atelier.extract.records import DOCUMENT_SOURCE, MODEL_SOURCE, REVIEW_SOURCE, Contribution, DocumentResult
 from atelier.extract.settings import ExtractionSettings
 from atelier.flows import outputs
+from atelier.flows.decisions import FollowedIdeas, followed_ideas
 from atelier.flows.inputs import (
     Copies,
     InputFile,
@@ -502,6 +503,23 @@ class _AddedColumns:
     lost: int  # filled cells of ideas this run does not write (another document, none read)
 
 
+def _followed_notes(followed: FollowedIdeas, earlier: outputs.EarlierRun) -> list[str]:
+    """What is said of the ideas of the last run's sheets found again otherwise than by their number."""
+    said = []
+    if followed.moved:
+        said.append(
+            f"Le rapport, ou sa lecture, a changé depuis l'exécution précédente : {followed.by_text} idée(s) de "
+            f"{earlier} retrouvée(s) par leur texte et {followed.by_likeness} par un texte proche ; leurs "
+            "décisions, leurs colonnes ajoutées et leurs groupes les suivent."
+        )
+    if followed.by_number:
+        said.append(
+            f"{followed.by_number} texte(s) modifié(s) à la main dans {earlier} : l'idée est retrouvée par son "
+            "idea_id, et son texte est réécrit comme le rapport le donne."
+        )
+    return said
+
+
 def _carried_columns(earlier: outputs.EarlierRun, contributions: Sequence[Contribution]) -> _AddedColumns:
     """The columns an analyst added (`EarlierRun.added_columns`), said: they are written again,
     each idea's cell on its row; those of ideas this run does not write are counted (the sheet is
@@ -673,6 +691,11 @@ def run_pipeline(
         replace(d, warnings=(*d.warnings, placement.notes[d.document])) if d.document in placement.notes else d
         for d in documents
     ]
+    if earlier.rows:
+        followed = followed_ideas(earlier.rows, [*contributions, *fillers])
+        earlier = earlier.renumbered(followed.ids)
+        for message in _followed_notes(followed, earlier):
+            _say(message)
     model_info: dict[str, Any] = {"version": None, "origin": None, "note": "aucune contribution à classer"}
     clusters: list[ClusterSummary] = []
     choice: ModelChoice | None = None
