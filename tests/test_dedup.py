@@ -1803,3 +1803,21 @@ def test_two_asides_naming_different_places_keep_two_ideas_apart(french_nlp):
         for asides in (("3 votes", "5 votes"), ("session 1", "session 2"), ("Marie D.", "Paul R."),
                        ("Saint-Cyprien", "St Cyprien"), ("Christine, habitante", "Paul, élu")):
             assert cluster_texts([f"Plus de bancs ({aside})" for aside in asides], nlp=nlp) == [0, 0], asides
+
+
+def test_a_new_record_does_not_join_an_earlier_group_holding_a_wording_it_may_not_stand_with(french_nlp):
+    # QA: a new « … sur les déchets d'activités économiques » joined, through the general « … sur les
+    # déchets », the group where « … sur la gestion des déchets » was: two ideas counted as one.
+    first = [
+        contribution(0, "Durcir la réglementation sur la gestion des déchets"),
+        contribution(1, "Durcir la réglementation sur les déchets"),
+    ]
+    earlier = deduplicate_contributions(first, nlp=french_nlp)
+    assert earlier[0].cluster_id == earlier[1].cluster_id
+    new = contribution(2, "Durcir la réglementation sur les déchets d'activités économiques", document="b.pdf")
+    result = deduplicate_contributions([*earlier, new], nlp=french_nlp)
+    assert [c.cluster_id for c in result[:2]] == [earlier[0].cluster_id] * 2
+    assert result[2].cluster_id != earlier[0].cluster_id
+    # It joins the group of a wording it may stand with.
+    plain = contribution(3, "Durcir la réglementation sur les déchets !", document="b.pdf")
+    assert deduplicate_contributions([*earlier, plain], nlp=french_nlp)[2].cluster_id == earlier[0].cluster_id

@@ -150,6 +150,28 @@ def prepare_comparisons(
     return prepared
 
 
+def _compatibility(prepared: _Prepared, settings: DedupSettings, paraphrase: bool) -> Callable[[int, int], bool]:
+    """Whether two units may stand in one cluster (`members_compatible`; verified neighbours may),
+    each pair checked once."""
+    units, neighbours = prepared.units, prepared.neighbours
+    cache: dict[tuple[int, int], bool] = {}
+
+    def compatible(first: int, second: int) -> bool:
+        if first == second:
+            return True
+        pair = (min(first, second), max(first, second))
+        if pair not in cache:
+            if second in neighbours.get(first, {}):
+                cache[pair] = True
+            else:
+                cache[pair] = members_compatible(
+                    units[first], units[second], settings, paraphrase, elaboration=prepared.elaboration(first, second)
+                )
+        return cache[pair]
+
+    return compatible
+
+
 def star_clusters(
     prepared: _Prepared,
     objectives: Sequence[str],
@@ -185,21 +207,8 @@ def star_clusters(
     for position, unit in enumerate(unit_order):
         rank[unit] = position
 
-    compatible_cache: dict[tuple[int, int], bool] = {}
+    compatible = _compatibility(prepared, settings, paraphrase)
     same_objective = _same_objective(prepared)
-
-    def compatible(first: int, second: int) -> bool:
-        if first == second:
-            return True
-        pair = (min(first, second), max(first, second))
-        if pair not in compatible_cache:
-            if second in neighbours.get(first, {}):
-                compatible_cache[pair] = True
-            else:
-                compatible_cache[pair] = members_compatible(
-                    units[first], units[second], settings, paraphrase, elaboration=prepared.elaboration(first, second)
-                )
-        return compatible_cache[pair]
 
     assigned = [False] * len(unit_of)
     clusters: list[tuple[int, list[int]]] = []
@@ -458,7 +467,8 @@ def deduplicate_contributions(
     kinds = [item.kind for item in contributions]
     founded = star_clusters(prepared, objectives, settings, paraphrase, kinds, texts)
     if any(item.cluster_id for item in contributions):
-        founded = _keeping_earlier_groups(founded, prepared, contributions, objectives)
+        compatible = _compatibility(prepared, settings, paraphrase)
+        founded = _keeping_earlier_groups(founded, prepared, contributions, objectives, compatible)
     ids = _cluster_ids(founded, prepared, contributions, objectives)
     cluster_of: list[str] = [""] * len(contributions)
     canonical = [False] * len(contributions)
@@ -477,13 +487,17 @@ def _keeping_earlier_groups(
     prepared: _Prepared,
     contributions: Sequence[Contribution],
     objectives: Sequence[str],
+    compatible: Callable[[int, int], bool],
 ) -> list[tuple[int, list[int]]]:
     """The clusters when records carry an earlier `cluster_id` (an earlier run's, or an analyst's
     grouping): the records of one earlier id stay together and apart from the others, as the file
     has them. A record without one joins the earlier group of its very wording (wherever star
-    clustering put it), else the one most of its own cluster (`founded`) belongs to, unless that
-    group holds its objective (or, for an objective, one of its own actions), those that joined
-    before it included; the others keep the clusters they found among themselves.
+    clustering put it), else the one most of its own cluster (`founded`) belongs to if it may
+    stand with each wording of that group (`compatible`, as star clustering asks of a member: QA,
+    « … sur les déchets d'activités économiques » joined the group of « … sur les déchets » and
+    « … sur la gestion des déchets »; the wordings an analyst merged by hand aside), unless that group holds its objective (or, for an
+    objective, one of its own actions), those that joined before it included; the others keep
+    the clusters they found among themselves.
     Leaders: the longest wording of each (ties: folded wording, then input order)."""
     units, unit_of = prepared.units, prepared.unit_of
     groups: dict[str, list[int]] = defaultdict(list)
@@ -501,11 +515,25 @@ def _keeping_earlier_groups(
         key: set().union(*(same_objective(objectives[item]) for item in items)) for key, items in groups.items()
     }
 
-    def welcome(key: str, item: int) -> bool:
-        """Whether group `key` may take `item`: neither its objective nor one of its own actions."""
+    cores: dict[str, set[int]] = {}
+
+    def core(key: str) -> set[int]:
+        """The wordings of group `key` that may stand with its longest one: those an analyst put
+        there against the rules (two ideas merged by hand) are left out."""
+        if key not in cores:
+            wordings = {unit_of[item] for item in groups[key]}
+            longest = min(wordings, key=lambda unit: (-units[unit].length, units[unit].key))
+            cores[key] = {unit for unit in wordings if compatible(longest, unit)}
+        return cores[key]
+
+    def welcome(key: str, item: int, same_wording: bool) -> bool:
+        """Whether group `key` may take `item`: neither its objective nor one of its own actions,
+        and, unless it has its very wording, no wording of its `core` it may not stand with."""
         own_text = units[unit_of[item]].key
-        return same_objective(objectives[item]).isdisjoint(objective_texts_inside[key]) and (
-            contributions[item].kind != "objective" or own_text not in objectives_inside[key]
+        return (
+            same_objective(objectives[item]).isdisjoint(objective_texts_inside[key])
+            and (contributions[item].kind != "objective" or own_text not in objectives_inside[key])
+            and (same_wording or all(compatible(unit_of[item], unit) for unit in core(key)))
         )
 
     claims: list[Counter[str]] = []  # per founded cluster, the earlier ids its members carry
@@ -528,11 +556,13 @@ def _keeping_earlier_groups(
             *sorted(same_wording, key=lambda key: (-same_wording[key], key)),
             *sorted(claimed, key=lambda key: (-claimed[key], key)),
         ]
-        home = next((key for key in candidates if welcome(key, item)), None)
+        home = next((key for key in candidates if welcome(key, item, key in same_wording)), None)
         if home is None:
             left[position].append(item)
             continue
         groups[home].append(item)
+        if home in cores and home not in same_wording:
+            cores[home].add(unit_of[item])
         if contributions[item].kind == "objective":
             objective_texts_inside[home].add(units[unit_of[item]].key)
         objectives_inside[home].update(same_objective(objectives[item]))
