@@ -1821,3 +1821,33 @@ def test_a_new_record_does_not_join_an_earlier_group_holding_a_wording_it_may_no
     # It joins the group of a wording it may stand with.
     plain = contribution(3, "Durcir la réglementation sur les déchets !", document="b.pdf")
     assert deduplicate_contributions([*earlier, plain], nlp=french_nlp)[2].cluster_id == earlier[0].cluster_id
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["Créer des jardins partagés", "Creer des jardins partagé", "Créer des jardins partagés en pied d immeuble"],
+        ["Isoler les logements sociaux", "Isolation des logements sociaux", "Isoler les logements sociaux du parc HLM"],
+        ["Augmenter les places en crèche", "Plus de places en crèche", "Augmenter le nombre de places en crèche"],
+    ],
+    ids=["typo", "nominalised", "reworded"],
+)
+def test_another_spelling_of_a_member_joins_its_group(french_nlp, texts):
+    # QA: a longer wording founded a group that took the first text and left its other spelling
+    # alone, although the two alone were one group: adding a row split them.
+    pair = deduplicate_contributions([contribution(n, text) for n, text in enumerate(texts[:2])], nlp=french_nlp)
+    assert pair[0].cluster_id == pair[1].cluster_id
+    three = deduplicate_contributions([contribution(n, text) for n, text in enumerate(texts)], nlp=french_nlp)
+    assert len({c.cluster_id for c in three}) == 1
+
+
+def test_a_cluster_is_shown_in_its_words_written_in_full_not_clipped_in_the_plural(french_nlp):
+    # QA: « Aider les assos de quartier… » was shown rather than « … les associations … ».
+    texts = [
+        "Aider les assos de quartier à organiser des repas partagés",
+        "Aider les associations de quartier à organiser des repas partagés",
+    ]
+    for order in (texts, texts[::-1]):
+        result = deduplicate_contributions([contribution(n, text) for n, text in enumerate(order)], nlp=french_nlp)
+        assert len({c.cluster_id for c in result}) == 1
+        assert [c.text for c in result if c.canonical] == [texts[1]]

@@ -227,8 +227,15 @@ def star_clusters(
                 continue
             if not candidates:
                 candidates = list(home_members)
-                for other in sorted(neighbours.get(home, {}), key=rank.__getitem__):
+                linked_home = neighbours.get(home, {})
+                for other in sorted(linked_home, key=rank.__getitem__):
                     candidates.extend(members_of[other])
+                # A neighbour's other spellings come with it (QA: « Creer des jardins partagé » was
+                # left to another group than « Créer des jardins partagés »).
+                for other in sorted(linked_home, key=rank.__getitem__):
+                    for twin, level in neighbours.get(other, {}).items():
+                        if level == "near" and twin != home and twin not in linked_home:
+                            candidates.extend(members_of[twin])
             objective_texts_inside: set[str] = set()  # texts of the objectives in the cluster
             objectives_inside: set[str] = set()  # objectives of the actions in the cluster
             units_inside: list[int] = []

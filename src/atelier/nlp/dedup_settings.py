@@ -25,6 +25,8 @@ DEFAULT_ABBREVIATIONS: tuple[tuple[str, str], ...] = (
     ("PLH", "programme local de l'habitat"),
     ("PDE", "plan de déplacements d'entreprise"),
     ("asso", "association"),
+    ("assos", "associations"),
+    ("assoc", "association"),
     ("ados", "adolescents"),
     ("appli", "application"),
     ("CCAS", "centre communal d'action sociale"),
