@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from atelier.extract.records import Contribution, DocumentResult
 from atelier.flows.cli import app
-from atelier.flows.decisions import FollowSettings, followed_ideas
+from atelier.flows.decisions import FollowSettings, followed_ideas, source_kind
 from atelier.flows.pipeline import absent_documents, absent_documents_notes
 
 PREFECT_ENV = {
@@ -296,10 +296,13 @@ def test_a_sheet_without_idea_ids_keeps_its_decisions_by_text(runner, tmp_path, 
     assert runner.invoke(app, ["run", "rapports", "--out", "sortie"]).exit_code == 0
     sheet = tmp_path / "sortie" / "ideas.csv"
     decide(sheet, ACTIONS[1], "5")
-    read(sheet).drop(columns=["idea_id"]).to_csv(sheet, index=False)
+    frame = read(sheet).drop(columns=["idea_id"])
+    frame["text"] = frame["text"].replace(ACTIONS[1], "CRÉER UN BUDGET PARTICIPATIF !")  # (QA: said lost)
+    frame.to_csv(sheet, index=False)
     result = runner.invoke(app, ["run", "rapports", "--out", "sortie"])
     assert result.exit_code == 0, result.output
     assert "1 décision(s) de sortie/ideas.csv sans idea_id : reprise(s) pour les idées de même texte" in result.stderr
+    assert "absentes" not in result.stderr and not list((tmp_path / "sortie").glob("ideas.avant-*"))
     ideas = by_text(sheet)
     assert ideas.loc[ACTIONS[1], ["axis", "axis_source"]].tolist() == ["5", "review"]
     assert ideas.loc[ACTIONS[0], "axis_source"] == "document"
@@ -551,6 +554,10 @@ def test_a_decision_names_its_text_whatever_its_punctuation():
         ("Baisser les loyers de 105 %", "2"),
     ]
     assert axes_decided_by_text(ideas, decisions) == ["0", "4", None]
+    # QA: « + de bus la nuit » and « - de bus la nuit » took one decision (the last).
+    signed = [Contribution(f"s{n}", "r.pdf", "", 1, "postit", f"{sign} de bus la nuit") for n, sign in enumerate("+-")]
+    assert axes_decided_by_text(signed, [("+ de bus la nuit", "2"), ("- de bus la nuit", "5")]) == ["2", "5"]
+    assert axes_decided_by_text(signed, [("- de bus la nuit", "5")]) == [None, "5"]
 
 
 def test_a_label_written_without_the_space_before_its_question_mark_is_the_axis_s(runner, tmp_path):
@@ -786,7 +793,7 @@ def test_a_row_is_found_by_its_text_then_by_a_text_a_little_different_and_never_
     )
     followed = followed_ideas(rows, ideas)
     assert followed.ids == {"r.pdf-1": "r.pdf-2", "r.pdf-2": "r.pdf-3", "r.pdf-3": "r.pdf-3 (avant)"}
-    assert (followed.by_text, followed.by_likeness, followed.by_number) == (1, 1, 0)
+    assert (followed.by_text, followed.by_likeness, followed.edited) == (1, 1, 0)
     # Lower the bar and the longer idea is taken for it.
     assert followed_ideas(rows, ideas, FollowSettings(min_similarity=80)).ids["r.pdf-3"] == "r.pdf-4"
 
@@ -805,7 +812,40 @@ def test_a_text_rewritten_in_the_sheet_keeps_its_idea_when_the_numbers_around_it
         "r.pdf-3": ("r.pdf", "Des arbres"),
     }
     followed = followed_ideas(rows, _ideas("Plus de bancs", "Des bus le soir", "Des arbres"))
-    assert (followed.ids, followed.by_number) == ({}, 1)
+    assert (followed.ids, followed.edited) == ({}, 1)
     # The numbers around it moved too: it is no longer taken for the idea that has its number.
     shifted = followed_ideas(rows, _ideas("Un marché", "Des bus le soir", "Plus de bancs", first=0))
-    assert shifted.ids["r.pdf-2"] == "r.pdf-2 (avant)" and shifted.by_number == 0
+    assert shifted.ids["r.pdf-2"] == "r.pdf-2 (avant)" and shifted.edited == 0
+
+
+@pytest.mark.parametrize(
+    ("cell", "kind"),
+    [
+        ("OK.", "review"), ("Validé !", "review"), ("révisé", "review"), (" Revu ", "review"), ("Modèle.", "model"),
+        ("à revoir", "?"), ("?", "?"), ("", ""), ("document", "document"),
+    ],
+)
+def test_an_axis_source_is_read_whatever_its_punctuation(cell, kind):
+    # QA: « OK. », « Validé ! » and « révisé » were read as « à revoir »: the corrections dropped.
+    assert source_kind(cell) == kind
+
+
+def test_a_text_corrected_in_the_sheet_keeps_its_decision_and_a_copy_of_the_correction(runner, tmp_path, prefect_harness):
+    # QA: the run wrote the report's text over the analyst's correction, without a copy, and said
+    # that the report had changed.
+    write_report(tmp_path / "rapports" / "seance.docx")
+    assert runner.invoke(app, ["run", "rapports", "--out", "sortie"]).exit_code == 0
+    sheet = tmp_path / "sortie" / "ideas.csv"
+    decide(sheet, ACTIONS[1], "5")
+    decide(sheet, ACTIONS[0], "2")
+    frame = read(sheet)
+    frame["text"] = frame["text"].replace(ACTIONS[0], "Organiser des conseils de quartiers")
+    frame.to_csv(sheet, index=False)
+    result = runner.invoke(app, ["run", "rapports", "--out", "sortie"])
+    assert result.exit_code == 0, result.output
+    ideas = by_text(sheet)
+    assert ideas.loc[list(ACTIONS), "axis"].tolist() == ["2", "5"]
+    assert "Avertissement : 1 texte(s) modifié(s) à la main dans sortie/ideas.csv" in result.stderr
+    assert "Le rapport, ou sa lecture, a changé" not in result.stderr
+    copies = list((tmp_path / "sortie").glob("ideas.avant-*.csv"))
+    assert len(copies) == 1 and "Organiser des conseils de quartiers" in read(copies[0])["text"].tolist()

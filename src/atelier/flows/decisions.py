@@ -69,7 +69,7 @@ def label_conflict(axis: str, label: str, workshop: Workshop) -> str:
 # (folded: `normalize_for_match`). Anything else ("à revoir", "?") decides nothing.
 DECISION_WORDS = frozenset(
     "review reviewed revu revue relu relue ok valide validee verifie verifiee corrige corrigee confirme confirmee "
-    "analyste decision manuel manuelle humain".split()
+    "revise revisee approuve approuvee accepte acceptee analyste decision manuel manuelle humain".split()
 )
 PROPOSAL_WORDS = frozenset("model modele auto automatique".split())
 UNCLEAR_SOURCE = "?"  # `source_kind` of a word that is neither a decision nor a proposal
@@ -79,7 +79,10 @@ def source_kind(source: str) -> str:
     """What an `axis_source` cell says: "model" (a proposal: "model", "modèle"), "document"
     (stated by the report), "review" (an analyst's decision: "review", "revu", "relu", "OK",
     "validé"…), "" (nothing), or `UNCLEAR_SOURCE` for a word that says none of these ("à revoir")."""
-    folded = folded_cell(source)
+    # (Its punctuation aside: QA, « OK. » and « Validé ! » were read as « à revoir ».)
+    folded = " ".join(re.sub(r"[^\w]+", " ", folded_cell(source)).split())
+    if not folded and folded_cell(source):  # (« ? »)
+        return UNCLEAR_SOURCE
     if folded in PROPOSAL_WORDS:
         return MODEL_SOURCE
     if folded in DECISION_WORDS:
@@ -648,13 +651,14 @@ class FollowSettings:
 
 class FollowedIdeas(NamedTuple):
     """`followed_ideas`: each row's idea now (`ids`, old idea_id -> idea_id now, for the rows whose
-    number changed), and how many were found by their text, by a text a little different, and by
-    their number among rows that kept theirs (their text edited in the sheet)."""
+    number changed), and how many were found by their text under another number, by a text a
+    little different under another number, and under their own number with another text (`edited`:
+    the text edited in the sheet, which the run writes again as the report gives it)."""
 
     ids: dict[str, str]
     by_text: int
     by_likeness: int
-    by_number: int
+    edited: int
 
     @property
     def moved(self) -> int:
@@ -714,17 +718,17 @@ def followed_ideas(
             )
             for row, column in zip(*np.nonzero(scores), strict=True):
                 candidates.append((float(scores[row, column]), block[row], others[column]))
-    by_likeness = 0
+    by_likeness = edited = 0
     for score, idea, other in sorted(candidates, key=lambda candidate: -candidate[0]):
         if score < settings.min_similarity:
             break
         if idea not in found and other not in taken:
             found[idea] = other
             taken.add(other)
-            by_likeness += 1
+            by_likeness += other != idea
+            edited += other == idea
     order = list(old)
     position = {idea: index for index, idea in enumerate(order)}
-    by_number = 0
     for idea in left:
         if idea in found or idea not in now or idea in taken:
             continue
@@ -733,9 +737,9 @@ def followed_ideas(
         if beside and all(found.get(other) == other for other in beside):
             found[idea] = idea
             taken.add(idea)
-            by_number += 1
+            edited += 1
     ids = {idea: new for idea, new in found.items() if new != idea}
     for idea in old:
         if idea not in found and idea in now:
             ids[idea] = f"{idea} (avant)"  # (a number no idea has)
-    return FollowedIdeas(ids, by_text, by_likeness, by_number)
+    return FollowedIdeas(ids, by_text, by_likeness, edited)

@@ -478,9 +478,10 @@ def _analysts_decisions(
     ]
     present = {item.idea_id for item in contributions}
     lost = [where for idea, where in earlier.decided_where.items() if idea not in present]
-    if earlier.decided_texts:
-        written = {normalize_for_match(text) for item in contributions for text in (idea_text(item), item.text)}
-        lost += [("", text) for text in earlier.decided_texts if normalize_for_match(text) not in written]
+    # (A decision by text is lost when it places no idea, as `decision_of_text` matches them: QA, one
+    # retyped in other case and punctuation placed its ideas and was said lost.)
+    matched = set(text_positions)
+    lost += [("", text) for position, text in enumerate(texts) if position not in matched]
     return _AppliedDecisions(
         placed,
         from_model,
@@ -512,10 +513,11 @@ def _followed_notes(followed: FollowedIdeas, earlier: outputs.EarlierRun) -> lis
             f"{earlier} retrouvée(s) par leur texte et {followed.by_likeness} par un texte proche ; leurs "
             "décisions, leurs colonnes ajoutées et leurs groupes les suivent."
         )
-    if followed.by_number:
+    if followed.edited:
         said.append(
-            f"{followed.by_number} texte(s) modifié(s) à la main dans {earlier} : l'idée est retrouvée par son "
-            "idea_id, et son texte est réécrit comme le rapport le donne."
+            f"Avertissement : {followed.edited} texte(s) modifié(s) à la main dans {earlier} : chaque idée est "
+            "retrouvée par son idea_id, avec ses décisions, et son texte est réécrit comme le rapport le donne ; "
+            "le fichier est copié avant d'être remplacé."
         )
     return said
 
@@ -691,11 +693,13 @@ def run_pipeline(
         replace(d, warnings=(*d.warnings, placement.notes[d.document])) if d.document in placement.notes else d
         for d in documents
     ]
+    edited_texts = 0
     if earlier.rows:
         followed = followed_ideas(earlier.rows, [*contributions, *fillers])
         earlier = earlier.renumbered(followed.ids)
+        edited_texts = followed.edited
         for message in _followed_notes(followed, earlier):
-            _say(message)
+            _say(message, logging.WARNING if message.startswith("Avertissement") else logging.INFO)
     model_info: dict[str, Any] = {"version": None, "origin": None, "note": "aucune contribution à classer"}
     clusters: list[ClusterSummary] = []
     choice: ModelChoice | None = None
@@ -756,6 +760,7 @@ def run_pipeline(
                 or (applied.lost if applied is not None else (earlier.decided_axes or earlier.decided_texts))
                 or added.lost
                 or unmarked
+                or edited_texts
             )
             absent = absent_documents(earlier.documents, documents)
             kept = [*(earlier.files if dropped else ()), *(earlier.read_files if absent else ())]

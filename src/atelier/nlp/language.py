@@ -360,11 +360,15 @@ def normalize_for_match(text: str) -> str:
     return _WHITESPACE.sub(" ", folded).strip()
 
 
-_PUNCTUATION = re.compile(r"[^\w%€$£]+")
+_PUNCTUATION = re.compile(r"[^\w%€$£+\u2212]+")
+# A plus, or a minus standing as a word: « + de bus » / « - de bus » (not the hyphen of « week-end »).
+_SIGN = re.compile(r"\+|(?:^|(?<=\s))-(?=\s|\d)")
 
 
 def loose_key(text: str) -> str:
     """`normalize_for_match` with the punctuation dropped, but the signs that tell amounts apart:
     how a decision names its text and a sheet its axis's label (« MERCI POUR L'ACCUEIL » /
-    « Merci pour l'accueil ! », « citoyens? » / « citoyens ? »)."""
-    return " ".join(_PUNCTUATION.sub(" ", normalize_for_match(text)).split())
+    « Merci pour l'accueil ! », « citoyens? » / « citoyens ? »; QA: « + de bus la nuit » and
+    « - de bus la nuit » took one decision)."""
+    signed = _SIGN.sub(lambda sign: " + " if sign.group() == "+" else " \u2212 ", normalize_for_match(text))
+    return " ".join(_PUNCTUATION.sub(" ", signed).split())
