@@ -673,7 +673,17 @@ def test_a_learnt_decision_marked_to_review_again_is_not_applied(runner, tmp_pat
     result = runner.invoke(app, ["run", "rapports", "--out", "sortie"])
     assert result.exit_code == 0, result.output
     assert "1 idée(s) marquée(s) « à revoir » dans sortie/ideas.csv depuis que le modèle a appris" in result.stderr
-    assert by_text(sheet).loc[ACTIONS[0], "axis_source"] != "review"
+    assert by_text(sheet).loc[ACTIONS[0], ["axis_source", "needs_review"]].tolist() == ["document", "True"]
+    # QA: the next run, the sheet no longer saying « à revoir », applied the decision again.
+    result = runner.invoke(app, ["run", "rapports", "--out", "sortie"])
+    assert result.exit_code == 0, result.output
+    assert by_text(sheet).loc[ACTIONS[0], ["axis_source", "needs_review"]].tolist() == ["document", "True"]
+    # Until an analyst decides it.
+    decide(sheet, ACTIONS[0], "2")
+    assert runner.invoke(app, ["run", "rapports", "--out", "sortie"]).exit_code == 0
+    assert by_text(sheet).loc[ACTIONS[0], ["axis", "axis_source"]].tolist() == ["2", "review"]
+    assert runner.invoke(app, ["run", "rapports", "--out", "sortie"]).exit_code == 0
+    assert by_text(sheet).loc[ACTIONS[0], ["axis", "axis_source"]].tolist() == ["2", "review"]
 
 
 def test_words_of_one_axis_label_name_that_axis():

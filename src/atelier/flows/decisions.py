@@ -521,6 +521,23 @@ def _earlier_file(path: Path, workshop: Workshop) -> tuple[_EarlierFile | None, 
     return earlier, notes
 
 
+def _still_to_review(out: Path, newer: _EarlierFile) -> frozenset[str]:
+    """The ideas the last run's manifest says an analyst marked « à revoir » and no one has decided
+    since, that the newer sheet decides neither: the sheets that run wrote no longer say it."""
+    import json
+
+    from atelier.flows.outputs import MANIFEST_JSON, MARKED_TO_REVIEW
+
+    try:
+        manifest = json.loads((out / MANIFEST_JSON).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return frozenset()
+    marked = manifest.get(MARKED_TO_REVIEW) if isinstance(manifest, dict) else None
+    if not isinstance(marked, list):
+        return frozenset()
+    return frozenset(idea for idea in marked if isinstance(idea, str) and idea not in newer.decided)
+
+
 def _foreign_sheets(path: Path) -> list[str]:
     """The sheets of a run's workbook that the run does not write (an analyst's notes): lost when
     it is replaced. None for a CSV."""
@@ -617,7 +634,7 @@ def earlier_run(out: Path, workshop: Workshop) -> tuple[EarlierRun | None, list[
         decided_where=where,
         stated_axes=stated,
         written=written,
-        withdrawn=frozenset(read[-1].withdrawn),
+        withdrawn=frozenset(read[-1].withdrawn) | _still_to_review(out, read[-1]),
         unread=sum(earlier.unread for earlier in read) + len(unreadable),
         files=tuple(e.path for e in read if e.decided or e.decided_texts or e.unread or e.added or e.proposed)
         + unreadable,

@@ -75,6 +75,7 @@ IDEAS_CSV = "ideas.csv"
 DETAILS_CSV = "details.csv"
 CLUSTERS_CSV = "clusters.csv"
 MANIFEST_JSON = "manifest.json"
+MARKED_TO_REVIEW = "marked_to_review"  # the manifest's idea_ids marked « à revoir », undecided since
 SYNTHESIS_HTML = "synthesis.html"
 SYNTHESIS_DOCX = "synthesis.docx"
 IDEAS_XLSX = "ideas.xlsx"
@@ -557,9 +558,12 @@ def build_manifest(
     contributions: Sequence[Contribution],
     clusters: int,
     fillers: int = 0,
+    to_review: Sequence[str] = (),
 ) -> dict[str, Any]:
     """What a run read, with which model, how long each stage took, and what it found: the
-    `contributions` are the ideas, the `fillers` the cells of forms that hold none (« RAS », « - »)."""
+    `contributions` are the ideas, the `fillers` the cells of forms that hold none (« RAS », « - »);
+    `to_review`, the idea_ids an analyst marked « à revoir » that no one has decided since (the next
+    run in the folder keeps them so)."""
     return {
         "atelier_version": version,
         "workshop": {"id": workshop_id, "title": workshop_title},
@@ -578,4 +582,5 @@ def build_manifest(
             "fillers": fillers,
         },
         "documents": [document_entry(d) for d in documents],
+        MARKED_TO_REVIEW: sorted(to_review),
     }

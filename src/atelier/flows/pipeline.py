@@ -333,6 +333,9 @@ class _AppliedDecisions:
     lost: list[tuple[str, str]]  # (document, text) of the outputs' decisions on ideas not in this run
     restated: int  # report placements whose axis an analyst changed in the outputs, source left
     withdrawn: int  # decisions of the saved model an analyst marked « à revoir » in the outputs since
+    # The ideas marked « à revoir » that no one has decided since: the manifest keeps them, as the
+    # sheets this run writes no longer say it (QA: the next run applied the learnt decision again).
+    to_review: tuple[str, ...] = ()
 
     def messages(self, earlier: outputs.EarlierRun) -> list[str]:
         said = []
@@ -472,10 +475,10 @@ def _analysts_decisions(
     placed, _, _ = with_decided_axes(contributions, workshop, chosen)
     # An idea an analyst marked « à revoir » (and no one has decided since) is one to check, however sure the
     # model is (QA: it came out needs_review false, and not among the ideas to check of the synthesis).
-    placed = [
-        replace(item, needs_review=True) if item.idea_id in earlier.withdrawn and axis is None else item
-        for item, axis in zip(placed, chosen, strict=True)
-    ]
+    to_review = tuple(
+        item.idea_id for item, axis in zip(contributions, chosen, strict=True) if item.idea_id in earlier.withdrawn and axis is None
+    )
+    placed = [replace(item, needs_review=True) if item.idea_id in to_review else item for item in placed]
     present = {item.idea_id for item in contributions}
     lost = [where for idea, where in earlier.decided_where.items() if idea not in present]
     # (A decision by text is lost when it places no idea, as `decision_of_text` matches them: QA, one
@@ -493,6 +496,7 @@ def _analysts_decisions(
         lost,
         len(restated),
         withdrawn,
+        to_review,
     )
 
 
@@ -800,6 +804,7 @@ def run_pipeline(
         contributions=contributions,
         clusters=len(clusters),
         fillers=len(fillers),
+        to_review=applied.to_review if applied is not None else (),
     )
     if not keep_previous:
         files.append(write_manifest_task(Path(out), manifest))
