@@ -27,6 +27,7 @@ PREFECT_ENV = {
 }
 ACTIONS = ("Organiser des conseils de quartier", "Créer un budget participatif")
 COLUMNS = ["text", "axis", "axis_label", "axis_source"]
+NOTE = "Voir avec la mairie"
 
 
 @pytest.fixture
@@ -735,12 +736,12 @@ def test_decisions_and_comments_follow_their_ideas_when_the_report_is_edited(run
     write_report(tmp_path / "rapports" / "seance.docx")
     assert runner.invoke(app, ["run", "rapports", "--out", "sortie"]).exit_code == 0
     sheet = tmp_path / "sortie" / "ideas.csv"
-    decide(sheet, ACTIONS[1], "5", commentaire="Voir avec la mairie")
+    decide(sheet, ACTIONS[1], "5", commentaire=NOTE)
     write_report(tmp_path / "rapports" / "seance.docx", actions=("Ouvrir une maison des associations", *ACTIONS))
     result = runner.invoke(app, ["run", "rapports", "--out", "sortie"])
     assert result.exit_code == 0, result.output
     ideas = by_text(sheet)
-    assert ideas.loc[ACTIONS[1], ["axis", "axis_source", "commentaire"]].tolist() == ["5", "review", "Voir avec la mairie"]
+    assert ideas.loc[ACTIONS[1], ["axis", "axis_source", "commentaire"]].tolist() == ["5", "review", NOTE]
     assert ideas.loc["Ouvrir une maison des associations", ["axis_source", "commentaire"]].tolist() == ["document", ""]
     assert "absentes de cette exécution" not in result.stderr
     assert "1 idée(s) gardent l'axe décidé" in result.stderr
@@ -760,11 +761,11 @@ def test_a_decision_is_not_carried_to_the_idea_that_now_has_its_number(runner, t
     frame["idea_id"] = [ids[position] if position < first else ids[position - 1] for position in frame.index]
     frame.to_csv(sheet, index=False)
     (tmp_path / "sortie" / "ideas.xlsx").unlink()  # (written by that version too: the same numbers)
-    decide(sheet, ACTIONS[1], "5", commentaire="Voir avec la mairie")
+    decide(sheet, ACTIONS[1], "5", commentaire=NOTE)
     result = runner.invoke(app, ["run", "rapports", "--out", "sortie"])
     assert result.exit_code == 0, result.output
     ideas = by_text(sheet)
-    assert ideas.loc[ACTIONS[1], ["axis", "axis_source", "commentaire"]].tolist() == ["5", "review", "Voir avec la mairie"]
+    assert ideas.loc[ACTIONS[1], ["axis", "axis_source", "commentaire"]].tolist() == ["5", "review", NOTE]
     assert ideas.loc[ACTIONS[0], ["axis_source", "commentaire"]].tolist() == ["document", ""]
 
 
@@ -840,7 +841,7 @@ def test_an_axis_source_is_read_whatever_its_punctuation(cell, kind):
     assert source_kind(cell) == kind
 
 
-def test_a_text_corrected_in_the_sheet_keeps_its_decision_and_a_copy_of_the_correction(runner, tmp_path, prefect_harness):
+def test_a_text_corrected_in_the_sheet_keeps_its_decision_and_a_copy_of_it(runner, tmp_path, prefect_harness):
     # QA: the run wrote the report's text over the analyst's correction, without a copy, and said
     # that the report had changed.
     write_report(tmp_path / "rapports" / "seance.docx")

@@ -1826,7 +1826,7 @@ def test_a_new_record_does_not_join_an_earlier_group_holding_a_wording_it_may_no
 @pytest.mark.parametrize(
     "texts",
     [
-        ["Créer des jardins partagés", "Creer des jardins partagé", "Créer des jardins partagés en pied d immeuble"],
+        ["Créer des jardins partagés", "Creer des jardins partagé", "Créer des jardins partagés en pied d'immeuble"],
         ["Isoler les logements sociaux", "Isolation des logements sociaux", "Isoler les logements sociaux du parc HLM"],
         ["Augmenter les places en crèche", "Plus de places en crèche", "Augmenter le nombre de places en crèche"],
     ],

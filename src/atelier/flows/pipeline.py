@@ -476,7 +476,9 @@ def _analysts_decisions(
     # An idea an analyst marked « à revoir » (and no one has decided since) is one to check, however sure the
     # model is (QA: it came out needs_review false, and not among the ideas to check of the synthesis).
     to_review = tuple(
-        item.idea_id for item, axis in zip(contributions, chosen, strict=True) if item.idea_id in earlier.withdrawn and axis is None
+        item.idea_id
+        for item, axis in zip(contributions, chosen, strict=True)
+        if item.idea_id in earlier.withdrawn and axis is None
     )
     placed = [replace(item, needs_review=True) if item.idea_id in to_review else item for item in placed]
     present = {item.idea_id for item in contributions}

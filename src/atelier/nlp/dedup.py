@@ -502,9 +502,9 @@ def _keeping_earlier_groups(
     clustering put it), else the one most of its own cluster (`founded`) belongs to if it may
     stand with each wording of that group (`compatible`, as star clustering asks of a member: QA,
     « … sur les déchets d'activités économiques » joined the group of « … sur les déchets » and
-    « … sur la gestion des déchets »; the wordings an analyst merged by hand aside), unless that group holds its objective (or, for an
-    objective, one of its own actions), those that joined before it included; the others keep
-    the clusters they found among themselves.
+    « … sur la gestion des déchets »; the wordings an analyst merged by hand aside), unless that
+    group holds its objective (or, for an objective, one of its own actions), those that joined
+    before it included; the others keep the clusters they found among themselves.
     Leaders: the longest wording of each (ties: folded wording, then input order)."""
     units, unit_of = prepared.units, prepared.unit_of
     groups: dict[str, list[int]] = defaultdict(list)
