@@ -860,3 +860,27 @@ def test_a_text_corrected_in_the_sheet_keeps_its_decision_and_a_copy_of_it(runne
     assert "Le rapport, ou sa lecture, a changé" not in result.stderr
     copies = list((tmp_path / "sortie").glob("ideas.avant-*.csv"))
     assert len(copies) == 1 and "Organiser des conseils de quartiers" in read(copies[0])["text"].tolist()
+
+
+def test_the_sheet_s_decisions_keep_their_axis_when_its_label_is_reworded_in_the_workshop(
+    runner, tmp_path, prefect_harness
+):
+    # QA: an axis's label reworded in the YAML, ids kept: every decision of that axis in the last
+    # run's sheet was read as one of another workshop, dropped, and the files copied.
+    import atelier
+
+    source = (Path(atelier.__file__).parent / "workshops" / "atelier6.yaml").read_text(encoding="utf-8")
+    yaml = tmp_path / "cohesion.yaml"
+    yaml.write_text(source.replace("id: atelier6", "id: cohesion", 1), encoding="utf-8")
+    write_report(tmp_path / "rapports" / "seance.docx")
+    assert runner.invoke(app, ["run", "rapports", "--workshop", "cohesion.yaml", "--out", "sortie"]).exit_code == 0
+    sheet = tmp_path / "sortie" / "ideas.csv"
+    old_label = by_text(sheet).loc[ACTIONS[0], "axis_label"]
+    decide(sheet, ACTIONS[1], "3")
+    assert old_label and old_label in source
+    yaml.write_text(source.replace("id: atelier6", "id: cohesion", 1).replace(old_label, "Faire participer"), "utf-8")
+    result = runner.invoke(app, ["run", "rapports", "--workshop", "cohesion.yaml", "--out", "sortie"])
+    assert result.exit_code == 0, result.output
+    ideas = by_text(sheet)
+    assert ideas.loc[ACTIONS[1], ["axis", "axis_label", "axis_source"]].tolist() == ["3", "Faire participer", "review"]
+    assert "libellé" not in result.stderr and not list((tmp_path / "sortie").glob("ideas.avant-*"))

@@ -171,12 +171,14 @@ def _loose_label(text: str) -> str:
     return loose_key(text)
 
 
-def decided_axes(frame: pd.DataFrame, workshop: Workshop, text_column: str) -> Decisions:
+def decided_axes(frame: pd.DataFrame, workshop: Workshop, text_column: str, *, ours: bool = False) -> Decisions:
     """A row with a text marked decided (`source_kind`: review or document), or with an axis and
     no `axis_source` (a file of labels, a cell an analyst emptied), keeps its axis if the
     workshop has it and the row's `axis_label`, when given, is a label of the workshop: a file
     of another workshop has the same ids for other axes. One rule for classify, train and
-    evaluate."""
+    evaluate. A sheet a run of this very workshop wrote (`ours`) names its axes by their ids: a
+    label the workshop no longer has is one renamed since (QA: every decision of an axis whose
+    label was reworded in the YAML was dropped)."""
     labels, texts = column_cells(frame, "axis_label"), plain_cells(column_cells(frame, text_column))
     axes = read_axis_ids(column_cells(frame, "axis"), workshop)
     cells = column_cells(frame, "axis_source")
@@ -185,6 +187,8 @@ def decided_axes(frame: pd.DataFrame, workshop: Workshop, text_column: str) -> D
     if renumbered:
         axes = [renumbered.get(axis, axis) for axis in axes]
     conflicts = [label_conflict(axis, label, workshop) for axis, label in zip(axes, labels, strict=True)]
+    if ours:
+        conflicts = ["" if conflict == "foreign" else conflict for conflict in conflicts]
     decided: list[str | None] = [None] * len(frame)
     unknown: dict[str, None] = {}
     mismatched: dict[tuple[str, str], None] = {}
@@ -444,7 +448,7 @@ def _kept_typed(value: object) -> bool:
     )
 
 
-def _earlier_file(path: Path, workshop: Workshop) -> tuple[_EarlierFile | None, list[str]]:
+def _earlier_file(path: Path, workshop: Workshop, ours: bool) -> tuple[_EarlierFile | None, list[str]]:
     """The cluster ids and the analysts' decisions of one output file of the last run (None if it
     cannot be read), with the notes of its reading."""
     from atelier.flows.tables import TableError, read_table
@@ -464,7 +468,7 @@ def _earlier_file(path: Path, workshop: Workshop) -> tuple[_EarlierFile | None, 
         notes.append(
             f"{path} a des feuilles qu'atelier n'écrit pas ({listed(foreign)}) : il est copié avant d'être remplacé."
         )
-    decisions = decided_axes(frame, workshop, "text")
+    decisions = decided_axes(frame, workshop, "text", ours=ours)
     kept_out = "ne sont pas reprise(s) (le fichier est copié avant d'être remplacé)"
     notes += undecided_notes(decisions, workshop, path, kept_out)
     ids, clusters = column_cells(frame, "idea_id"), column_cells(frame, "cluster_id")
@@ -521,18 +525,25 @@ def _earlier_file(path: Path, workshop: Workshop) -> tuple[_EarlierFile | None, 
     return earlier, notes
 
 
-def _still_to_review(out: Path, newer: _EarlierFile) -> frozenset[str]:
-    """The ideas the last run's manifest says an analyst marked « à revoir » and no one has decided
-    since, that the newer sheet decides neither: the sheets that run wrote no longer say it."""
+def _earlier_manifest(out: Path) -> dict:
+    """The last run's manifest in `out`, {} when there is none that reads."""
     import json
 
-    from atelier.flows.outputs import MANIFEST_JSON, MARKED_TO_REVIEW
+    from atelier.flows.outputs import MANIFEST_JSON
 
     try:
         manifest = json.loads((out / MANIFEST_JSON).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError):
-        return frozenset()
-    marked = manifest.get(MARKED_TO_REVIEW) if isinstance(manifest, dict) else None
+        return {}
+    return manifest if isinstance(manifest, dict) else {}
+
+
+def _still_to_review(manifest: dict, newer: _EarlierFile) -> frozenset[str]:
+    """The ideas the last run's manifest says an analyst marked « à revoir » and no one has decided
+    since, that the newer sheet decides neither: the sheets that run wrote no longer say it."""
+    from atelier.flows.outputs import MARKED_TO_REVIEW
+
+    marked = manifest.get(MARKED_TO_REVIEW)
     if not isinstance(marked, list):
         return frozenset()
     return frozenset(idea for idea in marked if isinstance(idea, str) and idea not in newer.decided)
@@ -568,9 +579,12 @@ def earlier_run(out: Path, workshop: Workshop) -> tuple[EarlierRun | None, list[
     if not files:
         return None, []
     notes: list[str] = []
+    manifest = _earlier_manifest(out)
+    written_by = manifest.get("workshop")
+    ours = isinstance(written_by, dict) and written_by.get("id") == workshop.id  # (a run of this workshop)
     found: dict[Path, _EarlierFile | None] = {}
     for path in files:
-        found[path], file_notes = _earlier_file(path, workshop)
+        found[path], file_notes = _earlier_file(path, workshop, ours)
         notes += file_notes
     read = [earlier for earlier in found.values() if earlier is not None]
     unreadable = tuple(path for path, earlier in found.items() if earlier is None)  # copied before replaced
@@ -634,7 +648,7 @@ def earlier_run(out: Path, workshop: Workshop) -> tuple[EarlierRun | None, list[
         decided_where=where,
         stated_axes=stated,
         written=written,
-        withdrawn=frozenset(read[-1].withdrawn) | _still_to_review(out, read[-1]),
+        withdrawn=frozenset(read[-1].withdrawn) | _still_to_review(manifest, read[-1]),
         unread=sum(earlier.unread for earlier in read) + len(unreadable),
         files=tuple(e.path for e in read if e.decided or e.decided_texts or e.unread or e.added or e.proposed)
         + unreadable,
