@@ -884,3 +884,28 @@ def test_the_sheet_s_decisions_keep_their_axis_when_its_label_is_reworded_in_the
     ideas = by_text(sheet)
     assert ideas.loc[ACTIONS[1], ["axis", "axis_label", "axis_source"]].tolist() == ["3", "Faire participer", "review"]
     assert "libellé" not in result.stderr and not list((tmp_path / "sortie").glob("ideas.avant-*"))
+
+
+def test_a_label_changed_in_the_sheet_and_not_its_axis_is_the_analyst_s_decision(runner, tmp_path, prefect_harness):
+    # QA: the label of another axis written over the model's or the report's, the axis column left:
+    # `atelier classify` took the label's axis, `atelier run` kept the axis column as the decision.
+    from atelier.nlp.workshop import load_workshop
+
+    health = load_workshop("atelier6").axis_label("5")
+    write_report(tmp_path / "rapports" / "seance.docx")
+    assert runner.invoke(app, ["run", "rapports", "--out", "sortie"]).exit_code == 0
+    sheet = tmp_path / "sortie" / "ideas.csv"
+    decide(sheet, ACTIONS[1], "3", axis_label=health)  # (marked review)
+    frame = read(sheet)
+    frame.loc[frame["text"] == ACTIONS[0], "axis_label"] = health  # (left document)
+    frame.to_csv(sheet, index=False)
+    result = runner.invoke(app, ["run", "rapports", "--out", "sortie"])
+    assert result.exit_code == 0, result.output
+    ideas = by_text(sheet)
+    for action in ACTIONS:
+        assert ideas.loc[action, ["axis", "axis_label", "axis_source"]].tolist() == ["5", health, "review"]
+    assert "2 ligne(s) de sortie/ideas.csv ont dans axis_label le libellé d'un autre axe" in result.stderr
+    # Its axis changed and its label left: the axis column is the decision, as before.
+    decide(sheet, "Associer les habitants", "2")
+    assert runner.invoke(app, ["run", "rapports", "--out", "sortie"]).exit_code == 0
+    assert by_text(sheet).loc["Associer les habitants", ["axis", "axis_source"]].tolist() == ["2", "review"]

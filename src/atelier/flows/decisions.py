@@ -405,6 +405,7 @@ class _EarlierFile(NamedTuple):
     rows: dict[str, tuple[str, str]]  # idea_id -> (document, its text read with its theme), for every row
     withdrawn: set[str]  # idea_ids an analyst marked undecided ("à revoir", `UNCLEAR_SOURCE`)
     stated: dict[str, str]  # idea_id -> axis of rows marked document whose label is another axis's (an edit)
+    relabelled: dict[str, str]  # idea_id -> the label's axis, of those rows and of decided ones
     added: dict[str, dict[str, AddedCell]]  # column an analyst added -> idea_id -> its cell, for every row with an id
     proposed: dict[str, str]  # idea_id -> axis of the rows marked model (the model's proposal, or an edit)
     documents: dict[tuple[str, str], int]  # (document, document_sha256) -> its rows
@@ -488,11 +489,16 @@ def _earlier_file(path: Path, workshop: Workshop, ours: bool) -> tuple[_EarlierF
     where: dict[str, tuple[str, str]] = {}
     withdrawn: set[str] = set()
     stated: dict[str, str] = {}
+    relabelled: dict[str, str] = {}
+    labels = column_cells(frame, "axis_label")
     for row, (idea, axis, source) in enumerate(zip(ids, decisions.axes, decisions.sources, strict=True)):
         if source == UNCLEAR_SOURCE and idea:
             withdrawn.add(idea)
-        if source == DOCUMENT_SOURCE and idea and axis is not None and decisions.conflicts[row] == "stale":
-            stated[idea] = axis  # (changed by an analyst, who left the label of the report's axis)
+        stale = decisions.conflicts[row] == "stale"
+        if idea and axis is not None and stale and source in (DOCUMENT_SOURCE, REVIEW_SOURCE):
+            relabelled[idea] = next(a for a in workshop.axis_ids if same_label(labels[row], workshop.axis_label(a)))
+            if source == DOCUMENT_SOURCE:
+                stated[idea] = axis  # (changed by an analyst, who left the label of the report's axis)
         if axis is None or source != REVIEW_SOURCE:
             continue
         if idea:
@@ -520,7 +526,19 @@ def _earlier_file(path: Path, workshop: Workshop, ours: bool) -> tuple[_EarlierF
         )
     unread = decisions.undecided + sum(decisions.unclear_sources.values()) + len(foreign) + orphans  # (each: a copy)
     earlier = _EarlierFile(
-        path, clustered, decided, decided_texts, where, unread, rows, withdrawn, stated, added, proposed, per_document
+        path,
+        clustered,
+        decided,
+        decided_texts,
+        where,
+        unread,
+        rows,
+        withdrawn,
+        stated,
+        relabelled,
+        added,
+        proposed,
+        per_document,
     )
     return earlier, notes
 
@@ -598,6 +616,7 @@ def earlier_run(out: Path, workshop: Workshop) -> tuple[EarlierRun | None, list[
     decided_texts: dict[str, str] = {}
     where: dict[str, tuple[str, str]] = {}
     stated: dict[str, str] = {}
+    relabelled: dict[str, str] = {}
     written: dict[str, float] = {}  # idea_id or text -> when the file holding its decision was last written
     added: dict[str, dict[str, AddedCell]] = {}
     proposed: dict[str, str] = {}
@@ -614,6 +633,7 @@ def earlier_run(out: Path, workshop: Workshop) -> tuple[EarlierRun | None, list[
         decided_texts.update(earlier.decided_texts)
         where.update(earlier.where)
         stated.update(earlier.stated)
+        relabelled.update(earlier.relabelled)
         modified = earlier.path.stat().st_mtime
         written.update(dict.fromkeys([*earlier.decided, *earlier.decided_texts, *earlier.stated], modified))
     counting = [read[-1].path]  # the files whose decisions count
@@ -647,6 +667,7 @@ def earlier_run(out: Path, workshop: Workshop) -> tuple[EarlierRun | None, list[
         decided_texts=decided_texts,
         decided_where=where,
         stated_axes=stated,
+        relabelled_axes=relabelled,
         written=written,
         withdrawn=frozenset(read[-1].withdrawn) | _still_to_review(manifest, read[-1]),
         unread=sum(earlier.unread for earlier in read) + len(unreadable),

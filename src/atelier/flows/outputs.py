@@ -242,6 +242,9 @@ class EarlierRun:
     # idea_id -> axis of the rows marked document an analyst changed (the label left of another
     # axis): one that is not the report's placement now is their decision.
     stated_axes: Mapping[str, str] = field(default_factory=dict)
+    # idea_id -> the axis of its label, on rows decided or marked document whose label is another
+    # axis's than their axis column: which of the two the analyst changed is for the run to tell.
+    relabelled_axes: Mapping[str, str] = field(default_factory=dict)
     # idea_id (or text, for `decided_texts`) -> when the file holding its decision was last written.
     written: Mapping[str, float] = field(default_factory=dict)
     withdrawn: frozenset[str] = frozenset()  # idea_ids the newer file marks undecided ("à revoir")
@@ -278,6 +281,7 @@ class EarlierRun:
             decided_axes=under(self.decided_axes),
             decided_where=under(self.decided_where),
             stated_axes=under(self.stated_axes),
+            relabelled_axes=under(self.relabelled_axes),
             written=under(self.written),
             withdrawn=frozenset(ids.get(idea, idea) for idea in self.withdrawn),
             added_columns={column: under(cells) for column, cells in self.added_columns.items()},

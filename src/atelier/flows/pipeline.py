@@ -336,6 +336,7 @@ class _AppliedDecisions:
     # The ideas marked « à revoir » that no one has decided since: the manifest keeps them, as the
     # sheets this run writes no longer say it (QA: the next run applied the learnt decision again).
     to_review: tuple[str, ...] = ()
+    relabelled: int = 0  # rows whose axis_label, not their axis, an analyst changed: the label's axis taken
 
     def messages(self, earlier: outputs.EarlierRun) -> list[str]:
         said = []
@@ -359,6 +360,12 @@ class _AppliedDecisions:
             said.append(
                 f"{self.restated} ligne(s) de {earlier} marquée(s) {DOCUMENT_SOURCE} ont un autre axe que celui où le "
                 f"compte-rendu les place : prises pour des décisions d'analystes (axis_source = review)."
+            )
+        if self.relabelled:
+            said.append(
+                f"{self.relabelled} ligne(s) de {earlier} ont dans axis_label le libellé d'un autre axe, la "
+                "colonne axis restant où le modèle ou le compte-rendu place l'idée : l'axe de ce libellé est repris "
+                "comme décision."
             )
         if self.withdrawn:
             said.append(
@@ -410,17 +417,30 @@ def _analysts_decisions(
     texts = list(earlier.decided_texts)
     text_positions = decision_of_text(contributions, texts)
     by_text = [earlier.decided_texts[texts[position]] if position is not None else None for position in text_positions]
-    # A report's placement whose axis an analyst changed without marking the row review is theirs.
+    learnt = [choice.decisions[position][1] if position is not None else None for position in saved]
+    relabelled: set[str] = set()
+
+    def column_or_label(item: Contribution, column: str | None, learnt_axis: str | None) -> str | None:
+        """The axis a row decides: its axis column, or its label's axis when the analyst changed the
+        label, not the axis: the column is where this run places the idea, and no decision the model
+        learnt (as `atelier classify` reads it; QA: the run kept the model's axis as the decision)."""
+        other = earlier.relabelled_axes.get(item.idea_id)
+        if column is None or other is None or column != item.axis or learnt_axis == column:
+            return column
+        relabelled.add(item.idea_id)
+        return other
+
+    # A report's placement whose axis (or label) an analyst changed without marking the row review is theirs.
     restated = {
-        item.idea_id: axis
-        for item in contributions
+        item.idea_id: decided
+        for item, learnt_axis in zip(contributions, learnt, strict=True)
         if item.axis_source == DOCUMENT_SOURCE
-        and (axis := earlier.stated_axes.get(item.idea_id)) is not None
-        and axis != item.axis
+        and (decided := column_or_label(item, earlier.stated_axes.get(item.idea_id), learnt_axis)) is not None
+        and decided != item.axis
     }
     edited = [
-        earlier.decided_axes.get(item.idea_id) or restated.get(item.idea_id) or text
-        for item, text in zip(contributions, by_text, strict=True)
+        column_or_label(item, earlier.decided_axes.get(item.idea_id), learnt_axis) or restated.get(item.idea_id) or text
+        for item, text, learnt_axis in zip(contributions, by_text, learnt, strict=True)
     ]
     # A decision holds for the idea's copies, same text under the same theme (the same post-it in
     # another document or session), unless they are decided otherwise (QA: the copies kept the
@@ -499,6 +519,7 @@ def _analysts_decisions(
         len(restated),
         withdrawn,
         to_review,
+        len(relabelled),
     )
 
 
