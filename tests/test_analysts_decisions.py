@@ -239,6 +239,20 @@ def test_a_decision_holds_for_the_idea_s_copies_and_its_cluster(runner, tmp_path
     assert set(ideas[ideas["text"] == ACTIONS[1]]["axis"]) == {"3"}
     clusters = read(tmp_path / "sortie" / "clusters.csv").set_index("canonical_text")
     assert clusters.loc[ACTIONS[0], "axis"] == "5" and clusters.loc[ACTIONS[1], "axis"] == "3"
+    # QA: the decided row changed again, its copy kept the axis the run had given it.
+    frame = read(sheet)
+    frame.loc[decided, ["axis", "axis_label"]] = ["2", "Emploi, économie et entreprise"]
+    frame.to_csv(sheet, index=False)
+    assert runner.invoke(app, ["run", "rapports", "--out", "sortie"]).exit_code == 0
+    ideas = read(sheet)
+    assert ideas[ideas["text"] == ACTIONS[0]][["axis", "axis_source"]].values.tolist() == [["2", "review"]] * 2
+    # A copy an analyst decided otherwise keeps its own decision.
+    frame = read(sheet)
+    frame.loc[(frame["document"] == "seance2.docx") & (frame["text"] == ACTIONS[0]), "axis"] = "4"
+    frame.to_csv(sheet, index=False)
+    assert runner.invoke(app, ["run", "rapports", "--out", "sortie"]).exit_code == 0
+    ideas = read(sheet)
+    assert ideas[ideas["text"] == ACTIONS[0]]["axis"].tolist() == ["2", "4"]
 
 
 def test_a_model_row_given_another_axis_without_review_is_said_and_kept_in_a_copy(

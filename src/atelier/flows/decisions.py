@@ -588,7 +588,7 @@ def earlier_run(out: Path, workshop: Workshop) -> tuple[EarlierRun | None, list[
     `ideas.xlsx`: the cluster ids, and the axes analysts decided (`decided_axes`, rows marked
     review). An analyst edits one of them (or both): the newer one's decision counts where they
     differ, named in a note. None without either file; with it, the notes of the reading."""
-    from atelier.flows.outputs import IDEAS_CSV, IDEAS_XLSX, EarlierRun, file_states
+    from atelier.flows.outputs import DECISIONS_COPIED, IDEAS_CSV, IDEAS_XLSX, EarlierRun, file_states
 
     states = file_states(out)
     files = sorted(
@@ -636,13 +636,21 @@ def earlier_run(out: Path, workshop: Workshop) -> tuple[EarlierRun | None, list[
         relabelled.update(earlier.relabelled)
         modified = earlier.path.stat().st_mtime
         written.update(dict.fromkeys([*earlier.decided, *earlier.decided_texts, *earlier.stated], modified))
+    # A copy the last run gave its decided idea's axis, still in that axis, is no analyst's decision: it
+    # follows its idea's (QA: the idea decided again, the copy kept the old axis).
+    copied = manifest.get(DECISIONS_COPIED)
+    if isinstance(copied, dict):
+        for idea, axis in copied.items():
+            if decided.get(idea) == axis:
+                del decided[idea]
+                where.pop(idea, None)
     counting = [read[-1].path]  # the files whose decisions count
     if len(read) == 2:
         older, newer = read
         # The newer file's decisions by text, and its rows marked undecided, replace the older's.
         replaced = {idea for idea, (_, key) in older.rows.items() if key in newer.decided_texts} | newer.withdrawn
         for idea in replaced & older.decided.keys() - newer.decided.keys():
-            del decided[idea]
+            decided.pop(idea, None)
         own = decided.keys() & older.decided.keys() - newer.decided.keys()
         if own or older.decided_texts.keys() - newer.decided_texts.keys():
             counting.insert(0, older.path)  # (it holds decisions the newer one does not)

@@ -76,6 +76,7 @@ DETAILS_CSV = "details.csv"
 CLUSTERS_CSV = "clusters.csv"
 MANIFEST_JSON = "manifest.json"
 MARKED_TO_REVIEW = "marked_to_review"  # the manifest's idea_ids marked « à revoir », undecided since
+DECISIONS_COPIED = "decisions_copied"  # the manifest's idea_id -> axis of copies given a decided idea's axis
 SYNTHESIS_HTML = "synthesis.html"
 SYNTHESIS_DOCX = "synthesis.docx"
 IDEAS_XLSX = "ideas.xlsx"
@@ -563,11 +564,13 @@ def build_manifest(
     clusters: int,
     fillers: int = 0,
     to_review: Sequence[str] = (),
+    copied: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """What a run read, with which model, how long each stage took, and what it found: the
     `contributions` are the ideas, the `fillers` the cells of forms that hold none (« RAS », « - »);
     `to_review`, the idea_ids an analyst marked « à revoir » that no one has decided since (the next
-    run in the folder keeps them so)."""
+    run in the folder keeps them so); `copied`, idea_id -> axis of the copies of a decided idea
+    given its axis (the next run tells them from the analysts' own decisions)."""
     return {
         "atelier_version": version,
         "workshop": {"id": workshop_id, "title": workshop_title},
@@ -587,4 +590,5 @@ def build_manifest(
         },
         "documents": [document_entry(d) for d in documents],
         MARKED_TO_REVIEW: sorted(to_review),
+        DECISIONS_COPIED: dict(sorted((copied or {}).items())),
     }

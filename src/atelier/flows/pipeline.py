@@ -337,6 +337,9 @@ class _AppliedDecisions:
     # sheets this run writes no longer say it (QA: the next run applied the learnt decision again).
     to_review: tuple[str, ...] = ()
     relabelled: int = 0  # rows whose axis_label, not their axis, an analyst changed: the label's axis taken
+    # idea_id -> axis of the copies given their decided idea's axis: the manifest keeps them, for the next run
+    # to tell them from the analysts' own decisions (QA: the idea decided again, its copy kept the old axis).
+    copied: dict[str, str] = field(default_factory=dict)
 
     def messages(self, earlier: outputs.EarlierRun) -> list[str]:
         said = []
@@ -469,6 +472,7 @@ def _analysts_decisions(
     from_model = from_outputs = moved_by_model = moved_by_outputs = copies = 0
     disagreements: list[tuple[str, str, str, str]] = []
     withdrawn = 0
+    copied_axes: dict[str, str] = {}
     for index, (item, decision, edited_axis) in enumerate(zip(contributions, saved, edited, strict=True)):
         model_axis, decided_at = (choice.decisions[decision][1:] if decision is not None else (None, 0.0))
         model_axis = model_axis if model_axis in known else None
@@ -488,6 +492,8 @@ def _analysts_decisions(
         if use_outputs:
             from_outputs += 1
             copies += copied[index]
+            if copied[index]:
+                copied_axes[item.idea_id] = axis
             moved_by_outputs += item.axis != axis
         else:
             from_model += 1
@@ -520,6 +526,7 @@ def _analysts_decisions(
         withdrawn,
         to_review,
         len(relabelled),
+        copied_axes,
     )
 
 
@@ -828,6 +835,7 @@ def run_pipeline(
         clusters=len(clusters),
         fillers=len(fillers),
         to_review=applied.to_review if applied is not None else (),
+        copied=applied.copied if applied is not None else {},
     )
     if not keep_previous:
         files.append(write_manifest_task(Path(out), manifest))
