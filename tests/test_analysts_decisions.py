@@ -573,6 +573,15 @@ def test_a_decision_names_its_text_whatever_its_punctuation():
     signed = [Contribution(f"s{n}", "r.pdf", "", 1, "postit", f"{sign} de bus la nuit") for n, sign in enumerate("+-")]
     assert axes_decided_by_text(signed, [("+ de bus la nuit", "2"), ("- de bus la nuit", "5")]) == ["2", "5"]
     assert axes_decided_by_text(signed, [("- de bus la nuit", "5")]) == [None, "5"]
+    # QA: a dash no longer matched a text that had none, or another dash: a bullet, a hyphen.
+    written = ["Isoler les logements sociaux", "Ligne de bus Grenoble-Voiron", "10-15 jeunes par atelier"]
+    ideas = [Contribution(f"w{n}", "r.pdf", "", 1, "postit", text) for n, text in enumerate(written)]
+    labels = [
+        ("- Isoler les logements sociaux", "1"),
+        ("Ligne de bus Grenoble - Voiron", "2"),
+        ("10 - 15 jeunes par atelier", "3"),
+    ]
+    assert axes_decided_by_text(ideas, labels) == ["1", "2", "3"]
 
 
 def test_a_label_written_without_the_space_before_its_question_mark_is_the_axis_s(runner, tmp_path):
@@ -806,9 +815,9 @@ def test_a_row_is_found_by_its_text_then_by_a_text_a_little_different_and_never_
     # The report edited: a post-it added first (every number moves by one), a typo corrected, an
     # idea replaced by a longer one of another meaning (« … pour les jeunes »: 80.5, below 90).
     rows = {
-        "r.pdf-1": ("r.pdf", "Créer un budjet participatf"),
-        "r.pdf-2": ("r.pdf", "Organiser des conseils de quartier"),
-        "r.pdf-3": ("r.pdf", "Ouvrir la médiathèque le dimanche"),
+        "r.pdf-1": ("r.pdf", "Créer un budjet participatf", ""),
+        "r.pdf-2": ("r.pdf", "Organiser des conseils de quartier", ""),
+        "r.pdf-3": ("r.pdf", "Ouvrir la médiathèque le dimanche", ""),
     }
     ideas = _ideas(
         "Planter des arbres",
@@ -818,23 +827,42 @@ def test_a_row_is_found_by_its_text_then_by_a_text_a_little_different_and_never_
     )
     followed = followed_ideas(rows, ideas)
     assert followed.ids == {"r.pdf-1": "r.pdf-2", "r.pdf-2": "r.pdf-3", "r.pdf-3": "r.pdf-3 (avant)"}
-    assert (followed.by_text, followed.by_likeness, followed.edited) == (1, 1, 0)
+    assert (followed.by_text, followed.likened, followed.edited) == (
+        1, [("Créer un budjet participatf", "Créer un budget participatif")], 0
+    )
     # Lower the bar and the longer idea is taken for it.
     assert followed_ideas(rows, ideas, FollowSettings(min_similarity=80)).ids["r.pdf-3"] == "r.pdf-4"
 
 
-def test_copies_of_a_text_are_followed_in_order_and_within_their_document():
-    rows = {"a-1": ("a", "Plus de bancs"), "a-2": ("a", "Plus de bancs"), "b-1": ("b", "Plus de bancs")}
+def test_copies_of_a_text_keep_their_numbers_and_are_followed_within_their_document():
+    rows = {"a-1": ("a", "Plus de bancs", ""), "a-2": ("a", "Plus de bancs", ""), "b-1": ("b", "Plus de bancs", "")}
     ideas = [*_ideas("Des arbres", "Plus de bancs", "Plus de bancs", document="a"), *_ideas("Du vélo", document="b")]
     followed = followed_ideas(rows, ideas)
-    assert followed.ids == {"a-1": "a-2", "a-2": "a-3", "b-1": "b-1 (avant)"}
+    assert followed.ids == {"a-1": "a-3", "b-1": "b-1 (avant)"}
+    # QA: the sheet sorted, the report unchanged: two copies swapped their decisions and comments.
+    ideas = _ideas("Plus de bancs", "Des arbres", "Plus de bancs", document="a")
+    assert followed_ideas({"a-3": rows["a-1"], "a-1": rows["a-2"]}, ideas).ids == {}
+
+
+def test_a_text_like_another_is_not_taken_for_it_under_a_long_theme_or_with_other_numbers():
+    # QA: « Pour le tram » became « Contre le tram » (95.5 with their long theme, 76.9 without),
+    # « … 10 % … » became « … 50 % … » (96.3): the decision and the comment went with them.
+    theme = "Mobilité et déplacements du quotidien en milieu rural"
+    rows = {"r-1": ("r", "Pour le tram", theme), "r-2": ("r", "Réduire de 10 % les déchets ménagers", theme)}
+    ideas = [
+        Contribution("s-1", "r", "", 1, "postit", "Contre le tram", theme=theme),
+        Contribution("s-2", "r", "", 1, "postit", "Réduire de 50 % les déchets ménagers", theme=theme),
+        Contribution("s-3", "r", "", 1, "postit", "Reduire de 10% les dechets menagers.", theme="Autre thème"),
+    ]
+    followed = followed_ideas(rows, ideas)
+    assert followed.ids == {} and followed.likened == []
 
 
 def test_a_text_rewritten_in_the_sheet_keeps_its_idea_when_the_numbers_around_it_hold():
     rows = {
-        "r.pdf-1": ("r.pdf", "Plus de bancs"),
-        "r.pdf-2": ("r.pdf", "Des bus le soir, jusqu'à minuit, surtout le week-end"),
-        "r.pdf-3": ("r.pdf", "Des arbres"),
+        "r.pdf-1": ("r.pdf", "Plus de bancs", ""),
+        "r.pdf-2": ("r.pdf", "Des bus le soir, jusqu'à minuit, surtout le week-end", ""),
+        "r.pdf-3": ("r.pdf", "Des arbres", ""),
     }
     followed = followed_ideas(rows, _ideas("Plus de bancs", "Des bus le soir", "Des arbres"))
     assert (followed.ids, followed.edited) == ({}, 1)
@@ -848,6 +876,7 @@ def test_a_text_rewritten_in_the_sheet_keeps_its_idea_when_the_numbers_around_it
     [
         ("OK.", "review"), ("Validé !", "review"), ("révisé", "review"), (" Revu ", "review"), ("Modèle.", "model"),
         ("à revoir", "?"), ("?", "?"), ("", ""), ("document", "document"),
+        ("OK ?", "?"), ("validé ?", "?"), ("Accepté ??", "?"),  # (asked, not decided: QA)
     ],
 )
 def test_an_axis_source_is_read_whatever_its_punctuation(cell, kind):

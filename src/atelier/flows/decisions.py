@@ -81,7 +81,7 @@ def source_kind(source: str) -> str:
     "validé"…), "" (nothing), or `UNCLEAR_SOURCE` for a word that says none of these ("à revoir")."""
     # (Its punctuation aside: QA, « OK. » and « Validé ! » were read as « à revoir ».)
     folded = " ".join(re.sub(r"[^\w]+", " ", folded_cell(source)).split())
-    if not folded and folded_cell(source):  # (« ? »)
+    if "?" in source or (not folded and folded_cell(source)):  # (« OK ? » asks: QA)
         return UNCLEAR_SOURCE
     if folded in PROPOSAL_WORDS:
         return MODEL_SOURCE
@@ -402,7 +402,7 @@ class _EarlierFile(NamedTuple):
     decided_texts: dict[str, str]  # text read with its theme -> axis, decided rows without an idea_id
     where: dict[str, tuple[str, str]]  # idea_id -> (document, text) of the decided rows
     unread: int  # rows marked decided whose axis is none of the workshop's, or marked "à revoir"…
-    rows: dict[str, tuple[str, str]]  # idea_id -> (document, its text read with its theme), for every row
+    rows: dict[str, tuple[str, str, str]]  # idea_id -> (document, text, theme), for every row
     withdrawn: set[str]  # idea_ids an analyst marked undecided ("à revoir", `UNCLEAR_SOURCE`)
     stated: dict[str, str]  # idea_id -> axis of rows marked document whose label is another axis's (an edit)
     relabelled: dict[str, str]  # idea_id -> the label's axis, of those rows and of decided ones
@@ -480,7 +480,7 @@ def _earlier_file(path: Path, workshop: Workshop, ours: bool) -> tuple[_EarlierF
     )
     per_document.pop(("", ""), None)
     rows = {
-        idea: (document, with_context(text, theme))
+        idea: (document, text, theme)
         for idea, document, text, theme in zip(ids, documents, texts, themes, strict=True)
         if idea
     }
@@ -589,6 +589,7 @@ def earlier_run(out: Path, workshop: Workshop) -> tuple[EarlierRun | None, list[
     review). An analyst edits one of them (or both): the newer one's decision counts where they
     differ, named in a note. None without either file; with it, the notes of the reading."""
     from atelier.flows.outputs import DECISIONS_COPIED, IDEAS_CSV, IDEAS_XLSX, EarlierRun, file_states
+    from atelier.nlp.axis_data import with_context
 
     states = file_states(out)
     files = sorted(
@@ -621,7 +622,7 @@ def earlier_run(out: Path, workshop: Workshop) -> tuple[EarlierRun | None, list[
     added: dict[str, dict[str, AddedCell]] = {}
     proposed: dict[str, str] = {}
     documents: dict[tuple[str, str], int] = {}
-    rows: dict[str, tuple[str, str]] = {}
+    rows: dict[str, tuple[str, str, str]] = {}
     for earlier in read:  # older first: the newer file's values replace
         documents.update(earlier.documents)
         rows.update(earlier.rows)
@@ -648,7 +649,9 @@ def earlier_run(out: Path, workshop: Workshop) -> tuple[EarlierRun | None, list[
     if len(read) == 2:
         older, newer = read
         # The newer file's decisions by text, and its rows marked undecided, replace the older's.
-        replaced = {idea for idea, (_, key) in older.rows.items() if key in newer.decided_texts} | newer.withdrawn
+        replaced = {
+            idea for idea, (_, text, theme) in older.rows.items() if with_context(text, theme) in newer.decided_texts
+        } | newer.withdrawn
         for idea in replaced & older.decided.keys() - newer.decided.keys():
             decided.pop(idea, None)
         own = decided.keys() & older.decided.keys() - newer.decided.keys()
@@ -698,10 +701,11 @@ class FollowSettings:
     texts: the report edited and saved again (its hash, so every number, changes), or read
     otherwise by a newer atelier (a post-it found or lost before them moves their numbers)."""
 
-    # rapidfuzz `fuzz.ratio` (0–100) of the two texts' `loose_key`s for a text corrected since
-    # (« Créer un budjet participatf » / « Créer un budget participatif »: 94.5), among the ideas
-    # of the same document that no row found: « Créer un budget participatif » / « … jeunes »
-    # (88.9) are two ideas.
+    # rapidfuzz `fuzz.ratio` (0–100) of the two texts' `loose_key`s, their themes aside, for a text
+    # corrected since (« Créer un budjet participatf » / « Créer un budget participatif »: 94.5),
+    # among the ideas of the same document and theme, with the same numbers, that no row found:
+    # « Créer un budget participatif » / « … jeunes » (88.9), « Pour le tram » / « Contre le
+    # tram » (76.9) are two ideas.
     min_similarity: float = 90.0
 
     def __post_init__(self) -> None:
@@ -712,30 +716,38 @@ class FollowSettings:
 class FollowedIdeas(NamedTuple):
     """`followed_ideas`: each row's idea now (`ids`, old idea_id -> idea_id now, for the rows whose
     number changed), and how many were found by their text under another number, by a text a
-    little different under another number, and under their own number with another text (`edited`:
-    the text edited in the sheet, which the run writes again as the report gives it)."""
+    little different under another number (`likened`: the (text in the sheet, text now) of each),
+    and under their own number with another text (`edited`: the text edited in the sheet, which
+    the run writes again as the report gives it)."""
 
     ids: dict[str, str]
     by_text: int
-    by_likeness: int
+    likened: list[tuple[str, str]]
     edited: int
 
     @property
     def moved(self) -> int:
-        return self.by_text + self.by_likeness
+        return self.by_text + len(self.likened)
+
+
+_DIGITS = re.compile(r"\d+")
+_LIKELY_PER_ROW = 3  # the texts most like a row's that are kept as its candidates (memory: rows × 3)
 
 
 def followed_ideas(
-    rows: Mapping[str, tuple[str, str]], ideas: Sequence[Contribution], settings: FollowSettings = FollowSettings()
+    rows: Mapping[str, tuple[str, str, str]],
+    ideas: Sequence[Contribution],
+    settings: FollowSettings = FollowSettings(),
 ) -> FollowedIdeas:
-    """Which idea of this run each row of the last run's sheets (`rows`: idea_id -> (document, text
-    read with its theme), in the sheet's order) is, one idea per row:
+    """Which idea of this run each row of the last run's sheets (`rows`: idea_id -> (document, text,
+    theme), in the sheet's order) is, one idea per row:
 
-    1. the first idea of the same document with its text (`loose_key`) that no row has found, the
-       rows taken in their order (a post-it added or lost moves the others' numbers, not their order);
-    2. else the idea that has its number, when it has its text (a report renamed);
-    3. else the one of the same document, not found by a row, whose text is the most like its text,
-       at `settings.min_similarity` at least (a text corrected);
+    1. the idea that has its number, when it has its text and theme (`loose_key`): most rows, and
+       every row of a sheet only sorted (QA: copies of one post-it swapped their decisions);
+    2. else the first idea of the same document with its text and theme that no row has found,
+       the rows taken in their order (a post-it added or lost moves the others' numbers);
+    3. else the one of the same document and theme, with the same numbers, not found by a row, whose
+       text is the most like its text, at `settings.min_similarity` at least (a text corrected);
     4. else the idea that has its number, if no row found it and the rows beside it in the sheet
        kept theirs (the analyst rewrote that text in the sheet).
 
@@ -744,49 +756,57 @@ def followed_ideas(
     import numpy as np
     from rapidfuzz import fuzz, process
 
-    from atelier.nlp.axis_data import idea_text
     from atelier.nlp.language import loose_key
 
-    now = {item.idea_id: (item.document, loose_key(idea_text(item))) for item in ideas}
-    old = {idea: (document, loose_key(text)) for idea, (document, text) in rows.items()}
-    waiting: dict[tuple[str, str], deque[str]] = defaultdict(deque)
-    for idea, place in now.items():
-        waiting[place].append(idea)
-    found: dict[str, str] = {}
-    for idea, place in old.items():
-        if waiting.get(place):
-            found[idea] = waiting[place].popleft()
+    now = {item.idea_id: (item.document, loose_key(item.text), loose_key(item.theme)) for item in ideas}
+    old = {idea: (document, loose_key(text), loose_key(theme)) for idea, (document, text, theme) in rows.items()}
+    # (Its document's name aside: a report renamed keeps its numbers.)
+    found = {idea: idea for idea, place in old.items() if idea in now and now[idea][1:] == place[1:]}
     taken = set(found.values())
-    for idea, (_, key) in old.items():
-        if idea not in found and idea in now and idea not in taken and now[idea][1] == key:
-            found[idea] = idea
-            taken.add(idea)
+    waiting: dict[tuple[str, str, str], deque[str]] = defaultdict(deque)
+    for idea, place in now.items():
+        if idea not in taken:
+            waiting[place].append(idea)
+    for idea, place in old.items():
+        if idea not in found and waiting.get(place):
+            found[idea] = waiting[place].popleft()
+            taken.add(found[idea])
     by_text = sum(1 for idea, new in found.items() if new != idea)
     left = [idea for idea in old if idea not in found]
     candidates: list[tuple[float, str, str]] = []
-    for document in dict.fromkeys(old[idea][0] for idea in left):
-        these = [idea for idea in left if old[idea][0] == document]
-        others = [idea for idea, (name, _) in now.items() if name == document and idea not in taken]
+    rows_of: dict[tuple[str, str, tuple[str, ...]], list[str]] = defaultdict(list)
+    for idea in left:
+        document, key, theme = old[idea]
+        rows_of[(document, theme, tuple(_DIGITS.findall(key)))].append(idea)
+    ideas_of: dict[tuple[str, str, tuple[str, ...]], list[str]] = defaultdict(list)
+    for idea, (document, key, theme) in now.items():
+        if idea not in taken:
+            ideas_of[(document, theme, tuple(_DIGITS.findall(key)))].append(idea)
+    for place, these in rows_of.items():
+        others = ideas_of.get(place, [])
         if not others:
             continue
-        keys = [now[idea][1] for idea in others]
+        keys = [now[i][1] for i in others]
         for start in range(0, len(these), 500):  # (rows at a time: a matrix of 20,000 × 20,000 is 1.6 GB)
             block = these[start : start + 500]
             scores = process.cdist(
-                [old[idea][1] for idea in block], keys, scorer=fuzz.ratio,
-                score_cutoff=settings.min_similarity, dtype=np.float32,
+                [old[i][1] for i in block], keys, scorer=fuzz.ratio, score_cutoff=settings.min_similarity,
+                dtype=np.float32,
             )
-            for row, column in zip(*np.nonzero(scores), strict=True):
-                candidates.append((float(scores[row, column]), block[row], others[column]))
-    by_likeness = edited = 0
+            for row, idea in enumerate(block):
+                best = np.argsort(-scores[row])[:_LIKELY_PER_ROW]
+                candidates += [(float(scores[row, col]), idea, others[col]) for col in best if scores[row, col]]
+    text_of = {item.idea_id: item.text for item in ideas}
+    likened: list[tuple[str, str]] = []
+    edited = 0
     for score, idea, other in sorted(candidates, key=lambda candidate: -candidate[0]):
-        if score < settings.min_similarity:
-            break
         if idea not in found and other not in taken:
             found[idea] = other
             taken.add(other)
-            by_likeness += other != idea
-            edited += other == idea
+            if other == idea:
+                edited += 1
+            else:
+                likened.append((rows[idea][1], text_of[other]))
     order = list(old)
     position = {idea: index for index, idea in enumerate(order)}
     for idea in left:
@@ -802,4 +822,4 @@ def followed_ideas(
     for idea in old:
         if idea not in found and idea in now:
             ids[idea] = f"{idea} (avant)"  # (a number no idea has)
-    return FollowedIdeas(ids, by_text, by_likeness, edited)
+    return FollowedIdeas(ids, by_text, likened, edited)

@@ -265,9 +265,9 @@ class EarlierRun:
     # The state of `ideas.csv` and `ideas.xlsx` when they were read (`file_states`): a run finding them
     # changed when it writes keeps a copy (an analyst's edits saved meanwhile are not in what it read).
     states: Mapping[Path, tuple[int, int]] = field(default_factory=dict)
-    # idea_id -> (document, text read with its theme) of every row: how the ideas are found again
-    # when the numbers no longer hold their texts (`decisions.followed_ideas`).
-    rows: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    # idea_id -> (document, text, theme) of every row: how the ideas are found again when the
+    # numbers no longer hold their texts (`decisions.followed_ideas`).
+    rows: Mapping[str, tuple[str, str, str]] = field(default_factory=dict)
 
     def renumbered(self, ids: Mapping[str, str]) -> EarlierRun:
         """A copy in which what the sheets hold of each idea (cluster, decision, comment…) is held

@@ -544,8 +544,14 @@ def _followed_notes(followed: FollowedIdeas, earlier: outputs.EarlierRun) -> lis
     if followed.moved:
         said.append(
             f"Le rapport, ou sa lecture, a changé depuis l'exécution précédente : {followed.by_text} idée(s) de "
-            f"{earlier} retrouvée(s) par leur texte et {followed.by_likeness} par un texte proche ; leurs "
+            f"{earlier} retrouvée(s) par leur texte et {len(followed.likened)} par un texte proche ; leurs "
             "décisions, leurs colonnes ajoutées et leurs groupes les suivent."
+        )
+    if followed.likened:
+        named = examples([f"« {before[:50]} » devenu « {after[:50]} »" for before, after in followed.likened])
+        said.append(
+            f"Avertissement : {len(followed.likened)} idée(s) de {earlier} retrouvée(s) par un texte proche, à "
+            f"vérifier ({named}) ; le fichier est copié avant d'être remplacé."
         )
     if followed.edited:
         said.append(
@@ -731,7 +737,7 @@ def run_pipeline(
     if earlier.rows:
         followed = followed_ideas(earlier.rows, [*contributions, *fillers])
         earlier = earlier.renumbered(followed.ids)
-        edited_texts = followed.edited
+        edited_texts = followed.edited + len(followed.likened)  # (kept in a copy of the sheet)
         for message in _followed_notes(followed, earlier):
             _say(message, logging.WARNING if message.startswith("Avertissement") else logging.INFO)
     model_info: dict[str, Any] = {"version": None, "origin": None, "note": "aucune contribution à classer"}

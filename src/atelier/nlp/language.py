@@ -360,9 +360,10 @@ def normalize_for_match(text: str) -> str:
     return _WHITESPACE.sub(" ", folded).strip()
 
 
-_PUNCTUATION = re.compile(r"[^\w%€$£+\u2212]+")
-# A plus, or a minus standing as a word: « + de bus » / « - de bus » (not the hyphen of « week-end »).
-_SIGN = re.compile(r"\+|(?:^|(?<=\s))-(?=\s|\d)")
+_PUNCTUATION = re.compile(r"[^\w%€$£]+")
+# A plus or a minus opening a text as « plus » or « moins » would: « + de bus », « - de bus », « -10 % »
+# (not a bullet, « - Isoler les logements », nor a dash inside: « Grenoble - Voiron », « 10 - 15 »).
+_SIGN = re.compile(r"^\s*(?:\+|-(?=\s*(?:de\b|d'|d’|\d)))")
 
 
 def loose_key(text: str) -> str:
@@ -370,5 +371,5 @@ def loose_key(text: str) -> str:
     how a decision names its text and a sheet its axis's label (« MERCI POUR L'ACCUEIL » /
     « Merci pour l'accueil ! », « citoyens? » / « citoyens ? »; QA: « + de bus la nuit » and
     « - de bus la nuit » took one decision)."""
-    signed = _SIGN.sub(lambda sign: " + " if sign.group() == "+" else " \u2212 ", normalize_for_match(text))
+    signed = _SIGN.sub(lambda sign: "plus " if "+" in sign.group() else "moins ", normalize_for_match(text))
     return " ".join(_PUNCTUATION.sub(" ", signed).split())
