@@ -229,6 +229,21 @@ def test_synthesis_lists_the_ideas_flagged_for_review(reviewed, documents, works
         generated_at=datetime(2024, 5, 1),
     )  # fmt: skip
     assert [a["confidence"] for a in context["attention"]] == ["49 %"]
+    # A repeated idea is shown in its cluster's wording, whichever copy is flagged (QA: a copy signed
+    # « - Josiane Martin » was shown, a participant's name in the synthesis).
+    signed = [
+        reviewed[0],
+        dataclasses.replace(reviewed[1], text="Créer une maison de santé dans les quartiers - Josiane Martin"),
+        reviewed[2],
+    ]
+    flagged = [dataclasses.replace(c, needs_review=c is signed[1]) for c in signed]
+    context = synthesis_context(
+        workshop=workshop, contributions=flagged, clusters=summarize_clusters(flagged), documents=documents,
+        generated_at=datetime(2024, 5, 1),
+    )  # fmt: skip
+    assert [(a["text"], a["times"]) for a in context["attention"]] == [
+        ("Créer une maison de santé dans les quartiers", 1)
+    ]
 
 
 def test_synthesis_lists_ideas_of_one_weight_in_french_alphabetical_order(records, documents, workshop):

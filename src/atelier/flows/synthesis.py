@@ -294,6 +294,9 @@ def synthesis_context(
             listed_clusters.add(key)
             attention.append(c)
     labels = dict(axes)
+    # A repeated idea is shown in its cluster's wording, as in the lists of the axes (QA: a copy signed
+    # « - Josiane Martin » was shown here, a participant's name in the document handed to the city).
+    wording = {s.cluster_id: s.canonical_text for s in clusters}
     ok = [d for d in documents if d.status == "ok"]
     return {
         "title": workshop.title,
@@ -322,7 +325,7 @@ def synthesis_context(
         "chart": {"width": _CHART_WIDTH, "height": len(axis_rows) * _ROW_HEIGHT, "bar_height": _BAR_HEIGHT},
         "attention": [
             {
-                "text": c.text,
+                "text": wording.get(c.cluster_id or "", c.text),
                 "kind": KIND_LABELS.get(c.kind, c.kind),
                 "document": c.document,
                 "page": c.page,
