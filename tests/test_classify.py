@@ -1088,6 +1088,16 @@ def test_evidence_shows_a_noun_the_lemma_table_reads_as_a_verb_as_the_idea_write
     assert own_evidence(("arbre", "planter", "marier"), signed) == ("arbre", "planter")
 
 
+def test_evidence_leaves_out_the_lemma_of_a_word_of_the_theme_alone():
+    # QA: « associer », of the theme « Ce que l'on associe à la cohésion sociale », was shown as the
+    # evidence of its post-its; a lemma of a word the idea itself writes is its own.
+    theme = "Ce que l'on associe à la cohésion sociale"
+    mixed = Contribution("i1", "r.pdf", "", 1, "postit", "Faire jouer l'intergénération", theme=theme)
+    assert own_evidence(("associer", "faire", "jouer"), mixed) == ("faire", "jouer")
+    written = Contribution("i2", "r.pdf", "", 1, "postit", "Associer les habitants aux projets", theme=theme)
+    assert own_evidence(("associer", "habitant"), written) == ("associer", "habitant")
+
+
 def test_post_its_listed_under_one_level_of_headings_are_read_with_that_heading_s_others():
     # QA: post-its listed under « Mobilité », « Habitat »… (a category, no theme) were each read alone: 6 of
     # 33 went surely to another axis. Objectives and actions are not grouped by their category (the axis heading).

@@ -26,6 +26,7 @@ contributions of each word to the linear score (all feature blocks are linear in
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
@@ -213,7 +214,19 @@ def own_evidence(evidence: Sequence[str], item: Contribution) -> tuple[str, ...]
         return tuple(evidence)
     text = normalize_for_match(item.text)  # (the words of a long answer: read once, and only if needed)
     theme = _folded(item.theme)
-    return tuple(lemma for lemma in evidence if _folded(lemma) in text or _folded(lemma) not in theme)
+    return tuple(lemma for lemma in evidence if _said_in(_folded(lemma), text) or not _said_in(_folded(lemma), theme))
+
+
+def _said_in(lemma: str, text: str) -> bool:
+    """Whether `text` (folded) writes `lemma` (folded), or a word sharing all its letters but the
+    last two (QA: « associer » of the theme « Ce que l'on associe à la cohésion sociale » was shown
+    as the evidence of its post-its)."""
+    if lemma in text:
+        return True
+    return any(
+        min(len(word), len(lemma)) >= 4 and len(os.path.commonprefix((word, lemma))) >= max(len(word), len(lemma)) - 2
+        for word in _WORD.findall(text)
+    )
 
 
 _WORD = re.compile(r"\w+")
