@@ -1496,6 +1496,12 @@ def test_run_exits_1_when_no_document_could_be_read(runner, tmp_path, prefect_ha
     assert "Erreur : aucun document n'a pu être lu." in result.stderr
     # the outputs are written all the same: the manifest says what went wrong
     assert (tmp_path / "resultats" / "manifest.json").is_file()
+    assert "(détail ci-dessus et dans manifest.json)" in result.stdout
+    # Again into them: their empty sheets hold nothing to keep (QA: each was said unreadable, and to be
+    # copied, before « rien n'est écrit »); no manifest is written, none is named.
+    result = runner.invoke(app, ["run", "rapports", "--out", "resultats"])
+    assert result.exit_code == 1 and "aucune ligne" not in result.stderr and "copié" not in result.stderr
+    assert "(détail ci-dessus)." in result.stdout
     # but over a run already there, nothing is written (QA: its synthesis and tables were replaced by empty ones)
     docx = pytest.importorskip("docx")
     document = docx.Document()

@@ -901,7 +901,7 @@ def run(
         typer.echo(f"  {file}")
     typer.echo(
         f"Documents : {summary.documents_ok} lu(s), {summary.documents_error} en erreur"
-        + (" (détail ci-dessus et dans manifest.json)." if summary.documents_error else ".")
+        + (f" (détail ci-dessus{' et dans manifest.json' if summary.files else ''})." if summary.documents_error else ".")
     )
     if summary.ideas:
         typer.echo(f"Contributions : {summary.ideas} ({_format_counts(summary.ideas_per_kind)})")

@@ -452,11 +452,13 @@ def _kept_typed(value: object) -> bool:
 def _earlier_file(path: Path, workshop: Workshop, ours: bool) -> tuple[_EarlierFile | None, list[str]]:
     """The cluster ids and the analysts' decisions of one output file of the last run (None if it
     cannot be read), with the notes of its reading."""
-    from atelier.flows.tables import TableError, read_table
+    from atelier.flows.tables import EmptyTableError, TableError, read_table
     from atelier.nlp.axis_data import with_context
 
     try:
         table = read_table(path, "text", "")
+    except EmptyTableError:  # (written by a run that found no idea: nothing to keep, nothing to say)
+        return _EarlierFile(path, {}, {}, {}, {}, 0, {}, set(), {}, {}, {}, {}, {}), []
     except TableError as error:
         return None, [
             f"Avertissement : {error} Ses groupes et ses décisions ne sont pas repris ; il est copié avant d'être "

@@ -48,6 +48,10 @@ class TableError(ValueError):
     """An input table that cannot be read; the message is one French line naming the file."""
 
 
+class EmptyTableError(TableError):
+    """A table with its columns and no row."""
+
+
 @dataclass(frozen=True)
 class InputTable:
     frame: pd.DataFrame
@@ -117,7 +121,7 @@ def read_table(path: Path, text_column: str, hint: str = "Voir --text-column.") 
             f"{path} : colonne « {text_column} » absente (colonnes présentes : {columns}).{meant} {hint}"
         )
     if frame.empty:
-        raise TableError(f"{path} : aucune ligne à traiter.")
+        raise EmptyTableError(f"{path} : aucune ligne à traiter.")
     return InputTable(frame, from_excel, tuple(warnings), typed, headings)
 
 
