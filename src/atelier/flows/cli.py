@@ -899,9 +899,10 @@ def run(
         typer.echo(f"Résultats écrits dans {summary.out} :")
     for file in summary.files:
         typer.echo(f"  {file}")
+    where_told = " et dans manifest.json" if summary.files else ""
     typer.echo(
         f"Documents : {summary.documents_ok} lu(s), {summary.documents_error} en erreur"
-        + (f" (détail ci-dessus{' et dans manifest.json' if summary.files else ''})." if summary.documents_error else ".")
+        + (f" (détail ci-dessus{where_told})." if summary.documents_error else ".")
     )
     if summary.ideas:
         typer.echo(f"Contributions : {summary.ideas} ({_format_counts(summary.ideas_per_kind)})")
