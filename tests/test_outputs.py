@@ -683,3 +683,13 @@ def test_write_run_outputs_writes_every_file_but_the_manifest(records, documents
     html = (out / outputs.SYNTHESIS_HTML).read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and 'lang="fr"' in html
     assert "<td>vide.pdf</td>" in html  # a document never read has no hash to show, not "()"
+
+
+def test_the_synthesis_of_a_report_without_ideas_counts_and_says_it_in_french(documents, workshop):
+    # QA: « 0 objectifs », « 0 actions » beside « 0 contribution », and « toutes les contributions ont un
+    # axe » when there was none.
+    context = synthesis_context(
+        workshop=workshop, contributions=[], clusters=[], documents=documents, generated_at=datetime(2024, 5, 1)
+    )
+    assert [(k["count"], k["label"]) for k in context["per_kind"]] == [(0, "post-it"), (0, "objectif"), (0, "action")]
+    assert context["nothing_to_check"] == "Aucune : aucune contribution n'a été lue."

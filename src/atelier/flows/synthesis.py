@@ -317,8 +317,13 @@ def synthesis_context(
         "ideas": len(contributions),
         "distinct": len(clusters),
         "per_kind": [
-            {"kind": kind, "label": KIND_LABELS_PLURAL[kind], "count": sum(1 for c in contributions if c.kind == kind)}
+            {
+                "kind": kind,
+                "label": KIND_LABELS_PLURAL[kind] if count > 1 else KIND_LABELS[kind],  # (« 0 objectif »: QA)
+                "count": count,
+            }
             for kind in KINDS
+            for count in [sum(1 for c in contributions if c.kind == kind)]
         ],
         "kinds": [{"kind": kind, "label": KIND_LABELS_PLURAL[kind]} for kind in KINDS],
         "axes": axis_rows,
@@ -345,6 +350,8 @@ def synthesis_context(
         "nothing_to_check": (
             "Aucune : toutes les contributions ont un axe attribué avec une confiance d'au moins "
             f"{_percent(attention_threshold)}."
+            if contributions
+            else "Aucune : aucune contribution n'a été lue."
         ),
         "multi_axis": multi_axis,
         "multi_axis_note": _multi_axis_note(multi_axis),
