@@ -1851,3 +1851,17 @@ def test_a_cluster_is_shown_in_its_words_written_in_full_not_clipped_in_the_plur
         result = deduplicate_contributions([contribution(n, text) for n, text in enumerate(order)], nlp=french_nlp)
         assert len({c.cluster_id for c in result}) == 1
         assert [c.text for c in result if c.canonical] == [texts[1]]
+
+
+def test_an_objective_is_not_merged_with_its_action_whose_cell_abridges_it(french_nlp):
+    # QA: the action's objective cell « Lutter contre la précarité énergétique » abridged the objective
+    # « … des ménages », and the two were one cluster.
+    objective = "Lutter contre la précarité énergétique des ménages"
+    items = [
+        contribution(0, objective, kind="objective"),
+        contribution(
+            1, objective + " en isolant les logements", kind="action", objective="Lutter contre la précarité énergétique"
+        ),
+    ]
+    result = deduplicate_contributions(items, nlp=french_nlp)
+    assert result[0].cluster_id != result[1].cluster_id

@@ -369,7 +369,9 @@ def _same_objective(prepared: _Prepared) -> Callable[[str], frozenset[str]]:
     """The keys of the wordings one objective takes, from an action's `objective` key: that key,
     and, when it is the key of one of the texts, the keys of the texts verified the same idea as
     it — "Réduction de la précarité énergétique des ménages" is the objective of an action whose
-    objective reads "Réduire la précarité énergétique des ménages"."""
+    objective reads "Réduire la précarité énergétique des ménages"; and the texts it opens, of three
+    words or more: a cell abridging the objective (QA: « Lutter contre la précarité énergétique »
+    named « … des ménages », and the action was merged with it)."""
     unit_of_key = {unit.key: index for index, unit in enumerate(prepared.units)}
     known: dict[str, frozenset[str]] = {"": frozenset()}
 
@@ -377,7 +379,8 @@ def _same_objective(prepared: _Prepared) -> Callable[[str], frozenset[str]]:
         if key not in known:
             unit = unit_of_key.get(key)
             similar = prepared.neighbours.get(unit, {}) if unit is not None else {}
-            known[key] = frozenset([key, *(prepared.units[other].key for other in similar)])
+            opened = [other for other in unit_of_key if other.startswith(key + " ")] if len(key.split()) >= 3 else []
+            known[key] = frozenset([key, *(prepared.units[other].key for other in similar), *opened])
         return known[key]
 
     return keys
