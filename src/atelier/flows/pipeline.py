@@ -506,7 +506,8 @@ def _analysts_decisions(
         for item, axis in zip(contributions, chosen, strict=True)
         if item.idea_id in earlier.withdrawn and axis is None
     )
-    placed = [replace(item, needs_review=True) if item.idea_id in to_review else item for item in placed]
+    checked = set(to_review)
+    placed = [replace(item, needs_review=True) if item.idea_id in checked else item for item in placed]
     present = {item.idea_id for item in contributions}
     lost = [where for idea, where in earlier.decided_where.items() if idea not in present]
     # (A decision by text is lost when it places no idea, as `decision_of_text` matches them: QA, one
