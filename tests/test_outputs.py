@@ -693,3 +693,22 @@ def test_the_synthesis_of_a_report_without_ideas_counts_and_says_it_in_french(do
     )
     assert [(k["count"], k["label"]) for k in context["per_kind"]] == [(0, "post-it"), (0, "objectif"), (0, "action")]
     assert context["nothing_to_check"] == "Aucune : aucune contribution n'a été lue."
+
+
+def test_the_synthesis_masks_the_contacts_a_post_it_gives(reviewed, documents, workshop):
+    # QA: a post-it's e-mail address and phone number were copied into the document handed to the city.
+    given = "Créer une maison de santé dans les quartiers (jm.durandeau@example.fr, 06 12 34 56 78)"
+    records = [dataclasses.replace(reviewed[0], text=given, canonical=True, cluster_id="c-9"), *reviewed[2:]]
+    context = synthesis_context(
+        workshop=workshop, contributions=records, clusters=summarize_clusters(records), documents=documents,
+        generated_at=datetime(2024, 5, 1),
+    )  # fmt: skip
+    shown = "Créer une maison de santé dans les quartiers ([courriel masqué], [téléphone masqué])"
+    assert [c["text"] for axis in context["axes"] for c in axis["clusters"] if "santé" in c["text"]] == [shown]
+    assert [a["text"] for a in context["attention"]] == [shown]
+    assert "1 texte(s) donnaient une adresse e-mail ou un numéro de téléphone : masqués" in context["notice"]
+    html = render_synthesis(
+        workshop=workshop, contributions=records, clusters=summarize_clusters(records), documents=documents,
+        generated_at=datetime(2024, 5, 1),
+    )  # fmt: skip
+    assert "example.fr" not in html and "06 12 34" not in html

@@ -17,6 +17,7 @@ import jinja2
 
 from atelier.extract.records import KINDS, MODEL_SOURCE, Contribution, DocumentResult
 from atelier.nlp.dedup import ClusterSummary
+from atelier.nlp.dedup_text import masked_contacts
 from atelier.nlp.language import normalize_for_match
 from atelier.nlp.workshop import Workshop
 
@@ -298,7 +299,7 @@ def synthesis_context(
     # « - Josiane Martin » was shown here, a participant's name in the document handed to the city).
     wording = {s.cluster_id: s.canonical_text for s in clusters}
     ok = [d for d in documents if d.status == "ok"]
-    return {
+    context = {
         "title": workshop.title,
         "documents": [
             {
@@ -358,6 +359,39 @@ def synthesis_context(
         "ideas_note": IDEAS_NOTE,
         "plans_note": PLANS_NOTE,
     }
+    masked = _without_contacts(context)
+    if masked:
+        context["notice"] += (
+            f" {masked} texte(s) donnaient une adresse e-mail ou un numéro de téléphone : masqués dans cette "
+            "synthèse (ideas.csv et ideas.xlsx les gardent)."
+        )
+    return context
+
+
+def _without_contacts(context: dict[str, Any]) -> int:
+    """The idea texts of `context` with their e-mail addresses and phone numbers masked
+    (`masked_contacts`: QA, a participant's address and phone were in the document handed to the
+    city); how many texts had some."""
+    masked: set[str] = set()
+
+    def mask(text: str) -> str:
+        shown = masked_contacts(text)
+        if shown != text:
+            masked.add(text)
+        return shown
+
+    for axis in context["axes"]:
+        for cluster in axis["clusters"]:
+            cluster["text"] = mask(cluster["text"])
+        for plan in axis["plans"]:
+            plan["objective"] = plan["objective"] and mask(plan["objective"])
+            for action in plan["actions"]:
+                action["text"] = mask(action["text"])
+                for field in action["fields"]:
+                    field["texts"] = [mask(text) for text in field["texts"]]
+    for row in context["attention"]:
+        row["text"] = mask(row["text"])
+    return len(masked)
 
 
 def _multi_axis_note(count: int) -> str:

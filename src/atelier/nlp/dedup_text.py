@@ -1304,6 +1304,13 @@ def _without_contacts(text: str) -> str:
     return left if len(WORD_PATTERN.findall(left, 0, 80)) >= 3 else original
 
 
+def masked_contacts(text: str) -> str:
+    """`text` with each e-mail address and phone number replaced by « [courriel masqué] » and
+    « [téléphone masqué] »: what a document shown to others says of a participant's contacts."""
+    masked = _PHONE.sub("[téléphone masqué]", text)
+    return _EMAIL.sub("[courriel masqué]", masked) if "@" in masked else masked
+
+
 def _contacts_marked(text: str) -> str:
     """`text` with each e-mail address and phone number as one "\x00"."""
     marked = _PHONE.sub("\x00", text)
