@@ -570,7 +570,7 @@ def test_synthesis_orders_ideas_by_weight_and_flags_low_confidence(records, docu
     assert axes["5"]["clusters"] == [
         {
             "text": "Créer une maison de santé dans les quartiers", "size": 2, "kinds": "post-it", "documents": 1,
-            "document_names": ["rapport.pdf"],
+            "document_names": ["rapport.pdf"], "elsewhere": "",
         }
     ]
     assert axes["5"]["per_kind"] == {"postit": 2, "objective": 0, "action": 0}
@@ -712,3 +712,23 @@ def test_the_synthesis_masks_the_contacts_a_post_it_gives(reviewed, documents, w
         generated_at=datetime(2024, 5, 1),
     )  # fmt: skip
     assert "example.fr" not in html and "06 12 34" not in html
+
+
+def test_an_idea_placed_in_two_axes_says_so_where_it_is_listed(reviewed, documents, workshop):
+    # QA: an action two reports placed in axes 4 and 5 was listed under axis 4, « revient 2 fois »,
+    # and nothing said why the counts of axis 5 did not add up.
+    first = dataclasses.replace(reviewed[2], idea_id="a-1", axis="4", cluster_id="c-7", canonical=True)
+    second = dataclasses.replace(first, idea_id="b-1", document="b.pdf", axis="5", canonical=False)
+    third = dataclasses.replace(first, idea_id="c-1", document="c.pdf", canonical=False)
+    records = [first, second, third]
+    context = synthesis_context(
+        workshop=workshop, contributions=records, clusters=summarize_clusters(records), documents=documents,
+        generated_at=datetime(2024, 5, 1),
+    )  # fmt: skip
+    listed = [(axis["id"], c["size"], c["elsewhere"]) for axis in context["axes"] for c in axis["clusters"]]
+    assert listed == [("4", 3, "dont 1 placée dans l'axe 5")]
+    html = render_synthesis(
+        workshop=workshop, contributions=records, clusters=summarize_clusters(records), documents=documents,
+        generated_at=datetime(2024, 5, 1),
+    )  # fmt: skip
+    assert "revient 3 fois, dans 3 documents (b.pdf, c.pdf, rapport.pdf) ; dont 1 placée dans l&#39;axe 5" in html

@@ -221,6 +221,9 @@ def synthesis_context(
     kind_of_idea = Counter((c.axis, c.kind) for c in contributions)
     ideas_per_axis = Counter(c.axis for c in contributions)
     clusters_per_axis = Counter(s.axis for s in clusters)
+    axes_of_cluster: dict[str, Counter[str | None]] = defaultdict(Counter)
+    for c in contributions:
+        axes_of_cluster[c.cluster_id or c.idea_id][c.axis] += 1
     largest = max([*ideas_per_axis.values(), 1])
 
     plans = action_plans(contributions, clusters)
@@ -267,6 +270,7 @@ def synthesis_context(
                         "kinds": _kinds_label(s.kinds),
                         "documents": len(s.documents),
                         "document_names": sorted(s.documents),
+                        "elsewhere": _placed_elsewhere(axes_of_cluster[s.cluster_id], s.axis),
                     }
                     for s in members
                 ],
@@ -392,6 +396,21 @@ def _without_contacts(context: dict[str, Any]) -> int:
     for row in context["attention"]:
         row["text"] = mask(row["text"])
     return len(masked)
+
+
+def _placed_elsewhere(axes: Counter[str | None], axis: str | None) -> str:
+    """What a cluster listed under `axis` says of its members placed in another one (QA: an action
+    two reports placed in axes 4 and 5 was listed under axis 4, « revient 2 fois », and the counts
+    of axis 5 did not add up): « dont 1 placée dans l'axe 5 »."""
+    others = sorted((other for other in axes if other != axis), key=lambda other: (other is None, str(other)))
+    if not others:
+        return ""
+    count = sum(axes[other] for other in others)
+    if others == [None]:
+        return f"dont {count} sans axe"
+    named = ", ".join("sans axe" if other is None else str(other) for other in others)
+    where = f"l'axe {named}" if len(others) == 1 else f"d'autres axes ({named})"
+    return f"dont {count} placée{'s' if count > 1 else ''} dans {where}"
 
 
 def _multi_axis_note(count: int) -> str:

@@ -124,7 +124,8 @@ def synthesis_document(context: Mapping[str, Any]) -> Document:
         for idea in axis["clusters"]:
             paragraph = body.paragraph(idea["text"] + " ", "List Bullet")
             weight = weight_phrase(idea["size"], idea["documents"], idea["document_names"])
-            paragraph.add_run(_text(f"({idea['kinds']} ; {weight})")).italic = True
+            elsewhere = f" ; {idea['elsewhere']}" if idea["elsewhere"] else ""
+            paragraph.add_run(_text(f"({idea['kinds']} ; {weight}{elsewhere})")).italic = True
 
     body.heading("Objectifs, actions et freins, axe par axe", 1)
     body.paragraph(context["plans_note"])
