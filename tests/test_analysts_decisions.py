@@ -561,27 +561,21 @@ def test_a_decision_names_its_text_whatever_its_punctuation():
     from atelier.extract.records import Contribution
     from atelier.nlp.classify import axes_decided_by_text
 
+    def placed(texts: list[str], decisions: list[tuple[str, str]]) -> list[str | None]:
+        ideas = [Contribution(f"i{n}", "r.pdf", "", 1, "postit", text) for n, text in enumerate(texts)]
+        return axes_decided_by_text(ideas, decisions)
+
     texts = ["Merci pour l'accueil !", "Vide-grenier sur la place", "Baisser les loyers de 10,5 %"]
-    ideas = [Contribution(f"i{n}", "r.pdf", "", 1, "postit", text) for n, text in enumerate(texts)]
-    decisions = [
-        ("MERCI POUR L’ACCUEIL", "0"),
-        ("Vide grenier sur la place.", "4"),
-        ("Baisser les loyers de 105 %", "2"),
-    ]
-    assert axes_decided_by_text(ideas, decisions) == ["0", "4", None]
+    decided = [("MERCI POUR L’ACCUEIL", "0"), ("Vide grenier sur la place.", "4"), ("Baisser les loyers de 105 %", "2")]
+    assert placed(texts, decided) == ["0", "4", None]
     # QA: « + de bus la nuit » and « - de bus la nuit » took one decision (the last).
-    signed = [Contribution(f"s{n}", "r.pdf", "", 1, "postit", f"{sign} de bus la nuit") for n, sign in enumerate("+-")]
-    assert axes_decided_by_text(signed, [("+ de bus la nuit", "2"), ("- de bus la nuit", "5")]) == ["2", "5"]
-    assert axes_decided_by_text(signed, [("- de bus la nuit", "5")]) == [None, "5"]
+    signed = ["+ de bus la nuit", "- de bus la nuit"]
+    assert placed(signed, [("+ de bus la nuit", "2"), ("- de bus la nuit", "5")]) == ["2", "5"]
+    assert placed(signed, [("- de bus la nuit", "5")]) == [None, "5"]
     # QA: a dash no longer matched a text that had none, or another dash: a bullet, a hyphen.
     written = ["Isoler les logements sociaux", "Ligne de bus Grenoble-Voiron", "10-15 jeunes par atelier"]
-    ideas = [Contribution(f"w{n}", "r.pdf", "", 1, "postit", text) for n, text in enumerate(written)]
-    labels = [
-        ("- Isoler les logements sociaux", "1"),
-        ("Ligne de bus Grenoble - Voiron", "2"),
-        ("10 - 15 jeunes par atelier", "3"),
-    ]
-    assert axes_decided_by_text(ideas, labels) == ["1", "2", "3"]
+    dashed = ["- Isoler les logements sociaux", "Ligne de bus Grenoble - Voiron", "10 - 15 jeunes par atelier"]
+    assert placed(written, [(text, str(n)) for n, text in enumerate(dashed, 1)]) == ["1", "2", "3"]
 
 
 def test_a_label_written_without_the_space_before_its_question_mark_is_the_axis_s(runner, tmp_path):
