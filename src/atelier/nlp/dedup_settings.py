@@ -26,7 +26,6 @@ DEFAULT_ABBREVIATIONS: tuple[tuple[str, str], ...] = (
     ("PDE", "plan de déplacements d'entreprise"),
     ("asso", "association"),
     ("assos", "associations"),
-    ("assoc", "association"),
     ("ados", "adolescents"),
     ("appli", "application"),
     ("CCAS", "centre communal d'action sociale"),
