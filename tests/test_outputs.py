@@ -295,6 +295,7 @@ def test_synthesis_consolidates_objectives_actions_and_their_sub_fields(workshop
             {
                 "objective": objective,
                 "times": 2,
+                "fields": [],
                 "actions": [
                     {
                         "text": "Repérer les ménages modestes",
@@ -309,9 +310,9 @@ def test_synthesis_consolidates_objectives_actions_and_their_sub_fields(workshop
             }
         ],
         "2": [
-            {"objective": None, "times": 0, "actions": [
+            {"objective": None, "times": 0, "fields": [], "actions": [
                 {"text": "Demander l'exemplarité des pouvoirs publics", "times": 1, "fields": []}]},
-            {"objective": "Favoriser l'emploi", "times": 0, "actions": [
+            {"objective": "Favoriser l'emploi", "times": 0, "fields": [], "actions": [
                 {"text": "Créer une SCIC", "times": 1, "fields": []}]},
         ],
     }  # fmt: skip
@@ -356,6 +357,7 @@ def test_an_objective_is_worded_and_counted_by_its_objective_rows_and_an_action_
             {
                 "objective": objective,
                 "times": 2,
+                "fields": [],
                 "actions": [{"text": "Aider les propriétaires modestes", "times": 2, "fields": []}],
             }
         ]
@@ -393,7 +395,9 @@ def test_objectives_and_actions_are_worded_by_their_clusters_canonical_text_when
         item(6, "action", action, "c-a", objective=objective),
     ]  # fmt: skip
     assert action_plans(items, summarize_clusters(items)) == {
-        "4": [{"objective": objective, "times": 2, "actions": [{"text": action, "times": 2, "fields": []}]}]
+        "4": [
+            {"objective": objective, "times": 2, "fields": [], "actions": [{"text": action, "times": 2, "fields": []}]}
+        ]
     }
 
 
@@ -732,3 +736,30 @@ def test_an_idea_placed_in_two_axes_says_so_where_it_is_listed(reviewed, documen
         generated_at=datetime(2024, 5, 1),
     )  # fmt: skip
     assert "revient 3 fois, dans 3 documents (b.pdf, c.pdf, rapport.pdf) ; dont 1 placée dans l&#39;axe 5" in html
+
+
+def test_the_sub_fields_all_the_actions_of_an_objective_share_are_said_once(workshop):
+    # QA: a row's « Modalités » cell was printed under each of its three actions.
+    objective = "Promouvoir un espace public partagé"
+    shared = Detail("Modalités", "Les rencontres doivent se dérouler dans la convivialité")
+
+    def action(number: int, text: str, *details: Detail) -> Contribution:
+        return Contribution(
+            idea_id=f"abababababab-{number:04d}", document="rapport.pdf", document_sha256=SHA, page=1, kind="action",
+            text=text, objective=objective, axis="3", axis_label=workshop.axis_label("3"), axis_source="document",
+            axis_confidence=1.0, cluster_id=f"c-{number}", canonical=True, details=details,
+        )  # fmt: skip
+
+    items = [
+        action(1, "Animer des groupes d'habitants", shared, Detail("Freins", "Le temps")),
+        action(2, "Gérer un fonds de participation des habitants", Detail("modalités", shared.text.upper())),
+    ]
+    (plan,) = action_plans(items, summarize_clusters(items))["3"]
+    assert plan["fields"] == [{"field": "Modalités", "texts": [shared.text]}]
+    assert [(a["text"], a["fields"]) for a in plan["actions"]] == [
+        ("Animer des groupes d'habitants", [{"field": "Freins", "texts": ["Le temps"]}]),
+        ("Gérer un fonds de participation des habitants", []),
+    ]
+    # One action alone keeps its own.
+    (alone,) = action_plans(items[:1], summarize_clusters(items[:1]))["3"]
+    assert alone["fields"] == [] and len(alone["actions"][0]["fields"]) == 2

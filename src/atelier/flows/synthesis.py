@@ -78,7 +78,7 @@ IDEAS_NOTE = (
 PLANS_NOTE = (
     "Les tableaux du compte-rendu mis en commun : chaque objectif une fois, avec les actions qu'il porte dans "
     "l'un ou l'autre document, et pour chaque action ses sous-champs (freins, modalités, partenaires…), chaque "
-    "texte une fois."
+    "texte une fois ; ceux que toutes les actions d'un objectif partagent sont dits une fois, sous l'objectif."
 )
 
 
@@ -155,24 +155,47 @@ def action_plans(
             field["texts"].setdefault(normalize_for_match(detail.text), detail.text)
     return {
         axis: [
-            {
-                "objective": plan["objective"],
-                "times": plan["times"],
-                "actions": [
-                    {
-                        "text": action["text"],
-                        "times": action["times"],
-                        "fields": [
-                            {"field": field["field"], "texts": list(field["texts"].values())}
-                            for field in action["fields"].values()
-                        ],
-                    }
-                    for action in plan["actions"].values()
-                ],
-            }
+            {"objective": plan["objective"], "times": plan["times"], **_shared_fields(plan)}
             for plan in by_objective.values()
         ]
         for axis, by_objective in plans.items()
+    }
+
+
+def _shared_fields(plan: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """An objective's actions, each with its sub-fields (`actions`), and the sub-field texts all of
+    its actions (two or more) carry, said once for the objective (`fields`) rather than under each
+    (QA: a row's « Modalités » cell was printed under each of its three actions)."""
+    actions = list(plan["actions"].values())
+    shared: set[tuple[str, str]] = set()
+    if len(actions) >= 2:
+        shared = set.intersection(
+            *({(key, text) for key, field in action["fields"].items() for text in field["texts"]} for action in actions)
+        )
+    fields: dict[str, dict[str, Any]] = {}
+    for action in actions:
+        for key, field in action["fields"].items():
+            for text_key, text in field["texts"].items():
+                if (key, text_key) in shared:
+                    fields.setdefault(key, {"field": field["field"], "texts": {}})["texts"].setdefault(text_key, text)
+
+    def own(field_key: str, field: Mapping[str, Any]) -> list[str]:
+        return [text for text_key, text in field["texts"].items() if (field_key, text_key) not in shared]
+
+    return {
+        "fields": [{"field": field["field"], "texts": list(field["texts"].values())} for field in fields.values()],
+        "actions": [
+            {
+                "text": action["text"],
+                "times": action["times"],
+                "fields": [
+                    {"field": field["field"], "texts": texts}
+                    for key, field in action["fields"].items()
+                    if (texts := own(key, field))
+                ],
+            }
+            for action in actions
+        ],
     }
 
 

@@ -138,6 +138,11 @@ def synthesis_document(context: Mapping[str, Any]) -> Document:
             if plan["times"] > 1:
                 title += f" ({weight_phrase(plan['times'])})"
             body.heading(title, 3)
+            for field in plan["fields"]:
+                for text in field["texts"]:
+                    detail = body.paragraph()
+                    detail.add_run(_text(f"{field['field']} (toutes ces actions) : ")).bold = True
+                    detail.add_run(_text(text))
             if not plan["actions"]:
                 body.paragraph("Aucune action sous cet objectif.")
             for action in plan["actions"]:
