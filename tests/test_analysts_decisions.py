@@ -696,7 +696,16 @@ def test_a_learnt_decision_marked_to_review_again_is_not_applied(runner, tmp_pat
     result = runner.invoke(app, ["run", "rapports", "--out", "sortie"])
     assert result.exit_code == 0, result.output
     assert by_text(sheet).loc[ACTIONS[0], ["axis_source", "needs_review"]].tolist() == ["document", "True"]
-    # Until an analyst decides it.
+    # Until a decision is learnt after it (QA: the sheet, rewritten by each run, dated the mark), the
+    # sheet saved since for another row.
+    labels = tmp_path / "etiquettes.csv"
+    pd.DataFrame([(ACTIONS[0], "4")], columns=["text", "axis"]).to_csv(labels, index=False)
+    assert runner.invoke(app, ["train", "--no-cv", "--labels", str(labels), "-i", "rapports"]).exit_code == 0
+    time.sleep(0.05)
+    decide(sheet, ACTIONS[1], "3")
+    assert runner.invoke(app, ["run", "rapports", "--out", "sortie"]).exit_code == 0
+    assert by_text(sheet).loc[ACTIONS[0], ["axis", "axis_source", "needs_review"]].tolist() == ["4", "review", "False"]
+    # Or an analyst decides it.
     decide(sheet, ACTIONS[0], "2")
     assert runner.invoke(app, ["run", "rapports", "--out", "sortie"]).exit_code == 0
     assert by_text(sheet).loc[ACTIONS[0], ["axis", "axis_source"]].tolist() == ["2", "review"]
@@ -832,7 +841,8 @@ def test_copies_of_a_text_keep_their_numbers_and_are_followed_within_their_docum
     rows = {"a-1": ("a", "Plus de bancs", ""), "a-2": ("a", "Plus de bancs", ""), "b-1": ("b", "Plus de bancs", "")}
     ideas = [*_ideas("Des arbres", "Plus de bancs", "Plus de bancs", document="a"), *_ideas("Du vélo", document="b")]
     followed = followed_ideas(rows, ideas)
-    assert followed.ids == {"a-1": "a-3", "b-1": "b-1 (avant)"}
+    # (Document b, none of whose rows moved, keeps its numbers: its row's text was rewritten in the sheet.)
+    assert (followed.ids, followed.edited) == ({"a-1": "a-3"}, 1)
     # QA: the sheet sorted, the report unchanged: two copies swapped their decisions and comments.
     ideas = _ideas("Plus de bancs", "Des arbres", "Plus de bancs", document="a")
     assert followed_ideas({"a-3": rows["a-1"], "a-1": rows["a-2"]}, ideas).ids == {}
@@ -860,6 +870,10 @@ def test_a_text_rewritten_in_the_sheet_keeps_its_idea_when_the_numbers_around_it
     }
     followed = followed_ideas(rows, _ideas("Plus de bancs", "Des bus le soir", "Des arbres"))
     assert (followed.ids, followed.edited) == ({}, 1)
+    # QA: two rows rewritten side by side each kept the other from keeping its number.
+    both = {**rows, "r.pdf-3": ("r.pdf", "Des arbres fruitiers dans la cour de l'école", "")}
+    followed = followed_ideas(both, _ideas("Plus de bancs", "Des bus le soir", "Des arbres"))
+    assert (followed.ids, followed.edited) == ({}, 2)
     # The numbers around it moved too: it is no longer taken for the idea that has its number.
     shifted = followed_ideas(rows, _ideas("Un marché", "Des bus le soir", "Plus de bancs", first=0))
     assert shifted.ids["r.pdf-2"] == "r.pdf-2 (avant)" and shifted.edited == 0
@@ -946,3 +960,23 @@ def test_a_label_changed_in_the_sheet_and_not_its_axis_is_the_analyst_s_decision
     decide(sheet, "Associer les habitants", "2")
     assert runner.invoke(app, ["run", "rapports", "--out", "sortie"]).exit_code == 0
     assert by_text(sheet).loc["Associer les habitants", ["axis", "axis_source"]].tolist() == ["2", "review"]
+
+
+def test_a_sheet_of_notes_added_to_the_workbook_of_a_run_without_ideas_is_kept(runner, tmp_path, prefect_harness):
+    # QA: the workbook of a run that found no idea was replaced, with the analyst's « Notes » sheet, without a copy.
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.add_paragraph("Compte-rendu à venir.")
+    (tmp_path / "rapports").mkdir()
+    document.save(tmp_path / "rapports" / "seance.docx")
+    assert runner.invoke(app, ["run", "rapports", "--out", "sortie"]).exit_code == 0
+    assert read(tmp_path / "sortie" / "ideas.csv").empty
+    workbook = openpyxl.load_workbook(tmp_path / "sortie" / "ideas.xlsx")
+    workbook.create_sheet("Notes")["A1"] = "Relancer la mairie"
+    workbook.save(tmp_path / "sortie" / "ideas.xlsx")
+    write_report(tmp_path / "rapports" / "seance.docx")
+    result = runner.invoke(app, ["run", "rapports", "--out", "sortie"])
+    assert result.exit_code == 0, result.output
+    assert "a des feuilles qu'atelier n'écrit pas (« Notes »)" in result.stderr
+    (copy,) = (tmp_path / "sortie").glob("ideas.avant-*.xlsx")
+    assert openpyxl.load_workbook(copy)["Notes"]["A1"].value == "Relancer la mairie"

@@ -457,8 +457,11 @@ def _earlier_file(path: Path, workshop: Workshop, ours: bool) -> tuple[_EarlierF
 
     try:
         table = read_table(path, "text", "")
-    except EmptyTableError:  # (written by a run that found no idea: nothing to keep, nothing to say)
-        return _EarlierFile(path, {}, {}, {}, {}, 0, {}, set(), {}, {}, {}, {}, {}), []
+    except EmptyTableError:  # (written by a run that found no idea: nothing to keep but an analyst's sheets)
+        foreign = _foreign_sheets(path)
+        said = [f"{path} a des feuilles qu'atelier n'écrit pas ({listed(foreign)}) : il est copié avant d'être "
+                "remplacé."]
+        return _EarlierFile(path, {}, {}, {}, {}, len(foreign), {}, set(), {}, {}, {}, {}, {}), said if foreign else []
     except TableError as error:
         return None, [
             f"Avertissement : {error} Ses groupes et ses décisions ne sont pas repris ; il est copié avant d'être "
@@ -558,15 +561,21 @@ def _earlier_manifest(out: Path) -> dict:
     return manifest if isinstance(manifest, dict) else {}
 
 
-def _still_to_review(manifest: dict, newer: _EarlierFile) -> frozenset[str]:
+def _still_to_review(manifest: dict, newer: _EarlierFile) -> dict[str, float]:
     """The ideas the last run's manifest says an analyst marked « à revoir » and no one has decided
-    since, that the newer sheet decides neither: the sheets that run wrote no longer say it."""
+    since, that the newer sheet decides neither (the sheets that run wrote no longer say it), with
+    when they were marked: a decision learnt after counts (QA: one learnt by `atelier train` after
+    the mark stayed withdrawn, dated by the sheet each run rewrites)."""
     from atelier.flows.outputs import MARKED_TO_REVIEW
 
     marked = manifest.get(MARKED_TO_REVIEW)
-    if not isinstance(marked, list):
-        return frozenset()
-    return frozenset(idea for idea in marked if isinstance(idea, str) and idea not in newer.decided)
+    if not isinstance(marked, dict):
+        return {}
+    return {
+        idea: float(when)
+        for idea, when in marked.items()
+        if isinstance(idea, str) and isinstance(when, int | float) and idea not in newer.decided
+    }
 
 
 def _foreign_sheets(path: Path) -> list[str]:
@@ -682,7 +691,10 @@ def earlier_run(out: Path, workshop: Workshop) -> tuple[EarlierRun | None, list[
         stated_axes=stated,
         relabelled_axes=relabelled,
         written=written,
-        withdrawn=frozenset(read[-1].withdrawn) | _still_to_review(manifest, read[-1]),
+        withdrawn={
+            **_still_to_review(manifest, read[-1]),
+            **dict.fromkeys(read[-1].withdrawn, read[-1].path.stat().st_mtime),
+        },
         unread=sum(earlier.unread for earlier in read) + len(unreadable),
         files=tuple(e.path for e in read if e.decided or e.decided_texts or e.unread or e.added or e.proposed)
         + unreadable,
@@ -750,8 +762,9 @@ def followed_ideas(
        the rows taken in their order (a post-it added or lost moves the others' numbers);
     3. else the one of the same document and theme, with the same numbers, not found by a row, whose
        text is the most like its text, at `settings.min_similarity` at least (a text corrected);
-    4. else the idea that has its number, if no row found it and the rows beside it in the sheet
-       kept theirs (the analyst rewrote that text in the sheet).
+    4. else the idea that has its number, if no row found it and no row of its document was found
+       under another number (the analyst rewrote that text in the sheet; QA: two rows rewritten side
+       by side, or the one row of a document, were lost when the rows beside had to keep theirs).
 
     A row found nowhere whose number is now another idea's is given a number no idea has: what it
     holds is counted with the absent ideas', never put on that other idea."""
@@ -809,14 +822,10 @@ def followed_ideas(
                 edited += 1
             else:
                 likened.append((rows[idea][1], text_of[other]))
-    order = list(old)
-    position = {idea: index for index, idea in enumerate(order)}
+    # (A document none of whose rows was found under another number keeps its numbers.)
+    moved = {old[idea][0] for idea, new in found.items() if new != idea}
     for idea in left:
-        if idea in found or idea not in now or idea in taken:
-            continue
-        index = position[idea]
-        beside = [order[i] for i in (index - 1, index + 1) if 0 <= i < len(order) and old[order[i]][0] == old[idea][0]]
-        if beside and all(found.get(other) == other for other in beside):
+        if idea not in found and idea in now and idea not in taken and old[idea][0] not in moved:
             found[idea] = idea
             taken.add(idea)
             edited += 1

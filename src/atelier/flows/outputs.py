@@ -75,7 +75,7 @@ IDEAS_CSV = "ideas.csv"
 DETAILS_CSV = "details.csv"
 CLUSTERS_CSV = "clusters.csv"
 MANIFEST_JSON = "manifest.json"
-MARKED_TO_REVIEW = "marked_to_review"  # the manifest's idea_ids marked « à revoir », undecided since
+MARKED_TO_REVIEW = "marked_to_review"  # the manifest's idea_id -> when marked « à revoir » (epoch s), still so
 DECISIONS_COPIED = "decisions_copied"  # the manifest's idea_id -> axis of copies given a decided idea's axis
 SYNTHESIS_HTML = "synthesis.html"
 SYNTHESIS_DOCX = "synthesis.docx"
@@ -248,7 +248,9 @@ class EarlierRun:
     relabelled_axes: Mapping[str, str] = field(default_factory=dict)
     # idea_id (or text, for `decided_texts`) -> when the file holding its decision was last written.
     written: Mapping[str, float] = field(default_factory=dict)
-    withdrawn: frozenset[str] = frozenset()  # idea_ids the newer file marks undecided ("à revoir")
+    # idea_id -> when it was marked undecided (« à revoir »): in the newer file (its time), or in a
+    # sheet before it that the manifest remembers (`MARKED_TO_REVIEW`).
+    withdrawn: Mapping[str, float] = field(default_factory=dict)
     unread: int = 0  # rows marked decided whose axis the workshop does not have
     files: tuple[Path, ...] = ()
     named: tuple[Path, ...] = ()  # the files whose decisions count (the newer, and the older for its own)
@@ -284,7 +286,7 @@ class EarlierRun:
             stated_axes=under(self.stated_axes),
             relabelled_axes=under(self.relabelled_axes),
             written=under(self.written),
-            withdrawn=frozenset(ids.get(idea, idea) for idea in self.withdrawn),
+            withdrawn=under(self.withdrawn),
             added_columns={column: under(cells) for column, cells in self.added_columns.items()},
             proposed_axes=under(self.proposed_axes),
             rows=under(self.rows),
@@ -563,13 +565,14 @@ def build_manifest(
     contributions: Sequence[Contribution],
     clusters: int,
     fillers: int = 0,
-    to_review: Sequence[str] = (),
+    to_review: Mapping[str, float] | None = None,
     copied: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """What a run read, with which model, how long each stage took, and what it found: the
     `contributions` are the ideas, the `fillers` the cells of forms that hold none (« RAS », « - »);
-    `to_review`, the idea_ids an analyst marked « à revoir » that no one has decided since (the next
-    run in the folder keeps them so); `copied`, idea_id -> axis of the copies of a decided idea
+    `to_review`, the idea_ids an analyst marked « à revoir » that no one has decided since, with
+    when they were marked (the next run in the folder keeps them so, unless a decision is learnt
+    after); `copied`, idea_id -> axis of the copies of a decided idea
     given its axis (the next run tells them from the analysts' own decisions)."""
     return {
         "atelier_version": version,
@@ -589,6 +592,6 @@ def build_manifest(
             "fillers": fillers,
         },
         "documents": [document_entry(d) for d in documents],
-        MARKED_TO_REVIEW: sorted(to_review),
+        MARKED_TO_REVIEW: {idea: round(when, 3) for idea, when in sorted((to_review or {}).items())},
         DECISIONS_COPIED: dict(sorted((copied or {}).items())),
     }

@@ -335,7 +335,7 @@ class _AppliedDecisions:
     withdrawn: int  # decisions of the saved model an analyst marked « à revoir » in the outputs since
     # The ideas marked « à revoir » that no one has decided since: the manifest keeps them, as the
     # sheets this run writes no longer say it (QA: the next run applied the learnt decision again).
-    to_review: tuple[str, ...] = ()
+    to_review: dict[str, float] = field(default_factory=dict)  # idea_id -> when marked
     relabelled: int = 0  # rows whose axis_label, not their axis, an analyst changed: the label's axis taken
     # idea_id -> axis of the copies given their decided idea's axis: the manifest keeps them, for the next run
     # to tell them from the analysts' own decisions (QA: the idea decided again, its copy kept the old axis).
@@ -479,7 +479,8 @@ def _analysts_decisions(
         edited_axis = edited_axis if edited_axis in known else None
         # The sheet edited after the model learnt the decision (the file that holds the sheet's).
         newer = sheet_written(index, item) >= decided_at
-        if item.idea_id in earlier.withdrawn and edited_axis is None and earlier.modified >= decided_at:
+        marked = earlier.withdrawn.get(item.idea_id)
+        if marked is not None and edited_axis is None and marked >= decided_at:
             model_axis = None  # marked « à revoir » since the model learnt it: withdrawn
             withdrawn += decision is not None
         use_outputs = edited_axis is not None and (model_axis is None or newer)
@@ -501,13 +502,12 @@ def _analysts_decisions(
     placed, _, _ = with_decided_axes(contributions, workshop, chosen)
     # An idea an analyst marked « à revoir » (and no one has decided since) is one to check, however sure the
     # model is (QA: it came out needs_review false, and not among the ideas to check of the synthesis).
-    to_review = tuple(
-        item.idea_id
+    to_review = {
+        item.idea_id: earlier.withdrawn[item.idea_id]
         for item, axis in zip(contributions, chosen, strict=True)
         if item.idea_id in earlier.withdrawn and axis is None
-    )
-    checked = set(to_review)
-    placed = [replace(item, needs_review=True) if item.idea_id in checked else item for item in placed]
+    }
+    placed = [replace(item, needs_review=True) if item.idea_id in to_review else item for item in placed]
     present = {item.idea_id for item in contributions}
     lost = [where for idea, where in earlier.decided_where.items() if idea not in present]
     # (A decision by text is lost when it places no idea, as `decision_of_text` matches them: QA, one
@@ -841,7 +841,7 @@ def run_pipeline(
         contributions=contributions,
         clusters=len(clusters),
         fillers=len(fillers),
-        to_review=applied.to_review if applied is not None else (),
+        to_review=applied.to_review if applied is not None else {},
         copied=applied.copied if applied is not None else {},
     )
     if not keep_previous:
