@@ -30,8 +30,10 @@ join the groups of their duplicates or found their own.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import hashlib
+import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -228,11 +230,12 @@ def star_clusters(
             if not candidates:
                 candidates = list(home_members)
                 linked_home = neighbours.get(home, {})
-                for other in sorted(linked_home, key=rank.__getitem__):
+                linked_in_order = sorted(linked_home, key=rank.__getitem__)
+                for other in linked_in_order:
                     candidates.extend(members_of[other])
                 # A neighbour's other spellings come with it (QA: « Creer des jardins partagé » was
                 # left to another group than « Créer des jardins partagés »).
-                for other in sorted(linked_home, key=rank.__getitem__):
+                for other in linked_in_order:
                     for twin, level in neighbours.get(other, {}).items():
                         if level == "near" and twin != home and twin not in linked_home:
                             candidates.extend(members_of[twin])
@@ -373,14 +376,23 @@ def _same_objective(prepared: _Prepared) -> Callable[[str], frozenset[str]]:
     words or more: a cell abridging the objective (QA: « Lutter contre la précarité énergétique »
     named « … des ménages », and the action was merged with it)."""
     unit_of_key = {unit.key: index for index, unit in enumerate(prepared.units)}
+    in_order: list[str] = []  # the keys sorted, for those a key opens (made at the first one asked)
     known: dict[str, frozenset[str]] = {"": frozenset()}
+
+    def opened_by(key: str) -> list[str]:
+        if len(key.split()) < 3:
+            return []
+        if not in_order:
+            in_order.extend(sorted(unit_of_key))
+        start = bisect.bisect_left(in_order, key + " ")
+        following = itertools.islice(in_order, start, None)
+        return list(itertools.takewhile(lambda other: other.startswith(key + " "), following))
 
     def keys(key: str) -> frozenset[str]:
         if key not in known:
             unit = unit_of_key.get(key)
             similar = prepared.neighbours.get(unit, {}) if unit is not None else {}
-            opened = [other for other in unit_of_key if other.startswith(key + " ")] if len(key.split()) >= 3 else []
-            known[key] = frozenset([key, *(prepared.units[other].key for other in similar), *opened])
+            known[key] = frozenset([key, *(prepared.units[other].key for other in similar), *opened_by(key)])
         return known[key]
 
     return keys
