@@ -80,8 +80,9 @@ def source_kind(source: str) -> str:
     (stated by the report), "review" (an analyst's decision: "review", "revu", "relu", "OK",
     "validé"…), "" (nothing), or `UNCLEAR_SOURCE` for a word that says none of these ("à revoir")."""
     # (Its punctuation aside: QA, « OK. » and « Validé ! » were read as « à revoir ».)
-    folded = " ".join(re.sub(r"[^\w]+", " ", folded_cell(source)).split())
-    if "?" in source or (not folded and folded_cell(source)):  # (« OK ? » asks: QA)
+    cell = folded_cell(source)
+    folded = " ".join(re.sub(r"[^\w]+", " ", cell).split())
+    if "?" in source or (not folded and cell):  # (« OK ? » asks: QA)
         return UNCLEAR_SOURCE
     if folded in PROPOSAL_WORDS:
         return MODEL_SOURCE
@@ -410,6 +411,11 @@ class _EarlierFile(NamedTuple):
     proposed: dict[str, str]  # idea_id -> axis of the rows marked model (the model's proposal, or an edit)
     documents: dict[tuple[str, str], int]  # (document, document_sha256) -> its rows
 
+    @classmethod
+    def empty(cls, path: Path, unread: int = 0) -> _EarlierFile:
+        """A file that holds no row of ideas (`unread`: its sheets an analyst added, to keep in a copy)."""
+        return cls(path, {}, {}, {}, {}, unread, {}, set(), {}, {}, {}, {}, {})
+
 
 def _added_columns(
     frame: pd.DataFrame, ids: Sequence[str], typed: pd.DataFrame | None = None
@@ -461,7 +467,7 @@ def _earlier_file(path: Path, workshop: Workshop, ours: bool) -> tuple[_EarlierF
         foreign = _foreign_sheets(path)
         said = [f"{path} a des feuilles qu'atelier n'écrit pas ({listed(foreign)}) : il est copié avant d'être "
                 "remplacé."]
-        return _EarlierFile(path, {}, {}, {}, {}, len(foreign), {}, set(), {}, {}, {}, {}, {}), said if foreign else []
+        return _EarlierFile.empty(path, len(foreign)), said if foreign else []
     except TableError as error:
         return None, [
             f"Avertissement : {error} Ses groupes et ses décisions ne sont pas repris ; il est copié avant d'être "

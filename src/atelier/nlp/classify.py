@@ -213,20 +213,36 @@ def own_evidence(evidence: Sequence[str], item: Contribution) -> tuple[str, ...]
     if not item.theme.strip():
         return tuple(evidence)
     text = normalize_for_match(item.text)  # (the words of a long answer: read once, and only if needed)
-    theme = _folded(item.theme)
-    return tuple(lemma for lemma in evidence if _said_in(_folded(lemma), text) or not _said_in(_folded(lemma), theme))
+    said, in_theme = _Said(text), _theme_said(_folded(item.theme))
+    return tuple(lemma for lemma in evidence if said(_folded(lemma)) or not in_theme(_folded(lemma)))
 
 
-def _said_in(lemma: str, text: str) -> bool:
-    """Whether `text` (folded) writes `lemma` (folded), or a word sharing all its letters but the
+class _Said:
+    """Whether a folded text writes a lemma (folded), or a word sharing all its letters but the
     last two (QA: « associer » of the theme « Ce que l'on associe à la cohésion sociale » was shown
-    as the evidence of its post-its)."""
-    if lemma in text:
-        return True
-    return any(
-        min(len(word), len(lemma)) >= 4 and len(os.path.commonprefix((word, lemma))) >= max(len(word), len(lemma)) - 2
-        for word in _WORD.findall(text)
-    )
+    as the evidence of its post-its). The text's words are read once, at the first lemma it does
+    not hold as written."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.words: frozenset[str] | None = None
+
+    def __call__(self, lemma: str) -> bool:
+        if lemma in self.text:
+            return True
+        if self.words is None:
+            self.words = frozenset(_WORD.findall(self.text))
+        return any(
+            min(len(word), len(lemma)) >= 4
+            and len(os.path.commonprefix((word, lemma))) >= max(len(word), len(lemma)) - 2
+            for word in self.words
+        )
+
+
+@lru_cache(maxsize=4096)
+def _theme_said(theme: str) -> _Said:
+    """`_Said` of a theme (folded): a batch repeats its themes."""
+    return _Said(theme)
 
 
 _WORD = re.compile(r"\w+")
