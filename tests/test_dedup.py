@@ -33,6 +33,7 @@ from atelier.nlp.dedup_text import (
     abbreviations_spelt_out,
     is_derived,
     is_typo,
+    masked_writers,
     signed,
     without_framing,
 )
@@ -867,6 +868,30 @@ def test_identical_wordings_are_read_from_the_best_written_whatever_the_order(fr
 )
 def test_a_letters_greeting_and_signature_are_not_the_idea(text, idea):
     assert without_framing(text) == idea
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("Créer une maison de santé - Josiane Martin", "Créer une maison de santé - [nom masqué]"),
+        ("Marc : + de pistes cyclables", "[nom masqué] : + de pistes cyclables"),
+        ("Plus de bancs\nMme Martin", "Plus de bancs\n[nom masqué]"),
+        ("Plus de bancs au parc. Cordialement, Jean Dupont", "Plus de bancs au parc. Cordialement, [nom masqué]"),
+        ("Des jardins partagés (Marc)", "Des jardins partagés ([nom masqué])"),
+        ("Des bancs - Dubois Marie", "Des bancs - [nom masqué]"),
+        ("Aménager les berges. Signé Paul", "Aménager les berges. Signé [nom masqué]"),
+        ("Plus de bus. Bien cordialement\nM. Durand", "Plus de bus. Bien cordialement\n[nom masqué]"),
+        # A place, a topic, a thanks: what the idea says.
+        ("Réaménager la place - Victor Hugo", "Réaménager la place - Victor Hugo"),
+        ("Tram : plus de rames", "Tram : plus de rames"),
+        ("Installer des bancs\nPlace Victor Hugo", "Installer des bancs\nPlace Victor Hugo"),
+        ("Merci pour la rénovation du parc", "Merci pour la rénovation du parc"),
+        ("Josiane", "Josiane"),
+    ],
+)
+def test_a_writers_name_is_masked_where_a_text_is_shown_to_others(text, shown):
+    assert masked_writers(text) == shown
+    assert signed(text) == (shown != text)
 
 
 def test_copies_of_an_answer_signed_by_different_people_are_one_idea_shown_unsigned(french_nlp):

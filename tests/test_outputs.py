@@ -718,6 +718,50 @@ def test_the_synthesis_masks_the_contacts_a_post_it_gives(reviewed, documents, w
     assert "example.fr" not in html and "06 12 34" not in html
 
 
+def test_the_synthesis_masks_the_name_a_post_it_is_signed_with(reviewed, documents, workshop, tmp_path):
+    # QA: « … - Josiane Martin », the only wording of its idea, was in the document handed to the city.
+    signed = "Créer une maison de santé dans les quartiers - Josiane Martin"
+    place = "Réaménager la place - Victor Hugo"  # (a place's name, not a writer's)
+    records = [
+        dataclasses.replace(reviewed[0], text=signed, canonical=True, cluster_id="c-9"),
+        dataclasses.replace(reviewed[2], text=place, canonical=True, cluster_id="c-8"),
+    ]
+    context = synthesis_context(
+        workshop=workshop, contributions=records, clusters=summarize_clusters(records), documents=documents,
+        generated_at=datetime(2024, 5, 1),
+    )  # fmt: skip
+    shown = [c["text"] for axis in context["axes"] for c in axis["clusters"]]
+    assert sorted(shown) == sorted(["Créer une maison de santé dans les quartiers - [nom masqué]", place])
+    assert "1 texte(s) étaient signés : le nom de leur auteur est masqué" in context["notice"]
+    html = render_synthesis(
+        workshop=workshop, contributions=records, clusters=summarize_clusters(records), documents=documents,
+        generated_at=datetime(2024, 5, 1),
+    )  # fmt: skip
+    document = docx.Document(str(outputs.write_synthesis_docx(synthesis_document(context), tmp_path)))
+    assert "Josiane" not in html and not any("Josiane" in p.text for p in document.paragraphs)
+    assert "Victor Hugo" in html
+
+
+def test_the_synthesis_masks_contacts_in_a_sub_field_every_action_shares(workshop):
+    # The sub-fields said once under their objective were not masked.
+    shared = Detail("Partenaires", "Mme Durand, jm.durand@example.fr")
+
+    def action(number: int, text: str) -> Contribution:
+        return Contribution(
+            idea_id=f"abababababab-{number:04d}", document="rapport.pdf", document_sha256=SHA, page=1, kind="action",
+            text=text, objective="Promouvoir un espace public partagé", axis="3", axis_label=workshop.axis_label("3"),
+            axis_source="document", axis_confidence=1.0, cluster_id=f"c-{number}", canonical=True, details=(shared,),
+        )  # fmt: skip
+
+    items = [action(1, "Animer des groupes d'habitants"), action(2, "Gérer un fonds de participation")]
+    context = synthesis_context(
+        workshop=workshop, contributions=items, clusters=summarize_clusters(items), documents=[],
+        generated_at=datetime(2024, 5, 1),
+    )  # fmt: skip
+    (plan,) = [plan for axis in context["axes"] for plan in axis["plans"]]
+    assert plan["fields"] == [{"field": "Partenaires", "texts": ["Mme Durand, [courriel masqué]"]}]
+
+
 def test_an_idea_placed_in_two_axes_says_so_where_it_is_listed(reviewed, documents, workshop):
     # QA: an action two reports placed in axes 4 and 5 was listed under axis 4, « revient 2 fois »,
     # and nothing said why the counts of axis 5 did not add up.

@@ -17,7 +17,7 @@ import jinja2
 
 from atelier.extract.records import KINDS, MODEL_SOURCE, Contribution, DocumentResult
 from atelier.nlp.dedup import ClusterSummary
-from atelier.nlp.dedup_text import masked_contacts
+from atelier.nlp.dedup_text import masked_contacts, masked_writers
 from atelier.nlp.language import normalize_for_match
 from atelier.nlp.workshop import Workshop
 
@@ -386,39 +386,51 @@ def synthesis_context(
         "ideas_note": IDEAS_NOTE,
         "plans_note": PLANS_NOTE,
     }
-    masked = _without_contacts(context)
-    if masked:
+    contacts, names = _without_personal_data(context)
+    if contacts:
         context["notice"] += (
-            f" {masked} texte(s) donnaient une adresse e-mail ou un numéro de téléphone : masqués dans cette "
+            f" {contacts} texte(s) donnaient une adresse e-mail ou un numéro de téléphone : masqués dans cette "
             "synthèse (ideas.csv et ideas.xlsx les gardent)."
+        )
+    if names:
+        context["notice"] += (
+            f" {names} texte(s) étaient signés : le nom de leur auteur est masqué dans cette synthèse "
+            "(ideas.csv et ideas.xlsx le gardent)."
         )
     return context
 
 
-def _without_contacts(context: dict[str, Any]) -> int:
+def _without_personal_data(context: dict[str, Any]) -> tuple[int, int]:
     """The idea texts of `context` with their e-mail addresses and phone numbers masked
     (`masked_contacts`: QA, a participant's address and phone were in the document handed to the
-    city); how many texts had some."""
-    masked: set[str] = set()
+    city), and their writers' names (`masked_writers`); how many texts gave contacts, and how many
+    names."""
+    contacts: set[str] = set()
+    names: set[str] = set()
 
     def mask(text: str) -> str:
         shown = masked_contacts(text)
         if shown != text:
-            masked.add(text)
-        return shown
+            contacts.add(text)
+        unnamed = masked_writers(shown)
+        if unnamed != shown:
+            names.add(text)
+        return unnamed
 
     for axis in context["axes"]:
         for cluster in axis["clusters"]:
             cluster["text"] = mask(cluster["text"])
         for plan in axis["plans"]:
             plan["objective"] = plan["objective"] and mask(plan["objective"])
+            for field in plan["fields"]:
+                field["texts"] = [mask(text) for text in field["texts"]]
             for action in plan["actions"]:
                 action["text"] = mask(action["text"])
                 for field in action["fields"]:
                     field["texts"] = [mask(text) for text in field["texts"]]
     for row in context["attention"]:
         row["text"] = mask(row["text"])
-    return len(masked)
+    return len(contacts), len(names)
 
 
 def _placed_elsewhere(axes: Counter[str | None], axis: str | None) -> str:

@@ -122,7 +122,7 @@ _SIGN_OFF = re.compile(
     r"(?:(?<=[.!?…])|(?<=\n))\s*(?:"
     r"(?i:(?:bien\s+|très\s+)?cordialement|bien\s+à\s+vous|(?:sinc[eè]res\s+)?salutations(?:\s+distingu[ée]es)?"
     r"|merci(?:\s+(?:beaucoup|d['’]avance|(?:à\s+vous\s+)?pour\s+[^.!?\n]{1,80}))?|sign[ée])"
-    r"(?:[ \t]*[,.:!-]+)?(?:\s+" + _NAME + r")?"
+    r"(?:[ \t]*[,.:!-]+)?(?:\s+(?P<name>" + _NAME + r"))?"
     r"|(?:(?<=[.!?…]\n)|(?<=[.!?…]\r\n)|(?<=[.!?…] \n))(?P<bare>" + _NAME + r"))[.!]*$"
 )
 _SIGN_OFF_HINTS = ("\n", "ordialement", "erci", "alutations", "igné", "à vous")
@@ -1309,6 +1309,43 @@ def masked_contacts(text: str) -> str:
     « [téléphone masqué] »: what a document shown to others says of a participant's contacts."""
     masked = _PHONE.sub("[téléphone masqué]", text)
     return _EMAIL.sub("[courriel masqué]", masked) if "@" in masked else masked
+
+
+MASKED_NAME = "[nom masqué]"
+
+
+def masked_writers(text: str) -> str:
+    """`text` with its writer's name replaced by « [nom masqué] » wherever `signed` finds one: a
+    first name before a colon that opens it, a name after a closing formula or alone on its last
+    line, after a dash, in brackets or after its last sentence at its end: what a document shown to
+    others says of a participant (QA: « … - Josiane Martin » was in the synthesis handed to the city)."""
+    spans: list[tuple[int, int]] = []
+    if ":" in text[:40]:
+        leading = _writer_at_start(text)
+        if leading and WORD_PATTERN.search(text, leading.end()):
+            spans.append(leading.span(1))
+    stripped = text.rstrip()
+    start = max(0, len(stripped) - SIGN_OFF_WINDOW)
+    if any(hint in stripped for hint in _SIGN_OFF_HINTS):
+        closing = _closing(stripped, start)
+        name = closing and ("bare" if closing.group("bare") else "name")
+        if closing and name and closing.group(name) and WORD_PATTERN.search(stripped, 0, closing.start()):
+            spans.append(closing.span(name))
+    if "\n" in stripped:
+        person = _name_line(stripped, start)
+        if person and WORD_PATTERN.search(stripped, 0, person.start()):
+            spans.append(person.span(1))
+    trailing = _writer_at_end(stripped)
+    if trailing and WORD_PATTERN.search(stripped, 0, trailing.start()):
+        spans.append(trailing.span(trailing.lastindex or 1))
+    # (One name may be found twice, once with a word before it: « Signé Paul » after the last sentence.)
+    names = [span for span in spans if not any(o != span and span[0] <= o[0] and o[1] <= span[1] for o in spans)]
+    masked, end = [], 0
+    for first, last in sorted(set(names)):
+        if first >= end:
+            masked += [text[end:first], MASKED_NAME]
+            end = last
+    return "".join([*masked, text[end:]]) if masked else text
 
 
 def _contacts_marked(text: str) -> str:
