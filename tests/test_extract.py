@@ -2774,6 +2774,33 @@ def test_a_label_alone_on_its_line_names_the_listed_details_under_it(tmp_path, r
     ]
 
 
+@pytest.mark.parametrize("after_each", [False, True], ids=["after-the-actions", "after-each-action"])
+@pytest.mark.parametrize("ruled", [True, False], ids=["rules", "no-rules"])
+def test_labelled_sub_fields_in_the_actions_cell_are_the_actions_details(tmp_path, ruled, after_each):
+    # QA, a consultant's first report: « 2) Créer des double-sens… » ⏎ « Freins : Coût… » ⏎ « Partenaires : … »
+    # in one cell, no white between the lines, were one action « … unique Freins : Coût … 2027 », no detail.
+    from reportlab.platypus import Paragraph, Table
+
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
+    bold = ParagraphStyle("bold", parent=cell, fontName="Helvetica-Bold")
+    actions = ["Réaliser un schéma directeur cyclable", "Créer des double-sens cyclables dans les rues à sens unique"]
+    fields = [("Freins", "Coût des aménagements"), ("Partenaires", "Conseil départemental"), ("Échéance", "2027")]
+    if after_each:
+        lines = [f"1) {actions[0]}", "<b>Freins :</b> Coût des aménagements", f"2) {actions[1]}",
+                 "<b>Partenaires :</b> Conseil départemental", "<b>Échéance :</b> 2027"]  # fmt: skip
+        expected = [(actions[0], fields[:1]), (actions[1], fields[1:])]
+    else:
+        lines = [f"{n}) {a}" for n, a in enumerate(actions, 1)] + [f"<b>{k} :</b> {v}" for k, v in fields]
+        expected = [(actions[0], []), (actions[1], fields)]
+    rows = [[Paragraph(name, bold) for name in ("Objectifs", "Actions")],
+            [Paragraph("Sécuriser les trajets à vélo", cell), Paragraph("<br/>".join(lines), cell)]]  # fmt: skip
+    style = [("VALIGN", (0, 0), (-1, -1), "TOP"), *([("GRID", (0, 0), (-1, -1), 0.5, "black")] if ruled else [])]
+    pdf = tmp_path / "sous_champs.pdf"
+    _table_page(pdf, Table(rows, colWidths=[160, 330], style=style))
+    found = [(c.text, [(d.field, d.text) for d in c.details]) for c in extract_document(pdf).contributions]
+    assert found == [("Sécuriser les trajets à vélo", []), *expected]
+
+
 TYPED_MARKERS = {
     "digit-dash": ["1-", "2 -", "3 –"],
     "arrow": [">", ">", ">"],

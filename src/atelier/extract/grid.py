@@ -25,11 +25,13 @@ from atelier.extract.layout import (
 from atelier.extract.records import BBox
 from atelier.extract.settings import ExtractionSettings
 from atelier.extract.text import (
+    compile_label_pattern,
     guessed_marker,
     is_footnote,
     join_lines,
     may_be_wrapped,
     opens_a_numbered_list,
+    opens_a_sub_field,
     opens_an_action,
     starts_list_item,
 )
@@ -75,9 +77,10 @@ class Grid:
 def paragraphs_of(
     lines: Sequence[Line], settings: ExtractionSettings, starts: frozenset[int] | set[int] = frozenset()
 ) -> tuple[Paragraph, ...]:
-    """Split the lines of one cell into paragraphs: at a vertical gap, a list marker or a line of `starts`
-    (ids: lines known to open a paragraph, `aligned_grid`)."""
+    """Split the lines of one cell into paragraphs: at a vertical gap, a list marker, a labelled sub-field
+    or a line of `starts` (ids: lines known to open a paragraph, `aligned_grid`)."""
     ordered = sorted(lines, key=lambda line: (line.top, line.x0))
+    labels = compile_label_pattern(tuple(settings.detail_labels))
     groups: list[list[Line]] = []
     for index, line in enumerate(ordered):
         if groups:
@@ -92,6 +95,7 @@ def paragraphs_of(
                 and not opens_item
                 and id(line) not in starts
                 and not opens_an_action(line.text, previous.text)
+                and not opens_a_sub_field(line.text, previous.text, labels)
                 and not is_footnote(line.text)
             )
             if same_paragraph:

@@ -201,7 +201,7 @@ class TableReader:
         }
         # The pages of tables left unread: no header names their columns and their number gives no roles.
         self.unread_table_pages: list[int] = []
-        self._labels = compile_label_pattern(settings.detail_labels)
+        self._labels = compile_label_pattern(tuple(settings.detail_labels))
         self._counted_fields = frozenset(fold(name) for name in settings.counted_detail_fields)
         self._axis_pattern = re.compile(settings.axis_heading_pattern, re.IGNORECASE)
         self._heading = ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Collection, Iterable
@@ -276,10 +277,18 @@ def strip_list_marker(text: str) -> str:
     return _LIST_MARKER.sub("", text, count=1).strip()
 
 
-def compile_label_pattern(labels: Iterable[str]) -> re.Pattern[str]:
+@functools.lru_cache(maxsize=8)
+def compile_label_pattern(labels: tuple[str, ...]) -> re.Pattern[str]:
     """A pattern matching "Label :" at the start of a folded paragraph, longest label first."""
     alternatives = sorted({re.escape(fold(label)) for label in labels}, key=len, reverse=True)
     return re.compile(r"^(" + "|".join(alternatives) + r")\s*:\s*")
+
+
+def opens_a_sub_field(line: str, above: str, label_pattern: re.Pattern[str]) -> bool:
+    """Whether `line`, set under `above` in one paragraph's spacing, opens a labelled sub-field
+    (« Freins : coût des aménagements » under the last action of a cell, QA: read as the end of
+    that action, and the sub-field lost)."""
+    return split_label(line, label_pattern) is not None and not leaves_a_word_hanging(above)
 
 
 _CAPITAL_AFTER_SPACE = re.compile(r"(?<=\s)[A-ZÀ-ÖØ-Þ]")
