@@ -1055,11 +1055,26 @@ def test_cross_validation_needs_two_axes_and_names_the_axes_short_of_ideas(ateli
         contribution(0, "Former les élus à la transversalité", "1"),
         contribution(1, "Créer un référentiel", "1"),
     ]
-    with pytest.raises(AxisModelError, match="ici, toutes sont de l'axe 1[.]$"):
+    with pytest.raises(AxisModelError, match="ici, 2 ou plus pour l'axe 1 seulement[.]$"):
         cross_validate(atelier6, *training_set(atelier6, one_axis), french_nlp)
     short = [*one_axis, contribution(2, "Encourager la RSE des entreprises", "2")]
-    with pytest.raises(AxisModelError, match="ici, une seule pour l'axe ou les axes 2[.]$"):
+    with pytest.raises(AxisModelError, match="ici, 2 ou plus pour l'axe 1 seulement et une seule pour l'axe 2[.]$"):
         cross_validate(atelier6, *training_set(atelier6, short), french_nlp)
+
+
+def test_an_axis_of_a_single_labelled_idea_is_learnt_and_left_out_of_the_scores(atelier6, french_nlp):
+    # QA: one analyst's decision in an axis of its own (« hors axes ») made `atelier evaluate` fail, and
+    # `atelier train` wrote no cross-validation, while the other axes had ideas enough.
+    ideas = [
+        contribution(0, "Former les élus à la transversalité", "1"),
+        contribution(1, "Créer un référentiel commun des dispositifs", "1"),
+        contribution(2, "Encourager la RSE des entreprises", "2"),
+        contribution(3, "Soutenir les structures d'insertion par l'activité économique", "2"),
+        contribution(4, "Lutter contre la précarité énergétique des ménages", "4"),
+    ]
+    report = cross_validate(atelier6, *training_set(atelier6, ideas), french_nlp, calibrate=False)
+    assert report["axes_not_evaluated"] == {"4": 1}
+    assert list(report["per_axis"]) == ["1", "2"] and report["n_examples"] == 4
 
 
 def test_evaluate_model_on_a_labelled_file(seed_model, atelier6, french_nlp):

@@ -962,6 +962,24 @@ def test_train_without_labels_says_which_decisions_of_the_run_it_does_not_learn(
     assert result.exit_code == 0 and note not in result.stderr
 
 
+def test_train_cross_validates_the_axes_it_can_and_names_an_axis_of_a_single_decision(runner, tmp_path):
+    # QA: one decision in an axis of its own made `atelier evaluate` fail and `train` write no cross-validation.
+    (tmp_path / "data" / "raw").mkdir(parents=True)
+    decided = {
+        "text": ["Former les élus à la transversalité", "Créer un référentiel commun des dispositifs",
+                 "Encourager la RSE des entreprises", "Soutenir les structures d'insertion par l'activité économique",
+                 "Lutter contre la précarité énergétique des ménages"],
+        "axis": ["1", "1", "2", "2", "4"],
+    }  # fmt: skip
+    pd.DataFrame(decided).to_csv(tmp_path / "decisions.csv", index=False)
+    result = runner.invoke(app, ["train", "--labels", "decisions.csv", "--models", "m", "--folds", "2"])
+    assert result.exit_code == 0, result.output
+    assert "Validation croisée (2 plis groupés, 4 idées)" in result.stdout
+    assert "Non évalué, une seule idée étiquetée (appris quand même) : axe 4 (" in result.stdout
+    card = json.loads((tmp_path / "m" / "atelier6" / "card.json").read_text(encoding="utf-8"))
+    assert card["cross_validation"]["axes_not_evaluated"] == {"4": 1}
+
+
 def test_train_says_which_decisions_a_new_labels_file_forgets_or_contradicts(runner, tmp_path):
     # QA: a colleague's file replaced the week's decisions without a word, and a text given two
     # axes in one file was learnt under both.

@@ -672,6 +672,13 @@ def _print_scores(report: dict, workshop: Workshop) -> None:
             f"{axis_id:<{id_width}} {scores['precision']:>9.3f} {scores['recall']:>7.3f} {scores['f1']:>6.3f} "
             f"{scores['support']:>8}  {scores['label']}"
         )
+    left_out = report.get("axes_not_evaluated") or {}
+    if left_out:
+        named = ", ".join(f"{axis_id} ({workshop.axis_label(axis_id)})" for axis_id in left_out)
+        typer.echo(
+            f"Non évalué{'s' if len(left_out) > 1 else ''}, une seule idée étiquetée (appris quand même) : "
+            f"axe{'s' if len(left_out) > 1 else ''} {named}"
+        )
     matrix = report["confusion_matrix"]
     if matrix["matrix"]:
         width = max(5, *(len(label) + 1 for label in matrix["labels"]))
