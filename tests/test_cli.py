@@ -1412,6 +1412,12 @@ def test_run_on_a_batch_with_a_bad_file(runner, tmp_path, prefect_harness):
     assert "2 fichier(s) à lire" in result.stderr and "rapports donné 2 fois : lu une fois." in result.stderr
     assert "tronque.pdf : erreur — " in result.stderr
     assert f"{sample.name} : " in result.stderr
+    # Where the model was looked for, whole (QA: « models/atelier6 », run from another folder than the training's).
+    models = tmp_path.resolve() / "models"
+    assert (
+        f"entraîné à la volée (aucun modèle enregistré pour « atelier6 » dans {models / 'atelier6'}, dossier {models} "
+        "absent (cherché sous le dossier courant ; --models pour un autre dossier))"
+    ) in result.stderr
     assert "Documents : 1 lu(s), 1 en erreur" in result.stdout
     manifest = json.loads((tmp_path / "resultats" / "manifest.json").read_text(encoding="utf-8"))
     assert [(d["name"], d["status"]) for d in manifest["documents"]] == [

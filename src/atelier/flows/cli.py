@@ -819,20 +819,6 @@ def _model_rows_moved_note(
     ]
 
 
-def _no_saved_model(workshop: Workshop, models: Path) -> str:
-    """Where no saved model was found: a model is looked for under the folder the command runs
-    in (QA: run from another folder, the analysts' decisions it learnt were not applied)."""
-    from atelier.flows.modeling import model_directory
-
-    directory = model_directory(workshop, models)
-    if models.exists() and not models.is_dir():
-        return f"Aucun modèle enregistré pour « {workshop.id} » : --models {models} est un fichier, pas un dossier"
-    missing = "" if models.is_dir() else f", dossier {models.resolve()} absent"
-    # (The hint only when --models was not given: QA, it followed « --models bad/models_none ».)
-    hint = " (cherché sous le dossier courant ; --models pour un autre dossier)" if models == DEFAULT_MODELS else ""
-    return f"Aucun modèle enregistré pour « {workshop.id} » dans {directory.resolve()}{missing}{hint}"
-
-
 # How a count names the ideas without an axis (an idea without a word, a filler of a form).
 UNPLACED_NAME = "sans axe"
 
@@ -945,7 +931,7 @@ def classify(
 ) -> None:
     """Classe chaque ligne d'un CSV dans un axe de l'atelier (colonnes axis, axis_label,
     axis_source, axis_confidence, needs_review, axis_2, axis_2_confidence, axis_evidence)."""
-    from atelier.flows.modeling import choose_model
+    from atelier.flows.modeling import choose_model, no_saved_model_note
     from atelier.flows.outputs import EVIDENCE_SEPARATOR, shown_confidence
     from atelier.nlp.axis_model import AxisModelError
     from atelier.nlp.classify import classify_contributions, decided_by_analysts
@@ -983,7 +969,7 @@ def classify(
         if choice.note:
             _say(choice.note)
         if choice.origin != "saved":
-            start = _no_saved_model(config, models) if not choice.note else "Modèle enregistré écarté"
+            start = no_saved_model_note(config, models) if not choice.note else "Modèle enregistré écarté"
             _say(f"{start} : entraînement sur la configuration de l'atelier.")
         learnt = [(text, axis) for text, axis, _ in choice.decisions]
         labels = column_cells(frame, "axis_label")
@@ -1370,7 +1356,7 @@ def evaluate(
     """Évalue le classifieur : validation croisée groupée, ou un CSV étiqueté. Affiche le F1
     macro, la précision et le rappel par axe et la matrice de confusion ; les écrit dans la
     fiche du modèle enregistré."""
-    from atelier.flows.modeling import CARD_FILE, load_saved_model, model_directory
+    from atelier.flows.modeling import CARD_FILE, load_saved_model, model_directory, no_saved_model_note
     from atelier.nlp.axis_evaluation import cross_validate, evaluate_placement
     from atelier.nlp.axis_model import AxisModelError
     from atelier.nlp.axis_training import train_axis_model
@@ -1421,7 +1407,7 @@ def evaluate(
                 )
         try:
             if model is None:
-                start = _no_saved_model(config, models) if not note else "Modèle enregistré écarté"
+                start = no_saved_model_note(config, models) if not note else "Modèle enregistré écarté"
                 _say(f"{start} : entraînement à la volée.")
                 from atelier.nlp.axis_data import unlabelled_texts, unlabelled_theme_groups
 

@@ -125,6 +125,20 @@ def model_directory(workshop: Workshop, models_dir: Path | None = None) -> Path:
     return Path(models_dir if models_dir is not None else DEFAULT_MODELS_DIR) / workshop.id
 
 
+def no_saved_model_note(workshop: Workshop, models_dir: Path | None = None) -> str:
+    """Where no saved model was found: a model is looked for under the folder the command runs
+    in (QA: run from another folder, the analysts' decisions it learnt were not applied, and `run`
+    named the folder relative to where it ran)."""
+    models = Path(models_dir if models_dir is not None else DEFAULT_MODELS_DIR)
+    directory = model_directory(workshop, models)
+    if models.exists() and not models.is_dir():
+        return f"Aucun modèle enregistré pour « {workshop.id} » : --models {models} est un fichier, pas un dossier"
+    missing = "" if models.is_dir() else f", dossier {models.resolve()} absent"
+    # (The hint only when --models was not given: QA, it followed « --models bad/models_none ».)
+    hint = " (cherché sous le dossier courant ; --models pour un autre dossier)" if models == DEFAULT_MODELS_DIR else ""
+    return f"Aucun modèle enregistré pour « {workshop.id} » dans {directory.resolve()}{missing}{hint}"
+
+
 def save_axis_model(model: AxisModel, directory: str | Path) -> Path:
     """Write `model.skops` and `card.json` into `directory` (created if needed); returns the directory."""
     target = Path(directory)

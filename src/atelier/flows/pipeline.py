@@ -39,7 +39,7 @@ from atelier.flows.inputs import (
     repeated_inputs,
 )
 from atelier.flows.messages import examples, listed, most_frequent_first
-from atelier.flows.modeling import ModelChoice, choose_model, french, model_directory
+from atelier.flows.modeling import ModelChoice, choose_model, french, model_directory, no_saved_model_note
 from atelier.flows.reader import DocumentReader
 from atelier.flows.synthesis import synthesis_context, synthesis_html
 from atelier.flows.synthesis_docx import synthesis_document
@@ -754,11 +754,13 @@ def run_pipeline(
             notes.append(choice.note)
             _say(choice.note, logging.WARNING)
         model_info = choice.describe()
-        where = (
-            f"enregistré ({choice.directory})"
-            if choice.origin == "saved"
-            else f"entraîné à la volée (aucun modèle utilisable dans {model_directory(config, models_dir)})"
-        )
+        if choice.origin == "saved":
+            where = f"enregistré ({choice.directory})"
+        elif choice.note:  # (a saved model set aside: the note says why)
+            where = f"entraîné à la volée (aucun modèle utilisable dans {model_directory(config, models_dir).resolve()})"
+        else:
+            absent = no_saved_model_note(config, models_dir)
+            where = f"entraîné à la volée ({absent[:1].lower()}{absent[1:]})"
         _say(f"Modèle d'axes {where} : {choice.model.version}")
         with watch.stage("classify"):
             contributions = classify_task(contributions, config, choice, nlp)
