@@ -647,6 +647,19 @@ def test_out_of_scope_axis_is_a_class_like_the_others(tmp_path, french_nlp):
     ]  # fmt: skip
     thanks = classify_contributions(themed, workshop, model, french_nlp)[0]
     assert thanks.axis == "actifs" and thanks.needs_review
+    # So under a heading alone, post-its read with the others of the heading (QA, a consultant's report:
+    # « Merci pour l'organisation, mais la salle était trop petite » in axis 5 at 0.78, unflagged).
+    cycling = ["Des pistes cyclables partout", "Des arceaux vélo devant la gare", "Des pistes cyclables sécurisées",
+               "Un garage à vélos", "Plus de pistes cyclables"]  # fmt: skip
+    headed = [
+        contribution(k, text, category="Vélo", kind="postit")
+        for k, text in enumerate(["Merci pour la réunion sur le vélo", *cycling])
+    ]
+    alone = predict_axes(model, [headed[0].text], french_nlp, evidence=0)[0]
+    assert alone.axis == "0" and alone.confidence >= workshop.settings.abstain_threshold
+    thanks = classify_contributions(headed, workshop, model, french_nlp)[0]
+    assert thanks.axis == "actifs" and thanks.axis_confidence >= workshop.settings.abstain_threshold
+    assert thanks.needs_review
 
 
 def test_an_idea_on_a_board_of_free_remarks_is_placed_by_its_own_words(tmp_path, french_nlp):

@@ -366,7 +366,8 @@ def classify_contributions(
         groups=[theme_group(contributions[i]) for i in to_predict],
         context_weight=workshop.settings.theme_context_weight,
     )
-    themed = [position for position, index in enumerate(to_predict) if contributions[index].theme.strip()]
+    # Ideas read with others (a theme, or post-its under one heading: `theme_group`).
+    themed = [position for position, index in enumerate(to_predict) if theme_group(contributions[index]) is not None]
     unsure: set[int] = set()  # in or out of every axis by their own words, surely, and not by their theme
     if themed:
         texts = [contributions[to_predict[position]].text for position in themed]
