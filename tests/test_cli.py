@@ -10,6 +10,7 @@ import codecs
 import datetime
 import gettext
 import json
+import os
 import re
 import shutil
 import zipfile
@@ -1406,10 +1407,12 @@ def test_run_on_a_batch_with_a_bad_file(runner, tmp_path, prefect_harness):
     reports = tmp_path / "rapports"
     sample = copy_a_sample(reports)
     (reports / "tronque.pdf").write_bytes(sample.read_bytes()[:2000])
+    # A name in Latin-1 from an old share (QA: its surrogates could not be written, and the batch stopped).
+    (reports / os.fsdecode(b"z_copie_\xe9t\xe9.pdf")).write_bytes(sample.read_bytes())
     # (Given twice: QA, `atelier run s1.pdf s1.pdf` said « 1 fichier(s) à lire » and nothing of the repeat.)
     result = runner.invoke(app, ["run", "rapports", "./rapports/", "--out", "resultats"])
     assert result.exit_code == 0, result.output
-    assert "2 fichier(s) à lire" in result.stderr and "rapports donné 2 fois : lu une fois." in result.stderr
+    assert "3 fichier(s) à lire" in result.stderr and "rapports donné 2 fois : lu une fois." in result.stderr
     assert "tronque.pdf : erreur — " in result.stderr
     assert f"{sample.name} : " in result.stderr
     # Where the model was looked for, whole (QA: « models/atelier6 », run from another folder than the training's).
@@ -1418,11 +1421,12 @@ def test_run_on_a_batch_with_a_bad_file(runner, tmp_path, prefect_harness):
         f"entraîné à la volée (aucun modèle enregistré pour « atelier6 » dans {models / 'atelier6'}, dossier {models} "
         "absent (cherché sous le dossier courant ; --models pour un autre dossier))"
     ) in result.stderr
-    assert "Documents : 1 lu(s), 1 en erreur" in result.stdout
+    assert "Documents : 1 lu(s), 2 en erreur" in result.stdout
     manifest = json.loads((tmp_path / "resultats" / "manifest.json").read_text(encoding="utf-8"))
     assert [(d["name"], d["status"]) for d in manifest["documents"]] == [
         (sample.name, "ok"),
         ("tronque.pdf", "error"),
+        ("z_copie_été.pdf", "error"),  # (a copy of the sample)
     ]
     ideas = read(tmp_path / "resultats" / "ideas.csv")
     assert f"Contributions : {len(ideas)} (" in result.stdout

@@ -429,8 +429,13 @@ def test_bad_inputs_give_one_line_french_reasons(tmp_path):
     truncated = tmp_path / "tronque.pdf"
     truncated.write_bytes(whole[: len(whole) // 3])
     encrypted = _pdf_with_pages(tmp_path / "chiffre.pdf", 1, encrypt="secret")
+    # A page box of no numbers (QA: « erreur inattendue pendant l'extraction (MalformedPDFException) »).
+    box = re.search(rb"/MediaBox \[[^\]]*\]", whole)
+    assert box is not None
+    boxless = tmp_path / "boite.pdf"
+    boxless.write_bytes(whole.replace(box.group(), b"/MediaBox [0 0 1e9 1e9]".ljust(len(box.group()))))
     reasons = {}
-    for path in (empty, text, truncated, encrypted, tmp_path / "absent.pdf"):
+    for path in (empty, text, truncated, encrypted, boxless, tmp_path / "absent.pdf"):
         result = extract_document(path)
         assert result.status == "error" and result.contributions == ()
         assert "\n" not in result.error
@@ -441,6 +446,7 @@ def test_bad_inputs_give_one_line_french_reasons(tmp_path):
     french = r"\((le fichier s'arrête avant sa fin|syntaxe PDF invalide|structure PDF invalide)\)$"
     assert re.search(french, reasons["tronque.pdf"]), reasons["tronque.pdf"]  # (QA: "(PSEOF)")
     assert "chiffré" in reasons["chiffre.pdf"]
+    assert reasons["boite.pdf"] == "PDF endommagé ou tronqué (structure PDF invalide)"
     assert reasons["absent.pdf"] == "fichier illisible (chemin introuvable)"
 
 

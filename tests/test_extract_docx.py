@@ -147,6 +147,20 @@ def test_bad_docx_gives_one_line_french_reasons(tmp_path):
     assert "pas un document Word" in reasons["texte.docx"]
 
 
+def test_a_workbook_given_as_a_report_is_named(tmp_path):
+    # QA: a workbook renamed .pdf was « pas un document Word .docx ».
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.active["A1"] = "text"
+    workbook.save(tmp_path / "idees.pdf")
+    result = extract_document(tmp_path / "idees.pdf")
+    assert (result.status, result.error) == (
+        "error", "ce n'est pas un compte-rendu mais un classeur Excel (les idées d'un tableur se classent avec "
+        "« atelier classify »)",
+    )  # fmt: skip
+
+
 def test_docx_past_the_unpacked_size_is_refused_before_it_is_unpacked(tmp_path):
     """A Word file is a ZIP archive: a few KB can unpack into GB (here 3 MB of spaces in a member)."""
     source = _merged_objective_document(tmp_path / "fusion.docx", heading_style=None)

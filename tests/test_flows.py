@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -92,6 +93,15 @@ def test_collect_inputs_takes_pdf_and_docx_of_a_folder(tmp_path):
 def test_inputs_sharing_a_file_name_go_by_the_end_of_their_path():
     paths = [Path(p) for p in ("s1/compte-rendu.pdf", "s2/compte-rendu.pdf", "s2/autre.pdf", "/a/x/r.pdf", "/b/x/r.pdf")]
     assert document_names(paths) == ["s1/compte-rendu.pdf", "s2/compte-rendu.pdf", "autre.pdf", "a/x/r.pdf", "b/x/r.pdf"]
+
+
+def test_names_that_are_not_utf8_or_hold_control_characters_are_shown_readable():
+    # QA: a Latin-1 name from an old share stopped the batch (its surrogates cannot be written), and a
+    # name holding a terminal's escape cleared the screen when printed.
+    names = [os.fsdecode(b"rapport_\xe9t\xe9.pdf"), "esc\x1b[2Jfin.pdf", "deux\nlignes.pdf", "accentué.pdf"]
+    assert document_names([Path(name) for name in names]) == [
+        "rapport_été.pdf", "esc\ufffd[2Jfin.pdf", "deux\ufffdlignes.pdf", "accentué.pdf"
+    ]
 
 
 def test_flow_tells_apart_two_reports_of_the_same_file_name(tmp_path, prefect_harness, saved_models):

@@ -7,6 +7,7 @@ import dataclasses
 import functools
 import json
 from datetime import datetime
+from pathlib import Path
 
 import docx
 import openpyxl
@@ -702,14 +703,18 @@ def test_the_synthesis_of_a_report_without_ideas_counts_and_says_it_in_french(do
 def test_the_synthesis_masks_the_contacts_a_post_it_gives(reviewed, documents, workshop):
     # QA: a post-it's e-mail address and phone number were copied into the document handed to the city.
     given = "Créer une maison de santé dans les quartiers (jm.durandeau@example.fr, 06 12 34 56 78)"
-    records = [dataclasses.replace(reviewed[0], text=given, canonical=True, cluster_id="c-9"), *reviewed[2:]]
+    evidence = ("santé", "jm.durandeau@example.fr")  # (QA: the address among the words the model weighed)
+    records = [
+        dataclasses.replace(reviewed[0], text=given, canonical=True, cluster_id="c-9", axis_evidence=evidence),
+        *reviewed[2:],
+    ]
     context = synthesis_context(
         workshop=workshop, contributions=records, clusters=summarize_clusters(records), documents=documents,
         generated_at=datetime(2024, 5, 1),
     )  # fmt: skip
     shown = "Créer une maison de santé dans les quartiers ([courriel masqué], [téléphone masqué])"
     assert [c["text"] for axis in context["axes"] for c in axis["clusters"] if "santé" in c["text"]] == [shown]
-    assert [a["text"] for a in context["attention"]] == [shown]
+    assert [(a["text"], a["evidence"]) for a in context["attention"]] == [(shown, "santé; [courriel masqué]")]
     assert "1 texte(s) donnaient une adresse e-mail ou un numéro de téléphone : masqués" in context["notice"]
     html = render_synthesis(
         workshop=workshop, contributions=records, clusters=summarize_clusters(records), documents=documents,
@@ -807,3 +812,14 @@ def test_the_sub_fields_all_the_actions_of_an_objective_share_are_said_once(work
     # One action alone keeps its own.
     (alone,) = action_plans(items[:1], summarize_clusters(items[:1]))["3"]
     assert alone["fields"] == [] and len(alone["actions"][0]["fields"]) == 2
+
+
+def test_an_output_folder_that_cannot_be_made_is_refused_before_the_run(tmp_path):
+    # QA: « --out /proc/sortie » (root may write anywhere by the rights, not there) failed after the whole run.
+    with pytest.raises(outputs.OutputError, match="/proc/atelier_sortie : écriture impossible"):
+        outputs.check_output_directory(Path("/proc/atelier_sortie"))
+    # A folder to make is tried and left as it was.
+    outputs.check_output_directory(tmp_path / "sortie" / "2024")
+    assert not (tmp_path / "sortie").exists()
+    outputs.check_output_directory(tmp_path)
+    assert list(tmp_path.iterdir()) == []

@@ -128,3 +128,29 @@ def test_a_report_or_an_old_workbook_given_as_a_table_is_named(tmp_path):
     old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
     with pytest.raises(TableError, match=r"classeur Excel ancien \(\.xls\) : enregistrez-le en \.xlsx ou en CSV"):
         read_table(old, "text")
+
+
+def test_a_workbook_whose_one_cell_lies_far_away_is_refused_without_filling_the_sheet(tmp_path):
+    # QA: a 1.5 KB workbook with a cell in XFD1048576 took 7.6 GB (every row filled to 16,384 columns).
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Idées"
+    sheet["A1"], sheet["B1"], sheet["A2"], sheet["B2"] = "text", "axis", "Plus de bus la nuit", 2
+    workbook.save(tmp_path / "sain.xlsx")
+    table = read_table(tmp_path / "sain.xlsx", "text")
+    assert table.frame.to_dict("records") == [{"text": "Plus de bus la nuit", "axis": "2"}]
+    sheet["XFD1048576"] = "loin"
+    workbook.save(tmp_path / "loin.xlsx")
+    assert (tmp_path / "loin.xlsx").stat().st_size < 10_000
+    with pytest.raises(TableError, match="feuille « Idées » trop grande .au moins 1048576 lignes × 16384 colonnes"):
+        read_table(tmp_path / "loin.xlsx", "text")
+
+
+def test_a_cell_longer_than_any_contribution_is_refused_with_its_line(tmp_path):
+    # QA: a cell of 10 million characters took 29 s and 3.5 GB to classify; of 250 million, it did not end.
+    path = tmp_path / "long.csv"
+    path.write_text("text\nPlus de bus\n" + "a" * 2_000_001 + "\n", encoding="utf-8")
+    with pytest.raises(TableError, match="ligne 3, colonne « text » : cellule de 2 000 001 caractères .limite 2 000 000."):
+        read_table(path, "text")

@@ -189,6 +189,18 @@ def test_yaml_syntax_error_names_the_file(tmp_path):
             + "    examples: [*long, *long, *long]\n",
             "alias YAML .* ne sont pas acceptés .*ligne 15",
         ),
+        # What no text holds, and tags (QA: an escaped emoji's halves and a NUL stopped `run` with a
+        # traceback; « !!python/object » said « vérifiez l'indentation »; « !!binary » became « b'hello' »).
+        (
+            MOBILITY_YAML.replace('"Atelier mobilité"', '"Atelier mobilité \\ud83c\\udf31"'),
+            "caractère U\\+D83C refusé \\(ligne 2, colonne 8\\), la moitié d'un caractère échappé en UTF-16",
+        ),
+        (MOBILITY_YAML.replace('"Vélo et marche"', '"Vélo\\0"'), "caractère U\\+0000 refusé \\(ligne 10.*de contrôle"),
+        (
+            MOBILITY_YAML.replace('"Vélo et marche"', "!!python/object/apply:os.system [ls]"),
+            "« !!python/object/apply:os.system » refusée",
+        ),
+        (MOBILITY_YAML.replace('"Vélo et marche"', "!!binary aGVsbG8="), "« !!binary » refusée \\(ligne 10"),
         # Two axes the outputs could not tell apart; YAML errors with what most likely caused them.
         (MOBILITY_YAML.replace('label: "Voiture partagée"', 'label: "vélo et  marche"'), "même libellé"),
         (MOBILITY_YAML.replace("    label: \"Vélo", "\tlabel: \"Vélo"), "ligne 10.*tabulation.*que des espaces"),

@@ -17,7 +17,7 @@ from statistics import fmean
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
-from pdfplumber.utils.exceptions import PdfminerException
+from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from atelier.extract.docx import UnreadableDocx, read_docx
 from atelier.extract.grid import Cell, Grid, aligned_columns, aligned_grid, ruled_grids
@@ -218,7 +218,8 @@ def _read_layouts(data: bytes, settings: ExtractionSettings) -> list[_PageLayout
         if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
             raise UnreadableDocument("PDF chiffré ou protégé par mot de passe") from error
         raise UnreadableDocument(f"PDF endommagé ou tronqué ({_damage(cause)})") from error
-    except (PDFSyntaxError, ValueError, KeyError, TypeError, AttributeError, IndexError) as error:
+    # (MalformedPDFException: pdfplumber's own, for a page box that holds no numbers, QA.)
+    except (PDFSyntaxError, MalformedPDFException, ValueError, KeyError, TypeError, AttributeError, IndexError) as error:
         raise UnreadableDocument(f"PDF endommagé ou tronqué ({_damage(error)})") from error
 
 

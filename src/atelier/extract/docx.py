@@ -57,12 +57,24 @@ def read_docx(data: bytes, settings: ExtractionSettings) -> TableReader:
     return reader
 
 
+_OTHER_OFFICE_FILES = {
+    "xl/workbook.xml": "un classeur Excel (les idées d'un tableur se classent avec « atelier classify »)",
+    "ppt/presentation.xml": "une présentation PowerPoint (enregistrez-la en PDF)",
+    "content.xml": "un document OpenDocument (enregistrez-le en PDF ou en .docx)",
+}
+
+
 def _open(data: bytes, max_unpacked_bytes: int) -> DocxDocument:
     if not data.startswith(_ZIP_SIGNATURE):
         raise UnreadableDocx("ce n'est pas un document Word .docx (archive ZIP attendue)")
     try:
         # The sizes the archive declares: zipfile reads no member past its own.
-        unpacked = sum(member.file_size for member in zipfile.ZipFile(io.BytesIO(data)).infolist())
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        unpacked = sum(member.file_size for member in archive.infolist())
+        names = set(archive.namelist())
+        other = next((kind for part, kind in _OTHER_OFFICE_FILES.items() if part in names), None)
+        if other and "word/document.xml" not in names:  # (QA: a workbook renamed .pdf was « not a .docx »)
+            raise UnreadableDocx(f"ce n'est pas un compte-rendu mais {other}")
         if unpacked > max_unpacked_bytes:
             raise UnreadableDocx(
                 f"document Word trop gros une fois décompressé ({unpacked // 1024**2} Mo, "

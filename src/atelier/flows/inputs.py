@@ -10,6 +10,7 @@ error worth retrying).
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -98,6 +99,19 @@ def repeated_inputs(inputs: Iterable[Path]) -> list[str]:
     return [f"{written[key]} donné {count} fois : lu une fois." for key, count in times.items() if count > 1]
 
 
+def readable_name(name: str) -> str:
+    """A file's name or path as outputs and messages show it: bytes that are not UTF-8 (a name
+    from an old share or archive, which Python keeps as surrogates no file can be written with)
+    read as Windows-1252, and control characters (a line break, a terminal's escape) as « � »
+    (QA: one such name stopped a whole batch; another cleared the terminal)."""
+    if any("\udc80" <= character <= "\udcff" for character in name):
+        name = name.encode("utf-8", "surrogateescape").decode("cp1252", "replace")
+    return _CONTROLS.sub("\ufffd", name) if _CONTROLS.search(name) else name
+
+
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def document_names(paths: Sequence[Path]) -> list[str]:
     """The name each input goes by in the outputs: its file name, or, when several inputs share
     it ("session1/compte-rendu.pdf", "session2/compte-rendu.pdf"), the end of its path that tells
@@ -108,7 +122,7 @@ def document_names(paths: Sequence[Path]) -> list[str]:
         depth = 1
         while depth < len(own) and sum(other[-depth:] == own[-depth:] for other in parts) > 1:
             depth += 1
-        names.append("/".join(own[-depth:]))
+        names.append(readable_name("/".join(own[-depth:])))
     return names
 
 
@@ -116,7 +130,7 @@ def read_input(path: Path, settings: ExtractionSettings | None = None, document:
     """Read and hash one file (`document`: its name in the outputs, its file name by default).
     Raises `TransientReadError` only for errors worth a retry."""
     settings = settings or ExtractionSettings()
-    document = document or path.name
+    document = document or readable_name(path.name)
     try:
         data = read_document_bytes(path, settings)
     except UnreadableDocument as error:

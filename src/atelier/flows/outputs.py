@@ -13,6 +13,7 @@ import json
 import math
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -24,6 +25,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from atelier.extract.records import KINDS, Contribution, DocumentResult
+from atelier.extract.system import os_error_reason
+from atelier.flows.inputs import readable_name
 from atelier.flows.tables import EXCEL_MAX_CELL_CHARACTERS, AddedCell, cell_text
 from atelier.nlp.dedup import ClusterSummary
 
@@ -225,6 +228,19 @@ def check_output_directory(out: Path) -> None:
         raise OutputError(f"{out} : {existing} est un fichier, pas un dossier.")
     if not os.access(existing, os.W_OK | os.X_OK):
         raise OutputError(f"{out} : écriture impossible dans {existing} (permission refusée).")
+    # Tried, not only asked: the rights say yes to root, and nothing of a read-only disk or of /proc
+    # (QA: « --out /proc/sortie » failed after the whole run).
+    try:
+        if out.is_dir():
+            with tempfile.TemporaryFile(dir=out):
+                pass
+        else:
+            made = [path for path in (out, *out.parents) if not path.exists()]  # (the deepest first)
+            out.mkdir(parents=True)
+            for path in made:
+                path.rmdir()
+    except OSError as error:
+        raise OutputError(f"{out} : écriture impossible ({os_error_reason(error)}).") from error
 
 
 @dataclass(frozen=True)
@@ -540,7 +556,7 @@ def document_entry(result: DocumentResult) -> dict[str, Any]:
     """The manifest's description of one input document."""
     return {
         "name": result.document,
-        "path": result.path,
+        "path": readable_name(result.path),
         "sha256": result.sha256,
         "status": result.status,
         "pages": result.pages,

@@ -430,6 +430,8 @@ def _without_personal_data(context: dict[str, Any]) -> tuple[int, int]:
                     field["texts"] = [mask(text) for text in field["texts"]]
     for row in context["attention"]:
         row["text"] = mask(row["text"])
+        # (QA: an address the model weighed was shown among the idea's evidence.)
+        row["evidence"] = masked_writers(masked_contacts(row["evidence"]))
     return len(contacts), len(names)
 
 

@@ -21,7 +21,7 @@ import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from atelier.extract.system import os_error_reason
 
@@ -36,6 +36,11 @@ SNIFFED_CHARACTERS = 1 << 16
 EXCEL_MAX_CELL_CHARACTERS = 32_767
 # An input workbook (.xlsx, a zip archive) is refused above this size once unpacked.
 MAX_WORKBOOK_UNPACKED_BYTES = 256 * 1024 * 1024
+# Cells of a sheet's extent (rows × columns) read at most (100,000 ideas of 25 columns are 2.5 million).
+MAX_WORKBOOK_CELLS = 20_000_000
+# Characters of one cell read at most: no contribution is longer (a cell of 10 million took 29 s and
+# 3.5 GB to classify, one of 250 million in a 244 KB workbook did not end: QA).
+MAX_CELL_CHARACTERS = 2_000_000
 _DELIMITER_NAMES = {",": "virgule", ";": "point-virgule", "\t": "tabulation"}
 # The csv module's reasons for a record it cannot read (strict: a stray quote is not read past).
 _QUOTE_ERRORS = {
@@ -122,7 +127,22 @@ def read_table(path: Path, text_column: str, hint: str = "Voir --text-column.") 
         )
     if frame.empty:
         raise EmptyTableError(f"{path} : aucune ligne à traiter.")
+    _refuse_huge_cells(frame, path)
     return InputTable(frame, from_excel, tuple(warnings), typed, headings)
+
+
+def _refuse_huge_cells(frame: pd.DataFrame, path: Path) -> None:
+    """A `TableError` naming the first cell longer than `MAX_CELL_CHARACTERS` (its line in the file)."""
+    for column in frame.columns:
+        lengths = frame[column].map(len)
+        if lengths.max() > MAX_CELL_CHARACTERS:
+            row = int(lengths.to_numpy().argmax())
+            limit = f"{MAX_CELL_CHARACTERS:,}".replace(",", " ")
+            size = f"{int(lengths.iloc[row]):,}".replace(",", " ")
+            raise TableError(
+                f"{path} : ligne {row + 2}, colonne « {column} » : cellule de {size} caractères (limite {limit}) ; "
+                "un texte si long n'est pas une contribution : coupez-le ou retirez-le."
+            )
 
 
 # Control characters no text means (tabulations and line ends aside; the unit separator too,
@@ -312,19 +332,68 @@ def _read_workbook(path: Path, text_column: str = "") -> pd.DataFrame:
         raise TableError(
             f"{path} : classeur trop gros une fois décompressé ({unpacked // (1024 * 1024)} Mo, limite {limit} Mo)."
         )
+    import openpyxl
+
     try:
-        frame = pd.read_excel(path, sheet_name=0, header=None, dtype=object, keep_default_na=False, engine="openpyxl")
-        if text_column and text_column not in _sheet_header(frame):
-            headings = pd.read_excel(path, sheet_name=None, nrows=0, engine="openpyxl")
-            sheet = next((name for name, first in headings.items() if text_column in first.columns), None)
-            if sheet is not None:
-                frame = pd.read_excel(
-                    path, sheet_name=sheet, header=None, dtype=object, keep_default_na=False, engine="openpyxl"
-                )
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+        try:
+            sheets = workbook.worksheets
+            sheet = sheets[0]
+            if text_column and len(sheets) > 1:
+                first_rows = [_sheet_cells(path, other, max_rows=1) for other in sheets]
+                sheet = next(
+                    (other for other, rows in zip(sheets, first_rows, strict=True)
+                     if rows and text_column in (cell_text(value).strip() for value in rows[0])),
+                    sheet,
+                )  # fmt: skip
+            frame = pd.DataFrame(_sheet_cells(path, sheet), dtype=object)
+        finally:
+            workbook.close()
+    except TableError:
+        raise
     except Exception as error:  # noqa: BLE001 - a malformed workbook fails in openpyxl in many ways
         raise TableError(f"{path} : classeur Excel illisible (fichier endommagé).") from error
     header = _sheet_header(frame)
     return _with_header(frame.iloc[1:].reset_index(drop=True), header)
+
+
+def _sheet_cells(path: Path, sheet: Any, max_rows: int | None = None) -> list[list[object]]:
+    """The rows of a read-only worksheet as pandas' openpyxl reader gives them (an empty cell "",
+    an integral number an int, an error NaN, every row as wide as the widest, trailing empty rows
+    and cells left out), `max_rows` at most. Its extent is found from its cells, not from what the
+    file declares, and bounded: `MAX_WORKBOOK_CELLS` (QA: a 1.5 KB file with one cell in XFD1048576
+    took 7.6 GB in pandas, every row filled to 16,384 columns)."""
+    from openpyxl.cell.cell import TYPE_ERROR, TYPE_NUMERIC
+
+    sheet.reset_dimensions()  # (a declared extent may be wrong: found while reading)
+    rows: list[list[object]] = []
+    last, width = -1, 0
+    for number, row in enumerate(sheet.rows):
+        if max_rows is not None and number >= max_rows:
+            break
+        cells: list[object] = []
+        for cell in row:
+            value = cell.value
+            if value is None:
+                cells.append("")
+            elif cell.data_type == TYPE_ERROR:
+                cells.append(float("nan"))
+            elif cell.data_type == TYPE_NUMERIC and not isinstance(value, bool):
+                cells.append(int(value) if int(value) == value else float(value))
+            else:
+                cells.append(value)
+        while cells and cells[-1] == "":
+            cells.pop()
+        if cells:
+            last, width = number, max(width, len(cells))
+            if (last + 1) * width > MAX_WORKBOOK_CELLS:
+                limit = f"{MAX_WORKBOOK_CELLS:,}".replace(",", " ")
+                raise TableError(
+                    f"{path} : feuille « {sheet.title} » trop grande (au moins {last + 1} lignes × {width} colonnes ; "
+                    f"limite {limit} cellules)."
+                )
+        rows.append(cells)
+    return [cells + [""] * (width - len(cells)) for cells in rows[: last + 1]]
 
 
 def _sheet_header(frame: pd.DataFrame) -> list[str]:

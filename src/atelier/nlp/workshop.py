@@ -205,6 +205,20 @@ def parse_workshop(text: str, source: str = "<texte>") -> Workshop:
                 f"{source} : les alias YAML (« *nom ») ne sont pas acceptés dans un fichier d'atelier{where} ; "
                 "écrivez le texte en entier."
             ) from error
+        if isinstance(error, _BadCharacter):
+            code = f"U+{ord(error.character):04X}"
+            what = (
+                "la moitié d'un caractère échappé en UTF-16 (« \\ud83c\\udf31 ») : écrivez le caractère lui-même (🌱)"
+                if "\ud800" <= error.character <= "\udfff"
+                else "un caractère de contrôle : retirez-le"
+            )
+            raise WorkshopError(f"{source} : caractère {code} refusé{where}, {what}.") from error
+        if isinstance(error, _TagRefused):
+            raise WorkshopError(
+                f"{source} : balise YAML « {error.tag.replace('tag:yaml.org,2002:', '!!')} » refusée{where} : "
+                "un fichier d'atelier n'a que du texte, "
+                "des nombres et des listes."
+            ) from error
         if isinstance(error, _RepeatedKey):
             raise WorkshopError(
                 f"{source} : la clé « {error.key} » apparaît deux fois dans le même bloc{where} "
@@ -334,6 +348,23 @@ class _AliasRefused(yaml.composer.ComposerError):
         super().__init__(None, None, "alias", mark)
 
 
+class _BadCharacter(yaml.constructor.ConstructorError):
+    def __init__(self, character: str, mark: yaml.Mark) -> None:
+        super().__init__(None, None, f"character {character!r}", mark)
+        self.character = character
+
+
+class _TagRefused(yaml.constructor.ConstructorError):
+    def __init__(self, tag: str, mark: yaml.Mark) -> None:
+        super().__init__(None, None, f"tag {tag}", mark)
+        self.tag = tag
+
+
+# What no text of a workshop holds: control characters (tabulations and line ends aside), and the
+# halves of a UTF-16 pair an escape such as "\ud83c\udf31" leaves (no file can be written with them).
+_BAD_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 class _WorkshopLoader(yaml.SafeLoader):
     """PyYAML's safe loader, but a key given twice in one block is an error (PyYAML keeps the
     last value: an axis whose "- " is missing silently replaced the one before it), an `id` is
@@ -371,6 +402,23 @@ def _construct_mapping(loader: _WorkshopLoader, node: yaml.MappingNode, deep: bo
 
 
 _WorkshopLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _construct_text(loader: _WorkshopLoader, node: yaml.ScalarNode) -> str:
+    text = loader.construct_yaml_str(node)
+    bad = _BAD_CHARACTER.search(text)
+    if bad:
+        raise _BadCharacter(bad.group(), node.start_mark)
+    return text
+
+
+def _refuse_tag(loader: _WorkshopLoader, tag_suffix: str, node: yaml.Node) -> None:
+    raise _TagRefused(node.tag, node.start_mark)
+
+
+_WorkshopLoader.add_constructor("tag:yaml.org,2002:str", _construct_text)
+_WorkshopLoader.add_constructor("tag:yaml.org,2002:binary", lambda loader, node: _refuse_tag(loader, "", node))
+_WorkshopLoader.add_multi_constructor("", _refuse_tag)  # (tags PyYAML's safe loader does not know)
 
 
 def _known_keys(data: dict[Any, Any], known: tuple[str, ...], source: str, owner: str) -> None:
