@@ -2867,3 +2867,28 @@ def test_an_action_wrapped_back_left_of_its_marker_in_a_table_stays_whole(tmp_pa
     _table_page(pdf, Table(rows, colWidths=[200, 240], style=TableStyle(style)))
     result = extract_document(pdf)
     assert [(c.kind, c.objective, c.text) for c in result.contributions] == _objectives_and_actions(rows_in)
+
+
+def test_a_list_of_ideas_outside_a_postit_section_is_named_unread(tmp_path):
+    # QA, a consultant's report: « 3. Synthèse des propositions prioritaires » and its four numbered ideas
+    # were left out without a word. An agenda's list is no list of ideas, and is not named.
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    def items(texts: list[str]) -> list:
+        return [Paragraph(text, POSTIT_ITEM, bulletText=f"{n}.") for n, text in enumerate(texts, 1)]
+
+    pdf = tmp_path / "propositions.pdf"
+    SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
+        Paragraph("Déroulement de la séance", POSTIT_TITLE),
+        *items(["Accueil des participants", "Travail en sous-groupes"]),
+        Paragraph("Post-it de l'atelier", POSTIT_TITLE),
+        Paragraph("Créer des pistes cyclables", POSTIT_ITEM, bulletText="•"),
+        Paragraph("Synthèse des propositions prioritaires", POSTIT_TITLE),
+        *items(["Un schéma directeur cyclable", "Des bus le dimanche", "Un parking relais"]),
+    ])  # fmt: skip
+    result = extract_document(pdf)
+    assert [c.text for c in result.contributions] == ["Créer des pistes cyclables"]
+    assert result.warnings == (
+        "liste non lue sous « Synthèse des propositions prioritaires » (p. 1, 3 éléments) : seules les listes "
+        "sous un titre « Post-it » sont lues comme idées",
+    )

@@ -223,6 +223,9 @@ class ExtractionSettings:
     header_roles: tuple[tuple[str, str], ...] = DEFAULT_HEADER_ROLES
     # A heading over post-its, whether they are printed as a table or as bulleted lists.
     postit_section_pattern: str = r"post-?its?\b"
+    # A heading whose bulleted or numbered list, outside a post-it section, is not read but may hold ideas:
+    # named in the document's warnings (QA: « Synthèse des propositions prioritaires » was left out unsaid).
+    unread_ideas_heading_pattern: str = r"\b(?:propositions?|idees?|pistes?|suggestions?|contributions?|priorit\w*)\b"
     # Outline indentation (points) that makes a heading or a bullet deeper than another.
     indent_tolerance: float = 3.0
     # Headings whose tables are not contributions: lists of who came, compared accent- and

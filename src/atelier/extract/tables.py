@@ -201,6 +201,9 @@ class TableReader:
         }
         # The pages of tables left unread: no header names their columns and their number gives no roles.
         self.unread_table_pages: list[int] = []
+        # Items of lists outside any post-it list under a heading that may name ideas (`prose`): per heading
+        # (its serial and text), the page of the first and how many.
+        self.unread_list_items: dict[tuple[int, str], list[int]] = {}
         self._labels = compile_label_pattern(tuple(settings.detail_labels))
         self._counted_fields = frozenset(fold(name) for name in settings.counted_detail_fields)
         self._axis_pattern = re.compile(settings.axis_heading_pattern, re.IGNORECASE)
@@ -215,6 +218,7 @@ class TableReader:
         self._prose_runs: list[list[str]] = []
         self._in_prose = False
         self._postit_pattern = re.compile(settings.postit_section_pattern)
+        self._unread_ideas_pattern = re.compile(settings.unread_ideas_heading_pattern)
         self._postit_list: _PostitOutline | None = None
         self._heading_serial = 0
         self._stated_axes: list[tuple[str, str]] = []
@@ -322,6 +326,9 @@ class TableReader:
                     outline.leading.append(self.drafts[-1])
                 return
             outline.last_read = False
+        elif starts_item and not self._skipping and self._unread_ideas_pattern.search(fold(self._heading)):
+            unread = self.unread_list_items.setdefault((self._heading_serial, self._heading), [page, 0])
+            unread[1] += 1
         if not self._in_prose:
             self._prose_runs.append([])
         self._prose_runs[-1].append(text)
