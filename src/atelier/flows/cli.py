@@ -47,7 +47,7 @@ from atelier.flows.decisions import (
     undecided_notes,
     without_contradictions,
 )
-from atelier.flows.messages import examples, listed, most_frequent_first
+from atelier.flows.messages import examples, listed, most_frequent_first, quoted
 from atelier.flows.tables import InputTable, column_cells, plain_cells
 
 if TYPE_CHECKING:
@@ -217,7 +217,15 @@ def _load_workshop(reference: str | None) -> Workshop:
     try:
         return load_workshop(reference)
     except WorkshopError as error:
-        _fail(str(error))
+        _fail(str(error) + _single_dash_hint(reference, "w", "workshop"))
+
+
+def _single_dash_hint(value: object, letter: str, option: str) -> str:
+    """What to say of an option's value that is the rest of its long name after one dash (QA:
+    « -workshop x » read as « -w orkshop »: « Atelier « orkshop » inconnu »)."""
+    if value is not None and str(value) == option[1:]:
+        return f" (« -{option} » est lu « -{letter} {option[1:]} » : écrivez --{option}, avec deux tirets.)"
+    return ""
 
 
 def _say_default_workshop(workshop: Workshop, reference: str | None) -> None:
@@ -605,7 +613,7 @@ def _read_labels(path: Path, workshop: Workshop) -> _Labels:
             proposals += 1
             if decisions.conflicts[position] == "stale":
                 other = labelled_axis(labels[position], workshop)
-                changed.append(f"« {record.text[:50]} » : axe {axis}, libellé de l'axe {other}")
+                changed.append(f"{quoted(record.text)} : axe {axis}, libellé de l'axe {other}")
         elif decisions.conflicts[position] == "foreign":
             mislabelled += 1
         else:  # (an axis the workshop lacks is counted, and left out, by the command)
@@ -803,7 +811,7 @@ def _model_rows_moved_note(
     analyst changed, the source left model, were put back without a word; `run` says it)."""
     known = set(workshop.axis_ids)
     moved = [
-        f"« {record.text[:50]} » : axe {decisions.read_axes[row]} dans le fichier, {record.axis} maintenant"
+        f"{quoted(record.text)} : axe {decisions.read_axes[row]} dans le fichier, {record.axis} maintenant"
         for row, record in zip(rows, classified, strict=True)
         if decisions.sources[row] == MODEL_SOURCE
         and decisions.read_axes[row] in known
@@ -863,7 +871,12 @@ def run(
         check_output_directory(out)
         paths = collect_inputs(given)
     except (InputError, OutputError) as error:
-        _fail(str(error))
+        if not inputs and not DEFAULT_INPUT.exists():  # (QA: « data/raw : chemin introuvable », and nothing else)
+            _fail(
+                f"aucun rapport donné, et le dossier par défaut {DEFAULT_INPUT} n'est pas sous le dossier courant "
+                f"({Path.cwd()}) : donnez les rapports, « atelier run RAPPORT.pdf » ou « atelier run DOSSIER »."
+            )
+        _fail(str(error) + _single_dash_hint(out, "o", "out"))
     if not paths:
         _fail(f"aucun fichier PDF ou DOCX trouvé dans {', '.join(map(str, given))}.")
     earlier, notes = earlier_run(out, config)
@@ -989,7 +1002,8 @@ def classify(
     if by_analysts:
         _say(
             f"{by_analysts} ligne(s) placée(s) comme l'ont décidé les analystes (décisions du modèle enregistré, "
-            f"axis_source = {REVIEW_SOURCE}) ; le modèle, qui les a apprises, en plaçait {moved} ailleurs."
+            f"axis_source = {REVIEW_SOURCE}) ; le modèle, qui les a apprises, "
+            + (f"en plaçait {moved} ailleurs." if moved else "les place là aussi.")
         )
     _say_all(_model_rows_moved_note(rows, classified, decisions, config, input_csv))
 

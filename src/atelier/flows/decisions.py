@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from atelier.extract.records import DOCUMENT_SOURCE, MODEL_SOURCE, REVIEW_SOURCE
-from atelier.flows.messages import examples, listed
+from atelier.flows.messages import examples, listed, quoted
 from atelier.flows.tables import AddedCell, column_cells, plain_cells
 
 if TYPE_CHECKING:
@@ -286,18 +286,19 @@ def read_as_notes(decisions: Decisions, path: Path, unclear: str) -> list[str]:
 def stale_labels_note(stale: Sequence[tuple[str, str, str]], path: Path) -> str:
     """What is said of decided rows whose axis_label is another axis's, the axis counting:
     (text, axis, the label's axis) each."""
-    named = examples([f"« {text[:50]} » (axe {axis}, libellé de l'axe {other})" for text, axis, other in stale])
+    named = examples([f"{quoted(text)} (axe {axis}, libellé de l'axe {other})" for text, axis, other in stale])
+    # (QA: the usual correction, the axis column changed and its label left, was told as a mistake.)
     return (
-        f"{len(stale)} ligne(s) de {path} ont dans axis_label le libellé d'un autre axe que celui de leur colonne "
-        f"axis : c'est la colonne axis qui compte ({named}). Si c'est le libellé que vous avez corrigé, corrigez "
-        "aussi la colonne axis."
+        f"{len(stale)} ligne(s) de {path} corrigée(s) dans la colonne axis, sans leur axis_label (le libellé de "
+        f"l'axe d'avant) : c'est la colonne axis qui compte, et le libellé est mis à jour ({named}). Si c'est le "
+        "libellé que vous vouliez corriger, corrigez aussi la colonne axis."
     )
 
 
 def relabelled_note(relabelled: Sequence[tuple[str, str, str]], path: Path) -> str:
     """What is said of decided rows whose axis_label an analyst changed, the axis column left as
     the model proposes it: (text, the axis column, the label's axis) each."""
-    named = examples([f"« {text[:50]} » (axe {other} au lieu de {axis})" for text, axis, other in relabelled])
+    named = examples([f"{quoted(text)} (axe {other} au lieu de {axis})" for text, axis, other in relabelled])
     return (
         f"{len(relabelled)} ligne(s) de {path} ont dans axis_label le libellé d'un autre axe que leur colonne axis, "
         f"qui est l'axe que le modèle propose : c'est le libellé qui a été corrigé, il compte ({named})."
@@ -345,7 +346,7 @@ def changed_decisions_note(
     old axes, trained on, replaced five decisions without a word)."""
     earlier = {folded_cell(d.key): d.axis for d in learnt if d.source == REVIEW_SOURCE}
     changed = [
-        f"« {d.text[:50]} » : axe {earlier[key]} → {d.axis}"
+        f"{quoted(d.text)} : axe {earlier[key]} → {d.axis}"
         for d in decisions
         if (key := folded_cell(d.key)) in earlier and earlier[key] != d.axis
     ]
@@ -385,7 +386,7 @@ def without_contradictions(
     torn = [position for folded, position in chosen.items() if len(axes[folded]) > 1]
     notes = []
     if torn:
-        named = examples([f"« {decisions[position].text[:60]} » : axe {decisions[position].axis}" for position in torn])
+        named = examples([f"{quoted(decisions[position].text, 60)} : axe {decisions[position].axis}" for position in torn])
         notes.append(
             f"Avertissement : {len(torn)} texte(s) de {path} ont deux axes ou plus ({named}) : compte, pour "
             "chacun, une décision d'analyste plutôt qu'un placement du compte-rendu, puis la dernière ligne qui change "
@@ -678,7 +679,7 @@ def earlier_run(out: Path, workshop: Workshop) -> tuple[EarlierRun | None, list[
         if differing:  # (the analyst edited one of the two files the run wrote)
             named = examples(
                 [
-                    f"« {where[idea][1][:50]} » : axe {newer.decided[idea]} (axe {older.decided[idea]} dans "
+                    f"{quoted(where[idea][1])} : axe {newer.decided[idea]} (axe {older.decided[idea]} dans "
                     f"{older.path.name})"
                     for idea in differing
                 ]

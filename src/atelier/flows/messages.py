@@ -20,6 +20,15 @@ def listed(values: Sequence[str], limit: int = 5, kind: str = "") -> str:
     return shown + (f" … ({counted} en tout)" if len(values) > limit else "")
 
 
+def quoted(text: str, limit: int = 50) -> str:
+    """`text` in French quotes, cut after a word and « … » marked when longer than `limit` (QA: « …était tro »)."""
+    text = " ".join(text.split())
+    if len(text) > limit:
+        cut = text.rfind(" ", 0, limit + 1)
+        text = text[: cut if cut > limit // 2 else limit].rstrip(" ,;:") + "…"
+    return f"« {text} »"
+
+
 def most_frequent_first(texts: Iterable[str]) -> list[str]:
     """The distinct `texts`, the most frequent first (ties: in their order)."""
     return [text for text, _ in Counter(texts).most_common()]

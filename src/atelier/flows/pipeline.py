@@ -38,7 +38,7 @@ from atelier.flows.inputs import (
     read_input,
     repeated_inputs,
 )
-from atelier.flows.messages import examples, listed, most_frequent_first
+from atelier.flows.messages import examples, listed, most_frequent_first, quoted
 from atelier.flows.modeling import ModelChoice, choose_model, french, model_directory, no_saved_model_note
 from atelier.flows.reader import DocumentReader
 from atelier.flows.synthesis import synthesis_context, synthesis_html
@@ -346,8 +346,12 @@ class _AppliedDecisions:
         if self.from_model:
             said.append(
                 f"{self.from_model} idée(s) placée(s) comme l'ont décidé les analystes (décisions du modèle "
-                f"enregistré) ; le modèle, qui les a apprises, ou le compte-rendu en plaçait {self.moved_by_model} "
-                "ailleurs."
+                "enregistré)"
+                + (
+                    f" ; le modèle, qui les a apprises, ou le compte-rendu en plaçait {self.moved_by_model} ailleurs."
+                    if self.moved_by_model
+                    else " ; le modèle, qui les a apprises, les place là aussi."
+                )
             )
         if self.from_outputs:
             said.append(
@@ -378,7 +382,7 @@ class _AppliedDecisions:
         if self.disagreements:
             named = examples(
                 [
-                    f"« {text[:50]} » : axe {model} enregistré, {sheet} dans le tableau, {applied} repris"
+                    f"{quoted(text)} : axe {model} enregistré, {sheet} dans le tableau, {applied} repris"
                     for text, model, sheet, applied in self.disagreements
                 ]
             )
@@ -402,7 +406,7 @@ class _AppliedDecisions:
             among = f" (documents : {', '.join(documents[:5])})" if documents else ""
             said.append(
                 f"Avertissement : {len(absent)} décision(s) de {earlier} portent sur des idées absentes de cette "
-                f"exécution{among}, par exemple « {absent[0][1][:50]} » : le fichier est copié avant d'être "
+                f"exécution{among}, par exemple {quoted(absent[0][1])} : le fichier est copié avant d'être "
                 "remplacé (voir ci-dessous). Pour les garder dans le tableau, relancez avec tous les documents, ou "
                 "apprenez-les au modèle (atelier train --labels sur la copie)."
             )
@@ -549,7 +553,7 @@ def _followed_notes(followed: FollowedIdeas, earlier: outputs.EarlierRun) -> lis
             "décisions, leurs colonnes ajoutées et leurs groupes les suivent."
         )
     if followed.likened:
-        named = examples([f"« {before[:50]} » devenu « {after[:50]} »" for before, after in followed.likened])
+        named = examples([f"{quoted(before)} devenu {quoted(after)}" for before, after in followed.likened])
         said.append(
             f"Avertissement : {len(followed.likened)} idée(s) de {earlier} retrouvée(s) par un texte proche, à "
             f"vérifier ({named}) ; le fichier est copié avant d'être remplacé."
@@ -601,7 +605,7 @@ def _unmarked_corrections(earlier: outputs.EarlierRun, contributions: Sequence[C
     ]
     if moved:
         named = examples(
-            [f"« {text[:50]} » : axe {before} dans le fichier, {now} maintenant" for text, before, now in moved]
+            [f"{quoted(text)} : axe {before} dans le fichier, {now} maintenant" for text, before, now in moved]
         )
         _say(
             f"Avertissement : {len(moved)} idée(s) marquée(s) {MODEL_SOURCE} dans {earlier} y avaient un autre axe "

@@ -123,8 +123,9 @@ def _foreign_note(document: str, headings: Sequence[str], workshop: Workshop) ->
     shown = " ; ".join(f"« {heading} »" for heading in headings[:3]) + (" ; …" if len(headings) > 3 else "")
     return (
         f"{document} : aucun de ses titres d'axes ({shown}) ne nomme un axe de l'atelier « {workshop.id} » ; "
-        "ses numéros d'axes ne sont pas suivis et ses idées sont classées par le modèle. Si ce rapport est bien "
-        "celui de l'atelier, reprenez les intitulés de ses axes dans le fichier de l'atelier."
+        "ses numéros d'axes ne sont pas suivis et ses idées sont classées par le modèle. Si ce rapport est celui "
+        "d'un autre atelier, donnez le fichier de celui-ci (--workshop) ; s'il est bien de cet atelier, reprenez "
+        "les intitulés de ses axes dans le fichier de l'atelier."
     )
 
 
