@@ -264,7 +264,7 @@ def test_synthesis_lists_ideas_of_one_weight_in_french_alphabetical_order(record
     ]
 
 
-def test_synthesis_consolidates_objectives_actions_and_their_sub_fields(workshop, documents):
+def test_synthesis_consolidates_objectives_actions_and_their_sub_fields(workshop, documents, tmp_path):
     """Two documents state one objective with one action each time (worded a little apart, hence
     one cluster each); the second adds a field; an action has no objective, another names an
     objective that no item carries."""
@@ -289,6 +289,8 @@ def test_synthesis_consolidates_objectives_actions_and_their_sub_fields(workshop
         item(6, "postit", "Isoler les logements", "c-p", "4", canonical=True),
         item(7, "action", "Demander l'exemplarité des pouvoirs publics", "c-a3", "2", canonical=True),
         item(8, "action", "Créer une SCIC", "c-a4", "2", canonical=True, objective="Favoriser l'emploi"),
+        # (QA: an action the model placed in another axis than its objective's, unsaid under the objective.)
+        item(9, "action", "Créer un guichet unique", "c-a5", "3", canonical=True, objective=objective),
     ]  # fmt: skip
     plans = action_plans(items, summarize_clusters(items))
     assert plans == {
@@ -301,20 +303,22 @@ def test_synthesis_consolidates_objectives_actions_and_their_sub_fields(workshop
                     {
                         "text": "Repérer les ménages modestes",
                         "times": 2,
+                        "elsewhere": "",
                         "fields": [
                             {"field": "Freins", "texts": ["Manque de <b>moyens</b>", "Délais"]},
                             {"field": "Partenaires", "texts": ["CCAS"]},
                         ],
                     },
-                    {"text": "Former les travailleurs sociaux", "times": 1, "fields": []},
+                    {"text": "Former les travailleurs sociaux", "times": 1, "elsewhere": "", "fields": []},
+                    {"text": "Créer un guichet unique", "times": 1, "elsewhere": "placée dans l'axe 3", "fields": []},
                 ],
             }
         ],
         "2": [
             {"objective": None, "times": 0, "fields": [], "actions": [
-                {"text": "Demander l'exemplarité des pouvoirs publics", "times": 1, "fields": []}]},
+                {"text": "Demander l'exemplarité des pouvoirs publics", "times": 1, "elsewhere": "", "fields": []}]},
             {"objective": "Favoriser l'emploi", "times": 0, "fields": [], "actions": [
-                {"text": "Créer une SCIC", "times": 1, "fields": []}]},
+                {"text": "Créer une SCIC", "times": 1, "elsewhere": "", "fields": []}]},
         ],
     }  # fmt: skip
     html = render_synthesis(
@@ -327,6 +331,13 @@ def test_synthesis_consolidates_objectives_actions_and_their_sub_fields(workshop
     assert plan.index(f"Objectif : {objective}") < plan.index("Repérer les ménages modestes")
     assert "<dd>Manque de &lt;b&gt;moyens&lt;/b&gt;</dd>" in plan and "<b>" not in plan
     assert plan.count("moyens") == 1 and "<dd>CCAS</dd>" in plan and "Isoler les logements" not in plan
+    assert "Créer un guichet unique <span class=\"weight\">(placée dans l&#39;axe 3)</span>" in plan
+    context = synthesis_context(
+        workshop=workshop, contributions=items, clusters=summarize_clusters(items), documents=documents,
+        generated_at=datetime(2024, 5, 1),
+    )  # fmt: skip
+    document = docx.Document(str(outputs.write_synthesis_docx(synthesis_document(context), tmp_path)))
+    assert "Créer un guichet unique (placée dans l'axe 3)" in [p.text for p in document.paragraphs]
 
 
 def table_item(workshop, number, kind, text, cluster, canonical=False, **fields):
@@ -359,7 +370,7 @@ def test_an_objective_is_worded_and_counted_by_its_objective_rows_and_an_action_
                 "objective": objective,
                 "times": 2,
                 "fields": [],
-                "actions": [{"text": "Aider les propriétaires modestes", "times": 2, "fields": []}],
+                "actions": [{"text": "Aider les propriétaires modestes", "times": 2, "elsewhere": "", "fields": []}],
             }
         ]
     }
@@ -397,7 +408,8 @@ def test_objectives_and_actions_are_worded_by_their_clusters_canonical_text_when
     ]  # fmt: skip
     assert action_plans(items, summarize_clusters(items)) == {
         "4": [
-            {"objective": objective, "times": 2, "fields": [], "actions": [{"text": action, "times": 2, "fields": []}]}
+            {"objective": objective, "times": 2, "fields": [],
+             "actions": [{"text": action, "times": 2, "elsewhere": "", "fields": []}]}
         ]
     }
 

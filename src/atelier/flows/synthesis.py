@@ -139,6 +139,7 @@ def action_plans(
         if c.kind != "action":
             continue
         action_key = c.cluster_id or c.idea_id
+        own = summary_of.get(c.cluster_id or "")
         action = plan["actions"].setdefault(
             action_key,
             {
@@ -146,6 +147,7 @@ def action_plans(
                 "text": wording.get(("action", action_key), c.text),
                 "times": 0,
                 "fields": {},
+                "axis": own.axis if own is not None else c.axis,
             },
         )
         action["times"] += 1
@@ -155,17 +157,19 @@ def action_plans(
             field["texts"].setdefault(normalize_for_match(detail.text), detail.text)
     return {
         axis: [
-            {"objective": plan["objective"], "times": plan["times"], **_shared_fields(plan)}
+            {"objective": plan["objective"], "times": plan["times"], **_shared_fields(plan, axis)}
             for plan in by_objective.values()
         ]
         for axis, by_objective in plans.items()
     }
 
 
-def _shared_fields(plan: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    """An objective's actions, each with its sub-fields (`actions`), and the sub-field texts all of
-    its actions (two or more) carry, said once for the objective (`fields`) rather than under each
-    (QA: a row's « Modalités » cell was printed under each of its three actions)."""
+def _shared_fields(plan: Mapping[str, Any], axis: str | None) -> dict[str, list[dict[str, Any]]]:
+    """An objective's actions, each with its sub-fields (`actions`) and, placed in another axis than
+    `axis`, the objective's, where it is (`elsewhere`: QA, an action listed under its objective in
+    axis 4 was among the ideas of axis 3, unsaid), and the sub-field texts all of its actions (two
+    or more) carry, said once for the objective (`fields`) rather than under each (QA: a row's
+    « Modalités » cell was printed under each of its three actions)."""
     actions = list(plan["actions"].values())
     shared: set[tuple[str, str]] = set()
     if len(actions) >= 2:
@@ -188,6 +192,7 @@ def _shared_fields(plan: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
             {
                 "text": action["text"],
                 "times": action["times"],
+                "elsewhere": f"placée dans l'axe {action['axis']}" if action["axis"] not in (axis, None) else "",
                 "fields": [
                     {"field": field["field"], "texts": texts}
                     for key, field in action["fields"].items()

@@ -149,6 +149,8 @@ def synthesis_document(context: Mapping[str, Any]) -> Document:
                 paragraph = body.paragraph(action["text"], "List Bullet")
                 if action["times"] > 1:
                     paragraph.add_run(_text(f" ({weight_phrase(action['times'])})")).italic = True
+                if action["elsewhere"]:
+                    paragraph.add_run(_text(f" ({action['elsewhere']})")).italic = True
                 for field in action["fields"]:
                     for text in field["texts"]:
                         detail = body.paragraph(style="List Bullet 2")
