@@ -33,6 +33,7 @@ from atelier.nlp.dedup_text import (
     abbreviations_spelt_out,
     is_derived,
     is_typo,
+    masked_people,
     masked_writers,
     signed,
     without_framing,
@@ -892,6 +893,26 @@ def test_a_letters_greeting_and_signature_are_not_the_idea(text, idea):
 def test_a_writers_name_is_masked_where_a_text_is_shown_to_others(text, shown):
     assert masked_writers(text) == shown
     assert signed(text) == (shown != text)
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("Marie Martin propose des ateliers", "[nom masqué] propose des ateliers"),
+        ("Contactez Jean Dupont au local", "Contactez [nom masqué] au local"),
+        ("Selon M. Dupont, il faut agir", "Selon [nom masqué], il faut agir"),
+        ("Jean-Pierre Martin veut des bancs", "[nom masqué] veut des bancs"),
+        # Places named after someone, titles without a name, towns: what the idea says.
+        ("Une piste rue Victor Hugo", "Une piste rue Victor Hugo"),
+        ("Rénover l'école Jean Moulin", "Rénover l'école Jean Moulin"),
+        ("Le parc Marie Curie", "Le parc Marie Curie"),
+        ("Mme la Présidente et M. le Maire", "Mme la Présidente et M. le Maire"),
+        ("Aller à La Rochelle, Saint Martin ou Maison Blanche", "Aller à La Rochelle, Saint Martin ou Maison Blanche"),
+        ("Avec Marie, plus de bus", "Avec Marie, plus de bus"),
+    ],
+)
+def test_the_people_a_text_names_are_masked_where_it_is_shown_to_others(text, shown):
+    assert masked_people(text) == shown
 
 
 def test_copies_of_an_answer_signed_by_different_people_are_one_idea_shown_unsigned(french_nlp):

@@ -739,23 +739,29 @@ def test_the_synthesis_masks_the_name_a_post_it_is_signed_with(reviewed, documen
     # QA: « … - Josiane Martin », the only wording of its idea, was in the document handed to the city.
     signed = "Créer une maison de santé dans les quartiers - Josiane Martin"
     place = "Réaménager la place - Victor Hugo"  # (a place's name, not a writer's)
+    named = "Comme le propose Mme Bernard, ouvrir la salle Jean Moulin aux associations"
     records = [
         dataclasses.replace(reviewed[0], text=signed, canonical=True, cluster_id="c-9"),
         dataclasses.replace(reviewed[2], text=place, canonical=True, cluster_id="c-8"),
+        dataclasses.replace(reviewed[1], text=named, canonical=True, cluster_id="c-7"),
     ]
     context = synthesis_context(
         workshop=workshop, contributions=records, clusters=summarize_clusters(records), documents=documents,
         generated_at=datetime(2024, 5, 1),
     )  # fmt: skip
     shown = [c["text"] for axis in context["axes"] for c in axis["clusters"]]
-    assert sorted(shown) == sorted(["Créer une maison de santé dans les quartiers - [nom masqué]", place])
-    assert "1 texte(s) étaient signés : le nom de leur auteur est masqué" in context["notice"]
+    assert sorted(shown) == sorted([
+        "Créer une maison de santé dans les quartiers - [nom masqué]", place,
+        "Comme le propose [nom masqué], ouvrir la salle Jean Moulin aux associations",
+    ])  # fmt: skip
+    assert "2 texte(s) étaient signés ou nommaient quelqu'un : ces noms sont masqués" in context["notice"]
     html = render_synthesis(
         workshop=workshop, contributions=records, clusters=summarize_clusters(records), documents=documents,
         generated_at=datetime(2024, 5, 1),
     )  # fmt: skip
     document = docx.Document(str(outputs.write_synthesis_docx(synthesis_document(context), tmp_path)))
     assert "Josiane" not in html and not any("Josiane" in p.text for p in document.paragraphs)
+    assert "Bernard" not in html and "Jean Moulin" in html
     assert "Victor Hugo" in html
 
 
@@ -776,7 +782,7 @@ def test_the_synthesis_masks_contacts_in_a_sub_field_every_action_shares(worksho
         generated_at=datetime(2024, 5, 1),
     )  # fmt: skip
     (plan,) = [plan for axis in context["axes"] for plan in axis["plans"]]
-    assert plan["fields"] == [{"field": "Partenaires", "texts": ["Mme Durand, [courriel masqué]"]}]
+    assert plan["fields"] == [{"field": "Partenaires", "texts": ["[nom masqué], [courriel masqué]"]}]
 
 
 def test_an_idea_placed_in_two_axes_says_so_where_it_is_listed(reviewed, documents, workshop):

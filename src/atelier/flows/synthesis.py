@@ -17,7 +17,7 @@ import jinja2
 
 from atelier.extract.records import KINDS, MODEL_SOURCE, Contribution, DocumentResult
 from atelier.nlp.dedup import ClusterSummary
-from atelier.nlp.dedup_text import masked_contacts, masked_writers
+from atelier.nlp.dedup_text import masked_contacts, masked_people, masked_writers
 from atelier.nlp.language import normalize_for_match
 from atelier.nlp.workshop import Workshop
 
@@ -399,8 +399,8 @@ def synthesis_context(
         )
     if names:
         context["notice"] += (
-            f" {names} texte(s) étaient signés : le nom de leur auteur est masqué dans cette synthèse "
-            "(ideas.csv et ideas.xlsx le gardent)."
+            f" {names} texte(s) étaient signés ou nommaient quelqu'un : ces noms sont masqués dans cette synthèse "
+            "(ideas.csv et ideas.xlsx les gardent)."
         )
     return context
 
@@ -408,8 +408,8 @@ def synthesis_context(
 def _without_personal_data(context: dict[str, Any]) -> tuple[int, int]:
     """The idea texts of `context` with their e-mail addresses and phone numbers masked
     (`masked_contacts`: QA, a participant's address and phone were in the document handed to the
-    city), and their writers' names (`masked_writers`); how many texts gave contacts, and how many
-    names."""
+    city), their writers' names (`masked_writers`) and the people they name (`masked_people`); how many
+    texts gave contacts, and how many names."""
     contacts: set[str] = set()
     names: set[str] = set()
 
@@ -417,7 +417,7 @@ def _without_personal_data(context: dict[str, Any]) -> tuple[int, int]:
         shown = masked_contacts(text)
         if shown != text:
             contacts.add(text)
-        unnamed = masked_writers(shown)
+        unnamed = masked_people(masked_writers(shown))
         if unnamed != shown:
             names.add(text)
         return unnamed
@@ -436,7 +436,7 @@ def _without_personal_data(context: dict[str, Any]) -> tuple[int, int]:
     for row in context["attention"]:
         row["text"] = mask(row["text"])
         # (QA: an address the model weighed was shown among the idea's evidence.)
-        row["evidence"] = masked_writers(masked_contacts(row["evidence"]))
+        row["evidence"] = masked_people(masked_writers(masked_contacts(row["evidence"])))
     return len(contacts), len(names)
 
 

@@ -1348,6 +1348,40 @@ def masked_writers(text: str) -> str:
     return "".join([*masked, text[end:]]) if masked else text
 
 
+# Two or three capitalised words, the first maybe a title with its point (« Mme Bernard », « Jean Dupont »).
+_PERSON_IN_TEXT = re.compile(
+    r"(?<![\w'’-])([A-ZÀ-ÖØ-Þ][\w'’-]*\.?)[ \t]+([A-ZÀ-ÖØ-Þ][\w'’-]*)(?:[ \t]+([A-ZÀ-ÖØ-Þ][\w'’-]*))?(?![\w'’-])"
+)
+_WORD_BEFORE = re.compile(r"([\w'’-]+)[ \t]*$")
+
+
+def masked_people(text: str) -> str:
+    """`text` with the people it names inside its sentences replaced by « [nom masqué] »: a title and a
+    surname (« Mme Bernard »), or a common first name and a surname (« Marie Martin propose… »,
+    « Contactez Jean Dupont »), not a place named after someone (« rue Victor Hugo », « l'école Jean
+    Moulin », « Louise Michel »: `_EPONYMS`, or a place word before it). QA: names inside post-its
+    reached the synthesis handed to the city."""
+    if not _CAPITAL.search(text, 1):
+        return text
+    parts: list[str] = []
+    end = position = 0
+    while (match := _PERSON_IN_TEXT.search(text, position)) is not None:
+        position = match.start(2)  # (not a person's: tried again from its second word, « Contactez Jean Dupont »)
+        first, surname, third = match.group(1), match.group(2), match.group(3)
+        titled = _fold(first.rstrip(".").casefold()) in _CIVILITIES
+        last = third if third and not titled else surname
+        if not (titled or _first_name(first)) or {_fold(surname.casefold()), _fold(last.casefold())} & _EPONYMS:
+            continue
+        before = _WORD_BEFORE.search(text, 0, match.start())
+        word = _fold(re.split(r"['’]", before.group(1))[-1].casefold()) if before else ""
+        if word in _PLACE_WORDS or _fold(surname.casefold()) in _PLACE_WORDS | _DISTRICT_ENDINGS:
+            continue
+        stop = match.end(3) if third and not titled and _fold(third.casefold()) not in _PLACE_WORDS else match.end(2)
+        parts += [text[end : match.start()], MASKED_NAME]
+        end = position = stop
+    return "".join([*parts, text[end:]]) if parts else text
+
+
 def _contacts_marked(text: str) -> str:
     """`text` with each e-mail address and phone number as one "\x00"."""
     marked = _PHONE.sub("\x00", text)
