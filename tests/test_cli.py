@@ -940,7 +940,8 @@ def test_train_learns_analysts_decisions(runner, tmp_path):
     assert "2 ligne(s) placée(s) comme l'ont décidé les analystes" in result.stderr
     # (QA: « dont 0 que le modèle plaçait ailleurs » read as « none of them was a correction »; then « en
     # plaçait 0 ailleurs », awkward.)
-    assert re.search(r"; le modèle, qui les a apprises, (en plaçait [1-9]\d* ailleurs|les place là aussi)\.", result.stderr)
+    said = r"; le modèle, qui les a apprises, (en plaçait [1-9]\d* ailleurs|les place là aussi)\."
+    assert re.search(said, result.stderr)
     assert "2 ligne(s) classée(s) dont 2 placée(s) par les décisions apprises" in result.stdout
     card = json.loads((tmp_path / "avec" / "atelier6" / "card.json").read_text(encoding="utf-8"))
     assert card["n_training_texts"]["labelled"] == 2

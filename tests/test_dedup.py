@@ -888,6 +888,14 @@ def test_a_letters_greeting_and_signature_are_not_the_idea(text, idea):
         ("Installer des bancs\nPlace Victor Hugo", "Installer des bancs\nPlace Victor Hugo"),
         ("Merci pour la rénovation du parc", "Merci pour la rénovation du parc"),
         ("Josiane", "Josiane"),
+        ("Plus de bancs - M. Dupont", "Plus de bancs - [nom masqué]"),
+        # (QA, a regression hunt: places named after someone, first names that are also a topic.)
+        ("Un gymnase - Pierre de Coubertin", "Un gymnase - Pierre de Coubertin"),
+        ("Le centre de loisirs (Léo Lagrange)", "Le centre de loisirs (Léo Lagrange)"),
+        ("Un foyer - Vincent de Paul", "Un foyer - Vincent de Paul"),
+        ("Olivier : planter des arbres fruitiers", "Olivier : planter des arbres fruitiers"),
+        ("Rose : planter des rosiers", "Rose : planter des rosiers"),
+        ("Florence : un jumelage avec l'Italie", "Florence : un jumelage avec l'Italie"),
     ],
 )
 def test_a_writers_name_is_masked_where_a_text_is_shown_to_others(text, shown):
@@ -909,6 +917,8 @@ def test_a_writers_name_is_masked_where_a_text_is_shown_to_others(text, shown):
         ("Mme la Présidente et M. le Maire", "Mme la Présidente et M. le Maire"),
         ("Aller à La Rochelle, Saint Martin ou Maison Blanche", "Aller à La Rochelle, Saint Martin ou Maison Blanche"),
         ("Avec Marie, plus de bus", "Avec Marie, plus de bus"),
+        *((text, text) for text in ["L'association Léo Lagrange et l'Association Marie Galante"]),
+        ("Vincent Auriol : rénover la place", "Vincent Auriol : rénover la place"),
     ],
 )
 def test_the_people_a_text_names_are_masked_where_it_is_shown_to_others(text, shown):

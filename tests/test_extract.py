@@ -2807,6 +2807,28 @@ def test_labelled_sub_fields_in_the_actions_cell_are_the_actions_details(tmp_pat
     assert found == [("Sécuriser les trajets à vélo", []), *expected]
 
 
+@pytest.mark.parametrize("ruled", [True, False], ids=["rules", "no-rules"])
+def test_a_label_word_in_lower_case_that_a_sentence_wraps_to_is_no_sub_field(tmp_path, ruled):
+    # QA (a regression hunt): « … avec un vrai » ⏎ « budget : cinquante mille euros … » was cut into an action
+    # and a detail « budget »; so was a details cell's « … et aussi » ⏎ « coût : transport ».
+    from reportlab.platypus import Paragraph, Table
+
+    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
+    bold = ParagraphStyle("bold", parent=cell, fontName="Helvetica-Bold")
+    action = "Rénover la salle polyvalente avec un vrai<br/>budget : cinquante mille euros sur deux ans"
+    brake = "Manque de bénévoles formés et aussi<br/>coût : transport des bénévoles"
+    rows = [[Paragraph(name, bold) for name in ("Objectifs", "Actions", "Freins")],
+            [Paragraph("Renforcer le lien social", cell), Paragraph(action, cell), Paragraph(brake, cell)]]  # fmt: skip
+    style = [("VALIGN", (0, 0), (-1, -1), "TOP"), *([("GRID", (0, 0), (-1, -1), 0.5, "black")] if ruled else [])]
+    pdf = tmp_path / "mot_en_debut_de_ligne.pdf"
+    _table_page(pdf, Table(rows, colWidths=[120, 200, 200], style=style))
+    found = [(c.kind, c.text, [(d.field, d.text) for d in c.details]) for c in extract_document(pdf).contributions]
+    assert found == [
+        ("objective", "Renforcer le lien social", []),
+        ("action", action.replace("<br/>", " "), [("Freins", brake.replace("<br/>", " "))]),
+    ]
+
+
 TYPED_MARKERS = {
     "digit-dash": ["1-", "2 -", "3 –"],
     "arrow": [">", ">", ">"],
@@ -2881,6 +2903,13 @@ def test_a_list_of_ideas_outside_a_postit_section_is_named_unread(tmp_path):
     SimpleDocTemplate(str(pdf), pagesize=A4, invariant=1).build([
         Paragraph("Déroulement de la séance", POSTIT_TITLE),
         *items(["Accueil des participants", "Travail en sous-groupes"]),
+        # (QA, a regression hunt: an agenda, a reminder and a topic that name priorities or « pistes ».)
+        Paragraph("Déroulé : présentation et priorisation des propositions", POSTIT_TITLE),
+        *items(["Présentation du diagnostic", "Vote"]),
+        Paragraph("Rappel des priorités du mandat municipal", POSTIT_TITLE),
+        *items(["Logement", "Mobilités"]),
+        Paragraph("Pistes cyclables : état des lieux", POSTIT_TITLE),
+        *items(["12 km en site propre", "3 km en zone 30"]),
         Paragraph("Post-it de l'atelier", POSTIT_TITLE),
         Paragraph("Créer des pistes cyclables", POSTIT_ITEM, bulletText="•"),
         Paragraph("Synthèse des propositions prioritaires", POSTIT_TITLE),

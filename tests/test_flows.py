@@ -99,8 +99,10 @@ def test_names_that_are_not_utf8_or_hold_control_characters_are_shown_readable()
     # QA: a Latin-1 name from an old share stopped the batch (its surrogates cannot be written), and a
     # name holding a terminal's escape cleared the screen when printed.
     names = [os.fsdecode(b"rapport_\xe9t\xe9.pdf"), "esc\x1b[2Jfin.pdf", "deux\nlignes.pdf", "accentué.pdf"]
+    # (Its UTF-8 part kept as it is: QA, « réunion-été » came out « rÃ©union-été ».)
+    names.append(os.fsdecode("réunion-".encode() + b"\xe9t\xe9.pdf"))
     assert document_names([Path(name) for name in names]) == [
-        "rapport_été.pdf", "esc\ufffd[2Jfin.pdf", "deux\ufffdlignes.pdf", "accentué.pdf"
+        "rapport_été.pdf", "esc\ufffd[2Jfin.pdf", "deux\ufffdlignes.pdf", "accentué.pdf", "réunion-été.pdf"
     ]
 
 

@@ -834,10 +834,11 @@ def test_the_sub_fields_all_the_actions_of_an_objective_share_are_said_once(work
 
 def test_an_output_folder_that_cannot_be_made_is_refused_before_the_run(tmp_path):
     # QA: « --out /proc/sortie » (root may write anywhere by the rights, not there) failed after the whole run.
-    with pytest.raises(outputs.OutputError, match="/proc/atelier_sortie : écriture impossible"):
+    with pytest.raises(outputs.OutputError, match="/proc/atelier_sortie : écriture impossible dans /proc"):
         outputs.check_output_directory(Path("/proc/atelier_sortie"))
-    # A folder to make is tried and left as it was.
-    outputs.check_output_directory(tmp_path / "sortie" / "2024")
-    assert not (tmp_path / "sortie").exists()
-    outputs.check_output_directory(tmp_path)
-    assert list(tmp_path.iterdir()) == []
+    # A folder to make is tried where it would be made, and nothing is left, nor removed (QA: with
+    # « nouveau/../existant/sous », the existing empty folder was removed).
+    (tmp_path / "existant").mkdir()
+    for out in (tmp_path / "sortie" / "2024", tmp_path / "nouveau" / ".." / "existant" / "sous", tmp_path):
+        outputs.check_output_directory(out)
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["existant"]

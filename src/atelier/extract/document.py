@@ -221,7 +221,9 @@ def _read_layouts(data: bytes, settings: ExtractionSettings) -> list[_PageLayout
             raise UnreadableDocument("PDF chiffré ou protégé par mot de passe") from error
         raise UnreadableDocument(f"PDF endommagé ou tronqué ({_damage(cause)})") from error
     # (MalformedPDFException: pdfplumber's own, for a page box that holds no numbers, QA.)
-    except (PDFSyntaxError, MalformedPDFException, ValueError, KeyError, TypeError, AttributeError, IndexError) as error:
+    except (
+        PDFSyntaxError, MalformedPDFException, ValueError, KeyError, TypeError, AttributeError, IndexError
+    ) as error:
         raise UnreadableDocument(f"PDF endommagé ou tronqué ({_damage(error)})") from error
 
 

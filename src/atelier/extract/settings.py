@@ -225,7 +225,12 @@ class ExtractionSettings:
     postit_section_pattern: str = r"post-?its?\b"
     # A heading whose bulleted or numbered list, outside a post-it section, is not read but may hold ideas:
     # named in the document's warnings (QA: « Synthèse des propositions prioritaires » was left out unsaid).
-    unread_ideas_heading_pattern: str = r"\b(?:propositions?|idees?|pistes?|suggestions?|contributions?|priorit\w*)\b"
+    # (Not a heading of the session's course or of a reminder: « Déroulé : … priorisation des propositions »,
+    # « Rappel des priorités du mandat »; nor « Pistes cyclables », a topic: QA.)
+    unread_ideas_heading_pattern: str = (
+        r"^(?![\d.)\s]*(?:deroule|deroulement|ordre du jour|programme|rappel|presentation|methode|methodologie)\b)"
+        r".*\b(?:propositions?|idees?|pistes? d'actions?|suggestions?|contributions?|priorites?|prioritaires?)\b"
+    )
     # Outline indentation (points) that makes a heading or a bullet deeper than another.
     indent_tolerance: float = 3.0
     # Headings whose tables are not contributions: lists of who came, compared accent- and

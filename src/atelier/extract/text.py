@@ -287,8 +287,13 @@ def compile_label_pattern(labels: tuple[str, ...]) -> re.Pattern[str]:
 def opens_a_sub_field(line: str, above: str, label_pattern: re.Pattern[str]) -> bool:
     """Whether `line`, set under `above` in one paragraph's spacing, opens a labelled sub-field
     (« Freins : coût des aménagements » under the last action of a cell, QA: read as the end of
-    that action, and the sub-field lost)."""
-    return split_label(line, label_pattern) is not None and not leaves_a_word_hanging(above)
+    that action, and the sub-field lost). The label is capitalised: in lower case, it is a word of
+    the sentence the line wraps (« … avec un vrai » ⏎ « budget : cinquante mille euros », QA)."""
+    return (
+        line.lstrip()[:1].isupper()
+        and split_label(line, label_pattern) is not None
+        and not leaves_a_word_hanging(above)
+    )
 
 
 _CAPITAL_AFTER_SPACE = re.compile(r"(?<=\s)[A-ZÀ-ÖØ-Þ]")

@@ -386,7 +386,9 @@ def without_contradictions(
     torn = [position for folded, position in chosen.items() if len(axes[folded]) > 1]
     notes = []
     if torn:
-        named = examples([f"{quoted(decisions[position].text, 60)} : axe {decisions[position].axis}" for position in torn])
+        named = examples(
+            [f"{quoted(decisions[position].text, 60)} : axe {decisions[position].axis}" for position in torn]
+        )
         notes.append(
             f"Avertissement : {len(torn)} texte(s) de {path} ont deux axes ou plus ({named}) : compte, pour "
             "chacun, une décision d'analyste plutôt qu'un placement du compte-rendu, puis la dernière ligne qui change "

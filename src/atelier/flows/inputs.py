@@ -104,8 +104,13 @@ def readable_name(name: str) -> str:
     from an old share or archive, which Python keeps as surrogates no file can be written with)
     read as Windows-1252, and control characters (a line break, a terminal's escape) as « � »
     (QA: one such name stopped a whole batch; another cleared the terminal)."""
-    if any("\udc80" <= character <= "\udcff" for character in name):
-        name = name.encode("utf-8", "surrogateescape").decode("cp1252", "replace")
+    if any("\udc80" <= character <= "\udcff" for character in name):  # (a byte that is not UTF-8, each)
+        name = "".join(
+            bytes([ord(character) - 0xDC00]).decode("cp1252", "replace")
+            if "\udc80" <= character <= "\udcff"
+            else character
+            for character in name
+        )
     return _CONTROLS.sub("\ufffd", name) if _CONTROLS.search(name) else name
 
 

@@ -229,18 +229,13 @@ def check_output_directory(out: Path) -> None:
     if not os.access(existing, os.W_OK | os.X_OK):
         raise OutputError(f"{out} : écriture impossible dans {existing} (permission refusée).")
     # Tried, not only asked: the rights say yes to root, and nothing of a read-only disk or of /proc
-    # (QA: « --out /proc/sortie » failed after the whole run).
+    # (QA: « --out /proc/sortie » failed after the whole run). A folder of our own is made and removed
+    # where the run will write first, nothing else is touched (QA: with « new/../E/sub », removing the
+    # folders the path named took an existing one).
     try:
-        if out.is_dir():
-            with tempfile.TemporaryFile(dir=out):
-                pass
-        else:
-            made = [path for path in (out, *out.parents) if not path.exists()]  # (the deepest first)
-            out.mkdir(parents=True)
-            for path in made:
-                path.rmdir()
+        tempfile.TemporaryDirectory(dir=existing).cleanup()
     except OSError as error:
-        raise OutputError(f"{out} : écriture impossible ({os_error_reason(error)}).") from error
+        raise OutputError(f"{out} : écriture impossible dans {existing} ({os_error_reason(error)}).") from error
 
 
 @dataclass(frozen=True)

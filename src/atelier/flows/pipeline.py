@@ -761,7 +761,8 @@ def run_pipeline(
         if choice.origin == "saved":
             where = f"enregistré ({choice.directory})"
         elif choice.note:  # (a saved model set aside: the note says why)
-            where = f"entraîné à la volée (aucun modèle utilisable dans {model_directory(config, models_dir).resolve()})"
+            directory = model_directory(config, models_dir).resolve()
+            where = f"entraîné à la volée (aucun modèle utilisable dans {directory})"
         else:
             absent = no_saved_model_note(config, models_dir)
             where = f"entraîné à la volée ({absent[:1].lower()}{absent[1:]})"

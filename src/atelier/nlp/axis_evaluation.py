@@ -136,7 +136,9 @@ def cross_validate(
         # (QA: two labelled ideas of one axis gave a cross-validation « F1 0.000 »; which axis lacked one went unsaid.)
         facts = [f"2 ou plus pour l'axe {label} seulement" for label in evaluable]
         if alone:
-            facts.append(f"une seule pour l'axe {alone[0]}" if len(alone) == 1 else f"une seule pour les axes {', '.join(alone)}")
+            facts.append(
+                f"une seule pour l'axe {alone[0]}" if len(alone) == 1 else f"une seule pour les axes {', '.join(alone)}"
+            )
         why = f" ; ici, {' et '.join(facts)}" if facts else ""
         raise AxisModelError(
             "pas assez d'idées étiquetées pour une validation croisée : il en faut au moins 2 différentes dans deux "
@@ -183,7 +185,9 @@ def cross_validate(
         "folds": n_splits,
         "n_groups": int(len(set(groups[evaluated_rows].tolist()))),
         # Axes of a single labelled idea (or group of near-identical ones): learnt, not scored.
-        "axes_not_evaluated": {label: int((data.labels == label)[data.sources == SOURCE_LABELLED].sum()) for label in alone},
+        "axes_not_evaluated": {
+            label: int((data.labels[data.sources == SOURCE_LABELLED] == label).sum()) for label in alone
+        },
         # Unlabelled ideas given, and those each fold self-trains on besides the ideas it tests.
         "unlabelled_pool": len(unlabelled),
         "self_training_pool": len(drawn),

@@ -381,7 +381,9 @@ def classify_contributions(
                 unsure.add(to_predict[position])
                 if alone.axis != outside:
                     moved.append(position)
-            predicted[position] = with_own_second_axis(predicted[position], alone)
+            # (Under a theme only: for post-its under a heading, as many axis_2 got better as worse, QA.)
+            if contributions[to_predict[position]].theme.strip():
+                predicted[position] = with_own_second_axis(predicted[position], alone)
         if moved:
             texts = [contributions[to_predict[position]].text for position in moved]
             lemmas = 2 * workshop.settings.evidence_lemmas

@@ -159,7 +159,7 @@ _TRAILING_NAME = re.compile(r"\s[-–—(]\s*(" + _NAME_WORDS + r")\)?\s*$")
 # « Jean Jaurès : … »): `_EPONYMS`.
 # A name may be written surname first or with a particle (« - Dubois Marie », « - Marie-Claire de la Tour »).
 _FIRST_NAME_WORD = (
-    r"[A-ZÀ-ÖØ-Þ][\w'’-]*(?:[ \t]+(?:(?:de[ \t]+la|d[eu]s?|la|le)[ \t]+|d['’])?[A-ZÀ-ÖØ-Þ][\w'’-]*){0,2}"
+    r"[A-ZÀ-ÖØ-Þ][\w'’-]*\.?(?:[ \t]+(?:(?:de[ \t]+la|d[eu]s?|la|le)[ \t]+|d['’])?[A-ZÀ-ÖØ-Þ][\w'’-]*){0,2}"
 )
 _TRAILING_WRITER = re.compile(
     r"(?:[ \t]+[-–—][ \t]*(" + _FIRST_NAME_WORD + r")|(?<=[.!?…])[ \t]+(" + _FIRST_NAME_WORD + r")"
@@ -191,7 +191,19 @@ _EPONYMS = frozenset(
     lumiere luther lyautey mace malraux mandela marceau matisse mendes mermoz michel michelet mitterrand
     moliere monet monnet montessori moulin mozart pagnol parks pasteur peri perrault picasso pompidou prevert
     proust rabelais racine ravel renoir rimbaud rostand rousseau salengro sand schweitzer semard stendhal
-    veil verlaine verne vian voltaire zay zola""".split()
+    veil verlaine verne vian voltaire zay zola
+    ampere arago auriol beauvoir brel buffon cassin cocteau coubertin cuvier daguerre descartes duras
+    fermat frank galante galilee gandhi lagrange lamarck lavoisier montaigne neruda paul piaf sartre
+    weil yourcenar""".split()
+)
+# Common first names that are also common nouns or places (folded): alone, before a colon or after a
+# dash, the topic more often than a writer (QA: « Olivier : planter des arbres fruitiers », « Rose :
+# planter des rosiers », « Florence : jumelage… » were masked as writers' names).
+_AMBIGUOUS_FIRST_NAMES = frozenset("ambre capucine florence jade marguerite marine olivier rose sofia".split())
+# Words before a name that make it an organisation's, not a person's (« l'association Léo Lagrange »).
+_ORGANISATION_WORDS = frozenset(
+    """association asso assos assoc cie compagnie fondation club amicale collectif comite federation ligue
+    cooperative foyer ehpad mjc institut societe entreprise""".split()
 )
 # Words by which an aside names a place (« (quartier Bellevue) », « (Jean Moulin) »; folded), and
 # among them those that say what kind of place it is.
@@ -1231,8 +1243,12 @@ def _closing(text: str, start: int) -> re.Match[str] | None:
 
 
 def _first_name(name: str) -> bool:
-    """Whether `name` opens with a common first name (« Marie », « Jean-Pierre », « Marie Dubois »)."""
-    first = _fold(name.split()[0].rstrip(".").casefold())
+    """Whether `name` opens with a common first name (« Marie », « Jean-Pierre », « Marie Dubois »); a
+    name that is also a common noun or a place's, alone, is not one (`_AMBIGUOUS_FIRST_NAMES`)."""
+    words = name.split()
+    first = _fold(words[0].rstrip(".").casefold())
+    if len(words) == 1 and first in _AMBIGUOUS_FIRST_NAMES:
+        return False
     return first in _FIRST_NAMES or first.split("-", 1)[0] in _FIRST_NAMES
 
 
@@ -1374,7 +1390,7 @@ def masked_people(text: str) -> str:
             continue
         before = _WORD_BEFORE.search(text, 0, match.start())
         word = _fold(re.split(r"['’]", before.group(1))[-1].casefold()) if before else ""
-        if word in _PLACE_WORDS or _fold(surname.casefold()) in _PLACE_WORDS | _DISTRICT_ENDINGS:
+        if word in _PLACE_WORDS | _ORGANISATION_WORDS or _fold(surname.casefold()) in _PLACE_WORDS | _DISTRICT_ENDINGS:
             continue
         stop = match.end(3) if third and not titled and _fold(third.casefold()) not in _PLACE_WORDS else match.end(2)
         parts += [text[end : match.start()], MASKED_NAME]
