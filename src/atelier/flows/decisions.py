@@ -23,7 +23,7 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from atelier.extract.records import DOCUMENT_SOURCE, MODEL_SOURCE, REVIEW_SOURCE
 from atelier.flows.messages import examples, listed, quoted
@@ -603,6 +603,60 @@ def _foreign_sheets(path: Path) -> list[str]:
     return [name for name in names if name not in (IDEAS_SHEET, CLUSTERS_SHEET, DETAILS_SHEET)]
 
 
+def _restored_documents(
+    out: Path, manifest: dict, read: Sequence[_EarlierFile], workshop: Workshop, ours: bool
+) -> tuple[dict[str, dict], list[_EarlierFile]]:
+    """The rows of the documents the runs before did not read (the manifest's `ABSENT_DOCUMENTS`), from
+    the copies of the sheets that held them, for the documents the sheets `read` now hold none of: with
+    their manifest entries (QA, a nightly job: a report unreadable one night, read again the next, lost
+    its analysts' decisions)."""
+    from atelier.flows.outputs import ABSENT_DOCUMENTS
+
+    entries = manifest.get(ABSENT_DOCUMENTS)
+    if not isinstance(entries, dict):
+        return {}, []
+    held = {name for earlier in read for name, _ in earlier.documents}
+    by_copy: dict[str, list[str]] = defaultdict(list)
+    for name, entry in entries.items():
+        copy = entry.get("copy") if isinstance(entry, dict) else None
+        # (A file of the output folder, named by the run: nothing else is read.)
+        if isinstance(name, str) and name not in held and isinstance(copy, str) and Path(copy).name == copy:
+            by_copy[copy].append(name)
+    restored: dict[str, dict] = {}
+    files: list[_EarlierFile] = []
+    for copy, names in by_copy.items():
+        if not (out / copy).is_file():
+            continue
+        earlier, _ = _earlier_file(out / copy, workshop, ours)
+        if earlier is not None:
+            files.append(_only_documents(earlier, set(names)))
+            restored.update({name: entries[name] for name in names})
+    return restored, files
+
+
+def _only_documents(earlier: _EarlierFile, names: set[str]) -> _EarlierFile:
+    """What `earlier` holds of the ideas of the documents `names`."""
+    ideas = {idea for idea, (document, _, _) in earlier.rows.items() if document in names}
+
+    def kept(mapping: Mapping[str, Any]) -> dict[str, Any]:
+        return {idea: value for idea, value in mapping.items() if idea in ideas}
+
+    return earlier._replace(
+        clusters=kept(earlier.clusters),
+        decided=kept(earlier.decided),
+        decided_texts={},
+        where=kept(earlier.where),
+        unread=0,
+        rows=kept(earlier.rows),
+        withdrawn=earlier.withdrawn & ideas,
+        stated=kept(earlier.stated),
+        relabelled=kept(earlier.relabelled),
+        added={column: cells for column, all_cells in earlier.added.items() if (cells := kept(all_cells))},
+        proposed=kept(earlier.proposed),
+        documents={key: count for key, count in earlier.documents.items() if key[0] in names},
+    )
+
+
 def earlier_run(out: Path, workshop: Workshop) -> tuple[EarlierRun | None, list[str]]:
     """What a run into `out` keeps of the last one there, read from its `ideas.csv` and
     `ideas.xlsx`: the cluster ids, and the axes analysts decided (`decided_axes`, rows marked
@@ -643,7 +697,8 @@ def earlier_run(out: Path, workshop: Workshop) -> tuple[EarlierRun | None, list[
     proposed: dict[str, str] = {}
     documents: dict[tuple[str, str], int] = {}
     rows: dict[str, tuple[str, str, str]] = {}
-    for earlier in read:  # older first: the newer file's values replace
+    restored, restored_files = _restored_documents(out, manifest, read, workshop, ours)
+    for earlier in [*restored_files, *read]:  # older first: the newer file's values replace
         documents.update(earlier.documents)
         rows.update(earlier.rows)
         proposed.update(earlier.proposed)
@@ -714,6 +769,7 @@ def earlier_run(out: Path, workshop: Workshop) -> tuple[EarlierRun | None, list[
         read_files=tuple(earlier.path for earlier in read),
         states=states,
         rows=rows,
+        restored=restored,
     )
     return run, notes
 

@@ -15,7 +15,7 @@ import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
@@ -80,6 +80,10 @@ CLUSTERS_CSV = "clusters.csv"
 MANIFEST_JSON = "manifest.json"
 MARKED_TO_REVIEW = "marked_to_review"  # the manifest's idea_id -> when marked « à revoir » (epoch s), still so
 DECISIONS_COPIED = "decisions_copied"  # the manifest's idea_id -> axis of copies given a decided idea's axis
+# The manifest's documents of the runs before that this run did not read: name -> {"sha256", "copy": the copy
+# of the sheet that holds their rows (file name in the output folder), "ideas"}; a later run that reads one
+# again takes its rows from that copy (QA, a nightly job: a report unreadable one night lost its decisions).
+ABSENT_DOCUMENTS = "absent_documents"
 SYNTHESIS_HTML = "synthesis.html"
 SYNTHESIS_DOCX = "synthesis.docx"
 IDEAS_XLSX = "ideas.xlsx"
@@ -281,6 +285,9 @@ class EarlierRun:
     # idea_id -> (document, text, theme) of every row: how the ideas are found again when the
     # numbers no longer hold their texts (`decisions.followed_ideas`).
     rows: Mapping[str, tuple[str, str, str]] = field(default_factory=dict)
+    # The manifest's entries of the documents whose rows were taken from a copy of an earlier run's sheet
+    # (`ABSENT_DOCUMENTS`): name -> entry.
+    restored: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def renumbered(self, ids: Mapping[str, str]) -> EarlierRun:
         """A copy in which what the sheets hold of each idea (cluster, decision, comment…) is held
@@ -301,6 +308,29 @@ class EarlierRun:
             added_columns={column: under(cells) for column, cells in self.added_columns.items()},
             proposed_axes=under(self.proposed_axes),
             rows=under(self.rows),
+        )
+
+    def without_documents(self, names: Collection[str]) -> EarlierRun:
+        """A copy without what the sheets hold of the ideas of the documents `names`."""
+        ideas = {idea for idea, (document, _, _) in self.rows.items() if document in names}
+
+        def other(mapping: Mapping[str, Any]) -> dict[str, Any]:
+            return {key: value for key, value in mapping.items() if key not in ideas}
+
+        return replace(
+            self,
+            cluster_ids=other(self.cluster_ids),
+            decided_axes=other(self.decided_axes),
+            decided_where=other(self.decided_where),
+            stated_axes=other(self.stated_axes),
+            relabelled_axes=other(self.relabelled_axes),
+            written=other(self.written),
+            withdrawn=other(self.withdrawn),
+            added_columns={column: kept for column, cells in self.added_columns.items() if (kept := other(cells))},
+            proposed_axes=other(self.proposed_axes),
+            rows=other(self.rows),
+            documents={key: count for key, count in self.documents.items() if key[0] not in names},
+            restored={name: entry for name, entry in self.restored.items() if name not in names},
         )
 
     def __str__(self) -> str:
@@ -578,13 +608,15 @@ def build_manifest(
     fillers: int = 0,
     to_review: Mapping[str, float] | None = None,
     copied: Mapping[str, str] | None = None,
+    absent: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """What a run read, with which model, how long each stage took, and what it found: the
     `contributions` are the ideas, the `fillers` the cells of forms that hold none (« RAS », « - »);
     `to_review`, the idea_ids an analyst marked « à revoir » that no one has decided since, with
     when they were marked (the next run in the folder keeps them so, unless a decision is learnt
     after); `copied`, idea_id -> axis of the copies of a decided idea
-    given its axis (the next run tells them from the analysts' own decisions)."""
+    given its axis (the next run tells them from the analysts' own decisions); `absent`, the documents
+    of the runs before that this one did not read, and the copies that hold their rows (`ABSENT_DOCUMENTS`)."""
     return {
         "atelier_version": version,
         "workshop": {"id": workshop_id, "title": workshop_title},
@@ -605,4 +637,5 @@ def build_manifest(
         "documents": [document_entry(d) for d in documents],
         MARKED_TO_REVIEW: {idea: round(when, 3) for idea, when in sorted((to_review or {}).items())},
         DECISIONS_COPIED: dict(sorted((copied or {}).items())),
+        ABSENT_DOCUMENTS: {name: dict(entry) for name, entry in sorted((absent or {}).items())},
     }

@@ -639,6 +639,24 @@ def absent_documents(
     return [_AbsentDocument(name, count, errors.get(name, "")) for name, count in sorted(ideas.items())]
 
 
+def _absent_entries(
+    absent: Sequence[_AbsentDocument], earlier: outputs.EarlierRun, copies: Mapping[Path, Path]
+) -> dict[str, dict[str, Any]]:
+    """The manifest's record of the `absent` documents (`outputs.ABSENT_DOCUMENTS`): the copy of the newest
+    sheet this run made, which holds their rows, or the one a run before named for the rows it restored."""
+    newest = next((copies[path] for path in reversed(earlier.read_files) if path in copies), None)
+    hashes = {name: sha for name, sha in earlier.documents}
+    entries: dict[str, dict[str, Any]] = {}
+    for document in absent:
+        if document.name in earlier.restored:
+            entries[document.name] = dict(earlier.restored[document.name])
+        elif newest is not None:
+            entries[document.name] = {
+                "sha256": hashes.get(document.name, ""), "copy": newest.name, "ideas": document.ideas
+            }
+    return entries
+
+
 def absent_documents_notes(
     absent: Sequence[_AbsentDocument],
     copies: Mapping[Path, Path],
@@ -653,9 +671,10 @@ def absent_documents_notes(
     copied = " et ".join(
         f"{path} {'' if index else 'est copié '}en {copy}" for index, (path, copy) in enumerate(copies.items())
     )
+    # (Taken from the copy again by a later run that reads them: QA, a nightly job could not put it back.)
     restore = (
-        f" Avant de relancer avec ce(s) rapport(s), remettez la copie à la place de {next(iter(copies))} : leurs "
-        "groupes et les décisions des analystes n'y sont plus."
+        " Leurs groupes et les décisions des analystes restent dans la copie : une prochaine exécution dans ce "
+        "dossier qui relit ce(s) rapport(s) les reprend (manifest.json, absent_documents)."
         if copies
         else ""
     )
@@ -727,6 +746,18 @@ def run_pipeline(
     threading.Thread(target=_load_french_quietly, name="atelier-spacy", daemon=True).start()
     documents, fillers, order = _read_documents(paths, extraction, watch)
 
+    # The rows a copy kept of documents the runs before did not read are taken back if this run reads them;
+    # else they stay in that copy, which the manifest keeps naming (no new copy, nor warning, each night).
+    read_names = {key for d in documents if d.status == "ok" for key in (d.document, d.sha256)}
+    waiting = {
+        name: entry
+        for name, entry in earlier.restored.items()
+        if name not in read_names and entry.get("sha256") not in read_names
+    }
+    if waiting:
+        earlier = earlier.without_documents(waiting)
+        held = ", ".join(f"{name} ({entry.get('ideas', '?')} idée(s), dans {entry.get('copy')})" for name, entry in waiting.items())
+        _say(f"Rapport(s) toujours absent(s), leurs lignes gardées : {held} ; une exécution qui les relit les reprend.")
     contributions = [c for d in documents if d.status == "ok" for c in d.contributions]
     with watch.stage("place"):
         placement = place_by_headings(contributions, config)
@@ -797,6 +828,7 @@ def run_pipeline(
         notes.append(note)
         _say(note, logging.WARNING)
     files: list[Path] = []
+    absent_entries: dict[str, dict[str, Any]] = dict(waiting)
     with watch.stage("write"):
         if not keep_previous:
             # Decisions on ideas this run does not write (another document, none read), or in an axis
@@ -813,6 +845,7 @@ def run_pipeline(
             absent = absent_documents(earlier.documents, documents)
             kept = [*(earlier.files if dropped else ()), *(earlier.read_files if absent else ())]
             copies = {path: outputs.keep_copy(path, started_at) for path in dict.fromkeys(kept)}
+            absent_entries.update(_absent_entries(absent, earlier, copies))
             for note in absent_documents_notes(
                 absent, {path: copies[path] for path in sorted(earlier.read_files) if absent}, inputs, workshop, out
             ):
@@ -850,6 +883,7 @@ def run_pipeline(
         fillers=len(fillers),
         to_review=applied.to_review if applied is not None else {},
         copied=applied.copied if applied is not None else {},
+        absent=absent_entries,
     )
     if not keep_previous:
         files.append(write_manifest_task(Path(out), manifest))
