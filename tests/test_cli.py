@@ -1653,3 +1653,20 @@ def test_run_says_what_a_mistyped_option_or_a_missing_default_folder_means(runne
         f"aucun rapport donné, et le dossier par défaut data/raw n'est pas sous le dossier courant ({Path.cwd()}) : "
         "donnez les rapports, « atelier run RAPPORT.pdf » ou « atelier run DOSSIER »."
     ) in result.stderr
+
+
+def test_run_into_a_folder_another_run_holds_is_refused_before_reading(runner, tmp_path):
+    # QA, a nightly job: a second run into the same folder replaced the first's outputs without a word.
+    import subprocess
+
+    (tmp_path / "rapports").mkdir()
+    (tmp_path / "rapports" / "r.pdf").write_bytes(b"%PDF-1.4")
+    other = subprocess.Popen(["sleep", "60"])
+    try:
+        (tmp_path / ".sortie.atelier.lock").write_text(str(other.pid))
+        result = runner.invoke(app, ["run", "rapports", "--out", "sortie"])
+    finally:
+        other.kill()
+    assert result.exit_code == 1
+    assert f"une autre exécution d'atelier y écrit (processus {other.pid})" in result.stderr
+    assert not (tmp_path / "sortie").exists()

@@ -6,6 +6,7 @@ import csv
 import dataclasses
 import functools
 import json
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -842,3 +843,34 @@ def test_an_output_folder_that_cannot_be_made_is_refused_before_the_run(tmp_path
     for out in (tmp_path / "sortie" / "2024", tmp_path / "nouveau" / ".." / "existant" / "sous", tmp_path):
         outputs.check_output_directory(out)
         assert sorted(p.name for p in tmp_path.iterdir()) == ["existant"]
+
+
+def test_a_second_run_into_a_folder_is_refused_while_the_first_holds_it(tmp_path):
+    # QA, a nightly job: two runs into one folder both ended « ok », the second replacing the first's files.
+    import subprocess
+    import sys
+
+    out = tmp_path / "sortie"
+    with outputs.run_lock(out) as lock:
+        assert lock == tmp_path / ".sortie.atelier.lock" and lock.read_text() == str(os.getpid())
+        other = subprocess.run(
+            [sys.executable, "-c", f"from atelier.flows import outputs\nwith outputs.run_lock({str(out)!r}): pass"],
+            capture_output=True, text=True,
+        )  # fmt: skip
+        assert other.returncode == 1
+        assert f"une autre exécution d'atelier y écrit (processus {os.getpid()})" in other.stderr
+    assert not lock.exists()
+    # A lock left by a run killed (its process gone) is taken over.
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    lock.write_text(finished.stdout.strip())
+    with outputs.run_lock(out):
+        assert lock.read_text() == str(os.getpid())
+
+
+def test_a_runs_files_are_written_aside_then_moved_in_together(records, documents, workshop, tmp_path):
+    # QA: a run killed while writing left its new CSV files beside the last run's workbook and synthesis.
+    out = tmp_path / "sortie"
+    (out / f"{outputs.STAGING_PREFIX}999999999").mkdir(parents=True)  # (a run killed while writing, long gone)
+    written = write_run_outputs(out, workshop, documents, records, summarize_clusters(records), datetime(2024, 5, 1))
+    assert all(path.parent == out for path in written)
+    assert sorted(p.name for p in out.iterdir()) == sorted(path.name for path in written)

@@ -12,6 +12,7 @@ Only `run` starts Prefect (imported on demand); the other commands call the func
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import logging
@@ -863,7 +864,7 @@ def run(
 ) -> None:
     """Chaîne complète : extraction, classement par axe, dédoublonnage, jeu de données et synthèse."""
     from atelier.flows.inputs import InputError, collect_inputs
-    from atelier.flows.outputs import OutputError, check_output_directory
+    from atelier.flows.outputs import OutputError, check_output_directory, run_lock
 
     given = list(inputs) if inputs else [DEFAULT_INPUT]
     config = _load_workshop(workshop)  # a bad --workshop or --out fails here, before Prefect starts
@@ -879,27 +880,32 @@ def run(
         _fail(str(error) + _single_dash_hint(out, "o", "out"))
     if not paths:
         _fail(f"aucun fichier PDF ou DOCX trouvé dans {', '.join(map(str, given))}.")
-    earlier, notes = earlier_run(out, config)
-    _say_all(notes)
 
     from atelier.flows.pipeline import run_pipeline
     from atelier.nlp.axis_model import AxisModelError
     from atelier.nlp.language import LanguageModelError
     from atelier.nlp.workshop import WorkshopError
 
-    try:
-        with _progress_to_stderr(bool((context.obj or {}).get("verbose"))):
-            summary = run_pipeline(
-                inputs=given,
-                out=out,
-                workshop=workshop,
-                models_dir=models,
-                earlier=earlier,
-            )
-    except (AxisModelError, LanguageModelError, WorkshopError, InputError, OutputError) as error:
-        _fail(str(error))
-    except OSError as error:
-        _fail(f"{getattr(error, 'filename', None) or out} : {os_error_reason(error)}")
+    with contextlib.ExitStack() as held:
+        try:  # (from the reading of the last run's sheets to the writing of the new ones)
+            held.enter_context(run_lock(out))
+        except (OutputError, OSError) as error:
+            _fail(str(error) if isinstance(error, OutputError) else f"{out} : {os_error_reason(error)}")
+        earlier, notes = earlier_run(out, config)
+        _say_all(notes)
+        try:
+            with _progress_to_stderr(bool((context.obj or {}).get("verbose"))):
+                summary = run_pipeline(
+                    inputs=given,
+                    out=out,
+                    workshop=workshop,
+                    models_dir=models,
+                    earlier=earlier,
+                )
+        except (AxisModelError, LanguageModelError, WorkshopError, InputError, OutputError) as error:
+            _fail(str(error))
+        except OSError as error:
+            _fail(f"{getattr(error, 'filename', None) or out} : {os_error_reason(error)}")
 
     if summary.files:
         typer.echo(f"Résultats écrits dans {summary.out} :")

@@ -395,6 +395,87 @@ def atomic_path(path: Path) -> Iterator[Path]:
         temporary.unlink(missing_ok=True)
 
 
+@contextmanager
+def run_lock(out: Path) -> Iterator[Path]:
+    """Hold `.<out's name>.atelier.lock` beside `out` while a run reads and writes it: another run into
+    the same folder is refused (QA, a nightly job: two runs both ended « ok », the second replacing the
+    first's outputs, and told to put back a copy of the other's file). A lock whose process is gone is
+    taken over."""
+    out = Path(os.path.abspath(out))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    lock = out.parent / f".{out.name}.atelier.lock"
+    for _ in range(2):
+        try:
+            descriptor = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            holder = _lock_holder(lock)
+            if holder is not None:
+                raise OutputError(
+                    f"{out} : une autre exécution d'atelier y écrit (processus {holder}) ; relancez quand elle a "
+                    f"fini (ou supprimez {lock} si aucune ne tourne)."
+                ) from None
+            lock.unlink(missing_ok=True)  # (its process is gone)
+            continue
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(str(os.getpid()))
+        break
+    try:
+        yield lock
+    finally:
+        lock.unlink(missing_ok=True)
+
+
+STAGING_PREFIX = ".atelier-ecriture-"
+
+
+@contextmanager
+def staging_folder(out: Path) -> Iterator[Path]:
+    """A folder inside `out` where a run writes its files before `move_into` puts them in `out` together
+    (QA: a run killed while writing left new CSV files beside the last run's workbook, synthesis and
+    manifest); a folder left by a run killed is removed."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    for stale in out.glob(f"{STAGING_PREFIX}*"):
+        holder = stale.name.removeprefix(STAGING_PREFIX)
+        if holder.isdigit() and not _running(int(holder)):
+            shutil.rmtree(stale, ignore_errors=True)
+    staging = out / f"{STAGING_PREFIX}{os.getpid()}"
+    staging.mkdir(exist_ok=True)
+    try:
+        yield staging
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def move_into(files: Sequence[Path], out: Path) -> list[Path]:
+    """`files` moved into `out` (renamed on the same disk: each replaces its namesake at once)."""
+    moved = []
+    for path in files:
+        target = Path(out) / path.name
+        os.replace(path, target)
+        moved.append(target)
+    return moved
+
+
+def _running(process: int) -> bool:
+    try:
+        os.kill(process, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # (another user's: running)
+        return True
+    return True
+
+
+def _lock_holder(lock: Path) -> int | None:
+    """The process holding `lock`, if it is still running."""
+    try:
+        holder = int(lock.read_text(encoding="ascii").strip())
+    except (OSError, ValueError):
+        return None
+    return holder if holder != os.getpid() and _running(holder) else None
+
+
 def write_text_atomic(path: Path, text: str) -> Path:
     with atomic_path(path) as temporary:
         temporary.write_text(text, encoding="utf-8")

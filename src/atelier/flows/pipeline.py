@@ -184,8 +184,8 @@ def write_run_outputs(
     added: Mapping[str, Mapping[str, AddedCell]] | None = None,
     rows: Sequence[Contribution] | None = None,
 ) -> list[Path]:
-    """The dataset files and the synthesis of a run, each written atomically (the manifest comes
-    after); `ideas` files with the columns an analyst `added` to the last run's. The dataset's
+    """The dataset files and the synthesis of a run, written in a folder of `out` then moved into it
+    together (`outputs.staging_folder`; the manifest comes after); `ideas` files with the columns an analyst `added` to the last run's. The dataset's
     `rows` are the ideas and the fillers of forms set apart (`set_apart_fillers`), which the
     synthesis leaves out; by default the ideas alone."""
     rows = contributions if rows is None else rows
@@ -196,19 +196,20 @@ def write_run_outputs(
         documents=documents,
         generated_at=generated_at,
     )
-    files = [
-        *outputs.write_ideas(rows, out, added),
-        outputs.write_details(rows, out),
-        outputs.write_clusters(clusters, out),
-    ]
-    try:
-        files.append(outputs.write_run_workbook(rows, clusters, out, added))
-    except outputs.WorkbookTooLarge as error:
-        (Path(out) / outputs.IDEAS_XLSX).unlink(missing_ok=True)  # not a previous run's
-        _say(f"{outputs.IDEAS_XLSX} non écrit : {error} (les fichiers CSV et Parquet sont complets).", logging.WARNING)
-    files.append(outputs.write_synthesis(synthesis_html(context), out))
-    files.append(outputs.write_synthesis_docx(synthesis_document(context), out))
-    return files
+    with outputs.staging_folder(out) as staging:  # (all written, then moved in together)
+        files = [
+            *outputs.write_ideas(rows, staging, added),
+            outputs.write_details(rows, staging),
+            outputs.write_clusters(clusters, staging),
+        ]
+        try:
+            files.append(outputs.write_run_workbook(rows, clusters, staging, added))
+        except outputs.WorkbookTooLarge as error:
+            (Path(out) / outputs.IDEAS_XLSX).unlink(missing_ok=True)  # not a previous run's
+            _say(f"{outputs.IDEAS_XLSX} non écrit : {error} (les fichiers CSV et Parquet sont complets).", logging.WARNING)
+        files.append(outputs.write_synthesis(synthesis_html(context), staging))
+        files.append(outputs.write_synthesis_docx(synthesis_document(context), staging))
+        return outputs.move_into(files, Path(out))
 
 
 # ---------------------------------------------------------------- the flow
