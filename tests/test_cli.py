@@ -1424,12 +1424,12 @@ def test_run_on_a_batch_with_a_bad_file(runner, tmp_path, prefect_harness):
         f"entraîné à la volée (aucun modèle enregistré pour « atelier6 » dans {models / 'atelier6'}, dossier {models} "
         "absent (cherché sous le dossier courant ; --models pour un autre dossier))"
     ) in result.stderr
-    assert "Documents : 1 lu(s), 2 en erreur" in result.stdout
+    assert "Documents : 1 lu(s), 1 en erreur, 1 copie(s) d'un autre ignorée(s) (détail ci-dessus" in result.stdout
     manifest = json.loads((tmp_path / "resultats" / "manifest.json").read_text(encoding="utf-8"))
     assert [(d["name"], d["status"]) for d in manifest["documents"]] == [
         (sample.name, "ok"),
         ("tronque.pdf", "error"),
-        ("z_copie_été.pdf", "error"),  # (a copy of the sample)
+        ("z_copie_été.pdf", "copy"),  # (a copy of the sample)
     ]
     ideas = read(tmp_path / "resultats" / "ideas.csv")
     assert f"Contributions : {len(ideas)} (" in result.stdout

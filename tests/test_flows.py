@@ -180,8 +180,12 @@ def test_flow_reads_a_copy_once_and_says_so(tmp_path, prefect_harness, saved_mod
     summary = run_pipeline(inputs=[reports], out=out, workshop="atelier6", models_dir=saved_models[0])
     assert [(d.name, d.status, d.error) for d in summary.documents] == [
         ("copie.docx", "ok", ""),
-        ("transcription.docx", "error", "contenu identique à copie.docx, déjà lu"),
+        ("transcription.docx", "copy", "contenu identique à copie.docx, déjà lu"),
     ]
+    # A copy is no error (QA: a nightly job's alert on documents_error went off for a copy left in the folder).
+    assert (summary.documents_ok, summary.documents_error, summary.documents_copies) == (1, 0, 1)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert (manifest["counts"]["documents_error"], manifest["counts"]["documents_copies"]) == (0, 1)
     ideas = pd.read_csv(out / "ideas.csv", dtype=str, keep_default_na=False)
     assert sorted(ideas["text"]) == sorted([DOCX_OBJECTIVE, DOCX_ACTION])
 

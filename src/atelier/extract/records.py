@@ -88,7 +88,7 @@ class DocumentResult:
     document: str
     path: str
     sha256: str
-    status: Literal["ok", "error"]
+    status: Literal["ok", "error", "copy"]  # ("copy": the same bytes as another input of the batch, not read again)
     pages: int = 0
     contributions: tuple[Contribution, ...] = ()
     error: str = ""

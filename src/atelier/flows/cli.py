@@ -912,9 +912,10 @@ def run(
     for file in summary.files:
         typer.echo(f"  {file}")
     where_told = " et dans manifest.json" if summary.files else ""
+    copies = f", {summary.documents_copies} copie(s) d'un autre ignorée(s)" if summary.documents_copies else ""
     typer.echo(
-        f"Documents : {summary.documents_ok} lu(s), {summary.documents_error} en erreur"
-        + (f" (détail ci-dessus{where_told})." if summary.documents_error else ".")
+        f"Documents : {summary.documents_ok} lu(s), {summary.documents_error} en erreur{copies}"
+        + (f" (détail ci-dessus{where_told})." if summary.documents_error or copies else ".")
     )
     if summary.ideas:
         typer.echo(f"Contributions : {summary.ideas} ({_format_counts(summary.ideas_per_kind)})")

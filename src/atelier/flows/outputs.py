@@ -708,7 +708,8 @@ def build_manifest(
         "counts": {
             "documents": len(documents),
             "documents_ok": sum(1 for d in documents if d.status == "ok"),
-            "documents_error": sum(1 for d in documents if d.status != "ok"),
+            "documents_error": sum(1 for d in documents if d.status == "error"),
+            "documents_copies": sum(1 for d in documents if d.status == "copy"),
             "ideas": len(contributions),
             "ideas_per_kind": _count((c.kind for c in contributions), KINDS),
             "ideas_per_axis": _count((c.axis for c in contributions), axis_ids),

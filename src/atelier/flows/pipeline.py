@@ -98,7 +98,11 @@ class RunSummary:
 
     @property
     def documents_error(self) -> int:
-        return len(self.documents) - self.documents_ok
+        return sum(1 for d in self.documents if d.status == "error")
+
+    @property
+    def documents_copies(self) -> int:
+        return sum(1 for d in self.documents if d.status == "copy")
 
 
 def _say(message: str, level: int = logging.INFO) -> None:
@@ -283,7 +287,7 @@ def _read_documents(paths: Sequence[Path], extraction: ExtractionSettings | None
         result, its_fillers = set_apart_fillers(read)
         documents.append(result)
         fillers.extend(its_fillers)
-        level = logging.INFO if result.status == "ok" else logging.WARNING
+        level = logging.WARNING if result.status == "error" else logging.INFO
         _say(f"[{len(documents)}/{len(paths)}] {_document_line(result)}", level)
 
     with DocumentReader(extraction) as reader:
@@ -317,6 +321,8 @@ def _document_line(result: DocumentResult) -> str:
         if fillers := result.statistics.get(FILLERS_STATISTIC, 0):
             line += f" (et {fillers} case(s) sans idée laissée(s) de côté)"
         return line + "".join(f" ; attention : {warning}" for warning in result.warnings)
+    if result.status == "copy":
+        return f"{result.document} : ignoré — {result.error}"
     return f"{result.document} : erreur — {result.error}"
 
 

@@ -346,7 +346,7 @@ def synthesis_context(
             for d in documents
         ],
         "documents_ok": len(ok),
-        "documents_error": len(documents) - len(ok),
+        "documents_error": sum(1 for d in documents if d.status == "error"),
         "ideas": len(contributions),
         "distinct": len(clusters),
         "per_kind": [
