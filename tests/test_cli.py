@@ -1418,7 +1418,9 @@ def test_run_on_a_batch_with_a_bad_file(runner, tmp_path, prefect_harness):
     assert "3 fichier(s) à lire" in result.stderr and "rapports donné 2 fois : lu une fois." in result.stderr
     assert "tronque.pdf : erreur — " in result.stderr
     assert f"{sample.name} : " in result.stderr
-    # Where the model was looked for, whole (QA: « models/atelier6 », run from another folder than the training's).
+    # Training on the fly is said as it starts (QA: 10 to 30 s without a word), and where the model was looked
+    # for, whole (QA: « models/atelier6 », run from another folder than the training's).
+    assert "Entraînement du classifieur sur les " in result.stderr
     models = tmp_path.resolve() / "models"
     assert (
         f"entraîné à la volée (aucun modèle enregistré pour « atelier6 » dans {models / 'atelier6'}, dossier {models} "
