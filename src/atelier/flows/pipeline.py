@@ -196,9 +196,9 @@ def write_run_outputs(
     rows: Sequence[Contribution] | None = None,
 ) -> list[Path]:
     """The dataset files and the synthesis of a run, written in a folder of `out` then moved into it
-    together (`outputs.staging_folder`; the manifest comes after); `ideas` files with the columns an analyst `added` to the last run's. The dataset's
-    `rows` are the ideas and the fillers of forms set apart (`set_apart_fillers`), which the
-    synthesis leaves out; by default the ideas alone."""
+    together (`outputs.staging_folder`; the manifest comes after); `ideas` files with the columns an
+    analyst `added` to the last run's. The dataset's `rows` are the ideas and the fillers of forms set
+    apart (`set_apart_fillers`), which the synthesis leaves out; by default the ideas alone."""
     rows = contributions if rows is None else rows
     context = synthesis_context(
         workshop=workshop,
@@ -217,7 +217,8 @@ def write_run_outputs(
             files.append(outputs.write_run_workbook(rows, clusters, staging, added))
         except outputs.WorkbookTooLarge as error:
             (Path(out) / outputs.IDEAS_XLSX).unlink(missing_ok=True)  # not a previous run's
-            _say(f"{outputs.IDEAS_XLSX} non écrit : {error} (les fichiers CSV et Parquet sont complets).", logging.WARNING)
+            said = f"{outputs.IDEAS_XLSX} non écrit : {error} (les fichiers CSV et Parquet sont complets)."
+            _say(said, logging.WARNING)
         files.append(outputs.write_synthesis(synthesis_html(context), staging))
         files.append(outputs.write_synthesis_docx(synthesis_document(context), staging))
         return outputs.move_into(files, Path(out))
@@ -657,18 +658,15 @@ def _absent_entries(
     absent: Sequence[_AbsentDocument], earlier: outputs.EarlierRun, copies: Mapping[Path, Path]
 ) -> dict[str, dict[str, Any]]:
     """The manifest's record of the `absent` documents (`outputs.ABSENT_DOCUMENTS`): the copy of the newest
-    sheet this run made, which holds their rows, or the one a run before named for the rows it restored."""
+    sheet this run made, which holds their rows."""
     newest = next((copies[path] for path in reversed(earlier.read_files) if path in copies), None)
+    if newest is None:
+        return {}
     hashes = {name: sha for name, sha in earlier.documents}
-    entries: dict[str, dict[str, Any]] = {}
-    for document in absent:
-        if document.name in earlier.restored:
-            entries[document.name] = dict(earlier.restored[document.name])
-        elif newest is not None:
-            entries[document.name] = {
-                "sha256": hashes.get(document.name, ""), "copy": newest.name, "ideas": document.ideas
-            }
-    return entries
+    return {
+        document.name: {"sha256": hashes.get(document.name, ""), "copy": newest.name, "ideas": document.ideas}
+        for document in absent
+    }
 
 
 def absent_documents_notes(
@@ -770,7 +768,9 @@ def run_pipeline(
     }
     if waiting:
         earlier = earlier.without_documents(waiting)
-        held = ", ".join(f"{name} ({entry.get('ideas', '?')} idée(s), dans {entry.get('copy')})" for name, entry in waiting.items())
+        held = ", ".join(
+            f"{name} ({entry.get('ideas', '?')} idée(s), dans {entry.get('copy')})" for name, entry in waiting.items()
+        )
         _say(f"Rapport(s) toujours absent(s), leurs lignes gardées : {held} ; une exécution qui les relit les reprend.")
     contributions = [c for d in documents if d.status == "ok" for c in d.contributions]
     with watch.stage("place"):
