@@ -123,6 +123,14 @@ def test_a_run_without_a_report_of_the_last_one_keeps_a_copy_and_says_how_to_kee
     write_report(tmp_path / "data" / "raw" / "seance1.docx")
     write_report(tmp_path / "data" / "raw" / "seance2.docx", "Informer les habitants", ("Publier un journal",))
     assert runner.invoke(app, ["run", "--out", "sortie"]).exit_code == 0
+    # One decision in the workbook, then one in the CSV (QA: the workbook's, in the older copy, was lost).
+    workbook = openpyxl.load_workbook(tmp_path / "sortie" / "ideas.xlsx")
+    ideas_sheet = workbook["Idées"]
+    header = [cell.value for cell in ideas_sheet[1]]
+    row = next(r for r in ideas_sheet.iter_rows(min_row=2) if r[header.index("text")].value == ACTIONS[0])
+    row[header.index("axis")].value, row[header.index("axis_source")].value = "2", "review"
+    workbook.save(tmp_path / "sortie" / "ideas.xlsx")
+    time.sleep(0.01)
     sheet = read(tmp_path / "sortie" / "ideas.csv")
     decided = sheet.index[sheet["text"] == ACTIONS[1]][0]
     sheet.loc[decided, ["axis", "axis_source", "cluster_id"]] = ["5", "review", "c-groupe-analyste"]
@@ -147,10 +155,13 @@ def test_a_run_without_a_report_of_the_last_one_keeps_a_copy_and_says_how_to_kee
     # decision and group are taken from it (QA, a nightly job: lost, without a word, once the report was back).
     result = runner.invoke(app, ["run", *given, "--out", "sortie"])
     assert result.exit_code == 0 and "Avertissement" not in result.stderr
-    said = f"Rapport(s) toujours absent(s), leurs lignes gardées : seance1.docx (3 idée(s), dans {csv_copy.name})"
+    said = (
+        "Rapport(s) toujours absent(s), leurs lignes gardées : seance1.docx (3 idée(s), dans "
+        f"{xlsx_copy.name} et {csv_copy.name})"
+    )
     assert said in result.stderr
     manifest = json.loads((tmp_path / "sortie" / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["absent_documents"]["seance1.docx"]["copy"] == csv_copy.name  # (the newer: the analyst's)
+    assert manifest["absent_documents"]["seance1.docx"]["copies"] == [xlsx_copy.name, csv_copy.name]
     assert len(list((tmp_path / "sortie").glob("ideas.avant-*"))) == 2  # (no copy each night)
     if not given:
         (tmp_path / "seance1.docx").rename(tmp_path / "data" / "raw" / "seance1.docx")
@@ -158,6 +169,7 @@ def test_a_run_without_a_report_of_the_last_one_keeps_a_copy_and_says_how_to_kee
     assert result.exit_code == 0, result.output
     back = read(tmp_path / "sortie" / "ideas.csv").set_index("text")
     assert back.loc[ACTIONS[1], ["axis", "axis_source", "cluster_id"]].tolist() == ["5", "review", "c-groupe-analyste"]
+    assert back.loc[ACTIONS[0], ["axis", "axis_source"]].tolist() == ["2", "review"]
     assert "ne sont pas dans celle-ci" not in result.stderr
     manifest = json.loads((tmp_path / "sortie" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["absent_documents"] == {}
@@ -1003,3 +1015,24 @@ def test_a_sheet_of_notes_added_to_the_workbook_of_a_run_without_ideas_is_kept(r
     assert "a des feuilles qu'atelier n'écrit pas (« Notes »)" in result.stderr
     (copy,) = (tmp_path / "sortie").glob("ideas.avant-*.xlsx")
     assert openpyxl.load_workbook(copy)["Notes"]["A1"].value == "Relancer la mairie"
+
+
+def test_a_manifest_that_does_not_read_or_a_copy_gone_is_said(tmp_path):
+    # QA (a regression hunt): the copy that kept an absent report's rows deleted, or manifest.json damaged,
+    # and the next run dropped what they kept without a word.
+    from atelier.flows.decisions import earlier_run
+    from atelier.nlp.workshop import load_workshop
+
+    workshop = load_workshop(None)
+    out = tmp_path / "sortie"
+    out.mkdir()
+    pd.DataFrame({"idea_id": ["a-1"], "document": ["s2.pdf"], "text": ["Publier un journal"], "axis": ["3"],
+                  "axis_source": ["model"]}).to_csv(out / "ideas.csv", index=False)  # fmt: skip
+    manifest = {"workshop": {"id": "atelier6"}, "absent_documents": {
+        "s1.pdf": {"sha256": "a" * 64, "copies": ["ideas.avant-20260101-120000.csv"], "ideas": 3}}}  # fmt: skip
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    _, notes = earlier_run(out, workshop)
+    assert any("les lignes de s1.pdf que gardait ideas.avant-20260101-120000.csv" in note for note in notes)
+    (out / "manifest.json").write_text("{ abîmé", encoding="utf-8")
+    _, notes = earlier_run(out, workshop)
+    assert any("manifest.json est illisible" in note for note in notes)

@@ -1665,10 +1665,11 @@ def test_run_into_a_folder_another_run_holds_is_refused_before_reading(runner, t
     (tmp_path / "rapports" / "r.pdf").write_bytes(b"%PDF-1.4")
     other = subprocess.Popen(["sleep", "60"])
     try:
-        (tmp_path / ".sortie.atelier.lock").write_text(str(other.pid))
+        (tmp_path / "sortie").mkdir()
+        (tmp_path / "sortie" / ".atelier.lock").write_text(str(other.pid))
         result = runner.invoke(app, ["run", "rapports", "--out", "sortie"])
     finally:
         other.kill()
     assert result.exit_code == 1
     assert f"une autre exécution d'atelier y écrit (processus {other.pid})" in result.stderr
-    assert not (tmp_path / "sortie").exists()
+    assert [path.name for path in (tmp_path / "sortie").iterdir()] == [".atelier.lock"]  # (not taken: nothing written)

@@ -919,6 +919,10 @@ def test_a_writers_name_is_masked_where_a_text_is_shown_to_others(text, shown):
         ("Avec Marie, plus de bus", "Avec Marie, plus de bus"),
         *((text, text) for text in ["L'association Léo Lagrange et l'Association Marie Galante"]),
         ("Vincent Auriol : rénover la place", "Vincent Auriol : rénover la place"),
+        # (QA, a second regression hunt.)
+        *((text, text) for text in ["L'Espace Jean Vilar", "Le Centre Social Jean Vilar"]),
+        ("La Cité scolaire Camille Claudel", "La Cité scolaire Camille Claudel"),
+        ("Selon le Docteur Martin et Maître Dupont", "Selon le [nom masqué] et [nom masqué]"),
     ],
 )
 def test_the_people_a_text_names_are_masked_where_it_is_shown_to_others(text, shown):

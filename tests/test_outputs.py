@@ -852,14 +852,21 @@ def test_a_second_run_into_a_folder_is_refused_while_the_first_holds_it(tmp_path
 
     out = tmp_path / "sortie"
     with outputs.run_lock(out) as lock:
-        assert lock == tmp_path / ".sortie.atelier.lock" and lock.read_text() == str(os.getpid())
+        assert lock == out / ".atelier.lock" and lock.read_text() == str(os.getpid())
         other = subprocess.run(
             [sys.executable, "-c", f"from atelier.flows import outputs\nwith outputs.run_lock({str(out)!r}): pass"],
             capture_output=True, text=True,
         )  # fmt: skip
         assert other.returncode == 1
         assert f"une autre exécution d'atelier y écrit (processus {os.getpid()})" in other.stderr
-    assert not lock.exists()
+    assert list(out.iterdir()) == []
+    # Inside the folder, whatever its path (QA: through a link, a second run took another lock), and whatever
+    # its parent (QA: one read-only refused the run).
+    (tmp_path / "lien").symlink_to(out)
+    with outputs.run_lock(out):
+        through_link = f"from atelier.flows import outputs\nwith outputs.run_lock({str(tmp_path / 'lien')!r}): pass"
+        other = subprocess.run([sys.executable, "-c", through_link], capture_output=True, text=True)
+        assert other.returncode == 1 and "une autre exécution d'atelier y écrit" in other.stderr
     # A lock left by a run killed (its process gone) is taken over.
     finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     lock.write_text(finished.stdout.strip())

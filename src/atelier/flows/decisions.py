@@ -605,33 +605,43 @@ def _foreign_sheets(path: Path) -> list[str]:
 
 def _restored_documents(
     out: Path, manifest: dict, read: Sequence[_EarlierFile], workshop: Workshop, ours: bool
-) -> tuple[dict[str, dict], list[_EarlierFile]]:
+) -> tuple[dict[str, dict], list[_EarlierFile], list[str]]:
     """The rows of the documents the runs before did not read (the manifest's `ABSENT_DOCUMENTS`), from
     the copies of the sheets that held them, for the documents the sheets `read` now hold none of: with
     their manifest entries (QA, a nightly job: a report unreadable one night, read again the next, lost
-    its analysts' decisions)."""
+    its analysts' decisions); and notes on those that could not be (QA: a copy deleted, unsaid)."""
     from atelier.flows.outputs import ABSENT_DOCUMENTS
 
     entries = manifest.get(ABSENT_DOCUMENTS)
     if not isinstance(entries, dict):
-        return {}, []
+        return {}, [], []
     held = {name for earlier in read for name, _ in earlier.documents}
     by_copy: dict[str, list[str]] = defaultdict(list)
     for name, entry in entries.items():
-        copy = entry.get("copy") if isinstance(entry, dict) else None
-        # (A file of the output folder, named by the run: nothing else is read.)
-        if isinstance(name, str) and name not in held and isinstance(copy, str) and Path(copy).name == copy:
-            by_copy[copy].append(name)
-    restored: dict[str, dict] = {}
-    files: list[_EarlierFile] = []
+        copies = entry.get("copies") if isinstance(entry, dict) else None
+        # (Files of the output folder, named by the run: nothing else is read.)
+        if isinstance(name, str) and name not in held and isinstance(copies, list):
+            for copy in copies:
+                if isinstance(copy, str) and Path(copy).name == copy:
+                    by_copy[copy].append(name)
+    found: list[tuple[float, _EarlierFile]] = []
+    read_for: dict[str, list[str]] = defaultdict(list)
     for copy, names in by_copy.items():
         if not (out / copy).is_file():
             continue
         earlier, _ = _earlier_file(out / copy, workshop, ours)
         if earlier is not None:
-            files.append(_only_documents(earlier, set(names)))
-            restored.update({name: entries[name] for name in names})
-    return restored, files
+            found.append(((out / copy).stat().st_mtime, _only_documents(earlier, set(names))))
+            for name in names:
+                read_for[name].append(copy)
+    missing = sorted(name for names in by_copy.values() for name in names if name not in read_for)
+    notes = [
+        f"Avertissement : les lignes de {name} que gardait {' et '.join(entries[name]['copies'])} (rapport absent "
+        "d'une exécution précédente) sont introuvables : ses décisions et ses groupes ne peuvent être repris."
+        for name in dict.fromkeys(missing)
+    ]
+    restored = {name: entries[name] for name in read_for}
+    return restored, [earlier for _, earlier in sorted(found, key=lambda pair: pair[0])], notes
 
 
 def _only_documents(earlier: _EarlierFile, names: set[str]) -> _EarlierFile:
@@ -673,6 +683,11 @@ def earlier_run(out: Path, workshop: Workshop) -> tuple[EarlierRun | None, list[
         return None, []
     notes: list[str] = []
     manifest = _earlier_manifest(out)
+    if not manifest and (out / "manifest.json").is_file():  # (QA: its marks and absent reports lost, unsaid)
+        notes.append(
+            f"Avertissement : {out / 'manifest.json'} est illisible : ce qu'il gardait de l'exécution précédente "
+            "(idées marquées « à revoir », rapports absents et la copie de leurs lignes) n'est pas repris."
+        )
     written_by = manifest.get("workshop")
     ours = isinstance(written_by, dict) and written_by.get("id") == workshop.id  # (a run of this workshop)
     found: dict[Path, _EarlierFile | None] = {}
@@ -697,7 +712,8 @@ def earlier_run(out: Path, workshop: Workshop) -> tuple[EarlierRun | None, list[
     proposed: dict[str, str] = {}
     documents: dict[tuple[str, str], int] = {}
     rows: dict[str, tuple[str, str, str]] = {}
-    restored, restored_files = _restored_documents(out, manifest, read, workshop, ours)
+    restored, restored_files, restore_notes = _restored_documents(out, manifest, read, workshop, ours)
+    notes += restore_notes
     for earlier in [*restored_files, *read]:  # older first: the newer file's values replace
         documents.update(earlier.documents)
         rows.update(earlier.rows)

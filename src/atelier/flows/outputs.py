@@ -397,28 +397,31 @@ def atomic_path(path: Path) -> Iterator[Path]:
 
 @contextmanager
 def run_lock(out: Path) -> Iterator[Path]:
-    """Hold `.<out's name>.atelier.lock` beside `out` while a run reads and writes it: another run into
-    the same folder is refused (QA, a nightly job: two runs both ended « ok », the second replacing the
-    first's outputs, and told to put back a copy of the other's file). A lock whose process is gone is
-    taken over."""
-    out = Path(os.path.abspath(out))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    lock = out.parent / f".{out.name}.atelier.lock"
-    for _ in range(2):
-        try:
-            descriptor = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
-            holder = _lock_holder(lock)
-            if holder is not None:
-                raise OutputError(
-                    f"{out} : une autre exécution d'atelier y écrit (processus {holder}) ; relancez quand elle a "
-                    f"fini (ou supprimez {lock} si aucune ne tourne)."
-                ) from None
-            lock.unlink(missing_ok=True)  # (its process is gone)
-            continue
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(str(os.getpid()))
-        break
+    """Hold `LOCK_FILE` in `out` (made if needed) while a run reads and writes it: another run into the
+    same folder, however its path is written, is refused (QA, a nightly job: two runs both ended « ok »,
+    the second replacing the first's outputs). Inside the folder, not beside it: its parent may be
+    another's, read-only (QA). A lock whose process is gone is taken over."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    lock = out / LOCK_FILE
+    mine = out / f"{LOCK_FILE}.{os.getpid()}"
+    mine.write_text(str(os.getpid()), encoding="ascii")  # (linked whole: a lock is never seen empty)
+    try:
+        for _ in range(2):
+            try:
+                os.link(mine, lock)
+            except FileExistsError:
+                holder = _lock_holder(lock)
+                if holder is not None:
+                    raise OutputError(
+                        f"{out} : une autre exécution d'atelier y écrit (processus {holder}) ; relancez quand elle "
+                        f"a fini (ou supprimez {lock} si aucune ne tourne)."
+                    ) from None
+                lock.unlink(missing_ok=True)  # (its process is gone)
+                continue
+            break
+    finally:
+        mine.unlink(missing_ok=True)
     try:
         yield lock
     finally:
@@ -426,6 +429,7 @@ def run_lock(out: Path) -> Iterator[Path]:
 
 
 STAGING_PREFIX = ".atelier-ecriture-"
+LOCK_FILE = ".atelier.lock"
 
 
 @contextmanager

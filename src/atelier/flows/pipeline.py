@@ -657,14 +657,15 @@ def absent_documents(
 def _absent_entries(
     absent: Sequence[_AbsentDocument], earlier: outputs.EarlierRun, copies: Mapping[Path, Path]
 ) -> dict[str, dict[str, Any]]:
-    """The manifest's record of the `absent` documents (`outputs.ABSENT_DOCUMENTS`): the copy of the newest
-    sheet this run made, which holds their rows."""
-    newest = next((copies[path] for path in reversed(earlier.read_files) if path in copies), None)
-    if newest is None:
+    """The manifest's record of the `absent` documents (`outputs.ABSENT_DOCUMENTS`): the copies this run made
+    of the sheets that hold their rows, the older first (QA: a decision made in ideas.xlsx, the older, was
+    lost when only the newer copy was named)."""
+    made = [copies[path].name for path in earlier.read_files if path in copies]
+    if not made:
         return {}
     hashes = {name: sha for name, sha in earlier.documents}
     return {
-        document.name: {"sha256": hashes.get(document.name, ""), "copy": newest.name, "ideas": document.ideas}
+        document.name: {"sha256": hashes.get(document.name, ""), "copies": made, "ideas": document.ideas}
         for document in absent
     }
 
@@ -769,7 +770,8 @@ def run_pipeline(
     if waiting:
         earlier = earlier.without_documents(waiting)
         held = ", ".join(
-            f"{name} ({entry.get('ideas', '?')} idée(s), dans {entry.get('copy')})" for name, entry in waiting.items()
+            f"{name} ({entry.get('ideas', '?')} idée(s), dans {' et '.join(entry.get('copies', []))})"
+            for name, entry in waiting.items()
         )
         _say(f"Rapport(s) toujours absent(s), leurs lignes gardées : {held} ; une exécution qui les relit les reprend.")
     contributions = [c for d in documents if d.status == "ok" for c in d.contributions]

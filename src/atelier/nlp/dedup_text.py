@@ -203,14 +203,16 @@ _AMBIGUOUS_FIRST_NAMES = frozenset("ambre capucine florence jade marguerite mari
 # Words before a name that make it an organisation's, not a person's (« l'association Léo Lagrange »).
 _ORGANISATION_WORDS = frozenset(
     """association asso assos assoc cie compagnie fondation club amicale collectif comite federation ligue
-    cooperative foyer ehpad mjc institut societe entreprise""".split()
+    cooperative foyer ehpad mjc institut societe entreprise espace halle pole creche station arret complexe
+    conservatoire zac cite social sociale prix scolaire municipal municipale culturel culturelle sportif sportive
+    communal communale""".split()
 )
 # Words by which an aside names a place (« (quartier Bellevue) », « (Jean Moulin) »; folded), and
 # among them those that say what kind of place it is.
 PLACE_NAMING_WORDS: frozenset[str] = _PLACE_WORDS | _EPONYMS
 PLACE_KIND_WORDS: frozenset[str] = _PLACE_WORDS
 # Titles before a surname (folded, without their point): « M. Dupont », « Mme Martin » sign a text.
-_CIVILITIES = frozenset("m mme mlle mr dr monsieur madame mademoiselle".split())
+_CIVILITIES = frozenset("m mme mlle mr dr pr monsieur madame mademoiselle docteur professeur maitre".split())
 # Greeting and closing words a framed text leaves out (folded).
 _FORMULA_WORDS = frozenset("bonjour bonsoir cordialement merci salutations distinguees madame monsieur".split())
 # Common first names in France (folded), for a name alone that could be a place or a topic: « …\nMarie »,
