@@ -15,7 +15,7 @@ import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
@@ -296,19 +296,7 @@ class EarlierRun:
         def under(mapping: Mapping[str, Any]) -> dict[str, Any]:
             return {ids.get(key, key): value for key, value in mapping.items()}
 
-        return replace(
-            self,
-            cluster_ids=under(self.cluster_ids),
-            decided_axes=under(self.decided_axes),
-            decided_where=under(self.decided_where),
-            stated_axes=under(self.stated_axes),
-            relabelled_axes=under(self.relabelled_axes),
-            written=under(self.written),
-            withdrawn=under(self.withdrawn),
-            added_columns={column: under(cells) for column, cells in self.added_columns.items()},
-            proposed_axes=under(self.proposed_axes),
-            rows=under(self.rows),
-        )
+        return self._per_idea(under)
 
     def without_documents(self, names: Collection[str]) -> EarlierRun:
         """A copy without what the sheets hold of the ideas of the documents `names`."""
@@ -317,20 +305,27 @@ class EarlierRun:
         def other(mapping: Mapping[str, Any]) -> dict[str, Any]:
             return {key: value for key, value in mapping.items() if key not in ideas}
 
-        return replace(
-            self,
-            cluster_ids=other(self.cluster_ids),
-            decided_axes=other(self.decided_axes),
-            decided_where=other(self.decided_where),
-            stated_axes=other(self.stated_axes),
-            relabelled_axes=other(self.relabelled_axes),
-            written=other(self.written),
-            withdrawn=other(self.withdrawn),
-            added_columns={column: kept for column, cells in self.added_columns.items() if (kept := other(cells))},
-            proposed_axes=other(self.proposed_axes),
-            rows=other(self.rows),
+        return self._per_idea(
+            other,
             documents={key: count for key, count in self.documents.items() if key[0] not in names},
             restored={name: entry for name, entry in self.restored.items() if name not in names},
+        )
+
+    def _per_idea(self, change: Callable[[Mapping[str, Any]], dict[str, Any]], **others: Any) -> EarlierRun:
+        """A copy with `change` made to each mapping keyed by idea_id (and `others` replaced)."""
+        return replace(
+            self,
+            cluster_ids=change(self.cluster_ids),
+            decided_axes=change(self.decided_axes),
+            decided_where=change(self.decided_where),
+            stated_axes=change(self.stated_axes),
+            relabelled_axes=change(self.relabelled_axes),
+            written=change(self.written),
+            withdrawn=change(self.withdrawn),
+            added_columns={column: change(cells) for column, cells in self.added_columns.items()},
+            proposed_axes=change(self.proposed_axes),
+            rows=change(self.rows),
+            **others,
         )
 
     def __str__(self) -> str:
