@@ -1673,3 +1673,13 @@ def test_run_into_a_folder_another_run_holds_is_refused_before_reading(runner, t
     assert result.exit_code == 1
     assert f"une autre exécution d'atelier y écrit (processus {other.pid})" in result.stderr
     assert [path.name for path in (tmp_path / "sortie").iterdir()] == [".atelier.lock"]  # (not taken: nothing written)
+
+
+@pytest.mark.skipif(not any(SAMPLES.glob("*.pdf")), reason="sample reports not generated yet")
+def test_train_says_a_copy_of_a_report_is_set_aside_not_in_error(runner, tmp_path):
+    # QA (a regression hunt): train printed « erreur » for a copy, which run counts apart.
+    sample = copy_a_sample(tmp_path / "data" / "raw")
+    shutil.copy(sample, tmp_path / "data" / "raw" / f"z_copie_{sample.name}")
+    result = runner.invoke(app, ["train", "--no-cv", "--models", "m"])
+    assert result.exit_code == 0, result.output
+    assert f"z_copie_{sample.name} : ignoré — contenu identique à {sample.name}, déjà lu" in result.stderr

@@ -486,8 +486,8 @@ def _extract_training_documents(inputs: Sequence[Path], given: bool) -> list[Doc
         if result.status == "ok":
             _say(f"{result.document} : {len(result.contributions)} contribution(s), "
                  f"{sum(1 for c in result.contributions if c.stated_axis)} placée(s) par le document")
-        else:
-            _say(f"{result.document} : erreur — {result.error}")
+        else:  # (a copy of another input is no error: QA)
+            _say(f"{result.document} : {'ignoré' if result.status == 'copy' else 'erreur'} — {result.error}")
     if results and not any(result.status == "ok" for result in results):
         _fail(
             f"aucun rapport n'a pu être lu ({len(results)} en erreur) : rien n'est entraîné, "
