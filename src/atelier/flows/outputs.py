@@ -230,8 +230,6 @@ def check_output_directory(out: Path) -> None:
         raise OutputError(f"{out} : c'est un fichier, pas un dossier.")
     if not existing.is_dir():
         raise OutputError(f"{out} : {existing} est un fichier, pas un dossier.")
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise OutputError(f"{out} : écriture impossible dans {existing} (permission refusée).")
     # Tried, not only asked: the rights say yes to root, and nothing of a read-only disk or of /proc
     # (QA: « --out /proc/sortie » failed after the whole run). A folder of our own is made and removed
     # where the run will write first, nothing else is touched (QA: with « new/../E/sub », removing the

@@ -644,14 +644,18 @@ def absent_documents(
 ) -> list[_AbsentDocument]:
     """The documents of the last run (`EarlierRun.documents`) this run read neither by name nor by
     content (a report renamed is read), with their ideas, and the error of those given unread."""
-    read = [d for d in documents if d.status == "ok"]
-    names, hashes = {d.document for d in read}, {d.sha256 for d in read}
+    read = _read_keys(documents)
     errors = {d.document: d.error for d in documents if d.status != "ok"}
     ideas: dict[str, int] = defaultdict(int)
     for (name, sha), count in earlier.items():
-        if name not in names and sha not in hashes:
+        if name not in read and sha not in read:
             ideas[name or sha[:12]] += count
     return [_AbsentDocument(name, count, errors.get(name, "")) for name, count in sorted(ideas.items())]
+
+
+def _read_keys(documents: Sequence[DocumentResult]) -> set[str]:
+    """The names and the content hashes of the documents read: a report renamed is the same report."""
+    return {key for d in documents if d.status == "ok" for key in (d.document, d.sha256)}
 
 
 def _absent_entries(
@@ -761,11 +765,11 @@ def run_pipeline(
 
     # The rows a copy kept of documents the runs before did not read are taken back if this run reads them;
     # else they stay in that copy, which the manifest keeps naming (no new copy, nor warning, each night).
-    read_names = {key for d in documents if d.status == "ok" for key in (d.document, d.sha256)}
+    read_keys = _read_keys(documents)
     waiting = {
         name: entry
         for name, entry in earlier.restored.items()
-        if name not in read_names and entry.get("sha256") not in read_names
+        if name not in read_keys and entry.get("sha256") not in read_keys
     }
     if waiting:
         earlier = earlier.without_documents(waiting)
