@@ -1380,7 +1380,7 @@ def masked_people(text: str) -> str:
     Moulin », « Louise Michel »: `_EPONYMS`, or a place word before it). QA: names inside post-its
     reached the synthesis handed to the city."""
     if not _CAPITAL.search(text, 1):
-        return text
+        return _masked_lone_first_names(text)
     parts: list[str] = []
     end = position = 0
     while (match := _PERSON_IN_TEXT.search(text, position)) is not None:
@@ -1397,6 +1397,63 @@ def masked_people(text: str) -> str:
         stop = match.end(3) if third and not titled and _fold(third.casefold()) not in _PLACE_WORDS else match.end(2)
         parts += [text[end : match.start()], MASKED_NAME]
         end = position = stop
+    return _masked_lone_first_names("".join([*parts, text[end:]]) if parts else text)
+
+
+# A capitalised word alone, maybe hyphenated (« Marie », « Jean-Pierre »), and what follows it.
+_LONE_NAME = re.compile(r"(?<![\w-])([A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)?)(?![\w'’-])(?=[ \t]*(\S?))")
+# A particle and a capitalised word (« de Gaulle », « d'Estaing »): after a first name, a longer name's.
+_PARTICLE_AND_NAME = re.compile(r"[ \t]*(?:d[eu]s?[ \t]+|d['’])[A-ZÀ-ÖØ-Þ]")
+_PARTICLES = frozenset("de du des d".split())
+_CAPITALISED_BEFORE = re.compile(r"[A-ZÀ-ÖØ-Þ][\w'’-]*[ \t]*$")
+# Before a first name, words that make it a place's or a thing's (« la Madeleine », « du Marc »; folded).
+_NAME_ARTICLES = frozenset("la le les l du au aux".split())
+# First names that are common words when they open a sentence (« Claire et lisible, … », « Pierre
+# sèche… »; folded): at a sentence's start, not read as a name.
+_NAMES_THAT_OPEN_SENTENCES = _AMBIGUOUS_FIRST_NAMES | frozenset("claire pierre marc maxime madeleine".split())
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    """Whether the word at `start` opens `text`, a line, a list item or a sentence."""
+    before = text[:start].rstrip(" \t")
+    return not before.strip() or before[-1] in ".!?…:;\n•*-–—(«\"'"
+
+
+def _masked_lone_first_names(text: str) -> str:
+    """`text` with each common first name that stands alone replaced by « [nom masqué] » (« Avec Marie,
+    plus de bus », « Demander à Sophie »): not a word of a longer name (« Marie Curie », « Saint-Jean »,
+    « Pierre-Bénite »), nor after a place's or an organisation's word or an article (« rue Colette »,
+    « la Madeleine »), nor a word that opens a sentence and is also a common word (« Claire et nette »)."""
+    if not _CAPITAL.search(text):
+        return text
+    parts: list[str] = []
+    end = 0
+    for match in _LONE_NAME.finditer(text):
+        name, following = match.group(1), match.group(2)
+        folded = [_fold(part.casefold()) for part in name.split("-")]
+        if not all(part in _FIRST_NAMES for part in folded) or following[:1].isupper():
+            continue
+        if following in "dD" and _PARTICLE_AND_NAME.match(text, match.end()):  # (« Charles de Gaulle »)
+            continue
+        before = _WORD_BEFORE.search(text, 0, match.start())
+        if before is None or not any(character.isalnum() for character in before.group(1)):  # (a sign or nothing)
+            if _opens_sentence(text, match.start()) and folded[0] in _NAMES_THAT_OPEN_SENTENCES:
+                continue
+        else:
+            word = before.group(1)
+            pieces = re.split(r"['’]", word)  # (« d'Alice », « l'Olivier »: the word elided)
+            previous = _fold((pieces[-1] or pieces[-2] if len(pieces) > 1 else pieces[0]).casefold())
+            if previous in _PLACE_WORDS | _ORGANISATION_WORDS | _NAME_ARTICLES:
+                continue
+            if previous in _PARTICLES and _CAPITALISED_BEFORE.search(text, 0, before.start()):  # (« Vincent de Paul »)
+                continue
+            # (A longer name, « Saint Martin », « Louise Michel »; not « Avec Marie ».)
+            if word[:1].isupper() and (not _opens_sentence(text, before.start()) or previous in _FIRST_NAMES):
+                continue
+        if len(folded) == 1 and folded[0] in _AMBIGUOUS_FIRST_NAMES:
+            continue
+        parts += [text[end : match.start(1)], MASKED_NAME]
+        end = match.end(1)
     return "".join([*parts, text[end:]]) if parts else text
 
 
