@@ -1660,13 +1660,14 @@ def test_run_says_what_a_mistyped_option_or_a_missing_default_folder_means(runne
 def test_run_into_a_folder_another_run_holds_is_refused_before_reading(runner, tmp_path):
     # QA, a nightly job: a second run into the same folder replaced the first's outputs without a word.
     import subprocess
+    import sys
 
     (tmp_path / "rapports").mkdir()
     (tmp_path / "rapports" / "r.pdf").write_bytes(b"%PDF-1.4")
-    other = subprocess.Popen(["sleep", "60"])
+    hold = "import time\nfrom atelier.flows import outputs\nwith outputs.run_lock('sortie'):\n    print('held', flush=True)\n    time.sleep(60)"
+    other = subprocess.Popen([sys.executable, "-c", hold], stdout=subprocess.PIPE, text=True)
     try:
-        (tmp_path / "sortie").mkdir()
-        (tmp_path / "sortie" / ".atelier.lock").write_text(str(other.pid))
+        assert other.stdout.readline() == "held\n"
         result = runner.invoke(app, ["run", "rapports", "--out", "sortie"])
     finally:
         other.kill()

@@ -868,10 +868,30 @@ def test_a_second_run_into_a_folder_is_refused_while_the_first_holds_it(tmp_path
         other = subprocess.run([sys.executable, "-c", through_link], capture_output=True, text=True)
         assert other.returncode == 1 and "une autre exécution d'atelier y écrit" in other.stderr
     # A lock left by a run killed (its process gone) is taken over.
-    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    lock.write_text(finished.stdout.strip())
+    killed = subprocess.run(
+        [sys.executable, "-c", f"import os\nfrom atelier.flows import outputs\nwith outputs.run_lock({str(out)!r}): os._exit(9)"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert killed.returncode == 9 and lock.read_text().isdigit() and lock.read_text() != str(os.getpid())
     with outputs.run_lock(out):
         assert lock.read_text() == str(os.getpid())
+
+
+def test_a_lock_left_with_a_number_another_process_has_since_does_not_stop_runs(tmp_path):
+    # A lock told by its process number stopped every later run when the number was used again (after a
+    # reboot, a nightly job's lock named a running process): the system's lock goes with its process.
+    import subprocess
+
+    out = tmp_path / "sortie"
+    out.mkdir()
+    other = subprocess.Popen(["sleep", "30"])
+    try:
+        (out / ".atelier.lock").write_text(str(other.pid))
+        with outputs.run_lock(out) as lock:
+            assert lock.read_text() == str(os.getpid())
+    finally:
+        other.kill()
+    assert list(out.iterdir()) == []
 
 
 def test_a_runs_files_are_written_aside_then_moved_in_together(records, documents, workshop, tmp_path):

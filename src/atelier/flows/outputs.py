@@ -9,6 +9,7 @@ analysts, who open them in Excel.
 from __future__ import annotations
 
 import csv
+import fcntl
 import json
 import math
 import os
@@ -393,32 +394,36 @@ def run_lock(out: Path) -> Iterator[Path]:
     """Hold `LOCK_FILE` in `out` (made if needed) while a run reads and writes it: another run into the
     same folder, however its path is written, is refused (QA, a nightly job: two runs both ended « ok »,
     the second replacing the first's outputs). Inside the folder, not beside it: its parent may be
-    another's, read-only (QA). A lock whose process is gone is taken over."""
+    another's, read-only (QA). The file is locked by the system (`flock`), which lets it go when its
+    process ends however it ends: a run killed leaves no lock behind, and two runs that find its file
+    cannot both take it (they could when a stale lock was told by its process number)."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     lock = out / LOCK_FILE
-    mine = out / f"{LOCK_FILE}.{os.getpid()}"
-    mine.write_text(str(os.getpid()), encoding="ascii")  # (linked whole: a lock is never seen empty)
+    while True:
+        handle = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(handle, 32).decode("ascii", "replace").strip()
+            os.close(handle)
+            named = f" (processus {holder})" if holder.isdigit() else ""
+            raise OutputError(
+                f"{out} : une autre exécution d'atelier y écrit{named} ; relancez quand elle a fini."
+            ) from None
+        try:  # (the file another run removed as it ended, between our opening and our lock: open it again)
+            if os.stat(lock).st_ino == os.fstat(handle).st_ino:
+                break
+        except FileNotFoundError:
+            pass
+        os.close(handle)
     try:
-        for _ in range(2):
-            try:
-                os.link(mine, lock)
-            except FileExistsError:
-                holder = _lock_holder(lock)
-                if holder is not None:
-                    raise OutputError(
-                        f"{out} : une autre exécution d'atelier y écrit (processus {holder}) ; relancez quand elle "
-                        f"a fini (ou supprimez {lock} si aucune ne tourne)."
-                    ) from None
-                lock.unlink(missing_ok=True)  # (its process is gone)
-                continue
-            break
-    finally:
-        mine.unlink(missing_ok=True)
-    try:
+        os.ftruncate(handle, 0)
+        os.write(handle, str(os.getpid()).encode("ascii"))
         yield lock
     finally:
-        lock.unlink(missing_ok=True)
+        lock.unlink(missing_ok=True)  # (before the lock is let go: a run waiting opens a new file)
+        os.close(handle)
 
 
 STAGING_PREFIX = ".atelier-ecriture-"
@@ -462,15 +467,6 @@ def _running(process: int) -> bool:
     except OSError:  # (another user's: running)
         return True
     return True
-
-
-def _lock_holder(lock: Path) -> int | None:
-    """The process holding `lock`, if it is still running."""
-    try:
-        holder = int(lock.read_text(encoding="ascii").strip())
-    except (OSError, ValueError):
-        return None
-    return holder if holder != os.getpid() and _running(holder) else None
 
 
 def write_text_atomic(path: Path, text: str) -> Path:
