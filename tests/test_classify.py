@@ -485,7 +485,7 @@ def test_a_few_ideas_are_not_self_trained_on(atelier6, french_nlp):
     few = ["Merci pour l'accueil", "Le café était froid", "Prochaine réunion le 12 mars"]
     model = train_axis_model(atelier6, texts, labels, french_nlp, unlabelled=few)
     assert model.card["n_training_texts"]["self_training"] == 0
-    assert all(p.confidence < atelier6.abstain_threshold for p in predict_axes(model, few, french_nlp))
+    assert all(p.confidence < atelier6.settings.abstain_threshold for p in predict_axes(model, few, french_nlp))
     with pytest.raises(ValueError):
         ClassifierSettings(self_training_min_pool_per_axis=-1)
 
@@ -500,7 +500,7 @@ def test_a_batch_does_not_teach_the_model_its_own_guess_about_an_idea_it_cannot_
     model = train_axis_model(atelier6, texts, labels, french_nlp, settings, unlabelled=[text])
     assert model.card["n_training_texts"]["self_training"] == 0
     (prediction,) = predict_axes(model, [text], french_nlp)
-    assert prediction.confidence < atelier6.abstain_threshold
+    assert prediction.confidence < atelier6.settings.abstain_threshold
     # An idea it can place is still taught back.
     sure = train_axis_model(
         atelier6, texts, labels, french_nlp, settings, unlabelled=["Lutter contre la précarité énergétique"]

@@ -901,3 +901,15 @@ def test_a_runs_files_are_written_aside_then_moved_in_together(records, document
     written = write_run_outputs(out, workshop, documents, records, summarize_clusters(records), datetime(2024, 5, 1))
     assert all(path.parent == out for path in written)
     assert sorted(p.name for p in out.iterdir()) == sorted(path.name for path in written)
+
+
+@pytest.mark.parametrize("confidence", [0.49999999999999994, 0.5, 0.7, 0.69999999999999996])
+def test_a_confidence_shown_at_the_review_threshold_or_above_is_not_flagged(confidence):
+    # Code review: 0.49999999999999994 was written 0.5 in ideas.csv and flagged needs_review, below 0.5.
+    from atelier.nlp.classify import AxisPrediction, needs_review
+
+    workshop = load_workshop()
+    shown = outputs.shown_confidence(confidence)
+    assert shown == round(confidence, 3)
+    assert needs_review(AxisPrediction("1", confidence), workshop) == (shown < workshop.settings.abstain_threshold)
+    assert needs_review(AxisPrediction("1", 0.4995), workshop) and outputs.shown_confidence(0.4995) == 0.499

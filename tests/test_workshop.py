@@ -63,7 +63,7 @@ def test_default_workshop_is_atelier6_with_five_axes():
     assert workshop.settings == WorkshopSettings(
         abstain_threshold=0.5, second_axis_margin=0.25, second_axis_min_confidence=0.3, evidence_lemmas=3
     )
-    assert workshop.abstain_threshold == 0.5
+    assert workshop.settings.abstain_threshold == 0.5
 
 
 def test_bundled_cold_start_workshop():
@@ -276,7 +276,7 @@ def test_keywords_written_in_one_item_are_each_a_keyword(tmp_path):
 
 def test_settings_block(tmp_path):
     workshop = load_workshop(write(tmp_path, MOBILITY_YAML + "settings:\n  abstain_threshold: 0.4\n"))
-    assert workshop.abstain_threshold == 0.4
+    assert workshop.settings.abstain_threshold == 0.4
     assert workshop.settings.second_axis_margin == WorkshopSettings().second_axis_margin  # default kept
     text = MOBILITY_YAML + "settings:\n  abstain_threshold: 1\n  second_axis_margin: 0.1\n  evidence_lemmas: 5\n"
     settings = load_workshop(write(tmp_path, text, "autre.yaml")).settings
@@ -349,12 +349,13 @@ def test_a_workshop_file_not_in_utf8_or_too_big_is_refused_in_french(tmp_path, m
 def test_two_axes_still_flag_ideas_for_review(tmp_path):
     # The best of two axes always has 0.5 or more: the default threshold 0.5 flagged nothing.
     two_axes = MOBILITY_YAML.split("  - id: voiture")[0]
-    assert load_workshop(write(tmp_path, two_axes)).abstain_threshold == 0.7
-    assert load_workshop(write(tmp_path, MOBILITY_YAML, "trois.yaml")).abstain_threshold == 0.5
+    assert load_workshop(write(tmp_path, two_axes)).settings.abstain_threshold == 0.7
+    assert load_workshop(write(tmp_path, MOBILITY_YAML, "trois.yaml")).settings.abstain_threshold == 0.5
     text = two_axes + "settings:\n  abstain_threshold: 0.5\n"
     with pytest.raises(WorkshopError, match="avec 2 axes, le meilleur a toujours au moins 0.50"):
         load_workshop(write(tmp_path, text, "explicite.yaml"))
-    assert load_workshop(write(tmp_path, two_axes + "settings:\n  abstain_threshold: 0.6\n", "o.yaml")).abstain_threshold == 0.6
+    chosen = load_workshop(write(tmp_path, two_axes + "settings:\n  abstain_threshold: 0.6\n", "o.yaml"))
+    assert chosen.settings.abstain_threshold == 0.6
 
 
 def test_french_quotes_around_a_label_are_not_part_of_it(tmp_path):

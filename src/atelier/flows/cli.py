@@ -1079,7 +1079,7 @@ def _flagged_line(flagged: int, classified: Sequence[Contribution], workshop: Wo
     unsure = sum(
         1
         for item in classified
-        if item.needs_review and item.axis_confidence is not None and item.axis_confidence < threshold
+        if item.needs_review and item.axis_confidence is not None and workshop.settings.is_unsure(item.axis_confidence)
     )
     if unsure == flagged:
         return f"À revoir (confiance < {threshold:.2f}) : {flagged}"

@@ -30,6 +30,7 @@ from atelier.extract.system import os_error_reason
 from atelier.flows.inputs import readable_name
 from atelier.flows.tables import EXCEL_MAX_CELL_CHARACTERS, AddedCell, cell_text
 from atelier.nlp.dedup import ClusterSummary
+from atelier.nlp.workshop import CONFIDENCE_TOLERANCE
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
@@ -126,7 +127,7 @@ def shown_confidence(value: float | None) -> float | None:
     if value is None or math.isnan(value):
         return value
     scale = 10**CONFIDENCE_DECIMALS
-    return math.floor(value * scale + 1e-9) / scale
+    return math.floor((value + CONFIDENCE_TOLERANCE) * scale) / scale
 
 
 # ---------------------------------------------------------------- frames

@@ -23,9 +23,6 @@ from atelier.nlp.workshop import Workshop
 
 KIND_LABELS: dict[str, str] = {"postit": "post-it", "objective": "objectif", "action": "action"}
 KIND_LABELS_PLURAL: dict[str, str] = {"postit": "post-it", "objective": "objectifs", "action": "actions"}
-# Without the classifier's `needs_review`, ideas the model placed with a confidence below this
-# (default: the workshop's abstain_threshold) are listed for a human look.
-DEFAULT_ATTENTION_THRESHOLD = 0.5
 TEMPLATE_NAME = "synthesis.html"
 
 # Geometry of the bar chart (SVG user units).
@@ -236,15 +233,14 @@ def synthesis_context(
     clusters: Sequence[ClusterSummary],
     documents: Sequence[DocumentResult],
     generated_at: datetime,
-    attention_threshold: float | None = None,
 ) -> dict[str, Any]:
     """Everything the template shows, as plain values.
 
     Ideas to review: those the classifier flagged `needs_review`, and any idea without axis;
-    an idea whose `needs_review` is unset is listed if the model placed it below `attention_threshold`.
+    an idea whose `needs_review` is unset is listed if the model placed it below the workshop's
+    `abstain_threshold`.
     """
-    if attention_threshold is None:
-        attention_threshold = workshop.settings.abstain_threshold
+    attention_threshold = workshop.settings.abstain_threshold
     axes = [(axis.id, axis.label) for axis in workshop.axes]
     kind_of_idea = Counter((c.axis, c.kind) for c in contributions)
     ideas_per_axis = Counter(c.axis for c in contributions)
@@ -311,7 +307,7 @@ def synthesis_context(
             return True
         if c.needs_review is not None:
             return c.needs_review
-        return c.axis_source == MODEL_SOURCE and c.axis_confidence is not None and c.axis_confidence < attention_threshold
+        return c.axis_source == MODEL_SOURCE and c.axis_confidence is not None and workshop.settings.is_unsure(c.axis_confidence)
 
     multi_axis = sum(1 for c in contributions if c.axis_2)
     doubtful = sorted(
@@ -479,7 +475,6 @@ def render_synthesis(
     clusters: Sequence[ClusterSummary],
     documents: Sequence[DocumentResult],
     generated_at: datetime,
-    attention_threshold: float | None = None,
 ) -> str:
     """The synthesis page as one self-contained HTML string."""
     context = synthesis_context(
@@ -488,7 +483,6 @@ def render_synthesis(
         clusters=clusters,
         documents=documents,
         generated_at=generated_at,
-        attention_threshold=attention_threshold,
     )
     return synthesis_html(context)
 

@@ -220,7 +220,7 @@ def calibration_report(workshop: Workshop, confidence: np.ndarray, correct: np.n
                 {"bin": f"{low:.1f}–{high:.1f}", "n": int(inside.sum()), "confidence": round(float(confidence[inside].mean()), 3),
                  "accuracy": round(float(correct[inside].mean()), 3)}
             )
-    flagged = confidence < workshop.settings.abstain_threshold
+    flagged = workshop.settings.is_unsure(confidence)
     return {
         "expected_calibration_error": round(float(error), 4),
         "bins": table,

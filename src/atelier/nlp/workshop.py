@@ -79,9 +79,18 @@ class WorkshopSettings:
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 20:
             raise ValueError("« evidence_lemmas » doit être un entier entre 0 et 20.")
 
+    def is_unsure(self, confidence: float) -> bool:
+        """Whether a model's confidence in its axis is below `abstain_threshold`, the idea flagged
+        `needs_review`: as written in the outputs (a confidence shown 0.5 is not below 0.5)."""
+        return confidence + CONFIDENCE_TOLERANCE < self.abstain_threshold
+
+
+# How far below a value a confidence may be computed and still be that value (0.7 is 0.69999999999999996):
+# outputs show it rounded down, and `is_unsure` compares it, with this much added.
+CONFIDENCE_TOLERANCE = 1e-12
+
 
 KNOWN_SETTINGS: tuple[str, ...] = tuple(f.name for f in fields(WorkshopSettings))
-DEFAULT_ABSTAIN_THRESHOLD = WorkshopSettings.abstain_threshold
 # With so few axes that the best one always reaches the default threshold (2 axes: 0.5), the
 # default becomes chance plus this lead, so that an idea can still be flagged for review.
 ABSTAIN_LEAD_OVER_CHANCE = 0.2
@@ -110,10 +119,6 @@ class Workshop:
     @property
     def axis_ids(self) -> tuple[str, ...]:
         return tuple(axis.id for axis in self.axes)
-
-    @property
-    def abstain_threshold(self) -> float:
-        return self.settings.abstain_threshold
 
     @property
     def out_of_scope_axis(self) -> str | None:
