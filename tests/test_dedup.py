@@ -910,6 +910,8 @@ def test_a_writers_name_is_masked_where_a_text_is_shown_to_others(text, shown):
         ("Contactez Jean Dupont au local", "Contactez [nom masqué] au local"),
         ("Selon M. Dupont, il faut agir", "Selon [nom masqué], il faut agir"),
         ("Jean-Pierre Martin veut des bancs", "[nom masqué] veut des bancs"),
+        # (QA: « l'approche d'Aurélien Buteaud » reached the synthesis.)
+        ("l'approche d'Aurélien Buteaud, qu'Hélène Martin cite", "l'approche d'[nom masqué], qu'[nom masqué] cite"),
         # Places named after someone, titles without a name, towns: what the idea says.
         ("Une piste rue Victor Hugo", "Une piste rue Victor Hugo"),
         ("Rénover l'école Jean Moulin", "Rénover l'école Jean Moulin"),

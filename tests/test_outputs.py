@@ -437,6 +437,10 @@ def test_synthesis_docx_holds_what_the_page_shows(records, documents, workshop, 
     path = outputs.write_synthesis_docx(synthesis_document(context), tmp_path)
     assert path == tmp_path / "synthesis.docx"
     document = docx.Document(str(path))
+    # In French for Word's spelling and grammar (QA: the default style said en-US).
+    from docx.oxml.ns import qn
+
+    assert {lang.get(qn("w:val")) for lang in document.styles.element.iter(qn("w:lang"))} == {"fr-FR"}
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     assert headings == [
         "En chiffres", "Répartition par axe", "Les idées, axe par axe", "Objectifs, actions et freins, axe par axe",

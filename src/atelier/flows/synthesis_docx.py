@@ -14,6 +14,7 @@ from typing import Any
 
 import docx
 from docx.document import Document
+from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
@@ -90,6 +91,8 @@ def synthesis_document(context: Mapping[str, Any]) -> Document:
     document = docx.Document()
     document.core_properties.title = _text(f"Synthèse – {context['title']}")
     document.core_properties.language = "fr-FR"
+    for language in document.styles.element.iter(qn("w:lang")):  # (QA: Word checked the spelling as English)
+        language.set(qn("w:val"), "fr-FR")
     document.core_properties.identifier = GENERATED_IDENTIFIER  # never read back as a report
     document.core_properties.author = "atelier"  # (python-docx's own defaults otherwise, QA)
     document.core_properties.comments = ""

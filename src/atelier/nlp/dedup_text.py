@@ -1368,7 +1368,7 @@ def masked_writers(text: str) -> str:
 
 # Two or three capitalised words, the first maybe a title with its point (« Mme Bernard », « Jean Dupont »).
 _PERSON_IN_TEXT = re.compile(
-    r"(?<![\w'’-])([A-ZÀ-ÖØ-Þ][\w'’-]*\.?)[ \t]+([A-ZÀ-ÖØ-Þ][\w'’-]*)(?:[ \t]+([A-ZÀ-ÖØ-Þ][\w'’-]*))?(?![\w'’-])"
+    r"(?:(?<=\b[dD]['’])|(?<=\b[qQ]u['’])|(?<![\w'’-]))([A-ZÀ-ÖØ-Þ][\w'’-]*\.?)[ \t]+([A-ZÀ-ÖØ-Þ][\w'’-]*)(?:[ \t]+([A-ZÀ-ÖØ-Þ][\w'’-]*))?(?![\w'’-])"
 )
 _WORD_BEFORE = re.compile(r"([\w'’-]+)[ \t]*$")
 
