@@ -311,3 +311,40 @@ def test_a_compound_cut_by_a_line_break_keeps_its_hyphen_where_the_document_writ
         "Une démarche de co-construction avec les habitants",
         "Ouvrir un tiers-lieu au centre",
     ]
+
+
+def test_tracked_changes_are_read_as_accepted(tmp_path):
+    # QA (a facilitator's Word report): a post-it's tracked insertion « de l'avenue Jean Jaurès » was lost;
+    # deletions and text moved away are not the text, in a paragraph as in a table's cell.
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    def tracked(paragraph, kind: str, text: str) -> None:
+        tag = "w:delText" if kind in ("del", "moveFrom") else "w:t"
+        paragraph._p.append(parse_xml(
+            f'<w:{kind} {nsdecls("w")} w:id="{len(paragraph.text)}" w:author="A" w:date="2024-05-01T00:00:00Z">'
+            f'<w:r><{tag} xml:space="preserve">{text}</{tag}></w:r></w:{kind}>'
+        ))  # fmt: skip
+
+    document = docx.Document()
+    document.add_heading("Post-it des participants", level=1)
+    document.add_heading("Mobilité", level=2)
+    inserted = document.add_paragraph("Élargir les trottoirs", style="List Bullet")
+    tracked(inserted, "ins", " de l'avenue Jean Jaurès")
+    deleted = document.add_paragraph("Plus de bancs", style="List Bullet")
+    tracked(deleted, "del", " partout")
+    tracked(deleted, "moveTo", " au parc")
+    document.add_heading("AXE 4 : En quoi le PCET peut-il contribuer à réduire les inégalités ?", level=1)
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "OBJECTIFS", "ACTIONS"
+    table.cell(1, 0).text, table.cell(1, 1).text = "Lutter contre la précarité", "Aider les ménages"
+    tracked(table.cell(1, 1).paragraphs[0], "ins", " modestes")
+    tracked(table.cell(1, 1).paragraphs[0], "moveFrom", " vite")
+    document.save(str(tmp_path / "suivi.docx"))
+    result = extract_document(tmp_path / "suivi.docx")
+    assert [(c.kind, c.text) for c in result.contributions] == [
+        ("postit", "Élargir les trottoirs de l'avenue Jean Jaurès"),
+        ("postit", "Plus de bancs au parc"),
+        ("objective", "Lutter contre la précarité"),
+        ("action", "Aider les ménages modestes"),
+    ]

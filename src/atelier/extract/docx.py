@@ -17,6 +17,7 @@ from collections.abc import Iterator
 import docx
 from docx.document import Document as DocxDocument
 from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.ns import qn
 from docx.styles.style import BaseStyle
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
@@ -162,7 +163,7 @@ def cell_paragraphs(cell: _Cell, box: BBox) -> tuple[Paragraph, ...]:
     paragraphs = []
     for paragraph in _paragraphs_in(cell):
         bold = is_bold(paragraph)
-        lines = paragraph.text.splitlines()
+        lines = shown_text(paragraph).splitlines()
         for item in [lines] if is_list_item(paragraph) else split_list_items(lines):
             text = join_lines(item)
             if text:
@@ -196,7 +197,28 @@ def _paragraphs_in(cell: _Cell) -> Iterator[DocxParagraph]:
 
 def paragraph_text(paragraph: DocxParagraph) -> str:
     """The text of a paragraph, line breaks joined as a PDF's lines are (hyphenation repaired)."""
-    return join_lines(paragraph.text.splitlines())
+    return join_lines(shown_text(paragraph).splitlines())
+
+
+def shown_text(paragraph: DocxParagraph) -> str:
+    """The text of a paragraph as Word shows it with its changes accepted: the words of tracked
+    insertions (`w:ins`, `w:moveTo`) with the others, not those deleted or moved away (QA: a
+    post-it's inserted « de l'avenue Jean Jaurès » was lost), nor a text box's in a drawing."""
+    element = paragraph._p
+    if element.find(f".//{_INSERTED}") is None and element.find(f".//{_MOVED_TO}") is None:
+        return paragraph.text
+    parts = []
+    for run in element.iter(_RUN):
+        ancestor = run.getparent()
+        while ancestor is not element and ancestor.tag not in _NOT_SHOWN:
+            ancestor = ancestor.getparent()
+        if ancestor is element:
+            parts.append(Run(run, paragraph).text)
+    return "".join(parts)
+
+
+_RUN, _INSERTED, _MOVED_TO = qn("w:r"), qn("w:ins"), qn("w:moveTo")
+_NOT_SHOWN = frozenset({qn("w:del"), qn("w:moveFrom"), qn("w:txbxContent"), qn("w:r")})
 
 
 def is_bold(paragraph: DocxParagraph) -> bool:
