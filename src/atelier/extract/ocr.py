@@ -110,6 +110,10 @@ def ocr_page(page: object, settings: ExtractionSettings) -> OcrPage:
     x0, top, x1, bottom = (float(v) for v in page.bbox)  # type: ignore[attr-defined]
     frame = _Frame(x0, top, (x1 - x0) / image.width, (bottom - top) / image.height)
     ink = np.asarray(image) < settings.ocr_ink_threshold
+    tilt = skew_degrees(ink, settings)
+    if abs(tilt) >= settings.ocr_skew_min_degrees:
+        image = image.rotate(-tilt, resample=Image.Resampling.BICUBIC, fillcolor=255)
+        ink = np.asarray(image) < settings.ocr_ink_threshold
     min_run = max(2, round(settings.ruled_edge_min_length / frame.scale_x))
     horizontal = long_runs(ink, min_run)
     vertical = long_runs(ink.T, min_run).T
@@ -119,6 +123,37 @@ def ocr_page(page: object, settings: ExtractionSettings) -> OcrPage:
     boxes = _read_boxes(Image.fromarray(np.where(ruled, 255, np.asarray(image)).astype(np.uint8)), settings)
     words, confidences = words_from_boxes(boxes, text_ink, frame, settings)
     return OcrPage(words=words, confidences=confidences, rulings=rulings)
+
+
+def skew_degrees(ink: np.ndarray, settings: ExtractionSettings) -> float:
+    """How many degrees a page's lines of ink are tilted, counter-clockwise (as `Image.rotate` turns an
+    image: turned by the opposite, it is straight): the angle at which the ink, counted row by row,
+    falls in the fewest and fullest rows. 0 for a page without enough ink, or tilted further than
+    `ocr_skew_max_degrees`."""
+    rows, columns = np.nonzero(ink)
+    if len(rows) < _MIN_INK_FOR_SKEW:
+        return 0.0
+    if len(rows) > _SKEW_SAMPLE:  # (evenly spread: the measure needs the shape of the lines, not every pixel)
+        keep = np.linspace(0, len(rows) - 1, _SKEW_SAMPLE).astype(np.int64)
+        rows, columns = rows[keep], columns[keep]
+    rows, columns = rows.astype(np.float64), columns.astype(np.float64) - ink.shape[1] / 2
+
+    def sharpness(degrees: float) -> float:
+        counts = np.bincount(np.round(rows + columns * np.tan(np.radians(degrees)) + ink.shape[1]).astype(np.int64))
+        return float(np.dot(counts, counts))
+
+    best, reach, step = 0.0, settings.ocr_skew_max_degrees, max(settings.ocr_skew_max_degrees / 10, 0.1)
+    while True:
+        angles = np.arange(best - reach, best + reach + step / 2, step)
+        best = float(max(angles, key=sharpness))
+        if step <= settings.ocr_skew_precision_degrees:
+            return round(best, 2) if abs(best) <= settings.ocr_skew_max_degrees else 0.0
+        reach, step = step, step / 5
+
+
+# Below this many ink pixels a page's tilt is not measured; above this many, a spread sample of them is used.
+_MIN_INK_FOR_SKEW = 2_000
+_SKEW_SAMPLE = 200_000
 
 
 def _read_boxes(image: Image.Image, settings: ExtractionSettings) -> list[list[_InkBox]]:

@@ -286,6 +286,12 @@ class ExtractionSettings:
     ocr_bold_stroke_ratio: float = 0.15
     # Height of a text line's ink (ascenders to descenders) as a ratio of its font size.
     ocr_line_height_ratio: float = 0.93
+    # A scanned page tilted by up to this many degrees is straightened before it is read (its lines
+    # and table rules are found by rows and columns of pixels: 1° broke them), when tilted by at
+    # least `ocr_skew_min_degrees`; the tilt is measured to `ocr_skew_precision_degrees`.
+    ocr_skew_max_degrees: float = 5.0
+    ocr_skew_min_degrees: float = 0.15
+    ocr_skew_precision_degrees: float = 0.05
 
     def __post_init__(self) -> None:
         if self.max_bytes <= 0 or self.max_pages <= 0:
@@ -325,6 +331,8 @@ class ExtractionSettings:
         for name in ("ocr_resolution", "ocr_timeout", "ocr_threads", "ocr_bold_stroke_ratio", "ocr_line_height_ratio"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be positive")
+        if not 0 <= self.ocr_skew_min_degrees <= self.ocr_skew_max_degrees <= 45 or self.ocr_skew_precision_degrees <= 0:
+            raise ValueError("ocr_skew_min_degrees <= ocr_skew_max_degrees <= 45, ocr_skew_precision_degrees positive")
         if not 0 < self.ocr_ink_threshold < 256:
             raise ValueError(f"ocr_ink_threshold must be in (0, 256), got {self.ocr_ink_threshold}")
         if self.paragraph_gap_ratio >= self.row_gap_ratio:
