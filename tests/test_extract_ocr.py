@@ -147,3 +147,16 @@ def test_a_tilted_scan_is_straightened_before_it_is_read(tilt, tmp_path):
     similarities = [fuzz.ratio(_norm(a.text), _norm(b.text)) / 100 for a, b in zip(expected, result.contributions)]
     assert sum(similarities) / len(similarities) >= 0.95
     assert sum(len(c.details) for c in result.contributions) == sum(len(c.details) for c in expected)
+
+
+def test_a_scanned_page_where_no_word_is_read_is_named(tmp_path):
+    # QA: a page too faint for OCR gave nothing, the run said nothing and counted no page read by OCR.
+    faint = Image.new("L", (1654, 2339), 255)
+    faint.paste(200, (200, 300, 1400, 2000))  # (grey lighter than ink)
+    faint.convert("RGB").save(tmp_path / "pale.pdf", resolution=SCAN_DPI)
+    result = extract_document(tmp_path / "pale.pdf")
+    assert result.status == "ok" and result.contributions == ()
+    assert result.statistics["ocr_pages"] == 1 and result.statistics["ocr_unavailable"] == 0
+    assert result.warnings == (
+        "page numérisée sans aucun mot lu (p. 1) : une image sans texte (photo, page blanche) ou trop pâle pour l'OCR",
+    )

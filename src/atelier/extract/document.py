@@ -76,6 +76,7 @@ class _PageLayout:
     # A scanned page: Tesseract's confidence 0–1 of each of `words`, or why it could not be read.
     confidences: tuple[float, ...] = ()
     unread: str = ""
+    scanned: bool = False  # (read by OCR, whatever it found)
     # Filled rectangles behind text: their edges are row boundaries of tables without ruling lines.
     shades: tuple[BBox, ...] = ()
     # Horizontal rules (boxes of no height): row boundaries of tables ruled between rows only.
@@ -180,12 +181,11 @@ def extract_pdf_bytes(data: bytes, name: str, path: str, settings: ExtractionSet
     _set_ocr_confidence(drafts, layouts)
     written = _page_spellings(layouts)
     contributions = tuple(_to_contribution(d, i, name, sha256, written) for i, d in enumerate(drafts, start=1))
-    scanned = [layout for layout in layouts if layout.confidences or layout.unread]
     statistics = {
         "pages": len(layouts),
         **reader.document_statistics(),
-        "ocr_pages": sum(1 for layout in scanned if not layout.unread),
-        "ocr_unavailable": sum(1 for layout in scanned if layout.unread),
+        "ocr_pages": sum(layout.scanned for layout in layouts),
+        "ocr_unavailable": sum(bool(layout.unread) for layout in layouts),
     }
     return DocumentResult(
         **base,
@@ -194,7 +194,9 @@ def extract_pdf_bytes(data: bytes, name: str, path: str, settings: ExtractionSet
         contributions=contributions,
         statistics=statistics,
         # (Pages left unread say why nothing was found.)
-        warnings=(unread_warnings(layouts) or nothing_found_warning(contributions, statistics))
+        warnings=(
+            unread_warnings(layouts) + blank_scans_warning(layouts) or nothing_found_warning(contributions, statistics)
+        )
         + (unread_tables_warning(reader.unread_table_pages) if contributions else ())
         + unread_lists_warning(reader.unread_list_items),
     )
@@ -316,7 +318,7 @@ def _page_layout(
     confidences = tuple(reading.confidences[i] for i in kept) if reading.confidences else ()
     grids = ruled_grids(page, words, number, settings, rulings=reading.rulings)
     if reading.rulings is not None:
-        return _assemble(page, number, words, grids, settings, confidences)
+        return replace(_assemble(page, number, words, grids, settings, confidences), scanned=True)
     width = float(page.width)  # type: ignore[attr-defined]
     tables = [grid.bbox for grid in grids]
     notes = notes_on_page(coloured_boxes(page, settings), words, tables, width, height, settings)
@@ -408,6 +410,19 @@ def unread_tables_warning(pages: Sequence[int]) -> tuple[str, ...]:
     return (
         f"{len(pages)} tableau(x) non lu(s), page(s) {listed} : aucun en-tête n'en nomme les colonnes (« Objectifs », "
         "« Actions », « Post-it »…) ; voir les mises en page lues dans le README",
+    )
+
+
+def blank_scans_warning(layouts: Sequence[_PageLayout]) -> tuple[str, ...]:
+    """The scanned pages where OCR read no word (QA: a page too faint to read was passed over unsaid)."""
+    pages = [str(layout.number) for layout in layouts if layout.scanned and not layout.words]
+    if not pages:
+        return ()
+    several = len(pages) > 1
+    return (
+        f"{'pages numérisées' if several else 'page numérisée'} sans aucun mot lu (p. {', '.join(pages)}) : "
+        f"{'des images' if several else 'une image'} sans texte (photo, page blanche) "
+        f"ou trop pâle{'s' if several else ''} pour l'OCR",
     )
 
 
