@@ -160,3 +160,57 @@ def test_a_scanned_page_where_no_word_is_read_is_named(tmp_path):
     assert result.warnings == (
         "page numérisée sans aucun mot lu (p. 1) : une image sans texte (photo, page blanche) ou trop pâle pour l'OCR",
     )
+
+
+_POSTIT_PAGE = {"blocks": [
+    {"title": ["CONCERTATION CITOYENNE – PLAN CLIMAT"]},
+    {"h1": "Post-it des participants"},
+    {"postits": [{"category": "Les freins identifiés", "rows": [
+        {"theme": "Logement et précarité", "postits": [
+            "Réduire la précarité énergétique des ménages les plus modestes", "Rénover les logements sociaux anciens",
+        ]},
+        {"theme": "Emploi des jeunes", "postits": ["Accompagner les jeunes sans diplôme vers l'apprentissage"]},
+    ]}]},
+]}  # fmt: skip
+_TABLE_PAGE = {"blocks": [
+    {"h1": "Synthèse des propositions"},
+    {"h2": "AXE 2 : Emploi, économie et entreprise"},
+    {"details": {"columns": 3, "objectives": [
+        {"objective": "Favoriser l'insertion professionnelle des publics éloignés de l'emploi", "entries": [
+            {"actions": ["Créer une plateforme locale de l'emploi"], "freins": [["Freins", "Manque de moyens."]]},
+            {"actions": ["Développer les clauses sociales dans les marchés publics"], "freins": []},
+        ]},
+    ]}},
+]}  # fmt: skip
+
+
+@pytest.mark.parametrize("scanned_first", [True, False])
+def test_a_report_of_scanned_and_digital_pages_reads_each_as_alone(scanned_first, tmp_path):
+    # QA: after a scanned page, a digital page's « Synthèse des propositions » (12 pt) was read as a level
+    # of the scan's « Post-it des participants » (measured 12.5 pt): its tables took the post-its' heading.
+    import pypdfium2
+
+    from samples.render import render_document
+
+    pages = [tmp_path / "postit.pdf", tmp_path / "tableaux.pdf"]
+    for content, path in zip((_POSTIT_PAGE, _TABLE_PAGE), pages):
+        render_document({"id": "t", "document": {"title": "Compte-rendu"}, **content}, path, "ruled")
+    scanned = pages[0] if scanned_first else pages[1]
+    with pypdfium2.PdfDocument(str(scanned)) as pdf:  # (drawn by pdfium itself: its headings measured 12.5 pt)
+        image = pdf[0].render(scale=SCAN_DPI / 72).to_pil().convert("RGB")
+    image.save(tmp_path / "scan.pdf", resolution=SCAN_DPI)
+    for name, scans in (("numerique.pdf", False), ("mixte.pdf", True)):
+        document = pypdfium2.PdfDocument.new()
+        for path in pages:
+            with pypdfium2.PdfDocument(str(tmp_path / "scan.pdf" if scans and path == scanned else path)) as page:
+                document.import_pages(page)
+        document.save(str(tmp_path / name))
+        document.close()
+    expected = extract_document(tmp_path / "numerique.pdf").contributions
+    assert [c.kind for c in expected] == ["postit"] * 3 + ["objective", "action", "action"]
+    assert {c.category for c in expected if c.kind != "postit"} == {"AXE 2 : Emploi, économie et entreprise"}
+    result = extract_document(tmp_path / "mixte.pdf")
+    assert result.statistics["ocr_pages"] == 1
+    assert [(c.page, c.kind, c.category, c.theme) for c in result.contributions] == [
+        (c.page, c.kind, c.category, c.theme) for c in expected
+    ]

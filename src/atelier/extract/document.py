@@ -441,19 +441,21 @@ def unread_warnings(layouts: Sequence[_PageLayout]) -> tuple[str, ...]:
 
 def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings) -> TableReader:
     """Walk the pages in reading order: headings, prose, and tables ruled or aligned."""
-    all_free = [line for layout in layouts for line in layout.free_lines]
-    text_width = max((line.x1 for line in all_free), default=0.0) - min((line.x0 for line in all_free), default=0.0)
-    body_size = prose_size(all_free, text_width, settings)
-    if body_size is None and all_free:
-        # No running prose: the commonest size of the words is the tables' own (not that of the free
-        # lines: beside ruled tables, they may be headings only).
-        sizes = Counter(round(word.size, 1) for layout in layouts for word in layout.words)
-        body_size = sizes.most_common(1)[0][0] + settings.table_font_delta
+    # The sizes OCR measures on scanned pages are not a text layer's: in a document of both, each kind
+    # of page has its own (QA: a digital page after a scan lost its « AXE 2 » heading).
+    scanned = [layout for layout in layouts if layout.scanned]
+    if scanned and len(scanned) < len(layouts):
+        body_sizes = {True: _body_size(scanned, settings), False: _body_size(
+            [layout for layout in layouts if not layout.scanned], settings
+        )}  # fmt: skip
+    else:
+        body_sizes = dict.fromkeys((True, False), _body_size(layouts, settings))
     reader = TableReader(settings)
     headed: tuple[float, ...] = ()  # the columns of a table at body size opened by its header row
     headed_rules: list[BBox] = []  # … and the rules across it, if it is ruled between its rows
     last_bottom = 0.0
     for layout in layouts:
+        body_size = body_sizes[layout.scanned]
         areas = layout.areas or (BBox(0.0, 0.0, layout.width, float("inf")),)
         elements: list[tuple[tuple[int, float], str, object]] = [
             ((area_index(areas, grid.bbox), grid.bbox.top), "grid", grid) for grid in layout.grids
@@ -557,7 +559,7 @@ def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings)
                 first = heading_lines[0]
                 indent = first.x0 - shifts.get(area_index(areas, first.bbox), 0.0)
                 text = " ".join(line.text for line in heading_lines)
-                reader.heading(without_bullet(text), element.size, indent)
+                reader.heading(without_bullet(text), element.size, indent, measured=layout.scanned)
             elif kind == "prose":
                 heading_lines = []
                 assert isinstance(element, Line)
@@ -596,7 +598,7 @@ def read_structure(layouts: Sequence[_PageLayout], settings: ExtractionSettings)
                     for above, line, below in zip([None, *element], element, [*element[1:], None]):
                         indent = line.x0 - shifts.get(area_index(areas, line.bbox), 0.0)
                         if line.bold and not starts_with_a_bullet(line.text) and not wraps(above, line):
-                            reader.heading(line.text, line.size, indent)
+                            reader.heading(line.text, line.size, indent, measured=layout.scanned)
                             continue
                         reader.prose(
                             line.text,
@@ -732,6 +734,18 @@ def _heads_a_nested_list(line: Line, after: object, settings: ExtractionSettings
         and starts_list_item(after.text)
         and after.x0 > line.x0 + settings.indent_tolerance
     )
+
+
+def _body_size(layouts: Sequence[_PageLayout], settings: ExtractionSettings) -> float | None:
+    """The size of the pages' running prose (`prose_size`); without prose, the commonest size of their
+    words, the tables' own (not that of the free lines: beside ruled tables, they may be headings only)."""
+    free = [line for layout in layouts for line in layout.free_lines]
+    text_width = max((line.x1 for line in free), default=0.0) - min((line.x0 for line in free), default=0.0)
+    body_size = prose_size(free, text_width, settings)
+    if body_size is None and free:
+        sizes = Counter(round(word.size, 1) for layout in layouts for word in layout.words)
+        body_size = sizes.most_common(1)[0][0] + settings.table_font_delta
+    return body_size
 
 
 def _line_kind(line: Line, body_size: float | None, settings: ExtractionSettings) -> str:

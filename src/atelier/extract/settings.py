@@ -233,6 +233,8 @@ class ExtractionSettings:
     )
     # Outline indentation (points) that makes a heading or a bullet deeper than another.
     indent_tolerance: float = 3.0
+    # A heading at least this much smaller (points) than a post-it list's heading is a level of the list.
+    heading_size_step: float = 0.1
     # Headings whose tables are not contributions: lists of who came, compared accent- and
     # case-insensitively with the start of a heading (after a number, "Annexe :", an article):
     # "Étaient présents" is one, "Propositions des participants" is not.
@@ -289,6 +291,9 @@ class ExtractionSettings:
     # A scanned page tilted by up to this many degrees is straightened before it is read (its lines
     # and table rules are found by rows and columns of pixels: 1° broke them), when tilted by at
     # least `ocr_skew_min_degrees`; the tilt is measured to `ocr_skew_precision_degrees`.
+    # Sizes OCR measures are within this ratio of the text layer's (a scanned page's heading of 12 pt
+    # measured 12.4): a size measured is compared with a text layer's only beyond it.
+    ocr_size_tolerance: float = 0.06
     ocr_skew_max_degrees: float = 5.0
     ocr_skew_min_degrees: float = 0.15
     ocr_skew_precision_degrees: float = 0.05

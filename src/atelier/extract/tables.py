@@ -90,6 +90,7 @@ class _PostitOutline:
 
     size: float
     x0: float
+    measured: bool  # its size measured on a scan's image, not read in a text layer
     category: str = ""
     category_x0: float | None = None
     theme: str = ""
@@ -226,8 +227,9 @@ class TableReader:
 
     # Elements -----------------------------------------------------------------------------
 
-    def heading(self, text: str, size: float | None = None, x0: float | None = None) -> None:
-        """A heading; with its size and indentation, it can also be a level of a post-it list."""
+    def heading(self, text: str, size: float | None = None, x0: float | None = None, measured: bool = False) -> None:
+        """A heading; with its size and indentation, it can also be a level of a post-it list. `measured`:
+        its size was measured on a scan's image."""
         self._read_pending()
         self._in_prose = False
         self._interrupted = True
@@ -238,7 +240,7 @@ class TableReader:
             outline is not None
             and size is not None
             and x0 is not None
-            and size < outline.size - 0.1
+            and size < outline.size - self._smaller_by(outline, measured)
             and not lists_participants(folded, self.settings)
         ):
             if x0 > outline.x0 + self.settings.indent_tolerance:
@@ -255,7 +257,16 @@ class TableReader:
             self._stated_axes.append((self._axis, text))
         self._skipping = lists_participants(folded, self.settings)
         opens_list = size is not None and x0 is not None and self._postit_pattern.search(folded)
-        self._postit_list = _PostitOutline(size=size, x0=x0) if opens_list else None
+        self._postit_list = _PostitOutline(size=size, x0=x0, measured=measured) if opens_list else None
+
+    def _smaller_by(self, outline: _PostitOutline, measured: bool) -> float:
+        """How much smaller than a post-it list's heading one must be to be a level of the list: a size
+        measured on a scan is compared with a text layer's only within `ocr_size_tolerance` (QA: a
+        digital page's « Synthèse des propositions », 12 pt, was read as a level of the scanned page's
+        « Post-it des participants », measured 12.5 pt, and its tables took the post-its' heading)."""
+        if outline.measured == measured:
+            return self.settings.heading_size_step
+        return self.settings.ocr_size_tolerance * outline.size
 
     def prose(
         self,
