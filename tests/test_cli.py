@@ -453,7 +453,7 @@ def test_classify_reads_ideas_with_their_theme_columns(runner, tmp_path):
     frame.assign(axis_source="review").to_csv(tmp_path / "labels.csv", index=False)
     result = runner.invoke(app, ["evaluate", "--labels", "labels.csv"])
     assert result.exit_code == 0, result.output
-    assert "exactitude : 1.000" in result.stdout
+    assert "exactitude : 1,000" in result.stdout  # (French decimals, QA)
     # A French spreadsheet's "Thème" column is the theme (it was ignored without a word, QA).
     pd.DataFrame(rows, columns=["document", "Thème", "text"]).to_csv(tmp_path / "idees_fr.csv", index=False)
     result = runner.invoke(app, ["classify", "idees_fr.csv", "--out", "o_fr.csv"])
@@ -515,7 +515,7 @@ def test_the_count_to_review_says_why_when_not_for_confidence_alone(runner, tmp_
     flagged = placed[placed["needs_review"] == "True"]
     unsure = int((flagged["axis_confidence"].astype(float) < 0.5).sum())
     assert 0 < unsure < len(flagged)
-    assert f"À revoir : {len(flagged)} (confiance < 0.50 : {unsure} ; {len(flagged) - unsure} plus sûre(s)" in (
+    assert f"À revoir : {len(flagged)} (confiance < 0,50 : {unsure} ; {len(flagged) - unsure} plus sûre(s)" in (
         result.stdout
     )
 
@@ -532,13 +532,13 @@ def test_evaluate_places_a_labelled_file_as_classify_does(runner, tmp_path):
     result = runner.invoke(app, ["evaluate", "--labels", "labels.csv", "--workshop", workshop])
     assert result.exit_code == 0, result.output
     assert "(144 lignes, 1 sans axe non évaluée(s))" in result.stdout
-    evaluated = re.search(r"exactitude : ([\d.]+)", result.stdout).group(1)
+    evaluated = re.search(r"exactitude : ([\d,]+)", result.stdout).group(1)
     flagged = re.search(r"À revoir \([^)]*\) : (\d+) ligne", result.stdout).group(1)
     rows.drop(columns=["axis", "idea"]).to_csv(tmp_path / "idees.csv", index=False)
     assert runner.invoke(app, ["classify", "idees.csv", "--out", "o.csv", "--workshop", workshop]).exit_code == 0
     placed = read(tmp_path / "o.csv")
     labelled = rows["axis"] != ""
-    assert f"{(placed['axis'][labelled] == rows['axis'][labelled]).mean():.3f}" == evaluated
+    assert f"{(placed['axis'][labelled] == rows['axis'][labelled]).mean():.3f}".replace(".", ",") == evaluated
     assert str((placed["needs_review"][labelled] == "True").sum()) == flagged
 
 
@@ -1103,7 +1103,7 @@ def test_train_and_evaluate_need_no_reports_folder(runner, tmp_path):
         assert "Pas de dossier data/raw ni d'option --input : apprentissage sur le fichier de l'atelier seul." in (
             result.stderr
         )
-    assert "F1 macro : 1.000" in result.stdout
+    assert "F1 macro : 1,000" in result.stdout
     result = runner.invoke(app, ["train", "--input", "rapports"])
     assert result.exit_code == 1 and "rapports : chemin introuvable" in result.stderr
 
@@ -1327,7 +1327,7 @@ def test_train_saves_a_model_that_classify_then_uses(runner, ideas_csv, tmp_path
     assert result.exit_code == 0, result.output
     # The labels that are no axis of the workshop are named (QA: « espaces verts », « Axe 6 »).
     assert "5 lignes, 1 dont l'axe n'est aucun de ceux de l'atelier ignorée(s) : « 0 »" in result.stdout
-    assert "F1 macro : 1.000" in result.stdout and "Matrice de confusion" in result.stdout
+    assert "F1 macro : 1,000" in result.stdout and "Matrice de confusion" in result.stdout
     card = json.loads((directory / "card.json").read_text(encoding="utf-8"))
     assert card["evaluation:etiquettes.csv"]["macro_f1"] == 1.0
     assert set(card["evaluation:etiquettes.csv"]["per_axis"]) == {"1", "2", "3", "4", "5"}
@@ -1374,6 +1374,7 @@ def test_evaluate_needs_ideas_placed_by_a_report(runner, tmp_path):
     result = runner.invoke(app, ["evaluate"])
     assert result.exit_code == 1
     assert "pas assez d'idées étiquetées" in result.stderr
+    assert "Donnez des rapports (--input RAPPORT ou DOSSIER) ou des décisions (--labels CSV)." in result.stderr
 
 
 @pytest.mark.skipif(not any(SAMPLES.glob("*.pdf")), reason="sample reports not generated yet")
@@ -1423,8 +1424,8 @@ def test_run_on_a_batch_with_a_bad_file(runner, tmp_path, prefect_harness):
     assert "Entraînement du classifieur sur les " in result.stderr
     models = tmp_path.resolve() / "models"
     assert (
-        f"entraîné à la volée (aucun modèle enregistré pour « atelier6 » dans {models / 'atelier6'}, dossier {models} "
-        "absent (cherché sous le dossier courant ; --models pour un autre dossier))"
+        f" ; aucun modèle enregistré pour « atelier6 » dans {models / 'atelier6'}, dossier {models} "
+        "absent (cherché sous le dossier courant ; --models pour un autre dossier)."
     ) in result.stderr
     assert "Documents : 1 lu(s), 1 en erreur, 1 copie(s) d'un autre ignorée(s) (détail ci-dessus" in result.stdout
     manifest = json.loads((tmp_path / "resultats" / "manifest.json").read_text(encoding="utf-8"))
@@ -1566,7 +1567,7 @@ def test_evaluate_aligns_long_axis_ids(runner, tmp_path):
     header, rows = lines[start], lines[start + 1 : start + 7]
     assert [row.split()[0] for row in rows] == ["agriculture", "restauration", "acces", "gaspillage", "education", "circuits"]
     precision_end = header.index("précision") + len("précision")
-    assert [re.search(r"\d\.\d{3}", row).end() for row in rows] == [precision_end] * len(rows), "\n".join([header, *rows])
+    assert [re.search(r"\d,\d{3}", row).end() for row in rows] == [precision_end] * len(rows), "\n".join([header, *rows])
 
 
 def test_classify_and_dedup_read_the_html_of_a_web_export_as_plain_text(runner, tmp_path):

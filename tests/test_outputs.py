@@ -210,11 +210,20 @@ def test_synthesis_lists_the_ideas_flagged_for_review(reviewed, documents, works
     assert [(a["text"], a["axis_2"], a["evidence"]) for a in context["attention"]] == [
         (
             "Créer une maison de santé dans les quartiers",
-            "4 – En quoi le PCET peut-il contribuer à réduire les inégalités ? (38 %)",
+            # (QA: « 26 % » proposed and « (64 %) » for the second axis read as a contradiction: under a theme,
+            # the second axis is its own words'.)
+            "4 – En quoi le PCET peut-il contribuer à réduire les inégalités ? (38 % selon ses seuls mots)",
             "santé; quartier",
         )
     ]
     assert context["multi_axis"] == 1
+    unthemed = [dataclasses.replace(reviewed[0], theme=""), *reviewed[1:]]
+    context = synthesis_context(
+        workshop=workshop, contributions=unthemed, clusters=summarize_clusters(unthemed), documents=documents,
+        generated_at=datetime(2024, 5, 1),
+    )  # fmt: skip
+    second = context["attention"][0]["axis_2"]
+    assert second == "4 – En quoi le PCET peut-il contribuer à réduire les inégalités ? (38 %)"
     html = render_synthesis(
         workshop=workshop,
         contributions=reviewed,
@@ -385,9 +394,9 @@ def test_an_idea_of_several_documents_says_which(workshop, documents):
         workshop=workshop, contributions=items, clusters=summarize_clusters(items), documents=documents,
         generated_at=datetime(2024, 5, 1),
     )  # fmt: skip
-    assert "revient 2 fois, dans 2 documents (rapport1.pdf, rapport2.pdf)" in html
+    assert "revient 2 fois, dans 2 documents : rapport1.pdf, rapport2.pdf)" in html
     assert weight_phrase(9, 6, [f"s{k}.pdf" for k in range(6)]) == (
-        "revient 9 fois, dans 6 documents (s0.pdf, s1.pdf, s2.pdf, s3.pdf…)"
+        "revient 9 fois, dans 6 documents : s0.pdf, s1.pdf, s2.pdf, s3.pdf…"
     )
 
 
@@ -807,7 +816,7 @@ def test_an_idea_placed_in_two_axes_says_so_where_it_is_listed(reviewed, documen
         workshop=workshop, contributions=records, clusters=summarize_clusters(records), documents=documents,
         generated_at=datetime(2024, 5, 1),
     )  # fmt: skip
-    assert "revient 3 fois, dans 3 documents (b.pdf, c.pdf, rapport.pdf) ; dont 1 placée dans l&#39;axe 5" in html
+    assert "revient 3 fois, dans 3 documents : b.pdf, c.pdf, rapport.pdf ; dont 1 placée dans l&#39;axe 5" in html
 
 
 def test_the_sub_fields_all_the_actions_of_an_objective_share_are_said_once(workshop):

@@ -48,7 +48,7 @@ from atelier.flows.decisions import (
     undecided_notes,
     without_contradictions,
 )
-from atelier.flows.messages import examples, listed, most_frequent_first, quoted
+from atelier.flows.messages import examples, french_number, listed, most_frequent_first, quoted
 from atelier.flows.tables import InputTable, column_cells, plain_cells
 
 if TYPE_CHECKING:
@@ -673,12 +673,14 @@ def _proposals_note(labels: _Labels, path: Path, verb: str) -> None:
 
 
 def _print_scores(report: dict, workshop: Workshop) -> None:
-    typer.echo(f"F1 macro : {report['macro_f1']:.3f}   exactitude : {report['accuracy']:.3f}")
+    macro_f1, accuracy = french_number(report["macro_f1"], 3), french_number(report["accuracy"], 3)
+    typer.echo(f"F1 macro : {macro_f1}   exactitude : {accuracy}")
     id_width = max(5, *(len(axis_id) for axis_id in report["per_axis"]))
     typer.echo(f"{'axe':<{id_width}} {'précision':>9} {'rappel':>7} {'F1':>6} {'effectif':>8}  libellé")
     for axis_id, scores in report["per_axis"].items():
         typer.echo(
-            f"{axis_id:<{id_width}} {scores['precision']:>9.3f} {scores['recall']:>7.3f} {scores['f1']:>6.3f} "
+            f"{axis_id:<{id_width}} {french_number(scores['precision'], 3):>9} {french_number(scores['recall'], 3):>7} "
+            f"{french_number(scores['f1'], 3):>6} "
             f"{scores['support']:>8}  {scores['label']}"
         )
     left_out = report.get("axes_not_evaluated") or {}
@@ -698,11 +700,11 @@ def _print_scores(report: dict, workshop: Workshop) -> None:
     calibration = report.get("calibration")
     if calibration:
         typer.echo(
-            f"Calibration : erreur {calibration['expected_calibration_error']:.3f} ; "
-            f"à revoir (confiance < {calibration['abstain_threshold']:.2f}) : "
-            f"{100 * calibration['needs_review_share']:.0f} % des idées"
+            f"Calibration : erreur {french_number(calibration['expected_calibration_error'], 3)} ; "
+            f"à revoir (confiance < {french_number(calibration['abstain_threshold'], 2)}) : "
+            f"{french_number(100 * calibration['needs_review_share'])} % des idées"
             + (
-                f", exactitude des autres : {calibration['accuracy_without_review']:.3f}"
+                f", exactitude des autres : {french_number(calibration['accuracy_without_review'], 3)}"
                 if calibration["accuracy_without_review"] is not None
                 else ""
             )
@@ -824,7 +826,7 @@ def _model_rows_moved_note(
     return [
         f"Avertissement : {len(moved)} ligne(s) marquée(s) {MODEL_SOURCE} dans {path} y avaient un autre axe que "
         f"celui où le modèle les place maintenant ({examples(moved)}). Une correction s'écrit avec axis_source = "
-        f"{REVIEW_SOURCE} ; si c'en était, reprenez-la du fichier d'entrée."
+        f"{REVIEW_SOURCE} ; si c'en était une, reprenez-la du fichier d'entrée."
     ]
 
 
@@ -1082,9 +1084,9 @@ def _flagged_line(flagged: int, classified: Sequence[Contribution], workshop: Wo
         if item.needs_review and item.axis_confidence is not None and workshop.settings.is_unsure(item.axis_confidence)
     )
     if unsure == flagged:
-        return f"À revoir (confiance < {threshold:.2f}) : {flagged}"
+        return f"À revoir (confiance < {french_number(threshold, 2)}) : {flagged}"
     unplaced = sum(1 for item in classified if item.needs_review and item.axis is None)
-    reasons = [f"confiance < {threshold:.2f} : {unsure}"]
+    reasons = [f"confiance < {french_number(threshold, 2)} : {unsure}"]
     if flagged - unsure - unplaced:
         reasons.append(
             f"{flagged - unsure - unplaced} plus sûre(s), mais dont le thème et les mots ne s'accordent pas sur "
@@ -1177,8 +1179,8 @@ def train(
         typer.Option(
             "--cv/--no-cv",
             metavar="",
-            show_default="--cv",
-            help="Mesure aussi le modèle par validation croisée (écrite dans la fiche).",
+            show_default=False,  # (QA: « [défaut : (--cv)] »)
+            help="Mesure aussi le modèle par validation croisée (écrite dans la fiche) ; --no-cv pour s'en passer.",
         ),
     ] = True,
     folds: FoldsOption = DEFAULT_FOLDS,
@@ -1310,7 +1312,8 @@ def train(
         f"Exemples : {distinct} textes distincts{repeated}, dont {counts.get('labelled', 0)} idées étiquetées et "
         f"{counts.get('workshop', 0)} textes du YAML, plus {counts.get('self_training', 0)} idées "
         "par auto-apprentissage ; "
-        f"calibré : {'oui' if card.get('calibrated') else 'non'} ; {card.get('training_seconds', 0):.1f} s"
+        f"calibré : {'oui' if card.get('calibrated') else 'non'} ; "
+        f"{french_number(card.get('training_seconds', 0), 1)} s"
     )
     for axis_id, count in dict(card.get("n_examples_per_class", {})).items():
         typer.echo(f"  axe {axis_id} – {config.axis_label(axis_id)} : {count}")
@@ -1394,7 +1397,8 @@ def evaluate(
         try:
             report = cross_validate(config, texts, labels, nlp, folds=folds, unlabelled=unlabelled, on_fold=_say_fold)
         except AxisModelError as error:
-            _fail(str(error))
+            # (QA: run from another folder, no report was read, and nothing said how to give one.)
+            _fail(f"{error} Donnez des rapports (--input RAPPORT ou DOSSIER) ou des décisions (--labels CSV).")
         by = f"les documents ou des analystes ({len(decisions)} décisions)" if decisions else "les documents"
         typer.echo(
             f"Validation croisée ({report['folds']} plis, groupés par texte quasi identique : {report['n_examples']} idées "
@@ -1466,10 +1470,10 @@ def evaluate(
         # (Ideas its theme and its own words place in and out of every axis are flagged whatever their confidence.)
         disagreeing = " ou thème et mots en désaccord sur « hors axes »" if config.out_of_scope_axis else ""
         typer.echo(
-            f"À revoir (confiance < {config.settings.abstain_threshold:.2f}{disagreeing}) : "
+            f"À revoir (confiance < {french_number(config.settings.abstain_threshold, 2)}{disagreeing}) : "
             f"{report['needs_review']} ligne(s)"
             + (
-                f" ; exactitude des autres : {report['accuracy_without_review']:.3f}"
+                f" ; exactitude des autres : {french_number(report['accuracy_without_review'], 3)}"
                 if report["accuracy_without_review"] is not None
                 else ""
             )

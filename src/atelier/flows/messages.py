@@ -6,6 +6,11 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 
+def french_number(value: float, digits: int = 0) -> str:
+    """`value` written the French way: « 1 234,5 » (a narrow no-break space between thousands)."""
+    return f"{value:,.{digits}f}".replace(",", "\u202f").replace(".", ",")
+
+
 def examples(items: Sequence[str], limit: int = 3) -> str:
     """The first `limit` items joined by " ; ", and how many there are in all when some are left out."""
     shown = " ; ".join(items[:limit])

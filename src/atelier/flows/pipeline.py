@@ -625,7 +625,7 @@ def _unmarked_corrections(earlier: outputs.EarlierRun, contributions: Sequence[C
         _say(
             f"Avertissement : {len(moved)} idée(s) marquée(s) {MODEL_SOURCE} dans {earlier} y avaient un autre axe "
             f"que celui où le modèle les place maintenant ({named}). Une correction s'écrit avec axis_source = "
-            f"{REVIEW_SOURCE} ; si c'en était, reprenez-la de la copie du fichier.",
+            f"{REVIEW_SOURCE} ; si c'en était une, reprenez-la de la copie du fichier.",
             logging.WARNING,
         )
     return len(moved)
@@ -812,14 +812,13 @@ def run_pipeline(
             _say(choice.note, logging.WARNING)
         model_info = choice.describe()
         if choice.origin == "saved":
-            where = f"enregistré ({choice.directory})"
-        elif choice.note:  # (a saved model set aside: the note says why)
-            directory = model_directory(config, models_dir).resolve()
-            where = f"entraîné à la volée (aucun modèle utilisable dans {directory})"
-        else:
-            absent = no_saved_model_note(config, models_dir)
-            where = f"entraîné à la volée ({absent[:1].lower()}{absent[1:]})"
-        _say(f"Modèle d'axes {where} : {choice.model.version}")
+            _say(f"Modèle d'axes enregistré ({choice.directory}) : {choice.model.version}")
+        else:  # (a saved model set aside: the note said why; none: where none was found, QA)
+            if choice.note:
+                absent = f"aucun modèle utilisable dans {model_directory(config, models_dir).resolve()}"
+            else:
+                absent = no_saved_model_note(config, models_dir)
+            _say(f"Modèle d'axes entraîné à la volée : {choice.model.version} ; {absent[:1].lower()}{absent[1:]}.")
         with watch.stage("classify"):
             contributions = classify_task(contributions, config, choice, nlp)
             applied = _analysts_decisions(contributions, config, choice, earlier)

@@ -16,6 +16,7 @@ from typing import Any
 import jinja2
 
 from atelier.extract.records import KINDS, MODEL_SOURCE, Contribution, DocumentResult
+from atelier.flows.messages import french_number
 from atelier.nlp.dedup import ClusterSummary
 from atelier.nlp.dedup_text import masked_contacts, masked_people, masked_writers
 from atelier.nlp.language import normalize_for_match
@@ -38,12 +39,13 @@ NAMED_DOCUMENTS = 4
 
 def weight_phrase(times: int, documents: int = 0, names: Sequence[str] = ()) -> str:
     """How often an idea came up, as both renderings say it: "revient 6 fois, dans 3 documents"
-    and, with their `names`, which: "… (seance1.pdf, seance2.pdf, seance3.pdf)"."""
+    and, with their `names`, which: "… : seance1.pdf, seance2.pdf, seance3.pdf" (not in brackets: the
+    phrase is shown in brackets, QA)."""
     said = f"revient {times} fois" if times > 1 else "1 fois"
     if documents <= 1:
         return said
     named = ", ".join(names[:NAMED_DOCUMENTS]) + ("…" if len(names) > NAMED_DOCUMENTS else "")
-    return said + f", dans {documents} documents" + (f" ({named})" if named else "")
+    return said + f", dans {documents} documents" + (f" : {named}" if named else "")
 
 
 def _environment() -> jinja2.Environment:
@@ -56,11 +58,6 @@ def _environment() -> jinja2.Environment:
     )
     environment.filters["weight"] = weight_phrase
     return environment
-
-
-def _french_number(value: float, digits: int = 0) -> str:
-    text = f"{value:,.{digits}f}".replace(",", "\u202f").replace(".", ",")
-    return text
 
 
 # What the ideas' weights count (QA: a consultant read « revient 3 fois » as three participants).
@@ -81,7 +78,7 @@ PLANS_NOTE = (
 
 def _percent(value: float | None) -> str:
     """A share in whole percent, rounded down: 0.499 is « 49 % », not the « 50 % » it is below (QA)."""
-    return "—" if value is None else f"{_french_number(math.floor(100 * value + 1e-9))} %"
+    return "—" if value is None else f"{french_number(math.floor(100 * value + 1e-9))} %"
 
 
 def _kinds_label(kinds: Sequence[str]) -> str:
@@ -465,7 +462,10 @@ def _multi_axis_note(count: int) -> str:
 def _second_axis(c: Contribution, labels: Mapping[str | None, str]) -> str:
     if not c.axis_2:
         return ""
-    return f"{c.axis_2} – {labels.get(c.axis_2, c.axis_2)} ({_percent(c.axis_2_confidence)})"
+    # (QA: « 26 % » for the axis proposed and « (64 %) » for the second read as a contradiction: an idea
+    # under a theme has its second axis from its own words, its axis with its theme's neighbours.)
+    own = " selon ses seuls mots" if c.theme.strip() else ""
+    return f"{c.axis_2} – {labels.get(c.axis_2, c.axis_2)} ({_percent(c.axis_2_confidence)}{own})"
 
 
 def render_synthesis(
