@@ -542,6 +542,15 @@ def test_evaluate_places_a_labelled_file_as_classify_does(runner, tmp_path):
     assert str((placed["needs_review"][labelled] == "True").sum()) == flagged
 
 
+def test_dedup_groups_what_run_groups_a_text_without_a_word_too(runner, tmp_path):
+    # Code review: « ??? » has a group in run's ideas.csv, and `atelier dedup` of that file left it without one.
+    pd.DataFrame({"text": ["Plus de bus le soir", "???", "-", "???", "2030"]}).to_csv(tmp_path / "i.csv", index=False)
+    result = runner.invoke(app, ["dedup", "i.csv", "--out", "o.csv"])
+    assert result.exit_code == 0, result.output
+    clusters = read(tmp_path / "o.csv")["cluster_id"].tolist()
+    assert clusters[1] == clusters[3] != "" and clusters[2] == "" and len({clusters[0], clusters[1], clusters[4]}) == 3
+
+
 def test_dedup_groups_rewordings(runner, tmp_path):
     source = tmp_path / "postits.csv"
     pd.DataFrame(

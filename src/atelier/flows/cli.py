@@ -1129,7 +1129,7 @@ def dedup(
     _check_table_output(out, input_csv)
     table = _read_table(input_csv, text_column)
     frame = table.frame
-    rows, records = _with_text(frame, text_column, input_csv)
+    rows, records = _with_text(frame, text_column, input_csv, wordless=True)
     # A kind and an objective (as ideas.csv has), and the cluster of an earlier run: kept if it can be.
     kinds, earlier = _context_cells(frame, "kind", text_column), column_cells(frame, "cluster_id")
     objectives = plain_cells(_context_cells(frame, "objective", text_column))
