@@ -366,3 +366,15 @@ def test_french_quotes_around_a_label_are_not_part_of_it(tmp_path):
     workshop = load_workshop(write(tmp_path, text))
     assert workshop.axis_label("actifs") == "Vélo et marche" and workshop.axis_label("voiture") == "Voiture partagée"
 
+
+
+def test_an_axis_is_found_by_its_label_up_to_punctuation_as_the_sheets_find_it():
+    # Code review: the model's decisions were matched to axes by the label up to case and accents only, the
+    # review sheets up to punctuation too: « Articuler les politiques publiques . » was the same label in one
+    # place and a renamed axis in the other.
+    workshop = load_workshop()
+    label = workshop.axis_label("1")
+    assert workshop.axis_labelled(label) == "1"
+    assert workshop.axis_labelled(f"{label.upper()} .") == "1"
+    assert workshop.axis_labelled(label.replace("'", "’").replace(" ", "  ")) == "1"
+    assert workshop.axis_labelled("Une autre idée") is None

@@ -41,7 +41,6 @@ from atelier.flows.decisions import (
     decided_axes,
     earlier_run,
     folded_cell,
-    labelled_axis,
     read_as_notes,
     relabelled_note,
     stale_labels_note,
@@ -613,7 +612,7 @@ def _read_labels(path: Path, workshop: Workshop) -> _Labels:
         elif source == MODEL_SOURCE:
             proposals += 1
             if decisions.conflicts[position] == "stale":
-                other = labelled_axis(labels[position], workshop)
+                other = workshop.axis_labelled(labels[position])
                 changed.append(f"{quoted(record.text)} : axe {axis}, libellé de l'axe {other}")
         elif decisions.conflicts[position] == "foreign":
             mislabelled += 1
@@ -798,7 +797,7 @@ def _edited_labels(
     proposals = dict(zip(read, placed, strict=True))
     relabelled = []
     for k in edited:
-        axis, other, proposal = records[k].stated_axis, labelled_axis(labels[rows[k]], workshop), proposals[k]
+        axis, other, proposal = records[k].stated_axis, workshop.axis_labelled(labels[rows[k]]), proposals[k]
         if other is not None and proposal.axis == axis != other:
             records[k] = dataclasses.replace(records[k], stated_axis=other)
             decisions.axes[rows[k]] = other

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from atelier.extract.records import DOCUMENT_SOURCE, MODEL_SOURCE, REVIEW_SOURCE
 from atelier.flows.messages import examples, listed, quoted
 from atelier.flows.tables import AddedCell, column_cells, plain_cells
+from atelier.nlp.workshop import loose_label, same_label
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -47,10 +48,6 @@ def folded_cell(cell: str) -> str:
     return normalize_for_match(cell)
 
 
-def same_label(first: str, second: str) -> bool:
-    """Labels equal up to case, accents, apostrophes, spaces and punctuation (Excel's ’ for ', a
-    label pasted in another Unicode form, « citoyens? » for « citoyens ? »)."""
-    return folded_cell(first) == folded_cell(second) or _loose_label(first) == _loose_label(second)
 
 
 def label_conflict(axis: str, label: str, workshop: Workshop) -> str:
@@ -60,7 +57,7 @@ def label_conflict(axis: str, label: str, workshop: Workshop) -> str:
     of another workshop, whose ids name other axes)."""
     if not label or axis not in workshop.axis_ids or same_label(label, workshop.axis_label(axis)):
         return ""
-    if any(same_label(label, workshop.axis_label(other)) for other in workshop.axis_ids):
+    if workshop.axis_labelled(label) is not None:
         return "stale"
     return "foreign"
 
@@ -118,7 +115,7 @@ def read_axis_ids(cells: Sequence[str], workshop: Workshop) -> list[str]:
     from atelier.nlp.workshop import axis_numbered, split_axis_heading
 
     known = set(workshop.axis_ids)
-    labels = {_loose_label(axis.label): axis.id for axis in workshop.axes}
+    labels = {loose_label(axis.label): axis.id for axis in workshop.axes}
     label_words = {axis.id: _label_words(axis.label) for axis in workshop.axes}
 
     def partly(text: str) -> set[str]:
@@ -135,7 +132,7 @@ def read_axis_ids(cells: Sequence[str], workshop: Workshop) -> list[str]:
             bare = _BARE_AXIS_NUMBER.fullmatch(cell.strip())
             number, rest = (str(int(bare.group(1))), bare.group(2) or "") if bare else (None, rest)
         by_number = axis_numbered(workshop, number) if number is not None else None
-        by_label = labels.get(_loose_label(rest if by_number is not None and rest.strip() else cell))
+        by_label = labels.get(loose_label(rest if by_number is not None and rest.strip() else cell))
         # A number with a label names its axis when the label is that axis's ("Axe 3 : Comment…").
         found = by_number if by_number is not None and (not rest.strip() or by_label == by_number) else None
         found = found if found is not None or by_number is not None else by_label
@@ -162,14 +159,6 @@ _AXIS_WORDS = frozenset({"axe", "axis"})
 
 
 _BARE_AXIS_NUMBER = re.compile(r"(\d+)(?:[.,]0+)?(?:\s*[-–:.)]\s*(.+))?")
-
-
-@functools.lru_cache(maxsize=1024)
-def _loose_label(text: str) -> str:
-    """`loose_key` of a label, remembered: a sheet repeats its labels on every row."""
-    from atelier.nlp.language import loose_key
-
-    return loose_key(text)
 
 
 def decided_axes(frame: pd.DataFrame, workshop: Workshop, text_column: str, *, ours: bool = False) -> Decisions:
@@ -212,7 +201,7 @@ def decided_axes(frame: pd.DataFrame, workshop: Workshop, text_column: str, *, o
         elif axis:
             decided[row] = axis
             if conflict == "stale":
-                other = next(a for a in workshop.axis_ids if same_label(labels[row], workshop.axis_label(a)))
+                other = workshop.axis_labelled(labels[row])
                 stale.append((texts[row], axis, other))
             continue
         undecided += 1
@@ -246,7 +235,7 @@ def _renumbering(
     for axis, label, source in zip(axes, labels, sources, strict=True):
         if source not in (MODEL_SOURCE, DOCUMENT_SOURCE) or not axis or not label:
             continue
-        labelled = next((a for a in workshop.axis_ids if same_label(label, workshop.axis_label(a))), None)
+        labelled = workshop.axis_labelled(label)
         if labelled is None:
             continue
         meant[axis].add(labelled)
@@ -303,11 +292,6 @@ def relabelled_note(relabelled: Sequence[tuple[str, str, str]], path: Path) -> s
         f"{len(relabelled)} ligne(s) de {path} ont dans axis_label le libellé d'un autre axe que leur colonne axis, "
         f"qui est l'axe que le modèle propose : c'est le libellé qui a été corrigé, il compte ({named})."
     )
-
-
-def labelled_axis(label: str, workshop: Workshop) -> str | None:
-    """The axis of the workshop whose label `label` is (`same_label`), else None."""
-    return next((axis for axis in workshop.axis_ids if same_label(label, workshop.axis_label(axis))), None)
 
 
 def undecided_notes(decisions: Decisions, workshop: Workshop, path: Path, what: str) -> list[str]:
@@ -510,7 +494,7 @@ def _earlier_file(path: Path, workshop: Workshop, ours: bool) -> tuple[_EarlierF
             withdrawn.add(idea)
         stale = decisions.conflicts[row] == "stale"
         if idea and axis is not None and stale and source in (DOCUMENT_SOURCE, REVIEW_SOURCE):
-            relabelled[idea] = next(a for a in workshop.axis_ids if same_label(labels[row], workshop.axis_label(a)))
+            relabelled[idea] = workshop.axis_labelled(labels[row])
             if source == DOCUMENT_SOURCE:
                 stated[idea] = axis  # (changed by an analyst, who left the label of the report's axis)
         if axis is None or source != REVIEW_SOURCE:

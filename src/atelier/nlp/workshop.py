@@ -12,6 +12,7 @@ The `settings:` block holds the thresholds of classification (`WorkshopSettings`
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import re
@@ -23,7 +24,7 @@ from typing import Any
 import yaml
 from rapidfuzz import fuzz, process
 
-from atelier.nlp.language import normalize_for_match
+from atelier.nlp.language import loose_key, normalize_for_match
 
 DEFAULT_WORKSHOP = "atelier6"
 SUPPORTED_LANGUAGES: tuple[str, ...] = ("fr",)
@@ -40,6 +41,24 @@ AXIS_KEYS: tuple[str, ...] = ("id", "label", "description", "keywords", "example
 # A workshop id names the folder of its model (models/<id>/): a word, dots and hyphens.
 WORKSHOP_ID_PATTERN = re.compile(r"[^\W_][\w.-]{0,63}")
 
+
+
+@functools.lru_cache(maxsize=1024)
+def _folded_label(label: str) -> str:
+    return normalize_for_match(label)
+
+
+@functools.lru_cache(maxsize=1024)
+def loose_label(label: str) -> str:
+    """`loose_key` of a label, remembered: a sheet repeats its labels on every row."""
+    return loose_key(label)
+
+
+def same_label(first: str, second: str) -> bool:
+    """Labels equal up to case, accents, apostrophes, spaces and punctuation (Excel's ’ for ', a
+    label pasted in another Unicode form, « citoyens? » for « citoyens ? »); remembered, as a sheet
+    repeats its labels on every row."""
+    return _folded_label(first) == _folded_label(second) or loose_label(first) == loose_label(second)
 
 class WorkshopError(ValueError):
     """A workshop configuration cannot be used (message meant for the command-line user)."""
@@ -138,9 +157,8 @@ class Workshop:
         return self.axis(axis_id).label
 
     def axis_labelled(self, label: str) -> str | None:
-        """The id of the axis with this label, up to case, accents and apostrophes; None if none."""
-        folded = normalize_for_match(label)
-        return next((axis.id for axis in self.axes if normalize_for_match(axis.label) == folded), None)
+        """The id of the axis with this label (`same_label`); None if none."""
+        return next((axis.id for axis in self.axes if same_label(label, axis.label)), None)
 
     @property
     def axes_sha256(self) -> str:
