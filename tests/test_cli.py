@@ -551,6 +551,24 @@ def test_dedup_groups_what_run_groups_a_text_without_a_word_too(runner, tmp_path
     assert clusters[1] == clusters[3] != "" and clusters[2] == "" and len({clusters[0], clusters[1], clusters[4]}) == 3
 
 
+def test_dedup_takes_the_thresholds_and_abbreviations_of_a_workshops_dedup_block(runner, tmp_path):
+    # Issue 5: thresholds in configuration; a territory's own abbreviations.
+    texts = ["Réviser le PDIE de la zone", "Réviser le plan de déplacements inter-entreprises de la zone"]
+    pd.DataFrame({"text": texts}).to_csv(tmp_path / "i.csv", index=False)
+    yaml_text = (Path(__file__).parent / "workshops" / "agenda21_valdesevre.yaml").read_text(encoding="utf-8")
+    (tmp_path / "atelier.yaml").write_text(
+        yaml_text + "\ndedup:\n  abbreviations:\n    PDIE: plan de déplacements inter-entreprises\n", encoding="utf-8"
+    )
+    for options, together in (([], False), (["--workshop", "atelier.yaml"], True)):
+        result = runner.invoke(app, ["dedup", "i.csv", "--out", "o.csv", "--no-paraphrase", *options])
+        assert result.exit_code == 0, result.output
+        clusters = read(tmp_path / "o.csv")["cluster_id"].tolist()
+        assert (clusters[0] == clusters[1]) is together
+    (tmp_path / "faux.yaml").write_text(yaml_text + "\ndedup:\n  near_threshold: 0\n", encoding="utf-8")
+    result = runner.invoke(app, ["dedup", "i.csv", "--out", "o.csv", "--workshop", "faux.yaml"])
+    assert result.exit_code == 1 and "« near_threshold » doit être un score entre 0 (exclu) et 100" in result.stderr
+
+
 def test_dedup_groups_rewordings(runner, tmp_path):
     source = tmp_path / "postits.csv"
     pd.DataFrame(

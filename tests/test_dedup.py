@@ -1343,10 +1343,19 @@ def test_settings_are_validated_and_read_from_configuration():
         DedupSettings(near_threshold=0)
     with pytest.raises(ValueError):
         DedupSettings(containment_threshold=0.6, blocking_share=0.7)
-    settings = DedupSettings.from_mapping({"near_threshold": 85, "abbreviations": {"PLU": "plan local d'urbanisme"}})
-    assert settings.near_threshold == 85 and settings.abbreviations == (("PLU", "plan local d'urbanisme"),)
+    with pytest.raises(ValueError, match="weak_word_weight"):  # (1 would make every generic word a content word)
+        DedupSettings(weak_word_weight=1.0)
+    # A workshop's abbreviations are added to the defaults, a hyphenated word spelt out as texts write it.
+    settings = DedupSettings.from_mapping(
+        {"near_threshold": 85, "abbreviations": {"PDIE": "plan de déplacements inter-entreprises"}}
+    )
+    assert settings.near_threshold == 85
+    assert settings.abbreviations[-1] == ("PDIE", "plan de déplacements inter-entreprises")
+    assert ("PLU", "plan local d'urbanisme") in settings.abbreviations
     assert compare_texts("Réviser le PLU de la commune", "Réviser le plan local d'urbanisme de la commune", settings)[0] == "near"
-    with pytest.raises(ValueError, match="unknown"):
+    pair = ("Réviser le PDIE de la zone", "Réviser le plan de déplacements inter-entreprises de la zone")
+    assert compare_texts(*pair, settings)[0] == "near"
+    with pytest.raises(ValueError, match="réglage inconnu : treshold"):
         DedupSettings.from_mapping({"treshold": 3})
 
 

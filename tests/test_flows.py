@@ -27,6 +27,7 @@ from atelier.flows.pipeline import (
 )
 from atelier.nlp.axis_data import training_set
 from atelier.nlp.axis_training import train_axis_model
+from atelier.nlp.dedup_settings import DedupSettings
 from atelier.nlp.workshop import load_workshop
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -270,7 +271,7 @@ def test_deduplicate_task_clusters_and_summarises():
         Contribution(idea_id=f"i{n}", document="r.pdf", document_sha256="0" * 64, page=1, kind="postit", text=t)
         for n, t in enumerate(texts)
     ]
-    deduplicated, clusters = deduplicate_task.fn(records)
+    deduplicated, clusters = deduplicate_task.fn(records, DedupSettings())
     assert deduplicated[0].cluster_id == deduplicated[1].cluster_id != deduplicated[2].cluster_id
     assert [c.size for c in clusters] == [2, 1]
 

@@ -378,3 +378,25 @@ def test_an_axis_is_found_by_its_label_up_to_punctuation_as_the_sheets_find_it()
     assert workshop.axis_labelled(f"{label.upper()} .") == "1"
     assert workshop.axis_labelled(label.replace("'", "’").replace(" ", "  ")) == "1"
     assert workshop.axis_labelled("Une autre idée") is None
+
+
+def test_a_dedup_block_sets_the_thresholds_of_deduplication_and_adds_its_abbreviations(tmp_path):
+    # Issue 5: « thresholds in configuration » (DedupSettings.from_mapping was read by nothing).
+    from atelier.nlp.dedup_settings import DEFAULT_ABBREVIATIONS, DedupSettings
+
+    assert load_workshop().dedup == DedupSettings()
+    block = "dedup:\n  near_threshold: 85\n  abbreviations:\n    PDIE: plan de déplacements interentreprises\n"
+    text = MOBILITY_YAML + block
+    dedup = load_workshop(write(tmp_path, text)).dedup
+    assert dedup.near_threshold == 85.0 and dedup.containment_threshold == DedupSettings().containment_threshold
+    assert dedup.abbreviations == (*DEFAULT_ABBREVIATIONS, ("PDIE", "plan de déplacements interentreprises"))
+    for block, message in [
+        ("dedup:\n  near_treshold: 85\n", "dans « dedup », réglage inconnu : near_treshold (réglages possibles : "),
+        ("dedup:\n  vector_threshold: 80\n", "dans « dedup », « vector_threshold » doit être un nombre entre 0 et 1"),
+        ("dedup:\n  paraphrase: oui\n", "dans « dedup », « paraphrase » doit être true ou false (ligne "),
+        ("dedup:\n  abbreviations: [PLU]\n", "dans « dedup », « abbreviations » doit associer chaque sigle"),
+        ("dedup: 3\n", "« dedup » doit être un dictionnaire."),
+    ]:
+        with pytest.raises(WorkshopError) as error:
+            load_workshop(write(tmp_path, MOBILITY_YAML + block, "faux.yaml"))
+        assert message in str(error.value)

@@ -1116,6 +1116,16 @@ def dedup(
             help="Sans le modèle de langue : doublons exacts et quasi identiques seulement (plus rapide).",
         ),
     ] = False,
+    workshop: Annotated[
+        str | None,
+        typer.Option(
+            "--workshop",
+            "-w",
+            metavar="ATELIER",
+            help="Atelier (identifiant ou fichier YAML) dont le bloc « dedup » règle les seuils et ajoute ses sigles. "
+            "Par défaut : les réglages par défaut.",
+        ),
+    ] = None,
 ) -> None:
     """Regroupe les idées en double d'un CSV (colonnes cluster_id, canonical).
 
@@ -1125,6 +1135,7 @@ def dedup(
     from atelier.nlp.dedup import deduplicate_contributions
     from atelier.nlp.dedup_settings import DedupSettings
 
+    settings = _load_workshop(workshop).dedup if workshop is not None else DedupSettings()
     _check_table_output(out, input_csv)
     table = _read_table(input_csv, text_column)
     frame = table.frame
@@ -1145,7 +1156,7 @@ def dedup(
         _say(f"{sum(1 for row in rows if earlier[row])} ligne(s) ont déjà un cluster_id : ces groupes le gardent.")
     nlp = None if no_paraphrase else _load_language()
     _say(f"Regroupement des doublons parmi {len(records)} idée(s)…")
-    deduplicated = deduplicate_contributions(records, DedupSettings(), nlp)
+    deduplicated = deduplicate_contributions(records, settings, nlp)
     cluster: list[object] = list(earlier)  # (a blank row keeps what it had)
     canonical: list[object] = [None] * len(frame)
     for row, record in zip(rows, deduplicated, strict=True):

@@ -159,10 +159,11 @@ def classify_task(
 
 @task(name="dédoublonner", cache_policy=NO_CACHE)
 def deduplicate_task(
-    contributions: list[Contribution], nlp: spacy.Language | None = None
+    contributions: list[Contribution], settings: DedupSettings, nlp: spacy.Language | None = None
 ) -> tuple[list[Contribution], list[ClusterSummary]]:
-    """Clusters (all three levels when `nlp` is given: exact, near-identical, paraphrase)."""
-    deduplicated = deduplicate_contributions(contributions, DedupSettings(), nlp)
+    """Clusters (all three levels when `nlp` is given: exact, near-identical, paraphrase), with the
+    workshop's settings."""
+    deduplicated = deduplicate_contributions(contributions, settings, nlp)
     return deduplicated, summarize_clusters(deduplicated)
 
 
@@ -830,7 +831,7 @@ def run_pipeline(
                 # The clusters of the last run in this folder keep their ids (new documents renumber none).
                 contributions = [replace(c, cluster_id=earlier.cluster_ids.get(c.idea_id)) for c in contributions]
                 _say(f"Identifiants des groupes repris de {earlier}.")
-            contributions, clusters = deduplicate_task(contributions, nlp)
+            contributions, clusters = deduplicate_task(contributions, config.dedup, nlp)
         _say(f"{len(contributions)} contribution(s) classée(s), {len(clusters)} idée(s) distincte(s).")
     if fillers:
         _say(

@@ -110,31 +110,63 @@ class DedupSettings:
     block_entries: int = 1 << 20
 
     def __post_init__(self) -> None:
+        # (In French: a workshop file's `dedup:` block sets them, and its reader shows the message.)
+        for name, kind in _KINDS.items():
+            value = getattr(self, name)
+            fits = isinstance(value, bool) if kind is bool else not isinstance(value, bool) and isinstance(
+                value, (int, float) if kind is float else int
+            )
+            if not fits:
+                raise ValueError(f"« {name} » doit être {_KIND_NAMES[kind]}.")
         if not 0.0 < self.near_threshold <= 100.0:
-            raise ValueError("near_threshold must be in (0, 100]")
+            raise ValueError("« near_threshold » doit être un score entre 0 (exclu) et 100.")
         shares = ("containment_threshold", "coverage_threshold", "member_overlap", "vector_threshold", "blocking_share")
         for name in shares:
             if not 0.0 <= getattr(self, name) <= 1.0:
-                raise ValueError(f"{name} must be in [0, 1]")
+                raise ValueError(f"« {name} » doit être un nombre entre 0 et 1.")
         if self.blocking_share > self.containment_threshold:
-            raise ValueError("blocking_share must not exceed containment_threshold")
-        if self.max_generic_words_added < 0:
-            raise ValueError("max_generic_words_added must not be negative")
-        if self.min_fuzzy_length < 1 or self.block_entries < 1:
-            raise ValueError("min_fuzzy_length and block_entries must be positive")
-        if not 0.0 < self.weak_word_weight <= 1.0:
-            raise ValueError("weak_word_weight must be in (0, 1]")
+            raise ValueError("« blocking_share » ne doit pas dépasser « containment_threshold ».")
+        for name in ("max_generic_words_added", "min_shared_weight", "min_paraphrase_weight"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"« {name} » ne doit pas être négatif.")
+        for name in ("min_fuzzy_length", "block_entries", "min_words_for_replacement", "min_words_for_swap",
+                     "restriction_max_words"):  # fmt: skip
+            if getattr(self, name) < 1:
+                raise ValueError(f"« {name} » doit être au moins 1.")
+        # (Below 1: a content word weighs 1, and a weight of 1 is what tells one from a generic word.)
+        if not 0.0 < self.weak_word_weight < 1.0:
+            raise ValueError("« weak_word_weight » doit être un nombre entre 0 et 1 (exclus).")
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> DedupSettings:
-        """Settings from a configuration mapping (a YAML section); unknown keys are an error."""
-        known = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(values) - known)
+        """Settings from a configuration mapping (a workshop file's `dedup:` block); unknown keys
+        are an error. Its `abbreviations` (abbreviation: wording, or pairs) are added to the defaults."""
+        known = [f.name for f in dataclasses.fields(cls)]
+        unknown = sorted(set(map(str, values)) - set(known))
         if unknown:
-            raise ValueError(f"unknown dedup setting(s): {', '.join(unknown)}")
-        values = dict(values)
-        if isinstance(values.get("abbreviations"), Mapping):
-            values["abbreviations"] = tuple(values["abbreviations"].items())
-        elif "abbreviations" in values:
-            values["abbreviations"] = tuple(tuple(pair) for pair in values["abbreviations"])
+            raise ValueError(f"réglage inconnu : {', '.join(unknown)} (réglages possibles : {', '.join(known)})")
+        values = {str(key): value for key, value in values.items()}
+        for name, value in values.items():  # (« 85 » for 85.0)
+            if _KINDS.get(name) is float and isinstance(value, int) and not isinstance(value, bool):
+                values[name] = float(value)
+        if "abbreviations" in values:
+            given = values["abbreviations"]
+            pairs = list(given.items()) if isinstance(given, Mapping) else given
+            if not isinstance(pairs, list) or not all(_is_abbreviation(pair) for pair in pairs):
+                raise ValueError("« abbreviations » doit associer chaque sigle à ce qu'il abrège (« PLU: plan local "
+                                 "d'urbanisme »).")  # fmt: skip
+            values["abbreviations"] = DEFAULT_ABBREVIATIONS + tuple((a.strip(), b.strip()) for a, b in pairs)
         return cls(**values)
+
+
+def _is_abbreviation(pair: object) -> bool:
+    """An abbreviation and what it abbreviates, both written."""
+    return isinstance(pair, list | tuple) and len(pair) == 2 and all(isinstance(p, str) and p.strip() for p in pair)
+
+
+_KINDS: dict[str, type] = {
+    **{f.name: float for f in dataclasses.fields(DedupSettings) if f.type == "float"},
+    **{f.name: int for f in dataclasses.fields(DedupSettings) if f.type == "int"},
+    **{f.name: bool for f in dataclasses.fields(DedupSettings) if f.type == "bool"},
+}
+_KIND_NAMES = {float: "un nombre", int: "un nombre entier", bool: "true ou false"}

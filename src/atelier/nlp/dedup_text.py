@@ -504,6 +504,7 @@ class TextAnalyzer:
         for abbreviation, full in settings.abbreviations:
             short = normalize_for_match(abbreviation)
             self.abbreviations.add(short)
+            full = _HYPHENATED.sub(_join_prefix, full)  # (as a text's words are: « inter-entreprises »)
             words = tuple(_stem(normalize_for_match(word)) for word in WORD_PATTERN.findall(full.casefold()))
             if words:
                 self.contractions[words[0]].append((words, short))
@@ -543,7 +544,7 @@ class TextAnalyzer:
         # sociétale, entreprises; "CUGT": communauté, urbaine).
         spelled: dict[str, set[str]] = defaultdict(set)
         for abbreviation, full in settings.abbreviations:
-            for raw in WORD_PATTERN.findall(full):
+            for raw in WORD_PATTERN.findall(_HYPHENATED.sub(_join_prefix, full)):
                 stem = self.word(raw).stem
                 if stem is not None and raw[0].islower():
                     spelled[normalize_for_match(abbreviation)].add(stem)

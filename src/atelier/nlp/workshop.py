@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 from rapidfuzz import fuzz, process
 
+from atelier.nlp.dedup_settings import DedupSettings
 from atelier.nlp.language import loose_key, normalize_for_match
 
 DEFAULT_WORKSHOP = "atelier6"
@@ -36,7 +37,7 @@ AXIS_NUMBER_PATTERN = re.compile(r"^\s*axe\s*(?:n\s*[°o]?\s*)?(\d+)\b\s*[:.\-�
 HEADING_MATCH_MIN_SCORE = 85.0
 # A workshop file above this size is refused (a real one, examples included, is a few kilobytes).
 MAX_WORKSHOP_BYTES = 1024 * 1024
-WORKSHOP_KEYS: tuple[str, ...] = ("id", "title", "language", "axes", "settings")
+WORKSHOP_KEYS: tuple[str, ...] = ("id", "title", "language", "axes", "settings", "dedup")
 AXIS_KEYS: tuple[str, ...] = ("id", "label", "description", "keywords", "examples", "out_of_scope")
 # A workshop id names the folder of its model (models/<id>/): a word, dots and hyphens.
 WORKSHOP_ID_PATTERN = re.compile(r"[^\W_][\w.-]{0,63}")
@@ -134,6 +135,8 @@ class Workshop:
     axes: tuple[Axis, ...]
     settings: WorkshopSettings = field(default_factory=WorkshopSettings)
     source: str = ""
+    # How its ideas are grouped: the file's `dedup:` block over the defaults.
+    dedup: DedupSettings = field(default_factory=DedupSettings)
 
     @property
     def axis_ids(self) -> tuple[str, ...]:
@@ -312,6 +315,7 @@ def parse_workshop(text: str, source: str = "<texte>") -> Workshop:
         axes=axes,
         settings=_abstain_threshold_for(_parse_settings(data.get("settings"), source), data, len(axes), source),
         source=source,
+        dedup=_parse_dedup(data.get("dedup"), source),
     )
 
 
@@ -563,6 +567,21 @@ def _parse_settings(raw: Any, source: str) -> WorkshopSettings:
         elif share and isinstance(value, int | float) and not isinstance(value, bool) and 2 <= value <= 100:
             hint = f" : c'est une proportion ({value / 100:g} pour {value:g} %)"
         raise WorkshopError(f"{source} : {str(error).rstrip('.')}{_line_of(raw, name)}{hint}.") from error
+
+
+def _parse_dedup(raw: Any, source: str) -> DedupSettings:
+    """The `dedup:` block: thresholds of deduplication (`DedupSettings`) and the workshop's own
+    abbreviations, added to the defaults."""
+    if raw is None:
+        return DedupSettings()
+    if not isinstance(raw, dict):
+        raise WorkshopError(f"{source} : « dedup » doit être un dictionnaire.")
+    try:
+        return DedupSettings.from_mapping(raw)
+    except ValueError as error:
+        named = re.search(r"« (\w+) »", str(error))
+        line = _line_of(raw, named.group(1)) if named else ""
+        raise WorkshopError(f"{source} : dans « dedup », {str(error).rstrip('.')}{line}.") from error
 
 
 def match_axis(workshop: Workshop, heading: str, *, min_score: float = HEADING_MATCH_MIN_SCORE) -> str | None:
