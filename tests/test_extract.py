@@ -2921,3 +2921,38 @@ def test_a_list_of_ideas_outside_a_postit_section_is_named_unread(tmp_path):
         "liste non lue sous « Synthèse des propositions prioritaires » (p. 1, 3 éléments) : seules les listes "
         "sous un titre « Post-it » sont lues comme idées",
     )
+
+
+def test_post_its_of_a_slide_set_a_little_askew_are_read_whole(tmp_path):
+    # QA (a board of post-its exported from slides): a post-it turned 4° was lost, one turned -3° read as
+    # « Répare r les a scenseu rs de » and « la gare plus vite », two post-its.
+    from reportlab.lib.colors import HexColor
+    from reportlab.lib.pagesizes import landscape
+    from reportlab.lib.utils import simpleSplit
+
+    width, height = landscape(A4)
+    page = canvas.Canvas(str(tmp_path / "diapo.pdf"), pagesize=(width, height), invariant=1)
+    page.setFont("Helvetica-Bold", 16)
+    page.drawString(40, height - 80, "Post-it des participants")
+    notes = [
+        ("Créer des pistes cyclables sécurisées vers les collèges", 40, 120, 0),
+        ("Plus de bancs et d'ombre sur les trottoirs", 300, 130, 2),
+        ("Ouvrir la rue de l'école aux piétons le matin", 60, 300, 0),
+        ("Un parking relais à chaque terminus de tram", 320, 310, 4),
+        ("Réparer les ascenseurs de la gare plus vite", 575, 295, -3),
+    ]
+    for text, x, top, degrees in notes:
+        page.saveState()
+        page.translate(x, height - top - 120)
+        page.rotate(degrees)
+        page.setFillColor(HexColor("#FFF59D"))
+        page.rect(0, 0, 190, 120, stroke=0, fill=1)
+        page.setFillColor(HexColor("#000000"))
+        page.setFont("Helvetica", 14)
+        for number, line in enumerate(simpleSplit(text, "Helvetica", 14, 170)):
+            page.drawString(10, 96 - 17 * number, line)
+        page.restoreState()
+    page.showPage()
+    page.save()
+    result = extract_document(tmp_path / "diapo.pdf")
+    assert [(c.kind, c.text) for c in result.contributions] == [("postit", text) for text, *_ in notes]

@@ -5,12 +5,15 @@ This is the boundary with pdfplumber: its dicts are read here and nowhere else.
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
+
+import pdfplumber.page
 
 from atelier.extract.records import BBox
 from atelier.extract.settings import ExtractionSettings
@@ -85,6 +88,7 @@ def page_words(page: object, settings: ExtractionSettings) -> list[Word]:
     """The words of a pdfplumber page, without footnote calls and fine print; its header and footer
     bands are read, to be judged with the other pages' (`page_header`, `page_footer`)."""
 
+    page = straightened_text(page, settings)
     # The smallest size that a good share of the page's characters have (`fine_print_min_share`), not the
     # commonest: a long title over a few post-its (QA: a title of 14 points made them fine print, and the
     # page gave nothing), a two-line intro of 12 points over post-its of 9.
@@ -122,6 +126,58 @@ def page_words(page: object, settings: ExtractionSettings) -> list[Word]:
     return with_superscripts_joined(
         without_note_calls(_symbols_in_line(words, symbols) if symbols else words, settings), settings
     )
+
+
+def straightened_text(page: object, settings: ExtractionSettings) -> object:
+    """The page with its text set a little askew (a slide's post-it turned 4°: `text_tilt_degrees`) set
+    straight, each slant's characters turned back about their centre, so that they fall on lines as
+    level text does (QA: a post-it turned 4° was lost, one turned -3° read as « Répare r les a scenseu
+    rs »). The page itself when none is; its other objects are untouched."""
+    low, high = settings.text_tilt_degrees
+    chars = page.chars  # type: ignore[attr-defined]
+    slants: dict[float, list[int]] = {}
+    for index, char in enumerate(chars):
+        a, b = char["matrix"][:2]
+        degrees = math.degrees(math.atan2(b, a))
+        if low <= abs(degrees) <= high:
+            slants.setdefault(round(degrees, 1), []).append(index)
+    if not slants:
+        return page
+    straight = list(chars)
+    for degrees, indexes in slants.items():
+        cos, sin = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
+        centres = [((chars[i]["x0"] + chars[i]["x1"]) / 2, (chars[i]["y0"] + chars[i]["y1"]) / 2) for i in indexes]
+        pivot_x = sum(x for x, _ in centres) / len(centres)
+        pivot_y = sum(y for _, y in centres) / len(centres)
+        for index, (x, y) in zip(indexes, centres):
+            char = chars[index]
+            advance = float(char.get("adv") or (char["x1"] - char["x0"]))
+            # (The box of a turned glyph is its advance and its size, turned: its size is what is left, to a
+            # tenth of a point, so that the characters of one size stay one run of it.)
+            size = max(round((char["y1"] - char["y0"] - advance * abs(sin)) / cos, 1), 0.1)
+            dx, dy = x - pivot_x, y - pivot_y
+            x, y = pivot_x + dx * cos + dy * sin, pivot_y - dx * sin + dy * cos
+            y1 = y + size / 2
+            top = char["top"] + (char["y1"] - y1)
+            straight[index] = {
+                **char, "x0": x - advance / 2, "x1": x + advance / 2, "y0": y - size / 2, "y1": y1, "top": top,
+                "bottom": top + size, "doctop": char["doctop"] + (top - char["top"]), "width": advance,
+                "height": size, "size": size, "matrix": (1.0, 0.0, 0.0, 1.0, x - advance / 2, y - size / 2),
+            }  # fmt: skip
+    return _StraightenedPage(page, straight)
+
+
+class _StraightenedPage(pdfplumber.page.DerivedPage):
+    """A page whose characters are `chars` (`straightened_text`), its other objects its parent's."""
+
+    def __init__(self, parent_page: object, chars: list[dict]) -> None:
+        self.bbox = parent_page.bbox  # type: ignore[attr-defined]
+        self._chars = chars
+        super().__init__(parent_page)  # type: ignore[arg-type]
+
+    @property
+    def objects(self) -> dict[str, list[dict]]:
+        return {**self.parent_page.objects, "char": self._chars}
 
 
 # Fonts of symbols: their glyphs (« ✓ », « ■ », « ➢ » of Word's Wingdings, ZapfDingbats) sit higher or lower than
@@ -348,8 +404,33 @@ class Note:
 
 
 def coloured_boxes(page: object, settings: ExtractionSettings) -> tuple[BBox, ...]:
-    """The filled rectangles of `shaded_boxes` in a colour other than white."""
-    return tuple(box for box, colour in _filled_boxes(page, settings) if not _white(colour))
+    """The filled rectangles of `shaded_boxes` in a colour other than white, and the boxes of rectangles
+    set a little askew (`_askew_boxes`)."""
+    filled = [*_filled_boxes(page, settings), *_askew_boxes(page, settings)]
+    return tuple(box for box, colour in filled if not _white(colour))
+
+
+def _askew_boxes(page: object, settings: ExtractionSettings) -> list[tuple[BBox, object]]:
+    """The filled rectangles turned by `text_tilt_degrees` (a slide's post-its, their text set straight
+    by `straightened_text`), each as the box around it, with its fill colour."""
+    low, high = settings.text_tilt_degrees
+    boxes = []
+    for curve in page.curves:  # type: ignore[attr-defined]
+        points = [(float(x), float(y)) for x, y in curve.get("pts") or ()]
+        if points and points[0] == points[-1]:
+            points = points[:-1]
+        if not curve.get("fill") or len(points) != 4:
+            continue
+        sides = [(b[0] - a[0], b[1] - a[1]) for a, b in zip(points, points[1:] + points[:1])]
+        square = all(abs(u[0] * v[0] + u[1] * v[1]) <= 0.02 * math.hypot(*u) * math.hypot(*v)
+                     for u, v in zip(sides, sides[1:] + sides[:1]))  # fmt: skip
+        turn = min((abs(math.degrees(math.atan2(dy, dx))) % 90 for dx, dy in sides), key=lambda a: min(a, 90 - a))
+        if square and low <= min(turn, 90 - turn) <= high:
+            xs, ys = [x for x, _ in points], [y for _, y in points]
+            box = BBox(min(xs), min(ys), max(xs), max(ys))
+            if box.bottom - box.top >= settings.shading_min_height:
+                boxes.append((box, curve.get("non_stroking_color")))
+    return boxes
 
 
 def _white(colour: object) -> bool:

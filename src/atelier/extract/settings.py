@@ -233,6 +233,9 @@ class ExtractionSettings:
     )
     # Outline indentation (points) that makes a heading or a bullet deeper than another.
     indent_tolerance: float = 3.0
+    # Text set askew by this many degrees (at least, at most) is set straight before it is read: a slide's
+    # post-its turned a few degrees; not text turned a quarter (a column's header set vertically).
+    text_tilt_degrees: tuple[float, float] = (0.5, 20.0)
     # A heading at least this much smaller (points) than a post-it list's heading is a level of the list.
     heading_size_step: float = 0.1
     # Headings whose tables are not contributions: lists of who came, compared accent- and
