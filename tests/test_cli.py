@@ -1443,7 +1443,7 @@ def test_run_on_a_batch_with_a_bad_file(runner, tmp_path, prefect_harness):
     # (Given twice: QA, `atelier run s1.pdf s1.pdf` said « 1 fichier(s) à lire » and nothing of the repeat.)
     result = runner.invoke(app, ["run", "rapports", "./rapports/", "--out", "resultats"])
     assert result.exit_code == 0, result.output
-    assert "3 fichier(s) à lire" in result.stderr and "rapports donné 2 fois : lu une fois." in result.stderr
+    assert "3 fichiers à lire" in result.stderr and "rapports donné 2 fois : lu une fois." in result.stderr
     assert "tronque.pdf : erreur — " in result.stderr
     assert f"{sample.name} : " in result.stderr
     # Training on the fly is said as it starts (QA: 10 to 30 s without a word), and where the model was looked
@@ -1454,7 +1454,7 @@ def test_run_on_a_batch_with_a_bad_file(runner, tmp_path, prefect_harness):
         f" ; aucun modèle enregistré pour « atelier6 » dans {models / 'atelier6'}, dossier {models} "
         "absent (cherché sous le dossier courant ; --models pour un autre dossier)."
     ) in result.stderr
-    assert "Documents : 1 lu(s), 1 en erreur, 1 copie(s) d'un autre ignorée(s) (détail ci-dessus" in result.stdout
+    assert "Documents : 1 lu, 1 en erreur, 1 copie d'un autre ignorée (détail ci-dessus" in result.stdout
     manifest = json.loads((tmp_path / "resultats" / "manifest.json").read_text(encoding="utf-8"))
     assert [(d["name"], d["status"]) for d in manifest["documents"]] == [
         (sample.name, "ok"),
@@ -1528,7 +1528,7 @@ def test_run_sets_apart_the_fillers_of_a_form(runner, tmp_path, prefect_harness)
     assert sorted(clusters["canonical_text"]) == [text for _, text in sorted(rows[1:]) if text not in ("RAS", "-")]
     assert "Contributions : 2 (2 post-it" in result.stdout and "Idées distinctes : 2" in result.stdout
     assert "Sans idée (remplissage de formulaire) : 3 case(s) (« RAS », « - »)" in result.stdout  # (most frequent 1st)
-    assert "seance.docx : 2 contribution(s) sur 1 page(s) (et 3 case(s) sans idée" in result.stderr
+    assert "seance.docx : 2 contributions sur 1 page (et 3 case(s) sans idée" in result.stderr
     manifest = json.loads((tmp_path / "sortie" / "manifest.json").read_text(encoding="utf-8"))
     assert (manifest["counts"]["ideas"], manifest["counts"]["clusters"], manifest["counts"]["fillers"]) == (2, 2, 3)
     assert "aucun" not in manifest["counts"]["ideas_per_axis"]

@@ -47,7 +47,7 @@ from atelier.flows.decisions import (
     undecided_notes,
     without_contradictions,
 )
-from atelier.flows.messages import examples, french_number, listed, most_frequent_first, quoted
+from atelier.flows.messages import counted, examples, french_number, listed, most_frequent_first, quoted
 from atelier.flows.tables import InputTable, column_cells, plain_cells
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ DEFAULT_INPUT = Path("data/raw")
 DEFAULT_OUT = Path("data/processed")
 DEFAULT_MODELS = Path("models")
 DEFAULT_TEXT_COLUMN = "text"
-KIND_NAMES = {"postit": "post-it", "objective": "objectif(s)", "action": "action(s)"}
+KIND_NAMES = {"postit": ("post-it", "post-it"), "objective": ("objectif", "objectifs"), "action": ("action", "actions")}
 HELP_OPTION_TEXT = "Affiche cette aide et quitte."
 
 
@@ -844,7 +844,7 @@ def _axis_name(axis: str, workshop: Workshop) -> str:
 
 
 def _format_counts(counts: dict[str, int]) -> str:
-    return ", ".join(f"{n} {KIND_NAMES.get(kind, kind)}" for kind, n in counts.items())
+    return ", ".join(counted(n, *KIND_NAMES.get(kind, (kind, kind))) for kind, n in counts.items())
 
 
 # ---------------------------------------------------------------- commands
@@ -913,9 +913,10 @@ def run(
     for file in summary.files:
         typer.echo(f"  {file}")
     where_told = " et dans manifest.json" if summary.files else ""
-    copies = f", {summary.documents_copies} copie(s) d'un autre ignorée(s)" if summary.documents_copies else ""
+    ignored = counted(summary.documents_copies, "copie d'un autre ignorée", "copies d'un autre ignorées")
+    copies = f", {ignored}" if summary.documents_copies else ""
     typer.echo(
-        f"Documents : {summary.documents_ok} lu(s), {summary.documents_error} en erreur{copies}"
+        f"Documents : {counted(summary.documents_ok, 'lu')}, {summary.documents_error} en erreur{copies}"
         + (f" (détail ci-dessus{where_told})." if summary.documents_error or copies else ".")
     )
     if summary.ideas:

@@ -11,6 +11,12 @@ def french_number(value: float, digits: int = 0) -> str:
     return f"{value:,.{digits}f}".replace(",", "\u202f").replace(".", ",")
 
 
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """A count and its noun, agreed: « 1 fichier », « 3 fichiers », « 0 fichier » (QA: « 3 lu(s) »,
+    « 1 idée(s) » on every run)."""
+    return f"{count} {singular if count <= 1 else plural or singular + 's'}"
+
+
 def examples(items: Sequence[str], limit: int = 3) -> str:
     """The first `limit` items joined by " ; ", and how many there are in all when some are left out."""
     shown = " ; ".join(items[:limit])

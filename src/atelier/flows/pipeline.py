@@ -38,7 +38,7 @@ from atelier.flows.inputs import (
     read_input,
     repeated_inputs,
 )
-from atelier.flows.messages import examples, listed, most_frequent_first, quoted
+from atelier.flows.messages import counted, examples, listed, most_frequent_first, quoted
 from atelier.flows.modeling import (
     MODEL_FILE,
     ModelChoice,
@@ -326,7 +326,8 @@ def _read(path: Path, settings: ExtractionSettings | None, document: str) -> Inp
 
 def _document_line(result: DocumentResult) -> str:
     if result.status == "ok":
-        line = f"{result.document} : {len(result.contributions)} contribution(s) sur {result.pages} page(s)"
+        found = counted(len(result.contributions), "contribution")
+        line = f"{result.document} : {found} sur {counted(result.pages, 'page')}"
         if fillers := result.statistics.get(FILLERS_STATISTIC, 0):
             line += f" (et {fillers} case(s) sans idée laissée(s) de côté)"
         return line + "".join(f" ; attention : {warning}" for warning in result.warnings)
@@ -756,7 +757,7 @@ def run_pipeline(
         states = earlier.states if earlier is not None and earlier.states else outputs.file_states(Path(out))
         if earlier is None:
             earlier = outputs.EarlierRun(Path(out) / outputs.IDEAS_CSV, outputs.earlier_cluster_ids(Path(out)))
-    _say(f"Atelier « {config.id} » : {len(paths)} fichier(s) à lire.")
+    _say(f"Atelier « {config.id} » : {counted(len(paths), 'fichier')} à lire.")
     for note in repeated_inputs(inputs):
         _say(note)
 
@@ -832,7 +833,10 @@ def run_pipeline(
                 contributions = [replace(c, cluster_id=earlier.cluster_ids.get(c.idea_id)) for c in contributions]
                 _say(f"Identifiants des groupes repris de {earlier}.")
             contributions, clusters = deduplicate_task(contributions, config.dedup, nlp)
-        _say(f"{len(contributions)} contribution(s) classée(s), {len(clusters)} idée(s) distincte(s).")
+        _say(
+            f"{counted(len(contributions), 'contribution classée', 'contributions classées')}, "
+            f"{counted(len(clusters), 'idée distincte', 'idées distinctes')}."
+        )
     if fillers:
         _say(
             f"{len(fillers)} case(s) sans idée "
@@ -909,7 +913,7 @@ def run_pipeline(
     )
     if not keep_previous:
         files.append(write_manifest_task(Path(out), manifest))
-        _say(f"Écriture terminée : {len(files)} fichier(s) dans {out}")
+        _say(f"Écriture terminée : {counted(len(files), 'fichier')} dans {out}")
     counts = manifest["counts"]
     return RunSummary(
         out=Path(out),
