@@ -926,3 +926,28 @@ def test_a_confidence_shown_at_the_review_threshold_or_above_is_not_flagged(conf
     assert shown == round(confidence, 3)
     assert needs_review(AxisPrediction("1", confidence), workshop) == (shown < workshop.settings.abstain_threshold)
     assert needs_review(AxisPrediction("1", 0.4995), workshop) and outputs.shown_confidence(0.4995) == 0.499
+
+
+def test_the_synthesis_says_the_participation_each_report_states(records, documents, workshop, tmp_path):
+    # QA (a consultant's reading): the counts of participants were read from the report and never shown.
+    stated = {"participants_listed": 61, "participants_stated": 60, "participants_session_2": 29,
+              "participants_session_1": 49, "participants_session_3": 20, "participants_returning": 28}  # fmt: skip
+    reports = [dataclasses.replace(documents[0], statistics=stated), *documents[1:]]
+    context = synthesis_context(
+        workshop=workshop, contributions=records, clusters=summarize_clusters(records), documents=reports,
+        generated_at=datetime(2024, 5, 1),
+    )  # fmt: skip
+    said = "rapport.pdf : 60 participants (séances : 49, 29, 20 ; 28 à deux séances au moins)"
+    assert context["participation"] == [said]
+    assert f"Participation annoncée par les comptes-rendus : {said}." in render_synthesis(
+        workshop=workshop, contributions=records, clusters=summarize_clusters(records), documents=reports,
+        generated_at=datetime(2024, 5, 1),
+    )  # fmt: skip
+    path = outputs.write_synthesis_docx(synthesis_document(context), tmp_path)
+    assert any(said in p.text for p in docx.Document(str(path)).paragraphs)
+    # Nothing stated (a list of names is no count of its own): nothing said.
+    context = synthesis_context(
+        workshop=workshop, contributions=records, clusters=summarize_clusters(records), documents=documents,
+        generated_at=datetime(2024, 5, 1),
+    )  # fmt: skip
+    assert context["participation"] == []

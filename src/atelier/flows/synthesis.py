@@ -81,6 +81,31 @@ def _percent(value: float | None) -> str:
     return "—" if value is None else f"{french_number(math.floor(100 * value + 1e-9))} %"
 
 
+def participation_phrases(documents: Sequence[DocumentResult]) -> list[str]:
+    """What each report says of who took part, as both renderings say it (QA: the counts were read and
+    never shown): « rapport.pdf : 60 participants (séances : 49, 29, 20 ; 25 à deux séances au moins) ».
+    Per report: two reports may count the same people."""
+    phrases = []
+    for document in documents:
+        statistics = document.statistics
+        sessions = sorted(
+            (int(key.rsplit("_", 1)[1]), value)
+            for key, value in statistics.items()
+            if key.startswith("participants_session_") and key.rsplit("_", 1)[1].isdigit()
+        )
+        parts = []
+        if sessions:
+            parts.append(f"séances : {', '.join(str(count) for _, count in sessions)}")
+        if "participants_returning" in statistics:
+            parts.append(f"{statistics['participants_returning']} à deux séances au moins")
+        stated = statistics.get("participants_stated")
+        if stated is None and not parts:
+            continue
+        said = f"{stated} participant{'s' if stated > 1 else ''}" if stated is not None else "participants"
+        phrases.append(f"{document.document} : {said}" + (f" ({' ; '.join(parts)})" if parts else ""))
+    return phrases
+
+
 def _kinds_label(kinds: Sequence[str]) -> str:
     return ", ".join(KIND_LABELS.get(kind, kind) for kind in kinds)
 
@@ -339,6 +364,7 @@ def synthesis_context(
             for d in documents
         ],
         "documents_ok": len(ok),
+        "participation": participation_phrases(ok),
         "documents_error": sum(1 for d in documents if d.status == "error"),
         "ideas": len(contributions),
         "distinct": len(clusters),

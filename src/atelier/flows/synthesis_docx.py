@@ -108,6 +108,8 @@ def synthesis_document(context: Mapping[str, Any]) -> Document:
         *(f"{kind['count']} {kind['label']}" for kind in context["per_kind"]),
     ]
     body.paragraph(" ; ".join(figures) + ".")
+    if context["participation"]:
+        body.paragraph(f"Participation annoncée par les comptes-rendus : {' ; '.join(context['participation'])}.")
 
     body.heading("Répartition par axe", 1)
     body.table(
