@@ -566,7 +566,7 @@ def test_dedup_takes_the_thresholds_and_abbreviations_of_a_workshops_dedup_block
         assert (clusters[0] == clusters[1]) is together
     (tmp_path / "faux.yaml").write_text(yaml_text + "\ndedup:\n  near_threshold: 0\n", encoding="utf-8")
     result = runner.invoke(app, ["dedup", "i.csv", "--out", "o.csv", "--workshop", "faux.yaml"])
-    assert result.exit_code == 1 and "« near_threshold » doit être un score entre 0 (exclu) et 100" in result.stderr
+    assert result.exit_code == 1 and "« near_threshold » doit être un score sur 100, entre 50 et 100" in result.stderr
 
 
 def test_dedup_groups_rewordings(runner, tmp_path):

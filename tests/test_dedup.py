@@ -1357,6 +1357,33 @@ def test_settings_are_validated_and_read_from_configuration():
     assert compare_texts(*pair, settings)[0] == "near"
     with pytest.raises(ValueError, match="réglage inconnu : treshold"):
         DedupSettings.from_mapping({"treshold": 3})
+    # A lower containment takes the share that picks the pairs down with it unless that is given (QA).
+    assert DedupSettings.from_mapping({"containment_threshold": 0.6}).blocking_share == 0.6
+    assert DedupSettings().changed() == {} and DedupSettings.from_mapping({"paraphrase": False}).changed() == {
+        "paraphrase": False
+    }
+    with pytest.raises(ValueError, match="baissez-les ensemble"):
+        DedupSettings.from_mapping({"containment_threshold": 0.6, "blocking_share": 0.7})
+
+
+@pytest.mark.parametrize(
+    ("written", "other"),
+    [
+        ("Protéger les haies du PLUi-H", "Protéger les haies du plan local d'urbanisme intercommunal habitat"),
+        ("Protéger les haies dans le PLUiH", "Protéger les haies dans le PLUi-H"),
+        ("Étendre la ZFE-m au centre", "Étendre la zone à faibles émissions mobilité au centre"),
+        ("Étendre la ZFEm au centre", "Étendre la ZFE-m au centre"),
+        ("Réviser le P.C.A.E.T. vite", "Réviser le plan climat air énergie territorial vite"),
+    ],
+)
+def test_an_abbreviation_written_with_a_hyphen_or_points_is_one_word(written, other):
+    # QA (a consultant's territory): « PLUi-H » and « ZFE-m » declared did nothing, and « PLUi-H » lost a group.
+    settings = DedupSettings.from_mapping({"abbreviations": {
+        "PLUi-H": "plan local d'urbanisme intercommunal habitat", "ZFE-m": "zone à faibles émissions mobilité",
+        "P.C.A.E.T.": "plan climat air énergie territorial",
+    }})  # fmt: skip
+    assert compare_texts(written, other, settings)[0] == "near"
+    assert compare_texts("Réviser le PLUi de la commune", "Réviser le PLUi-H de la commune", settings)[0] is None
 
 
 def test_the_canonical_one_says_the_most_in_the_cleanest_words(french_nlp):

@@ -315,10 +315,14 @@ def test_flow_reports_bad_documents_and_still_writes_every_output(tmp_path, pref
     shutil.copy(bomb_pdf, reports / bomb_pdf.name)
     (tmp_path / "notes.txt").write_text("Notes de séance", encoding="utf-8")
     out = tmp_path / "resultats"
+    bundled = (ROOT / "src" / "atelier" / "workshops" / "atelier6.yaml").read_text(encoding="utf-8")
+    workshop = tmp_path / "atelier6.yaml"  # (with settings of deduplication: the manifest keeps them, QA)
+    block = "\ndedup:\n  near_threshold: 85\n  abbreviations:\n    PDIE: plan de déplacements\n"
+    workshop.write_text(bundled + block, encoding="utf-8")
     summary = run_pipeline(
         inputs=[reports, tmp_path / "notes.txt"],
         out=out,
-        workshop=None,
+        workshop=str(workshop),
         models_dir=tmp_path / "models",
         extraction=ExtractionSettings(max_memory_bytes=256 * 1024 * 1024),
     )
@@ -342,6 +346,7 @@ def test_flow_reports_bad_documents_and_still_writes_every_output(tmp_path, pref
     assert entries["texte.pdf"]["sha256"] == hashlib.sha256((reports / "texte.pdf").read_bytes()).hexdigest()
     assert manifest["counts"]["documents_error"] == 5 and manifest["counts"]["ideas"] == 0
     assert manifest["workshop"]["id"] == "atelier6"
+    assert manifest["dedup_settings"] == {"near_threshold": 85.0, "abbreviations": {"PDIE": "plan de déplacements"}}
     assert {"read", "extract", "write"} <= set(manifest["timings_seconds"])
     ideas = pd.read_csv(out / "ideas.csv")
     assert ideas.empty and list(ideas.columns[:15]) == list(outputs.IDEA_COLUMNS)

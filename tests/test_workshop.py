@@ -391,7 +391,11 @@ def test_a_dedup_block_sets_the_thresholds_of_deduplication_and_adds_its_abbrevi
     assert dedup.near_threshold == 85.0 and dedup.containment_threshold == DedupSettings().containment_threshold
     assert dedup.abbreviations == (*DEFAULT_ABBREVIATIONS, ("PDIE", "plan de déplacements interentreprises"))
     for block, message in [
-        ("dedup:\n  near_treshold: 85\n", "dans « dedup », réglage inconnu : near_treshold (réglages possibles : "),
+        ("dedup:\n  near_treshold: 85\n", "réglage inconnu : near_treshold (vouliez-vous dire « near_threshold » ? "),
+        # (QA, a consultant tuning it: a comma, a percentage, a share for a score.)
+        ("dedup:\n  vector_threshold: 0,8\n", "« vector_threshold » doit être un nombre (ligne 16) : écrivez 0.8"),
+        ("dedup:\n  member_overlap: 80\n", "entre 0 et 1 (ligne 16) : c'est une proportion (0.8 pour 80 %)"),
+        ("dedup:\n  near_threshold: 0.9\n", "« near_threshold » doit être un score sur 100, entre 50 et 100"),
         ("dedup:\n  vector_threshold: 80\n", "dans « dedup », « vector_threshold » doit être un nombre entre 0 et 1"),
         ("dedup:\n  paraphrase: oui\n", "dans « dedup », « paraphrase » doit être true ou false (ligne "),
         ("dedup:\n  abbreviations: [PLU]\n", "dans « dedup », « abbreviations » doit associer chaque sigle"),

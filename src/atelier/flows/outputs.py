@@ -684,6 +684,7 @@ def build_manifest(
     to_review: Mapping[str, float] | None = None,
     copied: Mapping[str, str] | None = None,
     absent: Mapping[str, Mapping[str, Any]] | None = None,
+    dedup: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """What a run read, with which model, how long each stage took, and what it found: the
     `contributions` are the ideas, the `fillers` the cells of forms that hold none (« RAS », « - »);
@@ -691,11 +692,13 @@ def build_manifest(
     when they were marked (the next run in the folder keeps them so, unless a decision is learnt
     after); `copied`, idea_id -> axis of the copies of a decided idea
     given its axis (the next run tells them from the analysts' own decisions); `absent`, the documents
-    of the runs before that this one did not read, and the copies that hold their rows (`ABSENT_DOCUMENTS`)."""
+    of the runs before that this one did not read, and the copies that hold their rows (`ABSENT_DOCUMENTS`);
+    `dedup`, the settings of deduplication the workshop file changed (QA: a run kept no trace of them)."""
     return {
         "atelier_version": version,
         "workshop": {"id": workshop_id, "title": workshop_title},
         "model": dict(model),
+        "dedup_settings": dict(dedup or {}),
         "started_at": started_at.isoformat(timespec="seconds"),
         "finished_at": finished_at.isoformat(timespec="seconds"),
         "timings_seconds": {stage: round(seconds, 3) for stage, seconds in timings.items()},

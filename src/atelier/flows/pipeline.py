@@ -910,6 +910,7 @@ def run_pipeline(
         to_review=applied.to_review if applied is not None else {},
         copied=applied.copied if applied is not None else {},
         absent=absent_entries,
+        dedup=config.dedup.changed(),
     )
     if not keep_previous:
         files.append(write_manifest_task(Path(out), manifest))

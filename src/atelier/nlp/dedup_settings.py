@@ -4,6 +4,7 @@ abbreviations of French public-policy reports."""
 from __future__ import annotations
 
 import dataclasses
+import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -118,14 +119,17 @@ class DedupSettings:
             )
             if not fits:
                 raise ValueError(f"« {name} » doit être {_KIND_NAMES[kind]}.")
-        if not 0.0 < self.near_threshold <= 100.0:
-            raise ValueError("« near_threshold » doit être un score entre 0 (exclu) et 100.")
+        if not 50.0 <= self.near_threshold <= 100.0:  # (below, any two texts: « 0.9 » for 90 %, QA)
+            raise ValueError("« near_threshold » doit être un score sur 100, entre 50 et 100 (90 par défaut).")
         shares = ("containment_threshold", "coverage_threshold", "member_overlap", "vector_threshold", "blocking_share")
         for name in shares:
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"« {name} » doit être un nombre entre 0 et 1.")
         if self.blocking_share > self.containment_threshold:
-            raise ValueError("« blocking_share » ne doit pas dépasser « containment_threshold ».")
+            raise ValueError(
+                "« blocking_share » (part des mots partagés pour comparer deux textes) ne doit pas dépasser "
+                "« containment_threshold » : baissez-les ensemble."
+            )
         for name in ("max_generic_words_added", "min_shared_weight", "min_paraphrase_weight"):
             if getattr(self, name) < 0:
                 raise ValueError(f"« {name} » ne doit pas être négatif.")
@@ -137,6 +141,20 @@ class DedupSettings:
         if not 0.0 < self.weak_word_weight < 1.0:
             raise ValueError("« weak_word_weight » doit être un nombre entre 0 et 1 (exclus).")
 
+    def changed(self) -> dict[str, Any]:
+        """The settings that are not the defaults, as a workshop file writes them (its abbreviations:
+        those added to the defaults): what a run's manifest keeps of how it grouped the ideas."""
+        default = DedupSettings()
+        changed: dict[str, Any] = {
+            name: getattr(self, name)
+            for name in (f.name for f in dataclasses.fields(self))
+            if name != "abbreviations" and getattr(self, name) != getattr(default, name)
+        }
+        added = [pair for pair in self.abbreviations if pair not in DEFAULT_ABBREVIATIONS]
+        if added or len(self.abbreviations) < len(DEFAULT_ABBREVIATIONS):
+            changed["abbreviations"] = dict(added)
+        return changed
+
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> DedupSettings:
         """Settings from a configuration mapping (a workshop file's `dedup:` block); unknown keys
@@ -144,11 +162,18 @@ class DedupSettings:
         known = [f.name for f in dataclasses.fields(cls)]
         unknown = sorted(set(map(str, values)) - set(known))
         if unknown:
-            raise ValueError(f"réglage inconnu : {', '.join(unknown)} (réglages possibles : {', '.join(known)})")
+            close = difflib.get_close_matches(unknown[0], known, n=1)
+            hint = f"vouliez-vous dire « {close[0]} » ? " if close else ""
+            raise ValueError(f"réglage inconnu : {', '.join(unknown)} ({hint}réglages possibles : {', '.join(known)})")
         values = {str(key): value for key, value in values.items()}
         for name, value in values.items():  # (« 85 » for 85.0)
             if _KINDS.get(name) is float and isinstance(value, int) and not isinstance(value, bool):
                 values[name] = float(value)
+        # A lower containment compares more pairs: the share that picks them follows unless it is given (QA:
+        # « containment_threshold: 0.6 » was refused for a « blocking_share » the README did not name).
+        containment = values.get("containment_threshold")
+        if "blocking_share" not in values and isinstance(containment, float) and containment < cls.blocking_share:
+            values["blocking_share"] = containment
         if "abbreviations" in values:
             given = values["abbreviations"]
             pairs = list(given.items()) if isinstance(given, Mapping) else given

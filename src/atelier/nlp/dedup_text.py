@@ -501,8 +501,15 @@ class TextAnalyzer:
         # Abbreviations are contracted: "développement durable" and "DD" both become "dd".
         self.contractions: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
         self.abbreviations: set[str] = set()
+        # An abbreviation written with a hyphen or points (« PLUi-H », « ZFE-m », « P.C.A.E.T. ») is one
+        # word, joined (QA: « PLUi-H » was read « PLUi » and « H », and declaring it lost its group).
+        spaced = sorted({a for a, _ in settings.abbreviations if _ABBREVIATION_SIGNS.search(a)}, key=len, reverse=True)
+        written = "|".join(re.escape(abbreviation).replace(r"\-", "[-‐–]") for abbreviation in spaced)
+        self._signed_abbreviations = (
+            re.compile(r"(?<![\w.-])(?:" + written + r")(?![\w-])", re.IGNORECASE) if spaced else None
+        )
         for abbreviation, full in settings.abbreviations:
-            short = normalize_for_match(abbreviation)
+            short = normalize_for_match(_ABBREVIATION_SIGNS.sub("", abbreviation))
             self.abbreviations.add(short)
             full = _HYPHENATED.sub(_join_prefix, full)  # (as a text's words are: « inter-entreprises »)
             words = tuple(_stem(normalize_for_match(word)) for word in WORD_PATTERN.findall(full.casefold()))
@@ -708,6 +715,8 @@ class TextAnalyzer:
         if numeric:
             surface = _PERCENT.sub(_percent, _MONEY.sub(_money, _THOUSANDS.sub("", surface)))
             surface = _HOURS.sub(" heures ", surface)
+        if self._signed_abbreviations is not None and ("-" in surface or "." in surface or "–" in surface):
+            surface = self._signed_abbreviations.sub(_without_signs, surface)
         if "-" in surface:
             surface = _HYPHENATED.sub(_join_prefix, surface)
         if self._compound_pattern is not None and not self._joining.isdisjoint(raws):
@@ -1511,6 +1520,14 @@ def _fold(word: str) -> str:
     if word.isascii() and word.isalnum():
         return word.lower()
     return normalize_for_match(word)
+
+
+_ABBREVIATION_SIGNS = re.compile(r"[-‐–.]")
+
+
+def _without_signs(match: re.Match[str]) -> str:
+    """An abbreviation written with hyphens or points, joined: « PLUi-H » → « PLUiH »."""
+    return _ABBREVIATION_SIGNS.sub("", match.group(0))
 
 
 def _join_prefix(match: re.Match[str]) -> str:

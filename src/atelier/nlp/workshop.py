@@ -560,13 +560,17 @@ def _parse_settings(raw: Any, source: str) -> WorkshopSettings:
     except ValueError as error:
         named = re.search(r"« (\w+) »", str(error))
         name = named.group(1) if named else ""
-        value, share = raw.get(name), "0 et 1" in str(error)
-        hint = ""
-        if isinstance(value, str) and re.fullmatch(r"\s*\d+,\d+\s*", value):
-            hint = f" : écrivez {value.strip().replace(',', '.')}, avec un point"
-        elif share and isinstance(value, int | float) and not isinstance(value, bool) and 2 <= value <= 100:
-            hint = f" : c'est une proportion ({value / 100:g} pour {value:g} %)"
+        hint = _value_hint(raw.get(name), str(error))
         raise WorkshopError(f"{source} : {str(error).rstrip('.')}{_line_of(raw, name)}{hint}.") from error
+
+
+def _value_hint(value: Any, reason: str) -> str:
+    """What a refused number was likely meant as: « 0,5 » written with a comma, « 50 » for a share."""
+    if isinstance(value, str) and re.fullmatch(r"\s*\d+,\d+\s*", value):
+        return f" : écrivez {value.strip().replace(',', '.')}, avec un point"
+    if "0 et 1" in reason and isinstance(value, int | float) and not isinstance(value, bool) and 2 <= value <= 100:
+        return f" : c'est une proportion ({value / 100:g} pour {value:g} %)"
+    return ""
 
 
 def _parse_dedup(raw: Any, source: str) -> DedupSettings:
@@ -580,8 +584,9 @@ def _parse_dedup(raw: Any, source: str) -> DedupSettings:
         return DedupSettings.from_mapping(raw)
     except ValueError as error:
         named = re.search(r"« (\w+) »", str(error))
-        line = _line_of(raw, named.group(1)) if named else ""
-        raise WorkshopError(f"{source} : dans « dedup », {str(error).rstrip('.')}{line}.") from error
+        name = named.group(1) if named else ""
+        line, hint = (_line_of(raw, name), _value_hint(raw.get(name), str(error))) if named else ("", "")
+        raise WorkshopError(f"{source} : dans « dedup », {str(error).rstrip('.')}{line}{hint}.") from error
 
 
 def match_axis(workshop: Workshop, heading: str, *, min_score: float = HEADING_MATCH_MIN_SCORE) -> str | None:
