@@ -1133,6 +1133,7 @@ def dedup(
     Les colonnes kind et objective, si le CSV les a (ideas.csv d'`atelier run`), sont prises en
     compte : un objectif n'est jamais regroupé avec l'une de ses propres actions.
     """
+    from atelier.extract.records import KINDS
     from atelier.nlp.dedup import deduplicate_contributions
     from atelier.nlp.dedup_settings import DedupSettings
 
@@ -1147,7 +1148,7 @@ def dedup(
     records = [
         dataclasses.replace(
             record,
-            kind=kinds[row] if kinds[row] in ("postit", "objective", "action") else record.kind,
+            kind=kinds[row] if kinds[row] in KINDS else record.kind,
             objective=objectives[row],
             cluster_id=earlier[row] or None,
         )
