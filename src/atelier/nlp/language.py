@@ -206,6 +206,29 @@ def _resources(nlp: spacy.Language) -> _Resources:
     return found
 
 
+# A capital is often written without its accent (« Elaborer », « Egalité », « Etat »): the accented forms
+# its first letter may stand for.
+_CAPITAL_ACCENTS: dict[str, tuple[str, ...]] = {
+    "e": ("é", "è", "ê"), "a": ("à", "â"), "i": ("î",), "o": ("ô",), "u": ("û", "ù"), "c": ("ç",),
+}  # fmt: skip
+
+
+def _capital_accent_restored(lower: str, strings: object, key_to_row: object) -> str:
+    """`lower`, a word written with a capital, with the accent its first letter lost when the word so
+    accented is at least as common a word of the vectors (their rows go from the commonest): « elaborer »
+    → « élaborer », « etat » → « état », not « ensemble » (QA: « egalité » was shown as evidence; the
+    same word written « Égalité » and « Egalité » were two words to the classifier)."""
+    known = key_to_row.get(strings[lower]) if lower in strings else None  # type: ignore[attr-defined,index,operator]
+    for accented in _CAPITAL_ACCENTS[lower[0]]:
+        candidate = accented + lower[1:]
+        if candidate not in strings:  # type: ignore[operator]
+            continue
+        row = key_to_row.get(strings[candidate])  # type: ignore[attr-defined,index]
+        if row is not None and row >= 0 and (known is None or known < 0 or row <= known):
+            return candidate
+    return lower
+
+
 def analyse(
     nlp: spacy.Language,
     texts: Iterable[str],
@@ -251,6 +274,8 @@ def analyse(
             if token.is_upper and len(lower) > 1 and not shouting:  # an acronym: "PLU" is no form of "pleuvoir"
                 lemma = lower
             else:
+                if lower[:1] in _CAPITAL_ACCENTS and token.text[:1].isupper():
+                    lower = _capital_accent_restored(lower, strings, key_to_row)
                 lemma = lookup.get(lower, lower).lower() if mode == "lookup" else token.lemma_.lower()
             lemmas.append(lemma)
             row = key_to_row.get(token.lower)
