@@ -238,6 +238,15 @@ _FIRST_NAMES = frozenset(
     sylvain sylvie thierry thomas timothee tom valentin valerie vanessa veronique victor vincent virginie
     xavier yann yannick yasmine yves yvette yvonne zoe""".split()
 )
+# The common first names written with accents (casefolded), as `_FIRST_NAMES` folds them: a word written
+# with other accents is another word (« Dénis de justice », « Marié »).
+_ACCENTED_FIRST_NAMES = frozenset(
+    """agnès aïcha amélie anaïs andré andrée angélique aurélie aurélien benoît cécile céline chloé clément
+    éliane élise élodie éloïse émilie étienne françois françoise frédéric gaëlle geneviève gérard gilberte
+    gisèle hélène inès irène jérémy jérôme joëlle léa léo léon lucienne maël mélanie michèle mickaël noé
+    noémie raphaël régine rémi rené renée sébastien séverine stéphane stéphanie timothée valérie véronique
+    zoé""".split()
+)
 # "pluri-disciplinaire", "éco-rénovation", "socio-économique": one word, as when written joined.
 _PREFIX = re.compile(
     r"pluri|multi|inter|intra|co|[eé]co|auto|anti|socio|bio|micro|macro|n[eé]o|semi|trans|extra|ultra|"
@@ -1401,8 +1410,14 @@ def masked_people(text: str) -> str:
         if not (titled or _first_name(first)) or {_fold(surname.casefold()), _fold(last.casefold())} & _EPONYMS:
             continue
         before = _WORD_BEFORE.search(text, 0, match.start())
-        word = _fold(re.split(r"['’]", before.group(1))[-1].casefold()) if before else ""
-        if word in _PLACE_WORDS | _ORGANISATION_WORDS or _fold(surname.casefold()) in _PLACE_WORDS | _DISTRICT_ENDINGS:
+        pieces = re.split(r"['’]", before.group(1)) if before else [""]
+        if before and len(pieces) > 1 and not pieces[-1]:  # (« rue d'Alice Guy »: the word before « d' »)
+            earlier = _WORD_BEFORE.search(text, 0, before.start())
+            pieces = re.split(r"['’]", earlier.group(1)) if earlier else [""]
+        word = _fold(pieces[-1].casefold())
+        if word in _PLACE_WORDS | _ORGANISATION_WORDS | _STOP_NAMING_WORDS or _fold(surname.casefold()) in (
+            _PLACE_WORDS | _DISTRICT_ENDINGS | STOP_WORDS  # (« POUR MARIE ET PIERRE »: « et » is no surname)
+        ):
             continue
         stop = match.end(3) if third and not titled and _fold(third.casefold()) not in _PLACE_WORDS else match.end(2)
         parts += [text[end : match.start()], MASKED_NAME]
@@ -1410,61 +1425,58 @@ def masked_people(text: str) -> str:
     return _masked_lone_first_names("".join([*parts, text[end:]]) if parts else text)
 
 
-# A capitalised word alone, maybe hyphenated (« Marie », « Jean-Pierre »), and what follows it.
-_LONE_NAME = re.compile(r"(?<![\w-])([A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)?)(?![\w'’-])(?=[ \t]*(\S?))")
-# A particle and a capitalised word (« de Gaulle », « d'Estaing »): after a first name, a longer name's.
-_PARTICLE_AND_NAME = re.compile(r"[ \t]*(?:d[eu]s?[ \t]+|d['’])[A-ZÀ-ÖØ-Þ]")
-_PARTICLES = frozenset("de du des d".split())
-_CAPITALISED_BEFORE = re.compile(r"[A-ZÀ-ÖØ-Þ][\w'’-]*[ \t]*$")
-# Before a first name, words that make it a place's or a thing's (« la Madeleine », « du Marc »; folded).
-_NAME_ARTICLES = frozenset("la le les l du au aux".split())
-# First names that are common words when they open a sentence (« Claire et lisible, … », « Pierre
-# sèche… »; folded): at a sentence's start, not read as a name.
-_NAMES_THAT_OPEN_SENTENCES = _AMBIGUOUS_FIRST_NAMES | frozenset("claire pierre marc maxime madeleine".split())
-
-
-def _opens_sentence(text: str, start: int) -> bool:
-    """Whether the word at `start` opens `text`, a line, a list item or a sentence."""
-    before = text[:start].rstrip(" \t")
-    return not before.strip() or before[-1] in ".!?…:;\n•*-–—(«\"'"
+# Words before a name that make it a stop's or a line's (« Métro Louis Pradel », « tram Charles Hernu »; folded).
+_STOP_NAMING_WORDS = frozenset("metro tram tramway bus ligne".split())
+# Words before a first name alone that make it a person's (folded): « Avec Marie », « Demander à Sophie »,
+# « Merci Paul », « selon Jean », « d'après Léa », « chez Julie »; a first name alone elsewhere is as often a
+# common word, a town or a symbol written with a capital (QA: « Dénis de justice », « Marié ou pas », « en
+# Pierre sèche », « vers Albert », « buste de Marianne », « signalétique Claire » were masked).
+_BEFORE_A_PERSON = frozenset("avec a chez par pour selon merci bravo apres contacter contactez appeler appelez".split())
+# Verbs after a first name alone that make it a person's (folded): « Marie propose… », « Paul a dit… ».
+_A_PERSON_DOES = frozenset(
+    """propose proposent suggere souhaite voudrait aimerait demande dit pense trouve estime explique rappelle
+    signale insiste ajoute precise regrette note remarque temoigne raconte""".split()
+)
+_AUXILIARIES = frozenset("a avait".split())
+# A first name alone (« Marie », « Jean-Pierre »), with the word before it and the two after it.
+_LONE_NAME = re.compile(
+    r"(?:([\w'’-]+)[ \t]+|(?<![\w'’-]))([A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)?)"
+    r"(?![\w'’-])(?=[ \t,]*([\w'’-]*)[ \t]*([\w'’-]*))"
+)
 
 
 def _masked_lone_first_names(text: str) -> str:
-    """`text` with each common first name that stands alone replaced by « [nom masqué] » (« Avec Marie,
-    plus de bus », « Demander à Sophie »): not a word of a longer name (« Marie Curie », « Saint-Jean »,
-    « Pierre-Bénite »), nor after a place's or an organisation's word or an article (« rue Colette »,
-    « la Madeleine »), nor a word that opens a sentence and is also a common word (« Claire et nette »)."""
+    """`text` with each common first name that stands alone and names a person replaced by « [nom masqué] »:
+    after a word that says so (« Avec Marie », « Demander à Sophie », « Merci Paul »: `_BEFORE_A_PERSON`) or
+    before a verb that does (« Marie propose… »: `_A_PERSON_DOES`), written with its own accents (not
+    « Dénis », « Marié »), not a word of a longer name (« Marie Curie », « Saint-Jean »)."""
     if not _CAPITAL.search(text):
         return text
     parts: list[str] = []
     end = 0
     for match in _LONE_NAME.finditer(text):
-        name, following = match.group(1), match.group(2)
-        folded = [_fold(part.casefold()) for part in name.split("-")]
-        if not all(part in _FIRST_NAMES for part in folded) or following[:1].isupper():
+        before, name, after, then = match.group(1) or "", match.group(2), match.group(3), match.group(4)
+        if after[:1].isupper() or not all(_written_as_first_name(part) for part in name.split("-")):
             continue
-        if following in "dD" and _PARTICLE_AND_NAME.match(text, match.end()):  # (« Charles de Gaulle »)
+        said_before = _fold(re.split(r"['’]", before)[-1].casefold() or before.casefold()) in _BEFORE_A_PERSON
+        after_folded = _fold(after.casefold())
+        does = after_folded in _A_PERSON_DOES or (after_folded in _AUXILIARIES and _fold(then.casefold()).endswith("e"))
+        ambiguous = "-" not in name and _fold(name.casefold()) in _AMBIGUOUS_FIRST_NAMES
+        if not (said_before or does) or ambiguous:
             continue
-        before = _WORD_BEFORE.search(text, 0, match.start())
-        if before is None or not any(character.isalnum() for character in before.group(1)):  # (a sign or nothing)
-            if _opens_sentence(text, match.start()) and folded[0] in _NAMES_THAT_OPEN_SENTENCES:
-                continue
-        else:
-            word = before.group(1)
-            pieces = re.split(r"['’]", word)  # (« d'Alice », « l'Olivier »: the word elided)
-            previous = _fold((pieces[-1] or pieces[-2] if len(pieces) > 1 else pieces[0]).casefold())
-            if previous in _PLACE_WORDS | _ORGANISATION_WORDS | _NAME_ARTICLES:
-                continue
-            if previous in _PARTICLES and _CAPITALISED_BEFORE.search(text, 0, before.start()):  # (« Vincent de Paul »)
-                continue
-            # (A longer name, « Saint Martin », « Louise Michel »; not « Avec Marie ».)
-            if word[:1].isupper() and (not _opens_sentence(text, before.start()) or previous in _FIRST_NAMES):
-                continue
-        if len(folded) == 1 and folded[0] in _AMBIGUOUS_FIRST_NAMES:
-            continue
-        parts += [text[end : match.start(1)], MASKED_NAME]
-        end = match.end(1)
+        parts += [text[end : match.start(2)], MASKED_NAME]
+        end = match.end(2)
     return "".join([*parts, text[end:]]) if parts else text
+
+
+def _written_as_first_name(word: str) -> bool:
+    """Whether `word` is a common first name as it is written: its accents those of the name (« Hélène »,
+    « Marie »), not others (« Dénis », « Marié », « Romain » is one, « Clément » too)."""
+    folded = _fold(word.casefold())
+    if folded not in _FIRST_NAMES:
+        return False
+    written = word.casefold()
+    return written == folded or written in _ACCENTED_FIRST_NAMES
 
 
 def _contacts_marked(text: str) -> str:
