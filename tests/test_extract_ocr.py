@@ -214,3 +214,24 @@ def test_a_report_of_scanned_and_digital_pages_reads_each_as_alone(scanned_first
     assert [(c.page, c.kind, c.category, c.theme) for c in result.contributions] == [
         (c.page, c.kind, c.category, c.theme) for c in expected
     ]
+
+
+def test_a_level_scan_with_slanted_lines_under_its_text_is_not_turned(tmp_path):
+    # QA (a regression hunt): six thick lines of a diagram at 3° under level text were measured as the page's
+    # tilt; turned, the page lost its table (2 objectives, 4 actions), unsaid.
+    import pypdfium2
+    from PIL import ImageDraw
+
+    from samples.render import render_document
+
+    render_document({"id": "t", "document": {"title": "Compte-rendu"}, **_TABLE_PAGE}, tmp_path / "t.pdf", "ruled")
+    expected = extract_document(tmp_path / "t.pdf").contributions
+    with pypdfium2.PdfDocument(str(tmp_path / "t.pdf")) as pdf:
+        image = pdf[0].render(scale=SCAN_DPI / 72).to_pil().convert("L")
+    draw = ImageDraw.Draw(image)
+    for number in range(6):
+        top = image.height * 0.6 + 60 * number
+        draw.line([(100, top), (image.width - 100, top - 0.0524 * (image.width - 200))], fill=0, width=9)
+    image.convert("RGB").save(tmp_path / "schema.pdf", resolution=SCAN_DPI)
+    result = extract_document(tmp_path / "schema.pdf")
+    assert [(c.kind, c.category) for c in result.contributions] == [(c.kind, c.category) for c in expected]

@@ -298,6 +298,8 @@ class ExtractionSettings:
     # measured 12.4): a size measured is compared with a text layer's only beyond it.
     ocr_size_tolerance: float = 0.06
     ocr_skew_max_degrees: float = 5.0
+    # Runs of ink longer than this (points) are a line's, not a letter's: left out of the tilt's measure.
+    ocr_skew_max_run_points: float = 12.0
     ocr_skew_min_degrees: float = 0.15
     ocr_skew_precision_degrees: float = 0.05
 
