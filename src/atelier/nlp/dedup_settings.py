@@ -177,6 +177,14 @@ class DedupSettings:
         if "abbreviations" in values:
             given = values["abbreviations"]
             pairs = list(given.items()) if isinstance(given, Mapping) else given
+            unquoted = [str(a).lower() for a, _ in pairs if isinstance(a, bool | int | float)] if isinstance(
+                given, Mapping
+            ) else []
+            if unquoted:  # (YAML reads « NO: … », « ON: … », « 1000: … » as false, true, a number)
+                raise ValueError(
+                    f"« abbreviations » : un sigle est lu comme {unquoted[0]} (booléen ou nombre) : écrivez-le entre "
+                    'guillemets, « "NO": … »'
+                )
             if not isinstance(pairs, list) or not all(_is_abbreviation(pair) for pair in pairs):
                 raise ValueError("« abbreviations » doit associer chaque sigle à ce qu'il abrège (« PLU: plan local "
                                  "d'urbanisme »).")  # fmt: skip
