@@ -399,7 +399,7 @@ def test_a_dedup_block_sets_the_thresholds_of_deduplication_and_adds_its_abbrevi
         ("dedup:\n  vector_threshold: 80\n", "dans « dedup », « vector_threshold » doit être un nombre entre 0 et 1"),
         ("dedup:\n  paraphrase: oui\n", "dans « dedup », « paraphrase » doit être true ou false (ligne "),
         ("dedup:\n  abbreviations: [PLU]\n", "dans « dedup », « abbreviations » doit associer chaque sigle"),
-        ("dedup:\n  abbreviations:\n    NO: nord-ouest\n", "un sigle est lu comme false (booléen ou nombre) : écrivez-le"),
+        ("dedup:\n  abbreviations:\n    NO: nord-ouest\n", "un sigle est lu comme false (booléen ou nombre)"),
         ("dedup: 3\n", "« dedup » doit être un dictionnaire."),
     ]:
         with pytest.raises(WorkshopError) as error:
