@@ -458,3 +458,21 @@ def test_flow_finds_the_first_post_it_of_the_expected_report(sample_run):
     assert len(found) == 1
     assert found.iloc[0]["kind"] == first["kind"]
     assert found.iloc[0]["category"] == first["category"]
+
+
+def test_an_idea_of_several_copies_moved_by_the_model_is_named_once(tmp_path, caplog):
+    # QA (a consultant's reading): the warning of a run into a folder listed one idea three times, once per report.
+    import logging
+
+    from atelier.flows.pipeline import _unmarked_corrections
+
+    copies = [
+        Contribution(idea_id=f"{n}", document=f"r{n}.pdf", document_sha256="", page=1, kind="postit",
+                     text="Des bancs au parc", axis="2", axis_source="model")
+        for n in range(3)
+    ]  # fmt: skip
+    earlier = outputs.EarlierRun(path=tmp_path / "ideas.csv", cluster_ids={}, proposed_axes=dict.fromkeys("012", "1"))
+    with caplog.at_level(logging.WARNING):
+        assert _unmarked_corrections(earlier, copies) == 3
+    said = " ".join(record.getMessage() for record in caplog.records)
+    assert "3 idée(s) marquée(s) model" in said and said.count("« Des bancs au parc » : axe 1 dans le fichier") == 1

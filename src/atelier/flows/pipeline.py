@@ -621,9 +621,9 @@ def _unmarked_corrections(earlier: outputs.EarlierRun, contributions: Sequence[C
         and axis != item.axis
     ]
     if moved:
-        named = examples(
-            [f"{quoted(text)} : axe {before} dans le fichier, {now} maintenant" for text, before, now in moved]
-        )
+        # (An idea of several copies named once: QA, one idea was listed three times.)
+        told = [f"{quoted(text)} : axe {before} dans le fichier, {now} maintenant" for text, before, now in moved]
+        named = examples(list(dict.fromkeys(told)))
         _say(
             f"Avertissement : {len(moved)} idée(s) marquée(s) {MODEL_SOURCE} dans {earlier} y avaient un autre axe "
             f"que celui où le modèle les place maintenant ({named}). Une correction s'écrit avec axis_source = "
