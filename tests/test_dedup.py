@@ -923,6 +923,18 @@ def test_a_writers_name_is_masked_where_a_text_is_shown_to_others(text, shown):
         ("Demander à Sophie de relancer", "Demander à [nom masqué] de relancer"),
         ("Marie propose un composteur", "[nom masqué] propose un composteur"),
         ("Hélène a proposé un jardin, merci Jean-Pierre !", "[nom masqué] a proposé un jardin, merci [nom masqué] !"),
+        # (QA, a second regression hunt: names the first rule of context let through.)
+        ("Thomas veut un skatepark", "[nom masqué] veut un skatepark"),
+        ("Lucas et Emma veulent un skatepark", "[nom masqué] et [nom masqué] veulent un skatepark"),
+        ("Nicolas n'est pas d'accord", "[nom masqué] n'est pas d'accord"),
+        ("Kevin a dit qu'il manque des bus", "[nom masqué] a dit qu'il manque des bus"),
+        ("Sophie, habitante du quartier, souhaite", "[nom masqué], habitante du quartier, souhaite"),
+        ("Karim (conseil citoyen) demande un local", "[nom masqué] (conseil citoyen) demande un local"),
+        ("Proposition de Nadia : covoiturage", "Proposition de [nom masqué] : covoiturage"),
+        ("l'idée d'Alice", "l'idée d'[nom masqué]"),
+        ("Voir Marc pour la salle", "Voir [nom masqué] pour la salle"),
+        ("Éric pense que les vélos sont volés", "[nom masqué] pense que les vélos sont volés"),
+        ("Pour Marie et Pierre le bus est trop cher", "Pour [nom masqué] et [nom masqué] le bus est trop cher"),
         # … not a word of a place's or a longer name, nor a common word, a town, a symbol (QA, a regression hunt).
         *(
             (text, text)
@@ -933,7 +945,7 @@ def test_a_writers_name_is_masked_where_a_text_is_shown_to_others(text, shown):
                 "Un foyer Vincent de Paul", "Louise Michel", "Une salle Victor, l'Olivier du parc", "L'ESPACE MARIE",
                 "Dénis de justice", "Marié ou pas", "vers Albert et Amiens", "buste de Marianne", "signalétique Claire",
                 "Opération Martine", "Av. Colette", "le chemin de Marie", "place d'Albert Ier", "rue d'Alice Guy",
-                "Métro Louis Pradel",
+                "Métro Louis Pradel", "Parvis de la Madeleine à rénover", "Av. Colette à piétonniser",
             ]
         ),
         *((text, text) for text in ["L'association Léo Lagrange et l'Association Marie Galante"]),

@@ -245,7 +245,7 @@ _ACCENTED_FIRST_NAMES = frozenset(
     éliane élise élodie éloïse émilie étienne françois françoise frédéric gaëlle geneviève gérard gilberte
     gisèle hélène inès irène jérémy jérôme joëlle léa léo léon lucienne maël mélanie michèle mickaël noé
     noémie raphaël régine rémi rené renée sébastien séverine stéphane stéphanie timothée valérie véronique
-    zoé""".split()
+    zoé éric émile hervé rémy josé noël anaïs""".split()
 )
 # "pluri-disciplinaire", "éco-rénovation", "socio-économique": one word, as when written joined.
 _PREFIX = re.compile(
@@ -1428,45 +1428,94 @@ def masked_people(text: str) -> str:
 # Words before a name that make it a stop's or a line's (« Métro Louis Pradel », « tram Charles Hernu »; folded).
 _STOP_NAMING_WORDS = frozenset("metro tram tramway bus ligne".split())
 # Words before a first name alone that make it a person's (folded): « Avec Marie », « Demander à Sophie »,
-# « Merci Paul », « selon Jean », « d'après Léa », « chez Julie »; a first name alone elsewhere is as often a
+# « Merci Paul », « selon Jean », « chez Julie », « Voir Marc »; a first name alone elsewhere is as often a
 # common word, a town or a symbol written with a capital (QA: « Dénis de justice », « Marié ou pas », « en
 # Pierre sèche », « vers Albert », « buste de Marianne », « signalétique Claire » were masked).
-_BEFORE_A_PERSON = frozenset("avec a chez par pour selon merci bravo apres contacter contactez appeler appelez".split())
-# Verbs after a first name alone that make it a person's (folded): « Marie propose… », « Paul a dit… ».
-_A_PERSON_DOES = frozenset(
-    """propose proposent suggere souhaite voudrait aimerait demande dit pense trouve estime explique rappelle
-    signale insiste ajoute precise regrette note remarque temoigne raconte""".split()
+_BEFORE_A_PERSON = frozenset(
+    """avec a chez par pour selon merci bravo apres contacter contactez appeler appelez voir demander demandez
+    ecrire ecrivez inviter remercier consulter interroger rencontrer dit""".split()
 )
-_AUXILIARIES = frozenset("a avait".split())
+# Nouns whose « de » or « d' » before a first name makes it a person's: « proposition de Nadia », « l'idée d'Alice ».
+_SAID_BY = frozenset(
+    """proposition propositions idee idees avis remarque question suggestion demande message part approche point
+    commentaire intervention temoignage groupe equipe interpellation contribution""".split()
+)
+# Words after a first name that make it a person's (folded): « Marie propose… », « Thomas veut… », « Kevin a
+# dit… », « Nicolas n'est pas… ».
+_A_PERSON_DOES = frozenset(
+    """propose proposent suggere suggerent souhaite souhaitent voudrait voudraient aimerait aimeraient veut veulent
+    demande demandent dit disent pense pensent trouve trouvent estime estiment explique expliquent rappelle
+    rappellent signale signalent insiste insistent ajoute ajoutent precise precisent regrette regrettent note
+    notent remarque remarquent temoigne temoignent raconte racontent souligne soulignent prefere preferent
+    habite habitent travaille travaillent participe participent a ont avait avaient est sont n ne""".split()
+)
 # A first name alone (« Marie », « Jean-Pierre »), with the word before it and the two after it.
 _LONE_NAME = re.compile(
-    r"(?:([\w'’-]+)[ \t]+|(?<![\w'’-]))([A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)?)"
-    r"(?![\w'’-])(?=[ \t,]*([\w'’-]*)[ \t]*([\w'’-]*))"
+    r"(?:([\w'’-]+)[ \t]+|(\b\w+['’])|(?<![\w'’-]))([A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)?)"
+    r"(?![\w'’-])(?=([ \t]*[,(]?)[ \t]*([\w'’-]*))"
 )
 
 
 def _masked_lone_first_names(text: str) -> str:
     """`text` with each common first name that stands alone and names a person replaced by « [nom masqué] »:
-    after a word that says so (« Avec Marie », « Demander à Sophie », « Merci Paul »: `_BEFORE_A_PERSON`) or
-    before a verb that does (« Marie propose… »: `_A_PERSON_DOES`), written with its own accents (not
-    « Dénis », « Marié »), not a word of a longer name (« Marie Curie », « Saint-Jean »)."""
+    after a word that says so (« Avec Marie », « Demander à Sophie », « Merci Paul »: `_BEFORE_A_PERSON`;
+    « l'idée d'Alice »: `_SAID_BY`), before a verb that does (« Marie propose… », « Kevin a dit… »:
+    `_A_PERSON_DOES`), or opening the text before a comma or a bracket (« Sophie, habitante… »); with the
+    first names it is listed with (« Lucas et Emma veulent… »). Written with its own accents (not « Dénis »,
+    « Marié »), not a word of a longer name (« Marie Curie », « Saint-Jean »)."""
     if not _CAPITAL.search(text):
         return text
+    found: list[tuple[int, int, bool]] = []  # (start, end, names a person)
+    for match in _LONE_NAME.finditer(text):
+        before, name = match.group(1) or match.group(2) or "", match.group(3)
+        sign, after = match.group(4).strip(), match.group(5)
+        if (after[:1].isupper() and not sign) or not all(_written_as_first_name(part) for part in name.split("-")):
+            continue
+        if "-" not in name and _fold(name.casefold()) in _AMBIGUOUS_FIRST_NAMES:
+            continue
+        pieces = re.split(r"['’]", before)
+        if _fold((pieces[-1] or pieces[0]).casefold()) in _NAME_ARTICLES | _PLACE_WORDS | _ORGANISATION_WORDS:
+            continue  # (« la Madeleine », « l'Olivier », « rue Colette »)
+        said_before = _fold((pieces[-1] or "").casefold()) in _BEFORE_A_PERSON
+        if not said_before and _fold(pieces[-1].casefold()) in ("de", "") and (len(pieces) > 1 or pieces[-1] == "de"):
+            said_before = _said_by(text, match.start(1) if match.group(1) else match.start(2), before)
+        name_at = match.start(3)
+        verb = re.split(r"['’]", after)[0].casefold()
+        does = not sign and verb != "à" and _fold(verb) in _A_PERSON_DOES  # (« la Madeleine à rénover »)
+        opening = bool(sign) and not text[:name_at].strip(" \t-•*") and (
+            _fold(name.casefold()) not in _NAMES_THAT_OPEN_SENTENCES
+        )
+        found.append((name_at, match.end(3), said_before or does or opening))
+    # A first name listed with one that names a person is one too (« Lucas et Emma veulent », « Pour Marie et Pierre »).
+    masked = [person for _, _, person in found]
+    for index in range(len(found) - 1):
+        between = text[found[index][1] : found[index + 1][0]]
+        if _fold(between.strip(" \t,").casefold()) in ("", "et") and len(between) <= 5:
+            if masked[index] or masked[index + 1]:
+                masked[index] = masked[index + 1] = True
     parts: list[str] = []
     end = 0
-    for match in _LONE_NAME.finditer(text):
-        before, name, after, then = match.group(1) or "", match.group(2), match.group(3), match.group(4)
-        if after[:1].isupper() or not all(_written_as_first_name(part) for part in name.split("-")):
-            continue
-        said_before = _fold(re.split(r"['’]", before)[-1].casefold() or before.casefold()) in _BEFORE_A_PERSON
-        after_folded = _fold(after.casefold())
-        does = after_folded in _A_PERSON_DOES or (after_folded in _AUXILIARIES and _fold(then.casefold()).endswith("e"))
-        ambiguous = "-" not in name and _fold(name.casefold()) in _AMBIGUOUS_FIRST_NAMES
-        if not (said_before or does) or ambiguous:
-            continue
-        parts += [text[end : match.start(2)], MASKED_NAME]
-        end = match.end(2)
+    for (first, last, _), person in zip(found, masked):
+        if person:
+            parts += [text[end:first], MASKED_NAME]
+            end = last
     return "".join([*parts, text[end:]]) if parts else text
+
+
+# Before a first name, words that make it a place's or a thing's (« la Madeleine », « du Marc »; folded).
+_NAME_ARTICLES = frozenset("la le les l du au aux".split())
+# First names that are common words when they open a sentence (« Claire et lisible, … »; folded).
+_NAMES_THAT_OPEN_SENTENCES = _AMBIGUOUS_FIRST_NAMES | frozenset("claire pierre marc maxime madeleine".split())
+
+
+def _said_by(text: str, start: int, before: str) -> bool:
+    """Whether the « de » or « d' » before a first name (`before`, the word at `start`) follows a noun of what
+    someone says or does (« proposition de Nadia », « l'idée d'Alice »: `_SAID_BY`)."""
+    noun = _WORD_BEFORE.search(text, 0, start)
+    if noun is None:
+        return False
+    word = re.split(r"['’]", noun.group(1))[-1]
+    return _fold(word.casefold()) in _SAID_BY
 
 
 def _written_as_first_name(word: str) -> bool:
