@@ -2923,9 +2923,26 @@ def test_a_list_of_ideas_outside_a_postit_section_is_named_unread(tmp_path):
     )
 
 
-def test_post_its_of_a_slide_set_a_little_askew_are_read_whole(tmp_path):
+_ASKEW_SLIDES = {
     # QA (a board of post-its exported from slides): a post-it turned 4° was lost, one turned -3° read as
     # « Répare r les a scenseu rs de » and « la gare plus vite », two post-its.
+    "mixed": [
+        ("Créer des pistes cyclables sécurisées vers les collèges", 40, 120, 0),
+        ("Plus de bancs et d'ombre sur les trottoirs", 300, 130, 2),
+        ("Ouvrir la rue de l'école aux piétons le matin", 60, 300, 0),
+        ("Un parking relais à chaque terminus de tram", 320, 310, 4),
+        ("Réparer les ascenseurs de la gare plus vite", 575, 295, -3),
+    ],
+    # QA (a regression hunt): two turned alike far apart were turned about one centre, moved out of their boxes.
+    "alike": [
+        ("Créer un jardin partagé dans chaque quartier du centre", 40, 150, 8),
+        ("Développer les pistes cyclables sécurisées vers les écoles", 570, 150, 8),
+    ],
+}
+
+
+@pytest.mark.parametrize("slide", sorted(_ASKEW_SLIDES))
+def test_post_its_of_a_slide_set_a_little_askew_are_read_whole(slide, tmp_path):
     from reportlab.lib.colors import HexColor
     from reportlab.lib.pagesizes import landscape
     from reportlab.lib.utils import simpleSplit
@@ -2934,13 +2951,7 @@ def test_post_its_of_a_slide_set_a_little_askew_are_read_whole(tmp_path):
     page = canvas.Canvas(str(tmp_path / "diapo.pdf"), pagesize=(width, height), invariant=1)
     page.setFont("Helvetica-Bold", 16)
     page.drawString(40, height - 80, "Post-it des participants")
-    notes = [
-        ("Créer des pistes cyclables sécurisées vers les collèges", 40, 120, 0),
-        ("Plus de bancs et d'ombre sur les trottoirs", 300, 130, 2),
-        ("Ouvrir la rue de l'école aux piétons le matin", 60, 300, 0),
-        ("Un parking relais à chaque terminus de tram", 320, 310, 4),
-        ("Réparer les ascenseurs de la gare plus vite", 575, 295, -3),
-    ]
+    notes = _ASKEW_SLIDES[slide]
     for text, x, top, degrees in notes:
         page.saveState()
         page.translate(x, height - top - 120)

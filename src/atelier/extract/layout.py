@@ -144,27 +144,64 @@ def straightened_text(page: object, settings: ExtractionSettings) -> object:
     if not slants:
         return page
     straight = list(chars)
-    for degrees, indexes in slants.items():
+    for degrees, slanted in slants.items():
         cos, sin = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
-        centres = [((chars[i]["x0"] + chars[i]["x1"]) / 2, (chars[i]["y0"] + chars[i]["y1"]) / 2) for i in indexes]
-        pivot_x = sum(x for x, _ in centres) / len(centres)
-        pivot_y = sum(y for _, y in centres) / len(centres)
-        for index, (x, y) in zip(indexes, centres):
-            char = chars[index]
-            advance = float(char.get("adv") or (char["x1"] - char["x0"]))
-            # (The box of a turned glyph is its advance and its size, turned: its size is what is left, to a
-            # tenth of a point, so that the characters of one size stay one run of it.)
-            size = max(round((char["y1"] - char["y0"] - advance * abs(sin)) / cos, 1), 0.1)
-            dx, dy = x - pivot_x, y - pivot_y
-            x, y = pivot_x + dx * cos + dy * sin, pivot_y - dx * sin + dy * cos
-            y1 = y + size / 2
-            top = char["top"] + (char["y1"] - y1)
-            straight[index] = {
-                **char, "x0": x - advance / 2, "x1": x + advance / 2, "y0": y - size / 2, "y1": y1, "top": top,
-                "bottom": top + size, "doctop": char["doctop"] + (top - char["top"]), "width": advance,
-                "height": size, "size": size, "matrix": (1.0, 0.0, 0.0, 1.0, x - advance / 2, y - size / 2),
-            }  # fmt: skip
+        for indexes in _blocks(chars, slanted):  # (each post-it about its own centre: QA, two far apart were lost)
+            _straighten(chars, straight, indexes, cos, sin)
     return _StraightenedPage(page, straight)
+
+
+def _blocks(chars: Sequence[dict], indexes: list[int]) -> list[list[int]]:
+    """`indexes` of `chars` in blocks of text: characters closer than three times their size, linked
+    (through a grid of cells that wide: a whole page set askew is thousands of characters)."""
+    centres = [((chars[i]["x0"] + chars[i]["x1"]) / 2, (chars[i]["y0"] + chars[i]["y1"]) / 2) for i in indexes]
+    reach = 3 * max(float(chars[i].get("size") or 10.0) for i in indexes)
+    cells: dict[tuple[int, int], list[int]] = {}
+    for position, (x, y) in enumerate(centres):
+        cells.setdefault((int(x // reach), int(y // reach)), []).append(position)
+    block = list(range(len(indexes)))
+    for (column, row), members in cells.items():
+        for other_column in (column - 1, column, column + 1):
+            for other_row in (row - 1, row, row + 1):
+                for second in cells.get((other_column, other_row), ()):
+                    for first in members:
+                        if first < second and math.dist(centres[first], centres[second]) <= reach:
+                            root_first, root_second = _root(block, first), _root(block, second)
+                            if root_first != root_second:
+                                block[root_second] = root_first
+    grouped: dict[int, list[int]] = {}
+    for position, index in enumerate(indexes):
+        grouped.setdefault(_root(block, position), []).append(index)
+    return list(grouped.values())
+
+
+def _root(parents: list[int], node: int) -> int:
+    while parents[node] != node:
+        parents[node] = parents[parents[node]]
+        node = parents[node]
+    return node
+
+
+def _straighten(chars: Sequence[dict], straight: list[dict], indexes: list[int], cos: float, sin: float) -> None:
+    """The characters at `indexes` turned back about their centre (`straightened_text`), into `straight`."""
+    centres = [((chars[i]["x0"] + chars[i]["x1"]) / 2, (chars[i]["y0"] + chars[i]["y1"]) / 2) for i in indexes]
+    pivot_x = sum(x for x, _ in centres) / len(centres)
+    pivot_y = sum(y for _, y in centres) / len(centres)
+    for index, (x, y) in zip(indexes, centres):
+        char = chars[index]
+        advance = float(char.get("adv") or (char["x1"] - char["x0"]))
+        # (The box of a turned glyph is its advance and its size, turned: its size is what is left, to a
+        # tenth of a point, so that the characters of one size stay one run of it.)
+        size = max(round((char["y1"] - char["y0"] - advance * abs(sin)) / cos, 1), 0.1)
+        dx, dy = x - pivot_x, y - pivot_y
+        x, y = pivot_x + dx * cos + dy * sin, pivot_y - dx * sin + dy * cos
+        y1 = y + size / 2
+        top = char["top"] + (char["y1"] - y1)
+        straight[index] = {
+            **char, "x0": x - advance / 2, "x1": x + advance / 2, "y0": y - size / 2, "y1": y1, "top": top,
+            "bottom": top + size, "doctop": char["doctop"] + (top - char["top"]), "width": advance,
+            "height": size, "size": size, "matrix": (1.0, 0.0, 0.0, 1.0, x - advance / 2, y - size / 2),
+        }  # fmt: skip
 
 
 class _StraightenedPage(pdfplumber.page.DerivedPage):

@@ -807,7 +807,7 @@ def run_pipeline(
             nlp = load_language_task()
         with watch.stage("model"):
             if not (model_directory(config, models_dir) / MODEL_FILE).is_file():  # (QA: 10-30 s without a word)
-                _say(f"Entraînement du classifieur sur les {len(contributions)} contribution(s) du lot…")
+                _say(f"Entraînement du classifieur sur {counted(len(contributions), 'contribution')} du lot…")
             choice = choose_model_task(config, contributions, nlp, models_dir)
         if choice.note:
             notes.append(choice.note)
