@@ -1594,7 +1594,8 @@ def test_evaluate_aligns_long_axis_ids(runner, tmp_path):
     header, rows = lines[start], lines[start + 1 : start + 7]
     assert [row.split()[0] for row in rows] == ["agriculture", "restauration", "acces", "gaspillage", "education", "circuits"]
     precision_end = header.index("précision") + len("précision")
-    assert [re.search(r"\d,\d{3}", row).end() for row in rows] == [precision_end] * len(rows), "\n".join([header, *rows])
+    ends = [re.search(r"\d,\d{3}", row).end() for row in rows]
+    assert ends == [precision_end] * len(rows), "\n".join([header, *rows])
 
 
 def test_classify_and_dedup_read_the_html_of_a_web_export_as_plain_text(runner, tmp_path):
@@ -1692,7 +1693,10 @@ def test_run_into_a_folder_another_run_holds_is_refused_before_reading(runner, t
 
     (tmp_path / "rapports").mkdir()
     (tmp_path / "rapports" / "r.pdf").write_bytes(b"%PDF-1.4")
-    hold = "import time\nfrom atelier.flows import outputs\nwith outputs.run_lock('sortie'):\n    print('held', flush=True)\n    time.sleep(60)"
+    hold = (
+        "import time\nfrom atelier.flows import outputs\n"
+        "with outputs.run_lock('sortie'):\n    print('held', flush=True)\n    time.sleep(60)"
+    )
     other = subprocess.Popen([sys.executable, "-c", hold], stdout=subprocess.PIPE, text=True)
     try:
         assert other.stdout.readline() == "held\n"

@@ -882,7 +882,8 @@ def test_a_second_run_into_a_folder_is_refused_while_the_first_holds_it(tmp_path
         assert other.returncode == 1 and "une autre exécution d'atelier y écrit" in other.stderr
     # A lock left by a run killed (its process gone) is taken over.
     killed = subprocess.run(
-        [sys.executable, "-c", f"import os\nfrom atelier.flows import outputs\nwith outputs.run_lock({str(out)!r}): os._exit(9)"],
+        [sys.executable, "-c", "import os\nfrom atelier.flows import outputs\n"
+         f"with outputs.run_lock({str(out)!r}): os._exit(9)"],
         capture_output=True, text=True,
     )  # fmt: skip
     assert killed.returncode == 9 and lock.read_text().isdigit() and lock.read_text() != str(os.getpid())

@@ -341,7 +341,11 @@ class ExtractionSettings:
         for name in ("ocr_resolution", "ocr_timeout", "ocr_threads", "ocr_bold_stroke_ratio", "ocr_line_height_ratio"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be positive")
-        if not 0 <= self.ocr_skew_min_degrees <= self.ocr_skew_max_degrees <= 45 or self.ocr_skew_precision_degrees <= 0:
+        low, high = self.text_tilt_degrees
+        if not 0 < low <= high < 45:
+            raise ValueError("text_tilt_degrees must be (low, high) with 0 < low <= high < 45")
+        skew = (self.ocr_skew_min_degrees, self.ocr_skew_max_degrees, self.ocr_skew_precision_degrees)
+        if not 0 <= skew[0] <= skew[1] <= 45 or skew[2] <= 0:
             raise ValueError("ocr_skew_min_degrees <= ocr_skew_max_degrees <= 45, ocr_skew_precision_degrees positive")
         if not 0 < self.ocr_ink_threshold < 256:
             raise ValueError(f"ocr_ink_threshold must be in (0, 256), got {self.ocr_ink_threshold}")

@@ -329,7 +329,8 @@ def synthesis_context(
             return True
         if c.needs_review is not None:
             return c.needs_review
-        return c.axis_source == MODEL_SOURCE and c.axis_confidence is not None and workshop.settings.is_unsure(c.axis_confidence)
+        confidence = c.axis_confidence
+        return c.axis_source == MODEL_SOURCE and confidence is not None and workshop.settings.is_unsure(confidence)
 
     multi_axis = sum(1 for c in contributions if c.axis_2)
     doubtful = sorted(

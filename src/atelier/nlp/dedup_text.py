@@ -245,7 +245,7 @@ _ACCENTED_FIRST_NAMES = frozenset(
     éliane élise élodie éloïse émilie étienne françois françoise frédéric gaëlle geneviève gérard gilberte
     gisèle hélène inès irène jérémy jérôme joëlle léa léo léon lucienne maël mélanie michèle mickaël noé
     noémie raphaël régine rémi rené renée sébastien séverine stéphane stéphanie timothée valérie véronique
-    zoé éric émile hervé rémy josé noël anaïs""".split()
+    zoé éric émile hervé rémy josé noël""".split()
 )
 # "pluri-disciplinaire", "éco-rénovation", "socio-économique": one word, as when written joined.
 _PREFIX = re.compile(
@@ -1387,7 +1387,8 @@ def masked_writers(text: str) -> str:
 
 # Two or three capitalised words, the first maybe a title with its point (« Mme Bernard », « Jean Dupont »).
 _PERSON_IN_TEXT = re.compile(
-    r"(?:(?<=\b[dD]['’])|(?<=\b[qQ]u['’])|(?<![\w'’-]))([A-ZÀ-ÖØ-Þ][\w'’-]*\.?)[ \t]+([A-ZÀ-ÖØ-Þ][\w'’-]*)(?:[ \t]+([A-ZÀ-ÖØ-Þ][\w'’-]*))?(?![\w'’-])"
+    r"(?:(?<=\b[dD]['’])|(?<=\b[qQ]u['’])|(?<![\w'’-]))"  # (after « d' », « qu' »: « l'approche d'Alice Martin »)
+    r"([A-ZÀ-ÖØ-Þ][\w'’-]*\.?)[ \t]+([A-ZÀ-ÖØ-Þ][\w'’-]*)(?:[ \t]+([A-ZÀ-ÖØ-Þ][\w'’-]*))?(?![\w'’-])"
 )
 _WORD_BEFORE = re.compile(r"([\w'’-]+)[ \t]*$")
 
@@ -1476,9 +1477,10 @@ def _masked_lone_first_names(text: str) -> str:
         pieces = re.split(r"['’]", before)
         if _fold((pieces[-1] or pieces[0]).casefold()) in _NAME_ARTICLES | _PLACE_WORDS | _ORGANISATION_WORDS:
             continue  # (« la Madeleine », « l'Olivier », « rue Colette »)
-        said_before = _fold((pieces[-1] or "").casefold()) in _BEFORE_A_PERSON
-        if not said_before and _fold(pieces[-1].casefold()) in ("de", "") and (len(pieces) > 1 or pieces[-1] == "de"):
-            said_before = _said_by(text, match.start(1) if match.group(1) else match.start(2), before)
+        said_before = _fold(pieces[-1].casefold()) in _BEFORE_A_PERSON
+        elided = len(pieces) > 1 and not pieces[-1]  # (« d'Alice »)
+        if not said_before and (pieces[-1].casefold() == "de" or (elided and pieces[-2].casefold() == "d")):
+            said_before = _said_by(text, match.start(1) if match.group(1) else match.start(2))
         name_at = match.start(3)
         verb = re.split(r"['’]", after)[0].casefold()
         does = not sign and verb != "à" and _fold(verb) in _A_PERSON_DOES  # (« la Madeleine à rénover »)
@@ -1508,9 +1510,9 @@ _NAME_ARTICLES = frozenset("la le les l du au aux".split())
 _NAMES_THAT_OPEN_SENTENCES = _AMBIGUOUS_FIRST_NAMES | frozenset("claire pierre marc maxime madeleine".split())
 
 
-def _said_by(text: str, start: int, before: str) -> bool:
-    """Whether the « de » or « d' » before a first name (`before`, the word at `start`) follows a noun of what
-    someone says or does (« proposition de Nadia », « l'idée d'Alice »: `_SAID_BY`)."""
+def _said_by(text: str, start: int) -> bool:
+    """Whether the « de » or « d' » before a first name (at `start`) follows a noun of what someone says or
+    does (« proposition de Nadia », « l'idée d'Alice »: `_SAID_BY`)."""
     noun = _WORD_BEFORE.search(text, 0, start)
     if noun is None:
         return False
