@@ -2967,3 +2967,35 @@ def test_post_its_of_a_slide_set_a_little_askew_are_read_whole(slide, tmp_path):
     page.save()
     result = extract_document(tmp_path / "diapo.pdf")
     assert [(c.kind, c.text) for c in result.contributions] == [("postit", text) for text, *_ in notes]
+
+
+def test_a_ribbon_set_askew_is_no_post_it(tmp_path):
+    # QA (a regression hunt): a band at 6° with « Synthèse réalisée par le bureau d'études » was a post-it.
+    from reportlab.lib.colors import HexColor
+    from reportlab.lib.pagesizes import landscape
+
+    width, height = landscape(A4)
+    page = canvas.Canvas(str(tmp_path / "diapo.pdf"), pagesize=(width, height), invariant=1)
+    page.setFont("Helvetica-Bold", 16)
+    page.drawString(40, height - 80, "Post-it des participants")
+    boxes = [
+        ("Un jardin partagé", 40, 150, 190, 120, 4),
+        ("Des pistes cyclables", 330, 150, 190, 120, -3),
+        ("Plus de bancs au parc", 600, 150, 190, 120, 2),
+        ("Synthèse réalisée par le bureau d'études", 40, 420, 320, 60, 6),
+    ]
+    for text, x, top, box_width, box_height, degrees in boxes:
+        page.saveState()
+        page.translate(x, height - top - box_height)
+        page.rotate(degrees)
+        page.setFillColor(HexColor("#FFF59D"))
+        page.rect(0, 0, box_width, box_height, stroke=0, fill=1)
+        page.setFillColor(HexColor("#000000"))
+        page.setFont("Helvetica", 14)
+        page.drawString(10, box_height - 24, text)
+        page.restoreState()
+    page.showPage()
+    page.save()
+    result = extract_document(tmp_path / "diapo.pdf")
+    assert [c.text for c in result.contributions if c.kind == "postit"][:3] == [text for text, *_ in boxes[:3]]
+    assert not any("bureau d'études" in c.text for c in result.contributions)

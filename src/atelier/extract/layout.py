@@ -462,7 +462,10 @@ def _askew_boxes(page: object, settings: ExtractionSettings) -> list[tuple[BBox,
         square = all(abs(u[0] * v[0] + u[1] * v[1]) <= 0.02 * math.hypot(*u) * math.hypot(*v)
                      for u, v in zip(sides, sides[1:] + sides[:1]))  # fmt: skip
         turn = min((abs(math.degrees(math.atan2(dy, dx))) % 90 for dx, dy in sides), key=lambda a: min(a, 90 - a))
-        if square and low <= min(turn, 90 - turn) <= high:
+        long_side, short_side = sorted((math.hypot(*sides[0]), math.hypot(*sides[1])), reverse=True)
+        # (Not a ribbon: QA, « Synthèse réalisée par le bureau d'études » on a band at 6° was read as a post-it.)
+        note_shaped = short_side > 0 and long_side / short_side <= settings.askew_note_max_aspect
+        if square and note_shaped and low <= min(turn, 90 - turn) <= high:
             xs, ys = [x for x, _ in points], [y for _, y in points]
             box = BBox(min(xs), min(ys), max(xs), max(ys))
             if box.bottom - box.top >= settings.shading_min_height:
