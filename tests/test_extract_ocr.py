@@ -235,3 +235,15 @@ def test_a_level_scan_with_slanted_lines_under_its_text_is_not_turned(tmp_path):
     image.convert("RGB").save(tmp_path / "schema.pdf", resolution=SCAN_DPI)
     result = extract_document(tmp_path / "schema.pdf")
     assert [(c.kind, c.category) for c in result.contributions] == [(c.kind, c.category) for c in expected]
+
+
+def test_a_table_without_rules_read_on_a_scan_is_named_for_checking(tmp_path):
+    # QA (a regression hunt): a scanned table without rules gave cut actions (« SCOP) comme outil de »), placed
+    # in their axis by the document and flagged nowhere: its columns are guessed from where OCR put the words.
+    for sample, warned in (("unruled", True), ("ruled", False)):
+        source = OUTPUTS[sample]
+        page = next(c.page for c in extract_document(source).contributions if c.kind == "action")
+        result = extract_document(_scan(source, [page], tmp_path / f"{sample}.pdf"))
+        assert any(c.kind == "action" for c in result.contributions)
+        said = [w for w in result.warnings if w.startswith("tableau sans filets sur une page numérisée (p. 1)")]
+        assert bool(said) is warned, result.warnings

@@ -198,6 +198,7 @@ def extract_pdf_bytes(data: bytes, name: str, path: str, settings: ExtractionSet
             unread_warnings(layouts) + blank_scans_warning(layouts) or nothing_found_warning(contributions, statistics)
         )
         + (unread_tables_warning(reader.unread_table_pages) if contributions else ())
+        + scanned_unruled_tables_warning(reader.grids, layouts, contributions)
         + unread_lists_warning(reader.unread_list_items),
     )
 
@@ -410,6 +411,24 @@ def unread_tables_warning(pages: Sequence[int]) -> tuple[str, ...]:
     return (
         f"{len(pages)} tableau(x) non lu(s), page(s) {listed} : aucun en-tête n'en nomme les colonnes (« Objectifs », "
         "« Actions », « Post-it »…) ; voir les mises en page lues dans le README",
+    )
+
+
+def scanned_unruled_tables_warning(
+    grids: Sequence[Grid], layouts: Sequence[_PageLayout], contributions: Sequence[Contribution]
+) -> tuple[str, ...]:
+    """The scanned pages whose objectives or actions come from a table without rules: its columns are
+    guessed from where OCR put the words, and its cells may come out cut (QA, a regression hunt: « SCOP)
+    comme outil de » as an action, placed in its axis by the document, unflagged)."""
+    scanned = {layout.number for layout in layouts if layout.scanned}
+    tables = {grid.page for grid in grids if not grid.ruled and grid.page in scanned}
+    pages = sorted(tables & {item.page for item in contributions if item.kind != "postit"})
+    if not pages:
+        return ()
+    listed = ", ".join(map(str, pages))
+    return (
+        f"tableau sans filets sur une page numérisée (p. {listed}) : ses colonnes sont devinées d'après l'OCR, "
+        "vérifiez ses objectifs et ses actions",
     )
 
 
