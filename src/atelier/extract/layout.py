@@ -463,7 +463,8 @@ def _askew_boxes(page: object, settings: ExtractionSettings) -> list[tuple[BBox,
                      for u, v in zip(sides, sides[1:] + sides[:1]))  # fmt: skip
         turn = min((abs(math.degrees(math.atan2(dy, dx))) % 90 for dx, dy in sides), key=lambda a: min(a, 90 - a))
         long_side, short_side = sorted((math.hypot(*sides[0]), math.hypot(*sides[1])), reverse=True)
-        # (Not a ribbon: QA, « Synthèse réalisée par le bureau d'études » on a band at 6° was read as a post-it.)
+        # (Not a ribbon: QA, « Synthèse réalisée par le bureau d'études » on a band 5 times as long as high, at
+        # 6°, was read as a post-it; a post-it 3 times as wide as high was lost at 3.)
         note_shaped = short_side > 0 and long_side / short_side <= settings.askew_note_max_aspect
         if square and note_shaped and low <= min(turn, 90 - turn) <= high:
             xs, ys = [x for x, _ in points], [y for _, y in points]

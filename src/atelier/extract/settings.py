@@ -237,7 +237,7 @@ class ExtractionSettings:
     # post-its turned a few degrees; not text turned a quarter (a column's header set vertically).
     text_tilt_degrees: tuple[float, float] = (0.5, 20.0)
     # A filled rectangle so set is a post-it's box when its long side is at most this many times its short one.
-    askew_note_max_aspect: float = 3.0
+    askew_note_max_aspect: float = 4.5
     # A heading at least this much smaller (points) than a post-it list's heading is a level of the list.
     heading_size_step: float = 0.1
     # Headings whose tables are not contributions: lists of who came, compared accent- and

@@ -1410,6 +1410,8 @@ def masked_people(text: str) -> str:
         last = third if third and not titled else surname
         if not (titled or _first_name(first)) or {_fold(surname.casefold()), _fold(last.casefold())} & _EPONYMS:
             continue
+        if _fold(surname.casefold()) in _A_PERSON_DOES:  # (« MARIE PROPOSE UN JARDIN »: a verb is no surname)
+            continue
         before = _WORD_BEFORE.search(text, 0, match.start())
         pieces = re.split(r"['’]", before.group(1)) if before else [""]
         if before and len(pieces) > 1 and not pieces[-1]:  # (« rue d'Alice Guy »: the word before « d' »)
@@ -1433,12 +1435,12 @@ _STOP_NAMING_WORDS = frozenset("metro tram tramway bus ligne".split())
 # common word, a town or a symbol written with a capital (QA: « Dénis de justice », « Marié ou pas », « en
 # Pierre sèche », « vers Albert », « buste de Marianne », « signalétique Claire » were masked).
 _BEFORE_A_PERSON = frozenset(
-    """avec a chez par pour selon merci bravo apres contacter contactez appeler appelez voir demander demandez
+    """avec a chez par pour selon merci bravo apres contacter contactez appeler appelez demander demandez
     ecrire ecrivez inviter remercier consulter interroger rencontrer dit""".split()
 )
 # Nouns whose « de » or « d' » before a first name makes it a person's: « proposition de Nadia », « l'idée d'Alice ».
 _SAID_BY = frozenset(
-    """proposition propositions idee idees avis remarque question suggestion demande message part approche point
+    """proposition propositions idee idees avis remarque question suggestion demande message part approche
     commentaire intervention temoignage groupe equipe interpellation contribution""".split()
 )
 # Words after a first name that make it a person's (folded): « Marie propose… », « Thomas veut… », « Kevin a
@@ -1448,13 +1450,22 @@ _A_PERSON_DOES = frozenset(
     demande demandent dit disent pense pensent trouve trouvent estime estiment explique expliquent rappelle
     rappellent signale signalent insiste insistent ajoute ajoutent precise precisent regrette regrettent note
     notent remarque remarquent temoigne temoignent raconte racontent souligne soulignent prefere preferent
-    habite habitent travaille travaillent participe participent a ont avait avaient est sont n ne""".split()
+    habite habitent travaille travaillent participe participent indique indiquent affirme affirment""".split()
+)
+# Auxiliaries after a first name, and the participles after them that make it a person's: « Kevin a dit »,
+# « Camille a proposé » (not « Albert a besoin », « Pierre a bâtir »).
+_AUXILIARIES = frozenset("a ont avait avaient".split())
+_PERSON_DID = frozenset(
+    """dit propose suggere souhaite demande explique ecrit raconte signale rappele voulu insiste precise ajoute
+    note remarque souligne regrette temoigne indique affirme""".split()
 )
 # A first name alone (« Marie », « Jean-Pierre »), with the word before it and the two after it.
 _LONE_NAME = re.compile(
     r"(?:([\w'’-]+)[ \t]+|(\b\w+['’])|(?<![\w'’-]))([A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)?)"
-    r"(?![\w'’-])(?=([ \t]*[,(]?)[ \t]*([\w'’-]*))"
+    r"(?![\w'’-])(?=([ \t]*[,(]?)[ \t]*([\w'’-]*)[ \t]*([\w'’-]*))"
 )
+# The end of a sentence, or of what a name opening a text says before a colon.
+_SENTENCE_STOP = re.compile(r"[.!?:;\n]")
 
 
 def _masked_lone_first_names(text: str) -> str:
@@ -1469,23 +1480,32 @@ def _masked_lone_first_names(text: str) -> str:
     found: list[tuple[int, int, bool]] = []  # (start, end, names a person)
     for match in _LONE_NAME.finditer(text):
         before, name = match.group(1) or match.group(2) or "", match.group(3)
-        sign, after = match.group(4).strip(), match.group(5)
+        sign, after, then = match.group(4).strip(), match.group(5), match.group(6)
         if (after[:1].isupper() and not sign) or not all(_written_as_first_name(part) for part in name.split("-")):
             continue
         if "-" not in name and _fold(name.casefold()) in _AMBIGUOUS_FIRST_NAMES:
             continue
         pieces = re.split(r"['’]", before)
-        if _fold((pieces[-1] or pieces[0]).casefold()) in _NAME_ARTICLES | _PLACE_WORDS | _ORGANISATION_WORDS:
-            continue  # (« la Madeleine », « l'Olivier », « rue Colette »)
+        verb = re.split(r"['’]", after)[0].casefold()
+        does = not sign and verb != "à" and (  # (« la Madeleine à rénover »)
+            _fold(verb) in _A_PERSON_DOES or (_fold(verb) in _AUXILIARIES and _fold(then.casefold()) in _PERSON_DID)
+        )
+        placed = _fold((pieces[-1] or pieces[0]).casefold()) in _NAME_ARTICLES | _PLACE_WORDS | _ORGANISATION_WORDS
+        if placed and not does:
+            continue  # (« la Madeleine », « l'Olivier », « rue Colette »; not « Le petit Lucas propose »)
         said_before = _fold(pieces[-1].casefold()) in _BEFORE_A_PERSON
+        if before[:1].isupper() and not said_before:
+            continue  # (a word of a longer name: « Victor Hugo », « Louise Michel »; not « Avec Marie »)
         elided = len(pieces) > 1 and not pieces[-1]  # (« d'Alice »)
         if not said_before and (pieces[-1].casefold() == "de" or (elided and pieces[-2].casefold() == "d")):
             said_before = _said_by(text, match.start(1) if match.group(1) else match.start(2))
         name_at = match.start(3)
-        verb = re.split(r"['’]", after)[0].casefold()
-        does = not sign and verb != "à" and _fold(verb) in _A_PERSON_DOES  # (« la Madeleine à rénover »)
-        opening = bool(sign) and not text[:name_at].strip(" \t-•*") and (
-            _fold(name.casefold()) not in _NAMES_THAT_OPEN_SENTENCES
+        # A name opening the text before a comma or a bracket, in a sentence where someone does something
+        # (« Sophie, habitante du quartier, souhaite… »; not « Albert, Péronne et Amiens doivent coopérer »).
+        stop = _SENTENCE_STOP.search(text, match.end(3))
+        sentence = text[match.end(3) : stop.start() if stop else len(text)]
+        opening = bool(sign) and not text[:name_at].strip(" \t-•*") and any(
+            _fold(word.casefold()) in _A_PERSON_DOES for word in WORD_PATTERN.findall(sentence)
         )
         found.append((name_at, match.end(3), said_before or does or opening))
     # A first name listed with one that names a person is one too (« Lucas et Emma veulent », « Pour Marie et Pierre »).
