@@ -2982,6 +2982,8 @@ def test_a_ribbon_set_askew_is_no_post_it(tmp_path):
         ("Un jardin partagé", 40, 150, 190, 120, 4),
         ("Des pistes cyclables", 330, 150, 190, 120, -3),
         ("Plus de bancs au parc", 600, 150, 190, 120, 2),
+        # (QA, a regression hunt: a post-it 3.1 times as wide as high was lost under a first limit of 3.)
+        ("Une piste cyclable continue vers le lycée", 330, 320, 310, 100, 3),
         ("Synthèse réalisée par le bureau d'études", 40, 420, 320, 60, 6),
     ]
     for text, x, top, box_width, box_height, degrees in boxes:
@@ -2997,5 +2999,5 @@ def test_a_ribbon_set_askew_is_no_post_it(tmp_path):
     page.showPage()
     page.save()
     result = extract_document(tmp_path / "diapo.pdf")
-    assert [c.text for c in result.contributions if c.kind == "postit"][:3] == [text for text, *_ in boxes[:3]]
+    assert [c.text for c in result.contributions if c.kind == "postit"] == [text for text, *_ in boxes[:4]]
     assert not any("bureau d'études" in c.text for c in result.contributions)
