@@ -19,6 +19,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from atelier.extract.docx import GENERATED_IDENTIFIER
+from atelier.flows.messages import counted
 from atelier.flows.synthesis import weight_phrase
 
 _NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -28,10 +29,6 @@ FIRST_COLUMN_SHARE = 0.4
 
 def _text(value: object) -> str:
     return _NOT_IN_XML.sub("", str(value))
-
-
-def _plural(count: int, singular: str, plural: str) -> str:
-    return f"{count} {singular if count <= 1 else plural}"
 
 
 class _Body:
@@ -102,9 +99,9 @@ def synthesis_document(context: Mapping[str, Any]) -> Document:
 
     body.heading("En chiffres", 1)
     figures = [
-        _plural(context["documents_ok"], "document lu", "documents lus"),
-        _plural(context["ideas"], "contribution", "contributions"),
-        _plural(context["distinct"], "idée distincte", "idées distinctes"),
+        counted(context["documents_ok"], "document lu", "documents lus"),
+        counted(context["ideas"], "contribution"),
+        counted(context["distinct"], "idée distincte", "idées distinctes"),
         *(f"{kind['count']} {kind['label']}" for kind in context["per_kind"]),
     ]
     body.paragraph(" ; ".join(figures) + ".")

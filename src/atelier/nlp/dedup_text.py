@@ -1487,8 +1487,9 @@ def _masked_lone_first_names(text: str) -> str:
             continue
         pieces = re.split(r"['’]", before)
         verb = re.split(r"['’]", after)[0].casefold()
+        folded_verb = _fold(verb)
         does = not sign and verb != "à" and (  # (« la Madeleine à rénover »)
-            _fold(verb) in _A_PERSON_DOES or (_fold(verb) in _AUXILIARIES and _fold(then.casefold()) in _PERSON_DID)
+            folded_verb in _A_PERSON_DOES or (folded_verb in _AUXILIARIES and _fold(then.casefold()) in _PERSON_DID)
         )
         placed = _fold((pieces[-1] or pieces[0]).casefold()) in _NAME_ARTICLES | _PLACE_WORDS | _ORGANISATION_WORDS
         if placed and not does:
@@ -1526,8 +1527,6 @@ def _masked_lone_first_names(text: str) -> str:
 
 # Before a first name, words that make it a place's or a thing's (« la Madeleine », « du Marc »; folded).
 _NAME_ARTICLES = frozenset("la le les l du au aux".split())
-# First names that are common words when they open a sentence (« Claire et lisible, … »; folded).
-_NAMES_THAT_OPEN_SENTENCES = _AMBIGUOUS_FIRST_NAMES | frozenset("claire pierre marc maxime madeleine".split())
 
 
 def _said_by(text: str, start: int) -> bool:
