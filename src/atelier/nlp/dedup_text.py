@@ -199,13 +199,13 @@ _EPONYMS = frozenset(
 # Common first names that are also common nouns or places (folded): alone, before a colon or after a
 # dash, the topic more often than a writer (QA: « Olivier : planter des arbres fruitiers », « Rose :
 # planter des rosiers », « Florence : jumelage… » were masked as writers' names).
-_AMBIGUOUS_FIRST_NAMES = frozenset("ambre capucine florence jade marguerite marine olivier rose sofia".split())
+_AMBIGUOUS_FIRST_NAMES = frozenset("ambre capucine florence jade marguerite marine noel olivier rose sofia".split())
 # Words before a name that make it an organisation's, not a person's (« l'association Léo Lagrange »).
 _ORGANISATION_WORDS = frozenset(
     """association asso assos assoc cie compagnie fondation club amicale collectif comite federation ligue
     cooperative foyer ehpad mjc institut societe entreprise espace halle pole creche station arret complexe
-    conservatoire zac cite social sociale prix scolaire municipal municipale culturel culturelle sportif sportive
-    communal communale""".split()
+    conservatoire universite faculte iut campus zac cite social sociale prix scolaire municipal municipale culturel
+    culturelle sportif sportive communal communale""".split()
 )
 # Words by which an aside names a place (« (quartier Bellevue) », « (Jean Moulin) »; folded), and
 # among them those that say what kind of place it is.
@@ -236,7 +236,7 @@ _FIRST_NAMES = frozenset(
     quentin rachid raphael raymond regine remi rene renee richard robert roger roland romain rose sabine samia
     samir samuel sandrine sarah sebastien serge severine simon simone sofia sophie stephane stephanie suzanne
     sylvain sylvie thierry thomas timothee tom valentin valerie vanessa veronique victor vincent virginie
-    xavier yann yannick yasmine yves yvette yvonne zoe""".split()
+    xavier yann yannick yasmine yves yvette yvonne zoe emile jose noel noelle remy therese""".split()
 )
 # The common first names written with accents (casefolded), as `_FIRST_NAMES` folds them: a word written
 # with other accents is another word (« Dénis de justice », « Marié »).
@@ -245,7 +245,13 @@ _ACCENTED_FIRST_NAMES = frozenset(
     éliane élise élodie éloïse émilie étienne françois françoise frédéric gaëlle geneviève gérard gilberte
     gisèle hélène inès irène jérémy jérôme joëlle léa léo léon lucienne maël mélanie michèle mickaël noé
     noémie raphaël régine rémi rené renée sébastien séverine stéphane stéphanie timothée valérie véronique
-    zoé éric émile hervé rémy josé noël""".split()
+    zoé éric émile hervé rémy josé noël noëlle thérèse""".split()
+)
+# Common first names that are also words of the language written in lower case (« en pierre », « claire »,
+# « à noël », « un jean »): written so, the word; with a capital, or in a text all in capitals, maybe the name.
+_WORD_FIRST_NAMES = frozenset(
+    """ambre aurore benjamin capucine charlotte claire clement florence jade jean julien madeleine marc
+    marguerite marine maxime noel olivier pierre richard romain rose""".split()
 )
 # "pluri-disciplinaire", "éco-rénovation", "socio-économique": one word, as when written joined.
 _PREFIX = re.compile(
@@ -1391,24 +1397,31 @@ _PERSON_IN_TEXT = re.compile(
     r"([A-ZÀ-ÖØ-Þ][\w'’-]*\.?)[ \t]+([A-ZÀ-ÖØ-Þ][\w'’-]*)(?:[ \t]+([A-ZÀ-ÖØ-Þ][\w'’-]*))?(?![\w'’-])"
 )
 _WORD_BEFORE = re.compile(r"([\w'’-]+)[ \t]*$")
+_ROMAN_NUMERAL = re.compile(r"[IVXLC]+")
+_TWO_WORDS = re.compile(r"[ \t]+([\w'’-]+)(?:[ \t]+([\w'’-]+))?")
 
 
 def masked_people(text: str) -> str:
     """`text` with the people it names inside its sentences replaced by « [nom masqué] »: a title and a
     surname (« Mme Bernard »), or a common first name and a surname (« Marie Martin propose… »,
     « Contactez Jean Dupont »), not a place named after someone (« rue Victor Hugo », « l'école Jean
-    Moulin », « Louise Michel »: `_EPONYMS`, or a place word before it). QA: names inside post-its
+    Moulin », « Louise Michel »: `_EPONYMS`, or a place word before it). In a text all in capitals, where
+    any word has one, a first name and a word are a person's name only after a word or before a verb that
+    makes them one (« AVEC MARIE DUBOIS », not « MURETS EN PIERRE SÈCHE »). QA: names inside post-its
     reached the synthesis handed to the city."""
     if not _CAPITAL.search(text, 1):
         return _masked_lone_first_names(text)
+    shouting = not any(character.islower() for character in text)
     parts: list[str] = []
     end = position = 0
     while (match := _PERSON_IN_TEXT.search(text, position)) is not None:
         position = match.start(2)  # (not a person's: tried again from its second word, « Contactez Jean Dupont »)
-        first, surname, third = match.group(1), match.group(2), match.group(3)
+        first, surname, third = match.group(1), match.group(2), None if shouting else match.group(3)
         titled = _fold(first.rstrip(".").casefold()) in _CIVILITIES
         last = third if third and not titled else surname
         if not (titled or _first_name(first)) or {_fold(surname.casefold()), _fold(last.casefold())} & _EPONYMS:
+            continue
+        if _ROMAN_NUMERAL.fullmatch(surname):  # (« Louis XIV », « Jean XXIII »: a king's, a pope's)
             continue
         if _fold(surname.casefold()) in _A_PERSON_DOES:  # (« MARIE PROPOSE UN JARDIN »: a verb is no surname)
             continue
@@ -1418,10 +1431,14 @@ def masked_people(text: str) -> str:
             earlier = _WORD_BEFORE.search(text, 0, before.start())
             pieces = re.split(r"['’]", earlier.group(1)) if earlier else [""]
         word = _fold(pieces[-1].casefold())
-        if word in _PLACE_WORDS | _ORGANISATION_WORDS | _STOP_NAMING_WORDS or _fold(surname.casefold()) in (
-            _PLACE_WORDS | _DISTRICT_ENDINGS | STOP_WORDS  # (« POUR MARIE ET PIERRE »: « et » is no surname)
-        ):
+        # (« POUR MARIE ET PIERRE »: « et » is no surname; « Mme Petit » is one, « Marie Petit » maybe a place.)
+        not_surnames = STOP_WORDS if titled else _PLACE_WORDS | _DISTRICT_ENDINGS | STOP_WORDS
+        if word in _PLACE_WORDS | _ORGANISATION_WORDS | _STOP_NAMING_WORDS or _fold(surname.casefold()) in not_surnames:
             continue
+        if shouting and not titled and word not in _BEFORE_A_PERSON:
+            following = _TWO_WORDS.match(text, match.end(2))
+            if not (following and _does(following.group(1), following.group(2) or "")):
+                continue
         stop = match.end(3) if third and not titled and _fold(third.casefold()) not in _PLACE_WORDS else match.end(2)
         parts += [text[end : match.start()], MASKED_NAME]
         end = position = stop
@@ -1468,54 +1485,96 @@ _LONE_NAME = re.compile(
 _SENTENCE_STOP = re.compile(r"[.!?:;\n]")
 
 
+# Words a name is said with, folded: a kin or a neighbour before it (« sa fille Léa », in lower case: not
+# « le Père Noël »); what is said of it by « être » (« Yves est pour… », « Nicolas n'est pas d'accord »);
+# what it is, in brackets or after a comma when it opens the text (« Paul (habitant) : … »); the words that
+# open a sentence with a capital before it (« Hier Marie a dit… », « La Marie propose… »: no longer name).
+_KIN_WORDS = frozenset(
+    """fille fils mere pere frere soeur voisin voisine voisins voisines mari femme epoux epouse ami amie amis
+    copain copine cousin cousine collegue oncle tante grand-mere grand-pere petit-fils petite-fille""".split()
+)
+_BEING = frozenset("est sont etait etaient".split())
+_NOT_BEING = frozenset("n'est ne n'etait".split())
+_STANCES = frozenset(
+    """pour contre d'accord favorable favorables oppose opposee opposes opposees partant partante partants""".split()
+)
+_PERSON_NOUNS = frozenset(
+    """habitant habitante habitants habitantes riverain riveraine riverains parent parents maman papa eleve
+    retraite retraitee commercant commercante etudiant etudiante benevole membre president presidente agent
+    elu elue conseiller conseillere ans""".split()
+)
+_SENTENCE_OPENERS = frozenset(
+    """hier demain aujourd'hui ensuite puis alors donc enfin mais et ou ainsi aussi bref ici deja maintenant
+    parfois souvent surtout""".split()
+)
+_NEXT_WORD = re.compile(r"[ \t]*([\w'’-]+)")
+# A word in lower case, maybe a first name (« avec sophie », « marie propose »).
+_LOWER_CASE_WORD = re.compile(r"(?<![\w-])[a-zß-öø-ÿ]+(?:-[a-zß-öø-ÿ]+)?(?![\w-])")
+
+
 def _masked_lone_first_names(text: str) -> str:
     """`text` with each common first name that stands alone and names a person replaced by « [nom masqué] »:
     after a word that says so (« Avec Marie », « Demander à Sophie », « Merci Paul »: `_BEFORE_A_PERSON`;
-    « l'idée d'Alice »: `_SAID_BY`), before a verb that does (« Marie propose… », « Kevin a dit… »:
-    `_A_PERSON_DOES`), or opening the text before a comma or a bracket (« Sophie, habitante… »); with the
-    first names it is listed with (« Lucas et Emma veulent… »). Written with its own accents (not « Dénis »,
-    « Marié »), not a word of a longer name (« Marie Curie », « Saint-Jean »)."""
-    if not _CAPITAL.search(text):
+    « l'idée d'Alice »: `_SAID_BY`; « sa fille Léa »: `_KIN_WORDS`), before a verb that does (« Marie
+    propose… », « Kevin a dit… »: `_A_PERSON_DOES`) or a stance (« Yves est pour… »), or opening the text
+    before a comma or a bracket (« Sophie, habitante… », « Paul (habitant) »); with the first names it is
+    listed with (« Lucas et Emma veulent… », « Thomas, Léa, Hugo : … »). Written with its own accents (not
+    « Dénis », « Marié »), not a word of a longer name (« Marie Curie », « Saint-Jean »); in lower case
+    (« avec sophie ») unless it is also a word (« en pierre »); in a text all in capitals, read in lower case.
+    A name that is also a common word with a capital (« Rose », « Noël ») needs a verb or a kin."""
+    shown = _first_names_capitalised(text)
+    if not _CAPITAL.search(shown):
         return text
     found: list[tuple[int, int, bool]] = []  # (start, end, names a person)
-    for match in _LONE_NAME.finditer(text):
+    opening_list: list[int] = []  # the indexes in `found` of the names listed from the start of the text
+    for match in _LONE_NAME.finditer(shown):
         before, name = match.group(1) or match.group(2) or "", match.group(3)
         sign, after, then = match.group(4).strip(), match.group(5), match.group(6)
         if (after[:1].isupper() and not sign) or not all(_written_as_first_name(part) for part in name.split("-")):
             continue
-        if "-" not in name and _fold(name.casefold()) in _AMBIGUOUS_FIRST_NAMES:
-            continue
         pieces = re.split(r"['’]", before)
-        verb = re.split(r"['’]", after)[0].casefold()
-        folded_verb = _fold(verb)
-        does = not sign and verb != "à" and (  # (« la Madeleine à rénover »)
-            folded_verb in _A_PERSON_DOES or (folded_verb in _AUXILIARIES and _fold(then.casefold()) in _PERSON_DID)
-        )
-        placed = _fold((pieces[-1] or pieces[0]).casefold()) in _NAME_ARTICLES | _PLACE_WORDS | _ORGANISATION_WORDS
+        word_before = _fold((pieces[-1] or pieces[0]).casefold())
+        kin = before[:1].islower() and word_before in _KIN_WORDS
+        does = not sign and after != "à" and (_does(after, then) or _takes_a_stance(shown, match))
+        if "-" not in name and _fold(name.casefold()) in _AMBIGUOUS_FIRST_NAMES and not (does or kin):
+            continue
+        placed = word_before in _NAME_ARTICLES | _PLACE_WORDS | _ORGANISATION_WORDS
         if placed and not does:
             continue  # (« la Madeleine », « l'Olivier », « rue Colette »; not « Le petit Lucas propose »)
-        said_before = _fold(pieces[-1].casefold()) in _BEFORE_A_PERSON
-        if before[:1].isupper() and not said_before:
+        said_before = kin or _fold(pieces[-1].casefold()) in _BEFORE_A_PERSON
+        opens_sentence = _opens_sentence(shown, match.start(1)) if match.group(1) else False
+        if before[:1].isupper() and not said_before and not (
+            opens_sentence and _fold(before.casefold()) in _SENTENCE_OPENERS | _NAME_ARTICLES
+        ):
             continue  # (a word of a longer name: « Victor Hugo », « Louise Michel »; not « Avec Marie »)
         elided = len(pieces) > 1 and not pieces[-1]  # (« d'Alice »)
         if not said_before and (pieces[-1].casefold() == "de" or (elided and pieces[-2].casefold() == "d")):
-            said_before = _said_by(text, match.start(1) if match.group(1) else match.start(2))
+            said_before = _said_by(shown, match.start(1) if match.group(1) else match.start(2))
         name_at = match.start(3)
-        # A name opening the text before a comma or a bracket, in a sentence where someone does something
-        # (« Sophie, habitante du quartier, souhaite… »; not « Albert, Péronne et Amiens doivent coopérer »).
-        stop = _SENTENCE_STOP.search(text, match.end(3))
-        sentence = text[match.end(3) : stop.start() if stop else len(text)]
-        opening = bool(sign) and not text[:name_at].strip(" \t-•*") and any(
-            _fold(word.casefold()) in _A_PERSON_DOES for word in WORD_PATTERN.findall(sentence)
+        if not shown[:name_at].strip(" \t-•*") or (
+            opening_list and opening_list[-1] == len(found) - 1 and _listed(shown[found[-1][1] : name_at])
+        ):
+            opening_list.append(len(found))
+        # A name opening the text (alone or listed) before a comma or a bracket, in a sentence where someone
+        # does something or with what they are (« Sophie, habitante du quartier, souhaite… »; not « Albert,
+        # Péronne et Amiens doivent coopérer »).
+        stop = _SENTENCE_STOP.search(shown, match.end(3))
+        sentence = shown[match.end(3) : stop.start() if stop else len(shown)]
+        opening = bool(sign) and opening_list[-1:] == [len(found)] and (
+            _fold(after.casefold()) in _PERSON_NOUNS
+            or any(_fold(word.casefold()) in _A_PERSON_DOES for word in WORD_PATTERN.findall(sentence))
         )
         found.append((name_at, match.end(3), said_before or does or opening))
-    # A first name listed with one that names a person is one too (« Lucas et Emma veulent », « Pour Marie et Pierre »).
     masked = [person for _, _, person in found]
+    # Names listed before a colon that open the text are its writers' (« Thomas, Léa, Hugo : groupe vélo »).
+    if len(opening_list) > 1 and re.match(r"[ \t]*:", shown[found[opening_list[-1]][1] :]):
+        for index in opening_list:
+            masked[index] = True
+    # A first name listed with one that names a person is one too (« Lucas et Emma veulent », « Pour Marie et
+    # Pierre »).
     for index in range(len(found) - 1):
-        between = text[found[index][1] : found[index + 1][0]]
-        if _fold(between.strip(" \t,").casefold()) in ("", "et") and len(between) <= 5:
-            if masked[index] or masked[index + 1]:
-                masked[index] = masked[index + 1] = True
+        if _listed(shown[found[index][1] : found[index + 1][0]]) and (masked[index] or masked[index + 1]):
+            masked[index] = masked[index + 1] = True
     parts: list[str] = []
     end = 0
     for (first, last, _), person in zip(found, masked):
@@ -1523,6 +1582,56 @@ def _masked_lone_first_names(text: str) -> str:
             parts += [text[end:first], MASKED_NAME]
             end = last
     return "".join([*parts, text[end:]]) if parts else text
+
+
+def _first_names_capitalised(text: str) -> str:
+    """`text`, as long, as `_masked_lone_first_names` reads it: its common first names written in lower case
+    given their capital (« avec Sophie »), but those that are also words (`_WORD_FIRST_NAMES`); a text all in
+    capitals in lower case but for its first names (« Marie propose un jardin »)."""
+    shouting = not any(character.islower() for character in text)
+    if shouting:
+        lowered = text.lower()
+        if len(lowered) != len(text):
+            return text
+        text = lowered
+    elif not _LOWER_CASE_WORD.search(text):
+        return text
+
+    def capitalised(match: re.Match[str]) -> str:
+        word = match.group()
+        parts = word.split("-")
+        if not all(_written_as_first_name(part) for part in parts) or (not shouting and word in _WORD_FIRST_NAMES):
+            return word
+        return "-".join(part[:1].upper() + part[1:] for part in parts)
+
+    return _LOWER_CASE_WORD.sub(capitalised, text)
+
+
+def _does(verb_word: str, next_word: str) -> bool:
+    """Whether a first name before these two words is someone doing something (« propose », « a dit »)."""
+    verb = _fold(re.split(r"['’]", verb_word)[0].casefold())
+    return verb in _A_PERSON_DOES or (verb in _AUXILIARIES and _fold(next_word.casefold()) in _PERSON_DID)
+
+
+def _takes_a_stance(text: str, match: re.Match[str]) -> bool:
+    """Whether the first name of `match` (`_LONE_NAME`) is followed by a stance: « est pour », « sont
+    contre », « n'est pas d'accord »."""
+    being, stance = _fold(match.group(5).replace("’", "'").casefold()), _fold(match.group(6).casefold())
+    if being in _NOT_BEING and stance == "pas":
+        following = _NEXT_WORD.match(text, match.end(6))
+        being, stance = "est", _fold(following.group(1).replace("’", "'").casefold()) if following else ""
+    return being in _BEING and stance in _STANCES
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    """Whether the word at `start` opens the text or a sentence."""
+    head = text[:start].rstrip(" \t-•*")
+    return not head or head[-1] in ".!?:;\n"
+
+
+def _listed(between: str) -> bool:
+    """Whether `between` joins two names of a list (« , », « et »)."""
+    return len(between) <= 5 and _fold(between.strip(" \t,").casefold()) in ("", "et")
 
 
 # Before a first name, words that make it a place's or a thing's (« la Madeleine », « du Marc »; folded).
