@@ -1388,12 +1388,29 @@ def test_train_then_evaluate_write_grouped_cross_validation_to_the_card(runner, 
 
 
 def test_evaluate_labels_needs_text_and_axis_columns(runner, tmp_path):
-    (tmp_path / "etiquettes.csv").write_text("text,axe\nUne idée,1\n", encoding="utf-8")
+    (tmp_path / "etiquettes.csv").write_text("text,catégorie\nUne idée,1\n", encoding="utf-8")
     result = runner.invoke(app, ["evaluate", "--labels", "etiquettes.csv"])
     assert result.exit_code == 1 and "colonne « axis » absente" in result.stderr
+    assert "une colonne axis (ou axe : son axe)" in result.stderr
+    # Two columns that may each be the text: neither is guessed.
+    (tmp_path / "etiquettes.csv").write_text("Idée,Texte,Axe\nUne idée,Une autre,1\n", encoding="utf-8")
+    result = runner.invoke(app, ["evaluate", "--labels", "etiquettes.csv"])
+    assert result.exit_code == 1 and "colonne « text » absente (colonnes présentes : Idée, Texte, Axe)" in result.stderr
     (tmp_path / "etiquettes.csv").write_text("text,axis\nUne idée,9\n", encoding="utf-8")
     result = runner.invoke(app, ["evaluate", "--labels", "etiquettes.csv"])
     assert result.exit_code == 1 and "aucune ligne n'a un axe de l'atelier" in result.stderr
+
+
+def test_a_labels_file_headed_in_french_is_read(runner, tmp_path):
+    # French QA: a consultant's own file of labels, saved by a French Excel, heads its columns « Texte » and
+    # « Axe »; it was refused for lacking « text ».
+    rows = ["Texte;Axe", "Plus de bus le soir vers les quartiers;5", "Soutenir les associations de quartier;1"]
+    (tmp_path / "etiquettes.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["evaluate", "--labels", "etiquettes.csv"])
+    assert result.exit_code == 0, result.output
+    assert "Colonne « Texte » lue comme « text »." in result.stderr
+    assert "Colonne « Axe » lue comme « axis »." in result.stderr
+    assert "Évaluation sur etiquettes.csv (2 lignes)" in result.stdout
 
 
 def test_evaluate_needs_ideas_placed_by_a_report(runner, tmp_path):

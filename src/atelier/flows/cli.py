@@ -18,7 +18,7 @@ import datetime
 import logging
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, NoReturn
@@ -246,12 +246,14 @@ def _load_language() -> spacy.Language:
         _fail(str(error))
 
 
-def _read_table(path: Path, text_column: str, hint: str = "Voir --text-column.") -> InputTable:
+def _read_table(
+    path: Path, text_column: str, hint: str = "Voir --text-column.", aliases: Mapping[str, tuple[str, ...]] | None = None
+) -> InputTable:
     """The rows of an input CSV or workbook (`tables.read_table`), or a one-line French error."""
     from atelier.flows.tables import TableError, read_table
 
     try:
-        table = read_table(path, text_column, hint)
+        table = read_table(path, text_column, hint, aliases)
     except TableError as error:
         _fail(str(error))
     for warning in table.warnings:
@@ -380,7 +382,14 @@ def _blank_rows_note(frame: pd.DataFrame, text_column: str, rows: Sequence[int],
     return f" (et {len(frame) - len(rows)} ligne(s) {kinds}, {what}, gardée(s) telles quelles)"
 
 
-LABELS_COLUMNS_HINT = "Un fichier d'étiquettes a une colonne text (l'idée) et une colonne axis (son axe)."
+LABELS_COLUMNS_HINT = (
+    "Un fichier d'étiquettes a une colonne text (ou texte : l'idée) et une colonne axis (ou axe : son axe)."
+)
+# Headings a consultant's own file of labels gives its columns (folded, `normalize_for_match`).
+LABELS_COLUMN_NAMES: dict[str, tuple[str, ...]] = {
+    "text": ("texte", "idee", "idees", "contribution", "proposition"),
+    "axis": ("axe",),
+}
 # Spreadsheet formats a table cannot be written in (only .xlsx, or a CSV).
 UNWRITABLE_TABLE_SUFFIXES = (".xls", ".xlsm", ".xlsb", ".ods")
 
@@ -586,7 +595,11 @@ def _read_labels(path: Path, workshop: Workshop) -> _Labels:
     `axis_label` is no label of the workshop (a file of another workshop), is left out and said."""
     from atelier.nlp.axis_data import with_context
 
-    frame = _read_table(path, "text", LABELS_COLUMNS_HINT).frame
+    table = _read_table(path, "text", LABELS_COLUMNS_HINT, LABELS_COLUMN_NAMES)
+    frame = table.frame
+    for ours in LABELS_COLUMN_NAMES:
+        if ours in table.headings:
+            _say(f"Colonne « {table.headings[ours]} » lue comme « {ours} ».")
     if "axis" not in frame.columns:
         columns = ", ".join(map(str, frame.columns))
         _fail(f"{path} : colonne « axis » absente (colonnes présentes : {columns}). {LABELS_COLUMNS_HINT}")

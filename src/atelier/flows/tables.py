@@ -69,9 +69,13 @@ class InputTable:
     headings: Mapping[str, str] = field(default_factory=dict)
 
 
-def read_table(path: Path, text_column: str, hint: str = "Voir --text-column.") -> InputTable:
+def read_table(
+    path: Path, text_column: str, hint: str = "Voir --text-column.", aliases: Mapping[str, tuple[str, ...]] | None = None
+) -> InputTable:
     """The rows of an input CSV or workbook, every cell as text; `TableError` when the file is
-    missing or unreadable, lacks `text_column` (the message ends with `hint`) or has no row."""
+    missing or unreadable, lacks `text_column` (the message ends with `hint`) or has no row.
+    `aliases`: for a column of ours the file lacks, the headings (folded) it may have instead
+    (« Texte », « Axe »): the one column so headed is read as ours, its heading kept in `headings`."""
     if not path.exists():
         raise TableError(f"{path} : fichier introuvable.")
     if not path.is_file():
@@ -117,8 +121,13 @@ def read_table(path: Path, text_column: str, hint: str = "Voir --text-column.") 
         from_excel = from_excel or delimiter == ";"
         frame = _without_blank_unnamed(_csv_frame(text, delimiter, path, text_column))
         headings = frame.attrs.get(_HEADINGS, {})
+    renamed = _named_as_ours(frame, aliases or {})
+    if renamed:
+        frame = frame.rename(columns=renamed)
+        typed = typed.rename(columns=renamed) if typed is not None else None
+        headings = {**headings, **{ours: headings.get(heading, heading) for heading, ours in renamed.items()}}
     if text_column not in frame.columns:
-        columns = ", ".join(map(str, frame.columns)) or "aucune"
+        columns = ", ".join(str(headings.get(name, name)) for name in frame.columns) or "aucune"
         # (QA: « --text-column texte » was refused beside a column « Texte », without a word on it.)
         alike = [str(c) for c in frame.columns if str(c).strip().casefold() == text_column.strip().casefold()]
         meant = f" Vouliez-vous dire « {alike[0]} » (les majuscules comptent) ?" if alike else ""
@@ -256,6 +265,21 @@ def _csv_frame(text: str, delimiter: str | None, path: Path, text_column: str) -
         reason = next((text for known, text in _QUOTE_ERRORS.items() if known in str(error)), str(error))
         raise TableError(f"{path} : CSV illisible à la ligne {start} ({reason}).") from error
     return _with_header(pd.DataFrame(rows, dtype=str), header)
+
+
+def _named_as_ours(frame: pd.DataFrame, aliases: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+    """The columns of `frame` to read under our names: for each name of `aliases` the frame lacks,
+    the one column headed by one of its aliases (none when two are)."""
+    from atelier.nlp.language import normalize_for_match
+
+    renamed: dict[str, str] = {}
+    for ours, names in aliases.items():
+        if ours in frame.columns:
+            continue
+        headed = [str(name) for name in frame.columns if normalize_for_match(str(name).strip()) in names]
+        if len(headed) == 1 and headed[0] not in renamed:
+            renamed[headed[0]] = ours
+    return renamed
 
 
 def _column_names(header: Sequence[str]) -> list[str]:
