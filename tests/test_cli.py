@@ -912,6 +912,8 @@ def test_usage_error_exits_2_said_in_french(runner, ideas_csv):
     assert result.exit_code == 0 and "Affiche cette aide et quitte." in result.output
     assert "Show this message" not in result.output and "<str>" not in result.output
     assert "COLONNE" in result.output and "[obligatoire]" in result.output
+    assert "<path>" not in result.output  # (French QA: the arguments' Python types, « <list[Path]> » for run)
+    assert "<list[Path]>" not in runner.invoke(app, ["run", "-h"]).output
     result = runner.invoke(app, ["evaluate", "-h"])  # (QA: a range shown as « [x>=2] »)
     assert "plis de la validation croisée" in result.output and "x>=" not in result.output
     assert "Usage : " in result.output and "Usage: " not in result.output

@@ -28,7 +28,7 @@ from atelier.flows.french import french_usage_error, speak_french
 speak_french()  # before Typer is imported: it reads some of its headings then
 
 import typer  # noqa: E402
-from typer.core import TyperCommand, TyperGroup  # noqa: E402
+from typer.core import TyperArgument, TyperCommand, TyperGroup  # noqa: E402
 from typer.exceptions import TyperException  # noqa: E402
 from typer.rich_utils import rich_format_error  # noqa: E402
 
@@ -68,7 +68,15 @@ HELP_OPTION_TEXT = "Affiche cette aide et quitte."
 
 
 class _FrenchHelp:
-    """The help option and the usage line, which Typer writes in English, in French."""
+    """The help option and the usage line, which Typer writes in English, in French; an argument
+    named in French (ENTRÉE, IN.csv) without its Python type beside it (« <list[Path]> », « <path> »)."""
+
+    def get_params(self, ctx: Any) -> Any:
+        params = super().get_params(ctx)  # type: ignore[misc]
+        for param in params:
+            if isinstance(param, TyperArgument) and param.metavar:
+                param.display_type_rich = _no_type  # type: ignore[method-assign]
+        return params
 
     def get_help_option(self, ctx: Any) -> Any:
         option = super().get_help_option(ctx)  # type: ignore[misc]
@@ -80,6 +88,10 @@ class _FrenchHelp:
         pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
         usage = " ".join(pieces).replace("COMMAND [ARGS]...", "COMMANDE [ARGUMENTS]…")
         formatter.write_usage(ctx.command_path, usage, prefix="Usage : ")
+
+
+def _no_type(ctx: Any) -> None:
+    return None
 
 
 class _FrenchCommand(_FrenchHelp, TyperCommand):
