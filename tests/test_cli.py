@@ -1058,7 +1058,7 @@ def test_train_reports_the_decisions_it_uses(runner, tmp_path):
     assert result.exit_code == 0, result.output
     assert "Décisions d'analystes : 1 ligne(s) de decisions.csv avec un axe de l'atelier (1 ignorée(s)" in result.stdout
     assert "ignorée(s) : axe(s) que l'atelier « atelier6 » n'a pas : « 0 »)." in result.stdout  # named (QA)
-    pd.DataFrame({"text": ["Installer des bancs"], "axe": ["3"]}).to_csv(tmp_path / "mauvais.csv", index=False)
+    pd.DataFrame({"text": ["Installer des bancs"], "categorie": ["3"]}).to_csv(tmp_path / "mauvais.csv", index=False)
     result = runner.invoke(app, ["train", "--models", "m", "--no-cv", "--labels", "mauvais.csv"])
     assert result.exit_code == 1
     assert "colonne « axis » absente" in result.stderr
