@@ -5,7 +5,8 @@
 For 10,000 and 100,000 synthetic ideas (bench/dedup.py's generator: variations of the seed's
 phrases), each size in a fresh process: the ideas are post-its of 20 documents under five
 themes, placed by a model trained on the fly and deduplicated, as in `atelier run`; then each
-file of `write_run_outputs` is written on its own and timed (the synthesis context once).
+file of `write_run_outputs` is written on its own and timed (the synthesis context once, with
+the people the model's recogniser finds masked, as in `atelier run`).
 The peak resident memory is the process's, over the whole measure.
 """
 
@@ -69,7 +70,7 @@ def measure(size: int) -> str:
         started = time.perf_counter()
         context = synthesis_context(
             workshop=workshop, contributions=deduplicated, clusters=clusters, documents=[],
-            generated_at=datetime.now(UTC),
+            generated_at=datetime.now(UTC), nlp=nlp,
         )  # fmt: skip
         lines.append(f"    {'synthesis context':<28} {time.perf_counter() - started:6.2f} s")
         timed("ideas.csv + ideas.parquet", lambda: outputs.write_ideas(deduplicated, out))

@@ -177,8 +177,9 @@ def write_outputs_task(
     generated_at: datetime,
     added: dict[str, dict[str, AddedCell]] | None = None,
     rows: list[Contribution] | None = None,
+    nlp: spacy.Language | None = None,
 ) -> list[Path]:
-    return write_run_outputs(out, workshop, documents, contributions, clusters, generated_at, added, rows)
+    return write_run_outputs(out, workshop, documents, contributions, clusters, generated_at, added, rows, nlp)
 
 
 @task(name="écrire le manifeste", cache_policy=NO_CACHE)
@@ -195,11 +196,13 @@ def write_run_outputs(
     generated_at: datetime,
     added: Mapping[str, Mapping[str, AddedCell]] | None = None,
     rows: Sequence[Contribution] | None = None,
+    nlp: spacy.Language | None = None,
 ) -> list[Path]:
     """The dataset files and the synthesis of a run, written in a folder of `out` then moved into it
     together (`outputs.staging_folder`; the manifest comes after); `ideas` files with the columns an
     analyst `added` to the last run's. The dataset's `rows` are the ideas and the fillers of forms set
-    apart (`set_apart_fillers`), which the synthesis leaves out; by default the ideas alone."""
+    apart (`set_apart_fillers`), which the synthesis leaves out; by default the ideas alone. With `nlp`,
+    the synthesis masks the people its recogniser finds too."""
     rows = contributions if rows is None else rows
     context = synthesis_context(
         workshop=workshop,
@@ -207,6 +210,7 @@ def write_run_outputs(
         clusters=clusters,
         documents=documents,
         generated_at=generated_at,
+        nlp=nlp,
     )
     with outputs.staging_folder(out) as staging:  # (all written, then moved in together)
         files = [
@@ -802,6 +806,7 @@ def run_pipeline(
     clusters: list[ClusterSummary] = []
     choice: ModelChoice | None = None
     applied: _AppliedDecisions | None = None
+    nlp: spacy.Language | None = None
     if contributions:
         with watch.stage("language"):
             nlp = load_language_task()
@@ -891,7 +896,7 @@ def run_pipeline(
                 notes.append(note)
                 _say(note, logging.WARNING)
             files = write_outputs_task(
-                Path(out), config, documents, contributions, clusters, started_at, added.columns, written
+                Path(out), config, documents, contributions, clusters, started_at, added.columns, written, nlp
             )
     finished_at = datetime.now().astimezone()
     manifest = outputs.build_manifest(

@@ -9,18 +9,22 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
 from atelier.extract.records import KINDS, MODEL_SOURCE, Contribution, DocumentResult
 from atelier.flows.messages import french_number
 from atelier.nlp.dedup import ClusterSummary
-from atelier.nlp.dedup_text import masked_contacts, masked_people, masked_writers
+from atelier.nlp.dedup_text import masked_contacts, masked_mentions, masked_people, masked_writers
 from atelier.nlp.language import normalize_for_match
+from atelier.nlp.people import recognised_people
 from atelier.nlp.workshop import Workshop
+
+if TYPE_CHECKING:
+    import spacy
 
 KIND_LABELS: dict[str, str] = {"postit": "post-it", "objective": "objectif", "action": "action"}
 KIND_LABELS_PLURAL: dict[str, str] = {"postit": "post-it", "objective": "objectifs", "action": "actions"}
@@ -255,8 +259,10 @@ def synthesis_context(
     clusters: Sequence[ClusterSummary],
     documents: Sequence[DocumentResult],
     generated_at: datetime,
+    nlp: spacy.Language | None = None,
 ) -> dict[str, Any]:
-    """Everything the template shows, as plain values.
+    """Everything the template shows, as plain values; with `nlp`, the people its recogniser finds
+    in the ideas are masked too (`_without_personal_data`).
 
     Ideas to review: those the classifier flagged `needs_review`, and any idea without axis;
     an idea whose `needs_review` is unset is listed if the model placed it below the workshop's
@@ -411,7 +417,7 @@ def synthesis_context(
         "ideas_note": IDEAS_NOTE,
         "plans_note": PLANS_NOTE,
     }
-    contacts, names = _without_personal_data(context)
+    contacts, names = _without_personal_data(context, nlp)
     if contacts:
         context["notice"] += (
             f" {contacts} texte(s) donnaient une adresse e-mail ou un numéro de téléphone : masqués dans cette "
@@ -425,39 +431,54 @@ def synthesis_context(
     return context
 
 
-def _without_personal_data(context: dict[str, Any]) -> tuple[int, int]:
+def _without_personal_data(context: dict[str, Any], nlp: spacy.Language | None) -> tuple[int, int]:
     """The idea texts of `context` with their e-mail addresses and phone numbers masked
     (`masked_contacts`: QA, a participant's address and phone were in the document handed to the
-    city), their writers' names (`masked_writers`) and the people they name (`masked_people`); how many
-    texts gave contacts, and how many names."""
+    city), the people the recogniser of `nlp` finds in them (`masked_mentions`), their writers' names
+    (`masked_writers`) and the people they name (`masked_people`); how many texts gave contacts, and
+    how many names."""
+    shown: list[str] = []
+
+    def collect(text: str) -> str:
+        shown.append(masked_contacts(text))
+        return text
+
+    _each_shown_text(context, collect)
+    mentions = recognised_people(shown, nlp) if nlp is not None else {}
     contacts: set[str] = set()
     names: set[str] = set()
 
     def mask(text: str) -> str:
-        shown = masked_contacts(text)
-        if shown != text:
+        without_contacts = masked_contacts(text)
+        if without_contacts != text:
             contacts.add(text)
-        unnamed = masked_people(masked_writers(shown))
-        if unnamed != shown:
+        unnamed = masked_people(masked_writers(masked_mentions(without_contacts, mentions.get(without_contacts, ()))))
+        if unnamed != without_contacts:
             names.add(text)
         return unnamed
 
-    for axis in context["axes"]:
-        for cluster in axis["clusters"]:
-            cluster["text"] = mask(cluster["text"])
-        for plan in axis["plans"]:
-            plan["objective"] = plan["objective"] and mask(plan["objective"])
-            for field in plan["fields"]:
-                field["texts"] = [mask(text) for text in field["texts"]]
-            for action in plan["actions"]:
-                action["text"] = mask(action["text"])
-                for field in action["fields"]:
-                    field["texts"] = [mask(text) for text in field["texts"]]
+    _each_shown_text(context, mask)
     for row in context["attention"]:
-        row["text"] = mask(row["text"])
         # (QA: an address the model weighed was shown among the idea's evidence.)
         row["evidence"] = masked_people(masked_writers(masked_contacts(row["evidence"])))
     return len(contacts), len(names)
+
+
+def _each_shown_text(context: dict[str, Any], change: Callable[[str], str]) -> None:
+    """Each idea text `context` shows replaced by `change` of it."""
+    for axis in context["axes"]:
+        for cluster in axis["clusters"]:
+            cluster["text"] = change(cluster["text"])
+        for plan in axis["plans"]:
+            plan["objective"] = plan["objective"] and change(plan["objective"])
+            for field in plan["fields"]:
+                field["texts"] = [change(text) for text in field["texts"]]
+            for action in plan["actions"]:
+                action["text"] = change(action["text"])
+                for field in action["fields"]:
+                    field["texts"] = [change(text) for text in field["texts"]]
+    for row in context["attention"]:
+        row["text"] = change(row["text"])
 
 
 def _placed_elsewhere(axes: Counter[str | None], axis: str | None) -> str:
@@ -502,6 +523,7 @@ def render_synthesis(
     clusters: Sequence[ClusterSummary],
     documents: Sequence[DocumentResult],
     generated_at: datetime,
+    nlp: spacy.Language | None = None,
 ) -> str:
     """The synthesis page as one self-contained HTML string."""
     context = synthesis_context(
@@ -510,6 +532,7 @@ def render_synthesis(
         clusters=clusters,
         documents=documents,
         generated_at=generated_at,
+        nlp=nlp,
     )
     return synthesis_html(context)
 

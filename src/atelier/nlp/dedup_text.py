@@ -38,6 +38,8 @@ from atelier.nlp.language import normalize_for_match
 if TYPE_CHECKING:
     import spacy
 
+    from atelier.nlp.people import PersonMention
+
 WORD_PATTERN = re.compile(r"[^\W_]+")
 _WORD_SPLIT = re.compile(r"([^\W_]+)")
 _DIGITS = re.compile(r"\d+")
@@ -1445,6 +1447,93 @@ def masked_people(text: str) -> str:
     return _masked_lone_first_names("".join([*parts, text[end:]]) if parts else text)
 
 
+def masked_mentions(text: str, mentions: Sequence[PersonMention]) -> str:
+    """`text` with the people the model's recogniser found in it (`people.recognised_people`) replaced by
+    « [nom masqué] », as far as the rules of `masked_people` agree: a name of several words but one opened by
+    a place's or an organisation's word or written after one (« Impasse Antoine de Saint-Exupéry », « l'école
+    Jean Moulin »), a person places are named after (`_EPONYMS`), a king (« Louis XIV »); a word alone (the
+    recogniser takes towns, firms and misspelt verbs for people: « à Villeneuve-Tolosane », « avec Tisséo »,
+    « Dévslopper la… ») only where the sentence makes it someone: before a verb of saying or wanting or a
+    stance (« Jojo propose », « Kader est contre »), after « merci », « selon », « idée de », a kin or a word
+    of affection (« Mamie Jo »); a common first name alone is the rules' to judge. The words a mention opens
+    with that are no name stay (« Bravo Émile », « Idée de Fatou »). In a text all in capitals, any mention
+    is as a word alone (« POUR LES LOCATAIRES, COSNOLIDER LE BÂTON »)."""
+    shouting = not any(character.islower() for character in text)
+    spans: list[tuple[int, int]] = []
+    for mention in mentions:
+        words = list(mention.words)
+        while words and _fold(_last_piece(text[words[0][0] : words[0][1]]).casefold()) in _OPENING_NO_NAME:
+            words.pop(0)
+        if not words:
+            continue
+        written = [text[first:last] for first, last in words]
+        folded = [_fold(_last_piece(word).casefold()) for word in written]
+        if folded[0] in _NAMING_WORDS or _EPONYMS.intersection(folded) or any(map(_ROMAN_NUMERAL.fullmatch, written)):
+            continue
+        if not all(word[:1].isupper() or fold in _NAME_PARTICLES for word, fold in zip(written, folded, strict=True)):
+            continue
+        start, end = words[0][0], words[-1][1]
+        if len(words) == 1 and all(part in _FIRST_NAMES for part in folded[0].split("-")):
+            continue
+        if (len(words) == 1 or shouting) and not _someone_alone(text, start, end):
+            continue
+        if not _after_a_naming_word(text, start):
+            spans.append((start, end))
+    parts: list[str] = []
+    last = 0
+    for first, end in sorted(spans):
+        if first >= last:
+            parts += [text[last:first], MASKED_NAME]
+            last = end
+    return "".join([*parts, text[last:]]) if parts else text
+
+
+def may_name_someone(text: str) -> bool:
+    """Whether `text` may name someone `masked_mentions` would mask: two capitalised words in a row, or a
+    capitalised word alone that the words around it make someone (`_someone_alone`)."""
+    if _TWO_CAPITALISED.search(text):
+        return True
+    return any(_someone_alone(text, word.start(), word.end()) for word in _CAPITALISED_WORD.finditer(text))
+
+
+def _someone_alone(text: str, start: int, end: int) -> bool:
+    """Whether the word at `start`–`end` is someone by the words around it (`masked_mentions`)."""
+    following = _TWO_WORDS.match(text, end)
+    if following and (_does(following.group(1), following.group(2) or "") or _takes_a_stance(text, end)):
+        return True
+    before = _WORD_BEFORE.search(text, 0, start)
+    if before is None:
+        return False
+    pieces = re.split(r"['’]", before.group(1))
+    word = _fold((pieces[-1] or pieces[0]).casefold())
+    return (
+        word in _SOMEONE_BEFORE
+        or (word in _KIN_WORDS and before.group(1)[:1].islower())
+        or (word in ("de", "d") and _said_by(text, before.start()))
+    )
+
+
+def _last_piece(word: str) -> str:
+    """The part of `word` after its apostrophe (« l'école » → « école »; « d' » → « d »)."""
+    pieces = [piece for piece in re.split(r"['’]", word) if piece]
+    return pieces[-1] if pieces else word
+
+
+def _after_a_naming_word(text: str, start: int) -> bool:
+    """Whether the name at `start` follows, through capitalised words and particles only, a word that makes
+    it a place's or an organisation's (« Impasse Antoine de Saint-Exupéry », « rue d'Alice Guy »)."""
+    position = start
+    while (before := _WORD_BEFORE.search(text, 0, position)) is not None:
+        word = _last_piece(before.group(1))
+        folded = _fold(word.casefold())
+        if folded in _NAMING_WORDS:
+            return True
+        if not (word[:1].isupper() or folded in _NAME_PARTICLES):
+            return False
+        position = before.start()
+    return False
+
+
 # Words before a name that make it a stop's or a line's (« Métro Louis Pradel », « tram Charles Hernu »; folded).
 _STOP_NAMING_WORDS = frozenset("metro tram tramway bus ligne".split())
 # Words before a first name alone that make it a person's (folded): « Avec Marie », « Demander à Sophie »,
@@ -1508,6 +1597,21 @@ _SENTENCE_OPENERS = frozenset(
     parfois souvent surtout""".split()
 )
 _NEXT_WORD = re.compile(r"[ \t]*([\w'’-]+)")
+# Words of affection before a name (« Mamie Jo », « Tonton Raymond »; folded).
+_AFFECTION_WORDS = frozenset("mamie mami mamy papi papy pepe meme tonton tata tatie".split())
+# Words a mention of the recogniser may open with that are no part of the name (« Bravo Émile », « Idée de Fatou »).
+_OPENING_NO_NAME = (
+    _BEFORE_A_PERSON | _SENTENCE_OPENERS | _SAID_BY | _KIN_WORDS | _AFFECTION_WORDS | STOP_WORDS
+)
+# Words of a name in lower case (« Antoine de Saint-Exupéry », « Marie-Claire de la Tour »), and the words that
+# make a name a place's, an organisation's or a stop's.
+_NAME_PARTICLES = frozenset("de du des la le d".split())
+_NAMING_WORDS = _PLACE_WORDS | _ORGANISATION_WORDS | _STOP_NAMING_WORDS
+# Words before a word alone that make it someone whatever it is (« Merci Jojo », « selon Kader », « d'après
+# Fatou », « Mamie Jo »), unlike « avec », « à », « chez » (« avec Tisséo », « à Tournefeuille »).
+_SOMEONE_BEFORE = frozenset("merci bravo selon apres".split()) | _AFFECTION_WORDS
+_TWO_CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-ÞŒ][\w'’-]*\.?[ \t]+[A-ZÀ-ÖØ-ÞŒ]")
+_CAPITALISED_WORD = re.compile(r"(?<![\w'’-])[A-ZÀ-ÖØ-ÞŒ][\w-]*")
 # A word in lower case, maybe a first name (« avec sophie », « marie propose »).
 _LOWER_CASE_WORD = re.compile(r"(?<![\w-])[a-zß-öø-ÿ]+(?:-[a-zß-öø-ÿ]+)?(?![\w-])")
 
@@ -1535,7 +1639,7 @@ def _masked_lone_first_names(text: str) -> str:
         pieces = re.split(r"['’]", before)
         word_before = _fold((pieces[-1] or pieces[0]).casefold())
         kin = before[:1].islower() and word_before in _KIN_WORDS
-        does = not sign and after != "à" and (_does(after, then) or _takes_a_stance(shown, match))
+        does = not sign and after != "à" and (_does(after, then) or _takes_a_stance(shown, match.end(3)))
         if "-" not in name and _fold(name.casefold()) in _AMBIGUOUS_FIRST_NAMES and not (does or kin):
             continue
         placed = word_before in _NAME_ARTICLES | _PLACE_WORDS | _ORGANISATION_WORDS
@@ -1613,14 +1717,13 @@ def _does(verb_word: str, next_word: str) -> bool:
     return verb in _A_PERSON_DOES or (verb in _AUXILIARIES and _fold(next_word.casefold()) in _PERSON_DID)
 
 
-def _takes_a_stance(text: str, match: re.Match[str]) -> bool:
-    """Whether the first name of `match` (`_LONE_NAME`) is followed by a stance: « est pour », « sont
-    contre », « n'est pas d'accord »."""
-    being, stance = _fold(match.group(5).replace("’", "'").casefold()), _fold(match.group(6).casefold())
-    if being in _NOT_BEING and stance == "pas":
-        following = _NEXT_WORD.match(text, match.end(6))
-        being, stance = "est", _fold(following.group(1).replace("’", "'").casefold()) if following else ""
-    return being in _BEING and stance in _STANCES
+def _takes_a_stance(text: str, end: int) -> bool:
+    """Whether the name ending at `end` is followed by a stance: « est pour », « sont contre », « n'est pas
+    d'accord »."""
+    words = [_fold(word.replace("’", "'").casefold()) for word in _NEXT_WORD.findall(text, end, end + 40)[:3]]
+    if words[:1] and words[0] in _NOT_BEING and words[1:2] == ["pas"]:
+        words = ["est", *words[2:]]
+    return len(words) > 1 and words[0] in _BEING and words[1] in _STANCES
 
 
 def _opens_sentence(text: str, start: int) -> bool:
