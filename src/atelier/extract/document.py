@@ -15,6 +15,7 @@ from pathlib import Path
 from statistics import fmean
 
 import pdfplumber
+import pypdfium2
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
@@ -36,10 +37,13 @@ from atelier.extract.layout import (
     notes_on_page,
     page_footer,
     page_header,
+    page_object_counts,
     page_words,
     printed_rows,
     prose_size,
     reading_areas,
+    rendered_page,
+    ruled_tables,
     running_footers,
     running_headers,
     shaded_boxes,
@@ -271,7 +275,7 @@ def _page_readings(pages: Sequence[object], settings: ExtractionSettings) -> lis
     scanned = 0
     ocr_missing: str | None = None
     for page in pages:
-        if not needs_ocr(page, settings):
+        if not needs_ocr(page_object_counts(page), settings):
             readings.append(_PageReading(tuple(page_words(page, settings))))
             continue
         scanned += 1
@@ -289,7 +293,9 @@ def _scanned_page_reading(page: object, settings: ExtractionSettings, reason: st
     """A page without text layer read by OCR, with the ruling lines seen on the image."""
     if reason is None:
         try:
-            scan = ocr_page(page, settings)
+            scan = ocr_page(rendered_page(page, settings.ocr_resolution), settings)
+        except pypdfium2.PdfiumError:
+            reason = "page numérisée impossible à afficher"
         except OcrUnavailable as error:
             reason = str(error)
     if reason is not None:
@@ -317,7 +323,7 @@ def _page_layout(
     kept = [i for i, word in enumerate(reading.words) if word not in furniture]
     words = [reading.words[i] for i in kept]
     confidences = tuple(reading.confidences[i] for i in kept) if reading.confidences else ()
-    grids = ruled_grids(page, words, number, settings, rulings=reading.rulings)
+    grids = ruled_grids(ruled_tables(page, settings, reading.rulings), words, number, settings)
     if reading.rulings is not None:
         return replace(_assemble(page, number, words, grids, settings, confidences), scanned=True)
     width = float(page.width)  # type: ignore[attr-defined]

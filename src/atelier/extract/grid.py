@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from atelier.extract.layout import (
     Line,
+    RuledTable,
     Word,
     fits_after,
     group_lines,
@@ -118,62 +119,18 @@ def cell_from_words(words: Sequence[Word], box: BBox, settings: ExtractionSettin
 
 
 def ruled_grids(
-    page: object,
-    words: Sequence[Word],
-    page_number: int,
-    settings: ExtractionSettings,
-    rulings: Sequence[BBox] | None = None,
+    tables: Sequence[RuledTable], words: Sequence[Word], page_number: int, settings: ExtractionSettings
 ) -> list[Grid]:
-    """Tables drawn with ruling lines, found by pdfplumber's line strategy.
-
-    `rulings` (segments of zero width or height) stand for the page's own lines: those seen on a scan.
-    """
-    table_settings: dict[str, object] = {
-        "vertical_strategy": "lines",
-        "horizontal_strategy": "lines",
-        "snap_tolerance": settings.ruled_snap_tolerance,
-        "edge_min_length": settings.ruled_edge_min_length,
-    }
-    if rulings is not None:
-        vertical = [_explicit_line(r) for r in rulings if r.x0 == r.x1]
-        horizontal = [_explicit_line(r) for r in rulings if r.top == r.bottom]
-        if len(vertical) < 2 or len(horizontal) < 2:
-            return []
-        table_settings.update(
-            vertical_strategy="explicit",
-            horizontal_strategy="explicit",
-            explicit_vertical_lines=vertical,
-            explicit_horizontal_lines=horizontal,
-        )
-    found = page.find_tables(table_settings=table_settings)  # type: ignore[attr-defined]
+    """Tables drawn with ruling lines (`layout.ruled_tables`) as grids, each cell holding the words inside it."""
     grids = []
-    for table in found:
-        rows: list[tuple[Cell | None, ...]] = []
-        for row in table.rows:
-            cells: list[Cell | None] = []
-            for raw in row.cells:
-                if raw is None:
-                    cells.append(None)
-                    continue
-                box = BBox(*(float(v) for v in raw))
-                cells.append(cell_from_words(words_inside(words, box), box, settings))
-            rows.append(tuple(cells))
+    for table in tables:
+        rows = tuple(
+            tuple(None if box is None else cell_from_words(words_inside(words, box), box, settings) for box in row)
+            for row in table.rows
+        )
         if len(rows) and max(len(r) for r in rows) >= 2:
-            grids.append(Grid(page=page_number, bbox=BBox(*(float(v) for v in table.bbox)), rows=tuple(rows), ruled=True))
+            grids.append(Grid(page=page_number, bbox=table.bbox, rows=rows, ruled=True))
     return grids
-
-
-def _explicit_line(segment: BBox) -> dict[str, object]:
-    """A segment as the line object of pdfplumber's explicit table strategy."""
-    return {
-        "object_type": "line",
-        "x0": segment.x0,
-        "x1": segment.x1,
-        "top": segment.top,
-        "bottom": segment.bottom,
-        "width": segment.x1 - segment.x0,
-        "height": segment.bottom - segment.top,
-    }
 
 
 def aligned_columns(lines: Sequence[Line], settings: ExtractionSettings) -> tuple[float, ...]:

@@ -1,4 +1,4 @@
-"""From a pdfplumber page to our own typed words and lines.
+"""From a pdfplumber page to our own typed records: words and lines, boxes and rules, ruled tables, its image.
 
 This is the boundary with pdfplumber: its dicts are read here and nowhere else.
 """
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 import pdfplumber.page
+from PIL import Image
 
 from atelier.extract.records import BBox
 from atelier.extract.settings import ExtractionSettings
@@ -647,6 +648,93 @@ def _filled_boxes(page: object, settings: ExtractionSettings) -> list[tuple[BBox
         for rect in page.rects  # type: ignore[attr-defined]
         if rect.get("fill") and float(rect["bottom"]) - float(rect["top"]) >= settings.shading_min_height
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class RuledTable:
+    """A table drawn with ruling lines, as pdfplumber's table finder cuts it: its box and its rows of cell
+    boxes, None for a cell covered by a cell spanning from above or from the left."""
+
+    bbox: BBox
+    rows: tuple[tuple[BBox | None, ...], ...]
+
+
+def ruled_tables(
+    page: object, settings: ExtractionSettings, rulings: Sequence[BBox] | None = None
+) -> tuple[RuledTable, ...]:
+    """The tables of a pdfplumber page drawn with ruling lines, found by pdfplumber's line strategy.
+
+    `rulings` (segments of zero width or height) stand for the page's own lines: those seen on a scan.
+    """
+    table_settings: dict[str, object] = {
+        "vertical_strategy": "lines",
+        "horizontal_strategy": "lines",
+        "snap_tolerance": settings.ruled_snap_tolerance,
+        "edge_min_length": settings.ruled_edge_min_length,
+    }
+    if rulings is not None:
+        vertical = [_explicit_line(r) for r in rulings if r.x0 == r.x1]
+        horizontal = [_explicit_line(r) for r in rulings if r.top == r.bottom]
+        if len(vertical) < 2 or len(horizontal) < 2:
+            return ()
+        table_settings.update(
+            vertical_strategy="explicit",
+            horizontal_strategy="explicit",
+            explicit_vertical_lines=vertical,
+            explicit_horizontal_lines=horizontal,
+        )
+    return tuple(
+        RuledTable(
+            bbox=_corners_box(table.bbox),
+            rows=tuple(tuple(None if cell is None else _corners_box(cell) for cell in row.cells) for row in table.rows),
+        )
+        for table in page.find_tables(table_settings=table_settings)  # type: ignore[attr-defined]
+    )
+
+
+def _corners_box(corners: Sequence[float]) -> BBox:
+    """pdfplumber's (x0, top, x1, bottom) as a box."""
+    return BBox(*(float(v) for v in corners))
+
+
+def _explicit_line(segment: BBox) -> dict[str, object]:
+    """A segment as the line object of pdfplumber's explicit table strategy."""
+    return {
+        "object_type": "line",
+        "x0": segment.x0,
+        "x1": segment.x1,
+        "top": segment.top,
+        "bottom": segment.bottom,
+        "width": segment.x1 - segment.x0,
+        "height": segment.bottom - segment.top,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class PageObjectCounts:
+    """How many characters a pdfplumber page's text layer holds, and how many images the page shows."""
+
+    chars: int
+    images: int
+
+
+def page_object_counts(page: object) -> PageObjectCounts:
+    return PageObjectCounts(chars=len(page.chars), images=len(page.images))  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedPage:
+    """A page drawn in shades of grey, and the box in PDF points that the image shows."""
+
+    image: Image.Image
+    bbox: BBox
+
+
+def rendered_page(page: object, resolution: int) -> RenderedPage:
+    """A pdfplumber page drawn at `resolution` dots per inch. Raises `pypdfium2.PdfiumError` for a page
+    that cannot be drawn."""
+    image = page.to_image(resolution=resolution).original.convert("L")  # type: ignore[attr-defined]
+    return RenderedPage(image=image, bbox=_corners_box(page.bbox))  # type: ignore[attr-defined]
 
 
 def without_note_calls(words: Sequence[Word], settings: ExtractionSettings) -> list[Word]:

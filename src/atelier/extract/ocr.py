@@ -16,12 +16,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import pypdfium2
 import pytesseract
 from PIL import Image
 from pytesseract import Output, TesseractError, TesseractNotFoundError
 
-from atelier.extract.layout import Word
+from atelier.extract.layout import PageObjectCounts, RenderedPage, Word
 from atelier.extract.records import BBox
 from atelier.extract.settings import ExtractionSettings
 
@@ -84,9 +83,9 @@ class _InkBox:
     confidence: float
 
 
-def needs_ocr(page: object, settings: ExtractionSettings) -> bool:
+def needs_ocr(page: PageObjectCounts, settings: ExtractionSettings) -> bool:
     """A page with (almost) no text layer but an image: a scan."""
-    return len(page.chars) < settings.ocr_min_chars and bool(page.images)  # type: ignore[attr-defined]
+    return page.chars < settings.ocr_min_chars and page.images > 0
 
 
 def unavailable_reason(settings: ExtractionSettings) -> str | None:
@@ -101,14 +100,10 @@ def unavailable_reason(settings: ExtractionSettings) -> str | None:
     return None
 
 
-def ocr_page(page: object, settings: ExtractionSettings) -> OcrPage:
-    """Render a pdfplumber page, find its ruling lines, read its words. Raises `OcrUnavailable`."""
-    try:
-        image = page.to_image(resolution=settings.ocr_resolution).original.convert("L")  # type: ignore[attr-defined]
-    except pypdfium2.PdfiumError as error:
-        raise OcrUnavailable("page numérisée impossible à afficher") from error
-    x0, top, x1, bottom = (float(v) for v in page.bbox)  # type: ignore[attr-defined]
-    frame = _Frame(x0, top, (x1 - x0) / image.width, (bottom - top) / image.height)
+def ocr_page(page: RenderedPage, settings: ExtractionSettings) -> OcrPage:
+    """Find the ruling lines of a page drawn at `ocr_resolution`, read its words. Raises `OcrUnavailable`."""
+    image, box = page.image, page.bbox
+    frame = _Frame(box.x0, box.top, (box.x1 - box.x0) / image.width, (box.bottom - box.top) / image.height)
     ink = np.asarray(image) < settings.ocr_ink_threshold
     tilt = skew_degrees(ink, settings)
     if abs(tilt) >= settings.ocr_skew_min_degrees:
