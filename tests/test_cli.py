@@ -1064,6 +1064,26 @@ def test_train_reports_the_decisions_it_uses(runner, tmp_path):
     assert "colonne « axis » absente" in result.stderr
 
 
+def test_a_model_is_saved_with_its_card_and_decisions_or_not_at_all(runner, tmp_path):
+    # The model was written, then its card, then its decisions: a failure in between left a model beside
+    # the card or the decisions of another.
+    (tmp_path / "data" / "raw").mkdir(parents=True)
+    pd.DataFrame({"text": ["Installer des bancs"], "axis": ["3"]}).to_csv(tmp_path / "decisions.csv", index=False)
+    assert runner.invoke(app, ["train", "--models", "m", "--no-cv", "--labels", "decisions.csv"]).exit_code == 0
+    saved = tmp_path / "m" / "atelier6"
+    before = {name: (saved / name).read_bytes() for name in ("model.skops", "card.json", "decisions.csv")}
+    (saved / "decisions.csv").unlink()
+    (saved / "decisions.csv").mkdir()  # (the last file cannot be written)
+    (saved / "decisions.csv" / "x").write_text("x", encoding="utf-8")
+    pd.DataFrame({"text": ["Plus de bus le soir"], "axis": ["5"]}).to_csv(tmp_path / "decisions.csv", index=False)
+    result = runner.invoke(app, ["train", "--models", "m", "--no-cv", "--labels", "decisions.csv"])
+    assert result.exit_code == 1 and "écriture impossible" in result.stderr
+    assert {name: (saved / name).read_bytes() for name in ("model.skops", "card.json")} == {
+        name: before[name] for name in ("model.skops", "card.json")
+    }
+    assert sorted(path.name for path in saved.iterdir()) == ["card.json", "decisions.csv", "model.skops"]
+
+
 def test_rows_the_model_proposed_are_not_decisions(runner, tmp_path):
     # ideas.xlsx / ideas.csv of a run given back as decisions: the rows whose axis the model
     # proposed (axis_source "model") are not an analyst's; counted, they taught the model its own

@@ -1241,7 +1241,6 @@ def train(
         model_directory,
         read_decisions,
         save_axis_model,
-        write_decisions,
     )
     from atelier.flows.outputs import OutputError, check_output_directory
     from atelier.nlp.axis_evaluation import cross_validate
@@ -1335,8 +1334,7 @@ def train(
     card["analyst_decisions"] = sum(d.source == REVIEW_SOURCE for d in learnt)
     card["document_placements"] = sum(d.source == DOCUMENT_SOURCE for d in learnt)
     try:
-        save_axis_model(type(model)(pipeline=model.pipeline, card=card), directory)
-        write_decisions([*learnt, *left_out], directory)
+        save_axis_model(type(model)(pipeline=model.pipeline, card=card), directory, [*learnt, *left_out])
     except OSError as error:
         _fail(f"{directory} : écriture impossible ({os_error_reason(error)}).")
     typer.echo(f"Modèle {model.version} enregistré dans {directory}")

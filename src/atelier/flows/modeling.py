@@ -13,6 +13,7 @@ import io
 import json
 import threading
 from collections.abc import Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -139,33 +140,37 @@ def no_saved_model_note(workshop: Workshop, models_dir: Path | None = None) -> s
     return f"Aucun modèle enregistré pour « {workshop.id} » dans {directory.resolve()}{missing}{hint}"
 
 
-def save_axis_model(model: AxisModel, directory: str | Path) -> Path:
-    """Write `model.skops` and `card.json` into `directory` (created if needed); returns the directory."""
+def save_axis_model(
+    model: AxisModel, directory: str | Path, decisions: Sequence[StoredDecision] | None = None
+) -> Path:
+    """Write `model.skops` and `card.json` into `directory` (created if needed), and with `decisions`
+    the decisions the model learnt from a labels file as `decisions.csv` beside it: a later `atelier
+    train` learns them again without being given them (the label tells an axis renumbered since); no
+    decision, no file (an older one is removed). The files are written together: each is written in
+    full beside its place, then all are moved in: a failure while writing leaves the model saved
+    before whole, not beside the decisions or the card of another. Returns the directory."""
     target = Path(directory)
     data = axis_model_bytes(model)
-    with atomic_path(target / MODEL_FILE) as temporary:
-        temporary.write_bytes(data)
-    write_card({**model.card, "model_sha256": model_sha256(data)}, target)
+    with ExitStack() as together:
+        together.enter_context(atomic_path(target / MODEL_FILE)).write_bytes(data)
+        card = {**model.card, "model_sha256": model_sha256(data)}
+        together.enter_context(atomic_path(target / CARD_FILE)).write_text(card_text(card), encoding="utf-8")
+        if decisions:
+            _write_decisions(decisions, together.enter_context(atomic_path(target / DECISIONS_FILE)))
+    if decisions is not None and not decisions:
+        (target / DECISIONS_FILE).unlink(missing_ok=True)
     return target
 
 
-def write_decisions(decisions: Sequence[StoredDecision], directory: str | Path) -> Path:
-    """The decisions a model learnt from a labels file, as `decisions.csv` beside it: a later
-    `atelier train` learns them again without being given them (the label tells an axis
-    renumbered since). No decision: no file (an older one is removed)."""
-    path = Path(directory) / DECISIONS_FILE
-    if not decisions:
-        path.unlink(missing_ok=True)
-        return path
-    with atomic_path(path) as temporary, temporary.open("w", encoding="utf-8", newline="") as handle:
+def _write_decisions(decisions: Sequence[StoredDecision], path: Path) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(DECISIONS_COLUMNS)
         writer.writerows(StoredDecision(*decision) for decision in decisions)
-    return path
 
 
 def read_decisions(directory: str | Path) -> list[StoredDecision]:
-    """The decisions `write_decisions` kept beside a model ([] without the file); a file of the
+    """The decisions `save_axis_model` kept beside a model ([] without the file); a file of the
     first three columns holds analysts' decisions. A file that is not ours (unreadable, other
     columns, a source that is neither review nor document, too large) is an `AxisModelError`."""
     path = Path(directory) / DECISIONS_FILE
