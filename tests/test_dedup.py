@@ -978,6 +978,22 @@ def test_a_writers_name_is_masked_where_a_text_is_shown_to_others(text, shown):
         ("Sophie et Thomas, parents, veulent", "[nom masqué] et [nom masqué], parents, veulent"),
         ("Thomas, Léa, Hugo : groupe vélo", "[nom masqué], [nom masqué], [nom masqué] : groupe vélo"),
         ("Paul (habitant) : plus de bancs", "[nom masqué] (habitant) : plus de bancs"),
+        # (A second held-out QA corpus: a title before a surname places are named after, past tenses, ages,
+        # introductions and thanks.)
+        ("Mme Rousseau demande un banc", "[nom masqué] demande un banc"),
+        ("Sébastien m'a dit que le bus passe", "[nom masqué] m'a dit que le bus passe"),
+        ("Thomas a réparé les vélos", "[nom masqué] a réparé les vélos"),
+        ("Jade a 12 ans et veut un skatepark", "[nom masqué] a 12 ans et veut un skatepark"),
+        ("Marcel, 82 ans, veut des bancs", "[nom masqué], 82 ans, veut des bancs"),
+        ("Je m'appelle Marie", "Je m'appelle [nom masqué]"),
+        ("Je remercie Sophie pour le repas", "Je remercie [nom masqué] pour le repas"),
+        *(
+            (text, text)
+            for text in [
+                "Rue du Docteur Schweitzer à refaire", "Le lycée Victor Hugo a brûlé",
+                "Albert a été choisi pour la gare",
+            ]
+        ),
         *((text, text) for text in ["L'association Léo Lagrange et l'Association Marie Galante"]),
         ("Vincent Auriol : rénover la place", "Vincent Auriol : rénover la place"),
         # (QA, a second regression hunt.)

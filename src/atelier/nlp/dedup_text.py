@@ -1400,7 +1400,9 @@ _PERSON_IN_TEXT = re.compile(
 )
 _WORD_BEFORE = re.compile(r"([\w'’-]+)[ \t]*$")
 _ROMAN_NUMERAL = re.compile(r"[IVXLC]+")
-_TWO_WORDS = re.compile(r"[ \t]+([\w'’-]+)(?:[ \t]+([\w'’-]+))?")
+_THREE_WORDS = re.compile(r"[ \t]+([\w'’-]+)(?:[ \t]+([\w'’-]+))?(?:[ \t]+([\w'’-]+))?")
+# The endings of a past participle of the first group (« réparé », « lancée »).
+_PARTICIPLE_ENDINGS = ("é", "ée", "és", "ées")
 
 
 def masked_people(text: str) -> str:
@@ -1421,7 +1423,11 @@ def masked_people(text: str) -> str:
         first, surname, third = match.group(1), match.group(2), None if shouting else match.group(3)
         titled = _fold(first.rstrip(".").casefold()) in _CIVILITIES
         last = third if third and not titled else surname
-        if not (titled or _first_name(first)) or {_fold(surname.casefold()), _fold(last.casefold())} & _EPONYMS:
+        if not (titled or _first_name(first)):
+            continue
+        # (A title makes a surname a person's, « Mme Rousseau », but in a place's name: « rue du Docteur Schweitzer ».)
+        eponym = bool({_fold(surname.casefold()), _fold(last.casefold())} & _EPONYMS)
+        if _after_a_naming_word(text, match.start()) if titled else eponym:
             continue
         if _ROMAN_NUMERAL.fullmatch(surname):  # (« Louis XIV », « Jean XXIII »: a king's, a pope's)
             continue
@@ -1438,8 +1444,7 @@ def masked_people(text: str) -> str:
         if word in _PLACE_WORDS | _ORGANISATION_WORDS | _STOP_NAMING_WORDS or _fold(surname.casefold()) in not_surnames:
             continue
         if shouting and not titled and word not in _BEFORE_A_PERSON:
-            following = _TWO_WORDS.match(text, match.end(2))
-            if not (following and _does(following.group(1), following.group(2) or "")):
+            if not _does(text, match.end(2)):
                 continue
         stop = match.end(3) if third and not titled and _fold(third.casefold()) not in _PLACE_WORDS else match.end(2)
         parts += [text[end : match.start()], MASKED_NAME]
@@ -1468,7 +1473,10 @@ def masked_mentions(text: str, mentions: Sequence[PersonMention]) -> str:
             continue
         written = [text[first:last] for first, last in words]
         folded = [_fold(_last_piece(word).casefold()) for word in written]
-        if folded[0] in _NAMING_WORDS or _EPONYMS.intersection(folded) or any(map(_ROMAN_NUMERAL.fullmatch, written)):
+        titled = folded[0].rstrip(".") in _CIVILITIES  # (« Mme Rousseau »)
+        if folded[0] in _NAMING_WORDS or any(map(_ROMAN_NUMERAL.fullmatch, written)):
+            continue
+        if _EPONYMS.intersection(folded) and not titled:
             continue
         if not all(word[:1].isupper() or fold in _NAME_PARTICLES for word, fold in zip(written, folded, strict=True)):
             continue
@@ -1498,8 +1506,7 @@ def may_name_someone(text: str) -> bool:
 
 def _someone_alone(text: str, start: int, end: int) -> bool:
     """Whether the word at `start`–`end` is someone by the words around it (`masked_mentions`)."""
-    following = _TWO_WORDS.match(text, end)
-    if following and (_does(following.group(1), following.group(2) or "") or _takes_a_stance(text, end)):
+    if _does(text, end) or _takes_a_stance(text, end):
         return True
     before = _WORD_BEFORE.search(text, 0, start)
     if before is None:
@@ -1542,7 +1549,7 @@ _STOP_NAMING_WORDS = frozenset("metro tram tramway bus ligne".split())
 # Pierre sèche », « vers Albert », « buste de Marianne », « signalétique Claire » were masked).
 _BEFORE_A_PERSON = frozenset(
     """avec a chez par pour selon merci bravo apres contacter contactez appeler appelez demander demandez
-    ecrire ecrivez inviter remercier consulter interroger rencontrer dit""".split()
+    ecrire ecrivez inviter remercier remercie remercions consulter interroger rencontrer dit appelle suis""".split()
 )
 # Nouns whose « de » or « d' » before a first name makes it a person's: « proposition de Nadia », « l'idée d'Alice ».
 _SAID_BY = frozenset(
@@ -1609,7 +1616,7 @@ _NAME_PARTICLES = frozenset("de du des la le d".split())
 _NAMING_WORDS = _PLACE_WORDS | _ORGANISATION_WORDS | _STOP_NAMING_WORDS
 # Words before a word alone that make it someone whatever it is (« Merci Jojo », « selon Kader », « d'après
 # Fatou », « Mamie Jo »), unlike « avec », « à », « chez » (« avec Tisséo », « à Tournefeuille »).
-_SOMEONE_BEFORE = frozenset("merci bravo selon apres".split()) | _AFFECTION_WORDS
+_SOMEONE_BEFORE = frozenset("merci bravo selon apres remercie remercions appelle".split()) | _AFFECTION_WORDS
 _TWO_CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-ÞŒ][\w'’-]*\.?[ \t]+[A-ZÀ-ÖØ-ÞŒ]")
 _CAPITALISED_WORD = re.compile(r"(?<![\w'’-])[A-ZÀ-ÖØ-ÞŒ][\w-]*")
 # A word in lower case, maybe a first name (« avec sophie », « marie propose »).
@@ -1632,21 +1639,25 @@ def _masked_lone_first_names(text: str) -> str:
     found: list[tuple[int, int, bool]] = []  # (start, end, names a person)
     opening_list: list[int] = []  # the indexes in `found` of the names listed from the start of the text
     for match in _LONE_NAME.finditer(shown):
-        before, name = match.group(1) or match.group(2) or "", match.group(3)
+        name = match.group(3)
+        # (The word before, also when the match before took it: « Victor » of « lycée Victor Hugo ».)
+        prior = None if match.group(1) or match.group(2) else _WORD_BEFORE.search(shown, 0, match.start(3))
+        before = match.group(1) or match.group(2) or (prior.group(1) if prior else "")
+        before_at = match.start(1) if match.group(1) else prior.start(1) if prior else -1
         sign, after, then = match.group(4).strip(), match.group(5), match.group(6)
         if (after[:1].isupper() and not sign) or not all(_written_as_first_name(part) for part in name.split("-")):
             continue
         pieces = re.split(r"['’]", before)
         word_before = _fold((pieces[-1] or pieces[0]).casefold())
         kin = before[:1].islower() and word_before in _KIN_WORDS
-        does = not sign and after != "à" and (_does(after, then) or _takes_a_stance(shown, match.end(3)))
+        does = not sign and after != "à" and (_does(shown, match.end(3)) or _takes_a_stance(shown, match.end(3)))
         if "-" not in name and _fold(name.casefold()) in _AMBIGUOUS_FIRST_NAMES and not (does or kin):
             continue
         placed = word_before in _NAME_ARTICLES | _PLACE_WORDS | _ORGANISATION_WORDS
         if placed and not does:
             continue  # (« la Madeleine », « l'Olivier », « rue Colette »; not « Le petit Lucas propose »)
         said_before = kin or _fold(pieces[-1].casefold()) in _BEFORE_A_PERSON
-        opens_sentence = _opens_sentence(shown, match.start(1)) if match.group(1) else False
+        opens_sentence = before_at >= 0 and _opens_sentence(shown, before_at)
         if before[:1].isupper() and not said_before and not (
             opens_sentence and _fold(before.casefold()) in _SENTENCE_OPENERS | _NAME_ARTICLES
         ):
@@ -1666,6 +1677,7 @@ def _masked_lone_first_names(text: str) -> str:
         sentence = shown[match.end(3) : stop.start() if stop else len(shown)]
         opening = bool(sign) and opening_list[-1:] == [len(found)] and (
             _fold(after.casefold()) in _PERSON_NOUNS
+            or (after.isdigit() and _fold(then.casefold()) == "ans")  # (« Marcel, 82 ans, … »)
             or any(_fold(word.casefold()) in _A_PERSON_DOES for word in WORD_PATTERN.findall(sentence))
         )
         found.append((name_at, match.end(3), said_before or does or opening))
@@ -1711,10 +1723,25 @@ def _first_names_capitalised(text: str) -> str:
     return _LOWER_CASE_WORD.sub(capitalised, text)
 
 
-def _does(verb_word: str, next_word: str) -> bool:
-    """Whether a first name before these two words is someone doing something (« propose », « a dit »)."""
-    verb = _fold(re.split(r"['’]", verb_word)[0].casefold())
-    return verb in _A_PERSON_DOES or (verb in _AUXILIARIES and _fold(next_word.casefold()) in _PERSON_DID)
+def _does(text: str, end: int) -> bool:
+    """Whether the name ending at `end` is someone doing something: before a verb of saying or wanting
+    (« propose »), an auxiliary and a past participle (« a dit », « m'a dit », « a réparé », not « a été »,
+    « a besoin »), or an age (« a 12 ans »)."""
+    following = _THREE_WORDS.match(text, end)
+    if following is None:
+        return False
+    verb, then, third = following.group(1), following.group(2) or "", following.group(3) or ""
+    folded = _fold(_last_piece(verb).casefold())  # (« m'a » → « a »)
+    if folded in _A_PERSON_DOES:
+        return True
+    if folded not in _AUXILIARIES:
+        return False
+    participle = then.casefold()
+    return (
+        _fold(participle) in _PERSON_DID
+        or (participle.endswith(_PARTICIPLE_ENDINGS) and participle != "été")
+        or (then.isdigit() and _fold(third.casefold()) == "ans")
+    )
 
 
 def _takes_a_stance(text: str, end: int) -> bool:
