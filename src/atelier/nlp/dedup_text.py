@@ -63,7 +63,7 @@ _MONEY_UNITS = {
     "m": 6, "million": 6, "millions": 6,
     "md": 9, "mds": 9, "mrd": 9, "mrds": 9, "milliard": 9, "milliards": 9,
 }  # fmt: skip  (powers of ten)
-_MONEY_SCALES = ((9, "md"), (6, "m"), (3, "k"))
+_MONEY_SCALES = tuple((Decimal(10) ** power, power, name) for power, name in ((9, "md"), (6, "m"), (3, "k")))
 # Numbers written in words ("dix-huit", "dix mille", "cinq ans"), read as digits where they are
 # surely a number: two words or more, or one before a unit or in a frequency ("deux repas par
 # semaine"), where "un"/"une" is one too ("une heure", "un repas par semaine"; not "une fête
@@ -730,8 +730,7 @@ class TextAnalyzer:
             numeric = numeric or spelt != surface
             surface = spelt
         if numeric:
-            surface = _PERCENT.sub(_percent, _MONEY.sub(_money, _THOUSANDS.sub("", surface)))
-            surface = _HOURS.sub(" heures ", surface)
+            surface = _numbers_as_words(surface)
         if self._signed_abbreviations is not None and ("-" in surface or "." in surface or "–" in surface):
             surface = self._signed_abbreviations.sub(_without_signs, surface)
         if "-" in surface:
@@ -1867,6 +1866,20 @@ def _superlative(match: re.Match[str]) -> str:
     return f"{match.group(1)} superlatif{match.group(2).lower()}"
 
 
+def _numbers_as_words(text: str) -> str:
+    """`text` with its amounts of euros, percentages and hours as words ("10meur", "10pct", "22 heures"),
+    each pattern tried only in a text holding its sign or word (most texts with digits hold none)."""
+    text = _THOUSANDS.sub("", text)
+    lowered = text.lower()  # (the patterns ignore case; what they put in says no "cent", "eur", "h" or "%")
+    if "€" in text or "eur" in lowered:
+        text = _MONEY.sub(_money, text)
+    if "%" in text or "cent" in lowered:
+        text = _PERCENT.sub(_percent, text)
+    if "h" in lowered:
+        text = _HOURS.sub(" heures ", text)
+    return text
+
+
 def _percent(match: re.Match[str]) -> str:
     """A percentage as one word: "10 %" and "10 pour cent" give "10pct"."""
     return f" {_amount(match.group(1))}pct "
@@ -1877,8 +1890,8 @@ def _money(match: re.Match[str]) -> str:
     "10 millions d'euros" and "10 000 000 €" give "10meur"; "2 500 k€" gives "2.5meur"."""
     amount, unit, _ = match.groups()
     value = Decimal(amount.replace(",", ".")).scaleb(_MONEY_UNITS[unit.lower()] if unit else 0)
-    for power, name in _MONEY_SCALES:
-        if value >= Decimal(10) ** power:
+    for threshold, power, name in _MONEY_SCALES:
+        if value >= threshold:
             return f" {_amount(str(value.scaleb(-power)))}{name}eur "
     return f" {_amount(str(value))}eur "
 
