@@ -16,7 +16,7 @@ from atelier.extract.records import Contribution, DocumentResult
 from atelier.extract.settings import ExtractionSettings
 from atelier.flows import outputs
 from atelier.flows.inputs import InputError, InputFile, collect_inputs, document_names
-from atelier.flows.modeling import choose_model, french, model_directory, save_axis_model, write_decisions
+from atelier.flows.modeling import choose_model, french, load_axis_model, model_directory, save_axis_model
 from atelier.flows.pipeline import (
     RunSummary,
     deduplicate_task,
@@ -165,7 +165,8 @@ def test_a_run_places_the_ideas_analysts_decided_as_they_decided(tmp_path, prefe
     models = tmp_path / "models"
     shutil.copytree(saved_models[0], models)
     workshop = load_workshop("atelier6")
-    write_decisions([(DOCX_ACTION.upper(), "5", workshop.axis_label("5"))], model_directory(workshop, models))
+    directory = model_directory(workshop, models)
+    save_axis_model(load_axis_model(directory), directory, [(DOCX_ACTION.upper(), "5", workshop.axis_label("5"))])
     run_pipeline(inputs=[tmp_path / "rapports"], out=tmp_path / "out", workshop="atelier6", models_dir=models)
     ideas = pd.read_csv(tmp_path / "out" / "ideas.csv", dtype=str, keep_default_na=False).set_index("text")
     assert ideas.loc[DOCX_ACTION, ["axis", "axis_source", "axis_confidence"]].tolist() == ["5", "review", "1.0"]

@@ -741,7 +741,7 @@ def test_the_synthesis_masks_the_contacts_a_post_it_gives(reviewed, documents, w
     shown = "Créer une maison de santé dans les quartiers ([courriel masqué], [téléphone masqué])"
     assert [c["text"] for axis in context["axes"] for c in axis["clusters"] if "santé" in c["text"]] == [shown]
     assert [(a["text"], a["evidence"]) for a in context["attention"]] == [(shown, "santé; [courriel masqué]")]
-    assert "1 texte(s) donnaient une adresse e-mail ou un numéro de téléphone : masqués" in context["notice"]
+    assert "1 texte donnait une adresse e-mail ou un numéro de téléphone : masqués" in context["notice"]
     html = render_synthesis(
         workshop=workshop, contributions=records, clusters=summarize_clusters(records), documents=documents,
         generated_at=datetime(2024, 5, 1),
@@ -768,7 +768,7 @@ def test_the_synthesis_masks_the_name_a_post_it_is_signed_with(reviewed, documen
         "Créer une maison de santé dans les quartiers - [nom masqué]", place,
         "Comme le propose [nom masqué], ouvrir la salle Jean Moulin aux associations",
     ])  # fmt: skip
-    assert "2 texte(s) étaient signés ou nommaient quelqu'un : ces noms sont masqués" in context["notice"]
+    assert "2 textes étaient signés ou nommaient quelqu'un : ces noms sont masqués" in context["notice"]
     # (Two held-out QA corpora: a third to two fifths of the names still pass; the consultant is told.)
     assert context["notice"].endswith("incomplet (un surnom, un prénom rare dans une tournure inhabituelle peuvent "
                                       "lui échapper) : relisez la synthèse avant de la diffuser.")

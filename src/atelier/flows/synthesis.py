@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from atelier.extract.records import KINDS, MODEL_SOURCE, Contribution, DocumentResult
-from atelier.flows.messages import french_number
+from atelier.flows.messages import counted, french_number
 from atelier.nlp.dedup import ClusterSummary
 from atelier.nlp.dedup_text import masked_contacts, masked_mentions, masked_people, masked_writers
 from atelier.nlp.language import normalize_for_match
@@ -424,13 +424,15 @@ def synthesis_context(
     }
     contacts, names = _without_personal_data(context, nlp)
     if contacts:
+        gave = "donnait" if contacts == 1 else "donnaient"
         context["notice"] += (
-            f" {contacts} texte(s) donnaient une adresse e-mail ou un numéro de téléphone : masqués dans cette "
+            f" {counted(contacts, 'texte')} {gave} une adresse e-mail ou un numéro de téléphone : masqués dans cette "
             "synthèse (ideas.csv et ideas.xlsx les gardent)."
         )
     if names:
+        said = "était signé ou nommait" if names == 1 else "étaient signés ou nommaient"
         context["notice"] += (
-            f" {names} texte(s) étaient signés ou nommaient quelqu'un : ces noms sont masqués dans cette synthèse "
+            f" {counted(names, 'texte')} {said} quelqu'un : ces noms sont masqués dans cette synthèse "
             "(ideas.csv et ideas.xlsx les gardent)."
         )
     if contributions:  # (QA, two corpora written to test it: a third to two fifths of the names still pass)
