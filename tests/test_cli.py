@@ -1064,23 +1064,34 @@ def test_train_reports_the_decisions_it_uses(runner, tmp_path):
     assert "colonne « axis » absente" in result.stderr
 
 
-def test_a_model_is_saved_with_its_card_and_decisions_or_not_at_all(runner, tmp_path):
-    # The model was written, then its card, then its decisions: a failure in between left a model beside
-    # the card or the decisions of another.
+def test_a_failed_save_never_leaves_the_decisions_of_another_model(runner, tmp_path):
+    # The model was written, then its card, then its decisions, each in turn: a failure in between left a model
+    # beside the card or the decisions of another; moved in decisions first, a card refused then left the
+    # analysts' decisions replaced beside the older model (QA). Now all are written, then moved in model first.
+    from atelier.flows.modeling import load_axis_model
+
     (tmp_path / "data" / "raw").mkdir(parents=True)
     pd.DataFrame({"text": ["Installer des bancs"], "axis": ["3"]}).to_csv(tmp_path / "decisions.csv", index=False)
     assert runner.invoke(app, ["train", "--models", "m", "--no-cv", "--labels", "decisions.csv"]).exit_code == 0
     saved = tmp_path / "m" / "atelier6"
-    before = {name: (saved / name).read_bytes() for name in ("model.skops", "card.json", "decisions.csv")}
-    (saved / "decisions.csv").unlink()
-    (saved / "decisions.csv").mkdir()  # (the last file cannot be written)
-    (saved / "decisions.csv" / "x").write_text("x", encoding="utf-8")
+    decided = (saved / "decisions.csv").read_bytes()
     pd.DataFrame({"text": ["Plus de bus le soir"], "axis": ["5"]}).to_csv(tmp_path / "decisions.csv", index=False)
+    # The card cannot be moved in: the decisions stay, the new model is refused beside the older card.
+    (saved / "card.json").unlink()
+    (saved / "card.json").mkdir()
+    (saved / "card.json" / "x").write_text("x", encoding="utf-8")
     result = runner.invoke(app, ["train", "--models", "m", "--no-cv", "--labels", "decisions.csv"])
     assert result.exit_code == 1 and "écriture impossible" in result.stderr
-    assert {name: (saved / name).read_bytes() for name in ("model.skops", "card.json")} == {
-        name: before[name] for name in ("model.skops", "card.json")
-    }
+    assert (saved / "decisions.csv").read_bytes() == decided
+    assert sorted(path.name for path in saved.iterdir()) == ["card.json", "decisions.csv", "model.skops"]
+    # The decisions cannot be moved in: the model and its card are saved together, the decisions left as they were.
+    shutil.rmtree(saved / "card.json")
+    (saved / "decisions.csv").unlink()
+    (saved / "decisions.csv").mkdir()
+    (saved / "decisions.csv" / "x").write_text("x", encoding="utf-8")
+    result = runner.invoke(app, ["train", "--models", "m", "--no-cv", "--labels", "decisions.csv"])
+    assert result.exit_code == 1 and "écriture impossible" in result.stderr
+    assert load_axis_model(saved).card["analyst_decisions"] == 1
     assert sorted(path.name for path in saved.iterdir()) == ["card.json", "decisions.csv", "model.skops"]
 
 

@@ -148,15 +148,18 @@ def save_axis_model(
     train` learns them again without being given them (the label tells an axis renumbered since); no
     decision, no file (an older one is removed). The files are written together: each is written in
     full beside its place, then all are moved in: a failure while writing leaves the model saved
-    before whole, not beside the decisions or the card of another. Returns the directory."""
+    before whole, not beside the decisions or the card of another. They are moved in model first,
+    decisions last: a failure between two moves leaves a model its card refuses (`model_sha256`:
+    trained on the fly, and said), never the analysts' decisions replaced beside an older model
+    (QA). Returns the directory."""
     target = Path(directory)
     data = axis_model_bytes(model)
-    with ExitStack() as together:
-        together.enter_context(atomic_path(target / MODEL_FILE)).write_bytes(data)
-        card = {**model.card, "model_sha256": model_sha256(data)}
-        together.enter_context(atomic_path(target / CARD_FILE)).write_text(card_text(card), encoding="utf-8")
+    with ExitStack() as together:  # (left in the reverse order of entering)
         if decisions:
             _write_decisions(decisions, together.enter_context(atomic_path(target / DECISIONS_FILE)))
+        card = {**model.card, "model_sha256": model_sha256(data)}
+        together.enter_context(atomic_path(target / CARD_FILE)).write_text(card_text(card), encoding="utf-8")
+        together.enter_context(atomic_path(target / MODEL_FILE)).write_bytes(data)
     if decisions is not None and not decisions:
         (target / DECISIONS_FILE).unlink(missing_ok=True)
     return target
