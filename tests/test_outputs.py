@@ -808,6 +808,12 @@ def test_the_synthesis_masks_the_people_the_french_model_recognises(reviewed, do
     assert "Jojo" not in html and "Fatou" not in html and "Saint-Exupéry" in html
     without_model = [c["text"] for axis in synthesis_context(**arguments)["axes"] for c in axis["clusters"]]
     assert "Jojo propose un barbecue zéro déchet" in without_model
+    # (A regression hunt: the name masked in an idea to check was still among the words the model weighed.)
+    checked = dataclasses.replace(records[0], axis_evidence=("jojo", "barbecue"))
+    context = synthesis_context(**{**arguments, "contributions": [checked, *records[1:]]}, nlp=french_nlp)
+    assert [(row["text"], row["evidence"]) for row in context["attention"]] == [
+        ("[nom masqué] propose un barbecue zéro déchet", "barbecue")
+    ]
 
 
 def test_the_synthesis_masks_contacts_in_a_sub_field_every_action_shares(workshop):

@@ -8,6 +8,7 @@ No external asset, no JavaScript: bars are inline SVG drawn from numbers compute
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
@@ -466,11 +467,18 @@ def _without_personal_data(context: dict[str, Any], nlp: spacy.Language | None) 
             names.add(text)
         return unnamed
 
+    originals = [row["text"] for row in context["attention"]]
     _each_shown_text(context, mask)
-    for row in context["attention"]:
-        # (QA: an address the model weighed was shown among the idea's evidence.)
-        row["evidence"] = masked_people(masked_writers(masked_contacts(row["evidence"])))
+    for row, original in zip(context["attention"], originals, strict=True):
+        # (QA: an address the model weighed was shown among the idea's evidence; so was a name masked in the idea.)
+        masked_words = _folded_words(original) - _folded_words(row["text"])
+        weighed = [word for word in row["evidence"].split("; ") if normalize_for_match(word) not in masked_words]
+        row["evidence"] = masked_people(masked_writers(masked_contacts("; ".join(weighed))))
     return len(contacts), len(names)
+
+
+def _folded_words(text: str) -> set[str]:
+    return set(re.findall(r"[\w-]+", normalize_for_match(text)))
 
 
 def _each_shown_text(context: dict[str, Any], change: Callable[[str], str]) -> None:

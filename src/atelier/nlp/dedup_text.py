@@ -1399,9 +1399,20 @@ _PERSON_IN_TEXT = re.compile(
 )
 _WORD_BEFORE = re.compile(r"([\w'’-]+)[ \t]*$")
 _ROMAN_NUMERAL = re.compile(r"[IVXLC]+")
+
+
+def _word_before(text: str, end: int) -> re.Match[str] | None:
+    """The word right before `end` (`_WORD_BEFORE`), looked for in the `_WORD_WINDOW` characters before it
+    (from the text's start, every name of a long text read it all again: QA, 13 s for 70,000 characters)."""
+    return _WORD_BEFORE.search(text, max(0, end - _WORD_WINDOW), end)
+
 _THREE_WORDS = re.compile(r"[ \t]+([\w'’-]+)(?:[ \t]+([\w'’-]+))?(?:[ \t]+([\w'’-]+))?")
-# The endings of a past participle of the first group (« réparé », « lancée »).
+# The endings of a past participle of the first group (« réparé », « lancée »), and the words so ending
+# after an « a » that are none (« a été »; « a côté », « a proximité », « a moitié » written for « à »).
 _PARTICIPLE_ENDINGS = ("é", "ée", "és", "ées")
+_NO_PARTICIPLES = frozenset("ete cote proximite moitie volonte".split())
+# How far before a name its word before is looked for (a longer word is no word of a sentence).
+_WORD_WINDOW = 80
 
 
 def masked_people(text: str) -> str:
@@ -1432,10 +1443,10 @@ def masked_people(text: str) -> str:
             continue
         if _fold(surname.casefold()) in _A_PERSON_DOES:  # (« MARIE PROPOSE UN JARDIN »: a verb is no surname)
             continue
-        before = _WORD_BEFORE.search(text, 0, match.start())
+        before = _word_before(text, match.start())
         pieces = re.split(r"['’]", before.group(1)) if before else [""]
         if before and len(pieces) > 1 and not pieces[-1]:  # (« rue d'Alice Guy »: the word before « d' »)
-            earlier = _WORD_BEFORE.search(text, 0, before.start())
+            earlier = _word_before(text, before.start())
             pieces = re.split(r"['’]", earlier.group(1)) if earlier else [""]
         word = _fold(pieces[-1].casefold())
         # (« POUR MARIE ET PIERRE »: « et » is no surname; « Mme Petit » is one, « Marie Petit » maybe a place.)
@@ -1480,9 +1491,12 @@ def masked_mentions(text: str, mentions: Sequence[PersonMention]) -> str:
         if not all(word[:1].isupper() or fold in _NAME_PARTICLES for word, fold in zip(written, folded, strict=True)):
             continue
         start, end = words[0][0], words[-1][1]
-        if len(words) == 1 and all(part in _FIRST_NAMES for part in folded[0].split("-")):
+        first_name = all(part in _FIRST_NAMES for part in folded[0].split("-"))
+        if len(words) == 1 and first_name:
             continue
-        if (len(words) == 1 or shouting) and not _someone_alone(text, start, end):
+        # (Two words but a first name and a title are as often a firm's or a place's: « Molina Healthcare »,
+        # « Basso Cambo est saturé », « Leroy Merlin ».)
+        if (len(words) == 1 or shouting or not (first_name or titled)) and not _someone_alone(text, start, end):
             continue
         if not _after_a_naming_word(text, start):
             spans.append((start, end))
@@ -1507,13 +1521,13 @@ def _someone_alone(text: str, start: int, end: int) -> bool:
     """Whether the word at `start`–`end` is someone by the words around it (`masked_mentions`)."""
     if _does(text, end) or _takes_a_stance(text, end):
         return True
-    before = _WORD_BEFORE.search(text, 0, start)
+    before = _word_before(text, start)
     if before is None:
         return False
     pieces = re.split(r"['’]", before.group(1))
     word = _fold((pieces[-1] or pieces[0]).casefold())
     return (
-        word in _SOMEONE_BEFORE
+        (word in _SOMEONE_BEFORE and (word != "apres" or len(pieces) > 1))  # (« d'après Fatou », not « Après Noël »)
         or (word in _KIN_WORDS and before.group(1)[:1].islower())
         or (word in ("de", "d") and _said_by(text, before.start()))
     )
@@ -1529,7 +1543,7 @@ def _after_a_naming_word(text: str, start: int) -> bool:
     """Whether the name at `start` follows, through capitalised words and particles only, a word that makes
     it a place's or an organisation's (« Impasse Antoine de Saint-Exupéry », « rue d'Alice Guy »)."""
     position = start
-    while (before := _WORD_BEFORE.search(text, 0, position)) is not None:
+    while (before := _word_before(text, position)) is not None:
         word = _last_piece(before.group(1))
         folded = _fold(word.casefold())
         if folded in _NAMING_WORDS:
@@ -1615,7 +1629,10 @@ _NAME_PARTICLES = frozenset("de du des la le d".split())
 _NAMING_WORDS = _PLACE_WORDS | _ORGANISATION_WORDS | _STOP_NAMING_WORDS
 # Words before a word alone that make it someone whatever it is (« Merci Jojo », « selon Kader », « d'après
 # Fatou », « Mamie Jo »), unlike « avec », « à », « chez » (« avec Tisséo », « à Tournefeuille »).
-_SOMEONE_BEFORE = frozenset("merci bravo selon apres remercie remercions appelle".split()) | _AFFECTION_WORDS
+_SOMEONE_BEFORE = (
+    frozenset("merci bravo selon apres remercie remercions appelle contacter contactez inviter rencontrer".split())
+    | _AFFECTION_WORDS
+)
 _TWO_CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-ÞŒ][\w'’-]*\.?[ \t]+[A-ZÀ-ÖØ-ÞŒ]")
 _CAPITALISED_WORD = re.compile(r"(?<![\w'’-])[A-ZÀ-ÖØ-ÞŒ][\w-]*")
 # A word in lower case, maybe a first name (« avec sophie », « marie propose »).
@@ -1635,12 +1652,13 @@ def _masked_lone_first_names(text: str) -> str:
     shown = _first_names_capitalised(text)
     if not _CAPITAL.search(shown):
         return text
+    opening_at = len(shown) - len(shown.lstrip(" \t-•*"))  # (where a name opening the text would start)
     found: list[tuple[int, int, bool]] = []  # (start, end, names a person)
     opening_list: list[int] = []  # the indexes in `found` of the names listed from the start of the text
     for match in _LONE_NAME.finditer(shown):
         name = match.group(3)
         # (The word before, also when the match before took it: « Victor » of « lycée Victor Hugo ».)
-        prior = None if match.group(1) or match.group(2) else _WORD_BEFORE.search(shown, 0, match.start(3))
+        prior = None if match.group(1) or match.group(2) else _word_before(shown, match.start(3))
         before = match.group(1) or match.group(2) or (prior.group(1) if prior else "")
         before_at = match.start(1) if match.group(1) else prior.start(1) if prior else -1
         sign, after, then = match.group(4).strip(), match.group(5), match.group(6)
@@ -1649,13 +1667,20 @@ def _masked_lone_first_names(text: str) -> str:
         pieces = re.split(r"['’]", before)
         word_before = _fold((pieces[-1] or pieces[0]).casefold())
         kin = before[:1].islower() and word_before in _KIN_WORDS
-        does = not sign and after != "à" and (_does(shown, match.end(3)) or _takes_a_stance(shown, match.end(3)))
+        acting = not sign and after != "à"
+        stance = acting and _takes_a_stance(shown, match.end(3))
+        does = acting and (_does(shown, match.end(3)) or stance)
         if "-" not in name and _fold(name.casefold()) in _AMBIGUOUS_FIRST_NAMES and not (does or kin):
             continue
         placed = word_before in _NAME_ARTICLES | _PLACE_WORDS | _ORGANISATION_WORDS
-        if placed and not does:
+        # (Any past participle is no proof after a place word: « place Pierre a moitié cassé », « a » for « à ».)
+        if placed and not (acting and (_does(shown, match.end(3), any_participle=False) or stance)):
             continue  # (« la Madeleine », « l'Olivier », « rue Colette »; not « Le petit Lucas propose »)
-        said_before = kin or _fold(pieces[-1].casefold()) in _BEFORE_A_PERSON
+        # A name the text writes in lower case or in capitals after « à », « pour »…: as often a place (« à paul
+        # sabatier », « RDV À JEAN JAURÈS »); after « avec », « merci »… a person.
+        capitalised_here = text[match.start(3) : match.end(3)] != name
+        person_words = _SOMEONE_BEFORE | {"avec"} if capitalised_here else _BEFORE_A_PERSON
+        said_before = kin or _fold(pieces[-1].casefold()) in person_words
         opens_sentence = before_at >= 0 and _opens_sentence(shown, before_at)
         if before[:1].isupper() and not said_before and not (
             opens_sentence and _fold(before.casefold()) in _SENTENCE_OPENERS | _NAME_ARTICLES
@@ -1665,7 +1690,7 @@ def _masked_lone_first_names(text: str) -> str:
         if not said_before and (pieces[-1].casefold() == "de" or (elided and pieces[-2].casefold() == "d")):
             said_before = _said_by(shown, match.start(1) if match.group(1) else match.start(2))
         name_at = match.start(3)
-        if not shown[:name_at].strip(" \t-•*") or (
+        if name_at == opening_at or (
             opening_list and opening_list[-1] == len(found) - 1 and _listed(shown[found[-1][1] : name_at])
         ):
             opening_list.append(len(found))
@@ -1722,10 +1747,11 @@ def _first_names_capitalised(text: str) -> str:
     return _LOWER_CASE_WORD.sub(capitalised, text)
 
 
-def _does(text: str, end: int) -> bool:
+def _does(text: str, end: int, any_participle: bool = True) -> bool:
     """Whether the name ending at `end` is someone doing something: before a verb of saying or wanting
-    (« propose »), an auxiliary and a past participle (« a dit », « m'a dit », « a réparé », not « a été »,
-    « a besoin »), or an age (« a 12 ans »)."""
+    (« propose »), an auxiliary and a past participle (« a dit », « m'a dit », with `any_participle` any of
+    the first group: « a réparé », not « a été », « a besoin », nor « a côté » for « à côté »), or an age
+    (« a 12 ans »)."""
     following = _THREE_WORDS.match(text, end)
     if following is None:
         return False
@@ -1738,7 +1764,7 @@ def _does(text: str, end: int) -> bool:
     participle = then.casefold()
     return (
         _fold(participle) in _PERSON_DID
-        or (participle.endswith(_PARTICIPLE_ENDINGS) and participle != "été")
+        or (any_participle and participle.endswith(_PARTICIPLE_ENDINGS) and _fold(participle) not in _NO_PARTICIPLES)
         or (then.isdigit() and _fold(third.casefold()) == "ans")
     )
 
@@ -1754,7 +1780,9 @@ def _takes_a_stance(text: str, end: int) -> bool:
 
 def _opens_sentence(text: str, start: int) -> bool:
     """Whether the word at `start` opens the text or a sentence."""
-    head = text[:start].rstrip(" \t-•*")
+    head = text[max(0, start - _WORD_WINDOW) : start].rstrip(" \t-•*")
+    if not head and start > _WORD_WINDOW:
+        return False  # (a long run of spaces or dashes: no text's start)
     return not head or head[-1] in ".!?:;\n"
 
 
@@ -1770,7 +1798,7 @@ _NAME_ARTICLES = frozenset("la le les l du au aux".split())
 def _said_by(text: str, start: int) -> bool:
     """Whether the « de » or « d' » before a first name (at `start`) follows a noun of what someone says or
     does (« proposition de Nadia », « l'idée d'Alice »: `_SAID_BY`)."""
-    noun = _WORD_BEFORE.search(text, 0, start)
+    noun = _word_before(text, start)
     if noun is None:
         return False
     word = re.split(r"['’]", noun.group(1))[-1]
@@ -1889,7 +1917,7 @@ def _money(match: re.Match[str]) -> str:
     """An amount of euros as one word, in the largest unit it is a number of: "10M€", "10 M€",
     "10 millions d'euros" and "10 000 000 €" give "10meur"; "2 500 k€" gives "2.5meur"."""
     amount, unit, _ = match.groups()
-    value = Decimal(amount.replace(",", ".")).scaleb(_MONEY_UNITS[unit.lower()] if unit else 0)
+    value = Decimal(amount.replace(",", ".")).scaleb(_MONEY_UNITS[unit.casefold()] if unit else 0)
     for threshold, power, name in _MONEY_SCALES:
         if value >= threshold:
             return f" {_amount(str(value.scaleb(-power)))}{name}eur "
