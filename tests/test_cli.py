@@ -1429,6 +1429,11 @@ def test_evaluate_labels_needs_text_and_axis_columns(runner, tmp_path):
     (tmp_path / "etiquettes.csv").write_text("Idée,Texte,Axe\nUne idée,Une autre,1\n", encoding="utf-8")
     result = runner.invoke(app, ["evaluate", "--labels", "etiquettes.csv"])
     assert result.exit_code == 1 and "colonne « text » absente (colonnes présentes : Idée, Texte, Axe)" in result.stderr
+    assert "Plusieurs colonnes peuvent l'être (Idée, Texte) : nommez « text » celle à lire." in result.stderr
+    # (A regression hunt: the columns named as read, « text » for « Idées », when the axis is missing.)
+    (tmp_path / "etiquettes.csv").write_text("Idées,Thème\nUne idée,Vie locale\n", encoding="utf-8")
+    result = runner.invoke(app, ["evaluate", "--labels", "etiquettes.csv"])
+    assert result.exit_code == 1 and "colonne « axis » absente (colonnes présentes : Idées, Thème)" in result.stderr
     (tmp_path / "etiquettes.csv").write_text("text,axis\nUne idée,9\n", encoding="utf-8")
     result = runner.invoke(app, ["evaluate", "--labels", "etiquettes.csv"])
     assert result.exit_code == 1 and "aucune ligne n'a un axe de l'atelier" in result.stderr

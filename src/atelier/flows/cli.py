@@ -400,7 +400,7 @@ LABELS_COLUMNS_HINT = (
 # Headings a consultant's own file of labels gives its columns (folded, `normalize_for_match`).
 LABELS_COLUMN_NAMES: dict[str, tuple[str, ...]] = {
     "text": ("texte", "idee", "idees", "contribution", "proposition"),
-    "axis": ("axe",),
+    "axis": ("axe", "axes"),
 }
 # Spreadsheet formats a table cannot be written in (only .xlsx, or a CSV).
 UNWRITABLE_TABLE_SUFFIXES = (".xls", ".xlsm", ".xlsb", ".ods")
@@ -613,7 +613,7 @@ def _read_labels(path: Path, workshop: Workshop) -> _Labels:
         if ours in table.headings:
             _say(f"Colonne « {table.headings[ours]} » lue comme « {ours} ».")
     if "axis" not in frame.columns:
-        columns = ", ".join(map(str, frame.columns))
+        columns = ", ".join(str(table.headings.get(name, name)) for name in frame.columns)
         _fail(f"{path} : colonne « axis » absente (colonnes présentes : {columns}). {LABELS_COLUMNS_HINT}")
     decisions = decided_axes(frame, workshop, "text")
     _say_all(read_as_notes(decisions, path, "laissée(s) de côté"))
@@ -1227,7 +1227,8 @@ def train(
             "--labels",
             metavar="CSV",
             readable=False,
-            help="Décisions d'analystes, CSV ou classeur .xlsx (colonnes text, axis ; theme si présente), "
+            help="Décisions d'analystes, CSV ou classeur .xlsx (colonnes text, axis, ou texte, axe ; theme si "
+            "présente), "
             "ajoutées aux exemples. Chaque ligne compte comme une décision : ne donnez que des lignes relues "
             "(une ligne dont axis_source vaut « model », proposée par le modèle, ne compte pas).",
         ),
@@ -1405,7 +1406,7 @@ def evaluate(
             "--labels",
             metavar="CSV",
             readable=False,
-            help="CSV ou classeur .xlsx étiqueté (colonnes text, axis) : évalue le modèle enregistré "
+            help="CSV ou classeur .xlsx étiqueté (colonnes text, axis, ou texte, axe) : évalue le modèle enregistré "
             "(ou entraîné à la volée) sur ces lignes.",
         ),
     ] = None,

@@ -131,6 +131,11 @@ def read_table(
         # (QA: « --text-column texte » was refused beside a column « Texte », without a word on it.)
         alike = [str(c) for c in frame.columns if str(c).strip().casefold() == text_column.strip().casefold()]
         meant = f" Vouliez-vous dire « {alike[0]} » (les majuscules comptent) ?" if alike else ""
+        text_aliases = (aliases or {}).get(text_column)
+        candidates = [str(headings.get(name, name)) for name in frame.columns if _aliased(name, text_aliases)]
+        if len(candidates) > 1:  # (QA: « Idée » and « Texte » both there, the file was refused without saying why)
+            listed = ", ".join(candidates)
+            meant = f" Plusieurs colonnes peuvent l'être ({listed}) : nommez « {text_column} » celle à lire."
         raise TableError(
             f"{path} : colonne « {text_column} » absente (colonnes présentes : {columns}).{meant} {hint}"
         )
@@ -267,16 +272,21 @@ def _csv_frame(text: str, delimiter: str | None, path: Path, text_column: str) -
     return _with_header(pd.DataFrame(rows, dtype=str), header)
 
 
+def _aliased(name: object, aliases: tuple[str, ...] | None) -> bool:
+    """Whether a column headed `name` is headed by one of `aliases` (folded)."""
+    from atelier.nlp.language import normalize_for_match
+
+    return aliases is not None and normalize_for_match(str(name).strip()) in aliases
+
+
 def _named_as_ours(frame: pd.DataFrame, aliases: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
     """The columns of `frame` to read under our names: for each name of `aliases` the frame lacks,
     the one column headed by one of its aliases (none when two are)."""
-    from atelier.nlp.language import normalize_for_match
-
     renamed: dict[str, str] = {}
     for ours, names in aliases.items():
         if ours in frame.columns:
             continue
-        headed = [str(name) for name in frame.columns if normalize_for_match(str(name).strip()) in names]
+        headed = [str(name) for name in frame.columns if _aliased(name, names)]
         if len(headed) == 1 and headed[0] not in renamed:
             renamed[headed[0]] = ours
     return renamed
