@@ -1399,13 +1399,6 @@ _PERSON_IN_TEXT = re.compile(
 )
 _WORD_BEFORE = re.compile(r"([\w'’-]+)[ \t]*$")
 _ROMAN_NUMERAL = re.compile(r"[IVXLC]+")
-
-
-def _word_before(text: str, end: int) -> re.Match[str] | None:
-    """The word right before `end` (`_WORD_BEFORE`), looked for in the `_WORD_WINDOW` characters before it
-    (from the text's start, every name of a long text read it all again: QA, 13 s for 70,000 characters)."""
-    return _WORD_BEFORE.search(text, max(0, end - _WORD_WINDOW), end)
-
 _THREE_WORDS = re.compile(r"[ \t]+([\w'’-]+)(?:[ \t]+([\w'’-]+))?(?:[ \t]+([\w'’-]+))?")
 # The endings of a past participle of the first group (« réparé », « lancée »), and the words so ending
 # after an « a » that are none (« a été »; « a côté », « a proximité », « a moitié » written for « à »).
@@ -1413,6 +1406,17 @@ _PARTICIPLE_ENDINGS = ("é", "ée", "és", "ées")
 _NO_PARTICIPLES = frozenset("ete cote proximite moitie volonte".split())
 # How far before a name its word before is looked for (a longer word is no word of a sentence).
 _WORD_WINDOW = 80
+
+
+def _word_before(text: str, end: int) -> re.Match[str] | None:
+    """The word right before `end` (`_WORD_BEFORE`), looked for in the `_WORD_WINDOW` characters before it
+    (from the text's start, every name of a long text read it all again: QA, 13 s for 70,000 characters)."""
+    return _WORD_BEFORE.search(text, max(0, end - _WORD_WINDOW), end)
+
+
+def _in_capitals(text: str) -> bool:
+    """Whether `text` has no letter in lower case (« MARIE PROPOSE UN JARDIN »)."""
+    return not any(character.islower() for character in text)
 
 
 def masked_people(text: str) -> str:
@@ -1425,7 +1429,7 @@ def masked_people(text: str) -> str:
     reached the synthesis handed to the city."""
     if not _CAPITAL.search(text, 1):
         return _masked_lone_first_names(text)
-    shouting = not any(character.islower() for character in text)
+    shouting = _in_capitals(text)
     parts: list[str] = []
     end = position = 0
     while (match := _PERSON_IN_TEXT.search(text, position)) is not None:
@@ -1473,7 +1477,7 @@ def masked_mentions(text: str, mentions: Sequence[PersonMention]) -> str:
     of affection (« Mamie Jo »); a common first name alone is the rules' to judge. The words a mention opens
     with that are no name stay (« Bravo Émile », « Idée de Fatou »). In a text all in capitals, any mention
     is as a word alone (« POUR LES LOCATAIRES, COSNOLIDER LE BÂTON »)."""
-    shouting = not any(character.islower() for character in text)
+    shouting = _in_capitals(text)
     spans: list[tuple[int, int]] = []
     for mention in mentions:
         words = list(mention.words)
@@ -1610,7 +1614,7 @@ _STANCES = frozenset(
 _PERSON_NOUNS = frozenset(
     """habitant habitante habitants habitantes riverain riveraine riverains parent parents maman papa eleve
     retraite retraitee commercant commercante etudiant etudiante benevole membre president presidente agent
-    elu elue conseiller conseillere ans""".split()
+    elu elue conseiller conseillere""".split()
 )
 _SENTENCE_OPENERS = frozenset(
     """hier demain aujourd'hui ensuite puis alors donc enfin mais et ou ainsi aussi bref ici deja maintenant
@@ -1728,7 +1732,7 @@ def _first_names_capitalised(text: str) -> str:
     """`text`, as long, as `_masked_lone_first_names` reads it: its common first names written in lower case
     given their capital (« avec Sophie »), but those that are also words (`_WORD_FIRST_NAMES`); a text all in
     capitals in lower case but for its first names (« Marie propose un jardin »)."""
-    shouting = not any(character.islower() for character in text)
+    shouting = _in_capitals(text)
     if shouting:
         lowered = text.lower()
         if len(lowered) != len(text):
