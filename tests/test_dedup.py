@@ -995,6 +995,7 @@ def test_a_writers_name_is_masked_where_a_text_is_shown_to_others(text, shown):
                 # (A regression hunt: « a » written for « à » after a place, places in lower case or capitals.)
                 "Installer un composteur rue Marcel a coté du city-stade", "Un banc place Pierre a moitié cassé",
                 "aller à paul sabatier en vélo c'est dangereux", "RDV À JEAN JAURÈS À 18H POUR LA MARCHE",
+                "PARKING RELAIS À PAUL SABATIER TOUJOURS PLEIN", "Prendre le métro à Jeanne d'Arc le soir",
             ]
         ),
         *((text, text) for text in ["L'association Léo Lagrange et l'Association Marie Galante"]),

@@ -1399,6 +1399,7 @@ _PERSON_IN_TEXT = re.compile(
 )
 _WORD_BEFORE = re.compile(r"([\w'’-]+)[ \t]*$")
 _ROMAN_NUMERAL = re.compile(r"[IVXLC]+")
+_ELIDED_NAME = re.compile(r"[dD]['’][A-ZÀ-ÖØ-Þ]")
 _THREE_WORDS = re.compile(r"[ \t]+([\w'’-]+)(?:[ \t]+([\w'’-]+))?(?:[ \t]+([\w'’-]+))?")
 # The endings of a past participle of the first group (« réparé », « lancée »), and the words so ending
 # after an « a » that are none (« a été »; « a côté », « a proximité », « a moitié » written for « à »).
@@ -1457,9 +1458,9 @@ def masked_people(text: str) -> str:
         not_surnames = STOP_WORDS if titled else _PLACE_WORDS | _DISTRICT_ENDINGS | STOP_WORDS
         if word in _PLACE_WORDS | _ORGANISATION_WORDS | _STOP_NAMING_WORDS or _fold(surname.casefold()) in not_surnames:
             continue
-        if shouting and not titled and word not in _BEFORE_A_PERSON:
-            if not _does(text, match.end(2)):
-                continue
+        # (In capitals, after « À », « POUR »…, as often a place: « PARKING RELAIS À PAUL SABATIER ».)
+        if shouting and not titled and word not in _SOMEONE_BEFORE | {"avec"} and not _does(text, match.end(2)):
+            continue
         stop = match.end(3) if third and not titled and _fold(third.casefold()) not in _PLACE_WORDS else match.end(2)
         parts += [text[end : match.start()], MASKED_NAME]
         end = position = stop
@@ -1666,7 +1667,8 @@ def _masked_lone_first_names(text: str) -> str:
         before = match.group(1) or match.group(2) or (prior.group(1) if prior else "")
         before_at = match.start(1) if match.group(1) else prior.start(1) if prior else -1
         sign, after, then = match.group(4).strip(), match.group(5), match.group(6)
-        if (after[:1].isupper() and not sign) or not all(_written_as_first_name(part) for part in name.split("-")):
+        longer = after[:1].isupper() or _ELIDED_NAME.match(after)  # (« Jeanne d'Arc », « Victor Hugo »)
+        if (longer and not sign) or not all(_written_as_first_name(part) for part in name.split("-")):
             continue
         pieces = re.split(r"['’]", before)
         word_before = _fold((pieces[-1] or pieces[0]).casefold())
