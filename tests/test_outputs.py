@@ -769,7 +769,7 @@ def test_the_synthesis_masks_the_name_a_post_it_is_signed_with(reviewed, documen
         "Comme le propose [nom masqué], ouvrir la salle Jean Moulin aux associations",
     ])  # fmt: skip
     assert "2 textes étaient signés ou nommaient quelqu'un : ces noms sont masqués" in context["notice"]
-    # (Two held-out QA corpora: a third to two fifths of the names still pass; the consultant is told.)
+    # (Two held-out QA corpora: 30 to 45 % of the names still pass; the consultant is told.)
     assert context["notice"].endswith("incomplet (un surnom, un prénom rare dans une tournure inhabituelle peuvent "
                                       "lui échapper) : relisez la synthèse avant de la diffuser.")
     html = render_synthesis(

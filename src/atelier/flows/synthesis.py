@@ -436,7 +436,7 @@ def synthesis_context(
             f" {counted(names, 'texte')} {said} quelqu'un : ces noms sont masqués dans cette synthèse "
             "(ideas.csv et ideas.xlsx les gardent)."
         )
-    if contributions:  # (QA, two corpora written to test it: a third to two fifths of the names still pass)
+    if contributions:  # (QA, two corpora written to test it: 30 to 45 % of the names still pass)
         context["notice"] += " " + NAMES_MASKING_WARNING
     return context
 
