@@ -1020,6 +1020,8 @@ def test_the_people_the_french_model_recognises_are_masked_but_places_and_kings(
         "Mamie Jo aimerait que le bus s'arrête": "Mamie [nom masqué] aimerait que le bus s'arrête",
         "Contacter M. Dupont pour la salle": "Contacter [nom masqué] pour la salle",
         "Contacter Mamadou Diallo pour le jardin": "Contacter [nom masqué] pour le jardin",
+        # (The second held-out corpus: a name in no list before « et » and a name that does something.)
+        "Malik et Sophie veulent des bancs": "[nom masqué] et Sophie veulent des bancs",
         **{
             text: text
             for text in (

@@ -1400,6 +1400,7 @@ _PERSON_IN_TEXT = re.compile(
 _WORD_BEFORE = re.compile(r"([\w'’-]+)[ \t]*$")
 _ROMAN_NUMERAL = re.compile(r"[IVXLC]+")
 _ELIDED_NAME = re.compile(r"[dD]['’][A-ZÀ-ÖØ-Þ]")
+_AND_A_NAME = re.compile(r"[ \t]+et[ \t]+[A-ZÀ-ÖØ-Þ][\w'’-]*")
 _THREE_WORDS = re.compile(r"[ \t]+([\w'’-]+)(?:[ \t]+([\w'’-]+))?(?:[ \t]+([\w'’-]+))?")
 # The endings of a past participle of the first group (« réparé », « lancée »), and the words so ending
 # after an « a » that are none (« a été »; « a côté », « a proximité », « a moitié » written for « à »).
@@ -1523,8 +1524,12 @@ def may_name_someone(text: str) -> bool:
 
 
 def _someone_alone(text: str, start: int, end: int) -> bool:
-    """Whether the word at `start`–`end` is someone by the words around it (`masked_mentions`)."""
+    """Whether the word at `start`–`end` is someone by the words around it (`masked_mentions`), or listed
+    with one so (« Malik et Sophie veulent… »)."""
     if _does(text, end) or _takes_a_stance(text, end):
+        return True
+    listed = _AND_A_NAME.match(text, end)
+    if listed and (_does(text, listed.end()) or _takes_a_stance(text, listed.end())):
         return True
     before = _word_before(text, start)
     if before is None:
