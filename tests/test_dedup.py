@@ -1171,6 +1171,12 @@ def test_names_in_a_long_text_are_looked_for_in_linear_time():
     assert masked_people(text) == text
 
 
+def test_a_number_in_words_before_a_non_breaking_space_is_read():
+    # A second _NEXT_WORD, written for the masking of names (f16acb2), took the place of the one that reads the
+    # word after a number: « cinq » before a non-breaking space and « places » was no longer « 5 ».
+    assert cluster_texts(["Créer cinq\u00a0places de parking vélo", "Créer 5 places de parking vélo"]) == [0, 0]
+
+
 def test_an_amount_written_with_a_long_s_is_read():
     # A regression hunt: « Mdſ » (a long s, which matches « s » when case is ignored) was no key of the units: a
     # traceback out of atelier dedup.

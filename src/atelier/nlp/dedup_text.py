@@ -1626,7 +1626,8 @@ _SENTENCE_OPENERS = frozenset(
     """hier demain aujourd'hui ensuite puis alors donc enfin mais et ou ainsi aussi bref ici deja maintenant
     parfois souvent surtout""".split()
 )
-_NEXT_WORD = re.compile(r"[ \t]*([\w'’-]+)")
+# The words after a name (`_takes_a_stance`).
+_WORDS_AFTER_A_NAME = re.compile(r"[ \t]*([\w'’-]+)")
 # Words of affection before a name (« Mamie Jo », « Tonton Raymond »; folded).
 _AFFECTION_WORDS = frozenset("mamie mami mamy papi papy pepe meme tonton tata tatie".split())
 # Words a mention of the recogniser may open with that are no part of the name (« Bravo Émile », « Idée de Fatou »).
@@ -1783,7 +1784,7 @@ def _does(text: str, end: int, any_participle: bool = True) -> bool:
 def _takes_a_stance(text: str, end: int) -> bool:
     """Whether the name ending at `end` is followed by a stance: « est pour », « sont contre », « n'est pas
     d'accord »."""
-    words = [_fold(word.replace("’", "'").casefold()) for word in _NEXT_WORD.findall(text, end, end + 40)[:3]]
+    words = [_fold(word.replace("’", "'").casefold()) for word in _WORDS_AFTER_A_NAME.findall(text, end, end + 40)[:3]]
     if words[:1] and words[0] in _NOT_BEING and words[1:2] == ["pas"]:
         words = ["est", *words[2:]]
     return len(words) > 1 and words[0] in _BEING and words[1] in _STANCES
