@@ -878,7 +878,10 @@ def test_dedup_reads_kind_and_objective_and_finds_paraphrases(runner, tmp_path):
         (["dedup", "idees.csv", "--out", "o.xls"], "o.xls : format .xls non pris en charge en sortie"),
         (["classify", "idees.csv", "--out", "dossier_vide"], "dossier_vide : c'est un dossier"),
         (["dedup", "idees.csv", "--out", "idees.csv/o.csv"], "idees.csv : c'est un fichier, pas un dossier"),
-        (["evaluate", "--labels", "sans_texte.csv"], "(colonnes présentes : commentaire, axis). Un fichier d'étiquettes a"),
+        (
+            ["evaluate", "--labels", "sans_texte.csv"],
+            "(colonnes présentes : commentaire, axis). Un fichier d'étiquettes a",
+        ),
     ],
 )
 def test_bad_input_is_one_french_line_and_exit_1(runner, ideas_csv, tmp_path, arguments, message):

@@ -1035,7 +1035,8 @@ def test_the_people_the_french_model_recognises_are_masked_but_places_and_kings(
                 # (A regression hunt: firms, districts and a holiday the recogniser takes for people.)
                 "Molina Healthcare doit participer", "Basso Cambo est saturé le soir",
                 "Demander à Leroy Merlin de sponsoriser", "Après Toussaint les bus sont rares",
-                "Cartographier les dispositifs A21 et Analyse des Besoins Sociaux (diagnostic social annuel obligatoire)",
+                "Cartographier les dispositifs A21 et Analyse des Besoins Sociaux "
+                "(diagnostic social annuel obligatoire)",
             )
         },
     }

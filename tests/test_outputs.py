@@ -798,7 +798,8 @@ def test_the_synthesis_masks_the_people_the_french_model_recognises(reviewed, do
         "workshop": workshop, "contributions": records, "clusters": summarize_clusters(records),
         "documents": documents, "generated_at": datetime(2024, 5, 1),
     }  # fmt: skip
-    shown = sorted(c["text"] for axis in synthesis_context(**arguments, nlp=french_nlp)["axes"] for c in axis["clusters"])
+    context = synthesis_context(**arguments, nlp=french_nlp)
+    shown = sorted(c["text"] for axis in context["axes"] for c in axis["clusters"])
     assert shown == sorted([
         "[nom masqué] propose un barbecue zéro déchet",
         "Idée de [nom masqué] : un frigo solidaire au centre social",

@@ -259,7 +259,10 @@ def _load_language() -> spacy.Language:
 
 
 def _read_table(
-    path: Path, text_column: str, hint: str = "Voir --text-column.", aliases: Mapping[str, tuple[str, ...]] | None = None
+    path: Path,
+    text_column: str,
+    hint: str = "Voir --text-column.",
+    aliases: Mapping[str, tuple[str, ...]] | None = None,
 ) -> InputTable:
     """The rows of an input CSV or workbook (`tables.read_table`), or a one-line French error."""
     from atelier.flows.tables import TableError, read_table

@@ -447,19 +447,19 @@ def _without_personal_data(context: dict[str, Any], nlp: spacy.Language | None) 
     city), the people the recogniser of `nlp` finds in them (`masked_mentions`), their writers' names
     (`masked_writers`) and the people they name (`masked_people`); how many texts gave contacts, and
     how many names."""
-    shown: list[str] = []
+    without_contacts_of: dict[str, str] = {}
 
     def collect(text: str) -> str:
-        shown.append(masked_contacts(text))
+        without_contacts_of[text] = masked_contacts(text)
         return text
 
     _each_shown_text(context, collect)
-    mentions = recognised_people(shown, nlp) if nlp is not None else {}
+    mentions = recognised_people(list(without_contacts_of.values()), nlp) if nlp is not None else {}
     contacts: set[str] = set()
     names: set[str] = set()
 
     def mask(text: str) -> str:
-        without_contacts = masked_contacts(text)
+        without_contacts = without_contacts_of[text]
         if without_contacts != text:
             contacts.add(text)
         unnamed = masked_people(masked_writers(masked_mentions(without_contacts, mentions.get(without_contacts, ()))))

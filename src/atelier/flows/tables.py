@@ -70,7 +70,10 @@ class InputTable:
 
 
 def read_table(
-    path: Path, text_column: str, hint: str = "Voir --text-column.", aliases: Mapping[str, tuple[str, ...]] | None = None
+    path: Path,
+    text_column: str,
+    hint: str = "Voir --text-column.",
+    aliases: Mapping[str, tuple[str, ...]] | None = None,
 ) -> InputTable:
     """The rows of an input CSV or workbook, every cell as text; `TableError` when the file is
     missing or unreadable, lacks `text_column` (the message ends with `hint`) or has no row.

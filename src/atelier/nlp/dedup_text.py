@@ -1460,7 +1460,7 @@ def masked_people(text: str) -> str:
         if word in _PLACE_WORDS | _ORGANISATION_WORDS | _STOP_NAMING_WORDS or _fold(surname.casefold()) in not_surnames:
             continue
         # (In capitals, after « À », « POUR »…, as often a place: « PARKING RELAIS À PAUL SABATIER ».)
-        if shouting and not titled and word not in _SOMEONE_BEFORE | {"avec"} and not _does(text, match.end(2)):
+        if shouting and not titled and word not in _SOMEONE_OR_WITH and not _does(text, match.end(2)):
             continue
         stop = match.end(3) if third and not titled and _fold(third.casefold()) not in _PLACE_WORDS else match.end(2)
         parts += [text[end : match.start()], MASKED_NAME]
@@ -1644,6 +1644,8 @@ _SOMEONE_BEFORE = (
     frozenset("merci bravo selon apres remercie remercions appelle contacter contactez inviter rencontrer".split())
     | _AFFECTION_WORDS
 )
+# The same, and « avec », for a first name whose case the text does not tell (« avec sophie », « AVEC PAUL »).
+_SOMEONE_OR_WITH = _SOMEONE_BEFORE | {"avec"}
 _TWO_CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-ÞŒ][\w'’-]*\.?[ \t]+[A-ZÀ-ÖØ-ÞŒ]")
 _CAPITALISED_WORD = re.compile(r"(?<![\w'’-])[A-ZÀ-ÖØ-ÞŒ][\w-]*")
 # A word in lower case, maybe a first name (« avec sophie », « marie propose »).
@@ -1691,7 +1693,7 @@ def _masked_lone_first_names(text: str) -> str:
         # A name the text writes in lower case or in capitals after « à », « pour »…: as often a place (« à paul
         # sabatier », « RDV À JEAN JAURÈS »); after « avec », « merci »… a person.
         capitalised_here = text[match.start(3) : match.end(3)] != name
-        person_words = _SOMEONE_BEFORE | {"avec"} if capitalised_here else _BEFORE_A_PERSON
+        person_words = _SOMEONE_OR_WITH if capitalised_here else _BEFORE_A_PERSON
         said_before = kin or _fold(pieces[-1].casefold()) in person_words
         opens_sentence = before_at >= 0 and _opens_sentence(shown, before_at)
         if before[:1].isupper() and not said_before and not (
