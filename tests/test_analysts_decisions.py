@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from atelier.extract.records import Contribution, DocumentResult
 from atelier.flows.cli import app
-from atelier.flows.decisions import FollowSettings, followed_ideas, source_kind
+from atelier.flows.decisions import FollowSettings, followed_ideas, label_changed_not_axis, source_kind
 from atelier.flows.pipeline import absent_documents, absent_documents_notes
 
 PREFECT_ENV = {
@@ -746,6 +746,20 @@ def test_a_learnt_decision_marked_to_review_again_is_not_applied(runner, tmp_pat
     assert by_text(sheet).loc[ACTIONS[0], ["axis", "axis_source"]].tolist() == ["2", "review"]
     assert runner.invoke(app, ["run", "rapports", "--out", "sortie"]).exit_code == 0
     assert by_text(sheet).loc[ACTIONS[0], ["axis", "axis_source"]].tolist() == ["2", "review"]
+
+
+def test_a_row_takes_its_label_s_axis_when_its_axis_column_is_where_the_idea_is_placed_and_not_learnt():
+    # No label of another axis, or no axis column: the column decides (or nothing does).
+    assert not label_changed_not_axis("4", None, "4", None)
+    assert not label_changed_not_axis(None, "5", "4", None)
+    # The label of axis 5 over the axis the model placed the idea in: the analyst changed the label.
+    assert label_changed_not_axis("4", "5", "4", None)
+    assert label_changed_not_axis("4", "5", "4", "3")  # (a decision learnt in another axis than the column)
+    # The column where the model does not place the idea: the analyst changed the axis, and left the label.
+    assert not label_changed_not_axis("4", "5", "3", None)
+    assert not label_changed_not_axis("4", "5", None, None)
+    # The model learnt the column as the decision for the text, so places the idea there: the column decides.
+    assert not label_changed_not_axis("4", "5", "4", "4")
 
 
 def test_words_of_one_axis_label_name_that_axis():

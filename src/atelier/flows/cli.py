@@ -41,6 +41,7 @@ from atelier.flows.decisions import (
     decided_axes,
     earlier_run,
     folded_cell,
+    label_changed_not_axis,
     read_as_notes,
     relabelled_note,
     stale_labels_note,
@@ -825,8 +826,9 @@ def _edited_labels(
     proposals = dict(zip(read, placed, strict=True))
     relabelled = []
     for k in edited:
-        axis, other, proposal = records[k].stated_axis, workshop.axis_labelled(labels[rows[k]]), proposals[k]
-        if other is not None and proposal.axis == axis != other:
+        axis, other = records[k].stated_axis, workshop.axis_labelled(labels[rows[k]])
+        # (learnt_axis: the rows whose text the model learnt, in whichever axis, were left out above.)
+        if other is not None and label_changed_not_axis(axis, other, proposals[k].axis, learnt_axis=None):
             records[k] = dataclasses.replace(records[k], stated_axis=other)
             decisions.axes[rows[k]] = other
             relabelled.append((records[k].text, str(axis), other))

@@ -62,6 +62,19 @@ def label_conflict(axis: str, label: str, workshop: Workshop) -> str:
     return "foreign"
 
 
+def label_changed_not_axis(
+    column: str | None, label_axis: str | None, placed_axis: str | None, learnt_axis: str | None
+) -> bool:
+    """Whether a decided row takes the axis its `axis_label` names (`label_axis`, the label being
+    another axis's: `label_conflict` "stale") instead of its axis column (`column`): the analyst
+    changed the label, not the axis, when the column is where the idea is placed (`placed_axis`,
+    the model's or the report's placement) and is not the axis the model learnt for its text
+    (`learnt_axis`): the model, having learnt the column as a decision, places the idea there, and
+    the label left as it was would undo the analysts' correction (QA). One rule for `atelier
+    classify` and `atelier run`."""
+    return column is not None and label_axis is not None and column == placed_axis and learnt_axis != column
+
+
 # What analysts write in axis_source for a row they decided, and for one left to the model
 # (folded: `normalize_for_match`). Anything else ("à revoir", "?") decides nothing.
 DECISION_WORDS = frozenset(

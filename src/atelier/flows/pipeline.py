@@ -27,7 +27,7 @@ import atelier
 from atelier.extract.records import DOCUMENT_SOURCE, MODEL_SOURCE, REVIEW_SOURCE, Contribution, DocumentResult
 from atelier.extract.settings import ExtractionSettings
 from atelier.flows import outputs
-from atelier.flows.decisions import FollowedIdeas, followed_ideas
+from atelier.flows.decisions import FollowedIdeas, followed_ideas, label_changed_not_axis
 from atelier.flows.inputs import (
     Copies,
     InputFile,
@@ -450,10 +450,10 @@ def _analysts_decisions(
 
     def column_or_label(item: Contribution, column: str | None, learnt_axis: str | None) -> str | None:
         """The axis a row decides: its axis column, or its label's axis when the analyst changed the
-        label, not the axis: the column is where this run places the idea, and no decision the model
-        learnt (as `atelier classify` reads it; QA: the run kept the model's axis as the decision)."""
+        label, not the axis (`label_changed_not_axis`, the idea placed where this run places it; QA:
+        the run kept the model's axis as the decision)."""
         other = earlier.relabelled_axes.get(item.idea_id)
-        if column is None or other is None or column != item.axis or learnt_axis == column:
+        if not label_changed_not_axis(column, other, item.axis, learnt_axis):
             return column
         relabelled.add(item.idea_id)
         return other
