@@ -219,7 +219,7 @@ _CIVILITIES = frozenset("m mme mlle mr dr pr monsieur madame mademoiselle docteu
 _FORMULA_WORDS = frozenset("bonjour bonsoir cordialement merci salutations distinguees madame monsieur".split())
 # Common first names in France (folded), for a name alone that could be a place or a topic: « …\nMarie »,
 # « Marc : … », « … - Christine ». A first name and a last name need no list.
-_FIRST_NAMES = frozenset(
+FIRST_NAMES = frozenset(
     """adam adele adrien agnes ahmed aicha alain albert alexandre alexis alice alicia aline amandine ambre amelie
     amine anais andre andree angelique anne annick annie antoine antonin arlette arnaud arthur audrey aurelie
     aurelien baptiste benjamin benoit bernadette bernard bertrand brigitte bruno camille capucine carole
@@ -240,7 +240,7 @@ _FIRST_NAMES = frozenset(
     sylvain sylvie thierry thomas timothee tom valentin valerie vanessa veronique victor vincent virginie
     xavier yann yannick yasmine yves yvette yvonne zoe emile jose noel noelle remy therese""".split()
 )
-# The common first names written with accents (casefolded), as `_FIRST_NAMES` folds them: a word written
+# The common first names written with accents (casefolded), as `FIRST_NAMES` folds them: a word written
 # with other accents is another word (« Dénis de justice », « Marié »).
 _ACCENTED_FIRST_NAMES = frozenset(
     """agnès aïcha amélie anaïs andré andrée angélique aurélie aurélien benoît cécile céline chloé clément
@@ -1277,7 +1277,7 @@ def _first_name(name: str) -> bool:
     first = _fold(words[0].rstrip(".").casefold())
     if len(words) == 1 and first in _AMBIGUOUS_FIRST_NAMES:
         return False
-    return first in _FIRST_NAMES or first.split("-", 1)[0] in _FIRST_NAMES
+    return first in FIRST_NAMES or first.split("-", 1)[0] in FIRST_NAMES
 
 
 def _writer_name(name: str) -> bool:
@@ -1428,7 +1428,8 @@ def masked_people(text: str) -> str:
     Moulin », « Louise Michel »: `_EPONYMS`, or a place word before it). In a text all in capitals, where
     any word has one, a first name and a word are a person's name only after a word or before a verb that
     makes them one (« AVEC MARIE DUBOIS », not « MURETS EN PIERRE SÈCHE »). QA: names inside post-its
-    reached the synthesis handed to the city."""
+    reached the synthesis handed to the city. The names of a roster are masked first (`_masked_rosters`)."""
+    text = _masked_rosters(text)
     if not _CAPITAL.search(text, 1):
         return _masked_lone_first_names(text)
     shouting = _in_capitals(text)
@@ -1468,6 +1469,47 @@ def masked_people(text: str) -> str:
     return _masked_lone_first_names("".join([*parts, text[end:]]) if parts else text)
 
 
+# A roster: the word that opens it, what it is of (« Animatrice de la table : »), « : » or « par », and the list
+# of names (« Participants : Alice, Omar et Lina », « Texte rédigé par Jo et Bébert »).
+_ROSTER_LEAD = re.compile(
+    r"\b(?:participant|participante|participants|participantes|pr[ée]sents?|pr[ée]sentes?|absents?|excus[ée]e?s?"
+    r"|animat(?:eur|rice)s?|rapport(?:eur|euse)s?|secr[ée]taires?|invit[ée]e?s?|intervenant(?:e|s|es)?|membres"
+    r"|(?:r[ée]dig|propos|[ée]crit|sign|not|recueilli|transcrit)[ée]?e?s?[ \t]+par)"
+    r"(?:[ \t]+(?:de|du|des|la|le|l['’]|à|a)[ \t]*[\w'’-]*){0,3}(?:[ \t]*:[ \t]*|[ \t]+[–—-][ \t]+|(?<=par)[ \t]+)",
+    re.IGNORECASE,
+)
+# One name of a roster (one to three capitalised words, an initial: « Chloé D. »), and what joins two.
+_ROSTER_WORD = r"(?:[A-ZÀ-ÖØ-ÞŒ]\.|[A-ZÀ-ÖØ-ÞŒ][\w'’-]*)"
+_ROSTER_NAME = re.compile(_ROSTER_WORD + r"(?:[ \t]+" + _ROSTER_WORD + "){0,2}")
+_ROSTER_JOIN = re.compile(r"[ \t]*(?:,|;|&|/|\bet\b)[ \t]*")
+
+
+def _masked_rosters(text: str) -> str:
+    """`text` with the names listed after a word that opens a roster replaced by « [nom masqué] »
+    (`_ROSTER_LEAD`: « Participants : Alice, Omar, Lina », « Proposé par Ibrahim et Paulo »), but a place's, an
+    organisation's or an acronym (« Proposé par la Mairie », « Présents : CAF, Tisséo… » keeps « CAF »)."""
+    if ":" not in text and "par" not in text.casefold():
+        return text
+    parts: list[str] = []
+    end = 0
+    for lead in _ROSTER_LEAD.finditer(text):
+        if lead.start() < end:
+            continue
+        position = lead.end()
+        while (name := _ROSTER_NAME.match(text, position)) is not None:
+            words = name.group().split()
+            folded = _fold(words[0].rstrip(".").casefold())
+            if folded in _NAMING_WORDS or (len(folded) > 1 and folded in STOP_WORDS) or name.group().isupper():
+                break
+            parts += [text[end : name.start()], MASKED_NAME]
+            end = position = name.end()
+            join = _ROSTER_JOIN.match(text, position)
+            if join is None or join.end() == position:
+                break
+            position = join.end()
+    return "".join([*parts, text[end:]]) if parts else text
+
+
 def masked_mentions(text: str, mentions: Sequence[PersonMention]) -> str:
     """`text` with the people the model's recogniser found in it (`people.recognised_people`) replaced by
     « [nom masqué] », as far as the rules of `masked_people` agree: a name of several words but one opened by
@@ -1490,6 +1532,8 @@ def masked_mentions(text: str, mentions: Sequence[PersonMention]) -> str:
         written = [text[first:last] for first, last in words]
         folded = [_fold(_last_piece(word).casefold()) for word in written]
         titled = folded[0].rstrip(".") in _CIVILITIES  # (« Mme Rousseau »)
+        if titled and written[1:2] and written[1].islower() and folded[1] in _NAME_ARTICLES:  # (« Madame la Maire »)
+            continue
         if folded[0] in _NAMING_WORDS or any(map(_ROMAN_NUMERAL.fullmatch, written)):
             continue
         if _EPONYMS.intersection(folded) and not titled:
@@ -1497,21 +1541,28 @@ def masked_mentions(text: str, mentions: Sequence[PersonMention]) -> str:
         if not all(word[:1].isupper() or fold in _NAME_PARTICLES for word, fold in zip(written, folded, strict=True)):
             continue
         start, end = words[0][0], words[-1][1]
-        first_name = all(part in _FIRST_NAMES for part in folded[0].split("-"))
-        if len(words) == 1 and first_name:
+        first_name = all(part in FIRST_NAMES for part in folded[0].split("-"))
+        # (A first name that is also a word or a feast is the rules' even before a verb: « Noël approche ».)
+        if len(words) == 1 and first_name and (not mention.acts or folded[0] in _AMBIGUOUS_FIRST_NAMES):
             continue
         # (Two words but a first name and a title are as often a firm's or a place's: « Molina Healthcare »,
         # « Basso Cambo est saturé », « Leroy Merlin ».)
-        if (len(words) == 1 or shouting or not (first_name or titled)) and not _someone_alone(text, start, end):
+        alone = len(words) == 1 or shouting or not (first_name or titled)
+        if alone and not mention.acts and not _someone_alone(text, start, end):
             continue
         if not _after_a_naming_word(text, start):
             spans.append((start, end))
+    merged: list[list[int]] = []
+    for first, end in sorted(spans):
+        if merged and first < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([first, end])
     parts: list[str] = []
     last = 0
-    for first, end in sorted(spans):
-        if first >= last:
-            parts += [text[last:first], MASKED_NAME]
-            last = end
+    for first, end in merged:
+        parts += [text[last:first], MASKED_NAME]
+        last = end
     return "".join([*parts, text[last:]]) if parts else text
 
 
@@ -1536,6 +1587,8 @@ def _someone_alone(text: str, start: int, end: int) -> bool:
         return False
     pieces = re.split(r"['’]", before.group(1))
     word = _fold((pieces[-1] or pieces[0]).casefold())
+    if word == "a" and (asking := _word_before(text, before.start())) is not None:
+        return _fold(asking.group(1).casefold()) in _THANKS
     return (
         (word in _SOMEONE_BEFORE and (word != "apres" or len(pieces) > 1))  # (« d'après Fatou », not « Après Noël »)
         or (word in _KIN_WORDS and before.group(1)[:1].islower())
@@ -1644,6 +1697,8 @@ _SOMEONE_BEFORE = (
     frozenset("merci bravo selon apres remercie remercions appelle contacter contactez inviter rencontrer".split())
     | _AFFECTION_WORDS
 )
+# Words before « à » and a word alone that make it someone (« Merci à Joaquim »; not « Demander à Leroy Merlin »).
+_THANKS = frozenset("merci remercier".split())
 # The same, and « avec », for a first name whose case the text does not tell (« avec sophie », « AVEC PAUL »).
 _SOMEONE_OR_WITH = _SOMEONE_BEFORE | {"avec"}
 _TWO_CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-ÞŒ][\w'’-]*\.?[ \t]+[A-ZÀ-ÖØ-ÞŒ]")
@@ -1823,7 +1878,7 @@ def _written_as_first_name(word: str) -> bool:
     """Whether `word` is a common first name as it is written: its accents those of the name (« Hélène »,
     « Marie »), not others (« Dénis », « Marié », « Romain » is one, « Clément » too)."""
     folded = _fold(word.casefold())
-    if folded not in _FIRST_NAMES:
+    if folded not in FIRST_NAMES:
         return False
     written = word.casefold()
     return written == folded or written in _ACCENTED_FIRST_NAMES

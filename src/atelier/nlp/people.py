@@ -1,38 +1,86 @@
-"""The people a text names as the French model's named-entity recogniser finds them (its PER
-entities), for the texts shown to others: the rules of `dedup_text.masked_people` know common
-first names in context; the recogniser also finds names no list holds (« Mamadou », « Jojo »).
-Which of its mentions are masked is decided by `dedup_text.masked_mentions`; only the texts where
-one could be are read (`dedup_text.may_name_someone`)."""
+"""The people a text names as the French model finds them, for the texts shown to others: the PER
+entities of its named-entity recogniser, and the proper nouns its tagger reads, as the subject of a
+conjugated verb (« Tuan organise », « Nico et Juju s'occupent ») or for the rules to judge by the words
+around them (« selon Fernando »). The rules of `dedup_text.masked_people` know common first names in
+context; the model also finds names no list holds (« Mamadou », « Jojo »), and its word vectors tell a
+word like a first name (« Aminata ») from a town's (« Colomiers »). Which of its mentions are masked is
+decided by `dedup_text.masked_mentions`; only the texts where one could be are read (`may_name_someone`,
+or a word that may be a name before a verb or an aside: `_before_a_verb`)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+import weakref
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from atelier.nlp.dedup_text import may_name_someone
+import numpy as np
+
+from atelier.nlp.dedup_text import FIRST_NAMES, STOP_WORDS, may_name_someone
+from atelier.nlp.language import normalize_for_match
 
 if TYPE_CHECKING:
     import spacy
+    from spacy.tokens import Doc, Token
 
 PEOPLE_BATCH_SIZE = 256
+# How close a word's vector must be to a common first name's (cosine) for a proper noun the recogniser does not
+# take for someone alone to be read as a name. Measured on words of two QA corpora (2026-11-29): at 0.65, 27 of
+# 43 names and surnames; 3 of 23 towns and districts (Albert, Florence, Caffarelli), none of 17 firms, 1 of 9
+# historical figures (Hugo); at 0.6, the same names and 5 towns; at 0.7, 22 names.
+FIRST_NAME_LIKENESS = 0.65
+
+# Words between a subject and its verb (« Nico et Juju s'occupent », « Irina n'a pas »), lower case.
+_CLITICS = frozenset("s' n' m' t' l' se ne me te y en lui leur nous vous".split())
+# A capitalised word, the clitics after it and the word after them; a capitalised word opening a sentence
+# before an aside, a companion or a complement (« Dominique, ancien agent, connaît »): the prefilter of a
+# subject.
+_CAPITALISED_THEN_WORD = re.compile(
+    r"(?<![\w'’-])([A-ZÀ-ÖØ-ÞŒ][\w'’-]*)(?:[ \t]+(?:[smntl]['’]|se|ne|me|te|y|en|lui|leur|on))*[ \t]+(?:[smntl]['’])?"
+    r"([\w-]+)"
+)
+_CAPITALISED_THEN_ASIDE = re.compile(
+    r"(?:^|[.!?:;\n])[ \t]*([A-ZÀ-ÖØ-ÞŒ][\w'’-]*)[ \t]*(?:[,(]|[ \t]et[ \t]|[ \t]du[ \t])", re.MULTILINE
+)
+_INFINITIVE_ENDINGS = ("er", "ir", "re", "oir")
+# The forms of « avoir » and « être » after a subject, folded (stop words, which `_Lexicon.conjugated` leaves out).
+_AUXILIARY_FORMS = frozenset("a ont est sont etait etaient avait avaient sera seront aura auront".split())
+# What may come between a name and its verb (`_verb_after`): an aside of a few words, closed before a sentence
+# ends; who is with the name.
+_ASIDE_WORDS = 8
+_ASIDE_STOPS = frozenset(".!?:;")
+_COMPANY_PRONOUNS = frozenset("moi nous toi".split())
+_RESUMING = frozenset("on nous".split())
+_AUXILIARIES = frozenset({"avoir", "être"})
+_BETWEEN_AUXILIARY_AND_PARTICIPLE = frozenset("pas jamais plus deja déjà toujours bien souvent".split())
+_STANCES = frozenset("pour contre d'accord favorable favorables".split())
+_POSSESSIVES = frozenset("son sa ses mon ma mes ton ta tes leur leurs notre nos".split())
 
 
 @dataclass(frozen=True)
 class PersonMention:
-    """A person the recogniser finds in a text: where each of its words is (punctuation left out)."""
+    """A person the model finds in a text: where each of its words is (punctuation left out); `acts` when
+    its tagger reads it as the subject of a conjugated verb (« Tuan organise »)."""
 
     words: tuple[tuple[int, int], ...]
+    acts: bool = False
 
 
 def recognised_people(texts: Sequence[str], nlp: spacy.Language) -> dict[str, tuple[PersonMention, ...]]:
-    """The people the recogniser finds in each distinct text that may name someone and names any;
-    nothing when `nlp` has no recogniser. The recogniser reads the words alone (its own vectors)."""
+    """The people the model finds in each distinct text that may name someone and names any; nothing
+    when `nlp` has no recogniser. The recogniser reads the words alone (its own vectors); the subjects
+    are read only when `nlp` tags parts of speech and morphology."""
     if "ner" not in nlp.component_names:
         return {}
     recogniser = nlp.get_pipe("ner")
-    candidates = [text for text in dict.fromkeys(texts) if may_name_someone(text)]
-    documents = recogniser.pipe((nlp.make_doc(text) for text in candidates), batch_size=PEOPLE_BATCH_SIZE)
+    tags = "morphologizer" in nlp.pipe_names
+    lexicon = _lexicon(nlp)
+    candidates = [
+        text for text in dict.fromkeys(texts) if may_name_someone(text) or (tags and _before_a_verb(text, lexicon))
+    ]
+    words = nlp.pipe(candidates, batch_size=PEOPLE_BATCH_SIZE) if tags else (nlp.make_doc(text) for text in candidates)
+    documents = recogniser.pipe(words, batch_size=PEOPLE_BATCH_SIZE)
     found: dict[str, tuple[PersonMention, ...]] = {}
     for text, document in zip(candidates, documents, strict=True):
         mentions = tuple(
@@ -40,6 +88,235 @@ def recognised_people(texts: Sequence[str], nlp: spacy.Language) -> dict[str, tu
             for entity in document.ents
             if entity.label_ == "PER"
         )
+        if tags:
+            mentions += tuple(_proper_nouns(document, lexicon.first_name_like))
         if mentions:
             found[text] = mentions
     return found
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    """What the model knows of words, read once per model: the lemmatizer's table (form → lemma), the forms
+    and lemmas it holds with the stop words (folded), and the unit vectors of the common first names."""
+
+    lemmas: dict[str, str]
+    words: frozenset[str]  # (in lower case)
+    first_names: np.ndarray
+
+    def conjugated(self, word: str) -> bool:
+        """Whether `word` may be a conjugated verb: its lemma another word ending as an infinitive (« organise »
+        → « organiser », « a » → « avoir »), or a word in lower case of no other kind the table says (it reads
+        « est », « dit », « joue » as the nouns)."""
+        lower = word.casefold()
+        lemma = self.lemmas.get(lower)
+        if lemma is not None and lemma != lower:
+            return lemma.endswith(_INFINITIVE_ENDINGS)
+        folded = normalize_for_match(word)
+        return word[:1].islower() and (folded in _AUXILIARY_FORMS or folded not in STOP_WORDS)
+
+    def may_be_a_name(self, word: str) -> bool:
+        """Whether `word` may be a name: a common first name, or no word the lemmatizer knows as written
+        (« Tuan », « Béa », « Colomiers »; not « Nous », « Coordination »)."""
+        lower = word.casefold()
+        return normalize_for_match(word) in FIRST_NAMES or lower not in self.words
+
+    def first_name_like(self, token: Token) -> bool:
+        """Whether the vector of `token` is close to a common first name's (`FIRST_NAME_LIKENESS`): the
+        model's vectors put « Aminata », « Oksana », « Kader » near first names, and towns, firms and
+        districts (« Colomiers », « Tisséo », « Compans ») further."""
+        norm = float(np.linalg.norm(token.vector)) if token.has_vector else 0.0
+        if norm == 0 or not len(self.first_names):
+            return False
+        return float((self.first_names @ (token.vector / norm)).max()) >= FIRST_NAME_LIKENESS
+
+
+_LEXICONS: weakref.WeakKeyDictionary[object, _Lexicon] = weakref.WeakKeyDictionary()
+
+
+def _lexicon(nlp: spacy.Language) -> _Lexicon:
+    found = _LEXICONS.get(nlp)
+    if found is None:
+        lemmas: dict[str, str] = {}
+        if "lemmatizer" in nlp.component_names:
+            lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
+            if lookups is not None and lookups.has_table("lemma_lookup"):
+                strings = nlp.vocab.strings
+                for key, value in lookups.get_table("lemma_lookup").items():
+                    lemma = value[0] if isinstance(value, list | tuple) and value else value
+                    if key in strings and isinstance(lemma, str):
+                        lemmas[strings[key]] = lemma
+        words = {*lemmas, *lemmas.values(), *STOP_WORDS}
+        vectors = [nlp.vocab.get_vector(name.capitalize()) for name in sorted(FIRST_NAMES)]
+        first_names = np.array([row / norm for row in vectors if (norm := np.linalg.norm(row)) > 0], np.float32)
+        found = _LEXICONS[nlp] = _Lexicon(lemmas, frozenset(words), first_names)
+    return found
+
+
+def _before_a_verb(text: str, lexicon: _Lexicon) -> bool:
+    """Whether a word of `text` that may be a name comes before a word that may be a conjugated verb, or
+    before an aside, a companion or a complement (`_verb_after`)."""
+    return any(
+        lexicon.may_be_a_name(match.group(1)) and lexicon.conjugated(match.group(2))
+        for match in _CAPITALISED_THEN_WORD.finditer(text)
+    ) or any(lexicon.may_be_a_name(match.group(1)) for match in _CAPITALISED_THEN_ASIDE.finditer(text))
+
+
+def _places(tokens: Sequence[Token]) -> tuple[tuple[int, int], ...]:
+    return tuple((token.idx, token.idx + len(token.text)) for token in tokens)
+
+
+def _proper_nouns(document: Doc, first_name_like: Callable[[Token], bool]) -> list[PersonMention]:
+    """The runs of capitalised proper nouns the tagger reads, as mentions the rules judge by the words around
+    them (« selon Fernando »), and as subjects (`acts`) those before a conjugated verb (« Tuan organise »), with
+    those listed before them (« Lucas, Emma et Nathan veulent »). Between a subject and its verb, what is said
+    of the name (« , ancien agent municipal, », « (le boulanger) », « du 3e étage ») or who is with it (« et
+    moi on », « et son père »). Which runs may be someone: `_may_be_someone`. None in a text all in capitals,
+    which the tagger reads badly."""
+    if not any(character.islower() for character in document.text):
+        return []
+    labels = {token.i: entity.label_ for entity in document.ents for token in entity}
+    mentions: dict[tuple[int, int], PersonMention] = {}
+    index = 0
+    while index < len(document):
+        run = _name_run(document, index)
+        if not run:
+            index += 1
+            continue
+        index = run[-1].i + 1
+        acts = _conjugated(_verb_after(document, index))
+        listed = [run]
+        while acts and (earlier := _listed_before(document, listed[0][0].i)) is not None:
+            listed.insert(0, earlier)
+        # (The names listed before a subject are people only if it is one: « Albert, Péronne et Amiens doivent ».)
+        for names in listed if _may_be_someone(run, labels, acts, first_name_like) else ():
+            if not _may_be_someone(names, labels, acts, first_name_like):
+                continue
+            place = (names[0].i, names[-1].i)
+            if place not in mentions or not mentions[place].acts:
+                mentions[place] = PersonMention(_places(names), acts=acts)
+    return list(mentions.values())
+
+
+def _may_be_someone(
+    names: Sequence[Token], labels: dict[int, str], acts: bool, first_name_like: Callable[[Token], bool]
+) -> bool:
+    """Whether a run of proper nouns may be someone's name (`_proper_nouns`): not after a determiner (« Le Mirail
+    a »), no subject after a preposition (« Chez Ali reste »), not an organisation by the recogniser; a word
+    alone it takes for someone, or a run opening with a word like a first name by the vectors, whatever the
+    recogniser takes it for (« Aminata trouve », read as a place): a town, a district or a firm is as often
+    before a verb as a person (« Colomiers a créé », « Basso Cambo est saturé »)."""
+    document = names[0].doc
+    found = {labels.get(name.i) for name in names}
+    before = document[names[0].i - 1].pos_ if names[0].i > 0 else None
+    if before == "DET" or "ORG" in found or (acts and before == "ADP"):
+        return False
+    return (found == {"PER"} and len(names) == 1) or first_name_like(names[0])
+
+
+def _verb_after(document: Doc, start: int) -> Token | None:
+    """The word a name ending at `start` does, if any: the next, past the clitics (« s'occupent », « n'a »),
+    what is said of the name and who is with it (`_proper_nouns`)."""
+    position = start
+    while position < len(document):
+        token = document[position]
+        if token.lower_ in _CLITICS:
+            position += 1
+        elif token.text in (",", "(") and (close := _aside_end(document, position)) is not None:
+            position = close + 1
+        elif token.lower_ == "et" and (company := _company_end(document, position + 1)) is not None:
+            position = company
+        elif token.lower_ in ("du", "de", "des") and position == start and (place := _of_place_end(document, position)):
+            position = place
+        else:
+            return token
+    return None
+
+
+def _aside_end(document: Doc, start: int) -> int | None:
+    """Where an aside opened at `start` by a comma or a bracket closes: a few words, no verb among them."""
+    closing = ")" if document[start].text == "(" else ","
+    for position in range(start + 1, min(len(document), start + 1 + _ASIDE_WORDS)):
+        token = document[position]
+        if token.text == closing:
+            return position if position > start + 1 else None
+        if _conjugated(token) or token.text in _ASIDE_STOPS:
+            return None
+    return None
+
+
+def _company_end(document: Doc, start: int) -> int | None:
+    """After « et », the end of who is with the name: « moi », « nous », or « son père », « sa fille Mai »."""
+    if start >= len(document):
+        return None
+    if document[start].lower_ in _COMPANY_PRONOUNS:
+        return start + 2 if start + 1 < len(document) and document[start + 1].lower_ in _RESUMING else start + 1
+    if document[start].lower_ in _POSSESSIVES and start + 1 < len(document) and document[start + 1].pos_ == "NOUN":
+        end = start + 2
+        while end < len(document) and _named(document[end]):
+            end += 1
+        return end
+    return None
+
+
+def _of_place_end(document: Doc, start: int) -> int | None:
+    """After the name, the end of « du 3e étage », « du club de boxe »: a few nouns, adjectives and numbers."""
+    position = start + 1
+    while position < len(document) and position < start + _ASIDE_WORDS and (
+        document[position].pos_ in ("NOUN", "ADJ", "NUM", "DET") or document[position].lower_ in ("de", "d'", "du")
+    ):
+        position += 1
+    return position if position > start + 1 and document[position - 1].pos_ == "NOUN" else None
+
+
+def _named(token: Token) -> bool:
+    return token.pos_ in ("PROPN", "NOUN") and _capitalised(token)
+
+
+def _capitalised(token: Token) -> bool:
+    """Whether `token` is a capitalised word, maybe hyphenated (« Jean-Baptiste »)."""
+    return token.text[:1].isupper() and token.text.replace("-", "").isalpha()
+
+
+def _name_run(document: Doc, start: int) -> list[Token]:
+    """The capitalised nouns in a row from `start`, one of them a proper noun (« Babacar Ndiaye », « Sandrine
+    Moreau », which the tagger reads as a noun and a proper noun); none when they are no such."""
+    run: list[Token] = []
+    for token in document[start:]:
+        if not (_named(token) or (token.pos_ == "X" and _capitalised(token))):
+            break
+        run.append(token)
+    return run if any(token.pos_ == "PROPN" for token in run) else []
+
+
+def _listed_before(document: Doc, start: int) -> list[Token] | None:
+    """The run of capitalised names joined by « , » or « et » to the one opening at `start`."""
+    if start < 2 or document[start - 1].lower_ not in (",", "et"):
+        return None
+    end = start - 1
+    first = end
+    while first > 0 and _named(document[first - 1]):
+        first -= 1
+    return list(document[first:end]) or None
+
+
+def _conjugated(token: Token | None) -> bool:
+    """Whether the tagger reads `token` as a conjugated verb, or as an infinitive whose lemma is another word
+    (« Abdou encadre », read as an infinitive); « avoir » only before a past participle (« Irina n'a pas
+    trouvé »; not « Albert a besoin », « Victor a côté », « Pierre a bâtir »), « être » before one, an
+    adjective or a stance (« Laure est allée », « étaient présents », « est pour »; not « Rose et Jade sont
+    les noms »)."""
+    if token is None or token.pos_ not in ("VERB", "AUX") or "Fin" not in token.morph.get("VerbForm"):
+        return token is not None and token.pos_ == "VERB" and _misread_infinitive(token)
+    if token.lemma_ not in _AUXILIARIES:
+        return True
+    following = token.doc[token.i + 1 : token.i + 4]
+    then = next((word for word in following if word.lower_ not in _BETWEEN_AUXILIARY_AND_PARTICIPLE), None)
+    if then is None:
+        return False
+    participle = "Part" in then.morph.get("VerbForm") and not then.lower_.endswith(_INFINITIVE_ENDINGS)
+    return participle or (token.lemma_ == "être" and (then.pos_ == "ADJ" or then.lower_ in _STANCES))
+
+
+def _misread_infinitive(token: Token) -> bool:
+    return "Inf" in token.morph.get("VerbForm") and token.lemma_.casefold() != token.lower_
