@@ -1452,6 +1452,12 @@ def test_a_labels_file_headed_in_french_is_read(runner, tmp_path):
     assert "Colonne « Texte » lue comme « text »." in result.stderr
     assert "Colonne « Axe » lue comme « axis »." in result.stderr
     assert "Évaluation sur etiquettes.csv (2 lignes)" in result.stdout
+    # (A regression hunt: « text » and « Texte » both there, « text » was read without a word on « Texte ».)
+    rows = ["text;Texte;axis", "Plus de bus le soir;Soutenir les associations;5", "Bancs;Jardins;1"]
+    (tmp_path / "etiquettes.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["evaluate", "--labels", "etiquettes.csv"])
+    assert result.exit_code == 0, result.output
+    assert "etiquettes.csv : colonnes « text » et « Texte » : seule « text » est lue." in result.stderr
 
 
 def test_evaluate_needs_ideas_placed_by_a_report(runner, tmp_path):

@@ -125,6 +125,10 @@ def read_table(
         frame = _without_blank_unnamed(_csv_frame(text, delimiter, path, text_column))
         headings = frame.attrs.get(_HEADINGS, {})
     renamed = _named_as_ours(frame, aliases or {})
+    for ours, heading in _aliases_beside_ours(frame, aliases or {}):
+        # (QA: a file with « text » and « Texte » was read by « text » without a word on « Texte ».)
+        theirs = headings.get(heading, heading)
+        warnings.append(f"{path} : colonnes « {ours} » et « {theirs} » : seule « {ours} » est lue.")
     if renamed:
         frame = frame.rename(columns=renamed)
         typed = typed.rename(columns=renamed) if typed is not None else None
@@ -293,6 +297,18 @@ def _named_as_ours(frame: pd.DataFrame, aliases: Mapping[str, tuple[str, ...]]) 
         if len(headed) == 1 and headed[0] not in renamed:
             renamed[headed[0]] = ours
     return renamed
+
+
+def _aliases_beside_ours(frame: pd.DataFrame, aliases: Mapping[str, tuple[str, ...]]) -> list[tuple[str, str]]:
+    """(our name, a column's name) for each column of `frame` headed by one of the aliases of a name the frame
+    has (« Texte » beside « text »): it is not read as ours."""
+    return [
+        (ours, str(name))
+        for ours, names in aliases.items()
+        if ours in frame.columns
+        for name in frame.columns
+        if str(name) != ours and _aliased(name, names)
+    ]
 
 
 def _column_names(header: Sequence[str]) -> list[str]:
