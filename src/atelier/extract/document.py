@@ -38,6 +38,7 @@ from atelier.extract.layout import (
     page_footer,
     page_header,
     page_object_counts,
+    page_size,
     page_words,
     printed_rows,
     prose_size,
@@ -249,7 +250,7 @@ def _page_layouts(pages: Sequence[object], settings: ExtractionSettings) -> list
     Every page is read before any is laid out: a line of a page's header band is a running header
     when another page prints it too (`page_header`)."""
     readings = _page_readings(pages, settings)
-    heights = [float(page.height) for page in pages]  # type: ignore[attr-defined]
+    heights = [page_size(page)[1] for page in pages]
     words_by_page = [(reading.words, height) for reading, height in zip(readings, heights)]
     running = running_headers(words_by_page, settings), running_footers(words_by_page, settings)
     return [
@@ -313,9 +314,9 @@ def _page_layout(
     """A page's layout from its reading, its header and footer bands' furniture left out (`running`:
     the document's running headers and footers); a scan's tables are found from the ruling lines seen
     on its image."""
+    width, height = page_size(page)
     if reading.unread:
-        return _PageLayout(number, float(page.width), (), (), (), unread=reading.unread)  # type: ignore[attr-defined]
-    height = float(page.height)  # type: ignore[attr-defined]
+        return _PageLayout(number, width, (), (), (), unread=reading.unread)
     lines = group_lines(reading.words, settings)
     furniture = page_header(reading.words, height, number, running[0], settings, lines) | page_footer(
         reading.words, height, running[1], settings, lines
@@ -326,7 +327,6 @@ def _page_layout(
     grids = ruled_grids(ruled_tables(page, settings, reading.rulings), words, number, settings)
     if reading.rulings is not None:
         return replace(_assemble(page, number, words, grids, settings, confidences), scanned=True)
-    width = float(page.width)  # type: ignore[attr-defined]
     tables = [grid.bbox for grid in grids]
     notes = notes_on_page(coloured_boxes(page, settings), words, tables, width, height, settings)
     layout = _assemble(page, number, words, grids, settings, confidences, notes)
@@ -346,8 +346,7 @@ def _assemble(
     for box in [grid.bbox for grid in grids] + [note.bbox for note in notes]:
         in_grids.update(words_inside(words, box))
     outside = [w for w in words if w not in in_grids]
-    width = float(page.width)  # type: ignore[attr-defined]
-    height = float(page.height)  # type: ignore[attr-defined]
+    width, height = page_size(page)
     areas = reading_areas(outside, [grid.bbox for grid in grids], width, height, settings)
     in_area: list[list[Word]] = [[] for _ in areas]  # (each word's area found once, not once per area)
     for word in outside:

@@ -722,6 +722,11 @@ def page_object_counts(page: object) -> PageObjectCounts:
     return PageObjectCounts(chars=len(page.chars), images=len(page.images))  # type: ignore[attr-defined]
 
 
+def page_size(page: object) -> tuple[float, float]:
+    """A pdfplumber page's width and height, in PDF points."""
+    return float(page.width), float(page.height)  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True, slots=True)
 class RenderedPage:
     """A page drawn in shades of grey, and the box in PDF points that the image shows."""
