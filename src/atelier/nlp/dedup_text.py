@@ -1568,9 +1568,12 @@ def masked_mentions(text: str, mentions: Sequence[PersonMention]) -> str:
 
 def may_name_someone(text: str) -> bool:
     """Whether `text` may name someone `masked_mentions` would mask: two capitalised words in a row, or a
-    capitalised word alone that the words around it make someone (`_someone_alone`)."""
-    if _TWO_CAPITALISED.search(text):
-        return True
+    capitalised word alone that the words around it make someone (`named_by_context`)."""
+    return bool(_TWO_CAPITALISED.search(text)) or named_by_context(text)
+
+
+def named_by_context(text: str) -> bool:
+    """Whether a capitalised word of `text` is someone by the words around it (`_someone_alone`)."""
     return any(_someone_alone(text, word.start(), word.end()) for word in _CAPITALISED_WORD.finditer(text))
 
 

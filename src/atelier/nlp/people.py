@@ -9,6 +9,7 @@ or a word that may be a name before a verb or an aside: `_before_a_verb`)."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import weakref
 from collections.abc import Callable, Sequence
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from atelier.nlp.dedup_text import FIRST_NAMES, STOP_WORDS, may_name_someone
+from atelier.nlp.dedup_text import FIRST_NAMES, STOP_WORDS, may_name_someone, named_by_context
 from atelier.nlp.language import normalize_for_match
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ FIRST_NAME_LIKENESS = 0.65
 
 # Words between a subject and its verb (« Nico et Juju s'occupent », « Irina n'a pas »), lower case.
 _CLITICS = frozenset("s' n' m' t' l' se ne me te y en lui leur nous vous".split())
-# A capitalised word, the clitics after it and the word after them; a capitalised word opening a sentence
+# A capitalised word, the clitics after it and the word after them; capitalised words opening a sentence
 # before an aside, a companion or a complement (« Dominique, ancien agent, connaît »): the prefilter of a
 # subject.
 _CAPITALISED_THEN_WORD = re.compile(
@@ -41,7 +42,9 @@ _CAPITALISED_THEN_WORD = re.compile(
     r"([\w-]+)"
 )
 _CAPITALISED_THEN_ASIDE = re.compile(
-    r"(?:^|[.!?:;\n])[ \t]*([A-ZÀ-ÖØ-ÞŒ][\w'’-]*)[ \t]*(?:[,(]|[ \t]et[ \t]|[ \t]du[ \t])", re.MULTILINE
+    r"(?:^|[.!?:;\n])[ \t]*((?:[A-ZÀ-ÖØ-ÞŒ][\w'’-]*[ \t]+){0,2}[A-ZÀ-ÖØ-ÞŒ][\w'’-]*)"
+    r"[ \t]*(?:[,(]|[ \t]et[ \t]|[ \t]du[ \t])",
+    re.MULTILINE,
 )
 _INFINITIVE_ENDINGS = ("er", "ir", "re", "oir")
 # The forms of « avoir » and « être » after a subject, folded (stop words, which `_Lexicon.conjugated` leaves out).
@@ -76,19 +79,24 @@ def recognised_people(texts: Sequence[str], nlp: spacy.Language) -> dict[str, tu
     recogniser = nlp.get_pipe("ner")
     tags = "morphologizer" in nlp.pipe_names
     lexicon = _lexicon(nlp)
-    candidates = [
-        text for text in dict.fromkeys(texts) if may_name_someone(text) or (tags and _before_a_verb(text, lexicon))
-    ]
-    words = nlp.pipe(candidates, batch_size=PEOPLE_BATCH_SIZE) if tags else (nlp.make_doc(text) for text in candidates)
-    documents = recogniser.pipe(words, batch_size=PEOPLE_BATCH_SIZE)
+    distinct = list(dict.fromkeys(texts))
+    # (Tagged only where a proper noun could be masked that the recogniser does not find: before a verb or
+    # by its context; the tagger is as slow as the recogniser.)
+    tagged = [text for text in distinct if tags and (named_by_context(text) or _before_a_verb(text, lexicon))]
+    read = set(tagged)
+    untagged = [text for text in distinct if text not in read and may_name_someone(text)]
+    documents = itertools.chain(
+        recogniser.pipe(nlp.pipe(tagged, batch_size=PEOPLE_BATCH_SIZE), batch_size=PEOPLE_BATCH_SIZE),
+        recogniser.pipe((nlp.make_doc(text) for text in untagged), batch_size=PEOPLE_BATCH_SIZE),
+    )
     found: dict[str, tuple[PersonMention, ...]] = {}
-    for text, document in zip(candidates, documents, strict=True):
+    for text, document in zip([*tagged, *untagged], documents, strict=True):
         mentions = tuple(
             PersonMention(tuple((token.idx, token.idx + len(token.text)) for token in entity if not token.is_punct))
             for entity in document.ents
             if entity.label_ == "PER"
         )
-        if tags:
+        if text in read:
             mentions += tuple(_proper_nouns(document, lexicon.first_name_like))
         if mentions:
             found[text] = mentions
@@ -159,7 +167,9 @@ def _before_a_verb(text: str, lexicon: _Lexicon) -> bool:
     return any(
         lexicon.may_be_a_name(match.group(1)) and lexicon.conjugated(match.group(2))
         for match in _CAPITALISED_THEN_WORD.finditer(text)
-    ) or any(lexicon.may_be_a_name(match.group(1)) for match in _CAPITALISED_THEN_ASIDE.finditer(text))
+    ) or any(
+        any(map(lexicon.may_be_a_name, match.group(1).split())) for match in _CAPITALISED_THEN_ASIDE.finditer(text)
+    )
 
 
 def _places(tokens: Sequence[Token]) -> tuple[tuple[int, int], ...]:
