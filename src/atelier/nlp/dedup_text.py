@@ -1473,11 +1473,13 @@ def masked_people(text: str) -> str:
 # of names (« Participants : Alice, Omar et Lina », « Texte rédigé par Jo et Bébert »).
 _ROSTER_LEAD = re.compile(
     r"\b(?:participant|participante|participants|participantes|pr[ée]sents?|pr[ée]sentes?|absents?|excus[ée]e?s?"
-    r"|animat(?:eur|rice)s?|rapport(?:eur|euse)s?|secr[ée]taires?|invit[ée]e?s?|intervenant(?:e|s|es)?|membres"
-    r"|(?:r[ée]dig|propos|[ée]crit|sign|not|recueilli|transcrit)[ée]?e?s?[ \t]+par)"
+    r"|(?P<role>animat(?:eur|rice)s?|rapport(?:eur|euse)s?|secr[ée]taires?)|invit[ée]e?s?|intervenant(?:e|s|es)?"
+    r"|membres|(?:r[ée]dig|propos|[ée]crit|sign|not|recueilli|transcrit)[ée]?e?s?[ \t]+par)"
     r"(?:[ \t]+(?:de|du|des|la|le|l['’]|à|a)[ \t]*[\w'’-]*){0,3}(?:[ \t]*:[ \t]*|[ \t]+[–—-][ \t]+|(?<=par)[ \t]+)",
     re.IGNORECASE,
 )
+# Words opening a roster's item that make it a group, not someone (« Rapporteurs : Groupe Mobilité »; folded).
+_GROUP_WORDS = frozenset("groupe groupes service services direction table tables atelier ateliers commission".split())
 # One name of a roster (one to three capitalised words, an initial: « Chloé D. »), and what joins two.
 _ROSTER_WORD = r"(?:[A-ZÀ-ÖØ-ÞŒ]\.|[A-ZÀ-ÖØ-ÞŒ][\w'’-]*)"
 _ROSTER_NAME = re.compile(_ROSTER_WORD + r"(?:[ \t]+" + _ROSTER_WORD + "){0,2}")
@@ -1486,8 +1488,12 @@ _ROSTER_JOIN = re.compile(r"[ \t]*(?:,|;|&|/|\bet\b)[ \t]*")
 
 def _masked_rosters(text: str) -> str:
     """`text` with the names listed after a word that opens a roster replaced by « [nom masqué] »
-    (`_ROSTER_LEAD`: « Participants : Alice, Omar, Lina », « Proposé par Ibrahim et Paulo »), but a place's, an
-    organisation's or an acronym (« Proposé par la Mairie », « Présents : CAF, Tisséo… » keeps « CAF »)."""
+    (`_ROSTER_LEAD`: « Participants : Alice, Omar, Lina », « Proposé par Ibrahim et Paulo »), where one of
+    them is a common first name or has a title, or the roster names a role (« Animatrice : Leïla »): a list
+    of towns, firms or services is as often so written
+    (QA: « Proposé par Airbus », « Participants : Blagnac, Colomiers et Balma », « Présents : Direction
+    Voirie »). Not a place's, an organisation's, a person places are named after or an acronym (« Proposé
+    par la Mairie », « Présents : CAF, Tisséo… » keeps « CAF », « écrit par Victor Hugo »)."""
     if ":" not in text and "par" not in text.casefold():
         return text
     parts: list[str] = []
@@ -1495,19 +1501,40 @@ def _masked_rosters(text: str) -> str:
     for lead in _ROSTER_LEAD.finditer(text):
         if lead.start() < end:
             continue
-        position = lead.end()
-        while (name := _ROSTER_NAME.match(text, position)) is not None:
-            words = name.group().split()
-            folded = _fold(words[0].rstrip(".").casefold())
-            if folded in _NAMING_WORDS or (len(folded) > 1 and folded in STOP_WORDS) or name.group().isupper():
-                break
+        names = _roster(text, lead.end())
+        if not (lead.group("role") or any(_someone_by_name(name.group().split()) for name in names)):
+            continue
+        for name in names:
             parts += [text[end : name.start()], MASKED_NAME]
-            end = position = name.end()
-            join = _ROSTER_JOIN.match(text, position)
-            if join is None or join.end() == position:
-                break
-            position = join.end()
+            end = name.end()
     return "".join([*parts, text[end:]]) if parts else text
+
+
+def _roster(text: str, position: int) -> list[re.Match[str]]:
+    """The names of a roster listed from `position`, up to the first that is no name (`_masked_rosters`)."""
+    names: list[re.Match[str]] = []
+    while (name := _ROSTER_NAME.match(text, position)) is not None:
+        words = name.group().split()
+        folded = [_fold(word.rstrip(".").casefold()) for word in words]
+        if folded[0] in _NAMING_WORDS | _GROUP_WORDS or (len(folded[0]) > 1 and folded[0] in STOP_WORDS):
+            break
+        if name.group().isupper():
+            break
+        if len(words) > 1 and _EPONYMS.intersection(folded):
+            break
+        names.append(name)
+        join = _ROSTER_JOIN.match(text, name.end())
+        if join is None or join.end() == name.end():
+            break
+        position = join.end()
+    return names
+
+
+def _someone_by_name(words: Sequence[str]) -> bool:
+    """Whether a name's words make it someone's: a title, or a common first name written as one."""
+    return _fold(words[0].rstrip(".").casefold()) in _CIVILITIES or all(
+        map(_written_as_first_name, words[0].split("-"))
+    )
 
 
 def masked_mentions(text: str, mentions: Sequence[PersonMention]) -> str:
@@ -1542,6 +1569,11 @@ def masked_mentions(text: str, mentions: Sequence[PersonMention]) -> str:
             continue
         start, end = words[0][0], words[-1][1]
         first_name = all(part in FIRST_NAMES for part in folded[0].split("-"))
+        # (A word of a first name and a surname joined is a place's: « Jean-Jaurès », « Jeanne-d'Arc ».)
+        if len(words) == 1 and "-" in written[0] and not all(
+            part in FIRST_NAMES for part in _fold(written[0].casefold()).split("-")
+        ):
+            continue
         # (A first name that is also a word or a feast is the rules' even before a verb: « Noël approche ».)
         if len(words) == 1 and first_name and (not mention.acts or folded[0] in _AMBIGUOUS_FIRST_NAMES):
             continue

@@ -1,6 +1,6 @@
 """The people a text names as the French model finds them, for the texts shown to others: the PER
 entities of its named-entity recogniser, and the proper nouns its tagger reads, as the subject of a
-conjugated verb (« Tuan organise », « Nico et Juju s'occupent ») or for the rules to judge by the words
+conjugated verb (« Kader joue », « Farid et Yasmine s'occupent ») or for the rules to judge by the words
 around them (« selon Fernando »). The rules of `dedup_text.masked_people` know common first names in
 context; the model also finds names no list holds (« Mamadou », « Jojo »), and its word vectors tell a
 word like a first name (« Aminata ») from a town's (« Colomiers »). Which of its mentions are masked is
@@ -47,6 +47,8 @@ _CAPITALISED_THEN_ASIDE = re.compile(
     re.MULTILINE,
 )
 _INFINITIVE_ENDINGS = ("er", "ir", "re", "oir")
+# A run of signs no word is made of, as long as spaCy's tokenizer reads slowly (`_for_the_model`).
+_PUNCTUATION_RUN = re.compile(r"(?:[^\w\s]|_){8,}")
 # The forms of « avoir » and « être » after a subject, folded (stop words, which `_Lexicon.conjugated` leaves out).
 _AUXILIARY_FORMS = frozenset("a ont est sont etait etaient avait avaient sera seront aura auront".split())
 # What may come between a name and its verb (`_verb_after`): an aside of a few words, closed before a sentence
@@ -64,7 +66,7 @@ _POSSESSIVES = frozenset("son sa ses mon ma mes ton ta tes leur leurs notre nos"
 @dataclass(frozen=True)
 class PersonMention:
     """A person the model finds in a text: where each of its words is (punctuation left out); `acts` when
-    its tagger reads it as the subject of a conjugated verb (« Tuan organise »)."""
+    its tagger reads it as the subject of a conjugated verb (« Kader joue »)."""
 
     words: tuple[tuple[int, int], ...]
     acts: bool = False
@@ -86,13 +88,15 @@ def recognised_people(texts: Sequence[str], nlp: spacy.Language) -> dict[str, tu
     read = set(tagged)
     untagged = [text for text in distinct if text not in read and may_name_someone(text)]
     documents = itertools.chain(
-        recogniser.pipe(nlp.pipe(tagged, batch_size=PEOPLE_BATCH_SIZE), batch_size=PEOPLE_BATCH_SIZE),
-        recogniser.pipe((nlp.make_doc(text) for text in untagged), batch_size=PEOPLE_BATCH_SIZE),
+        recogniser.pipe(
+            nlp.pipe(map(_for_the_model, tagged), batch_size=PEOPLE_BATCH_SIZE), batch_size=PEOPLE_BATCH_SIZE
+        ),
+        recogniser.pipe((nlp.make_doc(_for_the_model(text)) for text in untagged), batch_size=PEOPLE_BATCH_SIZE),
     )
     found: dict[str, tuple[PersonMention, ...]] = {}
     for text, document in zip([*tagged, *untagged], documents, strict=True):
         mentions = tuple(
-            PersonMention(tuple((token.idx, token.idx + len(token.text)) for token in entity if not token.is_punct))
+            PersonMention(_places([token for token in entity if not (token.is_punct or token.is_space)]))
             for entity in document.ents
             if entity.label_ == "PER"
         )
@@ -101,6 +105,12 @@ def recognised_people(texts: Sequence[str], nlp: spacy.Language) -> dict[str, tu
         if mentions:
             found[text] = mentions
     return found
+
+
+def _for_the_model(text: str) -> str:
+    """`text` as long, its runs of punctuation as spaces: spaCy's tokenizer takes a time quadratic in such a
+    run's length (QA: « Tuan organise la fête » and 8,000 « = », 9 s); a word's place in it stays."""
+    return _PUNCTUATION_RUN.sub(lambda run: " " * len(run.group()), text)
 
 
 @dataclass(frozen=True)
@@ -132,7 +142,10 @@ class _Lexicon:
     def first_name_like(self, token: Token) -> bool:
         """Whether the vector of `token` is close to a common first name's (`FIRST_NAME_LIKENESS`): the
         model's vectors put « Aminata », « Oksana », « Kader » near first names, and towns, firms and
-        districts (« Colomiers », « Tisséo », « Compans ») further."""
+        districts (« Colomiers », « Tisséo », « Compans ») further. A hyphenated word only as first names
+        joined (« Jean-Baptiste »; not a station or a street, « Jean-Jaurès », « François-Verdier »)."""
+        if "-" in token.text:
+            return all(normalize_for_match(part) in FIRST_NAMES for part in token.text.split("-"))
         norm = float(np.linalg.norm(token.vector)) if token.has_vector else 0.0
         if norm == 0 or not len(self.first_names):
             return False
@@ -178,7 +191,7 @@ def _places(tokens: Sequence[Token]) -> tuple[tuple[int, int], ...]:
 
 def _proper_nouns(document: Doc, first_name_like: Callable[[Token], bool]) -> list[PersonMention]:
     """The runs of capitalised proper nouns the tagger reads, as mentions the rules judge by the words around
-    them (« selon Fernando »), and as subjects (`acts`) those before a conjugated verb (« Tuan organise »), with
+    them (« selon Fernando »), and as subjects (`acts`) those before a conjugated verb (« Kader joue »), with
     those listed before them (« Lucas, Emma et Nathan veulent »). Between a subject and its verb, what is said
     of the name (« , ancien agent municipal, », « (le boulanger) », « du 3e étage ») or who is with it (« et
     moi on », « et son père »). Which runs may be someone: `_may_be_someone`. None in a text all in capitals,
@@ -212,16 +225,17 @@ def _may_be_someone(
     names: Sequence[Token], labels: dict[int, str], acts: bool, first_name_like: Callable[[Token], bool]
 ) -> bool:
     """Whether a run of proper nouns may be someone's name (`_proper_nouns`): not after a determiner (« Le Mirail
-    a »), no subject after a preposition (« Chez Ali reste »), not an organisation by the recogniser; a word
-    alone it takes for someone, or a run opening with a word like a first name by the vectors, whatever the
-    recogniser takes it for (« Aminata trouve », read as a place): a town, a district or a firm is as often
-    before a verb as a person (« Colomiers a créé », « Basso Cambo est saturé »)."""
+    a »), no subject after a preposition (« Chez Ali reste »), not an organisation by the recogniser; a run
+    opening with a word like a first name by the vectors, whatever the recogniser takes it for (« Aminata
+    trouve », read as a place): a town, a district, a firm or a historical figure is as often before a verb as
+    a person, and the recogniser takes many for people (« Colomiers a créé », « Revel a ouvert », « Lacoste
+    sponsorise », « Riquet mériterait »; a regression hunt)."""
     document = names[0].doc
     found = {labels.get(name.i) for name in names}
     before = document[names[0].i - 1].pos_ if names[0].i > 0 else None
     if before == "DET" or "ORG" in found or (acts and before == "ADP"):
         return False
-    return (found == {"PER"} and len(names) == 1) or first_name_like(names[0])
+    return first_name_like(names[0])
 
 
 def _verb_after(document: Doc, start: int) -> Token | None:
