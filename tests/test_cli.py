@@ -30,7 +30,7 @@ from atelier.nlp.language import analyse
 from atelier.nlp.workshop import load_workshop
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "raw"
-# Prefect settings the command line sets if unset: restored after each invocation.
+# Prefect settings for the invocations of the command line (which sets them if unset), restored after each.
 PREFECT_ENV = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "PREFECT_LOGGING_LEVEL": "WARNING",
@@ -1770,6 +1770,35 @@ def test_run_into_a_folder_another_run_holds_is_refused_before_reading(runner, t
     assert result.exit_code == 1
     assert f"une autre exécution d'atelier y écrit (processus {other.pid})" in result.stderr
     assert [path.name for path in (tmp_path / "sortie").iterdir()] == [".atelier.lock"]  # (not taken: nothing written)
+
+
+@pytest.mark.skipif(not any(SAMPLES.glob("*.pdf")), reason="sample reports not generated yet")
+def test_a_run_that_cannot_write_an_output_says_so_in_french_and_leaves_nothing_in_prefect_s_storage(tmp_path):
+    # QA: a folder named as an output stopped the run with 70 lines of Prefect's tracebacks in English and an
+    # error naming the run's temporary file, the files before it replaced and not those after; Prefect kept the
+    # exception, and the texts it may hold, in its result storage under PREFECT_HOME. A process of its own:
+    # Prefect reads its settings when first imported.
+    import subprocess
+    import sys
+
+    sample = copy_a_sample(tmp_path / "rapports")
+    (tmp_path / "sortie" / "synthesis.html").mkdir(parents=True)
+    (tmp_path / "sortie" / "ideas.csv").write_text("earlier\n", encoding="utf-8")
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("PREFECT_")}
+    environment["PREFECT_HOME"] = str(tmp_path / "prefect")
+    result = subprocess.run(
+        [sys.executable, "-m", "atelier.flows.cli", "run", f"rapports/{sample.name}", "--out", "sortie"],
+        cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr and "ERROR" not in result.stderr
+    assert (
+        f"Erreur : {Path('sortie') / 'synthesis.html'} est un dossier : le fichier de ce nom ne peut pas être écrit "
+        "à sa place"
+    ) in result.stderr
+    assert "Aucune sortie n'a été remplacée." in result.stderr
+    assert (tmp_path / "sortie" / "ideas.csv").read_text(encoding="utf-8") == "earlier\n"
+    assert not list((tmp_path / "prefect").glob("storage/*"))
 
 
 @pytest.mark.skipif(not any(SAMPLES.glob("*.pdf")), reason="sample reports not generated yet")

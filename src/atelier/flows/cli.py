@@ -18,6 +18,7 @@ import datetime
 import logging
 import os
 import sys
+import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -215,13 +216,28 @@ def main(
     # Before Prefect is imported (only `run` imports it): no analytics, and no Prefect noise
     # hiding our French progress lines unless asked for.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+    # (QA: a failed run printed 70 lines of Prefect's tracebacks in English before its French error.)
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "CRITICAL")
     os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_LOGGING_LOG_PRINTS", "false")
     context.obj = {"verbose": verbose}
 
 
 # ---------------------------------------------------------------- shared helpers
+
+
+@contextmanager
+def _environment(name: str, value: str) -> Iterator[None]:
+    """The environment variable `name` set to `value` while the block runs, then as it was."""
+    previous = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = previous
 
 
 def _load_workshop(reference: str | None) -> Workshop:
@@ -912,12 +928,18 @@ def run(
     if not paths:
         _fail(f"aucun fichier PDF ou DOCX trouvé dans {', '.join(map(str, given))}.")
 
-    from atelier.flows.pipeline import run_pipeline
-    from atelier.nlp.axis_model import AxisModelError
-    from atelier.nlp.language import LanguageModelError
-    from atelier.nlp.workshop import WorkshopError
-
     with contextlib.ExitStack() as held:
+        # Prefect writes a failed run's exception, and the texts it may hold, to its result storage
+        # (~/.prefect/storage, kept): here a folder of this run, removed at its end. Read when Prefect is
+        # first imported, just below.
+        if "PREFECT_RESULTS_LOCAL_STORAGE_PATH" not in os.environ:
+            storage = held.enter_context(tempfile.TemporaryDirectory(prefix="atelier-prefect-"))
+            held.enter_context(_environment("PREFECT_RESULTS_LOCAL_STORAGE_PATH", storage))
+        from atelier.flows.pipeline import run_pipeline
+        from atelier.nlp.axis_model import AxisModelError
+        from atelier.nlp.language import LanguageModelError
+        from atelier.nlp.workshop import WorkshopError
+
         try:  # (from the reading of the last run's sheets to the writing of the new ones)
             held.enter_context(run_lock(out))
         except (OutputError, OSError) as error:

@@ -451,13 +451,19 @@ def staging_folder(out: Path) -> Iterator[Path]:
 
 
 def move_into(files: Sequence[Path], out: Path) -> list[Path]:
-    """`files` moved into `out` (renamed on the same disk: each replaces its namesake at once)."""
-    moved = []
-    for path in files:
-        target = Path(out) / path.name
+    """`files` moved into `out` (renamed on the same disk: each replaces its namesake at once); an
+    `OutputError` before any is moved when a folder has the name of one (QA: the error named the run's
+    temporary file, and the files before it in the list were replaced, those after it not)."""
+    targets = [Path(out) / path.name for path in files]
+    folders = [target for target in targets if target.is_dir()]
+    if folders:
+        raise OutputError(
+            f"{folders[0]} est un dossier : le fichier de ce nom ne peut pas être écrit à sa place ; déplacez "
+            "ce dossier ou choisissez un autre --out. Aucune sortie n'a été remplacée."
+        )
+    for path, target in zip(files, targets, strict=True):
         os.replace(path, target)
-        moved.append(target)
-    return moved
+    return targets
 
 
 def _running(process: int) -> bool:
