@@ -34,13 +34,11 @@ from atelier.nlp.dedup_text import (
     abbreviations_spelt_out,
     is_derived,
     is_typo,
-    masked_mentions,
-    masked_people,
-    masked_writers,
     signed,
     without_framing,
 )
 from atelier.nlp.language import is_placeholder, normalize_for_match
+from atelier.nlp.masking import masked_mentions, masked_people, masked_writers
 from atelier.nlp.people import recognised_people
 
 PAIRS = Path(__file__).parent / "labels" / "dedup_pairs.csv"

@@ -19,8 +19,8 @@ import jinja2
 from atelier.extract.records import KINDS, MODEL_SOURCE, Contribution, DocumentResult
 from atelier.flows.messages import counted, french_number
 from atelier.nlp.dedup import ClusterSummary
-from atelier.nlp.dedup_text import masked_contacts, masked_mentions, masked_people, masked_writers
 from atelier.nlp.language import normalize_for_match
+from atelier.nlp.masking import masked_contacts, masked_mentions, masked_people, masked_writers
 from atelier.nlp.people import recognised_people
 from atelier.nlp.workshop import Workshop
 

@@ -47,14 +47,13 @@ from atelier.nlp.dedup_settings import DedupSettings
 from atelier.nlp.dedup_text import (
     FRAME_WORDS,
     OPENING_WORDS,
-    PLACE_KIND_WORDS,
-    PLACE_NAMING_WORDS,
     TIME_WORDS,
     TextUnit,
     is_derived,
     is_typo,
     names_a_problem,
 )
+from atelier.nlp.names import PLACE_KIND_WORDS, PLACE_NAMING_WORDS
 
 # Verbs after which a name is who does the thing ("la CUGT doit…"), not what the thing is.
 _MODALS = frozenset("doit doivent devrait devraient peut peuvent pourrait pourraient va vont".split())

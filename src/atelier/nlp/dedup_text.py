@@ -34,11 +34,18 @@ from scipy import sparse
 
 from atelier.nlp.dedup_settings import DedupSettings
 from atelier.nlp.language import normalize_for_match
+from atelier.nlp.names import (
+    AMBIGUOUS_FIRST_NAMES,
+    CIVILITIES,
+    DISTRICT_ENDINGS,
+    EPONYMS,
+    FIRST_NAMES,
+    PLACE_ARTICLES,
+    PLACE_WORDS,
+)
 
 if TYPE_CHECKING:
     import spacy
-
-    from atelier.nlp.people import PersonMention
 
 WORD_PATTERN = re.compile(r"[^\W_]+")
 _WORD_SPLIT = re.compile(r"([^\W_]+)")
@@ -118,7 +125,7 @@ _GREETING = re.compile(
 SIGN_OFF_WINDOW = 160
 # (A name alone after the last sentence, without a closing formula, is a first name and a last
 # name, or a common first name alone: one word may be a place, « …l'école.\nBerriat », QA,
-# adversarial round; and not a place's: `_closing`.)
+# adversarial round; and not a place's: `closing_at_end`.)
 _NAME = r"[A-ZÀ-ÖØ-Þ][\w'’-]*\.?(?: [A-ZÀ-ÖØ-Þ][\w'’-]*\.?){0,3}"
 _SIGN_OFF = re.compile(
     r"(?:(?<=[.!?…])|(?<=\n))\s*(?:"
@@ -127,7 +134,7 @@ _SIGN_OFF = re.compile(
     r"(?:[ \t]*[,.:!-]+)?(?:\s+(?P<name>" + _NAME + r"))?"
     r"|(?:(?<=[.!?…]\n)|(?<=[.!?…]\r\n)|(?<=[.!?…] \n))(?P<bare>" + _NAME + r"))[.!]*$"
 )
-_SIGN_OFF_HINTS = ("\n", "ordialement", "erci", "alutations", "igné", "à vous")
+SIGN_OFF_HINTS = ("\n", "ordialement", "erci", "alutations", "igné", "à vous")
 # What a web form's answers add around an idea (QA, an online consultation: each kept copies
 # apart): « +1 » before it (then a capital or a sign: « +1 agent » is one agent more) or after
 # it (« : +50 », « : +1000 » may be the idea's count: QA, adversarial round); an e-mail address or a phone
@@ -139,8 +146,8 @@ _SIGN_OFF_HINTS = ("\n", "ordialement", "erci", "alutations", "igné", "à vous"
 _VOTE_BEFORE = re.compile(r"\s*\+\s*1(?![\d,.])(?:[\s!.,:;-]*[!.,:;-]|\s+(?=[A-ZÀ-ÖØ-Þ]))\s*(?=\S)")
 _VOTE_AFTER = re.compile(r"[\s,;.!-]*\+\s*1\s*!*\s*$")
 # (Tried at the start of a word only, and bounded: a 60,000-letter word before « @ » took 34 s.)
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+")
-_PHONE = re.compile(r"(?<![\d+])(?:\+\s?33\s?(?:\(0\))?\s?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)")
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+")
+PHONE = re.compile(r"(?<![\d+])(?:\+\s?33\s?(?:\(0\))?\s?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)")
 # The words that give an address or a number, right before it (looked for there only: a long
 # answer is not scanned for them).
 _CONTACT_LEAD = re.compile(
@@ -154,11 +161,11 @@ _NAME_WORDS = r"[A-ZÀ-ÖØ-Þ][\w'’-]*\.?(?:[ \t]+[A-ZÀ-ÖØ-Þ][\w'’-]*\.
 _LEADING_NAME = re.compile(r"\s*(" + _NAME_WORDS + r")[ \t]*:(?!//)")
 # A name after a dash or in brackets at the end: « Bravo aux organisateurs - Christine », « … (Marc) ».
 _TRAILING_NAME = re.compile(r"\s[-–—(]\s*(" + _NAME_WORDS + r")\)?\s*$")
-# A writer's name that `without_framing` leaves out: a common first name (`_first_name`) alone,
+# A writer's name that `without_framing` leaves out: a common first name (`opens_with_first_name`) alone,
 # opening the text before a colon (« Marc : créer une AMAP »), or alone or before a surname ending it
 # after a dash, in brackets or after its last sentence (« … - Josiane », « … - Marie Dubois », « … (Marc) »,
 # « …isolées. Yvette »: `_writer_name`). A first name and a surname may be a place's (« … - Victor Hugo »,
-# « Jean Jaurès : … »): `_EPONYMS`.
+# « Jean Jaurès : … »): `EPONYMS`.
 # A name may be written surname first or with a particle (« - Dubois Marie », « - Marie-Claire de la Tour »).
 _FIRST_NAME_WORD = (
     r"[A-ZÀ-ÖØ-Þ][\w'’-]*\.?(?:[ \t]+(?:(?:de[ \t]+la|d[eu]s?|la|le)[ \t]+|d['’])?[A-ZÀ-ÖØ-Þ][\w'’-]*){0,2}"
@@ -169,92 +176,8 @@ _TRAILING_WRITER = re.compile(
 )
 _TRAILING_WRITER_WORDS = 5  # (words of a name and its particles, back from the last, where a dash or bracket may be)
 _PERSON_LINE = re.compile(r"\n[ \t]*([A-ZÀ-ÖØ-Þ][\w'’-]*\.?(?:[ \t]+[A-ZÀ-ÖØ-Þ][\w'’-]*\.?){1,2})[ \t.!]*$")
-# Words that open a place's name, not a person's (a last line « Place Victor Hugo » is the idea's).
-_PLACE_WORDS = frozenset(
-    """rue place avenue av boulevard bd parc quartier square allee chemin impasse cours quai pont jardin
-    jardins ecole college lycee gare mairie eglise marche residence cite lac ile mont saint sainte st ste
-    bois foret plage port porte route zone centre hotel maison salle stade piscine gymnase hopital musee
-    bibliotheque mediatheque theatre cinema esplanade promenade parvis carrefour rond-point ville
-    vieux vieille vieil haut haute hauts bas basse grand grande grands petit petite nouveau nouvelle voie
-    village parking croix clos mas domaine hameau lotissement faubourg cote colline plateau vallee val pre
-    champ champs ferme bourg ilot""".split()
-)
-_PLACE_ARTICLES = frozenset("le la les l du de des d".split())
-# Words that end a district's name, not a person's, after a word that is no first name
-# (« Vénissieux Centre », « Grenoble Nord »; folded).
-_DISTRICT_ENDINGS = frozenset("centre nord sud est ouest ville village gare".split())
-# Surnames of the people streets, squares and schools are most often named after (folded): after a first
-# name, a place (« Piste cyclable - Jean Jaurès », « …\nVictor Hugo »), not a writer.
-_EPONYMS = frozenset(
-    """allende apollinaire aragon aubrac balzac barbusse baudelaire berlioz bert bizet blum brassens briand
-    brossolette camus carnot casanova cezanne chopin clemenceau colette condorcet corneille courbet curie
-    daudet debussy delacroix diderot dolto dumas dunant eiffel eluard ferry flaubert foch freinet gallieni
-    gambetta gaulle giono guesde hoche hugo jaures joffre kennedy king kleber lafayette lamartine leclerc
-    lumiere luther lyautey mace malraux mandela marceau matisse mendes mermoz michel michelet mitterrand
-    moliere monet monnet montessori moulin mozart pagnol parks pasteur peri perrault picasso pompidou prevert
-    proust rabelais racine ravel renoir rimbaud rostand rousseau salengro sand schweitzer semard stendhal
-    veil verlaine verne vian voltaire zay zola
-    ampere arago auriol beauvoir brel buffon cassin cocteau coubertin cuvier daguerre descartes duras
-    fermat frank galante galilee gandhi lagrange lamarck lavoisier montaigne neruda paul piaf sartre
-    weil yourcenar""".split()
-)
-# Common first names that are also common nouns or places (folded): alone, before a colon or after a
-# dash, the topic more often than a writer (QA: « Olivier : planter des arbres fruitiers », « Rose :
-# planter des rosiers », « Florence : jumelage… » were masked as writers' names).
-_AMBIGUOUS_FIRST_NAMES = frozenset("ambre capucine florence jade marguerite marine noel olivier rose sofia".split())
-# Words before a name that make it an organisation's, not a person's (« l'association Léo Lagrange »).
-_ORGANISATION_WORDS = frozenset(
-    """association asso assos assoc cie compagnie fondation club amicale collectif comite federation ligue
-    cooperative foyer ehpad mjc institut societe entreprise espace halle pole creche station arret complexe
-    conservatoire universite faculte iut campus zac cite social sociale prix scolaire municipal municipale culturel
-    culturelle sportif sportive communal communale""".split()
-)
-# Words by which an aside names a place (« (quartier Bellevue) », « (Jean Moulin) »; folded), and
-# among them those that say what kind of place it is.
-PLACE_NAMING_WORDS: frozenset[str] = _PLACE_WORDS | _EPONYMS
-PLACE_KIND_WORDS: frozenset[str] = _PLACE_WORDS
-# Titles before a surname (folded, without their point): « M. Dupont », « Mme Martin » sign a text.
-_CIVILITIES = frozenset("m mme mlle mr dr pr monsieur madame mademoiselle docteur professeur maitre".split())
 # Greeting and closing words a framed text leaves out (folded).
 _FORMULA_WORDS = frozenset("bonjour bonsoir cordialement merci salutations distinguees madame monsieur".split())
-# Common first names in France (folded), for a name alone that could be a place or a topic: « …\nMarie »,
-# « Marc : … », « … - Christine ». A first name and a last name need no list.
-FIRST_NAMES = frozenset(
-    """adam adele adrien agnes ahmed aicha alain albert alexandre alexis alice alicia aline amandine ambre amelie
-    amine anais andre andree angelique anne annick annie antoine antonin arlette arnaud arthur audrey aurelie
-    aurelien baptiste benjamin benoit bernadette bernard bertrand brigitte bruno camille capucine carole
-    caroline catherine cecile celine chantal charles charlotte chloe christian christiane christine christophe
-    claire clara claude claudine clement colette corinne cyril damien daniel danielle david delphine denis
-    denise didier dominique dylan eliane elisa elise elodie eloise emilie emma emmanuel emmanuelle enzo eric
-    estelle ethan etienne eva fabien fabienne fabrice fanny farid fatima fatou florence florian francis
-    francois francoise frederic gabriel gaelle genevieve georges gerard gilbert gilberte gilles ginette gisele
-    guillaume guy helene henri herve hugo huguette ibrahima ines irene isabelle jacqueline jacques jade jean
-    jeanne jeremy jerome joelle jonathan joseph josette josiane jules julie julien juliette justine karim
-    karine kevin laetitia laura laure laurence laurent lea leo leon lina lise lou louis louise luc lucas
-    lucette lucie lucien lucienne lydie madeleine mael malika manon marc marcel marguerite maria marianne
-    marie marine martine mathieu mathilde matteo maurice maxime mehdi melanie michel michele micheline mickael
-    mireille mohamed monique morgane moussa mustapha nadia nadine nathalie nathan nicolas nicole noah noe
-    noemie odette odile olivier oscar pascal pascale patrice patricia patrick paul paulette philippe pierre
-    quentin rachid raphael raymond regine remi rene renee richard robert roger roland romain rose sabine samia
-    samir samuel sandrine sarah sebastien serge severine simon simone sofia sophie stephane stephanie suzanne
-    sylvain sylvie thierry thomas timothee tom valentin valerie vanessa veronique victor vincent virginie
-    xavier yann yannick yasmine yves yvette yvonne zoe emile jose noel noelle remy therese""".split()
-)
-# The common first names written with accents (casefolded), as `FIRST_NAMES` folds them: a word written
-# with other accents is another word (« Dénis de justice », « Marié »).
-_ACCENTED_FIRST_NAMES = frozenset(
-    """agnès aïcha amélie anaïs andré andrée angélique aurélie aurélien benoît cécile céline chloé clément
-    éliane élise élodie éloïse émilie étienne françois françoise frédéric gaëlle geneviève gérard gilberte
-    gisèle hélène inès irène jérémy jérôme joëlle léa léo léon lucienne maël mélanie michèle mickaël noé
-    noémie raphaël régine rémi rené renée sébastien séverine stéphane stéphanie timothée valérie véronique
-    zoé éric émile hervé rémy josé noël noëlle thérèse""".split()
-)
-# Common first names that are also words of the language written in lower case (« en pierre », « claire »,
-# « à noël », « un jean »): written so, the word; with a capital, or in a text all in capitals, maybe the name.
-_WORD_FIRST_NAMES = frozenset(
-    """ambre aurore benjamin capucine charlotte claire clement florence jade jean julien madeleine marc
-    marguerite marine maxime noel olivier pierre richard romain rose""".split()
-)
 # "pluri-disciplinaire", "éco-rénovation", "socio-économique": one word, as when written joined.
 _PREFIX = re.compile(
     r"pluri|multi|inter|intra|co|[eé]co|auto|anti|socio|bio|micro|macro|n[eé]o|semi|trans|extra|ultra|"
@@ -264,7 +187,7 @@ _PREFIX = re.compile(
 # A whole word before a hyphen and a letter, kept whole by `\w++` (it is a prefix when all of it
 # is one: faster than trying every prefix at every word).
 _HYPHENATED = re.compile(r"\b(\w++)-(?=[^\W\d_])")
-_INNER_CAPITAL = _CAPITAL = re.compile(r"[A-ZÀ-ÖØ-ÞŒ]")
+_INNER_CAPITAL = CAPITAL = re.compile(r"[A-ZÀ-ÖØ-ÞŒ]")
 _DIGIT = re.compile(r"\d")
 _SENTENCE_END = ".:!?;–—-=>"
 
@@ -615,7 +538,7 @@ class TextAnalyzer:
 
     def _analyse_word(self, raw: str) -> _Word:
         lower = raw.casefold()
-        folded = _fold(lower)
+        folded = fold_word(lower)
         digits = tuple(_DIGITS.findall(folded))
         negation = folded in _NEGATIONS
         content = (
@@ -909,7 +832,7 @@ class TextAnalyzer:
                 names[index] = True
         if True in names:
             letters = sum(map(len, raws)) - len(_DIGIT.findall(surface))  # word characters but digits
-            if letters > 0 and len(_CAPITAL.findall(surface)) > 0.6 * letters:  # shouting: no names
+            if letters > 0 and len(CAPITAL.findall(surface)) > 0.6 * letters:  # shouting: no names
                 return [False] * len(raws)
         return names
 
@@ -988,7 +911,7 @@ class TextAnalyzer:
             ):
                 lemma = self.lemmas(lower)
                 if lemma:
-                    base = _fold(lemma)
+                    base = fold_word(lemma)
             cached = self._stem_cache[lower] = _stem(base)
         return cached
 
@@ -1118,7 +1041,7 @@ def _spelling(short: str, words: Sequence[str], *, from_end: bool = False) -> st
     candidates = [words[-count:] for count in range(1, len(words) + 1)] if from_end else [words]
     for chosen in candidates:
         parts = [
-            _fold(part.casefold()) for chunk in chosen for part in re.split(r"['’-]", chunk.strip(" ,;:")) if part
+            fold_word(part.casefold()) for chunk in chosen for part in re.split(r"['’-]", chunk.strip(" ,;:")) if part
         ]
         if _initials_spell(letters, parts):
             return " ".join(chosen).strip(" ,;:")
@@ -1160,7 +1083,7 @@ def without_framing(text: str) -> str:
     start or its closing formula and signature at its end, its writer's first name alone before a
     colon that opens it or after a dash, in brackets or after its sentence that ends it (QA:
     « Marc : … » and « … - Josiane », copies of one idea, fell apart), its writer's name alone on its
-    last line (`_name_line`: « Plus de bancs⏎Mme Martin »), a web form's « +1 » and its
+    last line (`name_line`: « Plus de bancs⏎Mme Martin »), a web form's « +1 » and its
     writer's contact details (`_without_contacts`), when something is left."""
     if text[:1] in _LIST_MARKER_STARTS or text[1:2] == ")":
         text = without_list_marker(text)
@@ -1169,37 +1092,39 @@ def without_framing(text: str) -> str:
         if greeting:
             text = text[greeting.end() :]
     if ":" in text[:40]:
-        leading = _writer_at_start(text)
+        leading = writer_at_start(text)
         if leading and WORD_PATTERN.search(text, leading.end()):
             text = text[leading.end() :]
     if "+" in text:
         text = _without_votes(text)
     if "@" in text or "0" in text or "+" in text:  # (a phone number opens with 0 or +33)
         text = _without_contacts(text)
-    if any(hint in text for hint in _SIGN_OFF_HINTS):
+    if any(hint in text for hint in SIGN_OFF_HINTS):
         stripped = text.rstrip()
-        closing = _closing(stripped, max(0, len(stripped) - SIGN_OFF_WINDOW))
+        closing = closing_at_end(stripped, max(0, len(stripped) - SIGN_OFF_WINDOW))
         if closing and WORD_PATTERN.search(stripped, 0, closing.start()):
             text = stripped[: closing.start()].rstrip()
     if "\n" in text:  # (a writer's name alone on the last line: « Plus de bancs⏎Mme Martin », QA)
         stripped = text.rstrip()
-        person = _name_line(stripped, max(0, len(stripped) - SIGN_OFF_WINDOW))
+        person = name_line(stripped, max(0, len(stripped) - SIGN_OFF_WINDOW))
         if person and WORD_PATTERN.search(stripped, 0, person.start()):
             text = stripped[: person.start()].rstrip()
-    trailing = _writer_at_end(text)
+    trailing = writer_at_end(text)
     if trailing and WORD_PATTERN.search(text, 0, trailing.start()):
         text = text[: trailing.start()]
     return text
 
 
-def _writer_at_start(text: str) -> re.Match[str] | None:
+def writer_at_start(text: str) -> re.Match[str] | None:
     """A common first name alone that opens `text` before a colon (« Marc : créer une AMAP »): a
     `leading_name` of one word."""
     leading = _LEADING_NAME.match(text)
-    return leading if leading and len(leading.group(1).split()) == 1 and _first_name(leading.group(1)) else None
+    return (
+        leading if leading and len(leading.group(1).split()) == 1 and opens_with_first_name(leading.group(1)) else None
+    )
 
 
-def _writer_at_end(text: str) -> re.Match[str] | None:
+def writer_at_end(text: str) -> re.Match[str] | None:
     """A writer's name (`_writer_name`) that ends `text` after a dash, in brackets or after its last
     sentence (« … - Josiane », « … - Marie Dubois », « … (Marc) », « …isolées. Yvette »)."""
     end = len(text.rstrip(" \t.!"))
@@ -1222,17 +1147,17 @@ def signed(text: str) -> bool:
 
 def signed_elsewhere(text: str) -> bool:
     """`signed` but for a name that opens the text: for a caller that has read `leading_name` already."""
-    if ("@" in text and _EMAIL.search(text)) or _PHONE.search(text):
+    if ("@" in text and EMAIL.search(text)) or PHONE.search(text):
         return True
-    trailing = _writer_at_end(text.rstrip())
+    trailing = writer_at_end(text.rstrip())
     if trailing and WORD_PATTERN.search(text, 0, trailing.start()):
         return True
     stripped = text.rstrip()
     start = max(0, len(stripped) - SIGN_OFF_WINDOW)
-    closing = _closing(stripped, start) if any(hint in stripped for hint in _SIGN_OFF_HINTS) else None
+    closing = closing_at_end(stripped, start) if any(hint in stripped for hint in SIGN_OFF_HINTS) else None
     if closing and (closing.group("bare") or any(word[:1].isupper() for word in closing.group().split()[1:])):
         return True
-    return "\n" in stripped and _name_line(stripped, start) is not None
+    return "\n" in stripped and name_line(stripped, start) is not None
 
 
 def writer_words(text: str) -> frozenset[str]:
@@ -1243,25 +1168,25 @@ def writer_words(text: str) -> frozenset[str]:
     « (Tram) »: QA, adversarial round)."""
     names = [leading_name(text)]
     trailing = _TRAILING_NAME.search(text, max(0, len(text) - 60)) if text[-1:].isalpha() or text[-1:] in ".)" else None
-    if trailing and _first_name(trailing.group(1)):
+    if trailing and opens_with_first_name(trailing.group(1)):
         names.append(trailing.group(1))
     words = [part for name in names for part in (*WORD_PATTERN.findall(name), *name.replace(".", " ").split())]
     idea = without_framing(text)
     if idea != text:  # (the names and formulas it leaves out, not a thanks' words: « Merci pour la rénovation… »)
         kept = set(WORD_PATTERN.findall(idea))
         left_out = [word for word in WORD_PATTERN.findall(text) if word not in kept]
-        words += [word for word in left_out if word[:1].isupper() or _fold(word.casefold()) in _FORMULA_WORDS]
-    return frozenset(_fold(word.casefold()) for word in words)
+        words += [word for word in left_out if word[:1].isupper() or fold_word(word.casefold()) in _FORMULA_WORDS]
+    return frozenset(fold_word(word.casefold()) for word in words)
 
 
 def leading_name(text: str) -> str:
     """The name of a person that opens `text` before a colon (« Marc : + de pistes cyclables »),
     a common first name first (« Tram : », « Berriat : » are the idea's), else ""."""
     leading = _LEADING_NAME.match(text) if ":" in text[:40] else None
-    return leading.group(1) if leading and _first_name(leading.group(1)) else ""
+    return leading.group(1) if leading and opens_with_first_name(leading.group(1)) else ""
 
 
-def _closing(text: str, start: int) -> re.Match[str] | None:
+def closing_at_end(text: str, start: int) -> re.Match[str] | None:
     """A closing formula or a person's name that ends `text` (`_SIGN_OFF`, looked for from `start`)."""
     closing = _SIGN_OFF.search(text, start)
     if closing is None or closing.group("bare") is None:
@@ -1270,12 +1195,12 @@ def _closing(text: str, start: int) -> re.Match[str] | None:
     return closing if _writer_name(name) else None
 
 
-def _first_name(name: str) -> bool:
+def opens_with_first_name(name: str) -> bool:
     """Whether `name` opens with a common first name (« Marie », « Jean-Pierre », « Marie Dubois »); a
-    name that is also a common noun or a place's, alone, is not one (`_AMBIGUOUS_FIRST_NAMES`)."""
+    name that is also a common noun or a place's, alone, is not one (`AMBIGUOUS_FIRST_NAMES`)."""
     words = name.split()
-    first = _fold(words[0].rstrip(".").casefold())
-    if len(words) == 1 and first in _AMBIGUOUS_FIRST_NAMES:
+    first = fold_word(words[0].rstrip(".").casefold())
+    if len(words) == 1 and first in AMBIGUOUS_FIRST_NAMES:
         return False
     return first in FIRST_NAMES or first.split("-", 1)[0] in FIRST_NAMES
 
@@ -1284,17 +1209,17 @@ def _writer_name(name: str) -> bool:
     """Whether capitalised words ending a text are its writer's name: a common first name, alone or
     before a surname (« Marie Dubois », « Jean-Marc Saint-Priest »), or a title and a surname (« M. Dupont »),
     not a place's name (« Lyon
-    Confluence », « Saint-Priest Centre », « Vénissieux Centre », « Victor Hugo »: `_is_person`, `_EPONYMS`)."""
+    Confluence », « Saint-Priest Centre », « Vénissieux Centre », « Victor Hugo »: `_is_person`, `EPONYMS`)."""
     words = name.split()
-    if len(words) > 1 and _fold(words[0].rstrip(".").casefold()) in _CIVILITIES:  # (« M. Dupont »)
-        return _fold(words[-1].rstrip(".").casefold()) not in _EPONYMS
-    if not _first_name(name):  # (a surname before a first name: « Dubois Marie »)
-        surname = _fold(words[0].casefold())
-        return len(words) == 2 and _first_name(words[1]) and _is_person(name) and surname not in _EPONYMS
-    return len(words) == 1 or (_is_person(name) and _fold(words[-1].rstrip(".").casefold()) not in _EPONYMS)
+    if len(words) > 1 and fold_word(words[0].rstrip(".").casefold()) in CIVILITIES:  # (« M. Dupont »)
+        return fold_word(words[-1].rstrip(".").casefold()) not in EPONYMS
+    if not opens_with_first_name(name):  # (a surname before a first name: « Dubois Marie »)
+        surname = fold_word(words[0].casefold())
+        return len(words) == 2 and opens_with_first_name(words[1]) and _is_person(name) and surname not in EPONYMS
+    return len(words) == 1 or (_is_person(name) and fold_word(words[-1].rstrip(".").casefold()) not in EPONYMS)
 
 
-def _name_line(text: str, start: int) -> re.Match[str] | None:
+def name_line(text: str, start: int) -> re.Match[str] | None:
     """A person's name alone on the last line of `text` (looked for from `start`), not a place's."""
     person = _PERSON_LINE.search(text, start)
     return person if person is not None and _writer_name(person.group(1)) else None
@@ -1305,10 +1230,14 @@ def _is_person(name: str) -> bool:
     alone or before a hyphen, or by an article (« Place Victor Hugo », « Saint-Priest Centre »,
     « La Tronche », « L'Isle-d'Abeau »), nor a word and a district's (« Vénissieux Centre »)."""
     words = name.split()
-    first = _fold(re.split(r"['’]", words[0], maxsplit=1)[0].rstrip(".").casefold())
-    if first in _PLACE_WORDS or first in _PLACE_ARTICLES or first.split("-", 1)[0] in _PLACE_WORDS:
+    first = fold_word(re.split(r"['’]", words[0], maxsplit=1)[0].rstrip(".").casefold())
+    if first in PLACE_WORDS or first in PLACE_ARTICLES or first.split("-", 1)[0] in PLACE_WORDS:
         return False
-    return len(words) == 1 or _fold(words[-1].rstrip(".").casefold()) not in _DISTRICT_ENDINGS or _first_name(name)
+    return (
+        len(words) == 1
+        or fold_word(words[-1].rstrip(".").casefold()) not in DISTRICT_ENDINGS
+        or opens_with_first_name(name)
+    )
 
 
 def _without_votes(text: str) -> str:
@@ -1334,7 +1263,7 @@ def _without_contacts(text: str) -> str:
         if "\x00" in line and _SIGNATURE_LINE.fullmatch(line) and WORD_PATTERN.search(text, 0, cut):
             text = text[:cut].rstrip()
     parts, end = [], 0
-    for match in (*_PHONE.finditer(text), *(_EMAIL.finditer(text) if "@" in text else ())):
+    for match in (*PHONE.finditer(text), *(EMAIL.finditer(text) if "@" in text else ())):
         lead = _CONTACT_LEAD.search(text, max(0, match.start() - _CONTACT_LEAD_WINDOW), match.start())
         if lead is not None:  # (without the words that give it, an address or a number is the idea's)
             parts.append((lead.start(), match.end()))
@@ -1348,581 +1277,10 @@ def _without_contacts(text: str) -> str:
     return left if len(WORD_PATTERN.findall(left, 0, 80)) >= 3 else original
 
 
-def masked_contacts(text: str) -> str:
-    """`text` with each e-mail address and phone number replaced by « [courriel masqué] » and
-    « [téléphone masqué] »: what a document shown to others says of a participant's contacts."""
-    masked = _PHONE.sub("[téléphone masqué]", text)
-    return _EMAIL.sub("[courriel masqué]", masked) if "@" in masked else masked
-
-
-MASKED_NAME = "[nom masqué]"
-
-
-def masked_writers(text: str) -> str:
-    """`text` with its writer's name replaced by « [nom masqué] » wherever `signed` finds one: a
-    first name before a colon that opens it, a name after a closing formula or alone on its last
-    line, after a dash, in brackets or after its last sentence at its end: what a document shown to
-    others says of a participant (QA: « … - Josiane Martin » was in the synthesis handed to the city)."""
-    spans: list[tuple[int, int]] = []
-    if ":" in text[:40]:
-        leading = _writer_at_start(text)
-        if leading and WORD_PATTERN.search(text, leading.end()):
-            spans.append(leading.span(1))
-    stripped = text.rstrip()
-    start = max(0, len(stripped) - SIGN_OFF_WINDOW)
-    if any(hint in stripped for hint in _SIGN_OFF_HINTS):
-        closing = _closing(stripped, start)
-        name = closing and ("bare" if closing.group("bare") else "name")
-        if closing and name and closing.group(name) and WORD_PATTERN.search(stripped, 0, closing.start()):
-            spans.append(closing.span(name))
-    if "\n" in stripped:
-        person = _name_line(stripped, start)
-        if person and WORD_PATTERN.search(stripped, 0, person.start()):
-            spans.append(person.span(1))
-    trailing = _writer_at_end(stripped)
-    if trailing and WORD_PATTERN.search(stripped, 0, trailing.start()):
-        spans.append(trailing.span(trailing.lastindex or 1))
-    # (One name may be found twice, once with a word before it: « Signé Paul » after the last sentence.)
-    names = [span for span in spans if not any(o != span and span[0] <= o[0] and o[1] <= span[1] for o in spans)]
-    masked, end = [], 0
-    for first, last in sorted(set(names)):
-        if first >= end:
-            masked += [text[end:first], MASKED_NAME]
-            end = last
-    return "".join([*masked, text[end:]]) if masked else text
-
-
-# Two or three capitalised words, the first maybe a title with its point (« Mme Bernard », « Jean Dupont »).
-_PERSON_IN_TEXT = re.compile(
-    r"(?:(?<=\b[dD]['’])|(?<=\b[qQ]u['’])|(?<![\w'’-]))"  # (after « d' », « qu' »: « l'approche d'Alice Martin »)
-    r"([A-ZÀ-ÖØ-Þ][\w'’-]*\.?)[ \t]+([A-ZÀ-ÖØ-Þ][\w'’-]*)(?:[ \t]+([A-ZÀ-ÖØ-Þ][\w'’-]*))?(?![\w'’-])"
-)
-_WORD_BEFORE = re.compile(r"([\w'’-]+)[ \t]*$")
-_ROMAN_NUMERAL = re.compile(r"[IVXLC]+")
-_ELIDED_NAME = re.compile(r"[dD]['’][A-ZÀ-ÖØ-Þ]")
-_AND_A_NAME = re.compile(r"[ \t]+et[ \t]+[A-ZÀ-ÖØ-Þ][\w'’-]*")
-_THREE_WORDS = re.compile(r"[ \t]+([\w'’-]+)(?:[ \t]+([\w'’-]+))?(?:[ \t]+([\w'’-]+))?")
-# The endings of a past participle of the first group (« réparé », « lancée »), and the words so ending
-# after an « a » that are none (« a été »; « a côté », « a proximité », « a moitié » written for « à »).
-_PARTICIPLE_ENDINGS = ("é", "ée", "és", "ées")
-_NO_PARTICIPLES = frozenset("ete cote proximite moitie volonte".split())
-# How far before a name its word before is looked for (a longer word is no word of a sentence).
-_WORD_WINDOW = 80
-
-
-def _word_before(text: str, end: int) -> re.Match[str] | None:
-    """The word right before `end` (`_WORD_BEFORE`), looked for in the `_WORD_WINDOW` characters before it
-    (from the text's start, every name of a long text read it all again: QA, 13 s for 70,000 characters)."""
-    return _WORD_BEFORE.search(text, max(0, end - _WORD_WINDOW), end)
-
-
-def _in_capitals(text: str) -> bool:
-    """Whether `text` has no letter in lower case (« MARIE PROPOSE UN JARDIN »)."""
-    return not any(character.islower() for character in text)
-
-
-def masked_people(text: str) -> str:
-    """`text` with the people it names inside its sentences replaced by « [nom masqué] »: a title and a
-    surname (« Mme Bernard »), or a common first name and a surname (« Marie Martin propose… »,
-    « Contactez Jean Dupont »), not a place named after someone (« rue Victor Hugo », « l'école Jean
-    Moulin », « Louise Michel »: `_EPONYMS`, or a place word before it). In a text all in capitals, where
-    any word has one, a first name and a word are a person's name only after a word or before a verb that
-    makes them one (« AVEC MARIE DUBOIS », not « MURETS EN PIERRE SÈCHE »). QA: names inside post-its
-    reached the synthesis handed to the city. The names of a roster are masked first (`_masked_rosters`)."""
-    text = _masked_rosters(text)
-    if not _CAPITAL.search(text, 1):
-        return _masked_lone_first_names(text)
-    shouting = _in_capitals(text)
-    parts: list[str] = []
-    end = position = 0
-    while (match := _PERSON_IN_TEXT.search(text, position)) is not None:
-        position = match.start(2)  # (not a person's: tried again from its second word, « Contactez Jean Dupont »)
-        first, surname, third = match.group(1), match.group(2), None if shouting else match.group(3)
-        titled = _fold(first.rstrip(".").casefold()) in _CIVILITIES
-        last = third if third and not titled else surname
-        if not (titled or _first_name(first)):
-            continue
-        # (A title makes a surname a person's, « Mme Rousseau », but in a place's name: « rue du Docteur Schweitzer ».)
-        eponym = bool({_fold(surname.casefold()), _fold(last.casefold())} & _EPONYMS)
-        if _after_a_naming_word(text, match.start()) if titled else eponym:
-            continue
-        if _ROMAN_NUMERAL.fullmatch(surname):  # (« Louis XIV », « Jean XXIII »: a king's, a pope's)
-            continue
-        if _fold(surname.casefold()) in _A_PERSON_DOES:  # (« MARIE PROPOSE UN JARDIN »: a verb is no surname)
-            continue
-        before = _word_before(text, match.start())
-        pieces = re.split(r"['’]", before.group(1)) if before else [""]
-        if before and len(pieces) > 1 and not pieces[-1]:  # (« rue d'Alice Guy »: the word before « d' »)
-            earlier = _word_before(text, before.start())
-            pieces = re.split(r"['’]", earlier.group(1)) if earlier else [""]
-        word = _fold(pieces[-1].casefold())
-        # (« POUR MARIE ET PIERRE »: « et » is no surname; « Mme Petit » is one, « Marie Petit » maybe a place.)
-        not_surnames = STOP_WORDS if titled else _PLACE_WORDS | _DISTRICT_ENDINGS | STOP_WORDS
-        if word in _PLACE_WORDS | _ORGANISATION_WORDS | _STOP_NAMING_WORDS or _fold(surname.casefold()) in not_surnames:
-            continue
-        # (In capitals, after « À », « POUR »…, as often a place: « PARKING RELAIS À PAUL SABATIER ».)
-        if shouting and not titled and word not in _SOMEONE_OR_WITH and not _does(text, match.end(2)):
-            continue
-        stop = match.end(3) if third and not titled and _fold(third.casefold()) not in _PLACE_WORDS else match.end(2)
-        parts += [text[end : match.start()], MASKED_NAME]
-        end = position = stop
-    return _masked_lone_first_names("".join([*parts, text[end:]]) if parts else text)
-
-
-# A roster: the word that opens it, what it is of (« Animatrice de la table : »), « : » or « par », and the list
-# of names (« Participants : Alice, Omar et Lina », « Texte rédigé par Jo et Bébert »).
-_ROSTER_LEAD = re.compile(
-    r"\b(?:participant|participante|participants|participantes|pr[ée]sents?|pr[ée]sentes?|absents?|excus[ée]e?s?"
-    r"|(?P<role>animat(?:eur|rice)s?|rapport(?:eur|euse)s?|secr[ée]taires?)|invit[ée]e?s?|intervenant(?:e|s|es)?"
-    r"|membres|(?:r[ée]dig|propos|[ée]crit|sign|not|recueilli|transcrit)[ée]?e?s?[ \t]+par)"
-    r"(?:[ \t]+(?:de|du|des|la|le|l['’]|à|a)[ \t]*[\w'’-]*){0,3}(?:[ \t]*:[ \t]*|[ \t]+[–—-][ \t]+|(?<=par)[ \t]+)",
-    re.IGNORECASE,
-)
-# Words opening a roster's item that make it a group, not someone (« Rapporteurs : Groupe Mobilité »; folded).
-_GROUP_WORDS = frozenset("groupe groupes service services direction table tables atelier ateliers commission".split())
-# One name of a roster (one to three capitalised words, an initial: « Chloé D. »), and what joins two.
-_ROSTER_WORD = r"(?:[A-ZÀ-ÖØ-ÞŒ]\.|[A-ZÀ-ÖØ-ÞŒ][\w'’-]*)"
-_ROSTER_NAME = re.compile(_ROSTER_WORD + r"(?:[ \t]+" + _ROSTER_WORD + "){0,2}")
-_ROSTER_JOIN = re.compile(r"[ \t]*(?:,|;|&|/|\bet\b)[ \t]*")
-
-
-def _masked_rosters(text: str) -> str:
-    """`text` with the names listed after a word that opens a roster replaced by « [nom masqué] »
-    (`_ROSTER_LEAD`: « Participants : Alice, Omar, Lina », « Proposé par Ibrahim et Paulo »), where one of
-    them is a common first name or has a title, or the roster names a role (« Animatrice : Leïla »): a list
-    of towns, firms or services is as often so written
-    (QA: « Proposé par Airbus », « Participants : Blagnac, Colomiers et Balma », « Présents : Direction
-    Voirie »). Not a place's, an organisation's, a person places are named after or an acronym (« Proposé
-    par la Mairie », « Présents : CAF, Tisséo… » keeps « CAF », « écrit par Victor Hugo »)."""
-    if ":" not in text and "par" not in text.casefold():
-        return text
-    parts: list[str] = []
-    end = 0
-    for lead in _ROSTER_LEAD.finditer(text):
-        if lead.start() < end:
-            continue
-        names = _roster(text, lead.end())
-        if not (lead.group("role") or any(_someone_by_name(name.group().split()) for name in names)):
-            continue
-        for name in names:
-            parts += [text[end : name.start()], MASKED_NAME]
-            end = name.end()
-    return "".join([*parts, text[end:]]) if parts else text
-
-
-def _roster(text: str, position: int) -> list[re.Match[str]]:
-    """The names of a roster listed from `position`, up to the first that is no name (`_masked_rosters`)."""
-    names: list[re.Match[str]] = []
-    while (name := _ROSTER_NAME.match(text, position)) is not None:
-        words = name.group().split()
-        folded = [_fold(word.rstrip(".").casefold()) for word in words]
-        if folded[0] in _NAMING_WORDS | _GROUP_WORDS or (len(folded[0]) > 1 and folded[0] in STOP_WORDS):
-            break
-        if name.group().isupper():
-            break
-        if len(words) > 1 and _EPONYMS.intersection(folded):
-            break
-        names.append(name)
-        join = _ROSTER_JOIN.match(text, name.end())
-        if join is None or join.end() == name.end():
-            break
-        position = join.end()
-    return names
-
-
-def _someone_by_name(words: Sequence[str]) -> bool:
-    """Whether a name's words make it someone's: a title, or a common first name written as one."""
-    return _fold(words[0].rstrip(".").casefold()) in _CIVILITIES or all(
-        map(_written_as_first_name, words[0].split("-"))
-    )
-
-
-def masked_mentions(text: str, mentions: Sequence[PersonMention]) -> str:
-    """`text` with the people the model's recogniser found in it (`people.recognised_people`) replaced by
-    « [nom masqué] », as far as the rules of `masked_people` agree: a name of several words but one opened by
-    a place's or an organisation's word or written after one (« Impasse Antoine de Saint-Exupéry », « l'école
-    Jean Moulin »), a person places are named after (`_EPONYMS`), a king (« Louis XIV »); a word alone (the
-    recogniser takes towns, firms and misspelt verbs for people: « à Villeneuve-Tolosane », « avec Tisséo »,
-    « Dévslopper la… ») only where the sentence makes it someone: before a verb of saying or wanting or a
-    stance (« Jojo propose », « Kader est contre »), after « merci », « selon », « idée de », a kin or a word
-    of affection (« Mamie Jo »); a common first name alone is the rules' to judge. The words a mention opens
-    with that are no name stay (« Bravo Émile », « Idée de Fatou »). In a text all in capitals, any mention
-    is as a word alone (« POUR LES LOCATAIRES, COSNOLIDER LE BÂTON »)."""
-    shouting = _in_capitals(text)
-    spans: list[tuple[int, int]] = []
-    for mention in mentions:
-        words = list(mention.words)
-        while words and _fold(_last_piece(text[words[0][0] : words[0][1]]).casefold()) in _OPENING_NO_NAME:
-            words.pop(0)
-        if not words:
-            continue
-        written = [text[first:last] for first, last in words]
-        folded = [_fold(_last_piece(word).casefold()) for word in written]
-        titled = folded[0].rstrip(".") in _CIVILITIES  # (« Mme Rousseau »)
-        if titled and written[1:2] and written[1].islower() and folded[1] in _NAME_ARTICLES:  # (« Madame la Maire »)
-            continue
-        if folded[0] in _NAMING_WORDS or any(map(_ROMAN_NUMERAL.fullmatch, written)):
-            continue
-        if _EPONYMS.intersection(folded) and not titled:
-            continue
-        if not all(word[:1].isupper() or fold in _NAME_PARTICLES for word, fold in zip(written, folded, strict=True)):
-            continue
-        start, end = words[0][0], words[-1][1]
-        first_name = all(part in FIRST_NAMES for part in folded[0].split("-"))
-        # (A word of a first name and a surname joined is a place's: « Jean-Jaurès », « Jeanne-d'Arc ».)
-        if len(words) == 1 and "-" in written[0] and not all(
-            part in FIRST_NAMES for part in _fold(written[0].casefold()).split("-")
-        ):
-            continue
-        # (A first name that is also a word or a feast is the rules' even before a verb: « Noël approche ».)
-        if len(words) == 1 and first_name and (not mention.acts or folded[0] in _AMBIGUOUS_FIRST_NAMES):
-            continue
-        # (Two words but a first name and a title are as often a firm's or a place's: « Molina Healthcare »,
-        # « Basso Cambo est saturé », « Leroy Merlin ».)
-        alone = len(words) == 1 or shouting or not (first_name or titled)
-        if alone and not mention.acts and not _someone_alone(text, start, end):
-            continue
-        if not _after_a_naming_word(text, start):
-            spans.append((start, end))
-    merged: list[list[int]] = []
-    for first, end in sorted(spans):
-        if merged and first < merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([first, end])
-    parts: list[str] = []
-    last = 0
-    for first, end in merged:
-        parts += [text[last:first], MASKED_NAME]
-        last = end
-    return "".join([*parts, text[last:]]) if parts else text
-
-
-def may_name_someone(text: str) -> bool:
-    """Whether `text` may name someone `masked_mentions` would mask: two capitalised words in a row, or a
-    capitalised word alone that the words around it make someone (`named_by_context`)."""
-    return bool(_TWO_CAPITALISED.search(text)) or named_by_context(text)
-
-
-def named_by_context(text: str) -> bool:
-    """Whether a capitalised word of `text` is someone by the words around it (`_someone_alone`)."""
-    return any(_someone_alone(text, word.start(), word.end()) for word in _CAPITALISED_WORD.finditer(text))
-
-
-def _someone_alone(text: str, start: int, end: int) -> bool:
-    """Whether the word at `start`–`end` is someone by the words around it (`masked_mentions`), or listed
-    with one so (« Malik et Sophie veulent… »)."""
-    if _does(text, end) or _takes_a_stance(text, end):
-        return True
-    listed = _AND_A_NAME.match(text, end)
-    if listed and (_does(text, listed.end()) or _takes_a_stance(text, listed.end())):
-        return True
-    before = _word_before(text, start)
-    if before is None:
-        return False
-    pieces = re.split(r"['’]", before.group(1))
-    word = _fold((pieces[-1] or pieces[0]).casefold())
-    if word == "a" and (asking := _word_before(text, before.start())) is not None:
-        return _fold(asking.group(1).casefold()) in _THANKS
-    return (
-        (word in _SOMEONE_BEFORE and (word != "apres" or len(pieces) > 1))  # (« d'après Fatou », not « Après Noël »)
-        or (word in _KIN_WORDS and before.group(1)[:1].islower())
-        or (word in ("de", "d") and _said_by(text, before.start()))
-    )
-
-
-def _last_piece(word: str) -> str:
-    """The part of `word` after its apostrophe (« l'école » → « école »; « d' » → « d »)."""
-    pieces = [piece for piece in re.split(r"['’]", word) if piece]
-    return pieces[-1] if pieces else word
-
-
-def _after_a_naming_word(text: str, start: int) -> bool:
-    """Whether the name at `start` follows, through capitalised words and particles only, a word that makes
-    it a place's or an organisation's (« Impasse Antoine de Saint-Exupéry », « rue d'Alice Guy »)."""
-    position = start
-    while (before := _word_before(text, position)) is not None:
-        word = _last_piece(before.group(1))
-        folded = _fold(word.casefold())
-        if folded in _NAMING_WORDS:
-            return True
-        if not (word[:1].isupper() or folded in _NAME_PARTICLES):
-            return False
-        position = before.start()
-    return False
-
-
-# Words before a name that make it a stop's or a line's (« Métro Louis Pradel », « tram Charles Hernu »; folded).
-_STOP_NAMING_WORDS = frozenset("metro tram tramway bus ligne".split())
-# Words before a first name alone that make it a person's (folded): « Avec Marie », « Demander à Sophie »,
-# « Merci Paul », « selon Jean », « chez Julie », « Voir Marc »; a first name alone elsewhere is as often a
-# common word, a town or a symbol written with a capital (QA: « Dénis de justice », « Marié ou pas », « en
-# Pierre sèche », « vers Albert », « buste de Marianne », « signalétique Claire » were masked).
-_BEFORE_A_PERSON = frozenset(
-    """avec a chez par pour selon merci bravo apres contacter contactez appeler appelez demander demandez
-    ecrire ecrivez inviter remercier remercie remercions consulter interroger rencontrer dit appelle suis""".split()
-)
-# Nouns whose « de » or « d' » before a first name makes it a person's: « proposition de Nadia », « l'idée d'Alice ».
-_SAID_BY = frozenset(
-    """proposition propositions idee idees avis remarque question suggestion demande message part approche
-    commentaire intervention temoignage groupe equipe interpellation contribution""".split()
-)
-# Words after a first name that make it a person's (folded): « Marie propose… », « Thomas veut… », « Kevin a
-# dit… », « Nicolas n'est pas… ».
-_A_PERSON_DOES = frozenset(
-    """propose proposent suggere suggerent souhaite souhaitent voudrait voudraient aimerait aimeraient veut veulent
-    demande demandent dit disent pense pensent trouve trouvent estime estiment explique expliquent rappelle
-    rappellent signale signalent insiste insistent ajoute ajoutent precise precisent regrette regrettent note
-    notent remarque remarquent temoigne temoignent raconte racontent souligne soulignent prefere preferent
-    habite habitent travaille travaillent participe participent indique indiquent affirme affirment""".split()
-)
-# Auxiliaries after a first name, and the participles after them that make it a person's: « Kevin a dit »,
-# « Camille a proposé » (not « Albert a besoin », « Pierre a bâtir »).
-_AUXILIARIES = frozenset("a ont avait avaient".split())
-_PERSON_DID = frozenset(
-    """dit propose suggere souhaite demande explique ecrit raconte signale rappele voulu insiste precise ajoute
-    note remarque souligne regrette temoigne indique affirme""".split()
-)
-# A first name alone (« Marie », « Jean-Pierre »), with the word before it and the two after it.
-_LONE_NAME = re.compile(
-    r"(?:([\w'’-]+)[ \t]+|(\b\w+['’])|(?<![\w'’-]))([A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)?)"
-    r"(?![\w'’-])(?=([ \t]*[,(]?)[ \t]*([\w'’-]*)[ \t]*([\w'’-]*))"
-)
-# The end of a sentence, or of what a name opening a text says before a colon.
-_SENTENCE_STOP = re.compile(r"[.!?:;\n]")
-
-
-# Words a name is said with, folded: a kin or a neighbour before it (« sa fille Léa », in lower case: not
-# « le Père Noël »); what is said of it by « être » (« Yves est pour… », « Nicolas n'est pas d'accord »);
-# what it is, in brackets or after a comma when it opens the text (« Paul (habitant) : … »); the words that
-# open a sentence with a capital before it (« Hier Marie a dit… », « La Marie propose… »: no longer name).
-_KIN_WORDS = frozenset(
-    """fille fils mere pere frere soeur voisin voisine voisins voisines mari femme epoux epouse ami amie amis
-    copain copine cousin cousine collegue oncle tante grand-mere grand-pere petit-fils petite-fille""".split()
-)
-_BEING = frozenset("est sont etait etaient".split())
-_NOT_BEING = frozenset("n'est ne n'etait".split())
-_STANCES = frozenset(
-    """pour contre d'accord favorable favorables oppose opposee opposes opposees partant partante partants""".split()
-)
-_PERSON_NOUNS = frozenset(
-    """habitant habitante habitants habitantes riverain riveraine riverains parent parents maman papa eleve
-    retraite retraitee commercant commercante etudiant etudiante benevole membre president presidente agent
-    elu elue conseiller conseillere""".split()
-)
-_SENTENCE_OPENERS = frozenset(
-    """hier demain aujourd'hui ensuite puis alors donc enfin mais et ou ainsi aussi bref ici deja maintenant
-    parfois souvent surtout""".split()
-)
-# The words after a name (`_takes_a_stance`).
-_WORDS_AFTER_A_NAME = re.compile(r"[ \t]*([\w'’-]+)")
-# Words of affection before a name (« Mamie Jo », « Tonton Raymond »; folded).
-_AFFECTION_WORDS = frozenset("mamie mami mamy papi papy pepe meme tonton tata tatie".split())
-# Words a mention of the recogniser may open with that are no part of the name (« Bravo Émile », « Idée de Fatou »).
-_OPENING_NO_NAME = (
-    _BEFORE_A_PERSON | _SENTENCE_OPENERS | _SAID_BY | _KIN_WORDS | _AFFECTION_WORDS | STOP_WORDS
-)
-# Words of a name in lower case (« Antoine de Saint-Exupéry », « Marie-Claire de la Tour »), and the words that
-# make a name a place's, an organisation's or a stop's.
-_NAME_PARTICLES = frozenset("de du des la le d".split())
-_NAMING_WORDS = _PLACE_WORDS | _ORGANISATION_WORDS | _STOP_NAMING_WORDS
-# Words before a word alone that make it someone whatever it is (« Merci Jojo », « selon Kader », « d'après
-# Fatou », « Mamie Jo »), unlike « avec », « à », « chez » (« avec Tisséo », « à Tournefeuille »).
-_SOMEONE_BEFORE = (
-    frozenset("merci bravo selon apres remercie remercions appelle contacter contactez inviter rencontrer".split())
-    | _AFFECTION_WORDS
-)
-# Words before « à » and a word alone that make it someone (« Merci à Joaquim »; not « Demander à Leroy Merlin »).
-_THANKS = frozenset("merci remercier".split())
-# The same, and « avec », for a first name whose case the text does not tell (« avec sophie », « AVEC PAUL »).
-_SOMEONE_OR_WITH = _SOMEONE_BEFORE | {"avec"}
-_TWO_CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-ÞŒ][\w'’-]*\.?[ \t]+[A-ZÀ-ÖØ-ÞŒ]")
-_CAPITALISED_WORD = re.compile(r"(?<![\w'’-])[A-ZÀ-ÖØ-ÞŒ][\w-]*")
-# A word in lower case, maybe a first name (« avec sophie », « marie propose »).
-_LOWER_CASE_WORD = re.compile(r"(?<![\w-])[a-zß-öø-ÿ]+(?:-[a-zß-öø-ÿ]+)?(?![\w-])")
-
-
-def _masked_lone_first_names(text: str) -> str:
-    """`text` with each common first name that stands alone and names a person replaced by « [nom masqué] »:
-    after a word that says so (« Avec Marie », « Demander à Sophie », « Merci Paul »: `_BEFORE_A_PERSON`;
-    « l'idée d'Alice »: `_SAID_BY`; « sa fille Léa »: `_KIN_WORDS`), before a verb that does (« Marie
-    propose… », « Kevin a dit… »: `_A_PERSON_DOES`) or a stance (« Yves est pour… »), or opening the text
-    before a comma or a bracket (« Sophie, habitante… », « Paul (habitant) »); with the first names it is
-    listed with (« Lucas et Emma veulent… », « Thomas, Léa, Hugo : … »). Written with its own accents (not
-    « Dénis », « Marié »), not a word of a longer name (« Marie Curie », « Saint-Jean »); in lower case
-    (« avec sophie ») unless it is also a word (« en pierre »); in a text all in capitals, read in lower case.
-    A name that is also a common word with a capital (« Rose », « Noël ») needs a verb or a kin."""
-    shown = _first_names_capitalised(text)
-    if not _CAPITAL.search(shown):
-        return text
-    opening_at = len(shown) - len(shown.lstrip(" \t-•*"))  # (where a name opening the text would start)
-    found: list[tuple[int, int, bool]] = []  # (start, end, names a person)
-    opening_list: list[int] = []  # the indexes in `found` of the names listed from the start of the text
-    for match in _LONE_NAME.finditer(shown):
-        name = match.group(3)
-        # (The word before, also when the match before took it: « Victor » of « lycée Victor Hugo ».)
-        prior = None if match.group(1) or match.group(2) else _word_before(shown, match.start(3))
-        before = match.group(1) or match.group(2) or (prior.group(1) if prior else "")
-        before_at = match.start(1) if match.group(1) else prior.start(1) if prior else -1
-        sign, after, then = match.group(4).strip(), match.group(5), match.group(6)
-        longer = after[:1].isupper() or _ELIDED_NAME.match(after)  # (« Jeanne d'Arc », « Victor Hugo »)
-        if (longer and not sign) or not all(_written_as_first_name(part) for part in name.split("-")):
-            continue
-        pieces = re.split(r"['’]", before)
-        word_before = _fold((pieces[-1] or pieces[0]).casefold())
-        kin = before[:1].islower() and word_before in _KIN_WORDS
-        acting = not sign and after != "à"
-        stance = acting and _takes_a_stance(shown, match.end(3))
-        does = acting and (_does(shown, match.end(3)) or stance)
-        if "-" not in name and _fold(name.casefold()) in _AMBIGUOUS_FIRST_NAMES and not (does or kin):
-            continue
-        placed = word_before in _NAME_ARTICLES | _PLACE_WORDS | _ORGANISATION_WORDS
-        # (Any past participle is no proof after a place word: « place Pierre a moitié cassé », « a » for « à ».)
-        if placed and not (acting and (_does(shown, match.end(3), any_participle=False) or stance)):
-            continue  # (« la Madeleine », « l'Olivier », « rue Colette »; not « Le petit Lucas propose »)
-        # A name the text writes in lower case or in capitals after « à », « pour »…: as often a place (« à paul
-        # sabatier », « RDV À JEAN JAURÈS »); after « avec », « merci »… a person.
-        capitalised_here = text[match.start(3) : match.end(3)] != name
-        person_words = _SOMEONE_OR_WITH if capitalised_here else _BEFORE_A_PERSON
-        said_before = kin or _fold(pieces[-1].casefold()) in person_words
-        opens_sentence = before_at >= 0 and _opens_sentence(shown, before_at)
-        if before[:1].isupper() and not said_before and not (
-            opens_sentence and _fold(before.casefold()) in _SENTENCE_OPENERS | _NAME_ARTICLES
-        ):
-            continue  # (a word of a longer name: « Victor Hugo », « Louise Michel »; not « Avec Marie »)
-        elided = len(pieces) > 1 and not pieces[-1]  # (« d'Alice »)
-        if not said_before and (pieces[-1].casefold() == "de" or (elided and pieces[-2].casefold() == "d")):
-            said_before = _said_by(shown, match.start(1) if match.group(1) else match.start(2))
-        name_at = match.start(3)
-        if name_at == opening_at or (
-            opening_list and opening_list[-1] == len(found) - 1 and _listed(shown[found[-1][1] : name_at])
-        ):
-            opening_list.append(len(found))
-        # A name opening the text (alone or listed) before a comma or a bracket, in a sentence where someone
-        # does something or with what they are (« Sophie, habitante du quartier, souhaite… »; not « Albert,
-        # Péronne et Amiens doivent coopérer »).
-        stop = _SENTENCE_STOP.search(shown, match.end(3))
-        sentence = shown[match.end(3) : stop.start() if stop else len(shown)]
-        opening = bool(sign) and opening_list[-1:] == [len(found)] and (
-            _fold(after.casefold()) in _PERSON_NOUNS
-            or (after.isdigit() and _fold(then.casefold()) == "ans")  # (« Marcel, 82 ans, … »)
-            or any(_fold(word.casefold()) in _A_PERSON_DOES for word in WORD_PATTERN.findall(sentence))
-        )
-        found.append((name_at, match.end(3), said_before or does or opening))
-    masked = [person for _, _, person in found]
-    # Names listed before a colon that open the text are its writers' (« Thomas, Léa, Hugo : groupe vélo »).
-    if len(opening_list) > 1 and re.match(r"[ \t]*:", shown[found[opening_list[-1]][1] :]):
-        for index in opening_list:
-            masked[index] = True
-    # A first name listed with one that names a person is one too (« Lucas et Emma veulent », « Pour Marie et
-    # Pierre »).
-    for index in range(len(found) - 1):
-        if _listed(shown[found[index][1] : found[index + 1][0]]) and (masked[index] or masked[index + 1]):
-            masked[index] = masked[index + 1] = True
-    parts: list[str] = []
-    end = 0
-    for (first, last, _), person in zip(found, masked):
-        if person:
-            parts += [text[end:first], MASKED_NAME]
-            end = last
-    return "".join([*parts, text[end:]]) if parts else text
-
-
-def _first_names_capitalised(text: str) -> str:
-    """`text`, as long, as `_masked_lone_first_names` reads it: its common first names written in lower case
-    given their capital (« avec Sophie »), but those that are also words (`_WORD_FIRST_NAMES`); a text all in
-    capitals in lower case but for its first names (« Marie propose un jardin »)."""
-    shouting = _in_capitals(text)
-    if shouting:
-        lowered = text.lower()
-        if len(lowered) != len(text):
-            return text
-        text = lowered
-    elif not _LOWER_CASE_WORD.search(text):
-        return text
-
-    def capitalised(match: re.Match[str]) -> str:
-        word = match.group()
-        parts = word.split("-")
-        if not all(_written_as_first_name(part) for part in parts) or (not shouting and word in _WORD_FIRST_NAMES):
-            return word
-        return "-".join(part[:1].upper() + part[1:] for part in parts)
-
-    return _LOWER_CASE_WORD.sub(capitalised, text)
-
-
-def _does(text: str, end: int, any_participle: bool = True) -> bool:
-    """Whether the name ending at `end` is someone doing something: before a verb of saying or wanting
-    (« propose »), an auxiliary and a past participle (« a dit », « m'a dit », with `any_participle` any of
-    the first group: « a réparé », not « a été », « a besoin », nor « a côté » for « à côté »), or an age
-    (« a 12 ans »)."""
-    following = _THREE_WORDS.match(text, end)
-    if following is None:
-        return False
-    verb, then, third = following.group(1), following.group(2) or "", following.group(3) or ""
-    folded = _fold(_last_piece(verb).casefold())  # (« m'a » → « a »)
-    if folded in _A_PERSON_DOES:
-        return True
-    if folded not in _AUXILIARIES:
-        return False
-    participle = then.casefold()
-    return (
-        _fold(participle) in _PERSON_DID
-        or (any_participle and participle.endswith(_PARTICIPLE_ENDINGS) and _fold(participle) not in _NO_PARTICIPLES)
-        or (then.isdigit() and _fold(third.casefold()) == "ans")
-    )
-
-
-def _takes_a_stance(text: str, end: int) -> bool:
-    """Whether the name ending at `end` is followed by a stance: « est pour », « sont contre », « n'est pas
-    d'accord »."""
-    words = [_fold(word.replace("’", "'").casefold()) for word in _WORDS_AFTER_A_NAME.findall(text, end, end + 40)[:3]]
-    if words[:1] and words[0] in _NOT_BEING and words[1:2] == ["pas"]:
-        words = ["est", *words[2:]]
-    return len(words) > 1 and words[0] in _BEING and words[1] in _STANCES
-
-
-def _opens_sentence(text: str, start: int) -> bool:
-    """Whether the word at `start` opens the text or a sentence."""
-    head = text[max(0, start - _WORD_WINDOW) : start].rstrip(" \t-•*")
-    if not head and start > _WORD_WINDOW:
-        return False  # (a long run of spaces or dashes: no text's start)
-    return not head or head[-1] in ".!?:;\n"
-
-
-def _listed(between: str) -> bool:
-    """Whether `between` joins two names of a list (« , », « et »)."""
-    return len(between) <= 5 and _fold(between.strip(" \t,").casefold()) in ("", "et")
-
-
-# Before a first name, words that make it a place's or a thing's (« la Madeleine », « du Marc »; folded).
-_NAME_ARTICLES = frozenset("la le les l du au aux".split())
-
-
-def _said_by(text: str, start: int) -> bool:
-    """Whether the « de » or « d' » before a first name (at `start`) follows a noun of what someone says or
-    does (« proposition de Nadia », « l'idée d'Alice »: `_SAID_BY`)."""
-    noun = _word_before(text, start)
-    if noun is None:
-        return False
-    word = re.split(r"['’]", noun.group(1))[-1]
-    return _fold(word.casefold()) in _SAID_BY
-
-
-def _written_as_first_name(word: str) -> bool:
-    """Whether `word` is a common first name as it is written: its accents those of the name (« Hélène »,
-    « Marie »), not others (« Dénis », « Marié », « Romain » is one, « Clément » too)."""
-    folded = _fold(word.casefold())
-    if folded not in FIRST_NAMES:
-        return False
-    written = word.casefold()
-    return written == folded or written in _ACCENTED_FIRST_NAMES
-
-
 def _contacts_marked(text: str) -> str:
     """`text` with each e-mail address and phone number as one "\x00"."""
-    marked = _PHONE.sub("\x00", text)
-    return _EMAIL.sub("\x00", marked) if "@" in marked else marked
+    marked = PHONE.sub("\x00", text)
+    return EMAIL.sub("\x00", marked) if "@" in marked else marked
 
 
 def exact_key(text: str) -> str:
@@ -1935,7 +1293,7 @@ def exact_key(text: str) -> str:
         return "\x00" + " ".join(text.split())
     if any(sign in text for sign in _KEY_SIGNS):
         tokens = _KEY_PATTERN.findall(text)
-    return " ".join(token if token in _KEY_SIGNS else _fold(token.casefold()) for token in tokens)
+    return " ".join(token if token in _KEY_SIGNS else fold_word(token.casefold()) for token in tokens)
 
 
 def _lessened(content: Sequence[_Word]) -> Iterator[str]:
@@ -1966,7 +1324,7 @@ def _negates(words: Sequence[_Word]) -> bool:
     )
 
 
-def _fold(word: str) -> str:
+def fold_word(word: str) -> str:
     """`normalize_for_match` of a word, lemma or abbreviation; a plain ASCII one (most) is only
     lowercased, which is all that `normalize_for_match` would do to it, but ten times faster."""
     if word.isascii() and word.isalnum():
@@ -2035,7 +1393,7 @@ def _spelt_number(match: re.Match[str], counted: Collection[str] = ()) -> str:
     words = [word for word in re.split(r"[\s-]+", match.group().lower()) if word != "et"]
     if len(words) < 2 and not _UNIT_AFTER.match(match.string, match.end()):
         following = _NEXT_WORD.match(match.string, match.end()) if counted else None
-        if following is None or _fold(following.group(1).casefold()) not in counted:
+        if following is None or fold_word(following.group(1).casefold()) not in counted:
             return match.group()
     total = current = 0
     for word in words:

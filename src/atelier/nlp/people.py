@@ -1,10 +1,10 @@
 """The people a text names as the French model finds them, for the texts shown to others: the PER
 entities of its named-entity recogniser, and the proper nouns its tagger reads, as the subject of a
 conjugated verb (« Kader joue », « Farid et Yasmine s'occupent ») or for the rules to judge by the words
-around them (« selon Fernando »). The rules of `dedup_text.masked_people` know common first names in
+around them (« selon Fernando »). The rules of `masking.masked_people` know common first names in
 context; the model also finds names no list holds (« Mamadou », « Jojo »), and its word vectors tell a
 word like a first name (« Aminata ») from a town's (« Colomiers »). Which of its mentions are masked is
-decided by `dedup_text.masked_mentions`; only the texts where one could be are read (`may_name_someone`,
+decided by `masking.masked_mentions`; only the texts where one could be are read (`may_name_someone`,
 or a word that may be a name before a verb or an aside: `_before_a_verb`)."""
 
 from __future__ import annotations
@@ -18,8 +18,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from atelier.nlp.dedup_text import FIRST_NAMES, STOP_WORDS, may_name_someone, named_by_context
+from atelier.nlp.dedup_text import STOP_WORDS
 from atelier.nlp.language import normalize_for_match
+from atelier.nlp.masking import may_name_someone, named_by_context
+from atelier.nlp.names import FIRST_NAMES
 
 if TYPE_CHECKING:
     import spacy
