@@ -28,10 +28,11 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 PEOPLE_BATCH_SIZE = 256
-# How close a word's vector must be to a common first name's (cosine) for a proper noun the recogniser does not
-# take for someone alone to be read as a name. Measured on words of two QA corpora (2026-11-29): at 0.65, 27 of
-# 43 names and surnames; 3 of 23 towns and districts (Albert, Florence, Caffarelli), none of 17 firms, 1 of 9
-# historical figures (Hugo); at 0.6, the same names and 5 towns; at 0.7, 22 names.
+# How close the vector of a run of proper nouns' first word must be to a common first name's (cosine) for the
+# tagger's run to be read as someone's name, whatever the recogniser takes it for. Measured on words of two QA
+# corpora (2026-11-29): at 0.65, 27 of 43 names and surnames; 3 of 23 towns and districts (Albert, Florence,
+# Caffarelli), none of 17 firms, 1 of 9 historical figures (Hugo); at 0.6, the same names and 5 towns; at 0.7,
+# 22 names.
 FIRST_NAME_LIKENESS = 0.65
 
 # Words between a subject and its verb (« Nico et Juju s'occupent », « Irina n'a pas »), lower case.
@@ -118,7 +119,8 @@ def _for_the_model(text: str) -> str:
 @dataclass(frozen=True)
 class _Lexicon:
     """What the model knows of words, read once per model: the lemmatizer's table (form → lemma), the forms
-    and lemmas it holds with the stop words (folded), and the unit vectors of the common first names."""
+    and lemmas it holds in lower case with the (folded) stop words, and the unit vectors of the common first
+    names."""
 
     lemmas: dict[str, str]
     words: frozenset[str]  # (in lower case)
