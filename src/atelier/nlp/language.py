@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -204,6 +204,11 @@ def _resources(nlp: spacy.Language) -> _Resources:
     if found is None:
         found = _RESOURCES[nlp] = _Resources(nlp)
     return found
+
+
+def lemma_table(nlp: spacy.Language) -> Mapping[str, str]:
+    """The lemmatizer's lookup table of `nlp` (form → lemma; empty without one), read once per model."""
+    return _resources(nlp).lookup
 
 
 # A capital is often written without its accent (« Elaborer », « Egalité », « Etat »): the accented forms

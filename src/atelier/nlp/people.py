@@ -12,14 +12,14 @@ from __future__ import annotations
 import itertools
 import re
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from atelier.nlp.dedup_text import STOP_WORDS
-from atelier.nlp.language import normalize_for_match
+from atelier.nlp.language import lemma_table, normalize_for_match
 from atelier.nlp.masking import may_name_someone, named_by_context
 from atelier.nlp.names import FIRST_NAMES
 
@@ -122,7 +122,7 @@ class _Lexicon:
     and lemmas it holds in lower case with the (folded) stop words, and the unit vectors of the common first
     names."""
 
-    lemmas: dict[str, str]
+    lemmas: Mapping[str, str]
     words: frozenset[str]  # (in lower case)
     first_names: np.ndarray
 
@@ -162,15 +162,7 @@ _LEXICONS: weakref.WeakKeyDictionary[object, _Lexicon] = weakref.WeakKeyDictiona
 def _lexicon(nlp: spacy.Language) -> _Lexicon:
     found = _LEXICONS.get(nlp)
     if found is None:
-        lemmas: dict[str, str] = {}
-        if "lemmatizer" in nlp.component_names:
-            lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
-            if lookups is not None and lookups.has_table("lemma_lookup"):
-                strings = nlp.vocab.strings
-                for key, value in lookups.get_table("lemma_lookup").items():
-                    lemma = value[0] if isinstance(value, list | tuple) and value else value
-                    if key in strings and isinstance(lemma, str):
-                        lemmas[strings[key]] = lemma
+        lemmas = lemma_table(nlp)
         words = {*lemmas, *lemmas.values(), *STOP_WORDS}
         vectors = [nlp.vocab.get_vector(name.capitalize()) for name in sorted(FIRST_NAMES)]
         first_names = np.array([row / norm for row in vectors if (norm := np.linalg.norm(row)) > 0], np.float32)
