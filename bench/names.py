@@ -5,10 +5,10 @@ masks wrongly, on corpora of invented post-its.
 
 Each corpus in bench/names/ has one post-it a line; a person's name to mask is in braces
 (« {Sophie} », « {M. Durand} »: a title in them is not counted), lines opening with « # » are
-comments. Every line goes through the synthesis' chain (`flows/synthesis.py`): contacts, the
-French model's people (`people.recognised_people`, `masking.masked_mentions`), writers, then the
-rules (`masking.masked_people`). A name is let through when any of its words is still in the
-text; a line is masked wrongly when a word outside braces is gone. Written by QA helpers, each
+comments. Every line is masked as the synthesis masks it: contacts, then the French model's
+people (`people.recognised_people`), writers and the rules (`masking.masked_names`). A name is let
+through when any of its words is still in the text; a line is masked wrongly when a word outside
+braces is gone. Written by QA helpers, each
 before the masking was run on it:
     a.txt  241 sentences, 125 names (2026-11-28); the rules of that day were drawn from it.
     b.txt  268 post-its, 154 names (2026-11-28), held out then; tuned on since.
@@ -34,7 +34,7 @@ _TITLES = frozenset({"M", "Mme", "Dr", "Monsieur", "Madame"})
 
 
 def measure(path: Path, nlp) -> str:
-    from atelier.nlp.masking import masked_contacts, masked_mentions, masked_people, masked_writers
+    from atelier.nlp.masking import masked_contacts, masked_names
     from atelier.nlp.people import recognised_people
 
     lines = [line.rstrip("\n") for line in path.read_text(encoding="utf-8").splitlines()]
@@ -43,7 +43,7 @@ def measure(path: Path, nlp) -> str:
     mentions = recognised_people(texts, nlp)
     names = let_through = wrong = 0
     for line, text in zip(lines, texts, strict=True):
-        shown = _WORD.findall(masked_people(masked_writers(masked_mentions(text, mentions.get(text, ())))))
+        shown = _WORD.findall(masked_names(text, mentions.get(text, ())))
         outside = _WORD.findall(_NAME.sub(" ", line))
         for name in _NAME.findall(line):
             names += 1

@@ -20,7 +20,7 @@ from atelier.extract.records import KINDS, MODEL_SOURCE, Contribution, DocumentR
 from atelier.flows.messages import counted, french_number
 from atelier.nlp.dedup import ClusterSummary
 from atelier.nlp.language import normalize_for_match
-from atelier.nlp.masking import masked_contacts, masked_mentions, masked_people, masked_writers
+from atelier.nlp.masking import masked_contacts, masked_names, masked_people, masked_writers
 from atelier.nlp.people import recognised_people
 from atelier.nlp.workshop import Workshop
 
@@ -444,9 +444,8 @@ def synthesis_context(
 def _without_personal_data(context: dict[str, Any], nlp: spacy.Language | None) -> tuple[int, int]:
     """The idea texts of `context` with their e-mail addresses and phone numbers masked
     (`masked_contacts`: QA, a participant's address and phone were in the document handed to the
-    city), the people the recogniser of `nlp` finds in them (`masked_mentions`), their writers' names
-    (`masked_writers`) and the people they name (`masked_people`); how many texts gave contacts, and
-    how many names."""
+    city), then their names (`masked_names`: the people the recogniser of `nlp` finds in them, their
+    writers' names and the people they name); how many texts gave contacts, and how many names."""
     without_contacts_of: dict[str, str] = {}
 
     def collect(text: str) -> str:
@@ -462,7 +461,7 @@ def _without_personal_data(context: dict[str, Any], nlp: spacy.Language | None) 
         without_contacts = without_contacts_of[text]
         if without_contacts != text:
             contacts.add(text)
-        unnamed = masked_people(masked_writers(masked_mentions(without_contacts, mentions.get(without_contacts, ()))))
+        unnamed = masked_names(without_contacts, mentions.get(without_contacts, ()))
         if unnamed != without_contacts:
             names.add(text)
         return unnamed

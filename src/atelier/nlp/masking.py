@@ -296,10 +296,16 @@ def masked_mentions(text: str, mentions: Sequence[PersonMention]) -> str:
     return "".join([*parts, text[last:]]) if parts else text
 
 
-def may_name_someone(text: str) -> bool:
-    """Whether `text` may name someone `masked_mentions` would mask: two capitalised words in a row, or a
-    capitalised word alone that the words around it make someone (`named_by_context`)."""
-    return bool(_TWO_CAPITALISED.search(text)) or named_by_context(text)
+def masked_names(text: str, mentions: Sequence[PersonMention]) -> str:
+    """`text` (its contacts masked) with every name masked as the synthesis masks them: the people the
+    model found (`masked_mentions`), its writer (`masked_writers`), the people it names (`masked_people`)."""
+    return masked_people(masked_writers(masked_mentions(text, mentions)))
+
+
+def two_capitalised_words(text: str) -> bool:
+    """Whether `text` has two capitalised words in a row (« Mamadou Diallo »): with `named_by_context`, a
+    text that may name someone `masked_mentions` would mask."""
+    return bool(_TWO_CAPITALISED.search(text))
 
 
 def named_by_context(text: str) -> bool:

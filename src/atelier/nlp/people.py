@@ -4,8 +4,9 @@ conjugated verb (« Kader joue », « Farid et Yasmine s'occupent ») or for the
 around them (« selon Fernando »). The rules of `masking.masked_people` know common first names in
 context; the model also finds names no list holds (« Mamadou », « Jojo »), and its word vectors tell a
 word like a first name (« Aminata ») from a town's (« Colomiers »). Which of its mentions are masked is
-decided by `masking.masked_mentions`; only the texts where one could be are read (`may_name_someone`,
-or a word that may be a name before a verb or an aside: `_before_a_verb`)."""
+decided by `masking.masked_mentions`; only the texts where one could be are read (two capitalised words,
+a word its context makes someone's, or a word that may be a name before a verb or an aside:
+`_before_a_verb`)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ import numpy as np
 
 from atelier.nlp.dedup_text import STOP_WORDS
 from atelier.nlp.language import lemma_table, normalize_for_match
-from atelier.nlp.masking import may_name_someone, named_by_context
+from atelier.nlp.masking import named_by_context, two_capitalised_words
 from atelier.nlp.names import FIRST_NAMES
 
 if TYPE_CHECKING:
@@ -87,9 +88,10 @@ def recognised_people(texts: Sequence[str], nlp: spacy.Language) -> dict[str, tu
     distinct = list(dict.fromkeys(texts))
     # (Tagged only where a proper noun could be masked that the recogniser does not find: before a verb or
     # by its context; the tagger is as slow as the recogniser.)
-    tagged = [text for text in distinct if tags and (named_by_context(text) or _before_a_verb(text, lexicon))]
+    by_context = {text: named_by_context(text) for text in distinct}
+    tagged = [text for text in distinct if tags and (by_context[text] or _before_a_verb(text, lexicon))]
     read = set(tagged)
-    untagged = [text for text in distinct if text not in read and may_name_someone(text)]
+    untagged = [text for text in distinct if text not in read and (by_context[text] or two_capitalised_words(text))]
     documents = itertools.chain(
         recogniser.pipe(
             nlp.pipe(map(_for_the_model, tagged), batch_size=PEOPLE_BATCH_SIZE), batch_size=PEOPLE_BATCH_SIZE
@@ -208,8 +210,10 @@ def _proper_nouns(document: Doc, first_name_like: Callable[[Token], bool]) -> li
         while acts and (earlier := _listed_before(document, listed[0][0].i)) is not None:
             listed.insert(0, earlier)
         # (The names listed before a subject are people only if it is one: « Albert, Péronne et Amiens doivent ».)
-        for names in listed if _may_be_someone(run, labels, acts, first_name_like) else ():
-            if not _may_be_someone(names, labels, acts, first_name_like):
+        if not _may_be_someone(run, labels, acts, first_name_like):
+            continue
+        for names in listed:
+            if names is not run and not _may_be_someone(names, labels, acts, first_name_like):
                 continue
             place = (names[0].i, names[-1].i)
             if place not in mentions or not mentions[place].acts:
