@@ -786,7 +786,7 @@ def test_the_synthesis_masks_the_people_the_french_model_recognises(reviewed, do
     # A held-out QA corpus (154 names in 268 post-its): 64 names let through by the rules of common first names
     # in context, among them names no list holds and nicknames.
     texts = [
-        "Jojo propose un barbecue zéro déchet",  # (a nickname: in no list)
+        "Zoubir propose un barbecue zéro déchet",  # (a first name in no list)
         "Idée de Fatou : un frigo solidaire au centre social",
         "Impasse Antoine de Saint-Exupéry, les poubelles débordent",  # (a street: after a place word)
     ]
@@ -806,11 +806,11 @@ def test_the_synthesis_masks_the_people_the_french_model_recognises(reviewed, do
         "Impasse Antoine de Saint-Exupéry, les poubelles débordent",
     ])  # fmt: skip
     html = render_synthesis(**arguments, nlp=french_nlp)
-    assert "Jojo" not in html and "Fatou" not in html and "Saint-Exupéry" in html
+    assert "Zoubir" not in html and "Fatou" not in html and "Saint-Exupéry" in html
     without_model = [c["text"] for axis in synthesis_context(**arguments)["axes"] for c in axis["clusters"]]
-    assert "Jojo propose un barbecue zéro déchet" in without_model
+    assert "Zoubir propose un barbecue zéro déchet" in without_model
     # (A regression hunt: the name masked in an idea to check was still among the words the model weighed.)
-    checked = dataclasses.replace(records[0], axis_evidence=("jojo", "barbecue"))
+    checked = dataclasses.replace(records[0], axis_evidence=("zoubir", "barbecue"))
     context = synthesis_context(**{**arguments, "contributions": [checked, *records[1:]]}, nlp=french_nlp)
     assert [(row["text"], row["evidence"]) for row in context["attention"]] == [
         ("[nom masqué] propose un barbecue zéro déchet", "barbecue")

@@ -3,8 +3,9 @@ addresses and phone numbers (`masked_contacts`), a writer's name where the text 
 found as deduplication finds signatures: `dedup_text`), the people a text names inside its sentences by
 rules (`masked_people`: a title or a common first name and a surname, a roster, a first name alone that the
 words around it make someone's) and as the model's recogniser finds them (`masked_mentions`, with
-`people.recognised_people`), each replaced by « [nom masqué] »; the vocabularies of names, places and titles
-are in `names`."""
+`people.recognised_people`), a first name signing a text's end (`_masked_signature`) and the names listed
+with a masked one (`_masked_listed_with`), each replaced by « [nom masqué] »; the vocabularies of names,
+places and titles are in `names`."""
 
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ from atelier.nlp.names import (
     ORGANISATION_WORDS,
     PLACE_WORDS,
     WORD_FIRST_NAMES,
+    other_first_names,
 )
 
 if TYPE_CHECKING:
@@ -298,8 +300,9 @@ def masked_mentions(text: str, mentions: Sequence[PersonMention]) -> str:
 
 def masked_names(text: str, mentions: Sequence[PersonMention]) -> str:
     """`text` (its contacts masked) with every name masked as the synthesis masks them: the people the
-    model found (`masked_mentions`), its writer (`masked_writers`), the people it names (`masked_people`)."""
-    return masked_people(masked_writers(masked_mentions(text, mentions)))
+    model found (`masked_mentions`), its writer (`masked_writers`), the people it names (`masked_people`),
+    a first name signing its end (`_masked_signature`), and the names listed with them (`_masked_listed_with`)."""
+    return _masked_listed_with(_masked_signature(masked_people(masked_writers(masked_mentions(text, mentions)))))
 
 
 def two_capitalised_words(text: str) -> bool:
@@ -518,10 +521,10 @@ def _masked_lone_first_names(text: str) -> str:
     if len(opening_list) > 1 and re.match(r"[ \t]*:", shown[found[opening_list[-1]][1] :]):
         for index in opening_list:
             masked[index] = True
-    # A first name listed with one that names a person is one too (« Lucas et Emma veulent », « Pour Marie et
-    # Pierre »).
+    # First names listed together are people's (« Théo ou Clément peuvent », « Colette + Yanis »), and a first
+    # name listed with one that names a person is one too (« Lucas et Emma veulent », « Pour Marie et Pierre »).
     for index in range(len(found) - 1):
-        if _listed(shown[found[index][1] : found[index + 1][0]]) and (masked[index] or masked[index + 1]):
+        if _listed(shown[found[index][1] : found[index + 1][0]]):
             masked[index] = masked[index + 1] = True
     parts: list[str] = []
     end = 0
@@ -599,8 +602,8 @@ def _opens_sentence(text: str, start: int) -> bool:
 
 
 def _listed(between: str) -> bool:
-    """Whether `between` joins two names of a list (« , », « et »)."""
-    return len(between) <= 5 and fold_word(between.strip(" \t,").casefold()) in ("", "et")
+    """Whether `between` joins two names of a list (« , », « et », « ou », « & », « / », « + », « ; »)."""
+    return len(between) <= 5 and fold_word(between.strip(" \t,;/+&").casefold()) in ("", "et", "ou")
 
 
 # Before a first name, words that make it a place's or a thing's (« la Madeleine », « du Marc »; folded).
@@ -617,11 +620,116 @@ def _said_by(text: str, start: int) -> bool:
     return fold_word(word.casefold()) in _SAID_BY
 
 
+# A nickname of a syllable said twice (« Jojo », « Dédé », « Loulou »), and the words so made that are none.
+_SYLLABLE_TWICE = re.compile(r"([^\W\d_]{1,3})\1")
+_WORDS_TWICE = frozenset(
+    """papa mama meme pepe tata tonton bebe nounou toutou doudou dodo bobo coco tutu bonbon joujou chouchou pipi
+    caca zizi lolo nana baba gaga cancan froufrou glouglou tamtam coucou pioupiou chichi tintin toto""".split()
+)
+
+
+def nickname(word: str) -> bool:
+    """Whether `word` (in lower case) is a nickname of a syllable said twice (« jojo », « dédé », not « papa »,
+    « bébé », « dodo »)."""
+    return bool(_SYLLABLE_TWICE.fullmatch(word)) and fold_word(word) not in _WORDS_TWICE
+
+
 def _written_as_first_name(word: str) -> bool:
     """Whether `word` is a common first name as it is written: its accents those of the name (« Hélène »,
     « Marie »), not others (« Dénis », « Marié », « Romain » is one, « Clément » too)."""
     folded = fold_word(word.casefold())
-    if folded not in FIRST_NAMES:
-        return False
     written = word.casefold()
+    if folded not in FIRST_NAMES:
+        return written in other_first_names() or nickname(written)
     return written == folded or written in ACCENTED_FIRST_NAMES
+
+
+# A name listed with a masked one, before or after it (« Sandrine et [nom masqué] », « [nom masqué] / Mehdi »).
+_LISTED_NAME = r"([A-ZÀ-ÖØ-ÞŒ][a-zß-öø-ÿ]+(?:-[A-ZÀ-ÖØ-ÞŒ][a-zß-öø-ÿ]+)?)"
+_LIST_JOIN = r"[ \t]*(?:[,;/+&]|\bet\b|\bou\b)[ \t]*"
+_NAME_BEFORE_MASKED = re.compile(r"(?<![\w'’-])" + _LISTED_NAME + "(?=" + _LIST_JOIN + re.escape(MASKED_NAME) + ")")
+_NAME_AFTER_MASKED = re.compile(
+    "(?<=" + re.escape(MASKED_NAME) + ")" + _LIST_JOIN + _LISTED_NAME + r"(?![\w'’-]|[ \t]+[A-ZÀ-ÖØ-ÞŒ])"
+)
+
+
+def _masked_listed_with(text: str) -> str:
+    """`text` with each capitalised word listed with a masked name (by « , », « et », « ou », « & », « / »)
+    masked too, when it is none of the words that name a place, an organisation or a group, nor a stop word
+    or a word of a longer name (« Paul, Fatou, [nom masqué] », « Sandrine et [nom masqué] »)."""
+    if MASKED_NAME not in text:
+        return text
+    for _ in range(_LIST_ROUNDS):
+        spans = [match.span(1) for match in _NAME_BEFORE_MASKED.finditer(text) if _may_be_listed(text, *match.span(1))]
+        spans += [match.span(1) for match in _NAME_AFTER_MASKED.finditer(text) if _may_be_listed(text, *match.span(1))]
+        if not spans:
+            break
+        parts: list[str] = []
+        end = 0
+        for first, last in sorted(set(spans)):
+            parts += [text[end:first], MASKED_NAME]
+            end = last
+        text = "".join([*parts, text[end:]])
+    return text
+
+
+# Capitalised words that are no name listed with one (« Cordialement, [nom masqué] », « Merci et [nom masqué] »).
+_NOT_LISTED = (
+    _NAMING_WORDS
+    | _GROUP_WORDS
+    | STOP_WORDS
+    | CIVILITIES
+    | _OPENING_NO_NAME
+    | frozenset("cordialement salutations amities bises bonjour bonsoir signe".split())
+)
+# How many times a list is walked from its masked names (« A, B, C, [nom masqué] »: one more each time).
+_LIST_ROUNDS = 6
+
+
+def _may_be_listed(text: str, start: int, end: int) -> bool:
+    """Whether the capitalised word at `start`–`end`, listed with a masked name, may be someone's."""
+    folded = fold_word(text[start:end].casefold())
+    if folded in _NOT_LISTED or folded in EPONYMS:
+        return False
+    before = _word_before(text, start)
+    if before is not None and before.group(1)[:1].isupper() and not text[before.end() : start].strip(" \t"):
+        return False  # (a word of a longer name: « Jean Jaurès »)
+    previous = fold_word(_last_piece(before.group(1)).casefold()) if before is not None else ""
+    return previous not in _NAMING_WORDS | _NAME_ARTICLES
+
+
+# What signs a text at its end, after its last sentence or a dash: first names (with an initial), maybe after
+# « Signé », and what is said of them (« — Laurent, papa d'élève », « ? Benoît (quartier nord) », « !! Ilyes,
+# 14 ans », « Signé Hélène et Marc, locataires bât. C »).
+_SIGNING_NAME = r"[A-ZÀ-ÖØ-ÞŒ][a-zß-öø-ÿ][\w'’-]*(?:[ \t]+[A-ZÀ-ÖØ-Þ]\.)?"
+_SIGNATURE = re.compile(
+    r"(?:[.!?…]|[ \t][—–-]|\n)[ \t]*(?:(?i:sign[ée]e?s?)[ \t]+)?"
+    r"(?P<names>" + _SIGNING_NAME + r"(?:[ \t]*(?:,|&|\bet\b)[ \t]*" + _SIGNING_NAME + r"){0,3})"
+    r"[ \t]*(?:,[^\n!?]{1,40}|\([^)\n]{1,40}\))?[ \t.!]*$"
+)
+_SIGNING_JOIN = re.compile(r"[ \t]*(?:,|&|\bet\b)[ \t]*")
+
+
+def _masked_signature(text: str) -> str:
+    """`text` with the first names that sign it at its end masked (`_SIGNATURE`), when its first name is one
+    written as such (`_written_as_first_name`) and no word of theirs names a place (« … . Victor Hugo »)."""
+    if len(text) > 2 * SIGN_OFF_WINDOW:
+        head = len(text) - 2 * SIGN_OFF_WINDOW
+    else:
+        head = 0
+    signature = _SIGNATURE.search(text, head)
+    if signature is None or not WORD_PATTERN.search(text, 0, signature.start()):
+        return text
+    names = _SIGNING_JOIN.split(signature.group("names"))
+    words = [word.rstrip(".") for name in names for word in name.split()]
+    folded = {fold_word(word.casefold()) for word in words}
+    if not _written_as_first_name(names[0].split()[0]) or folded & (EPONYMS | _NOT_LISTED):
+        return text
+    parts: list[str] = []
+    end = 0
+    position = signature.start("names")
+    for name in names:
+        first = text.index(name, position)
+        parts += [text[end:first], MASKED_NAME]
+        end = position = first + len(name)
+    return "".join([*parts, text[end:]])

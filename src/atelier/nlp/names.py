@@ -1,7 +1,11 @@
 """Vocabularies of names, places and titles (folded), shared by the analysis of texts for deduplication
 (`dedup_text`, which tells a writer's name from a place's) and the masking of personal data (`masking`):
 common first names in France and how they are written, the people places are named after, the words that
-open a place's or an organisation's name, titles."""
+open a place's or an organisation's name, titles; and, for the masking alone, the first names given in France
+and in the countries its residents come from (`other_first_names`)."""
+
+from functools import cache
+from importlib.resources import files
 
 # Words that open a place's name, not a person's (a last line « Place Victor Hugo » is the idea's).
 PLACE_WORDS = frozenset(
@@ -87,3 +91,12 @@ WORD_FIRST_NAMES = frozenset(
     """ambre aurore benjamin capucine charlotte claire clement florence jade jean julien madeleine marc
     marguerite marine maxime noel olivier pierre richard romain rose""".split()
 )
+
+
+@cache
+def other_first_names() -> frozenset[str]:
+    """First names beyond `FIRST_NAMES`, in lower case as written (« oksana », « joão », « salomé »), none a
+    word the French lemmatizer knows nor a French town (`bench/dev/first_names.py` writes the list, from
+    Faker's and a hand-written one): for the masking, which reads a name by the words around it."""
+    text = files("atelier.nlp").joinpath("data/first_names.txt").read_text(encoding="utf-8")
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))

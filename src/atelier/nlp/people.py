@@ -21,8 +21,8 @@ import numpy as np
 
 from atelier.nlp.dedup_text import STOP_WORDS
 from atelier.nlp.language import lemma_table, normalize_for_match
-from atelier.nlp.masking import named_by_context, two_capitalised_words
-from atelier.nlp.names import FIRST_NAMES
+from atelier.nlp.masking import named_by_context, nickname, two_capitalised_words
+from atelier.nlp.names import AMBIGUOUS_FIRST_NAMES, FIRST_NAMES, WORD_FIRST_NAMES, other_first_names
 
 if TYPE_CHECKING:
     import spacy
@@ -65,6 +65,8 @@ _AUXILIARIES = frozenset({"avoir", "être"})
 _BETWEEN_AUXILIARY_AND_PARTICIPLE = frozenset("pas jamais plus deja déjà toujours bien souvent".split())
 _STANCES = frozenset("pour contre d'accord favorable favorables".split())
 _POSSESSIVES = frozenset("son sa ses mon ma mes ton ta tes leur leurs notre nos".split())
+# What the tagger reads a verb after a first name as, when it misreads it (`_misread_verb`).
+_MISREAD_AS = frozenset({"NOUN", "PROPN", "ADJ", "VERB"})
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,7 @@ def recognised_people(texts: Sequence[str], nlp: spacy.Language) -> dict[str, tu
             if entity.label_ == "PER"
         )
         if text in read:
-            mentions += tuple(_proper_nouns(document, lexicon.first_name_like))
+            mentions += tuple(_proper_nouns(document, lexicon))
         if mentions:
             found[text] = mentions
     return found
@@ -126,6 +128,7 @@ class _Lexicon:
 
     lemmas: Mapping[str, str]
     words: frozenset[str]  # (in lower case)
+    infinitives: frozenset[str]  # (the lemmas ending as an infinitive)
     first_names: np.ndarray
 
     def conjugated(self, word: str) -> bool:
@@ -135,15 +138,28 @@ class _Lexicon:
         lower = word.casefold()
         lemma = self.lemmas.get(lower)
         if lemma is not None and lemma != lower:
-            return lemma.endswith(_INFINITIVE_ENDINGS)
+            return lemma.endswith(_INFINITIVE_ENDINGS) or self.verb_form(word)  # (« inquiète » → « inquiet »)
         folded = normalize_for_match(word)
         return word[:1].islower() and (folded in _AUXILIARY_FORMS or folded not in STOP_WORDS)
+
+    def verb_form(self, word: str) -> bool:
+        """Whether `word`, in lower case, is a verb's form by the table: its lemma an infinitive (« votera »),
+        or an infinitive it is the stem of (« marche », « rêve », « inquiète », « conduit », « part »), which
+        the tagger misreads after a first name (« Odile marche », « Mathis rêve »: a noun, an adjective)."""
+        if not word[:1].islower():
+            return False
+        lower = word.casefold()
+        lemma = self.lemmas.get(lower)
+        if lemma is not None and lemma != lower and lemma in self.infinitives:
+            return True
+        stems = {lower, lower[:-1], lower.replace("è", "é"), lower[:-1].replace("è", "é")}
+        return any(stem + ending in self.infinitives for stem in stems for ending in ("r", "re", "ir", "er"))
 
     def may_be_a_name(self, word: str) -> bool:
         """Whether `word` may be a name: a common first name, or no word the lemmatizer knows as written
         (« Tuan », « Béa », « Colomiers »; not « Nous », « Coordination »)."""
         lower = word.casefold()
-        return normalize_for_match(word) in FIRST_NAMES or lower not in self.words
+        return normalize_for_match(word) in FIRST_NAMES or lower not in self.words or _known_first_name(lower)
 
     def first_name_like(self, token: Token) -> bool:
         """Whether the vector of `token` is close to a common first name's (`FIRST_NAME_LIKENESS`): the
@@ -152,6 +168,8 @@ class _Lexicon:
         joined (« Jean-Baptiste »; not a station or a street, « Jean-Jaurès », « François-Verdier »)."""
         if "-" in token.text:
             return all(normalize_for_match(part) in FIRST_NAMES for part in token.text.split("-"))
+        if _known_first_name(token.text.casefold()):
+            return True
         norm = float(np.linalg.norm(token.vector)) if token.has_vector else 0.0
         if norm == 0 or not len(self.first_names):
             return False
@@ -161,14 +179,20 @@ class _Lexicon:
 _LEXICONS: weakref.WeakKeyDictionary[object, _Lexicon] = weakref.WeakKeyDictionary()
 
 
+def _known_first_name(lower: str) -> bool:
+    """Whether `lower` is a first name of the list beyond the common ones, or a nickname (« jojo »)."""
+    return lower in other_first_names() or nickname(lower)
+
+
 def _lexicon(nlp: spacy.Language) -> _Lexicon:
     found = _LEXICONS.get(nlp)
     if found is None:
         lemmas = lemma_table(nlp)
         words = {*lemmas, *lemmas.values(), *STOP_WORDS}
+        infinitives = frozenset(lemma for lemma in lemmas.values() if lemma.endswith(_INFINITIVE_ENDINGS))
         vectors = [nlp.vocab.get_vector(name.capitalize()) for name in sorted(FIRST_NAMES)]
         first_names = np.array([row / norm for row in vectors if (norm := np.linalg.norm(row)) > 0], np.float32)
-        found = _LEXICONS[nlp] = _Lexicon(lemmas, frozenset(words), first_names)
+        found = _LEXICONS[nlp] = _Lexicon(lemmas, frozenset(words), infinitives, first_names)
     return found
 
 
@@ -187,7 +211,7 @@ def _places(tokens: Sequence[Token]) -> tuple[tuple[int, int], ...]:
     return tuple((token.idx, token.idx + len(token.text)) for token in tokens)
 
 
-def _proper_nouns(document: Doc, first_name_like: Callable[[Token], bool]) -> list[PersonMention]:
+def _proper_nouns(document: Doc, lexicon: _Lexicon) -> list[PersonMention]:
     """The runs of capitalised proper nouns the tagger reads, as mentions the rules judge by the words around
     them (« selon Fernando »), and as subjects (`acts`) those before a conjugated verb (« Kader joue »), with
     those listed before them (« Lucas, Emma et Nathan veulent »). Between a subject and its verb, what is said
@@ -205,15 +229,16 @@ def _proper_nouns(document: Doc, first_name_like: Callable[[Token], bool]) -> li
             index += 1
             continue
         index = run[-1].i + 1
-        acts = _conjugated(_verb_after(document, index))
+        verb = _verb_after(document, index)
+        acts = _conjugated(verb) or _misread_verb(run, verb, lexicon)
         listed = [run]
         while acts and (earlier := _listed_before(document, listed[0][0].i)) is not None:
             listed.insert(0, earlier)
         # (The names listed before a subject are people only if it is one: « Albert, Péronne et Amiens doivent ».)
-        if not _may_be_someone(run, labels, acts, first_name_like):
+        if not _may_be_someone(run, labels, acts, lexicon.first_name_like):
             continue
         for names in listed:
-            if names is not run and not _may_be_someone(names, labels, acts, first_name_like):
+            if names is not run and not _may_be_someone(names, labels, acts, lexicon.first_name_like):
                 continue
             place = (names[0].i, names[-1].i)
             if place not in mentions or not mentions[place].acts:
@@ -310,6 +335,8 @@ def _name_run(document: Doc, start: int) -> list[Token]:
         if not (_named(token) or (token.pos_ == "X" and _capitalised(token))):
             break
         run.append(token)
+    if len(run) == 1 and run[0].pos_ == "NOUN" and _known_first_name(run[0].lower_):
+        return run  # (« Dédé s'occupe », a nickname read as a noun)
     return run if any(token.pos_ == "PROPN" for token in run) else []
 
 
@@ -340,6 +367,26 @@ def _conjugated(token: Token | None) -> bool:
         return False
     participle = "Part" in then.morph.get("VerbForm") and not then.lower_.endswith(_INFINITIVE_ENDINGS)
     return participle or (token.lemma_ == "être" and (then.pos_ == "ADJ" or then.lower_ in _STANCES))
+
+
+def _misread_verb(run: Sequence[Token], verb: Token | None, lexicon: _Lexicon) -> bool:
+    """Whether the word after a common first name opening a sentence is a verb the tagger misreads (« Odile
+    marche avec une canne », « Kévin livre à vélo », « Mathis rêve d'un… »: a noun, a proper noun, an
+    adjective), by the lemmatizer's table (`_Lexicon.verb_form`)."""
+    if verb is None or len(run) != 1 or verb.pos_ not in _MISREAD_AS or verb.i != run[0].i + 1:
+        return False
+    if verb.lemma_ in _AUXILIARIES or normalize_for_match(verb.text) in _AUXILIARY_FORMS:
+        return False  # (« Albert a besoin »: `_conjugated` judges « avoir » and « être »)
+    name = normalize_for_match(run[0].text)
+    if name in AMBIGUOUS_FIRST_NAMES or name in WORD_FIRST_NAMES:
+        return False
+    if name not in FIRST_NAMES and not _known_first_name(run[0].text.casefold()):
+        return False
+    opens = run[0].i == 0 or run[0].nbor(-1).text in _ASIDE_STOPS
+    after = verb.nbor(1).lower_ if verb.i + 1 < len(verb.doc) else ""
+    if after == "de":
+        return False  # (a noun and its complement: « Albert marche de Noël »)
+    return opens and lexicon.verb_form(verb.text)
 
 
 def _misread_infinitive(token: Token) -> bool:
