@@ -1117,13 +1117,16 @@ def test_names_listed_signing_or_before_a_misread_verb_and_first_names_of_elsewh
         "Des arbres dans la cour ! Emma, CM2": "Des arbres dans la cour ! [nom masqué], CM2",
         "Merci pour votre écoute. Cordialement, Hélène Martin": "Merci pour votre écoute. Cordialement, "
         "[nom masqué]",
+        "PLUS DE BUS LE DIMANCHE - FRANCK": "PLUS DE BUS LE DIMANCHE - [nom masqué]",
+        "Gwenaël : des récupérateurs d'eau de pluie": "[nom masqué] : des récupérateurs d'eau de pluie",
     }
     kept = [
         "Albert a besoin d'une gare rénovée", "Albert marche de Noël", "Rendez-vous à Wilson samedi",
         "Après mai 2011 les ateliers continuent", "Dans l'Aude les rivières débordent",
         "Blagnac, Colomiers et Balma doivent coopérer", "Rénover la place. Victor Hugo",
         "Plus de bus le soir. Colomiers, Blagnac", "Papa veut un parc", "Le bébé dort mal à cause du bruit",
-        "Tintin et Milou sur la fresque",
+        "Tintin et Milou sur la fresque", "PLUS DE BUS LE DIMANCHE - COLOMIERS",
+        "Olivier : planter des arbres fruitiers",
     ]  # fmt: skip
     texts = {**masked, **{text: text for text in kept}}
     mentions = recognised_people(list(texts), french_nlp)

@@ -62,7 +62,7 @@ def masked_writers(text: str) -> str:
     others says of a participant (QA: « … - Josiane Martin » was in the synthesis handed to the city)."""
     spans: list[tuple[int, int]] = []
     if ":" in text[:40]:
-        leading = writer_at_start(text)
+        leading = writer_at_start(text) or _first_name_at_start(text)
         if leading and WORD_PATTERN.search(text, leading.end()):
             spans.append(leading.span(1))
     stripped = text.rstrip()
@@ -87,6 +87,20 @@ def masked_writers(text: str) -> str:
             masked += [text[end:first], MASKED_NAME]
             end = last
     return "".join([*masked, text[end:]]) if masked else text
+
+
+# A word opening a text before a colon (« Gwenaël : … »).
+_OPENING_WORD = re.compile(r"[ \t]*([A-ZÀ-ÖØ-ÞŒ][\w'’-]*)[ \t]*:(?!//)")
+
+
+def _first_name_at_start(text: str) -> re.Match[str] | None:
+    """A first name of the masking's lists (`_written_as_first_name`: beyond the common ones deduplication
+    knows) that opens `text` before a colon; not one that is also a word (« Olivier : planter… », « Pierre :
+    … »)."""
+    opening = _OPENING_WORD.match(text)
+    if opening is None or fold_word(opening.group(1).casefold()) in AMBIGUOUS_FIRST_NAMES | WORD_FIRST_NAMES:
+        return None
+    return opening if all(map(_written_as_first_name, opening.group(1).split("-"))) else None
 
 
 # Two or three capitalised words, the first maybe a title with its point (« Mme Bernard », « Jean Dupont »).
@@ -717,8 +731,13 @@ def _masked_signature(text: str) -> str:
         head = len(text) - 2 * SIGN_OFF_WINDOW
     else:
         head = 0
-    signature = _SIGNATURE.search(text, head)
-    if signature is None or not WORD_PATTERN.search(text, 0, signature.start()):
+    read = text
+    if _in_capitals(text):  # (« PLUS DE BUS LE DIMANCHE - FRANCK »: read with capitals as a name's)
+        read = re.sub(r"\w+", lambda word: word.group().capitalize(), text)
+        if len(read) != len(text):
+            return text
+    signature = _SIGNATURE.search(read, head)
+    if signature is None or not WORD_PATTERN.search(read, 0, signature.start()):
         return text
     names = _SIGNING_JOIN.split(signature.group("names"))
     words = [word.rstrip(".") for name in names for word in name.split()]
@@ -729,7 +748,7 @@ def _masked_signature(text: str) -> str:
     end = 0
     position = signature.start("names")
     for name in names:
-        first = text.index(name, position)
+        first = read.index(name, position)
         parts += [text[end:first], MASKED_NAME]
         end = position = first + len(name)
     return "".join([*parts, text[end:]])
