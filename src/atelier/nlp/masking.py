@@ -10,7 +10,8 @@ places and titles are in `names`."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from bisect import bisect_left
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from atelier.nlp.dedup_text import (
@@ -38,6 +39,7 @@ from atelier.nlp.names import (
     ORGANISATION_WORDS,
     PLACE_WORDS,
     WORD_FIRST_NAMES,
+    french_first_names,
     other_first_names,
 )
 
@@ -247,7 +249,7 @@ def _roster(text: str, position: int) -> list[re.Match[str]]:
 def _someone_by_name(words: Sequence[str]) -> bool:
     """Whether a name's words make it someone's: a title, or a common first name written as one."""
     return fold_word(words[0].rstrip(".").casefold()) in CIVILITIES or all(
-        map(_written_as_first_name, words[0].split("-"))
+        map(_common_first_name, words[0].split("-"))
     )
 
 
@@ -478,6 +480,8 @@ def _masked_lone_first_names(text: str) -> str:
         return text
     opening_at = len(shown) - len(shown.lstrip(" \t-•*"))  # (where a name opening the text would start)
     found: list[tuple[int, int, bool]] = []  # (start, end, names a person)
+    commons: list[bool] = []  # (whether each is a common first name, not one of `other_first_names` alone)
+    someone_does: Callable[[int], bool] | None = None
     opening_list: list[int] = []  # the indexes in `found` of the names listed from the start of the text
     for match in _LONE_NAME.finditer(shown):
         name = match.group(3)
@@ -505,7 +509,11 @@ def _masked_lone_first_names(text: str) -> str:
         # sabatier », « RDV À JEAN JAURÈS »); after « avec », « merci »… a person.
         capitalised_here = text[match.start(3) : match.end(3)] != name
         person_words = _SOMEONE_OR_WITH if capitalised_here else _BEFORE_A_PERSON
-        said_before = kin or fold_word(pieces[-1].casefold()) in person_words
+        # (A first name beyond the common ones is as often a town, a storm or a shop's after « à », « avec »,
+        # « après », « chez »…: « À Alan, … », « Après Klaus », « Le bar Chez Dédé »; hunt of 2026-11-29.)
+        common = all(_common_first_name(part) for part in name.split("-"))
+        word_said = fold_word(pieces[-1].casefold())
+        said_before = kin or (word_said in person_words and (common or _someone_after(shown, before_at, word_said)))
         opens_sentence = before_at >= 0 and _opens_sentence(shown, before_at)
         if before[:1].isupper() and not said_before and not (
             opens_sentence and fold_word(before.casefold()) in _SENTENCE_OPENERS | _NAME_ARTICLES
@@ -522,23 +530,30 @@ def _masked_lone_first_names(text: str) -> str:
         # A name opening the text (alone or listed) before a comma or a bracket, in a sentence where someone
         # does something or with what they are (« Sophie, habitante du quartier, souhaite… »; not « Albert,
         # Péronne et Amiens doivent coopérer »).
-        stop = _SENTENCE_STOP.search(shown, match.end(3))
-        sentence = shown[match.end(3) : stop.start() if stop else len(shown)]
         opening = bool(sign) and opening_list[-1:] == [len(found)] and (
             fold_word(after.casefold()) in _PERSON_NOUNS
             or (after.isdigit() and fold_word(then.casefold()) == "ans")  # (« Marcel, 82 ans, … »)
-            or any(fold_word(word.casefold()) in _A_PERSON_DOES for word in WORD_PATTERN.findall(sentence))
+            or (someone_does := someone_does or _someone_does_before_stop(shown))(match.end(3))
         )
         found.append((name_at, match.end(3), said_before or does or opening))
+        commons.append(common)
     masked = [person for _, _, person in found]
-    # Names listed before a colon that open the text are its writers' (« Thomas, Léa, Hugo : groupe vélo »).
-    if len(opening_list) > 1 and re.match(r"[ \t]*:", shown[found[opening_list[-1]][1] :]):
+    # Names listed before a colon that open the text are its writers' (« Thomas, Léa, Hugo : groupe vélo »), one
+    # of them a common first name (not « Luz, Bram et Alan : trois villages »).
+    if (
+        len(opening_list) > 1
+        and any(commons[index] for index in opening_list)
+        and re.match(r"[ \t]*:", shown[found[opening_list[-1]][1] :])
+    ):
         for index in opening_list:
             masked[index] = True
-    # First names listed together are people's (« Théo ou Clément peuvent », « Colette + Yanis »), and a first
-    # name listed with one that names a person is one too (« Lucas et Emma veulent », « Pour Marie et Pierre »).
+    # First names listed together, one a common one, are people's (« Théo ou Clément peuvent », « Colette +
+    # Yanis »; not « Thales, Airbus », « Riri, Fifi et Loulou »), and a first name listed with one that names a
+    # person is one too (« Lucas et Emma veulent », « Pour Marie et Pierre »).
     for index in range(len(found) - 1):
-        if _listed(shown[found[index][1] : found[index + 1][0]]):
+        if _listed(shown[found[index][1] : found[index + 1][0]]) and (
+            masked[index] or masked[index + 1] or commons[index] or commons[index + 1]
+        ):
             masked[index] = masked[index + 1] = True
     parts: list[str] = []
     end = 0
@@ -547,6 +562,20 @@ def _masked_lone_first_names(text: str) -> str:
             parts += [text[end:first], MASKED_NAME]
             end = last
     return "".join([*parts, text[end:]]) if parts else text
+
+
+def _someone_does_before_stop(text: str) -> Callable[[int], bool]:
+    """Whether a verb a person does (`_A_PERSON_DOES`) follows a position of `text` before its sentence ends,
+    `text` read once (QA: read again from each name of a list of 8,000 « Dédé, », 71 s)."""
+    stops = [stop.start() for stop in _SENTENCE_STOP.finditer(text)]
+    doers = [word.start() for word in WORD_PATTERN.finditer(text) if fold_word(word.group().casefold()) in _A_PERSON_DOES]
+
+    def does(position: int) -> bool:
+        doer = bisect_left(doers, position)
+        stop = bisect_left(stops, position)
+        return doer < len(doers) and (stop == len(stops) or doers[doer] < stops[stop])
+
+    return does
 
 
 def _first_names_capitalised(text: str) -> str:
@@ -648,6 +677,32 @@ def nickname(word: str) -> bool:
     return bool(_SYLLABLE_TWICE.fullmatch(word)) and fold_word(word) not in _WORDS_TWICE
 
 
+# Words before a first name beyond the common ones that do not make it someone's (« À Alan, … », « Après Klaus »,
+# « Le bar Chez Dédé »: a town, a storm, a shop), but « à » after a verb said to someone (« Demander à Fifi »).
+_PLACE_OR_TIME_BEFORE = frozenset("a apres chez".split())
+_SAID_TO = frozenset(
+    "demander demandez demande grace parler parlez dire dites ecrire ecrivez telephoner adresser donner donnez".split()
+)
+
+
+def _someone_after(text: str, before_at: int, word: str) -> bool:
+    """Whether `word`, before a first name beyond the common ones (at `before_at`), makes it someone's."""
+    if word not in _PLACE_OR_TIME_BEFORE:
+        return True
+    if word != "a" or before_at < 0:
+        return False
+    verb = _word_before(text, before_at)
+    return verb is not None and fold_word(_last_piece(verb.group(1)).casefold()) in _SAID_TO
+
+
+def _common_first_name(word: str) -> bool:
+    """Whether `word` is a common first name as it is written (`_written_as_first_name`): of `FIRST_NAMES`, or
+    given in French-speaking countries (`french_first_names`)."""
+    if word.casefold() in french_first_names():
+        return True
+    return fold_word(word.casefold()) in FIRST_NAMES and _written_as_first_name(word)
+
+
 def _written_as_first_name(word: str) -> bool:
     """Whether `word` is a common first name as it is written: its accents those of the name (« Hélène »,
     « Marie »), not others (« Dénis », « Marié », « Romain » is one, « Clément » too)."""
@@ -719,8 +774,10 @@ _SIGNING_NAME = r"[A-ZÀ-ÖØ-ÞŒ][a-zß-öø-ÿ][\w'’-]*(?:[ \t]+[A-ZÀ-ÖØ
 _SIGNATURE = re.compile(
     r"(?:[.!?…]|[ \t][—–-]|\n)[ \t]*(?:(?i:sign[ée]e?s?)[ \t]+)?"
     r"(?P<names>" + _SIGNING_NAME + r"(?:[ \t]*(?:,|&|\bet\b)[ \t]*" + _SIGNING_NAME + r"){0,3})"
-    r"[ \t]*(?:,[^\n!?]{1,40}|\([^)\n]{1,40}\))?[ \t.!]*$"
+    r"[ \t]*(?P<said>,[^\n!?]{1,40}|\([^)\n]{1,40}\))?[ \t.!]*$"
 )
+# What is said of a signing name that makes it a list of things instead (« Pierre, bois et chanvre »).
+_ENUMERATION = re.compile(r",.*(?:,|\bet\b|\bou\b)")
 _SIGNING_JOIN = re.compile(r"[ \t]*(?:,|&|\bet\b)[ \t]*")
 
 
@@ -742,8 +799,12 @@ def _masked_signature(text: str) -> str:
     names = _SIGNING_JOIN.split(signature.group("names"))
     words = [word.rstrip(".") for name in names for word in name.split()]
     folded = {fold_word(word.casefold()) for word in words}
-    if not _written_as_first_name(names[0].split()[0]) or folded & (EPONYMS | _NOT_LISTED):
+    first = names[0].split()[0]
+    said = signature.group("said") or ""
+    if not _written_as_first_name(first) or folded & (EPONYMS | _NOT_LISTED | AMBIGUOUS_FIRST_NAMES | WORD_FIRST_NAMES):
         return text
+    if _ENUMERATION.match(said) or not (said or all(map(_common_first_name, first.split("-")))):
+        return text  # (a word alone beyond the common first names is as often a village's: « … — Luz »)
     parts: list[str] = []
     end = 0
     position = signature.start("names")

@@ -98,5 +98,19 @@ def other_first_names() -> frozenset[str]:
     """First names beyond `FIRST_NAMES`, in lower case as written (« oksana », « joão », « salomé »), none a
     word the French lemmatizer knows nor a French town (`bench/dev/first_names.py` writes the list, from
     Faker's and a hand-written one): for the masking, which reads a name by the words around it."""
+    return frozenset(_first_names_file())
+
+
+@cache
+def french_first_names() -> frozenset[str]:
+    """Those of `other_first_names` given in French-speaking countries (« franck », « mathis »), which the
+    masking reads as it reads `FIRST_NAMES`."""
+    return frozenset(name for name, french in _first_names_file().items() if french)
+
+
+@cache
+def _first_names_file() -> dict[str, bool]:
+    """`data/first_names.txt`: each first name, and whether it is given in French-speaking countries."""
     text = files("atelier.nlp").joinpath("data/first_names.txt").read_text(encoding="utf-8")
-    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+    rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+    return {row[0]: row[1:] == ["fr"] for row in rows}

@@ -22,7 +22,14 @@ import numpy as np
 from atelier.nlp.dedup_text import STOP_WORDS
 from atelier.nlp.language import lemma_table, normalize_for_match
 from atelier.nlp.masking import named_by_context, nickname, two_capitalised_words
-from atelier.nlp.names import AMBIGUOUS_FIRST_NAMES, FIRST_NAMES, WORD_FIRST_NAMES, other_first_names
+from atelier.nlp.names import (
+    AMBIGUOUS_FIRST_NAMES,
+    FIRST_NAMES,
+    ORGANISATION_WORDS,
+    PLACE_WORDS,
+    WORD_FIRST_NAMES,
+    other_first_names,
+)
 
 if TYPE_CHECKING:
     import spacy
@@ -65,6 +72,16 @@ _AUXILIARIES = frozenset({"avoir", "être"})
 _BETWEEN_AUXILIARY_AND_PARTICIPLE = frozenset("pas jamais plus deja déjà toujours bien souvent".split())
 _STANCES = frozenset("pour contre d'accord favorable favorables".split())
 _POSSESSIVES = frozenset("son sa ses mon ma mes ton ta tes leur leurs notre nos".split())
+# Nouns an aside says a name is that make it no one's (`_aside_names_a_thing`; folded).
+_THING_NOUNS = (
+    PLACE_WORDS
+    | ORGANISATION_WORDS
+    | frozenset(
+        """magasin magasins boutique bar cafe restaurant snack bistrot brasserie pizzeria boulangerie librairie
+        epicerie manege enseigne marque societe usine supermarche commerce chaine film livre chanson jeu serie
+        emission tempete spectacle opera piece personnage bateau peniche""".split()
+    )
+)
 # What the tagger reads a verb after a first name as, when it misreads it (`_misread_verb`).
 _MISREAD_AS = frozenset({"NOUN", "PROPN", "ADJ", "VERB"})
 
@@ -152,8 +169,17 @@ class _Lexicon:
         lemma = self.lemmas.get(lower)
         if lemma is not None and lemma != lower and lemma in self.infinitives:
             return True
-        stems = {lower, lower[:-1], lower.replace("è", "é"), lower[:-1].replace("è", "é")}
-        return any(stem + ending in self.infinitives for stem in stems for ending in ("r", "re", "ir", "er"))
+        if lower.endswith("e"):  # (« marche » → « marcher », « inquiète » → « inquiéter »)
+            candidates = {lower + "r", lower.replace("è", "é") + "r"}
+        elif lower.endswith("it"):  # (« conduit » → « conduire », « finit » → « finir »)
+            candidates = {lower[:-1] + "re", lower[:-1] + "r"}
+        elif lower.endswith("t"):  # (« part » → « partir »)
+            candidates = {lower + "ir"}
+        elif lower.endswith("d"):  # (« attend » → « attendre »)
+            candidates = {lower + "re"}
+        else:
+            return False
+        return not candidates.isdisjoint(self.infinitives)
 
     def may_be_a_name(self, word: str) -> bool:
         """Whether `word` may be a name: a common first name, or no word the lemmatizer knows as written
@@ -229,6 +255,8 @@ def _proper_nouns(document: Doc, lexicon: _Lexicon) -> list[PersonMention]:
             index += 1
             continue
         index = run[-1].i + 1
+        if _aside_names_a_thing(document, index):
+            continue  # (« Gogo, le magasin de jouets, a fermé »)
         verb = _verb_after(document, index)
         acts = _conjugated(verb) or _misread_verb(run, verb, lexicon)
         listed = [run]
@@ -292,6 +320,15 @@ def _aside_end(document: Doc, start: int) -> int | None:
         if _conjugated(token) or token.text in _ASIDE_STOPS:
             return None
     return None
+
+
+def _aside_names_a_thing(document: Doc, start: int) -> bool:
+    """Whether an aside opened at `start` (« , le magasin de jouets, ») says the name before it is a place's, an
+    organisation's, a shop's or a work's: its first noun is such a word (`_THING_NOUNS`)."""
+    if start >= len(document) or document[start].text not in (",", "(") or _aside_end(document, start) is None:
+        return False
+    noun = next((token for token in document[start + 1 :] if token.pos_ in ("NOUN", "PROPN")), None)
+    return noun is not None and normalize_for_match(noun.text) in _THING_NOUNS
 
 
 def _company_end(document: Doc, start: int) -> int | None:
