@@ -1121,6 +1121,7 @@ def test_names_listed_signing_or_before_a_misread_verb_and_first_names_of_elsewh
         "PLUS DE BUS LE DIMANCHE - FRANCK": "PLUS DE BUS LE DIMANCHE - [nom masqué]",
         "Gwenaël : des récupérateurs d'eau de pluie": "[nom masqué] : des récupérateurs d'eau de pluie",
         "Demander à Fifi pour les clés": "Demander à [nom masqué] pour les clés",
+        "Rendez-vous avec Oksana Kovalenko jeudi": "Rendez-vous avec [nom masqué] jeudi",
     }
     kept = [
         "Albert a besoin d'une gare rénovée", "Albert marche de Noël", "Rendez-vous à Wilson samedi",

@@ -294,7 +294,9 @@ def masked_mentions(text: str, mentions: Sequence[PersonMention]) -> str:
         if len(words) == 1 and first_name and (not mention.acts or folded[0] in AMBIGUOUS_FIRST_NAMES):
             continue
         # (Two words but a first name and a title are as often a firm's or a place's: « Molina Healthcare »,
-        # « Basso Cambo est saturé », « Leroy Merlin ».)
+        # « Basso Cambo est saturé », « Leroy Merlin »; a first name of elsewhere and a surname are someone's:
+        # « avec Oksana Kovalenko ».)
+        first_name = first_name or (len(words) > 1 and written[0].casefold() in other_first_names())
         alone = len(words) == 1 or shouting or not (first_name or titled)
         if alone and not mention.acts and not _someone_alone(text, start, end):
             continue
