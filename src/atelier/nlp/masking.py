@@ -570,7 +570,9 @@ def _someone_does_before_stop(text: str) -> Callable[[int], bool]:
     """Whether a verb a person does (`_A_PERSON_DOES`) follows a position of `text` before its sentence ends,
     `text` read once (QA: read again from each name of a list of 8,000 « Dédé, », 71 s)."""
     stops = [stop.start() for stop in _SENTENCE_STOP.finditer(text)]
-    doers = [word.start() for word in WORD_PATTERN.finditer(text) if fold_word(word.group().casefold()) in _A_PERSON_DOES]
+    doers = [
+        word.start() for word in WORD_PATTERN.finditer(text) if fold_word(word.group().casefold()) in _A_PERSON_DOES
+    ]
 
     def does(position: int) -> bool:
         doer = bisect_left(doers, position)
@@ -706,8 +708,9 @@ def _common_first_name(word: str) -> bool:
 
 
 def _written_as_first_name(word: str) -> bool:
-    """Whether `word` is a common first name as it is written: its accents those of the name (« Hélène »,
-    « Marie »), not others (« Dénis », « Marié », « Romain » is one, « Clément » too)."""
+    """Whether `word` is a first name as it is written: a common one with the accents of the name (« Hélène »,
+    « Marie »), not others (« Dénis », « Marié », « Romain » is one, « Clément » too); one of
+    `other_first_names` as the list writes it (« Oksana », « Joaquim »); a nickname (« Dédé »)."""
     folded = fold_word(word.casefold())
     written = word.casefold()
     if folded not in FIRST_NAMES:
@@ -763,7 +766,7 @@ def _may_be_listed(text: str, start: int, end: int) -> bool:
     if folded in _NOT_LISTED or folded in EPONYMS:
         return False
     before = _word_before(text, start)
-    if before is not None and before.group(1)[:1].isupper() and not text[before.end() : start].strip(" \t"):
+    if before is not None and before.group(1)[:1].isupper():
         return False  # (a word of a longer name: « Jean Jaurès »)
     previous = fold_word(_last_piece(before.group(1)).casefold()) if before is not None else ""
     return previous not in _NAMING_WORDS | _NAME_ARTICLES
@@ -786,10 +789,7 @@ _SIGNING_JOIN = re.compile(r"[ \t]*(?:,|&|\bet\b)[ \t]*")
 def _masked_signature(text: str) -> str:
     """`text` with the first names that sign it at its end masked (`_SIGNATURE`), when its first name is one
     written as such (`_written_as_first_name`) and no word of theirs names a place (« … . Victor Hugo »)."""
-    if len(text) > 2 * SIGN_OFF_WINDOW:
-        head = len(text) - 2 * SIGN_OFF_WINDOW
-    else:
-        head = 0
+    head = max(0, len(text) - 2 * SIGN_OFF_WINDOW)
     read = text
     if _in_capitals(text):  # (« PLUS DE BUS LE DIMANCHE - FRANCK »: read with capitals as a name's)
         read = re.sub(r"\w+", lambda word: word.group().capitalize(), text)

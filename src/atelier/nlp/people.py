@@ -182,8 +182,8 @@ class _Lexicon:
         return not candidates.isdisjoint(self.infinitives)
 
     def may_be_a_name(self, word: str) -> bool:
-        """Whether `word` may be a name: a common first name, or no word the lemmatizer knows as written
-        (« Tuan », « Béa », « Colomiers »; not « Nous », « Coordination »)."""
+        """Whether `word` may be a name: a first name (common, of `other_first_names`, a nickname), or no word
+        the lemmatizer knows as written (« Tuan », « Béa », « Colomiers »; not « Nous », « Coordination »)."""
         lower = word.casefold()
         return normalize_for_match(word) in FIRST_NAMES or lower not in self.words or _known_first_name(lower)
 
@@ -325,9 +325,12 @@ def _aside_end(document: Doc, start: int) -> int | None:
 def _aside_names_a_thing(document: Doc, start: int) -> bool:
     """Whether an aside opened at `start` (« , le magasin de jouets, ») says the name before it is a place's, an
     organisation's, a shop's or a work's: its first noun is such a word (`_THING_NOUNS`)."""
-    if start >= len(document) or document[start].text not in (",", "(") or _aside_end(document, start) is None:
+    if start >= len(document) or document[start].text not in (",", "("):
         return False
-    noun = next((token for token in document[start + 1 :] if token.pos_ in ("NOUN", "PROPN")), None)
+    close = _aside_end(document, start)
+    if close is None:
+        return False
+    noun = next((token for token in document[start + 1 : close] if token.pos_ in ("NOUN", "PROPN")), None)
     return noun is not None and normalize_for_match(noun.text) in _THING_NOUNS
 
 
@@ -407,9 +410,9 @@ def _conjugated(token: Token | None) -> bool:
 
 
 def _misread_verb(run: Sequence[Token], verb: Token | None, lexicon: _Lexicon) -> bool:
-    """Whether the word after a common first name opening a sentence is a verb the tagger misreads (« Odile
-    marche avec une canne », « Kévin livre à vélo », « Mathis rêve d'un… »: a noun, a proper noun, an
-    adjective), by the lemmatizer's table (`_Lexicon.verb_form`)."""
+    """Whether the word after a first name opening a sentence (a common one, one of `other_first_names` or a
+    nickname) is a verb the tagger misreads (« Odile marche avec une canne », « Kévin livre à vélo », « Mathis
+    rêve d'un… »: a noun, a proper noun, an adjective), by the lemmatizer's table (`_Lexicon.verb_form`)."""
     if verb is None or len(run) != 1 or verb.pos_ not in _MISREAD_AS or verb.i != run[0].i + 1:
         return False
     if verb.lemma_ in _AUXILIARIES or normalize_for_match(verb.text) in _AUXILIARY_FORMS:
