@@ -1122,6 +1122,9 @@ def test_names_listed_signing_or_before_a_misread_verb_and_first_names_of_elsewh
         "Gwenaël : des récupérateurs d'eau de pluie": "[nom masqué] : des récupérateurs d'eau de pluie",
         "Demander à Fifi pour les clés": "Demander à [nom masqué] pour les clés",
         "Rendez-vous avec Oksana Kovalenko jeudi": "Rendez-vous avec [nom masqué] jeudi",
+        "Paul, Oksana Kovalenko et Bintou Diallo ont préparé le goûter": "[nom masqué], [nom masqué] et "
+        "[nom masqué] ont préparé le goûter",
+        "donner les clés à mamadou": "donner les clés à [nom masqué]",
     }
     kept = [
         "Albert a besoin d'une gare rénovée", "Albert marche de Noël", "Rendez-vous à Wilson samedi",
@@ -1135,6 +1138,7 @@ def test_names_listed_signing_or_before_a_misread_verb_and_first_names_of_elsewh
         "Gogo, le magasin de jouets, a fermé.", "Les enfants adorent Riri, Fifi et Loulou.",
         "Des arbres dans la cour — Luz", "Matériaux naturels pour les bancs. Pierre, bois et chanvre.",
         "Des couleurs pour les bancs. Rose, jaune ou blanc.", "Urban trail dans les rues du centre.",
+        "rendez-vous à paul sabatier",
     ]  # fmt: skip
     texts = {**masked, **{text: text for text in kept}}
     mentions = recognised_people(list(texts), french_nlp)

@@ -516,6 +516,9 @@ def _masked_lone_first_names(text: str) -> str:
         common = all(_common_first_name(part) for part in name.split("-"))
         word_said = fold_word(pieces[-1].casefold())
         said_before = kin or (word_said in person_words and (common or _someone_after(shown, before_at, word_said)))
+        # (In lower case after « à », a place as often, « à paul sabatier », but not after a verb said to someone:
+        # « demander à joaquim », « donner les clés à mamadou ».)
+        said_before = said_before or (capitalised_here and word_said == "a" and _said_to(shown, before_at))
         opens_sentence = before_at >= 0 and _opens_sentence(shown, before_at)
         if before[:1].isupper() and not said_before and not (
             opens_sentence and fold_word(before.casefold()) in _SENTENCE_OPENERS | _NAME_ARTICLES
@@ -687,16 +690,27 @@ _PLACE_OR_TIME_BEFORE = frozenset("a apres chez".split())
 _SAID_TO = frozenset(
     "demander demandez demande grace parler parlez dire dites ecrire ecrivez telephoner adresser donner donnez".split()
 )
+_SAID_TO_WORDS = 3
 
 
 def _someone_after(text: str, before_at: int, word: str) -> bool:
     """Whether `word`, before a first name beyond the common ones (at `before_at`), makes it someone's."""
     if word not in _PLACE_OR_TIME_BEFORE:
         return True
-    if word != "a" or before_at < 0:
-        return False
-    verb = _word_before(text, before_at)
-    return verb is not None and fold_word(_last_piece(verb.group(1)).casefold()) in _SAID_TO
+    return word == "a" and _said_to(text, before_at)
+
+
+def _said_to(text: str, before_at: int) -> bool:
+    """Whether the « à » at `before_at` follows a verb said to someone, maybe with its object (« Demander à »,
+    « donner les clés à »: `_SAID_TO`, within three words)."""
+    position = before_at
+    for _ in range(_SAID_TO_WORDS):
+        if position < 0 or (word := _word_before(text, position)) is None:
+            return False
+        if fold_word(_last_piece(word.group(1)).casefold()) in _SAID_TO:
+            return True
+        position = word.start(1)
+    return False
 
 
 def _common_first_name(word: str) -> bool:
@@ -763,8 +777,8 @@ _LIST_ROUNDS = 6
 def _may_be_listed(text: str, start: int, end: int) -> bool:
     """Whether the capitalised word at `start`–`end`, listed with a masked name, may be someone's."""
     folded = fold_word(text[start:end].casefold())
-    if folded in _NOT_LISTED or folded in EPONYMS:
-        return False
+    if folded in _NOT_LISTED or (folded in EPONYMS and not _common_first_name(text[start:end])):
+        return False  # (not « Jaurès », but « Paul, [nom masqué] et [nom masqué] ont préparé… »)
     before = _word_before(text, start)
     if before is not None and before.group(1)[:1].isupper():
         return False  # (a word of a longer name: « Jean Jaurès »)
