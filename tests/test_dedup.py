@@ -1125,6 +1125,9 @@ def test_names_listed_signing_or_before_a_misread_verb_and_first_names_of_elsewh
         "Paul, Oksana Kovalenko et Bintou Diallo ont préparé le goûter": "[nom masqué], [nom masqué] et "
         "[nom masqué] ont préparé le goûter",
         "donner les clés à mamadou": "donner les clés à [nom masqué]",
+        "Aurélie, infirmière : les patients n'ont plus de RDV": "[nom masqué], infirmière : les patients n'ont "
+        "plus de RDV",
+        "Céline (assistante maternelle) : pas de relais": "[nom masqué] (assistante maternelle) : pas de relais",
     }
     kept = [
         "Albert a besoin d'une gare rénovée", "Albert marche de Noël", "Rendez-vous à Wilson samedi",
@@ -1138,7 +1141,8 @@ def test_names_listed_signing_or_before_a_misread_verb_and_first_names_of_elsewh
         "Gogo, le magasin de jouets, a fermé.", "Les enfants adorent Riri, Fifi et Loulou.",
         "Des arbres dans la cour — Luz", "Matériaux naturels pour les bancs. Pierre, bois et chanvre.",
         "Des couleurs pour les bancs. Rose, jaune ou blanc.", "Urban trail dans les rues du centre.",
-        "rendez-vous à paul sabatier",
+        "rendez-vous à paul sabatier", "Colette, Sand et Weil : noms proposés pour les écoles",
+        "Albert (Somme) : créer une navette vers la gare",
     ]  # fmt: skip
     texts = {**masked, **{text: text for text in kept}}
     mentions = recognised_people(list(texts), french_nlp)

@@ -91,8 +91,14 @@ def masked_writers(text: str) -> str:
     return "".join([*masked, text[end:]]) if masked else text
 
 
-# A word opening a text before a colon (« Gwenaël : … »).
-_OPENING_WORD = re.compile(r"[ \t]*([A-ZÀ-ÖØ-ÞŒ][\w'’-]*)[ \t]*:(?!//)")
+# A word opening a text before a colon, maybe with what it is, in lower case (« Gwenaël : … », « Aurélie,
+# infirmière : … », « Céline (assistante maternelle) : … »; not a list, « Colette, Sand et Weil : noms
+# proposés », nor a place, « Albert (Somme) : »).
+_OPENING_WORD = re.compile(
+    r"[ \t]*([A-ZÀ-ÖØ-ÞŒ][\w'’-]*)(?:[ \t]*,[ \t]*[a-zß-öø-ÿ][^:,;()\n]{0,30}|[ \t]*\([a-zß-öø-ÿ][^():\n]{0,29}\))?"
+    r"[ \t]*:(?!//)"
+)
+_LISTING = re.compile(r"\b(?:et|ou)\b|[&+/]")
 
 
 def _first_name_at_start(text: str) -> re.Match[str] | None:
@@ -101,6 +107,8 @@ def _first_name_at_start(text: str) -> re.Match[str] | None:
     … »)."""
     opening = _OPENING_WORD.match(text)
     if opening is None or fold_word(opening.group(1).casefold()) in AMBIGUOUS_FIRST_NAMES | WORD_FIRST_NAMES:
+        return None
+    if _LISTING.search(text, opening.end(1), opening.end()):
         return None
     return opening if all(map(_written_as_first_name, opening.group(1).split("-"))) else None
 
