@@ -204,10 +204,12 @@ _ROSTER_LEAD = re.compile(
 )
 # Words opening a roster's item that make it a group, not someone (« Rapporteurs : Groupe Mobilité »; folded).
 _GROUP_WORDS = frozenset("groupe groupes service services direction table tables atelier ateliers commission".split())
-# One name of a roster (one to three capitalised words, an initial: « Chloé D. »), and what joins two.
+# One name of a roster (one to three capitalised words, an initial: « Chloé D. »), and what joins two names of a
+# list (a roster, a signature, `_masked_listed_with`; `_listed` reads the same between two first names).
 _ROSTER_WORD = r"(?:[A-ZÀ-ÖØ-ÞŒ]\.|[A-ZÀ-ÖØ-ÞŒ][\w'’-]*)"
 _ROSTER_NAME = re.compile(_ROSTER_WORD + r"(?:[ \t]+" + _ROSTER_WORD + "){0,2}")
-_ROSTER_JOIN = re.compile(r"[ \t]*(?:,|;|&|/|\bet\b)[ \t]*")
+_LIST_JOIN = r"[ \t]*(?:[,;/+&]|\bet\b|\bou\b)[ \t]*"
+_LIST_JOINING = re.compile(_LIST_JOIN)
 
 
 def _masked_rosters(text: str) -> str:
@@ -247,7 +249,7 @@ def _roster(text: str, position: int) -> list[re.Match[str]]:
         if len(words) > 1 and EPONYMS.intersection(folded):
             break
         names.append(name)
-        join = _ROSTER_JOIN.match(text, name.end())
+        join = _LIST_JOINING.match(text, name.end())
         if join is None or join.end() == name.end():
             break
         position = join.end()
@@ -742,7 +744,6 @@ def _written_as_first_name(word: str) -> bool:
 
 # A name listed with a masked one, before or after it (« Sandrine et [nom masqué] », « [nom masqué] / Mehdi »).
 _LISTED_NAME = r"([A-ZÀ-ÖØ-ÞŒ][a-zß-öø-ÿ]+(?:-[A-ZÀ-ÖØ-ÞŒ][a-zß-öø-ÿ]+)?)"
-_LIST_JOIN = r"[ \t]*(?:[,;/+&]|\bet\b|\bou\b)[ \t]*"
 _NAME_BEFORE_MASKED = re.compile(r"(?<![\w'’-])" + _LISTED_NAME + "(?=" + _LIST_JOIN + re.escape(MASKED_NAME) + ")")
 _NAME_AFTER_MASKED = re.compile(
     "(?<=" + re.escape(MASKED_NAME) + ")" + _LIST_JOIN + _LISTED_NAME + r"(?![\w'’-]|[ \t]+[A-ZÀ-ÖØ-ÞŒ])"
@@ -800,12 +801,11 @@ def _may_be_listed(text: str, start: int, end: int) -> bool:
 _SIGNING_NAME = r"[A-ZÀ-ÖØ-ÞŒ][a-zß-öø-ÿ][\w'’-]*(?:[ \t]+[A-ZÀ-ÖØ-Þ]\.)?"
 _SIGNATURE = re.compile(
     r"(?:[.!?…]|[ \t][—–-]|\n)[ \t]*(?:(?i:sign[ée]e?s?)[ \t]+)?"
-    r"(?P<names>" + _SIGNING_NAME + r"(?:[ \t]*(?:,|&|\bet\b)[ \t]*" + _SIGNING_NAME + r"){0,3})"
+    r"(?P<names>" + _SIGNING_NAME + "(?:" + _LIST_JOIN + _SIGNING_NAME + r"){0,3})"
     r"[ \t]*(?P<said>,[^\n!?]{1,40}|\([^)\n]{1,40}\))?[ \t.!]*$"
 )
 # What is said of a signing name that makes it a list of things instead (« Pierre, bois et chanvre »).
 _ENUMERATION = re.compile(r",.*(?:,|\bet\b|\bou\b)")
-_SIGNING_JOIN = re.compile(r"[ \t]*(?:,|&|\bet\b)[ \t]*")
 
 
 def _masked_signature(text: str) -> str:
@@ -820,7 +820,7 @@ def _masked_signature(text: str) -> str:
     signature = _SIGNATURE.search(read, head)
     if signature is None or not WORD_PATTERN.search(read, 0, signature.start()):
         return text
-    names = _SIGNING_JOIN.split(signature.group("names"))
+    names = _LIST_JOINING.split(signature.group("names"))
     words = [word.rstrip(".") for name in names for word in name.split()]
     folded = {fold_word(word.casefold()) for word in words}
     first = names[0].split()[0]
