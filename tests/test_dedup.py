@@ -1128,6 +1128,9 @@ def test_names_listed_signing_or_before_a_misread_verb_and_first_names_of_elsewh
         "Aurélie, infirmière : les patients n'ont plus de RDV": "[nom masqué], infirmière : les patients n'ont "
         "plus de RDV",
         "Céline (assistante maternelle) : pas de relais": "[nom masqué] (assistante maternelle) : pas de relais",
+        "Sébastien du club de VTT propose des sorties": "[nom masqué] du club de VTT propose des sorties",
+        "Le petit Enzo s'est fait renverser devant l'école": "Le petit [nom masqué] s'est fait renverser devant "
+        "l'école",
     }
     kept = [
         "Albert a besoin d'une gare rénovée", "Albert marche de Noël", "Rendez-vous à Wilson samedi",

@@ -310,7 +310,7 @@ def masked_mentions(text: str, mentions: Sequence[PersonMention]) -> str:
         alone = len(words) == 1 or shouting or not (first_name or titled)
         if alone and not mention.acts and not _someone_alone(text, start, end):
             continue
-        if not _after_a_naming_word(text, start):
+        if not _after_a_naming_word(text, start) or (mention.acts and _after_a_person_adjective(text, start)):
             spans.append((start, end))
     merged: list[list[int]] = []
     for first, end in sorted(spans):
@@ -387,6 +387,15 @@ def _after_a_naming_word(text: str, start: int) -> bool:
     return False
 
 
+def _after_a_person_adjective(text: str, start: int) -> bool:
+    """Whether the name at `start` follows an adjective said of a person, in lower case (« le petit Enzo s'est
+    fait renverser »), which `_after_a_naming_word` reads as a place's word (« Petit Bois »)."""
+    before = _word_before(text, start)
+    return before is not None and before.group(1) in _PERSON_ADJECTIVES
+
+
+# Adjectives before a first name that say someone's age or size (`_after_a_person_adjective`).
+_PERSON_ADJECTIVES = frozenset("petit petite jeune grand grande vieux vieille".split())
 # Words before a name that make it a stop's or a line's (« Métro Louis Pradel », « tram Charles Hernu »; folded).
 _STOP_NAMING_WORDS = frozenset("metro tram tramway bus ligne".split())
 # Words before a first name alone that make it a person's (folded): « Avec Marie », « Demander à Sophie »,

@@ -349,13 +349,17 @@ def _company_end(document: Doc, start: int) -> int | None:
 
 
 def _of_place_end(document: Doc, start: int) -> int | None:
-    """After the name, the end of « du 3e étage », « du club de boxe »: a few nouns, adjectives and numbers."""
+    """After the name, the end of « du 3e étage », « du club de boxe », « du club de VTT », « du bar-tabac »: a
+    few nouns, adjectives, numbers and proper nouns, ending on a noun or a proper noun, a noun among them."""
     position = start + 1
     while position < len(document) and position < start + _ASIDE_WORDS and (
-        document[position].pos_ in ("NOUN", "ADJ", "NUM", "DET") or document[position].lower_ in ("de", "d'", "du")
+        document[position].pos_ in ("NOUN", "ADJ", "NUM", "DET", "PROPN")
+        or document[position].lower_ in ("de", "d'", "du", "-")
     ):
         position += 1
-    return position if position > start + 1 and document[position - 1].pos_ == "NOUN" else None
+    span = document[start + 1 : position]
+    ends = bool(span) and span[-1].pos_ in ("NOUN", "PROPN")
+    return position if ends and any(token.pos_ == "NOUN" for token in span) else None
 
 
 def _named(token: Token) -> bool:
