@@ -1131,6 +1131,9 @@ def test_names_listed_signing_or_before_a_misread_verb_and_first_names_of_elsewh
         "Sébastien du club de VTT propose des sorties": "[nom masqué] du club de VTT propose des sorties",
         "Le petit Enzo s'est fait renverser devant l'école": "Le petit [nom masqué] s'est fait renverser devant "
         "l'école",
+        "Rien n'a changé pour les bus. R. Fabre": "Rien n'a changé pour les bus. [nom masqué]",
+        "Plus de lumière près de la gare. Signé : la famille Durand": "Plus de lumière près de la gare. Signé : la "
+        "famille [nom masqué]",
     }
     kept = [
         "Albert a besoin d'une gare rénovée", "Albert marche de Noël", "Rendez-vous à Wilson samedi",
@@ -1145,7 +1148,8 @@ def test_names_listed_signing_or_before_a_misread_verb_and_first_names_of_elsewh
         "Des arbres dans la cour — Luz", "Matériaux naturels pour les bancs. Pierre, bois et chanvre.",
         "Des couleurs pour les bancs. Rose, jaune ou blanc.", "Urban trail dans les rues du centre.",
         "rendez-vous à paul sabatier", "Colette, Sand et Weil : noms proposés pour les écoles",
-        "Albert (Somme) : créer une navette vers la gare",
+        "Albert (Somme) : créer une navette vers la gare", "Le tram jusqu'au centre — St. Cyprien",
+        "La famille Ferry a donné son nom au lycée", "Une aire de jeux pour les familles Nombreuses",
     ]  # fmt: skip
     texts = {**masked, **{text: text for text in kept}}
     mentions = recognised_people(list(texts), french_nlp)

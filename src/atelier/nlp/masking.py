@@ -329,8 +329,10 @@ def masked_mentions(text: str, mentions: Sequence[PersonMention]) -> str:
 def masked_names(text: str, mentions: Sequence[PersonMention]) -> str:
     """`text` (its contacts masked) with every name masked as the synthesis masks them: the people the
     model found (`masked_mentions`), its writer (`masked_writers`), the people it names (`masked_people`),
-    a first name signing its end (`_masked_signature`), and the names listed with them (`_masked_listed_with`)."""
-    return _masked_listed_with(_masked_signature(masked_people(masked_writers(masked_mentions(text, mentions)))))
+    a first name or an initial and a surname signing its end (`_masked_signature`, `_masked_initial_signature`),
+    a family's name (`_masked_families`), and the names listed with them (`_masked_listed_with`)."""
+    shown = _masked_signature(masked_people(masked_writers(masked_mentions(text, mentions))))
+    return _masked_listed_with(_masked_families(_masked_initial_signature(shown)))
 
 
 def two_capitalised_words(text: str) -> bool:
@@ -846,3 +848,35 @@ def _masked_signature(text: str) -> str:
         parts += [text[end:first], MASKED_NAME]
         end = position = first + len(name)
     return "".join([*parts, text[end:]])
+
+
+# An initial and a surname signing a text after its last sentence or a dash (« … pour les bus. R. Fabre »), and
+# a family's name (« Signé : la famille Durand »).
+_INITIAL_SIGNATURE = re.compile(
+    r"(?:[.!?…]|[ \t][—–-]|\n)[ \t]*([A-ZÀ-ÖØ-Þ]\.[ \t]*[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]+)[ \t.!]*$"
+)
+_FAMILY = re.compile(r"\b[fF]amille[ \t]+([A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]+)(?![\w'’-])")
+
+
+def _masked_initial_signature(text: str) -> str:
+    """`text` with an initial and a surname that sign its end masked (`_INITIAL_SIGNATURE`), not a place's
+    (« … — St. Cyprien ») nor a person places are named after."""
+    signature = _INITIAL_SIGNATURE.search(text, max(0, len(text) - SIGN_OFF_WINDOW))
+    if signature is None or not WORD_PATTERN.search(text, 0, signature.start()):
+        return text
+    surname = fold_word(signature.group(1).split(".")[-1].strip().casefold())
+    if surname in _NOT_LISTED or surname in EPONYMS:
+        return text
+    return text[: signature.start(1)] + MASKED_NAME + text[signature.end(1) :]
+
+
+def _masked_families(text: str) -> str:
+    """`text` with a family's name masked (« la famille Durand »), not a place's or an eponym's."""
+    if "amille" not in text:
+        return text
+    return _FAMILY.sub(
+        lambda family: family.group()
+        if fold_word(family.group(1).casefold()) in _NOT_LISTED | EPONYMS
+        else family.group()[: family.start(1) - family.start()] + MASKED_NAME,
+        text,
+    )
