@@ -874,9 +874,11 @@ def _masked_families(text: str) -> str:
     """`text` with a family's name masked (« la famille Durand »), not a place's or an eponym's."""
     if "amille" not in text:
         return text
-    return _FAMILY.sub(
-        lambda family: family.group()
-        if fold_word(family.group(1).casefold()) in _NOT_LISTED | EPONYMS
-        else family.group()[: family.start(1) - family.start()] + MASKED_NAME,
-        text,
-    )
+
+    def masked(family: re.Match[str]) -> str:
+        name = fold_word(family.group(1).casefold())
+        if name in _NOT_LISTED or name in EPONYMS:
+            return family.group()
+        return text[family.start() : family.start(1)] + MASKED_NAME
+
+    return _FAMILY.sub(masked, text)
