@@ -306,7 +306,9 @@ def masked_mentions(text: str, mentions: Sequence[PersonMention]) -> str:
         # (Two words but a first name and a title are as often a firm's or a place's: « Molina Healthcare »,
         # « Basso Cambo est saturé », « Leroy Merlin »; a first name of elsewhere and a surname are someone's:
         # « avec Oksana Kovalenko ».)
-        first_name = first_name or (len(words) > 1 and written[0].casefold() in other_first_names())
+        first_name = first_name or (
+            len(words) > 1 and not written[0].isupper() and written[0].casefold() in other_first_names()
+        )
         alone = len(words) == 1 or shouting or not (first_name or titled)
         if alone and not mention.acts and not _someone_alone(text, start, end):
             continue
@@ -691,8 +693,9 @@ def _said_by(text: str, start: int) -> bool:
     return fold_word(word.casefold()) in _SAID_BY
 
 
-# A nickname of a syllable said twice (« Jojo », « Dédé », « Loulou »), and the words so made that are none.
-_SYLLABLE_TWICE = re.compile(r"([^\W\d_]{1,3})\1")
+# A nickname of a syllable said twice (« Jojo », « Dédé », « Loulou »; not a letter, « DD »), and the words so made
+# that are none.
+_SYLLABLE_TWICE = re.compile(r"([^\W\d_]{2,3})\1")
 _WORDS_TWICE = frozenset(
     """papa mama meme pepe tata tonton bebe nounou toutou doudou dodo bobo coco tutu bonbon joujou chouchou pipi
     caca zizi lolo nana baba gaga cancan froufrou glouglou tamtam coucou pioupiou chichi tintin toto""".split()
