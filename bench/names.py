@@ -21,8 +21,8 @@ before the masking was run on it:
            and the lists of names were built (its figure in the README): measured once before, once after.
     r.txt  400 ordinary post-its, 71 names (2026-11-29), written not to trick the masking (a QA helper's
            estimate of how often it masks a word of a realistic post-it): at 92c3001 18 let through and no
-           line masked wrongly, at 94db975 10 and none; two of its lines were then read for the rule of a
-           first name and what it is before a colon.
+           line masked wrongly, at 94db975 10 and none; the names it let through were then read, and rules
+           added for six of them.
 """
 
 from __future__ import annotations

