@@ -702,10 +702,22 @@ _WORDS_TWICE = frozenset(
 )
 
 
-def nickname(word: str) -> bool:
+def _nickname(word: str) -> bool:
     """Whether `word` (in lower case) is a nickname of a syllable said twice (« jojo », « dédé », not « papa »,
     « bébé », « dodo »)."""
     return bool(_SYLLABLE_TWICE.fullmatch(word)) and fold_word(word) not in _WORDS_TWICE
+
+
+def listed_first_name(word: str) -> bool:
+    """Whether `word` is a first name of `other_first_names` or a nickname (« Oksana », « Jojo »), not written in
+    capitals as an acronym is (« DD », « ANAH »): for the tagger's runs (`people`), which read a text's own
+    case (the rules here read a text in capitals, « LUDOVIC : … », in lower case: `_other_first_name`)."""
+    return not (word.isupper() and len(word) > 1) and _other_first_name(word.casefold())
+
+
+def _other_first_name(lower: str) -> bool:
+    """Whether `lower` (in lower case) is a first name of `other_first_names` or a nickname."""
+    return lower in other_first_names() or _nickname(lower)
 
 
 # Words before a first name beyond the common ones that do not make it someone's (« À Alan, … », « Après Klaus »,
@@ -752,7 +764,7 @@ def _written_as_first_name(word: str) -> bool:
     folded = fold_word(word.casefold())
     written = word.casefold()
     if folded not in FIRST_NAMES:
-        return written in other_first_names() or nickname(written)
+        return _other_first_name(written)
     return written == folded or written in ACCENTED_FIRST_NAMES
 
 

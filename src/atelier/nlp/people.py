@@ -21,14 +21,13 @@ import numpy as np
 
 from atelier.nlp.dedup_text import STOP_WORDS
 from atelier.nlp.language import lemma_table, normalize_for_match
-from atelier.nlp.masking import named_by_context, nickname, two_capitalised_words
+from atelier.nlp.masking import listed_first_name, named_by_context, two_capitalised_words
 from atelier.nlp.names import (
     AMBIGUOUS_FIRST_NAMES,
     FIRST_NAMES,
     ORGANISATION_WORDS,
     PLACE_WORDS,
     WORD_FIRST_NAMES,
-    other_first_names,
 )
 
 if TYPE_CHECKING:
@@ -185,7 +184,7 @@ class _Lexicon:
         """Whether `word` may be a name: a first name (common, of `other_first_names`, a nickname), or no word
         the lemmatizer knows as written (« Tuan », « Béa », « Colomiers »; not « Nous », « Coordination »)."""
         lower = word.casefold()
-        return normalize_for_match(word) in FIRST_NAMES or lower not in self.words or _known_first_name(word)
+        return normalize_for_match(word) in FIRST_NAMES or lower not in self.words or listed_first_name(word)
 
     def first_name_like(self, token: Token) -> bool:
         """Whether the vector of `token` is close to a common first name's (`FIRST_NAME_LIKENESS`): the
@@ -194,7 +193,7 @@ class _Lexicon:
         joined (« Jean-Baptiste »; not a station or a street, « Jean-Jaurès », « François-Verdier »)."""
         if "-" in token.text:
             return all(normalize_for_match(part) in FIRST_NAMES for part in token.text.split("-"))
-        if _known_first_name(token.text):
+        if listed_first_name(token.text):
             return True
         norm = float(np.linalg.norm(token.vector)) if token.has_vector else 0.0
         if norm == 0 or not len(self.first_names):
@@ -203,13 +202,6 @@ class _Lexicon:
 
 
 _LEXICONS: weakref.WeakKeyDictionary[object, _Lexicon] = weakref.WeakKeyDictionary()
-
-
-def _known_first_name(word: str) -> bool:
-    """Whether `word` is a first name of the list beyond the common ones, or a nickname (« Jojo »), not written
-    in capitals as an acronym is (« DD », « ANAH »)."""
-    lower = word.casefold()
-    return not (word.isupper() and len(word) > 1) and (lower in other_first_names() or nickname(lower))
 
 
 def _lexicon(nlp: spacy.Language) -> _Lexicon:
@@ -381,7 +373,7 @@ def _name_run(document: Doc, start: int) -> list[Token]:
         if not (_named(token) or (token.pos_ == "X" and _capitalised(token))):
             break
         run.append(token)
-    if len(run) == 1 and run[0].pos_ == "NOUN" and _known_first_name(run[0].text):
+    if len(run) == 1 and run[0].pos_ == "NOUN" and listed_first_name(run[0].text):
         return run  # (« Dédé s'occupe », a nickname read as a noun)
     return run if any(token.pos_ == "PROPN" for token in run) else []
 
@@ -426,7 +418,7 @@ def _misread_verb(run: Sequence[Token], verb: Token | None, lexicon: _Lexicon) -
     name = normalize_for_match(run[0].text)
     if name in AMBIGUOUS_FIRST_NAMES or name in WORD_FIRST_NAMES:
         return False
-    if name not in FIRST_NAMES and not _known_first_name(run[0].text):
+    if name not in FIRST_NAMES and not listed_first_name(run[0].text):
         return False
     opens = run[0].i == 0 or run[0].nbor(-1).text in _ASIDE_STOPS
     after = verb.nbor(1).lower_ if verb.i + 1 < len(verb.doc) else ""
